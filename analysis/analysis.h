@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * analysis.h - reducers over the normalised event stream and their
+ * renderers. Renderers write to the FILE they are given; nothing here
+ * exits.
+ */
+#ifndef TLBR_ANALYSIS_H
+#define TLBR_ANALYSIS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "formats.h"
+#include "tlbr-event.h"
+
+/* ----------------------------------------------------------------- stat */
+
+#define TLBR_STAT_MAX_GAPS 64
+#define TLBR_X86_REASONS 6
+
+struct tlbr_stat_gap {
+	int cpu;
+	uint64_t ts_ns;
+	uint64_t count;		/* UINT64_MAX: the tracer did not say */
+};
+
+struct tlbr_stat_counts {
+	uint64_t events, faults, flushes;
+};
+
+struct tlbr_stat {
+	uint64_t records;		/* raw records, lost-event markers excluded */
+	uint64_t events;		/* normalised events */
+	uint64_t first_ns, last_ns;
+	int max_cpu;
+	uint64_t *type_count;		/* per reader event type */
+	unsigned int ntypes;
+	uint64_t cpu_records[TLBR_MAX_CPUS];
+	uint64_t kind[TLBR_EV__COUNT];
+	uint64_t kind_cpu[TLBR_EV__COUNT][TLBR_MAX_CPUS];
+	uint64_t site_exec[TLBR_SITE__COUNT][4];	/* by enum tlbr_exec */
+	uint64_t site_inferred[TLBR_SITE__COUNT];
+	uint64_t site_range_inferred[TLBR_SITE__COUNT];
+	uint64_t switch_noflush;	/* x86 switch_mm that reused an up-to-date ASID */
+	uint64_t x86_reason[TLBR_X86_REASONS];
+	uint64_t ipis, ipi_targets, ipis_inferred;
+	uint64_t remote_flushes;
+	uint64_t fault_write, fault_prot, fault_instr;
+	uint64_t syscalls[TLBR_SYS__COUNT];
+	uint64_t lost_markers, lost_events;
+	bool lost_unknown;
+	struct tlbr_stat_gap gaps[TLBR_STAT_MAX_GAPS];
+	unsigned int ngaps;
+	struct tlbr_stat_counts *task, *mm;	/* by task id and mm id */
+	unsigned int task_alloc, mm_alloc;
+};
+
+void tlbr_stat_init(struct tlbr_stat *s);
+void tlbr_stat_release(struct tlbr_stat *s);
+/* Count one raw record. Returns 0 or -ENOMEM. */
+int tlbr_stat_record(struct tlbr_stat *s, const struct tlbr_record *rec);
+/* Count one normalised event. Returns 0 or -ENOMEM. */
+int tlbr_stat_event(struct tlbr_stat *s, const struct tlbr_event *ev);
+
+enum tlbr_need {
+	TLBR_NEED_REQUIRED,	/* replay cannot work without it */
+	TLBR_NEED_RECOMMENDED,	/* replay works, with a named loss */
+	TLBR_NEED_OPTIONAL,
+};
+
+struct tlbr_readiness {
+	const char *input;	/* what the trace must contain */
+	const char *events;	/* the events that provide it */
+	enum tlbr_need need;
+	bool present;
+	const char *without;	/* what replay loses without it */
+};
+
+#define TLBR_READINESS_MAX 12
+
+/* Fill @items; returns the number. *ret_verdict: "ready", "partial", "not ready". */
+unsigned int tlbr_stat_readiness(const struct tlbr_stat *s, struct tlbr_readiness *items,
+				 const char **ret_verdict);
+
+struct tlbr_stat_render {
+	const char *path;
+	const struct tlbr_reader *reader;
+	const struct tlbr_adapter *adapter;
+	unsigned int top;	/* address spaces listed in text; 0: all */
+};
+
+void tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_stat_render *o);
+void tlbr_stat_print_json(FILE *f, const struct tlbr_stat *s, const struct tlbr_stat_render *o);
+
+#define TLBR_JSON_SCHEMA_VERSION 1
+
+#endif /* TLBR_ANALYSIS_H */

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * stat.c - what is in a trace: counts per raw event, per normalised kind
+ * and CPU, per flush site, per task and address space, lost-event gaps,
+ * and whether the trace has what replay needs. Memory grows with event
+ * types, tasks and address spaces, never with the number of events.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "analysis.h"
+
+void tlbr_stat_init(struct tlbr_stat *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->max_cpu = -1;
+}
+
+void tlbr_stat_release(struct tlbr_stat *s)
+{
+	free(s->type_count);
+	free(s->task);
+	free(s->mm);
+	memset(s, 0, sizeof(*s));
+}
+
+/* @arr with room for index @need (zero-filled), or NULL when out of memory. */
+static void *grow(void *arr, unsigned int *alloc, unsigned int need, size_t elem)
+{
+	unsigned int n = *alloc ? *alloc : 64;
+	void *p;
+
+	if (need < *alloc)
+		return arr;
+	while (n <= need)
+		n *= 2;
+	p = realloc(arr, n * elem);
+	if (!p)
+		return NULL;
+	memset((char *)p + *alloc * elem, 0, (n - *alloc) * elem);
+	*alloc = n;
+	return p;
+}
+
+int tlbr_stat_record(struct tlbr_stat *s, const struct tlbr_record *rec)
+{
+	uint64_t *tc;
+
+	if (rec->type == TLBR_TYPE_LOST)
+		return 0;	/* counted from the normalised lost event */
+	tc = grow(s->type_count, &s->ntypes, rec->type, sizeof(*tc));
+	if (!tc)
+		return -ENOMEM;
+	s->type_count = tc;
+	s->type_count[rec->type]++;
+	if (!s->records)
+		s->first_ns = rec->ts_ns;
+	s->last_ns = rec->ts_ns;
+	s->records++;
+	if (rec->cpu >= 0 && rec->cpu < TLBR_MAX_CPUS) {
+		s->cpu_records[rec->cpu]++;
+		if (rec->cpu > s->max_cpu)
+			s->max_cpu = rec->cpu;
+	}
+	return 0;
+}
+
+static struct tlbr_stat_counts *counts(struct tlbr_stat_counts **arr, unsigned int *alloc,
+				       uint32_t id)
+{
+	struct tlbr_stat_counts *p;
+
+	if (!id)
+		return NULL;
+	p = grow(*arr, alloc, id, sizeof(*p));
+	if (!p)
+		return NULL;
+	*arr = p;
+	return &p[id];
+}
+
+int tlbr_stat_event(struct tlbr_stat *s, const struct tlbr_event *ev)
+{
+	struct tlbr_stat_counts *t = counts(&s->task, &s->task_alloc, ev->task);
+	struct tlbr_stat_counts *m = counts(&s->mm, &s->mm_alloc, ev->mm);
+
+	if ((ev->task && !t) || (ev->mm && !m))
+		return -ENOMEM;
+	s->events++;
+	s->kind[ev->kind]++;
+	if (ev->cpu >= 0 && ev->cpu < TLBR_MAX_CPUS)
+		s->kind_cpu[ev->kind][ev->cpu]++;
+	if (t)
+		t->events++;
+	if (m)
+		m->events++;
+
+	switch (ev->kind) {
+	case TLBR_EV_FAULT:
+		if (t)
+			t->faults++;
+		if (m)
+			m->faults++;
+		if (ev->fault.error_code & TLBR_PF_WRITE)
+			s->fault_write++;
+		if (ev->fault.error_code & TLBR_PF_PROT)
+			s->fault_prot++;
+		if (ev->fault.error_code & TLBR_PF_INSTR)
+			s->fault_instr++;
+		break;
+	case TLBR_EV_FLUSH:
+		if (ev->flush.x86_reason >= 0 && ev->flush.x86_reason < TLBR_X86_REASONS)
+			s->x86_reason[ev->flush.x86_reason]++;
+		if (ev->flush.site == TLBR_SITE_SWITCH && ev->flush.pages == 0) {
+			s->switch_noflush++;
+			break;
+		}
+		if (t)
+			t->flushes++;
+		if (m)
+			m->flushes++;
+		s->site_exec[ev->flush.site][ev->flush.exec]++;
+		if (ev->flush.flags & TLBR_FLUSH_SITE_INFERRED)
+			s->site_inferred[ev->flush.site]++;
+		if (ev->flush.flags & TLBR_FLUSH_RANGE_INFERRED)
+			s->site_range_inferred[ev->flush.site]++;
+		break;
+	case TLBR_EV_FLUSH_IPI:
+		s->ipis++;
+		s->ipi_targets += tlbr_cpuset_count(&ev->ipi.targets);
+		if (ev->ipi.inferred)
+			s->ipis_inferred++;
+		break;
+	case TLBR_EV_FLUSH_REMOTE:
+		s->remote_flushes++;
+		s->x86_reason[ev->remote.wrong_cpu ? 5 : 1]++;
+		break;
+	case TLBR_EV_SYSCALL:
+		if (ev->sys.nr < TLBR_SYS__COUNT)
+			s->syscalls[ev->sys.nr]++;
+		break;
+	case TLBR_EV_LOST:
+		s->lost_markers++;
+		if (ev->lost.count == UINT64_MAX)
+			s->lost_unknown = true;
+		else
+			s->lost_events += ev->lost.count;
+		if (s->ngaps < TLBR_STAT_MAX_GAPS) {
+			s->gaps[s->ngaps].cpu = ev->cpu;
+			s->gaps[s->ngaps].ts_ns = ev->ts_ns;
+			s->gaps[s->ngaps].count = ev->lost.count;
+			s->ngaps++;
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+unsigned int tlbr_stat_readiness(const struct tlbr_stat *s, struct tlbr_readiness *it,
+				 const char **ret_verdict)
+{
+	uint64_t memsys = s->syscalls[TLBR_SYS_MPROTECT] + s->syscalls[TLBR_SYS_MUNMAP] +
+			  s->syscalls[TLBR_SYS_MADVISE] + s->syscalls[TLBR_SYS_MMAP];
+	uint64_t flushes = s->kind[TLBR_EV_FLUSH] + s->kind[TLBR_EV_FLUSH_REMOTE];
+	bool required_missing = false, recommended_missing = false;
+	unsigned int n = 0, i;
+
+#define ITEM(in, evs, nd, pres, wo) \
+	it[n++] = (struct tlbr_readiness){ in, evs, nd, pres, wo }
+	ITEM("context switches", "sched:sched_switch", TLBR_NEED_REQUIRED,
+	     s->kind[TLBR_EV_SWITCH] > 0,
+	     "CPU residency unknown: which address space runs on which CPU, so no TLB model");
+	ITEM("user page faults", "exceptions:page_fault_user", TLBR_NEED_REQUIRED,
+	     s->kind[TLBR_EV_FAULT] > 0,
+	     "page presence unknown: no translations to model, no spurious faults to check");
+	ITEM("TLB flushes", "tlb:tlb_flush", TLBR_NEED_REQUIRED, flushes > 0,
+	     "no flushes to replay: every policy issues nothing");
+	ITEM("memory syscalls", "syscalls:sys_{enter,exit}_{mmap,munmap,mprotect,madvise,...}",
+	     TLBR_NEED_RECOMMENDED, memsys > 0,
+	     "no VMAs or protection changes: flush sites stay 'unknown', safety checks miss "
+	     "protection changes");
+	ITEM("task creation", "task:task_newtask, sched:sched_process_fork",
+	     TLBR_NEED_RECOMMENDED, s->kind[TLBR_EV_FORK] > 0,
+	     "threads and processes cannot be told apart: address-space sharing is guessed");
+	ITEM("shootdown IPIs", "ipi:ipi_send_cpu, ipi:ipi_send_cpumask", TLBR_NEED_RECOMMENDED,
+	     s->kind[TLBR_EV_FLUSH_IPI] > 0,
+	     "the IPIs really sent are unknown: x86-ipi cannot be validated against the kernel");
+	ITEM("address-space teardown", "mmap:exit_mmap", TLBR_NEED_OPTIONAL,
+	     s->kind[TLBR_EV_MM_TEARDOWN] > 0,
+	     "address spaces are never seen to end: their entries stay modelled until exit");
+	ITEM("task free", "sched:sched_process_free", TLBR_NEED_OPTIONAL,
+	     s->kind[TLBR_EV_TASK_FREE] > 0, "pid reuse is not detected");
+	ITEM("page migration", "migrate:*", TLBR_NEED_OPTIONAL, s->kind[TLBR_EV_MIGRATION] > 0,
+	     "migration flushes are attributed by context only");
+	ITEM("kernel-mapping updates", "vmalloc/vmap probes (none on this vocabulary)",
+	     TLBR_NEED_OPTIONAL, false, "lazy-mmu barrier savings cannot be estimated");
+	ITEM("no lost events", "(ring buffer large enough)", TLBR_NEED_RECOMMENDED,
+	     s->lost_markers == 0,
+	     "the model misses what happened in the gaps: counts are lower bounds");
+#undef ITEM
+	for (i = 0; i < n; i++) {
+		if (it[i].present)
+			continue;
+		if (it[i].need == TLBR_NEED_REQUIRED)
+			required_missing = true;
+		else if (it[i].need == TLBR_NEED_RECOMMENDED)
+			recommended_missing = true;
+	}
+	*ret_verdict = required_missing ? "not ready" : recommended_missing ? "partial" : "ready";
+	return n;
+}

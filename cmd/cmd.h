@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cmd.h - subcommand entry points and the diagnostics only cmd/ may print.
+ */
+#ifndef TLBR_CMD_H
+#define TLBR_CMD_H
+
+#include "tlbr.h"
+
+struct tlbr_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+	const char *usage;	/* the synopsis: equal to the man page's SYNOPSIS */
+};
+
+int cmd_stat(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+extern const struct tlbr_cmd tlbr_commands[];
+const struct tlbr_cmd *tlbr_find_cmd(const char *name);
+
+/* usage.c: git-style messages on stderr, "tlbreplay: error: ..." */
+void error(const char *fmt, ...) __printf(1, 2);
+void warning(const char *fmt, ...) __printf(1, 2);
+__noreturn void die(const char *fmt, ...) __printf(1, 2);
+/* Report a bad input described by @err; returns TLBR_EXIT_BAD_INPUT or TLBR_EXIT_FAILURE. */
+int report_input_error(const char *path, int ret, const struct tlbr_error *err);
+/* Print the usage line of @cmd to @f. */
+void print_usage(FILE *f, const struct tlbr_cmd *cmd);
+
+#endif /* TLBR_CMD_H */

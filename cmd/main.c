@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - git-style dispatch: tlbreplay [--version] [--help] <command> [<args>]
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "cmd.h"
+
+const struct tlbr_cmd tlbr_commands[] = {
+	{ "stat", cmd_stat, "show what a trace contains and whether replay can use it",
+	  "tlbreplay stat [-i <format>] [--json] [--all] <trace>" },
+	{ "help", cmd_help, "show the manual page of a command",
+	  "tlbreplay help [<command>]" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct tlbr_cmd *tlbr_find_cmd(const char *name)
+{
+	const struct tlbr_cmd *c;
+
+	for (c = tlbr_commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static void main_usage(FILE *f)
+{
+	const struct tlbr_cmd *c;
+
+	fprintf(f, "usage: tlbreplay [--version] [--help] <command> [<args>]\n\n"
+		   "Replay a kernel trace under alternative TLB flush policies.\n\n"
+		   "Commands:\n");
+	for (c = tlbr_commands; c->name; c++)
+		fprintf(f, "   %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\n'tlbreplay help <command>' shows a command's manual page.\n");
+}
+
+/* Flush stdout and report write errors, as perf's run_builtin does. */
+static int finish_stdout(int status)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		if (errno == EPIPE)
+			return status;
+		error("write failure on standard output: %s", strerror(errno));
+		return TLBR_EXIT_FAILURE;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	const struct tlbr_cmd *cmd;
+
+	if (argc < 2) {
+		main_usage(stderr);
+		return TLBR_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("tlbreplay %s\n", TLBR_VERSION);
+		return finish_stdout(TLBR_EXIT_OK);
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		main_usage(stdout);
+		return finish_stdout(TLBR_EXIT_OK);
+	}
+	cmd = tlbr_find_cmd(argv[1]);
+	if (!cmd) {
+		error("unknown command '%s'", argv[1]);
+		main_usage(stderr);
+		return TLBR_EXIT_USAGE;
+	}
+	return finish_stdout(cmd->run(argc - 1, argv + 1));
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * adapt-local.h - state shared by the vocabulary adapters.
+ */
+#ifndef TLBR_ADAPT_LOCAL_H
+#define TLBR_ADAPT_LOCAL_H
+
+#include "formats.h"
+
+#define PID_LIMIT 4194304	/* the kernel's PID_MAX_LIMIT */
+
+struct adapt_cpu {
+	uint32_t cur_task;	/* running task (from sched_switch), 0 unknown */
+	uint32_t op_task;	/* task whose x86 shootdown is in progress here, 0 none */
+};
+
+struct tlbr_adapter {
+	struct tlbr_task *tasks;
+	unsigned int ntasks, tasks_alloc;
+	struct tlbr_mm *mms;
+	unsigned int nmms, mms_alloc;
+	uint32_t *pid_task;	/* pid -> live task id */
+	unsigned int pid_alloc;
+	struct adapt_cpu cpu[TLBR_MAX_CPUS];
+	uint32_t newtask_child;	/* child just created by task_newtask, for sched_process_fork */
+};
+
+/* tasks.c */
+struct tlbr_task *task_get(struct tlbr_adapter *a, int pid, const char *comm, uint64_t ts);
+struct tlbr_task *task_new(struct tlbr_adapter *a, int pid, const char *comm, uint64_t ts);
+struct tlbr_task *task_by_id(struct tlbr_adapter *a, uint32_t id);
+uint32_t mm_new(struct tlbr_adapter *a, int owner_pid, const char *comm, uint64_t ts,
+		bool from_fork);
+void task_unmap_pid(struct tlbr_adapter *a, struct tlbr_task *t);
+void task_set_comm(struct tlbr_task *t, const char *comm);
+struct tlbr_mm *mm_by_id(struct tlbr_adapter *a, uint32_t id);
+bool comm_is_kthread(const char *comm);
+
+/* adapt-x86.c */
+int adapt_x86(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
+	      struct tlbr_event *out);
+
+#endif /* TLBR_ADAPT_LOCAL_H */

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * adapt-x86.c - the x86 vocabulary: tlb:tlb_flush, exceptions:page_fault_user
+ * and the ipi:ipi_send_cpu / ipi_send_cpumask events of TLB shootdowns.
+ *
+ * How x86 (arch/x86/mm/tlb.c) traces one flush_tlb_mm_range() on the CPU
+ * that issues it:
+ *   - other CPUs in mm_cpumask: tlb_flush "remote IPI send" (the intent,
+ *     before lazy CPUs are skipped), then ipi_send_cpu[mask] with callback
+ *     flush_tlb_func to the CPUs really interrupted, then the local
+ *     flush_tlb_func: tlb_flush "local mm shootdown";
+ *   - otherwise only the local "local mm shootdown".
+ * Each interrupted CPU logs "remote shootdown". "local shootdown" (no mm)
+ * is arch_tlbbatch_flush: the batched flush of reclaim and migration.
+ * "flush on task switch" is switch_mm: pages -1 flushed, 0 reused an
+ * up-to-date ASID.
+ *
+ * tlb_flush has no address, so the site and range of each flush are
+ * inferred from what the same task is doing (its syscall, its fault).
+ */
+#include <string.h>
+
+#include "adapt-local.h"
+
+enum {
+	X86_FLUSH_ON_TASK_SWITCH,
+	X86_REMOTE_SHOOTDOWN,
+	X86_LOCAL_SHOOTDOWN,
+	X86_LOCAL_MM_SHOOTDOWN,
+	X86_REMOTE_SEND_IPI,
+	X86_REMOTE_WRONG_CPU,
+};
+
+#define PAGE_MASK_4K (~0xfffULL)
+
+static void ev_init(struct tlbr_event *ev, enum tlbr_ev_kind kind, const struct tlbr_record *rec,
+		    const struct tlbr_task *t)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = kind;
+	ev->ts_ns = rec->ts_ns;
+	ev->cpu = rec->cpu;
+	ev->pos = rec->pos;
+	ev->pid = t->pid;
+	ev->tgid = t->tgid;
+	ev->task = t->id;
+	ev->mm = t->mm;
+}
+
+static bool sym_is(const char *sym, const char *name)
+{
+	size_t n = strlen(name);
+
+	return sym && !strncmp(sym, name, n) && (sym[n] == '\0' || sym[n] == '+');
+}
+
+static enum tlbr_site site_of_syscall(int nr)
+{
+	switch (nr) {
+	case TLBR_SYS_MPROTECT:
+		return TLBR_SITE_MPROTECT;
+	case TLBR_SYS_MUNMAP:
+	case TLBR_SYS_MADVISE:
+	case TLBR_SYS_BRK:
+	case TLBR_SYS_MMAP:	/* MAP_FIXED over an existing mapping unmaps it */
+		return TLBR_SITE_ZAP;
+	case TLBR_SYS_MREMAP:
+		return TLBR_SITE_MREMAP;
+	case TLBR_SYS_CLONE:
+	case TLBR_SYS_CLONE3:
+	case TLBR_SYS_FORK:
+	case TLBR_SYS_VFORK:
+		return TLBR_SITE_FORK;
+	case TLBR_SYS_EXECVE:
+		return TLBR_SITE_EXEC;
+	case TLBR_SYS_EXIT_GROUP:
+		return TLBR_SITE_EXIT;
+	default:
+		return TLBR_SITE_UNKNOWN;
+	}
+}
+
+/* The syscall's address range, page aligned, if it has one. */
+static bool syscall_range(const struct tlbr_task *t, uint64_t *start, uint64_t *end)
+{
+	uint64_t a = t->sys_args[0], len;
+
+	switch (t->in_sys - 1) {
+	case TLBR_SYS_MPROTECT:
+	case TLBR_SYS_MUNMAP:
+	case TLBR_SYS_MADVISE:
+	case TLBR_SYS_MREMAP:
+		len = t->sys_args[1];
+		break;
+	default:
+		return false;
+	}
+	if (!len || a + len < a)
+		return false;
+	*start = a & PAGE_MASK_4K;
+	*end = (a + len + 0xfff) & PAGE_MASK_4K;
+	return true;
+}
+
+/* Fill in site, range and scope of a flush issued by @t. */
+static void infer(const struct tlbr_task *t, int reason, uint64_t pages, struct tlbr_ev_flush *f)
+{
+	f->flags = TLBR_FLUSH_SITE_INFERRED;
+	f->x86_reason = reason;
+	f->pages = pages;
+	f->scope = pages == TLBR_PAGES_ALL ? TLBR_SCOPE_MM : pages == 1 ? TLBR_SCOPE_PAGE :
+									 TLBR_SCOPE_RANGE;
+	if (reason == X86_LOCAL_SHOOTDOWN || t->migrating || t->reclaiming ||
+	    (t->kthread && (!strncmp(t->comm, "kswapd", 6) || !strncmp(t->comm, "kcompactd", 9)))) {
+		f->site = TLBR_SITE_RECLAIM;
+		if (reason == X86_LOCAL_SHOOTDOWN)
+			f->scope = TLBR_SCOPE_ALL;	/* arch_tlbbatch_flush: all, no mm */
+	} else if (t->in_sys) {
+		f->site = site_of_syscall(t->in_sys - 1);
+		if (pages != TLBR_PAGES_ALL && syscall_range(t, &f->start, &f->end))
+			f->flags |= TLBR_FLUSH_RANGE_INFERRED;
+	} else if (t->exited) {
+		f->site = TLBR_SITE_EXIT;
+	} else if (t->in_fault) {
+		f->site = (t->fault_error & (TLBR_PF_PROT | TLBR_PF_WRITE)) ==
+					  (TLBR_PF_PROT | TLBR_PF_WRITE) ? TLBR_SITE_COW :
+									   TLBR_SITE_FAULT;
+		if (pages == 1) {
+			f->start = t->fault_addr & PAGE_MASK_4K;
+			f->end = f->start + 0x1000;
+			f->flags |= TLBR_FLUSH_RANGE_INFERRED;
+		}
+	} else {
+		f->site = TLBR_SITE_UNKNOWN;
+	}
+}
+
+static int on_tlb_flush(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
+			struct tlbr_event *out)
+{
+	struct adapt_cpu *c = &a->cpu[rec->cpu];
+	int reason = (int)rec->val[0];
+	uint64_t pages = rec->val[1];
+
+	/* x86 reports a full flush as TLB_FLUSH_ALL, -1, in an unsigned long */
+	if (pages == UINT64_MAX || pages == 0xffffffffULL)
+		pages = TLBR_PAGES_ALL;
+
+	switch (reason) {
+	case X86_REMOTE_SHOOTDOWN:
+	case X86_REMOTE_WRONG_CPU:
+		c->op_task = 0;
+		ev_init(out, TLBR_EV_FLUSH_REMOTE, rec, t);
+		out->remote.pages = pages;
+		out->remote.wrong_cpu = reason == X86_REMOTE_WRONG_CPU;
+		return 1;
+	case X86_LOCAL_SHOOTDOWN:
+	case X86_LOCAL_MM_SHOOTDOWN:
+		if (c->op_task == t->id) {
+			/* the local half of the shootdown issued by the same task */
+			c->op_task = 0;
+			return 0;
+		}
+		c->op_task = 0;
+		ev_init(out, TLBR_EV_FLUSH, rec, t);
+		out->flush.exec = TLBR_EXEC_LOCAL;
+		infer(t, reason, pages, &out->flush);
+		return 1;
+	case X86_REMOTE_SEND_IPI:
+		c->op_task = t->id;
+		ev_init(out, TLBR_EV_FLUSH, rec, t);
+		out->flush.exec = TLBR_EXEC_IPI;
+		infer(t, reason, pages, &out->flush);
+		return 1;
+	case X86_FLUSH_ON_TASK_SWITCH:
+		c->op_task = 0;
+		ev_init(out, TLBR_EV_FLUSH, rec, t);
+		out->flush.exec = TLBR_EXEC_LOCAL;
+		out->flush.site = TLBR_SITE_SWITCH;
+		out->flush.x86_reason = reason;
+		out->flush.pages = pages;
+		out->flush.scope = TLBR_SCOPE_MM;
+		return 1;
+	default:
+		c->op_task = 0;
+		ev_init(out, TLBR_EV_FLUSH, rec, t);
+		out->flush.exec = TLBR_EXEC_LOCAL;
+		infer(t, reason, pages, &out->flush);
+		out->flush.site = TLBR_SITE_UNKNOWN;
+		return 1;
+	}
+}
+
+static int on_ipi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
+		  struct tlbr_event *out)
+{
+	struct adapt_cpu *c = &a->cpu[rec->cpu];
+	const char *cb = rec->str[2];
+	struct tlbr_cpuset targets;
+	int n = 0;
+
+	memset(&targets, 0, sizeof(targets));
+	if (rec->def->id == TLBR_RAW_IPI_SEND_CPU)
+		tlbr_cpuset_set(&targets, (unsigned int)rec->val[0]);
+	else
+		targets = rec->mask;
+
+	if (sym_is(cb, "do_kernel_range_flush") || sym_is(cb, "do_flush_tlb_all")) {
+		ev_init(&out[n], TLBR_EV_FLUSH, rec, t);
+		out[n].mm = 0;
+		out[n].flush.site = TLBR_SITE_KERNEL;
+		out[n].flush.exec = TLBR_EXEC_IPI;
+		out[n].flush.scope = sym_is(cb, "do_flush_tlb_all") ? TLBR_SCOPE_ALL :
+								      TLBR_SCOPE_RANGE;
+		out[n].flush.pages = TLBR_PAGES_ALL;
+		out[n].flush.x86_reason = -1;
+		n++;
+	} else if (sym_is(cb, "flush_tlb_func")) {
+		if (c->op_task != t->id)
+			c->op_task = 0;
+	} else if (!cb && c->op_task == t->id) {
+		/* no symbols in the file: an IPI right after "remote IPI send" */
+	} else {
+		c->op_task = 0;
+		return 0;	/* some other cross-CPU call */
+	}
+	ev_init(&out[n], TLBR_EV_FLUSH_IPI, rec, t);
+	out[n].ipi.targets = targets;
+	out[n].ipi.inferred = !cb;
+	return n + 1;
+}
+
+int adapt_x86(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
+	      struct tlbr_event *out)
+{
+	switch (rec->def->id) {
+	case TLBR_RAW_TLB_FLUSH:
+		return on_tlb_flush(a, rec, t, out);
+	case TLBR_RAW_IPI_SEND_CPU:
+	case TLBR_RAW_IPI_SEND_CPUMASK:
+		return on_ipi(a, rec, t, out);
+	case TLBR_RAW_PAGE_FAULT_USER:
+		a->cpu[rec->cpu].op_task = 0;
+		t->in_fault = true;
+		t->fault_addr = rec->val[0];
+		t->fault_error = rec->val[2];
+		ev_init(out, TLBR_EV_FAULT, rec, t);
+		out->fault.addr = rec->val[0];
+		out->fault.ip = rec->val[1];
+		out->fault.error_code = rec->val[2];
+		return 1;
+	default:
+		return 0;
+	}
+}

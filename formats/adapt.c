@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * adapt.c - the generic vocabulary adapter: scheduler, task lifecycle,
+ * memory syscalls, exit_mmap and migration tracepoints into normalised
+ * events. Architecture-specific vocabularies (adapt-x86.c) are called from
+ * here.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "adapt-local.h"
+
+#define CLONE_VM 0x00000100ULL
+#define CLONE_THREAD 0x00010000ULL
+
+struct tlbr_adapter *tlbr_adapter_new(void)
+{
+	return calloc(1, sizeof(struct tlbr_adapter));
+}
+
+void tlbr_adapter_free(struct tlbr_adapter *a)
+{
+	if (!a)
+		return;
+	free(a->tasks);
+	free(a->mms);
+	free(a->pid_task);
+	free(a);
+}
+
+unsigned int tlbr_adapter_ntasks(const struct tlbr_adapter *a)
+{
+	return a->ntasks;
+}
+
+const struct tlbr_task *tlbr_adapter_task(const struct tlbr_adapter *a, uint32_t id)
+{
+	return id && id <= a->ntasks ? &a->tasks[id - 1] : NULL;
+}
+
+unsigned int tlbr_adapter_nmms(const struct tlbr_adapter *a)
+{
+	return a->nmms;
+}
+
+const struct tlbr_mm *tlbr_adapter_mm(const struct tlbr_adapter *a, uint32_t id)
+{
+	return id && id <= a->nmms ? &a->mms[id - 1] : NULL;
+}
+
+static void ev_init(struct tlbr_event *ev, enum tlbr_ev_kind kind, const struct tlbr_record *rec,
+		    const struct tlbr_task *t)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = kind;
+	ev->ts_ns = rec->ts_ns;
+	ev->cpu = rec->cpu;
+	ev->pos = rec->pos;
+	ev->pid = t ? t->pid : rec->pid;
+	ev->tgid = t ? t->tgid : rec->pid;
+	ev->task = t ? t->id : 0;
+	ev->mm = t ? t->mm : 0;
+}
+
+static void touch_mm(struct tlbr_adapter *a, const struct tlbr_task *t, uint64_t ts)
+{
+	struct tlbr_mm *m = mm_by_id(a, t->mm);
+
+	if (m)
+		m->last_ns = ts;
+}
+
+static const char *basename_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+/* sched_switch: also the best source of comms for tasks older than the trace. */
+static int on_switch(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_event *out)
+{
+	struct tlbr_task *prev, *next;
+	uint32_t prev_id;
+
+	prev = task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
+	if (!prev)
+		return -ENOMEM;
+	prev_id = prev->id;
+	next = task_get(a, (int)rec->val[4], rec->str[3], rec->ts_ns);
+	if (!next)
+		return -ENOMEM;
+	prev = task_by_id(a, prev_id);
+	ev_init(out, TLBR_EV_SWITCH, rec, prev);
+	out->sw.prev_pid = prev->pid;
+	out->sw.next_pid = next->pid;
+	out->sw.prev_task = prev->id;
+	out->sw.next_task = next->id;
+	out->sw.prev_mm = prev->mm;
+	out->sw.next_mm = next->mm;
+	out->sw.prev_state = (int64_t)rec->val[2];
+	a->cpu[rec->cpu].cur_task = next->id;
+	touch_mm(a, next, rec->ts_ns);
+	return 1;
+}
+
+/*
+ * A new task. task_newtask (in the parent, with clone flags) comes first;
+ * sched_process_fork follows and only creates the child if the former was
+ * not traced, guessing the flags from the parent's clone() arguments.
+ */
+static int on_fork(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *parent,
+		   int child_pid, const char *child_comm, bool flags_known, uint64_t flags,
+		   struct tlbr_event *out)
+{
+	uint32_t parent_id = parent->id;
+	struct tlbr_task *child;
+
+	child = task_new(a, child_pid, child_comm, rec->ts_ns);
+	if (!child)
+		return child_pid < 0 || child_pid > PID_LIMIT ? 0 : -ENOMEM;
+	parent = task_by_id(a, parent_id);
+	child->parent = parent->id;
+	child->seen_birth = true;
+	child->kthread = parent->kthread || parent->pid == 2;
+	if (!flags_known && parent->in_sys == TLBR_SYS_CLONE + 1) {
+		flags = parent->sys_args[0];
+		flags_known = true;
+	}
+	if (!flags_known && (parent->in_sys == TLBR_SYS_FORK + 1))
+		flags_known = true;	/* plain fork: no flags */
+	if (flags & CLONE_THREAD)
+		child->tgid = parent->tgid;
+	if (child->kthread) {
+		child->mm = 0;
+	} else if (flags & CLONE_VM) {
+		struct tlbr_mm *m;
+
+		child->mm = parent->mm;
+		m = mm_by_id(a, child->mm);
+		if (m)
+			m->nthreads++;
+	} else {
+		uint32_t child_id = child->id;
+		uint32_t mm = mm_new(a, child->tgid, child->comm, rec->ts_ns, true);
+
+		if (!mm)
+			return -ENOMEM;
+		child = task_by_id(a, child_id);
+		child->mm = mm;
+		mm_by_id(a, mm)->nthreads = 1;
+		parent = task_by_id(a, parent_id);
+	}
+	ev_init(out, TLBR_EV_FORK, rec, parent);
+	out->fork.parent_pid = parent->pid;
+	out->fork.child_pid = child->pid;
+	out->fork.child_task = child->id;
+	out->fork.child_mm = child->mm;
+	out->fork.clone_flags = flags;
+	out->fork.flags_known = flags_known;
+	out->fork.thread = (flags & CLONE_THREAD) != 0;
+	out->fork.shares_mm = (flags & CLONE_VM) != 0;
+	a->newtask_child = child->id;
+	return 1;
+}
+
+static int on_exec(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
+		   struct tlbr_event *out)
+{
+	uint32_t tid = t->id, old_mm = t->mm, mm;
+
+	/*
+	 * A non-leader thread that execs takes over the leader's pid (old_pid
+	 * differs): the record's pid is already the leader's, so @t is right.
+	 */
+	task_set_comm(t, basename_of(rec->str[0] ? rec->str[0] : ""));
+	mm = mm_new(a, t->pid, t->comm, rec->ts_ns, false);
+	if (!mm)
+		return -ENOMEM;
+	t = task_by_id(a, tid);
+	t->mm = mm;
+	t->tgid = t->pid;
+	t->kthread = false;
+	mm_by_id(a, mm)->nthreads = 1;
+	ev_init(out, TLBR_EV_EXEC, rec, t);
+	out->exec.old_mm = old_mm;
+	out->exec.new_mm = mm;
+	return 1;
+}
+
+static int on_syscall(const struct tlbr_record *rec, struct tlbr_task *t, struct tlbr_event *out)
+{
+	const struct tlbr_evdef *def = rec->def;
+	unsigned int i;
+
+	if (def->id == TLBR_RAW_SYS_ENTER) {
+		ev_init(out, TLBR_EV_SYSCALL, rec, t);
+		out->sys.nr = (enum tlbr_syscall)def->sysnr;
+		for (i = 0; i < def->nfields && i < 6; i++)
+			out->sys.args[i] = rec->val[i];
+		t->in_sys = def->sysnr + 1;
+		memcpy(t->sys_args, out->sys.args, sizeof(t->sys_args));
+		t->sys_enter_ns = rec->ts_ns;
+		t->in_fault = false;
+		return 1;
+	}
+	ev_init(out, TLBR_EV_SYSCALL_RET, rec, t);
+	out->sys.nr = (enum tlbr_syscall)def->sysnr;
+	out->sys.ret = (int64_t)rec->val[0];
+	if (t->in_sys == def->sysnr + 1) {
+		memcpy(out->sys.args, t->sys_args, sizeof(out->sys.args));
+		out->sys.enter_ns = t->sys_enter_ns;
+		out->sys.args_known = true;
+	}
+	t->in_sys = 0;
+	return 1;
+}
+
+int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
+		      struct tlbr_event *out)
+{
+	const struct tlbr_evdef *def = rec->def;
+	struct tlbr_task *t;
+	uint32_t newtask;
+
+	if (rec->cpu < 0 || rec->cpu >= TLBR_MAX_CPUS)
+		return 0;
+	if (rec->type == TLBR_TYPE_LOST) {
+		ev_init(out, TLBR_EV_LOST, rec, NULL);
+		out->lost.count = rec->missed < 0 ? UINT64_MAX : (uint64_t)rec->missed;
+		return 1;
+	}
+	if (!def)
+		return 0;
+	newtask = a->newtask_child;
+	a->newtask_child = 0;
+	if (def->id == TLBR_RAW_SCHED_SWITCH)
+		return on_switch(a, rec, out);
+
+	t = task_get(a, rec->pid, rec->comm, rec->ts_ns);
+	if (!t)
+		return rec->pid < 0 || rec->pid > PID_LIMIT ? 0 : -ENOMEM;
+	/* Only user context reaches here with user faults or memory syscalls. */
+	if (t->kthread && (def->id == TLBR_RAW_PAGE_FAULT_USER || def->id == TLBR_RAW_SYS_ENTER) &&
+	    t->pid != 0) {
+		uint32_t tid = t->id, mm = mm_new(a, t->pid, t->comm, rec->ts_ns, false);
+
+		if (!mm)
+			return -ENOMEM;
+		t = task_by_id(a, tid);
+		t->kthread = false;
+		t->mm = mm;
+		mm_by_id(a, mm)->nthreads = 1;
+	}
+	touch_mm(a, t, rec->ts_ns);
+
+	switch (def->id) {
+	case TLBR_RAW_TLB_FLUSH:
+	case TLBR_RAW_PAGE_FAULT_USER:
+	case TLBR_RAW_IPI_SEND_CPU:
+	case TLBR_RAW_IPI_SEND_CPUMASK:
+		return adapt_x86(a, rec, t, out);
+	default:
+		break;
+	}
+	a->cpu[rec->cpu].op_task = 0;	/* any other event ends an x86 shootdown in progress */
+
+	switch (def->id) {
+	case TLBR_RAW_SCHED_MIGRATE_TASK: {
+		struct tlbr_task *m;
+		uint32_t tid = t->id;
+
+		m = task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
+		if (!m)
+			return 0;
+		t = task_by_id(a, tid);
+		ev_init(out, TLBR_EV_MIGRATE, rec, m);
+		out->migrate.pid = m->pid;
+		out->migrate.task = m->id;
+		out->migrate.from_cpu = (int)rec->val[2];
+		out->migrate.to_cpu = (int)rec->val[3];
+		return 1;
+	}
+	case TLBR_RAW_TASK_NEWTASK:
+		return on_fork(a, rec, t, (int)rec->val[0], rec->str[1], true, rec->val[2], out);
+	case TLBR_RAW_PROCESS_FORK: {
+		const struct tlbr_task *c = tlbr_adapter_task(a, newtask);
+
+		if (c && c->pid == (int)rec->val[3]) {
+			a->newtask_child = 0;
+			return 0;	/* already created by task_newtask */
+		}
+		return on_fork(a, rec, t, (int)rec->val[3], rec->str[2], false, 0, out);
+	}
+	case TLBR_RAW_PROCESS_EXEC:
+		return on_exec(a, rec, t, out);
+	case TLBR_RAW_PROCESS_EXIT:
+		t->exited = true;
+		ev_init(out, TLBR_EV_EXIT, rec, t);
+		out->exit.group_dead = (rec->have & (1u << 2)) ? rec->val[2] != 0 : true;
+		return 1;
+	case TLBR_RAW_PROCESS_FREE: {
+		struct tlbr_task *f;
+
+		if ((int)rec->val[1] < 0 || (unsigned int)rec->val[1] >= a->pid_alloc)
+			return 0;
+		f = task_by_id(a, a->pid_task[rec->val[1]]);
+		if (!f)
+			return 0;
+		f->freed = true;
+		task_unmap_pid(a, f);
+		ev_init(out, TLBR_EV_TASK_FREE, rec, f);
+		out->cpu = rec->cpu;
+		return 1;
+	}
+	case TLBR_RAW_TASK_RENAME:
+		if ((int)rec->val[0] == t->pid)
+			task_set_comm(t, rec->str[1]);
+		return 0;
+	case TLBR_RAW_EXIT_MMAP: {
+		struct tlbr_mm *m = mm_by_id(a, t->mm);
+
+		if (m)
+			m->torn_down = true;
+		ev_init(out, TLBR_EV_MM_TEARDOWN, rec, t);
+		return 1;
+	}
+	case TLBR_RAW_MIGRATE_PAGES_START:
+	case TLBR_RAW_MIGRATE_PAGES:
+	case TLBR_RAW_SET_MIGRATION_PTE:
+	case TLBR_RAW_REMOVE_MIGRATION_PTE:
+		ev_init(out, TLBR_EV_MIGRATION, rec, t);
+		out->migration.kind = def->id == TLBR_RAW_MIGRATE_PAGES_START ? TLBR_MIGR_START :
+				      def->id == TLBR_RAW_MIGRATE_PAGES ? TLBR_MIGR_DONE :
+				      def->id == TLBR_RAW_SET_MIGRATION_PTE ? TLBR_MIGR_SET_PTE :
+									      TLBR_MIGR_REMOVE_PTE;
+		out->migration.addr = rec->val[0];
+		if (def->id == TLBR_RAW_MIGRATE_PAGES_START)
+			t->migrating = true;
+		else if (def->id == TLBR_RAW_MIGRATE_PAGES)
+			t->migrating = false;
+		return 1;
+	case TLBR_RAW_DIRECT_RECLAIM_BEGIN:
+	case TLBR_RAW_DIRECT_RECLAIM_END:
+		t->reclaiming = def->id == TLBR_RAW_DIRECT_RECLAIM_BEGIN;
+		return 0;
+	case TLBR_RAW_SYS_ENTER:
+	case TLBR_RAW_SYS_EXIT:
+		return on_syscall(rec, t, out);
+	default:
+		return 0;
+	}
+}

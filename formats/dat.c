@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * dat.c - trace.dat reader through libtracecmd's public API: the top
+ * buffer and every instance buffer, all CPUs merged in timestamp order,
+ * one record at a time (memory does not grow with the file).
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <trace-cmd/trace-cmd.h>
+
+#include "formats-local.h"
+
+/* What the reader knows about one tep event id. */
+struct dat_type {
+	bool ready;
+	int type;				/* typetab index */
+	const struct tlbr_evdef *def;
+	struct tep_format_field *field[TLBR_MAX_FIELDS];
+};
+
+struct dat_stream {
+	struct tracecmd_input *h;
+	int cpu;
+	struct tep_record *next;		/* peeked record, or NULL when exhausted */
+};
+
+struct dat_reader {
+	int fd;
+	struct tracecmd_input *top;
+	struct tracecmd_input **inst;		/* instance handles */
+	int ninst;
+	struct dat_stream *streams;
+	int nstreams;
+	struct tep_handle *tep;
+	struct dat_type *types;			/* indexed by tep event id */
+	int ntypes_alloc;
+	struct tep_record *cur;			/* returned last, freed on the next call */
+	bool lost_pending;			/* marker returned; the record itself is next */
+	uint64_t last_ts;
+	char strbuf[TLBR_MAX_FIELDS][256];
+	char comm[32];
+};
+
+static struct dat_type *lookup_type(struct tlbr_reader *r, struct dat_reader *d, int id,
+				    struct tlbr_error *err, uint64_t pos)
+{
+	struct tep_event *ev;
+	struct dat_type *t;
+	unsigned int i;
+	int idx;
+
+	if (id < 0 || id > 65535) {
+		tlbr_error_set(err, pos, 0, "record with invalid event id %d", id);
+		return NULL;
+	}
+	if (id >= d->ntypes_alloc) {
+		int n = id + 64;
+		struct dat_type *nt = realloc(d->types, (size_t)n * sizeof(*nt));
+
+		if (!nt)
+			goto nomem;
+		memset(nt + d->ntypes_alloc, 0, (size_t)(n - d->ntypes_alloc) * sizeof(*nt));
+		d->types = nt;
+		d->ntypes_alloc = n;
+	}
+	t = &d->types[id];
+	if (t->ready)
+		return t;
+	ev = tep_find_event(d->tep, id);
+	if (!ev) {
+		tlbr_error_set(err, pos, 0, "record of event id %d, which the file does not define",
+			       id);
+		return NULL;
+	}
+	idx = typetab_add(&r->types, ev->system, ev->name);
+	if (idx < 0)
+		goto nomem;
+	t->type = idx;
+	t->def = tlbr_vocab_find(ev->system, ev->name);
+	if (t->def) {
+		for (i = 0; i < t->def->nfields; i++) {
+			t->field[i] = tep_find_field(ev, t->def->fields[i].name);
+			if (!t->field[i] && !t->def->fields[i].optional) {
+				tlbr_error_set(err, pos, 0, "event %s:%s has no field '%s' in this "
+					       "file's format", ev->system, ev->name,
+					       t->def->fields[i].name);
+				return NULL;
+			}
+		}
+	}
+	t->ready = true;
+	return t;
+nomem:
+	tlbr_error_set(err, pos, 0, "out of memory");
+	return NULL;
+}
+
+static bool field_bounds(const struct tep_format_field *f, const struct tep_record *rec,
+			 unsigned int *ret_off, unsigned int *ret_len)
+{
+	unsigned int off = (unsigned int)f->offset, len = (unsigned int)f->size;
+
+	if (f->flags & TEP_FIELD_IS_DYNAMIC) {
+		unsigned long long loc;
+
+		if (off + 4 > (unsigned int)rec->size ||
+		    tep_read_number_field((struct tep_format_field *)f, rec->data, &loc))
+			return false;
+		off = (unsigned int)(loc & 0xffff);
+		len = (unsigned int)(loc >> 16);
+		if (f->flags & TEP_FIELD_IS_RELATIVE)
+			off += (unsigned int)(f->offset + f->size);
+	}
+	if (off > (unsigned int)rec->size || len > (unsigned int)rec->size - off)
+		return false;
+	*ret_off = off;
+	*ret_len = len;
+	return true;
+}
+
+static int decode(struct tlbr_reader *r, struct dat_reader *d, const struct dat_type *t,
+		  struct tep_record *rec, struct tlbr_error *err)
+{
+	struct tlbr_record *out = &r->rec;
+	unsigned int i;
+
+	out->have = 0;
+	for (i = 0; t->def && i < t->def->nfields; i++) {
+		struct tep_format_field *f = t->field[i];
+		unsigned int off, len, b;
+		unsigned long long v;
+		const char *s;
+
+		if (!f)
+			continue;
+		if (!field_bounds(f, rec, &off, &len)) {
+			tlbr_error_set(err, rec->offset, 0, "%s: field '%s' lies outside the "
+				       "record (corrupt data?)", t->def->name, f->name);
+			return -EBADMSG;
+		}
+		switch (t->def->fields[i].type) {
+		case TLBR_F_STR:
+			s = (const char *)rec->data + off;
+			len = (unsigned int)strnlen(s, len);
+			if (len >= sizeof(d->strbuf[i]))
+				len = sizeof(d->strbuf[i]) - 1;
+			memcpy(d->strbuf[i], s, len);
+			d->strbuf[i][len] = '\0';
+			out->str[i] = d->strbuf[i];
+			break;
+		case TLBR_F_CPUMASK:
+			memset(&out->mask, 0, sizeof(out->mask));
+			for (b = 0; b < len * 8 && b < TLBR_MAX_CPUS; b++) {
+				if (((const unsigned char *)rec->data)[off + b / 8] & (1u << (b % 8)))
+					tlbr_cpuset_set(&out->mask, b);
+			}
+			break;
+		default:
+			if (tep_read_number_field(f, rec->data, &v)) {
+				tlbr_error_set(err, rec->offset, 0, "%s: cannot read field '%s'",
+					       t->def->name, f->name);
+				return -EBADMSG;
+			}
+			if ((f->flags & TEP_FIELD_IS_SIGNED) && f->size < 8 &&
+			    (v & (1ULL << (f->size * 8 - 1))))
+				v |= ~0ULL << (f->size * 8);
+			out->val[i] = v;
+			if (t->def->fields[i].type == TLBR_F_SYM)
+				out->str[i] = v ? tep_find_function(d->tep, v) : NULL;
+			break;
+		}
+		out->have |= 1u << i;
+	}
+	return 0;
+}
+
+/* The stream whose next record is earliest; -1 when all are done. */
+static int earliest(struct dat_reader *d)
+{
+	int i, best = -1;
+
+	for (i = 0; i < d->nstreams; i++) {
+		if (d->streams[i].next &&
+		    (best < 0 || d->streams[i].next->ts < d->streams[best].next->ts))
+			best = i;
+	}
+	return best;
+}
+
+static int dat_next(struct tlbr_reader *r, const struct tlbr_record **ret,
+		    struct tlbr_error *err)
+{
+	struct dat_reader *d = r->priv;
+	struct tlbr_record *out = &r->rec;
+	struct tep_record *rec;
+	struct dat_type *t;
+	struct dat_stream *s;
+	int i, pid;
+
+	if (d->cur && !d->lost_pending) {
+		tracecmd_free_record(d->cur);
+		d->cur = NULL;
+	}
+	if (!d->cur) {
+		i = earliest(d);
+		if (i < 0)
+			return 0;
+		s = &d->streams[i];
+		rec = s->next;
+		s->next = tracecmd_read_data(s->h, s->cpu);
+		d->cur = rec;
+		if (rec->missed_events) {
+			memset(out, 0, offsetof(struct tlbr_record, val));
+			out->type = TLBR_TYPE_LOST;
+			out->ts_ns = rec->ts;
+			out->pos = rec->offset;
+			out->cpu = s->cpu;
+			out->pid = -1;
+			out->missed = rec->missed_events > 0 ? rec->missed_events : -1;
+			d->lost_pending = true;
+			*ret = out;
+			return 1;
+		}
+	}
+	d->lost_pending = false;
+	rec = d->cur;
+	if (rec->size < 8) {
+		tlbr_error_set(err, rec->offset, 0, "record of %d bytes is too short for an "
+			       "event header (corrupt data?)", rec->size);
+		return -EBADMSG;
+	}
+	t = lookup_type(r, d, tep_data_type(d->tep, rec), err, rec->offset);
+	if (!t)
+		return -EBADMSG;
+	if (rec->ts < d->last_ts) {
+		tlbr_error_set(err, rec->offset, 0, "timestamp %llu goes backwards (previous %llu)",
+			       rec->ts, (unsigned long long)d->last_ts);
+		return -EBADMSG;
+	}
+	d->last_ts = rec->ts;
+	pid = tep_data_pid(d->tep, rec);
+	out->ts_ns = rec->ts;
+	out->pos = rec->offset;
+	out->line = 0;
+	out->cpu = rec->cpu;
+	out->pid = pid;
+	out->comm = tep_data_comm_from_pid(d->tep, pid);
+	out->type = (uint32_t)t->type;
+	out->def = t->def;
+	out->missed = 0;
+	if (decode(r, d, t, rec, err) < 0)
+		return -EBADMSG;
+	*ret = out;
+	return 1;
+}
+
+static void dat_close(struct tlbr_reader *r)
+{
+	struct dat_reader *d = r->priv;
+	int i;
+
+	if (!d)
+		return;
+	if (d->cur)
+		tracecmd_free_record(d->cur);
+	for (i = 0; i < d->nstreams; i++)
+		if (d->streams[i].next)
+			tracecmd_free_record(d->streams[i].next);
+	for (i = 0; i < d->ninst; i++)
+		tracecmd_close(d->inst[i]);
+	if (d->top)
+		tracecmd_close(d->top);
+	if (d->fd >= 0)
+		close(d->fd);
+	free(d->streams);
+	free(d->inst);
+	free(d->types);
+	free(d);
+	r->priv = NULL;
+}
+
+static const struct reader_ops dat_ops = {
+	.next = dat_next,
+	.close = dat_close,
+};
+
+static int add_streams(struct dat_reader *d, struct tracecmd_input *h, int ncpus)
+{
+	struct dat_stream *ns;
+	int cpu;
+
+	ns = realloc(d->streams, (size_t)(d->nstreams + ncpus) * sizeof(*ns));
+	if (!ns)
+		return -ENOMEM;
+	d->streams = ns;
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		struct dat_stream *s = &d->streams[d->nstreams++];
+
+		s->h = h;
+		s->cpu = cpu;
+		s->next = tracecmd_read_data(h, cpu);
+	}
+	return 0;
+}
+
+int dat_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err)
+{
+	struct dat_reader *d = calloc(1, sizeof(*d));
+	char version[16] = "";
+	int i, ncpus, ret = -ENOMEM;
+	struct stat st;
+
+	if (!d) {
+		close(fd);
+		tlbr_error_set(err, UINT64_MAX, 0, "out of memory");
+		return -ENOMEM;
+	}
+	d->fd = fd;
+	r->priv = d;
+	r->ops = &dat_ops;
+
+	tracecmd_set_loglevel(TEP_LOG_NONE);
+	tep_set_loglevel(TEP_LOG_NONE);
+	/* The version string follows the 10-byte magic: "6\0" or "7\0". */
+	if (pread(fd, version, sizeof(version) - 1, 10) < 2)
+		version[0] = '\0';
+	version[strnlen(version, 4)] = '\0';
+
+	d->top = tracecmd_open_fd(dup(fd), TRACECMD_FL_LOAD_NO_PLUGINS);
+	if (!d->top) {
+		fstat(fd, &st);
+		tlbr_error_set(err, UINT64_MAX, 0, "libtracecmd cannot read this trace.dat "
+			       "(version '%s', %lld bytes): truncated or corrupt headers",
+			       version, (long long)st.st_size);
+		return -EBADMSG;
+	}
+	d->tep = tracecmd_get_tep(d->top);
+	ncpus = tep_get_cpus(d->tep);
+	if (ncpus < 0 || ncpus > TLBR_MAX_CPUS) {
+		tlbr_error_set(err, UINT64_MAX, 0, "trace.dat declares %d CPUs (at most %d "
+			       "supported)", ncpus, TLBR_MAX_CPUS);
+		return -EBADMSG;
+	}
+	r->ncpus = ncpus;
+	if (add_streams(d, d->top, ncpus) < 0)
+		goto nomem;
+	d->ninst = tracecmd_buffer_instances(d->top);
+	if (d->ninst < 0)
+		d->ninst = 0;
+	if (d->ninst) {
+		d->inst = calloc((size_t)d->ninst, sizeof(*d->inst));
+		if (!d->inst)
+			goto nomem;
+	}
+	for (i = 0; i < d->ninst; i++) {
+		d->inst[i] = tracecmd_buffer_instance_handle(d->top, i);
+		if (!d->inst[i]) {
+			tlbr_error_set(err, UINT64_MAX, 0, "cannot open instance buffer '%s'",
+				       tracecmd_buffer_instance_name(d->top, i));
+			return -EBADMSG;
+		}
+		if (add_streams(d, d->inst[i], ncpus) < 0)
+			goto nomem;
+	}
+	snprintf(r->desc, sizeof(r->desc), "trace.dat v%s, %d CPUs, %d buffer%s", version, ncpus,
+		 d->ninst + 1, d->ninst ? "s" : "");
+	return 0;
+nomem:
+	tlbr_error_set(err, UINT64_MAX, 0, "out of memory");
+	return ret;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * formats-local.h - internals shared by the readers in formats/.
+ */
+#ifndef TLBR_FORMATS_LOCAL_H
+#define TLBR_FORMATS_LOCAL_H
+
+#include "formats.h"
+
+struct reader_ops {
+	int (*next)(struct tlbr_reader *r, const struct tlbr_record **rec, struct tlbr_error *err);
+	void (*close)(struct tlbr_reader *r);
+};
+
+/* Event types a reader has met, as dense indexes. */
+struct typetab {
+	char **system;
+	char **name;
+	unsigned int n, alloc;
+	uint32_t *hash;		/* open addressing on name, text reader only: index + 1 */
+	unsigned int hash_size;
+};
+
+struct tlbr_reader {
+	const struct reader_ops *ops;
+	enum tlbr_format fmt;
+	char *path;
+	char desc[128];
+	int ncpus;
+	struct typetab types;
+	struct tlbr_record rec;
+	void *priv;
+};
+
+/* Add a type; returns its index or -ENOMEM. */
+int typetab_add(struct typetab *t, const char *system, const char *name);
+/* Find by name (system ignored) or add; returns the index or -ENOMEM. */
+int typetab_intern(struct typetab *t, const char *name, size_t len);
+void typetab_release(struct typetab *t);
+
+int text_reader_init(struct tlbr_reader *r, FILE *f, bool owns_file, struct tlbr_error *err);
+int dat_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err);
+
+#endif /* TLBR_FORMATS_LOCAL_H */

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * formats.h - trace readers (one per file format) and the vocabulary
+ * adapter that turns their raw records into the normalised event stream
+ * of tlbr-event.h.
+ *
+ * Library code: functions return 0 / a positive count or a negative errno
+ * and describe bad input in a struct tlbr_error; they never print or exit.
+ */
+#ifndef TLBR_FORMATS_H
+#define TLBR_FORMATS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tlbr.h"
+#include "tlbr-event.h"
+
+/* ---------------------------------------------------------------- vocabulary */
+
+enum tlbr_format {
+	TLBR_FMT_AUTO,
+	TLBR_FMT_DAT,		/* trace.dat (v6, v7, compressed), through libtracecmd */
+	TLBR_FMT_TEXT,		/* ftrace text: tracefs 'trace' file or 'trace-cmd report' output */
+};
+
+enum tlbr_field_type {
+	TLBR_F_NUM,		/* integer (signed values are sign-extended to 64 bits) */
+	TLBR_F_STR,		/* char array or __data_loc string */
+	TLBR_F_SYM,		/* kernel pointer: the symbol name when it can be resolved */
+	TLBR_F_CPUMASK,		/* __data_loc cpumask_t: into record->mask */
+	TLBR_F_HEX,		/* integer that text renders as %lx, without 0x */
+};
+
+/* record->type of a lost-events marker (missed holds the count). */
+#define TLBR_TYPE_LOST UINT32_MAX
+
+/* Raw events the adapters understand. */
+enum tlbr_raw_id {
+	TLBR_RAW_TLB_FLUSH,
+	TLBR_RAW_PAGE_FAULT_USER,
+	TLBR_RAW_IPI_SEND_CPU,
+	TLBR_RAW_IPI_SEND_CPUMASK,
+	TLBR_RAW_SCHED_SWITCH,
+	TLBR_RAW_SCHED_MIGRATE_TASK,
+	TLBR_RAW_PROCESS_FORK,
+	TLBR_RAW_PROCESS_EXEC,
+	TLBR_RAW_PROCESS_EXIT,
+	TLBR_RAW_PROCESS_FREE,
+	TLBR_RAW_TASK_NEWTASK,
+	TLBR_RAW_TASK_RENAME,
+	TLBR_RAW_EXIT_MMAP,
+	TLBR_RAW_MIGRATE_PAGES_START,
+	TLBR_RAW_MIGRATE_PAGES,
+	TLBR_RAW_SET_MIGRATION_PTE,
+	TLBR_RAW_REMOVE_MIGRATION_PTE,
+	TLBR_RAW_DIRECT_RECLAIM_BEGIN,
+	TLBR_RAW_DIRECT_RECLAIM_END,
+	TLBR_RAW_SYS_ENTER,
+	TLBR_RAW_SYS_EXIT,
+};
+
+#define TLBR_MAX_FIELDS 7
+
+struct tlbr_fielddef {
+	const char *name;
+	enum tlbr_field_type type;
+	bool optional;		/* absent in some kernels or text renderings */
+	const char *text;	/* the name the print format uses, when it differs */
+};
+
+/* One known event: its name, what it means and the fields adapters read. */
+struct tlbr_evdef {
+	const char *system;
+	const char *name;
+	enum tlbr_raw_id id;
+	int sysnr;			/* enum tlbr_syscall for TLBR_RAW_SYS_*, else -1 */
+	unsigned int nfields;
+	struct tlbr_fielddef fields[TLBR_MAX_FIELDS];
+};
+
+/* Find a known event by system and name; @system may be NULL (text traces). */
+const struct tlbr_evdef *tlbr_vocab_find(const char *system, const char *name);
+/* Find a syscall event by the name the tracefs 'trace' file prints (sys_mmap). */
+const struct tlbr_evdef *tlbr_vocab_find_syscall(const char *sysname, bool is_exit);
+unsigned int tlbr_vocab_count(void);
+const struct tlbr_evdef *tlbr_vocab_get(unsigned int i);
+
+/* ---------------------------------------------------------------- readers */
+
+/*
+ * A raw record as a reader yields it. Pointers stay valid until the next
+ * call of tlbr_reader_next() on the same reader.
+ */
+struct tlbr_record {
+	uint64_t ts_ns;
+	uint64_t pos;			/* byte offset of the record in the file */
+	uint64_t line;			/* text inputs: 1-based line number */
+	int cpu;
+	int pid;			/* common_pid */
+	const char *comm;		/* the task's command as the trace shows it, or NULL */
+	uint32_t type;			/* reader-local dense event-type index */
+	const struct tlbr_evdef *def;	/* NULL: an event no adapter reads */
+	int64_t missed;			/* events lost on this CPU just before: >0 count, -1 unknown */
+	uint32_t have;			/* bit i set: field i of def was found */
+	uint64_t val[TLBR_MAX_FIELDS];
+	const char *str[TLBR_MAX_FIELDS];
+	struct tlbr_cpuset mask;
+};
+
+struct tlbr_reader;
+
+/**
+ * tlbr_reader_open - open a trace file and detect its format by content
+ * @path: the file
+ * @fmt: TLBR_FMT_AUTO, or a format to force
+ * @err: filled in on failure
+ *
+ * Returns a reader to be closed with tlbr_reader_close(), or NULL with
+ * errno set (-ENOENT and friends for I/O errors, EBADMSG for bad input).
+ */
+struct tlbr_reader *tlbr_reader_open(const char *path, enum tlbr_format fmt,
+				     struct tlbr_error *err);
+/**
+ * tlbr_reader_open_stream - read an ftrace text trace from an open stream
+ * @f: the stream; the reader does not close it
+ * @name: what error messages call it
+ */
+struct tlbr_reader *tlbr_reader_open_stream(FILE *f, const char *name, struct tlbr_error *err);
+/**
+ * tlbr_reader_next - the next record in timestamp order
+ *
+ * Returns 1 and sets *@rec, 0 at the end, or a negative errno (-EBADMSG for
+ * malformed input, described in @err).
+ */
+int tlbr_reader_next(struct tlbr_reader *r, const struct tlbr_record **rec,
+		     struct tlbr_error *err);
+void tlbr_reader_close(struct tlbr_reader *r);
+
+enum tlbr_format tlbr_reader_format(const struct tlbr_reader *r);
+const char *tlbr_format_name(enum tlbr_format fmt);
+int tlbr_format_parse(const char *name, enum tlbr_format *ret_fmt);
+/* Description of the file: "trace.dat v7 (zstd), 2 buffers" or "ftrace text". */
+const char *tlbr_reader_describe(const struct tlbr_reader *r);
+/* CPUs the file declares (0 if it does not say). */
+int tlbr_reader_ncpus(const struct tlbr_reader *r);
+/* Event types seen so far: index -> "system:name" (system may be empty). */
+unsigned int tlbr_reader_ntypes(const struct tlbr_reader *r);
+void tlbr_reader_type(const struct tlbr_reader *r, unsigned int type, const char **ret_system,
+		      const char **ret_name);
+
+/* ---------------------------------------------------------------- adapter */
+
+/* A task as the adapter knows it: one per (pid, birth). */
+struct tlbr_task {
+	uint32_t id;			/* index + 1 */
+	int pid, tgid;
+	uint32_t mm;			/* current mm identity; 0 for kernel threads */
+	uint32_t parent;		/* task id of the parent, 0 if older than the trace */
+	char comm[16];
+	uint64_t first_ns, last_ns;
+	bool kthread;
+	bool exited, freed;
+	bool seen_birth;		/* forked inside the trace */
+
+	/* adapter context (site inference) */
+	int in_sys;			/* enum tlbr_syscall + 1 while inside one, else 0 */
+	uint64_t sys_args[6];
+	uint64_t sys_enter_ns;
+	uint64_t fault_addr;		/* last user fault, while it is the task's context */
+	uint64_t fault_error;
+	bool in_fault;
+	bool migrating;			/* between mm_migrate_pages_start and mm_migrate_pages */
+	bool reclaiming;		/* inside direct reclaim (vmscan begin/end) */
+};
+
+/* An address space: one per fork without CLONE_VM, exec, or first sight. */
+struct tlbr_mm {
+	uint32_t id;			/* index + 1 */
+	int owner_pid;			/* the thread-group leader that created it */
+	char comm[16];
+	uint64_t first_ns, last_ns;
+	unsigned int nthreads;		/* tasks that ever ran in it */
+	bool torn_down;
+	bool from_fork;			/* created by fork inside the trace (vs. first sight / exec) */
+};
+
+struct tlbr_adapter;
+
+/* Returns a new adapter for tlbr_adapter_free(), or NULL (ENOMEM). */
+struct tlbr_adapter *tlbr_adapter_new(void);
+void tlbr_adapter_free(struct tlbr_adapter *a);
+
+#define TLBR_ADAPT_MAX_OUT 4
+
+/**
+ * tlbr_adapter_feed - turn one raw record into normalised events
+ * @out: room for TLBR_ADAPT_MAX_OUT events
+ *
+ * Returns the number of events written to @out (0 for records that carry
+ * nothing for replay), or -ENOMEM.
+ */
+int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
+		      struct tlbr_event *out);
+
+unsigned int tlbr_adapter_ntasks(const struct tlbr_adapter *a);
+const struct tlbr_task *tlbr_adapter_task(const struct tlbr_adapter *a, uint32_t id);
+unsigned int tlbr_adapter_nmms(const struct tlbr_adapter *a);
+const struct tlbr_mm *tlbr_adapter_mm(const struct tlbr_adapter *a, uint32_t id);
+
+/* Parse an unsigned or negative integer in C syntax (0x.., decimal, -1). */
+int tlbr_parse_u64(const char *s, const char **ret_end, uint64_t *ret_val);
+/* Parse a CPU list "0-3,6" or a hex mask "0x3" into @set. */
+int tlbr_parse_cpulist(const char *s, size_t len, struct tlbr_cpuset *set);
+
+#endif /* TLBR_FORMATS_H */

@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * reader.c - opening a trace: format detection by content, dispatch to the
+ * format's reader, and the event-type table readers share.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "formats-local.h"
+
+void tlbr_error_set(struct tlbr_error *err, uint64_t offset, uint64_t line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return;
+	err->offset = offset;
+	err->line = line;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+}
+
+static const char *const format_names[] = {
+	[TLBR_FMT_AUTO] = "auto",
+	[TLBR_FMT_DAT] = "dat",
+	[TLBR_FMT_TEXT] = "text",
+};
+
+const char *tlbr_format_name(enum tlbr_format fmt)
+{
+	return (unsigned int)fmt < ARRAY_SIZE(format_names) ? format_names[fmt] : "?";
+}
+
+int tlbr_format_parse(const char *name, enum tlbr_format *ret_fmt)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(format_names); i++) {
+		if (!strcmp(name, format_names[i])) {
+			*ret_fmt = (enum tlbr_format)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* trace.dat files start with "\027\010\104tracing". */
+static const char dat_magic[] = { 0x17, 0x08, 0x44, 't', 'r', 'a', 'c', 'i', 'n', 'g' };
+
+static enum tlbr_format detect(const unsigned char *buf, size_t n)
+{
+	size_t i;
+
+	if (n >= sizeof(dat_magic) && !memcmp(buf, dat_magic, sizeof(dat_magic)))
+		return TLBR_FMT_DAT;
+	/* Text: printable bytes (comms may hold UTF-8) and no NUL. */
+	for (i = 0; i < n; i++) {
+		if (buf[i] == 0 || (buf[i] < 0x20 && buf[i] != '\n' && buf[i] != '\t' &&
+				    buf[i] != '\r'))
+			return TLBR_FMT_AUTO;
+	}
+	return TLBR_FMT_TEXT;
+}
+
+static struct tlbr_reader *reader_alloc(const char *path)
+{
+	struct tlbr_reader *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->path = strdup(path);
+	if (!r->path) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+struct tlbr_reader *tlbr_reader_open(const char *path, enum tlbr_format fmt,
+				     struct tlbr_error *err)
+{
+	unsigned char head[512];
+	struct tlbr_reader *r = NULL;
+	struct stat st;
+	ssize_t n;
+	int fd, ret;
+	FILE *f;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		tlbr_error_set(err, UINT64_MAX, 0, "cannot open: %s", strerror(errno));
+		goto fail;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		ret = -EISDIR;
+		tlbr_error_set(err, UINT64_MAX, 0, "is a directory, not a trace file");
+		goto fail;
+	}
+	n = pread(fd, head, sizeof(head), 0);
+	if (n < 0) {
+		ret = -errno;
+		tlbr_error_set(err, 0, 0, "cannot read: %s", strerror(errno));
+		goto fail;
+	}
+	if (n == 0) {
+		ret = -EBADMSG;
+		tlbr_error_set(err, 0, 0, "empty file: not a trace");
+		goto fail;
+	}
+	if (fmt == TLBR_FMT_AUTO) {
+		fmt = detect(head, (size_t)n);
+		if (fmt == TLBR_FMT_AUTO) {
+			ret = -EBADMSG;
+			tlbr_error_set(err, 0, 0, "unrecognised file format: neither trace.dat "
+				       "nor ftrace text (use -i to force one)");
+			goto fail;
+		}
+	}
+	r = reader_alloc(path);
+	if (!r) {
+		ret = -ENOMEM;
+		tlbr_error_set(err, UINT64_MAX, 0, "out of memory");
+		goto fail;
+	}
+	r->fmt = fmt;
+	if (fmt == TLBR_FMT_DAT) {
+		ret = dat_reader_init(r, fd, err);
+		fd = -1;	/* the dat reader owns it now, also on failure */
+		if (ret < 0)
+			goto fail;
+		return r;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		ret = -errno;
+		tlbr_error_set(err, UINT64_MAX, 0, "cannot read: %s", strerror(errno));
+		goto fail;
+	}
+	fd = -1;
+	ret = text_reader_init(r, f, true, err);
+	if (ret < 0)
+		goto fail;
+	return r;
+fail:
+	if (fd >= 0)
+		close(fd);
+	tlbr_reader_close(r);
+	errno = -ret;
+	return NULL;
+}
+
+struct tlbr_reader *tlbr_reader_open_stream(FILE *f, const char *name, struct tlbr_error *err)
+{
+	struct tlbr_reader *r = reader_alloc(name);
+	int ret;
+
+	if (!r) {
+		tlbr_error_set(err, UINT64_MAX, 0, "out of memory");
+		errno = ENOMEM;
+		return NULL;
+	}
+	r->fmt = TLBR_FMT_TEXT;
+	ret = text_reader_init(r, f, false, err);
+	if (ret < 0) {
+		tlbr_reader_close(r);
+		errno = -ret;
+		return NULL;
+	}
+	return r;
+}
+
+int tlbr_reader_next(struct tlbr_reader *r, const struct tlbr_record **rec,
+		     struct tlbr_error *err)
+{
+	return r->ops->next(r, rec, err);
+}
+
+void tlbr_reader_close(struct tlbr_reader *r)
+{
+	if (!r)
+		return;
+	if (r->ops)
+		r->ops->close(r);
+	typetab_release(&r->types);
+	free(r->path);
+	free(r);
+}
+
+enum tlbr_format tlbr_reader_format(const struct tlbr_reader *r)
+{
+	return r->fmt;
+}
+
+const char *tlbr_reader_describe(const struct tlbr_reader *r)
+{
+	return r->desc;
+}
+
+int tlbr_reader_ncpus(const struct tlbr_reader *r)
+{
+	return r->ncpus;
+}
+
+unsigned int tlbr_reader_ntypes(const struct tlbr_reader *r)
+{
+	return r->types.n;
+}
+
+void tlbr_reader_type(const struct tlbr_reader *r, unsigned int type, const char **ret_system,
+		      const char **ret_name)
+{
+	*ret_system = type < r->types.n ? r->types.system[type] : "";
+	*ret_name = type < r->types.n ? r->types.name[type] : "?";
+}
+
+/* ------------------------------------------------------------- type table */
+
+static uint32_t hash_name(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+int typetab_add(struct typetab *t, const char *system, const char *name)
+{
+	if (t->n == t->alloc) {
+		unsigned int na = t->alloc ? t->alloc * 2 : 32;
+		char **s = realloc(t->system, na * sizeof(*s));
+
+		if (!s)
+			return -ENOMEM;
+		t->system = s;
+		s = realloc(t->name, na * sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		t->name = s;
+		t->alloc = na;
+	}
+	t->system[t->n] = strdup(system ? system : "");
+	t->name[t->n] = strdup(name);
+	if (!t->system[t->n] || !t->name[t->n]) {
+		free(t->system[t->n]);
+		free(t->name[t->n]);
+		return -ENOMEM;
+	}
+	return (int)t->n++;
+}
+
+static int rehash(struct typetab *t, unsigned int size)
+{
+	uint32_t *h = calloc(size, sizeof(*h));
+	unsigned int i;
+
+	if (!h)
+		return -ENOMEM;
+	for (i = 0; i < t->n; i++) {
+		uint32_t k = hash_name(t->name[i], strlen(t->name[i])) & (size - 1);
+
+		while (h[k])
+			k = (k + 1) & (size - 1);
+		h[k] = i + 1;
+	}
+	free(t->hash);
+	t->hash = h;
+	t->hash_size = size;
+	return 0;
+}
+
+int typetab_intern(struct typetab *t, const char *name, size_t len)
+{
+	const struct tlbr_evdef *def;
+	char buf[128];
+	uint32_t k;
+	int idx;
+
+	if (!t->hash_size && rehash(t, 64) < 0)
+		return -ENOMEM;
+	k = hash_name(name, len) & (t->hash_size - 1);
+	while (t->hash[k]) {
+		unsigned int i = t->hash[k] - 1;
+
+		if (!strncmp(t->name[i], name, len) && t->name[i][len] == '\0')
+			return (int)i;
+		k = (k + 1) & (t->hash_size - 1);
+	}
+	if (len >= sizeof(buf))
+		len = sizeof(buf) - 1;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	def = tlbr_vocab_find(NULL, buf);
+	idx = typetab_add(t, def ? def->system : "", buf);
+	if (idx < 0)
+		return idx;
+	if (t->n * 2 > t->hash_size)
+		return rehash(t, t->hash_size * 2) < 0 ? -ENOMEM : idx;
+	t->hash[k] = (uint32_t)idx + 1;
+	return idx;
+}
+
+void typetab_release(struct typetab *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++) {
+		free(t->system[i]);
+		free(t->name[i]);
+	}
+	free(t->system);
+	free(t->name);
+	free(t->hash);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ------------------------------------------------------------- parsing helpers */
+
+int tlbr_parse_u64(const char *s, const char **ret_end, uint64_t *ret_val)
+{
+	bool neg = false;
+	uint64_t v = 0;
+	unsigned int base = 10;
+	const char *p = s;
+	int digits = 0;
+
+	if (*p == '-') {
+		neg = true;
+		p++;
+	}
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	for (;; p++) {
+		unsigned int d;
+
+		if (*p >= '0' && *p <= '9')
+			d = (unsigned int)(*p - '0');
+		else if (base == 16 && *p >= 'a' && *p <= 'f')
+			d = (unsigned int)(*p - 'a' + 10);
+		else if (base == 16 && *p >= 'A' && *p <= 'F')
+			d = (unsigned int)(*p - 'A' + 10);
+		else
+			break;
+		if (v > (UINT64_MAX - d) / base)
+			return -ERANGE;
+		v = v * base + d;
+		digits++;
+	}
+	if (!digits)
+		return -EINVAL;
+	if (ret_end)
+		*ret_end = p;
+	*ret_val = neg ? (uint64_t)-(int64_t)v : v;
+	return 0;
+}
+
+int tlbr_parse_cpulist(const char *s, size_t len, struct tlbr_cpuset *set)
+{
+	const char *end = s + len, *p = s;
+	uint64_t a, b;
+
+	memset(set, 0, sizeof(*set));
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		/* hex mask, least significant digit last */
+		unsigned int bit = 0;
+
+		for (p = end - 1; p >= s + 2; p--, bit += 4) {
+			unsigned int d;
+
+			if (*p >= '0' && *p <= '9')
+				d = (unsigned int)(*p - '0');
+			else if (*p >= 'a' && *p <= 'f')
+				d = (unsigned int)(*p - 'a' + 10);
+			else if (*p == ',')
+				continue;
+			else
+				return -EINVAL;
+			for (unsigned int i = 0; i < 4; i++)
+				if (d & (1u << i))
+					tlbr_cpuset_set(set, bit + i);
+		}
+		return 0;
+	}
+	while (p < end) {
+		const char *q;
+
+		if (tlbr_parse_u64(p, &q, &a) < 0 || q > end)
+			return -EINVAL;
+		b = a;
+		if (q < end && *q == '-') {
+			if (tlbr_parse_u64(q + 1, &q, &b) < 0 || q > end || b < a)
+				return -EINVAL;
+		}
+		if (b >= TLBR_MAX_CPUS)
+			return -ERANGE;
+		for (; a <= b; a++)
+			tlbr_cpuset_set(set, (unsigned int)a);
+		if (q < end && *q != ',')
+			return -EINVAL;
+		p = q < end ? q + 1 : q;
+	}
+	return 0;
+}

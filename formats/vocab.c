@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vocab.c - the raw events tlbreplay's adapters read, and their fields.
+ *
+ * Field names are the tracepoint format's names; both readers look them
+ * up by name (trace.dat through the format, text by "name=" / "name:").
+ */
+#include <string.h>
+
+#include "formats.h"
+
+#define N TLBR_F_NUM
+#define S TLBR_F_STR
+#define Y TLBR_F_SYM
+#define M TLBR_F_CPUMASK
+#define X TLBR_F_HEX
+
+#define EV(sys, nm, rid, n, ...) \
+	{ sys, nm, rid, -1, n, { __VA_ARGS__ } }
+#define SYS_ENTER(nm, nr, n, ...) \
+	{ "syscalls", "sys_enter_" nm, TLBR_RAW_SYS_ENTER, nr, n, { __VA_ARGS__ } }
+#define SYS_EXIT(nm, nr) \
+	{ "syscalls", "sys_exit_" nm, TLBR_RAW_SYS_EXIT, nr, 1, { { "ret", N } } }
+#define SYSCALL(nm, nr, n, ...) SYS_ENTER(nm, nr, n, __VA_ARGS__), SYS_EXIT(nm, nr)
+
+static const struct tlbr_evdef vocab[] = {
+	EV("tlb", "tlb_flush", TLBR_RAW_TLB_FLUSH, 2, { "reason", N }, { "pages", N }),
+	EV("exceptions", "page_fault_user", TLBR_RAW_PAGE_FAULT_USER, 3,
+	   { "address", N }, { "ip", N }, { "error_code", N }),
+	EV("ipi", "ipi_send_cpu", TLBR_RAW_IPI_SEND_CPU, 3,
+	   { "cpu", N }, { "callsite", Y, true }, { "callback", Y }),
+	EV("ipi", "ipi_send_cpumask", TLBR_RAW_IPI_SEND_CPUMASK, 3,
+	   { "cpumask", M }, { "callsite", Y, true }, { "callback", Y }),
+	EV("sched", "sched_switch", TLBR_RAW_SCHED_SWITCH, 5,
+	   { "prev_comm", S }, { "prev_pid", N }, { "prev_state", N },
+	   { "next_comm", S }, { "next_pid", N }),
+	EV("sched", "sched_migrate_task", TLBR_RAW_SCHED_MIGRATE_TASK, 4,
+	   { "comm", S }, { "pid", N }, { "orig_cpu", N }, { "dest_cpu", N }),
+	EV("sched", "sched_process_fork", TLBR_RAW_PROCESS_FORK, 4,
+	   { "parent_comm", S, false, "comm" }, { "parent_pid", N, false, "pid" },
+	   { "child_comm", S }, { "child_pid", N }),
+	EV("sched", "sched_process_exec", TLBR_RAW_PROCESS_EXEC, 3,
+	   { "filename", S }, { "pid", N }, { "old_pid", N }),
+	EV("sched", "sched_process_exit", TLBR_RAW_PROCESS_EXIT, 3,
+	   { "comm", S }, { "pid", N }, { "group_dead", N, true }),
+	EV("sched", "sched_process_free", TLBR_RAW_PROCESS_FREE, 2, { "comm", S }, { "pid", N }),
+	EV("task", "task_newtask", TLBR_RAW_TASK_NEWTASK, 3,
+	   { "pid", N }, { "comm", S }, { "clone_flags", X }),
+	EV("task", "task_rename", TLBR_RAW_TASK_RENAME, 2, { "pid", N }, { "newcomm", S }),
+	EV("mmap", "exit_mmap", TLBR_RAW_EXIT_MMAP, 1, { "mm", N, true }),
+	EV("migrate", "mm_migrate_pages_start", TLBR_RAW_MIGRATE_PAGES_START, 0),
+	EV("migrate", "mm_migrate_pages", TLBR_RAW_MIGRATE_PAGES, 0),
+	EV("migrate", "set_migration_pte", TLBR_RAW_SET_MIGRATION_PTE, 1, { "addr", X, true }),
+	EV("migrate", "remove_migration_pte", TLBR_RAW_REMOVE_MIGRATION_PTE, 1, { "addr", X, true }),
+	EV("vmscan", "mm_vmscan_direct_reclaim_begin", TLBR_RAW_DIRECT_RECLAIM_BEGIN, 0),
+	EV("vmscan", "mm_vmscan_direct_reclaim_end", TLBR_RAW_DIRECT_RECLAIM_END, 0),
+	SYSCALL("mmap", TLBR_SYS_MMAP, 6, { "addr", N }, { "len", N }, { "prot", N },
+		{ "flags", N }, { "fd", N }, { "off", N }),
+	SYSCALL("munmap", TLBR_SYS_MUNMAP, 2, { "addr", N }, { "len", N }),
+	SYSCALL("mprotect", TLBR_SYS_MPROTECT, 3, { "start", N }, { "len", N }, { "prot", N }),
+	SYSCALL("madvise", TLBR_SYS_MADVISE, 3, { "start", N }, { "len_in", N }, { "behavior", N }),
+	SYSCALL("mremap", TLBR_SYS_MREMAP, 5, { "addr", N }, { "old_len", N }, { "new_len", N },
+		{ "flags", N }, { "new_addr", N }),
+	SYSCALL("brk", TLBR_SYS_BRK, 1, { "brk", N }),
+	SYSCALL("clone", TLBR_SYS_CLONE, 5, { "clone_flags", N }, { "newsp", N },
+		{ "parent_tidptr", N }, { "child_tidptr", N }, { "tls", N }),
+	SYSCALL("clone3", TLBR_SYS_CLONE3, 2, { "uargs", N }, { "size", N }),
+	SYSCALL("fork", TLBR_SYS_FORK, 0),
+	SYSCALL("vfork", TLBR_SYS_VFORK, 0),
+	SYSCALL("execve", TLBR_SYS_EXECVE, 3, { "filename", N }, { "argv", N }, { "envp", N }),
+	SYS_ENTER("exit_group", TLBR_SYS_EXIT_GROUP, 1, { "error_code", N }),
+};
+
+const struct tlbr_evdef *tlbr_vocab_find(const char *system, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vocab); i++) {
+		if (strcmp(vocab[i].name, name))
+			continue;
+		if (system && *system && strcmp(vocab[i].system, system))
+			continue;
+		return &vocab[i];
+	}
+	return NULL;
+}
+
+const struct tlbr_evdef *tlbr_vocab_find_syscall(const char *sysname, bool is_exit)
+{
+	enum tlbr_raw_id want = is_exit ? TLBR_RAW_SYS_EXIT : TLBR_RAW_SYS_ENTER;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vocab); i++) {
+		const char *nm = vocab[i].name;
+
+		if (vocab[i].id != want)
+			continue;
+		nm += is_exit ? strlen("sys_exit_") : strlen("sys_enter_");
+		if (!strcmp(nm, sysname))
+			return &vocab[i];
+	}
+	return NULL;
+}
+
+unsigned int tlbr_vocab_count(void)
+{
+	return ARRAY_SIZE(vocab);
+}
+
+const struct tlbr_evdef *tlbr_vocab_get(unsigned int i)
+{
+	return i < ARRAY_SIZE(vocab) ? &vocab[i] : NULL;
+}

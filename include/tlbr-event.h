@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tlbr-event.h - the normalised event stream: the one contract between
+ * formats/ (readers and vocabulary adapters) and replay/.
+ *
+ * Every event carries a timestamp in nanoseconds of the trace's clock, the
+ * CPU it happened on, the task (pid and a per-trace task identity that
+ * distinguishes reused pids) and the address space (mm identity; 0 for
+ * kernel threads and unknown). Events arrive in timestamp order.
+ */
+#ifndef TLBR_EVENT_H
+#define TLBR_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tlbr.h"
+
+enum tlbr_ev_kind {
+	TLBR_EV_SWITCH,		/* context switch: prev -> next on this CPU */
+	TLBR_EV_MIGRATE,	/* scheduler moved a task between CPUs */
+	TLBR_EV_FORK,		/* new task (process or thread) */
+	TLBR_EV_EXEC,		/* task replaced its mm */
+	TLBR_EV_EXIT,		/* task exited */
+	TLBR_EV_TASK_FREE,	/* task struct freed: the pid may be reused */
+	TLBR_EV_MM_TEARDOWN,	/* exit_mmap: the address space is torn down */
+	TLBR_EV_FAULT,		/* user page fault */
+	TLBR_EV_SYSCALL,	/* memory-management syscall entry, with arguments */
+	TLBR_EV_SYSCALL_RET,	/* the same syscall's return, with arguments and result */
+	TLBR_EV_FLUSH,		/* a TLB flush issued by the kernel (the unit policies decide) */
+	TLBR_EV_FLUSH_IPI,	/* flush IPIs really sent for this CPU's current flush */
+	TLBR_EV_FLUSH_REMOTE,	/* a CPU executed a flush requested by another CPU */
+	TLBR_EV_MIGRATION,	/* page migration (migrate:* tracepoints) */
+	TLBR_EV_LOST,		/* the tracer dropped events on this CPU */
+	TLBR_EV__COUNT
+};
+
+/* Why the kernel flushed: policies decide per site (DESIGN.md). */
+enum tlbr_site {
+	TLBR_SITE_UNKNOWN,
+	TLBR_SITE_WP_REUSE,	/* write fault reusing the page: RO -> RW upgrade */
+	TLBR_SITE_COW,		/* COW break: ptep_clear_flush in wp_page_copy */
+	TLBR_SITE_FAULT,	/* other fault-time flush (migration entry, NUMA hinting) */
+	TLBR_SITE_MPROTECT,	/* mprotect / change_protection */
+	TLBR_SITE_ZAP,		/* munmap, madvise, brk shrink: mmu_gather */
+	TLBR_SITE_MREMAP,	/* mremap: move_ptes */
+	TLBR_SITE_FORK,		/* fork write-protects private pages (dup_mmap) */
+	TLBR_SITE_EXEC,		/* exec building the new mm */
+	TLBR_SITE_EXIT,		/* exit / exit_group tearing down the mm */
+	TLBR_SITE_RECLAIM,	/* reclaim or migration unmap (try_to_unmap / try_to_migrate) */
+	TLBR_SITE_UFFD_MOVE,	/* userfaultfd MOVE */
+	TLBR_SITE_HUGETLB_UNSHARE,	/* hugetlb PMD-table unshare */
+	TLBR_SITE_KERNEL,	/* kernel range (vmalloc, vmap) */
+	TLBR_SITE_SWITCH,	/* context switch: x86 switch_mm (pages 0: the ASID was up to date) */
+	TLBR_SITE__COUNT
+};
+
+enum tlbr_scope {
+	TLBR_SCOPE_PAGE,
+	TLBR_SCOPE_RANGE,
+	TLBR_SCOPE_MM,		/* the whole address space (x86: more than the ceiling) */
+	TLBR_SCOPE_ALL,		/* everything, all address spaces */
+};
+
+/* What the traced kernel really did with a flush. */
+enum tlbr_exec {
+	TLBR_EXEC_LOCAL,	/* this CPU only */
+	TLBR_EXEC_IPI,		/* x86: this CPU plus shootdown IPIs to other CPUs of the mm */
+	TLBR_EXEC_BROADCAST,	/* arm64: TLBI inner-shareable */
+	TLBR_EXEC_REMOTE,	/* only other CPUs (the mm was not loaded here) */
+};
+
+enum tlbr_syscall {
+	TLBR_SYS_MMAP,
+	TLBR_SYS_MUNMAP,
+	TLBR_SYS_MPROTECT,
+	TLBR_SYS_MADVISE,
+	TLBR_SYS_MREMAP,
+	TLBR_SYS_BRK,
+	TLBR_SYS_CLONE,
+	TLBR_SYS_CLONE3,
+	TLBR_SYS_FORK,
+	TLBR_SYS_VFORK,
+	TLBR_SYS_EXECVE,
+	TLBR_SYS_EXIT_GROUP,
+	TLBR_SYS__COUNT
+};
+
+/* x86 page-fault error code bits (arch/x86/include/asm/trap_pf.h). */
+enum {
+	TLBR_PF_PROT = 1 << 0,	/* the page was present: protection fault */
+	TLBR_PF_WRITE = 1 << 1,
+	TLBR_PF_USER = 1 << 2,
+	TLBR_PF_RSVD = 1 << 3,
+	TLBR_PF_INSTR = 1 << 4,
+	TLBR_PF_PK = 1 << 5,
+	TLBR_PF_SHSTK = 1 << 6,
+};
+
+/* Flags of a flush event. */
+enum {
+	TLBR_FLUSH_SITE_INFERRED = 1 << 0,	/* site deduced from the task's context */
+	TLBR_FLUSH_RANGE_INFERRED = 1 << 1,	/* start/end deduced from the syscall or fault */
+	TLBR_FLUSH_FREES_TABLES = 1 << 2,	/* page tables are freed: walk caches too */
+};
+
+#define TLBR_PAGES_ALL UINT64_MAX	/* a full flush (x86 TLB_FLUSH_ALL) */
+
+struct tlbr_ev_switch {
+	int prev_pid, next_pid;
+	uint32_t prev_task, next_task;
+	uint32_t prev_mm, next_mm;
+	int64_t prev_state;
+};
+
+struct tlbr_ev_migrate {
+	int pid, from_cpu, to_cpu;
+	uint32_t task;
+};
+
+struct tlbr_ev_fork {
+	int parent_pid, child_pid;
+	uint32_t child_task, child_mm;
+	uint64_t clone_flags;
+	bool flags_known;	/* clone flags came from task:task_newtask */
+	bool thread;		/* CLONE_THREAD */
+	bool shares_mm;		/* CLONE_VM: the child runs in the parent's mm */
+};
+
+struct tlbr_ev_exec {
+	uint32_t old_mm, new_mm;
+};
+
+struct tlbr_ev_exit {
+	bool group_dead;
+};
+
+struct tlbr_ev_fault {
+	uint64_t addr, ip, error_code;
+};
+
+struct tlbr_ev_syscall {
+	enum tlbr_syscall nr;
+	uint64_t args[6];
+	int64_t ret;		/* TLBR_EV_SYSCALL_RET only */
+	uint64_t enter_ns;	/* TLBR_EV_SYSCALL_RET: when it entered, 0 if unseen */
+	bool args_known;	/* TLBR_EV_SYSCALL_RET: the entry was seen */
+};
+
+struct tlbr_ev_flush {
+	enum tlbr_site site;
+	enum tlbr_scope scope;
+	enum tlbr_exec exec;
+	uint32_t flags;
+	uint64_t start, end;	/* [start, end) when known, else 0, 0 */
+	uint64_t pages;		/* as traced; TLBR_PAGES_ALL for a full flush */
+	int x86_reason;		/* tlb:tlb_flush reason, -1 if not from it */
+};
+
+struct tlbr_ev_flush_ipi {
+	struct tlbr_cpuset targets;
+	bool inferred;		/* recognised by context, not by the IPI callback's symbol */
+};
+
+struct tlbr_ev_flush_remote {
+	uint64_t pages;
+	bool wrong_cpu;		/* the target had switched away from the mm */
+};
+
+enum tlbr_migration_kind {
+	TLBR_MIGR_START,	/* migrate:mm_migrate_pages_start */
+	TLBR_MIGR_DONE,		/* migrate:mm_migrate_pages */
+	TLBR_MIGR_SET_PTE,	/* migrate:set_migration_pte */
+	TLBR_MIGR_REMOVE_PTE,	/* migrate:remove_migration_pte */
+};
+
+struct tlbr_ev_migration {
+	enum tlbr_migration_kind kind;
+	uint64_t addr;
+};
+
+struct tlbr_ev_lost {
+	uint64_t count;		/* UINT64_MAX when the tracer did not say how many */
+};
+
+struct tlbr_event {
+	enum tlbr_ev_kind kind;
+	uint64_t ts_ns;
+	int cpu;
+	int pid, tgid;
+	uint32_t task;		/* identity of (pid, birth) in this trace */
+	uint32_t mm;		/* address-space identity; 0: none or unknown */
+	uint64_t pos;		/* where the source record is: byte offset in the file */
+	union {
+		struct tlbr_ev_switch sw;
+		struct tlbr_ev_migrate migrate;
+		struct tlbr_ev_fork fork;
+		struct tlbr_ev_exec exec;
+		struct tlbr_ev_exit exit;
+		struct tlbr_ev_fault fault;
+		struct tlbr_ev_syscall sys;
+		struct tlbr_ev_flush flush;
+		struct tlbr_ev_flush_ipi ipi;
+		struct tlbr_ev_flush_remote remote;
+		struct tlbr_ev_migration migration;
+		struct tlbr_ev_lost lost;
+	};
+};
+
+const char *tlbr_ev_kind_name(enum tlbr_ev_kind kind);
+const char *tlbr_site_name(enum tlbr_site site);
+const char *tlbr_syscall_name(enum tlbr_syscall nr);
+const char *tlbr_scope_name(enum tlbr_scope scope);
+const char *tlbr_exec_name(enum tlbr_exec exec);
+
+#endif /* TLBR_EVENT_H */
