@@ -145,7 +145,7 @@ void tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 	fprintf(f, "\n  shootdown IPIs: %llu sent, %llu target CPUs", (unsigned long long)s->ipis,
 		(unsigned long long)s->ipi_targets);
 	if (s->ipis_inferred)
-		fprintf(f, " (%llu recognised by context: no symbols)",
+		fprintf(f, " (%llu recognised by context)",
 			(unsigned long long)s->ipis_inferred);
 	fprintf(f, "; remote flushes executed: %llu\n", (unsigned long long)s->remote_flushes);
 

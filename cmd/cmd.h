@@ -5,6 +5,8 @@
 #ifndef TLBR_CMD_H
 #define TLBR_CMD_H
 
+#include <stdio.h>
+
 #include "tlbr.h"
 
 struct tlbr_cmd {
@@ -26,6 +28,10 @@ void warning(const char *fmt, ...) __printf(1, 2);
 __noreturn void die(const char *fmt, ...) __printf(1, 2);
 /* Report a bad input described by @err; returns TLBR_EXIT_BAD_INPUT or TLBR_EXIT_FAILURE. */
 int report_input_error(const char *path, int ret, const struct tlbr_error *err);
+/* guard.c: while reading @path, a crash in a trace library exits with status 3. */
+void input_guard_begin(const char *path);
+void input_guard_end(void);
+
 /* Print the usage line of @cmd to @f. */
 void print_usage(FILE *f, const struct tlbr_cmd *cmd);
 

@@ -98,6 +98,7 @@ int cmd_stat(int argc, char **argv)
 		return status;
 	tlbr_stat_init(&st);
 	err.file = o.path;
+	input_guard_begin(o.path);
 	reader = tlbr_reader_open(o.path, o.fmt, &err);
 	if (!reader) {
 		status = report_input_error(o.path, -errno, &err);
@@ -120,6 +121,7 @@ int cmd_stat(int argc, char **argv)
 		status = report_input_error(o.path, ret, &err);
 		goto out;
 	}
+	input_guard_end();
 	{
 		struct tlbr_stat_render r = {
 			.path = o.path, .reader = reader, .adapter = adapter,
@@ -133,6 +135,7 @@ int cmd_stat(int argc, char **argv)
 	}
 	status = TLBR_EXIT_OK;
 out:
+	input_guard_end();
 	tlbr_stat_release(&st);
 	tlbr_adapter_free(adapter);
 	tlbr_reader_close(reader);

@@ -195,8 +195,10 @@ static int on_ipi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct 
 		  struct tlbr_event *out)
 {
 	struct adapt_cpu *c = &a->cpu[rec->cpu];
+	const char *site = (rec->have & 2) ? rec->str[1] : NULL;
 	const char *cb = rec->str[2];
 	struct tlbr_cpuset targets;
+	bool by_context = false;
 	int n = 0;
 
 	memset(&targets, 0, sizeof(targets));
@@ -218,15 +220,21 @@ static int on_ipi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct 
 	} else if (sym_is(cb, "flush_tlb_func")) {
 		if (c->op_task != t->id)
 			c->op_task = 0;
-	} else if (!cb && c->op_task == t->id) {
-		/* no symbols in the file: an IPI right after "remote IPI send" */
+	} else if (c->op_task == t->id && (!site || sym_is(site, "on_each_cpu_cond_mask") ||
+					   sym_is(site, "smp_call_function_many_cond"))) {
+		/*
+		 * Since 6.x the callback is the generic IPI handler; the IPI
+		 * is the shootdown's when it follows "remote IPI send" from
+		 * the same task, sent by on_each_cpu_cond_mask.
+		 */
+		by_context = true;
 	} else {
 		c->op_task = 0;
 		return 0;	/* some other cross-CPU call */
 	}
 	ev_init(&out[n], TLBR_EV_FLUSH_IPI, rec, t);
 	out[n].ipi.targets = targets;
-	out[n].ipi.inferred = !cb;
+	out[n].ipi.inferred = by_context;
 	return n + 1;
 }
 

@@ -329,11 +329,24 @@ int dat_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err)
 		version[0] = '\0';
 	version[strnlen(version, 4)] = '\0';
 
-	d->top = tracecmd_open_fd(dup(fd), TRACECMD_FL_LOAD_NO_PLUGINS);
+	/*
+	 * Headers first, data second: libtracecmd 1.3's tracecmd_open() frees
+	 * a half-initialised handle when the data sections are truncated and
+	 * crashes doing it, so a handle whose data failed is left unfreed.
+	 */
+	d->top = tracecmd_open_head(r->path, TRACECMD_FL_LOAD_NO_PLUGINS);
 	if (!d->top) {
 		fstat(fd, &st);
 		tlbr_error_set(err, UINT64_MAX, 0, "libtracecmd cannot read this trace.dat "
 			       "(version '%s', %lld bytes): truncated or corrupt headers",
+			       version, (long long)st.st_size);
+		return -EBADMSG;
+	}
+	if (tracecmd_init_data(d->top) < 0) {
+		fstat(fd, &st);
+		d->top = NULL;	/* leaked on purpose, see above */
+		tlbr_error_set(err, UINT64_MAX, 0, "libtracecmd cannot load the event data of "
+			       "this trace.dat (version '%s', %lld bytes): truncated or corrupt",
 			       version, (long long)st.st_size);
 		return -EBADMSG;
 	}

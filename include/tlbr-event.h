@@ -159,7 +159,7 @@ struct tlbr_ev_flush {
 
 struct tlbr_ev_flush_ipi {
 	struct tlbr_cpuset targets;
-	bool inferred;		/* recognised by context, not by the IPI callback's symbol */
+	bool inferred;		/* recognised by the shootdown in progress, not by its callback */
 };
 
 struct tlbr_ev_flush_remote {

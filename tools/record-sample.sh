@@ -18,8 +18,16 @@ fi
 inst=tlbr_sample_$$
 I=$T/instances/$inst
 mkdir "$I"
-cleanup() { echo 0 > "$I/tracing_on" 2>/dev/null; echo > "$I/set_event" 2>/dev/null; rmdir "$I" 2>/dev/null || true; }
-trap cleanup EXIT INT TERM HUP
+cleanup() {
+	trap - EXIT INT TERM HUP
+	if [ -d "$I" ]; then
+		echo 0 > "$I/tracing_on"
+		echo > "$I/set_event"
+		rmdir "$I"
+	fi
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM HUP
 echo 0 > "$I/tracing_on"
 echo mono > "$I/trace_clock"
 echo "${TLBR_BUFFER_KB:-8192}" > "$I/buffer_size_kb"

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mprotect-churn - the situation of seed 004's pte_needs_flush(): one
+ * thread flips its region PROT_NONE <-> PROT_READ|PROT_WRITE and touches
+ * it, while a second thread of the same process keeps running on another
+ * CPU, so every protection change that removes access must shoot down the
+ * other CPU's TLB, and the ones that only add access need not.
+ *
+ * mprotect-churn [-p PAGES] [-n ROUNDS]
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static atomic_int stop;
+static volatile char *other;
+
+static void *spinner(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&stop)) {
+		for (int i = 0; i < 4; i++)
+			other[i * 4096]++;
+		usleep(50);
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	int pages = 8, rounds = 200, c;
+	pthread_t tid;
+	char *p;
+
+	while ((c = getopt(argc, argv, "p:n:")) != -1) {
+		switch (c) {
+		case 'p': pages = atoi(optarg); break;
+		case 'n': rounds = atoi(optarg); break;
+		default:
+			fprintf(stderr, "usage: mprotect-churn [-p PAGES] [-n ROUNDS]\n");
+			return 2;
+		}
+	}
+	if (pages < 1 || rounds < 1)
+		return 2;
+	p = mmap(NULL, (size_t)pages * 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	other = mmap(NULL, 4 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED || other == MAP_FAILED)
+		return 1;
+	pthread_create(&tid, NULL, spinner, NULL);
+	for (int r = 0; r < rounds; r++) {
+		for (int i = 0; i < pages; i++)
+			p[i * 4096]++;
+		mprotect(p, (size_t)pages * 4096, PROT_NONE);
+		mprotect(p, (size_t)pages * 4096, PROT_READ | PROT_WRITE);
+		usleep(200);
+	}
+	atomic_store(&stop, 1);
+	pthread_join(tid, NULL);
+	return 0;
+}
