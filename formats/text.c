@@ -20,6 +20,7 @@
 struct text_reader {
 	FILE *f;
 	bool owns_file;
+	bool unterminated_ok;	/* in-memory input (fuzzing, tests) may end without a newline */
 	char *line;
 	size_t line_alloc;
 	uint64_t lineno;
@@ -503,6 +504,11 @@ static int text_next(struct tlbr_reader *r, const struct tlbr_record **ret_rec,
 			tlbr_error_set(err, rec->pos, rec->line, "NUL byte in a text trace");
 			return -EBADMSG;
 		}
+		if (s[n - 1] != '\n' && !t->unterminated_ok) {
+			tlbr_error_set(err, rec->pos, rec->line, "the last line is incomplete: "
+				       "the file is truncated");
+			return -EBADMSG;
+		}
 		while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
 			s[--n] = '\0';
 		s = skip_ws(s);
@@ -579,6 +585,7 @@ int text_reader_init(struct tlbr_reader *r, FILE *f, bool owns_file, struct tlbr
 	}
 	t->f = f;
 	t->owns_file = owns_file;
+	t->unterminated_ok = !owns_file;
 	r->priv = t;
 	r->ops = &text_ops;
 	snprintf(r->desc, sizeof(r->desc), "ftrace text");

@@ -1,0 +1,49 @@
+#!/bin/sh
+# Bad input: exit status 3, a message naming the file and the position,
+# nothing on standard output, never a crash.
+. "$SRCDIR/tests/lib.sh"
+
+bad() {	# bad <description> <file> <pattern expected in the message>
+	expect_status 3 "$1: exit 3" "$TLBREPLAY" stat "$2"
+	grep_file "$1: message names the file" "'$2'" "$TMP/err"
+	grep_file "$1: message says what is wrong" "$3" "$TMP/err"
+	if [ -s "$TMP/out" ]; then ok 1 "$1: no partial answer on stdout"; else
+		ok 0 "$1: no partial answer on stdout"; fi
+}
+
+bad "missing file" "$TMP/no-such.dat" "cannot open: No such file"
+: > "$TMP/empty.dat"
+bad "empty file" "$TMP/empty.dat" "empty file"
+bad "directory" "$TMP" "is a directory"
+head -c 4096 /dev/urandom | tr -d '\000' > "$TMP/junk.bin"
+printf '\001\002\003\000binary' >> "$TMP/junk.bin"
+bad "binary junk" "$TMP/junk.bin" "unrecognised file format"
+
+sample=$SAMPLES/usemem-fork-exec.dat
+size=$(stat -c %s "$sample")
+for cut in 20 4000 600000 $((size - 60000)) $((size - 200)); do
+	head -c $cut "$sample" > "$TMP/trunc-$cut.dat"
+	bad "trace.dat cut at $cut of $size bytes" "$TMP/trunc-$cut.dat" "truncated"
+done
+# version 6 files keep the options first: a truncated instance buffer made
+# libtracecmd 1.3 crash; it must still be a clean exit 3
+trace-cmd convert --file-version 6 -i "$SAMPLES/mprotect-churn.dat" -o "$TMP/v6.dat" >/dev/null 2>&1
+size6=$(stat -c %s "$TMP/v6.dat")
+for cut in $((size6 - 30000)) $((size6 - 1)); do
+	head -c $cut "$TMP/v6.dat" > "$TMP/trunc6-$cut.dat"
+	bad "v6 trace.dat cut at $cut of $size6 bytes" "$TMP/trunc6-$cut.dat" "truncated"
+done
+
+cp "$DATA/scenario1.txt" "$TMP/garbage.txt"
+sed -i '5a this line is not an event' "$TMP/garbage.txt"
+bad "text trace with a garbage line" "$TMP/garbage.txt" "line 6 (byte [0-9]*): not an ftrace event line"
+head -c 300 "$DATA/scenario1.txt" > "$TMP/cut.txt"
+bad "text trace cut inside a line" "$TMP/cut.txt" "line 8 (byte 280): the last line is incomplete"
+printf '  a-1 [000] ..... 2.000000: tlb_flush: pages:1 reason:x (3)\n  a-1 [000] ..... 1.000000: tlb_flush: pages:1 reason:x (3)\n' > "$TMP/back.txt"
+bad "text trace going back in time" "$TMP/back.txt" "line 2 (byte 60): timestamp 1.000000000 goes backwards"
+
+expect_status 2 "unknown input format is a usage error" "$TLBREPLAY" stat -i perf "$sample"
+expect_status 3 "trace.dat forced as text: exit 3" "$TLBREPLAY" stat -i text "$sample"
+grep_file "trace.dat forced as text: the first line is named" "line 1 (byte 0)" "$TMP/err"
+expect_status 3 "text read as trace.dat: exit 3" "$TLBREPLAY" stat -i dat "$DATA/scenario1.txt"
+done_testing

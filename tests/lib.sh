@@ -1,0 +1,76 @@
+# tests/lib.sh - TAP helpers for the CLI tests. Meson sets TLBREPLAY (the
+# built binary), SRCDIR (the source tree) and BUILDDIR.
+set -u
+: "${TLBREPLAY:?run through meson test}"
+: "${SRCDIR:?run through meson test}"
+DATA=$SRCDIR/tests/data
+SAMPLES=$SRCDIR/samples
+tap_n=0
+tap_failed=0
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/tlbr-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+ok() {	# ok <0|1 status> <description>
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_n - $2"
+	else
+		echo "not ok $tap_n - $2"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
+# expect_cmd <description> <command...>: the command succeeds
+expect_cmd() {
+	desc=$1; shift
+	if "$@" >"$TMP/out" 2>"$TMP/err"; then ok 0 "$desc"; else
+		ok 1 "$desc"; sed 's/^/#   /' "$TMP/err" | head -20; fi
+}
+
+# expect_status <status> <description> <command...>
+expect_status() {
+	want=$1; desc=$2; shift 2
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok 0 "$desc"; else
+		ok 1 "$desc"; echo "#   exit status $got, want $want"; sed 's/^/#   /' "$TMP/err" | head -5; fi
+}
+
+# same_file <description> <expected> <actual>
+same_file() {
+	if cmp -s "$2" "$3"; then ok 0 "$1"; else
+		ok 1 "$1"; diff -u "$2" "$3" | head -40 | sed 's/^/#   /'; fi
+}
+
+# grep_file <description> <pattern> <file>
+grep_file() {
+	if grep -q -- "$2" "$3"; then ok 0 "$1"; else
+		ok 1 "$1"; echo "#   '$2' not in:"; head -5 "$3" | sed 's/^/#   /'; fi
+}
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_failed" -eq 0 ]
+}
+
+# Per-event counts of `trace-cmd report` for a file: "count name" lines, sorted.
+report_counts() {
+	trace-cmd report "$1" 2>/dev/null | awk '
+		/^cpus=/ || /^CPU:/ || /^$/ { next }
+		{ for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\.[0-9]+:$/) { n = $(i + 1); sub(/:$/, "", n); c[n]++; break } }
+		END { for (n in c) print c[n], n }' | sort -k2
+}
+
+# The same from `tlbreplay stat --json`.
+stat_counts() {
+	"$TLBREPLAY" stat --json "$@" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for e in d["raw_events"]:
+    print(e["count"], e["name"])' | sort -k2
+}
