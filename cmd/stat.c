@@ -110,9 +110,11 @@ int cmd_stat(int argc, char **argv)
 	while ((ret = tlbr_reader_next(reader, &rec, &err)) > 0) {
 		if (tlbr_stat_record(&st, rec) < 0)
 			die("out of memory");
-		n = tlbr_adapter_feed(adapter, rec, evs);
-		if (n < 0)
-			die("out of memory");
+		n = tlbr_adapter_feed(adapter, rec, evs, &err);
+		if (n < 0) {
+			ret = n;
+			break;
+		}
 		for (i = 0; i < n; i++)
 			if (tlbr_stat_event(&st, &evs[i]) < 0)
 				die("out of memory");

@@ -118,7 +118,7 @@ static int on_fork(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 
 	child = task_new(a, child_pid, child_comm, rec->ts_ns);
 	if (!child)
-		return child_pid < 0 || child_pid > PID_LIMIT ? 0 : -ENOMEM;
+		return -ENOMEM;
 	parent = task_by_id(a, parent_id);
 	child->parent = parent->id;
 	child->seen_birth = true;
@@ -216,8 +216,21 @@ static int on_syscall(const struct tlbr_record *rec, struct tlbr_task *t, struct
 	return 1;
 }
 
+/* A pid no kernel can have: the record is corrupt. */
+static int bad_pid(const struct tlbr_record *rec, long long pid, struct tlbr_error *err)
+{
+	tlbr_error_set(err, rec->pos, rec->line, "%s: impossible pid %lld (corrupt record?)",
+		       rec->def ? rec->def->name : "event", pid);
+	return -EBADMSG;
+}
+
+static bool pid_ok(long long pid)
+{
+	return pid >= 0 && pid <= PID_LIMIT;
+}
+
 int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
-		      struct tlbr_event *out)
+		      struct tlbr_event *out, struct tlbr_error *err)
 {
 	const struct tlbr_evdef *def = rec->def;
 	struct tlbr_task *t;
@@ -234,12 +247,17 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		return 0;
 	newtask = a->newtask_child;
 	a->newtask_child = 0;
-	if (def->id == TLBR_RAW_SCHED_SWITCH)
+	if (def->id == TLBR_RAW_SCHED_SWITCH) {
+		if (!pid_ok((int64_t)rec->val[1]) || !pid_ok((int64_t)rec->val[4]))
+			return bad_pid(rec, pid_ok((int64_t)rec->val[1]) ? (int64_t)rec->val[4] :
+									    (int64_t)rec->val[1], err);
 		return on_switch(a, rec, out);
-
+	}
+	if (!pid_ok(rec->pid))
+		return bad_pid(rec, rec->pid, err);
 	t = task_get(a, rec->pid, rec->comm, rec->ts_ns);
 	if (!t)
-		return rec->pid < 0 || rec->pid > PID_LIMIT ? 0 : -ENOMEM;
+		return -ENOMEM;
 	/* Only user context reaches here with user faults or memory syscalls. */
 	if (t->kthread && (def->id == TLBR_RAW_PAGE_FAULT_USER || def->id == TLBR_RAW_SYS_ENTER) &&
 	    t->pid != 0) {
@@ -270,9 +288,11 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		struct tlbr_task *m;
 		uint32_t tid = t->id;
 
+		if (!pid_ok((int64_t)rec->val[1]))
+			return bad_pid(rec, (int64_t)rec->val[1], err);
 		m = task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
 		if (!m)
-			return 0;
+			return -ENOMEM;
 		t = task_by_id(a, tid);
 		ev_init(out, TLBR_EV_MIGRATE, rec, m);
 		out->migrate.pid = m->pid;
@@ -282,10 +302,14 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		return 1;
 	}
 	case TLBR_RAW_TASK_NEWTASK:
+		if (!pid_ok((int64_t)rec->val[0]))
+			return bad_pid(rec, (int64_t)rec->val[0], err);
 		return on_fork(a, rec, t, (int)rec->val[0], rec->str[1], true, rec->val[2], out);
 	case TLBR_RAW_PROCESS_FORK: {
 		const struct tlbr_task *c = tlbr_adapter_task(a, newtask);
 
+		if (!pid_ok((int64_t)rec->val[3]))
+			return bad_pid(rec, (int64_t)rec->val[3], err);
 		if (c && c->pid == (int)rec->val[3]) {
 			a->newtask_child = 0;
 			return 0;	/* already created by task_newtask */

@@ -12,6 +12,7 @@
 #include <trace-cmd/trace-cmd.h>
 
 #include "formats-local.h"
+#include "tracecmd-private.h"
 
 /* What the reader knows about one tep event id. */
 struct dat_type {
@@ -23,8 +24,11 @@ struct dat_type {
 
 struct dat_stream {
 	struct tracecmd_input *h;
+	int buffer;				/* 0: top, i + 1: instance i */
 	int cpu;
 	struct tep_record *next;		/* peeked record, or NULL when exhausted */
+	uint64_t last_offset;			/* of the last record read */
+	uint64_t nrecords;
 };
 
 struct dat_reader {
@@ -177,6 +181,44 @@ static int decode(struct tlbr_reader *r, struct dat_reader *d, const struct dat_
 	return 0;
 }
 
+/*
+ * Read the stream's next record. libtracecmd reports a chunk it cannot
+ * decompress or a page it cannot load as the end of the CPU's data, so a
+ * stream that ends is checked: pages read must follow each other, and the
+ * last record read must be the last record of the CPU.
+ */
+static int stream_advance(struct dat_reader *d, struct dat_stream *s, struct tlbr_error *err)
+{
+	uint64_t page = (uint64_t)tep_get_page_size(d->tep);
+	struct tep_record *last;
+
+	s->next = tracecmd_read_data(s->h, s->cpu);
+	if (s->next) {
+		if (s->nrecords && page &&
+		    s->next->offset / page > s->last_offset / page + 1) {
+			tlbr_error_set(err, s->last_offset, 0, "buffer %d, cpu %d: the pages after "
+				       "this one are missing (corrupt trace.dat)", s->buffer, s->cpu);
+			return -EBADMSG;
+		}
+		s->last_offset = s->next->offset;
+		s->nrecords++;
+		return 0;
+	}
+	if (!s->nrecords)
+		return 0;
+	last = tracecmd_read_cpu_last(s->h, s->cpu);
+	if (!last || last->offset != s->last_offset) {
+		tlbr_error_set(err, s->last_offset, 0, "buffer %d, cpu %d: the data stops here, "
+			       "before the CPU's last record%s (corrupt or truncated trace.dat)",
+			       s->buffer, s->cpu, last ? "" : ", which cannot be read either");
+		if (last)
+			tracecmd_free_record(last);
+		return -EBADMSG;
+	}
+	tracecmd_free_record(last);
+	return 0;
+}
+
 /* The stream whose next record is earliest; -1 when all are done. */
 static int earliest(struct dat_reader *d)
 {
@@ -210,8 +252,9 @@ static int dat_next(struct tlbr_reader *r, const struct tlbr_record **ret,
 			return 0;
 		s = &d->streams[i];
 		rec = s->next;
-		s->next = tracecmd_read_data(s->h, s->cpu);
 		d->cur = rec;
+		if (stream_advance(d, s, err) < 0)
+			return -EBADMSG;
 		if (rec->missed_events) {
 			memset(out, 0, offsetof(struct tlbr_record, val));
 			out->type = TLBR_TYPE_LOST;
@@ -287,7 +330,8 @@ static const struct reader_ops dat_ops = {
 	.close = dat_close,
 };
 
-static int add_streams(struct dat_reader *d, struct tracecmd_input *h, int ncpus)
+static int add_streams(struct dat_reader *d, struct tracecmd_input *h, int buffer, int ncpus,
+		       struct tlbr_error *err)
 {
 	struct dat_stream *ns;
 	int cpu;
@@ -299,9 +343,12 @@ static int add_streams(struct dat_reader *d, struct tracecmd_input *h, int ncpus
 	for (cpu = 0; cpu < ncpus; cpu++) {
 		struct dat_stream *s = &d->streams[d->nstreams++];
 
+		memset(s, 0, sizeof(*s));
 		s->h = h;
+		s->buffer = buffer;
 		s->cpu = cpu;
-		s->next = tracecmd_read_data(h, cpu);
+		if (stream_advance(d, s, err) < 0)
+			return -EBADMSG;
 	}
 	return 0;
 }
@@ -358,8 +405,9 @@ int dat_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err)
 		return -EBADMSG;
 	}
 	r->ncpus = ncpus;
-	if (add_streams(d, d->top, ncpus) < 0)
-		goto nomem;
+	ret = add_streams(d, d->top, 0, ncpus, err);
+	if (ret < 0)
+		goto fail;
 	d->ninst = tracecmd_buffer_instances(d->top);
 	if (d->ninst < 0)
 		d->ninst = 0;
@@ -375,13 +423,18 @@ int dat_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err)
 				       tracecmd_buffer_instance_name(d->top, i));
 			return -EBADMSG;
 		}
-		if (add_streams(d, d->inst[i], ncpus) < 0)
-			goto nomem;
+		ret = add_streams(d, d->inst[i], i + 1, ncpus, err);
+		if (ret < 0)
+			goto fail;
 	}
 	snprintf(r->desc, sizeof(r->desc), "trace.dat v%s, %d CPUs, %d buffer%s", version, ncpus,
 		 d->ninst + 1, d->ninst ? "s" : "");
 	return 0;
 nomem:
 	tlbr_error_set(err, UINT64_MAX, 0, "out of memory");
+	return -ENOMEM;
+fail:
+	if (ret == -ENOMEM)
+		tlbr_error_set(err, UINT64_MAX, 0, "out of memory");
 	return ret;
 }

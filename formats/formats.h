@@ -197,12 +197,13 @@ void tlbr_adapter_free(struct tlbr_adapter *a);
 /**
  * tlbr_adapter_feed - turn one raw record into normalised events
  * @out: room for TLBR_ADAPT_MAX_OUT events
+ * @err: filled in for a record that cannot be right (an impossible pid)
  *
  * Returns the number of events written to @out (0 for records that carry
- * nothing for replay), or -ENOMEM.
+ * nothing for replay), -EBADMSG or -ENOMEM.
  */
 int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
-		      struct tlbr_event *out);
+		      struct tlbr_event *out, struct tlbr_error *err);
 
 unsigned int tlbr_adapter_ntasks(const struct tlbr_adapter *a);
 const struct tlbr_task *tlbr_adapter_task(const struct tlbr_adapter *a, uint32_t id);

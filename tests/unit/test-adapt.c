@@ -29,7 +29,7 @@ static int replay_text(const char *text, struct run *run)
 	run->a = tlbr_adapter_new();
 	run->n = 0;
 	while ((ret = tlbr_reader_next(r, &rec, &err)) > 0) {
-		n = tlbr_adapter_feed(run->a, rec, out);
+		n = tlbr_adapter_feed(run->a, rec, out, &err);
 		for (i = 0; i < n && run->n < MAX_EVENTS; i++)
 			run->ev[run->n++] = out[i];
 	}
