@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 
+__attribute__((format(printf, 2, 0)))
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	fflush(stdout);

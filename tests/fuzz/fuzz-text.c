@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fuzz-text.c - libFuzzer harness for the ftrace text reader and the
+ * vocabulary adapter behind it, and the stat reducer behind that.
+ *
+ *   CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined
+ *   ninja -C build-fuzz tests/fuzz/fuzz-text
+ *   build-fuzz/tests/fuzz/fuzz-text -max_total_time=60 tests/fuzz/corpus
+ */
+#include <stdio.h>
+
+#include "analysis.h"
+#include "formats.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct tlbr_event evs[TLBR_ADAPT_MAX_OUT];
+	struct tlbr_error err = { 0 };
+	const struct tlbr_record *rec;
+	struct tlbr_adapter *a;
+	struct tlbr_reader *r;
+	struct tlbr_stat st;
+	int i, n;
+	FILE *f;
+
+	if (!size)
+		return 0;
+	f = fmemopen((void *)data, size, "r");
+	if (!f)
+		return 0;
+	r = tlbr_reader_open_stream(f, "fuzz", &err);
+	a = tlbr_adapter_new();
+	tlbr_stat_init(&st);
+	while (r && a && tlbr_reader_next(r, &rec, &err) > 0) {
+		if (tlbr_stat_record(&st, rec) < 0)
+			break;
+		n = tlbr_adapter_feed(a, rec, evs, &err);
+		if (n < 0)
+			break;
+		for (i = 0; i < n; i++)
+			tlbr_stat_event(&st, &evs[i]);
+	}
+	tlbr_stat_release(&st);
+	tlbr_adapter_free(a);
+	tlbr_reader_close(r);
+	fclose(f);
+	return 0;
+}
