@@ -36,6 +36,10 @@ void task_set_comm(struct tlbr_task *t, const char *comm);
 struct tlbr_mm *mm_by_id(struct tlbr_adapter *a, uint32_t id);
 bool comm_is_kthread(const char *comm);
 
+/* adapt.c: an event of @kind for @rec, in task @t's context (NULL: none) */
+void adapt_ev_init(struct tlbr_event *ev, enum tlbr_ev_kind kind, const struct tlbr_record *rec,
+		   const struct tlbr_task *t);
+
 /* adapt-x86.c */
 int adapt_x86(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
 	      struct tlbr_event *out);

@@ -33,20 +33,6 @@ enum {
 
 #define PAGE_MASK_4K (~0xfffULL)
 
-static void ev_init(struct tlbr_event *ev, enum tlbr_ev_kind kind, const struct tlbr_record *rec,
-		    const struct tlbr_task *t)
-{
-	memset(ev, 0, sizeof(*ev));
-	ev->kind = kind;
-	ev->ts_ns = rec->ts_ns;
-	ev->cpu = rec->cpu;
-	ev->pos = rec->pos;
-	ev->pid = t->pid;
-	ev->tgid = t->tgid;
-	ev->task = t->id;
-	ev->mm = t->mm;
-}
-
 static bool sym_is(const char *sym, const char *name)
 {
 	size_t n = strlen(name);
@@ -150,7 +136,7 @@ static int on_tlb_flush(struct tlbr_adapter *a, const struct tlbr_record *rec, s
 	case X86_REMOTE_SHOOTDOWN:
 	case X86_REMOTE_WRONG_CPU:
 		c->op_task = 0;
-		ev_init(out, TLBR_EV_FLUSH_REMOTE, rec, t);
+		adapt_ev_init(out, TLBR_EV_FLUSH_REMOTE, rec, t);
 		out->remote.pages = pages;
 		out->remote.wrong_cpu = reason == X86_REMOTE_WRONG_CPU;
 		return 1;
@@ -162,19 +148,19 @@ static int on_tlb_flush(struct tlbr_adapter *a, const struct tlbr_record *rec, s
 			return 0;
 		}
 		c->op_task = 0;
-		ev_init(out, TLBR_EV_FLUSH, rec, t);
+		adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
 		out->flush.exec = TLBR_EXEC_LOCAL;
 		infer(t, reason, pages, &out->flush);
 		return 1;
 	case X86_REMOTE_SEND_IPI:
 		c->op_task = t->id;
-		ev_init(out, TLBR_EV_FLUSH, rec, t);
+		adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
 		out->flush.exec = TLBR_EXEC_IPI;
 		infer(t, reason, pages, &out->flush);
 		return 1;
 	case X86_FLUSH_ON_TASK_SWITCH:
 		c->op_task = 0;
-		ev_init(out, TLBR_EV_FLUSH, rec, t);
+		adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
 		out->flush.exec = TLBR_EXEC_LOCAL;
 		out->flush.site = TLBR_SITE_SWITCH;
 		out->flush.x86_reason = reason;
@@ -183,7 +169,7 @@ static int on_tlb_flush(struct tlbr_adapter *a, const struct tlbr_record *rec, s
 		return 1;
 	default:
 		c->op_task = 0;
-		ev_init(out, TLBR_EV_FLUSH, rec, t);
+		adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
 		out->flush.exec = TLBR_EXEC_LOCAL;
 		infer(t, reason, pages, &out->flush);
 		out->flush.site = TLBR_SITE_UNKNOWN;
@@ -208,7 +194,7 @@ static int on_ipi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct 
 		targets = rec->mask;
 
 	if (sym_is(cb, "do_kernel_range_flush") || sym_is(cb, "do_flush_tlb_all")) {
-		ev_init(&out[n], TLBR_EV_FLUSH, rec, t);
+		adapt_ev_init(&out[n], TLBR_EV_FLUSH, rec, t);
 		out[n].mm = 0;
 		out[n].flush.site = TLBR_SITE_KERNEL;
 		out[n].flush.exec = TLBR_EXEC_IPI;
@@ -232,7 +218,7 @@ static int on_ipi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct 
 		c->op_task = 0;
 		return 0;	/* some other cross-CPU call */
 	}
-	ev_init(&out[n], TLBR_EV_FLUSH_IPI, rec, t);
+	adapt_ev_init(&out[n], TLBR_EV_FLUSH_IPI, rec, t);
 	out[n].ipi.targets = targets;
 	out[n].ipi.inferred = by_context;
 	return n + 1;
@@ -252,7 +238,7 @@ int adapt_x86(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr
 		t->in_fault = true;
 		t->fault_addr = rec->val[0];
 		t->fault_error = rec->val[2];
-		ev_init(out, TLBR_EV_FAULT, rec, t);
+		adapt_ev_init(out, TLBR_EV_FAULT, rec, t);
 		out->fault.addr = rec->val[0];
 		out->fault.ip = rec->val[1];
 		out->fault.error_code = rec->val[2];

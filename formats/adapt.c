@@ -48,8 +48,8 @@ const struct tlbr_mm *tlbr_adapter_mm(const struct tlbr_adapter *a, uint32_t id)
 	return id && id <= a->nmms ? &a->mms[id - 1] : NULL;
 }
 
-static void ev_init(struct tlbr_event *ev, enum tlbr_ev_kind kind, const struct tlbr_record *rec,
-		    const struct tlbr_task *t)
+void adapt_ev_init(struct tlbr_event *ev, enum tlbr_ev_kind kind, const struct tlbr_record *rec,
+		   const struct tlbr_task *t)
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = kind;
@@ -91,7 +91,7 @@ static int on_switch(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
 	if (!next)
 		return -ENOMEM;
 	prev = task_by_id(a, prev_id);
-	ev_init(out, TLBR_EV_SWITCH, rec, prev);
+	adapt_ev_init(out, TLBR_EV_SWITCH, rec, prev);
 	out->sw.prev_pid = prev->pid;
 	out->sw.next_pid = next->pid;
 	out->sw.prev_task = prev->id;
@@ -151,7 +151,7 @@ static int on_fork(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 		mm_by_id(a, mm)->nthreads = 1;
 		parent = task_by_id(a, parent_id);
 	}
-	ev_init(out, TLBR_EV_FORK, rec, parent);
+	adapt_ev_init(out, TLBR_EV_FORK, rec, parent);
 	out->fork.parent_pid = parent->pid;
 	out->fork.child_pid = child->pid;
 	out->fork.child_task = child->id;
@@ -182,7 +182,7 @@ static int on_exec(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 	t->tgid = t->pid;
 	t->kthread = false;
 	mm_by_id(a, mm)->nthreads = 1;
-	ev_init(out, TLBR_EV_EXEC, rec, t);
+	adapt_ev_init(out, TLBR_EV_EXEC, rec, t);
 	out->exec.old_mm = old_mm;
 	out->exec.new_mm = mm;
 	return 1;
@@ -194,7 +194,7 @@ static int on_syscall(const struct tlbr_record *rec, struct tlbr_task *t, struct
 	unsigned int i;
 
 	if (def->id == TLBR_RAW_SYS_ENTER) {
-		ev_init(out, TLBR_EV_SYSCALL, rec, t);
+		adapt_ev_init(out, TLBR_EV_SYSCALL, rec, t);
 		out->sys.nr = (enum tlbr_syscall)def->sysnr;
 		for (i = 0; i < def->nfields && i < 6; i++)
 			out->sys.args[i] = rec->val[i];
@@ -204,7 +204,7 @@ static int on_syscall(const struct tlbr_record *rec, struct tlbr_task *t, struct
 		t->in_fault = false;
 		return 1;
 	}
-	ev_init(out, TLBR_EV_SYSCALL_RET, rec, t);
+	adapt_ev_init(out, TLBR_EV_SYSCALL_RET, rec, t);
 	out->sys.nr = (enum tlbr_syscall)def->sysnr;
 	out->sys.ret = (int64_t)rec->val[0];
 	if (t->in_sys == def->sysnr + 1) {
@@ -239,7 +239,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	if (rec->cpu < 0 || rec->cpu >= TLBR_MAX_CPUS)
 		return 0;
 	if (rec->type == TLBR_TYPE_LOST) {
-		ev_init(out, TLBR_EV_LOST, rec, NULL);
+		adapt_ev_init(out, TLBR_EV_LOST, rec, NULL);
 		out->lost.count = rec->missed < 0 ? UINT64_MAX : (uint64_t)rec->missed;
 		return 1;
 	}
@@ -294,7 +294,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		if (!m)
 			return -ENOMEM;
 		t = task_by_id(a, tid);
-		ev_init(out, TLBR_EV_MIGRATE, rec, m);
+		adapt_ev_init(out, TLBR_EV_MIGRATE, rec, m);
 		out->migrate.pid = m->pid;
 		out->migrate.task = m->id;
 		out->migrate.from_cpu = (int)rec->val[2];
@@ -320,7 +320,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		return on_exec(a, rec, t, out);
 	case TLBR_RAW_PROCESS_EXIT:
 		t->exited = true;
-		ev_init(out, TLBR_EV_EXIT, rec, t);
+		adapt_ev_init(out, TLBR_EV_EXIT, rec, t);
 		out->exit.group_dead = (rec->have & (1u << 2)) ? rec->val[2] != 0 : true;
 		return 1;
 	case TLBR_RAW_PROCESS_FREE: {
@@ -333,7 +333,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 			return 0;
 		f->freed = true;
 		task_unmap_pid(a, f);
-		ev_init(out, TLBR_EV_TASK_FREE, rec, f);
+		adapt_ev_init(out, TLBR_EV_TASK_FREE, rec, f);
 		out->cpu = rec->cpu;
 		return 1;
 	}
@@ -346,14 +346,14 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 
 		if (m)
 			m->torn_down = true;
-		ev_init(out, TLBR_EV_MM_TEARDOWN, rec, t);
+		adapt_ev_init(out, TLBR_EV_MM_TEARDOWN, rec, t);
 		return 1;
 	}
 	case TLBR_RAW_MIGRATE_PAGES_START:
 	case TLBR_RAW_MIGRATE_PAGES:
 	case TLBR_RAW_SET_MIGRATION_PTE:
 	case TLBR_RAW_REMOVE_MIGRATION_PTE:
-		ev_init(out, TLBR_EV_MIGRATION, rec, t);
+		adapt_ev_init(out, TLBR_EV_MIGRATION, rec, t);
 		out->migration.kind = def->id == TLBR_RAW_MIGRATE_PAGES_START ? TLBR_MIGR_START :
 				      def->id == TLBR_RAW_MIGRATE_PAGES ? TLBR_MIGR_DONE :
 				      def->id == TLBR_RAW_SET_MIGRATION_PTE ? TLBR_MIGR_SET_PTE :
