@@ -26,6 +26,9 @@ struct text_reader {
 	uint64_t lineno;
 	uint64_t offset;	/* byte offset of the next line */
 	uint64_t last_ts;
+	struct tlbr_record lost;	/* a lost-events marker waiting for its time */
+	bool lost_pending;
+	bool stashed;		/* r->rec holds a record not yet returned */
 	char comm[64];
 	char namebuf[128];
 };
@@ -492,8 +495,13 @@ static int text_next(struct tlbr_reader *r, const struct tlbr_record **ret_rec,
 	struct tlbr_record *rec = &r->rec;
 	ssize_t n;
 
+	if (t->stashed) {	/* the record that followed a lost-events marker */
+		t->stashed = false;
+		*ret_rec = rec;
+		return 1;
+	}
 	while ((n = getline(&t->line, &t->line_alloc, t->f)) > 0) {
-		char *s = t->line;
+		char *s = t->line, *lost;
 		int64_t count;
 		int cpu, ret;
 
@@ -530,27 +538,58 @@ static int text_next(struct tlbr_reader *r, const struct tlbr_record **ret_rec,
 				r->ncpus = (int)v;
 			continue;
 		}
-		if (parse_lost(s, &cpu, &count)) {
-			memset(rec, 0, offsetof(struct tlbr_record, val));
-			rec->pos = t->offset - (uint64_t)n - 1;
-			rec->line = t->lineno;
-			rec->type = TLBR_TYPE_LOST;
-			rec->cpu = cpu;
-			rec->pid = -1;
-			rec->missed = count;
-			rec->ts_ns = t->last_ts;
-			*ret_rec = rec;
-			return 1;
+		/* trace-cmd report prefixes the instance name to its lost lines too */
+		lost = s;
+		if (strncmp(lost, "CPU:", 4)) {
+			char *sp = strstr(lost, ": CPU:");
+
+			if (sp && !memchr(lost, ' ', (size_t)(sp - lost)))
+				lost = sp + 2;
+		}
+		if (parse_lost(lost, &cpu, &count)) {
+			/*
+			 * Both tracefs and trace-cmd print the loss right before
+			 * the first record after the gap, on that CPU: the marker
+			 * takes that record's time, as with trace.dat files.
+			 */
+			struct tlbr_record m = {
+				.pos = rec->pos, .line = rec->line, .type = TLBR_TYPE_LOST,
+				.cpu = cpu, .pid = -1, .missed = count,
+			};
+
+			if (t->lost_pending) {	/* two in a row: the first one goes now */
+				*rec = t->lost;
+				rec->ts_ns = t->last_ts;
+				t->lost = m;
+				*ret_rec = rec;
+				return 1;
+			}
+			t->lost = m;
+			t->lost_pending = true;
+			continue;
 		}
 		ret = parse_line(r, s, err);
 		if (ret < 0)
 			return ret;
+		if (t->lost_pending) {
+			t->lost_pending = false;
+			t->lost.ts_ns = rec->ts_ns;
+			t->stashed = true;
+			*ret_rec = &t->lost;
+			return 1;
+		}
 		*ret_rec = rec;
 		return 1;
 	}
 	if (ferror(t->f)) {
 		tlbr_error_set(err, t->offset, t->lineno + 1, "read error");
 		return -EIO;
+	}
+	if (t->lost_pending) {	/* lost events at the very end */
+		t->lost_pending = false;
+		t->lost.ts_ns = t->last_ts;
+		*ret_rec = &t->lost;
+		return 1;
 	}
 	return 0;
 }

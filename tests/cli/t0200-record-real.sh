@@ -40,4 +40,23 @@ done
 report_counts "$TMP/usemem.dat" > "$TMP/report"
 stat_counts "$TMP/usemem.dat" > "$TMP/stat"
 same_file "event counts equal trace-cmd report's" "$TMP/report" "$TMP/stat"
+
+# A buffer far too small for the workload: the kernel drops events, and stat
+# must count exactly the drops trace-cmd reports, from the trace.dat and from
+# trace-cmd's text alike.
+expect_cmd "record with a 16 KiB buffer" env TLBR_BUFFER_KB=16 \
+	"$SRCDIR/tools/record-sample.sh" "$TMP/lossy.dat" "$USEMEM" -t 2 -m 8 -s 0.5 -f 50
+dropped=$(trace-cmd report "$TMP/lossy.dat" 2>/dev/null |
+	sed -n 's/.*CPU:[0-9]* \[\([0-9]*\) EVENTS DROPPED\]/\1/p' | awk '{ n += $1 } END { print n + 0 }')
+lost_of() {
+	"$TLBREPLAY" stat --json "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["lost"]["events"])'
+}
+lost=$(lost_of "$TMP/lossy.dat")
+if [ "$dropped" -gt 0 ]; then ok 0 "the kernel dropped $dropped events"; else ok 1 "the kernel dropped no events"; fi
+if [ "$lost" = "$dropped" ]; then ok 0 "stat counts the $dropped lost events"; else
+	ok 1 "stat counts $lost lost events, trace-cmd $dropped"; fi
+trace-cmd report "$TMP/lossy.dat" > "$TMP/lossy.txt" 2>/dev/null
+lost_txt=$(lost_of "$TMP/lossy.txt")
+if [ "$lost_txt" = "$dropped" ]; then ok 0 "and so does its text rendering"; else
+	ok 1 "text rendering: $lost_txt lost events, trace-cmd $dropped"; fi
 done_testing

@@ -87,8 +87,11 @@ static void test_trace_file(void)
 	ok(rec->type == TLBR_TYPE_LOST, "lost marker");
 	is_int(rec->cpu, 3, "lost on cpu 3");
 	is_int(rec->missed, 17, "17 lost");
+	is_u64(rec->ts_ns, 1425800000000ULL, "at the time of the record after the gap");
+	is_int(rec->line, 10, "the marker's line");
 
 	is_int(tlbr_reader_next(r, &rec, &err), 1, "record 6");
+	is_int(rec->line, 11, "the record after the gap");
 	is_str(rec->str[0], "bash", "prev_comm");
 	is_int(rec->val[1], 1234, "prev_pid");
 	is_u64(rec->val[2], 1, "prev_state S");
