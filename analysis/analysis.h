@@ -95,4 +95,19 @@ void tlbr_stat_print_json(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 
 #define TLBR_JSON_SCHEMA_VERSION 1
 
+/* ----------------------------------------------------------------- what-if */
+
+#include "replay.h"
+
+struct tlbr_whatif_render {
+	const char *path;
+	const char *describe;
+	unsigned int max_findings;	/* counterexamples printed per policy */
+};
+
+void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
+			    const struct tlbr_whatif_render *o);
+void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
+			    const struct tlbr_whatif_render *o);
+
 #endif /* TLBR_ANALYSIS_H */

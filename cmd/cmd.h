@@ -17,6 +17,7 @@ struct tlbr_cmd {
 };
 
 int cmd_stat(int argc, char **argv);
+int cmd_what_if(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 extern const struct tlbr_cmd tlbr_commands[];

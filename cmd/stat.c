@@ -10,6 +10,7 @@
 #include "analysis.h"
 #include "cmd.h"
 #include "formats.h"
+#include "input.h"
 
 struct stat_opts {
 	enum tlbr_format fmt;
@@ -83,50 +84,34 @@ static int parse(int argc, char **argv, struct stat_opts *o, int *ret_status)
 	return 0;
 }
 
+static int stat_record(void *ctx, const struct tlbr_record *rec)
+{
+	return tlbr_stat_record(ctx, rec);
+}
+
+static int stat_event(void *ctx, const struct tlbr_event *ev, struct tlbr_error *err)
+{
+	(void)err;
+	return tlbr_stat_event(ctx, ev);
+}
+
 int cmd_stat(int argc, char **argv)
 {
-	struct tlbr_event evs[TLBR_ADAPT_MAX_OUT];
-	struct tlbr_error err = { 0 };
-	struct tlbr_adapter *adapter = NULL;
-	struct tlbr_reader *reader = NULL;
-	const struct tlbr_record *rec;
+	static const struct input_ops ops = { .on_record = stat_record, .on_event = stat_event };
 	struct tlbr_stat st;
 	struct stat_opts o;
-	int ret, n, i, status;
+	struct input in;
+	int status;
 
 	if (parse(argc, argv, &o, &status) < 0)
 		return status;
 	tlbr_stat_init(&st);
-	err.file = o.path;
-	input_guard_begin(o.path);
-	reader = tlbr_reader_open(o.path, o.fmt, &err);
-	if (!reader) {
-		status = report_input_error(o.path, -errno, &err);
-		goto out;
-	}
-	adapter = tlbr_adapter_new();
-	if (!adapter)
-		die("out of memory");
-	while ((ret = tlbr_reader_next(reader, &rec, &err)) > 0) {
-		if (tlbr_stat_record(&st, rec) < 0)
-			die("out of memory");
-		n = tlbr_adapter_feed(adapter, rec, evs, &err);
-		if (n < 0) {
-			ret = n;
-			break;
-		}
-		for (i = 0; i < n; i++)
-			if (tlbr_stat_event(&st, &evs[i]) < 0)
-				die("out of memory");
-	}
-	if (ret < 0) {
-		status = report_input_error(o.path, ret, &err);
-		goto out;
-	}
-	input_guard_end();
-	{
+	status = input_open(&in, o.path, o.fmt);
+	if (!status)
+		status = input_run(&in, &ops, &st);
+	if (!status) {
 		struct tlbr_stat_render r = {
-			.path = o.path, .reader = reader, .adapter = adapter,
+			.path = o.path, .reader = in.reader, .adapter = in.adapter,
 			.top = o.all ? 0 : 10,
 		};
 
@@ -135,11 +120,7 @@ int cmd_stat(int argc, char **argv)
 		else
 			tlbr_stat_print_text(stdout, &st, &r);
 	}
-	status = TLBR_EXIT_OK;
-out:
-	input_guard_end();
 	tlbr_stat_release(&st);
-	tlbr_adapter_free(adapter);
-	tlbr_reader_close(reader);
+	input_close(&in);
 	return status;
 }

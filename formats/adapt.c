@@ -105,6 +105,43 @@ static int on_switch(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
 }
 
 /*
+ * Some kernels do not trace the switch away from the idle task (seen on
+ * this project's x86 VMs: no "swapper/N ==> task" switch at all, while the
+ * switches to idle are there). A task woken onto a CPU that runs the idle
+ * task runs there next: the adapter emits that switch, marked inferred.
+ */
+static int on_wakeup(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_event *out)
+{
+	int cpu = (int)rec->val[2];
+	struct tlbr_task *cur, *t;
+	uint32_t cur_id;
+
+	if (cpu < 0 || cpu >= TLBR_MAX_CPUS)
+		return 0;
+	cur = task_by_id(a, a->cpu[cpu].cur_task);
+	if (!cur || cur->pid != 0)
+		return 0;
+	cur_id = cur->id;
+	t = task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
+	if (!t)
+		return -ENOMEM;
+	if (t->pid == 0)
+		return 0;
+	cur = task_by_id(a, cur_id);
+	adapt_ev_init(out, TLBR_EV_SWITCH, rec, cur);
+	out->cpu = cpu;
+	out->sw.prev_pid = 0;
+	out->sw.next_pid = t->pid;
+	out->sw.prev_task = cur->id;
+	out->sw.next_task = t->id;
+	out->sw.prev_mm = 0;
+	out->sw.next_mm = t->mm;
+	out->sw.inferred = true;
+	a->cpu[cpu].cur_task = t->id;
+	return 1;
+}
+
+/*
  * A new task. task_newtask (in the parent, with clone flags) comes first;
  * sched_process_fork follows and only creates the child if the former was
  * not traced, guessing the flags from the parent's clone() arguments.
@@ -301,6 +338,10 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		out->migrate.to_cpu = (int)rec->val[3];
 		return 1;
 	}
+	case TLBR_RAW_SCHED_WAKEUP:
+		if (!pid_ok((int64_t)rec->val[1]))
+			return bad_pid(rec, (int64_t)rec->val[1], err);
+		return on_wakeup(a, rec, out);
 	case TLBR_RAW_TASK_NEWTASK:
 		if (!pid_ok((int64_t)rec->val[0]))
 			return bad_pid(rec, (int64_t)rec->val[0], err);

@@ -262,6 +262,28 @@ static int parse_switch_plugin(char *payload, struct tlbr_record *rec)
 	return 0;
 }
 
+/* trace-cmd's sched_wakeup plugin: "comm:pid [prio] CPU:003" (maybe " success=1") */
+static int parse_wakeup_plugin(char *payload, struct tlbr_record *rec)
+{
+	char *br = strstr(payload, " ["), *c, *cpu;
+	uint64_t pid, n;
+
+	if (!br)
+		return -EINVAL;
+	cpu = strstr(br, "CPU:");
+	*br = '\0';
+	c = strrchr(payload, ':');
+	if (!c || !cpu || tlbr_parse_u64(c + 1, NULL, &pid) < 0 ||
+	    tlbr_parse_u64(cpu + 4, NULL, &n) < 0)
+		return -EINVAL;
+	*c = '\0';
+	rec->str[0] = payload;
+	rec->val[1] = pid;
+	rec->val[2] = n;
+	rec->have = 7;
+	return 0;
+}
+
 static int parse_fields(struct tlbr_reader *r, char *payload, struct tlbr_error *err)
 {
 	struct tlbr_record *rec = &r->rec;
@@ -279,6 +301,11 @@ static int parse_fields(struct tlbr_reader *r, char *payload, struct tlbr_error 
 	}
 	if (def->id == TLBR_RAW_SCHED_SWITCH && !strstr(payload, "prev_pid=")) {
 		if (parse_switch_plugin(payload, rec) < 0)
+			goto bad_value;
+		return 0;
+	}
+	if (def->id == TLBR_RAW_SCHED_WAKEUP && !strstr(payload, "pid=")) {
+		if (parse_wakeup_plugin(payload, rec) < 0)
 			goto bad_value;
 		return 0;
 	}

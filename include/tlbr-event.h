@@ -111,6 +111,7 @@ struct tlbr_ev_switch {
 	uint32_t prev_task, next_task;
 	uint32_t prev_mm, next_mm;
 	int64_t prev_state;
+	bool inferred;		/* not traced: a wakeup onto an idle CPU (see adapt.c) */
 };
 
 struct tlbr_ev_migrate {

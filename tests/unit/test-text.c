@@ -127,6 +127,7 @@ static void test_report_output(void)
 		"inst_a:           bash-1234  [001]  1425.637654: sys_exit_munmap:      0x0\n"
 		"inst_a:           bash-1234  [001]  1425.637655123: tlb_flush:            pages=-1 reason= (4)\n"
 		"inst_a:           bash-1234  [001]  1425.637656: task_newtask:         pid=1300 comm=bash clone_flags=3d0f00 oom_score_adj=0\n"
+		"inst_a:           <idle>-0     [001]  1425.637657: sched_wakeup:         foo bar:77 [120] CPU:003\n"
 		"CPU:1 [12 EVENTS DROPPED]\n"
 		"CPU:0 [EVENTS DROPPED]\n";
 	const struct tlbr_record *rec;
@@ -158,6 +159,11 @@ static void test_report_output(void)
 
 	is_int(tlbr_reader_next(r, &rec, &err), 1, "task_newtask");
 	is_u64(rec->val[2], 0x3d0f00, "clone_flags are hex");
+
+	is_int(tlbr_reader_next(r, &rec, &err), 1, "sched_wakeup");
+	is_str(rec->str[0], "foo bar", "plugin format: woken comm");
+	is_int(rec->val[1], 77, "plugin format: woken pid");
+	is_int(rec->val[2], 3, "plugin format: target cpu");
 
 	is_int(tlbr_reader_next(r, &rec, &err), 1, "dropped events");
 	is_int(rec->missed, 12, "12 dropped");

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * whatif-print.c - `tlbreplay what-if`: the policies side by side, as text
+ * (80 columns, at most four policies per block) and as one JSON object.
+ */
+#include <string.h>
+
+#include "analysis.h"
+#include "json.h"
+
+#define COLS_PER_BLOCK 4
+
+struct row {
+	const char *label;
+	uint64_t (*get)(const struct tlbr_policy_result *p, int arg);
+	int arg;
+	bool indent;
+};
+
+static uint64_t g_points(const struct tlbr_policy_result *p, int a) { (void)a; return p->flush_points; }
+static uint64_t g_site(const struct tlbr_policy_result *p, int a) { return p->flushes[a]; }
+static uint64_t g_bcast(const struct tlbr_policy_result *p, int a) { (void)a; return p->broadcasts; }
+static uint64_t g_local(const struct tlbr_policy_result *p, int a) { (void)a; return p->local; }
+static uint64_t g_skip(const struct tlbr_policy_result *p, int a) { (void)a; return p->skipped; }
+static uint64_t g_ipis(const struct tlbr_policy_result *p, int a) { (void)a; return p->ipis; }
+static uint64_t g_swf(const struct tlbr_policy_result *p, int a) { (void)a; return p->switch_flushes; }
+static uint64_t g_avoid(const struct tlbr_policy_result *p, int a) { (void)a; return p->avoidable; }
+static uint64_t g_avoid_by(const struct tlbr_policy_result *p, int a) { return p->avoidable_by[a]; }
+static uint64_t g_stale(const struct tlbr_policy_result *p, int a) { (void)a; return p->stale_ro; }
+static uint64_t g_spur(const struct tlbr_policy_result *p, int a) { (void)a; return p->spurious_predicted; }
+static uint64_t g_unsafe(const struct tlbr_policy_result *p, int a) { (void)a; return p->unsafe; }
+
+static void print_ts(FILE *f, uint64_t ns)
+{
+	fprintf(f, "%llu.%09llu", (unsigned long long)(ns / 1000000000ULL),
+		(unsigned long long)(ns % 1000000000ULL));
+}
+
+static void print_row(FILE *f, const struct tlbr_replay_result *r, unsigned int from,
+		      unsigned int to, const struct row *w)
+{
+	unsigned int i;
+
+	fprintf(f, "%s%-*s", w->indent ? "  " : "", w->indent ? 28 : 30, w->label);
+	for (i = from; i < to; i++)
+		fprintf(f, " %11llu", (unsigned long long)w->get(&r->policy[i], w->arg));
+	fputc('\n', f);
+}
+
+void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
+			    const struct tlbr_whatif_render *o)
+{
+	const struct tlbr_tlb_model *tm = tlbr_tlb_model_find(r->tlb_model);
+	const struct tlbr_cpu_model *cm = tlbr_cpu_model_find(r->cpu_model);
+	unsigned int from, i, k;
+	bool any_site[TLBR_SITE__COUNT] = { 0 };
+
+	fprintf(f, "trace       %s (%s)\n", o->path, o->describe);
+	fprintf(f, "residency   %s: %s\n", r->tlb_model, tm ? tm->source : "");
+	fprintf(f, "cpu         %s: %s\n", r->cpu_model, cm ? cm->note : "");
+	fprintf(f, "replayed    %llu events on %d CPUs, %llu pages modelled\n",
+		(unsigned long long)r->events, r->ncpus, (unsigned long long)r->pages);
+
+	for (i = 0; i < r->npolicies; i++)
+		for (k = 0; k < TLBR_SITE__COUNT; k++)
+			any_site[k] |= r->policy[i].flushes[k] != 0;
+
+	for (from = 0; from < r->npolicies; from += COLS_PER_BLOCK) {
+		unsigned int to = from + COLS_PER_BLOCK < r->npolicies ? from + COLS_PER_BLOCK :
+									 r->npolicies;
+		struct row rows[] = {
+			{ "flush points", g_points, 0, false },
+			{ "broadcasts", g_bcast, 0, false },
+			{ "local flushes", g_local, 0, false },
+			{ "skipped", g_skip, 0, false },
+			{ "IPIs sent", g_ipis, 0, false },
+			{ "flushes at context switch", g_swf, 0, false },
+			{ "certainly avoidable", g_avoid, 0, false },
+			{ "mm never active elsewhere", g_avoid_by, TLBR_AVOID_NEVER_ELSEWHERE, true },
+			{ "remote copies flushed", g_avoid_by, TLBR_AVOID_ALREADY_FLUSHED, true },
+			{ "not present remotely", g_avoid_by, TLBR_AVOID_NOT_PRESENT, true },
+			{ "stale read-only entries", g_stale, 0, false },
+			{ "spurious faults predicted", g_spur, 0, false },
+			{ "unsafe findings", g_unsafe, 0, false },
+		};
+
+		fprintf(f, "\n%-30s", "");
+		for (i = from; i < to; i++)
+			fprintf(f, " %11.11s", r->policy[i].name);
+		fputc('\n', f);
+		print_row(f, r, from, to, &rows[0]);
+		for (k = 0; k < TLBR_SITE__COUNT; k++) {
+			struct row sr = { tlbr_site_name((enum tlbr_site)k), g_site, (int)k, true };
+
+			if (any_site[k])
+				print_row(f, r, from, to, &sr);
+		}
+		for (k = 1; k < ARRAY_SIZE(rows); k++)
+			print_row(f, r, from, to, &rows[k]);
+	}
+	if (strcmp(r->tlb_model, "unbounded"))
+		fprintf(f, "(avoidable under '%s' is an estimate, not a bound)\n", r->tlb_model);
+
+	fprintf(f, "\nChecks against the traced kernel\n");
+	if (r->real_ipi_flushes || r->real_ipis)
+		fprintf(f, "  shootdown IPIs really sent: %llu (from %llu shootdowns)\n",
+			(unsigned long long)r->real_ipis, (unsigned long long)r->real_ipi_flushes);
+	for (i = 0; i < r->npolicies; i++)
+		if (!strcmp(r->policy[i].name, "x86-ipi") && r->real_ipis)
+			fprintf(f, "  x86-ipi predicts %llu IPIs: %+.1f%%\n",
+				(unsigned long long)r->policy[i].ipis,
+				100.0 * ((double)r->policy[i].ipis - (double)r->real_ipis) /
+					(double)r->real_ipis);
+	fprintf(f, "  user write faults on present pages: %llu: %llu COW breaks, %llu reuses,\n"
+		   "    %llu spurious (the CPU model allows them), %llu unexplained",
+		(unsigned long long)r->write_faults_present, (unsigned long long)r->cow_breaks,
+		(unsigned long long)r->reuses, (unsigned long long)r->spurious_observed,
+		(unsigned long long)r->unexplained);
+	if (r->write_faults_present)
+		fprintf(f, " (%.2f%%)", 100.0 * (double)r->unexplained /
+					    (double)r->write_faults_present);
+	fputc('\n', f);
+
+	for (i = 0; i < r->npolicies; i++) {
+		const struct tlbr_policy_result *p = &r->policy[i];
+
+		for (k = 0; k < p->nfindings && k < o->max_findings; k++) {
+			const struct tlbr_finding *fd = &p->findings[k];
+
+			fprintf(f, "\nUNSAFE under %s: cpu %d may hold a%s '%s' translation of %#llx "
+				   "(mm %u) where the page table allows '%s'\n", p->name, fd->cpu,
+				!strcmp(fd->held, "old") ? "n" : "", fd->held,
+				(unsigned long long)fd->addr, fd->mm, fd->allowed);
+			for (unsigned int s = 0; s < fd->nsteps; s++) {
+				const struct tlbr_step *st = &fd->steps[s];
+
+				fprintf(f, "  %u. ", s + 1);
+				print_ts(f, st->ts_ns);
+				fprintf(f, " cpu %d", st->cpu);
+				if (st->pid >= 0)
+					fprintf(f, " pid %d", st->pid);
+				fprintf(f, " @%llu: %s\n", (unsigned long long)st->pos, st->what);
+			}
+		}
+		if (p->unsafe > k)
+			fprintf(f, "(%s: %llu unsafe findings in all, %u shown)\n", p->name,
+				(unsigned long long)p->unsafe, k);
+	}
+}
+
+void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
+			    const struct tlbr_whatif_render *o)
+{
+	struct tlbr_json j;
+	unsigned int i, k, s;
+
+	tlbr_json_init(&j, f, true);
+	tlbr_json_obj_begin(&j, NULL);
+	tlbr_json_str(&j, "schema", "tlbreplay-what-if");
+	tlbr_json_u64(&j, "version", TLBR_JSON_SCHEMA_VERSION);
+	tlbr_json_str(&j, "file", o->path);
+	tlbr_json_str(&j, "description", o->describe);
+	tlbr_json_str(&j, "tlb_model", r->tlb_model);
+	tlbr_json_str(&j, "cpu_model", r->cpu_model);
+	tlbr_json_u64(&j, "cpus", (uint64_t)r->ncpus);
+	tlbr_json_u64(&j, "events", r->events);
+	tlbr_json_u64(&j, "pages", r->pages);
+	tlbr_json_obj_begin(&j, "checks");
+	tlbr_json_u64(&j, "real_ipis", r->real_ipis);
+	tlbr_json_u64(&j, "real_ipi_shootdowns", r->real_ipi_flushes);
+	tlbr_json_u64(&j, "write_faults_present", r->write_faults_present);
+	tlbr_json_u64(&j, "cow_breaks", r->cow_breaks);
+	tlbr_json_u64(&j, "reuses", r->reuses);
+	tlbr_json_u64(&j, "spurious_observed", r->spurious_observed);
+	tlbr_json_u64(&j, "unexplained", r->unexplained);
+	tlbr_json_obj_end(&j);
+	tlbr_json_arr_begin(&j, "policies");
+	for (i = 0; i < r->npolicies; i++) {
+		const struct tlbr_policy_result *p = &r->policy[i];
+
+		tlbr_json_obj_begin(&j, NULL);
+		tlbr_json_str(&j, "name", p->name);
+		tlbr_json_u64(&j, "flush_points", p->flush_points);
+		tlbr_json_obj_begin(&j, "by_site");
+		for (k = 0; k < TLBR_SITE__COUNT; k++)
+			if (p->flushes[k])
+				tlbr_json_u64(&j, tlbr_site_name((enum tlbr_site)k), p->flushes[k]);
+		tlbr_json_obj_end(&j);
+		tlbr_json_u64(&j, "broadcasts", p->broadcasts);
+		tlbr_json_u64(&j, "local", p->local);
+		tlbr_json_u64(&j, "skipped", p->skipped);
+		tlbr_json_u64(&j, "ipis", p->ipis);
+		tlbr_json_u64(&j, "switch_flushes", p->switch_flushes);
+		tlbr_json_u64(&j, "avoidable", p->avoidable);
+		tlbr_json_obj_begin(&j, "avoidable_by");
+		tlbr_json_u64(&j, "never_elsewhere", p->avoidable_by[TLBR_AVOID_NEVER_ELSEWHERE]);
+		tlbr_json_u64(&j, "already_flushed", p->avoidable_by[TLBR_AVOID_ALREADY_FLUSHED]);
+		tlbr_json_u64(&j, "not_present", p->avoidable_by[TLBR_AVOID_NOT_PRESENT]);
+		tlbr_json_obj_end(&j);
+		tlbr_json_u64(&j, "stale_ro", p->stale_ro);
+		tlbr_json_u64(&j, "spurious_predicted", p->spurious_predicted);
+		tlbr_json_u64(&j, "unsafe", p->unsafe);
+		tlbr_json_arr_begin(&j, "findings");
+		for (k = 0; k < p->nfindings; k++) {
+			const struct tlbr_finding *fd = &p->findings[k];
+
+			tlbr_json_obj_begin(&j, NULL);
+			tlbr_json_u64(&j, "mm", fd->mm);
+			tlbr_json_u64(&j, "addr", fd->addr);
+			tlbr_json_i64(&j, "cpu", fd->cpu);
+			tlbr_json_str(&j, "held", fd->held);
+			tlbr_json_str(&j, "allowed", fd->allowed);
+			tlbr_json_arr_begin(&j, "steps");
+			for (s = 0; s < fd->nsteps; s++) {
+				tlbr_json_obj_begin(&j, NULL);
+				tlbr_json_u64(&j, "ts_ns", fd->steps[s].ts_ns);
+				tlbr_json_u64(&j, "pos", fd->steps[s].pos);
+				tlbr_json_i64(&j, "cpu", fd->steps[s].cpu);
+				tlbr_json_i64(&j, "pid", fd->steps[s].pid);
+				tlbr_json_str(&j, "what", fd->steps[s].what);
+				tlbr_json_obj_end(&j);
+			}
+			tlbr_json_arr_end(&j);
+			tlbr_json_obj_end(&j);
+		}
+		tlbr_json_arr_end(&j);
+		tlbr_json_obj_end(&j);
+	}
+	tlbr_json_arr_end(&j);
+	tlbr_json_obj_end(&j);
+}

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * input.c - the read loop every command shares: open a trace, stream its
+ * records through the vocabulary adapter, hand records and normalised
+ * events to the command, and report bad input the same way everywhere.
+ */
+#include <errno.h>
+
+#include "cmd.h"
+#include "input.h"
+
+int input_open(struct input *in, const char *path, enum tlbr_format fmt)
+{
+	memset(in, 0, sizeof(*in));
+	in->path = path;
+	in->err.file = path;
+	input_guard_begin(path);
+	in->reader = tlbr_reader_open(path, fmt, &in->err);
+	if (!in->reader)
+		return report_input_error(path, -errno, &in->err);
+	in->adapter = tlbr_adapter_new();
+	if (!in->adapter)
+		die("out of memory");
+	return 0;
+}
+
+int input_run(struct input *in, const struct input_ops *ops, void *ctx)
+{
+	struct tlbr_event evs[TLBR_ADAPT_MAX_OUT];
+	const struct tlbr_record *rec;
+	int ret, n, i;
+
+	while ((ret = tlbr_reader_next(in->reader, &rec, &in->err)) > 0) {
+		if (ops->on_record && (ret = ops->on_record(ctx, rec)) < 0)
+			break;
+		n = tlbr_adapter_feed(in->adapter, rec, evs, &in->err);
+		if (n < 0) {
+			ret = n;
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			ret = ops->on_event(ctx, &evs[i], &in->err);
+			if (ret < 0)
+				break;
+		}
+		if (ret < 0)
+			break;
+	}
+	input_guard_end();
+	if (ret == -ENOMEM)
+		die("out of memory");
+	if (ret < 0)
+		return report_input_error(in->path, ret, &in->err);
+	return 0;
+}
+
+void input_close(struct input *in)
+{
+	input_guard_end();
+	tlbr_adapter_free(in->adapter);
+	tlbr_reader_close(in->reader);
+	memset(in, 0, sizeof(*in));
+}

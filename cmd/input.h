@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * input.h - the shared read loop of the commands.
+ */
+#ifndef TLBR_INPUT_H
+#define TLBR_INPUT_H
+
+#include <string.h>
+
+#include "formats.h"
+
+struct input {
+	const char *path;
+	struct tlbr_reader *reader;
+	struct tlbr_adapter *adapter;
+	struct tlbr_error err;
+};
+
+struct input_ops {
+	/* each raw record (may be NULL); a negative errno stops the loop */
+	int (*on_record)(void *ctx, const struct tlbr_record *rec);
+	/* each normalised event; -EBADMSG with @err filled in for bad input */
+	int (*on_event)(void *ctx, const struct tlbr_event *ev, struct tlbr_error *err);
+};
+
+/* Open @path; returns 0, or the exit status after reporting the error. */
+int input_open(struct input *in, const char *path, enum tlbr_format fmt);
+/* Stream it; returns 0, or the exit status after reporting the error. */
+int input_run(struct input *in, const struct input_ops *ops, void *ctx);
+void input_close(struct input *in);
+
+#endif /* TLBR_INPUT_H */

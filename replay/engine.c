@@ -1,0 +1,962 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * engine.c - one pass over the normalised events: address spaces and CPU
+ * residency, the page-table model, flush points put to every policy, and
+ * the safety checker.
+ *
+ * Flush points are the trace's flushes plus the write faults that reuse a
+ * page: x86 does not flush there, arm64 does, so a replay of an x86 trace
+ * must put that point to the policies itself. A write fault on a present
+ * read-only page is resolved when the faulting task does something else:
+ * a COW flush for that page first means the page was copied; anything else
+ * means it was reused in place.
+ *
+ * Effects of memory syscalls are applied at their first flush, or at their
+ * return when they did not flush: the kernel changes the PTEs, then flushes,
+ * then returns. The safety checker runs where the kernel relies on the
+ * flush having completed: at the syscall's return, after a COW flush.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "replay-local.h"
+
+#define PAGE_SHIFT 12
+#define PROT_R 1
+#define PROT_W 2
+#define MAP_SHARED_ 0x01
+#define MAP_FIXED_ 0x10
+#define MAP_ANON_ 0x20
+
+/* ------------------------------------------------------------ helpers */
+
+static void step_of(struct replay *r, struct tlbr_step *st, const char *fmt, ...)
+	__printf(3, 4);
+
+static void step_of(struct replay *r, struct tlbr_step *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	st->ts_ns = r->ev->ts_ns;
+	st->pos = r->ev->pos;
+	st->cpu = r->ev->cpu;
+	st->pid = r->ev->pid;
+	va_start(ap, fmt);
+	vsnprintf(st->what, sizeof(st->what), fmt, ap);
+	va_end(ap);
+}
+
+static uint8_t pte_perm(const struct page *p)
+{
+	return p->present ? (uint8_t)(HELD_VALID | (p->writable ? HELD_W : 0)) : 0;
+}
+
+/* Change a page's PTE, folding what CPUs may hold under the old one first. */
+static void pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool writable,
+		    bool cow, bool replaced, const char *why)
+{
+	if (p->present == present && p->writable == writable && p->mapped == mapped &&
+	    !replaced) {
+		p->cow = cow;
+		return;
+	}
+	tlb_before_pte_change(r, p, replaced);
+	p->mapped = mapped;
+	p->present = present;
+	p->writable = writable;
+	p->cow = cow;
+	p->since = r->seq;
+	step_of(r, &p->change, "%s of %#llx", why, (unsigned long long)(p->vpn << PAGE_SHIFT));
+}
+
+typedef void (*page_fn)(struct replay *r, struct page *p, void *arg);
+
+/* Call @fn for every page of @mm the model knows in [start, end) (vpns). */
+static void for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
+		      page_fn fn, void *arg)
+{
+	struct rmm *m = mm_get(r, mm);
+	uint32_t i, next;
+
+	if (!m)
+		return;
+	if (!whole && end - start <= m->npages) {
+		for (uint64_t v = start; v < end; v++) {
+			struct page *p = page_find(r, mm, v);
+
+			if (p)
+				fn(r, p, arg);
+		}
+		return;
+	}
+	for (i = m->first; i; i = next) {
+		struct page *p = &r->pages[i - 1];
+
+		next = p->next;
+		if (whole || (p->vpn >= start && p->vpn < end))
+			fn(r, p, arg);
+	}
+}
+
+/* ------------------------------------------------------------ residency */
+
+bool view_running(struct replay *r, uint32_t mm, int cpu)
+{
+	return r->cpu[cpu].mm == mm && r->cpu[cpu].user;
+}
+
+static void load_mm(struct replay *r, int cpu, uint32_t mm)
+{
+	struct rcpu *c = &r->cpu[cpu];
+	struct rmm *m;
+	int pol;
+
+	if (c->mm == mm)
+		return;
+	m = mm_get(r, c->mm);
+	if (m) {
+		m->active.bits[cpu / 64] &= ~(1ULL << (cpu % 64));
+		m->last_end[cpu] = r->seq;
+	}
+	c->mm = mm;
+	m = mm_get(r, mm);
+	if (m) {
+		tlbr_cpuset_set(&m->active, (unsigned int)cpu);
+		tlbr_cpuset_set(&m->ever, (unsigned int)cpu);
+		/* a CPU a flush was deferred for catches up as it loads the mm */
+		for (pol = 0; pol < r->npol; pol++) {
+			struct tlbr_cpuset *b = &m->behind[pol];
+
+			if (tlbr_cpuset_test(b, (unsigned int)cpu)) {
+				b->bits[cpu / 64] &= ~(1ULL << (cpu % 64));
+				r->pol[pol].res->switch_flushes++;
+			}
+		}
+	}
+	for (pol = 0; pol < r->npol; pol++)
+		for (unsigned int k = 0; k < r->pol[pol].ncomp; k++)
+			if (r->pol[pol].ops[k]->on_switch)
+				r->pol[pol].ops[k]->on_switch(r, &r->pol[pol], cpu, mm);
+}
+
+/* @task (in @mm, 0 for a kernel thread) runs on @cpu from now on. */
+static void run_on(struct replay *r, int cpu, uint32_t task, uint32_t mm)
+{
+	struct rcpu *c = &r->cpu[cpu];
+
+	c->task = task;
+	if (mm) {
+		load_mm(r, cpu, mm);
+		c->user = true;
+	} else {
+		c->user = false;	/* lazy: the previous mm stays loaded */
+	}
+}
+
+/* ------------------------------------------------------------ policies */
+
+struct holders_arg {
+	struct policy *pl;
+	struct tlbr_cpuset set;
+	bool too_much;
+};
+
+static void holders_fn(struct replay *r, struct page *p, void *a)
+{
+	struct holders_arg *h = a;
+	uint8_t allowed = pte_perm(p);
+	int c;
+
+	for (c = 0; c < r->ncpus; c++) {
+		uint8_t held = tlb_held(r, h->pl, p, c);
+
+		if (!(held & HELD_VALID))
+			continue;
+		if (h->too_much && !(held & HELD_OLD) && (held & ~allowed & (HELD_VALID | HELD_W)) == 0)
+			continue;
+		tlbr_cpuset_set(&h->set, (unsigned int)c);
+	}
+}
+
+struct tlbr_cpuset view_holders(struct replay *r, struct policy *pl, const struct flushreq *q,
+				bool more_than_allowed_only)
+{
+	struct holders_arg h = { .pl = pl, .too_much = more_than_allowed_only };
+
+	for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, holders_fn, &h);
+	return h.set;
+}
+
+struct flush_arg {
+	struct policy *pl;
+	const struct tlbr_cpuset *cpus;
+	const struct flushreq *q;
+};
+
+static void flush_fn(struct replay *r, struct page *p, void *a)
+{
+	struct flush_arg *f = a;
+	struct plast *last = &r->plast[(size_t)page_idx(r, p) * (size_t)r->npol + (size_t)f->pl->idx];
+	int c;
+
+	for (c = 0; c < r->ncpus; c++)
+		if (tlbr_cpuset_test(f->cpus, (unsigned int)c))
+			tlb_flush_page(r, f->pl, p, c);
+	last->ts_ns = f->q->step.ts_ns;
+	last->pos = f->q->step.pos;
+	last->cpu = f->q->cpu;
+}
+
+static const char *const dnames[] = { "nothing", "local", "broadcast", "targeted" };
+
+/* Stale read-only entries a reuse left on CPUs the flush did not reach. */
+struct stale_arg {
+	struct policy *pl;
+	const struct tlbr_cpuset *reached;
+	int issuer;
+};
+
+static void stale_fn(struct replay *r, struct page *p, void *a)
+{
+	struct stale_arg *s = a;
+	int c;
+
+	for (c = 0; c < r->ncpus; c++) {
+		uint8_t held;
+
+		if (c == s->issuer) {
+			/* the faulting CPU re-walks the page table after its fault */
+			tlb_flush_page(r, s->pl, p, c);
+			continue;
+		}
+		if (tlbr_cpuset_test(s->reached, (unsigned int)c))
+			continue;
+		held = tlb_held_before(r, s->pl, p, c);
+		if ((held & HELD_VALID) && !(held & HELD_W) && p->writable) {
+			s->pl->res->stale_ro++;
+			tlb_set_flag(r, s->pl, p, c, HELD_STALE, 0);
+		}
+	}
+}
+
+struct flushed_arg {
+	struct policy *pl;
+	int issuer;
+	bool flushed_before;
+};
+
+static void flushed_before_fn(struct replay *r, struct page *p, void *a)
+{
+	struct flushed_arg *f = a;
+	int c;
+
+	for (c = 0; c < r->ncpus; c++)
+		if (c != f->issuer && ptlb_of(r, p, f->pl->idx, c)->cleared)
+			f->flushed_before = true;
+}
+
+static enum tlbr_avoid avoid_reason(struct replay *r, struct policy *pl, const struct flushreq *q)
+{
+	struct rmm *m = mm_get(r, q->mm);
+	struct flushed_arg f = { .pl = pl, .issuer = q->cpu };
+	struct tlbr_cpuset others = m ? m->ever : (struct tlbr_cpuset){ { 0 } };
+	int c;
+
+	others.bits[q->cpu / 64] &= ~(1ULL << (q->cpu % 64));
+	if (!tlbr_cpuset_count(&others))
+		return TLBR_AVOID_NEVER_ELSEWHERE;
+	for (c = 0; m && c < r->ncpus; c++)
+		if (c != q->cpu && (m->mm_cleared[(size_t)pl->idx * (size_t)r->ncpus + (size_t)c] ||
+				    pl->all_cleared[c]))
+			return TLBR_AVOID_ALREADY_FLUSHED;
+	if (r->o.tlb->kind == TLBR_TLB_UNBOUNDED)
+		for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, flushed_before_fn, &f);
+	return f.flushed_before ? TLBR_AVOID_ALREADY_FLUSHED : TLBR_AVOID_NOT_PRESENT;
+}
+
+static void decide_one(struct replay *r, struct policy *pl, const struct flushreq *q)
+{
+	struct tlbr_policy_result *res = pl->res;
+	struct tlbr_cpuset reached = { { 0 } }, all = { { 0 } }, holders;
+	struct decision d = { 0 };
+	unsigned int k, nremote;
+	int c;
+
+	for (k = 0; k < pl->ncomp; k++)
+		if (pl->ops[k]->decide(r, pl, q, &d))
+			break;
+	if (k == pl->ncomp)
+		policy_arm64_broadcast.decide(r, pl, q, &d);
+
+	for (c = 0; c < r->ncpus; c++)
+		tlbr_cpuset_set(&all, (unsigned int)c);
+	switch (d.kind) {
+	case D_NONE:
+		break;
+	case D_LOCAL:
+		tlbr_cpuset_set(&reached, (unsigned int)q->cpu);
+		break;
+	case D_BROADCAST:
+		reached = all;
+		break;
+	case D_TARGETED:
+		reached = d.targets;
+		tlbr_cpuset_set(&reached, (unsigned int)q->cpu);
+		res->ipis += tlbr_cpuset_count(&d.targets);
+		break;
+	}
+	nremote = tlbr_cpuset_count(&reached) - tlbr_cpuset_test(&reached, (unsigned int)q->cpu);
+
+	res->flush_points++;
+	res->flushes[q->site]++;
+	if (d.kind == D_NONE)
+		res->skipped++;
+	else if (nremote || d.kind == D_BROADCAST)
+		res->broadcasts++;
+	else
+		res->local++;
+
+	/* certainly avoidable: no other CPU may hold anything this flush removes */
+	if ((nremote || d.kind == D_BROADCAST) && q->mm && !q->opaque) {
+		holders = view_holders(r, pl, q, false);
+		holders.bits[q->cpu / 64] &= ~(1ULL << (q->cpu % 64));
+		if (!tlbr_cpuset_count(&holders)) {
+			res->avoidable++;
+			res->avoidable_by[avoid_reason(r, pl, q)]++;
+		}
+	}
+
+	/*
+	 * apply: the reached CPUs now; the deferred ones cannot use the mm's
+	 * entries before they load it again, and flush then: the model drops
+	 * their entries now, and the switch flush is counted when it happens
+	 */
+	for (c = 0; c < r->ncpus; c++) {
+		struct rmm *m = mm_get(r, q->mm);
+
+		if (!tlbr_cpuset_test(&d.deferred, (unsigned int)c) ||
+		    tlbr_cpuset_test(&reached, (unsigned int)c))
+			continue;
+		tlbr_cpuset_set(&reached, (unsigned int)c);
+		if (m && tlbr_cpuset_test(&m->ever, (unsigned int)c))
+			tlbr_cpuset_set(&m->behind[pl->idx], (unsigned int)c);
+	}
+	if (q->site == TLBR_SITE_WP_REUSE) {
+		struct stale_arg s = { .pl = pl, .reached = &reached, .issuer = q->cpu };
+
+		for_pages(r, q->mm, false, q->start_vpn, q->end_vpn, stale_fn, &s);
+	}
+	if (!q->mm) {
+		for (c = 0; c < r->ncpus; c++)
+			if (tlbr_cpuset_test(&reached, (unsigned int)c))
+				tlb_flush_all(r, pl, c);
+	} else if (q->whole_mm) {
+		for (c = 0; c < r->ncpus; c++)
+			if (tlbr_cpuset_test(&reached, (unsigned int)c))
+				tlb_flush_mm(r, pl, q->mm, c);
+	} else {
+		struct flush_arg f = { .pl = pl, .cpus = &reached, .q = q };
+
+		for_pages(r, q->mm, false, q->start_vpn, q->end_vpn, flush_fn, &f);
+	}
+	(void)dnames;
+}
+
+static void flush_point(struct replay *r, struct flushreq *q)
+{
+	int pol;
+
+	if (q->cpu < 0 || q->cpu >= r->ncpus)
+		return;
+	r->seq++;	/* the flush comes after the PTE changes made in the same event */
+	for (pol = 0; pol < r->npol; pol++)
+		decide_one(r, &r->pol[pol], q);
+}
+
+/* ------------------------------------------------------------ safety */
+
+static const char *perm_name(uint8_t h)
+{
+	if (h & HELD_OLD)
+		return "old";
+	if (h & HELD_W)
+		return "rw";
+	if (h & HELD_VALID)
+		return "ro";
+	return "none";
+}
+
+static void check_fn(struct replay *r, struct page *p, void *arg)
+{
+	const struct tlbr_step *at = arg;
+	uint8_t allowed = pte_perm(p);
+	int pol, c;
+
+	for (pol = 0; pol < r->npol; pol++) {
+		struct policy *pl = &r->pol[pol];
+
+		for (c = 0; c < r->ncpus; c++) {
+			uint8_t held = tlb_held(r, pl, p, c);
+			struct tlbr_finding *f;
+			struct plast *last;
+
+			if (!(held & HELD_VALID))
+				continue;
+			if (!(held & HELD_OLD) && !(held & ~allowed & (HELD_VALID | HELD_W)))
+				continue;
+			pl->res->unsafe++;
+			if (pl->res->nfindings < TLBR_MAX_FINDINGS) {
+				f = &pl->res->findings[pl->res->nfindings++];
+				memset(f, 0, sizeof(*f));
+				f->mm = p->mm;
+				f->addr = p->vpn << PAGE_SHIFT;
+				f->cpu = c;
+				snprintf(f->held, sizeof(f->held), "%s", perm_name(held));
+				snprintf(f->allowed, sizeof(f->allowed), "%s", perm_name(allowed));
+				f->steps[f->nsteps++] = p->change;
+				last = &r->plast[(size_t)page_idx(r, p) * (size_t)r->npol + (size_t)pol];
+				if (last->pos || last->ts_ns) {
+					struct tlbr_step *s = &f->steps[f->nsteps++];
+
+					s->ts_ns = last->ts_ns;
+					s->pos = last->pos;
+					s->cpu = last->cpu;
+					s->pid = -1;
+					snprintf(s->what, sizeof(s->what), "%.32s: the last flush of "
+						 "the page did not reach cpu %d", pl->res->name, c);
+				}
+				f->steps[f->nsteps++] = *at;
+			}
+			/* reported once: the model drops the entry it found */
+			tlb_flush_page(r, pl, p, c);
+		}
+	}
+}
+
+static void check_range(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
+			const char *what)
+{
+	struct tlbr_step at;
+
+	step_of(r, &at, "%s", what);
+	for_pages(r, mm, whole, start, end, check_fn, &at);
+}
+
+/* ------------------------------------------------------------ page-table effects */
+
+struct effect_arg {
+	uint32_t prot;
+	bool downgraded;	/* some present page lost a permission */
+	const char *why;
+	struct rmm *m;
+};
+
+static void unmap_fn(struct replay *r, struct page *p, void *a)
+{
+	struct effect_arg *e = a;
+
+	if (p->present)
+		e->downgraded = true;
+	pte_set(r, p, false, false, false, false, false, e->why);
+}
+
+static void protect_fn(struct replay *r, struct page *p, void *a)
+{
+	struct effect_arg *e = a;
+	const struct vma *v = e->m ? vma_find(e->m, p->vpn << PAGE_SHIFT) : NULL;
+	bool present = p->mapped && (e->prot & 7) != 0;
+	/* change_protection makes private exclusive (not COW-shared) pages writable */
+	bool writable = present && (e->prot & PROT_W) && !p->cow && !(v && v->shared);
+
+	if ((p->present && !present) || (p->writable && !writable))
+		e->downgraded = true;
+	pte_set(r, p, p->mapped, present, writable, p->cow, false, e->why);
+}
+
+static void range_of(const uint64_t *args, int ai, int li, uint64_t *start, uint64_t *end)
+{
+	uint64_t a = args[ai], len = args[li];
+
+	*start = a >> PAGE_SHIFT;
+	*end = (a + len + (1ULL << PAGE_SHIFT) - 1) >> PAGE_SHIFT;
+	if (*end < *start)
+		*end = *start;
+}
+
+/* Apply the PTE changes of @t's syscall (once). Returns whether a present page lost access. */
+static bool apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
+{
+	struct rmm *m = mm_get(r, mm);
+	struct effect_arg e = { .m = m };
+	uint64_t s, end;
+
+	if (t->applied || !m)
+		return false;
+	t->applied = true;
+	switch (t->sys - 1) {
+	case TLBR_SYS_MPROTECT:
+		range_of(t->args, 0, 1, &s, &end);
+		e.prot = (uint32_t)t->args[2];
+		e.why = "mprotect";
+		vma_protect(m, s << PAGE_SHIFT, end << PAGE_SHIFT, e.prot);
+		for_pages(r, mm, false, s, end, protect_fn, &e);
+		break;
+	case TLBR_SYS_MUNMAP:
+		range_of(t->args, 0, 1, &s, &end);
+		e.why = "munmap";
+		vma_remove(m, s << PAGE_SHIFT, end << PAGE_SHIFT);
+		for_pages(r, mm, false, s, end, unmap_fn, &e);
+		break;
+	case TLBR_SYS_MADVISE:
+		/* DONTNEED 4, REMOVE 9, PAGEOUT 21, DONTNEED_LOCKED 24 zap the range */
+		if (t->args[2] != 4 && t->args[2] != 9 && t->args[2] != 21 && t->args[2] != 24)
+			break;
+		range_of(t->args, 0, 1, &s, &end);
+		e.why = "madvise";
+		for_pages(r, mm, false, s, end, unmap_fn, &e);
+		break;
+	case TLBR_SYS_MREMAP:
+		range_of(t->args, 0, 1, &s, &end);
+		e.why = "mremap";
+		for_pages(r, mm, false, s, end, unmap_fn, &e);
+		break;
+	case TLBR_SYS_BRK:
+		if (m->brk && t->args[0] && t->args[0] < m->brk) {
+			s = (t->args[0] + (1ULL << PAGE_SHIFT) - 1) >> PAGE_SHIFT;
+			end = (m->brk + (1ULL << PAGE_SHIFT) - 1) >> PAGE_SHIFT;
+			e.why = "brk";
+			for_pages(r, mm, false, s, end, unmap_fn, &e);
+		}
+		break;
+	case TLBR_SYS_MMAP:
+		if (t->args[3] & MAP_FIXED_) {
+			range_of(t->args, 0, 1, &s, &end);
+			e.why = "mmap over";
+			for_pages(r, mm, false, s, end, unmap_fn, &e);
+		}
+		break;
+	default:
+		break;
+	}
+	return e.downgraded;
+}
+
+/* fork write-protects the parent's private pages: both sides share them COW. */
+struct fork_arg {
+	struct rmm *m;
+	bool downgraded;
+};
+
+static void fork_wp_fn(struct replay *r, struct page *p, void *a)
+{
+	struct fork_arg *f = a;
+	const struct vma *v = vma_find(f->m, p->vpn << PAGE_SHIFT);
+
+	if (!p->mapped || (v && v->shared))
+		return;
+	if (p->writable)
+		f->downgraded = true;
+	pte_set(r, p, p->mapped, p->present, false, true, false, "fork write-protect");
+}
+
+static bool fork_wp(struct replay *r, struct rtask *t, uint32_t mm)
+{
+	struct fork_arg f = { .m = mm_get(r, mm) };
+
+	if (t->fork_wp_done || !f.m)
+		return false;
+	t->fork_wp_done = true;
+	for_pages(r, mm, true, 0, 0, fork_wp_fn, &f);
+	return f.downgraded;
+}
+
+struct copy_arg {
+	uint32_t child;
+	int err;
+};
+
+static void fork_copy_fn(struct replay *r, struct page *p, void *a)
+{
+	struct copy_arg *c = a;
+	struct page copy = *p, *q;
+
+	if (!copy.mapped)
+		return;
+	q = page_get(r, c->child, copy.vpn);	/* may move r->pages: use the copy */
+	if (!q) {
+		c->err = -ENOMEM;
+		return;
+	}
+	q->mapped = copy.mapped;
+	q->present = copy.present;
+	q->writable = copy.writable;
+	q->cow = copy.cow;
+	q->since = r->seq;
+	step_of(r, &q->change, "fork copy of %#llx", (unsigned long long)(copy.vpn << PAGE_SHIFT));
+}
+
+static int fork_copy(struct replay *r, uint32_t parent, uint32_t child)
+{
+	struct rmm *pm = mm_get(r, parent), *cm = mm_get(r, child);
+	struct copy_arg c = { .child = child };
+	uint32_t i, n = 0, *list;
+
+	if (!pm || !cm)
+		return pm ? -ENOMEM : 0;
+	cm->vmas_known = pm->vmas_known;
+	cm->brk = pm->brk;
+	for (i = 0; i < pm->nvmas; i++)
+		vma_add(cm, pm->vmas[i].start, pm->vmas[i].end, pm->vmas[i].prot,
+			pm->vmas[i].shared, pm->vmas[i].anon);
+	/* page_get() may grow the page array: walk a list of indexes */
+	list = malloc((pm->npages + 1) * sizeof(*list));
+	if (!list)
+		return -ENOMEM;
+	for (i = pm->first; i; i = r->pages[i - 1].next)
+		list[n++] = i - 1;
+	for (i = 0; i < n && !c.err; i++)
+		fork_copy_fn(r, &r->pages[list[i]], &c);
+	free(list);
+	return c.err;
+}
+
+/* ------------------------------------------------------------ faults */
+
+static void req_init(struct replay *r, struct flushreq *q, enum tlbr_site site, uint32_t mm)
+{
+	memset(q, 0, sizeof(*q));
+	q->site = site;
+	q->mm = mm;
+	q->cpu = r->ev->cpu;
+	q->ev = r->ev;
+	q->real = TLBR_EXEC_LOCAL;
+}
+
+/* The pending write fault of @t was a reuse: upgrade in place, put the point. */
+static void resolve_reuse(struct replay *r, struct rtask *t, uint32_t mm)
+{
+	struct page *p;
+	struct flushreq q;
+
+	if (!t->wp_pending)
+		return;
+	t->wp_pending = false;
+	p = &r->pages[t->wp_page - 1];
+	if (p->mm != mm && mm)
+		return;
+	r->res.reuses++;
+	pte_set(r, p, true, true, true, false, false, "write-fault reuse");
+	req_init(r, &q, TLBR_SITE_WP_REUSE, p->mm);
+	q.cpu = t->wp_cpu;
+	q.start_vpn = p->vpn;
+	q.end_vpn = p->vpn + 1;
+	q.step = t->wp_step;
+	flush_point(r, &q);
+}
+
+static int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+{
+	uint64_t err = ev->fault.error_code;
+	struct page *p = page_get(r, ev->mm, ev->fault.addr >> PAGE_SHIFT);
+	int pol;
+
+	if (!p)
+		return -ENOMEM;
+	if ((err & (TLBR_PF_PROT | TLBR_PF_WRITE)) == (TLBR_PF_PROT | TLBR_PF_WRITE)) {
+		r->res.write_faults_present++;
+		/* a CPU writing a page it holds a stale read-only entry for */
+		for (pol = 0; pol < r->npol; pol++) {
+			if (tlb_held(r, &r->pol[pol], p, ev->cpu) & HELD_STALE) {
+				if (r->o.cpu->spurious_faults)
+					r->pol[pol].res->spurious_predicted++;
+				tlb_set_flag(r, &r->pol[pol], p, ev->cpu, 0, HELD_STALE);
+			}
+		}
+		if (p->present && p->writable) {
+			if (r->o.cpu->spurious_faults)
+				r->res.spurious_observed++;
+			else
+				r->res.unexplained++;
+		} else {
+			if (!p->mapped)	/* older than the trace: it was there, read-only */
+				pte_set(r, p, true, true, false, true, false, "present before the trace");
+			t->wp_pending = true;
+			t->wp_page = page_idx(r, p) + 1;
+			t->wp_cpu = ev->cpu;
+			step_of(r, &t->wp_step, "write fault on read-only %#llx",
+				(unsigned long long)ev->fault.addr);
+		}
+	} else if (!(err & TLBR_PF_PROT)) {
+		pte_set(r, p, true, true, (err & TLBR_PF_WRITE) != 0, false, false,
+			err & TLBR_PF_WRITE ? "write fault mapping" : "read fault mapping");
+	} else if (!p->present) {
+		pte_set(r, p, true, true, false, p->cow, false, "present before the trace");
+	}
+	tlb_access(r, p, ev->cpu);
+	return 0;
+}
+
+/* ------------------------------------------------------------ flushes */
+
+static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+{
+	const struct tlbr_ev_flush *f = &ev->flush;
+	bool range = f->start < f->end && f->scope != TLBR_SCOPE_MM && f->scope != TLBR_SCOPE_ALL;
+	struct flushreq q;
+
+	if (f->site == TLBR_SITE_SWITCH)
+		return;		/* x86 switch_mm: residency comes from the switches */
+	if (f->exec == TLBR_EXEC_IPI)
+		r->res.real_ipi_flushes++;
+	req_init(r, &q, f->site, ev->mm);
+	q.real = f->exec;
+	step_of(r, &q.step, "%s flush (%s, %s)", tlbr_site_name(f->site), tlbr_scope_name(f->scope),
+		tlbr_exec_name(f->exec));
+
+	switch (f->site) {
+	case TLBR_SITE_COW:
+		if (t && t->wp_pending && range &&
+		    r->pages[t->wp_page - 1].vpn == f->start >> PAGE_SHIFT) {
+			struct page *p = &r->pages[t->wp_page - 1];
+
+			t->wp_pending = false;
+			r->res.cow_breaks++;
+			pte_set(r, p, true, true, true, false, true, "COW copy");
+			q.start_vpn = p->vpn;
+			q.end_vpn = p->vpn + 1;
+			flush_point(r, &q);
+			check_range(r, p->mm, false, p->vpn, p->vpn + 1, "COW copy done: old page freed");
+			return;
+		}
+		break;
+	case TLBR_SITE_MPROTECT:
+	case TLBR_SITE_ZAP:
+	case TLBR_SITE_MREMAP:
+		if (t && t->sys)
+			apply_syscall(r, t, ev->mm);
+		break;
+	case TLBR_SITE_FORK:
+		if (t)
+			fork_wp(r, t, ev->mm);
+		break;
+	case TLBR_SITE_EXEC:
+		/* exec's flushes are of the new mm no other CPU has run: "fresh" */
+		q.mm = 0;
+		q.real = TLBR_EXEC_LOCAL;
+		q.opaque = true;
+		flush_point(r, &q);
+		return;
+	case TLBR_SITE_RECLAIM:
+	case TLBR_SITE_KERNEL:
+		q.mm = 0;
+		q.opaque = true;
+		flush_point(r, &q);
+		return;
+	default:
+		break;
+	}
+	if (!ev->mm) {
+		q.opaque = true;
+		flush_point(r, &q);
+		return;
+	}
+	if (range) {
+		q.start_vpn = f->start >> PAGE_SHIFT;
+		q.end_vpn = (f->end + (1ULL << PAGE_SHIFT) - 1) >> PAGE_SHIFT;
+	} else {
+		q.whole_mm = true;
+	}
+	flush_point(r, &q);
+}
+
+/* A syscall changed PTEs and the trace shows no flush for it: the kernel must have. */
+static void implied_flush(struct replay *r, uint32_t mm, enum tlbr_site site, bool whole,
+			  uint64_t s, uint64_t e)
+{
+	struct flushreq q;
+
+	req_init(r, &q, site, mm);
+	q.whole_mm = whole;
+	q.start_vpn = s;
+	q.end_vpn = e;
+	q.real = TLBR_EXEC_IPI;
+	step_of(r, &q.step, "%s flush implied by the syscall", tlbr_site_name(site));
+	flush_point(r, &q);
+}
+
+static void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+{
+	const struct tlbr_ev_syscall *sc = &ev->sys;
+	struct rmm *m = mm_get(r, ev->mm);
+	bool flushed = t->applied;	/* a flush inside the syscall applied it */
+	uint64_t s, e;
+
+	if (!t->sys || (int)sc->nr != t->sys - 1) {
+		t->sys = 0;
+		return;
+	}
+	if (sc->ret >= 0 || (sc->nr == TLBR_SYS_MMAP && sc->ret < -4095)) {
+		if (!flushed && apply_syscall(r, t, ev->mm)) {
+			range_of(t->args, 0, 1, &s, &e);
+			implied_flush(r, ev->mm, sc->nr == TLBR_SYS_MPROTECT ? TLBR_SITE_MPROTECT :
+						 TLBR_SITE_ZAP, false, s, e);
+		}
+	}
+	if (m) {
+		switch (sc->nr) {
+		case TLBR_SYS_MMAP:
+			if (sc->ret > 0 || sc->ret < -4095) {
+				uint64_t a = (uint64_t)sc->ret, len = t->args[1];
+
+				vma_add(m, a, a + ((len + 4095) & ~4095ULL), (uint32_t)t->args[2],
+					(t->args[3] & MAP_SHARED_) != 0, (t->args[3] & MAP_ANON_) != 0);
+			}
+			break;
+		case TLBR_SYS_BRK:
+			if (sc->ret > 0) {
+				if (m->brk && (uint64_t)sc->ret > m->brk)
+					vma_add(m, m->brk, (uint64_t)sc->ret, PROT_R | PROT_W, false,
+						true);
+				m->brk = (uint64_t)sc->ret;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	switch (sc->nr) {
+	case TLBR_SYS_MPROTECT:
+	case TLBR_SYS_MUNMAP:
+	case TLBR_SYS_MADVISE:
+	case TLBR_SYS_MREMAP:
+		range_of(t->args, 0, 1, &s, &e);
+		check_range(r, ev->mm, false, s, e, "syscall returns: the flush must be complete");
+		break;
+	case TLBR_SYS_CLONE:
+	case TLBR_SYS_CLONE3:
+	case TLBR_SYS_FORK:
+		if (t->fork_wp_done && sc->ret > 0)
+			check_range(r, ev->mm, true, 0, 0, "fork returns in the parent");
+		break;
+	default:
+		break;
+	}
+	t->sys = 0;
+	t->applied = false;
+	t->fork_wp_done = false;
+}
+
+static int on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+{
+	const struct tlbr_ev_fork *f = &ev->fork;
+	bool flushed;
+
+	if (f->shares_mm || !f->child_mm || !ev->mm)
+		return 0;
+	flushed = t && t->fork_wp_done;
+	if (t && fork_wp(r, t, ev->mm) && !flushed)
+		implied_flush(r, ev->mm, TLBR_SITE_FORK, true, 0, 0);
+	if (!mm_get(r, f->child_mm))
+		return -ENOMEM;
+	return fork_copy(r, ev->mm, f->child_mm);
+}
+
+/* ------------------------------------------------------------ the event loop */
+
+static bool runs_in_task(const struct tlbr_event *ev)
+{
+	switch (ev->kind) {
+	case TLBR_EV_FAULT:
+	case TLBR_EV_SYSCALL:
+	case TLBR_EV_SYSCALL_RET:
+	case TLBR_EV_FLUSH:
+		/* x86 traces switch_mm's flush after sched_switch, in the previous task */
+		return ev->flush.site != TLBR_SITE_SWITCH;
+	case TLBR_EV_FLUSH_IPI:
+	case TLBR_EV_FORK:
+	case TLBR_EV_EXEC:
+	case TLBR_EV_EXIT:
+	case TLBR_EV_MM_TEARDOWN:
+		return true;
+	default:
+		return false;
+	}
+}
+
+int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
+{
+	struct replay *r = (struct replay *)rp;
+	struct rtask *t = NULL;
+	int ret = 0;
+
+	if (ev->cpu < 0 || ev->cpu >= r->ncpus)
+		return 0;
+	r->ev = ev;
+	r->seq++;
+	r->res.events++;
+	if (ev->task) {
+		t = task_rget(r, ev->task);
+		if (!t)
+			return -ENOMEM;
+		/* the task did something else since its write fault: it reused the page */
+		if (t->wp_pending && !(ev->kind == TLBR_EV_FLUSH && ev->flush.site == TLBR_SITE_COW))
+			resolve_reuse(r, t, ev->mm);
+	}
+	if (runs_in_task(ev) && ev->task && r->cpu[ev->cpu].task != ev->task &&
+	    ev->kind != TLBR_EV_EXEC)
+		run_on(r, ev->cpu, ev->task, ev->mm);
+
+	switch (ev->kind) {
+	case TLBR_EV_SWITCH:
+		run_on(r, ev->cpu, ev->sw.next_task, ev->sw.next_mm);
+		break;
+	case TLBR_EV_EXEC:
+		if (!mm_get(r, ev->exec.new_mm))
+			return -ENOMEM;
+		mm_get(r, ev->exec.new_mm)->vmas_known = true;
+		run_on(r, ev->cpu, ev->task, ev->exec.new_mm);
+		break;
+	case TLBR_EV_FORK:
+		ret = on_fork(r, ev, t);
+		if (!ret && ev->fork.child_mm && !ev->fork.shares_mm)
+			mm_get(r, ev->fork.child_mm)->vmas_known = mm_get(r, ev->mm) &&
+								   mm_get(r, ev->mm)->vmas_known;
+		break;
+	case TLBR_EV_FAULT:
+		if (ev->mm)
+			ret = on_fault(r, ev, t);
+		break;
+	case TLBR_EV_SYSCALL:
+		if (t) {
+			t->sys = (int)ev->sys.nr + 1;
+			memcpy(t->args, ev->sys.args, sizeof(t->args));
+			t->applied = false;
+			t->fork_wp_done = false;
+		}
+		break;
+	case TLBR_EV_SYSCALL_RET:
+		if (t)
+			on_syscall_ret(r, ev, t);
+		break;
+	case TLBR_EV_FLUSH:
+		on_flush(r, ev, t);
+		break;
+	case TLBR_EV_FLUSH_IPI:
+		r->res.real_ipis += tlbr_cpuset_count(&ev->ipi.targets);
+		break;
+	case TLBR_EV_MM_TEARDOWN:
+		if (ev->mm) {
+			struct rmm *m = mm_get(r, ev->mm);
+
+			mm_drop_pages(r, ev->mm);
+			if (m)
+				m->live = false;
+		}
+		break;
+	default:
+		break;
+	}
+	return ret;
+}

@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mmodel.c - the page-table model: address spaces with their VMAs, and
+ * one entry per touched page (present, writable, COW write-protected).
+ * Pages never touched cost nothing; the pages of a torn-down address space
+ * are freed and their slots reused.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "replay-local.h"
+
+#define TOMB UINT32_MAX
+
+static void *grow_zero(void *arr, uint32_t *alloc, uint32_t need, size_t elem)
+{
+	uint32_t n = *alloc ? *alloc : 64;
+	void *p;
+
+	if (need < *alloc)
+		return arr;
+	while (n <= need)
+		n *= 2;
+	p = realloc(arr, (size_t)n * elem);
+	if (!p)
+		return NULL;
+	memset((char *)p + (size_t)*alloc * elem, 0, (size_t)(n - *alloc) * elem);
+	*alloc = n;
+	return p;
+}
+
+struct rmm *mm_get(struct replay *r, uint32_t id)
+{
+	struct rmm *m;
+
+	if (!id)
+		return NULL;
+	if (id >= r->nmms) {
+		uint32_t n = r->nmms;
+		struct rmm *nm = grow_zero(r->mms, &n, id, sizeof(*nm));
+
+		if (!nm)
+			return NULL;
+		r->mms = nm;
+		r->nmms = n;
+	}
+	m = &r->mms[id];
+	if (!m->last_end) {
+		m->last_end = calloc((size_t)r->ncpus, sizeof(*m->last_end));
+		m->mm_cleared = calloc((size_t)r->ncpus * (size_t)r->npol, sizeof(*m->mm_cleared));
+		m->behind = calloc((size_t)r->npol, sizeof(*m->behind));
+		if (!m->last_end || !m->mm_cleared || !m->behind)
+			return NULL;
+		m->live = true;
+	}
+	return m;
+}
+
+struct rtask *task_rget(struct replay *r, uint32_t id)
+{
+	if (!id)
+		return NULL;
+	if (id >= r->ntasks) {
+		uint32_t n = r->ntasks;
+		struct rtask *nt = grow_zero(r->tasks, &n, id, sizeof(*nt));
+
+		if (!nt)
+			return NULL;
+		r->tasks = nt;
+		r->ntasks = n;
+	}
+	return &r->tasks[id];
+}
+
+static uint32_t hash_key(uint32_t mm, uint64_t vpn)
+{
+	uint64_t k = vpn * 0x9e3779b97f4a7c15ULL ^ (uint64_t)mm * 0xc2b2ae3d27d4eb4fULL;
+
+	return (uint32_t)(k >> 32);
+}
+
+struct page *page_find(struct replay *r, uint32_t mm, uint64_t vpn)
+{
+	uint32_t k, slot;
+
+	if (!r->hash_size)
+		return NULL;
+	k = hash_key(mm, vpn) & (r->hash_size - 1);
+	while ((slot = r->hash[k])) {
+		if (slot != TOMB) {
+			struct page *p = &r->pages[slot - 1];
+
+			if (p->mm == mm && p->vpn == vpn)
+				return p;
+		}
+		k = (k + 1) & (r->hash_size - 1);
+	}
+	return NULL;
+}
+
+static int rehash(struct replay *r, uint32_t size)
+{
+	uint32_t *h = calloc(size, sizeof(*h)), i;
+
+	if (!h)
+		return -ENOMEM;
+	for (i = 0; i < r->npages; i++) {
+		struct page *p = &r->pages[i];
+		uint32_t k;
+
+		if (!p->mm)
+			continue;
+		k = hash_key(p->mm, p->vpn) & (size - 1);
+		while (h[k])
+			k = (k + 1) & (size - 1);
+		h[k] = i + 1;
+	}
+	free(r->hash);
+	r->hash = h;
+	r->hash_size = size;
+	r->hash_used = 0;
+	for (i = 0; i < r->npages; i++)
+		r->hash_used += r->pages[i].mm != 0;
+	return 0;
+}
+
+static int page_slot(struct replay *r, uint32_t *ret)
+{
+	size_t per = (size_t)r->npol * (size_t)r->ncpus;
+	uint32_t i;
+
+	if (r->free_head) {
+		i = r->free_head - 1;
+		r->free_head = r->pages[i].next;
+	} else {
+		if (r->npages == r->pages_alloc) {
+			uint32_t n = r->pages_alloc ? r->pages_alloc * 2 : 1024;
+			struct page *np = realloc(r->pages, (size_t)n * sizeof(*np));
+			struct ptlb *nt;
+			struct plast *nl;
+
+			if (!np)
+				return -ENOMEM;
+			r->pages = np;
+			nt = realloc(r->ptlb, (size_t)n * per * sizeof(*nt));
+			if (!nt)
+				return -ENOMEM;
+			r->ptlb = nt;
+			nl = realloc(r->plast, (size_t)n * (size_t)r->npol * sizeof(*nl));
+			if (!nl)
+				return -ENOMEM;
+			r->plast = nl;
+			r->pages_alloc = n;
+		}
+		i = r->npages++;
+	}
+	memset(&r->pages[i], 0, sizeof(r->pages[i]));
+	memset(&r->ptlb[(size_t)i * per], 0, per * sizeof(*r->ptlb));
+	memset(&r->plast[(size_t)i * (size_t)r->npol], 0, (size_t)r->npol * sizeof(*r->plast));
+	*ret = i;
+	return 0;
+}
+
+/* The page, created (not present, no history) when first touched; NULL on ENOMEM. */
+struct page *page_get(struct replay *r, uint32_t mm, uint64_t vpn)
+{
+	struct page *p = page_find(r, mm, vpn);
+	struct rmm *m;
+	uint32_t i, k;
+
+	if (p)
+		return p;
+	m = mm_get(r, mm);
+	if (!m)
+		return NULL;
+	if ((r->hash_used + 1) * 2 > r->hash_size &&
+	    rehash(r, r->hash_size ? r->hash_size * 2 : 4096) < 0)
+		return NULL;
+	if (page_slot(r, &i) < 0)
+		return NULL;
+	p = &r->pages[i];
+	p->mm = mm;
+	p->vpn = vpn;
+	p->next = m->first;
+	if (m->first)
+		r->pages[m->first - 1].prev = i + 1;
+	m->first = i + 1;
+	m->npages++;
+	k = hash_key(mm, vpn) & (r->hash_size - 1);
+	while (r->hash[k] && r->hash[k] != TOMB)
+		k = (k + 1) & (r->hash_size - 1);
+	if (!r->hash[k])
+		r->hash_used++;
+	r->hash[k] = i + 1;
+	r->res.pages++;
+	return p;
+}
+
+void page_free(struct replay *r, struct page *p)
+{
+	uint32_t i = page_idx(r, p), k = hash_key(p->mm, p->vpn) & (r->hash_size - 1);
+	struct rmm *m = mm_get(r, p->mm);
+
+	while (r->hash[k] != i + 1)
+		k = (k + 1) & (r->hash_size - 1);
+	r->hash[k] = TOMB;
+	if (p->prev)
+		r->pages[p->prev - 1].next = p->next;
+	else if (m)
+		m->first = p->next;
+	if (p->next)
+		r->pages[p->next - 1].prev = p->prev;
+	if (m)
+		m->npages--;
+	p->mm = 0;
+	p->next = r->free_head;
+	r->free_head = i + 1;
+}
+
+void mm_drop_pages(struct replay *r, uint32_t mm)
+{
+	struct rmm *m = mm_get(r, mm);
+
+	while (m && m->first)
+		page_free(r, &r->pages[m->first - 1]);
+}
+
+/* ------------------------------------------------------------------ VMAs */
+
+const struct vma *vma_find(const struct rmm *m, uint64_t addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nvmas; i++)
+		if (addr >= m->vmas[i].start && addr < m->vmas[i].end)
+			return &m->vmas[i];
+	return NULL;
+}
+
+static struct vma *vma_push(struct rmm *m)
+{
+	if (m->nvmas == m->vmas_alloc) {
+		unsigned int n = m->vmas_alloc ? m->vmas_alloc * 2 : 16;
+		struct vma *nv = realloc(m->vmas, n * sizeof(*nv));
+
+		if (!nv)
+			return NULL;
+		m->vmas = nv;
+		m->vmas_alloc = n;
+	}
+	return &m->vmas[m->nvmas++];
+}
+
+/* Cut [start, end) out of every VMA (splitting one that contains it). */
+void vma_remove(struct rmm *m, uint64_t start, uint64_t end)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nvmas; i++) {
+		struct vma *v = &m->vmas[i];
+
+		if (v->end <= start || v->start >= end)
+			continue;
+		if (v->start < start && v->end > end) {
+			struct vma tail = *v, *t;
+
+			tail.start = end;
+			v->end = start;
+			t = vma_push(m);
+			if (t)
+				*t = tail;
+			continue;
+		}
+		if (v->start < start)
+			v->end = start;
+		else if (v->end > end)
+			v->start = end;
+		else
+			v->start = v->end;	/* emptied: dropped below */
+	}
+	for (i = 0; i < m->nvmas;) {
+		if (m->vmas[i].start >= m->vmas[i].end)
+			m->vmas[i] = m->vmas[--m->nvmas];
+		else
+			i++;
+	}
+}
+
+void vma_add(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot, bool shared, bool anon)
+{
+	struct vma *v;
+
+	vma_remove(m, start, end);
+	v = vma_push(m);
+	if (!v)
+		return;
+	v->start = start;
+	v->end = end;
+	v->prot = prot;
+	v->shared = shared;
+	v->anon = anon;
+}
+
+void vma_protect(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot)
+{
+	struct vma *hit;
+	unsigned int i, n = 0;
+
+	hit = malloc((m->nvmas + 1) * sizeof(*hit));
+	if (!hit)
+		return;
+	for (i = 0; i < m->nvmas; i++)
+		if (m->vmas[i].end > start && m->vmas[i].start < end)
+			hit[n++] = m->vmas[i];
+	for (i = 0; i < n; i++)
+		vma_add(m, hit[i].start > start ? hit[i].start : start,
+			hit[i].end < end ? hit[i].end : end, prot, hit[i].shared, hit[i].anon);
+	free(hit);
+}

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * oracle - flush exactly the CPUs that may hold a translation granting more
+ * than the page table now does (a writable entry for a read-only page, any
+ * entry for an unmapped or replaced page), under the chosen residency
+ * model: the floor no real policy can beat. Like x86, a holder that is not
+ * running the mm (lazy, or switched to another mm) is left to flush when it
+ * loads the mm again. It needs knowledge no kernel has, which is the point.
+ */
+#include "../replay-local.h"
+
+static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
+		   struct decision *d)
+{
+	struct tlbr_cpuset h;
+	unsigned int n;
+
+	if (!q->mm || q->opaque) {	/* nothing known to reason about: as the kernel did */
+		d->kind = q->real == TLBR_EXEC_LOCAL ? D_LOCAL : D_BROADCAST;
+		return true;
+	}
+	h = view_holders(r, pl, q, true);
+	n = tlbr_cpuset_count(&h);
+	if (!n) {
+		d->kind = D_NONE;
+		return true;
+	}
+	if (n == 1 && tlbr_cpuset_test(&h, (unsigned int)q->cpu)) {
+		d->kind = D_LOCAL;
+		return true;
+	}
+	for (int c = 0; c < r->ncpus; c++) {
+		if (c == q->cpu || !tlbr_cpuset_test(&h, (unsigned int)c))
+			continue;
+		if (view_running(r, q->mm, c))
+			tlbr_cpuset_set(&d->targets, (unsigned int)c);
+		else
+			tlbr_cpuset_set(&d->deferred, (unsigned int)c);
+	}
+	if (tlbr_cpuset_count(&d->targets))
+		d->kind = D_TARGETED;
+	else
+		d->kind = tlbr_cpuset_test(&h, (unsigned int)q->cpu) ? D_LOCAL : D_NONE;
+	return true;
+}
+
+const struct policy_ops policy_oracle = {
+	.name = "oracle",
+	.summary = "flush exactly the CPUs that may hold a translation granting too much",
+	.decide = decide,
+};

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * replay-local.h - the engine's models and the policy interface.
+ */
+#ifndef TLBR_REPLAY_LOCAL_H
+#define TLBR_REPLAY_LOCAL_H
+
+#include "replay.h"
+
+/* What a CPU may hold for a page: bits of held state. */
+enum {
+	HELD_VALID = 1 << 0,	/* some valid entry (readable) */
+	HELD_W = 1 << 1,	/* a writable entry */
+	HELD_OLD = 1 << 2,	/* an entry for a page the PTE no longer maps */
+	HELD_STALE = 1 << 3,	/* a read-only entry left by a write-fault reuse */
+};
+
+/* Per page, per policy, per CPU. */
+struct ptlb {
+	uint64_t cleared;	/* seq of the last flush of this page that reached the CPU */
+	uint8_t held;		/* materialised at the last PTE change (unbounded model) */
+};
+
+/* The last flush decision about a page, for counterexamples. */
+struct plast {
+	uint64_t ts_ns, pos;
+	int cpu;
+	char what[40];
+};
+
+struct page {
+	uint64_t vpn;
+	uint32_t mm;		/* 0: free slot */
+	uint32_t next;		/* next page of the same mm (index + 1) */
+	uint32_t prev;
+	bool mapped;		/* a page is there (present, or PROT_NONE) */
+	bool present, writable, cow;
+	uint64_t since;		/* seq of the last PTE change */
+	struct tlbr_step change;	/* that change */
+};
+
+struct vma {
+	uint64_t start, end;
+	uint32_t prot;		/* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
+	bool shared;
+	bool anon;
+};
+
+struct rmm {
+	bool live;
+	uint32_t first;			/* first page (index + 1) */
+	uint64_t npages;
+	struct tlbr_cpuset active;	/* CPUs where it is loaded (running or lazy) */
+	struct tlbr_cpuset ever;	/* CPUs where it was ever loaded */
+	uint64_t *last_end;		/* per CPU: seq when it was last unloaded */
+	uint64_t *mm_cleared;		/* per policy x CPU: seq of the last whole-mm flush */
+	struct tlbr_cpuset *behind;	/* per policy: CPUs that flush when they load it again */
+	struct vma *vmas;
+	unsigned int nvmas, vmas_alloc;
+	bool vmas_known;		/* created in the trace: its VMAs are all known */
+	uint64_t brk;
+};
+
+struct rtask {
+	uint32_t mm;
+	/* a memory syscall in progress and its not yet applied effect */
+	int sys;			/* enum tlbr_syscall + 1, 0 none */
+	uint64_t args[6];
+	bool applied;
+	bool fork_wp_done;
+	/* a write fault on a present read-only page, not yet resolved */
+	bool wp_pending;
+	uint32_t wp_page;		/* index + 1 */
+	int wp_cpu;
+	struct tlbr_step wp_step;
+};
+
+struct rcpu {
+	uint32_t task;
+	uint32_t mm;			/* loaded mm (also while a kernel thread runs: lazy) */
+	bool user;			/* a task of that mm runs (not lazy) */
+};
+
+struct replay;
+struct policy;
+
+/* A flush point put to the policies. */
+struct flushreq {
+	enum tlbr_site site;
+	uint32_t mm;			/* 0: no user mm (kernel, batched reclaim, fresh mm) */
+	int cpu;			/* the issuer */
+	bool whole_mm;
+	uint64_t start_vpn, end_vpn;	/* when !whole_mm */
+	bool opaque;			/* range and mm unknown: policies replay the kernel */
+	enum tlbr_exec real;		/* what the traced kernel did */
+	const struct tlbr_event *ev;
+	struct tlbr_step step;
+};
+
+enum dkind { D_NONE, D_LOCAL, D_BROADCAST, D_TARGETED };
+
+struct decision {
+	enum dkind kind;
+	struct tlbr_cpuset targets;	/* D_TARGETED: remote CPUs interrupted */
+	struct tlbr_cpuset deferred;	/* not running the mm: they flush before they load it
+					 * again (x86's TLB generation check at switch_mm) */
+};
+
+/* Queries the engine answers for policies (under the policy's own TLB model). */
+struct tlbr_cpuset view_holders(struct replay *r, struct policy *pl, const struct flushreq *q,
+				bool more_than_allowed_only);
+bool view_running(struct replay *r, uint32_t mm, int cpu);
+
+struct policy_ops {
+	const char *name;
+	const char *summary;
+	size_t state_size;
+	/* Decide a flush point; false: not this policy's business (composition). */
+	bool (*decide)(struct replay *r, struct policy *pl, const struct flushreq *q,
+		       struct decision *d);
+	/* Called when @cpu loads @mm. */
+	void (*on_switch)(struct replay *r, struct policy *pl, int cpu, uint32_t mm);
+	void (*free_state)(void *state);
+};
+
+#define MAX_COMPONENTS 4
+
+struct tlb_backend;
+
+struct policy {
+	int idx;
+	const struct policy_ops *ops[MAX_COMPONENTS];
+	void *state[MAX_COMPONENTS];
+	unsigned int ncomp;
+	struct tlbr_policy_result *res;
+	/* capacity model: per CPU set-associative arrays */
+	struct centry *tlb;
+	uint64_t *all_cleared;		/* per CPU: seq of the last flush of everything */
+};
+
+struct centry {
+	uint32_t mm;
+	uint8_t held;
+	uint64_t vpn;
+	uint64_t lru;
+};
+
+struct replay {
+	struct tlbr_replay_opts o;
+	int ncpus;
+	uint64_t seq;
+	const struct tlbr_event *ev;
+	struct tlbr_replay_result res;
+	struct policy pol[TLBR_MAX_POLICIES];
+	int npol;
+	/* page table */
+	struct page *pages;
+	struct ptlb *ptlb;		/* pages x npol x ncpus */
+	struct plast *plast;		/* pages x npol */
+	uint32_t npages, pages_alloc;
+	uint32_t free_head;		/* free page slots (index + 1), linked through next */
+	uint32_t *hash;			/* (mm, vpn) -> index + 1; UINT32_MAX: tombstone */
+	uint32_t hash_size, hash_used;
+	struct rmm *mms;
+	uint32_t nmms;
+	struct rtask *tasks;
+	uint32_t ntasks;
+	struct rcpu cpu[TLBR_MAX_CPUS];
+	uint64_t lru_clock;
+};
+
+/* mmodel.c */
+struct rmm *mm_get(struct replay *r, uint32_t id);
+struct rtask *task_rget(struct replay *r, uint32_t id);
+struct page *page_find(struct replay *r, uint32_t mm, uint64_t vpn);
+struct page *page_get(struct replay *r, uint32_t mm, uint64_t vpn);
+void page_free(struct replay *r, struct page *p);
+void mm_drop_pages(struct replay *r, uint32_t mm);
+static inline uint32_t page_idx(struct replay *r, const struct page *p)
+{
+	return (uint32_t)(p - r->pages);
+}
+static inline struct ptlb *ptlb_of(struct replay *r, const struct page *p, int pol, int cpu)
+{
+	return &r->ptlb[((size_t)page_idx(r, p) * (size_t)r->npol + (size_t)pol) *
+			 (size_t)r->ncpus + (size_t)cpu];
+}
+void vma_add(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot, bool shared, bool anon);
+void vma_remove(struct rmm *m, uint64_t start, uint64_t end);
+void vma_protect(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot);
+const struct vma *vma_find(const struct rmm *m, uint64_t addr);
+
+/* tlb.c: the residency models */
+uint8_t tlb_held(struct replay *r, struct policy *pl, const struct page *p, int cpu);
+uint8_t tlb_held_before(struct replay *r, struct policy *pl, const struct page *p, int cpu);
+void tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced);
+void tlb_flush_page(struct replay *r, struct policy *pl, const struct page *p, int cpu);
+void tlb_flush_mm(struct replay *r, struct policy *pl, uint32_t mm, int cpu);
+void tlb_flush_all(struct replay *r, struct policy *pl, int cpu);
+void tlb_access(struct replay *r, const struct page *p, int cpu);
+void tlb_set_flag(struct replay *r, struct policy *pl, const struct page *p, int cpu,
+		  uint8_t set, uint8_t clear);
+int tlb_init(struct replay *r);
+void tlb_release(struct replay *r);
+
+/* policies */
+extern const struct policy_ops policy_arm64_broadcast;
+extern const struct policy_ops policy_x86_ipi;
+extern const struct policy_ops policy_oracle;
+extern const struct policy_ops policy_local_only;
+
+#endif /* TLBR_REPLAY_LOCAL_H */

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * replay.c - the policy registry, the residency and CPU model presets, and
+ * the replay's life cycle.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "replay-local.h"
+
+static const struct policy_ops *const builtin[] = {
+	&policy_arm64_broadcast,
+	&policy_x86_ipi,
+	&policy_oracle,
+	&policy_local_only,
+};
+
+/* What "every built-in policy" means: the deliberately broken ones are asked for by name. */
+static const char *const default_policies = "arm64-broadcast,x86-ipi,oracle";
+
+const char *const *tlbr_policy_names(void)
+{
+	static const char *names[ARRAY_SIZE(builtin) + 1];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(builtin); i++)
+		names[i] = builtin[i]->name;
+	return names;
+}
+
+const char *tlbr_policy_summary(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(builtin); i++)
+		if (!strcmp(builtin[i]->name, name))
+			return builtin[i]->summary;
+	return NULL;
+}
+
+static const struct policy_ops *find_policy(const char *name, size_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(builtin); i++)
+		if (strlen(builtin[i]->name) == len && !strncmp(builtin[i]->name, name, len))
+			return builtin[i];
+	return NULL;
+}
+
+static const struct tlbr_tlb_model tlb_models[] = {
+	{ "unbounded", TLBR_TLB_UNBOUNDED, 0, 0,
+	  "the sound upper bound: no capacity, entries live until a flush reaches them" },
+	{ "neoverse-n1", TLBR_TLB_CAPACITY, 1280, 5,
+	  "Cortex-A76/Neoverse N1 L2 TLB: 1280 entries, 5-way (Arm Cortex-A76 TRM, as quoted "
+	  "in Intel's Agilex 5 HPS TRM table 40)" },
+	{ "neoverse-v2", TLBR_TLB_CAPACITY, 2048, 8,
+	  "estimate: 2048 entries, 8-way, as Neoverse V1; no published V2 figure was found" },
+	{ "x86-server", TLBR_TLB_CAPACITY, 2040, 12,
+	  "AMD Zen 2 (EPYC Rome) L2 DTLB: 2048 entries, 12-way (AMD software optimization "
+	  "guide, via WikiChip), modelled as 170 sets of 12" },
+};
+
+const struct tlbr_tlb_model *tlbr_tlb_model_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tlb_models); i++)
+		if (!strcmp(tlb_models[i].name, name))
+			return &tlb_models[i];
+	return NULL;
+}
+
+const struct tlbr_tlb_model *tlbr_tlb_model_get(unsigned int i)
+{
+	return i < ARRAY_SIZE(tlb_models) ? &tlb_models[i] : NULL;
+}
+
+static const struct tlbr_cpu_model cpu_models[] = {
+	{ "amd", false, "AMD cores re-walk the page table before raising a write fault on a "
+			"stale read-only entry: no spurious faults" },
+	{ "intel", true, "Intel cores may fault on a stale read-only entry (the kernel's "
+			 "spurious-fault path)" },
+	{ "arm64", true, "arm64 faults on a stale read-only entry; flush_tlb_fix_spurious_fault "
+			 "flushes it locally" },
+};
+
+const struct tlbr_cpu_model *tlbr_cpu_model_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cpu_models); i++)
+		if (!strcmp(cpu_models[i].name, name))
+			return &cpu_models[i];
+	return NULL;
+}
+
+const struct tlbr_cpu_model *tlbr_cpu_model_get(unsigned int i)
+{
+	return i < ARRAY_SIZE(cpu_models) ? &cpu_models[i] : NULL;
+}
+
+static const char *const avoid_names[] = {
+	[TLBR_AVOID_NEVER_ELSEWHERE] = "mm never active elsewhere",
+	[TLBR_AVOID_ALREADY_FLUSHED] = "remote copies already flushed",
+	[TLBR_AVOID_NOT_PRESENT] = "pages not present while it ran elsewhere",
+};
+
+const char *tlbr_avoid_name(enum tlbr_avoid r)
+{
+	return (unsigned int)r < ARRAY_SIZE(avoid_names) ? avoid_names[r] : "?";
+}
+
+/* "a,b+c": policies separated by commas, components of one policy by '+'. */
+static int parse_policies(struct replay *r, const char *spec, const char **ret_bad)
+{
+	static char bad[64];
+	const char *p = spec;
+
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		struct policy *pl;
+		const char *c = p;
+
+		if (r->npol == TLBR_MAX_POLICIES) {
+			snprintf(bad, sizeof(bad), "more than %d policies", TLBR_MAX_POLICIES);
+			*ret_bad = bad;
+			return -E2BIG;
+		}
+		pl = &r->pol[r->npol];
+		pl->idx = r->npol;
+		pl->res = &r->res.policy[r->npol];
+		snprintf(pl->res->name, sizeof(pl->res->name), "%.*s", (int)len, p);
+		while (c < p + len) {
+			size_t clen = strcspn(c, "+,");
+			const struct policy_ops *ops = find_policy(c, clen);
+
+			if (!ops || pl->ncomp == MAX_COMPONENTS) {
+				snprintf(bad, sizeof(bad), "%.*s", (int)clen, c);
+				*ret_bad = bad;
+				return -EINVAL;
+			}
+			pl->ops[pl->ncomp] = ops;
+			if (ops->state_size) {
+				pl->state[pl->ncomp] = calloc(1, ops->state_size);
+				if (!pl->state[pl->ncomp])
+					return -ENOMEM;
+			}
+			pl->ncomp++;
+			c += clen;
+			if (*c == '+')
+				c++;
+		}
+		if (!pl->ncomp) {
+			*ret_bad = "(empty)";
+			return -EINVAL;
+		}
+		r->npol++;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret,
+		    const char **ret_bad)
+{
+	struct replay *r = calloc(1, sizeof(*r));
+	int err;
+
+	if (!r)
+		return -ENOMEM;
+	r->o = *o;
+	if (!r->o.tlb)
+		r->o.tlb = &tlb_models[0];
+	if (!r->o.cpu)
+		r->o.cpu = &cpu_models[0];
+	r->ncpus = o->ncpus > 0 && o->ncpus <= TLBR_MAX_CPUS ? o->ncpus : 1;
+	r->res.ncpus = r->ncpus;
+	r->res.tlb_model = r->o.tlb->name;
+	r->res.cpu_model = r->o.cpu->name;
+	err = parse_policies(r, o->policies && *o->policies ? o->policies : default_policies,
+			     ret_bad);
+	if (!err)
+		err = tlb_init(r);
+	if (err) {
+		tlbr_replay_free((struct tlbr_replay *)r);
+		return err;
+	}
+	r->res.npolicies = (unsigned int)r->npol;
+	*ret = (struct tlbr_replay *)r;
+	return 0;
+}
+
+const struct tlbr_replay_result *tlbr_replay_finish(struct tlbr_replay *rp)
+{
+	struct replay *r = (struct replay *)rp;
+
+	return &r->res;
+}
+
+void tlbr_replay_free(struct tlbr_replay *rp)
+{
+	struct replay *r = (struct replay *)rp;
+	uint32_t i;
+	int pol;
+
+	if (!r)
+		return;
+	tlb_release(r);
+	for (pol = 0; pol < TLBR_MAX_POLICIES; pol++)
+		for (unsigned int k = 0; k < r->pol[pol].ncomp; k++) {
+			if (r->pol[pol].ops[k]->free_state && r->pol[pol].state[k])
+				r->pol[pol].ops[k]->free_state(r->pol[pol].state[k]);
+			free(r->pol[pol].state[k]);
+		}
+	for (i = 0; i < r->nmms; i++) {
+		free(r->mms[i].last_end);
+		free(r->mms[i].mm_cleared);
+		free(r->mms[i].behind);
+		free(r->mms[i].vmas);
+	}
+	free(r->mms);
+	free(r->tasks);
+	free(r->pages);
+	free(r->ptlb);
+	free(r->plast);
+	free(r->hash);
+	free(r);
+}

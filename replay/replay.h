@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * replay.h - replay a normalised event stream under TLB flush policies.
+ *
+ * One pass: the engine keeps one page-table model (what the kernel did to
+ * the PTEs is a fact of the trace) and, per selected policy, one model of
+ * what each CPU's TLB may hold. Every flush point of the trace (and every
+ * point where another kernel would flush, such as a write fault reusing a
+ * page) is put to every policy, which decides whom to flush; the decision
+ * updates that policy's TLB model; the safety checker then looks at the
+ * points where the kernel relies on the flush having completed.
+ */
+#ifndef TLBR_REPLAY_H
+#define TLBR_REPLAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "tlbr.h"
+#include "tlbr-event.h"
+
+/* Residency models: which translations a CPU may hold. */
+enum tlbr_tlb_kind {
+	TLBR_TLB_UNBOUNDED,	/* sound upper bound: anything present while the mm was active */
+	TLBR_TLB_CAPACITY,	/* set-associative LRU filled by the accesses the trace shows */
+};
+
+struct tlbr_tlb_model {
+	const char *name;
+	enum tlbr_tlb_kind kind;
+	unsigned int entries;	/* capacity models: L2 TLB entries */
+	unsigned int ways;
+	const char *source;	/* where the geometry comes from */
+};
+
+const struct tlbr_tlb_model *tlbr_tlb_model_find(const char *name);
+const struct tlbr_tlb_model *tlbr_tlb_model_get(unsigned int i);
+
+/* CPU models: what a stale read-only entry does on a write. */
+struct tlbr_cpu_model {
+	const char *name;
+	bool spurious_faults;	/* a write through a stale read-only entry faults */
+	const char *note;
+};
+
+const struct tlbr_cpu_model *tlbr_cpu_model_find(const char *name);
+const struct tlbr_cpu_model *tlbr_cpu_model_get(unsigned int i);
+
+/* Reasons a broadcast was certainly avoidable under the unbounded model. */
+enum tlbr_avoid {
+	TLBR_AVOID_NEVER_ELSEWHERE,	/* the mm never ran on another CPU */
+	TLBR_AVOID_ALREADY_FLUSHED,	/* other CPUs' copies were flushed before */
+	TLBR_AVOID_NOT_PRESENT,		/* the pages were not present while it ran elsewhere */
+	TLBR_AVOID__COUNT
+};
+
+const char *tlbr_avoid_name(enum tlbr_avoid r);
+
+#define TLBR_MAX_POLICIES 16
+#define TLBR_MAX_FINDINGS 32	/* unsafe counterexamples kept per policy */
+#define TLBR_FINDING_STEPS 6
+
+/* One event of a counterexample. */
+struct tlbr_step {
+	uint64_t ts_ns;
+	uint64_t pos;
+	int cpu;
+	int pid;
+	char what[96];
+};
+
+struct tlbr_finding {
+	uint32_t mm;
+	uint64_t addr;
+	int cpu;		/* the CPU holding the translation */
+	char held[8];		/* what it may hold: "rw", "ro", "old" */
+	char allowed[8];	/* what the page table allows: "rw", "ro", "none" */
+	unsigned int nsteps;
+	struct tlbr_step steps[TLBR_FINDING_STEPS];
+};
+
+struct tlbr_policy_result {
+	char name[64];
+	uint64_t flushes[TLBR_SITE__COUNT];	/* flush points, by site */
+	uint64_t flush_points;
+	uint64_t broadcasts;		/* flushes reaching other CPUs (TLBI IS, IPI shootdown) */
+	uint64_t local;			/* flushes of the issuing CPU only */
+	uint64_t skipped;		/* flush points where nothing was flushed */
+	uint64_t ipis;			/* IPI messages (x86-style shootdowns) */
+	uint64_t switch_flushes;	/* full flushes deferred to a context switch */
+	uint64_t avoidable;		/* broadcasts no other CPU needed (unbounded model) */
+	uint64_t avoidable_by[TLBR_AVOID__COUNT];
+	uint64_t stale_ro;		/* stale read-only entries left behind */
+	uint64_t spurious_predicted;
+	uint64_t unsafe;		/* violations found */
+	unsigned int nfindings;
+	struct tlbr_finding findings[TLBR_MAX_FINDINGS];
+};
+
+struct tlbr_replay_result {
+	const char *tlb_model;
+	const char *cpu_model;
+	int ncpus;
+	uint64_t events;
+	uint64_t pages;			/* pages touched: the model's size */
+	uint64_t write_faults_present;	/* user write faults on present pages */
+	uint64_t unexplained;		/* ... the model cannot explain */
+	uint64_t spurious_observed;	/* ... that are spurious faults the CPU model allows */
+	uint64_t cow_breaks, reuses;
+	uint64_t real_ipis;		/* flush IPIs the traced kernel sent (x86 traces) */
+	uint64_t real_ipi_flushes;	/* flushes that sent them */
+	unsigned int npolicies;
+	struct tlbr_policy_result policy[TLBR_MAX_POLICIES];
+};
+
+struct tlbr_replay;
+
+struct tlbr_replay_opts {
+	const char *policies;		/* "a,b+c": comma-separated, '+' composes */
+	const struct tlbr_tlb_model *tlb;
+	const struct tlbr_cpu_model *cpu;
+	int ncpus;			/* from the trace */
+};
+
+/**
+ * tlbr_replay_new - a replay of the policies named in @o
+ * @ret_bad: on -EINVAL, the policy name that is unknown
+ *
+ * Returns 0 and sets *@ret; free it with tlbr_replay_free().
+ */
+int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret,
+		    const char **ret_bad);
+/* Feed one event; returns 0 or -ENOMEM. */
+int tlbr_replay_event(struct tlbr_replay *r, const struct tlbr_event *ev);
+/* Finish the replay; the result stays valid until tlbr_replay_free(). */
+const struct tlbr_replay_result *tlbr_replay_finish(struct tlbr_replay *r);
+void tlbr_replay_free(struct tlbr_replay *r);
+
+/* Built-in policy names, for help texts: NULL-terminated. */
+const char *const *tlbr_policy_names(void);
+const char *tlbr_policy_summary(const char *name);
+
+#endif /* TLBR_REPLAY_H */

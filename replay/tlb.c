@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tlb.c - what each CPU's TLB may hold, per policy, under the residency
+ * model chosen with --tlb.
+ *
+ * unbounded: a CPU may hold a page's translation, with the permission the
+ * PTE had, at any time the page was present while the mm was loaded on the
+ * CPU (running or lazily), until a flush reaching the CPU removes it; the
+ * entries are ASID-tagged and survive context switches. Kept implicitly:
+ * per (page, policy, CPU) the seq of the last flush that reached it and the
+ * permission materialised at the page's last PTE change; per (mm, CPU) the
+ * seq of its last unload; per (mm, policy, CPU) the seq of the last
+ * whole-mm flush. A CPU then may hold the current PTE's permission iff the
+ * mm was loaded on it at some time after max(last PTE change, last flush):
+ * loaded now, or unloaded after that time.
+ *
+ * capacity presets: one set-associative LRU array per CPU and policy,
+ * filled by the user faults the trace shows on that CPU: an estimate.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "replay-local.h"
+
+static uint8_t pte_perm(const struct page *p)
+{
+	return p->present ? (uint8_t)(HELD_VALID | (p->writable ? HELD_W : 0)) : 0;
+}
+
+static bool capacity(const struct replay *r)
+{
+	return r->o.tlb->kind == TLBR_TLB_CAPACITY;
+}
+
+static uint64_t *mm_cleared(struct rmm *m, struct replay *r, int pol, int cpu)
+{
+	return &m->mm_cleared[(size_t)pol * (size_t)r->ncpus + (size_t)cpu];
+}
+
+/* ------------------------------------------------------------ capacity */
+
+static unsigned int nsets(const struct replay *r)
+{
+	return r->o.tlb->entries / r->o.tlb->ways;
+}
+
+static struct centry *cset(struct replay *r, struct policy *pl, int cpu, uint64_t vpn)
+{
+	size_t per_cpu = r->o.tlb->entries;
+
+	return &pl->tlb[(size_t)cpu * per_cpu + (size_t)(vpn % nsets(r)) * r->o.tlb->ways];
+}
+
+static struct centry *clookup(struct replay *r, struct policy *pl, int cpu, uint32_t mm,
+			      uint64_t vpn)
+{
+	struct centry *set = cset(r, pl, cpu, vpn);
+	unsigned int w;
+
+	for (w = 0; w < r->o.tlb->ways; w++)
+		if (set[w].mm == mm && set[w].vpn == vpn)
+			return &set[w];
+	return NULL;
+}
+
+static void cinsert(struct replay *r, struct policy *pl, int cpu, const struct page *p)
+{
+	struct centry *set = cset(r, pl, cpu, p->vpn), *victim = &set[0];
+	unsigned int w;
+
+	for (w = 0; w < r->o.tlb->ways; w++) {
+		if (set[w].mm == p->mm && set[w].vpn == p->vpn) {
+			victim = &set[w];
+			break;
+		}
+		if (!set[w].mm || set[w].lru < victim->lru)
+			victim = &set[w];
+	}
+	victim->mm = p->mm;
+	victim->vpn = p->vpn;
+	victim->held = pte_perm(p);
+	victim->lru = ++r->lru_clock;
+}
+
+/* ------------------------------------------------------------ the models */
+
+uint8_t tlb_held(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+{
+	struct rmm *m = mm_get(r, p->mm);
+	struct ptlb *t;
+	uint64_t mc, since;
+	uint8_t held;
+
+	if (capacity(r)) {
+		struct centry *e = clookup(r, pl, cpu, p->mm, p->vpn);
+
+		return e ? e->held : 0;
+	}
+	t = ptlb_of(r, p, pl->idx, cpu);
+	mc = *mm_cleared(m, r, pl->idx, cpu);
+	if (pl->all_cleared[cpu] > mc)
+		mc = pl->all_cleared[cpu];
+	held = mc > p->since ? 0 : t->held;
+	since = p->since;
+	if (t->cleared > since)
+		since = t->cleared;
+	if (mc > since)
+		since = mc;
+	if (pte_perm(p) && (tlbr_cpuset_test(&m->active, (unsigned int)cpu) ||
+			    m->last_end[cpu] > since))
+		held |= pte_perm(p);
+	return held;
+}
+
+/*
+ * What @cpu may still hold from before the page's last PTE change (the
+ * entries a flush must remove), without what it may have loaded since.
+ */
+uint8_t tlb_held_before(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+{
+	struct rmm *m = mm_get(r, p->mm);
+	uint64_t mc;
+
+	if (capacity(r))
+		return tlb_held(r, pl, p, cpu);
+	mc = *mm_cleared(m, r, pl->idx, cpu);
+	if (pl->all_cleared[cpu] > mc)
+		mc = pl->all_cleared[cpu];
+	return mc > p->since ? 0 : ptlb_of(r, p, pl->idx, cpu)->held;
+}
+
+/* Fold what every CPU may hold under the old PTE into the materialised state. */
+void tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced)
+{
+	int pol, cpu;
+
+	for (pol = 0; pol < r->npol; pol++) {
+		struct policy *pl = &r->pol[pol];
+
+		for (cpu = 0; cpu < r->ncpus; cpu++) {
+			if (capacity(r)) {
+				struct centry *e = clookup(r, pl, cpu, p->mm, p->vpn);
+
+				if (e && replaced && (e->held & HELD_VALID))
+					e->held |= HELD_OLD;
+				continue;
+			}
+			{
+				uint8_t h = tlb_held(r, pl, p, cpu);
+
+				if (replaced && (h & HELD_VALID))
+					h |= HELD_OLD;
+				ptlb_of(r, p, pol, cpu)->held = h;
+			}
+		}
+	}
+}
+
+void tlb_flush_page(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+{
+	if (capacity(r)) {
+		struct centry *e = clookup(r, pl, cpu, p->mm, p->vpn);
+
+		if (e)
+			memset(e, 0, sizeof(*e));
+		return;
+	}
+	{
+		struct ptlb *t = ptlb_of(r, p, pl->idx, cpu);
+
+		t->held = 0;
+		t->cleared = r->seq;
+	}
+}
+
+void tlb_flush_mm(struct replay *r, struct policy *pl, uint32_t mm, int cpu)
+{
+	struct rmm *m = mm_get(r, mm);
+
+	if (!m)
+		return;
+	if (capacity(r)) {
+		struct centry *e = &pl->tlb[(size_t)cpu * r->o.tlb->entries];
+		unsigned int i;
+
+		for (i = 0; i < r->o.tlb->entries; i++)
+			if (e[i].mm == mm)
+				memset(&e[i], 0, sizeof(e[i]));
+		return;
+	}
+	*mm_cleared(m, r, pl->idx, cpu) = r->seq;
+}
+
+void tlb_flush_all(struct replay *r, struct policy *pl, int cpu)
+{
+	if (capacity(r)) {
+		memset(&pl->tlb[(size_t)cpu * r->o.tlb->entries], 0,
+		       r->o.tlb->entries * sizeof(struct centry));
+		return;
+	}
+	pl->all_cleared[cpu] = r->seq;
+}
+
+/* @cpu accessed @p (a fault the trace shows): capacity models fill it in. */
+void tlb_access(struct replay *r, const struct page *p, int cpu)
+{
+	int pol;
+
+	if (!capacity(r) || !p->present)
+		return;
+	for (pol = 0; pol < r->npol; pol++)
+		cinsert(r, &r->pol[pol], cpu, p);
+}
+
+void tlb_set_flag(struct replay *r, struct policy *pl, const struct page *p, int cpu,
+		  uint8_t set, uint8_t clear)
+{
+	if (capacity(r)) {
+		struct centry *e = clookup(r, pl, cpu, p->mm, p->vpn);
+
+		if (e)
+			e->held = (uint8_t)((e->held | set) & ~clear);
+		return;
+	}
+	{
+		struct rmm *m = mm_get(r, p->mm);
+		struct ptlb *t = ptlb_of(r, p, pl->idx, cpu);
+
+		if (*mm_cleared(m, r, pl->idx, cpu) > p->since || pl->all_cleared[cpu] > p->since)
+			t->held = 0;
+		t->held = (uint8_t)((t->held | set) & ~clear);
+	}
+}
+
+int tlb_init(struct replay *r)
+{
+	int pol;
+
+	for (pol = 0; pol < r->npol; pol++) {
+		r->pol[pol].all_cleared = calloc((size_t)r->ncpus, sizeof(uint64_t));
+		if (!r->pol[pol].all_cleared)
+			return -ENOMEM;
+	}
+	if (!capacity(r))
+		return 0;
+	for (pol = 0; pol < r->npol; pol++) {
+		r->pol[pol].tlb = calloc((size_t)r->ncpus * r->o.tlb->entries,
+					 sizeof(struct centry));
+		if (!r->pol[pol].tlb)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+void tlb_release(struct replay *r)
+{
+	int pol;
+
+	for (pol = 0; pol < r->npol; pol++) {
+		zfree(&r->pol[pol].tlb);
+		zfree(&r->pol[pol].all_cleared);
+	}
+}

@@ -1,0 +1,128 @@
+#!/bin/sh
+# tlbreplay what-if on hand-written scenarios with counts derived by hand
+# (tests/data/whatif-*.txt say what happens in each), and the invariants
+# every real sample must keep.
+. "$SRCDIR/tests/lib.sh"
+
+ALL=arm64-broadcast,x86-ipi,oracle,local-only
+
+# value <json file> <policy> <key>: a policy's number; "checks" for the trace's
+value() {
+	python3 - "$@" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+if sys.argv[2] == "checks":
+    print(d["checks"][sys.argv[3]])
+else:
+    p = [p for p in d["policies"] if p["name"] == sys.argv[2]][0]
+    v = p
+    for k in sys.argv[3].split("."):
+        v = v[k]
+    print(v)
+PY
+}
+
+# expect <json> <policy> <key> <value> <description>
+expect() {
+	got=$(value "$1" "$2" "$3")
+	if [ "$got" = "$4" ]; then ok 0 "$5"; else ok 1 "$5 (got $got, want $4)"; fi
+}
+
+run() {	# run <name> <args...>: JSON into $TMP/<name>.json
+	n=$1; shift
+	"$TLBREPLAY" what-if --json "$@" > "$TMP/$n.json" 2> "$TMP/$n.err"
+	echo $? > "$TMP/$n.status"
+}
+
+# 1. A single-threaded process: both of its flushes are broadcasts under
+#    arm64-broadcast, and both certainly avoidable: the mm never ran elsewhere.
+run single -p $ALL "$DATA/whatif-single.txt"
+J=$TMP/single.json
+expect $J arm64-broadcast flush_points 2 "single: 2 flush points (mprotect, munmap)"
+expect $J arm64-broadcast broadcasts 2 "single: arm64-broadcast broadcasts both"
+expect $J arm64-broadcast avoidable 2 "single: every broadcast certainly avoidable"
+expect $J arm64-broadcast avoidable_by.never_elsewhere 2 "single: because the mm never ran elsewhere"
+expect $J x86-ipi local 2 "single: x86 flushes locally"
+expect $J oracle local 2 "single: so does the oracle"
+for p in arm64-broadcast x86-ipi oracle local-only; do
+	expect $J $p unsafe 0 "single: $p is safe"
+done
+
+# 2. Write-fault reuse after fork with a thread on the other CPU.
+run reuse -p $ALL "$DATA/whatif-reuse.txt"
+J=$TMP/reuse.json
+expect $J x86-ipi stale_ro 1 "reuse: x86-ipi leaves exactly one stale read-only entry (cpu 1)"
+expect $J arm64-broadcast stale_ro 0 "reuse: arm64-broadcast leaves none"
+expect $J arm64-broadcast by_site.wp-reuse 1 "reuse: one write-fault reuse point"
+expect $J x86-ipi skipped 1 "reuse: x86 skips the reuse flush"
+expect $J x86-ipi ipis 1 "reuse: the fork flush interrupts cpu 1"
+expect $J checks real_ipis 1 "reuse: as the traced kernel did"
+expect $J checks reuses 1 "reuse: the write fault was a reuse (no COW flush followed)"
+expect $J local-only unsafe 1 "reuse: local-only leaves a writable entry after fork"
+expect $J oracle unsafe 0 "reuse: the oracle is safe"
+run reuse-n1 --tlb neoverse-n1 "$DATA/whatif-reuse.txt"
+expect $TMP/reuse-n1.json x86-ipi stale_ro 0 \
+	"reuse: under neoverse-n1, cpu 1 never faulted on the page: no entry to leave"
+
+# 3. Predicted spurious faults depend on the CPU model.
+run spur-amd --cpu amd "$DATA/whatif-spurious.txt"
+run spur-intel --cpu intel "$DATA/whatif-spurious.txt"
+expect $TMP/spur-amd.json x86-ipi spurious_predicted 0 "spurious: none predicted on AMD"
+expect $TMP/spur-intel.json x86-ipi spurious_predicted 1 "spurious: cpu 1's write faults on Intel"
+expect $TMP/spur-intel.json arm64-broadcast spurious_predicted 0 "spurious: none after a broadcast"
+expect $TMP/spur-amd.json checks unexplained 1 "spurious: on AMD the write fault is unexplained"
+expect $TMP/spur-intel.json checks spurious_observed 1 "spurious: on Intel it is a spurious fault"
+
+# 4. munmap of a page another CPU holds, with a local-only flush: unsafe.
+run munmap -p $ALL "$DATA/whatif-munmap.txt"
+J=$TMP/munmap.json
+expect $J local-only unsafe 1 "munmap: local-only is unsafe"
+for p in arm64-broadcast x86-ipi oracle; do
+	expect $J $p unsafe 0 "munmap: $p is safe"
+done
+python3 - "$J" > "$TMP/finding" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = [p for p in d["policies"] if p["name"] == "local-only"][0]["findings"][0]
+print(f["cpu"], f["held"], f["allowed"], hex(f["addr"]), len(f["steps"]))
+print("\n".join(s["what"] for s in f["steps"]))
+PY
+grep_file "munmap: the counterexample names cpu 1, rw where none is allowed" "^1 rw none 0x30000 3$" "$TMP/finding"
+grep_file "munmap: it starts at the munmap" "^munmap of 0x30000" "$TMP/finding"
+grep_file "munmap: it ends where munmap returns" "syscall returns" "$TMP/finding"
+expect_status 4 "--fail-on-unsafe exits 4" "$TLBREPLAY" what-if -p local-only --fail-on-unsafe "$DATA/whatif-munmap.txt"
+expect_status 0 "without it, 0" "$TLBREPLAY" what-if -p local-only "$DATA/whatif-munmap.txt"
+grep_file "the text names the unsafe policy" "UNSAFE under local-only: cpu 1" "$TMP/out"
+expect_status 2 "an unknown policy is a usage error" "$TLBREPLAY" what-if -p frobnicate "$DATA/whatif-munmap.txt"
+grep_file "and named" "unknown policy 'frobnicate'" "$TMP/err"
+expect_status 2 "an unknown residency model too" "$TLBREPLAY" what-if --tlb huge "$DATA/whatif-munmap.txt"
+grep -v '^#' "$DATA/scenario1.txt" > "$TMP/nocpus.txt"
+expect_status 3 "a text trace without a CPU count needs --cpus" "$TLBREPLAY" what-if "$TMP/nocpus.txt"
+grep_file "and says so" "give --cpus" "$TMP/err"
+expect_status 0 "which --cpus gives" "$TLBREPLAY" what-if --cpus 2 "$TMP/nocpus.txt"
+expect_status 3 "an event on a CPU beyond --cpus is bad input" "$TLBREPLAY" what-if --cpus 1 "$TMP/nocpus.txt"
+grep_file "named with its position" "byte offset [0-9]*.*an event on cpu 1, but the trace has 1 CPUs" "$TMP/err"
+
+# 5. Every sample: oracle <= every policy <= arm64-broadcast in broadcasts;
+#    arm64-broadcast and oracle are never unsafe; x86-ipi's IPIs track the
+#    kernel's within 2% where the kernel sent more than 10.
+for s in "$SAMPLES"/*.dat; do
+	name=$(basename "$s")
+	for tlb in unbounded neoverse-n1; do
+		run s -p arm64-broadcast,x86-ipi,oracle --tlb $tlb "$s"
+		python3 - "$TMP/s.json" > "$TMP/inv" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = {x["name"]: x for x in d["policies"]}
+b = {k: v["broadcasts"] for k, v in p.items()}
+print("order", int(b["oracle"] <= b["x86-ipi"] <= b["arm64-broadcast"]), b)
+print("safe", int(p["arm64-broadcast"]["unsafe"] == 0 and p["oracle"]["unsafe"] == 0))
+real, pred = d["checks"]["real_ipis"], p["x86-ipi"]["ipis"]
+print("ipis", int(real <= 10 or abs(pred - real) <= 0.02 * real), real, pred)
+PY
+		grep_file "$name ($tlb): oracle <= x86-ipi <= arm64-broadcast in broadcasts" "^order 1" "$TMP/inv"
+		grep_file "$name ($tlb): arm64-broadcast and oracle are never unsafe" "^safe 1" "$TMP/inv"
+		[ $tlb = unbounded ] && grep_file "$name: x86-ipi's IPIs within 2% of the kernel's" "^ipis 1" "$TMP/inv"
+	done
+done
+done_testing
