@@ -48,6 +48,15 @@ static void step_of(struct replay *r, struct tlbr_step *st, const char *fmt, ...
 	va_end(ap);
 }
 
+static void note_change(struct replay *r, struct page *p, const char *why)
+{
+	p->change.ts_ns = r->ev->ts_ns;
+	p->change.pos = r->ev->pos;
+	p->change.cpu = r->ev->cpu;
+	p->change.pid = r->ev->pid;
+	p->change.why = why;
+}
+
 static uint8_t pte_perm(const struct page *p)
 {
 	return p->present ? (uint8_t)(HELD_VALID | (p->writable ? HELD_W : 0)) : 0;
@@ -68,7 +77,7 @@ static void pte_set(struct replay *r, struct page *p, bool mapped, bool present,
 	p->writable = writable;
 	p->cow = cow;
 	p->since = r->seq;
-	step_of(r, &p->change, "%s of %#llx", why, (unsigned long long)(p->vpn << PAGE_SHIFT));
+	note_change(r, p, why);
 }
 
 typedef void (*page_fn)(struct replay *r, struct page *p, void *arg);
@@ -204,8 +213,8 @@ static void flush_fn(struct replay *r, struct page *p, void *a)
 	for (c = 0; c < r->ncpus; c++)
 		if (tlbr_cpuset_test(f->cpus, (unsigned int)c))
 			tlb_flush_page(r, f->pl, p, c);
-	last->ts_ns = f->q->step.ts_ns;
-	last->pos = f->q->step.pos;
+	last->ts_ns = f->q->ts_ns;
+	last->pos = f->q->pos;
 	last->cpu = f->q->cpu;
 }
 
@@ -415,7 +424,17 @@ static void check_fn(struct replay *r, struct page *p, void *arg)
 				f->cpu = c;
 				snprintf(f->held, sizeof(f->held), "%s", perm_name(held));
 				snprintf(f->allowed, sizeof(f->allowed), "%s", perm_name(allowed));
-				f->steps[f->nsteps++] = p->change;
+				{
+					struct tlbr_step *s = &f->steps[f->nsteps++];
+
+					s->ts_ns = p->change.ts_ns;
+					s->pos = p->change.pos;
+					s->cpu = p->change.cpu;
+					s->pid = p->change.pid;
+					snprintf(s->what, sizeof(s->what), "%s of %#llx",
+						 p->change.why ? p->change.why : "change",
+						 (unsigned long long)(p->vpn << PAGE_SHIFT));
+				}
 				last = &r->plast[(size_t)page_idx(r, p) * (size_t)r->npol + (size_t)pol];
 				if (last->pos || last->ts_ns) {
 					struct tlbr_step *s = &f->steps[f->nsteps++];
@@ -594,7 +613,7 @@ static void fork_copy_fn(struct replay *r, struct page *p, void *a)
 	q->writable = copy.writable;
 	q->cow = copy.cow;
 	q->since = r->seq;
-	step_of(r, &q->change, "fork copy of %#llx", (unsigned long long)(copy.vpn << PAGE_SHIFT));
+	note_change(r, q, "fork copy");
 }
 
 static int fork_copy(struct replay *r, uint32_t parent, uint32_t child)
@@ -631,6 +650,8 @@ static void req_init(struct replay *r, struct flushreq *q, enum tlbr_site site, 
 	q->mm = mm;
 	q->cpu = r->ev->cpu;
 	q->ev = r->ev;
+	q->ts_ns = r->ev->ts_ns;
+	q->pos = r->ev->pos;
 	q->real = TLBR_EXEC_LOCAL;
 }
 
@@ -652,7 +673,8 @@ static void resolve_reuse(struct replay *r, struct rtask *t, uint32_t mm)
 	q.cpu = t->wp_cpu;
 	q.start_vpn = p->vpn;
 	q.end_vpn = p->vpn + 1;
-	q.step = t->wp_step;
+	q.ts_ns = t->wp_ts;
+	q.pos = t->wp_pos;
 	flush_point(r, &q);
 }
 
@@ -685,8 +707,8 @@ static int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask 
 			t->wp_pending = true;
 			t->wp_page = page_idx(r, p) + 1;
 			t->wp_cpu = ev->cpu;
-			step_of(r, &t->wp_step, "write fault on read-only %#llx",
-				(unsigned long long)ev->fault.addr);
+			t->wp_ts = ev->ts_ns;
+			t->wp_pos = ev->pos;
 		}
 	} else if (!(err & TLBR_PF_PROT)) {
 		pte_set(r, p, true, true, (err & TLBR_PF_WRITE) != 0, false, false,
@@ -712,8 +734,6 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		r->res.real_ipi_flushes++;
 	req_init(r, &q, f->site, ev->mm);
 	q.real = f->exec;
-	step_of(r, &q.step, "%s flush (%s, %s)", tlbr_site_name(f->site), tlbr_scope_name(f->scope),
-		tlbr_exec_name(f->exec));
 
 	switch (f->site) {
 	case TLBR_SITE_COW:
@@ -782,7 +802,6 @@ static void implied_flush(struct replay *r, uint32_t mm, enum tlbr_site site, bo
 	q.start_vpn = s;
 	q.end_vpn = e;
 	q.real = TLBR_EXEC_IPI;
-	step_of(r, &q.step, "%s flush implied by the syscall", tlbr_site_name(site));
 	flush_point(r, &q);
 }
 
@@ -865,6 +884,23 @@ static int on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *
 
 /* ------------------------------------------------------------ the event loop */
 
+/*
+ * Follow which address space each task uses. When the last task known to
+ * use one exits, its pages go: memory follows the live address spaces even
+ * where the trace misses an exit_mmap.
+ */
+static void set_task_mm(struct replay *r, struct rtask *t, uint32_t mm)
+{
+	struct rmm *old = t->mm && t->mm < r->nmms ? &r->mms[t->mm] : NULL;
+	struct rmm *m = mm_get(r, mm);
+
+	if (old && old->users && !--old->users)
+		mm_drop_pages(r, t->mm);
+	t->mm = mm;
+	if (m)
+		m->users++;
+}
+
 static bool runs_in_task(const struct tlbr_event *ev)
 {
 	switch (ev->kind) {
@@ -900,6 +936,8 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		t = task_rget(r, ev->task);
 		if (!t)
 			return -ENOMEM;
+		if (t->mm != ev->mm && ev->kind != TLBR_EV_EXEC)
+			set_task_mm(r, t, ev->mm);
 		/* the task did something else since its write fault: it reused the page */
 		if (t->wp_pending && !(ev->kind == TLBR_EV_FLUSH && ev->flush.site == TLBR_SITE_COW))
 			resolve_reuse(r, t, ev->mm);
@@ -915,6 +953,8 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	case TLBR_EV_EXEC:
 		if (!mm_get(r, ev->exec.new_mm))
 			return -ENOMEM;
+		if (t)
+			set_task_mm(r, t, ev->exec.new_mm);
 		mm_get(r, ev->exec.new_mm)->vmas_known = true;
 		run_on(r, ev->cpu, ev->task, ev->exec.new_mm);
 		break;
@@ -945,6 +985,10 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		break;
 	case TLBR_EV_FLUSH_IPI:
 		r->res.real_ipis += tlbr_cpuset_count(&ev->ipi.targets);
+		break;
+	case TLBR_EV_EXIT:
+		if (t)
+			set_task_mm(r, t, 0);
 		break;
 	case TLBR_EV_MM_TEARDOWN:
 		if (ev->mm) {

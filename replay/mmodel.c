@@ -29,7 +29,7 @@ static void *grow_zero(void *arr, uint32_t *alloc, uint32_t need, size_t elem)
 	return p;
 }
 
-struct rmm *mm_get(struct replay *r, uint32_t id)
+struct rmm *mm_create(struct replay *r, uint32_t id)
 {
 	struct rmm *m;
 
@@ -132,6 +132,7 @@ static int page_slot(struct replay *r, uint32_t *ret)
 	if (r->free_head) {
 		i = r->free_head - 1;
 		r->free_head = r->pages[i].next;
+		r->nfree--;
 	} else {
 		if (r->npages == r->pages_alloc) {
 			uint32_t n = r->pages_alloc ? r->pages_alloc * 2 : 1024;
@@ -173,9 +174,15 @@ struct page *page_get(struct replay *r, uint32_t mm, uint64_t vpn)
 	m = mm_get(r, mm);
 	if (!m)
 		return NULL;
-	if ((r->hash_used + 1) * 2 > r->hash_size &&
-	    rehash(r, r->hash_size ? r->hash_size * 2 : 4096) < 0)
-		return NULL;
+	if ((r->hash_used + 1) * 2 > r->hash_size) {
+		/* sized by the live pages: tombstones of freed ones are dropped */
+		uint32_t live = r->npages - r->nfree, size = 4096;
+
+		while (size < live * 4)
+			size *= 2;
+		if (rehash(r, size) < 0)
+			return NULL;
+	}
 	if (page_slot(r, &i) < 0)
 		return NULL;
 	p = &r->pages[i];
@@ -215,6 +222,7 @@ void page_free(struct replay *r, struct page *p)
 	p->mm = 0;
 	p->next = r->free_head;
 	r->free_head = i + 1;
+	r->nfree++;
 }
 
 void mm_drop_pages(struct replay *r, uint32_t mm)
@@ -227,34 +235,59 @@ void mm_drop_pages(struct replay *r, uint32_t mm)
 
 /* ------------------------------------------------------------------ VMAs */
 
+/* VMAs are kept sorted by start and never overlap. */
 const struct vma *vma_find(const struct rmm *m, uint64_t addr)
 {
-	unsigned int i;
+	unsigned int lo = 0, hi = m->nvmas;
 
-	for (i = 0; i < m->nvmas; i++)
-		if (addr >= m->vmas[i].start && addr < m->vmas[i].end)
-			return &m->vmas[i];
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (addr < m->vmas[mid].start)
+			hi = mid;
+		else if (addr >= m->vmas[mid].end)
+			lo = mid + 1;
+		else
+			return &m->vmas[mid];
+	}
 	return NULL;
 }
 
-static struct vma *vma_push(struct rmm *m)
+static bool vma_reserve(struct rmm *m, unsigned int n)
 {
-	if (m->nvmas == m->vmas_alloc) {
-		unsigned int n = m->vmas_alloc ? m->vmas_alloc * 2 : 16;
-		struct vma *nv = realloc(m->vmas, n * sizeof(*nv));
+	if (m->nvmas + n > m->vmas_alloc) {
+		unsigned int a = m->vmas_alloc ? m->vmas_alloc * 2 : 16;
+		struct vma *nv;
 
+		while (a < m->nvmas + n)
+			a *= 2;
+		nv = realloc(m->vmas, a * sizeof(*nv));
 		if (!nv)
-			return NULL;
+			return false;
 		m->vmas = nv;
-		m->vmas_alloc = n;
+		m->vmas_alloc = a;
 	}
-	return &m->vmas[m->nvmas++];
+	return true;
+}
+
+/* Insert @v at its sorted place (it overlaps nothing). */
+static void vma_insert(struct rmm *m, const struct vma *v)
+{
+	unsigned int i = m->nvmas;
+
+	if (!vma_reserve(m, 1))
+		return;
+	while (i > 0 && m->vmas[i - 1].start > v->start)
+		i--;
+	memmove(&m->vmas[i + 1], &m->vmas[i], (m->nvmas - i) * sizeof(*v));
+	m->vmas[i] = *v;
+	m->nvmas++;
 }
 
 /* Cut [start, end) out of every VMA (splitting one that contains it). */
 void vma_remove(struct rmm *m, uint64_t start, uint64_t end)
 {
-	unsigned int i;
+	unsigned int i, j;
 
 	for (i = 0; i < m->nvmas; i++) {
 		struct vma *v = &m->vmas[i];
@@ -262,13 +295,11 @@ void vma_remove(struct rmm *m, uint64_t start, uint64_t end)
 		if (v->end <= start || v->start >= end)
 			continue;
 		if (v->start < start && v->end > end) {
-			struct vma tail = *v, *t;
+			struct vma tail = *v;
 
 			tail.start = end;
 			v->end = start;
-			t = vma_push(m);
-			if (t)
-				*t = tail;
+			vma_insert(m, &tail);
 			continue;
 		}
 		if (v->start < start)
@@ -278,27 +309,20 @@ void vma_remove(struct rmm *m, uint64_t start, uint64_t end)
 		else
 			v->start = v->end;	/* emptied: dropped below */
 	}
-	for (i = 0; i < m->nvmas;) {
-		if (m->vmas[i].start >= m->vmas[i].end)
-			m->vmas[i] = m->vmas[--m->nvmas];
-		else
-			i++;
-	}
+	for (i = 0, j = 0; i < m->nvmas; i++)
+		if (m->vmas[i].start < m->vmas[i].end)
+			m->vmas[j++] = m->vmas[i];
+	m->nvmas = j;
 }
 
 void vma_add(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot, bool shared, bool anon)
 {
-	struct vma *v;
+	struct vma v = { start, end, prot, shared, anon };
 
-	vma_remove(m, start, end);
-	v = vma_push(m);
-	if (!v)
+	if (start >= end)
 		return;
-	v->start = start;
-	v->end = end;
-	v->prot = prot;
-	v->shared = shared;
-	v->anon = anon;
+	vma_remove(m, start, end);
+	vma_insert(m, &v);
 }
 
 void vma_protect(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot)

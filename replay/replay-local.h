@@ -25,7 +25,6 @@ struct ptlb {
 struct plast {
 	uint64_t ts_ns, pos;
 	int cpu;
-	char what[40];
 };
 
 struct page {
@@ -36,7 +35,11 @@ struct page {
 	bool mapped;		/* a page is there (present, or PROT_NONE) */
 	bool present, writable, cow;
 	uint64_t since;		/* seq of the last PTE change */
-	struct tlbr_step change;	/* that change */
+	struct pchange {	/* that change, formatted only for a counterexample */
+		uint64_t ts_ns, pos;
+		int cpu, pid;
+		const char *why;
+	} change;
 };
 
 struct vma {
@@ -58,6 +61,7 @@ struct rmm {
 	struct vma *vmas;
 	unsigned int nvmas, vmas_alloc;
 	bool vmas_known;		/* created in the trace: its VMAs are all known */
+	uint32_t users;			/* tasks seen using it and not exited */
 	uint64_t brk;
 };
 
@@ -72,7 +76,7 @@ struct rtask {
 	bool wp_pending;
 	uint32_t wp_page;		/* index + 1 */
 	int wp_cpu;
-	struct tlbr_step wp_step;
+	uint64_t wp_ts, wp_pos;
 };
 
 struct rcpu {
@@ -94,7 +98,7 @@ struct flushreq {
 	bool opaque;			/* range and mm unknown: policies replay the kernel */
 	enum tlbr_exec real;		/* what the traced kernel did */
 	const struct tlbr_event *ev;
-	struct tlbr_step step;
+	uint64_t ts_ns, pos;		/* of the event it comes from */
 };
 
 enum dkind { D_NONE, D_LOCAL, D_BROADCAST, D_TARGETED };
@@ -159,6 +163,7 @@ struct replay {
 	struct plast *plast;		/* pages x npol */
 	uint32_t npages, pages_alloc;
 	uint32_t free_head;		/* free page slots (index + 1), linked through next */
+	uint32_t nfree;
 	uint32_t *hash;			/* (mm, vpn) -> index + 1; UINT32_MAX: tombstone */
 	uint32_t hash_size, hash_used;
 	struct rmm *mms;
@@ -170,7 +175,14 @@ struct replay {
 };
 
 /* mmodel.c */
-struct rmm *mm_get(struct replay *r, uint32_t id);
+struct rmm *mm_create(struct replay *r, uint32_t id);
+/* The address space @id, created on first use; NULL for 0 or out of memory. */
+static inline struct rmm *mm_get(struct replay *r, uint32_t id)
+{
+	if (id && id < r->nmms && r->mms[id].last_end)
+		return &r->mms[id];
+	return mm_create(r, id);
+}
 struct rtask *task_rget(struct replay *r, uint32_t id);
 struct page *page_find(struct replay *r, uint32_t mm, uint64_t vpn);
 struct page *page_get(struct replay *r, uint32_t mm, uint64_t vpn);
