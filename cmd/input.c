@@ -61,3 +61,22 @@ void input_close(struct input *in)
 	tlbr_reader_close(in->reader);
 	memset(in, 0, sizeof(*in));
 }
+
+int input_parse_format(const char *arg, enum tlbr_format *ret_fmt)
+{
+	if (tlbr_format_parse(arg, ret_fmt) < 0 || *ret_fmt == TLBR_FMT_AUTO) {
+		error("unknown input format '%s' (dat or text)", arg);
+		return -1;
+	}
+	return 0;
+}
+
+const char *input_parse_trace(int argc, char **argv, int optind_, const char *cmd)
+{
+	if (argc - optind_ == 1)
+		return argv[optind_];
+	error(argc - optind_ ? "too many arguments: one trace file at a time" :
+			       "no trace file given");
+	print_usage(stderr, tlbr_find_cmd(cmd));
+	return NULL;
+}

@@ -29,4 +29,9 @@ int input_open(struct input *in, const char *path, enum tlbr_format fmt);
 int input_run(struct input *in, const struct input_ops *ops, void *ctx);
 void input_close(struct input *in);
 
+/* -i/--input-format: returns 0, or -1 after the usage error is reported */
+int input_parse_format(const char *arg, enum tlbr_format *ret_fmt);
+/* The one trace operand after the options: NULL after the usage error is reported. */
+const char *input_parse_trace(int argc, char **argv, int optind_, const char *cmd);
+
 #endif /* TLBR_INPUT_H */

@@ -49,8 +49,7 @@ static int parse(int argc, char **argv, struct stat_opts *o, int *ret_status)
 	while ((c = getopt_long(argc, argv, "+i:h", stat_options, NULL)) != -1) {
 		switch (c) {
 		case 'i':
-			if (tlbr_format_parse(optarg, &o->fmt) < 0 || o->fmt == TLBR_FMT_AUTO) {
-				error("unknown input format '%s' (dat or text)", optarg);
+			if (input_parse_format(optarg, &o->fmt) < 0) {
 				*ret_status = TLBR_EXIT_USAGE;
 				return -1;
 			}
@@ -71,16 +70,11 @@ static int parse(int argc, char **argv, struct stat_opts *o, int *ret_status)
 			return -1;
 		}
 	}
-	if (argc - optind != 1) {
-		if (argc - optind == 0)
-			error("no trace file given");
-		else
-			error("too many arguments: one trace file at a time");
-		print_usage(stderr, tlbr_find_cmd("stat"));
+	o->path = input_parse_trace(argc, argv, optind, "stat");
+	if (!o->path) {
 		*ret_status = TLBR_EXIT_USAGE;
 		return -1;
 	}
-	o->path = argv[optind];
 	return 0;
 }
 

@@ -122,8 +122,7 @@ static int parse(int argc, char **argv, struct whatif_opts *o, int *ret_status)
 			}
 			break;
 		case 'i':
-			if (tlbr_format_parse(optarg, &o->fmt) < 0 || o->fmt == TLBR_FMT_AUTO) {
-				error("unknown input format '%s' (dat or text)", optarg);
+			if (input_parse_format(optarg, &o->fmt) < 0) {
 				*ret_status = usage_error();
 				return -1;
 			}
@@ -144,13 +143,11 @@ static int parse(int argc, char **argv, struct whatif_opts *o, int *ret_status)
 			return -1;
 		}
 	}
-	if (argc - optind != 1) {
-		error(argc - optind ? "too many arguments: one trace file at a time" :
-				      "no trace file given");
-		*ret_status = usage_error();
+	o->path = input_parse_trace(argc, argv, optind, "what-if");
+	if (!o->path) {
+		*ret_status = TLBR_EXIT_USAGE;
 		return -1;
 	}
-	o->path = argv[optind];
 	return 0;
 }
 

@@ -91,7 +91,8 @@ static void for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start,
 
 	if (!m)
 		return;
-	if (!whole && end - start <= m->npages) {
+	/* few pages asked of a big mm: look them up; else walk the mm's list */
+	if (!whole && (end - start <= 16 || end - start <= m->npages / 8)) {
 		for (uint64_t v = start; v < end; v++) {
 			struct page *p = page_find(r, mm, v);
 
@@ -114,6 +115,21 @@ static void for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start,
 bool view_running(struct replay *r, uint32_t mm, int cpu)
 {
 	return r->cpu[cpu].mm == mm && r->cpu[cpu].user;
+}
+
+void decide_running(struct replay *r, const struct flushreq *q, const struct tlbr_cpuset *cpus,
+		    struct decision *d)
+{
+	int c;
+
+	for (c = 0; c < r->ncpus; c++) {
+		if (c == q->cpu || !tlbr_cpuset_test(cpus, (unsigned int)c))
+			continue;
+		if (view_running(r, q->mm, c))
+			tlbr_cpuset_set(&d->targets, (unsigned int)c);
+		else
+			tlbr_cpuset_set(&d->deferred, (unsigned int)c);
+	}
 }
 
 static void load_mm(struct replay *r, int cpu, uint32_t mm)

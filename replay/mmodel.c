@@ -74,9 +74,15 @@ struct rtask *task_rget(struct replay *r, uint32_t id)
 
 static uint32_t hash_key(uint32_t mm, uint64_t vpn)
 {
-	uint64_t k = vpn * 0x9e3779b97f4a7c15ULL ^ (uint64_t)mm * 0xc2b2ae3d27d4eb4fULL;
+	uint64_t k = vpn ^ ((uint64_t)mm << 40) ^ ((uint64_t)mm >> 24);
 
-	return (uint32_t)(k >> 32);
+	/* splitmix64's finaliser: every input bit moves every output bit */
+	k ^= k >> 30;
+	k *= 0xbf58476d1ce4e5b9ULL;
+	k ^= k >> 27;
+	k *= 0x94d049bb133111ebULL;
+	k ^= k >> 31;
+	return (uint32_t)k;
 }
 
 struct page *page_find(struct replay *r, uint32_t mm, uint64_t vpn)

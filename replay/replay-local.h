@@ -114,6 +114,12 @@ struct decision {
 struct tlbr_cpuset view_holders(struct replay *r, struct policy *pl, const struct flushreq *q,
 				bool more_than_allowed_only);
 bool view_running(struct replay *r, uint32_t mm, int cpu);
+/*
+ * Of @cpus other than the issuer: those running the mm become IPI targets,
+ * the others (lazy, or switched away) flush when they load it again.
+ */
+void decide_running(struct replay *r, const struct flushreq *q, const struct tlbr_cpuset *cpus,
+		    struct decision *d);
 
 struct policy_ops {
 	const char *name;

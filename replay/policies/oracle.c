@@ -29,14 +29,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		d->kind = D_LOCAL;
 		return true;
 	}
-	for (int c = 0; c < r->ncpus; c++) {
-		if (c == q->cpu || !tlbr_cpuset_test(&h, (unsigned int)c))
-			continue;
-		if (view_running(r, q->mm, c))
-			tlbr_cpuset_set(&d->targets, (unsigned int)c);
-		else
-			tlbr_cpuset_set(&d->deferred, (unsigned int)c);
-	}
+	decide_running(r, q, &h, d);
 	if (tlbr_cpuset_count(&d->targets))
 		d->kind = D_TARGETED;
 	else

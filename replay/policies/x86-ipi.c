@@ -18,6 +18,7 @@
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
 		   struct decision *d)
 {
+	struct tlbr_cpuset all = { { 0 } };
 	int c;
 
 	(void)pl;
@@ -29,14 +30,9 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		d->kind = q->real == TLBR_EXEC_LOCAL ? D_LOCAL : D_BROADCAST;
 		return true;
 	}
-	for (c = 0; c < r->ncpus; c++) {
-		if (c == q->cpu)
-			continue;
-		if (view_running(r, q->mm, c))
-			tlbr_cpuset_set(&d->targets, (unsigned int)c);
-		else
-			tlbr_cpuset_set(&d->deferred, (unsigned int)c);
-	}
+	for (c = 0; c < r->ncpus; c++)
+		tlbr_cpuset_set(&all, (unsigned int)c);
+	decide_running(r, q, &all, d);
 	if (tlbr_cpuset_count(&d->targets))
 		d->kind = D_TARGETED;
 	else if (r->cpu[q->cpu].mm == q->mm)
