@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fuzz-text.c - libFuzzer harness for the ftrace text reader and the
- * vocabulary adapter behind it, and the stat reducer behind that.
+ * fuzz-text.c - libFuzzer harness for the ftrace text reader, the
+ * vocabulary adapter behind it, and the stat reducer and the replay engine
+ * (every policy, unbounded model) behind that.
  *
  *   CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined
  *   ninja -C build-fuzz tests/fuzz/fuzz-text
@@ -11,6 +12,7 @@
 
 #include "analysis.h"
 #include "formats.h"
+#include "replay.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,6 +23,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct tlbr_record *rec;
 	struct tlbr_adapter *a;
 	struct tlbr_reader *r;
+	struct tlbr_replay_opts ro = { .policies = "arm64-broadcast,x86-ipi,oracle,local-only",
+					.ncpus = 4 };
+	struct tlbr_replay *rp = NULL;
+	const char *bad;
 	struct tlbr_stat st;
 	int i, n;
 	FILE *f;
@@ -33,15 +39,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = tlbr_reader_open_stream(f, "fuzz", &err);
 	a = tlbr_adapter_new();
 	tlbr_stat_init(&st);
-	while (r && a && tlbr_reader_next(r, &rec, &err) > 0) {
+	if (tlbr_replay_new(&ro, &rp, &bad) < 0)
+		rp = NULL;
+	while (r && a && rp && tlbr_reader_next(r, &rec, &err) > 0) {
 		if (tlbr_stat_record(&st, rec) < 0)
 			break;
 		n = tlbr_adapter_feed(a, rec, evs, &err);
 		if (n < 0)
 			break;
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			tlbr_stat_event(&st, &evs[i]);
+			if (evs[i].cpu < ro.ncpus)
+				tlbr_replay_event(rp, &evs[i]);
+		}
 	}
+	if (rp)
+		tlbr_replay_finish(rp);
+	tlbr_replay_free(rp);
 	tlbr_stat_release(&st);
 	tlbr_adapter_free(a);
 	tlbr_reader_close(r);
