@@ -72,11 +72,16 @@ struct rtask *task_rget(struct replay *r, uint32_t id)
 	return &r->tasks[id];
 }
 
-static uint32_t hash_key(uint32_t mm, uint64_t vpn)
+/*
+ * Each address space has its own open-addressing table vpn -> page index:
+ * small tables stay in cache (a fork copies hundreds of pages into a fresh
+ * one) and an address space that goes is dropped whole, without tombstones.
+ */
+static uint32_t hash_vpn(uint64_t vpn)
 {
-	uint64_t k = vpn ^ ((uint64_t)mm << 40) ^ ((uint64_t)mm >> 24);
+	uint64_t k = vpn;
 
-	/* splitmix64's finaliser: every input bit moves every output bit */
+	/* splitmix64's finaliser */
 	k ^= k >> 30;
 	k *= 0xbf58476d1ce4e5b9ULL;
 	k ^= k >> 27;
@@ -87,46 +92,37 @@ static uint32_t hash_key(uint32_t mm, uint64_t vpn)
 
 struct page *page_find(struct replay *r, uint32_t mm, uint64_t vpn)
 {
+	struct rmm *m = mm && mm < r->nmms ? &r->mms[mm] : NULL;
 	uint32_t k, slot;
 
-	if (!r->hash_size)
+	if (!m || !m->hash_size)
 		return NULL;
-	k = hash_key(mm, vpn) & (r->hash_size - 1);
-	while ((slot = r->hash[k])) {
-		if (slot != TOMB) {
-			struct page *p = &r->pages[slot - 1];
-
-			if (p->mm == mm && p->vpn == vpn)
-				return p;
-		}
-		k = (k + 1) & (r->hash_size - 1);
+	k = hash_vpn(vpn) & (m->hash_size - 1);
+	while ((slot = m->hash[k])) {
+		if (slot != TOMB && r->pages[slot - 1].vpn == vpn)
+			return &r->pages[slot - 1];
+		k = (k + 1) & (m->hash_size - 1);
 	}
 	return NULL;
 }
 
-static int rehash(struct replay *r, uint32_t size)
+static int rehash(struct replay *r, struct rmm *m, uint32_t size)
 {
 	uint32_t *h = calloc(size, sizeof(*h)), i;
 
 	if (!h)
 		return -ENOMEM;
-	for (i = 0; i < r->npages; i++) {
-		struct page *p = &r->pages[i];
-		uint32_t k;
+	for (i = m->first; i; i = r->pages[i - 1].next) {
+		uint32_t k = hash_vpn(r->pages[i - 1].vpn) & (size - 1);
 
-		if (!p->mm)
-			continue;
-		k = hash_key(p->mm, p->vpn) & (size - 1);
 		while (h[k])
 			k = (k + 1) & (size - 1);
-		h[k] = i + 1;
+		h[k] = i;
 	}
-	free(r->hash);
-	r->hash = h;
-	r->hash_size = size;
-	r->hash_used = 0;
-	for (i = 0; i < r->npages; i++)
-		r->hash_used += r->pages[i].mm != 0;
+	free(m->hash);
+	m->hash = h;
+	m->hash_size = size;
+	m->hash_used = (uint32_t)m->npages;
 	return 0;
 }
 
@@ -180,13 +176,13 @@ struct page *page_get(struct replay *r, uint32_t mm, uint64_t vpn)
 	m = mm_get(r, mm);
 	if (!m)
 		return NULL;
-	if ((r->hash_used + 1) * 2 > r->hash_size) {
+	if ((m->hash_used + 1) * 2 > m->hash_size) {
 		/* sized by the live pages: tombstones of freed ones are dropped */
-		uint32_t live = r->npages - r->nfree, size = 4096;
+		uint32_t size = 64;
 
-		while (size < live * 4)
+		while (size < (m->npages + 1) * 4)
 			size *= 2;
-		if (rehash(r, size) < 0)
+		if (rehash(r, m, size) < 0)
 			return NULL;
 	}
 	if (page_slot(r, &i) < 0)
@@ -199,24 +195,25 @@ struct page *page_get(struct replay *r, uint32_t mm, uint64_t vpn)
 		r->pages[m->first - 1].prev = i + 1;
 	m->first = i + 1;
 	m->npages++;
-	k = hash_key(mm, vpn) & (r->hash_size - 1);
-	while (r->hash[k] && r->hash[k] != TOMB)
-		k = (k + 1) & (r->hash_size - 1);
-	if (!r->hash[k])
-		r->hash_used++;
-	r->hash[k] = i + 1;
+	m = &r->mms[mm];	/* page_slot() does not move the mms */
+	k = hash_vpn(vpn) & (m->hash_size - 1);
+	while (m->hash[k] && m->hash[k] != TOMB)
+		k = (k + 1) & (m->hash_size - 1);
+	if (!m->hash[k])
+		m->hash_used++;
+	m->hash[k] = i + 1;
 	r->res.pages++;
 	return p;
 }
 
 void page_free(struct replay *r, struct page *p)
 {
-	uint32_t i = page_idx(r, p), k = hash_key(p->mm, p->vpn) & (r->hash_size - 1);
 	struct rmm *m = mm_get(r, p->mm);
+	uint32_t i = page_idx(r, p), k = hash_vpn(p->vpn) & (m->hash_size - 1);
 
-	while (r->hash[k] != i + 1)
-		k = (k + 1) & (r->hash_size - 1);
-	r->hash[k] = TOMB;
+	while (m->hash[k] != i + 1)
+		k = (k + 1) & (m->hash_size - 1);
+	m->hash[k] = TOMB;
 	if (p->prev)
 		r->pages[p->prev - 1].next = p->next;
 	else if (m)
@@ -234,9 +231,23 @@ void page_free(struct replay *r, struct page *p)
 void mm_drop_pages(struct replay *r, uint32_t mm)
 {
 	struct rmm *m = mm_get(r, mm);
+	uint32_t i, next;
 
-	while (m && m->first)
-		page_free(r, &r->pages[m->first - 1]);
+	if (!m)
+		return;
+	for (i = m->first; i; i = next) {
+		struct page *p = &r->pages[i - 1];
+
+		next = p->next;
+		p->mm = 0;
+		p->next = r->free_head;
+		r->free_head = i;
+		r->nfree++;
+	}
+	m->first = 0;
+	m->npages = 0;
+	zfree(&m->hash);
+	m->hash_size = m->hash_used = 0;
 }
 
 /* ------------------------------------------------------------------ VMAs */

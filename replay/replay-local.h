@@ -62,6 +62,8 @@ struct rmm {
 	unsigned int nvmas, vmas_alloc;
 	bool vmas_known;		/* created in the trace: its VMAs are all known */
 	uint32_t users;			/* tasks seen using it and not exited */
+	uint32_t *hash;			/* vpn -> page index + 1; UINT32_MAX: tombstone */
+	uint32_t hash_size, hash_used;
 	uint64_t brk;
 };
 
@@ -170,8 +172,6 @@ struct replay {
 	uint32_t npages, pages_alloc;
 	uint32_t free_head;		/* free page slots (index + 1), linked through next */
 	uint32_t nfree;
-	uint32_t *hash;			/* (mm, vpn) -> index + 1; UINT32_MAX: tombstone */
-	uint32_t hash_size, hash_used;
 	struct rmm *mms;
 	uint32_t nmms;
 	struct rtask *tasks;

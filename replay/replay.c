@@ -220,6 +220,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 		free(r->mms[i].last_end);
 		free(r->mms[i].mm_cleared);
 		free(r->mms[i].behind);
+		free(r->mms[i].hash);
 		free(r->mms[i].vmas);
 	}
 	free(r->mms);
@@ -227,6 +228,5 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 	free(r->pages);
 	free(r->ptlb);
 	free(r->plast);
-	free(r->hash);
 	free(r);
 }
