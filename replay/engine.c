@@ -89,11 +89,12 @@ static void for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start,
 	struct rmm *m = mm_get(r, mm);
 	uint32_t i, next;
 
+	r->stop_walk = false;
 	if (!m)
 		return;
 	/* few pages asked of a big mm: look them up; else walk the mm's list */
 	if (!whole && (end - start <= 16 || end - start <= m->npages / 8)) {
-		for (uint64_t v = start; v < end; v++) {
+		for (uint64_t v = start; v < end && !r->stop_walk; v++) {
 			struct page *p = page_find(r, mm, v);
 
 			if (p)
@@ -101,7 +102,7 @@ static void for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start,
 		}
 		return;
 	}
-	for (i = m->first; i; i = next) {
+	for (i = m->first; i && !r->stop_walk; i = next) {
 		struct page *p = &r->pages[i - 1];
 
 		next = p->next;
@@ -185,6 +186,8 @@ static void run_on(struct replay *r, int cpu, uint32_t task, uint32_t mm)
 struct holders_arg {
 	struct policy *pl;
 	struct tlbr_cpuset set;
+	unsigned int left;	/* CPUs not in the set yet: the walk stops at 0 */
+	int skip;		/* a CPU not asked about, or -1 */
 	bool too_much;
 };
 
@@ -195,23 +198,36 @@ static void holders_fn(struct replay *r, struct page *p, void *a)
 	int c;
 
 	for (c = 0; c < r->ncpus; c++) {
-		uint8_t held = tlb_held(r, h->pl, p, c);
+		uint8_t held;
 
+		if (c == h->skip || tlbr_cpuset_test(&h->set, (unsigned int)c))
+			continue;
+		held = tlb_held(r, h->pl, p, c);
 		if (!(held & HELD_VALID))
 			continue;
 		if (h->too_much && !(held & HELD_OLD) && (held & ~allowed & (HELD_VALID | HELD_W)) == 0)
 			continue;
 		tlbr_cpuset_set(&h->set, (unsigned int)c);
+		if (!--h->left)
+			r->stop_walk = true;
 	}
+}
+
+static struct tlbr_cpuset holders(struct replay *r, struct policy *pl, const struct flushreq *q,
+				  bool too_much, int skip)
+{
+	struct holders_arg h = { .pl = pl, .too_much = too_much, .skip = skip,
+				 .left = (unsigned int)(r->ncpus - (skip >= 0)) };
+
+	if (h.left)
+		for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, holders_fn, &h);
+	return h.set;
 }
 
 struct tlbr_cpuset view_holders(struct replay *r, struct policy *pl, const struct flushreq *q,
 				bool more_than_allowed_only)
 {
-	struct holders_arg h = { .pl = pl, .too_much = more_than_allowed_only };
-
-	for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, holders_fn, &h);
-	return h.set;
+	return holders(r, pl, q, more_than_allowed_only, -1);
 }
 
 struct flush_arg {
@@ -301,6 +317,15 @@ static enum tlbr_avoid avoid_reason(struct replay *r, struct policy *pl, const s
 	return f.flushed_before ? TLBR_AVOID_ALREADY_FLUSHED : TLBR_AVOID_NOT_PRESENT;
 }
 
+/* Other CPUs that may hold anything the flush removes (stops at the first). */
+static struct tlbr_cpuset holders_of(struct replay *r, struct policy *pl, const struct flushreq *q)
+{
+	struct holders_arg h = { .pl = pl, .skip = q->cpu, .left = 1 };
+
+	for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, holders_fn, &h);
+	return h.set;
+}
+
 static void decide_one(struct replay *r, struct policy *pl, const struct flushreq *q)
 {
 	struct tlbr_policy_result *res = pl->res;
@@ -345,8 +370,7 @@ static void decide_one(struct replay *r, struct policy *pl, const struct flushre
 
 	/* certainly avoidable: no other CPU may hold anything this flush removes */
 	if ((nremote || d.kind == D_BROADCAST) && q->mm && !q->opaque) {
-		holders = view_holders(r, pl, q, false);
-		holders.bits[q->cpu / 64] &= ~(1ULL << (q->cpu % 64));
+		holders = holders_of(r, pl, q);
 		if (!tlbr_cpuset_count(&holders)) {
 			res->avoidable++;
 			res->avoidable_by[avoid_reason(r, pl, q)]++;
@@ -591,8 +615,22 @@ static void fork_wp_fn(struct replay *r, struct page *p, void *a)
 
 	if (!p->mapped || (v && v->shared))
 		return;
-	if (p->writable)
+	if (p->writable) {
+		struct rtask *t = r->cur_task;
+
 		f->downgraded = true;
+		if (t && t->nfork_dg == t->fork_dg_alloc) {
+			uint32_t n = t->fork_dg_alloc ? t->fork_dg_alloc * 2 : 64;
+			uint64_t *nd = realloc(t->fork_dg, n * sizeof(*nd));
+
+			if (nd) {
+				t->fork_dg = nd;
+				t->fork_dg_alloc = n;
+			}
+		}
+		if (t && t->nfork_dg < t->fork_dg_alloc)
+			t->fork_dg[t->nfork_dg++] = p->vpn;
+	}
 	pte_set(r, p, p->mapped, p->present, false, true, false, "fork write-protect");
 }
 
@@ -872,8 +910,19 @@ static void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct
 	case TLBR_SYS_CLONE:
 	case TLBR_SYS_CLONE3:
 	case TLBR_SYS_FORK:
-		if (t->fork_wp_done && sc->ret > 0)
-			check_range(r, ev->mm, true, 0, 0, "fork returns in the parent");
+		/* the pages the fork write-protected must have no writable entry left */
+		if (t->fork_wp_done && sc->ret > 0) {
+			struct tlbr_step at;
+
+			step_of(r, &at, "fork returns in the parent");
+			for (uint32_t i = 0; i < t->nfork_dg; i++) {
+				struct page *p = page_find(r, ev->mm, t->fork_dg[i]);
+
+				if (p)
+					check_fn(r, p, &at);
+			}
+		}
+		t->nfork_dg = 0;
 		break;
 	default:
 		break;
@@ -948,12 +997,14 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	r->ev = ev;
 	r->seq++;
 	r->res.events++;
+	r->cur_task = NULL;
 	if (ev->task) {
 		t = task_rget(r, ev->task);
 		if (!t)
 			return -ENOMEM;
 		if (t->mm != ev->mm && ev->kind != TLBR_EV_EXEC)
 			set_task_mm(r, t, ev->mm);
+		r->cur_task = t;
 		/* the task did something else since its write fault: it reused the page */
 		if (t->wp_pending && !(ev->kind == TLBR_EV_FLUSH && ev->flush.site == TLBR_SITE_COW))
 			resolve_reuse(r, t, ev->mm);

@@ -79,6 +79,9 @@ struct rtask {
 	uint32_t wp_page;		/* index + 1 */
 	int wp_cpu;
 	uint64_t wp_ts, wp_pos;
+	/* pages the fork in progress write-protected: checked when it returns */
+	uint64_t *fork_dg;
+	uint32_t nfork_dg, fork_dg_alloc;
 };
 
 struct rcpu {
@@ -178,6 +181,8 @@ struct replay {
 	uint32_t ntasks;
 	struct rcpu cpu[TLBR_MAX_CPUS];
 	uint64_t lru_clock;
+	bool stop_walk;			/* a page callback asks for_pages() to stop */
+	struct rtask *cur_task;		/* the task of the event being replayed */
 };
 
 /* mmodel.c */

@@ -224,6 +224,8 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 		free(r->mms[i].vmas);
 	}
 	free(r->mms);
+	for (i = 0; i < r->ntasks; i++)
+		free(r->tasks[i].fork_dg);
 	free(r->tasks);
 	free(r->pages);
 	free(r->ptlb);
