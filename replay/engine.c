@@ -71,6 +71,8 @@ static void pte_set(struct replay *r, struct page *p, bool mapped, bool present,
 		p->cow = cow;
 		return;
 	}
+	if (r->mms[p->mm].nlazy_kids)	/* forks still owed the page as it was */
+		mm_settle_kids(r, &r->mms[p->mm]);
 	tlb_before_pte_change(r, p, replaced);
 	p->mapped = mapped;
 	p->present = present;
@@ -92,6 +94,8 @@ static void for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start,
 	r->stop_walk = false;
 	if (!m)
 		return;
+	if (m->lazy_parent)
+		mm_settle(r, m);
 	/* few pages asked of a big mm: look them up; else walk the mm's list */
 	if (!whole && (end - start <= 16 || end - start <= m->npages / 8)) {
 		for (uint64_t v = start; v < end && !r->stop_walk; v++) {
@@ -103,7 +107,7 @@ static void for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start,
 		return;
 	}
 	for (i = m->first; i && !r->stop_walk; i = next) {
-		struct page *p = &r->pages[i - 1];
+		struct page *p = page_at(r, i - 1);
 
 		next = p->next;
 		if (whole || (p->vpn >= start && p->vpn < end))
@@ -645,54 +649,14 @@ static bool fork_wp(struct replay *r, struct rtask *t, uint32_t mm)
 	return f.downgraded;
 }
 
-struct copy_arg {
-	uint32_t child;
-	int err;
-};
-
-static void fork_copy_fn(struct replay *r, struct page *p, void *a)
-{
-	struct copy_arg *c = a;
-	struct page copy = *p, *q;
-
-	if (!copy.mapped)
-		return;
-	q = page_get(r, c->child, copy.vpn);	/* may move r->pages: use the copy */
-	if (!q) {
-		c->err = -ENOMEM;
-		return;
-	}
-	q->mapped = copy.mapped;
-	q->present = copy.present;
-	q->writable = copy.writable;
-	q->cow = copy.cow;
-	q->since = r->seq;
-	note_change(r, q, "fork copy");
-}
-
 static int fork_copy(struct replay *r, uint32_t parent, uint32_t child)
 {
-	struct rmm *pm = mm_get(r, parent), *cm = mm_get(r, child);
-	struct copy_arg c = { .child = child };
-	uint32_t i, n = 0, *list;
+	struct pchange ch = {
+		.ts_ns = r->ev->ts_ns, .pos = r->ev->pos, .cpu = r->ev->cpu, .pid = r->ev->pid,
+		.why = "fork copy",
+	};
 
-	if (!pm || !cm)
-		return pm ? -ENOMEM : 0;
-	cm->vmas_known = pm->vmas_known;
-	cm->brk = pm->brk;
-	for (i = 0; i < pm->nvmas; i++)
-		vma_add(cm, pm->vmas[i].start, pm->vmas[i].end, pm->vmas[i].prot,
-			pm->vmas[i].shared, pm->vmas[i].anon);
-	/* page_get() may grow the page array: walk a list of indexes */
-	list = malloc((pm->npages + 1) * sizeof(*list));
-	if (!list)
-		return -ENOMEM;
-	for (i = pm->first; i; i = r->pages[i - 1].next)
-		list[n++] = i - 1;
-	for (i = 0; i < n && !c.err; i++)
-		fork_copy_fn(r, &r->pages[list[i]], &c);
-	free(list);
-	return c.err;
+	return mm_fork(r, parent, child, r->seq, &ch);
 }
 
 /* ------------------------------------------------------------ faults */
@@ -718,7 +682,7 @@ static void resolve_reuse(struct replay *r, struct rtask *t, uint32_t mm)
 	if (!t->wp_pending)
 		return;
 	t->wp_pending = false;
-	p = &r->pages[t->wp_page - 1];
+	p = page_at(r, t->wp_page - 1);
 	if (p->mm != mm && mm)
 		return;
 	r->res.reuses++;
@@ -792,8 +756,8 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 	switch (f->site) {
 	case TLBR_SITE_COW:
 		if (t && t->wp_pending && range &&
-		    r->pages[t->wp_page - 1].vpn == f->start >> PAGE_SHIFT) {
-			struct page *p = &r->pages[t->wp_page - 1];
+		    page_at(r, t->wp_page - 1)->vpn == f->start >> PAGE_SHIFT) {
+			struct page *p = page_at(r, t->wp_page - 1);
 
 			t->wp_pending = false;
 			r->res.cow_breaks++;

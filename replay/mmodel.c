@@ -95,16 +95,20 @@ struct page *page_find(struct replay *r, uint32_t mm, uint64_t vpn)
 	struct rmm *m = mm && mm < r->nmms ? &r->mms[mm] : NULL;
 	uint32_t k, slot;
 
+	if (m && m->lazy_parent)
+		mm_settle(r, m);
 	if (!m || !m->hash_size)
 		return NULL;
 	k = hash_vpn(vpn) & (m->hash_size - 1);
 	while ((slot = m->hash[k])) {
-		if (slot != TOMB && r->pages[slot - 1].vpn == vpn)
-			return &r->pages[slot - 1];
+		if (slot != TOMB && page_at(r, slot - 1)->vpn == vpn)
+			return page_at(r, slot - 1);
 		k = (k + 1) & (m->hash_size - 1);
 	}
 	return NULL;
 }
+
+int mm_reserve(struct replay *r, struct rmm *m, uint64_t npages);
 
 static int rehash(struct replay *r, struct rmm *m, uint32_t size)
 {
@@ -112,8 +116,8 @@ static int rehash(struct replay *r, struct rmm *m, uint32_t size)
 
 	if (!h)
 		return -ENOMEM;
-	for (i = m->first; i; i = r->pages[i - 1].next) {
-		uint32_t k = hash_vpn(r->pages[i - 1].vpn) & (size - 1);
+	for (i = m->first; i; i = page_at(r, i - 1)->next) {
+		uint32_t k = hash_vpn(page_at(r, i - 1)->vpn) & (size - 1);
 
 		while (h[k])
 			k = (k + 1) & (size - 1);
@@ -133,18 +137,21 @@ static int page_slot(struct replay *r, uint32_t *ret)
 
 	if (r->free_head) {
 		i = r->free_head - 1;
-		r->free_head = r->pages[i].next;
+		r->free_head = page_at(r, i)->next;
 		r->nfree--;
 	} else {
 		if (r->npages == r->pages_alloc) {
-			uint32_t n = r->pages_alloc ? r->pages_alloc * 2 : 1024;
-			struct page *np = realloc(r->pages, (size_t)n * sizeof(*np));
+			uint32_t n = r->pages_alloc + PAGE_CHUNK;
+			struct page **nc = realloc(r->chunks, (n / PAGE_CHUNK) * sizeof(*nc));
 			struct ptlb *nt;
 			struct plast *nl;
 
-			if (!np)
+			if (!nc)
 				return -ENOMEM;
-			r->pages = np;
+			r->chunks = nc;
+			nc[n / PAGE_CHUNK - 1] = malloc(PAGE_CHUNK * sizeof(struct page));
+			if (!nc[n / PAGE_CHUNK - 1])
+				return -ENOMEM;
 			nt = realloc(r->ptlb, (size_t)n * per * sizeof(*nt));
 			if (!nt)
 				return -ENOMEM;
@@ -157,7 +164,8 @@ static int page_slot(struct replay *r, uint32_t *ret)
 		}
 		i = r->npages++;
 	}
-	memset(&r->pages[i], 0, sizeof(r->pages[i]));
+	memset(page_at(r, i), 0, sizeof(struct page));
+	page_at(r, i)->idx = i;
 	memset(&r->ptlb[(size_t)i * per], 0, per * sizeof(*r->ptlb));
 	memset(&r->plast[(size_t)i * (size_t)r->npol], 0, (size_t)r->npol * sizeof(*r->plast));
 	*ret = i;
@@ -176,6 +184,8 @@ struct page *page_get(struct replay *r, uint32_t mm, uint64_t vpn)
 	m = mm_get(r, mm);
 	if (!m)
 		return NULL;
+	if (m->nlazy_kids && mm_settle_kids(r, m) < 0)	/* they do not get this page */
+		return NULL;
 	if ((m->hash_used + 1) * 2 > m->hash_size) {
 		/* sized by the live pages: tombstones of freed ones are dropped */
 		uint32_t size = 64;
@@ -187,12 +197,12 @@ struct page *page_get(struct replay *r, uint32_t mm, uint64_t vpn)
 	}
 	if (page_slot(r, &i) < 0)
 		return NULL;
-	p = &r->pages[i];
+	p = page_at(r, i);
 	p->mm = mm;
 	p->vpn = vpn;
 	p->next = m->first;
 	if (m->first)
-		r->pages[m->first - 1].prev = i + 1;
+		page_at(r, m->first - 1)->prev = i + 1;
 	m->first = i + 1;
 	m->npages++;
 	m = &r->mms[mm];	/* page_slot() does not move the mms */
@@ -215,17 +225,30 @@ void page_free(struct replay *r, struct page *p)
 		k = (k + 1) & (m->hash_size - 1);
 	m->hash[k] = TOMB;
 	if (p->prev)
-		r->pages[p->prev - 1].next = p->next;
+		page_at(r, p->prev - 1)->next = p->next;
 	else if (m)
 		m->first = p->next;
 	if (p->next)
-		r->pages[p->next - 1].prev = p->prev;
+		page_at(r, p->next - 1)->prev = p->prev;
 	if (m)
 		m->npages--;
 	p->mm = 0;
 	p->next = r->free_head;
 	r->free_head = i + 1;
 	r->nfree++;
+}
+
+static void unlink_kid(struct replay *r, struct rmm *kid, uint32_t kid_id)
+{
+	struct rmm *pm = &r->mms[kid->lazy_parent];
+	uint32_t i;
+
+	for (i = 0; i < pm->nlazy_kids; i++)
+		if (pm->lazy_kids[i] == kid_id) {
+			pm->lazy_kids[i] = pm->lazy_kids[--pm->nlazy_kids];
+			break;
+		}
+	kid->lazy_parent = 0;
 }
 
 void mm_drop_pages(struct replay *r, uint32_t mm)
@@ -235,8 +258,11 @@ void mm_drop_pages(struct replay *r, uint32_t mm)
 
 	if (!m)
 		return;
+	if (m->lazy_parent)	/* the copy is no longer owed */
+		unlink_kid(r, m, mm);
+	mm_settle_kids(r, m);	/* they keep what the parent had */
 	for (i = m->first; i; i = next) {
-		struct page *p = &r->pages[i - 1];
+		struct page *p = page_at(r, i - 1);
 
 		next = p->next;
 		p->mm = 0;
@@ -357,4 +383,89 @@ void vma_protect(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot)
 		vma_add(m, hit[i].start > start ? hit[i].start : start,
 			hit[i].end < end ? hit[i].end : end, prot, hit[i].shared, hit[i].anon);
 	free(hit);
+}
+
+/* Size @m's page table for @npages pages at once (a fork copying them). */
+int mm_reserve(struct replay *r, struct rmm *m, uint64_t npages)
+{
+	uint32_t size = 64;
+
+	while (size < (npages + 1) * 4)
+		size *= 2;
+	if (size <= m->hash_size)
+		return 0;
+	return rehash(r, m, size);
+}
+
+/* Give @child the pages of @parent as they are now (see struct rmm). */
+int mm_fork(struct replay *r, uint32_t parent, uint32_t child, uint64_t seq,
+	    const struct pchange *change)
+{
+	struct rmm *pm = mm_get(r, parent), *cm = mm_get(r, child);
+	uint32_t i;
+
+	if (!pm || !cm)
+		return -ENOMEM;
+	pm = &r->mms[parent];
+	if (pm->lazy_parent && mm_settle(r, pm) < 0)	/* a lazy mm has no lazy kids */
+		return -ENOMEM;
+	cm->vmas_known = pm->vmas_known;
+	cm->brk = pm->brk;
+	for (i = 0; i < pm->nvmas; i++)
+		vma_add(cm, pm->vmas[i].start, pm->vmas[i].end, pm->vmas[i].prot,
+			pm->vmas[i].shared, pm->vmas[i].anon);
+	if (!pm->npages)
+		return 0;
+	if (pm->nlazy_kids == pm->lazy_kids_alloc) {
+		uint32_t n = pm->lazy_kids_alloc ? pm->lazy_kids_alloc * 2 : 4;
+		uint32_t *nk = realloc(pm->lazy_kids, n * sizeof(*nk));
+
+		if (!nk)
+			return -ENOMEM;
+		pm->lazy_kids = nk;
+		pm->lazy_kids_alloc = n;
+	}
+	pm->lazy_kids[pm->nlazy_kids++] = child;
+	cm->lazy_parent = parent;
+	cm->lazy_seq = seq;
+	cm->lazy_change = *change;
+	return 0;
+}
+
+/* Pay the copy @m is owed. */
+int mm_settle(struct replay *r, struct rmm *m)
+{
+	uint32_t id = (uint32_t)(m - r->mms), parent = m->lazy_parent, i;
+	struct rmm *pm;
+
+	if (!parent)
+		return 0;
+	unlink_kid(r, m, id);
+	pm = &r->mms[parent];
+	if (mm_reserve(r, m, pm->npages) < 0)
+		return -ENOMEM;
+	for (i = pm->first; i; i = page_at(r, i - 1)->next) {
+		struct page *p = page_at(r, i - 1), *q;
+
+		if (!p->mapped)
+			continue;
+		q = page_get(r, id, p->vpn);
+		if (!q)
+			return -ENOMEM;
+		q->mapped = p->mapped;
+		q->present = p->present;
+		q->writable = p->writable;
+		q->cow = p->cow;
+		q->since = m->lazy_seq;
+		q->change = m->lazy_change;
+	}
+	return 0;
+}
+
+int mm_settle_kids(struct replay *r, struct rmm *m)
+{
+	while (m->nlazy_kids)
+		if (mm_settle(r, &r->mms[m->lazy_kids[m->nlazy_kids - 1]]) < 0)
+			return -ENOMEM;
+	return 0;
 }

@@ -29,6 +29,7 @@ struct plast {
 
 struct page {
 	uint64_t vpn;
+	uint32_t idx;		/* its index: pages never move (see page_at) */
 	uint32_t mm;		/* 0: free slot */
 	uint32_t next;		/* next page of the same mm (index + 1) */
 	uint32_t prev;
@@ -64,6 +65,16 @@ struct rmm {
 	uint32_t users;			/* tasks seen using it and not exited */
 	uint32_t *hash;			/* vpn -> page index + 1; UINT32_MAX: tombstone */
 	uint32_t hash_size, hash_used;
+	/*
+	 * A fork's child gets its parent's pages lazily: they are copied when
+	 * the child's pages are first looked at, or before the parent changes
+	 * one, whichever comes first (most children exit before either).
+	 */
+	uint32_t lazy_parent;		/* the copy owed to this child comes from there */
+	uint64_t lazy_seq;		/* the fork's seq: the copies' PTE change */
+	struct pchange lazy_change;
+	uint32_t *lazy_kids;		/* children still owed a copy of this mm's pages */
+	uint32_t nlazy_kids, lazy_kids_alloc;
 	uint64_t brk;
 };
 
@@ -169,7 +180,7 @@ struct replay {
 	struct policy pol[TLBR_MAX_POLICIES];
 	int npol;
 	/* page table */
-	struct page *pages;
+	struct page **chunks;		/* pages, PAGE_CHUNK at a time: they never move */
 	struct ptlb *ptlb;		/* pages x npol x ncpus */
 	struct plast *plast;		/* pages x npol */
 	uint32_t npages, pages_alloc;
@@ -199,9 +210,22 @@ struct page *page_find(struct replay *r, uint32_t mm, uint64_t vpn);
 struct page *page_get(struct replay *r, uint32_t mm, uint64_t vpn);
 void page_free(struct replay *r, struct page *p);
 void mm_drop_pages(struct replay *r, uint32_t mm);
+int mm_reserve(struct replay *r, struct rmm *m, uint64_t npages);
+int mm_fork(struct replay *r, uint32_t parent, uint32_t child, uint64_t seq,
+	    const struct pchange *change);
+int mm_settle(struct replay *r, struct rmm *m);
+int mm_settle_kids(struct replay *r, struct rmm *m);
+#define PAGE_CHUNK 4096
+
+static inline struct page *page_at(struct replay *r, uint32_t i)
+{
+	return &r->chunks[i / PAGE_CHUNK][i % PAGE_CHUNK];
+}
+
 static inline uint32_t page_idx(struct replay *r, const struct page *p)
 {
-	return (uint32_t)(p - r->pages);
+	(void)r;
+	return p->idx;
 }
 static inline struct ptlb *ptlb_of(struct replay *r, const struct page *p, int pol, int cpu)
 {

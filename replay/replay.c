@@ -221,13 +221,16 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 		free(r->mms[i].mm_cleared);
 		free(r->mms[i].behind);
 		free(r->mms[i].hash);
+		free(r->mms[i].lazy_kids);
 		free(r->mms[i].vmas);
 	}
 	free(r->mms);
 	for (i = 0; i < r->ntasks; i++)
 		free(r->tasks[i].fork_dg);
 	free(r->tasks);
-	free(r->pages);
+	for (i = 0; i < r->pages_alloc / PAGE_CHUNK; i++)
+		free(r->chunks[i]);
+	free(r->chunks);
 	free(r->ptlb);
 	free(r->plast);
 	free(r);
