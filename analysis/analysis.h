@@ -99,10 +99,27 @@ void tlbr_stat_print_json(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 
 #include "replay.h"
 
+struct tlbr_costs {
+	const char *name;
+	const char *source;
+	double c[TLBR_OP__COUNT];	/* cycles per operation */
+	double per_cpu;			/* added per CPU to broadcasts and IPIs */
+	double migrate_nopreempt;	/* migrate_disable+enable without preemption */
+	char name_buf[128], source_buf[400];
+};
+
+const struct tlbr_costs *tlbr_costs_find(const char *name);
+const struct tlbr_costs *tlbr_costs_get(unsigned int i);
+/* Load a table from @path (see costs.c); 0, or -EBADMSG with @err's line set. */
+int tlbr_costs_load(const char *path, struct tlbr_costs *c, struct tlbr_error *err);
+double tlbr_costs_cycles(const struct tlbr_costs *c, const struct tlbr_policy_result *p,
+			 int ncpus, bool preempt);
+
 struct tlbr_whatif_render {
 	const char *path;
 	const char *describe;
 	unsigned int max_findings;	/* counterexamples printed per policy */
+	const struct tlbr_costs *costs;
 };
 
 void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,

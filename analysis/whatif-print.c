@@ -29,6 +29,19 @@ static uint64_t g_avoid_by(const struct tlbr_policy_result *p, int a) { return p
 static uint64_t g_stale(const struct tlbr_policy_result *p, int a) { (void)a; return p->stale_ro; }
 static uint64_t g_spur(const struct tlbr_policy_result *p, int a) { (void)a; return p->spurious_predicted; }
 static uint64_t g_unsafe(const struct tlbr_policy_result *p, int a) { (void)a; return p->unsafe; }
+static uint64_t g_upg(const struct tlbr_policy_result *p, int a) { (void)a; return p->upgraded; }
+static uint64_t g_op(const struct tlbr_policy_result *p, int a) { return p->ops[a]; }
+
+/* The policy costs are compared with: arm64-broadcast if replayed, else the first. */
+static unsigned int baseline(const struct tlbr_replay_result *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->npolicies; i++)
+		if (!strcmp(r->policy[i].name, "arm64-broadcast"))
+			return i;
+	return 0;
+}
 
 static void print_ts(FILE *f, uint64_t ns)
 {
@@ -58,6 +71,10 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 	fprintf(f, "trace       %s (%s)\n", o->path, o->describe);
 	fprintf(f, "residency   %s: %s\n", r->tlb_model, tm ? tm->source : "");
 	fprintf(f, "cpu         %s: %s\n", r->cpu_model, cm ? cm->note : "");
+	fprintf(f, "kernel      %s, %s\n", r->env, r->preempt ? "preemptible (migrate_disable "
+		   "priced as such)" : "not preemptible (migrate_disable nearly free)");
+	if (o->costs)
+		fprintf(f, "costs       %s: %s\n", o->costs->name, o->costs->source);
 	fprintf(f, "replayed    %llu events on %d CPUs, %llu pages modelled\n",
 		(unsigned long long)r->events, r->ncpus, (unsigned long long)r->pages);
 
@@ -81,7 +98,12 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			{ "not present remotely", g_avoid_by, TLBR_AVOID_NOT_PRESENT, true },
 			{ "stale read-only entries", g_stale, 0, false },
 			{ "spurious faults predicted", g_spur, 0, false },
+			{ "local upgraded by the VM", g_upg, 0, false },
 			{ "unsafe findings", g_unsafe, 0, false },
+			{ "TLBI IS + DSB ISH", g_op, TLBR_OP_TLBI_IS, false },
+			{ "repeated (errata)", g_op, TLBR_OP_REPEAT, true },
+			{ "TLBI local + DSB NSH", g_op, TLBR_OP_TLBI_LOCAL, false },
+			{ "migrate_disable/enable", g_op, TLBR_OP_MIGRATE, false },
 		};
 
 		fprintf(f, "\n%-30s", "");
@@ -97,7 +119,30 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 		}
 		for (k = 1; k < ARRAY_SIZE(rows); k++)
 			print_row(f, r, from, to, &rows[k]);
+		if (o->costs) {
+			unsigned int b = baseline(r);
+			double base = tlbr_costs_cycles(o->costs, &r->policy[b], r->ncpus, r->preempt);
+
+			fprintf(f, "%-30s", "est. cycles (model)");
+			for (i = from; i < to; i++)
+				fprintf(f, " %11.4g", tlbr_costs_cycles(o->costs, &r->policy[i], r->ncpus,
+									r->preempt));
+			fprintf(f, "\n%-30s", "  vs baseline");
+			for (i = from; i < to; i++) {
+				double c = tlbr_costs_cycles(o->costs, &r->policy[i], r->ncpus, r->preempt);
+
+				if (base > 0)
+					fprintf(f, " %+10.1f%%", 100.0 * (c - base) / base);
+				else
+					fprintf(f, " %11s", "-");
+			}
+			fputc('\n', f);
+		}
 	}
+	if (o->costs)
+		fprintf(f, "(cycles are the '%s' cost model's estimate; the baseline is %s;\n"
+			   " a positive change is a regression)\n", o->costs->name,
+			r->policy[baseline(r)].name);
 	if (strcmp(r->tlb_model, "unbounded"))
 		fprintf(f, "(avoidable under '%s' is an estimate, not a bound)\n", r->tlb_model);
 
@@ -162,6 +207,19 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 	tlbr_json_str(&j, "description", o->describe);
 	tlbr_json_str(&j, "tlb_model", r->tlb_model);
 	tlbr_json_str(&j, "cpu_model", r->cpu_model);
+	tlbr_json_str(&j, "env", r->env);
+	tlbr_json_bool(&j, "preempt", r->preempt);
+	if (o->costs) {
+		tlbr_json_obj_begin(&j, "costs");
+		tlbr_json_str(&j, "name", o->costs->name);
+		tlbr_json_str(&j, "source", o->costs->source);
+		for (k = 0; k < TLBR_OP__COUNT; k++)
+			tlbr_json_double(&j, tlbr_op_name((enum tlbr_op)k), o->costs->c[k]);
+		tlbr_json_double(&j, "per_cpu", o->costs->per_cpu);
+		tlbr_json_double(&j, "migrate_nopreempt", o->costs->migrate_nopreempt);
+		tlbr_json_str(&j, "baseline", r->policy[baseline(r)].name);
+		tlbr_json_obj_end(&j);
+	}
 	tlbr_json_u64(&j, "cpus", (uint64_t)r->ncpus);
 	tlbr_json_u64(&j, "events", r->events);
 	tlbr_json_u64(&j, "pages", r->pages);
@@ -199,6 +257,14 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 		tlbr_json_obj_end(&j);
 		tlbr_json_u64(&j, "stale_ro", p->stale_ro);
 		tlbr_json_u64(&j, "spurious_predicted", p->spurious_predicted);
+		tlbr_json_u64(&j, "upgraded", p->upgraded);
+		tlbr_json_obj_begin(&j, "ops");
+		for (k = 0; k < TLBR_OP__COUNT; k++)
+			tlbr_json_u64(&j, tlbr_op_name((enum tlbr_op)k), p->ops[k]);
+		tlbr_json_obj_end(&j);
+		if (o->costs)
+			tlbr_json_double(&j, "est_cycles",
+					 tlbr_costs_cycles(o->costs, p, r->ncpus, r->preempt));
 		tlbr_json_u64(&j, "unsafe", p->unsafe);
 		tlbr_json_arr_begin(&j, "findings");
 		for (k = 0; k < p->nfindings; k++) {

@@ -13,7 +13,8 @@ const struct tlbr_cmd tlbr_commands[] = {
 	{ "stat", cmd_stat, "show what a trace contains and whether replay can use it",
 	  "tlbreplay stat [-i <format>] [--json] [--all] <trace>" },
 	{ "what-if", cmd_what_if, "replay a trace under TLB flush policies, side by side",
-	  "tlbreplay what-if [-p <policies>] [--tlb <model>] [--cpu <model>] [--json] <trace>" },
+	  "tlbreplay what-if [-p <policies>] [--tlb <model>] [--cpu <model>] [--env <env>] "
+	  "[--costs <table>] [--json] <trace>" },
 	{ "help", cmd_help, "show the manual page of a command",
 	  "tlbreplay help [<command>]" },
 	{ NULL, NULL, NULL, NULL },

@@ -19,19 +19,27 @@ struct whatif_opts {
 	const struct tlbr_tlb_model *tlb;
 	const struct tlbr_cpu_model *cpu;
 	int cpus;
+	enum tlbr_env env;
+	bool no_preempt;
+	const struct tlbr_costs *costs;
+	struct tlbr_costs loaded;
 	bool json;
 	bool fail_on_unsafe;
 	unsigned int findings;
 	const char *path;
 };
 
-enum { OPT_JSON = 256, OPT_TLB, OPT_CPU, OPT_CPUS, OPT_FAIL, OPT_FINDINGS };
+enum { OPT_JSON = 256, OPT_TLB, OPT_CPU, OPT_CPUS, OPT_FAIL, OPT_FINDINGS, OPT_ENV, OPT_PREEMPT,
+       OPT_COSTS };
 
 static const struct option whatif_options[] = {
 	{ "policies", required_argument, NULL, 'p' },
 	{ "tlb", required_argument, NULL, OPT_TLB },
 	{ "cpu", required_argument, NULL, OPT_CPU },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "env", required_argument, NULL, OPT_ENV },
+	{ "preempt", required_argument, NULL, OPT_PREEMPT },
+	{ "costs", required_argument, NULL, OPT_COSTS },
 	{ "input-format", required_argument, NULL, 'i' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "fail-on-unsafe", no_argument, NULL, OPT_FAIL },
@@ -52,6 +60,10 @@ static void whatif_help(FILE *f)
 		   "        --tlb <model>       residency model (default: unbounded)\n"
 		   "        --cpu <model>       what a stale read-only entry does (default: amd)\n"
 		   "        --cpus <n>          CPU count, for text traces that do not say\n"
+		   "        --env <env>         native, vm (local TLBIs upgraded) or errata (default:\n"
+		   "                            native)\n"
+		   "        --preempt <model>   full or none: what migrate_disable costs (full)\n"
+		   "        --costs <table>     cost model: a preset or a file (neoverse-n1)\n"
 		   "    -i, --input-format <f>  dat or text (default: detected)\n"
 		   "        --json              one JSON object (schema tlbreplay-what-if v%d)\n"
 		   "        --fail-on-unsafe    exit 4 when a policy is unsafe on this trace\n"
@@ -63,6 +75,9 @@ static void whatif_help(FILE *f)
 	fprintf(f, "residency models:");
 	for (i = 0; tlbr_tlb_model_get(i); i++)
 		fprintf(f, " %s", tlbr_tlb_model_get(i)->name);
+	fprintf(f, "\ncost presets:");
+	for (i = 0; tlbr_costs_get(i); i++)
+		fprintf(f, " %s", tlbr_costs_get(i)->name);
 	fprintf(f, "\ncpu models:");
 	for (i = 0; tlbr_cpu_model_get(i); i++)
 		fprintf(f, " %s", tlbr_cpu_model_get(i)->name);
@@ -111,6 +126,41 @@ static int parse(int argc, char **argv, struct whatif_opts *o, int *ret_status)
 				      optarg);
 				*ret_status = usage_error();
 				return -1;
+			}
+			break;
+		case OPT_ENV:
+			if (tlbr_env_parse(optarg, &o->env) < 0) {
+				error("unknown environment '%s' (native, vm or errata)", optarg);
+				*ret_status = usage_error();
+				return -1;
+			}
+			break;
+		case OPT_PREEMPT:
+			if (strcmp(optarg, "full") && strcmp(optarg, "none")) {
+				error("--preempt takes full or none, not '%s'", optarg);
+				*ret_status = usage_error();
+				return -1;
+			}
+			o->no_preempt = !strcmp(optarg, "none");
+			break;
+		case OPT_COSTS:
+			o->costs = tlbr_costs_find(optarg);
+			if (!o->costs) {
+				struct tlbr_error err = { .file = optarg };
+
+				if (tlbr_costs_load(optarg, &o->loaded, &err) < 0) {
+					char where[32] = "";
+
+					if (err.line)
+						snprintf(where, sizeof(where), "line %llu: ",
+							 (unsigned long long)err.line);
+					error("'%s': %s%s (--costs takes a preset or a file; "
+					      "--help lists the presets)", optarg, where, err.msg);
+					*ret_status = err.msg[0] && strstr(err.msg, "cannot open") ?
+						      TLBR_EXIT_USAGE : TLBR_EXIT_BAD_INPUT;
+					return -1;
+				}
+				o->costs = &o->loaded;
 			}
 			break;
 		case OPT_FINDINGS:
@@ -206,7 +256,11 @@ int cmd_what_if(int argc, char **argv)
 	w.ro.policies = o.policies;
 	w.ro.tlb = o.tlb;
 	w.ro.cpu = o.cpu;
+	w.ro.env = o.env;
+	w.ro.no_preempt = o.no_preempt;
 	w.ro.ncpus = 1;
+	if (!o.costs)
+		o.costs = tlbr_costs_find("neoverse-n1");
 	w.ncpus = o.cpus;
 	/* policy names are checked before the trace is read */
 	ret = tlbr_replay_new(&w.ro, &check, &bad);
@@ -228,7 +282,7 @@ int cmd_what_if(int argc, char **argv)
 		const struct tlbr_replay_result *res = tlbr_replay_finish(w.replay);
 		struct tlbr_whatif_render r = {
 			.path = o.path, .describe = tlbr_reader_describe(in.reader),
-			.max_findings = o.findings,
+			.max_findings = o.findings, .costs = o.costs,
 		};
 
 		if (o.json)

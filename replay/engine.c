@@ -330,6 +330,51 @@ static struct tlbr_cpuset holders_of(struct replay *r, struct policy *pl, const 
 	return h.set;
 }
 
+/* TLBI operations one flush takes: per page up to 32 pages, else one by ASID. */
+static uint64_t tlbi_ops(const struct flushreq *q)
+{
+	uint64_t n = q->end_vpn - q->start_vpn;
+
+	if (!q->mm || q->whole_mm || n > 32)
+		return 1;
+	return n ? n : 1;
+}
+
+static void count_ops(struct replay *r, struct policy *pl, const struct flushreq *q,
+		      const struct decision *d)
+{
+	uint64_t *ops = pl->res->ops;
+	bool x86 = d->by->x86;
+
+	switch (d->kind) {
+	case D_NONE:
+		break;
+	case D_LOCAL:
+		ops[TLBR_OP_TLBI_LOCAL] += tlbi_ops(q);
+		ops[TLBR_OP_DSB_NSH]++;
+		break;
+	case D_BROADCAST:
+		if (x86) {	/* the kernel's shootdown, replayed: IPIs to every other CPU */
+			ops[TLBR_OP_IPI] += (uint64_t)r->ncpus - 1;
+			ops[TLBR_OP_TLBI_LOCAL] += tlbi_ops(q);
+			break;
+		}
+		ops[TLBR_OP_TLBI_IS] += tlbi_ops(q);
+		ops[TLBR_OP_DSB_ISH]++;
+		if (r->o.env == TLBR_ENV_ERRATA)
+			ops[TLBR_OP_REPEAT]++;
+		break;
+	case D_TARGETED:
+		ops[TLBR_OP_IPI] += tlbr_cpuset_count(&d->targets);
+		ops[TLBR_OP_TLBI_LOCAL] += tlbi_ops(q);
+		break;
+	}
+	if (d->migrate) {
+		ops[TLBR_OP_MIGRATE]++;
+		ops[TLBR_OP_DSB_UPGRADE]++;
+	}
+}
+
 static void decide_one(struct replay *r, struct policy *pl, const struct flushreq *q)
 {
 	struct tlbr_policy_result *res = pl->res;
@@ -339,10 +384,20 @@ static void decide_one(struct replay *r, struct policy *pl, const struct flushre
 	int c;
 
 	for (k = 0; k < pl->ncomp; k++)
-		if (pl->ops[k]->decide(r, pl, q, &d))
+		if (pl->ops[k]->decide(r, pl, q, &d)) {
+			d.by = pl->ops[k];
 			break;
-	if (k == pl->ncomp)
+		}
+	if (k == pl->ncomp) {
 		policy_arm64_broadcast.decide(r, pl, q, &d);
+		d.by = &policy_arm64_broadcast;
+	}
+	/* HCR_EL2.FB: in a guest every local TLBI is executed as a broadcast */
+	if (r->o.env == TLBR_ENV_VM && d.kind == D_LOCAL && !d.by->x86) {
+		d.kind = D_BROADCAST;
+		res->upgraded++;
+	}
+	count_ops(r, pl, q, &d);
 
 	for (c = 0; c < r->ncpus; c++)
 		tlbr_cpuset_set(&all, (unsigned int)c);
@@ -509,9 +564,12 @@ static void check_range(struct replay *r, uint32_t mm, bool whole, uint64_t star
 
 /* ------------------------------------------------------------ page-table effects */
 
+enum { EFF_DOWNGRADED = 1, EFF_CHANGED = 2 };
+
 struct effect_arg {
 	uint32_t prot;
 	bool downgraded;	/* some present page lost a permission */
+	bool changed;		/* some mapped page's PTE changed */
 	const char *why;
 	struct rmm *m;
 };
@@ -535,6 +593,8 @@ static void protect_fn(struct replay *r, struct page *p, void *a)
 
 	if ((p->present && !present) || (p->writable && !writable))
 		e->downgraded = true;
+	if (p->present != present || p->writable != writable)
+		e->changed = true;
 	pte_set(r, p, p->mapped, present, writable, p->cow, false, e->why);
 }
 
@@ -548,15 +608,15 @@ static void range_of(const uint64_t *args, int ai, int li, uint64_t *start, uint
 		*end = *start;
 }
 
-/* Apply the PTE changes of @t's syscall (once). Returns whether a present page lost access. */
-static bool apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
+/* Apply the PTE changes of @t's syscall (once). Returns EFF_* bits. */
+static int apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
 {
 	struct rmm *m = mm_get(r, mm);
 	struct effect_arg e = { .m = m };
 	uint64_t s, end;
 
 	if (t->applied || !m)
-		return false;
+		return 0;
 	t->applied = true;
 	switch (t->sys - 1) {
 	case TLBR_SYS_MPROTECT:
@@ -603,7 +663,7 @@ static bool apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
 	default:
 		break;
 	}
-	return e.downgraded;
+	return (e.downgraded ? EFF_DOWNGRADED : 0) | (e.changed || e.downgraded ? EFF_CHANGED : 0);
 }
 
 /* fork write-protects the parent's private pages: both sides share them COW. */
@@ -709,8 +769,10 @@ static int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask 
 		/* a CPU writing a page it holds a stale read-only entry for */
 		for (pol = 0; pol < r->npol; pol++) {
 			if (tlb_held(r, &r->pol[pol], p, ev->cpu) & HELD_STALE) {
-				if (r->o.cpu->spurious_faults)
+				if (r->o.cpu->spurious_faults) {
 					r->pol[pol].res->spurious_predicted++;
+					r->pol[pol].res->ops[TLBR_OP_SPURIOUS]++;
+				}
 				tlb_set_flag(r, &r->pol[pol], p, ev->cpu, 0, HELD_STALE);
 			}
 		}
@@ -809,13 +871,19 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 	flush_point(r, &q);
 }
 
-/* A syscall changed PTEs and the trace shows no flush for it: the kernel must have. */
+/*
+ * A syscall changed PTEs and the trace shows no flush for it. When it
+ * removed access the kernel must have flushed; when it only added some, the
+ * traced kernel skipped the flush (x86's pte_needs_flush) where a kernel
+ * without that check flushes: a flush point either way, marked adds_only.
+ */
 static void implied_flush(struct replay *r, uint32_t mm, enum tlbr_site site, bool whole,
-			  uint64_t s, uint64_t e)
+			  uint64_t s, uint64_t e, bool adds_only)
 {
 	struct flushreq q;
 
 	req_init(r, &q, site, mm);
+	q.adds_only = adds_only;
 	q.whole_mm = whole;
 	q.start_vpn = s;
 	q.end_vpn = e;
@@ -835,11 +903,14 @@ static void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct
 		return;
 	}
 	if (sc->ret >= 0 || (sc->nr == TLBR_SYS_MMAP && sc->ret < -4095)) {
-		if (!flushed && apply_syscall(r, t, ev->mm)) {
-			range_of(t->args, 0, 1, &s, &e);
+		int eff = flushed ? 0 : apply_syscall(r, t, ev->mm);
+
+		range_of(t->args, 0, 1, &s, &e);
+		if (eff & EFF_DOWNGRADED)
 			implied_flush(r, ev->mm, sc->nr == TLBR_SYS_MPROTECT ? TLBR_SITE_MPROTECT :
-						 TLBR_SITE_ZAP, false, s, e);
-		}
+						 TLBR_SITE_ZAP, false, s, e, false);
+		else if ((eff & EFF_CHANGED) && sc->nr == TLBR_SYS_MPROTECT)
+			implied_flush(r, ev->mm, TLBR_SITE_MPROTECT, false, s, e, true);
 	}
 	if (m) {
 		switch (sc->nr) {
@@ -905,7 +976,7 @@ static int on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *
 		return 0;
 	flushed = t && t->fork_wp_done;
 	if (t && fork_wp(r, t, ev->mm) && !flushed)
-		implied_flush(r, ev->mm, TLBR_SITE_FORK, true, 0, 0);
+		implied_flush(r, ev->mm, TLBR_SITE_FORK, true, 0, 0, false);
 	if (!mm_get(r, f->child_mm))
 		return -ENOMEM;
 	return fork_copy(r, ev->mm, f->child_mm);

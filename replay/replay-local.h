@@ -112,6 +112,7 @@ struct flushreq {
 	bool whole_mm;
 	uint64_t start_vpn, end_vpn;	/* when !whole_mm */
 	bool opaque;			/* range and mm unknown: policies replay the kernel */
+	bool adds_only;			/* no access removed: permissions only added */
 	enum tlbr_exec real;		/* what the traced kernel did */
 	const struct tlbr_event *ev;
 	uint64_t ts_ns, pos;		/* of the event it comes from */
@@ -124,6 +125,8 @@ struct decision {
 	struct tlbr_cpuset targets;	/* D_TARGETED: remote CPUs interrupted */
 	struct tlbr_cpuset deferred;	/* not running the mm: they flush before they load it
 					 * again (x86's TLB generation check at switch_mm) */
+	bool migrate;			/* a migrate_disable()d local flush (active-cpu) */
+	const struct policy_ops *by;	/* the component that decided */
 };
 
 /* Queries the engine answers for policies (under the policy's own TLB model). */
@@ -147,6 +150,7 @@ struct policy_ops {
 	/* Called when @cpu loads @mm. */
 	void (*on_switch)(struct replay *r, struct policy *pl, int cpu, uint32_t mm);
 	void (*free_state)(void *state);
+	bool x86;			/* flushes by IPI, not by TLBI: --env vm/errata do not apply */
 };
 
 #define MAX_COMPONENTS 4
@@ -255,5 +259,8 @@ extern const struct policy_ops policy_arm64_broadcast;
 extern const struct policy_ops policy_x86_ipi;
 extern const struct policy_ops policy_oracle;
 extern const struct policy_ops policy_local_only;
+extern const struct policy_ops policy_wp_local;
+extern const struct policy_ops policy_active_cpu;
+extern const struct policy_ops policy_pte_needs_flush;
 
 #endif /* TLBR_REPLAY_LOCAL_H */

@@ -14,6 +14,9 @@ static const struct policy_ops *const builtin[] = {
 	&policy_x86_ipi,
 	&policy_oracle,
 	&policy_local_only,
+	&policy_wp_local,
+	&policy_active_cpu,
+	&policy_pte_needs_flush,
 };
 
 /* What "every built-in policy" means: the deliberately broken ones are asked for by name. */
@@ -101,6 +104,46 @@ const struct tlbr_cpu_model *tlbr_cpu_model_get(unsigned int i)
 	return i < ARRAY_SIZE(cpu_models) ? &cpu_models[i] : NULL;
 }
 
+static const char *const op_names[] = {
+	[TLBR_OP_TLBI_IS] = "tlbi_is",
+	[TLBR_OP_DSB_ISH] = "dsb_ish",
+	[TLBR_OP_TLBI_LOCAL] = "tlbi_local",
+	[TLBR_OP_DSB_NSH] = "dsb_nsh",
+	[TLBR_OP_IPI] = "ipi",
+	[TLBR_OP_SPURIOUS] = "spurious_fault",
+	[TLBR_OP_MIGRATE] = "migrate_disable_enable",
+	[TLBR_OP_DSB_UPGRADE] = "dsb_ish_for_ishst",
+	[TLBR_OP_REPEAT] = "repeat_tlbi_dsb",
+};
+
+const char *tlbr_op_name(enum tlbr_op op)
+{
+	return (unsigned int)op < ARRAY_SIZE(op_names) ? op_names[op] : "?";
+}
+
+static const char *const env_names[] = {
+	[TLBR_ENV_NATIVE] = "native",
+	[TLBR_ENV_VM] = "vm",
+	[TLBR_ENV_ERRATA] = "errata",
+};
+
+int tlbr_env_parse(const char *name, enum tlbr_env *ret)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(env_names); i++)
+		if (!strcmp(env_names[i], name)) {
+			*ret = (enum tlbr_env)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+const char *tlbr_env_name(enum tlbr_env env)
+{
+	return (unsigned int)env < ARRAY_SIZE(env_names) ? env_names[env] : "?";
+}
+
 static const char *const avoid_names[] = {
 	[TLBR_AVOID_NEVER_ELSEWHERE] = "mm never active elsewhere",
 	[TLBR_AVOID_ALREADY_FLUSHED] = "remote copies already flushed",
@@ -181,6 +224,8 @@ int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret,
 	r->res.ncpus = r->ncpus;
 	r->res.tlb_model = r->o.tlb->name;
 	r->res.cpu_model = r->o.cpu->name;
+	r->res.env = tlbr_env_name(r->o.env);
+	r->res.preempt = !r->o.no_preempt;
 	err = parse_policies(r, o->policies && *o->policies ? o->policies : default_policies,
 			     ret_bad);
 	if (!err)

@@ -56,6 +56,32 @@ enum tlbr_avoid {
 
 const char *tlbr_avoid_name(enum tlbr_avoid r);
 
+/* The primitive operations a policy's flushes cost (see analysis/costs.c). */
+enum tlbr_op {
+	TLBR_OP_TLBI_IS,	/* broadcast TLBI (inner shareable), per operation */
+	TLBR_OP_DSB_ISH,
+	TLBR_OP_TLBI_LOCAL,	/* non-shareable TLBI */
+	TLBR_OP_DSB_NSH,
+	TLBR_OP_IPI,		/* x86 shootdown IPI, per target CPU */
+	TLBR_OP_SPURIOUS,	/* a predicted spurious fault */
+	TLBR_OP_MIGRATE,	/* migrate_disable() + migrate_enable() */
+	TLBR_OP_DSB_UPGRADE,	/* dsb(ish) where dsb(ishst) would do (active-cpu's read) */
+	TLBR_OP_REPEAT,		/* errata: the repeated TLBI + DSB of a broadcast */
+	TLBR_OP__COUNT
+};
+
+const char *tlbr_op_name(enum tlbr_op op);
+
+/* Where the replayed kernel runs. */
+enum tlbr_env {
+	TLBR_ENV_NATIVE,
+	TLBR_ENV_VM,		/* HCR_EL2.FB: local TLBIs are upgraded to broadcast */
+	TLBR_ENV_ERRATA,	/* ARM64_WORKAROUND_REPEAT_TLBI: every broadcast twice */
+};
+
+int tlbr_env_parse(const char *name, enum tlbr_env *ret);
+const char *tlbr_env_name(enum tlbr_env env);
+
 #define TLBR_MAX_POLICIES 16
 #define TLBR_MAX_FINDINGS 32	/* unsafe counterexamples kept per policy */
 #define TLBR_FINDING_STEPS 6
@@ -92,6 +118,8 @@ struct tlbr_policy_result {
 	uint64_t avoidable_by[TLBR_AVOID__COUNT];
 	uint64_t stale_ro;		/* stale read-only entries left behind */
 	uint64_t spurious_predicted;
+	uint64_t upgraded;		/* local flushes a VM upgraded to broadcast */
+	uint64_t ops[TLBR_OP__COUNT];	/* primitive operations, for the cost model */
 	uint64_t unsafe;		/* violations found */
 	unsigned int nfindings;
 	struct tlbr_finding findings[TLBR_MAX_FINDINGS];
@@ -100,6 +128,8 @@ struct tlbr_policy_result {
 struct tlbr_replay_result {
 	const char *tlb_model;
 	const char *cpu_model;
+	const char *env;
+	bool preempt;
 	int ncpus;
 	uint64_t events;
 	uint64_t pages;			/* pages touched: the model's size */
@@ -120,6 +150,8 @@ struct tlbr_replay_opts {
 	const struct tlbr_tlb_model *tlb;
 	const struct tlbr_cpu_model *cpu;
 	int ncpus;			/* from the trace */
+	enum tlbr_env env;
+	bool no_preempt;		/* migrate_disable() is cheap: a non-preemptible kernel */
 };
 
 /**

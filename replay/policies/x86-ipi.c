@@ -22,7 +22,8 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	int c;
 
 	(void)pl;
-	if (q->site == TLBR_SITE_WP_REUSE) {
+	/* no flush for a reuse; none when access is only added (pte_needs_flush) */
+	if (q->site == TLBR_SITE_WP_REUSE || q->adds_only) {
 		d->kind = D_NONE;
 		return true;
 	}
@@ -46,4 +47,5 @@ const struct policy_ops policy_x86_ipi = {
 	.name = "x86-ipi",
 	.summary = "x86: IPIs to the CPUs running the mm, lazy CPUs flush at their next switch",
 	.decide = decide,
+	.x86 = true,
 };

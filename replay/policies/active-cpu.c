@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * active-cpu - seed 001, "[PATCH v2] arm64: tlbflush: Don't broadcast if mm
+ * was only active on local cpu" (Ryan Roberts / Linu Cherian, reviewed by
+ * Will Deacon): mm->context.active_cpu is the one CPU that has switched to
+ * the mm since its ASID was allocated, or MULTIPLE. A user flush issued on
+ * that CPU is local (TLBI without IS, DSB NSH) inside migrate_disable() and
+ * migrate_enable(), after a dsb(ish) where dsb(ishst) was enough before (the
+ * speculative read of active_cpu said local); any other is left to the next
+ * component (today's broadcast by default).
+ *
+ * Costs the thread asks about are counted: the migrate_disable/enable pairs
+ * and the upgraded barriers. Not modelled: ASID rollover, which resets
+ * active_cpu (no trace vocabulary here shows it); lazy kernel threads do
+ * not switch mm, as in the patch.
+ */
+#include <string.h>
+
+#include "../replay-local.h"
+
+#define NONE_YET -1
+#define MULTIPLE -2
+
+struct active_state {
+	int *cpu;		/* per mm id */
+	uint32_t n;
+};
+
+static int *slot(struct active_state *s, uint32_t mm)
+{
+	if (mm >= s->n) {
+		uint32_t n = s->n ? s->n : 256, i;
+		int *nc;
+
+		while (n <= mm)
+			n *= 2;
+		nc = realloc(s->cpu, n * sizeof(*nc));
+		if (!nc)
+			return NULL;
+		for (i = s->n; i < n; i++)
+			nc[i] = NONE_YET;
+		s->cpu = nc;
+		s->n = n;
+	}
+	return &s->cpu[mm];
+}
+
+static void on_switch(struct replay *r, struct policy *pl, int cpu, uint32_t mm)
+{
+	int *a;
+	unsigned int k;
+
+	(void)r;
+	for (k = 0; k < pl->ncomp && pl->ops[k] != &policy_active_cpu; k++)
+		;
+	a = mm ? slot(pl->state[k], mm) : NULL;
+	if (!a)
+		return;
+	if (*a == NONE_YET)
+		*a = cpu;
+	else if (*a != cpu)
+		*a = MULTIPLE;
+}
+
+static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
+		   struct decision *d)
+{
+	struct active_state *s = NULL;
+	unsigned int k;
+
+	(void)r;
+	for (k = 0; k < pl->ncomp; k++)
+		if (pl->ops[k] == &policy_active_cpu)
+			s = pl->state[k];
+	if (!s || !q->mm || q->opaque || q->mm >= s->n || s->cpu[q->mm] != q->cpu)
+		return false;
+	d->kind = D_LOCAL;
+	d->migrate = true;
+	return true;
+}
+
+static void free_state(void *state)
+{
+	free(((struct active_state *)state)->cpu);
+}
+
+const struct policy_ops policy_active_cpu = {
+	.name = "active-cpu",
+	.summary = "seed 001: local flush when the mm has only run on this CPU",
+	.state_size = sizeof(struct active_state),
+	.decide = decide,
+	.on_switch = on_switch,
+	.free_state = free_state,
+};

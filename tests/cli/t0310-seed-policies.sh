@@ -1,0 +1,111 @@
+#!/bin/sh
+# The seed policies on hand-written scenarios of their threads, with counts
+# derived by hand (the scenario files explain them), composition, the
+# environments, the cost model, and the samples.
+. "$SRCDIR/tests/lib.sh"
+
+value() {	# value <json> <policy> <key.path>
+	python3 - "$@" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+v = [p for p in d["policies"] if p["name"] == sys.argv[2]][0]
+for k in sys.argv[3].split("."):
+    v = v[k]
+print(v)
+PY
+}
+
+expect() {	# expect <json> <policy> <key> <value> <description>
+	got=$(value "$1" "$2" "$3")
+	if [ "$got" = "$4" ]; then ok 0 "$5"; else ok 1 "$5 (got $got, want $4)"; fi
+}
+
+SEEDS=arm64-broadcast,wp-local,active-cpu,wp-local+active-cpu,pte-needs-flush,x86-ipi,oracle
+
+# seed 000: 4 threads on 4 CPUs, fork, the parent writes 3 pages
+J=$TMP/s000.json
+"$TLBREPLAY" what-if --json --cpu arm64 -p $SEEDS "$DATA/whatif-seed000.txt" > $J
+expect $J arm64-broadcast by_site.wp-reuse 3 "seed 000: 3 write-fault reuses"
+expect $J arm64-broadcast broadcasts 4 "seed 000: today's arm64 broadcasts the 3 reuses and the fork"
+expect $J wp-local broadcasts 1 "seed 000: wp-local broadcasts only the fork"
+expect $J wp-local local 3 "seed 000: and flushes the 3 reuses locally"
+expect $J wp-local stale_ro 9 "seed 000: leaving 9 stale read-only entries (3 pages x CPUs 1-3)"
+expect $J arm64-broadcast stale_ro 0 "seed 000: the baseline leaves none"
+expect $J wp-local spurious_predicted 1 "seed 000: thread 401's write on CPU 1 is a spurious fault"
+expect $J wp-local ops.spurious_fault 1 "seed 000: priced as one"
+expect $J wp-local unsafe 0 "seed 000: wp-local is safe"
+expect $J active-cpu broadcasts 4 "seed 000: active-cpu cannot help: the mm ran on 4 CPUs"
+expect $J active-cpu ops.migrate_disable_enable 0 "seed 000: so no migrate_disable either"
+expect $J wp-local+active-cpu local 3 "seed 000: composed, the reuses are local (wp-local)"
+expect $J wp-local+active-cpu broadcasts 1 "seed 000: composed, the fork broadcasts"
+"$TLBREPLAY" what-if --json --cpu amd -p $SEEDS "$DATA/whatif-seed000.txt" > $TMP/amd.json
+expect $TMP/amd.json wp-local spurious_predicted 0 "seed 000: no spurious fault on AMD"
+
+# seed 001: a single-threaded process: every flush is local under active-cpu
+J=$TMP/s001.json
+"$TLBREPLAY" what-if --json -p $SEEDS "$DATA/whatif-single.txt" > $J
+expect $J active-cpu local 2 "seed 001: both flushes of a process that ran on one CPU are local"
+expect $J active-cpu ops.migrate_disable_enable 2 "seed 001: each inside migrate_disable/enable"
+expect $J active-cpu ops.dsb_ish_for_ishst 2 "seed 001: each after a dsb(ish) for dsb(ishst)"
+expect $J active-cpu unsafe 0 "seed 001: active-cpu is safe"
+"$TLBREPLAY" what-if --json -p active-cpu "$DATA/whatif-munmap.txt" > $TMP/mt.json
+expect $TMP/mt.json active-cpu broadcasts 1 "seed 001: with a thread on the other CPU, it broadcasts"
+expect $TMP/mt.json active-cpu unsafe 0 "seed 001: and is safe"
+
+# seed 004: PROT_NONE -> RW skips one flush, RW -> RO does not
+J=$TMP/s004.json
+"$TLBREPLAY" what-if --json -p $SEEDS "$DATA/whatif-seed004.txt" > $J
+expect $J arm64-broadcast flush_points 3 "seed 004: three mprotects, three flush points"
+expect $J arm64-broadcast broadcasts 3 "seed 004: today's arm64 flushes all three"
+expect $J pte-needs-flush broadcasts 2 "seed 004: pte-needs-flush flushes RW->NONE and RW->RO"
+expect $J pte-needs-flush skipped 1 "seed 004: and skips NONE->RW"
+expect $J pte-needs-flush unsafe 0 "seed 004: safely"
+
+# environments
+J=$TMP/vm.json
+"$TLBREPLAY" what-if --json --env vm --cpu arm64 -p $SEEDS "$DATA/whatif-seed000.txt" > $J
+expect $J wp-local upgraded 3 "vm: the 3 local reuse flushes are upgraded to broadcasts"
+expect $J wp-local broadcasts 4 "vm: wp-local broadcasts as much as the baseline"
+expect $J wp-local stale_ro 0 "vm: and leaves no stale entry"
+expect $J x86-ipi upgraded 0 "vm: x86's IPIs are not TLBIs"
+J=$TMP/errata.json
+"$TLBREPLAY" what-if --json --env errata -p $SEEDS "$DATA/whatif-seed000.txt" > $J
+expect $J arm64-broadcast ops.repeat_tlbi_dsb 4 "errata: every broadcast is repeated"
+expect $J wp-local ops.repeat_tlbi_dsb 1 "errata: wp-local repeats its one broadcast"
+"$TLBREPLAY" what-if --json --preempt none -p active-cpu "$DATA/whatif-single.txt" > $TMP/np.json
+"$TLBREPLAY" what-if --json --preempt full -p active-cpu "$DATA/whatif-single.txt" > $TMP/fp.json
+a=$(value $TMP/np.json active-cpu est_cycles); b=$(value $TMP/fp.json active-cpu est_cycles)
+python3 -c "import sys; sys.exit(0 if float('$a') < float('$b') else 1)"
+ok $? "preempt: migrate_disable costs less without preemption ($a < $b cycles)"
+
+# the cost model: shown against the baseline, regressions as regressions
+"$TLBREPLAY" what-if --costs neoverse-v2 -p arm64-broadcast,active-cpu "$DATA/whatif-single.txt" > $TMP/c.txt
+grep_file "costs: the table and its source are printed" "^costs       neoverse-v2: estimates" "$TMP/c.txt"
+grep_file "costs: each policy against the baseline" "vs baseline" "$TMP/c.txt"
+cat > $TMP/slow.costs <<'C'
+# a machine where local flushes and migrate_disable are dear
+base = neoverse-n1
+source = test table
+tlbi_local = 5000
+migrate_disable_enable = 5000
+C
+"$TLBREPLAY" what-if --json --costs $TMP/slow.costs -p arm64-broadcast,active-cpu "$DATA/whatif-single.txt" > $TMP/slow.json
+a=$(value $TMP/slow.json active-cpu est_cycles); b=$(value $TMP/slow.json arm64-broadcast est_cycles)
+python3 -c "import sys; sys.exit(0 if float('$a') > float('$b') else 1)"
+ok $? "costs: a table from a file can make active-cpu a regression ($a > $b cycles)"
+"$TLBREPLAY" what-if --costs $TMP/slow.costs -p arm64-broadcast,active-cpu "$DATA/whatif-single.txt" > $TMP/slow.txt
+grep_file "costs: shown as a positive change" "vs baseline *+0.0% *+[0-9]" "$TMP/slow.txt"
+printf 'tlbi_is = fast\n' > $TMP/bad.costs
+expect_status 3 "costs: a bad table is bad input" "$TLBREPLAY" what-if --costs $TMP/bad.costs "$DATA/whatif-single.txt"
+grep_file "costs: named with its line" "line 1" "$TMP/err"
+expect_status 2 "an unknown environment is a usage error" "$TLBREPLAY" what-if --env moon "$DATA/whatif-single.txt"
+
+# the samples: no policy modelling an accepted upstream change is unsafe
+for s in "$SAMPLES"/*.dat; do
+	for env in native vm; do
+		"$TLBREPLAY" what-if --json --env $env -p $SEEDS "$s" > $TMP/s.json
+		n=$(python3 -c 'import json,sys; print(sum(p["unsafe"] for p in json.load(open(sys.argv[1]))["policies"]))' $TMP/s.json)
+		ok $((n != 0)) "$(basename "$s") ($env): no seed policy is unsafe"
+	done
+done
+done_testing
