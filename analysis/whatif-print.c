@@ -125,7 +125,7 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 
 			fprintf(f, "%-30s", "est. cycles (model)");
 			for (i = from; i < to; i++)
-				fprintf(f, " %11.4g", tlbr_costs_cycles(o->costs, &r->policy[i], r->ncpus,
+				fprintf(f, " %11.0f", tlbr_costs_cycles(o->costs, &r->policy[i], r->ncpus,
 									r->preempt));
 			fprintf(f, "\n%-30s", "  vs baseline");
 			for (i = from; i < to; i++) {
