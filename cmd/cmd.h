@@ -16,6 +16,7 @@ struct tlbr_cmd {
 	const char *usage;	/* the synopsis: equal to the man page's SYNOPSIS */
 };
 
+int cmd_record(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
 int cmd_what_if(int argc, char **argv);
 int cmd_help(int argc, char **argv);

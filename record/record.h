@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * record.h - recording a trace with libtracefs into a trace.dat.
+ *
+ * The recorder owns kernel-side state (a tracefs instance): every function
+ * that creates it has a matching destroy, called on every exit path.
+ */
+#ifndef TLBR_RECORD_H
+#define TLBR_RECORD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <signal.h>
+#include <sys/types.h>
+
+#include "tlbr.h"
+
+enum tlbr_plan_need { TLBR_PLAN_REQUIRED, TLBR_PLAN_RECOMMENDED, TLBR_PLAN_OPTIONAL };
+
+struct tlbr_plan_item {
+	const char *system, *event;
+	enum tlbr_plan_need need;
+	const char *without;	/* what replay loses without it */
+	bool available;		/* this kernel has it */
+};
+
+/* The events this kernel offers for the plan; returns the number of items. */
+unsigned int tlbr_plan_probe(struct tlbr_plan_item **ret_items);
+void tlbr_plan_print(FILE *f, const struct tlbr_plan_item *items, unsigned int n);
+
+struct tlbr_recorder;
+
+struct tlbr_record_opts {
+	const char *output;
+	unsigned int buffer_kb;		/* per CPU */
+	double duration;		/* seconds; 0: until the command ends or a signal */
+	char *const *command;		/* NULL: the whole system */
+	bool dry_run;			/* print the tracefs writes, make none */
+	FILE *log;			/* progress and dry-run output */
+};
+
+/* Remove instances left by recorders that were killed; returns how many. */
+int tlbr_record_remove_stale(FILE *log);
+/**
+ * tlbr_record_run - record until the command exits, the duration passes or
+ * *@stop becomes true (set it from a signal handler)
+ * @ret_lost: events the kernel dropped
+ *
+ * Creates and always destroys its own tracefs instance. Returns 0 or a
+ * negative errno, with a message in @err.
+ */
+int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *stop,
+		    int *ret_child_status, unsigned long long *ret_lost, char *err, size_t errlen);
+
+#endif /* TLBR_RECORD_H */

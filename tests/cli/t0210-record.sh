@@ -1,0 +1,97 @@
+#!/bin/sh
+# tlbreplay record on this machine's kernel (root and tracefs): a recorded
+# workload reads back in trace-cmd and in stat; the plan is the expected
+# one; signals and errors leave no instance behind; a killed recorder's
+# instance is removed by the next run.
+. "$SRCDIR/tests/lib.sh"
+
+[ "$(id -u)" -eq 0 ] || skip_all "needs root to record through tracefs"
+T=$(awk '$3 == "tracefs" { print $2; exit }' /proc/mounts)
+if [ -z "$T" ]; then
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || skip_all "cannot mount tracefs"
+	T=/sys/kernel/tracing
+fi
+[ -e "$T/events/tlb/tlb_flush" ] || skip_all "this kernel has no tlb:tlb_flush tracepoint"
+command -v trace-cmd >/dev/null || skip_all "trace-cmd is not installed"
+
+ours() { ls "$T/instances" | grep '^tlbreplay_' ; }
+no_instance() {	# no_instance <description>
+	if [ -z "$(ours)" ]; then ok 0 "$1"; else ok 1 "$1: $(ours | tr '\n' ' ')"; fi
+}
+ours | while read -r i; do rmdir "$T/instances/$i" 2>/dev/null; done
+
+# the plan on this machine: every event of the x86 and generic vocabulary
+"$TLBREPLAY" record --check > "$TMP/check"
+if [ "$(uname -m)" = x86_64 ] && [ "$(uname -r | cut -d. -f1-2)" = 6.18 ]; then
+	same_file "--check prints this machine's plan" "$DATA/record-check.expect" "$TMP/check"
+else
+	ok 0 "# SKIP the expected plan is this project's x86 6.18 machine's"
+fi
+grep_file "--check names the required events" "^tlb:tlb_flush  *required  *available" "$TMP/check"
+
+expect_status 0 "--dry-run exits 0" "$TLBREPLAY" record --dry-run -- true
+grep_file "--dry-run prints the instance it would make" "^mkdir .*/instances/tlbreplay_" "$TMP/out"
+grep_file "--dry-run prints the events it would enable" "events/tlb/tlb_flush/enable" "$TMP/out"
+no_instance "--dry-run makes no instance"
+
+# a workload
+expect_cmd "record usemem" "$TLBREPLAY" record -o "$TMP/u.dat" -- "$USEMEM" -t 2 -m 2 -s 0.5 -f 100
+no_instance "no instance left after the recording"
+grep_file "it says what it wrote" "wrote '$TMP/u.dat'" "$TMP/err"
+expect_cmd "trace-cmd report reads it" trace-cmd report "$TMP/u.dat"
+report_counts "$TMP/u.dat" > "$TMP/report"
+stat_counts "$TMP/u.dat" > "$TMP/stat"
+same_file "stat counts what trace-cmd report shows" "$TMP/report" "$TMP/stat"
+"$TLBREPLAY" stat --json "$TMP/u.dat" > "$TMP/u.json"
+python3 - "$TMP/u.json" > "$TMP/facts" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+k = d["kinds"]
+for n in ("fault", "flush", "switch", "fork", "exec"):
+    print(n, k[n]["total"])
+print("verdict", d["readiness"]["verdict"])
+PY
+for n in fault flush switch fork exec; do
+	v=$(awk -v n=$n '$1 == n { print $2 }' "$TMP/facts")
+	if [ "${v:-0}" -gt 0 ]; then ok 0 "stat finds $v ${n}es"; else ok 1 "stat finds no $n"; fi
+done
+grep_file "the recording is ready for replay" "^verdict ready" "$TMP/facts"
+expect_cmd "what-if replays it" "$TLBREPLAY" what-if "$TMP/u.dat"
+
+# signals: the recording stops, is written, and the instance goes
+for sig in INT TERM HUP; do
+	"$TLBREPLAY" record -a -o "$TMP/sig.dat" > /dev/null 2> "$TMP/sig.err" &
+	pid=$!
+	sleep 0.6
+	kill -s $sig $pid
+	wait $pid
+	rc=$?
+	ok $((rc != 0)) "SIG$sig: the recorder exits 0 (status $rc)"
+	no_instance "SIG$sig: no instance left"
+	expect_cmd "SIG$sig: the trace it wrote reads back" trace-cmd report "$TMP/sig.dat"
+done
+
+# SIGKILL leaves the instance; the next run removes it, and only it
+mkdir "$T/instances/othertool_keep"
+"$TLBREPLAY" record -a -o "$TMP/k.dat" > /dev/null 2>&1 &
+pid=$!
+sleep 0.6
+kill -KILL $pid
+wait $pid 2>/dev/null
+if [ -d "$T/instances/tlbreplay_$pid" ]; then ok 0 "SIGKILL leaves tlbreplay_$pid"; else ok 1 "SIGKILL leaves tlbreplay_$pid"; fi
+expect_cmd "the next run records" "$TLBREPLAY" record -d 0.2 -a -o "$TMP/n.dat"
+grep_file "and says it removed the stale instance" "removed instance 'tlbreplay_$pid'" "$TMP/err"
+no_instance "no instance of ours is left"
+if [ -d "$T/instances/othertool_keep" ]; then ok 0 "another tool's instance is kept"; else ok 1 "another tool's instance is kept"; fi
+rmdir "$T/instances/othertool_keep"
+
+# errors
+expect_status 2 "nothing to record is a usage error" "$TLBREPLAY" record
+if command -v setpriv >/dev/null; then
+	expect_status 1 "without root: exit 1" setpriv --reuid=65534 --regid=65534 --clear-groups "$TLBREPLAY" record -o /tmp/never.dat -- true
+	grep_file "without root: a clear message" "needs root" "$TMP/err"
+	no_instance "without root: nothing left behind"
+fi
+expect_status 1 "an unwritable output: exit 1" "$TLBREPLAY" record -o /proc/nonexistent/x.dat -- true
+no_instance "after a failed write: nothing left behind"
+done_testing
