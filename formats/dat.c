@@ -353,12 +353,19 @@ static int add_streams(struct dat_reader *d, struct tracecmd_input *h, int buffe
 	return 0;
 }
 
+static int open_files(struct tlbr_reader *r, struct dat_reader *d, const char *version,
+		      struct tlbr_error *err);
+
+/*
+ * libtracecmd prints some complaints ("File possibly truncated") on stdout,
+ * where they would mix with the command's answer: while it opens a file,
+ * its stdout goes to stderr.
+ */
 int dat_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err)
 {
 	struct dat_reader *d = calloc(1, sizeof(*d));
 	char version[16] = "";
-	int i, ncpus, ret = -ENOMEM;
-	struct stat st;
+	int saved, ret;
 
 	if (!d) {
 		close(fd);
@@ -368,13 +375,32 @@ int dat_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err)
 	d->fd = fd;
 	r->priv = d;
 	r->ops = &dat_ops;
-
 	tracecmd_set_loglevel(TEP_LOG_NONE);
 	tep_set_loglevel(TEP_LOG_NONE);
 	/* The version string follows the 10-byte magic: "6\0" or "7\0". */
 	if (pread(fd, version, sizeof(version) - 1, 10) < 2)
 		version[0] = '\0';
 	version[strnlen(version, 4)] = '\0';
+
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	if (saved >= 0)
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+	ret = open_files(r, d, version, err);
+	fflush(stdout);
+	if (saved >= 0) {
+		dup2(saved, STDOUT_FILENO);
+		close(saved);
+	}
+	return ret;
+}
+
+static int open_files(struct tlbr_reader *r, struct dat_reader *d, const char *version,
+		      struct tlbr_error *err)
+{
+	int fd = d->fd;
+	int i, ncpus, ret = -ENOMEM;
+	struct stat st;
 
 	/*
 	 * Headers first, data second: libtracecmd 1.3's tracecmd_open() frees
