@@ -48,6 +48,19 @@ grep_file() {
 		ok 1 "$1"; echo "#   '$2' not in:"; head -5 "$3" | sed 's/^/#   /'; fi
 }
 
+# need_tracefs: root, tracefs (mounted if need be) with tlb:tlb_flush, and
+# trace-cmd, or skip the whole script. Sets T to the tracefs mount point.
+need_tracefs() {
+	[ "$(id -u)" -eq 0 ] || skip_all "needs root to record through tracefs"
+	T=$(awk '$3 == "tracefs" { print $2; exit }' /proc/mounts)
+	if [ -z "$T" ]; then
+		mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || skip_all "cannot mount tracefs"
+		T=/sys/kernel/tracing
+	fi
+	[ -e "$T/events/tlb/tlb_flush" ] || skip_all "this kernel has no tlb:tlb_flush tracepoint"
+	command -v trace-cmd >/dev/null || skip_all "trace-cmd is not installed"
+}
+
 skip_all() {
 	echo "1..0 # SKIP $*"
 	exit 0

@@ -4,14 +4,7 @@
 # trace-cmd report, and the recording must leave no instance behind.
 . "$SRCDIR/tests/lib.sh"
 
-[ "$(id -u)" -eq 0 ] || skip_all "needs root to record through tracefs"
-T=$(awk '$3 == "tracefs" { print $2; exit }' /proc/mounts)
-if [ -z "$T" ]; then
-	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || skip_all "cannot mount tracefs"
-	T=/sys/kernel/tracing
-fi
-[ -e "$T/events/tlb/tlb_flush" ] || skip_all "this kernel has no tlb:tlb_flush tracepoint"
-command -v trace-cmd >/dev/null || skip_all "trace-cmd is not installed"
+need_tracefs
 
 before=$(ls "$T/instances" | sort)
 expect_cmd "record the usemem workload" \
