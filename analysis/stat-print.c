@@ -74,6 +74,8 @@ void tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 	char buf[64], cbuf[32];
 
 	fprintf(f, "trace       %s (%s)\n", o->path, tlbr_reader_describe(o->reader));
+	if (*tlbr_adapter_metadata(o->adapter))
+		fprintf(f, "recorded    %s\n", tlbr_adapter_metadata(o->adapter));
 	if (s->records) {
 		fprintf(f, "span        ");
 		print_ts(f, s->first_ns);
@@ -253,6 +255,7 @@ void tlbr_stat_print_json(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 	tlbr_json_str(&j, "file", o->path);
 	tlbr_json_str(&j, "format", tlbr_format_name(tlbr_reader_format(o->reader)));
 	tlbr_json_str(&j, "description", tlbr_reader_describe(o->reader));
+	tlbr_json_str(&j, "recorded", tlbr_adapter_metadata(o->adapter));
 	tlbr_json_u64(&j, "cpus", (uint64_t)ncpus);
 	tlbr_json_obj_begin(&j, "span");
 	tlbr_json_u64(&j, "first_ns", s->first_ns);

@@ -11,7 +11,8 @@
 
 const struct tlbr_cmd tlbr_commands[] = {
 	{ "record", cmd_record, "record a workload's TLB events into a trace.dat (root)",
-	  "tlbreplay record [-o <file>] [-d <seconds>] [-b <kb>] [--check] [--dry-run] (-a | -- <command> [<args>...])" },
+	  "tlbreplay record [-o <file>] [-d <seconds>] [-b <kb>] [--check] [--dry-run] "
+	  "(-a | -p <pid>... | -- <command> [<args>...])" },
 	{ "stat", cmd_stat, "show what a trace contains and whether replay can use it",
 	  "tlbreplay stat [-i <format>] [--json] [--all] <trace>" },
 	{ "what-if", cmd_what_if, "replay a trace under TLB flush policies, side by side",

@@ -19,6 +19,7 @@ static const struct option record_options[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "duration", required_argument, NULL, 'd' },
 	{ "all", no_argument, NULL, 'a' },
+	{ "pid", required_argument, NULL, 'p' },
 	{ "buffer-kb", required_argument, NULL, 'b' },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
@@ -41,6 +42,8 @@ static void record_help(FILE *f)
 		   "    -o, --output <file>     the trace.dat to write (trace.dat)\n"
 		   "    -d, --duration <s>      stop after this many seconds\n"
 		   "    -a, --all               record the whole system (until -d or Ctrl-C)\n"
+		   "    -p, --pid <pid>         record until these processes exit (repeatable);\n"
+		   "                            their memory maps are saved in the trace\n"
 		   "    -b, --buffer-kb <kb>    ring buffer per CPU (8192)\n"
 		   "        --check             print this kernel's plan and exit\n"
 		   "        --dry-run           print the tracefs writes, make none\n"
@@ -51,13 +54,15 @@ int cmd_record(int argc, char **argv)
 {
 	struct tlbr_record_opts o = { .output = "trace.dat", .buffer_kb = 8192, .log = stderr };
 	bool all = false, check = false;
+	pid_t pids[64];
+	unsigned int npids = 0;
 	unsigned long long lost = 0;
 	struct sigaction sa;
 	int c, ret, status = 0;
 	char err[512] = "", *end;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:d:ab:h", record_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:d:ap:b:h", record_options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o.output = optarg;
@@ -73,6 +78,21 @@ int cmd_record(int argc, char **argv)
 		case 'a':
 			all = true;
 			break;
+		case 'p': {
+			long pid = strtol(optarg, &end, 10);
+
+			if (*end || pid <= 0 || npids == ARRAY_SIZE(pids)) {
+				error("-p takes a process id (at most %zu), not '%s'",
+				      ARRAY_SIZE(pids), optarg);
+				return TLBR_EXIT_USAGE;
+			}
+			if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
+				error("no process %ld to record", pid);
+				return TLBR_EXIT_USAGE;
+			}
+			pids[npids++] = (pid_t)pid;
+			break;
+		}
 		case 'b':
 			o.buffer_kb = (unsigned int)strtoul(optarg, &end, 10);
 			if (*end || o.buffer_kb < 4) {
@@ -105,13 +125,16 @@ int cmd_record(int argc, char **argv)
 	}
 	if (optind < argc)
 		o.command = argv + optind;
-	if (!o.command && !all) {
-		error("nothing to record: give a command after '--', or -a for the whole system");
+	o.pids = pids;
+	o.npids = npids;
+	if (!o.command && !all && !npids) {
+		error("nothing to record: give a command after '--', -p PID, or -a for the whole "
+		      "system");
 		print_usage(stderr, tlbr_find_cmd("record"));
 		return TLBR_EXIT_USAGE;
 	}
-	if (o.command && all) {
-		error("-a and a command exclude each other");
+	if (!!o.command + all + !!npids > 1) {
+		error("-a, -p and a command exclude each other");
 		return TLBR_EXIT_USAGE;
 	}
 

@@ -23,6 +23,7 @@ struct tlbr_adapter {
 	unsigned int pid_alloc;
 	struct adapt_cpu cpu[TLBR_MAX_CPUS];
 	uint32_t newtask_child;	/* child just created by task_newtask, for sched_process_fork */
+	char metadata[1024];	/* "tlbreplay-meta" markers of the recorder */
 };
 
 /* tasks.c */

@@ -6,6 +6,7 @@
  * here.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "adapt-local.h"
@@ -46,6 +47,51 @@ unsigned int tlbr_adapter_nmms(const struct tlbr_adapter *a)
 const struct tlbr_mm *tlbr_adapter_mm(const struct tlbr_adapter *a, uint32_t id)
 {
 	return id && id <= a->nmms ? &a->mms[id - 1] : NULL;
+}
+
+const char *tlbr_adapter_metadata(const struct tlbr_adapter *a)
+{
+	return a->metadata;
+}
+
+/*
+ * Markers `tlbreplay record` writes into the trace (trace_marker, the
+ * ftrace:print event): "tlbreplay-meta v1 key=value..." about the machine,
+ * and "tlbreplay-maps PID START-END PERMS ..." lines of /proc/PID/maps for
+ * the processes it attached to, which become VMA events.
+ */
+static int on_print(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_event *out)
+{
+	const char *s = rec->str[0];
+	unsigned long long start, end;
+	char perms[8];
+	struct tlbr_task *t;
+	int pid;
+
+	if (!s)
+		return 0;
+	if (!strncmp(s, "tlbreplay-meta ", 15)) {
+		size_t n = strlen(a->metadata);
+
+		snprintf(a->metadata + n, sizeof(a->metadata) - n, "%s%.*s", n ? " " : "",
+			 (int)strcspn(s + 15, "\n"), s + 15);
+		return 0;
+	}
+	if (strncmp(s, "tlbreplay-maps ", 15) ||
+	    sscanf(s + 15, "%d %llx-%llx %7s", &pid, &start, &end, perms) != 4 ||
+	    pid <= 0 || pid > PID_LIMIT || end <= start)
+		return 0;
+	t = task_get(a, pid, NULL, rec->ts_ns);
+	if (!t)
+		return -ENOMEM;
+	adapt_ev_init(out, TLBR_EV_VMA, rec, t);
+	out->vma.start = start;
+	out->vma.end = end;
+	out->vma.prot = (perms[0] == 'r' ? 1u : 0u) | (perms[1] == 'w' ? 2u : 0u) |
+			(perms[2] == 'x' ? 4u : 0u);
+	out->vma.shared = perms[3] == 's';
+	out->vma.anon = !strchr(s + 15, '/');
+	return 1;
 }
 
 void adapt_ev_init(struct tlbr_event *ev, enum tlbr_ev_kind kind, const struct tlbr_record *rec,
@@ -412,6 +458,8 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	case TLBR_RAW_SYS_ENTER:
 	case TLBR_RAW_SYS_EXIT:
 		return on_syscall(rec, t, out);
+	case TLBR_RAW_PRINT:
+		return on_print(a, rec, out);
 	default:
 		return 0;
 	}

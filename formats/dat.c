@@ -147,6 +147,8 @@ static int decode(struct tlbr_reader *r, struct dat_reader *d, const struct dat_
 		}
 		switch (t->def->fields[i].type) {
 		case TLBR_F_STR:
+			if (!len && !(f->flags & TEP_FIELD_IS_DYNAMIC))
+				len = (unsigned int)rec->size - off;	/* char buf[]: to the end */
 			s = (const char *)rec->data + off;
 			len = (unsigned int)strnlen(s, len);
 			if (len >= sizeof(d->strbuf[i]))

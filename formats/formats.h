@@ -58,6 +58,7 @@ enum tlbr_raw_id {
 	TLBR_RAW_REMOVE_MIGRATION_PTE,
 	TLBR_RAW_DIRECT_RECLAIM_BEGIN,
 	TLBR_RAW_DIRECT_RECLAIM_END,
+	TLBR_RAW_PRINT,
 	TLBR_RAW_SYS_ENTER,
 	TLBR_RAW_SYS_EXIT,
 };
@@ -209,6 +210,8 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 unsigned int tlbr_adapter_ntasks(const struct tlbr_adapter *a);
 const struct tlbr_task *tlbr_adapter_task(const struct tlbr_adapter *a, uint32_t id);
 unsigned int tlbr_adapter_nmms(const struct tlbr_adapter *a);
+/* What `tlbreplay record` wrote about the machine ("arch=x86_64 ..."), or "". */
+const char *tlbr_adapter_metadata(const struct tlbr_adapter *a);
 const struct tlbr_mm *tlbr_adapter_mm(const struct tlbr_adapter *a, uint32_t id);
 
 /* Parse an unsigned or negative integer in C syntax (0x.., decimal, -1). */

@@ -21,6 +21,7 @@ static const char *const kind_names[] = {
 	[TLBR_EV_FLUSH_REMOTE] = "flush-remote",
 	[TLBR_EV_MIGRATION] = "migration",
 	[TLBR_EV_LOST] = "lost",
+	[TLBR_EV_VMA] = "vma",
 };
 
 static const char *const site_names[] = {

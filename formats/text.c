@@ -304,6 +304,11 @@ static int parse_fields(struct tlbr_reader *r, char *payload, struct tlbr_error 
 			goto bad_value;
 		return 0;
 	}
+	if (def->id == TLBR_RAW_PRINT) {	/* free text: all of it */
+		rec->str[0] = payload;
+		rec->have = 1;
+		return 0;
+	}
 	if (def->id == TLBR_RAW_SCHED_WAKEUP && !strstr(payload, "pid=")) {
 		if (parse_wakeup_plugin(payload, rec) < 0)
 			goto bad_value;
@@ -462,6 +467,15 @@ static int parse_line(struct tlbr_reader *r, char *s, struct tlbr_error *err)
 	if (*p == ':') {
 		payload = skip_ws(p + 1);
 		name[nlen] = '\0';
+		if (!strcmp(name, "tracing_mark_write")) {	/* the trace file's print events */
+			name = (char *)"print";
+			nlen = 5;
+		} else if (!strcmp(name, "print")) {	/* trace-cmd: "print: <ip>: <text>" */
+			char *sep = strstr(payload, ": ");
+
+			if (sep)
+				payload = sep + 2;
+		}
 		rec->def = tlbr_vocab_find(NULL, name);
 	} else if (nlen > 4 && !strncmp(name, "sys_", 4) && (*p == '(' || !strncmp(p, " -> ", 4))) {
 		bool is_exit = *p != '(';

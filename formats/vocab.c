@@ -57,6 +57,7 @@ static const struct tlbr_evdef vocab[] = {
 	EV("migrate", "mm_migrate_pages", TLBR_RAW_MIGRATE_PAGES, 0),
 	EV("migrate", "set_migration_pte", TLBR_RAW_SET_MIGRATION_PTE, 1, { "addr", X, true }),
 	EV("migrate", "remove_migration_pte", TLBR_RAW_REMOVE_MIGRATION_PTE, 1, { "addr", X, true }),
+	EV("ftrace", "print", TLBR_RAW_PRINT, 1, { "buf", S }),
 	EV("vmscan", "mm_vmscan_direct_reclaim_begin", TLBR_RAW_DIRECT_RECLAIM_BEGIN, 0),
 	EV("vmscan", "mm_vmscan_direct_reclaim_end", TLBR_RAW_DIRECT_RECLAIM_END, 0),
 	SYSCALL("mmap", TLBR_SYS_MMAP, 6, { "addr", N }, { "len", N }, { "prot", N },

@@ -32,6 +32,7 @@ enum tlbr_ev_kind {
 	TLBR_EV_FLUSH_REMOTE,	/* a CPU executed a flush requested by another CPU */
 	TLBR_EV_MIGRATION,	/* page migration (migrate:* tracepoints) */
 	TLBR_EV_LOST,		/* the tracer dropped events on this CPU */
+	TLBR_EV_VMA,		/* a mapping that existed when recording started */
 	TLBR_EV__COUNT
 };
 
@@ -180,6 +181,13 @@ struct tlbr_ev_migration {
 	uint64_t addr;
 };
 
+struct tlbr_ev_vma {
+	uint64_t start, end;
+	uint32_t prot;		/* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
+	bool shared;
+	bool anon;
+};
+
 struct tlbr_ev_lost {
 	uint64_t count;		/* UINT64_MAX when the tracer did not say how many */
 };
@@ -205,6 +213,7 @@ struct tlbr_event {
 		struct tlbr_ev_flush_remote remote;
 		struct tlbr_ev_migration migration;
 		struct tlbr_ev_lost lost;
+		struct tlbr_ev_vma vma;
 	};
 };
 

@@ -35,6 +35,8 @@ struct tlbr_record_opts {
 	unsigned int buffer_kb;		/* per CPU */
 	double duration;		/* seconds; 0: until the command ends or a signal */
 	char *const *command;		/* NULL: the whole system */
+	const pid_t *pids;		/* -p: record until these exit (their maps are saved) */
+	unsigned int npids;
 	bool dry_run;			/* print the tracefs writes, make none */
 	FILE *log;			/* progress and dry-run output */
 };

@@ -22,6 +22,7 @@
 
 #include <tracefs/tracefs.h>
 
+#include "config.h"
 #include "record.h"
 #include "tracecmd-writer.h"
 
@@ -145,12 +146,21 @@ static int write_dat(const char *output, struct tracefs_instance *inst,
 	unsigned int i;
 	int ret = -EIO;
 
-	l = calloc(nitems, sizeof(*l));
+	l = calloc(nitems + 1, sizeof(*l));
 	if (!l)
 		return -ENOMEM;
-	for (i = 0; i < nitems; i++) {
+	for (i = 0; i < nitems + 1; i++) {
 		char *glob;
 
+		if (i == nitems) {	/* the recorder's own markers */
+			glob = strdup("ftrace:print");
+			if (!glob)
+				goto out;
+			l[i].glob = glob;
+			l[i].next = list;
+			list = &l[i];
+			break;
+		}
 		if (!items[i].available)
 			continue;
 		if (asprintf(&glob, "%s:%s", items[i].system, items[i].event) < 0)
@@ -208,10 +218,93 @@ static int write_dat(const char *output, struct tracefs_instance *inst,
 	tracecmd_output_close(out);
 	ret = 0;
 out:
-	for (i = 0; i < nitems; i++)
+	for (i = 0; i < nitems + 1; i++)
 		free((char *)l[i].glob);
 	free(l);
 	return ret;
+}
+
+/* The first line of /proc/cpuinfo starting with @key, value only. */
+static void cpuinfo(const char *key, char *buf, size_t n)
+{
+	char line[512];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	snprintf(buf, n, "unknown");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, key, strlen(key)) || !colon)
+			continue;
+		colon += 1 + strspn(colon + 1, " \t");
+		snprintf(buf, n, "%.*s", (int)strcspn(colon, "\n"), colon);
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
+/*
+ * What replay needs to know about the machine, as trace markers (the
+ * ftrace:print event, which trace-cmd shows too): "tlbreplay-meta v1 ...",
+ * and "tlbreplay-maps PID <maps line>" for each process recorded with -p.
+ */
+static void write_metadata(struct tracefs_instance *inst, const struct tlbr_record_opts *o,
+			   const struct tlbr_plan_item *items, unsigned int n)
+{
+	char model[160], flags[4096], missing[1024] = "";
+	struct utsname u;
+	unsigned int i;
+	size_t m = 0;
+	bool virt;
+
+	uname(&u);
+	cpuinfo("model name", model, sizeof(model));
+	if (!strcmp(model, "unknown")) {	/* arm64: the MIDR fields */
+		char impl[32], part[32];
+
+		cpuinfo("CPU implementer", impl, sizeof(impl));
+		cpuinfo("CPU part", part, sizeof(part));
+		snprintf(model, sizeof(model), "implementer %s part %s", impl, part);
+	}
+	cpuinfo("flags", flags, sizeof(flags));
+	virt = strstr(flags, " hypervisor") || access("/sys/hypervisor/type", F_OK) == 0;
+	for (i = 0; model[i]; i++)
+		if (model[i] == ' ')
+			model[i] = '_';
+	tracefs_printf(inst, "tlbreplay-meta v1 arch=%s page_size=%ld cpus=%ld cpu_model=%s "
+		       "kernel=%s virtualised=%s recorder=tlbreplay-%s\n", u.machine,
+		       sysconf(_SC_PAGESIZE), sysconf(_SC_NPROCESSORS_CONF), model, u.release,
+		       virt ? "yes" : "no", TLBR_VERSION);
+	for (i = 0; i < n; i++)
+		if (!items[i].available && m < sizeof(missing) - 100)
+			m += (size_t)snprintf(missing + m, sizeof(missing) - m, "%s%s:%s",
+					      m ? "," : "", items[i].system, items[i].event);
+	tracefs_printf(inst, "tlbreplay-meta plan_missing=%s\n", m ? missing : "none");
+	for (i = 0; i < o->npids; i++) {
+		char path[64], line[600];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/maps", (int)o->pids[i]);
+		f = fopen(path, "r");
+		while (f && fgets(line, sizeof(line), f))
+			tracefs_printf(inst, "tlbreplay-maps %d %.*s\n", (int)o->pids[i],
+				       (int)strcspn(line, "\n"), line);
+		if (f)
+			fclose(f);
+	}
+	/* the marker file stays open otherwise, and the instance could not go */
+	tracefs_print_close(inst);
+}
+
+static bool pids_alive(const struct tlbr_record_opts *o)
+{
+	unsigned int i;
+
+	for (i = 0; i < o->npids; i++)
+		if (kill(o->pids[i], 0) == 0 || errno != ESRCH)
+			return true;
+	return false;
 }
 
 static void dry(const struct tlbr_record_opts *o, const char *fmt, ...) __printf(2, 3);
@@ -359,6 +452,7 @@ int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *sto
 		go[0] = -1;
 	}
 	tracefs_trace_on(inst);
+	write_metadata(inst, o, items, n);
 	start = now_s();
 	if (child > 0) {
 		if (write(go[1], "g", 1) != 1)
@@ -377,6 +471,8 @@ int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *sto
 			break;
 		}
 		if (o->duration > 0 && now_s() - start >= o->duration)
+			break;
+		if (o->npids && !pids_alive(o))
 			break;
 		usleep(20000);
 	}

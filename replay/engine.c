@@ -1088,6 +1088,14 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	case TLBR_EV_FLUSH_IPI:
 		r->res.real_ipis += tlbr_cpuset_count(&ev->ipi.targets);
 		break;
+	case TLBR_EV_VMA: {	/* the recorder's snapshot of a process older than the trace */
+		struct rmm *m = mm_get(r, ev->mm);
+
+		if (m)
+			vma_add(m, ev->vma.start, ev->vma.end, ev->vma.prot, ev->vma.shared,
+				ev->vma.anon);
+		break;
+	}
 	case TLBR_EV_EXIT:
 		if (t)
 			set_task_mm(r, t, 0);

@@ -49,7 +49,23 @@ for n in fault flush switch fork exec; do
 	if [ "${v:-0}" -gt 0 ]; then ok 0 "stat finds $v ${n}es"; else ok 1 "stat finds no $n"; fi
 done
 grep_file "the recording is ready for replay" "^verdict ready" "$TMP/facts"
+"$TLBREPLAY" stat "$TMP/u.dat" > "$TMP/stat.txt"
 expect_cmd "what-if replays it" "$TLBREPLAY" what-if "$TMP/u.dat"
+
+grep_file "stat shows the recorder's metadata" "^recorded    v1 arch=$(uname -m) page_size=[0-9]* cpus=[0-9]* cpu_model=" "$TMP/stat.txt"
+
+# -p: record until a process exits; its memory maps become VMAs
+sleep 1 &
+spid=$!
+expect_cmd "record -p PID" "$TLBREPLAY" record -p $spid -o "$TMP/p.dat"
+wait $spid
+no_instance "no instance left after -p"
+trace-cmd report "$TMP/p.dat" 2>/dev/null | grep -c "tlbreplay-maps $spid " > "$TMP/nmaps"
+nmaps=$(cat "$TMP/nmaps")
+if [ "$nmaps" -gt 3 ]; then ok 0 "the trace holds $nmaps lines of its maps"; else ok 1 "the trace holds $nmaps lines of its maps"; fi
+"$TLBREPLAY" stat --json "$TMP/p.dat" | python3 -c 'import json,sys; print(json.load(sys.stdin)["kinds"]["vma"]["total"])' > "$TMP/nvma"
+if [ "$(cat "$TMP/nvma")" = "$nmaps" ]; then ok 0 "stat turns each into a VMA event"; else ok 1 "stat turns each into a VMA event ($(cat "$TMP/nvma") of $nmaps)"; fi
+expect_status 2 "-p of a process that does not exist is a usage error" "$TLBREPLAY" record -p 4194000 -o "$TMP/x.dat"
 
 # signals: the recording stops, is written, and the instance goes
 for sig in INT TERM HUP; do

@@ -42,7 +42,8 @@ static void test_trace_file(void)
 		"            bash-1234    [003] d..2.  1425.800000: sched_switch: prev_comm=bash prev_pid=1234 prev_prio=120 prev_state=S ==> next_comm=swapper/3 next_pid=0 next_prio=120\n"
 		"            bash-1234    [003] d..2.  1425.800001: ipi_send_cpumask: cpumask=0-1,3 callsite=on_each_cpu_cond_mask+0x20/0x40 callback=generic_smp_call_function_single_interrupt+0x0/0x10\n"
 		"            bash-1234    [003] .....  1425.800002: some_unknown_event: foo=1\n"
-		"   migrate-9 (    9) [001] .....  1425.900000: set_migration_pte: addr=7f00deadb000, pte=8000000123, order=0\n";
+		"   migrate-9 (    9) [001] .....  1425.900000: set_migration_pte: addr=7f00deadb000, pte=8000000123, order=0\n"
+		"       tlbreplay-7    [000] .....  1425.900001: tracing_mark_write: tlbreplay-meta v1 arch=x86_64 cpus=4\n";
 	const struct tlbr_record *rec;
 	struct tlbr_error err = { 0 };
 	struct tlbr_reader *r;
@@ -112,6 +113,10 @@ static void test_trace_file(void)
 	is_int(rec->pid, 9, "pid before the tgid column");
 	is_u64(rec->val[0], 0x7f00deadb000ULL, "hex field printed without 0x");
 
+	is_int(tlbr_reader_next(r, &rec, &err), 1, "record 10: a trace marker");
+	is_str(type_name(r, rec), "print", "named as trace-cmd names it");
+	is_str(rec->str[0], "tlbreplay-meta v1 arch=x86_64 cpus=4", "its whole text");
+
 	is_int(tlbr_reader_next(r, &rec, &err), 0, "end of trace");
 	is_int(tlbr_reader_ncpus(r), 4, "#P:4 gives the CPU count");
 	tlbr_reader_close(r);
@@ -128,6 +133,7 @@ static void test_report_output(void)
 		"inst_a:           bash-1234  [001]  1425.637655123: tlb_flush:            pages=-1 reason= (4)\n"
 		"inst_a:           bash-1234  [001]  1425.637656: task_newtask:         pid=1300 comm=bash clone_flags=3d0f00 oom_score_adj=0\n"
 		"inst_a:           <idle>-0     [001]  1425.637657: sched_wakeup:         foo bar:77 [120] CPU:003\n"
+		"inst_a:        tlbreplay-7     [000]  1425.637658: print:                tracing_mark_write: tlbreplay-maps 42 400000-401000 r-xp 00000000 08:01 1 /bin/x\n"
 		"CPU:1 [12 EVENTS DROPPED]\n"
 		"CPU:0 [EVENTS DROPPED]\n";
 	const struct tlbr_record *rec;
@@ -164,6 +170,10 @@ static void test_report_output(void)
 	is_str(rec->str[0], "foo bar", "plugin format: woken comm");
 	is_int(rec->val[1], 77, "plugin format: woken pid");
 	is_int(rec->val[2], 3, "plugin format: target cpu");
+
+	is_int(tlbr_reader_next(r, &rec, &err), 1, "print");
+	is_str(rec->str[0], "tlbreplay-maps 42 400000-401000 r-xp 00000000 08:01 1 /bin/x",
+	       "the marker text without the ip");
 
 	is_int(tlbr_reader_next(r, &rec, &err), 1, "dropped events");
 	is_int(rec->missed, 12, "12 dropped");
