@@ -41,8 +41,14 @@ bool comm_is_kthread(const char *comm);
 void adapt_ev_init(struct tlbr_event *ev, enum tlbr_ev_kind kind, const struct tlbr_record *rec,
 		   const struct tlbr_task *t);
 
+/* adapt-arm64.c */
+int adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
+		struct tlbr_event *out);
+
 /* adapt-x86.c */
 int adapt_x86(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
 	      struct tlbr_event *out);
+/* The flush site of a flush issued by @t, from what it is doing (x86 and arm64 alike). */
+void adapt_infer_site(const struct tlbr_task *t, struct tlbr_ev_flush *f, bool prot_known);
 
 #endif /* TLBR_ADAPT_LOCAL_H */

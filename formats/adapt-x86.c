@@ -88,36 +88,47 @@ static bool syscall_range(const struct tlbr_task *t, uint64_t *start, uint64_t *
 	return true;
 }
 
+void adapt_infer_site(const struct tlbr_task *t, struct tlbr_ev_flush *f, bool prot_known)
+{
+	bool cow = prot_known ? (t->fault_error & (TLBR_PF_PROT | TLBR_PF_WRITE)) ==
+					(TLBR_PF_PROT | TLBR_PF_WRITE) :
+				(t->fault_error & TLBR_PF_WRITE) != 0;
+
+	f->flags |= TLBR_FLUSH_SITE_INFERRED;
+	if (t->migrating || t->reclaiming ||
+	    (t->kthread && (!strncmp(t->comm, "kswapd", 6) || !strncmp(t->comm, "kcompactd", 9))))
+		f->site = TLBR_SITE_RECLAIM;
+	else if (t->in_sys)
+		f->site = site_of_syscall(t->in_sys - 1);
+	else if (t->exited)
+		f->site = TLBR_SITE_EXIT;
+	else if (t->in_fault)
+		f->site = cow ? TLBR_SITE_COW : TLBR_SITE_FAULT;
+	else
+		f->site = TLBR_SITE_UNKNOWN;
+}
+
 /* Fill in site, range and scope of a flush issued by @t. */
 static void infer(const struct tlbr_task *t, int reason, uint64_t pages, struct tlbr_ev_flush *f)
 {
-	f->flags = TLBR_FLUSH_SITE_INFERRED;
+	f->flags = 0;
 	f->x86_reason = reason;
 	f->pages = pages;
 	f->scope = pages == TLBR_PAGES_ALL ? TLBR_SCOPE_MM : pages == 1 ? TLBR_SCOPE_PAGE :
 									 TLBR_SCOPE_RANGE;
-	if (reason == X86_LOCAL_SHOOTDOWN || t->migrating || t->reclaiming ||
-	    (t->kthread && (!strncmp(t->comm, "kswapd", 6) || !strncmp(t->comm, "kcompactd", 9)))) {
+	adapt_infer_site(t, f, true);
+	if (reason == X86_LOCAL_SHOOTDOWN) {	/* arch_tlbbatch_flush: everything, no mm */
 		f->site = TLBR_SITE_RECLAIM;
-		if (reason == X86_LOCAL_SHOOTDOWN)
-			f->scope = TLBR_SCOPE_ALL;	/* arch_tlbbatch_flush: all, no mm */
+		f->scope = TLBR_SCOPE_ALL;
+	} else if (f->site == TLBR_SITE_RECLAIM || f->site == TLBR_SITE_EXIT) {
+		/* no range to infer */
 	} else if (t->in_sys) {
-		f->site = site_of_syscall(t->in_sys - 1);
 		if (pages != TLBR_PAGES_ALL && syscall_range(t, &f->start, &f->end))
 			f->flags |= TLBR_FLUSH_RANGE_INFERRED;
-	} else if (t->exited) {
-		f->site = TLBR_SITE_EXIT;
-	} else if (t->in_fault) {
-		f->site = (t->fault_error & (TLBR_PF_PROT | TLBR_PF_WRITE)) ==
-					  (TLBR_PF_PROT | TLBR_PF_WRITE) ? TLBR_SITE_COW :
-									   TLBR_SITE_FAULT;
-		if (pages == 1) {
-			f->start = t->fault_addr & PAGE_MASK_4K;
-			f->end = f->start + 0x1000;
-			f->flags |= TLBR_FLUSH_RANGE_INFERRED;
-		}
-	} else {
-		f->site = TLBR_SITE_UNKNOWN;
+	} else if (t->in_fault && pages == 1) {
+		f->start = t->fault_addr & PAGE_MASK_4K;
+		f->end = f->start + 0x1000;
+		f->flags |= TLBR_FLUSH_RANGE_INFERRED;
 	}
 }
 

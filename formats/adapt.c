@@ -342,7 +342,8 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	if (!t)
 		return -ENOMEM;
 	/* Only user context reaches here with user faults or memory syscalls. */
-	if (t->kthread && (def->id == TLBR_RAW_PAGE_FAULT_USER || def->id == TLBR_RAW_SYS_ENTER) &&
+	if (t->kthread && (def->id == TLBR_RAW_PAGE_FAULT_USER || def->id == TLBR_RAW_SYS_ENTER ||
+			   def->id == TLBR_RAW_A64_FAULT) &&
 	    t->pid != 0) {
 		uint32_t tid = t->id, mm = mm_new(a, t->pid, t->comm, rec->ts_ns, false);
 
@@ -361,6 +362,8 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	case TLBR_RAW_IPI_SEND_CPU:
 	case TLBR_RAW_IPI_SEND_CPUMASK:
 		return adapt_x86(a, rec, t, out);
+	case TLBR_RAW_A64_FAULT ... TLBR_RAW_A64_BATCH_PENDING:
+		return adapt_arm64(a, rec, t, out);
 	default:
 		break;
 	}

@@ -59,6 +59,18 @@ enum tlbr_raw_id {
 	TLBR_RAW_DIRECT_RECLAIM_BEGIN,
 	TLBR_RAW_DIRECT_RECLAIM_END,
 	TLBR_RAW_PRINT,
+	/* arm64 kprobes of tlbreplay record (system "tlbr", see adapt-arm64.c) */
+	TLBR_RAW_A64_FAULT,
+	TLBR_RAW_A64_SET_ACCESS,
+	TLBR_RAW_A64_SET_ACCESS_RET,
+	TLBR_RAW_A64_CLEAR_FLUSH,
+	TLBR_RAW_A64_GATHER_FLUSH,
+	TLBR_RAW_A64_CHPROT,
+	TLBR_RAW_A64_CHPROT_RET,
+	TLBR_RAW_A64_FORK_MM,
+	TLBR_RAW_A64_UNMAP_ONE,
+	TLBR_RAW_A64_UNMAP_FLUSH,
+	TLBR_RAW_A64_BATCH_PENDING,
 	TLBR_RAW_SYS_ENTER,
 	TLBR_RAW_SYS_EXIT,
 };
@@ -175,6 +187,9 @@ struct tlbr_task {
 	bool in_fault;
 	bool migrating;			/* between mm_migrate_pages_start and mm_migrate_pages */
 	bool reclaiming;		/* inside direct reclaim (vmscan begin/end) */
+	/* arm64 probes: an entry probe waiting for its return probe */
+	uint64_t a64_addr, a64_start, a64_end;
+	bool a64_dirty;
 };
 
 /* An address space: one per fork without CLONE_VM, exec, or first sight. */
@@ -186,6 +201,7 @@ struct tlbr_mm {
 	unsigned int nthreads;		/* tasks that ever ran in it */
 	bool torn_down;
 	bool from_fork;			/* created by fork inside the trace (vs. first sight / exec) */
+	uint64_t kptr;			/* the kernel's struct mm_struct pointer, when a probe said */
 };
 
 struct tlbr_adapter;

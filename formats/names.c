@@ -22,6 +22,8 @@ static const char *const kind_names[] = {
 	[TLBR_EV_MIGRATION] = "migration",
 	[TLBR_EV_LOST] = "lost",
 	[TLBR_EV_VMA] = "vma",
+	[TLBR_EV_RECLAIM_UNMAP] = "reclaim-unmap",
+	[TLBR_EV_BATCH_SYNC] = "batch-sync",
 };
 
 static const char *const site_names[] = {

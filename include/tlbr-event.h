@@ -33,6 +33,8 @@ enum tlbr_ev_kind {
 	TLBR_EV_MIGRATION,	/* page migration (migrate:* tracepoints) */
 	TLBR_EV_LOST,		/* the tracer dropped events on this CPU */
 	TLBR_EV_VMA,		/* a mapping that existed when recording started */
+	TLBR_EV_RECLAIM_UNMAP,	/* reclaim or migration made a page non-present (try_to_unmap) */
+	TLBR_EV_BATCH_SYNC,	/* a batch of deferred TLBIs completes */
 	TLBR_EV__COUNT
 };
 
@@ -139,6 +141,20 @@ struct tlbr_ev_exit {
 
 struct tlbr_ev_fault {
 	uint64_t addr, ip, error_code;
+	bool prot_unknown;	/* arm64 handle_mm_fault: whether the page was present is not said */
+};
+
+struct tlbr_ev_reclaim {
+	uint64_t addr;		/* the page; ev.mm is the address space it belongs to */
+};
+
+enum tlbr_sync_kind {
+	TLBR_SYNC_COMPLETE,	/* try_to_unmap_flush on the CPU that issued the batch */
+	TLBR_SYNC_PENDING,	/* flush_tlb_batched_pending before mprotect/munmap/madvise */
+};
+
+struct tlbr_ev_sync {
+	enum tlbr_sync_kind kind;
 };
 
 struct tlbr_ev_syscall {
@@ -214,6 +230,8 @@ struct tlbr_event {
 		struct tlbr_ev_migration migration;
 		struct tlbr_ev_lost lost;
 		struct tlbr_ev_vma vma;
+		struct tlbr_ev_reclaim reclaim;
+		struct tlbr_ev_sync sync;
 	};
 };
 

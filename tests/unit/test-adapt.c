@@ -200,9 +200,76 @@ static void test_reclaim_kernel_lost(void)
 	tlbr_adapter_free(run.a);
 }
 
+static void test_arm64_probes(void)
+{
+	static const char text[] =
+		"# entries-in-buffer/entries-written: 17/17   #P:2\n"
+		"          <idle>-0     [000] d..2.     6.000000: sched_switch: prev_comm=swapper/0 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=prog next_pid=600 next_prio=120\n"
+		"            prog-600   [000] .....     6.000001: fault: (handle_mm_fault+0x0/0x2a0) addr=0x60000 flags=0x41 mm=0xffff000011112222\n"
+		"            prog-600   [000] .....     6.000002: set_access: (__ptep_set_access_flags+0x0/0x100) addr=0x60123 dirty=1 mm=0xffff000011112222\n"
+		"            prog-600   [000] .....     6.000003: set_access_r: (handle_pte_fault+0x1a0/0x200 <- __ptep_set_access_flags) changed=1\n"
+		"            prog-600   [000] .....     6.000004: fault: (handle_mm_fault+0x0/0x2a0) addr=0x61000 flags=0x41 mm=0xffff000011112222\n"
+		"            prog-600   [000] .....     6.000005: clear_flush: (ptep_clear_flush+0x0/0x80) addr=0x61000 mm=0xffff000011112222\n"
+		"            prog-600   [000] .....     6.000010: sys_mprotect(start: 0x60000, len: 0x2000, prot: 1)\n"
+		"            prog-600   [000] .....     6.000011: chprot: (change_protection+0x0/0x300) start=0x60000 end=0x62000\n"
+		"            prog-600   [000] .....     6.000012: chprot_r: (mprotect_fixup+0x100/0x300 <- change_protection) pages=2\n"
+		"            prog-600   [000] .....     6.000013: sys_mprotect -> 0x0\n"
+		"            prog-600   [000] .....     6.000020: sys_munmap(addr: 0x60000, len: 0x2000)\n"
+		"            prog-600   [000] .....     6.000021: gather_flush: (tlb_flush_mmu+0x0/0x40) mm=0xffff000011112222 start=0x60000 end=0x62000 fullmm=0 freed_tables=1\n"
+		"            prog-600   [000] .....     6.000022: sys_munmap -> 0x0\n"
+		"         kswapd0-90    [001] .....     6.000030: unmap_one: (try_to_unmap_one+0x0/0x900) addr=0x70123 mm=0xffff000011112222\n"
+		"         kswapd0-90    [001] .....     6.000031: unmap_flush: (try_to_unmap_flush+0x0/0x40)\n"
+		"            prog-600   [000] .....     6.000040: batch_pend: (flush_tlb_batched_pending+0x0/0x80) mm=0xffff000011112222\n"
+		"            prog-600   [000] .....     6.000041: fork_mm: (dup_mmap+0x0/0x600) mm=0xffff000033334444 oldmm=0xffff000011112222\n";
+	static const struct {
+		enum tlbr_ev_kind kind;
+		int site;	/* flushes: enum tlbr_site, else -1 */
+	} want[] = {
+		{ TLBR_EV_SWITCH, -1 }, { TLBR_EV_FAULT, -1 },
+		{ TLBR_EV_FLUSH, TLBR_SITE_WP_REUSE }, { TLBR_EV_FAULT, -1 },
+		{ TLBR_EV_FLUSH, TLBR_SITE_COW }, { TLBR_EV_SYSCALL, -1 },
+		{ TLBR_EV_FLUSH, TLBR_SITE_MPROTECT }, { TLBR_EV_SYSCALL_RET, -1 },
+		{ TLBR_EV_SYSCALL, -1 }, { TLBR_EV_FLUSH, TLBR_SITE_ZAP },
+		{ TLBR_EV_SYSCALL_RET, -1 }, { TLBR_EV_RECLAIM_UNMAP, -1 },
+		{ TLBR_EV_BATCH_SYNC, -1 }, { TLBR_EV_BATCH_SYNC, -1 },
+		{ TLBR_EV_FLUSH, TLBR_SITE_FORK },
+	};
+	const struct tlbr_task *prog;
+	struct run run;
+	unsigned int i;
+
+	is_int(replay_text(text, &run), 0, "arm64 probes read");
+	is_int(run.n, (int)ARRAY_SIZE(want), "arm64: 15 normalised events");
+	if (run.n != (int)ARRAY_SIZE(want))
+		return;
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		ok(run.ev[i].kind == want[i].kind &&
+		   (want[i].site < 0 || (int)run.ev[i].flush.site == want[i].site),
+		   "arm64 event %u: %s%s%s", i, tlbr_ev_kind_name(want[i].kind),
+		   want[i].site < 0 ? "" : " at ", want[i].site < 0 ? "" :
+		   tlbr_site_name((enum tlbr_site)want[i].site));
+	prog = task_of_pid(&run, 600);
+	ok(run.ev[1].fault.prot_unknown && (run.ev[1].fault.error_code & TLBR_PF_WRITE),
+	   "handle_mm_fault: a write, presence not said");
+	ok(run.ev[2].flush.exec == TLBR_EXEC_BROADCAST && run.ev[2].flush.start == 0x60000 &&
+	   run.ev[2].flush.end == 0x61000, "set_access(dirty) that changed the PTE: one page, TLBI IS");
+	ok(run.ev[6].flush.start == 0x60000 && run.ev[6].flush.end == 0x62000 &&
+	   !(run.ev[6].flush.flags & TLBR_FLUSH_RANGE_INFERRED),
+	   "change_protection's range is exact, not inferred");
+	ok(run.ev[9].flush.flags & TLBR_FLUSH_FREES_TABLES, "tlb_flush_mmu freeing page tables");
+	ok(prog && run.ev[11].mm == prog->mm && run.ev[11].reclaim.addr == 0x70000,
+	   "kswapd's unmap is of prog's mm, by its kernel pointer");
+	ok(run.ev[12].sync.kind == TLBR_SYNC_COMPLETE && run.ev[12].cpu == 1 &&
+	   run.ev[13].sync.kind == TLBR_SYNC_PENDING && run.ev[13].mm == prog->mm,
+	   "try_to_unmap_flush completes; flush_tlb_batched_pending syncs prog's mm");
+	ok(run.ev[14].flush.scope == TLBR_SCOPE_MM, "dup_mmap flushes the whole mm");
+	tlbr_adapter_free(run.a);
+}
+
 int main(void)
 {
 	test_threads_shootdown_exec_reuse();
 	test_reclaim_kernel_lost();
+	test_arm64_probes();
 	return tap_done();
 }

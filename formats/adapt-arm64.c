@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * adapt-arm64.c - the arm64 vocabulary: kprobes tlbreplay record places on
+ * the out-of-line flush and fault sites (arm64 has neither tlb:tlb_flush
+ * nor exceptions:page_fault_user; its TLBIs are inlined). Events of system
+ * "tlbr" (see tlbreplay-record(1)):
+ *
+ *   fault         handle_mm_fault            addr flags mm      a user fault
+ *   set_access(_r) __ptep_set_access_flags   addr dirty mm / changed
+ *                                            a write-fault reuse flush (dirty, changed)
+ *   clear_flush   ptep_clear_flush           addr mm            COW copy, migration
+ *   gather_flush  tlb_flush_mmu              mm start end fullmm freed_tables
+ *   chprot(_r)    change_protection          start end / pages  mprotect, NUMA
+ *   fork_mm       dup_mmap                   oldmm              fork's flush_tlb_mm
+ *   unmap_one     try_to_unmap_one           addr mm            reclaim unmap (batched)
+ *   unmap_flush   try_to_unmap_flush                            the batch's completion
+ *   batch_pend    flush_tlb_batched_pending  mm                 pending batch synced
+ *
+ * Every flush is a broadcast (TLBI IS) as the kernel executed it; the site
+ * comes from the probe, or from the task's context where a probe serves
+ * several (tlb_flush_mmu).
+ */
+#include <string.h>
+
+#include "adapt-local.h"
+
+#define PAGE_MASK_4K (~0xfffULL)
+#define FAULT_FLAG_WRITE 0x1
+#define FAULT_FLAG_USER 0x40
+#define FAULT_FLAG_INSTRUCTION 0x100
+
+/* Learn which kernel mm pointer the task's address space is. */
+static void learn_mm(struct tlbr_adapter *a, const struct tlbr_task *t, uint64_t kptr)
+{
+	struct tlbr_mm *m = mm_by_id(a, t->mm);
+
+	if (m && kptr)
+		m->kptr = kptr;
+}
+
+/* The address space behind a kernel pointer (reclaim runs in kswapd). */
+static uint32_t mm_of_kptr(struct tlbr_adapter *a, uint64_t kptr)
+{
+	unsigned int i;
+
+	for (i = a->nmms; kptr && i > 0; i--)
+		if (a->mms[i - 1].kptr == kptr && !a->mms[i - 1].torn_down)
+			return a->mms[i - 1].id;
+	return 0;
+}
+
+static void flush_init(struct tlbr_event *out, const struct tlbr_record *rec, struct tlbr_task *t,
+		       enum tlbr_scope scope, uint64_t start, uint64_t end)
+{
+	adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
+	out->flush.exec = TLBR_EXEC_BROADCAST;
+	out->flush.scope = scope;
+	out->flush.start = start;
+	out->flush.end = end;
+	out->flush.pages = scope == TLBR_SCOPE_MM || scope == TLBR_SCOPE_ALL ?
+				   TLBR_PAGES_ALL : (end - start) >> 12;
+	out->flush.x86_reason = -1;
+}
+
+int adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
+		struct tlbr_event *out)
+{
+	const uint64_t *v = rec->val;
+	uint64_t page;
+
+	switch (rec->def->id) {
+	case TLBR_RAW_A64_FAULT:
+		learn_mm(a, t, v[2]);
+		t->in_fault = true;
+		t->fault_addr = v[0];
+		t->fault_error = (v[1] & FAULT_FLAG_WRITE ? TLBR_PF_WRITE : 0) |
+				 (v[1] & FAULT_FLAG_USER ? TLBR_PF_USER : 0) |
+				 (v[1] & FAULT_FLAG_INSTRUCTION ? TLBR_PF_INSTR : 0);
+		adapt_ev_init(out, TLBR_EV_FAULT, rec, t);
+		out->fault.addr = v[0];
+		out->fault.error_code = t->fault_error;
+		out->fault.prot_unknown = true;
+		return 1;
+	case TLBR_RAW_A64_SET_ACCESS:
+		learn_mm(a, t, v[2]);
+		t->a64_addr = v[0];
+		t->a64_dirty = v[1] != 0;
+		return 0;
+	case TLBR_RAW_A64_SET_ACCESS_RET:
+		/* __ptep_set_access_flags flushes only when it changed a dirty entry */
+		if (!t->a64_dirty || !v[0])
+			return 0;
+		t->a64_dirty = false;
+		page = t->a64_addr & PAGE_MASK_4K;
+		flush_init(out, rec, t, TLBR_SCOPE_PAGE, page, page + 0x1000);
+		out->flush.site = TLBR_SITE_WP_REUSE;
+		return 1;
+	case TLBR_RAW_A64_CLEAR_FLUSH:
+		learn_mm(a, t, v[1]);
+		page = v[0] & PAGE_MASK_4K;
+		flush_init(out, rec, t, TLBR_SCOPE_PAGE, page, page + 0x1000);
+		adapt_infer_site(t, &out->flush, false);
+		if (out->flush.site != TLBR_SITE_COW && out->flush.site != TLBR_SITE_RECLAIM)
+			out->flush.site = TLBR_SITE_FAULT;	/* migration entry, KSM */
+		return 1;
+	case TLBR_RAW_A64_GATHER_FLUSH:
+		learn_mm(a, t, v[0]);
+		if (v[3])	/* fullmm: flush_tlb_mm of the whole address space */
+			flush_init(out, rec, t, TLBR_SCOPE_MM, 0, 0);
+		else if (v[2] > v[1])
+			flush_init(out, rec, t, v[2] - v[1] <= 0x1000 ? TLBR_SCOPE_PAGE :
+					       TLBR_SCOPE_RANGE, v[1], v[2]);
+		else
+			return 0;	/* nothing gathered: tlb_flush_mmu flushes nothing */
+		adapt_infer_site(t, &out->flush, false);
+		if (v[3])
+			out->flush.site = TLBR_SITE_EXIT;
+		if ((rec->have & (1u << 4)) && v[4])
+			out->flush.flags |= TLBR_FLUSH_FREES_TABLES;
+		return 1;
+	case TLBR_RAW_A64_CHPROT:
+		t->a64_start = v[0];
+		t->a64_end = v[1];
+		return 0;
+	case TLBR_RAW_A64_CHPROT_RET:
+		/* change_protection flushes the range when it changed pages */
+		if (!v[0] || (int64_t)v[0] < 0 || t->a64_end <= t->a64_start)
+			return 0;
+		flush_init(out, rec, t, TLBR_SCOPE_RANGE, t->a64_start, t->a64_end);
+		out->flush.site = t->in_sys == TLBR_SYS_MPROTECT + 1 ? TLBR_SITE_MPROTECT :
+								       TLBR_SITE_FAULT;
+		return 1;
+	case TLBR_RAW_A64_FORK_MM:
+		learn_mm(a, t, v[0]);
+		flush_init(out, rec, t, TLBR_SCOPE_MM, 0, 0);
+		out->flush.site = TLBR_SITE_FORK;
+		return 1;
+	case TLBR_RAW_A64_UNMAP_ONE:
+		adapt_ev_init(out, TLBR_EV_RECLAIM_UNMAP, rec, t);
+		out->mm = mm_of_kptr(a, v[1]);
+		out->reclaim.addr = v[0] & PAGE_MASK_4K;
+		return out->mm ? 1 : 0;
+	case TLBR_RAW_A64_UNMAP_FLUSH:
+		adapt_ev_init(out, TLBR_EV_BATCH_SYNC, rec, t);
+		out->sync.kind = TLBR_SYNC_COMPLETE;
+		return 1;
+	case TLBR_RAW_A64_BATCH_PENDING:
+		learn_mm(a, t, v[0]);
+		adapt_ev_init(out, TLBR_EV_BATCH_SYNC, rec, t);
+		out->sync.kind = TLBR_SYNC_PENDING;
+		return 1;
+	default:
+		return 0;
+	}
+}
