@@ -29,6 +29,8 @@ static uint64_t g_avoid_by(const struct tlbr_policy_result *p, int a) { return p
 static uint64_t g_stale(const struct tlbr_policy_result *p, int a) { (void)a; return p->stale_ro; }
 static uint64_t g_spur(const struct tlbr_policy_result *p, int a) { (void)a; return p->spurious_predicted; }
 static uint64_t g_unsafe(const struct tlbr_policy_result *p, int a) { (void)a; return p->unsafe; }
+static uint64_t g_defer(const struct tlbr_policy_result *p, int a) { (void)a; return p->deferred; }
+static uint64_t g_syncs(const struct tlbr_policy_result *p, int a) { (void)a; return p->syncs; }
 static uint64_t g_upg(const struct tlbr_policy_result *p, int a) { (void)a; return p->upgraded; }
 static uint64_t g_op(const struct tlbr_policy_result *p, int a) { return p->ops[a]; }
 
@@ -90,6 +92,8 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			{ "broadcasts", g_bcast, 0, false },
 			{ "local flushes", g_local, 0, false },
 			{ "skipped", g_skip, 0, false },
+			{ "deferred to a batch", g_defer, 0, false },
+			{ "batch syncs (DSB)", g_syncs, 0, true },
 			{ "IPIs sent", g_ipis, 0, false },
 			{ "flushes at context switch", g_swf, 0, false },
 			{ "certainly avoidable", g_avoid, 0, false },
@@ -247,6 +251,8 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 		tlbr_json_u64(&j, "broadcasts", p->broadcasts);
 		tlbr_json_u64(&j, "local", p->local);
 		tlbr_json_u64(&j, "skipped", p->skipped);
+		tlbr_json_u64(&j, "deferred", p->deferred);
+		tlbr_json_u64(&j, "syncs", p->syncs);
 		tlbr_json_u64(&j, "ipis", p->ipis);
 		tlbr_json_u64(&j, "switch_flushes", p->switch_flushes);
 		tlbr_json_u64(&j, "avoidable", p->avoidable);

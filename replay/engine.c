@@ -365,13 +365,88 @@ static void count_ops(struct replay *r, struct policy *pl, const struct flushreq
 			ops[TLBR_OP_REPEAT]++;
 		break;
 	case D_TARGETED:
+		if (!x86) {	/* arm64 cannot target CPUs: a broadcast TLBI */
+			ops[TLBR_OP_TLBI_IS] += tlbi_ops(q);
+			ops[TLBR_OP_DSB_ISH]++;
+			break;
+		}
 		ops[TLBR_OP_IPI] += tlbr_cpuset_count(&d->targets);
 		ops[TLBR_OP_TLBI_LOCAL] += tlbi_ops(q);
+		break;
+	case D_DEFER:	/* the TLBI now, its DSB at the batch's sync */
+		ops[TLBR_OP_TLBI_IS] += tlbi_ops(q);
 		break;
 	}
 	if (d->migrate) {
 		ops[TLBR_OP_MIGRATE]++;
 		ops[TLBR_OP_DSB_UPGRADE]++;
+	}
+}
+
+/* Remember the page of a deferred TLBI until the batch completes. */
+static void defer_fn(struct replay *r, struct page *p, void *a)
+{
+	struct policy *pl = a;
+
+	if (pl->npending == pl->pending_alloc) {
+		uint32_t n = pl->pending_alloc ? pl->pending_alloc * 2 : 64;
+		struct pending *np = realloc(pl->pending, n * sizeof(*np));
+
+		if (!np)
+			return;	/* out of memory: the model keeps the entry (safe side) */
+		pl->pending = np;
+		pl->pending_alloc = n;
+	}
+	pl->pending[pl->npending++] = (struct pending){ page_idx(r, p), p->mm, r->ev->cpu };
+}
+
+static void defer(struct replay *r, struct policy *pl, const struct flushreq *q)
+{
+	pl->res->deferred++;
+	for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, defer_fn, pl);
+}
+
+/*
+ * A DSB completes deferred TLBIs: those the CPU issued (try_to_unmap_flush),
+ * or all of an mm's (flush_tlb_batched_pending, unless the policy is the
+ * broken variant that skips it).
+ */
+static void batch_sync(struct replay *r, enum tlbr_sync_kind kind, int cpu, uint32_t mm)
+{
+	int pol, c;
+
+	for (pol = 0; pol < r->npol; pol++) {
+		struct policy *pl = &r->pol[pol];
+		uint32_t i, kept = 0;
+		bool any = false;
+
+		if (kind == TLBR_SYNC_PENDING) {
+			bool ignores = false;
+
+			for (unsigned int k = 0; k < pl->ncomp; k++)
+				ignores |= pl->ops[k]->no_pending_sync;
+			if (ignores)
+				continue;
+		}
+		for (i = 0; i < pl->npending; i++) {
+			struct pending *e = &pl->pending[i];
+			struct page *p = page_at(r, e->page);
+
+			if (kind == TLBR_SYNC_COMPLETE ? e->cpu != cpu : e->mm != mm) {
+				pl->pending[kept++] = *e;
+				continue;
+			}
+			any = true;
+			if (p->mm != e->mm)
+				continue;	/* the page went with its mm */
+			for (c = 0; c < r->ncpus; c++)
+				tlb_flush_page(r, pl, p, c);
+		}
+		pl->npending = kept;
+		if (any) {
+			pl->res->syncs++;
+			pl->res->ops[TLBR_OP_DSB_ISH]++;
+		}
 	}
 }
 
@@ -403,6 +478,7 @@ static void decide_one(struct replay *r, struct policy *pl, const struct flushre
 		tlbr_cpuset_set(&all, (unsigned int)c);
 	switch (d.kind) {
 	case D_NONE:
+	case D_DEFER:	/* reaches every CPU at the batch's sync */
 		break;
 	case D_LOCAL:
 		tlbr_cpuset_set(&reached, (unsigned int)q->cpu);
@@ -420,6 +496,10 @@ static void decide_one(struct replay *r, struct policy *pl, const struct flushre
 
 	res->flush_points++;
 	res->flushes[q->site]++;
+	if (d.kind == D_DEFER) {
+		defer(r, pl, q);
+		return;
+	}
 	if (d.kind == D_NONE)
 		res->skipped++;
 	else if (nremote || d.kind == D_BROADCAST)
@@ -764,6 +844,9 @@ static int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask 
 
 	if (!p)
 		return -ENOMEM;
+	/* arm64's handle_mm_fault does not say whether the page was present: the model does */
+	if (ev->fault.prot_unknown && p->present)
+		err |= TLBR_PF_PROT;
 	if ((err & (TLBR_PF_PROT | TLBR_PF_WRITE)) == (TLBR_PF_PROT | TLBR_PF_WRITE)) {
 		r->res.write_faults_present++;
 		/* a CPU writing a page it holds a stale read-only entry for */
@@ -816,6 +899,20 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 	q.real = f->exec;
 
 	switch (f->site) {
+	case TLBR_SITE_WP_REUSE:	/* arm64's __ptep_set_access_flags said so */
+		if (t && t->wp_pending && range &&
+		    page_at(r, t->wp_page - 1)->vpn == f->start >> PAGE_SHIFT) {
+			struct page *p = page_at(r, t->wp_page - 1);
+
+			t->wp_pending = false;
+			r->res.reuses++;
+			pte_set(r, p, true, true, true, false, false, "write-fault reuse");
+			q.start_vpn = p->vpn;
+			q.end_vpn = p->vpn + 1;
+			flush_point(r, &q);
+			return;
+		}
+		break;
 	case TLBR_SITE_COW:
 		if (t && t->wp_pending && range &&
 		    page_at(r, t->wp_page - 1)->vpn == f->start >> PAGE_SHIFT) {
@@ -1001,6 +1098,24 @@ static void set_task_mm(struct replay *r, struct rtask *t, uint32_t mm)
 		m->users++;
 }
 
+/* Reclaim or migration unmaps a page: its PTE goes, and a flush is due (maybe batched). */
+static int on_reclaim_unmap(struct replay *r, const struct tlbr_event *ev)
+{
+	struct page *p = page_find(r, ev->mm, ev->reclaim.addr >> PAGE_SHIFT);
+	struct flushreq q;
+
+	if (!p || !p->mapped)
+		return 0;	/* a page the model never saw: no translation to worry about */
+	pte_set(r, p, false, false, false, false, false, "reclaim unmap");
+	req_init(r, &q, TLBR_SITE_RECLAIM, ev->mm);
+	q.start_vpn = p->vpn;
+	q.end_vpn = p->vpn + 1;
+	q.batched = true;
+	q.real = TLBR_EXEC_BROADCAST;
+	flush_point(r, &q);
+	return 0;
+}
+
 static bool runs_in_task(const struct tlbr_event *ev)
 {
 	switch (ev->kind) {
@@ -1041,7 +1156,9 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			set_task_mm(r, t, ev->mm);
 		r->cur_task = t;
 		/* the task did something else since its write fault: it reused the page */
-		if (t->wp_pending && !(ev->kind == TLBR_EV_FLUSH && ev->flush.site == TLBR_SITE_COW))
+		if (t->wp_pending && !(ev->kind == TLBR_EV_FLUSH &&
+				       (ev->flush.site == TLBR_SITE_COW ||
+					ev->flush.site == TLBR_SITE_WP_REUSE)))
 			resolve_reuse(r, t, ev->mm);
 	}
 	if (runs_in_task(ev) && ev->task && r->cpu[ev->cpu].task != ev->task &&
@@ -1087,6 +1204,13 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		break;
 	case TLBR_EV_FLUSH_IPI:
 		r->res.real_ipis += tlbr_cpuset_count(&ev->ipi.targets);
+		break;
+	case TLBR_EV_RECLAIM_UNMAP:
+		ret = on_reclaim_unmap(r, ev);
+		break;
+	case TLBR_EV_BATCH_SYNC:
+		r->seq++;
+		batch_sync(r, ev->sync.kind, ev->cpu, ev->mm);
 		break;
 	case TLBR_EV_VMA: {	/* the recorder's snapshot of a process older than the trace */
 		struct rmm *m = mm_get(r, ev->mm);

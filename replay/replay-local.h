@@ -113,12 +113,14 @@ struct flushreq {
 	uint64_t start_vpn, end_vpn;	/* when !whole_mm */
 	bool opaque;			/* range and mm unknown: policies replay the kernel */
 	bool adds_only;			/* no access removed: permissions only added */
+	bool batched;			/* a reclaim/migration unmap that may be batched */
 	enum tlbr_exec real;		/* what the traced kernel did */
 	const struct tlbr_event *ev;
 	uint64_t ts_ns, pos;		/* of the event it comes from */
 };
 
-enum dkind { D_NONE, D_LOCAL, D_BROADCAST, D_TARGETED };
+/* D_DEFER: TLBI IS now, completed by a DSB at the batch's sync (batched reclaim). */
+enum dkind { D_NONE, D_LOCAL, D_BROADCAST, D_TARGETED, D_DEFER };
 
 struct decision {
 	enum dkind kind;
@@ -151,6 +153,7 @@ struct policy_ops {
 	void (*on_switch)(struct replay *r, struct policy *pl, int cpu, uint32_t mm);
 	void (*free_state)(void *state);
 	bool x86;			/* flushes by IPI, not by TLBI: --env vm/errata do not apply */
+	bool no_pending_sync;		/* ignores flush_tlb_batched_pending (a broken variant) */
 };
 
 #define MAX_COMPONENTS 4
@@ -166,6 +169,14 @@ struct policy {
 	/* capacity model: per CPU set-associative arrays */
 	struct centry *tlb;
 	uint64_t *all_cleared;		/* per CPU: seq of the last flush of everything */
+	struct pending *pending;	/* deferred TLBIs not yet completed */
+	uint32_t npending, pending_alloc;
+};
+
+struct pending {
+	uint32_t page;			/* index */
+	uint32_t mm;
+	int cpu;			/* the issuer: its DSB completes it */
 };
 
 struct centry {
@@ -262,5 +273,7 @@ extern const struct policy_ops policy_local_only;
 extern const struct policy_ops policy_wp_local;
 extern const struct policy_ops policy_active_cpu;
 extern const struct policy_ops policy_pte_needs_flush;
+extern const struct policy_ops policy_batched_reclaim;
+extern const struct policy_ops policy_batched_reclaim_nopending;
 
 #endif /* TLBR_REPLAY_LOCAL_H */

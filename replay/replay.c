@@ -17,6 +17,8 @@ static const struct policy_ops *const builtin[] = {
 	&policy_wp_local,
 	&policy_active_cpu,
 	&policy_pte_needs_flush,
+	&policy_batched_reclaim,
+	&policy_batched_reclaim_nopending,
 };
 
 /* What "every built-in policy" means: the deliberately broken ones are asked for by name. */

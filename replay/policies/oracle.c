@@ -37,6 +37,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	return true;
 }
 
+/* Priced as arm64 would do it: a targeted flush is a broadcast TLBI (no IPIs). */
 const struct policy_ops policy_oracle = {
 	.name = "oracle",
 	.summary = "flush exactly the CPUs that may hold a translation granting too much",

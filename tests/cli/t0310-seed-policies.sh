@@ -1,6 +1,25 @@
 #!/bin/sh
 # The seed policies on hand-written scenarios of their threads, with counts
 # derived by hand (the scenario files explain them), composition, the
+# seed 002: the mprotect race, in the arm64 probe vocabulary
+J=$TMP/s002.json
+"$TLBREPLAY" what-if --json -p arm64-broadcast,batched-reclaim,batched-reclaim-nopending,oracle "$DATA/whatif-seed002.txt" > $J
+expect $J batched-reclaim deferred 1 "seed 002: the reclaim unmap's TLBI is deferred to the batch"
+expect $J batched-reclaim ops.dsb_ish 1 "seed 002: one DSB completes the batch"
+expect $J batched-reclaim unsafe 0 "seed 002: with flush_tlb_batched_pending the race is safe"
+expect $J batched-reclaim-nopending unsafe 2 "seed 002: without it, CPUs 0 and 1 keep the writable entry"
+expect $J arm64-broadcast unsafe 0 "seed 002: unbatched, today's broadcast is safe"
+python3 - "$J" > "$TMP/race" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = [p for p in d["policies"] if p["name"] == "batched-reclaim-nopending"][0]["findings"][0]
+print(f["held"], f["allowed"], hex(f["addr"]))
+print("\n".join(s["what"] for s in f["steps"]))
+PY
+grep_file "seed 002: the counterexample: rw where the page table allows none" "^rw none 0x80000" "$TMP/race"
+grep_file "seed 002: from the reclaim unmap" "^reclaim unmap of 0x80000" "$TMP/race"
+grep_file "seed 002: to mprotect's return" "syscall returns" "$TMP/race"
+
 # environments, the cost model, and the samples.
 . "$SRCDIR/tests/lib.sh"
 
@@ -20,7 +39,7 @@ expect() {	# expect <json> <policy> <key> <value> <description>
 	if [ "$got" = "$4" ]; then ok 0 "$5"; else ok 1 "$5 (got $got, want $4)"; fi
 }
 
-SEEDS=arm64-broadcast,wp-local,active-cpu,wp-local+active-cpu,pte-needs-flush,x86-ipi,oracle
+SEEDS=arm64-broadcast,wp-local,active-cpu,wp-local+active-cpu,pte-needs-flush,batched-reclaim,x86-ipi,oracle
 
 # seed 000: 4 threads on 4 CPUs, fork, the parent writes 3 pages
 J=$TMP/s000.json
@@ -60,6 +79,25 @@ expect $J arm64-broadcast broadcasts 3 "seed 004: today's arm64 flushes all thre
 expect $J pte-needs-flush broadcasts 2 "seed 004: pte-needs-flush flushes RW->NONE and RW->RO"
 expect $J pte-needs-flush skipped 1 "seed 004: and skips NONE->RW"
 expect $J pte-needs-flush unsafe 0 "seed 004: safely"
+
+# seed 002: the mprotect race, in the arm64 probe vocabulary
+J=$TMP/s002.json
+"$TLBREPLAY" what-if --json -p arm64-broadcast,batched-reclaim,batched-reclaim-nopending,oracle "$DATA/whatif-seed002.txt" > $J
+expect $J batched-reclaim deferred 1 "seed 002: the reclaim unmap's TLBI is deferred to the batch"
+expect $J batched-reclaim ops.dsb_ish 1 "seed 002: one DSB completes the batch"
+expect $J batched-reclaim unsafe 0 "seed 002: with flush_tlb_batched_pending the race is safe"
+expect $J batched-reclaim-nopending unsafe 2 "seed 002: without it, CPUs 0 and 1 keep the writable entry"
+expect $J arm64-broadcast unsafe 0 "seed 002: unbatched, today's broadcast is safe"
+python3 - "$J" > "$TMP/race" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = [p for p in d["policies"] if p["name"] == "batched-reclaim-nopending"][0]["findings"][0]
+print(f["held"], f["allowed"], hex(f["addr"]))
+print("\n".join(s["what"] for s in f["steps"]))
+PY
+grep_file "seed 002: the counterexample: rw where the page table allows none" "^rw none 0x80000" "$TMP/race"
+grep_file "seed 002: from the reclaim unmap" "^reclaim unmap of 0x80000" "$TMP/race"
+grep_file "seed 002: to mprotect's return" "syscall returns" "$TMP/race"
 
 # environments
 J=$TMP/vm.json
