@@ -259,5 +259,6 @@ void tlb_release(struct replay *r)
 	for (pol = 0; pol < r->npol; pol++) {
 		zfree(&r->pol[pol].tlb);
 		zfree(&r->pol[pol].all_cleared);
+		zfree(&r->pol[pol].pending);
 	}
 }
