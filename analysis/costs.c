@@ -22,21 +22,24 @@ static const struct tlbr_costs presets[] = {
 		    "~500 cycles + 15/CPU, local TLBI+DSB NSH ~60, spurious fault ~1500",
 	  .c = { [TLBR_OP_TLBI_IS] = 300, [TLBR_OP_DSB_ISH] = 200, [TLBR_OP_TLBI_LOCAL] = 30,
 		 [TLBR_OP_DSB_NSH] = 30, [TLBR_OP_IPI] = 4000, [TLBR_OP_SPURIOUS] = 1500,
-		 [TLBR_OP_MIGRATE] = 60, [TLBR_OP_DSB_UPGRADE] = 60, [TLBR_OP_REPEAT] = 500 },
+		 [TLBR_OP_MIGRATE] = 60, [TLBR_OP_DSB_UPGRADE] = 60, [TLBR_OP_REPEAT] = 500,
+		 [TLBR_OP_KMAP_BARRIER] = 60 },
 	  .per_cpu = 15, .migrate_nopreempt = 10 },
 	{ .name = "neoverse-v2",
 	  .source = "estimates (no vendor latency published): as neoverse-n1, with a "
 		    "wider mesh: broadcast TLBI+DSB ISH ~700 cycles + 10/CPU",
 	  .c = { [TLBR_OP_TLBI_IS] = 400, [TLBR_OP_DSB_ISH] = 300, [TLBR_OP_TLBI_LOCAL] = 25,
 		 [TLBR_OP_DSB_NSH] = 25, [TLBR_OP_IPI] = 4000, [TLBR_OP_SPURIOUS] = 1500,
-		 [TLBR_OP_MIGRATE] = 60, [TLBR_OP_DSB_UPGRADE] = 80, [TLBR_OP_REPEAT] = 700 },
+		 [TLBR_OP_MIGRATE] = 60, [TLBR_OP_DSB_UPGRADE] = 80, [TLBR_OP_REPEAT] = 700,
+		 [TLBR_OP_KMAP_BARRIER] = 80 },
 	  .per_cpu = 10, .migrate_nopreempt = 10 },
 	{ .name = "x86-server",
 	  .source = "estimates: INVLPG ~200 cycles, shootdown IPI round trip ~3000 cycles "
 		    "+ 300/CPU (arch/x86/mm/tlb.c comments put one INVLPG near 100 ns)",
 	  .c = { [TLBR_OP_TLBI_IS] = 200, [TLBR_OP_DSB_ISH] = 0, [TLBR_OP_TLBI_LOCAL] = 200,
 		 [TLBR_OP_DSB_NSH] = 0, [TLBR_OP_IPI] = 3000, [TLBR_OP_SPURIOUS] = 1200,
-		 [TLBR_OP_MIGRATE] = 40, [TLBR_OP_DSB_UPGRADE] = 0, [TLBR_OP_REPEAT] = 200 },
+		 [TLBR_OP_MIGRATE] = 40, [TLBR_OP_DSB_UPGRADE] = 0, [TLBR_OP_REPEAT] = 200,
+		 [TLBR_OP_KMAP_BARRIER] = 0 },
 	  .per_cpu = 300, .migrate_nopreempt = 10 },
 };
 

@@ -194,8 +194,8 @@ unsigned int tlbr_stat_readiness(const struct tlbr_stat *s, struct tlbr_readines
 	     s->kind[TLBR_EV_TASK_FREE] > 0, "pid reuse is not detected");
 	ITEM("page migration", "migrate:*", TLBR_NEED_OPTIONAL, s->kind[TLBR_EV_MIGRATION] > 0,
 	     "migration flushes are attributed by context only");
-	ITEM("kernel-mapping updates", "vmalloc/vmap probes (none on this vocabulary)",
-	     TLBR_NEED_OPTIONAL, false, "lazy-mmu barrier savings cannot be estimated");
+	ITEM("kernel-mapping updates", "vmalloc:alloc_vmap_area", TLBR_NEED_OPTIONAL,
+	     s->kind[TLBR_EV_KMAP] > 0, "lazy-mmu barrier savings cannot be estimated");
 	ITEM("no lost events", "(ring buffer large enough)", TLBR_NEED_RECOMMENDED,
 	     s->lost_markers == 0,
 	     "the model misses what happened in the gaps: counts are lower bounds");

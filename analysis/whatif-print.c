@@ -108,6 +108,7 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			{ "repeated (errata)", g_op, TLBR_OP_REPEAT, true },
 			{ "TLBI local + DSB NSH", g_op, TLBR_OP_TLBI_LOCAL, false },
 			{ "migrate_disable/enable", g_op, TLBR_OP_MIGRATE, false },
+			{ "kernel PTE dsb+isb pairs", g_op, TLBR_OP_KMAP_BARRIER, false },
 		};
 
 		fprintf(f, "\n%-30s", "");

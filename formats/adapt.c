@@ -463,6 +463,29 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		return on_syscall(rec, t, out);
 	case TLBR_RAW_PRINT:
 		return on_print(a, rec, out);
+	case TLBR_RAW_VMAP_ALLOC:
+		/* vmalloc maps the area it got: one valid kernel PTE per page */
+		if (rec->val[2] || !rec->val[1])
+			return 0;
+		adapt_ev_init(out, TLBR_EV_KMAP, rec, t);
+		out->mm = 0;
+		out->kmap.start = rec->val[0];
+		out->kmap.pages = (rec->val[1] + 0xfff) >> 12;
+		return 1;
+	case TLBR_RAW_VMAP_PURGE:
+		/* lazily freed vmap areas: flush_tlb_kernel_range over them */
+		if (rec->val[1] <= rec->val[0])
+			return 0;
+		adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
+		out->mm = 0;
+		out->flush.site = TLBR_SITE_KERNEL;
+		out->flush.scope = TLBR_SCOPE_RANGE;
+		out->flush.exec = TLBR_EXEC_BROADCAST;
+		out->flush.start = rec->val[0];
+		out->flush.end = rec->val[1];
+		out->flush.pages = (rec->val[1] - rec->val[0]) >> 12;
+		out->flush.x86_reason = -1;
+		return 1;
 	default:
 		return 0;
 	}

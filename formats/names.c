@@ -24,6 +24,7 @@ static const char *const kind_names[] = {
 	[TLBR_EV_VMA] = "vma",
 	[TLBR_EV_RECLAIM_UNMAP] = "reclaim-unmap",
 	[TLBR_EV_BATCH_SYNC] = "batch-sync",
+	[TLBR_EV_KMAP] = "kmap",
 };
 
 static const char *const site_names[] = {

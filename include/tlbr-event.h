@@ -35,6 +35,7 @@ enum tlbr_ev_kind {
 	TLBR_EV_VMA,		/* a mapping that existed when recording started */
 	TLBR_EV_RECLAIM_UNMAP,	/* reclaim or migration made a page non-present (try_to_unmap) */
 	TLBR_EV_BATCH_SYNC,	/* a batch of deferred TLBIs completes */
+	TLBR_EV_KMAP,		/* kernel mapping update: valid kernel PTEs written (vmalloc) */
 	TLBR_EV__COUNT
 };
 
@@ -153,6 +154,11 @@ enum tlbr_sync_kind {
 	TLBR_SYNC_PENDING,	/* flush_tlb_batched_pending before mprotect/munmap/madvise */
 };
 
+struct tlbr_ev_kmap {
+	uint64_t start;
+	uint64_t pages;		/* kernel PTEs written */
+};
+
 struct tlbr_ev_sync {
 	enum tlbr_sync_kind kind;
 };
@@ -232,6 +238,7 @@ struct tlbr_event {
 		struct tlbr_ev_vma vma;
 		struct tlbr_ev_reclaim reclaim;
 		struct tlbr_ev_sync sync;
+		struct tlbr_ev_kmap kmap;
 	};
 };
 

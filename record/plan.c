@@ -32,6 +32,8 @@ static struct tlbr_plan_item plan[] = {
 	{ "mmap", "exit_mmap", O, "address-space teardown is not seen" },
 	{ "vmscan", "mm_vmscan_direct_reclaim_begin", O, "direct reclaim flushes are not told apart" },
 	{ "vmscan", "mm_vmscan_direct_reclaim_end", O, "as above" },
+	{ "vmalloc", "alloc_vmap_area", O, "no kernel-mapping updates: lazy-mmu unmeasured" },
+	{ "vmalloc", "purge_vmap_area_lazy", O, "kernel range flushes of vmap purges unseen" },
 	{ "migrate", "mm_migrate_pages_start", O, "migration flushes are not told apart" },
 	{ "migrate", "mm_migrate_pages", O, "as above" },
 	{ "syscalls", "sys_enter_mmap", C, "no VMAs: flush sites stay unknown" },

@@ -1116,6 +1116,25 @@ static int on_reclaim_unmap(struct replay *r, const struct tlbr_event *ev)
 	return 0;
 }
 
+/*
+ * Valid kernel PTEs written (vmalloc/vmap): arm64 follows each with
+ * dsb(ishst)+isb; in lazy MMU mode (seed 003) one pair at the mode's exit,
+ * per vmap_pte_range() call, that is per page-table page of 512 PTEs.
+ */
+static void kmap_barriers(struct replay *r, uint64_t pages)
+{
+	int pol;
+
+	for (pol = 0; pol < r->npol; pol++) {
+		struct policy *pl = &r->pol[pol];
+		bool lazy = false;
+
+		for (unsigned int k = 0; k < pl->ncomp; k++)
+			lazy |= pl->ops[k]->lazy_mmu;
+		pl->res->ops[TLBR_OP_KMAP_BARRIER] += lazy ? (pages + 511) / 512 : pages;
+	}
+}
+
 static bool runs_in_task(const struct tlbr_event *ev)
 {
 	switch (ev->kind) {
@@ -1211,6 +1230,9 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	case TLBR_EV_BATCH_SYNC:
 		r->seq++;
 		batch_sync(r, ev->sync.kind, ev->cpu, ev->mm);
+		break;
+	case TLBR_EV_KMAP:
+		kmap_barriers(r, ev->kmap.pages);
 		break;
 	case TLBR_EV_VMA: {	/* the recorder's snapshot of a process older than the trace */
 		struct rmm *m = mm_get(r, ev->mm);

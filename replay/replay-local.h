@@ -154,6 +154,7 @@ struct policy_ops {
 	void (*free_state)(void *state);
 	bool x86;			/* flushes by IPI, not by TLBI: --env vm/errata do not apply */
 	bool no_pending_sync;		/* ignores flush_tlb_batched_pending (a broken variant) */
+	bool lazy_mmu;			/* kernel PTE barriers batched at lazy MMU mode exit */
 };
 
 #define MAX_COMPONENTS 4
@@ -275,5 +276,6 @@ extern const struct policy_ops policy_active_cpu;
 extern const struct policy_ops policy_pte_needs_flush;
 extern const struct policy_ops policy_batched_reclaim;
 extern const struct policy_ops policy_batched_reclaim_nopending;
+extern const struct policy_ops policy_lazy_mmu;
 
 #endif /* TLBR_REPLAY_LOCAL_H */

@@ -19,6 +19,7 @@ static const struct policy_ops *const builtin[] = {
 	&policy_pte_needs_flush,
 	&policy_batched_reclaim,
 	&policy_batched_reclaim_nopending,
+	&policy_lazy_mmu,
 };
 
 /* What "every built-in policy" means: the deliberately broken ones are asked for by name. */
@@ -116,6 +117,7 @@ static const char *const op_names[] = {
 	[TLBR_OP_MIGRATE] = "migrate_disable_enable",
 	[TLBR_OP_DSB_UPGRADE] = "dsb_ish_for_ishst",
 	[TLBR_OP_REPEAT] = "repeat_tlbi_dsb",
+	[TLBR_OP_KMAP_BARRIER] = "kmap_dsb_isb",
 };
 
 const char *tlbr_op_name(enum tlbr_op op)

@@ -67,6 +67,7 @@ enum tlbr_op {
 	TLBR_OP_MIGRATE,	/* migrate_disable() + migrate_enable() */
 	TLBR_OP_DSB_UPGRADE,	/* dsb(ish) where dsb(ishst) would do (active-cpu's read) */
 	TLBR_OP_REPEAT,		/* errata: the repeated TLBI + DSB of a broadcast */
+	TLBR_OP_KMAP_BARRIER,	/* dsb(ishst) + isb after kernel PTE writes */
 	TLBR_OP__COUNT
 };
 

@@ -20,6 +20,15 @@ grep_file "seed 002: the counterexample: rw where the page table allows none" "^
 grep_file "seed 002: from the reclaim unmap" "^reclaim unmap of 0x80000" "$TMP/race"
 grep_file "seed 002: to mprotect's return" "syscall returns" "$TMP/race"
 
+# seed 003: barriers after kernel PTE writes, batched in lazy MMU mode
+J=$TMP/s003.json
+"$TLBREPLAY" what-if --json -p arm64-broadcast,lazy-mmu "$DATA/whatif-seed003.txt" > $J
+expect $J arm64-broadcast ops.kmap_dsb_isb 517 "seed 003: 517 kernel PTEs, 517 dsb(ishst)+isb pairs today"
+expect $J lazy-mmu ops.kmap_dsb_isb 3 "seed 003: one pair per page-table page in lazy MMU mode"
+expect $J lazy-mmu by_site.kernel 1 "seed 003: the vmap purge is a kernel range flush"
+"$TLBREPLAY" stat "$DATA/whatif-seed003.txt" > "$TMP/s003.txt"
+grep_file "seed 003: stat sees the kernel-mapping updates" "\[x\] kernel-mapping updates" "$TMP/s003.txt"
+
 # environments, the cost model, and the samples.
 . "$SRCDIR/tests/lib.sh"
 
@@ -98,6 +107,15 @@ PY
 grep_file "seed 002: the counterexample: rw where the page table allows none" "^rw none 0x80000" "$TMP/race"
 grep_file "seed 002: from the reclaim unmap" "^reclaim unmap of 0x80000" "$TMP/race"
 grep_file "seed 002: to mprotect's return" "syscall returns" "$TMP/race"
+
+# seed 003: barriers after kernel PTE writes, batched in lazy MMU mode
+J=$TMP/s003.json
+"$TLBREPLAY" what-if --json -p arm64-broadcast,lazy-mmu "$DATA/whatif-seed003.txt" > $J
+expect $J arm64-broadcast ops.kmap_dsb_isb 517 "seed 003: 517 kernel PTEs, 517 dsb(ishst)+isb pairs today"
+expect $J lazy-mmu ops.kmap_dsb_isb 3 "seed 003: one pair per page-table page in lazy MMU mode"
+expect $J lazy-mmu by_site.kernel 1 "seed 003: the vmap purge is a kernel range flush"
+"$TLBREPLAY" stat "$DATA/whatif-seed003.txt" > "$TMP/s003.txt"
+grep_file "seed 003: stat sees the kernel-mapping updates" "\[x\] kernel-mapping updates" "$TMP/s003.txt"
 
 # environments
 J=$TMP/vm.json

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct tlbr_record *rec;
 	struct tlbr_adapter *a;
 	struct tlbr_reader *r;
-	struct tlbr_replay_opts ro = { .policies = "arm64-broadcast,x86-ipi,oracle,local-only,batched-reclaim,"
+	struct tlbr_replay_opts ro = { .policies = "arm64-broadcast,x86-ipi,oracle,local-only,batched-reclaim+lazy-mmu,"
 					"wp-local,active-cpu,wp-local+active-cpu,pte-needs-flush",
 					.ncpus = 4 };
 	struct tlbr_replay *rp = NULL;
