@@ -31,6 +31,7 @@ static uint64_t g_spur(const struct tlbr_policy_result *p, int a) { (void)a; ret
 static uint64_t g_unsafe(const struct tlbr_policy_result *p, int a) { (void)a; return p->unsafe; }
 static uint64_t g_defer(const struct tlbr_policy_result *p, int a) { (void)a; return p->deferred; }
 static uint64_t g_syncs(const struct tlbr_policy_result *p, int a) { (void)a; return p->syncs; }
+static uint64_t g_merged(const struct tlbr_policy_result *p, int a) { (void)a; return p->merged; }
 static uint64_t g_upg(const struct tlbr_policy_result *p, int a) { (void)a; return p->upgraded; }
 static uint64_t g_op(const struct tlbr_policy_result *p, int a) { return p->ops[a]; }
 
@@ -92,6 +93,7 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			{ "broadcasts", g_bcast, 0, false },
 			{ "local flushes", g_local, 0, false },
 			{ "skipped", g_skip, 0, false },
+			{ "merged into a batch flush", g_merged, 0, false },
 			{ "deferred to a batch", g_defer, 0, false },
 			{ "batch syncs (DSB)", g_syncs, 0, true },
 			{ "IPIs sent", g_ipis, 0, false },
@@ -252,6 +254,7 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 		tlbr_json_u64(&j, "broadcasts", p->broadcasts);
 		tlbr_json_u64(&j, "local", p->local);
 		tlbr_json_u64(&j, "skipped", p->skipped);
+		tlbr_json_u64(&j, "merged", p->merged);
 		tlbr_json_u64(&j, "deferred", p->deferred);
 		tlbr_json_u64(&j, "syncs", p->syncs);
 		tlbr_json_u64(&j, "ipis", p->ipis);

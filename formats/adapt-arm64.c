@@ -100,7 +100,8 @@ int adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tl
 		page = v[0] & PAGE_MASK_4K;
 		flush_init(out, rec, t, TLBR_SCOPE_PAGE, page, page + 0x1000);
 		adapt_infer_site(t, &out->flush, false);
-		if (out->flush.site != TLBR_SITE_COW && out->flush.site != TLBR_SITE_RECLAIM)
+		if (out->flush.site != TLBR_SITE_COW && out->flush.site != TLBR_SITE_RECLAIM &&
+		    out->flush.site != TLBR_SITE_UFFD_MOVE)
 			out->flush.site = TLBR_SITE_FAULT;	/* migration entry, KSM */
 		return 1;
 	case TLBR_RAW_A64_GATHER_FLUSH:

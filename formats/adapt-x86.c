@@ -98,6 +98,9 @@ void adapt_infer_site(const struct tlbr_task *t, struct tlbr_ev_flush *f, bool p
 	if (t->migrating || t->reclaiming ||
 	    (t->kthread && (!strncmp(t->comm, "kswapd", 6) || !strncmp(t->comm, "kcompactd", 9))))
 		f->site = TLBR_SITE_RECLAIM;
+	else if (t->in_sys == TLBR_SYS_IOCTL + 1)
+		f->site = t->sys_args[1] == TLBR_UFFDIO_MOVE ? TLBR_SITE_UFFD_MOVE :
+							      TLBR_SITE_UNKNOWN;
 	else if (t->in_sys)
 		f->site = site_of_syscall(t->in_sys - 1);
 	else if (t->exited)

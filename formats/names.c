@@ -58,6 +58,7 @@ static const char *const syscall_names[] = {
 	[TLBR_SYS_VFORK] = "vfork",
 	[TLBR_SYS_EXECVE] = "execve",
 	[TLBR_SYS_EXIT_GROUP] = "exit_group",
+	[TLBR_SYS_IOCTL] = "ioctl",
 };
 
 static const char *const scope_names[] = {

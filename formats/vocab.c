@@ -91,6 +91,7 @@ static const struct tlbr_evdef vocab[] = {
 	SYSCALL("vfork", TLBR_SYS_VFORK, 0),
 	SYSCALL("execve", TLBR_SYS_EXECVE, 3, { "filename", N }, { "argv", N }, { "envp", N }),
 	SYS_ENTER("exit_group", TLBR_SYS_EXIT_GROUP, 1, { "error_code", N }),
+	SYSCALL("ioctl", TLBR_SYS_IOCTL, 3, { "fd", N }, { "cmd", N }, { "arg", N }),
 };
 
 const struct tlbr_evdef *tlbr_vocab_find(const char *system, const char *name)

@@ -87,6 +87,7 @@ enum tlbr_syscall {
 	TLBR_SYS_VFORK,
 	TLBR_SYS_EXECVE,
 	TLBR_SYS_EXIT_GROUP,
+	TLBR_SYS_IOCTL,		/* for UFFDIO_MOVE */
 	TLBR_SYS__COUNT
 };
 
@@ -109,6 +110,7 @@ enum {
 };
 
 #define TLBR_PAGES_ALL UINT64_MAX	/* a full flush (x86 TLB_FLUSH_ALL) */
+#define TLBR_UFFDIO_MOVE 0xc028aa05ULL	/* _IOWR(0xAA, 0x05, struct uffdio_move) */
 
 struct tlbr_ev_switch {
 	int prev_pid, next_pid;

@@ -376,6 +376,8 @@ static void count_ops(struct replay *r, struct policy *pl, const struct flushreq
 	case D_DEFER:	/* the TLBI now, its DSB at the batch's sync */
 		ops[TLBR_OP_TLBI_IS] += tlbi_ops(q);
 		break;
+	case D_MERGED:	/* in the batch's range TLBI */
+		break;
 	}
 	if (d->migrate) {
 		ops[TLBR_OP_MIGRATE]++;
@@ -480,6 +482,9 @@ static void decide_one(struct replay *r, struct policy *pl, const struct flushre
 	case D_NONE:
 	case D_DEFER:	/* reaches every CPU at the batch's sync */
 		break;
+	case D_MERGED:
+		reached = all;
+		break;
 	case D_LOCAL:
 		tlbr_cpuset_set(&reached, (unsigned int)q->cpu);
 		break;
@@ -502,13 +507,15 @@ static void decide_one(struct replay *r, struct policy *pl, const struct flushre
 	}
 	if (d.kind == D_NONE)
 		res->skipped++;
+	else if (d.kind == D_MERGED)
+		res->merged++;
 	else if (nremote || d.kind == D_BROADCAST)
 		res->broadcasts++;
 	else
 		res->local++;
 
 	/* certainly avoidable: no other CPU may hold anything this flush removes */
-	if ((nremote || d.kind == D_BROADCAST) && q->mm && !q->opaque) {
+	if ((nremote || d.kind == D_BROADCAST) && d.kind != D_MERGED && q->mm && !q->opaque) {
 		holders = holders_of(r, pl, q);
 		if (!tlbr_cpuset_count(&holders)) {
 			res->avoidable++;
@@ -1209,6 +1216,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	case TLBR_EV_SYSCALL:
 		if (t) {
 			t->sys = (int)ev->sys.nr + 1;
+			t->sys_seq = r->seq;
 			memcpy(t->args, ev->sys.args, sizeof(t->args));
 			t->applied = false;
 			t->fork_wp_done = false;

@@ -82,6 +82,7 @@ struct rtask {
 	uint32_t mm;
 	/* a memory syscall in progress and its not yet applied effect */
 	int sys;			/* enum tlbr_syscall + 1, 0 none */
+	uint64_t sys_seq;		/* when it entered: tells one syscall from the next */
 	uint64_t args[6];
 	bool applied;
 	bool fork_wp_done;
@@ -119,8 +120,12 @@ struct flushreq {
 	uint64_t ts_ns, pos;		/* of the event it comes from */
 };
 
-/* D_DEFER: TLBI IS now, completed by a DSB at the batch's sync (batched reclaim). */
-enum dkind { D_NONE, D_LOCAL, D_BROADCAST, D_TARGETED, D_DEFER };
+/*
+ * D_DEFER: TLBI IS now, completed by a DSB at the batch's sync (batched reclaim).
+ * D_MERGED: covered by the batch flush of the run it extends (uffd MOVE):
+ * every CPU is flushed, no new flush is issued.
+ */
+enum dkind { D_NONE, D_LOCAL, D_BROADCAST, D_TARGETED, D_DEFER, D_MERGED };
 
 struct decision {
 	enum dkind kind;
@@ -277,5 +282,6 @@ extern const struct policy_ops policy_pte_needs_flush;
 extern const struct policy_ops policy_batched_reclaim;
 extern const struct policy_ops policy_batched_reclaim_nopending;
 extern const struct policy_ops policy_lazy_mmu;
+extern const struct policy_ops policy_uffd_move_batch;
 
 #endif /* TLBR_REPLAY_LOCAL_H */

@@ -20,6 +20,7 @@ static const struct policy_ops *const builtin[] = {
 	&policy_batched_reclaim,
 	&policy_batched_reclaim_nopending,
 	&policy_lazy_mmu,
+	&policy_uffd_move_batch,
 };
 
 /* What "every built-in policy" means: the deliberately broken ones are asked for by name. */

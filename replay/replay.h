@@ -115,6 +115,7 @@ struct tlbr_policy_result {
 	uint64_t skipped;		/* flush points where nothing was flushed */
 	uint64_t deferred;		/* TLBIs issued without waiting (batched reclaim) */
 	uint64_t syncs;			/* DSBs that completed a batch */
+	uint64_t merged;		/* flush points covered by a batch's one flush (uffd MOVE) */
 	uint64_t ipis;			/* IPI messages (x86-style shootdowns) */
 	uint64_t switch_flushes;	/* full flushes deferred to a context switch */
 	uint64_t avoidable;		/* broadcasts no other CPU needed (unbounded model) */

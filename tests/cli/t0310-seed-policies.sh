@@ -29,6 +29,15 @@ expect $J lazy-mmu by_site.kernel 1 "seed 003: the vmap purge is a kernel range 
 "$TLBREPLAY" stat "$DATA/whatif-seed003.txt" > "$TMP/s003.txt"
 grep_file "seed 003: stat sees the kernel-mapping updates" "\[x\] kernel-mapping updates" "$TMP/s003.txt"
 
+# seed 004: userfaultfd MOVE flushes once per run of contiguous pages
+J=$TMP/uffd.json
+"$TLBREPLAY" what-if --json -p arm64-broadcast,uffd-move-batch "$DATA/whatif-seed004-uffd.txt" > $J
+expect $J arm64-broadcast by_site.uffd-move 7 "uffd: 7 page flushes in UFFDIO_MOVE calls (the TCGETS ioctl has none)"
+expect $J arm64-broadcast broadcasts 7 "uffd: one broadcast per page today"
+expect $J uffd-move-batch broadcasts 4 "uffd: one per run: 2 calls on x86, 2 runs around the hole on arm64"
+expect $J uffd-move-batch merged 3 "uffd: the other 3 are merged into their run's flush"
+expect $J uffd-move-batch unsafe 0 "uffd: safely"
+
 # environments, the cost model, and the samples.
 . "$SRCDIR/tests/lib.sh"
 
@@ -116,6 +125,15 @@ expect $J lazy-mmu ops.kmap_dsb_isb 3 "seed 003: one pair per page-table page in
 expect $J lazy-mmu by_site.kernel 1 "seed 003: the vmap purge is a kernel range flush"
 "$TLBREPLAY" stat "$DATA/whatif-seed003.txt" > "$TMP/s003.txt"
 grep_file "seed 003: stat sees the kernel-mapping updates" "\[x\] kernel-mapping updates" "$TMP/s003.txt"
+
+# seed 004: userfaultfd MOVE flushes once per run of contiguous pages
+J=$TMP/uffd.json
+"$TLBREPLAY" what-if --json -p arm64-broadcast,uffd-move-batch "$DATA/whatif-seed004-uffd.txt" > $J
+expect $J arm64-broadcast by_site.uffd-move 7 "uffd: 7 page flushes in UFFDIO_MOVE calls (the TCGETS ioctl has none)"
+expect $J arm64-broadcast broadcasts 7 "uffd: one broadcast per page today"
+expect $J uffd-move-batch broadcasts 4 "uffd: one per run: 2 calls on x86, 2 runs around the hole on arm64"
+expect $J uffd-move-batch merged 3 "uffd: the other 3 are merged into their run's flush"
+expect $J uffd-move-batch unsafe 0 "uffd: safely"
 
 # environments
 J=$TMP/vm.json

@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tlbr_adapter *a;
 	struct tlbr_reader *r;
 	struct tlbr_replay_opts ro = { .policies = "arm64-broadcast,x86-ipi,oracle,local-only,batched-reclaim+lazy-mmu,"
-					"wp-local,active-cpu,wp-local+active-cpu,pte-needs-flush",
+					"wp-local,active-cpu,wp-local+active-cpu,pte-needs-flush,uffd-move-batch",
 					.ncpus = 4 };
 	struct tlbr_replay *rp = NULL;
 	const char *bad;
