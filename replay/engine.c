@@ -190,10 +190,23 @@ static void run_on(struct replay *r, int cpu, uint32_t task, uint32_t mm)
 struct holders_arg {
 	struct policy *pl;
 	struct tlbr_cpuset set;
-	unsigned int left;	/* CPUs not in the set yet: the walk stops at 0 */
-	int skip;		/* a CPU not asked about, or -1 */
+	struct tlbr_cpuset ask;	/* CPUs asked about: those that ever loaded the mm */
+	unsigned int left;	/* asked CPUs not in the set yet: the walk stops at 0 */
 	bool too_much;
 };
+
+/* Only a CPU that ever loaded the mm can hold its translations. */
+static unsigned int ask_cpus(struct replay *r, uint32_t mm, int skip, struct tlbr_cpuset *ask)
+{
+	struct rmm *m = mm_get(r, mm);
+
+	memset(ask, 0, sizeof(*ask));
+	if (m)
+		*ask = m->ever;
+	if (skip >= 0)
+		ask->bits[skip / 64] &= ~(1ULL << (skip % 64));
+	return tlbr_cpuset_count(ask);
+}
 
 static void holders_fn(struct replay *r, struct page *p, void *a)
 {
@@ -204,7 +217,8 @@ static void holders_fn(struct replay *r, struct page *p, void *a)
 	for (c = 0; c < r->ncpus; c++) {
 		uint8_t held;
 
-		if (c == h->skip || tlbr_cpuset_test(&h->set, (unsigned int)c))
+		if (!tlbr_cpuset_test(&h->ask, (unsigned int)c) ||
+		    tlbr_cpuset_test(&h->set, (unsigned int)c))
 			continue;
 		held = tlb_held(r, h->pl, p, c);
 		if (!(held & HELD_VALID))
@@ -220,9 +234,9 @@ static void holders_fn(struct replay *r, struct page *p, void *a)
 static struct tlbr_cpuset holders(struct replay *r, struct policy *pl, const struct flushreq *q,
 				  bool too_much, int skip)
 {
-	struct holders_arg h = { .pl = pl, .too_much = too_much, .skip = skip,
-				 .left = (unsigned int)(r->ncpus - (skip >= 0)) };
+	struct holders_arg h = { .pl = pl, .too_much = too_much };
 
+	h.left = ask_cpus(r, q->mm, skip, &h.ask);
 	if (h.left)
 		for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, holders_fn, &h);
 	return h.set;
@@ -324,9 +338,12 @@ static enum tlbr_avoid avoid_reason(struct replay *r, struct policy *pl, const s
 /* Other CPUs that may hold anything the flush removes (stops at the first). */
 static struct tlbr_cpuset holders_of(struct replay *r, struct policy *pl, const struct flushreq *q)
 {
-	struct holders_arg h = { .pl = pl, .skip = q->cpu, .left = 1 };
+	struct holders_arg h = { .pl = pl };
 
-	for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, holders_fn, &h);
+	if (ask_cpus(r, q->mm, q->cpu, &h.ask)) {
+		h.left = 1;
+		for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, holders_fn, &h);
+	}
 	return h.set;
 }
 
