@@ -216,28 +216,6 @@ struct page *page_get(struct replay *r, uint32_t mm, uint64_t vpn)
 	return p;
 }
 
-void page_free(struct replay *r, struct page *p)
-{
-	struct rmm *m = mm_get(r, p->mm);
-	uint32_t i = page_idx(r, p), k = hash_vpn(p->vpn) & (m->hash_size - 1);
-
-	while (m->hash[k] != i + 1)
-		k = (k + 1) & (m->hash_size - 1);
-	m->hash[k] = TOMB;
-	if (p->prev)
-		page_at(r, p->prev - 1)->next = p->next;
-	else if (m)
-		m->first = p->next;
-	if (p->next)
-		page_at(r, p->next - 1)->prev = p->prev;
-	if (m)
-		m->npages--;
-	p->mm = 0;
-	p->next = r->free_head;
-	r->free_head = i + 1;
-	r->nfree++;
-}
-
 static void unlink_kid(struct replay *r, struct rmm *kid, uint32_t kid_id)
 {
 	struct rmm *pm = &r->mms[kid->lazy_parent];

@@ -229,7 +229,6 @@ static inline struct rmm *mm_get(struct replay *r, uint32_t id)
 struct rtask *task_rget(struct replay *r, uint32_t id);
 struct page *page_find(struct replay *r, uint32_t mm, uint64_t vpn);
 struct page *page_get(struct replay *r, uint32_t mm, uint64_t vpn);
-void page_free(struct replay *r, struct page *p);
 void mm_drop_pages(struct replay *r, uint32_t mm);
 int mm_reserve(struct replay *r, struct rmm *m, uint64_t npages);
 int mm_fork(struct replay *r, uint32_t parent, uint32_t child, uint64_t seq,

@@ -1,43 +1,6 @@
 #!/bin/sh
 # The seed policies on hand-written scenarios of their threads, with counts
 # derived by hand (the scenario files explain them), composition, the
-# seed 002: the mprotect race, in the arm64 probe vocabulary
-J=$TMP/s002.json
-"$TLBREPLAY" what-if --json -p arm64-broadcast,batched-reclaim,batched-reclaim-nopending,oracle "$DATA/whatif-seed002.txt" > $J
-expect $J batched-reclaim deferred 1 "seed 002: the reclaim unmap's TLBI is deferred to the batch"
-expect $J batched-reclaim ops.dsb_ish 1 "seed 002: one DSB completes the batch"
-expect $J batched-reclaim unsafe 0 "seed 002: with flush_tlb_batched_pending the race is safe"
-expect $J batched-reclaim-nopending unsafe 2 "seed 002: without it, CPUs 0 and 1 keep the writable entry"
-expect $J arm64-broadcast unsafe 0 "seed 002: unbatched, today's broadcast is safe"
-python3 - "$J" > "$TMP/race" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-f = [p for p in d["policies"] if p["name"] == "batched-reclaim-nopending"][0]["findings"][0]
-print(f["held"], f["allowed"], hex(f["addr"]))
-print("\n".join(s["what"] for s in f["steps"]))
-PY
-grep_file "seed 002: the counterexample: rw where the page table allows none" "^rw none 0x80000" "$TMP/race"
-grep_file "seed 002: from the reclaim unmap" "^reclaim unmap of 0x80000" "$TMP/race"
-grep_file "seed 002: to mprotect's return" "syscall returns" "$TMP/race"
-
-# seed 003: barriers after kernel PTE writes, batched in lazy MMU mode
-J=$TMP/s003.json
-"$TLBREPLAY" what-if --json -p arm64-broadcast,lazy-mmu "$DATA/whatif-seed003.txt" > $J
-expect $J arm64-broadcast ops.kmap_dsb_isb 517 "seed 003: 517 kernel PTEs, 517 dsb(ishst)+isb pairs today"
-expect $J lazy-mmu ops.kmap_dsb_isb 3 "seed 003: one pair per page-table page in lazy MMU mode"
-expect $J lazy-mmu by_site.kernel 1 "seed 003: the vmap purge is a kernel range flush"
-"$TLBREPLAY" stat "$DATA/whatif-seed003.txt" > "$TMP/s003.txt"
-grep_file "seed 003: stat sees the kernel-mapping updates" "\[x\] kernel-mapping updates" "$TMP/s003.txt"
-
-# seed 004: userfaultfd MOVE flushes once per run of contiguous pages
-J=$TMP/uffd.json
-"$TLBREPLAY" what-if --json -p arm64-broadcast,uffd-move-batch "$DATA/whatif-seed004-uffd.txt" > $J
-expect $J arm64-broadcast by_site.uffd-move 7 "uffd: 7 page flushes in UFFDIO_MOVE calls (the TCGETS ioctl has none)"
-expect $J arm64-broadcast broadcasts 7 "uffd: one broadcast per page today"
-expect $J uffd-move-batch broadcasts 4 "uffd: one per run: 2 calls on x86, 2 runs around the hole on arm64"
-expect $J uffd-move-batch merged 3 "uffd: the other 3 are merged into their run's flush"
-expect $J uffd-move-batch unsafe 0 "uffd: safely"
-
 # environments, the cost model, and the samples.
 . "$SRCDIR/tests/lib.sh"
 
