@@ -32,6 +32,7 @@ static uint64_t g_unsafe(const struct tlbr_policy_result *p, int a) { (void)a; r
 static uint64_t g_defer(const struct tlbr_policy_result *p, int a) { (void)a; return p->deferred; }
 static uint64_t g_syncs(const struct tlbr_policy_result *p, int a) { (void)a; return p->syncs; }
 static uint64_t g_merged(const struct tlbr_policy_result *p, int a) { (void)a; return p->merged; }
+static uint64_t g_tsync(const struct tlbr_policy_result *p, int a) { (void)a; return p->table_syncs; }
 static uint64_t g_upg(const struct tlbr_policy_result *p, int a) { (void)a; return p->upgraded; }
 static uint64_t g_op(const struct tlbr_policy_result *p, int a) { return p->ops[a]; }
 
@@ -97,6 +98,7 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			{ "deferred to a batch", g_defer, 0, false },
 			{ "batch syncs (DSB)", g_syncs, 0, true },
 			{ "IPIs sent", g_ipis, 0, false },
+			{ "hugetlb unshare sync IPIs", g_tsync, 0, false },
 			{ "flushes at context switch", g_swf, 0, false },
 			{ "certainly avoidable", g_avoid, 0, false },
 			{ "mm never active elsewhere", g_avoid_by, TLBR_AVOID_NEVER_ELSEWHERE, true },
@@ -163,6 +165,12 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 				(unsigned long long)r->policy[i].ipis,
 				100.0 * ((double)r->policy[i].ipis - (double)r->real_ipis) /
 					(double)r->real_ipis);
+	if (r->asid_rollovers)
+		fprintf(f, "  ASID rollovers: %llu (every CPU flushed at its next switch_mm)\n",
+			(unsigned long long)r->asid_rollovers);
+	if (r->contpte_reuses)
+		fprintf(f, "  write-fault reuses of a whole contpte block (16 pages): %llu\n",
+			(unsigned long long)r->contpte_reuses);
 	fprintf(f, "  user write faults on present pages: %llu: %llu COW breaks, %llu reuses,\n"
 		   "    %llu spurious (the CPU model allows them), %llu unexplained",
 		(unsigned long long)r->write_faults_present, (unsigned long long)r->cow_breaks,
@@ -236,6 +244,8 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 	tlbr_json_u64(&j, "write_faults_present", r->write_faults_present);
 	tlbr_json_u64(&j, "cow_breaks", r->cow_breaks);
 	tlbr_json_u64(&j, "reuses", r->reuses);
+	tlbr_json_u64(&j, "contpte_reuses", r->contpte_reuses);
+	tlbr_json_u64(&j, "asid_rollovers", r->asid_rollovers);
 	tlbr_json_u64(&j, "spurious_observed", r->spurious_observed);
 	tlbr_json_u64(&j, "unexplained", r->unexplained);
 	tlbr_json_obj_end(&j);
@@ -258,6 +268,7 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 		tlbr_json_u64(&j, "deferred", p->deferred);
 		tlbr_json_u64(&j, "syncs", p->syncs);
 		tlbr_json_u64(&j, "ipis", p->ipis);
+		tlbr_json_u64(&j, "table_syncs", p->table_syncs);
 		tlbr_json_u64(&j, "switch_flushes", p->switch_flushes);
 		tlbr_json_u64(&j, "avoidable", p->avoidable);
 		tlbr_json_obj_begin(&j, "avoidable_by");

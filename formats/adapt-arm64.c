@@ -15,6 +15,12 @@
  *   unmap_one     try_to_unmap_one           addr mm            reclaim unmap (batched)
  *   unmap_flush   try_to_unmap_flush                            the batch's completion
  *   batch_pend    flush_tlb_batched_pending  mm                 pending batch synced
+ *   pmd_unshare   huge_pmd_unshare           addr mm shares     a hugetlb PMD table unshared
+ *                                            (shares: ptdesc pt_share_count before)
+ *   asid_roll     flush_context                                 ASID generation rollover
+ *
+ * set_access may carry "cont" (the PTE's PTE_CONT bit): the reuse upgrades
+ * and flushes the whole 16-page contpte block.
  *
  * Every flush is a broadcast (TLBI IS) as the kernel executed it; the site
  * comes from the probe, or from the task's context where a probe serves
@@ -25,6 +31,8 @@
 #include "adapt-local.h"
 
 #define PAGE_MASK_4K (~0xfffULL)
+#define CONT_MASK_4K (~0xffffULL)	/* CONT_PTES (16) x 4 KiB */
+#define PUD_MASK_4K (~0x3fffffffULL)	/* a PMD table maps 1 GiB */
 #define FAULT_FLAG_WRITE 0x1
 #define FAULT_FLAG_USER 0x40
 #define FAULT_FLAG_INSTRUCTION 0x100
@@ -85,14 +93,21 @@ int adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tl
 		learn_mm(a, t, v[2]);
 		t->a64_addr = v[0];
 		t->a64_dirty = v[1] != 0;
+		t->a64_cont = (rec->have & (1u << 3)) && v[3];
 		return 0;
 	case TLBR_RAW_A64_SET_ACCESS_RET:
 		/* __ptep_set_access_flags flushes only when it changed a dirty entry */
 		if (!t->a64_dirty || !v[0])
 			return 0;
 		t->a64_dirty = false;
-		page = t->a64_addr & PAGE_MASK_4K;
-		flush_init(out, rec, t, TLBR_SCOPE_PAGE, page, page + 0x1000);
+		if (t->a64_cont) {	/* contpte_ptep_set_access_flags: the block */
+			page = t->a64_addr & CONT_MASK_4K;
+			flush_init(out, rec, t, TLBR_SCOPE_RANGE, page, page + 0x10000);
+			out->flush.flags |= TLBR_FLUSH_CONTPTE;
+		} else {
+			page = t->a64_addr & PAGE_MASK_4K;
+			flush_init(out, rec, t, TLBR_SCOPE_PAGE, page, page + 0x1000);
+		}
 		out->flush.site = TLBR_SITE_WP_REUSE;
 		return 1;
 	case TLBR_RAW_A64_CLEAR_FLUSH:
@@ -149,6 +164,26 @@ int adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tl
 		learn_mm(a, t, v[0]);
 		adapt_ev_init(out, TLBR_EV_BATCH_SYNC, rec, t);
 		out->sync.kind = TLBR_SYNC_PENDING;
+		return 1;
+	case TLBR_RAW_A64_PMD_UNSHARE:
+		/*
+		 * huge_pmd_unshare on a shared table (a count of 0: not shared,
+		 * nothing unshared). Before the seed-004 fix every unshare
+		 * flushed the 1 GiB it mapped and broadcast an IPI
+		 * (tlb_remove_table_sync_one); the count says whether this
+		 * unshare left the table to a single user.
+		 */
+		learn_mm(a, t, v[1]);
+		if (!v[2])
+			return 0;
+		page = v[0] & PUD_MASK_4K;
+		flush_init(out, rec, t, TLBR_SCOPE_RANGE, page, page + 0x40000000);
+		out->flush.site = TLBR_SITE_HUGETLB_UNSHARE;
+		if (v[2] == 1)
+			out->flush.flags |= TLBR_FLUSH_UNSHARE_LAST;
+		return 1;
+	case TLBR_RAW_A64_ASID_ROLLOVER:
+		adapt_ev_init(out, TLBR_EV_ASID_ROLLOVER, rec, t);
 		return 1;
 	default:
 		return 0;

@@ -362,7 +362,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	case TLBR_RAW_IPI_SEND_CPU:
 	case TLBR_RAW_IPI_SEND_CPUMASK:
 		return adapt_x86(a, rec, t, out);
-	case TLBR_RAW_A64_FAULT ... TLBR_RAW_A64_BATCH_PENDING:
+	case TLBR_RAW_A64_FAULT ... TLBR_RAW_A64_ASID_ROLLOVER:
 		return adapt_arm64(a, rec, t, out);
 	default:
 		break;

@@ -73,6 +73,8 @@ enum tlbr_raw_id {
 	TLBR_RAW_A64_UNMAP_ONE,
 	TLBR_RAW_A64_UNMAP_FLUSH,
 	TLBR_RAW_A64_BATCH_PENDING,
+	TLBR_RAW_A64_PMD_UNSHARE,
+	TLBR_RAW_A64_ASID_ROLLOVER,
 	TLBR_RAW_SYS_ENTER,
 	TLBR_RAW_SYS_EXIT,
 };
@@ -192,6 +194,7 @@ struct tlbr_task {
 	/* arm64 probes: an entry probe waiting for its return probe */
 	uint64_t a64_addr, a64_start, a64_end;
 	bool a64_dirty;
+	bool a64_cont;		/* the reused PTE is in a contpte block */
 };
 
 /* An address space: one per fork without CLONE_VM, exec, or first sight. */

@@ -25,6 +25,7 @@ static const char *const kind_names[] = {
 	[TLBR_EV_RECLAIM_UNMAP] = "reclaim-unmap",
 	[TLBR_EV_BATCH_SYNC] = "batch-sync",
 	[TLBR_EV_KMAP] = "kmap",
+	[TLBR_EV_ASID_ROLLOVER] = "asid-rollover",
 };
 
 static const char *const site_names[] = {

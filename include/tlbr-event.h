@@ -36,6 +36,8 @@ enum tlbr_ev_kind {
 	TLBR_EV_RECLAIM_UNMAP,	/* reclaim or migration made a page non-present (try_to_unmap) */
 	TLBR_EV_BATCH_SYNC,	/* a batch of deferred TLBIs completes */
 	TLBR_EV_KMAP,		/* kernel mapping update: valid kernel PTEs written (vmalloc) */
+	TLBR_EV_ASID_ROLLOVER,	/* arm64 ASID generation rolled over: every CPU flushes its
+				 * TLB at its next switch_mm; mms not loaded get new ASIDs */
 	TLBR_EV__COUNT
 };
 
@@ -107,6 +109,10 @@ enum {
 	TLBR_FLUSH_SITE_INFERRED = 1 << 0,	/* site deduced from the task's context */
 	TLBR_FLUSH_RANGE_INFERRED = 1 << 1,	/* start/end deduced from the syscall or fault */
 	TLBR_FLUSH_FREES_TABLES = 1 << 2,	/* page tables are freed: walk caches too */
+	TLBR_FLUSH_CONTPTE = 1 << 3,		/* a write-fault reuse in a contpte block: the
+						 * 16 PTEs of the block are upgraded together */
+	TLBR_FLUSH_UNSHARE_LAST = 1 << 4,	/* hugetlb unshare that left the PMD table
+						 * exclusive to its other user (the last sharer) */
 };
 
 #define TLBR_PAGES_ALL UINT64_MAX	/* a full flush (x86 TLB_FLUSH_ALL) */

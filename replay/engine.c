@@ -23,7 +23,7 @@
 
 #include "replay-local.h"
 
-#define PAGE_SHIFT 12
+
 #define PROT_R 1
 #define PROT_W 2
 #define MAP_SHARED_ 0x01
@@ -151,6 +151,15 @@ static void load_mm(struct replay *r, int cpu, uint32_t mm)
 		m->last_end[cpu] = r->seq;
 	}
 	c->mm = mm;
+	/* after an ASID rollover a CPU flushes everything at its next switch_mm */
+	if (mm && tlbr_cpuset_test(&r->asid_flush, (unsigned int)cpu)) {
+		r->asid_flush.bits[cpu / 64] &= ~(1ULL << (cpu % 64));
+		for (pol = 0; pol < r->npol; pol++) {
+			tlb_flush_all(r, &r->pol[pol], cpu);
+			r->pol[pol].res->ops[TLBR_OP_TLBI_LOCAL]++;
+			r->pol[pol].res->ops[TLBR_OP_DSB_NSH]++;
+		}
+	}
 	m = mm_get(r, mm);
 	if (m) {
 		tlbr_cpuset_set(&m->active, (unsigned int)cpu);
@@ -396,6 +405,10 @@ static void count_ops(struct replay *r, struct policy *pl, const struct flushreq
 	case D_MERGED:	/* in the batch's range TLBI */
 		break;
 	}
+	if (d->table_sync) {
+		ops[TLBR_OP_IPI] += (uint64_t)r->ncpus - 1;
+		pl->res->table_syncs++;
+	}
 	if (d->migrate) {
 		ops[TLBR_OP_MIGRATE]++;
 		ops[TLBR_OP_DSB_UPGRADE]++;
@@ -477,6 +490,8 @@ static void decide_one(struct replay *r, struct policy *pl, const struct flushre
 	unsigned int k, nremote;
 	int c;
 
+	/* before the seed-004 fix, every hugetlb unshare also synced GUP-fast by IPI */
+	d.table_sync = q->site == TLBR_SITE_HUGETLB_UNSHARE;
 	for (k = 0; k < pl->ncomp; k++)
 		if (pl->ops[k]->decide(r, pl, q, &d)) {
 			d.by = pl->ops[k];
@@ -909,6 +924,37 @@ static int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask 
 
 /* ------------------------------------------------------------ flushes */
 
+/*
+ * A write-fault reuse in a contpte block (contpte_ptep_set_access_flags):
+ * the 16 PTEs of the block are all made writable and the block is flushed
+ * as one range; the faulting page must be in it.
+ */
+static void reuse_contpte(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
+			  struct flushreq *q)
+{
+	uint64_t first = ev->flush.start >> PAGE_SHIFT, last = ev->flush.end >> PAGE_SHIFT;
+	struct page *fp = page_at(r, t->wp_page - 1);
+	uint64_t v;
+
+	if (fp->vpn < first || fp->vpn >= last || fp->mm != ev->mm)
+		return;
+	t->wp_pending = false;
+	r->res.reuses++;
+	r->res.contpte_reuses++;
+	for (v = first; v < last; v++) {
+		struct page *p = page_get(r, ev->mm, v);
+
+		if (!p)
+			continue;	/* out of memory: the page stays as the model had it */
+		if (!p->present)	/* a contpte block is all present */
+			pte_set(r, p, true, true, false, false, false, "present before the trace");
+		pte_set(r, p, true, true, true, false, false, "write-fault reuse (contpte block)");
+	}
+	q->start_vpn = first;
+	q->end_vpn = last;
+	flush_point(r, q);
+}
+
 static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	const struct tlbr_ev_flush *f = &ev->flush;
@@ -924,6 +970,10 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 
 	switch (f->site) {
 	case TLBR_SITE_WP_REUSE:	/* arm64's __ptep_set_access_flags said so */
+		if (t && t->wp_pending && range && (f->flags & TLBR_FLUSH_CONTPTE)) {
+			reuse_contpte(r, t, ev, &q);
+			return;
+		}
 		if (t && t->wp_pending && range &&
 		    page_at(r, t->wp_page - 1)->vpn == f->start >> PAGE_SHIFT) {
 			struct page *p = page_at(r, t->wp_page - 1);
@@ -1159,6 +1209,45 @@ static void kmap_barriers(struct replay *r, uint64_t pages)
 	}
 }
 
+/*
+ * arm64 ASID rollover (flush_context): every CPU is marked to flush its
+ * whole TLB at its next switch_mm; the mms loaded on a CPU keep their ASID
+ * (reserved_asids), every other mm gets a new one when it next runs, which
+ * resets per-ASID state such as active-cpu's. Until its next switch_mm a CPU
+ * can only use the entries of the mm it has loaded: the others carry an
+ * ASID that is gone or that it will flush before loading it again.
+ */
+static void asid_rollover(struct replay *r)
+{
+	uint32_t kept[TLBR_MAX_CPUS], mm;
+	unsigned int nkept = 0;
+	int c, pol;
+
+	r->res.asid_rollovers++;
+	r->seq++;
+	for (c = 0; c < r->ncpus; c++) {
+		tlbr_cpuset_set(&r->asid_flush, (unsigned int)c);
+		if (r->cpu[c].mm)
+			kept[nkept++] = r->cpu[c].mm;
+	}
+	for (mm = 1; mm < r->nmms; mm++) {
+		struct rmm *m = &r->mms[mm];
+
+		if (!m->last_end)
+			continue;
+		for (c = 0; c < r->ncpus; c++) {
+			if (r->cpu[c].mm == mm || !tlbr_cpuset_test(&m->ever, (unsigned int)c))
+				continue;
+			for (pol = 0; pol < r->npol; pol++)
+				tlb_flush_mm(r, &r->pol[pol], mm, c);
+		}
+	}
+	for (pol = 0; pol < r->npol; pol++)
+		for (unsigned int k = 0; k < r->pol[pol].ncomp; k++)
+			if (r->pol[pol].ops[k]->on_rollover)
+				r->pol[pol].ops[k]->on_rollover(r, &r->pol[pol], kept, nkept);
+}
+
 static bool runs_in_task(const struct tlbr_event *ev)
 {
 	switch (ev->kind) {
@@ -1258,6 +1347,9 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		break;
 	case TLBR_EV_KMAP:
 		kmap_barriers(r, ev->kmap.pages);
+		break;
+	case TLBR_EV_ASID_ROLLOVER:
+		asid_rollover(r);
 		break;
 	case TLBR_EV_VMA: {	/* the recorder's snapshot of a process older than the trace */
 		struct rmm *m = mm_get(r, ev->mm);

@@ -7,6 +7,8 @@
 
 #include "replay.h"
 
+#define PAGE_SHIFT 12
+
 /* What a CPU may hold for a page: bits of held state. */
 enum {
 	HELD_VALID = 1 << 0,	/* some valid entry (readable) */
@@ -133,6 +135,8 @@ struct decision {
 	struct tlbr_cpuset deferred;	/* not running the mm: they flush before they load it
 					 * again (x86's TLB generation check at switch_mm) */
 	bool migrate;			/* a migrate_disable()d local flush (active-cpu) */
+	bool table_sync;		/* hugetlb unshare: an IPI to every other CPU syncs
+					 * GUP-fast (tlb_remove_table_sync_one) */
 	const struct policy_ops *by;	/* the component that decided */
 };
 
@@ -156,6 +160,9 @@ struct policy_ops {
 		       struct decision *d);
 	/* Called when @cpu loads @mm. */
 	void (*on_switch)(struct replay *r, struct policy *pl, int cpu, uint32_t mm);
+	/* Called at an ASID rollover: @kept are the mms that keep their ASID. */
+	void (*on_rollover)(struct replay *r, struct policy *pl, const uint32_t *kept,
+			    unsigned int nkept);
 	void (*free_state)(void *state);
 	bool x86;			/* flushes by IPI, not by TLBI: --env vm/errata do not apply */
 	bool no_pending_sync;		/* ignores flush_tlb_batched_pending (a broken variant) */
@@ -178,6 +185,17 @@ struct policy {
 	struct pending *pending;	/* deferred TLBIs not yet completed */
 	uint32_t npending, pending_alloc;
 };
+
+/* The state of component @ops in the (composed) policy @pl, NULL if not in it. */
+static inline void *policy_state(struct policy *pl, const struct policy_ops *ops)
+{
+	unsigned int k;
+
+	for (k = 0; k < pl->ncomp; k++)
+		if (pl->ops[k] == ops)
+			return pl->state[k];
+	return NULL;
+}
 
 struct pending {
 	uint32_t page;			/* index */
@@ -215,6 +233,7 @@ struct replay {
 	uint64_t lru_clock;
 	bool stop_walk;			/* a page callback asks for_pages() to stop */
 	struct rtask *cur_task;		/* the task of the event being replayed */
+	struct tlbr_cpuset asid_flush;	/* CPUs that flush everything at their next switch_mm */
 };
 
 /* mmodel.c */
@@ -282,5 +301,6 @@ extern const struct policy_ops policy_batched_reclaim;
 extern const struct policy_ops policy_batched_reclaim_nopending;
 extern const struct policy_ops policy_lazy_mmu;
 extern const struct policy_ops policy_uffd_move_batch;
+extern const struct policy_ops policy_hugetlb_unshare_gather;
 
 #endif /* TLBR_REPLAY_LOCAL_H */

@@ -21,6 +21,7 @@ static const struct policy_ops *const builtin[] = {
 	&policy_batched_reclaim_nopending,
 	&policy_lazy_mmu,
 	&policy_uffd_move_batch,
+	&policy_hugetlb_unshare_gather,
 };
 
 /* What "every built-in policy" means: the deliberately broken ones are asked for by name. */

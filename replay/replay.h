@@ -116,6 +116,7 @@ struct tlbr_policy_result {
 	uint64_t deferred;		/* TLBIs issued without waiting (batched reclaim) */
 	uint64_t syncs;			/* DSBs that completed a batch */
 	uint64_t merged;		/* flush points covered by a batch's one flush (uffd MOVE) */
+	uint64_t table_syncs;		/* hugetlb unshare IPI broadcasts (tlb_remove_table_sync_one) */
 	uint64_t ipis;			/* IPI messages (x86-style shootdowns) */
 	uint64_t switch_flushes;	/* full flushes deferred to a context switch */
 	uint64_t avoidable;		/* broadcasts no other CPU needed (unbounded model) */
@@ -143,6 +144,8 @@ struct tlbr_replay_result {
 	uint64_t cow_breaks, reuses;
 	uint64_t real_ipis;		/* flush IPIs the traced kernel sent (x86 traces) */
 	uint64_t real_ipi_flushes;	/* flushes that sent them */
+	uint64_t asid_rollovers;	/* arm64 ASID generation rollovers */
+	uint64_t contpte_reuses;	/* write-fault reuses of a whole contpte block */
 	unsigned int npolicies;
 	struct tlbr_policy_result policy[TLBR_MAX_POLICIES];
 };

@@ -10,9 +10,10 @@
  * component (today's broadcast by default).
  *
  * Costs the thread asks about are counted: the migrate_disable/enable pairs
- * and the upgraded barriers. Not modelled: ASID rollover, which resets
- * active_cpu (no trace vocabulary here shows it); lazy kernel threads do
- * not switch mm, as in the patch.
+ * and the upgraded barriers. An ASID rollover (tlbr:asid_roll) resets
+ * active_cpu of every mm that gets a new ASID; an mm loaded on some CPU at
+ * the rollover keeps its reserved ASID and its state. Lazy kernel threads
+ * do not switch mm, as in the patch.
  */
 #include <string.h>
 
@@ -47,13 +48,11 @@ static int *slot(struct active_state *s, uint32_t mm)
 
 static void on_switch(struct replay *r, struct policy *pl, int cpu, uint32_t mm)
 {
+	struct active_state *s = policy_state(pl, &policy_active_cpu);
 	int *a;
-	unsigned int k;
 
 	(void)r;
-	for (k = 0; k < pl->ncomp && pl->ops[k] != &policy_active_cpu; k++)
-		;
-	a = mm ? slot(pl->state[k], mm) : NULL;
+	a = mm && s ? slot(s, mm) : NULL;
 	if (!a)
 		return;
 	if (*a == NONE_YET)
@@ -62,16 +61,28 @@ static void on_switch(struct replay *r, struct policy *pl, int cpu, uint32_t mm)
 		*a = MULTIPLE;
 }
 
+static void on_rollover(struct replay *r, struct policy *pl, const uint32_t *kept,
+			unsigned int nkept)
+{
+	struct active_state *s = policy_state(pl, &policy_active_cpu);
+	unsigned int i;
+	uint32_t mm;
+
+	(void)r;
+	for (mm = 0; s && mm < s->n; mm++) {
+		for (i = 0; i < nkept && kept[i] != mm; i++)
+			;
+		if (i == nkept)
+			s->cpu[mm] = NONE_YET;
+	}
+}
+
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
 		   struct decision *d)
 {
-	struct active_state *s = NULL;
-	unsigned int k;
+	struct active_state *s = policy_state(pl, &policy_active_cpu);
 
 	(void)r;
-	for (k = 0; k < pl->ncomp; k++)
-		if (pl->ops[k] == &policy_active_cpu)
-			s = pl->state[k];
 	if (!s || !q->mm || q->opaque || q->mm >= s->n || s->cpu[q->mm] != q->cpu)
 		return false;
 	d->kind = D_LOCAL;
@@ -90,5 +101,6 @@ const struct policy_ops policy_active_cpu = {
 	.state_size = sizeof(struct active_state),
 	.decide = decide,
 	.on_switch = on_switch,
+	.on_rollover = on_rollover,
 	.free_state = free_state,
 };

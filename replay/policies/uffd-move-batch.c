@@ -20,15 +20,11 @@ struct run {
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
 		   struct decision *d)
 {
-	struct run *run = NULL;
+	struct run *run = policy_state(pl, &policy_uffd_move_batch);
 	struct rtask *t;
-	unsigned int k;
 
 	if (q->site != TLBR_SITE_UFFD_MOVE || !q->ev || !q->ev->task)
 		return false;
-	for (k = 0; k < pl->ncomp; k++)
-		if (pl->ops[k] == &policy_uffd_move_batch)
-			run = pl->state[k];
 	t = task_rget(r, q->ev->task);
 	if (!run || !t)
 		return false;

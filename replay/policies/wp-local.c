@@ -9,8 +9,8 @@
  * fixes with a local flush. Every other flush is left to the next component
  * (today's broadcast by default).
  *
- * Not modelled: the contpte case (the patch flushes the whole 16-page
- * contiguous block locally); no trace vocabulary here says a page is in one.
+ * The contpte case (the set_access probe's cont field) reaches here as a
+ * flush point over the whole 16-page block, flushed locally as the patch does.
  */
 #include "../replay-local.h"
 

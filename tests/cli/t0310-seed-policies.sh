@@ -116,6 +116,42 @@ python3 -c "import sys; sys.exit(0 if float('$a') < float('$b') else 1)"
 ok $? "preempt: migrate_disable costs less without preemption ($a < $b cycles)"
 
 # the cost model: shown against the baseline, regressions as regressions
+# seed 004: hugetlb PMD-table unsharing, once per gather, an IPI only for the last sharer
+J=$TMP/hugetlb.json
+"$TLBREPLAY" what-if --json -p arm64-broadcast,hugetlb-unshare-gather,x86-ipi "$DATA/whatif-seed004-hugetlb.txt" > $J
+expect $J arm64-broadcast by_site.hugetlb-unshare 6 "hugetlb: 6 tables unshared (a count of 0 unshares nothing)"
+expect $J arm64-broadcast broadcasts 6 "hugetlb: one flush per table before the fix"
+expect $J arm64-broadcast table_syncs 6 "hugetlb: and one IPI broadcast per table"
+expect $J arm64-broadcast ops.ipi 6 "hugetlb: priced as 6 IPIs to the other CPU"
+expect $J x86-ipi table_syncs 6 "hugetlb: x86 sent the same IPIs"
+expect $J hugetlb-unshare-gather broadcasts 3 "hugetlb: one flush per gather: munmap's two VMAs and the exit"
+expect $J hugetlb-unshare-gather merged 3 "hugetlb: the other 3 unshares are merged"
+expect $J hugetlb-unshare-gather table_syncs 1 "hugetlb: one IPI, in the gather that left a table to one user"
+expect $J hugetlb-unshare-gather unsafe 0 "hugetlb: safely"
+
+# seed 000's contpte case: the reuse upgrades and flushes the 16-page block
+J=$TMP/contpte.json
+"$TLBREPLAY" what-if --json --cpu arm64 -p arm64-broadcast,wp-local "$DATA/whatif-seed000-contpte.txt" > $J
+expect $J arm64-broadcast ops.tlbi_is 17 "contpte: today's arm64 broadcasts the block (16 TLBIs) and the fork"
+expect $J wp-local ops.tlbi_local 16 "contpte: wp-local flushes the 16 pages locally"
+expect $J wp-local stale_ro 16 "contpte: CPU 1 keeps a stale entry for each page of the block"
+expect $J wp-local spurious_predicted 1 "contpte: thread 611's write through one is a spurious fault"
+expect $J wp-local unsafe 0 "contpte: safely"
+n=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["checks"]["contpte_reuses"])' $J)
+ok $((n != 1)) "contpte: one block reuse counted (got $n)"
+
+# ASID rollover: active-cpu's state resets for the mms that get a new ASID
+J=$TMP/asid.json
+"$TLBREPLAY" what-if --json -p arm64-broadcast,active-cpu,local-only "$DATA/whatif-asid-rollover.txt" > $J
+expect $J active-cpu local 1 "rollover: 720 runs on CPU 0 only after it: its munmap is local"
+expect $J active-cpu broadcasts 1 "rollover: 730 kept its ASID and stays MULTIPLE: a broadcast"
+expect $J active-cpu unsafe 0 "rollover: the local flush is safe (CPU 1's copies had the dead ASID)"
+expect $J arm64-broadcast ops.tlbi_local 1 "rollover: CPU 0 flushes its TLB at its next switch_mm"
+expect $J local-only unsafe 0 "rollover: even local-only is safe here: CPU 0 flushed 730's entries"
+grep -v asid_roll "$DATA/whatif-asid-rollover.txt" > $TMP/noroll.txt
+"$TLBREPLAY" what-if --json -p active-cpu "$TMP/noroll.txt" > $TMP/noroll.json
+expect $TMP/noroll.json active-cpu local 0 "rollover: without it, 720 stays MULTIPLE: no local flush"
+
 "$TLBREPLAY" what-if --costs neoverse-v2 -p arm64-broadcast,active-cpu "$DATA/whatif-single.txt" > $TMP/c.txt
 grep_file "costs: the table and its source are printed" "^costs       neoverse-v2: estimates" "$TMP/c.txt"
 grep_file "costs: each policy against the baseline" "vs baseline" "$TMP/c.txt"
