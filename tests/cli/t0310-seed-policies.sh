@@ -20,7 +20,7 @@ expect() {	# expect <json> <policy> <key> <value> <description>
 	if [ "$got" = "$4" ]; then ok 0 "$5"; else ok 1 "$5 (got $got, want $4)"; fi
 }
 
-SEEDS=arm64-broadcast,wp-local,active-cpu,wp-local+active-cpu,pte-needs-flush,batched-reclaim,x86-ipi,oracle
+SEEDS=arm64-broadcast,wp-local,active-cpu,wp-local+active-cpu,pte-needs-flush,batched-reclaim,lazy-mmu,uffd-move-batch,hugetlb-unshare-gather,x86-ipi,oracle
 
 # seed 000: 4 threads on 4 CPUs, fork, the parent writes 3 pages
 J=$TMP/s000.json
