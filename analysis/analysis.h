@@ -122,6 +122,11 @@ struct tlbr_whatif_render {
 	const struct tlbr_costs *costs;
 };
 
+/* Shared by what-if and report: the models behind the numbers, and the checks. */
+void tlbr_print_models(FILE *f, const struct tlbr_replay_result *r, const char *path,
+		       const char *describe, const struct tlbr_costs *costs);
+void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r);
+
 void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			    const struct tlbr_whatif_render *o);
 void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "analysis.h"
+#include "table.h"
 #include "json.h"
 
 #define COLS_PER_BLOCK 4
@@ -64,23 +65,71 @@ static void print_row(FILE *f, const struct tlbr_replay_result *r, unsigned int 
 	fputc('\n', f);
 }
 
-void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
-			    const struct tlbr_whatif_render *o)
+/* What produced the numbers: the trace, the models, the cost table. */
+void tlbr_print_models(FILE *f, const struct tlbr_replay_result *r, const char *path,
+		       const char *describe, const struct tlbr_costs *costs)
 {
 	const struct tlbr_tlb_model *tm = tlbr_tlb_model_find(r->tlb_model);
 	const struct tlbr_cpu_model *cm = tlbr_cpu_model_find(r->cpu_model);
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "%s (%s)", path, describe);
+	tlbr_print_wrapped(f, "trace", 12, buf, 80);
+	snprintf(buf, sizeof(buf), "%s: %s", r->tlb_model, tm ? tm->source : "");
+	tlbr_print_wrapped(f, "residency", 12, buf, 80);
+	snprintf(buf, sizeof(buf), "%s: %s", r->cpu_model, cm ? cm->note : "");
+	tlbr_print_wrapped(f, "cpu", 12, buf, 80);
+	snprintf(buf, sizeof(buf), "%s, %s", r->env, r->preempt ? "preemptible (migrate_disable "
+		 "priced as such)" : "not preemptible (migrate_disable nearly free)");
+	tlbr_print_wrapped(f, "kernel", 12, buf, 80);
+	if (costs) {
+		snprintf(buf, sizeof(buf), "%s: %s", costs->name, costs->source);
+		tlbr_print_wrapped(f, "costs", 12, buf, 80);
+	}
+	snprintf(buf, sizeof(buf), "%llu events on %d CPUs, %llu pages modelled",
+		 (unsigned long long)r->events, r->ncpus, (unsigned long long)r->pages);
+	tlbr_print_wrapped(f, "replayed", 12, buf, 80);
+}
+
+/* The replay's own numbers against what the traced kernel did. */
+void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r)
+{
+	unsigned int i;
+
+	fprintf(f, "\nChecks against the traced kernel\n");
+	if (r->real_ipi_flushes || r->real_ipis)
+		fprintf(f, "  shootdown IPIs really sent: %llu (from %llu shootdowns)\n",
+			(unsigned long long)r->real_ipis, (unsigned long long)r->real_ipi_flushes);
+	for (i = 0; i < r->npolicies; i++)
+		if (!strcmp(r->policy[i].name, "x86-ipi") && r->real_ipis)
+			fprintf(f, "  x86-ipi predicts %llu IPIs: %+.1f%%\n",
+				(unsigned long long)r->policy[i].ipis,
+				100.0 * ((double)r->policy[i].ipis - (double)r->real_ipis) /
+					(double)r->real_ipis);
+	if (r->asid_rollovers)
+		fprintf(f, "  ASID rollovers: %llu (every CPU flushed at its next switch_mm)\n",
+			(unsigned long long)r->asid_rollovers);
+	if (r->contpte_reuses)
+		fprintf(f, "  write-fault reuses of a whole contpte block (16 pages): %llu\n",
+			(unsigned long long)r->contpte_reuses);
+	fprintf(f, "  user write faults on present pages: %llu: %llu COW breaks, %llu reuses,\n"
+		   "    %llu spurious (the CPU model allows them), %llu unexplained",
+		(unsigned long long)r->write_faults_present, (unsigned long long)r->cow_breaks,
+		(unsigned long long)r->reuses, (unsigned long long)r->spurious_observed,
+		(unsigned long long)r->unexplained);
+	if (r->write_faults_present)
+		fprintf(f, " (%.2f%%)", 100.0 * (double)r->unexplained /
+					    (double)r->write_faults_present);
+	fputc('\n', f);
+}
+
+void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
+			    const struct tlbr_whatif_render *o)
+{
 	unsigned int from, i, k;
 	bool any_site[TLBR_SITE__COUNT] = { 0 };
 
-	fprintf(f, "trace       %s (%s)\n", o->path, o->describe);
-	fprintf(f, "residency   %s: %s\n", r->tlb_model, tm ? tm->source : "");
-	fprintf(f, "cpu         %s: %s\n", r->cpu_model, cm ? cm->note : "");
-	fprintf(f, "kernel      %s, %s\n", r->env, r->preempt ? "preemptible (migrate_disable "
-		   "priced as such)" : "not preemptible (migrate_disable nearly free)");
-	if (o->costs)
-		fprintf(f, "costs       %s: %s\n", o->costs->name, o->costs->source);
-	fprintf(f, "replayed    %llu events on %d CPUs, %llu pages modelled\n",
-		(unsigned long long)r->events, r->ncpus, (unsigned long long)r->pages);
+	tlbr_print_models(f, r, o->path, o->describe, o->costs);
 
 	for (i = 0; i < r->npolicies; i++)
 		for (k = 0; k < TLBR_SITE__COUNT; k++)
@@ -155,31 +204,7 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 	if (strcmp(r->tlb_model, "unbounded"))
 		fprintf(f, "(avoidable under '%s' is an estimate, not a bound)\n", r->tlb_model);
 
-	fprintf(f, "\nChecks against the traced kernel\n");
-	if (r->real_ipi_flushes || r->real_ipis)
-		fprintf(f, "  shootdown IPIs really sent: %llu (from %llu shootdowns)\n",
-			(unsigned long long)r->real_ipis, (unsigned long long)r->real_ipi_flushes);
-	for (i = 0; i < r->npolicies; i++)
-		if (!strcmp(r->policy[i].name, "x86-ipi") && r->real_ipis)
-			fprintf(f, "  x86-ipi predicts %llu IPIs: %+.1f%%\n",
-				(unsigned long long)r->policy[i].ipis,
-				100.0 * ((double)r->policy[i].ipis - (double)r->real_ipis) /
-					(double)r->real_ipis);
-	if (r->asid_rollovers)
-		fprintf(f, "  ASID rollovers: %llu (every CPU flushed at its next switch_mm)\n",
-			(unsigned long long)r->asid_rollovers);
-	if (r->contpte_reuses)
-		fprintf(f, "  write-fault reuses of a whole contpte block (16 pages): %llu\n",
-			(unsigned long long)r->contpte_reuses);
-	fprintf(f, "  user write faults on present pages: %llu: %llu COW breaks, %llu reuses,\n"
-		   "    %llu spurious (the CPU model allows them), %llu unexplained",
-		(unsigned long long)r->write_faults_present, (unsigned long long)r->cow_breaks,
-		(unsigned long long)r->reuses, (unsigned long long)r->spurious_observed,
-		(unsigned long long)r->unexplained);
-	if (r->write_faults_present)
-		fprintf(f, " (%.2f%%)", 100.0 * (double)r->unexplained /
-					    (double)r->write_faults_present);
-	fputc('\n', f);
+	tlbr_print_checks(f, r);
 
 	for (i = 0; i < r->npolicies; i++) {
 		const struct tlbr_policy_result *p = &r->policy[i];

@@ -19,6 +19,7 @@ struct tlbr_cmd {
 int cmd_record(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
 int cmd_what_if(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 extern const struct tlbr_cmd tlbr_commands[];

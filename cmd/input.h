@@ -14,6 +14,7 @@ struct input {
 	struct tlbr_reader *reader;
 	struct tlbr_adapter *adapter;
 	struct tlbr_error err;
+	bool progress;		/* input_run: progress on stderr when it is a terminal */
 };
 
 struct input_ops {

@@ -18,6 +18,9 @@ const struct tlbr_cmd tlbr_commands[] = {
 	{ "what-if", cmd_what_if, "replay a trace under TLB flush policies, side by side",
 	  "tlbreplay what-if [-p <policies>] [--tlb <model>] [--cpu <model>] [--env <env>] "
 	  "[--costs <table>] [--json] <trace>" },
+	{ "report", cmd_report, "the findings of a replay in detail: tables, JSON, CSV, email, plots",
+	  "tlbreplay report [-p <policies>] [--format text|json|csv|email] [--table <name>] "
+	  "[--plot <dir>] <trace>" },
 	{ "help", cmd_help, "show the manual page of a command",
 	  "tlbreplay help [<command>]" },
 	{ NULL, NULL, NULL, NULL },

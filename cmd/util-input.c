@@ -5,6 +5,8 @@
  * events to the command, and report bad input the same way everywhere.
  */
 #include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "input.h"
@@ -24,13 +26,32 @@ int input_open(struct input *in, const char *path, enum tlbr_format fmt)
 	return 0;
 }
 
+/* Records so far and, where the record's position is a file offset, how far in. */
+static void progress(const struct input *in, uint64_t records, const struct tlbr_record *rec,
+		     uint64_t size)
+{
+	if (size && rec->pos <= size)
+		fprintf(stderr, "\rtlbreplay: %s: %llu records, %3.0f%%", in->path,
+			(unsigned long long)records, 100.0 * (double)rec->pos / (double)size);
+	else
+		fprintf(stderr, "\rtlbreplay: %s: %llu records", in->path,
+			(unsigned long long)records);
+}
+
 int input_run(struct input *in, const struct input_ops *ops, void *ctx)
 {
 	struct tlbr_event evs[TLBR_ADAPT_MAX_OUT];
+	bool show = in->progress && isatty(STDERR_FILENO);
 	const struct tlbr_record *rec;
+	uint64_t records = 0, size = 0;
+	struct stat st;
 	int ret, n, i;
 
+	if (show && stat(in->path, &st) == 0 && S_ISREG(st.st_mode))
+		size = (uint64_t)st.st_size;
 	while ((ret = tlbr_reader_next(in->reader, &rec, &in->err)) > 0) {
+		if (show && !(++records & 0xffff))
+			progress(in, records, rec, size);
 		if (ops->on_record && (ret = ops->on_record(ctx, rec)) < 0)
 			break;
 		n = tlbr_adapter_feed(in->adapter, rec, evs, &in->err);
@@ -47,6 +68,8 @@ int input_run(struct input *in, const struct input_ops *ops, void *ctx)
 			break;
 	}
 	input_guard_end();
+	if (show && records > 0xffff)
+		fprintf(stderr, "\r\033[K");
 	if (ret == -ENOMEM)
 		die("out of memory");
 	if (ret < 0)

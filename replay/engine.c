@@ -84,6 +84,27 @@ static void pte_set(struct replay *r, struct page *p, bool mapped, bool present,
 
 typedef void (*page_fn)(struct replay *r, struct page *p, void *arg);
 
+/* A note for the report: its address, VMA and task filled in from the model. */
+static void note(struct replay *r, struct tlbr_note *n, int pol, int cpu, uint32_t mm,
+		 uint64_t vpn)
+{
+	struct rmm *m = mm ? mm_get(r, mm) : NULL;
+	const struct vma *v;
+
+	n->policy = pol;
+	if (!n->ts_ns)
+		n->ts_ns = r->ev->ts_ns;
+	n->cpu = cpu;
+	n->mm = mm;
+	if (!n->task)
+		n->task = r->ev->task;
+	n->addr = vpn << PAGE_SHIFT;
+	v = m && !n->whole_mm ? vma_find(m, n->addr) : NULL;
+	n->vma_start = v ? v->start : 0;
+	n->vma_end = v ? v->end : 0;
+	r->o.note(r->o.note_ctx, n);
+}
+
 /* Call @fn for every page of @mm the model knows in [start, end) (vpns). */
 static void for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
 		      page_fn fn, void *arg)
@@ -305,6 +326,11 @@ static void stale_fn(struct replay *r, struct page *p, void *a)
 		if ((held & HELD_VALID) && !(held & HELD_W) && p->writable) {
 			s->pl->res->stale_ro++;
 			tlb_set_flag(r, s->pl, p, c, HELD_STALE, 0);
+			if (r->o.note) {
+				struct tlbr_note n = { .kind = TLBR_NOTE_STALE };
+
+				note(r, &n, s->pl->idx, c, p->mm, p->vpn);
+			}
 		}
 	}
 }
@@ -486,6 +512,8 @@ static void decide_one(struct replay *r, struct policy *pl, const struct flushre
 {
 	struct tlbr_policy_result *res = pl->res;
 	struct tlbr_cpuset reached = { { 0 } }, all = { { 0 } }, holders;
+	enum tlbr_avoid reason = TLBR_AVOID_NEVER_ELSEWHERE;
+	bool avoidable = false;
 	struct decision d = { 0 };
 	unsigned int k, nremote;
 	int c;
@@ -535,6 +563,13 @@ static void decide_one(struct replay *r, struct policy *pl, const struct flushre
 	res->flushes[q->site]++;
 	if (d.kind == D_DEFER) {
 		defer(r, pl, q);
+		if (r->o.note) {
+			struct tlbr_note n = { .kind = TLBR_NOTE_FLUSH, .site = q->site,
+					       .out = TLBR_OUT_DEFERRED, .whole_mm = q->whole_mm,
+					       .ts_ns = q->ts_ns };
+
+			note(r, &n, pl->idx, q->cpu, q->mm, q->whole_mm ? 0 : q->start_vpn);
+		}
 		return;
 	}
 	if (d.kind == D_NONE)
@@ -550,9 +585,23 @@ static void decide_one(struct replay *r, struct policy *pl, const struct flushre
 	if ((nremote || d.kind == D_BROADCAST) && d.kind != D_MERGED && q->mm && !q->opaque) {
 		holders = holders_of(r, pl, q);
 		if (!tlbr_cpuset_count(&holders)) {
+			avoidable = true;
+			reason = avoid_reason(r, pl, q);
 			res->avoidable++;
-			res->avoidable_by[avoid_reason(r, pl, q)]++;
+			res->avoidable_by[reason]++;
 		}
+	}
+	if (r->o.note) {
+		struct tlbr_note n = {
+			.kind = TLBR_NOTE_FLUSH, .whole_mm = q->whole_mm || q->opaque, .site = q->site,
+			.ts_ns = q->ts_ns, .task = q->ev ? q->ev->task : 0,
+			.avoidable = avoidable, .reason = reason,
+			.out = d.kind == D_NONE ? TLBR_OUT_SKIPPED : d.kind == D_MERGED ?
+			       TLBR_OUT_MERGED : nremote || d.kind == D_BROADCAST ?
+			       TLBR_OUT_BROADCAST : TLBR_OUT_LOCAL,
+		};
+
+		note(r, &n, pl->idx, q->cpu, q->opaque ? 0 : q->mm, q->whole_mm ? 0 : q->start_vpn);
 	}
 
 	/*
@@ -894,14 +943,24 @@ static int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask 
 				if (r->o.cpu->spurious_faults) {
 					r->pol[pol].res->spurious_predicted++;
 					r->pol[pol].res->ops[TLBR_OP_SPURIOUS]++;
+					if (r->o.note) {
+						struct tlbr_note n = { .kind = TLBR_NOTE_SPURIOUS };
+
+						note(r, &n, pol, ev->cpu, p->mm, p->vpn);
+					}
 				}
 				tlb_set_flag(r, &r->pol[pol], p, ev->cpu, 0, HELD_STALE);
 			}
 		}
 		if (p->present && p->writable) {
-			if (r->o.cpu->spurious_faults)
+			if (r->o.cpu->spurious_faults) {
 				r->res.spurious_observed++;
-			else
+				if (r->o.note) {
+					struct tlbr_note n = { .kind = TLBR_NOTE_SPURIOUS_SEEN };
+
+					note(r, &n, -1, ev->cpu, p->mm, p->vpn);
+				}
+			} else
 				r->res.unexplained++;
 		} else {
 			if (!p->mapped)	/* older than the trace: it was there, read-only */

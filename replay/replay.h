@@ -150,6 +150,43 @@ struct tlbr_replay_result {
 	struct tlbr_policy_result policy[TLBR_MAX_POLICIES];
 };
 
+/*
+ * Notes: what the aggregate counts are made of, one at a time, for reports
+ * that break them down (by site, process, address range, CPU, time).
+ */
+enum tlbr_note_kind {
+	TLBR_NOTE_FLUSH,	/* a policy decided a flush point */
+	TLBR_NOTE_STALE,	/* a policy left a stale read-only entry on a CPU */
+	TLBR_NOTE_SPURIOUS,	/* a policy's stale entry predicts a spurious fault */
+	TLBR_NOTE_SPURIOUS_SEEN,	/* the trace shows a spurious fault (policy -1) */
+};
+
+enum tlbr_outcome {
+	TLBR_OUT_BROADCAST,	/* reached other CPUs (TLBI IS, IPIs) */
+	TLBR_OUT_LOCAL,
+	TLBR_OUT_SKIPPED,
+	TLBR_OUT_MERGED,
+	TLBR_OUT_DEFERRED,
+	TLBR_OUT__COUNT
+};
+
+struct tlbr_note {
+	enum tlbr_note_kind kind;
+	int policy;		/* index into the result's policies; -1: the trace itself */
+	uint64_t ts_ns;
+	int cpu;		/* FLUSH: the issuer; STALE: the CPU holding the entry; SPURIOUS*:
+				 * the CPU that faults */
+	uint32_t mm;		/* 0: no user address space (kernel, opaque) */
+	uint32_t task;		/* the task of the event (the adapter's task id) */
+	uint64_t addr;		/* the page, or the flush's first page */
+	bool whole_mm;		/* FLUSH: of the whole address space */
+	uint64_t vma_start, vma_end;	/* the VMA of addr when the model knows it, else 0 */
+	enum tlbr_site site;	/* FLUSH */
+	enum tlbr_outcome out;	/* FLUSH */
+	bool avoidable;		/* FLUSH: a broadcast no other CPU needed */
+	enum tlbr_avoid reason;	/* ... and why */
+};
+
 struct tlbr_replay;
 
 struct tlbr_replay_opts {
@@ -159,6 +196,9 @@ struct tlbr_replay_opts {
 	int ncpus;			/* from the trace */
 	enum tlbr_env env;
 	bool no_preempt;		/* migrate_disable() is cheap: a non-preemptible kernel */
+	/* called for every note when set (tlbreplay report) */
+	void (*note)(void *ctx, const struct tlbr_note *n);
+	void *note_ctx;
 };
 
 /**

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * report-print.c - `tlbreplay report` as text (80 columns), one JSON
+ * object (schema tlbreplay-report, see tlbreplay-report(5)) and an ASCII
+ * table to paste into a mailing-list reply.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "config.h"
+#include "report.h"
+
+static void costs_note(FILE *f, const struct tlbr_replay_result *res,
+		       const struct tlbr_report_info *info)
+{
+	fprintf(f, "(cycles are the '%s' cost model's estimate, not a measurement; the\n"
+		   " baseline is %s; a positive change is a regression)\n\n", info->costs->name,
+		res->policy[tlbr_report_baseline(res)].name);
+}
+
+/* The counterexamples as numbered steps under their finding. */
+static void print_unsafe_text(FILE *f, const struct tlbr_table *t)
+{
+	char a[24], b[24], c[64];
+	unsigned int r;
+
+	fprintf(f, "%s\n", t->title);
+	for (r = 0; r < strlen(t->title); r++)
+		fputc('-', f);
+	fputc('\n', f);
+	if (!t->nrows)
+		fprintf(f, "(none: no policy let a CPU keep a translation the page table no longer "
+			   "allows)\n");
+	for (r = 0; r < t->nrows; r++) {
+		union tlbr_cell v[14];
+		unsigned int k;
+
+		for (k = 0; k < 14; k++)
+			v[k] = tlbr_table_cell(t, r, k);
+		if (v[8].u == 1)
+			fprintf(f, "%s%s #%llu: cpu %llu may hold '%s' for %#llx of pid %lld (%s);\n"
+				   "  the page table allows '%s'\n", r ? "\n" : "",
+				tlbr_printable(v[0].s, c, sizeof(c)), (unsigned long long)v[1].u,
+				(unsigned long long)v[5].u, v[6].s, (unsigned long long)v[4].u,
+				(long long)v[2].i, tlbr_printable(v[3].s, a, sizeof(a)), v[7].s);
+		fprintf(f, "  %llu. %.9f cpu %llu", (unsigned long long)v[8].u, v[9].f,
+			(unsigned long long)v[10].u);
+		if (v[11].i >= 0)
+			fprintf(f, " %s-%lld", tlbr_printable(v[12].s, b, sizeof(b)), (long long)v[11].i);
+		fprintf(f, ": %s\n", tlbr_printable(v[13].s, c, sizeof(c)));
+	}
+	fputc('\n', f);
+}
+
+/* Broadcasts over time, in words: the busiest bucket of each policy. */
+static void print_time_text(FILE *f, const struct tlbr_table *t)
+{
+	unsigned int r, best = 0;
+	uint64_t total = 0;
+
+	fprintf(f, "%s\n", t->title);
+	for (r = 0; r < strlen(t->title); r++)
+		fputc('-', f);
+	fputc('\n', f);
+	for (r = 0; r < t->nrows; r++) {
+		union tlbr_cell name = tlbr_table_cell(t, r, 0), n = tlbr_table_cell(t, r, 3);
+		bool last = r + 1 == t->nrows ||
+			    strcmp(tlbr_table_cell(t, r + 1, 0).s, name.s);
+
+		total += n.u;
+		if (n.u > tlbr_table_cell(t, best, 3).u || strcmp(tlbr_table_cell(t, best, 0).s,
+								   name.s))
+			best = r;
+		if (!last)
+			continue;
+		if (tlbr_table_cell(t, best, 3).u)
+			fprintf(f, "%-24s %8llu, at most %llu in %.6f s (from %.6f s)\n", name.s,
+				(unsigned long long)total,
+				(unsigned long long)tlbr_table_cell(t, best, 3).u,
+				tlbr_table_cell(t, best, 2).f, tlbr_table_cell(t, best, 1).f);
+		else
+			fprintf(f, "%-24s %8u\n", name.s, 0);
+		total = 0;
+		best = r + 1;
+	}
+	fprintf(f, "(every bucket: --table broadcasts_over_time; a plot: --plot DIR)\n\n");
+}
+
+void tlbr_report_print_text(FILE *f, const struct tlbr_report *rep,
+			    const struct tlbr_replay_result *res, const struct tlbr_report_info *info)
+{
+	static const enum tlbr_report_table order[] = {
+		TLBR_T_BY_SITE, TLBR_T_BY_REASON, TLBR_T_BY_PROCESS, TLBR_T_BY_RANGE,
+		TLBR_T_STALE_BY_CPU, TLBR_T_STALE_BY_PROCESS, TLBR_T_STALE_BY_RANGE,
+	};
+	unsigned int i;
+
+	tlbr_print_models(f, res, info->path, info->describe, info->costs);
+	fputc('\n', f);
+	tlbr_table_print_text(f, tlbr_report_table(rep, TLBR_T_SUMMARY));
+	costs_note(f, res, info);
+	for (i = 0; i < ARRAY_SIZE(order); i++)
+		tlbr_table_print_text(f, tlbr_report_table(rep, order[i]));
+	if (res->spurious_observed) {
+		tlbr_table_print_text(f, tlbr_report_table(rep, TLBR_T_SEEN_BY_CPU));
+		tlbr_table_print_text(f, tlbr_report_table(rep, TLBR_T_SEEN_BY_PROCESS));
+		tlbr_table_print_text(f, tlbr_report_table(rep, TLBR_T_SEEN_BY_RANGE));
+	}
+	print_time_text(f, tlbr_report_table(rep, TLBR_T_OVER_TIME));
+	print_unsafe_text(f, tlbr_report_table(rep, TLBR_T_UNSAFE));
+	tlbr_table_print_text(f, tlbr_report_table(rep, TLBR_T_COSTS));
+	costs_note(f, res, info);
+	tlbr_print_checks(f, res);
+}
+
+void tlbr_report_print_json(FILE *f, const struct tlbr_report *rep,
+			    const struct tlbr_replay_result *res, const struct tlbr_report_info *info)
+{
+	const struct tlbr_tlb_model *tm = tlbr_tlb_model_find(res->tlb_model);
+	const struct tlbr_costs *c = info->costs;
+	struct tlbr_json j;
+	unsigned int k;
+
+	tlbr_json_init(&j, f, true);
+	tlbr_json_obj_begin(&j, NULL);
+	tlbr_json_str(&j, "schema", TLBR_REPORT_SCHEMA);
+	tlbr_json_u64(&j, "version", TLBR_REPORT_SCHEMA_VERSION);
+	tlbr_json_str(&j, "tool", "tlbreplay " TLBR_VERSION);
+	tlbr_json_obj_begin(&j, "trace");
+	tlbr_json_str(&j, "file", info->path);
+	tlbr_json_str(&j, "description", info->describe);
+	tlbr_json_u64(&j, "events", res->events);
+	tlbr_json_u64(&j, "cpus", (uint64_t)res->ncpus);
+	tlbr_json_u64(&j, "pages", res->pages);
+	tlbr_json_obj_end(&j);
+	tlbr_json_obj_begin(&j, "models");
+	tlbr_json_str(&j, "residency", res->tlb_model);
+	tlbr_json_str(&j, "residency_source", tm ? tm->source : "");
+	tlbr_json_str(&j, "cpu", res->cpu_model);
+	tlbr_json_str(&j, "env", res->env);
+	tlbr_json_bool(&j, "preempt", res->preempt);
+	tlbr_json_obj_begin(&j, "costs");
+	tlbr_json_str(&j, "name", c->name);
+	tlbr_json_str(&j, "source", c->source);
+	tlbr_json_str(&j, "baseline", res->policy[tlbr_report_baseline(res)].name);
+	tlbr_json_obj_begin(&j, "cycles");
+	for (k = 0; k < TLBR_OP__COUNT; k++)
+		tlbr_json_double(&j, tlbr_op_name((enum tlbr_op)k), c->c[k]);
+	tlbr_json_double(&j, "per_cpu", c->per_cpu);
+	tlbr_json_double(&j, "migrate_nopreempt", c->migrate_nopreempt);
+	tlbr_json_obj_end(&j);
+	tlbr_json_obj_end(&j);
+	tlbr_json_obj_end(&j);
+	tlbr_json_obj_begin(&j, "checks");
+	tlbr_json_u64(&j, "real_ipis", res->real_ipis);
+	tlbr_json_u64(&j, "real_ipi_shootdowns", res->real_ipi_flushes);
+	tlbr_json_u64(&j, "write_faults_present", res->write_faults_present);
+	tlbr_json_u64(&j, "cow_breaks", res->cow_breaks);
+	tlbr_json_u64(&j, "reuses", res->reuses);
+	tlbr_json_u64(&j, "contpte_reuses", res->contpte_reuses);
+	tlbr_json_u64(&j, "asid_rollovers", res->asid_rollovers);
+	tlbr_json_u64(&j, "spurious_observed", res->spurious_observed);
+	tlbr_json_u64(&j, "unexplained", res->unexplained);
+	tlbr_json_obj_end(&j);
+	tlbr_json_obj_begin(&j, "tables");
+	for (k = 0; k < TLBR_T__COUNT; k++)
+		tlbr_table_print_json(&j, tlbr_report_table(rep, (enum tlbr_report_table)k));
+	tlbr_json_obj_end(&j);
+	tlbr_json_obj_end(&j);
+	fputc('\n', f);
+}
+
+/* ------------------------------------------------------------ email */
+
+struct erow {
+	const char *policy;
+	const char *metric;
+	char base[24], value[24], change[16];
+};
+
+static void email_fmt(struct erow *e, double base, double v)
+{
+	snprintf(e->base, sizeof(e->base), "%.0f", base);
+	snprintf(e->value, sizeof(e->value), "%.0f", v);
+	if (base > 0)
+		snprintf(e->change, sizeof(e->change), "%+.1f%%", 100.0 * (v - base) / base);
+	else
+		snprintf(e->change, sizeof(e->change), v > 0 ? "new" : "-");
+}
+
+static void email_rule(FILE *f, const unsigned int *w, char c)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < 5; i++) {
+		fputc('+', f);
+		for (k = 0; k < w[i] + 2; k++)
+			fputc(c, f);
+	}
+	fputs("+\n", f);
+}
+
+void tlbr_report_print_email(FILE *f, const struct tlbr_report *rep,
+			     const struct tlbr_replay_result *res,
+			     const struct tlbr_report_info *info)
+{
+	static const char *const metrics[] = {
+		"broadcasts", "local flushes", "IPIs", "avoidable broadcasts", "stale RO entries",
+		"spurious faults", "unsafe findings", "est. cycles",
+	};
+	unsigned int b = tlbr_report_baseline(res), i, m, n = 0, k;
+	const struct tlbr_policy_result *bp = &res->policy[b];
+	struct erow rows[TLBR_MAX_POLICIES * ARRAY_SIZE(metrics)];
+	unsigned int w[5] = { 6, 6, 8, 5, 6 };
+	char name[64];
+
+	(void)rep;
+	for (i = 0; i < res->npolicies; i++) {
+		const struct tlbr_policy_result *p = &res->policy[i];
+
+		if (i == b && res->npolicies > 1)
+			continue;
+		for (m = 0; m < ARRAY_SIZE(metrics); m++) {
+			struct erow *e = &rows[n++];
+			double bv, v;
+
+			switch (m) {
+			case 0: bv = (double)bp->broadcasts; v = (double)p->broadcasts; break;
+			case 1: bv = (double)bp->local; v = (double)p->local; break;
+			case 2: bv = (double)bp->ops[TLBR_OP_IPI]; v = (double)p->ops[TLBR_OP_IPI];
+				break;
+			case 3: bv = (double)bp->avoidable; v = (double)p->avoidable; break;
+			case 4: bv = (double)bp->stale_ro; v = (double)p->stale_ro; break;
+			case 5: bv = (double)bp->spurious_predicted; v = (double)p->spurious_predicted;
+				break;
+			case 6: bv = (double)bp->unsafe; v = (double)p->unsafe; break;
+			default:
+				bv = tlbr_costs_cycles(info->costs, bp, res->ncpus, res->preempt);
+				v = tlbr_costs_cycles(info->costs, p, res->ncpus, res->preempt);
+			}
+			e->policy = m ? "" : p->name;
+			e->metric = metrics[m];
+			email_fmt(e, bv, v);
+		}
+	}
+	for (k = 0; k < n; k++) {
+		unsigned int l[5] = { (unsigned int)strlen(rows[k].policy),
+				      (unsigned int)strlen(rows[k].metric),
+				      (unsigned int)strlen(rows[k].base),
+				      (unsigned int)strlen(rows[k].value),
+				      (unsigned int)strlen(rows[k].change) };
+
+		for (i = 0; i < 5; i++)
+			if (l[i] > w[i])
+				w[i] = l[i];
+	}
+	fprintf(f, "tlbreplay %s: %s (%s), %llu events, %d CPUs\n", TLBR_VERSION,
+		tlbr_printable(info->path, name, sizeof(name)), info->describe,
+		(unsigned long long)res->events, res->ncpus);
+	fprintf(f, "Residency model %s, CPU model %s, %s kernel, %s; baseline %s.\n\n",
+		res->tlb_model, res->cpu_model, res->env,
+		res->preempt ? "preemptible" : "not preemptible", bp->name);
+	email_rule(f, w, '-');
+	fprintf(f, "| %-*s | %-*s | %*s | %*s | %*s |\n", w[0], "Policy", w[1], "Metric",
+		w[2], "Baseline", w[3], "Value", w[4], "Change");
+	email_rule(f, w, '=');
+	for (k = 0; k < n; k++) {
+		if (k && rows[k].policy[0])
+			email_rule(f, w, '-');
+		fprintf(f, "| %-*s | %-*s | %*s | %*s | %*s |\n", w[0], rows[k].policy, w[1],
+			rows[k].metric, w[2], rows[k].base, w[3], rows[k].value, w[4],
+			rows[k].change);
+	}
+	email_rule(f, w, '-');
+	fprintf(f, "\n");
+	snprintf(name, sizeof(name), "%s", info->costs->name);
+	{
+		char text[800];
+
+		snprintf(text, sizeof(text), "Counts are replayed from the trace; cycles are "
+			 "estimates of the '%s' cost model, not measurements. Cost table: %s. "
+			 "A positive change is a regression.", name, info->costs->source);
+		tlbr_print_wrapped(f, "", 0, text, 72);
+	}
+}

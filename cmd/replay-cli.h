@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * replay-cli.h - what `what-if` and `report` share: the replay options,
+ * their help, and the read loop that starts the replay at the first event.
+ */
+#ifndef TLBR_REPLAY_CLI_H
+#define TLBR_REPLAY_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "analysis.h"
+#include "input.h"
+#include "replay.h"
+
+enum {
+	OPT_R_TLB = 512, OPT_R_CPU, OPT_R_CPUS, OPT_R_ENV, OPT_R_PREEMPT, OPT_R_COSTS,
+	OPT_R_FAIL, OPT_R_FINDINGS,
+};
+
+/* The long options every replaying command takes (short: -p, -i). */
+#define REPLAY_CLI_OPTIONS							\
+	{ "policies", required_argument, NULL, 'p' },				\
+	{ "tlb", required_argument, NULL, OPT_R_TLB },				\
+	{ "cpu", required_argument, NULL, OPT_R_CPU },				\
+	{ "cpus", required_argument, NULL, OPT_R_CPUS },			\
+	{ "env", required_argument, NULL, OPT_R_ENV },				\
+	{ "preempt", required_argument, NULL, OPT_R_PREEMPT },			\
+	{ "costs", required_argument, NULL, OPT_R_COSTS },			\
+	{ "input-format", required_argument, NULL, 'i' },			\
+	{ "fail-on-unsafe", no_argument, NULL, OPT_R_FAIL },			\
+	{ "findings", required_argument, NULL, OPT_R_FINDINGS }
+
+struct replay_cli {
+	enum tlbr_format fmt;
+	struct tlbr_replay_opts ro;
+	int cpus;			/* --cpus, 0: from the trace */
+	const struct tlbr_costs *costs;
+	struct tlbr_costs loaded;
+	bool fail_on_unsafe;
+	unsigned int findings;
+};
+
+void replay_cli_init(struct replay_cli *o);
+/*
+ * Handle option @c if it is one of REPLAY_CLI_OPTIONS: 1 handled, 0 not
+ * ours, -1 on an error already reported (*@ret_status set).
+ */
+int replay_cli_option(struct replay_cli *o, int c, const char *arg, const char *cmd,
+		      int *ret_status);
+/* The help lines of REPLAY_CLI_OPTIONS, and the lists of policies and models. */
+void replay_cli_help_options(FILE *f);
+void replay_cli_help_lists(FILE *f);
+
+/* One replay of one trace. */
+struct replay_run {
+	struct replay_cli *cli;
+	struct tlbr_replay *replay;
+	struct input in;
+	int ncpus;
+	/* called for every event before the replay sees it, may be NULL */
+	void (*on_event)(void *ctx, const struct tlbr_event *ev);
+	void *ctx;
+	bool progress;			/* progress on stderr when it is a terminal */
+};
+
+/*
+ * Check the policy names, read @path and replay it: 0 and the finished
+ * replay in @run, or the exit status after the error is reported. Free with
+ * replay_run_close().
+ */
+int replay_run(struct replay_run *run, const char *path, const char *cmd,
+	       const struct tlbr_replay_result **ret_res);
+void replay_run_close(struct replay_run *run);
+/* TLBR_EXIT_UNSAFE when asked to fail on unsafe findings and there are some. */
+int replay_cli_status(const struct replay_cli *o, const struct tlbr_replay_result *res);
+
+#endif /* TLBR_REPLAY_CLI_H */

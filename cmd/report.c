@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * report.c - `tlbreplay report`: the findings of a replay in detail, as
+ * text, JSON, CSV or a table for a mailing-list reply, and gnuplot plots.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "replay-cli.h"
+#include "report.h"
+
+enum fmt { F_TEXT, F_JSON, F_CSV, F_EMAIL };
+enum { OPT_FORMAT = 256, OPT_TABLE, OPT_TOP, OPT_PLOT, OPT_GNUPLOT };
+
+static const struct option report_options[] = {
+	REPLAY_CLI_OPTIONS,
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "table", required_argument, NULL, OPT_TABLE },
+	{ "top", required_argument, NULL, OPT_TOP },
+	{ "plot", required_argument, NULL, OPT_PLOT },
+	{ "gnuplot", required_argument, NULL, OPT_GNUPLOT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void report_help(FILE *f)
+{
+	unsigned int t;
+
+	print_usage(f, tlbr_find_cmd("report"));
+	fprintf(f, "\n");
+	replay_cli_help_options(f);
+	fprintf(f, "        --format <f>        text (80 columns), json (schema %s v%d), csv\n"
+		   "                            (needs --table) or email (default: text)\n"
+		   "        --table <name>      one table only (text, csv)\n"
+		   "        --top <n>           rows per policy in the top-N tables (10; 0: all)\n"
+		   "        --plot <dir>        gnuplot scripts, data, PNG and SVG images in <dir>\n"
+		   "        --gnuplot <prog>    the gnuplot to run (default: gnuplot)\n"
+		   "    -h, --help              this help\n\ntables:",
+		TLBR_REPORT_SCHEMA, TLBR_REPORT_SCHEMA_VERSION);
+	for (t = 0; t < TLBR_T__COUNT; t++)
+		fprintf(f, "%s%s", t % 4 ? " " : "\n    ",
+			tlbr_report_table_name((enum tlbr_report_table)t));
+	fprintf(f, "\n");
+	replay_cli_help_lists(f);
+}
+
+static bool table_known(const char *name)
+{
+	unsigned int t;
+
+	for (t = 0; t < TLBR_T__COUNT; t++)
+		if (!strcmp(tlbr_report_table_name((enum tlbr_report_table)t), name))
+			return true;
+	return false;
+}
+
+struct report_args {
+	enum fmt fmt;
+	const char *table;
+	unsigned int top;
+	const char *plot;
+	const char *gnuplot;
+};
+
+static int parse(int argc, char **argv, struct replay_cli *o, struct report_args *a,
+		 const char **ret_path)
+{
+	char *end;
+	int c, status;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+p:i:h", report_options, NULL)) != -1) {
+		if (replay_cli_option(o, c, optarg, "report", &status) < 0)
+			return status;
+		switch (c) {
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "text"))
+				a->fmt = F_TEXT;
+			else if (!strcmp(optarg, "json"))
+				a->fmt = F_JSON;
+			else if (!strcmp(optarg, "csv"))
+				a->fmt = F_CSV;
+			else if (!strcmp(optarg, "email"))
+				a->fmt = F_EMAIL;
+			else {
+				error("unknown format '%s' (text, json, csv or email)", optarg);
+				return TLBR_EXIT_USAGE;
+			}
+			break;
+		case OPT_TABLE:
+			if (!table_known(optarg)) {
+				error("unknown table '%s' (tlbreplay report --help lists them)", optarg);
+				return TLBR_EXIT_USAGE;
+			}
+			a->table = optarg;
+			break;
+		case OPT_TOP:
+			a->top = (unsigned int)strtoul(optarg, &end, 10);
+			if (*end || !*optarg) {
+				error("--top takes a number, not '%s'", optarg);
+				return TLBR_EXIT_USAGE;
+			}
+			break;
+		case OPT_PLOT:
+			a->plot = optarg;
+			break;
+		case OPT_GNUPLOT:
+			a->gnuplot = optarg;
+			break;
+		case 'h':
+			report_help(stdout);
+			return -1;
+		case '?':
+			report_help(stderr);
+			return TLBR_EXIT_USAGE;
+		}
+	}
+	if (a->fmt == F_CSV && !a->table) {
+		error("--format csv writes one table: name it with --table (--help lists them)");
+		return TLBR_EXIT_USAGE;
+	}
+	if (a->table && (a->fmt == F_JSON || a->fmt == F_EMAIL)) {
+		error("--table goes with --format text or csv");
+		return TLBR_EXIT_USAGE;
+	}
+	*ret_path = input_parse_trace(argc, argv, optind, "report");
+	return *ret_path ? 0 : TLBR_EXIT_USAGE;
+}
+
+static void on_event(void *ctx, const struct tlbr_event *ev)
+{
+	tlbr_report_time(ctx, ev->ts_ns);
+}
+
+static void print(const struct tlbr_report *rep, const struct tlbr_replay_result *res,
+		  const struct tlbr_report_info *info, const struct report_args *a)
+{
+	const struct tlbr_table *t = a->table ? tlbr_report_table_find(rep, a->table) : NULL;
+
+	switch (a->fmt) {
+	case F_TEXT:
+		if (t)
+			tlbr_table_print_text(stdout, t);
+		else
+			tlbr_report_print_text(stdout, rep, res, info);
+		break;
+	case F_JSON:
+		tlbr_report_print_json(stdout, rep, res, info);
+		break;
+	case F_CSV:
+		tlbr_table_print_csv(stdout, t);
+		break;
+	case F_EMAIL:
+		tlbr_report_print_email(stdout, rep, res, info);
+		break;
+	}
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_args a = { .fmt = F_TEXT, .top = 10, .gnuplot = "gnuplot" };
+	const struct tlbr_replay_result *res;
+	struct replay_run run = { 0 };
+	struct tlbr_report *rep;
+	struct replay_cli o;
+	const char *path = NULL;
+	int status;
+
+	replay_cli_init(&o);
+	status = parse(argc, argv, &o, &a, &path);
+	if (status)
+		return status < 0 ? TLBR_EXIT_OK : status;
+	rep = tlbr_report_new();
+	if (!rep)
+		die("out of memory");
+	o.ro.note = tlbr_report_note;
+	o.ro.note_ctx = rep;
+	run.cli = &o;
+	run.on_event = on_event;
+	run.ctx = rep;
+	run.progress = true;
+	status = replay_run(&run, path, "report", &res);
+	if (!status) {
+		struct tlbr_report_info info = {
+			.path = path, .describe = tlbr_reader_describe(run.in.reader),
+			.costs = o.costs, .top = a.top, .max_findings = o.findings,
+		};
+		struct tlbr_error err = { 0 };
+
+		if (tlbr_report_build(rep, res, run.in.adapter, &info) < 0)
+			die("out of memory");
+		print(rep, res, &info, &a);
+		if (a.plot && tlbr_report_plot(rep, res, &info, a.plot, a.gnuplot, &err) < 0) {
+			error("%s", err.msg);
+			status = TLBR_EXIT_FAILURE;
+		}
+		if (!status)
+			status = replay_cli_status(&o, res);
+	}
+	replay_run_close(&run);
+	tlbr_report_free(rep);
+	return status;
+}

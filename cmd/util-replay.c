@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * util-replay.c - the replay options and read loop `what-if` and `report`
+ * share (see replay-cli.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "replay-cli.h"
+
+void replay_cli_init(struct replay_cli *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->findings = 3;
+	o->ro.ncpus = 1;
+}
+
+static int usage_error(const char *cmd)
+{
+	print_usage(stderr, tlbr_find_cmd(cmd));
+	return TLBR_EXIT_USAGE;
+}
+
+static int load_costs(struct replay_cli *o, const char *arg, int *ret_status)
+{
+	struct tlbr_error err = { .file = arg };
+	char where[32] = "";
+
+	o->costs = tlbr_costs_find(arg);
+	if (o->costs)
+		return 1;
+	if (tlbr_costs_load(arg, &o->loaded, &err) == 0) {
+		o->costs = &o->loaded;
+		return 1;
+	}
+	if (err.line)
+		snprintf(where, sizeof(where), "line %llu: ", (unsigned long long)err.line);
+	error("'%s': %s%s (--costs takes a preset or a file; --help lists the presets)", arg,
+	      where, err.msg);
+	*ret_status = strstr(err.msg, "cannot open") ? TLBR_EXIT_USAGE : TLBR_EXIT_BAD_INPUT;
+	return -1;
+}
+
+int replay_cli_option(struct replay_cli *o, int c, const char *arg, const char *cmd,
+		      int *ret_status)
+{
+	char *end;
+
+	switch (c) {
+	case 'p':
+		o->ro.policies = arg;
+		return 1;
+	case OPT_R_TLB:
+		o->ro.tlb = tlbr_tlb_model_find(arg);
+		if (o->ro.tlb)
+			return 1;
+		error("unknown residency model '%s' (see --help)", arg);
+		break;
+	case OPT_R_CPU:
+		o->ro.cpu = tlbr_cpu_model_find(arg);
+		if (o->ro.cpu)
+			return 1;
+		error("unknown cpu model '%s' (amd, intel or arm64)", arg);
+		break;
+	case OPT_R_CPUS:
+		o->cpus = (int)strtol(arg, &end, 10);
+		if (!*end && o->cpus >= 1 && o->cpus <= TLBR_MAX_CPUS)
+			return 1;
+		error("--cpus takes a number from 1 to %d, not '%s'", TLBR_MAX_CPUS, arg);
+		break;
+	case OPT_R_ENV:
+		if (tlbr_env_parse(arg, &o->ro.env) == 0)
+			return 1;
+		error("unknown environment '%s' (native, vm or errata)", arg);
+		break;
+	case OPT_R_PREEMPT:
+		if (!strcmp(arg, "full") || !strcmp(arg, "none")) {
+			o->ro.no_preempt = !strcmp(arg, "none");
+			return 1;
+		}
+		error("--preempt takes full or none, not '%s'", arg);
+		break;
+	case OPT_R_COSTS:
+		return load_costs(o, arg, ret_status);
+	case OPT_R_FINDINGS:
+		o->findings = (unsigned int)strtoul(arg, &end, 10);
+		if (!*end && *arg)
+			return 1;
+		error("--findings takes a number, not '%s'", arg);
+		break;
+	case OPT_R_FAIL:
+		o->fail_on_unsafe = true;
+		return 1;
+	case 'i':
+		if (input_parse_format(arg, &o->fmt) == 0)
+			return 1;
+		break;
+	default:
+		return 0;
+	}
+	*ret_status = usage_error(cmd);
+	return -1;
+}
+
+void replay_cli_help_options(FILE *f)
+{
+	fprintf(f, "    -p, --policies <list>   policies to replay, comma-separated; '+' composes\n"
+		   "                            (default: arm64-broadcast,x86-ipi,oracle)\n"
+		   "        --tlb <model>       residency model (default: unbounded)\n"
+		   "        --cpu <model>       what a stale read-only entry does (default: amd)\n"
+		   "        --cpus <n>          CPU count, for text traces that do not say\n"
+		   "        --env <env>         native, vm (local TLBIs upgraded) or errata (default:\n"
+		   "                            native)\n"
+		   "        --preempt <model>   full or none: what migrate_disable costs (full)\n"
+		   "        --costs <table>     cost model: a preset or a file (neoverse-n1)\n"
+		   "    -i, --input-format <f>  dat or text (default: detected)\n"
+		   "        --fail-on-unsafe    exit 4 when a policy is unsafe on this trace\n"
+		   "        --findings <n>      unsafe counterexamples shown per policy (3)\n");
+}
+
+void replay_cli_help_lists(FILE *f)
+{
+	const char *const *p;
+	unsigned int i;
+
+	fprintf(f, "\npolicies:\n");
+	for (p = tlbr_policy_names(); *p; p++)
+		fprintf(f, "    %-22s %s\n", *p, tlbr_policy_summary(*p));
+	fprintf(f, "residency models:");
+	for (i = 0; tlbr_tlb_model_get(i); i++)
+		fprintf(f, " %s", tlbr_tlb_model_get(i)->name);
+	fprintf(f, "\ncost presets:");
+	for (i = 0; tlbr_costs_get(i); i++)
+		fprintf(f, " %s", tlbr_costs_get(i)->name);
+	fprintf(f, "\ncpu models:");
+	for (i = 0; tlbr_cpu_model_get(i); i++)
+		fprintf(f, " %s", tlbr_cpu_model_get(i)->name);
+	fprintf(f, "\n");
+}
+
+/* The replay starts at the first event: text traces declare their CPUs in a header. */
+static int start(struct replay_run *run, struct tlbr_error *err)
+{
+	const char *bad;
+
+	if (!run->ncpus)
+		run->ncpus = tlbr_reader_ncpus(run->in.reader);
+	if (run->ncpus <= 0) {
+		tlbr_error_set(err, UINT64_MAX, 0, "the trace does not say how many CPUs it was "
+			       "recorded on: give --cpus");
+		return -EBADMSG;
+	}
+	run->cli->ro.ncpus = run->ncpus;
+	return tlbr_replay_new(&run->cli->ro, &run->replay, &bad);
+}
+
+static int on_event(void *ctx, const struct tlbr_event *ev, struct tlbr_error *err)
+{
+	struct replay_run *run = ctx;
+	int ret;
+
+	if (!run->replay && (ret = start(run, err)) < 0)
+		return ret;
+	if (ev->cpu >= run->ncpus) {
+		tlbr_error_set(err, ev->pos, 0, "an event on cpu %d, but the trace has %d CPUs "
+			       "(--cpus sets the count)", ev->cpu, run->ncpus);
+		return -EBADMSG;
+	}
+	if (run->on_event)
+		run->on_event(run->ctx, ev);
+	return tlbr_replay_event(run->replay, ev);
+}
+
+int replay_run(struct replay_run *run, const char *path, const char *cmd,
+	       const struct tlbr_replay_result **ret_res)
+{
+	static const struct input_ops ops = { .on_event = on_event };
+	struct replay_cli *o = run->cli;
+	struct tlbr_replay *check;
+	const char *bad = NULL;
+	int ret, status;
+
+	if (!o->costs)
+		o->costs = tlbr_costs_find("neoverse-n1");
+	run->ncpus = o->cpus;
+	/* policy names are checked before the trace is read */
+	ret = tlbr_replay_new(&o->ro, &check, &bad);
+	if (ret == -EINVAL || ret == -E2BIG) {
+		error("unknown policy '%s' (tlbreplay %s --help lists them)", bad, cmd);
+		return TLBR_EXIT_USAGE;
+	}
+	if (ret < 0)
+		die("out of memory");
+	tlbr_replay_free(check);
+	status = input_open(&run->in, path, o->fmt);
+	if (status)
+		return status;
+	run->in.progress = run->progress;
+	status = input_run(&run->in, &ops, run);
+	if (!status && !run->replay && start(run, &run->in.err) < 0)
+		status = report_input_error(path, -EBADMSG, &run->in.err);
+	if (!status)
+		*ret_res = tlbr_replay_finish(run->replay);
+	return status;
+}
+
+void replay_run_close(struct replay_run *run)
+{
+	tlbr_replay_free(run->replay);
+	run->replay = NULL;
+	if (run->in.reader || run->in.adapter)
+		input_close(&run->in);
+}
+
+int replay_cli_status(const struct replay_cli *o, const struct tlbr_replay_result *res)
+{
+	unsigned int i;
+
+	for (i = 0; o->fail_on_unsafe && i < res->npolicies; i++)
+		if (res->policy[i].unsafe)
+			return TLBR_EXIT_UNSAFE;
+	return TLBR_EXIT_OK;
+}
