@@ -48,6 +48,18 @@ static void quoted(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
+/* The largest value of integer column @col: a plot of zeros needs a fixed range. */
+static uint64_t column_max(const struct tlbr_table *t, unsigned int col)
+{
+	uint64_t max = 0;
+	unsigned int r;
+
+	for (r = 0; r < t->nrows; r++)
+		if (tlbr_table_cell(t, r, col).u > max)
+			max = tlbr_table_cell(t, r, col).u;
+	return max;
+}
+
 static FILE *open_in(const char *dir, const char *name, struct tlbr_error *err)
 {
 	char path[4096];
@@ -127,8 +139,10 @@ static int plot_time(const struct tlbr_report *rep, const struct tlbr_replay_res
 		   "set xlabel 'time since the first event (s)'\n"
 		   "set ylabel 'broadcasts per %.6f s'\n"
 		   "set key outside right top\nset datafile separator tab\n"
-		   "set key autotitle columnhead\n",
-		nbins ? tlbr_table_cell(t, 0, 2).f : 0.0);
+		   "set key autotitle columnhead\nset xrange [0:%.6f]\nset yrange [0:%s]\n",
+		nbins ? tlbr_table_cell(t, 0, 2).f : 0.0,
+		nbins ? (double)nbins * tlbr_table_cell(t, 0, 2).f : 1.0,
+		column_max(t, 3) > 0 ? "*" : "1");
 	snprintf(plot, sizeof(plot),
 		 "plot for [i=2:%u] 'broadcasts-over-time.dat' using 1:i with steps lw 2",
 		 res->npolicies + 1);
@@ -164,15 +178,37 @@ static int plot_policies(const struct tlbr_report *rep, const struct tlbr_replay
 	script_head(f, "policies", info, res);
 	fprintf(f, "set datafile separator tab\nset style data histograms\n"
 		   "set style fill solid 0.8 border -1\nset boxwidth 0.7\nset key off\n"
-		   "set xtics rotate by -30\nset yrange [0:1<*]\nset key autotitle columnhead\nunset key\n");
-	script_render(f, "policies",
-		      "set multiplot layout 2,2 title 'Per policy: '.trace\n"
-		      "set title 'broadcasts'\nplot 'policies.dat' using 2:xtic(1) lc 1\n"
-		      "set title 'local flushes'\nplot 'policies.dat' using 3:xtic(1) lc 2\n"
-		      "set title 'spurious faults (predicted)'\n"
-		      "plot 'policies.dat' using 4:xtic(1) lc 3\n"
-		      "set title 'estimated cycles (a model)'\n"
-		      "plot 'policies.dat' using 5:xtic(1) lc 4\nunset multiplot");
+		   "set xtics rotate by -30\nset key autotitle columnhead\nunset key\n");
+	{
+		static const unsigned int col[4] = { 2, 3, 13, 15 };	/* summary columns */
+		static const char *const title[4] = {
+			"broadcasts", "local flushes", "spurious faults (predicted)",
+			"estimated cycles (a model)",
+		};
+		char plot[2048];
+		size_t n = (size_t)snprintf(plot, sizeof(plot),
+					    "set multiplot layout 2,2 title 'Per policy: '.trace\n");
+		unsigned int k;
+
+		for (k = 0; k < 4; k++) {
+			double max = 0;
+
+			for (i = 0; i < t->nrows; i++) {
+				union tlbr_cell v = tlbr_table_cell(t, i, col[k]);
+				double x = k == 3 ? v.f : (double)v.u;
+
+				if (x > max)
+					max = x;
+			}
+			/* an all-zero panel gets a fixed range: gnuplot warns about [0:0] */
+			n += (size_t)snprintf(plot + n, sizeof(plot) - n,
+					      "set yrange [0:%s]\nset title '%s'\n"
+					      "plot 'policies.dat' using %u:xtic(1) lc %u\n",
+					      max > 0 ? "*" : "1", title[k], k + 2, k + 1);
+		}
+		snprintf(plot + n, sizeof(plot) - n, "unset multiplot");
+		script_render(f, "policies", plot);
+	}
 	return close_file(f, dir, "policies.gp", err);
 }
 
@@ -213,7 +249,8 @@ static int plot_stale(const struct tlbr_report *rep, const struct tlbr_replay_re
 	fprintf(f, "set title 'Stale read-only entries by CPU: '.trace\nset xlabel 'CPU'\n"
 		   "set datafile separator tab\nset style data histograms\n"
 		   "set style histogram clustered\nset style fill solid 0.8 border -1\n"
-		   "set key autotitle columnhead\nset yrange [0:1<*]\n");
+		   "set key autotitle columnhead\nset yrange [0:%s]\n",
+		column_max(t, 2) > 0 ? "*" : "1");
 	snprintf(plot, sizeof(plot), "plot for [i=2:%u] 'stale-by-cpu.dat' using i:xtic(1)",
 		 (cols ? cols : 1) + 1);
 	script_render(f, "stale-by-cpu", plot);
@@ -250,8 +287,8 @@ static int plot_stale(const struct tlbr_report *rep, const struct tlbr_replay_re
 	fprintf(f, "set title 'Broadcasts and avoidable ones of %s, by process: '.trace\n"
 		   "set datafile separator tab\nset style data histograms\n"
 		   "set style histogram clustered\nset style fill solid 0.8 border -1\n"
-		   "set key autotitle columnhead\nset xtics rotate by -30\nset yrange [0:1<*]\n",
-		res->policy[tlbr_report_baseline(res)].name);
+		   "set key autotitle columnhead\nset xtics rotate by -30\nset yrange [0:%s]\n",
+		res->policy[tlbr_report_baseline(res)].name, column_max(p, 3) > 0 ? "*" : "1");
 	script_render(f, "avoidable-by-process",
 		      "plot 'avoidable-by-process.dat' using 3:xtic(1), '' using 2");
 	return close_file(f, dir, "avoidable-by-process.gp", err);

@@ -21,8 +21,9 @@ static void costs_note(FILE *f, const struct tlbr_replay_result *res,
 /* The counterexamples as numbered steps under their finding. */
 static void print_unsafe_text(FILE *f, const struct tlbr_table *t)
 {
-	char a[24], b[24], c[64];
+	char a[24], b[24], c[128], prefix[96];
 	unsigned int r;
+	int n;
 
 	fprintf(f, "%s\n", t->title);
 	for (r = 0; r < strlen(t->title); r++)
@@ -43,11 +44,15 @@ static void print_unsafe_text(FILE *f, const struct tlbr_table *t)
 				tlbr_printable(v[0].s, c, sizeof(c)), (unsigned long long)v[1].u,
 				(unsigned long long)v[5].u, v[6].s, (unsigned long long)v[4].u,
 				(long long)v[2].i, tlbr_printable(v[3].s, a, sizeof(a)), v[7].s);
-		fprintf(f, "  %llu. %.9f cpu %llu", (unsigned long long)v[8].u, v[9].f,
-			(unsigned long long)v[10].u);
-		if (v[11].i >= 0)
-			fprintf(f, " %s-%lld", tlbr_printable(v[12].s, b, sizeof(b)), (long long)v[11].i);
-		fprintf(f, ": %s\n", tlbr_printable(v[13].s, c, sizeof(c)));
+		n = snprintf(prefix, sizeof(prefix), "  %llu. %.9f cpu %llu",
+			     (unsigned long long)v[8].u, v[9].f, (unsigned long long)v[10].u);
+		if (v[11].i >= 0 && n > 0 && (size_t)n < sizeof(prefix))
+			n += snprintf(prefix + n, sizeof(prefix) - (size_t)n, " %s-%lld",
+				      tlbr_printable(v[12].s, b, sizeof(b)), (long long)v[11].i);
+		if (n > 0 && (size_t)n < sizeof(prefix) - 3)
+			strcat(prefix, ": ");
+		tlbr_print_wrapped(f, prefix, 7,
+				   tlbr_printable(v[13].s, c, sizeof(c)), 80);
 	}
 	fputc('\n', f);
 }

@@ -679,7 +679,7 @@ static const char *pid_comm(const struct tlbr_adapter *a, int pid)
 		if (t && t->pid == pid)
 			return t->comm;
 	}
-	return pid ? "?" : "<idle>";
+	return pid > 0 ? "?" : pid == 0 ? "<idle>" : "";
 }
 
 static int build_unsafe(struct tlbr_report *rep, const struct tlbr_replay_result *res,

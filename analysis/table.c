@@ -141,7 +141,7 @@ static const char *cell_text(const struct tlbr_col *col, union tlbr_cell v, char
 			snprintf(buf, n, "-");
 		break;
 	case TLBR_COL_SEC:
-		snprintf(buf, n, "%.6f", v.f);
+		snprintf(buf, n, "%.9f", v.f);
 		break;
 	}
 	return buf;
