@@ -12,15 +12,8 @@
 #include <trace-cmd/trace-cmd.h>
 
 #include "formats-local.h"
+#include "tep-decode.h"
 #include "tracecmd-private.h"
-
-/* What the reader knows about one tep event id. */
-struct dat_type {
-	bool ready;
-	int type;				/* typetab index */
-	const struct tlbr_evdef *def;
-	struct tep_format_field *field[TLBR_MAX_FIELDS];
-};
 
 struct dat_stream {
 	struct tracecmd_input *h;
@@ -39,149 +32,11 @@ struct dat_reader {
 	struct dat_stream *streams;
 	int nstreams;
 	struct tep_handle *tep;
-	struct dat_type *types;			/* indexed by tep event id */
-	int ntypes_alloc;
+	struct tep_decoder dec;
 	struct tep_record *cur;			/* returned last, freed on the next call */
 	bool lost_pending;			/* marker returned; the record itself is next */
 	uint64_t last_ts;
-	char strbuf[TLBR_MAX_FIELDS][256];
-	char comm[32];
 };
-
-static struct dat_type *lookup_type(struct tlbr_reader *r, struct dat_reader *d, int id,
-				    struct tlbr_error *err, uint64_t pos)
-{
-	struct tep_event *ev;
-	struct dat_type *t;
-	unsigned int i;
-	int idx;
-
-	if (id < 0 || id > 65535) {
-		tlbr_error_set(err, pos, 0, "record with invalid event id %d", id);
-		return NULL;
-	}
-	if (id >= d->ntypes_alloc) {
-		int n = id + 64;
-		struct dat_type *nt = realloc(d->types, (size_t)n * sizeof(*nt));
-
-		if (!nt)
-			goto nomem;
-		memset(nt + d->ntypes_alloc, 0, (size_t)(n - d->ntypes_alloc) * sizeof(*nt));
-		d->types = nt;
-		d->ntypes_alloc = n;
-	}
-	t = &d->types[id];
-	if (t->ready)
-		return t;
-	ev = tep_find_event(d->tep, id);
-	if (!ev) {
-		tlbr_error_set(err, pos, 0, "record of event id %d, which the file does not define",
-			       id);
-		return NULL;
-	}
-	idx = typetab_add(&r->types, ev->system, ev->name);
-	if (idx < 0)
-		goto nomem;
-	t->type = idx;
-	t->def = tlbr_vocab_find(ev->system, ev->name);
-	if (t->def) {
-		for (i = 0; i < t->def->nfields; i++) {
-			t->field[i] = tep_find_field(ev, t->def->fields[i].name);
-			if (!t->field[i] && !t->def->fields[i].optional) {
-				tlbr_error_set(err, pos, 0, "event %s:%s has no field '%s' in this "
-					       "file's format", ev->system, ev->name,
-					       t->def->fields[i].name);
-				return NULL;
-			}
-		}
-	}
-	t->ready = true;
-	return t;
-nomem:
-	tlbr_error_set(err, pos, 0, "out of memory");
-	return NULL;
-}
-
-static bool field_bounds(const struct tep_format_field *f, const struct tep_record *rec,
-			 unsigned int *ret_off, unsigned int *ret_len)
-{
-	unsigned int off = (unsigned int)f->offset, len = (unsigned int)f->size;
-
-	if (f->flags & TEP_FIELD_IS_DYNAMIC) {
-		unsigned long long loc;
-
-		if (off + 4 > (unsigned int)rec->size ||
-		    tep_read_number_field((struct tep_format_field *)f, rec->data, &loc))
-			return false;
-		off = (unsigned int)(loc & 0xffff);
-		len = (unsigned int)(loc >> 16);
-		if (f->flags & TEP_FIELD_IS_RELATIVE)
-			off += (unsigned int)(f->offset + f->size);
-	}
-	if (off > (unsigned int)rec->size || len > (unsigned int)rec->size - off)
-		return false;
-	*ret_off = off;
-	*ret_len = len;
-	return true;
-}
-
-static int decode(struct tlbr_reader *r, struct dat_reader *d, const struct dat_type *t,
-		  struct tep_record *rec, struct tlbr_error *err)
-{
-	struct tlbr_record *out = &r->rec;
-	unsigned int i;
-
-	out->have = 0;
-	for (i = 0; t->def && i < t->def->nfields; i++) {
-		struct tep_format_field *f = t->field[i];
-		unsigned int off, len, b;
-		unsigned long long v;
-		const char *s;
-
-		if (!f)
-			continue;
-		if (!field_bounds(f, rec, &off, &len)) {
-			tlbr_error_set(err, rec->offset, 0, "%s: field '%s' lies outside the "
-				       "record (corrupt data?)", t->def->name, f->name);
-			return -EBADMSG;
-		}
-		switch (t->def->fields[i].type) {
-		case TLBR_F_STR:
-			if (!len && !(f->flags & TEP_FIELD_IS_DYNAMIC))
-				len = (unsigned int)rec->size - off;	/* char buf[]: to the end */
-			s = (const char *)rec->data + off;
-			len = (unsigned int)strnlen(s, len);
-			if (len >= sizeof(d->strbuf[i]))
-				len = sizeof(d->strbuf[i]) - 1;
-			memcpy(d->strbuf[i], s, len);
-			d->strbuf[i][len] = '\0';
-			out->str[i] = d->strbuf[i];
-			break;
-		case TLBR_F_CPUMASK:
-			memset(&out->mask, 0, sizeof(out->mask));
-			for (b = 0; b < len * 8 && b < TLBR_MAX_CPUS; b++) {
-				if (((const unsigned char *)rec->data)[off + b / 8] & (1u << (b % 8)))
-					tlbr_cpuset_set(&out->mask, b);
-			}
-			break;
-		default:
-			if (tep_read_number_field(f, rec->data, &v)) {
-				tlbr_error_set(err, rec->offset, 0, "%s: cannot read field '%s'",
-					       t->def->name, f->name);
-				return -EBADMSG;
-			}
-			if ((f->flags & TEP_FIELD_IS_SIGNED) && f->size < 8 &&
-			    (v & (1ULL << (f->size * 8 - 1))))
-				v |= ~0ULL << (f->size * 8);
-			out->val[i] = v;
-			if (t->def->fields[i].type == TLBR_F_SYM)
-				out->str[i] = v ? tep_find_function(d->tep, v) : NULL;
-			break;
-		}
-		out->have |= 1u << i;
-	}
-	return 0;
-}
 
 /*
  * Read the stream's next record. libtracecmd reports a chunk it cannot
@@ -240,7 +95,7 @@ static int dat_next(struct tlbr_reader *r, const struct tlbr_record **ret,
 	struct dat_reader *d = r->priv;
 	struct tlbr_record *out = &r->rec;
 	struct tep_record *rec;
-	struct dat_type *t;
+	const struct tep_type *t;
 	struct dat_stream *s;
 	int i, pid;
 
@@ -277,7 +132,7 @@ static int dat_next(struct tlbr_reader *r, const struct tlbr_record **ret,
 			       "event header (corrupt data?)", rec->size);
 		return -EBADMSG;
 	}
-	t = lookup_type(r, d, tep_data_type(d->tep, rec), err, rec->offset);
+	t = tep_decoder_type(r, &d->dec, tep_data_type(d->tep, rec), err, rec->offset);
 	if (!t)
 		return -EBADMSG;
 	if (rec->ts < d->last_ts) {
@@ -296,7 +151,7 @@ static int dat_next(struct tlbr_reader *r, const struct tlbr_record **ret,
 	out->type = (uint32_t)t->type;
 	out->def = t->def;
 	out->missed = 0;
-	if (decode(r, d, t, rec, err) < 0)
+	if (tep_decoder_fill(r, &d->dec, t, rec, err) < 0)
 		return -EBADMSG;
 	*ret = out;
 	return 1;
@@ -322,7 +177,7 @@ static void dat_close(struct tlbr_reader *r)
 		close(d->fd);
 	free(d->streams);
 	free(d->inst);
-	free(d->types);
+	tep_decoder_release(&d->dec);
 	free(d);
 	r->priv = NULL;
 }
@@ -426,6 +281,7 @@ static int open_files(struct tlbr_reader *r, struct dat_reader *d, const char *v
 		return -EBADMSG;
 	}
 	d->tep = tracecmd_get_tep(d->top);
+	d->dec.tep = d->tep;
 	ncpus = tep_get_cpus(d->tep);
 	if (ncpus < 0 || ncpus > TLBR_MAX_CPUS) {
 		tlbr_error_set(err, UINT64_MAX, 0, "trace.dat declares %d CPUs (at most %d "

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tep-decode.h - decode tep records (libtraceevent) into struct tlbr_record.
+ */
+#ifndef TLBR_TEP_DECODE_H
+#define TLBR_TEP_DECODE_H
+
+#include <event-parse.h>
+
+#include "formats-local.h"
+
+/* What a reader knows about one tep event id. */
+struct tep_type {
+	bool ready;
+	int type;				/* typetab index */
+	const struct tlbr_evdef *def;
+	struct tep_format_field *field[TLBR_MAX_FIELDS];
+};
+
+struct tep_decoder {
+	struct tep_handle *tep;			/* not owned */
+	struct tep_type *types;			/* indexed by tep event id */
+	int ntypes_alloc;
+	char strbuf[TLBR_MAX_FIELDS][256];
+};
+
+/* The type of event @id, its fields looked up; NULL with @err set for bad input. */
+const struct tep_type *tep_decoder_type(struct tlbr_reader *r, struct tep_decoder *d, int id,
+				       struct tlbr_error *err, uint64_t pos);
+/* Fill r->rec's fields from @rec (data, size, offset); 0 or -EBADMSG. */
+int tep_decoder_fill(struct tlbr_reader *r, struct tep_decoder *d, const struct tep_type *t,
+		     struct tep_record *rec, struct tlbr_error *err);
+void tep_decoder_release(struct tep_decoder *d);
+
+#endif /* TLBR_TEP_DECODE_H */
