@@ -33,7 +33,7 @@ static void stat_help(FILE *f)
 {
 	print_usage(f, tlbr_find_cmd("stat"));
 	fprintf(f, "\n"
-		   "    -i, --input-format <format>  dat or text (default: detected from content)\n"
+		   "    -i, --input-format <format>  dat, text, perf or ctf (default: detected)\n"
 		   "        --json                   one JSON object (schema tlbreplay-stat v%d)\n"
 		   "        --all                    list every address space, not the top 10\n"
 		   "    -h, --help                   this help\n", TLBR_JSON_SCHEMA_VERSION);

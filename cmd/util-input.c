@@ -88,7 +88,7 @@ void input_close(struct input *in)
 int input_parse_format(const char *arg, enum tlbr_format *ret_fmt)
 {
 	if (tlbr_format_parse(arg, ret_fmt) < 0 || *ret_fmt == TLBR_FMT_AUTO) {
-		error("unknown input format '%s' (dat or text)", arg);
+		error("unknown input format '%s' (dat, text, perf or ctf)", arg);
 		return -1;
 	}
 	return 0;

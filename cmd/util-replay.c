@@ -115,7 +115,7 @@ void replay_cli_help_options(FILE *f)
 		   "                            native)\n"
 		   "        --preempt <model>   full or none: what migrate_disable costs (full)\n"
 		   "        --costs <table>     cost model: a preset or a file (neoverse-n1)\n"
-		   "    -i, --input-format <f>  dat or text (default: detected)\n"
+		   "    -i, --input-format <f>  dat, text, perf or ctf (default: detected)\n"
 		   "        --fail-on-unsafe    exit 4 when a policy is unsafe on this trace\n"
 		   "        --findings <n>      unsafe counterexamples shown per policy (3)\n");
 }

@@ -40,5 +40,7 @@ void typetab_release(struct typetab *t);
 
 int text_reader_init(struct tlbr_reader *r, FILE *f, bool owns_file, struct tlbr_error *err);
 int dat_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err);
+int perf_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err);
+int ctf_reader_init(struct tlbr_reader *r, struct tlbr_error *err);
 
 #endif /* TLBR_FORMATS_LOCAL_H */

@@ -23,6 +23,8 @@ enum tlbr_format {
 	TLBR_FMT_AUTO,
 	TLBR_FMT_DAT,		/* trace.dat (v6, v7, compressed), through libtracecmd */
 	TLBR_FMT_TEXT,		/* ftrace text: tracefs 'trace' file or 'trace-cmd report' output */
+	TLBR_FMT_PERF,		/* perf.data (file mode), tracepoint samples */
+	TLBR_FMT_CTF,		/* a CTF trace directory (perf data convert, LTTng), babeltrace2 */
 };
 
 enum tlbr_field_type {

@@ -30,6 +30,8 @@ static const char *const format_names[] = {
 	[TLBR_FMT_AUTO] = "auto",
 	[TLBR_FMT_DAT] = "dat",
 	[TLBR_FMT_TEXT] = "text",
+	[TLBR_FMT_PERF] = "perf",
+	[TLBR_FMT_CTF] = "ctf",
 };
 
 const char *tlbr_format_name(enum tlbr_format fmt)
@@ -59,6 +61,10 @@ static enum tlbr_format detect(const unsigned char *buf, size_t n)
 
 	if (n >= sizeof(dat_magic) && !memcmp(buf, dat_magic, sizeof(dat_magic)))
 		return TLBR_FMT_DAT;
+	if (n >= 8 && !memcmp(buf, "PERFILE2", 8))
+		return TLBR_FMT_PERF;
+	if (n >= 8 && !memcmp(buf, "2ELIFREP", 8))
+		return TLBR_FMT_PERF;	/* big-endian: the reader says it is not supported */
 	/* Text: printable bytes (comms may hold UTF-8) and no NUL. */
 	for (i = 0; i < n; i++) {
 		if (buf[i] == 0 || (buf[i] < 0x20 && buf[i] != '\n' && buf[i] != '\t' &&
@@ -99,27 +105,39 @@ struct tlbr_reader *tlbr_reader_open(const char *path, enum tlbr_format fmt,
 		goto fail;
 	}
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		ret = -EISDIR;
-		tlbr_error_set(err, UINT64_MAX, 0, "is a directory, not a trace file");
-		goto fail;
-	}
-	n = pread(fd, head, sizeof(head), 0);
-	if (n < 0) {
-		ret = -errno;
-		tlbr_error_set(err, 0, 0, "cannot read: %s", strerror(errno));
-		goto fail;
-	}
-	if (n == 0) {
+		/* a directory: a CTF trace (or several, as LTTng nests them) */
+		close(fd);
+		fd = -1;
+		if (fmt != TLBR_FMT_AUTO && fmt != TLBR_FMT_CTF) {
+			ret = -EISDIR;
+			tlbr_error_set(err, UINT64_MAX, 0, "is a directory, not a %s file",
+				       tlbr_format_name(fmt));
+			goto fail;
+		}
+		fmt = TLBR_FMT_CTF;
+	} else if (fmt == TLBR_FMT_CTF) {
 		ret = -EBADMSG;
-		tlbr_error_set(err, 0, 0, "empty file: not a trace");
+		tlbr_error_set(err, UINT64_MAX, 0, "a CTF trace is a directory (the one holding "
+			       "'metadata', or one above it)");
 		goto fail;
-	}
-	if (fmt == TLBR_FMT_AUTO) {
-		fmt = detect(head, (size_t)n);
+	} else {
+		n = pread(fd, head, sizeof(head), 0);
+		if (n < 0) {
+			ret = -errno;
+			tlbr_error_set(err, 0, 0, "cannot read: %s", strerror(errno));
+			goto fail;
+		}
+		if (n == 0) {
+			ret = -EBADMSG;
+			tlbr_error_set(err, 0, 0, "empty file: not a trace");
+			goto fail;
+		}
+		if (fmt == TLBR_FMT_AUTO)
+			fmt = detect(head, (size_t)n);
 		if (fmt == TLBR_FMT_AUTO) {
 			ret = -EBADMSG;
-			tlbr_error_set(err, 0, 0, "unrecognised file format: neither trace.dat "
-				       "nor ftrace text (use -i to force one)");
+			tlbr_error_set(err, 0, 0, "unrecognised file format: not trace.dat, "
+				       "perf.data or ftrace text (use -i to force one)");
 			goto fail;
 		}
 	}
@@ -130,21 +148,29 @@ struct tlbr_reader *tlbr_reader_open(const char *path, enum tlbr_format fmt,
 		goto fail;
 	}
 	r->fmt = fmt;
-	if (fmt == TLBR_FMT_DAT) {
+	switch (fmt) {
+	case TLBR_FMT_CTF:
+		ret = ctf_reader_init(r, err);
+		break;
+	case TLBR_FMT_PERF:
+		ret = perf_reader_init(r, fd, err);
+		fd = -1;	/* the reader owns it now, also on failure */
+		break;
+	case TLBR_FMT_DAT:
 		ret = dat_reader_init(r, fd, err);
-		fd = -1;	/* the dat reader owns it now, also on failure */
-		if (ret < 0)
+		fd = -1;
+		break;
+	default:
+		f = fdopen(fd, "r");
+		if (!f) {
+			ret = -errno;
+			tlbr_error_set(err, UINT64_MAX, 0, "cannot read: %s", strerror(errno));
 			goto fail;
-		return r;
+		}
+		fd = -1;
+		ret = text_reader_init(r, f, true, err);
+		break;
 	}
-	f = fdopen(fd, "r");
-	if (!f) {
-		ret = -errno;
-		tlbr_error_set(err, UINT64_MAX, 0, "cannot read: %s", strerror(errno));
-		goto fail;
-	}
-	fd = -1;
-	ret = text_reader_init(r, f, true, err);
 	if (ret < 0)
 		goto fail;
 	return r;

@@ -87,3 +87,9 @@ d = json.load(sys.stdin)
 for e in d["raw_events"]:
     print(e["count"], e["name"])' | sort -k2
 }
+
+# Per-event counts of `perf script` for a perf.data: "count name" lines, sorted.
+perf_counts() {
+	perf script -i "$1" -F event 2>/dev/null | sed 's/[: ]*$//; s/^ *//; s/^[a-z_0-9]*://' |
+		sort | uniq -c | awk '{ print $1, $2 }' | sort -k2
+}

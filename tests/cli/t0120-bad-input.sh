@@ -14,7 +14,8 @@ bad() {	# bad <description> <file> <pattern expected in the message>
 bad "missing file" "$TMP/no-such.dat" "cannot open: No such file"
 : > "$TMP/empty.dat"
 bad "empty file" "$TMP/empty.dat" "empty file"
-bad "directory" "$TMP" "is a directory"
+mkdir "$TMP/dir"
+bad "directory" "$TMP/dir" "not a CTF trace"
 head -c 4096 /dev/urandom | tr -d '\000' > "$TMP/junk.bin"
 printf '\001\002\003\000binary' >> "$TMP/junk.bin"
 bad "binary junk" "$TMP/junk.bin" "unrecognised file format"
@@ -42,7 +43,7 @@ bad "text trace cut inside a line" "$TMP/cut.txt" "line 8 (byte 280): the last l
 printf '  a-1 [000] ..... 2.000000: tlb_flush: pages:1 reason:x (3)\n  a-1 [000] ..... 1.000000: tlb_flush: pages:1 reason:x (3)\n' > "$TMP/back.txt"
 bad "text trace going back in time" "$TMP/back.txt" "line 2 (byte 60): timestamp 1.000000000 goes backwards"
 
-expect_status 2 "unknown input format is a usage error" "$TLBREPLAY" stat -i perf "$sample"
+expect_status 2 "unknown input format is a usage error" "$TLBREPLAY" stat -i xml "$sample"
 expect_status 3 "trace.dat forced as text: exit 3" "$TLBREPLAY" stat -i text "$sample"
 grep_file "trace.dat forced as text: the first line is named" "line 1 (byte 0)" "$TMP/err"
 expect_status 3 "text read as trace.dat: exit 3" "$TLBREPLAY" stat -i dat "$DATA/scenario1.txt"

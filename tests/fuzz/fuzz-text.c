@@ -10,26 +10,14 @@
  */
 #include <stdio.h>
 
-#include "analysis.h"
-#include "formats.h"
-#include "replay.h"
+#include "fuzz-drive.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct tlbr_event evs[TLBR_ADAPT_MAX_OUT];
 	struct tlbr_error err = { 0 };
-	const struct tlbr_record *rec;
-	struct tlbr_adapter *a;
 	struct tlbr_reader *r;
-	struct tlbr_replay_opts ro = { .policies = "arm64-broadcast,x86-ipi,oracle,local-only,batched-reclaim+lazy-mmu,"
-					"wp-local,active-cpu,wp-local+active-cpu,pte-needs-flush,uffd-move-batch",
-					.ncpus = 4 };
-	struct tlbr_replay *rp = NULL;
-	const char *bad;
-	struct tlbr_stat st;
-	int i, n;
 	FILE *f;
 
 	if (!size)
@@ -38,27 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!f)
 		return 0;
 	r = tlbr_reader_open_stream(f, "fuzz", &err);
-	a = tlbr_adapter_new();
-	tlbr_stat_init(&st);
-	if (tlbr_replay_new(&ro, &rp, &bad) < 0)
-		rp = NULL;
-	while (r && a && rp && tlbr_reader_next(r, &rec, &err) > 0) {
-		if (tlbr_stat_record(&st, rec) < 0)
-			break;
-		n = tlbr_adapter_feed(a, rec, evs, &err);
-		if (n < 0)
-			break;
-		for (i = 0; i < n; i++) {
-			tlbr_stat_event(&st, &evs[i]);
-			if (evs[i].cpu < ro.ncpus)
-				tlbr_replay_event(rp, &evs[i]);
-		}
-	}
-	if (rp)
-		tlbr_replay_finish(rp);
-	tlbr_replay_free(rp);
-	tlbr_stat_release(&st);
-	tlbr_adapter_free(a);
+	fuzz_drive(r);
 	tlbr_reader_close(r);
 	fclose(f);
 	return 0;

@@ -1,0 +1,83 @@
+#!/bin/sh
+# perf.data and CTF inputs: the native perf.data reader and the babeltrace2
+# CTF reader against `perf script` and against each other, on the bundled
+# perf.data sample and its CTF conversion; bad perf.data and CTF input.
+. "$SRCDIR/tests/lib.sh"
+command -v perf >/dev/null || skip_all "perf is not installed (Debian: linux-perf)"
+
+P=$SAMPLES/mprotect-churn.perf.data
+perf_counts "$P" > $TMP/perf.counts
+stat_counts "$P" > $TMP/ours.counts
+[ -s $TMP/perf.counts ] && same_file "perf.data: every event counted as perf script counts it" \
+	$TMP/perf.counts $TMP/ours.counts
+"$TLBREPLAY" stat "$P" > $TMP/stat.txt
+grep_file "perf.data: detected by content" "^trace .*(perf.data, " $TMP/stat.txt
+grep_file "perf.data: the CPU count from HEADER_NRCPUS" "perf.data, [0-9]* events, 2 CPUs" $TMP/stat.txt
+grep_file "perf.data: replay-ready" "^Readiness   ready" $TMP/stat.txt
+
+# the CTF conversion reads the same events in the same order
+perf data convert -i "$P" --to-ctf $TMP/ctf >/dev/null 2>&1
+ok $? "perf data convert --to-ctf works"
+stat_counts $TMP/ctf > $TMP/ctf.counts
+same_file "CTF: the same counts as perf script" $TMP/perf.counts $TMP/ctf.counts
+# (all but the names of tasks that only perf's COMM records give)
+facts() {
+	"$TLBREPLAY" stat --json "$1" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for k in ("span", "records", "events", "records_per_cpu", "kinds", "flushes", "faults", "syscalls", "lost", "readiness"):
+    print(k, json.dumps(d[k], sort_keys=True))'
+}
+facts "$P" > $TMP/perf.stat
+facts $TMP/ctf > $TMP/ctf.stat
+same_file "CTF: stat finds the same as on the perf.data" $TMP/perf.stat $TMP/ctf.stat
+POL=arm64-broadcast,pte-needs-flush,wp-local,x86-ipi,oracle
+"$TLBREPLAY" what-if --json -p $POL "$P" | grep -v '"file"\|"description"' > $TMP/perf.wi
+"$TLBREPLAY" what-if --json -p $POL $TMP/ctf | grep -v '"file"\|"description"' > $TMP/ctf.wi
+same_file "what-if: identical results from the perf.data and its CTF conversion" $TMP/perf.wi $TMP/ctf.wi
+# a directory above the trace is found too (LTTng nests its traces)
+mkdir -p $TMP/session/kernel && cp -r $TMP/ctf $TMP/session/kernel/
+stat_counts $TMP/session > $TMP/nested.counts
+same_file "CTF: the trace is found below the directory given" $TMP/perf.counts $TMP/nested.counts
+x86=$(python3 -c "import json; d=json.load(open('$TMP/perf.wi')); print([p['ipis'] for p in d['policies'] if p['name']=='x86-ipi'][0], d['checks']['real_ipis'])")
+set -- $x86
+python3 -c "import sys; sys.exit(0 if abs($1 - $2) <= 0.02 * $2 else 1)"
+ok $? "perf.data: x86-ipi predicts the kernel's IPIs within 2% ($1 vs $2)"
+
+# bad perf.data: truncated anywhere, corrupt, modes we do not read
+bad() {	# bad <description> <file> <pattern>
+	expect_status 3 "$1: exit 3" "$TLBREPLAY" stat "$2"
+	grep_file "$1: message names the file" "'$2'" "$TMP/err"
+	grep_file "$1: says what is wrong" "$3" "$TMP/err"
+}
+size=$(stat -c %s "$P")
+for cut in 12 60 200 $((size / 2)) $((size - 100)); do
+	head -c $cut "$P" > $TMP/cut.perf.data
+	bad "perf.data cut at $cut of $size bytes" $TMP/cut.perf.data "truncated"
+done
+python3 - "$P" $TMP/pipe.perf.data <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[8:16] = (16).to_bytes(8, "little")	# the header size of pipe mode
+open(sys.argv[2], "wb").write(d)
+PY
+bad "a file header that says pipe mode" $TMP/pipe.perf.data "corrupt"
+python3 - "$P" $TMP/noattr.perf.data <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[32:40] = (0).to_bytes(8, "little")	# no attributes
+open(sys.argv[2], "wb").write(d)
+PY
+bad "perf.data without attributes" $TMP/noattr.perf.data "no event attributes"
+expect_status 3 "-i perf on a text trace: exit 3" "$TLBREPLAY" stat -i perf "$DATA/scenario1.txt"
+grep_file "-i perf on a text trace: says so" "not a perf.data file" "$TMP/err"
+
+# bad CTF: metadata that does not parse, a directory without any
+cp -r $TMP/ctf $TMP/badctf
+printf 'this is /* not TSDL\n' >> $TMP/badctf/metadata
+bad "CTF with corrupt metadata" $TMP/badctf "babeltrace2 cannot"
+mkdir $TMP/empty
+bad "a directory without a trace" $TMP/empty "not a CTF trace"
+expect_status 3 "-i ctf on a file: exit 3" "$TLBREPLAY" stat -i ctf "$P"
+grep_file "-i ctf on a file: says a CTF trace is a directory" "is a directory" "$TMP/err"
+done_testing

@@ -1,0 +1,46 @@
+#!/bin/sh
+# perf.data recorded on this machine (root, tracefs and perf needed): the
+# events of tlbreplay's plan recorded by perf, plain, compressed (-z) and in
+# pipe mode; tlbreplay counts what `perf script` counts, and replays the
+# perf.data and its CTF conversion identically.
+. "$SRCDIR/tests/lib.sh"
+
+need_tracefs
+command -v perf >/dev/null || skip_all "perf is not installed (Debian: linux-perf)"
+export TLBREPLAY
+
+rec() {	# rec <out> <perf options>: the mprotect workload under perf
+	PERF_RECORD_OPTS=$2 "$SRCDIR/tools/record-perf.sh" "$1" "$MPROTECT_CHURN" -p 8 -n 200 \
+		> "$TMP/rec.out" 2> "$TMP/rec.err"
+}
+rec $TMP/plain.perf.data ""
+ok $? "perf records the plan's events"
+rec $TMP/z.perf.data "-z"
+ok $? "perf records them compressed (-z)"
+"$SRCDIR/tools/record-perf.sh" - "$MPROTECT_CHURN" -p 8 -n 200 > $TMP/pipe.perf.data 2>/dev/null
+ok $? "perf records them in pipe mode"
+
+for f in plain z pipe; do
+	P=$TMP/$f.perf.data
+	perf_counts $P > $TMP/$f.want
+	stat_counts $P > $TMP/$f.got
+	[ -s $TMP/$f.want ] && same_file "$f: every event counted as perf script counts it" \
+		$TMP/$f.want $TMP/$f.got
+	"$TLBREPLAY" stat $P > $TMP/$f.stat
+	grep_file "$f: faults, flushes and switches found" "^  fault .*" $TMP/$f.stat
+	grep_file "$f: replay-ready" "^Readiness   ready" $TMP/$f.stat
+done
+grep_file "pipe mode is said" "pipe mode" $TMP/pipe.stat
+
+perf data convert -i $TMP/plain.perf.data --to-ctf $TMP/ctf >/dev/null 2>&1
+ok $? "perf data convert --to-ctf"
+stat_counts $TMP/ctf > $TMP/ctf.got
+same_file "CTF: the same counts" $TMP/plain.want $TMP/ctf.got
+POL=arm64-broadcast,pte-needs-flush,x86-ipi,oracle
+"$TLBREPLAY" what-if --json -p $POL $TMP/plain.perf.data | grep -v '"file"\|"description"' > $TMP/p.wi
+"$TLBREPLAY" what-if --json -p $POL $TMP/ctf | grep -v '"file"\|"description"' > $TMP/c.wi
+same_file "what-if: identical from the perf.data and its CTF conversion" $TMP/p.wi $TMP/c.wi
+set -- $(python3 -c "import json; d=json.load(open('$TMP/p.wi')); print([p['ipis'] for p in d['policies'] if p['name']=='x86-ipi'][0], d['checks']['real_ipis'])")
+python3 -c "import sys; sys.exit(0 if abs($1 - $2) <= max(2, 0.02 * $2) else 1)"
+ok $? "x86-ipi predicts the IPIs perf saw within 2% ($1 vs $2)"
+done_testing
