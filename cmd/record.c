@@ -13,7 +13,7 @@
 #include "cmd.h"
 #include "record.h"
 
-enum { OPT_CHECK = 256, OPT_DRY_RUN };
+enum { OPT_CHECK = 256, OPT_DRY_RUN, OPT_SYSROOT };
 
 static const struct option record_options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -23,6 +23,7 @@ static const struct option record_options[] = {
 	{ "buffer-kb", required_argument, NULL, 'b' },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -47,6 +48,8 @@ static void record_help(FILE *f)
 		   "    -b, --buffer-kb <kb>    ring buffer per CPU (8192)\n"
 		   "        --check             print this kernel's plan and exit\n"
 		   "        --dry-run           print the tracefs writes, make none\n"
+		   "        --sysroot <dir>     with --check or --dry-run: the plan of the machine\n"
+		   "                            whose /proc and tracefs files are copied in <dir>\n"
 		   "    -h, --help              this help\n");
 }
 
@@ -108,6 +111,9 @@ int cmd_record(int argc, char **argv)
 			o.dry_run = true;
 			o.log = stdout;
 			break;
+		case OPT_SYSROOT:
+			o.sysroot = optarg;
+			break;
 		case 'h':
 			record_help(stdout);
 			return TLBR_EXIT_OK;
@@ -116,11 +122,16 @@ int cmd_record(int argc, char **argv)
 			return TLBR_EXIT_USAGE;
 		}
 	}
+	if (o.sysroot && !check && !o.dry_run) {
+		error("--sysroot describes another machine: it goes with --check or --dry-run");
+		return TLBR_EXIT_USAGE;
+	}
 	if (check) {
+		const struct tlbr_plan_env *env;
 		struct tlbr_plan_item *items;
-		unsigned int n = tlbr_plan_probe(&items);
+		unsigned int n = tlbr_plan_probe(o.sysroot, &items, &env);
 
-		tlbr_plan_print(stdout, items, n);
+		tlbr_plan_print(stdout, items, n, env);
 		return TLBR_EXIT_OK;
 	}
 	if (optind < argc)

@@ -1,9 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * plan.c - the events a recording enables, checked against the running
- * kernel: a tracepoint is in the plan when its format file exists.
+ * kernel (or against a copy of another machine's /proc and tracefs files
+ * under a sysroot): a tracepoint is in the plan when its format file
+ * exists; a kprobe when kprobe_events exists, the kernel version has the
+ * function out of line, the symbol is in kallsyms and it is not in the
+ * kprobe blacklist.
+ *
+ * x86 has tlb:tlb_flush and exceptions:page_fault_user. arm64 has neither
+ * (its TLBIs are inlined from asm/tlbflush.h): its plan puts kprobes on the
+ * out-of-line flush and fault functions, with the fields the arm64
+ * vocabulary reads (formats/adapt-arm64.c). Register forms work from 6.1;
+ * where the kernel takes BTF arguments (its README shows "->field"), struct
+ * fields are fetched by name instead of by offset.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
 
 #include <tracefs/tracefs.h>
 
@@ -12,11 +27,70 @@
 #define R TLBR_PLAN_REQUIRED
 #define C TLBR_PLAN_RECOMMENDED
 #define O TLBR_PLAN_OPTIONAL
+#define X86 "x86_64"
+#define A64 "aarch64"
+#define V(maj, min) ((maj) * 1000 + (min))
+
+/* A kprobe of the arm64 plan: the function, by kernel version, and its fields. */
+struct probe_def {
+	const char *event;
+	bool ret;			/* a kretprobe */
+	const char *symbol;		/* from version min_v */
+	const char *old_symbol;		/* before version rename_v */
+	int rename_v, min_v;		/* 0: any */
+	const char *fetch;		/* register form */
+	const char *fetch_btf;		/* BTF form, NULL: the register form */
+	const char *never;		/* why no kprobe can provide it, NULL if one can */
+};
+
+static const struct probe_def probes[] = {
+	{ "fault", false, "handle_mm_fault", NULL, 0, 0,
+	  "addr=%x1:x64 flags=%x2:x32 mm=+16(%x0):x64",
+	  "addr=address:x64 flags=flags:x32 mm=vma->vm_mm:x64", NULL },
+	{ "set_access", false, "__ptep_set_access_flags", "ptep_set_access_flags", V(6, 9), 0,
+	  "addr=%x1:x64 dirty=%x4:s32 mm=+16(%x0):x64 cont=%x3:b1@52/64", NULL, NULL },
+	{ "set_access_r", true, "__ptep_set_access_flags", "ptep_set_access_flags", V(6, 9), 0,
+	  "changed=$retval:s32", NULL, NULL },
+	{ "clear_flush", false, "ptep_clear_flush", NULL, 0, 0,
+	  "addr=%x1:x64 mm=+16(%x0):x64", "addr=address:x64 mm=vma->vm_mm:x64", NULL },
+	{ "gather_flush", false, "tlb_flush_mmu", NULL, 0, 0,
+	  "mm=+0(%x0):x64 start=+16(%x0):x64 end=+24(%x0):x64 fullmm=+32(%x0):b1@0/32 "
+	  "freed_tables=+32(%x0):b1@2/32", NULL, NULL },
+	{ "chprot", false, "change_protection", NULL, 0, 0, "start=%x2:x64 end=%x3:x64", NULL,
+	  NULL },
+	{ "chprot_r", true, "change_protection", NULL, 0, 0, "pages=$retval:s64", NULL, NULL },
+	{ "fork_mm", false, "dup_mmap", NULL, 0, 0, "oldmm=%x1:x64", NULL, NULL },
+	{ "unmap_one", false, "try_to_unmap_one", NULL, 0, 0, "addr=%x2:x64 mm=+16(%x1):x64",
+	  "addr=address:x64 mm=vma->vm_mm:x64", NULL },
+	{ "unmap_flush", false, "try_to_unmap_flush", NULL, 0, V(6, 5), "", NULL, NULL },
+	{ "batch_pend", false, "flush_tlb_batched_pending", NULL, 0, V(6, 5), "mm=%x0:x64", NULL,
+	  NULL },
+	{ "pmd_unshare", false, "huge_pmd_unshare", NULL, 0, 0, "", NULL,
+	  "the PMD table's share count (ptdesc->pt_share_count of the page holding ptep) "
+	  "cannot be fetched by a kprobe argument" },
+	{ "asid_roll", false, "flush_context", NULL, 0, 0, "", NULL, NULL },
+};
 
 static struct tlbr_plan_item plan[] = {
 	{ "sched", "sched_switch", R, "CPU residency unknown: no TLB model" },
-	{ "exceptions", "page_fault_user", R, "page presence unknown: no translations to model" },
-	{ "tlb", "tlb_flush", R, "no flushes to replay" },
+	{ "exceptions", "page_fault_user", R, "page presence unknown: no translations to model",
+	  .arch = X86 },
+	{ "tlb", "tlb_flush", R, "no flushes to replay", .arch = X86 },
+	{ "tlbr", "fault", R, "page presence unknown: no translations to model", .arch = A64 },
+	{ "tlbr", "set_access", R, "write-fault reuses (seed 000) are not seen", .arch = A64 },
+	{ "tlbr", "set_access_r", R, "as set_access: whether the PTE changed", .arch = A64 },
+	{ "tlbr", "clear_flush", R, "COW and migration flushes are not seen", .arch = A64 },
+	{ "tlbr", "gather_flush", R, "munmap, madvise and exit flushes are not seen", .arch = A64 },
+	{ "tlbr", "chprot", C, "mprotect and NUMA-hinting flushes are not seen", .arch = A64 },
+	{ "tlbr", "chprot_r", C, "as chprot: the pages it changed", .arch = A64 },
+	{ "tlbr", "fork_mm", C, "fork's flush of the parent is not seen", .arch = A64 },
+	{ "tlbr", "unmap_one", O, "reclaim unmaps (seed 002) are not seen", .arch = A64 },
+	{ "tlbr", "unmap_flush", O, "batched reclaim flushes are not completed", .arch = A64 },
+	{ "tlbr", "batch_pend", O, "flush_tlb_batched_pending (seed 002) is not seen",
+	  .arch = A64 },
+	{ "tlbr", "pmd_unshare", O, "hugetlb PMD unsharing (seed 004) is not seen", .arch = A64 },
+	{ "tlbr", "asid_roll", O, "ASID rollovers are not seen: active-cpu is not reset",
+	  .arch = A64 },
 	{ "sched", "sched_wakeup", C, "switches from idle, which some kernels do not trace, "
 				       "are not inferred" },
 	{ "sched", "sched_wakeup_new", C, "as sched_wakeup, for new tasks" },
@@ -61,30 +135,223 @@ static struct tlbr_plan_item plan[] = {
 	{ "syscalls", "sys_enter_exit_group", O, "exit flushes are attributed by context only" },
 };
 
-unsigned int tlbr_plan_probe(struct tlbr_plan_item **ret_items)
+static struct tlbr_plan_item active[ARRAY_SIZE(plan)];	/* this machine's */
+static struct tlbr_plan_env env;
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0, alloc = 0;
+	char *b = NULL;
+
+	if (!f)
+		return NULL;
+	for (;;) {
+		size_t got;
+
+		if (alloc - n < 65536) {
+			char *nb = realloc(b, alloc + (1 << 20));
+
+			if (!nb)
+				break;
+			b = nb;
+			alloc += 1 << 20;
+		}
+		got = fread(b + n, 1, alloc - n - 1, f);
+		n += got;
+		if (!got)
+			break;
+	}
+	fclose(f);
+	if (b)
+		b[n] = '\0';
+	return b;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* Is @sym a function in kallsyms ("addr t sym" or "addr T sym [module]")? */
+static bool in_kallsyms(const char *kallsyms, const char *sym)
+{
+	size_t n = strlen(sym);
+	const char *p = kallsyms;
+
+	while (p && (p = strstr(p, sym))) {
+		bool start = p >= kallsyms + 3 && p[-1] == ' ' && (p[-2] == 't' || p[-2] == 'T') &&
+			     p[-3] == ' ';
+		bool end = p[n] == '\n' || p[n] == ' ' || p[n] == '\t' || p[n] == '\0';
+
+		if (start && end)
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+static bool in_blacklist(const char *blacklist, const char *sym)
+{
+	size_t n = strlen(sym);
+	const char *p = blacklist;
+
+	/* lines: "0xstart-0xend\tsymbol" */
+	while (p && (p = strstr(p, sym))) {
+		if (p > blacklist && (p[-1] == '\t' || p[-1] == ' ') &&
+		    (p[n] == '\n' || p[n] == '\0'))
+			return true;
+		p += n;
+	}
+	return false;
+}
+
+static void read_env(const char *sysroot)
+{
+	char path[1024], *s;
+	struct utsname u;
+	int maj = 0, min = 0;
+
+	memset(&env, 0, sizeof(env));
+	if (sysroot) {
+		snprintf(env.tracing, sizeof(env.tracing), "%s/sys/kernel/tracing", sysroot);
+		snprintf(path, sizeof(path), "%s/proc/sys/kernel/arch", sysroot);
+		s = slurp(path);
+		snprintf(env.arch, sizeof(env.arch), "%.*s", s ? (int)strcspn(s, "\n") : 7,
+			 s ? s : "unknown");
+		free(s);
+		snprintf(path, sizeof(path), "%s/proc/sys/kernel/osrelease", sysroot);
+		s = slurp(path);
+		snprintf(env.release, sizeof(env.release), "%.*s", s ? (int)strcspn(s, "\n") : 7,
+			 s ? s : "unknown");
+		free(s);
+	} else {
+		const char *t = tracefs_tracing_dir();
+
+		snprintf(env.tracing, sizeof(env.tracing), "%s", t ? t : "/sys/kernel/tracing");
+		uname(&u);
+		snprintf(env.arch, sizeof(env.arch), "%.31s", u.machine);
+		snprintf(env.release, sizeof(env.release), "%.63s", u.release);
+	}
+	sscanf(env.release, "%d.%d", &maj, &min);
+	env.version = V(maj, min);
+	snprintf(path, sizeof(path), "%s/kprobe_events", env.tracing);
+	env.kprobes = exists(path);
+	snprintf(path, sizeof(path), "%s/README", env.tracing);
+	s = slurp(path);
+	env.btf_args = s && strstr(s, "->field");
+	free(s);
+	snprintf(env.sysroot, sizeof(env.sysroot), "%s", sysroot ? sysroot : "");
+}
+
+static const struct probe_def *probe_of(const struct tlbr_plan_item *it)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(plan); i++)
-		plan[i].available = tracefs_event_file_exists(NULL, plan[i].system, plan[i].event,
-							      "format");
-	*ret_items = plan;
-	return ARRAY_SIZE(plan);
+	for (i = 0; i < ARRAY_SIZE(probes); i++)
+		if (!strcmp(probes[i].event, it->event))
+			return &probes[i];
+	return NULL;
 }
 
-void tlbr_plan_print(FILE *f, const struct tlbr_plan_item *items, unsigned int n)
+/* Decide one kprobe item: its symbol, fetch arguments, or why it cannot be. */
+static void check_probe(struct tlbr_plan_item *it, const char *kallsyms, const char *blacklist)
+{
+	const struct probe_def *d = probe_of(it);
+
+	it->kprobe = true;
+	it->available = false;
+	if (!d) {
+		it->why = "no probe definition";
+		return;
+	}
+	it->retprobe = d->ret;
+	it->symbol = d->old_symbol && env.version < d->rename_v ? d->old_symbol : d->symbol;
+	it->fetch = env.btf_args && d->fetch_btf ? d->fetch_btf : d->fetch;
+	if (d->never)
+		it->why = d->never;
+	else if (!env.kprobes)
+		it->why = "no kprobe_events in tracefs (a kernel without CONFIG_KPROBE_EVENTS)";
+	else if (d->min_v && env.version < d->min_v)
+		it->why = "inline on kernels before 6.5";
+	else if (!kallsyms)
+		it->why = "kallsyms cannot be read";
+	else if (!in_kallsyms(kallsyms, it->symbol))
+		it->why = "not in kallsyms: inlined or not built on this kernel";
+	else if (blacklist && in_blacklist(blacklist, it->symbol))
+		it->why = "in the kprobe blacklist";
+	else
+		it->available = true;
+}
+
+unsigned int tlbr_plan_probe(const char *sysroot, struct tlbr_plan_item **ret_items,
+			     const struct tlbr_plan_env **ret_env)
+{
+	char path[1024], *kallsyms = NULL, *blacklist = NULL;
+	unsigned int i, n = 0;
+
+	read_env(sysroot);
+	for (i = 0; i < ARRAY_SIZE(plan); i++) {
+		struct tlbr_plan_item *it;
+
+		if (plan[i].arch && strcmp(plan[i].arch, env.arch))
+			continue;
+		it = &active[n++];	/* the items of this architecture, in order */
+		*it = plan[i];
+		if (!strcmp(it->system, "tlbr")) {
+			if (!kallsyms) {
+				snprintf(path, sizeof(path), "%s/proc/kallsyms", env.sysroot);
+				kallsyms = slurp(path);
+				snprintf(path, sizeof(path), "%s/sys/kernel/debug/kprobes/blacklist",
+					 env.sysroot);
+				blacklist = slurp(path);
+			}
+			check_probe(it, kallsyms, blacklist);
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/events/%s/%s/format", env.tracing, it->system,
+			 it->event);
+		it->available = exists(path);
+		if (!it->available)
+			it->why = "no such tracepoint on this kernel";
+	}
+	free(kallsyms);
+	free(blacklist);
+	*ret_items = active;
+	if (ret_env)
+		*ret_env = &env;
+	return n;
+}
+
+void tlbr_plan_kprobe_line(const struct tlbr_plan_item *it, char *buf, size_t n)
+{
+	snprintf(buf, n, "%c:%s/%s %s%s%s", it->retprobe ? 'r' : 'p', it->system, it->event,
+		 it->symbol, *it->fetch ? " " : "", it->fetch);
+}
+
+void tlbr_plan_print(FILE *f, const struct tlbr_plan_item *items, unsigned int n,
+		     const struct tlbr_plan_env *e)
 {
 	static const char *const needs[] = { "required", "recommended", "optional" };
 	unsigned int i;
 
 	fprintf(f, "%-46s %-12s %s\n", "event", "need", "on this kernel");
 	for (i = 0; i < n; i++) {
-		char name[96];
+		char name[96], line[512];
 
 		snprintf(name, sizeof(name), "%s:%s", items[i].system, items[i].event);
 		fprintf(f, "%-46s %-12s %s\n", name, needs[items[i].need],
 			items[i].available ? "available" : "MISSING");
+		if (items[i].kprobe) {
+			tlbr_plan_kprobe_line(&items[i], line, sizeof(line));
+			fprintf(f, "    %s %s\n", items[i].available ? "kprobe:" : "would be:", line);
+		}
 		if (!items[i].available)
-			fprintf(f, "    without it: %s\n", items[i].without);
+			fprintf(f, "    why: %s\n    without it: %s\n", items[i].why,
+				items[i].without);
 	}
+	fprintf(f, "(%s, Linux %s; kprobe_events %s; BTF probe arguments %s)\n", e->arch,
+		e->release, e->kprobes ? "present" : "absent", e->btf_args ? "yes" : "no");
 }

@@ -21,12 +21,36 @@ struct tlbr_plan_item {
 	const char *system, *event;
 	enum tlbr_plan_need need;
 	const char *without;	/* what replay loses without it */
+	const char *arch;	/* only on this architecture (uname -m), NULL: any */
 	bool available;		/* this kernel has it */
+	const char *why;	/* when not: why */
+	/* system "tlbr": a kprobe (or kretprobe) tlbreplay creates */
+	bool kprobe, retprobe;
+	const char *symbol;	/* the function probed on this kernel */
+	const char *fetch;	/* its fetch arguments */
 };
 
-/* The events this kernel offers for the plan; returns the number of items. */
-unsigned int tlbr_plan_probe(struct tlbr_plan_item **ret_items);
-void tlbr_plan_print(FILE *f, const struct tlbr_plan_item *items, unsigned int n);
+/* What the plan was checked against. */
+struct tlbr_plan_env {
+	char sysroot[256];	/* "" for this machine */
+	char tracing[512];	/* the tracefs directory */
+	char arch[32], release[64];
+	int version;		/* major * 1000 + minor */
+	bool kprobes;		/* kprobe_events exists */
+	bool btf_args;		/* kprobe arguments by BTF name ("->field" in README) */
+};
+
+/*
+ * The plan for this machine, or for the one whose /proc and tracefs files
+ * are copied under @sysroot (NULL: this machine): returns the number of
+ * items; *@ret_env (may be NULL) says what was found.
+ */
+unsigned int tlbr_plan_probe(const char *sysroot, struct tlbr_plan_item **ret_items,
+			     const struct tlbr_plan_env **ret_env);
+void tlbr_plan_print(FILE *f, const struct tlbr_plan_item *items, unsigned int n,
+		     const struct tlbr_plan_env *env);
+/* The kprobe_events line of a kprobe item ("p:tlbr/fault handle_mm_fault ..."). */
+void tlbr_plan_kprobe_line(const struct tlbr_plan_item *it, char *buf, size_t n);
 
 struct tlbr_recorder;
 
@@ -38,6 +62,7 @@ struct tlbr_record_opts {
 	const pid_t *pids;		/* -p: record until these exit (their maps are saved) */
 	unsigned int npids;
 	bool dry_run;			/* print the tracefs writes, make none */
+	const char *sysroot;		/* dry run: the plan of another machine (see --sysroot) */
 	FILE *log;			/* progress and dry-run output */
 };
 

@@ -9,6 +9,7 @@
  * them into a trace.dat (v7, compressed) that trace-cmd and KernelShark open.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -26,7 +27,51 @@
 #include "record.h"
 #include "tracecmd-writer.h"
 
+#define PROBE_SYSTEM "tlbr"	/* the arm64 plan's kprobes */
 #define PREFIX "tlbreplay_"
+
+/* Is a recorder other than this one still running (its instance and pid alive)? */
+static bool other_recorder_alive(void)
+{
+	char **names = tracefs_instances("^" PREFIX);
+	bool alive = false;
+	int i;
+
+	for (i = 0; names && names[i]; i++) {
+		char *end;
+		long pid = strtol(names[i] + strlen(PREFIX), &end, 10);
+
+		if (!*end && pid > 0 && pid != (long)getpid() &&
+		    (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			alive = true;
+	}
+	tracefs_list_free(names);
+	return alive;
+}
+
+/*
+ * Kprobes of system "tlbr" are tlbreplay's (the arm64 plan): when no other
+ * recorder runs, any left are a killed recorder's, and go. Other tools'
+ * dynamic events are never touched.
+ */
+static int remove_stale_probes(FILE *log)
+{
+	struct tracefs_dynevent **evs;
+	int i, n = 0;
+
+	if (other_recorder_alive())
+		return 0;
+	evs = tracefs_dynevent_get_all(TRACEFS_DYNEVENT_KPROBE | TRACEFS_DYNEVENT_KRETPROBE,
+				       PROBE_SYSTEM);
+	for (i = 0; evs && evs[i]; i++)
+		if (tracefs_dynevent_destroy(evs[i], true) == 0)
+			n++;
+	tracefs_dynevent_list_free(evs);
+	if (n && log)
+		fprintf(log, "tlbreplay: removed %d kprobe%s left by a killed recorder\n", n,
+			n == 1 ? "" : "s");
+	return n;
+}
 
 int tlbr_record_remove_stale(FILE *log)
 {
@@ -53,6 +98,7 @@ int tlbr_record_remove_stale(FILE *log)
 		tracefs_instance_free(inst);
 	}
 	tracefs_list_free(names);
+	n += remove_stale_probes(log);
 	return n;
 }
 
@@ -244,10 +290,26 @@ static void cpuinfo(const char *key, char *buf, size_t n)
 		fclose(f);
 }
 
+/* A process's memory map as "tlbreplay-maps PID <maps line>" markers (none for kthreads). */
+static void write_maps(struct tracefs_instance *inst, pid_t pid)
+{
+	char path[64], line[600];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		tracefs_printf(inst, "tlbreplay-maps %d %.*s\n", (int)pid, (int)strcspn(line, "\n"),
+			       line);
+	if (f)
+		fclose(f);
+}
+
 /*
  * What replay needs to know about the machine, as trace markers (the
  * ftrace:print event, which trace-cmd shows too): "tlbreplay-meta v1 ...",
- * and "tlbreplay-maps PID <maps line>" for each process recorded with -p.
+ * and "tlbreplay-maps PID <maps line>" for each process recorded with -p, or
+ * for every process running when -a starts.
  */
 static void write_metadata(struct tracefs_instance *inst, const struct tlbr_record_opts *o,
 			   const struct tlbr_plan_item *items, unsigned int n)
@@ -281,20 +343,72 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 			m += (size_t)snprintf(missing + m, sizeof(missing) - m, "%s%s:%s",
 					      m ? "," : "", items[i].system, items[i].event);
 	tracefs_printf(inst, "tlbreplay-meta plan_missing=%s\n", m ? missing : "none");
-	for (i = 0; i < o->npids; i++) {
-		char path[64], line[600];
-		FILE *f;
+	for (i = 0; i < o->npids; i++)
+		write_maps(inst, o->pids[i]);
+	if (!o->command && !o->npids) {	/* -a: every process already running */
+		DIR *d = opendir("/proc");
+		struct dirent *de;
 
-		snprintf(path, sizeof(path), "/proc/%d/maps", (int)o->pids[i]);
-		f = fopen(path, "r");
-		while (f && fgets(line, sizeof(line), f))
-			tracefs_printf(inst, "tlbreplay-maps %d %.*s\n", (int)o->pids[i],
-				       (int)strcspn(line, "\n"), line);
-		if (f)
-			fclose(f);
+		while (d && (de = readdir(d))) {
+			char *end;
+			long pid = strtol(de->d_name, &end, 10);
+
+			if (!*end && pid > 0 && pid != (long)getpid())
+				write_maps(inst, (pid_t)pid);
+		}
+		if (d)
+			closedir(d);
 	}
 	/* the marker file stays open otherwise, and the instance could not go */
 	tracefs_print_close(inst);
+}
+
+/* The plan's kprobes (arm64): created before the instance enables them. */
+static int create_probes(const struct tlbr_plan_item *items, unsigned int n,
+			 struct tracefs_dynevent **probes, unsigned int max, char *err,
+			 size_t errlen)
+{
+	unsigned int i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct tlbr_plan_item *it = &items[i];
+		struct tracefs_dynevent *ev;
+
+		if (!it->available || !it->kprobe)
+			continue;
+		if (k == max) {
+			snprintf(err, errlen, "too many kprobes in the plan");
+			return -E2BIG;
+		}
+		ev = it->retprobe ? tracefs_kretprobe_alloc(it->system, it->event, it->symbol,
+							    it->fetch, 0) :
+				    tracefs_kprobe_alloc(it->system, it->event, it->symbol,
+							 it->fetch);
+		if (!ev || tracefs_dynevent_create(ev) < 0) {
+			char *kerr = tracefs_error_last(NULL);
+
+			snprintf(err, errlen, "the kernel refused the kprobe %s/%s on %s: %s%s",
+				 it->system, it->event, it->symbol, kerr ? kerr : strerror(errno),
+				 errno == EEXIST || errno == EBUSY ?
+				 " (another tlbreplay record running?)" : "");
+			free(kerr);
+			tracefs_dynevent_free(ev);
+			return -EIO;
+		}
+		probes[k++] = ev;
+	}
+	return 0;
+}
+
+static void destroy_probes(struct tracefs_dynevent **probes, unsigned int max)
+{
+	unsigned int k;
+
+	for (k = 0; k < max && probes[k]; k++) {
+		tracefs_dynevent_destroy(probes[k], true);
+		tracefs_dynevent_free(probes[k]);
+		probes[k] = NULL;
+	}
 }
 
 static bool pids_alive(const struct tlbr_record_opts *o)
@@ -324,6 +438,8 @@ int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *sto
 {
 	struct tracefs_instance *inst = NULL;
 	struct tlbr_plan_item *items;
+	const struct tlbr_plan_env *env;
+	struct tracefs_dynevent *probes[32] = { 0 };
 	struct capture c = { 0 };
 	unsigned int n, i;
 	int ret = 0, cpu, go[2] = { -1, -1 };
@@ -331,13 +447,22 @@ int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *sto
 	char name[64], kb[32];
 	double start;
 
-	n = tlbr_plan_probe(&items);
+	n = tlbr_plan_probe(o->sysroot, &items, &env);
 	snprintf(name, sizeof(name), PREFIX "%d", (int)getpid());
 	snprintf(kb, sizeof(kb), "%u", o->buffer_kb);
 	if (o->dry_run) {
 		const char *top = tracefs_tracing_dir();
 
-		dry(o, "mkdir %s/instances/%s", top ? top : "/sys/kernel/tracing", name);
+		dry(o, "mkdir %s/instances/%s", env->sysroot[0] ? env->tracing :
+					top ? top : "/sys/kernel/tracing", name);
+		for (i = 0; i < n; i++) {
+			char line[512];
+
+			if (!items[i].available || !items[i].kprobe)
+				continue;
+			tlbr_plan_kprobe_line(&items[i], line, sizeof(line));
+			dry(o, "echo '%s' >> kprobe_events", line);
+		}
 		dry(o, "echo mono > instances/%s/trace_clock%s", name, "");
 		dry(o, "echo %s > instances/%s/buffer_size_kb", kb, name);
 		for (i = 0; i < n; i++) {
@@ -352,6 +477,10 @@ int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *sto
 		dry(o, "read instances/%s/per_cpu/cpu*/trace_pipe_raw until the end%s", name, "");
 		dry(o, "echo 0 > instances/%s/tracing_on%s", name, "");
 		dry(o, "rmdir instances/%s%s", name, "");
+		for (i = 0; i < n; i++)
+			if (items[i].available && items[i].kprobe)
+				dry(o, "echo '-:%s/%s' >> kprobe_events", items[i].system,
+				    items[i].event);
 		return 0;
 	}
 	if (geteuid() != 0) {
@@ -377,6 +506,9 @@ int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *sto
 		ret = -EIO;
 		goto out;
 	}
+	ret = create_probes(items, n, probes, ARRAY_SIZE(probes), err, errlen);
+	if (ret < 0)
+		goto out;
 	for (i = 0; i < n; i++) {
 		if (!items[i].available)
 			continue;
@@ -504,5 +636,6 @@ out:
 		tracefs_instance_destroy(inst);
 		tracefs_instance_free(inst);
 	}
+	destroy_probes(probes, ARRAY_SIZE(probes));
 	return ret;
 }

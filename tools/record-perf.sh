@@ -12,7 +12,7 @@ set -eu
 [ $# -ge 2 ] || { echo "usage: record-perf.sh OUT.perf.data COMMAND [ARGS...]" >&2; exit 2; }
 out=$1; shift
 tlbreplay=${TLBREPLAY:-build/cmd/tlbreplay}
-events=$("$tlbreplay" record --check | awk 'NR > 1 && $3 == "available" { printf " -e %s", $1 }')
+events=$("$tlbreplay" record --check | awk 'NR > 1 && $3 == "available" && $1 !~ /^tlbr:/ { printf " -e %s", $1 }')
 [ -n "$events" ] || { echo "record-perf.sh: no event of the plan is available" >&2; exit 1; }
 # shellcheck disable=SC2086
 exec perf record -q -k mono -a ${PERF_RECORD_OPTS:-} -o "$out" $events -- "$@"

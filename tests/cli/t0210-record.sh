@@ -65,6 +65,12 @@ nmaps=$(cat "$TMP/nmaps")
 if [ "$nmaps" -gt 3 ]; then ok 0 "the trace holds $nmaps lines of its maps"; else ok 1 "the trace holds $nmaps lines of its maps"; fi
 "$TLBREPLAY" stat --json "$TMP/p.dat" | python3 -c 'import json,sys; print(json.load(sys.stdin)["kinds"]["vma"]["total"])' > "$TMP/nvma"
 if [ "$(cat "$TMP/nvma")" = "$nmaps" ]; then ok 0 "stat turns each into a VMA event"; else ok 1 "stat turns each into a VMA event ($(cat "$TMP/nvma") of $nmaps)"; fi
+# -a: every running process's maps, the recorder's own excluded
+sleep 30 & apid=$!
+expect_cmd "record -a" "$TLBREPLAY" record -a -d 0.2 -o "$TMP/a.dat"
+trace-cmd report "$TMP/a.dat" 2>/dev/null > "$TMP/a.txt"
+grep_file "-a saves the maps of processes running before it" "tlbreplay-maps $apid " "$TMP/a.txt"
+kill $apid 2>/dev/null
 expect_status 2 "-p of a process that does not exist is a usage error" "$TLBREPLAY" record -p 4194000 -o "$TMP/x.dat"
 
 # signals: the recording stops, is written, and the instance goes

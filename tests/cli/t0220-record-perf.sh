@@ -28,7 +28,9 @@ for f in plain z pipe; do
 		$TMP/$f.want $TMP/$f.got
 	"$TLBREPLAY" stat $P > $TMP/$f.stat
 	grep_file "$f: faults, flushes and switches found" "^  fault .*" $TMP/$f.stat
-	grep_file "$f: replay-ready" "^Readiness   ready" $TMP/$f.stat
+	for need in "context switches" "user page faults" "TLB flushes"; do
+		grep_file "$f: has the required $need" "^  \[x\] $need" $TMP/$f.stat
+	done
 done
 grep_file "pipe mode is said" "pipe mode" $TMP/pipe.stat
 
