@@ -164,18 +164,24 @@ unsigned int tlbr_stat_readiness(const struct tlbr_stat *s, struct tlbr_readines
 	uint64_t memsys = s->syscalls[TLBR_SYS_MPROTECT] + s->syscalls[TLBR_SYS_MUNMAP] +
 			  s->syscalls[TLBR_SYS_MADVISE] + s->syscalls[TLBR_SYS_MMAP];
 	uint64_t flushes = s->kind[TLBR_EV_FLUSH] + s->kind[TLBR_EV_FLUSH_REMOTE];
-	bool required_missing = false, recommended_missing = false;
+	bool required_missing = false, recommended_missing = false, a64 = false;
 	unsigned int n = 0, i;
+
+	/* arm64 traces (the kprobe vocabulary) flush by TLBI broadcast: no IPIs to see */
+	for (i = 0; i < TLBR_SITE__COUNT; i++)
+		a64 |= s->site_exec[i][TLBR_EXEC_BROADCAST] > 0;
 
 #define ITEM(in, evs, nd, pres, wo) \
 	it[n++] = (struct tlbr_readiness){ in, evs, nd, pres, wo }
 	ITEM("context switches", "sched:sched_switch", TLBR_NEED_REQUIRED,
 	     s->kind[TLBR_EV_SWITCH] > 0,
 	     "CPU residency unknown: which address space runs on which CPU, so no TLB model");
-	ITEM("user page faults", "exceptions:page_fault_user", TLBR_NEED_REQUIRED,
+	ITEM("user page faults", a64 ? "tlbr:fault (handle_mm_fault)" : "exceptions:page_fault_user",
+	     TLBR_NEED_REQUIRED,
 	     s->kind[TLBR_EV_FAULT] > 0,
 	     "page presence unknown: no translations to model, no spurious faults to check");
-	ITEM("TLB flushes", "tlb:tlb_flush", TLBR_NEED_REQUIRED, flushes > 0,
+	ITEM("TLB flushes", a64 ? "tlbr:* flush probes (arm64)" : "tlb:tlb_flush", TLBR_NEED_REQUIRED,
+	     flushes > 0,
 	     "no flushes to replay: every policy issues nothing");
 	ITEM("memory syscalls", "syscalls:sys_{enter,exit}_{mmap,munmap,mprotect,madvise,...}",
 	     TLBR_NEED_RECOMMENDED, memsys > 0,
@@ -184,9 +190,10 @@ unsigned int tlbr_stat_readiness(const struct tlbr_stat *s, struct tlbr_readines
 	ITEM("task creation", "task:task_newtask, sched:sched_process_fork",
 	     TLBR_NEED_RECOMMENDED, s->kind[TLBR_EV_FORK] > 0,
 	     "threads and processes cannot be told apart: address-space sharing is guessed");
-	ITEM("shootdown IPIs", "ipi:ipi_send_cpu, ipi:ipi_send_cpumask", TLBR_NEED_RECOMMENDED,
-	     s->kind[TLBR_EV_FLUSH_IPI] > 0,
-	     "the IPIs really sent are unknown: x86-ipi cannot be validated against the kernel");
+	ITEM("shootdown IPIs", "ipi:ipi_send_cpu, ipi:ipi_send_cpumask",
+	     a64 ? TLBR_NEED_OPTIONAL : TLBR_NEED_RECOMMENDED, s->kind[TLBR_EV_FLUSH_IPI] > 0,
+	     a64 ? "none to see: arm64 flushes by TLBI broadcast" :
+		   "the IPIs really sent are unknown: x86-ipi cannot be validated against the kernel");
 	ITEM("address-space teardown", "mmap:exit_mmap", TLBR_NEED_OPTIONAL,
 	     s->kind[TLBR_EV_MM_TEARDOWN] > 0,
 	     "address spaces are never seen to end: their entries stay modelled until exit");

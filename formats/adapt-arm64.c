@@ -10,6 +10,8 @@
  *                                            a write-fault reuse flush (dirty, changed)
  *   clear_flush   ptep_clear_flush           addr mm            COW copy, migration
  *   gather_flush  tlb_flush_mmu              mm start end fullmm freed_tables
+ *   gather_end    tlb_finish_mmu             (the same)         the gather's last flush,
+ *                                            where tlb_flush_mmu is inlined into it
  *   chprot(_r)    change_protection          start end / pages  mprotect, NUMA
  *   fork_mm       dup_mmap                   oldmm              fork's flush_tlb_mm
  *   unmap_one     try_to_unmap_one           addr mm            reclaim unmap (batched)
@@ -119,8 +121,23 @@ int adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tl
 		    out->flush.site != TLBR_SITE_UFFD_MOVE)
 			out->flush.site = TLBR_SITE_FAULT;	/* migration entry, KSM */
 		return 1;
+	case TLBR_RAW_A64_GATHER_END:
 	case TLBR_RAW_A64_GATHER_FLUSH:
 		learn_mm(a, t, v[0]);
+		/*
+		 * tlb_finish_mmu flushes what is left of the gather through
+		 * tlb_flush_mmu; where that call is not inlined both probes see
+		 * the same range: it is one flush
+		 */
+		if (rec->def->id == TLBR_RAW_A64_GATHER_END) {
+			t->a64_gend_mm = v[0];
+			t->a64_gend_start = v[1];
+			t->a64_gend_end = v[2];
+		} else if (t->a64_gend_mm == v[0] && t->a64_gend_start == v[1] &&
+			   t->a64_gend_end == v[2]) {
+			t->a64_gend_mm = 0;
+			return 0;
+		}
 		if (v[3])	/* fullmm: flush_tlb_mm of the whole address space */
 			flush_init(out, rec, t, TLBR_SCOPE_MM, 0, 0);
 		else if (v[2] > v[1])

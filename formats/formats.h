@@ -69,6 +69,7 @@ enum tlbr_raw_id {
 	TLBR_RAW_A64_SET_ACCESS_RET,
 	TLBR_RAW_A64_CLEAR_FLUSH,
 	TLBR_RAW_A64_GATHER_FLUSH,
+	TLBR_RAW_A64_GATHER_END,
 	TLBR_RAW_A64_CHPROT,
 	TLBR_RAW_A64_CHPROT_RET,
 	TLBR_RAW_A64_FORK_MM,
@@ -197,6 +198,8 @@ struct tlbr_task {
 	uint64_t a64_addr, a64_start, a64_end;
 	bool a64_dirty;
 	bool a64_cont;		/* the reused PTE is in a contpte block */
+	/* tlb_finish_mmu's gather, when its tlb_flush_mmu may still be probed */
+	uint64_t a64_gend_mm, a64_gend_start, a64_gend_end;
 };
 
 /* An address space: one per fork without CLONE_VM, exec, or first sight. */

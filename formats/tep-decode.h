@@ -21,7 +21,7 @@ struct tep_decoder {
 	struct tep_handle *tep;			/* not owned */
 	struct tep_type *types;			/* indexed by tep event id */
 	int ntypes_alloc;
-	char strbuf[TLBR_MAX_FIELDS][256];
+	char strbuf[TLBR_MAX_FIELDS][1024];	/* trace markers carry long lines */
 };
 
 /* The type of event @id, its fields looked up; NULL with @err set for bad input. */

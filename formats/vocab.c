@@ -68,6 +68,8 @@ static const struct tlbr_evdef vocab[] = {
 	EV("tlbr", "clear_flush", TLBR_RAW_A64_CLEAR_FLUSH, 2, { "addr", N }, { "mm", N }),
 	EV("tlbr", "gather_flush", TLBR_RAW_A64_GATHER_FLUSH, 5, { "mm", N }, { "start", N },
 	   { "end", N }, { "fullmm", N }, { "freed_tables", N, true }),
+	EV("tlbr", "gather_end", TLBR_RAW_A64_GATHER_END, 5, { "mm", N }, { "start", N },
+	   { "end", N }, { "fullmm", N }, { "freed_tables", N, true }),
 	EV("tlbr", "chprot", TLBR_RAW_A64_CHPROT, 2, { "start", N }, { "end", N }),
 	EV("tlbr", "chprot_r", TLBR_RAW_A64_CHPROT_RET, 1, { "pages", N }),
 	EV("tlbr", "fork_mm", TLBR_RAW_A64_FORK_MM, 1, { "oldmm", N }),

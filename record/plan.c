@@ -56,6 +56,9 @@ static const struct probe_def probes[] = {
 	{ "gather_flush", false, "tlb_flush_mmu", NULL, 0, 0,
 	  "mm=+0(%x0):x64 start=+16(%x0):x64 end=+24(%x0):x64 fullmm=+32(%x0):b1@0/32 "
 	  "freed_tables=+32(%x0):b1@2/32", NULL, NULL },
+	{ "gather_end", false, "tlb_finish_mmu", NULL, 0, 0,
+	  "mm=+0(%x0):x64 start=+16(%x0):x64 end=+24(%x0):x64 fullmm=+32(%x0):b1@0/32 "
+	  "freed_tables=+32(%x0):b1@2/32", NULL, NULL },
 	{ "chprot", false, "change_protection", NULL, 0, 0, "start=%x2:x64 end=%x3:x64", NULL,
 	  NULL },
 	{ "chprot_r", true, "change_protection", NULL, 0, 0, "pages=$retval:s64", NULL, NULL },
@@ -81,6 +84,8 @@ static struct tlbr_plan_item plan[] = {
 	{ "tlbr", "set_access_r", R, "as set_access: whether the PTE changed", .arch = A64 },
 	{ "tlbr", "clear_flush", R, "COW and migration flushes are not seen", .arch = A64 },
 	{ "tlbr", "gather_flush", R, "munmap, madvise and exit flushes are not seen", .arch = A64 },
+	{ "tlbr", "gather_end", R, "the last flush of munmap, madvise and exit gathers is not "
+				   "seen where tlb_flush_mmu is inlined", .arch = A64 },
 	{ "tlbr", "chprot", C, "mprotect and NUMA-hinting flushes are not seen", .arch = A64 },
 	{ "tlbr", "chprot_r", C, "as chprot: the pages it changed", .arch = A64 },
 	{ "tlbr", "fork_mm", C, "fork's flush of the parent is not seen", .arch = A64 },

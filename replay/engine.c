@@ -831,7 +831,8 @@ static int apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
 	default:
 		break;
 	}
-	return (e.downgraded ? EFF_DOWNGRADED : 0) | (e.changed || e.downgraded ? EFF_CHANGED : 0);
+	t->eff = (e.downgraded ? EFF_DOWNGRADED : 0) | (e.changed || e.downgraded ? EFF_CHANGED : 0);
+	return t->eff;
 }
 
 /* fork write-protects the parent's private pages: both sides share them COW. */
@@ -1066,6 +1067,14 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 	case TLBR_SITE_MREMAP:
 		if (t && t->sys)
 			apply_syscall(r, t, ev->mm);
+		/*
+		 * a kernel without pte_needs_flush() (arm64 before the seed-004
+		 * backport) flushes an mprotect that only added permissions: as
+		 * far as the model knows the pages, say so to the policies
+		 */
+		if (t && t->sys == TLBR_SYS_MPROTECT + 1 && f->site == TLBR_SITE_MPROTECT &&
+		    (t->eff & EFF_CHANGED) && !(t->eff & EFF_DOWNGRADED))
+			q.adds_only = true;
 		break;
 	case TLBR_SITE_FORK:
 		if (t)
@@ -1384,6 +1393,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			t->sys_seq = r->seq;
 			memcpy(t->args, ev->sys.args, sizeof(t->args));
 			t->applied = false;
+			t->eff = 0;
 			t->fork_wp_done = false;
 		}
 		break;

@@ -87,6 +87,7 @@ struct rtask {
 	uint64_t sys_seq;		/* when it entered: tells one syscall from the next */
 	uint64_t args[6];
 	bool applied;
+	int eff;			/* what applying it did (EFF_* bits of engine.c) */
 	bool fork_wp_done;
 	/* a write fault on a present read-only page, not yet resolved */
 	bool wp_pending;
