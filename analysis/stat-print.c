@@ -151,6 +151,21 @@ void tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 			(unsigned long long)s->ipis_inferred);
 	fprintf(f, "; remote flushes executed: %llu\n", (unsigned long long)s->remote_flushes);
 
+	if (s->kind[TLBR_EV_TLBI]) {
+		fprintf(f, "\nTLBI census (arm64): flush operations (runs of TLBIs) and instructions the "
+			   "kernel executed\n  %-16s %14s %14s %10s %10s\n", "site", "broadcast ops",
+			"TLBI IS/OS", "local ops", "TLBI");
+		for (k = 0; k < TLBR_SITE__COUNT; k++) {
+			const uint64_t *ops = s->tlbi_ops[k], *ins = s->tlbi_ins[k];
+
+			if (ins[0] + ins[1])
+				fprintf(f, "  %-16s %14llu %14llu %10llu %10llu\n",
+					tlbr_site_name((enum tlbr_site)k), (unsigned long long)ops[1],
+					(unsigned long long)ins[1], (unsigned long long)ops[0],
+					(unsigned long long)ins[0]);
+		}
+	}
+
 	fprintf(f, "\nFaults      %llu user faults: %llu write, %llu on a present page, %llu "
 		   "instruction fetch\n", (unsigned long long)s->kind[TLBR_EV_FAULT],
 		(unsigned long long)s->fault_write, (unsigned long long)s->fault_prot,
@@ -313,6 +328,21 @@ void tlbr_stat_print_json(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 	}
 	tlbr_json_arr_end(&j);
 	tlbr_json_u64(&j, "switch_without_flush", s->switch_noflush);
+	tlbr_json_arr_begin(&j, "tlbi_by_site");	/* the arm64 census */
+	for (k = 0; k < TLBR_SITE__COUNT; k++) {
+		const uint64_t *ops = s->tlbi_ops[k], *ins = s->tlbi_ins[k];
+
+		if (!(ins[0] + ins[1]))
+			continue;
+		tlbr_json_obj_begin(&j, NULL);
+		tlbr_json_str(&j, "site", tlbr_site_name((enum tlbr_site)k));
+		tlbr_json_u64(&j, "broadcast_ops", ops[1]);
+		tlbr_json_u64(&j, "broadcast_tlbis", ins[1]);
+		tlbr_json_u64(&j, "local_ops", ops[0]);
+		tlbr_json_u64(&j, "local_tlbis", ins[0]);
+		tlbr_json_obj_end(&j);
+	}
+	tlbr_json_arr_end(&j);
 	tlbr_json_obj_begin(&j, "x86_reasons");
 	for (k = 0; k < TLBR_X86_REASONS; k++)
 		tlbr_json_u64(&j, x86_reason_names[k], s->x86_reason[k]);

@@ -125,6 +125,11 @@ int tlbr_stat_event(struct tlbr_stat *s, const struct tlbr_event *ev)
 		if (ev->flush.flags & TLBR_FLUSH_RANGE_INFERRED)
 			s->site_range_inferred[ev->flush.site]++;
 		break;
+	case TLBR_EV_TLBI:
+		s->tlbi_ins[ev->tlbi.site][ev->tlbi.broadcast]++;
+		if (!ev->tlbi.continues)
+			s->tlbi_ops[ev->tlbi.site][ev->tlbi.broadcast]++;
+		break;
 	case TLBR_EV_FLUSH_IPI:
 		s->ipis++;
 		s->ipi_targets += tlbr_cpuset_count(&ev->ipi.targets);

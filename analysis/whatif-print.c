@@ -94,7 +94,7 @@ void tlbr_print_models(FILE *f, const struct tlbr_replay_result *r, const char *
 /* The replay's own numbers against what the traced kernel did. */
 void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r)
 {
-	unsigned int i;
+	unsigned int i, k;
 
 	fprintf(f, "\nChecks against the traced kernel\n");
 	if (r->real_ipi_flushes || r->real_ipis)
@@ -106,6 +106,30 @@ void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r)
 				(unsigned long long)r->policy[i].ipis,
 				100.0 * ((double)r->policy[i].ipis - (double)r->real_ipis) /
 					(double)r->real_ipis);
+	if (r->real_tlbi_is) {
+		uint64_t ops = 0;
+		unsigned int b = baseline(r);
+
+		for (k = 0; k < TLBR_SITE__COUNT; k++)
+			ops += r->real_tlbi_ops[k];
+		fprintf(f, "  TLBI census: the kernel made %llu broadcast flushes (%llu TLBI IS/OS);\n"
+			   "    %s predicts %llu broadcasts:", (unsigned long long)ops,
+			(unsigned long long)r->real_tlbi_is, r->policy[b].name,
+			(unsigned long long)r->policy[b].broadcasts);
+		for (k = 0; k < TLBR_SITE__COUNT; k++) {
+			uint64_t real = r->real_tlbi_ops[k], pred = r->policy[b].flushes[k];
+
+			if (!real && !pred)
+				continue;
+			fprintf(f, "\n      %-16s kernel %8llu, predicted %8llu", tlbr_site_name(
+					(enum tlbr_site)k), (unsigned long long)real,
+				(unsigned long long)pred);
+			if (real)
+				fprintf(f, " (%+.1f%%)", 100.0 * ((double)pred - (double)real) /
+							 (double)real);
+		}
+		fputc('\n', f);
+	}
 	if (r->asid_rollovers)
 		fprintf(f, "  ASID rollovers: %llu (every CPU flushed at its next switch_mm)\n",
 			(unsigned long long)r->asid_rollovers);
@@ -271,6 +295,12 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 	tlbr_json_u64(&j, "reuses", r->reuses);
 	tlbr_json_u64(&j, "contpte_reuses", r->contpte_reuses);
 	tlbr_json_u64(&j, "asid_rollovers", r->asid_rollovers);
+	tlbr_json_u64(&j, "tlbi_broadcast_instructions", r->real_tlbi_is);
+	tlbr_json_obj_begin(&j, "tlbi_broadcast_ops_by_site");
+	for (k = 0; k < TLBR_SITE__COUNT; k++)
+		if (r->real_tlbi_ops[k])
+			tlbr_json_u64(&j, tlbr_site_name((enum tlbr_site)k), r->real_tlbi_ops[k]);
+	tlbr_json_obj_end(&j);
 	tlbr_json_u64(&j, "spurious_observed", r->spurious_observed);
 	tlbr_json_u64(&j, "unexplained", r->unexplained);
 	tlbr_json_obj_end(&j);

@@ -132,6 +132,7 @@ int cmd_record(int argc, char **argv)
 		unsigned int n = tlbr_plan_probe(o.sysroot, &items, &env);
 
 		tlbr_plan_print(stdout, items, n, env);
+		tlbr_census_print(stdout, env);
 		return TLBR_EXIT_OK;
 	}
 	if (optind < argc)

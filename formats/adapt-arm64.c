@@ -20,17 +20,29 @@
  *   pmd_unshare   huge_pmd_unshare           addr mm shares     a hugetlb PMD table unshared
  *                                            (shares: ptdesc pt_share_count before)
  *   asid_roll     flush_context                                 ASID generation rollover
+ *   tlbi_N        a TLBI instruction          site op            the census (see below)
  *
  * set_access may carry "cont" (the PTE's PTE_CONT bit): the reuse upgrades
  * and flushes the whole 16-page contpte block.
+ *
+ * The census: tlbreplay record finds every TLBI instruction of the kernel
+ * and probes it as tlbi_N; "tlbreplay-tlbi N OP broadcast|local FUNC+OFF"
+ * markers describe the sites. Each TLBI executed becomes a TLBR_EV_TLBI
+ * attributed to the flush site of the function probe its task is in (or,
+ * outside one, of its function: reclaim, kernel ranges, context switch).
  *
  * Every flush is a broadcast (TLBI IS) as the kernel executed it; the site
  * comes from the probe, or from the task's context where a probe serves
  * several (tlb_flush_mmu).
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "adapt-local.h"
+
+static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *rec,
+			     struct tlbr_task *t, struct tlbr_event *out);
 
 #define PAGE_MASK_4K (~0xfffULL)
 #define CONT_MASK_4K (~0xffffULL)	/* CONT_PTES (16) x 4 KiB */
@@ -72,8 +84,102 @@ static void flush_init(struct tlbr_event *out, const struct tlbr_record *rec, st
 	out->flush.x86_reason = -1;
 }
 
+/* "N OP broadcast|local FUNCTION+0xOFF [status]": one census site. */
+int adapt_census_line(struct tlbr_adapter *a, const char *line)
+{
+	char op[16], kind[16], where[96];
+	unsigned int n;
+
+	if (sscanf(line, "%u %15s %15s %95s", &n, op, kind, where) != 4 || n > 65535)
+		return 0;
+	if (n >= a->ncensus) {
+		unsigned int nn = n + 64;
+		struct census_site *nc = realloc(a->census, nn * sizeof(*nc));
+
+		if (!nc)
+			return -ENOMEM;
+		memset(nc + a->ncensus, 0, (nn - a->ncensus) * sizeof(*nc));
+		a->census = nc;
+		a->ncensus = nn;
+	}
+	snprintf(a->census[n].op, sizeof(a->census[n].op), "%s", op);
+	snprintf(a->census[n].function, sizeof(a->census[n].function), "%.*s",
+		 (int)strcspn(where, "+"), where);
+	a->census[n].broadcast = !strcmp(kind, "broadcast");
+	a->census[n].known = true;
+	return 0;
+}
+
+/* The flush site of a TLBI outside any function probe, from its function. */
+static enum tlbr_site site_of_function(const char *fn)
+{
+	if (strstr(fn, "purge_vmap") || strstr(fn, "flush_tlb_kernel") || strstr(fn, "vunmap") ||
+	    strstr(fn, "vmap"))
+		return TLBR_SITE_KERNEL;
+	if (strstr(fn, "tlbbatch") || strstr(fn, "try_to_unmap") || strstr(fn, "migrate"))
+		return TLBR_SITE_RECLAIM;
+	if (strstr(fn, "context"))
+		return TLBR_SITE_SWITCH;
+	return TLBR_SITE_UNKNOWN;
+}
+
+static int on_tlbi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
+		   struct tlbr_event *out)
+{
+	unsigned int n = (unsigned int)rec->val[0];
+	const struct census_site *c = n < a->ncensus && a->census[n].known ? &a->census[n] : NULL;
+	const char *fn = c ? c->function : "?";
+
+	adapt_ev_init(out, TLBR_EV_TLBI, rec, t);
+	out->tlbi.census = n;
+	out->tlbi.broadcast = c ? c->broadcast : true;
+	out->tlbi.op = c ? c->op : "?";
+	out->tlbi.function = fn;
+	out->tlbi.has_operand = (rec->have & 2u) != 0;
+	out->tlbi.operand = rec->val[1];
+	out->tlbi.site = t && t->a64_ctx_site ? (enum tlbr_site)(t->a64_ctx_site - 1) :
+						site_of_function(fn);
+	out->tlbi.continues = a->cpu_last_tlbi[rec->cpu] == fn;
+	a->cpu_last_tlbi[rec->cpu] = fn;
+	return 1;
+}
+
 int adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
 		struct tlbr_event *out)
+{
+	int n;
+
+	if (rec->def->id == TLBR_RAW_A64_TLBI)
+		return on_tlbi(a, rec, t, out);
+	n = adapt_arm64_probe(a, rec, t, out);
+	/*
+	 * the flush site of what the task does now, for the TLBIs that follow:
+	 * the flush a probe reported, or the reuse set_access is about to flush;
+	 * a return probe, a fault or a syscall ends it
+	 */
+	switch (rec->def->id) {
+	case TLBR_RAW_A64_SET_ACCESS:
+		t->a64_ctx_site = (t->a64_dirty ? TLBR_SITE_WP_REUSE : TLBR_SITE_FAULT) + 1;
+		break;
+	case TLBR_RAW_A64_CHPROT:
+		t->a64_ctx_site = (t->in_sys == TLBR_SYS_MPROTECT + 1 ? TLBR_SITE_MPROTECT :
+								       TLBR_SITE_FAULT) + 1;
+		break;
+	case TLBR_RAW_A64_SET_ACCESS_RET:
+	case TLBR_RAW_A64_CHPROT_RET:
+	case TLBR_RAW_A64_FAULT:
+		t->a64_ctx_site = 0;
+		break;
+	default:
+		if (n > 0 && out->kind == TLBR_EV_FLUSH)
+			t->a64_ctx_site = (int)out->flush.site + 1;
+		break;
+	}
+	return n;
+}
+
+static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *rec,
+			     struct tlbr_task *t, struct tlbr_event *out)
 {
 	const uint64_t *v = rec->val;
 	uint64_t page;

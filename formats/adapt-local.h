@@ -24,6 +24,16 @@ struct tlbr_adapter {
 	struct adapt_cpu cpu[TLBR_MAX_CPUS];
 	uint32_t newtask_child;	/* child just created by task_newtask, for sched_process_fork */
 	char metadata[1024];	/* "tlbreplay-meta" markers of the recorder */
+	/* arm64: the recording's TLBI census ("tlbreplay-tlbi" markers), by site number */
+	struct census_site {
+		char op[16];
+		char function[64];
+		bool broadcast;
+		bool known;
+	} *census;
+	unsigned int ncensus;
+	/* per CPU: the census function of the last record if it was a TLBI */
+	const char *cpu_last_tlbi[TLBR_MAX_CPUS];
 };
 
 /* tasks.c */
@@ -42,6 +52,7 @@ void adapt_ev_init(struct tlbr_event *ev, enum tlbr_ev_kind kind, const struct t
 		   const struct tlbr_task *t);
 
 /* adapt-arm64.c */
+int adapt_census_line(struct tlbr_adapter *a, const char *line);
 int adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
 		struct tlbr_event *out);
 

@@ -26,6 +26,7 @@ void tlbr_adapter_free(struct tlbr_adapter *a)
 	free(a->tasks);
 	free(a->mms);
 	free(a->pid_task);
+	free(a->census);
 	free(a);
 }
 
@@ -77,6 +78,8 @@ static int on_print(struct tlbr_adapter *a, const struct tlbr_record *rec, struc
 			 (int)strcspn(s + 15, "\n"), s + 15);
 		return 0;
 	}
+	if (!strncmp(s, "tlbreplay-tlbi ", 15))
+		return adapt_census_line(a, s + 15) < 0 ? -ENOMEM : 0;
 	if (strncmp(s, "tlbreplay-maps ", 15) ||
 	    sscanf(s + 15, "%d %llx-%llx %7s", &pid, &start, &end, perms) != 4 ||
 	    pid <= 0 || pid > PID_LIMIT || end <= start)
@@ -321,6 +324,9 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 
 	if (rec->cpu < 0 || rec->cpu >= TLBR_MAX_CPUS)
 		return 0;
+	/* a flush operation is a run of TLBIs of one function with nothing between */
+	if (!def || def->id != TLBR_RAW_A64_TLBI)
+		a->cpu_last_tlbi[rec->cpu] = NULL;
 	if (rec->type == TLBR_TYPE_LOST) {
 		adapt_ev_init(out, TLBR_EV_LOST, rec, NULL);
 		out->lost.count = rec->missed < 0 ? UINT64_MAX : (uint64_t)rec->missed;
@@ -355,6 +361,8 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		mm_by_id(a, mm)->nthreads = 1;
 	}
 	touch_mm(a, t, rec->ts_ns);
+	if (def->id == TLBR_RAW_SYS_ENTER || def->id == TLBR_RAW_SYS_EXIT)
+		t->a64_ctx_site = 0;	/* a TLBI after this is not the last probe's */
 
 	switch (def->id) {
 	case TLBR_RAW_TLB_FLUSH:
@@ -362,7 +370,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	case TLBR_RAW_IPI_SEND_CPU:
 	case TLBR_RAW_IPI_SEND_CPUMASK:
 		return adapt_x86(a, rec, t, out);
-	case TLBR_RAW_A64_FAULT ... TLBR_RAW_A64_ASID_ROLLOVER:
+	case TLBR_RAW_A64_FAULT ... TLBR_RAW_A64_TLBI:
 		return adapt_arm64(a, rec, t, out);
 	default:
 		break;

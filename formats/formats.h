@@ -78,6 +78,7 @@ enum tlbr_raw_id {
 	TLBR_RAW_A64_BATCH_PENDING,
 	TLBR_RAW_A64_PMD_UNSHARE,
 	TLBR_RAW_A64_ASID_ROLLOVER,
+	TLBR_RAW_A64_TLBI,
 	TLBR_RAW_SYS_ENTER,
 	TLBR_RAW_SYS_EXIT,
 };
@@ -198,6 +199,8 @@ struct tlbr_task {
 	uint64_t a64_addr, a64_start, a64_end;
 	bool a64_dirty;
 	bool a64_cont;		/* the reused PTE is in a contpte block */
+	/* the flush site of the function probe the task is in (TLBI attribution) */
+	int a64_ctx_site;		/* enum tlbr_site + 1, 0 none */
 	/* tlb_finish_mmu's gather, when its tlb_flush_mmu may still be probed */
 	uint64_t a64_gend_mm, a64_gend_start, a64_gend_end;
 };

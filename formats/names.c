@@ -26,6 +26,7 @@ static const char *const kind_names[] = {
 	[TLBR_EV_BATCH_SYNC] = "batch-sync",
 	[TLBR_EV_KMAP] = "kmap",
 	[TLBR_EV_ASID_ROLLOVER] = "asid-rollover",
+	[TLBR_EV_TLBI] = "tlbi",
 };
 
 static const char *const site_names[] = {

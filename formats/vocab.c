@@ -99,9 +99,16 @@ static const struct tlbr_evdef vocab[] = {
 	SYSCALL("ioctl", TLBR_SYS_IOCTL, 3, { "fd", N }, { "cmd", N }, { "arg", N }),
 };
 
+/* The census probes of tlbreplay record on arm64: tlbr/tlbi_N, one per TLBI site. */
+static const struct tlbr_evdef tlbi_def =
+	EV("tlbr", "tlbi_*", TLBR_RAW_A64_TLBI, 2, { "site", N }, { "op", N, true });
+
 const struct tlbr_evdef *tlbr_vocab_find(const char *system, const char *name)
 {
 	unsigned int i;
+
+	if (!strncmp(name, "tlbi_", 5) && (!system || !*system || !strcmp(system, "tlbr")))
+		return &tlbi_def;
 
 	for (i = 0; i < ARRAY_SIZE(vocab); i++) {
 		if (strcmp(vocab[i].name, name))

@@ -38,6 +38,7 @@ enum tlbr_ev_kind {
 	TLBR_EV_KMAP,		/* kernel mapping update: valid kernel PTEs written (vmalloc) */
 	TLBR_EV_ASID_ROLLOVER,	/* arm64 ASID generation rolled over: every CPU flushes its
 				 * TLB at its next switch_mm; mms not loaded get new ASIDs */
+	TLBR_EV_TLBI,		/* arm64: a TLBI instruction the kernel executed (the census) */
 	TLBR_EV__COUNT
 };
 
@@ -171,6 +172,18 @@ struct tlbr_ev_sync {
 	enum tlbr_sync_kind kind;
 };
 
+struct tlbr_ev_tlbi {
+	unsigned int census;	/* the site's number in the recording's census */
+	bool broadcast;		/* inner/outer shareable: reaches every CPU */
+	bool continues;		/* the previous event on this CPU was a TLBI of the same
+				 * function: one flush operation */
+	enum tlbr_site site;	/* the flush site it belongs to (function probe or function) */
+	const char *op;		/* "vae1is", ...; owned by the adapter */
+	const char *function;	/* the kernel function holding it; owned by the adapter */
+	uint64_t operand;	/* the register (ASID in bits 63:48), when recorded */
+	bool has_operand;
+};
+
 struct tlbr_ev_syscall {
 	enum tlbr_syscall nr;
 	uint64_t args[6];
@@ -247,6 +260,7 @@ struct tlbr_event {
 		struct tlbr_ev_reclaim reclaim;
 		struct tlbr_ev_sync sync;
 		struct tlbr_ev_kmap kmap;
+		struct tlbr_ev_tlbi tlbi;
 	};
 };
 

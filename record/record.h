@@ -52,6 +52,31 @@ void tlbr_plan_print(FILE *f, const struct tlbr_plan_item *items, unsigned int n
 /* The kprobe_events line of a kprobe item ("p:tlbr/fault handle_mm_fault ..."). */
 void tlbr_plan_kprobe_line(const struct tlbr_plan_item *it, char *buf, size_t n);
 
+/* One TLBI instruction of the kernel (arm64), found by census.c. */
+struct tlbr_tlbi_site {
+	uint64_t addr, offset;		/* kernel address; offset in its function */
+	char function[64];
+	char op[16];			/* "vae1is", "vale1", "aside1is", "rvae1is", ...; "call": a
+					 * call of a notrace copy holding TLBIs (callee) */
+	char callee[64];
+	unsigned int rt;		/* the operand register (31: none) */
+	bool broadcast;			/* inner or outer shareable */
+	bool by_address;		/* its function's name is not unique: probe the address */
+	bool probed;			/* a kprobe records it */
+	char why[96];			/* when not, why; when moved, where */
+};
+
+/*
+ * Every TLBI instruction of the running kernel's text, read through @kcore
+ * with the symbols of @kallsyms: 0 with *@ret (free it), or a negative
+ * errno with a message in @err.
+ */
+int tlbr_census_take(const char *kallsyms, const char *kcore, struct tlbr_tlbi_site **ret,
+		     unsigned int *ret_n, char *err, size_t errlen);
+
+/* The census of the machine @env describes (arm64), for --check. */
+void tlbr_census_print(FILE *f, const struct tlbr_plan_env *env);
+
 struct tlbr_recorder;
 
 struct tlbr_record_opts {

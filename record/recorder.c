@@ -182,7 +182,7 @@ static unsigned long long lost_events(struct tracefs_instance *inst, int ncpus)
 }
 
 static int write_dat(const char *output, struct tracefs_instance *inst,
-		     const struct tlbr_plan_item *items, unsigned int nitems,
+		     const struct tlbr_plan_item *items, unsigned int nitems, bool census,
 		     struct capture *c, char *err, size_t errlen)
 {
 	struct tracecmd_event_list *list = NULL, *l;
@@ -192,9 +192,15 @@ static int write_dat(const char *output, struct tracefs_instance *inst,
 	unsigned int i;
 	int ret = -EIO;
 
-	l = calloc(nitems + 1, sizeof(*l));
+	l = calloc(nitems + 2, sizeof(*l));
 	if (!l)
 		return -ENOMEM;
+	if (census) {	/* the TLBI probes */
+		l[nitems + 1].glob = strdup(PROBE_SYSTEM ":tlbi_*");
+		if (!l[nitems + 1].glob)
+			goto out;
+		list = &l[nitems + 1];
+	}
 	for (i = 0; i < nitems + 1; i++) {
 		char *glob;
 
@@ -264,7 +270,7 @@ static int write_dat(const char *output, struct tracefs_instance *inst,
 	tracecmd_output_close(out);
 	ret = 0;
 out:
-	for (i = 0; i < nitems + 1; i++)
+	for (i = 0; i < nitems + 2; i++)
 		free((char *)l[i].glob);
 	free(l);
 	return ret;
@@ -290,6 +296,153 @@ static void cpuinfo(const char *key, char *buf, size_t n)
 		fclose(f);
 }
 
+#define MAX_TLBI_PROBES 512
+
+/* The TLBI census of an arm64 kernel and its kprobes. */
+struct census {
+	struct tlbr_tlbi_site *sites;
+	unsigned int n, nprobed;
+	struct tracefs_dynevent *evs[MAX_TLBI_PROBES];
+	int ev_site[MAX_TLBI_PROBES];
+	char note[256];			/* why there is no census */
+};
+
+/* The fetch arguments of a TLBI probe: its site number and the operand register. */
+static void tlbi_fetch(const struct tlbr_tlbi_site *t, unsigned int i, char *buf, size_t n)
+{
+	if (t->rt < 31)
+		snprintf(buf, n, "site=\\%u:u32 op=%%x%u:x64", i, t->rt);
+	else
+		snprintf(buf, n, "site=\\%u:u32", i);
+}
+
+/* The kprobe of census site @i at @off into its function (moved past an atomic). */
+static struct tracefs_dynevent *tlbi_probe(const struct census *cs, unsigned int i, uint64_t off)
+{
+	const struct tlbr_tlbi_site *t = &cs->sites[i];
+	char name[32], addr[96], fetch[64];
+
+	snprintf(name, sizeof(name), "tlbi_%u", i);
+	if (t->by_address)
+		snprintf(addr, sizeof(addr), "0x%llx",
+			 (unsigned long long)(t->addr - t->offset + off));
+	else
+		snprintf(addr, sizeof(addr), "%s+0x%llx", t->function, (unsigned long long)off);
+	tlbi_fetch(t, i, fetch, sizeof(fetch));
+	return tracefs_kprobe_alloc(PROBE_SYSTEM, name, addr, fetch);
+}
+
+/* The census line of a site, for --check and the trace's markers. */
+static void census_line(const struct tlbr_tlbi_site *t, unsigned int i, char *buf, size_t n)
+{
+	snprintf(buf, n, "%u %s %s %s+0x%llx%s%s%s%s", i, t->op,
+		 t->broadcast ? "broadcast" : "local", t->function, (unsigned long long)t->offset,
+		 t->callee[0] ? " calls " : "", t->callee, t->probed || t->why[0] ? " " : "",
+		 t->probed ? (t->why[0] ? t->why : "probed") : t->why);
+}
+
+/*
+ * Take the census (arm64 with kprobes) and probe each site: the kernel
+ * refuses some (an instruction right after an atomic looks exclusive to
+ * it): those are tried once at the next instruction, then skipped.
+ */
+static void census_probe(struct census *cs, const struct tlbr_plan_env *env, bool create,
+			 FILE *log)
+{
+	char path[2][600], err[256];
+	unsigned int i;
+
+	if (strcmp(env->arch, "aarch64") || !env->kprobes) {
+		snprintf(cs->note, sizeof(cs->note), "no TLBI census: %s",
+			 strcmp(env->arch, "aarch64") ? "not an arm64 kernel" : "no kprobe_events");
+		return;
+	}
+	snprintf(path[0], sizeof(path[0]), "%s/proc/kallsyms", env->sysroot);
+	snprintf(path[1], sizeof(path[1]), "%s/proc/kcore", env->sysroot);
+	if (tlbr_census_take(path[0], path[1], &cs->sites, &cs->n, err, sizeof(err)) < 0) {
+		snprintf(cs->note, sizeof(cs->note), "no TLBI census: %.200s", err);
+		return;
+	}
+	for (i = 0; i < cs->n; i++) {
+		struct tlbr_tlbi_site *t = &cs->sites[i];
+		struct tracefs_dynevent *ev = NULL;
+		uint64_t off = t->offset;
+
+		if (t->why[0])	/* in a notrace copy: its call sites stand for it */
+			continue;
+		if (cs->nprobed == MAX_TLBI_PROBES) {
+			snprintf(t->why, sizeof(t->why), "over the limit of %d probes",
+				 MAX_TLBI_PROBES);
+			continue;
+		}
+		if (!create) {	/* --check, --dry-run: every site would be tried */
+			cs->ev_site[cs->nprobed++] = (int)i;
+			continue;
+		}
+		for (int k = 0; k < 2 && !t->probed; k++, off += 4) {
+			ev = tlbi_probe(cs, i, off);
+			if (ev && tracefs_dynevent_create(ev) == 0) {
+				t->probed = true;
+				if (k)
+					snprintf(t->why, sizeof(t->why), "probed at the next "
+						 "instruction (+0x%llx)", (unsigned long long)off);
+				break;
+			}
+			tracefs_dynevent_free(ev);
+			ev = NULL;
+		}
+		if (!t->probed) {
+			char *kerr = tracefs_error_last(NULL);
+
+			snprintf(t->why, sizeof(t->why), "the kernel refused the kprobe%s%.60s",
+				 kerr ? ": " : "", kerr ? kerr : "");
+			free(kerr);
+			continue;
+		}
+		cs->evs[cs->nprobed] = ev;
+		cs->ev_site[cs->nprobed++] = (int)i;
+	}
+	if (log && create)
+		fprintf(log, "tlbreplay: TLBI census: %u sites, %u probed\n", cs->n, cs->nprobed);
+}
+
+static void census_release(struct census *cs)
+{
+	unsigned int k;
+
+	for (k = 0; k < cs->nprobed; k++) {
+		if (!cs->evs[k])
+			continue;
+		tracefs_dynevent_destroy(cs->evs[k], true);
+		tracefs_dynevent_free(cs->evs[k]);
+		cs->evs[k] = NULL;
+	}
+	free(cs->sites);
+	cs->sites = NULL;
+}
+
+void tlbr_census_print(FILE *f, const struct tlbr_plan_env *env)
+{
+	struct census cs = { 0 };
+	char line[400];
+	unsigned int i, nb = 0;
+
+	census_probe(&cs, env, false, NULL);
+	if (!cs.sites && cs.note[0]) {
+		fprintf(f, "%s\n", cs.note);
+		return;
+	}
+	for (i = 0; i < cs.n; i++)
+		nb += cs.sites[i].broadcast;
+	fprintf(f, "TLBI census: %u sites (%u broadcast, %u local), kprobes at each:\n", cs.n, nb,
+		cs.n - nb);
+	for (i = 0; i < cs.n; i++) {
+		census_line(&cs.sites[i], i, line, sizeof(line));
+		fprintf(f, "    %s\n", line);
+	}
+	census_release(&cs);
+}
+
 /* A process's memory map as "tlbreplay-maps PID <maps line>" markers (none for kthreads). */
 static void write_maps(struct tracefs_instance *inst, pid_t pid)
 {
@@ -312,7 +465,8 @@ static void write_maps(struct tracefs_instance *inst, pid_t pid)
  * for every process running when -a starts.
  */
 static void write_metadata(struct tracefs_instance *inst, const struct tlbr_record_opts *o,
-			   const struct tlbr_plan_item *items, unsigned int n)
+			   const struct tlbr_plan_item *items, unsigned int n,
+			   const struct census *cs)
 {
 	char model[160], flags[4096], missing[1024] = "";
 	struct utsname u;
@@ -343,6 +497,12 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 			m += (size_t)snprintf(missing + m, sizeof(missing) - m, "%s%s:%s",
 					      m ? "," : "", items[i].system, items[i].event);
 	tracefs_printf(inst, "tlbreplay-meta plan_missing=%s\n", m ? missing : "none");
+	for (i = 0; i < cs->n; i++) {
+		char line[400];
+
+		census_line(&cs->sites[i], i, line, sizeof(line));
+		tracefs_printf(inst, "tlbreplay-tlbi %s\n", line);
+	}
 	for (i = 0; i < o->npids; i++)
 		write_maps(inst, o->pids[i]);
 	if (!o->command && !o->npids) {	/* -a: every process already running */
@@ -440,6 +600,7 @@ int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *sto
 	struct tlbr_plan_item *items;
 	const struct tlbr_plan_env *env;
 	struct tracefs_dynevent *probes[32] = { 0 };
+	struct census cen = { 0 };
 	struct capture c = { 0 };
 	unsigned int n, i;
 	int ret = 0, cpu, go[2] = { -1, -1 };
@@ -463,6 +624,22 @@ int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *sto
 			tlbr_plan_kprobe_line(&items[i], line, sizeof(line));
 			dry(o, "echo '%s' >> kprobe_events", line);
 		}
+		census_probe(&cen, env, false, NULL);
+		for (i = 0; i < cen.nprobed; i++) {
+			const struct tlbr_tlbi_site *t = &cen.sites[cen.ev_site[i]];
+
+			char fetch[64];
+
+			tlbi_fetch(t, (unsigned int)cen.ev_site[i], fetch, sizeof(fetch));
+			if (t->by_address)
+				dry(o, "echo 'p:%s/tlbi_%d 0x%llx %s' >> kprobe_events", PROBE_SYSTEM,
+				    cen.ev_site[i], (unsigned long long)t->addr, fetch);
+			else
+				dry(o, "echo 'p:%s/tlbi_%d %s+0x%llx %s' >> kprobe_events",
+				    PROBE_SYSTEM, cen.ev_site[i], t->function,
+				    (unsigned long long)t->offset, fetch);
+		}
+		census_release(&cen);
 		dry(o, "echo mono > instances/%s/trace_clock%s", name, "");
 		dry(o, "echo %s > instances/%s/buffer_size_kb", kb, name);
 		for (i = 0; i < n; i++) {
@@ -509,6 +686,17 @@ int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *sto
 	ret = create_probes(items, n, probes, ARRAY_SIZE(probes), err, errlen);
 	if (ret < 0)
 		goto out;
+	census_probe(&cen, env, true, o->log);
+	for (i = 0; i < cen.nprobed; i++) {
+		char ev[32];
+
+		snprintf(ev, sizeof(ev), "tlbi_%d", cen.ev_site[i]);
+		if (tracefs_event_enable(inst, PROBE_SYSTEM, ev) < 0) {
+			snprintf(err, errlen, "cannot enable %s:%s", PROBE_SYSTEM, ev);
+			ret = -EIO;
+			goto out;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		if (!items[i].available)
 			continue;
@@ -584,7 +772,7 @@ int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *sto
 		go[0] = -1;
 	}
 	tracefs_trace_on(inst);
-	write_metadata(inst, o, items, n);
+	write_metadata(inst, o, items, n, &cen);
 	start = now_s();
 	if (child > 0) {
 		if (write(go[1], "g", 1) != 1)
@@ -616,7 +804,7 @@ int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *sto
 		goto out;
 	}
 	*ret_lost = lost_events(inst, c.ncpus);
-	ret = write_dat(o->output, inst, items, n, &c, err, errlen);
+	ret = write_dat(o->output, inst, items, n, cen.nprobed > 0, &c, err, errlen);
 out:
 	if (child > 0) {	/* stopped early: the workload is ours to end */
 		int status;
@@ -636,6 +824,7 @@ out:
 		tracefs_instance_destroy(inst);
 		tracefs_instance_free(inst);
 	}
+	census_release(&cen);
 	destroy_probes(probes, ARRAY_SIZE(probes));
 	return ret;
 }

@@ -1356,9 +1356,9 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			set_task_mm(r, t, ev->mm);
 		r->cur_task = t;
 		/* the task did something else since its write fault: it reused the page */
-		if (t->wp_pending && !(ev->kind == TLBR_EV_FLUSH &&
-				       (ev->flush.site == TLBR_SITE_COW ||
-					ev->flush.site == TLBR_SITE_WP_REUSE)))
+		if (t->wp_pending && ev->kind != TLBR_EV_TLBI &&	/* the fault's own TLBIs */
+		    !(ev->kind == TLBR_EV_FLUSH && (ev->flush.site == TLBR_SITE_COW ||
+						    ev->flush.site == TLBR_SITE_WP_REUSE)))
 			resolve_reuse(r, t, ev->mm);
 	}
 	if (runs_in_task(ev) && ev->task && r->cpu[ev->cpu].task != ev->task &&
@@ -1419,6 +1419,13 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		break;
 	case TLBR_EV_ASID_ROLLOVER:
 		asid_rollover(r);
+		break;
+	case TLBR_EV_TLBI:	/* what the kernel did: compared with the policies' decisions */
+		if (ev->tlbi.broadcast) {
+			r->res.real_tlbi_is++;
+			if (!ev->tlbi.continues)
+				r->res.real_tlbi_ops[ev->tlbi.site]++;
+		}
 		break;
 	case TLBR_EV_VMA: {	/* the recorder's snapshot of a process older than the trace */
 		struct rmm *m = mm_get(r, ev->mm);

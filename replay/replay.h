@@ -145,6 +145,9 @@ struct tlbr_replay_result {
 	uint64_t real_ipis;		/* flush IPIs the traced kernel sent (x86 traces) */
 	uint64_t real_ipi_flushes;	/* flushes that sent them */
 	uint64_t asid_rollovers;	/* arm64 ASID generation rollovers */
+	/* arm64 TLBI census: what the traced kernel executed */
+	uint64_t real_tlbi_ops[TLBR_SITE__COUNT];	/* broadcast flush operations, by site */
+	uint64_t real_tlbi_is;			/* broadcast TLBI instructions */
 	uint64_t contpte_reuses;	/* write-fault reuses of a whole contpte block */
 	unsigned int npolicies;
 	struct tlbr_policy_result policy[TLBR_MAX_POLICIES];

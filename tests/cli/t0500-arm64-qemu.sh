@@ -61,6 +61,33 @@ print("# reuses", reuse, "broadcasts", b["broadcasts"], "stale", w["stale_ro"])
 PY
 ok $? "usemem: every reuse broadcast today is local under wp-local, nothing unsafe, the model explains the write faults"
 
+# the TLBI census: what the kernel really executed, against arm64-broadcast's replay
+grep_file "guest: the TLBI census found and probed sites" "^TLBI census: [0-9]* sites" $G/check.txt
+for t in usemem mprotect-churn; do
+	"$TLBREPLAY" what-if --json -p arm64-broadcast $G/$t.dat > $TMP/c.json
+	python3 - $TMP/c.json > $TMP/c.out <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+real = d["checks"]["tlbi_broadcast_ops_by_site"]
+pred = d["policies"][0]["by_site"]
+out, bad = [], []
+for site in ("wp-reuse", "cow", "mprotect"):
+    r, p = real.get(site, 0), pred.get(site, 0)
+    out.append("%s %d/%d" % (site, p, r))
+    if p and abs(p - r) > 0.02 * max(r, 1):
+        bad.append(site)
+tr, tp = sum(real.values()), d["policies"][0]["broadcasts"]
+out.append("all %d/%d" % (tp, tr))
+if abs(tp - tr) > 0.02 * tr:
+    bad.append("all")
+print("# predicted/executed:", ", ".join(out))
+sys.exit(1 if bad else 0)
+PY
+	st=$?
+	cat $TMP/c.out
+	ok $st "$t: arm64-broadcast predicts the TLBI broadcasts the kernel executed within 2% (per site and in all)"
+done
+
 # mprotect-churn -n 100: 100 PROT_NONE -> RW calls add access only
 "$TLBREPLAY" what-if --json -p arm64-broadcast,pte-needs-flush $G/mprotect-churn.dat > $TMP/m.json
 python3 - $TMP/m.json <<'PY'

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * census.c - every TLBI instruction of the running arm64 kernel.
+ *
+ * arm64 flushes with TLBI instructions inlined from asm/tlbflush.h into
+ * their callers, so no function probe sees them all. The kernel's text is
+ * read through /proc/kcore (an ELF core: its PT_LOAD segments map kernel
+ * virtual addresses) between _stext and _etext, every word is matched
+ * against the TLBI encoding (SYS with op0=1, CRn=8: a fixed pattern, no
+ * disassembler needed), and each site is attributed to its function from
+ * /proc/kallsyms. The recorder puts a kprobe at function+offset of each
+ * site, recording the site's number and the operand register (ASID in
+ * bits 63:48, VA >> 12 below), and writes the table into the trace.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "record.h"
+
+struct ksym {
+	uint64_t addr;
+	char *name;
+};
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Text symbols of kallsyms, sorted; _stext and _etext found on the way. */
+static struct ksym *read_kallsyms(const char *path, size_t *ret_n, uint64_t *stext,
+				  uint64_t *etext)
+{
+	FILE *f = fopen(path, "r");
+	struct ksym *v = NULL;
+	size_t n = 0, alloc = 0;
+	char line[512];
+
+	*stext = *etext = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long long a;
+		char type, name[256];
+
+		if (sscanf(line, "%llx %c %255s", &a, &type, name) != 3 || !a)
+			continue;
+		if (!strcmp(name, "_stext"))
+			*stext = a;
+		else if (!strcmp(name, "_etext"))
+			*etext = a;
+		if (type != 't' && type != 'T')
+			continue;
+		if (strchr(line, '['))	/* modules: not in the kernel's text */
+			continue;
+		if (n == alloc) {
+			size_t na = alloc ? alloc * 2 : 65536;
+			struct ksym *nv = realloc(v, na * sizeof(*nv));
+
+			if (!nv)
+				break;
+			v = nv;
+			alloc = na;
+		}
+		v[n].addr = a;
+		v[n].name = strdup(name);
+		if (v[n].name)
+			n++;
+	}
+	if (f)
+		fclose(f);
+	if (v)
+		qsort(v, n, sizeof(*v), ksym_cmp);
+	*ret_n = n;
+	return v;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Does kallsyms name more than one function @name (static functions of several files)? */
+static bool name_shared(char **sorted, size_t n, const char *name)
+{
+	char *const *hit = bsearch(&name, sorted, n, sizeof(*sorted), name_cmp);
+
+	return hit && ((hit > sorted && !strcmp(hit[-1], name)) ||
+		       (hit + 1 < sorted + n && !strcmp(hit[1], name)));
+}
+
+static const struct ksym *ksym_of(const struct ksym *v, size_t n, uint64_t addr)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (v[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? &v[lo - 1] : NULL;
+}
+
+/* The TLBI operations of EL1 by CRm (shareability) and op2. */
+static bool decode(uint32_t insn, struct tlbr_tlbi_site *s)
+{
+	static const char *const ops[8] = { "vmalle1", "vae1", "aside1", "vaae1", NULL, "vale1",
+					    NULL, "vaale1" };
+	static const char *const rops[8] = { NULL, "rvae1", NULL, "rvaae1", NULL, "rvale1",
+					     NULL, "rvaale1" };
+	unsigned int op1 = (insn >> 16) & 7, crm = (insn >> 8) & 15, op2 = (insn >> 5) & 7;
+	const char *op, *sh;
+
+	if ((insn & 0xfff8f000u) != 0xd5088000u || op1 != 0)
+		return false;	/* not a TLBI, or one of EL2/EL3 */
+	switch (crm) {
+	case 1: op = ops[op2]; sh = "os"; break;
+	case 2: op = rops[op2]; sh = "is"; break;
+	case 3: op = ops[op2]; sh = "is"; break;
+	case 5: op = rops[op2]; sh = "os"; break;
+	case 6: op = rops[op2]; sh = ""; break;
+	case 7: op = ops[op2]; sh = ""; break;
+	default: return false;
+	}
+	if (!op)
+		return false;
+	s->broadcast = *sh != '\0';
+	s->rt = insn & 31;
+	snprintf(s->op, sizeof(s->op), "%s%s", op, sh);
+	return true;
+}
+
+/*
+ * The kernel's static inline functions are notrace, and so are the copies
+ * the compiler emits out of line (tlb_flush, flush_tlb_mm,
+ * __flush_tlb_range in several files): no kprobe may sit on their TLBIs.
+ * Each call of such a copy is one flush: the BL (or tail-call B)
+ * instructions that reach one become census sites of kind "call".
+ */
+static bool notrace_copy(const char *name, bool shared)
+{
+	return shared || strstr(name, "flush_tlb") || strstr(name, "tlb_flush") ||
+	       strstr(name, ".constprop") || strstr(name, ".isra");
+}
+
+static int call_sites(const char *kcore, const Elf64_Phdr *ph, struct tlbr_tlbi_site **psites,
+		      unsigned int *pn, const struct ksym *syms, size_t nsyms, uint64_t stext,
+		      uint64_t etext)
+{
+	struct tlbr_tlbi_site *sites = *psites;
+	unsigned int n = *pn, alloc = n, k, nh = 0;
+	struct { uint64_t start; unsigned int first; bool broadcast; } holders[128];
+	uint64_t a;
+	int fd;
+
+	/* the functions whose TLBIs cannot be probed, by their start address */
+	for (k = 0; k < n; k++) {
+		const struct ksym *f = ksym_of(syms, nsyms, sites[k].addr);
+		unsigned int h;
+
+		if (!f || !notrace_copy(sites[k].function, sites[k].by_address))
+			continue;
+		snprintf(sites[k].why, sizeof(sites[k].why), "in a notrace copy: its calls are "
+			 "probed");
+		for (h = 0; h < nh && holders[h].start != f->addr; h++)
+			;
+		if (h == nh && nh < ARRAY_SIZE(holders))
+			holders[nh++] = (typeof(holders[0])){ f->addr, k, false };
+		if (h < nh)
+			holders[h].broadcast |= sites[k].broadcast;
+	}
+	if (!nh)
+		return 0;
+	fd = open(kcore, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (a = stext; a < etext; ) {
+		uint32_t buf[16384];
+		size_t len = etext - a < sizeof(buf) ? (size_t)(etext - a) : sizeof(buf);
+		ssize_t got = pread(fd, buf, len, (off_t)(ph->p_offset + (a - ph->p_vaddr)));
+
+		if (got <= 0)
+			break;
+		for (size_t i = 0; i < (size_t)got / 4; i++) {
+			uint32_t insn = buf[i];
+			uint64_t pc = a + i * 4, target;
+			int64_t imm;
+			const struct ksym *caller;
+			unsigned int h;
+
+			if ((insn & 0x7c000000u) != 0x14000000u)	/* B or BL */
+				continue;
+			imm = (int64_t)(insn & 0x03ffffffu);
+			if (imm & 0x02000000)
+				imm -= 0x04000000;
+			target = pc + (uint64_t)(imm * 4);
+			for (h = 0; h < nh && holders[h].start != target; h++)
+				;
+			if (h == nh)
+				continue;
+			caller = ksym_of(syms, nsyms, pc);
+			if (!caller || notrace_copy(caller->name, false))
+				continue;	/* a copy calling a copy: its own callers count */
+			if (n == alloc) {
+				unsigned int na = alloc ? alloc * 2 : 64;
+				struct tlbr_tlbi_site *ns = realloc(sites, na * sizeof(*ns));
+
+				if (!ns) {
+					close(fd);
+					*psites = sites;
+					*pn = n;
+					return -ENOMEM;
+				}
+				sites = ns;
+				alloc = na;
+			}
+			memset(&sites[n], 0, sizeof(sites[n]));
+			sites[n].addr = pc;
+			sites[n].offset = pc - caller->addr;
+			sites[n].rt = 31;
+			sites[n].broadcast = holders[h].broadcast;
+			snprintf(sites[n].op, sizeof(sites[n].op), "call");
+			snprintf(sites[n].function, sizeof(sites[n].function), "%s", caller->name);
+			snprintf(sites[n].callee, sizeof(sites[n].callee), "%s",
+				 sites[holders[h].first].function);
+			n++;
+		}
+		a += (uint64_t)got & ~3ULL;
+	}
+	close(fd);
+	*psites = sites;
+	*pn = n;
+	return 0;
+}
+
+int tlbr_census_take(const char *kallsyms, const char *kcore, struct tlbr_tlbi_site **ret_sites,
+		     unsigned int *ret_n, char *err, size_t errlen)
+{
+	struct tlbr_tlbi_site *sites = NULL;
+	uint64_t stext, etext, a;
+	unsigned int nsites = 0, alloc = 0;
+	struct ksym *syms;
+	size_t nsyms, i;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	int fd, ret = 0;
+	bool found = false;
+
+	*ret_sites = NULL;
+	*ret_n = 0;
+	syms = read_kallsyms(kallsyms, &nsyms, &stext, &etext);
+	if (!syms || !stext || etext <= stext) {
+		snprintf(err, errlen, "%s has no kernel text symbols (kptr_restrict?)", kallsyms);
+		ret = -ENOENT;
+		goto out;
+	}
+	fd = open(kcore, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot read %s: %s", kcore, strerror(errno));
+		ret = -errno;
+		goto out;
+	}
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(ph)) {
+		snprintf(err, errlen, "%s is not a 64-bit ELF core", kcore);
+		close(fd);
+		ret = -EINVAL;
+		goto out;
+	}
+	for (i = 0; i < eh.e_phnum && !found; i++) {
+		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) != sizeof(ph))
+			break;
+		found = ph.p_type == PT_LOAD && ph.p_vaddr <= stext &&
+			etext <= ph.p_vaddr + ph.p_filesz;
+	}
+	if (!found) {
+		snprintf(err, errlen, "no segment of %s holds the kernel text", kcore);
+		close(fd);
+		ret = -ENOENT;
+		goto out;
+	}
+	for (a = stext; a < etext; ) {
+		uint32_t buf[16384];
+		size_t len = etext - a < sizeof(buf) ? (size_t)(etext - a) : sizeof(buf);
+		ssize_t got = pread(fd, buf, len, (off_t)(ph.p_offset + (a - ph.p_vaddr)));
+
+		if (got <= 0) {
+			snprintf(err, errlen, "cannot read the kernel text from %s: %s", kcore,
+				 got < 0 ? strerror(errno) : "short read");
+			ret = -EIO;
+			break;
+		}
+		for (i = 0; i < (size_t)got / 4; i++) {
+			struct tlbr_tlbi_site s = { 0 };
+			const struct ksym *k;
+
+			if (!decode(buf[i], &s))
+				continue;
+			k = ksym_of(syms, nsyms, a + i * 4);
+			if (!k)
+				continue;
+			if (nsites == alloc) {
+				unsigned int na = alloc ? alloc * 2 : 64;
+				struct tlbr_tlbi_site *ns = realloc(sites, na * sizeof(*ns));
+
+				if (!ns) {
+					ret = -ENOMEM;
+					break;
+				}
+				sites = ns;
+				alloc = na;
+			}
+			s.addr = a + i * 4;
+			s.offset = s.addr - k->addr;
+			snprintf(s.function, sizeof(s.function), "%s", k->name);
+			sites[nsites++] = s;
+		}
+		a += (uint64_t)got & ~3ULL;
+	}
+	close(fd);
+	/* kprobes take function+offset only of a unique name: others get the address */
+	if (nsites) {
+		char **names = malloc(nsyms * sizeof(*names));
+
+		for (i = 0; names && i < nsyms; i++)
+			names[i] = syms[i].name;
+		if (names) {
+			qsort(names, nsyms, sizeof(*names), name_cmp);
+			for (unsigned int k = 0; k < nsites; k++)
+				sites[k].by_address = name_shared(names, nsyms, sites[k].function);
+		}
+		free(names);
+	}
+	if (!ret && nsites)
+		ret = call_sites(kcore, &ph, &sites, &nsites, syms, nsyms, stext, etext);
+	*ret_sites = sites;
+	*ret_n = nsites;
+	sites = NULL;
+out:
+	free(sites);
+	for (i = 0; syms && i < nsyms; i++)
+		free(syms[i].name);
+	free(syms);
+	return ret;
+}

@@ -1,0 +1,55 @@
+#!/bin/sh
+# The arm64 TLBI census: finding the TLBI instructions of a kernel's text
+# (a synthetic kernel: tests/data/sysroots/a64-census, whose proc/kcore
+# holds foo: nop; tlbi vae1is, x0; dsb ish; ret / bar: tlbi vale1, x3;
+# tlbi aside1is, x1; tlbi vmalle1is; ret / baz: tlbi rvae1is, x2; tlbi
+# alle2 (EL2: not ours); dc cvau (not a TLBI); ret), and replaying a trace
+# with census events (whatif-tlbi-census.txt, counts derived there).
+. "$SRCDIR/tests/lib.sh"
+
+cd "$DATA" || exit 1
+"$TLBREPLAY" record --check --sysroot sysroots/a64-census > $TMP/check
+sed -n '/^TLBI census/,$p' $TMP/check > $TMP/census
+cat > $TMP/want <<'W'
+TLBI census: 5 sites (4 broadcast, 1 local), kprobes at each:
+    0 vae1is broadcast foo+0x4
+    1 vale1 local bar+0x0
+    2 aside1is broadcast bar+0x4
+    3 vmalle1is broadcast bar+0x8
+    4 rvae1is broadcast baz+0x0
+W
+same_file "census: the 5 EL1 TLBIs, their kind and function (not the EL2 TLBI, not DC)" $TMP/want $TMP/census
+"$TLBREPLAY" record --dry-run --sysroot sysroots/a64-census -- true > $TMP/dry
+grep_file "dry run: a kprobe at each site with its operand register" \
+	"p:tlbr/tlbi_1 bar+0x0 site=\\\\1:u32 op=%x3:x64" $TMP/dry
+grep_file "dry run: no operand for a TLBI of XZR" "p:tlbr/tlbi_3 bar+0x8 site=\\\\3:u32' >> kprobe_events" $TMP/dry
+"$TLBREPLAY" record --check --sysroot sysroots/a64-61 | tail -1 > $TMP/nocensus
+grep_file "no kernel text symbols: no census, and why" "^no TLBI census: .*kallsyms has no kernel text symbols" $TMP/nocensus
+
+# a trace with the census: flush operations and instructions by site
+"$TLBREPLAY" stat --json whatif-tlbi-census.txt > $TMP/s.json
+python3 - $TMP/s.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = {r["site"]: (r["broadcast_ops"], r["broadcast_tlbis"], r["local_ops"], r["local_tlbis"])
+       for r in d["flushes"]["tlbi_by_site"]}
+want = {"wp-reuse": (1, 1, 0, 0), "mprotect": (1, 3, 0, 0), "kernel": (1, 1, 0, 0),
+        "switch": (0, 0, 1, 1)}
+assert got == want, got
+assert d["kinds"]["tlbi"]["total"] == 6
+PY
+ok $? "stat: 3 TLBIs of one mprotect are one operation; the reuse's, the purge's, the local one"
+"$TLBREPLAY" what-if --json -p arm64-broadcast whatif-tlbi-census.txt > $TMP/w.json
+python3 - $TMP/w.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = d["checks"]
+assert c["tlbi_broadcast_instructions"] == 5, c
+assert c["tlbi_broadcast_ops_by_site"] == {"wp-reuse": 1, "mprotect": 1, "kernel": 1}, c
+p = d["policies"][0]
+assert p["by_site"] == {"wp-reuse": 1, "mprotect": 1}, p["by_site"]
+PY
+ok $? "what-if: arm64-broadcast's predictions next to the kernel's operations, per site"
+"$TLBREPLAY" what-if -p arm64-broadcast whatif-tlbi-census.txt > $TMP/w.txt
+grep_file "what-if text: per-site comparison" "wp-reuse         kernel        1, predicted        1 (+0.0%)" $TMP/w.txt
+done_testing
