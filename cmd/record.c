@@ -13,7 +13,7 @@
 #include "cmd.h"
 #include "record.h"
 
-enum { OPT_CHECK = 256, OPT_DRY_RUN, OPT_SYSROOT };
+enum { OPT_CHECK = 256, OPT_DRY_RUN, OPT_SYSROOT, OPT_NO_CENSUS };
 
 static const struct option record_options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -24,6 +24,7 @@ static const struct option record_options[] = {
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
+	{ "no-census", no_argument, NULL, OPT_NO_CENSUS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -48,6 +49,8 @@ static void record_help(FILE *f)
 		   "    -b, --buffer-kb <kb>    ring buffer per CPU (8192)\n"
 		   "        --check             print this kernel's plan and exit\n"
 		   "        --dry-run           print the tracefs writes, make none\n"
+		   "        --no-census         arm64: no kprobe on every TLBI (faster set-up, no\n"
+		   "                            trap per TLBI; the replay cannot be checked)\n"
 		   "        --sysroot <dir>     with --check or --dry-run: the plan of the machine\n"
 		   "                            whose /proc and tracefs files are copied in <dir>\n"
 		   "    -h, --help              this help\n");
@@ -113,6 +116,9 @@ int cmd_record(int argc, char **argv)
 			break;
 		case OPT_SYSROOT:
 			o.sysroot = optarg;
+			break;
+		case OPT_NO_CENSUS:
+			o.no_census = true;
 			break;
 		case 'h':
 			record_help(stdout);

@@ -729,7 +729,8 @@ static int decompress(struct perf_reader *p, const unsigned char *src, size_t n,
 			return -ENOMEM;
 	}
 	/* keep the record that straddles the two payloads */
-	memmove(p->dbuf, p->dbuf + p->dhead, p->dlen - p->dhead);
+	if (p->dlen > p->dhead)
+		memmove(p->dbuf, p->dbuf + p->dhead, p->dlen - p->dhead);
 	p->dlen -= p->dhead;
 	p->dhead = 0;
 	p->dpos = pos;

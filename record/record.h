@@ -88,6 +88,7 @@ struct tlbr_record_opts {
 	unsigned int npids;
 	bool dry_run;			/* print the tracefs writes, make none */
 	const char *sysroot;		/* dry run: the plan of another machine (see --sysroot) */
+	bool no_census;			/* arm64: no kprobe on every TLBI */
 	FILE *log;			/* progress and dry-run output */
 };
 

@@ -624,7 +624,8 @@ int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *sto
 			tlbr_plan_kprobe_line(&items[i], line, sizeof(line));
 			dry(o, "echo '%s' >> kprobe_events", line);
 		}
-		census_probe(&cen, env, false, NULL);
+		if (!o->no_census)
+			census_probe(&cen, env, false, NULL);
 		for (i = 0; i < cen.nprobed; i++) {
 			const struct tlbr_tlbi_site *t = &cen.sites[cen.ev_site[i]];
 
@@ -686,7 +687,8 @@ int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *sto
 	ret = create_probes(items, n, probes, ARRAY_SIZE(probes), err, errlen);
 	if (ret < 0)
 		goto out;
-	census_probe(&cen, env, true, o->log);
+	if (!o->no_census)
+		census_probe(&cen, env, true, o->log);
 	for (i = 0; i < cen.nprobed; i++) {
 		char ev[32];
 

@@ -54,8 +54,9 @@ expect_cmd "what-if replays it" "$TLBREPLAY" what-if "$TMP/u.dat"
 
 grep_file "stat shows the recorder's metadata" "^recorded    v1 arch=$(uname -m) page_size=[0-9]* cpus=[0-9]* cpu_model=" "$TMP/stat.txt"
 
-# -p: record until a process exits; its memory maps become VMAs
-sleep 1 &
+# -p: record until a process exits; its memory maps become VMAs (it must
+# outlive the recorder's set-up, also on a loaded machine)
+sleep 3 &
 spid=$!
 expect_cmd "record -p PID" "$TLBREPLAY" record -p $spid -o "$TMP/p.dat"
 wait $spid

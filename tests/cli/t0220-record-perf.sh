@@ -43,6 +43,13 @@ POL=arm64-broadcast,pte-needs-flush,x86-ipi,oracle
 "$TLBREPLAY" what-if --json -p $POL $TMP/ctf | grep -v '"file"\|"description"' > $TMP/c.wi
 same_file "what-if: identical from the perf.data and its CTF conversion" $TMP/p.wi $TMP/c.wi
 set -- $(python3 -c "import json; d=json.load(open('$TMP/p.wi')); print([p['ipis'] for p in d['policies'] if p['name']=='x86-ipi'][0], d['checks']['real_ipis'])")
-python3 -c "import sys; sys.exit(0 if abs($1 - $2) <= max(2, 0.02 * $2) else 1)"
-ok $? "x86-ipi predicts the IPIs perf saw within 2% ($1 vs $2)"
+# (the workload's IPIs need its two threads on two CPUs at once: on a loaded
+# machine that may not happen, and a handful of IPIs of other kinds is no test)
+if [ "$2" -ge 50 ]; then
+	python3 -c "import sys; sys.exit(0 if abs($1 - $2) <= max(2, 0.02 * $2) else 1)"
+	ok $? "x86-ipi predicts the IPIs perf saw within 2% ($1 vs $2)"
+else
+	echo "ok $((tap_n + 1)) # SKIP only $2 IPIs sent: too few to compare (the sample's are, in t0130)"
+	tap_n=$((tap_n + 1))
+fi
 done_testing

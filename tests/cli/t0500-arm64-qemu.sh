@@ -16,6 +16,17 @@ st=$?
 ok $st "the guest booted, recorded and sent its traces back"
 [ $st -eq 0 ] || sed 's/^/#   /' $TMP/run.log | tail -20
 
+# cleanup with the kprobes in place: signals, a SIGKILLed recorder, the next run
+cat $G/cleanup.txt | sed 's/^/# /'
+grep_file "guest: nothing of ours before" "^before kprobes=0 instances=0" $G/cleanup.txt
+grep_file "guest: SIGINT removes every kprobe and the instance" "^after-sigint kprobes=0 instances=0" $G/cleanup.txt
+grep_file "guest: SIGTERM too" "^after-sigterm kprobes=0 instances=0" $G/cleanup.txt
+grep_file "guest: SIGKILL leaves them" "^after-sigkill kprobes=[1-9][0-9]* instances=1" $G/cleanup.txt
+grep_file "guest: the next run records" "^next-status 0" $G/cleanup.txt
+grep_file "guest: and removes what the killed one left" "^after-next kprobes=0 instances=0" $G/cleanup.txt
+grep_file "guest: saying so" "removed .*kprobe.* left by a killed recorder" $G/next.log
+grep_file "guest: the census is on by default" "TLBI census: [0-9]* sites, [0-9]* probed" $G/usemem.log
+
 # the arm64 plan, on a real arm64 kernel
 grep_file "guest: kprobes on the fault path" "^tlbr:fault  *required  *available" $G/check.txt
 grep_file "guest: the pre-6.9 function name" "kprobe: p:tlbr/set_access ptep_set_access_flags" $G/check.txt
@@ -51,7 +62,7 @@ d = json.load(open(sys.argv[1]))
 p = {x["name"]: x for x in d["policies"]}
 b, w = p["arm64-broadcast"], p["wp-local"]
 reuse = b["by_site"].get("wp-reuse", 0)
-assert reuse > 100, reuse
+assert reuse > 20, reuse
 assert w["local"] == reuse, (w["local"], reuse)
 assert w["broadcasts"] == b["broadcasts"] - reuse
 assert all(x["unsafe"] == 0 for n, x in p.items()), [(n, x["unsafe"]) for n, x in p.items()]

@@ -114,7 +114,24 @@ echo "TLBR-GUEST $(uname -r) $(uname -m) $(nproc) CPUs"
 tlbreplay record --check > check.txt 2>&1
 tlbreplay record -o usemem.dat -- usemem -t 2 -m 2 -s 1 -f 100 > usemem.log 2>&1
 tlbreplay record -o mprotect-churn.dat -- mprotect-churn -p 8 -n 100 > mprotect-churn.log 2>&1
-for f in check.txt usemem.log mprotect-churn.log usemem.dat mprotect-churn.dat; do
+# cleanup with kprobes: a signal, then a SIGKILLed recorder and the next run
+T=/sys/kernel/tracing
+state() { echo "$1 kprobes=$(grep -c ':tlbr/' $T/kprobe_events) instances=$(ls $T/instances | grep -c tlbreplay_)"; }
+{
+	state before
+	tlbreplay record --no-census -a -o sigint.dat > sigint.log 2>&1 & p=$!
+	sleep 3; kill -INT $p; wait $p; echo "sigint-status $?"
+	state after-sigint
+	tlbreplay record --no-census -a -o sigterm.dat > sigterm.log 2>&1 & p=$!
+	sleep 3; kill -TERM $p; wait $p; echo "sigterm-status $?"
+	state after-sigterm
+	tlbreplay record --no-census -a -o killed.dat > killed.log 2>&1 & p=$!
+	sleep 3; kill -KILL $p; wait $p
+	state after-sigkill
+	tlbreplay record --no-census -a -d 1 -o next.dat > next.log 2>&1; echo "next-status $?"
+	state after-next
+} > cleanup.txt 2>&1
+for f in check.txt cleanup.txt next.log usemem.log mprotect-churn.log usemem.dat mprotect-churn.dat; do
 	[ -e "$f" ] || continue
 	echo "TLBR-FILE-BEGIN $f"
 	base64 "$f"
