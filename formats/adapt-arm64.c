@@ -111,8 +111,11 @@ int adapt_census_line(struct tlbr_adapter *a, const char *line)
 }
 
 /* The flush site of a TLBI outside any function probe, from its function. */
-static enum tlbr_site site_of_function(const char *fn)
+static enum tlbr_site site_of_function(const struct tlbr_task *t, const char *fn)
 {
+	/* page-table moves: exec's stack shift, mremap (no flush probe reports them) */
+	if (strstr(fn, "move_page_tables") || strstr(fn, "move_ptes"))
+		return t && t->in_sys == TLBR_SYS_EXECVE + 1 ? TLBR_SITE_EXEC : TLBR_SITE_MREMAP;
 	if (strstr(fn, "purge_vmap") || strstr(fn, "flush_tlb_kernel") || strstr(fn, "vunmap") ||
 	    strstr(fn, "vmap"))
 		return TLBR_SITE_KERNEL;
@@ -137,8 +140,9 @@ static int on_tlbi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 	out->tlbi.function = fn;
 	out->tlbi.has_operand = (rec->have & 2u) != 0;
 	out->tlbi.operand = rec->val[1];
-	out->tlbi.site = t && t->a64_ctx_site ? (enum tlbr_site)(t->a64_ctx_site - 1) :
-						site_of_function(fn);
+	out->tlbi.site = site_of_function(t, fn);
+	if (out->tlbi.site == TLBR_SITE_UNKNOWN && t && t->a64_ctx_site)
+		out->tlbi.site = (enum tlbr_site)(t->a64_ctx_site - 1);
 	out->tlbi.continues = a->cpu_last_tlbi[rec->cpu] == fn;
 	a->cpu_last_tlbi[rec->cpu] = fn;
 	return 1;
@@ -170,6 +174,16 @@ int adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tl
 	case TLBR_RAW_A64_FAULT:
 		t->a64_ctx_site = 0;
 		break;
+	case TLBR_RAW_A64_GATHER_END:
+	case TLBR_RAW_A64_GATHER_FLUSH:
+		if (n <= 0) {	/* an empty gather: its TLBIs belong to what the task does */
+			struct tlbr_ev_flush f = { .site = TLBR_SITE_UNKNOWN };
+
+			adapt_infer_site(t, &f, false);
+			t->a64_ctx_site = (int)f.site + 1;
+			break;
+		}
+		/* fall through */
 	default:
 		if (n > 0 && out->kind == TLBR_EV_FLUSH)
 			t->a64_ctx_site = (int)out->flush.site + 1;
