@@ -14,6 +14,8 @@
  *                                            where tlb_flush_mmu is inlined into it
  *   chprot(_r)    change_protection          start end / pages  mprotect, NUMA
  *   fork_mm       dup_mmap                   oldmm              fork's flush_tlb_mm
+ *   move_pt(_r)   move_page_tables           addr len / moved   a page-table move's range
+ *                                            flush (exec's stack shift, mremap)
  *   unmap_one     try_to_unmap_one           addr mm            reclaim unmap (batched)
  *   unmap_flush   try_to_unmap_flush                            the batch's completion
  *   batch_pend    flush_tlb_batched_pending  mm                 pending batch synced
@@ -287,6 +289,18 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		learn_mm(a, t, v[0]);
 		flush_init(out, rec, t, TLBR_SCOPE_MM, 0, 0);
 		out->flush.site = TLBR_SITE_FORK;
+		return 1;
+	case TLBR_RAW_A64_MOVE_PT:
+		t->a64_start = v[0];
+		t->a64_end = v[0] + v[1];
+		return 0;
+	case TLBR_RAW_A64_MOVE_PT_RET:
+		/* move_ptes flushes the old range of what it moved */
+		if (!v[0] || t->a64_end <= t->a64_start || v[0] > t->a64_end - t->a64_start)
+			return 0;
+		flush_init(out, rec, t, TLBR_SCOPE_RANGE, t->a64_start, t->a64_start + v[0]);
+		out->flush.site = t->in_sys == TLBR_SYS_EXECVE + 1 ? TLBR_SITE_EXEC :
+								     TLBR_SITE_MREMAP;
 		return 1;
 	case TLBR_RAW_A64_UNMAP_ONE:
 		adapt_ev_init(out, TLBR_EV_RECLAIM_UNMAP, rec, t);

@@ -73,6 +73,8 @@ static const struct tlbr_evdef vocab[] = {
 	EV("tlbr", "chprot", TLBR_RAW_A64_CHPROT, 2, { "start", N }, { "end", N }),
 	EV("tlbr", "chprot_r", TLBR_RAW_A64_CHPROT_RET, 1, { "pages", N }),
 	EV("tlbr", "fork_mm", TLBR_RAW_A64_FORK_MM, 1, { "oldmm", N }),
+	EV("tlbr", "move_pt", TLBR_RAW_A64_MOVE_PT, 2, { "addr", N }, { "len", N }),
+	EV("tlbr", "move_pt_r", TLBR_RAW_A64_MOVE_PT_RET, 1, { "moved", N }),
 	EV("tlbr", "unmap_one", TLBR_RAW_A64_UNMAP_ONE, 2, { "addr", N }, { "mm", N }),
 	EV("tlbr", "unmap_flush", TLBR_RAW_A64_UNMAP_FLUSH, 0),
 	EV("tlbr", "batch_pend", TLBR_RAW_A64_BATCH_PENDING, 1, { "mm", N }),
