@@ -344,7 +344,7 @@ static void census_line(const struct tlbr_tlbi_site *t, unsigned int i, char *bu
 /*
  * Take the census (arm64 with kprobes) and probe each site: the kernel
  * refuses some (an instruction right after an atomic looks exclusive to
- * it): those are tried at the next three instructions, then skipped.
+ * it): those are tried at the next five instructions, then skipped.
  */
 static void census_probe(struct census *cs, const struct tlbr_plan_env *env, bool create,
 			 FILE *log)
@@ -379,13 +379,13 @@ static void census_probe(struct census *cs, const struct tlbr_plan_env *env, boo
 			cs->ev_site[cs->nprobed++] = (int)i;
 			continue;
 		}
-		for (int k = 0; k < 4 && !t->probed; k++, off += 4) {
+		for (int k = 0; k < 6 && !t->probed; k++, off += 4) {
 			ev = tlbi_probe(cs, i, off);
 			if (ev && tracefs_dynevent_create(ev) == 0) {
 				t->probed = true;
 				if (k)
-					snprintf(t->why, sizeof(t->why), "probed at the next "
-						 "instruction (+0x%llx)", (unsigned long long)off);
+					snprintf(t->why, sizeof(t->why), "probed further on "
+						 "(+0x%llx)", (unsigned long long)off);
 				break;
 			}
 			tracefs_dynevent_free(ev);
