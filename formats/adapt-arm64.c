@@ -62,6 +62,20 @@ static void learn_mm(struct tlbr_adapter *a, const struct tlbr_task *t, uint64_t
 		m->kptr = kptr;
 }
 
+/*
+ * Inside munmap, or a madvise that zaps (DONTNEED 4, REMOVE 9, PAGEOUT 21,
+ * DONTNEED_LOCKED 24), with a range: the syscalls whose gathers unmap it.
+ */
+static bool zap_syscall(const struct tlbr_task *t)
+{
+	uint64_t adv = t->sys_args[2];
+
+	return (t->in_sys == TLBR_SYS_MUNMAP + 1 ||
+		(t->in_sys == TLBR_SYS_MADVISE + 1 &&
+		 (adv == 4 || adv == 9 || adv == 21 || adv == 24))) &&
+	       t->sys_args[1] && t->sys_args[0] + t->sys_args[1] > t->sys_args[0];
+}
+
 /* The address space behind a kernel pointer (reclaim runs in kswapd). */
 static uint32_t mm_of_kptr(struct tlbr_adapter *a, uint64_t kptr)
 {
@@ -265,11 +279,30 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		else if (v[2] > v[1])
 			flush_init(out, rec, t, v[2] - v[1] <= 0x1000 ? TLBR_SCOPE_PAGE :
 					       TLBR_SCOPE_RANGE, v[1], v[2]);
+		else if (zap_syscall(t) && !t->a64_sys_flushed)
+			flush_init(out, rec, t, TLBR_SCOPE_RANGE, t->sys_args[0],
+				   t->sys_args[0]);	/* widened below */
 		else
 			return 0;	/* nothing gathered: tlb_flush_mmu flushes nothing */
 		adapt_infer_site(t, &out->flush, false);
 		if (v[3])
 			out->flush.site = TLBR_SITE_EXIT;
+		/*
+		 * munmap and madvise flush what they unmap before they return, in
+		 * pieces where the gather fills up (zap_pte_range's force_flush,
+		 * tlb_end_vma: inlined, no probe sees them): the first probed
+		 * gather of the syscall, empty or not, stands for its whole range
+		 */
+		else if (zap_syscall(t) && !t->a64_sys_flushed) {
+			t->a64_sys_flushed = true;
+			if (t->sys_args[0] < out->flush.start || out->flush.start == out->flush.end)
+				out->flush.start = t->sys_args[0] & PAGE_MASK_4K;
+			if (t->sys_args[0] + t->sys_args[1] > out->flush.end)
+				out->flush.end = t->sys_args[0] + t->sys_args[1];
+			out->flush.scope = TLBR_SCOPE_RANGE;
+			out->flush.pages = (out->flush.end - out->flush.start + 0xfff) >> 12;
+			out->flush.flags |= TLBR_FLUSH_RANGE_INFERRED;
+		}
 		if ((rec->have & (1u << 4)) && v[4])
 			out->flush.flags |= TLBR_FLUSH_FREES_TABLES;
 		return 1;

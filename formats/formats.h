@@ -203,6 +203,7 @@ struct tlbr_task {
 	bool a64_cont;		/* the reused PTE is in a contpte block */
 	/* the flush site of the function probe the task is in (TLBI attribution) */
 	int a64_ctx_site;		/* enum tlbr_site + 1, 0 none */
+	bool a64_sys_flushed;		/* a gather of this munmap/madvise already stood for it */
 	/* tlb_finish_mmu's gather, when its tlb_flush_mmu may still be probed */
 	uint64_t a64_gend_mm, a64_gend_start, a64_gend_end;
 };

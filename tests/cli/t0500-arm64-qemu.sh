@@ -33,7 +33,7 @@ grep_file "guest: the pre-6.9 function name" "kprobe: p:tlbr/set_access ptep_set
 grep_file "guest: tlb_finish_mmu for inlined gathers" "^tlbr:gather_end  *required  *available" $G/check.txt
 grep_file "guest: no x86 tracepoint asked for" "^sched:sched_switch" $G/check.txt
 
-for t in usemem mprotect-churn; do
+for t in usemem mprotect-churn stress-ng; do
 	expect_cmd "$t: trace-cmd report reads the arm64 trace.dat" trace-cmd report $G/$t.dat
 	grep_file "$t: the probes fired in the guest" "tlbr/\|fault:" "$TMP/out"
 	"$TLBREPLAY" stat --json $G/$t.dat > $TMP/$t.json
@@ -74,7 +74,7 @@ ok $? "usemem: every reuse broadcast today is local under wp-local, nothing unsa
 
 # the TLBI census: what the kernel really executed, against arm64-broadcast's replay
 grep_file "guest: the TLBI census found and probed sites" "^TLBI census: [0-9]* sites" $G/check.txt
-for t in usemem mprotect-churn; do
+for t in usemem mprotect-churn stress-ng; do
 	"$TLBREPLAY" what-if --json -p arm64-broadcast $G/$t.dat > $TMP/c.json
 	python3 - $TMP/c.json > $TMP/c.out <<'PY'
 import json, sys
@@ -98,6 +98,11 @@ PY
 	cat $TMP/c.out
 	ok $st "$t: arm64-broadcast predicts the TLBI broadcasts the kernel executed within 2% (per site and in all)"
 done
+
+# stress-ng (a program no one here wrote): no policy that models an accepted change is unsafe
+"$TLBREPLAY" what-if --json --cpu arm64 -p arm64-broadcast,wp-local,pte-needs-flush,oracle $G/stress-ng.dat > $TMP/s.json
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if all(p['unsafe']==0 for p in d['policies']) else 1)" $TMP/s.json
+ok $? "stress-ng: arm64-broadcast, wp-local, pte-needs-flush and oracle are safe on it"
 
 # mprotect-churn -n 100: 100 PROT_NONE -> RW calls add access only
 "$TLBREPLAY" what-if --json -p arm64-broadcast,pte-needs-flush $G/mprotect-churn.dat > $TMP/m.json

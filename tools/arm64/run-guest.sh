@@ -5,6 +5,7 @@
 # workloads for aarch64, boots Debian's arm64 kernel in qemu-system-aarch64
 # (TCG, -M virt -cpu max -smp 4) with an initramfs holding them, busybox and
 # tlbreplay's shared libraries, runs `tlbreplay record` on the workloads
+# (usemem, mprotect-churn, and Debian's stress-ng with the libraries it needs)
 # inside the guest, and brings the trace.dat files back over the serial
 # console (base64 between markers) into OUTDIR, with the guest's
 # `record --check` and its console log.
@@ -37,6 +38,24 @@ for p in $debs; do
 		echo "run-guest.sh: cannot download $p:arm64 (dpkg --add-architecture arm64;" \
 		     "apt-get update)" >&2; exit 77; }
 done
+# stress-ng and the libraries it needs (its Depends, not Recommends: no GPU drivers)
+stressdeps=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+	--no-breaks --no-replaces --no-enhances stress-ng:arm64 2>/dev/null |
+	grep '^[a-z].*:arm64$' | grep -v '^libc6:' | sort -u)
+for p in $stressdeps; do
+	n=${p%:arm64}
+	ls "${n}"_*_arm64.deb >/dev/null 2>&1 || apt-get download -q "$p" >/dev/null 2>&1 || {
+		echo "run-guest.sh: cannot download $p" >&2; exit 77; }
+done
+stressroot=$cache/stress-ng
+if [ ! -e "$stressroot/.done" ]; then
+	rm -rf "$stressroot"
+	mkdir -p "$stressroot"
+	for p in $stressdeps; do
+		dpkg-deb -x "${p%:arm64}"_*_arm64.deb "$stressroot"
+	done
+	touch "$stressroot/.done"
+fi
 sysroot=$cache/sysroot
 if [ ! -e "$sysroot/.done" ]; then
 	rm -rf "$sysroot"
@@ -95,9 +114,15 @@ cp "$build/cmd/tlbreplay" "$build/tests/workloads/usemem" "$build/tests/workload
 	"$root/bin/"
 cross=/usr/aarch64-linux-gnu/lib
 cp "$cross/ld-linux-aarch64.so.1" "$root/lib/"
-cp -L "$cross/libc.so.6" "$cross/libm.so.6" "$root/lib/aarch64-linux-gnu/"
+for l in "$cross"/lib*.so.[0-9]*; do	# the C library: libc, libm, libpthread, librt, ...
+	cp -L "$l" "$root/lib/aarch64-linux-gnu/"
+done
 for l in libtracecmd.so.1 libtracefs.so.1 libtraceevent.so.1 libzstd.so.1; do
 	cp -L "$libdir/$l" "$root/lib/aarch64-linux-gnu/"
+done
+cp "$stressroot/usr/bin/stress-ng" "$root/bin/"
+for d in "$stressroot/lib/aarch64-linux-gnu" "$stressroot/usr/lib/aarch64-linux-gnu"; do
+	[ -d "$d" ] && find "$d" -maxdepth 1 -name '*.so*' -exec cp -Ln {} "$root/lib/aarch64-linux-gnu/" \;
 done
 cat > "$root/init" <<'EOF'
 #!/bin/busybox sh
@@ -114,6 +139,8 @@ echo "TLBR-GUEST $(uname -r) $(uname -m) $(nproc) CPUs"
 tlbreplay record --check > check.txt 2>&1
 tlbreplay record -o usemem.dat -- usemem -t 2 -m 2 -s 1 -f 100 > usemem.log 2>&1
 tlbreplay record -o mprotect-churn.dat -- mprotect-churn -p 8 -n 100 > mprotect-churn.log 2>&1
+tlbreplay record -o stress-ng.dat -- stress-ng --vm 1 --vm-bytes 4M --fork 1 --timeout 2 \
+	--quiet > stress-ng.log 2>&1
 # cleanup with kprobes: a signal, then a SIGKILLed recorder and the next run
 T=/sys/kernel/tracing
 state() { echo "$1 kprobes=$(grep -c ':tlbr/' $T/kprobe_events) instances=$(ls $T/instances | grep -c tlbreplay_)"; }
@@ -131,7 +158,8 @@ state() { echo "$1 kprobes=$(grep -c ':tlbr/' $T/kprobe_events) instances=$(ls $
 	tlbreplay record --no-census -a -d 1 -o next.dat > next.log 2>&1; echo "next-status $?"
 	state after-next
 } > cleanup.txt 2>&1
-for f in check.txt cleanup.txt next.log usemem.log mprotect-churn.log usemem.dat mprotect-churn.dat; do
+for f in check.txt cleanup.txt next.log usemem.log mprotect-churn.log stress-ng.log usemem.dat \
+	 mprotect-churn.dat stress-ng.dat; do
 	[ -e "$f" ] || continue
 	echo "TLBR-FILE-BEGIN $f"
 	base64 "$f"
