@@ -48,15 +48,15 @@ static void quoted(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
-/* The largest value of integer column @col: a plot of zeros needs a fixed range. */
-static uint64_t column_max(const struct tlbr_table *t, unsigned int col)
+/* The largest value of integer column @name: a plot of zeros needs a fixed range. */
+static uint64_t column_max(const struct tlbr_table *t, const char *name)
 {
 	uint64_t max = 0;
 	unsigned int r;
 
 	for (r = 0; r < t->nrows; r++)
-		if (tlbr_table_cell(t, r, col).u > max)
-			max = tlbr_table_cell(t, r, col).u;
+		if (tlbr_table_get(t, r, name).u > max)
+			max = tlbr_table_get(t, r, name).u;
 	return max;
 }
 
@@ -115,15 +115,15 @@ static int plot_time(const struct tlbr_report *rep, const struct tlbr_replay_res
 	if (!f)
 		return -EIO;
 	fprintf(f, "# broadcasts per bucket of %.6f s, by policy\n\"time_s\"",
-		nbins ? tlbr_table_cell(t, 0, 2).f : 0.0);
+		nbins ? tlbr_table_get(t, 0, "width_s").f : 0.0);
 	for (i = 0; i < res->npolicies; i++)
 		fprintf(f, "\t\"%s\"", res->policy[i].name);
 	fputc('\n', f);
 	for (b = 0; b < nbins; b++) {
-		fprintf(f, "%.6f", tlbr_table_cell(t, b, 1).f);
+		fprintf(f, "%.6f", tlbr_table_get(t, b, "start_s").f);
 		for (i = 0; i < res->npolicies; i++)
 			fprintf(f, "\t%llu",
-				(unsigned long long)tlbr_table_cell(t, i * nbins + b, 3).u);
+				(unsigned long long)tlbr_table_get(t, i * nbins + b, "broadcasts").u);
 		fputc('\n', f);
 	}
 	if (!nbins)	/* an empty trace: one zero point keeps gnuplot happy */
@@ -140,9 +140,9 @@ static int plot_time(const struct tlbr_report *rep, const struct tlbr_replay_res
 		   "set ylabel 'broadcasts per %.6f s'\n"
 		   "set key outside right top\nset datafile separator tab\n"
 		   "set key autotitle columnhead\nset xrange [0:%.6f]\nset yrange [0:%s]\n",
-		nbins ? tlbr_table_cell(t, 0, 2).f : 0.0,
-		nbins ? (double)nbins * tlbr_table_cell(t, 0, 2).f : 1.0,
-		column_max(t, 3) > 0 ? "*" : "1");
+		nbins ? tlbr_table_get(t, 0, "width_s").f : 0.0,
+		nbins ? (double)nbins * tlbr_table_get(t, 0, "width_s").f : 1.0,
+		column_max(t, "broadcasts") > 0 ? "*" : "1");
 	snprintf(plot, sizeof(plot),
 		 "plot for [i=2:%u] 'broadcasts-over-time.dat' using 1:i with steps lw 2",
 		 res->npolicies + 1);
@@ -165,10 +165,10 @@ static int plot_policies(const struct tlbr_report *rep, const struct tlbr_replay
 	fprintf(f, "\"policy\"\t\"broadcasts\"\t\"local\"\t\"spurious\"\t\"cycles\"\n");
 	for (i = 0; i < t->nrows; i++)
 		fprintf(f, "\"%s\"\t%llu\t%llu\t%llu\t%.0f\n", tlbr_table_cell(t, i, 0).s,
-			(unsigned long long)tlbr_table_cell(t, i, 2).u,
-			(unsigned long long)tlbr_table_cell(t, i, 3).u,
-			(unsigned long long)tlbr_table_cell(t, i, 13).u,
-			tlbr_table_cell(t, i, 15).f);
+			(unsigned long long)tlbr_table_get(t, i, "broadcasts").u,
+			(unsigned long long)tlbr_table_get(t, i, "local").u,
+			(unsigned long long)tlbr_table_get(t, i, "spurious_predicted").u,
+			tlbr_table_get(t, i, "est_cycles").f);
 	if (close_file(f, dir, "policies.dat", err))
 		return -EIO;
 
@@ -180,7 +180,9 @@ static int plot_policies(const struct tlbr_report *rep, const struct tlbr_replay
 		   "set style fill solid 0.8 border -1\nset boxwidth 0.7\nset key off\n"
 		   "set xtics rotate by -30\nset key autotitle columnhead\nunset key\n");
 	{
-		static const unsigned int col[4] = { 2, 3, 13, 15 };	/* summary columns */
+		static const char *const col[4] = {	/* summary columns */
+			"broadcasts", "local", "spurious_predicted", "est_cycles",
+		};
 		static const char *const title[4] = {
 			"broadcasts", "local flushes", "spurious faults (predicted)",
 			"estimated cycles (a model)",
@@ -194,7 +196,7 @@ static int plot_policies(const struct tlbr_report *rep, const struct tlbr_replay
 			double max = 0;
 
 			for (i = 0; i < t->nrows; i++) {
-				union tlbr_cell v = tlbr_table_cell(t, i, col[k]);
+				union tlbr_cell v = tlbr_table_get(t, i, col[k]);
 				double x = k == 3 ? v.f : (double)v.u;
 
 				if (x > max)
@@ -234,8 +236,8 @@ static int plot_stale(const struct tlbr_report *rep, const struct tlbr_replay_re
 	for (c = 0; c < res->ncpus; c++) {
 		fprintf(f, "%d", c);
 		for (i = 0; i < cols; i++)
-			fprintf(f, "\t%llu", (unsigned long long)tlbr_table_cell(
-				t, i * (unsigned int)res->ncpus + (unsigned int)c, 2).u);
+			fprintf(f, "\t%llu", (unsigned long long)tlbr_table_get(
+				t, i * (unsigned int)res->ncpus + (unsigned int)c, "stale_ro").u);
 		if (!cols)
 			fprintf(f, "\t0");
 		fputc('\n', f);
@@ -250,7 +252,7 @@ static int plot_stale(const struct tlbr_report *rep, const struct tlbr_replay_re
 		   "set datafile separator tab\nset style data histograms\n"
 		   "set style histogram clustered\nset style fill solid 0.8 border -1\n"
 		   "set key autotitle columnhead\nset yrange [0:%s]\n",
-		column_max(t, 2) > 0 ? "*" : "1");
+		column_max(t, "stale_ro") > 0 ? "*" : "1");
 	snprintf(plot, sizeof(plot), "plot for [i=2:%u] 'stale-by-cpu.dat' using i:xtic(1)",
 		 (cols ? cols : 1) + 1);
 	script_render(f, "stale-by-cpu", plot);
@@ -268,12 +270,12 @@ static int plot_stale(const struct tlbr_report *rep, const struct tlbr_replay_re
 
 		if (strcmp(tlbr_table_cell(p, r, 0).s, res->policy[tlbr_report_baseline(res)].name))
 			continue;
-		snprintf(name, sizeof(name), "%s-%lld", label(tlbr_table_cell(p, r, 2).s, buf,
+		snprintf(name, sizeof(name), "%s-%lld", label(tlbr_table_get(p, r, "comm").s, buf,
 							     sizeof(buf)),
-			 (long long)tlbr_table_cell(p, r, 1).i);
+			 (long long)tlbr_table_get(p, r, "pid").i);
 		fprintf(f, "\"%s\"\t%llu\t%llu\n", name,
-			(unsigned long long)tlbr_table_cell(p, r, 4).u,
-			(unsigned long long)tlbr_table_cell(p, r, 3).u);
+			(unsigned long long)tlbr_table_get(p, r, "avoidable").u,
+			(unsigned long long)tlbr_table_get(p, r, "broadcasts").u);
 		i++;
 	}
 	if (!i)
@@ -288,7 +290,7 @@ static int plot_stale(const struct tlbr_report *rep, const struct tlbr_replay_re
 		   "set datafile separator tab\nset style data histograms\n"
 		   "set style histogram clustered\nset style fill solid 0.8 border -1\n"
 		   "set key autotitle columnhead\nset xtics rotate by -30\nset yrange [0:%s]\n",
-		res->policy[tlbr_report_baseline(res)].name, column_max(p, 3) > 0 ? "*" : "1");
+		res->policy[tlbr_report_baseline(res)].name, column_max(p, "broadcasts") > 0 ? "*" : "1");
 	script_render(f, "avoidable-by-process",
 		      "plot 'avoidable-by-process.dat' using 3:xtic(1), '' using 2");
 	return close_file(f, dir, "avoidable-by-process.gp", err);

@@ -94,6 +94,17 @@ union tlbr_cell tlbr_table_cell(const struct tlbr_table *t, unsigned int row, un
 	return t->cells[(size_t)row * t->ncols + col];
 }
 
+union tlbr_cell tlbr_table_get(const struct tlbr_table *t, unsigned int row, const char *name)
+{
+	unsigned int c;
+
+	for (c = 0; c < t->ncols && strcmp(t->cols[c].name, name); c++)
+		;
+	if (c == t->ncols)	/* a renderer asking for a column no table has: a bug */
+		abort();
+	return tlbr_table_cell(t, row, c);
+}
+
 const char *tlbr_printable(const char *s, char *buf, size_t n)
 {
 	size_t i;

@@ -55,6 +55,8 @@ void tlbr_table_release(struct tlbr_table *t);
 /* Append a row: one argument per column, of the column's C type. 0 or -ENOMEM. */
 int tlbr_table_add(struct tlbr_table *t, ...);
 union tlbr_cell tlbr_table_cell(const struct tlbr_table *t, unsigned int row, unsigned int col);
+/* The cell of @row in the column named @name (a column the table has). */
+union tlbr_cell tlbr_table_get(const struct tlbr_table *t, unsigned int row, const char *name);
 
 /* Text for a terminal or a mail: control and non-ASCII bytes become '?'. */
 const char *tlbr_printable(const char *s, char *buf, size_t n);
