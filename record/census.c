@@ -8,9 +8,9 @@
  * virtual addresses) between _stext and _etext, every word is matched
  * against the TLBI encoding (SYS with op0=1, CRn=8: a fixed pattern, no
  * disassembler needed), and each site is attributed to its function from
- * /proc/kallsyms. The recorder puts a kprobe at function+offset of each
+ * /proc/kallsyms. census_probe() puts a kprobe at function+offset of each
  * site, recording the site's number and the operand register (ASID in
- * bits 63:48, VA >> 12 below), and writes the table into the trace.
+ * bits 63:48, VA >> 12 below); the recorder writes the table into the trace.
  */
 #include <elf.h>
 #include <errno.h>
@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "record.h"
+#include "record-local.h"
 
 struct ksym {
 	uint64_t addr;
@@ -350,4 +350,142 @@ out:
 		free(syms[i].name);
 	free(syms);
 	return ret;
+}
+
+/* ------------------------------------------------------------ probing */
+
+/* The fetch arguments of a TLBI probe: its site number and the operand register. */
+void tlbi_fetch(const struct tlbr_tlbi_site *t, unsigned int i, char *buf, size_t n)
+{
+	if (t->rt < 31)
+		snprintf(buf, n, "site=\\%u:u32 op=%%x%u:x64", i, t->rt);
+	else
+		snprintf(buf, n, "site=\\%u:u32", i);
+}
+
+/* The kprobe of census site @i at @off into its function (moved past an atomic). */
+static struct tracefs_dynevent *tlbi_probe(const struct census *cs, unsigned int i, uint64_t off)
+{
+	const struct tlbr_tlbi_site *t = &cs->sites[i];
+	char name[32], addr[96], fetch[64];
+
+	snprintf(name, sizeof(name), "tlbi_%u", i);
+	if (t->by_address)
+		snprintf(addr, sizeof(addr), "0x%llx",
+			 (unsigned long long)(t->addr - t->offset + off));
+	else
+		snprintf(addr, sizeof(addr), "%s+0x%llx", t->function, (unsigned long long)off);
+	tlbi_fetch(t, i, fetch, sizeof(fetch));
+	return tracefs_kprobe_alloc(PROBE_SYSTEM, name, addr, fetch);
+}
+
+/* The census line of a site, for --check and the trace's markers. */
+void census_line(const struct tlbr_tlbi_site *t, unsigned int i, char *buf, size_t n)
+{
+	snprintf(buf, n, "%u %s %s %s+0x%llx%s%s%s%s", i, t->op,
+		 t->broadcast ? "broadcast" : "local", t->function, (unsigned long long)t->offset,
+		 t->callee[0] ? " calls " : "", t->callee, t->probed || t->why[0] ? " " : "",
+		 t->probed ? (t->why[0] ? t->why : "probed") : t->why);
+}
+
+/*
+ * Take the census (arm64 with kprobes) and probe each site: the kernel
+ * refuses some (an instruction right after an atomic looks exclusive to
+ * it): those are tried at the next five instructions, then skipped.
+ */
+void census_probe(struct census *cs, const struct tlbr_plan_env *env, bool create,
+			 FILE *log)
+{
+	char path[2][600], err[256];
+	unsigned int i;
+
+	if (strcmp(env->arch, "aarch64") || !env->kprobes) {
+		snprintf(cs->note, sizeof(cs->note), "no TLBI census: %s",
+			 strcmp(env->arch, "aarch64") ? "not an arm64 kernel" : "no kprobe_events");
+		return;
+	}
+	snprintf(path[0], sizeof(path[0]), "%s/proc/kallsyms", env->sysroot);
+	snprintf(path[1], sizeof(path[1]), "%s/proc/kcore", env->sysroot);
+	if (tlbr_census_take(path[0], path[1], &cs->sites, &cs->n, err, sizeof(err)) < 0) {
+		snprintf(cs->note, sizeof(cs->note), "no TLBI census: %.200s", err);
+		return;
+	}
+	for (i = 0; i < cs->n; i++) {
+		struct tlbr_tlbi_site *t = &cs->sites[i];
+		struct tracefs_dynevent *ev = NULL;
+		uint64_t off = t->offset;
+
+		if (t->why[0])	/* in a notrace copy: its call sites stand for it */
+			continue;
+		if (cs->nprobed == MAX_TLBI_PROBES) {
+			snprintf(t->why, sizeof(t->why), "over the limit of %d probes",
+				 MAX_TLBI_PROBES);
+			continue;
+		}
+		if (!create) {	/* --check, --dry-run: every site would be tried */
+			cs->ev_site[cs->nprobed++] = (int)i;
+			continue;
+		}
+		for (int k = 0; k < 6 && !t->probed; k++, off += 4) {
+			ev = tlbi_probe(cs, i, off);
+			if (ev && tracefs_dynevent_create(ev) == 0) {
+				t->probed = true;
+				if (k)
+					snprintf(t->why, sizeof(t->why), "probed further on "
+						 "(+0x%llx)", (unsigned long long)off);
+				break;
+			}
+			tracefs_dynevent_free(ev);
+			ev = NULL;
+		}
+		if (!t->probed) {
+			char *kerr = tracefs_error_last(NULL);
+
+			snprintf(t->why, sizeof(t->why), "the kernel refused the kprobe%s%.60s",
+				 kerr ? ": " : "", kerr ? kerr : "");
+			free(kerr);
+			continue;
+		}
+		cs->evs[cs->nprobed] = ev;
+		cs->ev_site[cs->nprobed++] = (int)i;
+	}
+	if (log && create)
+		fprintf(log, "tlbreplay: TLBI census: %u sites, %u probed\n", cs->n, cs->nprobed);
+}
+
+void census_release(struct census *cs)
+{
+	unsigned int k;
+
+	for (k = 0; k < cs->nprobed; k++) {
+		if (!cs->evs[k])
+			continue;
+		tracefs_dynevent_destroy(cs->evs[k], true);
+		tracefs_dynevent_free(cs->evs[k]);
+		cs->evs[k] = NULL;
+	}
+	free(cs->sites);
+	cs->sites = NULL;
+}
+
+void tlbr_census_print(FILE *f, const struct tlbr_plan_env *env)
+{
+	struct census cs = { 0 };
+	char line[400];
+	unsigned int i, nb = 0;
+
+	census_probe(&cs, env, false, NULL);
+	if (!cs.sites && cs.note[0]) {
+		fprintf(f, "%s\n", cs.note);
+		return;
+	}
+	for (i = 0; i < cs.n; i++)
+		nb += cs.sites[i].broadcast;
+	fprintf(f, "TLBI census: %u sites (%u broadcast, %u local), kprobes at each:\n", cs.n, nb,
+		cs.n - nb);
+	for (i = 0; i < cs.n; i++) {
+		census_line(&cs.sites[i], i, line, sizeof(line));
+		fprintf(f, "    %s\n", line);
+	}
+	census_release(&cs);
 }
