@@ -55,6 +55,7 @@ struct tlbr_stat {
 	struct tlbr_stat_gap gaps[TLBR_STAT_MAX_GAPS];
 	unsigned int ngaps;
 	struct tlbr_stat_counts *task, *mm;	/* by task id and mm id */
+	uint64_t declared;		/* bit (1 << enum tlbr_raw_id): the file defines it */
 	unsigned int task_alloc, mm_alloc;
 };
 
@@ -62,6 +63,12 @@ void tlbr_stat_init(struct tlbr_stat *s);
 void tlbr_stat_release(struct tlbr_stat *s);
 /* Count one raw record. Returns 0 or -ENOMEM. */
 int tlbr_stat_record(struct tlbr_stat *s, const struct tlbr_record *rec);
+/*
+ * Note which known events the file defines (trace.dat, perf.data keep the formats of
+ * every enabled event): an enabled event that never occurred is a recorded zero, not
+ * a missing input. Call once the reader is open.
+ */
+void tlbr_stat_note_declared(struct tlbr_stat *s, const struct tlbr_reader *r);
 /* Count one normalised event. Returns 0 or -ENOMEM. */
 int tlbr_stat_event(struct tlbr_stat *s, const struct tlbr_event *ev);
 
@@ -75,7 +82,8 @@ struct tlbr_readiness {
 	const char *input;	/* what the trace must contain */
 	const char *events;	/* the events that provide it */
 	enum tlbr_need need;
-	bool present;
+	bool present;		/* recorded: it occurred, or the file defines an enabled event */
+	bool occurred;		/* at least one such event is in the trace */
 	const char *without;	/* what replay loses without it */
 };
 

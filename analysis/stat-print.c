@@ -248,8 +248,11 @@ void tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 	n = tlbr_stat_readiness(s, items, &verdict);
 	fprintf(f, "\nReadiness   %s\n", verdict);
 	for (i = 0; i < n; i++) {
-		fprintf(f, "  [%c] %-24s %s (%s)\n", items[i].present ? 'x' : ' ', items[i].input,
+		fprintf(f, "  [%c] %-24s %s (%s)\n",
+			items[i].occurred ? 'x' : items[i].present ? '0' : ' ', items[i].input,
 			items[i].events, need_names[items[i].need]);
+		if (items[i].present && !items[i].occurred)
+			fprintf(f, "      recorded, none occurred: zero is a fact of this trace\n");
 		if (!items[i].present)
 			fprintf(f, "      without it: %s\n", items[i].without);
 	}
@@ -434,6 +437,7 @@ void tlbr_stat_print_json(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 		tlbr_json_str(&j, "events", items[i].events);
 		tlbr_json_str(&j, "need", need_names[items[i].need]);
 		tlbr_json_bool(&j, "present", items[i].present);
+		tlbr_json_bool(&j, "occurred", items[i].occurred);
 		if (!items[i].present)
 			tlbr_json_str(&j, "without", items[i].without);
 		tlbr_json_obj_end(&j);

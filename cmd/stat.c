@@ -101,8 +101,10 @@ int cmd_stat(int argc, char **argv)
 		return status;
 	tlbr_stat_init(&st);
 	status = input_open(&in, o.path, o.fmt);
-	if (!status)
+	if (!status) {
+		tlbr_stat_note_declared(&st, in.reader);
 		status = input_run(&in, &ops, &st);
+	}
 	if (!status) {
 		struct tlbr_stat_render r = {
 			.path = o.path, .reader = in.reader, .adapter = in.adapter,

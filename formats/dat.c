@@ -182,7 +182,15 @@ static void dat_close(struct tlbr_reader *r)
 	r->priv = NULL;
 }
 
+static bool dat_declares(const struct tlbr_reader *r, const char *system, const char *name)
+{
+	const struct dat_reader *d = r->priv;
+
+	return d && tep_decoder_declares(&d->dec, system, name);
+}
+
 static const struct reader_ops dat_ops = {
+	.declares = dat_declares,
 	.next = dat_next,
 	.close = dat_close,
 };

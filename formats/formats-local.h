@@ -10,6 +10,8 @@
 struct reader_ops {
 	int (*next)(struct tlbr_reader *r, const struct tlbr_record **rec, struct tlbr_error *err);
 	void (*close)(struct tlbr_reader *r);
+	/* Does the file define this event (its format), whether or not it occurred? */
+	bool (*declares)(const struct tlbr_reader *r, const char *system, const char *name);
 };
 
 /* Event types a reader has met, as dense indexes. */

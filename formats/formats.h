@@ -83,6 +83,7 @@ enum tlbr_raw_id {
 	TLBR_RAW_A64_TLBI,
 	TLBR_RAW_SYS_ENTER,
 	TLBR_RAW_SYS_EXIT,
+	TLBR_RAW__COUNT
 };
 
 #define TLBR_MAX_FIELDS 7
@@ -171,6 +172,12 @@ const char *tlbr_reader_describe(const struct tlbr_reader *r);
 int tlbr_reader_ncpus(const struct tlbr_reader *r);
 /* Event types seen so far: index -> "system:name" (system may be empty). */
 unsigned int tlbr_reader_ntypes(const struct tlbr_reader *r);
+/*
+ * Does the file define @system:@name (trace.dat and perf.data keep the formats of the
+ * events that were enabled, whether or not they occurred)? false also when the format
+ * cannot tell (ftrace text, CTF): the event is then "not known to be recorded".
+ */
+bool tlbr_reader_declares(const struct tlbr_reader *r, const char *system, const char *name);
 void tlbr_reader_type(const struct tlbr_reader *r, unsigned int type, const char **ret_system,
 		      const char **ret_name);
 

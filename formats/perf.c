@@ -1057,7 +1057,15 @@ static void perf_close(struct tlbr_reader *r)
 	r->priv = NULL;
 }
 
+static bool perf_declares(const struct tlbr_reader *r, const char *system, const char *name)
+{
+	const struct perf_reader *d = r->priv;
+
+	return d && tep_decoder_declares(&d->dec, system, name);
+}
+
 static const struct reader_ops perf_ops = {
+	.declares = perf_declares,
 	.next = perf_next,
 	.close = perf_close,
 };

@@ -239,6 +239,11 @@ unsigned int tlbr_reader_ntypes(const struct tlbr_reader *r)
 	return r->types.n;
 }
 
+bool tlbr_reader_declares(const struct tlbr_reader *r, const char *system, const char *name)
+{
+	return r->ops->declares && r->ops->declares(r, system, name);
+}
+
 void tlbr_reader_type(const struct tlbr_reader *r, unsigned int type, const char **ret_system,
 		      const char **ret_name)
 {

@@ -86,6 +86,11 @@ static bool field_bounds(const struct tep_format_field *f, const struct tep_reco
 	return true;
 }
 
+bool tep_decoder_declares(const struct tep_decoder *d, const char *system, const char *name)
+{
+	return d->tep && tep_find_event_by_name(d->tep, system, name) != NULL;
+}
+
 int tep_decoder_fill(struct tlbr_reader *r, struct tep_decoder *d, const struct tep_type *t,
 		     struct tep_record *rec, struct tlbr_error *err)
 {

@@ -41,7 +41,7 @@ suite() {	# suite <dir> <meson test args> -- <meson setup args...>
 		return
 	fi
 	# shellcheck disable=SC2086
-	meson test -C "$dir" --print-errorlogs $targs 2>&1 | tee "$dir.test.log" | grep -v '^ *$'
+	meson test -C "$dir" --setup full --print-errorlogs $targs 2>&1 | tee "$dir.test.log" | grep -v '^ *$'
 	count "$dir.test.log"
 }
 

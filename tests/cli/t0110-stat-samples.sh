@@ -8,13 +8,15 @@
 command -v trace-cmd >/dev/null || skip_all "trace-cmd is not installed"
 
 # normalised part of the JSON: everything but the file's own description
-# and the timestamps (text has microseconds)
+# and the timestamps (text has microseconds); of the readiness, what occurred
+# (a trace.dat also knows which enabled events never occurred, text cannot)
 norm() {
 	python3 -c '
 import json, sys
 d = json.load(sys.stdin)
 for k in ("file", "format", "description", "span"):
     d.pop(k)
+d["readiness"] = [(i["input"], i["occurred"]) for i in d["readiness"]["inputs"]]
 for m in d["mms"]:
     m.pop("first_ns"); m.pop("last_ns")
 print(json.dumps(d, sort_keys=True, indent=1))'

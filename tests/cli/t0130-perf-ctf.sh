@@ -25,7 +25,9 @@ facts() {
 	"$TLBREPLAY" stat --json "$1" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-for k in ("span", "records", "events", "records_per_cpu", "kinds", "flushes", "faults", "syscalls", "lost", "readiness"):
+# (perf.data keeps the formats of enabled events, CTF only what occurred)
+d["occurred"] = [(i["input"], i["occurred"]) for i in d["readiness"]["inputs"]]
+for k in ("span", "records", "events", "records_per_cpu", "kinds", "flushes", "faults", "syscalls", "lost", "occurred"):
     print(k, json.dumps(d[k], sort_keys=True))'
 }
 facts "$P" > $TMP/perf.stat
