@@ -50,6 +50,20 @@ grep_file() {
 
 # need_tracefs: root, tracefs (mounted if need be) with tlb:tlb_flush, and
 # trace-cmd, or skip the whole script. Sets T to the tracefs mount point.
+# left_instances: the tracefs instances of tlbreplay record (tlbreplay_PID) and of
+# tools/record-sample.sh (tlbr_sample_PID) whose process is gone: what a recording
+# left behind. Instances of recordings still running (another user's) are not ours.
+left_instances() {
+	ls "$T/instances" | while read -r i; do
+		case $i in
+		tlbreplay_*) p=${i#tlbreplay_} ;;
+		tlbr_sample_*) p=${i#tlbr_sample_} ;;
+		*) continue ;;
+		esac
+		kill -0 "$p" 2>/dev/null || echo "$i"
+	done
+}
+
 need_tracefs() {
 	[ "$(id -u)" -eq 0 ] || skip_all "needs root to record through tracefs"
 	T=$(awk '$3 == "tracefs" { print $2; exit }' /proc/mounts)

@@ -6,10 +6,10 @@
 
 need_tracefs
 
-before=$(ls "$T/instances" | sort)
+before=$(left_instances | sort)
 expect_cmd "record the usemem workload" \
 	"$SRCDIR/tools/record-sample.sh" "$TMP/usemem.dat" "$USEMEM" -t 2 -m 2 -s 0.5 -f 100
-after=$(ls "$T/instances" | sort)
+after=$(left_instances | sort)
 if [ "$before" = "$after" ]; then ok 0 "no tracefs instance left behind"; else
 	ok 1 "no tracefs instance left behind"; fi
 expect_cmd "trace-cmd report reads it" trace-cmd report "$TMP/usemem.dat"

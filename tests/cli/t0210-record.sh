@@ -7,7 +7,7 @@
 
 need_tracefs
 
-ours() { ls "$T/instances" | grep '^tlbreplay_' ; }
+ours() { left_instances | grep '^tlbreplay_' ; }
 no_instance() {	# no_instance <description>
 	if [ -z "$(ours)" ]; then ok 0 "$1"; else ok 1 "$1: $(ours | tr '\n' ' ')"; fi
 }
@@ -96,7 +96,9 @@ done
 mkdir "$T/instances/othertool_keep"
 "$TLBREPLAY" record -a -o "$TMP/k.dat" > /dev/null 2>&1 &
 pid=$!
-sleep 0.6
+n=0	# until the instance exists (a loaded machine is slow to set up), at most 20 s
+while [ ! -d "$T/instances/tlbreplay_$pid" ] && [ $n -lt 200 ]; do sleep 0.1; n=$((n + 1)); done
+sleep 0.2
 kill -KILL $pid
 wait $pid 2>/dev/null
 if [ -d "$T/instances/tlbreplay_$pid" ]; then ok 0 "SIGKILL leaves tlbreplay_$pid"; else ok 1 "SIGKILL leaves tlbreplay_$pid"; fi
