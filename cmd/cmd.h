@@ -5,6 +5,7 @@
 #ifndef TLBR_CMD_H
 #define TLBR_CMD_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "tlbr.h"
@@ -37,5 +38,18 @@ void input_guard_end(void);
 
 /* Print the usage line of @cmd to @f. */
 void print_usage(FILE *f, const struct tlbr_cmd *cmd);
+/* The subcommand that runs: messages read "tlbreplay CMD: error: ...". */
+void usage_set_command(const char *name);
+/* After a usage error: the usage line and where the options are listed. */
+void usage_error(const char *cmd);
+/* The candidate closest to @word (a typo or a prefix), or NULL. */
+const char *did_you_mean(const char *word, const char *const *cands, size_t n);
+struct option;
+/*
+ * getopt_long returned '?' (call with opterr = 0): report the bad option of
+ * argv[@opt_index - 1] with a suggestion and the usage line; returns TLBR_EXIT_USAGE.
+ */
+int usage_bad_option(const char *cmd, const struct option *opts, int argc, char **argv,
+		     int opt_index);
 
 #endif /* TLBR_CMD_H */

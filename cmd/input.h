@@ -32,7 +32,12 @@ void input_close(struct input *in);
 
 /* -i/--input-format: returns 0, or -1 after the usage error is reported */
 int input_parse_format(const char *arg, enum tlbr_format *ret_fmt);
-/* The one trace operand after the options: NULL after the usage error is reported. */
-const char *input_parse_trace(int argc, char **argv, int optind_, const char *cmd);
+/*
+ * The trace: -i/--input @input (NULL: none), or the one operand after the options,
+ * or ./trace.dat, then ./perf.data, as perf and trace-cmd default; NULL after the
+ * usage error is reported.
+ */
+const char *input_parse_trace(int argc, char **argv, int optind_, const char *input,
+			      const char *cmd);
 
 #endif /* TLBR_INPUT_H */

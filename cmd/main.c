@@ -14,13 +14,13 @@ const struct tlbr_cmd tlbr_commands[] = {
 	  "tlbreplay record [-o <file>] [-d <seconds>] [-b <kb>] [--check] [--dry-run] "
 	  "(-a | -p <pid>... | -- <command> [<args>...])" },
 	{ "stat", cmd_stat, "show what a trace contains and whether replay can use it",
-	  "tlbreplay stat [-i <format>] [--json] [--all] <trace>" },
+	  "tlbreplay stat [--input-format <format>] [--format text|json] [--json] [--all] [-i] [<trace>]" },
 	{ "what-if", cmd_what_if, "replay a trace under TLB flush policies, side by side",
 	  "tlbreplay what-if [-p <policies>] [--tlb <model>] [--cpu <model>] [--env <env>] "
-	  "[--costs <table>] [--json] <trace>" },
+	  "[--costs <table>] [--format text|json] [--json] [-i] [<trace>]" },
 	{ "report", cmd_report, "the findings of a replay in detail: tables, JSON, CSV, email, plots",
-	  "tlbreplay report [-p <policies>] [--format text|json|csv|email] [--table <name>] "
-	  "[--plot <dir>] <trace>" },
+	  "tlbreplay report [-p <policies>] [--format text|json|csv|email] [--json] [--table <name>] "
+	  "[--plot <dir>] [-i] [<trace>]" },
 	{ "help", cmd_help, "show the manual page of a command",
 	  "tlbreplay help [<command>]" },
 	{ NULL, NULL, NULL, NULL },
@@ -78,9 +78,19 @@ int main(int argc, char **argv)
 	}
 	cmd = tlbr_find_cmd(argv[1]);
 	if (!cmd) {
-		error("unknown command '%s'", argv[1]);
-		main_usage(stderr);
+		const char *names[16];
+		const char *sug;
+		size_t n = 0;
+
+		for (cmd = tlbr_commands; cmd->name && n < 16; cmd++)
+			names[n++] = cmd->name;
+		sug = did_you_mean(argv[1], names, n);
+		if (sug)
+			error("unknown command '%s'; did you mean '%s'?", argv[1], sug);
+		else
+			error("unknown command '%s' ('tlbreplay --help' lists them)", argv[1]);
 		return TLBR_EXIT_USAGE;
 	}
+	usage_set_command(cmd->name);
 	return finish_stdout(cmd->run(argc - 1, argv + 1));
 }

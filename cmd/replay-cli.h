@@ -15,7 +15,7 @@
 
 enum {
 	OPT_R_TLB = 512, OPT_R_CPU, OPT_R_CPUS, OPT_R_ENV, OPT_R_PREEMPT, OPT_R_COSTS,
-	OPT_R_FAIL, OPT_R_FINDINGS,
+	OPT_R_FAIL, OPT_R_FINDINGS, OPT_R_FORMAT,
 };
 
 /* The long options every replaying command takes (short: -p, -i). */
@@ -27,12 +27,14 @@ enum {
 	{ "env", required_argument, NULL, OPT_R_ENV },				\
 	{ "preempt", required_argument, NULL, OPT_R_PREEMPT },			\
 	{ "costs", required_argument, NULL, OPT_R_COSTS },			\
-	{ "input-format", required_argument, NULL, 'i' },			\
+	{ "input", required_argument, NULL, 'i' },				\
+	{ "input-format", required_argument, NULL, OPT_R_FORMAT },		\
 	{ "fail-on-unsafe", no_argument, NULL, OPT_R_FAIL },			\
 	{ "findings", required_argument, NULL, OPT_R_FINDINGS }
 
 struct replay_cli {
 	enum tlbr_format fmt;
+	const char *input;		/* -i/--input, or NULL */
 	struct tlbr_replay_opts ro;
 	int cpus;			/* --cpus, 0: from the trace */
 	const struct tlbr_costs *costs;

@@ -13,11 +13,12 @@
 #include "report.h"
 
 enum fmt { F_TEXT, F_JSON, F_CSV, F_EMAIL };
-enum { OPT_FORMAT = 256, OPT_TABLE, OPT_TOP, OPT_PLOT, OPT_GNUPLOT };
+enum { OPT_FORMAT = 256, OPT_TABLE, OPT_TOP, OPT_PLOT, OPT_GNUPLOT, OPT_JSON };
 
 static const struct option report_options[] = {
 	REPLAY_CLI_OPTIONS,
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "table", required_argument, NULL, OPT_TABLE },
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "plot", required_argument, NULL, OPT_PLOT },
@@ -35,6 +36,7 @@ static void report_help(FILE *f)
 	replay_cli_help_options(f);
 	fprintf(f, "        --format <f>        text (80 columns), json (schema %s v%d), csv\n"
 		   "                            (needs --table) or email (default: text)\n"
+		   "        --json              the same as --format json\n"
 		   "        --table <name>      one table only (text, csv)\n"
 		   "        --top <n>           rows per policy in the top-N tables (10; 0: all)\n"
 		   "        --plot <dir>        gnuplot scripts, data, PNG and SVG images in <dir>\n"
@@ -73,7 +75,8 @@ static int parse(int argc, char **argv, struct replay_cli *o, struct report_args
 	int c, status;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+p:i:h", report_options, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "p:i:h", report_options, NULL)) != -1) {
 		if (replay_cli_option(o, c, optarg, "report", &status) < 0)
 			return status;
 		switch (c) {
@@ -87,13 +90,28 @@ static int parse(int argc, char **argv, struct replay_cli *o, struct report_args
 			else if (!strcmp(optarg, "email"))
 				a->fmt = F_EMAIL;
 			else {
-				error("unknown format '%s' (text, json, csv or email)", optarg);
+				static const char *const fmts[] = { "text", "json", "csv", "email" };
+				const char *s = did_you_mean(optarg, fmts, 4);
+
+				error("unknown format '%s'%s%s%s (text, json, csv or email)", optarg,
+				      s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
 				return TLBR_EXIT_USAGE;
 			}
 			break;
 		case OPT_TABLE:
 			if (!table_known(optarg)) {
-				error("unknown table '%s' (tlbreplay report --help lists them)", optarg);
+				const char *names[TLBR_T__COUNT];
+				const char *sug;
+				unsigned int t;
+
+				for (t = 0; t < TLBR_T__COUNT; t++)
+					names[t] = tlbr_report_table_name((enum tlbr_report_table)t);
+				sug = did_you_mean(optarg, names, TLBR_T__COUNT);
+				if (sug)
+					error("unknown table '%s'; did you mean '%s'?", optarg, sug);
+				else
+					error("unknown table '%s' (tlbreplay report --help lists them)",
+					      optarg);
 				return TLBR_EXIT_USAGE;
 			}
 			a->table = optarg;
@@ -114,9 +132,11 @@ static int parse(int argc, char **argv, struct replay_cli *o, struct report_args
 		case 'h':
 			report_help(stdout);
 			return -1;
+		case OPT_JSON:
+			a->fmt = F_JSON;
+			break;
 		case '?':
-			report_help(stderr);
-			return TLBR_EXIT_USAGE;
+			return usage_bad_option("report", report_options, argc, argv, optind);
 		}
 	}
 	if (a->fmt == F_CSV && !a->table) {
@@ -127,7 +147,7 @@ static int parse(int argc, char **argv, struct replay_cli *o, struct report_args
 		error("--table goes with --format text or csv");
 		return TLBR_EXIT_USAGE;
 	}
-	*ret_path = input_parse_trace(argc, argv, optind, "report");
+	*ret_path = input_parse_trace(argc, argv, optind, o->input, "report");
 	return *ret_path ? 0 : TLBR_EXIT_USAGE;
 }
 

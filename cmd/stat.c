@@ -14,15 +14,18 @@
 
 struct stat_opts {
 	enum tlbr_format fmt;
+	const char *input;
 	bool json;
 	bool all;
 	const char *path;
 };
 
-enum { OPT_JSON = 256, OPT_ALL };
+enum { OPT_JSON = 256, OPT_ALL, OPT_FORMAT, OPT_OUTFMT };
 
 static const struct option stat_options[] = {
-	{ "input-format", required_argument, NULL, 'i' },
+	{ "input", required_argument, NULL, 'i' },
+	{ "input-format", required_argument, NULL, OPT_FORMAT },
+	{ "format", required_argument, NULL, OPT_OUTFMT },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "help", no_argument, NULL, 'h' },
@@ -33,7 +36,10 @@ static void stat_help(FILE *f)
 {
 	print_usage(f, tlbr_find_cmd("stat"));
 	fprintf(f, "\n"
-		   "    -i, --input-format <format>  dat, text, perf or ctf (default: detected)\n"
+		   "    -i, --input <trace>          the trace (or the operand; default: ./trace.dat,\n"
+		   "                                 then ./perf.data)\n"
+		   "        --input-format <format>  dat, text, perf or ctf (default: detected)\n"
+		   "        --format text|json       output format (default: text)\n"
 		   "        --json                   one JSON object (schema tlbreplay-stat v%d)\n"
 		   "        --all                    list every address space, not the top 10\n"
 		   "    -h, --help                   this help\n", TLBR_JSON_SCHEMA_VERSION);
@@ -46,9 +52,13 @@ static int parse(int argc, char **argv, struct stat_opts *o, int *ret_status)
 
 	memset(o, 0, sizeof(*o));
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+i:h", stat_options, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "i:h", stat_options, NULL)) != -1) {
 		switch (c) {
 		case 'i':
+			o->input = optarg;
+			break;
+		case OPT_FORMAT:
 			if (input_parse_format(optarg, &o->fmt) < 0) {
 				*ret_status = TLBR_EXIT_USAGE;
 				return -1;
@@ -56,6 +66,14 @@ static int parse(int argc, char **argv, struct stat_opts *o, int *ret_status)
 			break;
 		case OPT_JSON:
 			o->json = true;
+			break;
+		case OPT_OUTFMT:
+			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
+				error("unknown format '%s' (text or json)", optarg);
+				*ret_status = TLBR_EXIT_USAGE;
+				return -1;
+			}
+			o->json = !strcmp(optarg, "json");
 			break;
 		case OPT_ALL:
 			o->all = true;
@@ -65,12 +83,11 @@ static int parse(int argc, char **argv, struct stat_opts *o, int *ret_status)
 			*ret_status = TLBR_EXIT_OK;
 			return -1;
 		default:
-			stat_help(stderr);
-			*ret_status = TLBR_EXIT_USAGE;
+			*ret_status = usage_bad_option("stat", stat_options, argc, argv, optind);
 			return -1;
 		}
 	}
-	o->path = input_parse_trace(argc, argv, optind, "stat");
+	o->path = input_parse_trace(argc, argv, optind, o->input, "stat");
 	if (!o->path) {
 		*ret_status = TLBR_EXIT_USAGE;
 		return -1;

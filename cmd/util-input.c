@@ -94,12 +94,28 @@ int input_parse_format(const char *arg, enum tlbr_format *ret_fmt)
 	return 0;
 }
 
-const char *input_parse_trace(int argc, char **argv, int optind_, const char *cmd)
+const char *input_parse_trace(int argc, char **argv, int optind_, const char *input,
+			      const char *cmd)
 {
-	if (argc - optind_ == 1)
+	static const char *const defaults[] = { "trace.dat", "perf.data" };
+	unsigned int i;
+
+	if (input && argc - optind_ == 0)
+		return input;
+	if (!input && argc - optind_ == 1)
 		return argv[optind_];
-	error(argc - optind_ ? "too many arguments: one trace file at a time" :
-			       "no trace file given");
-	print_usage(stderr, tlbr_find_cmd(cmd));
+	if (argc - optind_ > 1 || input) {
+		error(input ? "a trace given twice: '-i %s' and '%s'"
+			    : "too many arguments: one trace file at a time ('%s', '%s')",
+		      input ? input : argv[optind_], argv[optind_ + !input]);
+		usage_error(cmd);
+		return NULL;
+	}
+	/* as perf and trace-cmd: the default input in the current directory */
+	for (i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+		if (access(defaults[i], F_OK) == 0)
+			return defaults[i];
+	error("no trace given, and neither ./trace.dat nor ./perf.data exists");
+	usage_error(cmd);
 	return NULL;
 }

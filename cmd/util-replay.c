@@ -17,9 +17,9 @@ void replay_cli_init(struct replay_cli *o)
 	o->ro.ncpus = 1;
 }
 
-static int usage_error(const char *cmd)
+static int usage_status(const char *cmd)
 {
-	print_usage(stderr, tlbr_find_cmd(cmd));
+	usage_error(cmd);
 	return TLBR_EXIT_USAGE;
 }
 
@@ -94,13 +94,16 @@ int replay_cli_option(struct replay_cli *o, int c, const char *arg, const char *
 		o->fail_on_unsafe = true;
 		return 1;
 	case 'i':
+		o->input = arg;
+		return 1;
+	case OPT_R_FORMAT:
 		if (input_parse_format(arg, &o->fmt) == 0)
 			return 1;
 		break;
 	default:
 		return 0;
 	}
-	*ret_status = usage_error(cmd);
+	*ret_status = usage_status(cmd);
 	return -1;
 }
 
@@ -115,7 +118,9 @@ void replay_cli_help_options(FILE *f)
 		   "                            native)\n"
 		   "        --preempt <model>   full or none: what migrate_disable costs (full)\n"
 		   "        --costs <table>     cost model: a preset or a file (neoverse-n1)\n"
-		   "    -i, --input-format <f>  dat, text, perf or ctf (default: detected)\n"
+		   "    -i, --input <trace>     the trace (or the operand; default: ./trace.dat,\n"
+		   "                            then ./perf.data)\n"
+		   "        --input-format <f>  dat, text, perf or ctf (default: detected)\n"
 		   "        --fail-on-unsafe    exit 4 when a policy is unsafe on this trace\n"
 		   "        --findings <n>      unsafe counterexamples shown per policy (3)\n");
 }
@@ -188,7 +193,17 @@ int replay_run(struct replay_run *run, const char *path, const char *cmd,
 	/* policy names are checked before the trace is read */
 	ret = tlbr_replay_new(&o->ro, &check, &bad);
 	if (ret == -EINVAL || ret == -E2BIG) {
-		error("unknown policy '%s' (tlbreplay %s --help lists them)", bad, cmd);
+		const char *const *names = tlbr_policy_names();
+		size_t n = 0;
+		const char *sug;
+
+		while (names[n])
+			n++;
+		sug = bad ? did_you_mean(bad, names, n) : NULL;
+		if (sug)
+			error("unknown policy '%s'; did you mean '%s'?", bad, sug);
+		else
+			error("unknown policy '%s' (tlbreplay %s --help lists them)", bad, cmd);
 		return TLBR_EXIT_USAGE;
 	}
 	if (ret < 0)

@@ -5,16 +5,18 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "analysis.h"
 #include "cmd.h"
 #include "replay-cli.h"
 
-enum { OPT_JSON = 256 };
+enum { OPT_JSON = 256, OPT_OUTFMT };
 
 static const struct option whatif_options[] = {
 	REPLAY_CLI_OPTIONS,
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "format", required_argument, NULL, OPT_OUTFMT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -24,7 +26,8 @@ static void whatif_help(FILE *f)
 	print_usage(f, tlbr_find_cmd("what-if"));
 	fprintf(f, "\n");
 	replay_cli_help_options(f);
-	fprintf(f, "        --json              one JSON object (schema tlbreplay-what-if v%d)\n"
+	fprintf(f, "        --format text|json  output format (default: text)\n"
+		   "        --json              one JSON object (schema tlbreplay-what-if v%d)\n"
 		   "    -h, --help              this help\n", TLBR_JSON_SCHEMA_VERSION);
 	replay_cli_help_lists(f);
 }
@@ -40,20 +43,26 @@ int cmd_what_if(int argc, char **argv)
 
 	replay_cli_init(&o);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+p:i:h", whatif_options, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "p:i:h", whatif_options, NULL)) != -1) {
 		if (replay_cli_option(&o, c, optarg, "what-if", &status) < 0)
 			return status;
 		if (c == OPT_JSON) {
 			json = true;
+		} else if (c == OPT_OUTFMT) {
+			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
+				error("unknown format '%s' (text or json)", optarg);
+				return TLBR_EXIT_USAGE;
+			}
+			json = !strcmp(optarg, "json");
 		} else if (c == 'h') {
 			whatif_help(stdout);
 			return TLBR_EXIT_OK;
 		} else if (c == '?') {
-			whatif_help(stderr);
-			return TLBR_EXIT_USAGE;
+			return usage_bad_option("what-if", whatif_options, argc, argv, optind);
 		}
 	}
-	path = input_parse_trace(argc, argv, optind, "what-if");
+	path = input_parse_trace(argc, argv, optind, o.input, "what-if");
 	if (!path)
 		return TLBR_EXIT_USAGE;
 	run.cli = &o;

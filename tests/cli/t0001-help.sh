@@ -40,4 +40,38 @@ else
 	ok 0 "# SKIP man is not installed"
 fi
 expect_status 2 "help for an unknown command exits 2" "$TLBREPLAY" help frobnicate
+
+# the habits of perf and trace-cmd: -i FILE, ./trace.dat by default, options after the
+# trace, "did you mean", "tlbreplay CMD:" and one usage line (not the whole help)
+S=$SAMPLES/mprotect-churn.dat
+"$TLBREPLAY" stat --json "$S" > "$TMP/ref"
+expect_cmd "stat -i FILE reads FILE" "$TLBREPLAY" stat --json -i "$S"
+same_file "stat -i FILE is stat FILE" "$TMP/ref" "$TMP/out"
+expect_cmd "options after the trace are accepted" "$TLBREPLAY" stat "$S" --json
+same_file "stat FILE --json is stat --json FILE" "$TMP/ref" "$TMP/out"
+expect_cmd "--format json is --json" "$TLBREPLAY" stat --format json "$S"
+same_file "stat --format json is stat --json" "$TMP/ref" "$TMP/out"
+mkdir "$TMP/cwd" && cp "$S" "$TMP/cwd/trace.dat"
+(cd "$TMP/cwd" && "$TLBREPLAY" stat --json) > "$TMP/out" 2>&1
+sed 's/"file": "trace.dat"/"file": "X"/' "$TMP/out" > "$TMP/a"
+sed 's|"file": "[^"]*"|"file": "X"|' "$TMP/ref" > "$TMP/b"
+same_file "without a trace, ./trace.dat is read" "$TMP/b" "$TMP/a"
+(cd "$TMP" && "$TLBREPLAY" what-if) > "$TMP/out" 2> "$TMP/err"
+grep_file "without a trace or ./trace.dat: says which defaults it tried" "neither ./trace.dat nor ./perf.data" "$TMP/err"
+expect_status 2 "-i and an operand: a usage error" "$TLBREPLAY" stat -i "$S" "$S"
+expect_status 2 "a mistyped command exits 2" "$TLBREPLAY" whatif "$S"
+grep_file "and suggests the command" "did you mean 'what-if'" "$TMP/err"
+expect_status 2 "a mistyped option exits 2" "$TLBREPLAY" what-if --polices x86-ipi "$S"
+grep_file "the message names the command" "^tlbreplay what-if: error: unknown option '--polices'; did you mean '--policies'" "$TMP/err"
+n=$(wc -l < "$TMP/err")
+if [ "$n" -le 3 ]; then ok 0 "a usage error prints the usage line, not the help ($n lines)"; else
+	ok 1 "a usage error prints the usage line, not the help ($n lines)"; fi
+expect_status 2 "a mistyped policy exits 2" "$TLBREPLAY" what-if -p wplocal "$S"
+grep_file "and suggests the policy" "did you mean 'wp-local'" "$TMP/err"
+expect_status 2 "a mistyped table exits 2" "$TLBREPLAY" report --table site "$S"
+grep_file "and suggests the table" "did you mean" "$TMP/err"
+expect_status 2 "a mistyped report format exits 2" "$TLBREPLAY" report --format jsno "$S"
+grep_file "and suggests the format" "did you mean 'json'" "$TMP/err"
+expect_cmd "report --json" "$TLBREPLAY" report --json -p x86-ipi "$S"
+grep_file "report --json writes the report schema" '"schema": "tlbreplay-report"' "$TMP/out"
 done_testing

@@ -44,7 +44,7 @@ printf '  a-1 [000] ..... 2.000000: tlb_flush: pages:1 reason:x (3)\n  a-1 [000]
 bad "text trace going back in time" "$TMP/back.txt" "line 2 (byte 60): timestamp 1.000000000 goes backwards"
 
 expect_status 2 "unknown input format is a usage error" "$TLBREPLAY" stat -i xml "$sample"
-expect_status 3 "trace.dat forced as text: exit 3" "$TLBREPLAY" stat -i text "$sample"
+expect_status 3 "trace.dat forced as text: exit 3" "$TLBREPLAY" stat --input-format text "$sample"
 grep_file "trace.dat forced as text: the first line is named" "line 1 (byte 0)" "$TMP/err"
-expect_status 3 "text read as trace.dat: exit 3" "$TLBREPLAY" stat -i dat "$DATA/scenario1.txt"
+expect_status 3 "text read as trace.dat: exit 3" "$TLBREPLAY" stat --input-format dat "$DATA/scenario1.txt"
 done_testing

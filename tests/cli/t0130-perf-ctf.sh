@@ -71,8 +71,8 @@ d[32:40] = (0).to_bytes(8, "little")	# no attributes
 open(sys.argv[2], "wb").write(d)
 PY
 bad "perf.data without attributes" $TMP/noattr.perf.data "no event attributes"
-expect_status 3 "-i perf on a text trace: exit 3" "$TLBREPLAY" stat -i perf "$DATA/scenario1.txt"
-grep_file "-i perf on a text trace: says so" "not a perf.data file" "$TMP/err"
+expect_status 3 "--input-format perf on a text trace: exit 3" "$TLBREPLAY" stat --input-format perf "$DATA/scenario1.txt"
+grep_file "--input-format perf on a text trace: says so" "not a perf.data file" "$TMP/err"
 
 # bad CTF: metadata that does not parse, a directory without any
 cp -r $TMP/ctf $TMP/badctf
@@ -80,6 +80,6 @@ printf 'this is /* not TSDL\n' >> $TMP/badctf/metadata
 bad "CTF with corrupt metadata" $TMP/badctf "babeltrace2 cannot"
 mkdir $TMP/empty
 bad "a directory without a trace" $TMP/empty "not a CTF trace"
-expect_status 3 "-i ctf on a file: exit 3" "$TLBREPLAY" stat -i ctf "$P"
-grep_file "-i ctf on a file: says a CTF trace is a directory" "is a directory" "$TMP/err"
+expect_status 3 "--input-format ctf on a file: exit 3" "$TLBREPLAY" stat --input-format ctf "$P"
+grep_file "--input-format ctf on a file: says a CTF trace is a directory" "is a directory" "$TMP/err"
 done_testing
