@@ -22,7 +22,7 @@ const struct tlbr_cmd tlbr_commands[] = {
 	  "tlbreplay report [-p <policies>] [--format text|json|csv|email] [--json] [--table <name>] "
 	  "[--plot <dir>] [-i] [<trace>]" },
 	{ "help", cmd_help, "show the manual page of a command",
-	  "tlbreplay help [<command>]" },
+	  "tlbreplay help [<command> | <topic>]" },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -5,7 +5,7 @@ set -u
 : "${SRCDIR:?run through meson test}"
 DATA=$SRCDIR/tests/data
 SAMPLES=$SRCDIR/samples
-# The system's python3 (Debian's, with python3-jsonschema from tools/debian-packages):
+# The system's python3 (Debian's, with python3-jsonschema from tools/debian-packages-test):
 # a version manager's shim on PATH (pyenv) runs shells per call, seconds on a busy machine.
 if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import jsonschema' 2>/dev/null; then
 	python3() { /usr/bin/python3 "$@"; }

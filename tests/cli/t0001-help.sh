@@ -40,6 +40,16 @@ else
 	ok 0 "# SKIP man is not installed"
 fi
 expect_status 2 "help for an unknown command exits 2" "$TLBREPLAY" help frobnicate
+if command -v man >/dev/null 2>&1; then
+	MANPAGER=cat MANWIDTH=80 expect_status 0 "help policies shows a manual" "$TLBREPLAY" help policies
+	grep_file "it is tlbreplay-policies(7)" "tlbreplay-policies(7)" "$TMP/out"
+	MANPAGER=cat MANWIDTH=80 expect_status 0 "help formats shows a manual" "$TLBREPLAY" help formats
+	grep_file "it is tlbreplay-formats(5)" "tlbreplay-formats(5)" "$TMP/out"
+else
+	ok 0 "# SKIP man is not installed"
+fi
+expect_status 2 "help for a mistyped topic exits 2" "$TLBREPLAY" help polices
+grep_file "and suggests the topic" "did you mean 'policies'" "$TMP/err"
 
 # the habits of perf and trace-cmd: -i FILE, ./trace.dat by default, options after the
 # trace, "did you mean", "tlbreplay CMD:" and one usage line (not the whole help)
