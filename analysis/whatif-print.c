@@ -147,6 +147,58 @@ void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r)
 	fputc('\n', f);
 }
 
+/*
+ * Line @line (0-based) of a policy name wrapped into a column of @w characters:
+ * broken after '-' or '+' where it can be, never truncated. Returns false past
+ * the last line.
+ */
+static bool name_line(const char *name, unsigned int line, unsigned int w, char *buf)
+{
+	size_t len = strlen(name), at = 0, n;
+	unsigned int l;
+
+	for (l = 0;; l++) {
+		if (at >= len)
+			return false;
+		n = len - at;
+		if (n > w) {
+			size_t cut = 0, i;
+
+			for (i = 1; i <= w; i++)
+				if (name[at + i - 1] == '-' || name[at + i - 1] == '+')
+					cut = i;
+			n = cut ? cut : w;
+		}
+		if (l == line) {
+			memcpy(buf, name + at, n);
+			buf[n] = '\0';
+			return true;
+		}
+		at += n;
+	}
+}
+
+/* The column headers: every policy name whole, over as many lines as the longest needs. */
+static void print_header(FILE *f, const struct tlbr_replay_result *r, unsigned int from,
+			 unsigned int to)
+{
+	char buf[16];
+	unsigned int i, line;
+	bool more = true;
+
+	for (line = 0; more; line++) {
+		more = false;
+		for (i = from; i < to; i++)
+			more |= name_line(r->policy[i].name, line, 11, buf);
+		if (!more)
+			break;
+		fprintf(f, "%s%-30s", line ? "" : "\n", "");
+		for (i = from; i < to; i++)
+			fprintf(f, " %11s", name_line(r->policy[i].name, line, 11, buf) ? buf : "");
+		fputc('\n', f);
+	}
+}
+
 void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			    const struct tlbr_whatif_render *o)
 {
@@ -188,10 +240,7 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			{ "kernel PTE dsb+isb pairs", g_op, TLBR_OP_KMAP_BARRIER, false },
 		};
 
-		fprintf(f, "\n%-30s", "");
-		for (i = from; i < to; i++)
-			fprintf(f, " %11.11s", r->policy[i].name);
-		fputc('\n', f);
+		print_header(f, r, from, to);
 		print_row(f, r, from, to, &rows[0]);
 		for (k = 0; k < TLBR_SITE__COUNT; k++) {
 			struct row sr = { tlbr_site_name((enum tlbr_site)k), g_site, (int)k, true };

@@ -125,4 +125,21 @@ PY
 		[ $tlb = unbounded ] && grep_file "$name: x86-ipi's IPIs within 2% of the kernel's" "^ipis 1" "$TMP/inv"
 	done
 done
+
+# column headers: every policy name whole (wrapped after '-' or '+'), never cut
+"$TLBREPLAY" what-if -p arm64-broadcast,wp-local+active-cpu,batched-reclaim-nopending \
+	"$DATA/whatif-munmap.txt" > "$TMP/wide"
+python3 - "$TMP/wide" > "$TMP/names" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().split("\n")
+start = next(i for i, l in enumerate(lines) if l.startswith("replayed")) + 2
+end = next(i for i, l in enumerate(lines) if l.startswith("flush points"))
+cols = {}
+for l in lines[start:end]:	# 30 characters of row names, then columns of 1 + 11
+    for c in range(3):
+        cols[c] = cols.get(c, "") + l[30 + 12 * c:42 + 12 * c].strip()
+print("\n".join(cols[c] for c in range(3)))
+PY
+printf 'arm64-broadcast\nwp-local+active-cpu\nbatched-reclaim-nopending\n' > "$TMP/want"
+same_file "what-if column headers keep every policy name whole" "$TMP/want" "$TMP/names"
 done_testing
