@@ -139,6 +139,9 @@ void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r);
 
 void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			    const struct tlbr_whatif_render *o);
+struct tlbr_json;
+/* The self-checks object ("checks"), the same in what-if and report JSON. */
+void tlbr_json_checks(struct tlbr_json *j, const struct tlbr_replay_result *r);
 void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 			    const struct tlbr_whatif_render *o);
 

@@ -156,17 +156,7 @@ void tlbr_report_print_json(FILE *f, const struct tlbr_report *rep,
 	tlbr_json_obj_end(&j);
 	tlbr_json_obj_end(&j);
 	tlbr_json_obj_end(&j);
-	tlbr_json_obj_begin(&j, "checks");
-	tlbr_json_u64(&j, "real_ipis", res->real_ipis);
-	tlbr_json_u64(&j, "real_ipi_shootdowns", res->real_ipi_flushes);
-	tlbr_json_u64(&j, "write_faults_present", res->write_faults_present);
-	tlbr_json_u64(&j, "cow_breaks", res->cow_breaks);
-	tlbr_json_u64(&j, "reuses", res->reuses);
-	tlbr_json_u64(&j, "contpte_reuses", res->contpte_reuses);
-	tlbr_json_u64(&j, "asid_rollovers", res->asid_rollovers);
-	tlbr_json_u64(&j, "spurious_observed", res->spurious_observed);
-	tlbr_json_u64(&j, "unexplained", res->unexplained);
-	tlbr_json_obj_end(&j);
+	tlbr_json_checks(&j, res);
 	tlbr_json_obj_begin(&j, "tables");
 	for (k = 0; k < TLBR_T__COUNT; k++)
 		tlbr_table_print_json(&j, tlbr_report_table(rep, (enum tlbr_report_table)k));

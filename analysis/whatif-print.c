@@ -199,6 +199,30 @@ static void print_header(FILE *f, const struct tlbr_replay_result *r, unsigned i
 	}
 }
 
+/* The self-checks as JSON: one writer for what-if and report (the same keys). */
+void tlbr_json_checks(struct tlbr_json *j, const struct tlbr_replay_result *r)
+{
+	unsigned int k;
+
+	tlbr_json_obj_begin(j, "checks");
+	tlbr_json_u64(j, "real_ipis", r->real_ipis);
+	tlbr_json_u64(j, "real_ipi_shootdowns", r->real_ipi_flushes);
+	tlbr_json_u64(j, "write_faults_present", r->write_faults_present);
+	tlbr_json_u64(j, "cow_breaks", r->cow_breaks);
+	tlbr_json_u64(j, "reuses", r->reuses);
+	tlbr_json_u64(j, "contpte_reuses", r->contpte_reuses);
+	tlbr_json_u64(j, "asid_rollovers", r->asid_rollovers);
+	tlbr_json_u64(j, "tlbi_broadcast_instructions", r->real_tlbi_is);
+	tlbr_json_obj_begin(j, "tlbi_broadcast_ops_by_site");
+	for (k = 0; k < TLBR_SITE__COUNT; k++)
+		if (r->real_tlbi_ops[k])
+			tlbr_json_u64(j, tlbr_site_name((enum tlbr_site)k), r->real_tlbi_ops[k]);
+	tlbr_json_obj_end(j);
+	tlbr_json_u64(j, "spurious_observed", r->spurious_observed);
+	tlbr_json_u64(j, "unexplained", r->unexplained);
+	tlbr_json_obj_end(j);
+}
+
 void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			    const struct tlbr_whatif_render *o)
 {
@@ -336,23 +360,7 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 	tlbr_json_u64(&j, "cpus", (uint64_t)r->ncpus);
 	tlbr_json_u64(&j, "events", r->events);
 	tlbr_json_u64(&j, "pages", r->pages);
-	tlbr_json_obj_begin(&j, "checks");
-	tlbr_json_u64(&j, "real_ipis", r->real_ipis);
-	tlbr_json_u64(&j, "real_ipi_shootdowns", r->real_ipi_flushes);
-	tlbr_json_u64(&j, "write_faults_present", r->write_faults_present);
-	tlbr_json_u64(&j, "cow_breaks", r->cow_breaks);
-	tlbr_json_u64(&j, "reuses", r->reuses);
-	tlbr_json_u64(&j, "contpte_reuses", r->contpte_reuses);
-	tlbr_json_u64(&j, "asid_rollovers", r->asid_rollovers);
-	tlbr_json_u64(&j, "tlbi_broadcast_instructions", r->real_tlbi_is);
-	tlbr_json_obj_begin(&j, "tlbi_broadcast_ops_by_site");
-	for (k = 0; k < TLBR_SITE__COUNT; k++)
-		if (r->real_tlbi_ops[k])
-			tlbr_json_u64(&j, tlbr_site_name((enum tlbr_site)k), r->real_tlbi_ops[k]);
-	tlbr_json_obj_end(&j);
-	tlbr_json_u64(&j, "spurious_observed", r->spurious_observed);
-	tlbr_json_u64(&j, "unexplained", r->unexplained);
-	tlbr_json_obj_end(&j);
+	tlbr_json_checks(&j, r);
 	tlbr_json_arr_begin(&j, "policies");
 	for (i = 0; i < r->npolicies; i++) {
 		const struct tlbr_policy_result *p = &r->policy[i];
