@@ -12,7 +12,7 @@
 const struct tlbr_cmd tlbr_commands[] = {
 	{ "record", cmd_record, "record a workload's TLB events into a trace.dat (root)",
 	  "tlbreplay record [-o <file>] [-d <seconds>] [-b <kb>] [--check] [--dry-run] "
-	  "(-a | -p <pid>... | -- <command> [<args>...])" },
+	  "(-a | -p <pid>... | -- <command> [<args>...] | --recover <dir>)" },
 	{ "stat", cmd_stat, "show what a trace contains and whether replay can use it",
 	  "tlbreplay stat [--input-format <format>] [--format text|json] [--json] [--all] [-i] [<trace>]" },
 	{ "what-if", cmd_what_if, "replay a trace under TLB flush policies, side by side",

@@ -9,11 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "record.h"
 
-enum { OPT_CHECK = 256, OPT_DRY_RUN, OPT_SYSROOT, OPT_NO_CENSUS };
+enum { OPT_CHECK = 256, OPT_DRY_RUN, OPT_SYSROOT, OPT_NO_CENSUS, OPT_RECOVER };
 
 static const struct option record_options[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -25,6 +26,7 @@ static const struct option record_options[] = {
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "sysroot", required_argument, NULL, OPT_SYSROOT },
 	{ "no-census", no_argument, NULL, OPT_NO_CENSUS },
+	{ "recover", required_argument, NULL, OPT_RECOVER },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -41,7 +43,8 @@ static void record_help(FILE *f)
 {
 	print_usage(f, tlbr_find_cmd("record"));
 	fprintf(f, "\n"
-		   "    -o, --output <file>     the trace.dat to write (trace.dat)\n"
+		   "    -o, --output <file>     the trace.dat to write (trace.dat; an existing one\n"
+		   "                            is kept as <file>.old)\n"
 		   "    -d, --duration <s>      stop after this many seconds\n"
 		   "    -a, --all               record the whole system (until -d or Ctrl-C)\n"
 		   "    -p, --pid <pid>         record until these processes exit (repeatable);\n"
@@ -53,25 +56,29 @@ static void record_help(FILE *f)
 		   "                            trap per TLBI; the replay cannot be checked)\n"
 		   "        --sysroot <dir>     with --check or --dry-run: the plan of the machine\n"
 		   "                            whose /proc and tracefs files are copied in <dir>\n"
+		   "        --recover <dir>     write the trace.dat of a killed recording from its\n"
+		   "                            data in <dir> (<file>.tlbreplay-<pid>)\n"
 		   "    -h, --help              this help\n");
 }
 
 int cmd_record(int argc, char **argv)
 {
 	struct tlbr_record_opts o = { .output = "trace.dat", .buffer_kb = 8192, .log = stderr };
-	bool all = false, check = false;
+	const char *recover = NULL;
+	bool all = false, check = false, output_given = false;
 	pid_t pids[64];
 	unsigned int npids = 0;
-	unsigned long long lost = 0;
+	struct tlbr_record_result res;
 	struct sigaction sa;
-	int c, ret, status = 0;
-	char err[512] = "", *end;
+	int c, ret;
+	char err[1024] = "", *end;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+o:d:ap:b:h", record_options, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o.output = optarg;
+			output_given = true;
 			break;
 		case 'd':
 			o.duration = strtod(optarg, &end);
@@ -120,6 +127,9 @@ int cmd_record(int argc, char **argv)
 		case OPT_NO_CENSUS:
 			o.no_census = true;
 			break;
+		case OPT_RECOVER:
+			recover = optarg;
+			break;
 		case 'h':
 			record_help(stdout);
 			return TLBR_EXIT_OK;
@@ -133,12 +143,38 @@ int cmd_record(int argc, char **argv)
 		return TLBR_EXIT_USAGE;
 	}
 	if (check) {
-		const struct tlbr_plan_env *env;
-		struct tlbr_plan_item *items;
-		unsigned int n = tlbr_plan_probe(o.sysroot, &items, &env);
+		struct tlbr_plan *plan = malloc(sizeof(*plan));
 
-		tlbr_plan_print(stdout, items, n, env);
-		tlbr_census_print(stdout, env);
+		if (!plan) {
+			error("out of memory");
+			return TLBR_EXIT_FAILURE;
+		}
+		tlbr_plan_probe(o.sysroot, plan);
+		tlbr_plan_print(stdout, plan);
+		tlbr_census_print(stdout, &plan->env);
+		ret = TLBR_EXIT_OK;
+		if (plan->env.unreadable[0]) {
+			error("cannot check this kernel's plan: %s", plan->env.unreadable);
+			ret = TLBR_EXIT_FAILURE;
+		}
+		free(plan);
+		return ret;
+	}
+	if (recover) {
+		if (optind < argc || all || npids || o.dry_run) {
+			error("--recover takes a recording's directory and nothing to record");
+			return TLBR_EXIT_USAGE;
+		}
+		if (geteuid() == 0)	/* its instance too, as the next recording would */
+			tlbr_record_remove_stale(stderr);
+		ret = tlbr_record_recover(recover, output_given ? o.output : NULL, stderr, err,
+					  sizeof(err));
+		if (ret < 0) {
+			error("%s", err);
+			return TLBR_EXIT_FAILURE;
+		}
+		if (ret == 0)
+			fprintf(stderr, "tlbreplay: nothing was recorded into '%s'\n", recover);
 		return TLBR_EXIT_OK;
 	}
 	if (optind < argc)
@@ -161,18 +197,36 @@ int cmd_record(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	ret = tlbr_record_run(&o, &stop, &status, &lost, err, sizeof(err));
+	ret = tlbr_record_run(&o, &stop, &res, err, sizeof(err));
+	if (o.dry_run)
+		return ret < 0 ? TLBR_EXIT_FAILURE : TLBR_EXIT_OK;
+	if (res.lost)
+		warning("the kernel dropped %llu events: record again with a bigger buffer "
+			"(--buffer-kb %u or more)", res.lost, o.buffer_kb * 4);
+	if (res.written)
+		fprintf(stderr, "tlbreplay: wrote '%s' (%.1f s, %.1f MB of events)%s%s%s%s\n",
+			o.output, res.seconds, (double)res.bytes / 1e6,
+			stop ? " (stopped by a signal)" : "",
+			res.old_kept ? "; the previous one is now '" : "",
+			res.old_kept ? o.output : "", res.old_kept ? ".old'" : "");
 	if (ret < 0) {
 		error("%s", err[0] ? err : strerror(-ret));
+		if (res.kept)
+			fprintf(stderr, "tlbreplay: what was recorded is kept in '%s': once there is "
+					"room, 'tlbreplay record --recover %s' writes '%s'\n",
+				res.spool, res.spool, o.output);
 		return TLBR_EXIT_FAILURE;
 	}
-	if (o.dry_run)
-		return TLBR_EXIT_OK;
-	if (o.command && WIFEXITED(status) && WEXITSTATUS(status))
-		warning("'%s' exited with status %d", o.command[0], WEXITSTATUS(status));
-	if (lost)
-		warning("the kernel dropped %llu events: record again with a bigger buffer "
-			"(--buffer-kb %u or more)", lost, o.buffer_kb * 4);
-	fprintf(stderr, "tlbreplay: wrote '%s'%s\n", o.output, stop ? " (stopped by a signal)" : "");
+	if (res.workload_failed) {
+		int st = res.workload_status;
+
+		if (WIFSIGNALED(st))
+			error("the workload '%s' was killed by signal %d (%s)", o.command[0],
+			      WTERMSIG(st), strsignal(WTERMSIG(st)));
+		else
+			error("the workload '%s' exited with status %d", o.command[0],
+			      WEXITSTATUS(st));
+		return TLBR_EXIT_FAILURE;
+	}
 	return TLBR_EXIT_OK;
 }

@@ -8,7 +8,7 @@
  * virtual addresses) between _stext and _etext, every word is matched
  * against the TLBI encoding (SYS with op0=1, CRn=8: a fixed pattern, no
  * disassembler needed), and each site is attributed to its function from
- * /proc/kallsyms. census_probe() puts a kprobe at function+offset of each
+ * /proc/kallsyms. tlbr_census_probe() puts a kprobe at function+offset of each
  * site, recording the site's number and the operand register (ASID in
  * bits 63:48, VA >> 12 below); the recorder writes the table into the trace.
  */
@@ -355,7 +355,7 @@ out:
 /* ------------------------------------------------------------ probing */
 
 /* The fetch arguments of a TLBI probe: its site number and the operand register. */
-void tlbi_fetch(const struct tlbr_tlbi_site *t, unsigned int i, char *buf, size_t n)
+void tlbr_tlbi_fetch(const struct tlbr_tlbi_site *t, unsigned int i, char *buf, size_t n)
 {
 	if (t->rt < 31)
 		snprintf(buf, n, "site=\\%u:u32 op=%%x%u:x64", i, t->rt);
@@ -364,7 +364,7 @@ void tlbi_fetch(const struct tlbr_tlbi_site *t, unsigned int i, char *buf, size_
 }
 
 /* The kprobe of census site @i at @off into its function (moved past an atomic). */
-static struct tracefs_dynevent *tlbi_probe(const struct census *cs, unsigned int i, uint64_t off)
+static struct tracefs_dynevent *tlbi_probe(const struct tlbr_census *cs, unsigned int i, uint64_t off)
 {
 	const struct tlbr_tlbi_site *t = &cs->sites[i];
 	char name[32], addr[96], fetch[64];
@@ -375,12 +375,12 @@ static struct tracefs_dynevent *tlbi_probe(const struct census *cs, unsigned int
 			 (unsigned long long)(t->addr - t->offset + off));
 	else
 		snprintf(addr, sizeof(addr), "%s+0x%llx", t->function, (unsigned long long)off);
-	tlbi_fetch(t, i, fetch, sizeof(fetch));
+	tlbr_tlbi_fetch(t, i, fetch, sizeof(fetch));
 	return tracefs_kprobe_alloc(PROBE_SYSTEM, name, addr, fetch);
 }
 
 /* The census line of a site, for --check and the trace's markers. */
-void census_line(const struct tlbr_tlbi_site *t, unsigned int i, char *buf, size_t n)
+void tlbr_census_line(const struct tlbr_tlbi_site *t, unsigned int i, char *buf, size_t n)
 {
 	snprintf(buf, n, "%u %s %s %s+0x%llx%s%s%s%s", i, t->op,
 		 t->broadcast ? "broadcast" : "local", t->function, (unsigned long long)t->offset,
@@ -393,7 +393,7 @@ void census_line(const struct tlbr_tlbi_site *t, unsigned int i, char *buf, size
  * refuses some (an instruction right after an atomic looks exclusive to
  * it): those are tried at the next five instructions, then skipped.
  */
-void census_probe(struct census *cs, const struct tlbr_plan_env *env, bool create,
+void tlbr_census_probe(struct tlbr_census *cs, const struct tlbr_plan_env *env, bool create,
 			 FILE *log)
 {
 	char path[2][600], err[256];
@@ -453,7 +453,7 @@ void census_probe(struct census *cs, const struct tlbr_plan_env *env, bool creat
 		fprintf(log, "tlbreplay: TLBI census: %u sites, %u probed\n", cs->n, cs->nprobed);
 }
 
-void census_release(struct census *cs)
+void tlbr_census_release(struct tlbr_census *cs)
 {
 	unsigned int k;
 
@@ -470,11 +470,11 @@ void census_release(struct census *cs)
 
 void tlbr_census_print(FILE *f, const struct tlbr_plan_env *env)
 {
-	struct census cs = { 0 };
+	struct tlbr_census cs = { 0 };
 	char line[400];
 	unsigned int i, nb = 0;
 
-	census_probe(&cs, env, false, NULL);
+	tlbr_census_probe(&cs, env, false, NULL);
 	if (!cs.sites && cs.note[0]) {
 		fprintf(f, "%s\n", cs.note);
 		return;
@@ -484,8 +484,8 @@ void tlbr_census_print(FILE *f, const struct tlbr_plan_env *env)
 	fprintf(f, "TLBI census: %u sites (%u broadcast, %u local), kprobes at each:\n", cs.n, nb,
 		cs.n - nb);
 	for (i = 0; i < cs.n; i++) {
-		census_line(&cs.sites[i], i, line, sizeof(line));
+		tlbr_census_line(&cs.sites[i], i, line, sizeof(line));
 		fprintf(f, "    %s\n", line);
 	}
-	census_release(&cs);
+	tlbr_census_release(&cs);
 }

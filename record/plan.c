@@ -14,11 +14,13 @@
  * where the kernel takes BTF arguments (its README shows "->field"), struct
  * fields are fetched by name instead of by offset.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <tracefs/tracefs.h>
 
@@ -77,7 +79,7 @@ static const struct probe_def probes[] = {
 	{ "asid_roll", false, "flush_context", NULL, 0, 0, "", NULL, NULL },
 };
 
-static struct tlbr_plan_item plan[] = {
+static const struct tlbr_plan_item plan[] = {
 	{ "sched", "sched_switch", R, "CPU residency unknown: no TLB model" },
 	{ "exceptions", "page_fault_user", R, "page presence unknown: no translations to model",
 	  .arch = X86 },
@@ -146,8 +148,7 @@ static struct tlbr_plan_item plan[] = {
 	{ "syscalls", "sys_enter_exit_group", O, "exit flushes are attributed by context only" },
 };
 
-static struct tlbr_plan_item active[ARRAY_SIZE(plan)];	/* this machine's */
-static struct tlbr_plan_env env;
+_Static_assert(ARRAY_SIZE(plan) <= TLBR_PLAN_MAX, "TLBR_PLAN_MAX is too small for the plan");
 
 static char *slurp(const char *path)
 {
@@ -219,42 +220,51 @@ static bool in_blacklist(const char *blacklist, const char *sym)
 	return false;
 }
 
-static void read_env(const char *sysroot)
+static void read_env(struct tlbr_plan_env *env, const char *sysroot)
 {
 	char path[1024], *s;
 	struct utsname u;
 	int maj = 0, min = 0;
 
-	memset(&env, 0, sizeof(env));
+	memset(env, 0, sizeof(*env));
 	if (sysroot) {
-		snprintf(env.tracing, sizeof(env.tracing), "%s/sys/kernel/tracing", sysroot);
+		snprintf(env->tracing, sizeof(env->tracing), "%s/sys/kernel/tracing", sysroot);
 		snprintf(path, sizeof(path), "%s/proc/sys/kernel/arch", sysroot);
 		s = slurp(path);
-		snprintf(env.arch, sizeof(env.arch), "%.*s", s ? (int)strcspn(s, "\n") : 7,
+		snprintf(env->arch, sizeof(env->arch), "%.*s", s ? (int)strcspn(s, "\n") : 7,
 			 s ? s : "unknown");
 		free(s);
 		snprintf(path, sizeof(path), "%s/proc/sys/kernel/osrelease", sysroot);
 		s = slurp(path);
-		snprintf(env.release, sizeof(env.release), "%.*s", s ? (int)strcspn(s, "\n") : 7,
+		snprintf(env->release, sizeof(env->release), "%.*s", s ? (int)strcspn(s, "\n") : 7,
 			 s ? s : "unknown");
 		free(s);
 	} else {
 		const char *t = tracefs_tracing_dir();
 
-		snprintf(env.tracing, sizeof(env.tracing), "%s", t ? t : "/sys/kernel/tracing");
+		snprintf(env->tracing, sizeof(env->tracing), "%s", t ? t : "/sys/kernel/tracing");
+		snprintf(path, sizeof(path), "%s/events", env->tracing);
+		if (!t)
+			snprintf(env->unreadable, sizeof(env->unreadable), "tracefs is not mounted "
+				 "(mount -t tracefs nodev /sys/kernel/tracing)%s",
+				 geteuid() ? ", and only root can mount it" : "");
+		else if (access(path, R_OK | X_OK) < 0)
+			snprintf(env->unreadable, sizeof(env->unreadable), "tracefs (%.300s) is not "
+				 "readable: %s%s", env->tracing, strerror(errno),
+				 errno == EACCES && geteuid() ? " (it is root's: run as root)" : "");
 		uname(&u);
-		snprintf(env.arch, sizeof(env.arch), "%.31s", u.machine);
-		snprintf(env.release, sizeof(env.release), "%.63s", u.release);
+		snprintf(env->arch, sizeof(env->arch), "%.31s", u.machine);
+		snprintf(env->release, sizeof(env->release), "%.63s", u.release);
 	}
-	sscanf(env.release, "%d.%d", &maj, &min);
-	env.version = V(maj, min);
-	snprintf(path, sizeof(path), "%s/kprobe_events", env.tracing);
-	env.kprobes = exists(path);
-	snprintf(path, sizeof(path), "%s/README", env.tracing);
+	sscanf(env->release, "%d.%d", &maj, &min);
+	env->version = V(maj, min);
+	snprintf(path, sizeof(path), "%s/kprobe_events", env->tracing);
+	env->kprobes = exists(path);
+	snprintf(path, sizeof(path), "%s/README", env->tracing);
 	s = slurp(path);
-	env.btf_args = s && strstr(s, "->field");
+	env->btf_args = s && strstr(s, "->field");
 	free(s);
-	snprintf(env.sysroot, sizeof(env.sysroot), "%s", sysroot ? sysroot : "");
+	snprintf(env->sysroot, sizeof(env->sysroot), "%s", sysroot ? sysroot : "");
 }
 
 static const struct probe_def *probe_of(const struct tlbr_plan_item *it)
@@ -268,7 +278,8 @@ static const struct probe_def *probe_of(const struct tlbr_plan_item *it)
 }
 
 /* Decide one kprobe item: its symbol, fetch arguments, or why it cannot be. */
-static void check_probe(struct tlbr_plan_item *it, const char *kallsyms, const char *blacklist)
+static void check_probe(struct tlbr_plan_item *it, const struct tlbr_plan_env *env,
+			const char *kallsyms, const char *blacklist)
 {
 	const struct probe_def *d = probe_of(it);
 
@@ -279,13 +290,15 @@ static void check_probe(struct tlbr_plan_item *it, const char *kallsyms, const c
 		return;
 	}
 	it->retprobe = d->ret;
-	it->symbol = d->old_symbol && env.version < d->rename_v ? d->old_symbol : d->symbol;
-	it->fetch = env.btf_args && d->fetch_btf ? d->fetch_btf : d->fetch;
+	it->symbol = d->old_symbol && env->version < d->rename_v ? d->old_symbol : d->symbol;
+	it->fetch = env->btf_args && d->fetch_btf ? d->fetch_btf : d->fetch;
 	if (d->never)
 		it->why = d->never;
-	else if (!env.kprobes)
+	else if (env->unreadable[0])
+		it->why = env->unreadable;
+	else if (!env->kprobes)
 		it->why = "no kprobe_events in tracefs (a kernel without CONFIG_KPROBE_EVENTS)";
-	else if (d->min_v && env.version < d->min_v)
+	else if (d->min_v && env->version < d->min_v)
 		it->why = "inline on kernels before 6.5";
 	else if (!kallsyms)
 		it->why = "kallsyms cannot be read";
@@ -297,43 +310,42 @@ static void check_probe(struct tlbr_plan_item *it, const char *kallsyms, const c
 		it->available = true;
 }
 
-unsigned int tlbr_plan_probe(const char *sysroot, struct tlbr_plan_item **ret_items,
-			     const struct tlbr_plan_env **ret_env)
+int tlbr_plan_probe(const char *sysroot, struct tlbr_plan *ret)
 {
 	char path[1024], *kallsyms = NULL, *blacklist = NULL;
-	unsigned int i, n = 0;
+	struct tlbr_plan_env *env = &ret->env;
+	unsigned int i;
 
-	read_env(sysroot);
+	memset(ret, 0, sizeof(*ret));
+	read_env(env, sysroot);
 	for (i = 0; i < ARRAY_SIZE(plan); i++) {
 		struct tlbr_plan_item *it;
 
-		if (plan[i].arch && strcmp(plan[i].arch, env.arch))
+		if (plan[i].arch && strcmp(plan[i].arch, env->arch))
 			continue;
-		it = &active[n++];	/* the items of this architecture, in order */
+		it = &ret->items[ret->n++];	/* the items of this architecture, in order */
 		*it = plan[i];
 		if (!strcmp(it->system, "tlbr")) {
 			if (!kallsyms) {
-				snprintf(path, sizeof(path), "%s/proc/kallsyms", env.sysroot);
+				snprintf(path, sizeof(path), "%s/proc/kallsyms", env->sysroot);
 				kallsyms = slurp(path);
 				snprintf(path, sizeof(path), "%s/sys/kernel/debug/kprobes/blacklist",
-					 env.sysroot);
+					 env->sysroot);
 				blacklist = slurp(path);
 			}
-			check_probe(it, kallsyms, blacklist);
+			check_probe(it, env, kallsyms, blacklist);
 			continue;
 		}
-		snprintf(path, sizeof(path), "%s/events/%s/%s/format", env.tracing, it->system,
+		snprintf(path, sizeof(path), "%s/events/%s/%s/format", env->tracing, it->system,
 			 it->event);
 		it->available = exists(path);
 		if (!it->available)
-			it->why = "no such tracepoint on this kernel";
+			it->why = env->unreadable[0] ? env->unreadable :
+							  "no such tracepoint on this kernel";
 	}
 	free(kallsyms);
 	free(blacklist);
-	*ret_items = active;
-	if (ret_env)
-		*ret_env = &env;
-	return n;
+	return 0;
 }
 
 void tlbr_plan_kprobe_line(const struct tlbr_plan_item *it, char *buf, size_t n)
@@ -342,9 +354,11 @@ void tlbr_plan_kprobe_line(const struct tlbr_plan_item *it, char *buf, size_t n)
 		 it->symbol, *it->fetch ? " " : "", it->fetch);
 }
 
-void tlbr_plan_print(FILE *f, const struct tlbr_plan_item *items, unsigned int n,
-		     const struct tlbr_plan_env *e)
+void tlbr_plan_print(FILE *f, const struct tlbr_plan *p)
 {
+	const struct tlbr_plan_item *items = p->items;
+	const struct tlbr_plan_env *e = &p->env;
+	unsigned int n = p->n;
 	static const char *const needs[] = { "required", "recommended", "optional" };
 	unsigned int i;
 
@@ -362,6 +376,11 @@ void tlbr_plan_print(FILE *f, const struct tlbr_plan_item *items, unsigned int n
 		if (!items[i].available)
 			fprintf(f, "    why: %s\n    without it: %s\n", items[i].why,
 				items[i].without);
+	}
+	if (e->unreadable[0]) {
+		fprintf(f, "(%s, Linux %s; %s: this kernel's events are unknown)\n", e->arch,
+			e->release, e->unreadable);
+		return;
 	}
 	fprintf(f, "(%s, Linux %s; kprobe_events %s; BTF probe arguments %s)\n", e->arch,
 		e->release, e->kprobes ? "present" : "absent", e->btf_args ? "yes" : "no");

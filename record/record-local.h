@@ -5,6 +5,9 @@
 #ifndef TLBR_RECORD_LOCAL_H
 #define TLBR_RECORD_LOCAL_H
 
+#include <limits.h>
+#include <sys/types.h>
+
 #include <tracefs/tracefs.h>
 
 #include "record.h"
@@ -13,7 +16,7 @@
 #define MAX_TLBI_PROBES 512
 
 /* The TLBI census of an arm64 kernel and its kprobes. */
-struct census {
+struct tlbr_census {
 	struct tlbr_tlbi_site *sites;
 	unsigned int n, nprobed;
 	struct tracefs_dynevent *evs[MAX_TLBI_PROBES];
@@ -25,12 +28,53 @@ struct census {
  * Take the census of the kernel @env describes (arm64 with kprobe_events)
  * and, when @create, probe each site; otherwise list what would be probed.
  */
-void census_probe(struct census *cs, const struct tlbr_plan_env *env, bool create, FILE *log);
+void tlbr_census_probe(struct tlbr_census *cs, const struct tlbr_plan_env *env, bool create,
+		       FILE *log);
 /* Destroy the census probes and free the census. */
-void census_release(struct census *cs);
+void tlbr_census_release(struct tlbr_census *cs);
 /* The census line of a site, for --check and the trace's markers. */
-void census_line(const struct tlbr_tlbi_site *t, unsigned int i, char *buf, size_t n);
+void tlbr_census_line(const struct tlbr_tlbi_site *t, unsigned int i, char *buf, size_t n);
 /* The fetch arguments of a TLBI probe: its site number and the operand register. */
-void tlbi_fetch(const struct tlbr_tlbi_site *t, unsigned int i, char *buf, size_t n);
+void tlbr_tlbi_fetch(const struct tlbr_tlbi_site *t, unsigned int i, char *buf, size_t n);
+
+/*
+ * The spool (spool.c): a recording's data on disk beside its output, as it
+ * is read, so that nothing read is lost if the recorder dies.
+ */
+struct tlbr_spool {
+	char output[PATH_MAX];		/* absolute */
+	char dir[PATH_MAX + 32];	/* OUTPUT.tlbreplay-PID */
+	char registry[64];		/* /run/tlbreplay/PID, "" if none */
+	int dirfd;			/* flock'ed while recording */
+	int ncpus;
+	size_t page_size;
+	int *fd;
+	off_t *size;
+	char **file;
+	double last_sync;
+};
+
+/* Make the spool of @output (and so check that it can be written). */
+int tlbr_spool_create(struct tlbr_spool *s, const char *output, char *err, size_t errlen);
+/* The per-CPU files, for sub-buffers of @page_size bytes. */
+int tlbr_spool_open_cpus(struct tlbr_spool *s, int ncpus, size_t page_size, char *err,
+			 size_t errlen);
+/* Copy the event formats (@events: "system/event" globs) and write the manifest. */
+int tlbr_spool_snapshot(struct tlbr_spool *s, const char *tracing, const char *clock,
+			const char *const *events, unsigned int nevents, char *err, size_t errlen);
+/* Append sub-buffers read from CPU @cpu; on failure the file keeps whole ones. */
+int tlbr_spool_write(struct tlbr_spool *s, int cpu, const void *data, size_t n, char *err,
+		     size_t errlen);
+/* Sync the CPU files to disk (when @now, or a second after the last time). */
+int tlbr_spool_sync(struct tlbr_spool *s, bool now, char *err, size_t errlen);
+unsigned long long tlbr_spool_bytes(const struct tlbr_spool *s);
+/*
+ * Write the trace.dat and put it in place (an existing output becomes
+ * OUTPUT.old: *@ret_old); the spool goes. On failure it stays, for
+ * --recover. Closes the spool either way.
+ */
+int tlbr_spool_finish(struct tlbr_spool *s, bool *ret_old, char *err, size_t errlen);
+/* Remove the spool: nothing worth keeping was recorded. */
+void tlbr_spool_discard(struct tlbr_spool *s);
 
 #endif /* TLBR_RECORD_LOCAL_H */

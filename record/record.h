@@ -38,17 +38,25 @@ struct tlbr_plan_env {
 	int version;		/* major * 1000 + minor */
 	bool kprobes;		/* kprobe_events exists */
 	bool btf_args;		/* kprobe arguments by BTF name ("->field" in README) */
+	char unreadable[400];	/* "": tracefs could be read; else why not */
+};
+
+#define TLBR_PLAN_MAX 96
+
+/* The plan of one machine: its items (those of its architecture) and what was found. */
+struct tlbr_plan {
+	struct tlbr_plan_item items[TLBR_PLAN_MAX];
+	unsigned int n;
+	struct tlbr_plan_env env;
 };
 
 /*
  * The plan for this machine, or for the one whose /proc and tracefs files
- * are copied under @sysroot (NULL: this machine): returns the number of
- * items; *@ret_env (may be NULL) says what was found.
+ * are copied under @sysroot (NULL: this machine), into *@ret (nothing to
+ * free). Returns 0; when tracefs cannot be read, env.unreadable says why.
  */
-unsigned int tlbr_plan_probe(const char *sysroot, struct tlbr_plan_item **ret_items,
-			     const struct tlbr_plan_env **ret_env);
-void tlbr_plan_print(FILE *f, const struct tlbr_plan_item *items, unsigned int n,
-		     const struct tlbr_plan_env *env);
+int tlbr_plan_probe(const char *sysroot, struct tlbr_plan *ret);
+void tlbr_plan_print(FILE *f, const struct tlbr_plan *plan);
 /* The kprobe_events line of a kprobe item ("p:tlbr/fault handle_mm_fault ..."). */
 void tlbr_plan_kprobe_line(const struct tlbr_plan_item *it, char *buf, size_t n);
 
@@ -92,17 +100,48 @@ struct tlbr_record_opts {
 	FILE *log;			/* progress and dry-run output */
 };
 
+/* How a recording went. */
+struct tlbr_record_result {
+	bool capture_started;		/* tracing was on */
+	bool workload_started;		/* the command's exec succeeded */
+	bool workload_ended;		/* it ended by itself (not stopped by the recorder) */
+	bool workload_failed;		/* ... with a non-zero status or a signal */
+	int workload_status;		/* as waitpid() gives it */
+	double seconds;			/* how long it recorded */
+	unsigned long long lost;	/* events the kernel dropped */
+	unsigned long long bytes;	/* ring-buffer data read */
+	bool written;			/* the trace.dat is in place */
+	bool old_kept;			/* an existing output was renamed OUTPUT.old */
+	bool kept;			/* not written: the data stays in spool, for --recover */
+	char spool[4160];
+};
+
 /* Remove instances left by recorders that were killed; returns how many. */
 int tlbr_record_remove_stale(FILE *log);
 /**
  * tlbr_record_run - record until the command exits, the duration passes or
  * *@stop becomes true (set it from a signal handler)
- * @ret_lost: events the kernel dropped
  *
- * Creates and always destroys its own tracefs instance. Returns 0 or a
- * negative errno, with a message in @err.
+ * Creates and always destroys its own tracefs instance. The data goes to
+ * disk as it is read, into a spool beside the output (OUTPUT.tlbreplay-PID),
+ * and becomes the output at the end (an existing one is renamed
+ * OUTPUT.old). Returns 0 or a negative errno, with a message in @err;
+ * *@res says what was written, also on failure.
  */
 int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *stop,
-		    int *ret_child_status, unsigned long long *ret_lost, char *err, size_t errlen);
+		    struct tlbr_record_result *res, char *err, size_t errlen);
+/**
+ * tlbr_record_recover - write the trace.dat of a killed recorder's spool
+ * @dir: OUTPUT.tlbreplay-PID
+ * @output: where to write it (NULL: OUTPUT, beside @dir)
+ *
+ * Returns 1 when a trace was written (said on @log), 0 when the spool held
+ * nothing and was removed, or a negative errno with a message in @err
+ * (-EBUSY: its recorder is alive).
+ */
+int tlbr_record_recover(const char *dir, const char *output, FILE *log, char *err,
+			size_t errlen);
+/* Recover every killed recorder's spool beside @output or in the registry; how many. */
+int tlbr_record_recover_stale(const char *output, FILE *log);
 
 #endif /* TLBR_RECORD_H */

@@ -5,8 +5,14 @@
  * The instance is named tlbreplay_<pid>, so that a later run can tell the
  * instance of a recorder that was killed (its pid is gone) and remove it,
  * and never touches another tool's. Per-CPU raw buffers are drained into
- * temporary files while the workload runs, then libtracecmd's writer turns
- * them into a trace.dat (v7, compressed) that trace-cmd and KernelShark open.
+ * the spool beside the output while the workload runs (spool.c), then
+ * libtracecmd's writer turns them into a trace.dat (v7, compressed) that
+ * trace-cmd and KernelShark open.
+ *
+ * A recording is a sequence of named steps (tlbr_record_run). Each step
+ * that touches the kernel goes through a backend: the real one makes the
+ * tracefs writes, the dry run's prints them. Both run the same steps, so
+ * --dry-run cannot drift from what a recording does.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -15,6 +21,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -25,7 +32,6 @@
 
 #include "config.h"
 #include "record-local.h"
-#include "tracecmd-writer.h"
 
 #define PREFIX "tlbreplay_"
 
@@ -101,61 +107,6 @@ int tlbr_record_remove_stale(FILE *log)
 	return n;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-struct capture {
-	int ncpus;
-	struct tracefs_cpu **tc;
-	int *fd;
-	char **file;
-	char *page;
-	char dir[64];
-};
-
-static int drain(struct capture *c, bool flush)
-{
-	int cpu, n;
-
-	for (cpu = 0; cpu < c->ncpus; cpu++) {
-		if (!c->tc[cpu])
-			continue;
-		while ((n = tracefs_cpu_read(c->tc[cpu], c->page, true)) > 0)
-			if (write(c->fd[cpu], c->page, (size_t)n) != n)
-				return -errno;
-		while (flush && (n = tracefs_cpu_flush(c->tc[cpu], c->page)) > 0)
-			if (write(c->fd[cpu], c->page, (size_t)n) != n)
-				return -errno;
-	}
-	return 0;
-}
-
-static void capture_release(struct capture *c)
-{
-	int cpu;
-
-	for (cpu = 0; cpu < c->ncpus; cpu++) {
-		if (c->tc && c->tc[cpu])
-			tracefs_cpu_close(c->tc[cpu]);
-		if (c->fd && c->fd[cpu] >= 0)
-			close(c->fd[cpu]);
-		if (c->file && c->file[cpu]) {
-			unlink(c->file[cpu]);
-			free(c->file[cpu]);
-		}
-	}
-	if (c->dir[0])
-		rmdir(c->dir);
-	free(c->tc);
-	free(c->fd);
-	free(c->file);
-	free(c->page);
-}
 
 static unsigned long long lost_events(struct tracefs_instance *inst, int ncpus)
 {
@@ -178,101 +129,6 @@ static unsigned long long lost_events(struct tracefs_instance *inst, int ncpus)
 		free(stats);
 	}
 	return total;
-}
-
-static int write_dat(const char *output, struct tracefs_instance *inst,
-		     const struct tlbr_plan_item *items, unsigned int nitems, bool census,
-		     struct capture *c, char *err, size_t errlen)
-{
-	struct tracecmd_event_list *list = NULL, *l;
-	struct tracecmd_output *out;
-	char uname_buf[512], *clock;
-	struct utsname u;
-	unsigned int i;
-	int ret = -EIO;
-
-	l = calloc(nitems + 2, sizeof(*l));
-	if (!l)
-		return -ENOMEM;
-	if (census) {	/* the TLBI probes */
-		l[nitems + 1].glob = strdup(PROBE_SYSTEM ":tlbi_*");
-		if (!l[nitems + 1].glob)
-			goto out;
-		list = &l[nitems + 1];
-	}
-	for (i = 0; i < nitems + 1; i++) {
-		char *glob;
-
-		if (i == nitems) {	/* the recorder's own markers */
-			glob = strdup("ftrace:print");
-			if (!glob)
-				goto out;
-			l[i].glob = glob;
-			l[i].next = list;
-			list = &l[i];
-			break;
-		}
-		if (!items[i].available)
-			continue;
-		if (asprintf(&glob, "%s:%s", items[i].system, items[i].event) < 0)
-			goto out;
-		l[i].glob = glob;
-		l[i].next = list;
-		list = &l[i];
-	}
-	out = tracecmd_output_create(output);
-	if (!out) {
-		snprintf(err, errlen, "cannot create '%s': %s", output, strerror(errno));
-		goto out;
-	}
-	tracecmd_set_out_clock(out, "mono");
-	tracecmd_output_set_compression(out, "any");
-	if (tracecmd_output_write_headers(out, list) < 0) {
-		snprintf(err, errlen, "cannot write the headers of '%s'", output);
-		tracecmd_output_close(out);
-		goto out;
-	}
-	clock = tracefs_instance_file_read(inst, "trace_clock", NULL);
-	if (clock) {
-		tracecmd_add_option(out, TRACECMD_OPTION_TRACECLOCK, (int)strlen(clock) + 1, clock);
-		free(clock);
-	}
-	if (uname(&u) == 0) {
-		snprintf(uname_buf, sizeof(uname_buf), "%s %s %s %s %s", u.sysname, u.nodename,
-			 u.release, u.version, u.machine);
-		tracecmd_add_option(out, TRACECMD_OPTION_UNAME, (int)strlen(uname_buf) + 1,
-				    uname_buf);
-	}
-	tracecmd_write_cmdlines(out);
-	{
-		/* libtracecmd prints a summary per CPU on stderr: not ours to print */
-		int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-
-		fflush(stderr);
-		if (saved >= 0 && null >= 0)
-			dup2(null, STDERR_FILENO);
-		ret = tracecmd_append_cpu_data(out, c->ncpus, c->file);
-		fflush(stderr);
-		if (saved >= 0 && null >= 0)
-			dup2(saved, STDERR_FILENO);
-		if (saved >= 0)
-			close(saved);
-		if (null >= 0)
-			close(null);
-	}
-	if (ret < 0) {
-		snprintf(err, errlen, "cannot write the event data to '%s'", output);
-		tracecmd_output_close(out);
-		ret = -EIO;
-		goto out;
-	}
-	tracecmd_output_close(out);
-	ret = 0;
-out:
-	for (i = 0; i < nitems + 2; i++)
-		free((char *)l[i].glob);
-	free(l);
-	return ret;
 }
 
 /* The first line of /proc/cpuinfo starting with @key, value only. */
@@ -317,10 +173,11 @@ static void write_maps(struct tracefs_instance *inst, pid_t pid)
  * for every process running when -a starts.
  */
 static void write_metadata(struct tracefs_instance *inst, const struct tlbr_record_opts *o,
-			   const struct tlbr_plan_item *items, unsigned int n,
-			   const struct census *cs)
+			   const struct tlbr_plan *plan, const struct tlbr_census *cs)
 {
+	const struct tlbr_plan_item *items = plan->items;
 	char model[160], flags[4096], missing[1024] = "";
+	unsigned int n = plan->n;
 	struct utsname u;
 	unsigned int i;
 	size_t m = 0;
@@ -352,7 +209,7 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 	for (i = 0; i < cs->n; i++) {
 		char line[400];
 
-		census_line(&cs->sites[i], i, line, sizeof(line));
+		tlbr_census_line(&cs->sites[i], i, line, sizeof(line));
 		tracefs_printf(inst, "tlbreplay-tlbi %s\n", line);
 	}
 	for (i = 0; i < o->npids; i++)
@@ -375,52 +232,12 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 	tracefs_print_close(inst);
 }
 
-/* The plan's kprobes (arm64): created before the instance enables them. */
-static int create_probes(const struct tlbr_plan_item *items, unsigned int n,
-			 struct tracefs_dynevent **probes, unsigned int max, char *err,
-			 size_t errlen)
+static double now_s(void)
 {
-	unsigned int i, k = 0;
+	struct timespec ts;
 
-	for (i = 0; i < n; i++) {
-		const struct tlbr_plan_item *it = &items[i];
-		struct tracefs_dynevent *ev;
-
-		if (!it->available || !it->kprobe)
-			continue;
-		if (k == max) {
-			snprintf(err, errlen, "too many kprobes in the plan");
-			return -E2BIG;
-		}
-		ev = it->retprobe ? tracefs_kretprobe_alloc(it->system, it->event, it->symbol,
-							    it->fetch, 0) :
-				    tracefs_kprobe_alloc(it->system, it->event, it->symbol,
-							 it->fetch);
-		if (!ev || tracefs_dynevent_create(ev) < 0) {
-			char *kerr = tracefs_error_last(NULL);
-
-			snprintf(err, errlen, "the kernel refused the kprobe %s/%s on %s: %s%s",
-				 it->system, it->event, it->symbol, kerr ? kerr : strerror(errno),
-				 errno == EEXIST || errno == EBUSY ?
-				 " (another tlbreplay record running?)" : "");
-			free(kerr);
-			tracefs_dynevent_free(ev);
-			return -EIO;
-		}
-		probes[k++] = ev;
-	}
-	return 0;
-}
-
-static void destroy_probes(struct tracefs_dynevent **probes, unsigned int max)
-{
-	unsigned int k;
-
-	for (k = 0; k < max && probes[k]; k++) {
-		tracefs_dynevent_destroy(probes[k], true);
-		tracefs_dynevent_free(probes[k]);
-		probes[k] = NULL;
-	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static bool pids_alive(const struct tlbr_record_opts *o)
@@ -433,252 +250,623 @@ static bool pids_alive(const struct tlbr_record_opts *o)
 	return false;
 }
 
-static void dry(const struct tlbr_record_opts *o, const char *fmt, ...) __printf(2, 3);
+/* One recording: what the steps share. */
+struct rec {
+	const struct tlbr_record_opts *o;
+	const struct backend *be;
+	volatile sig_atomic_t *stop;
+	struct tlbr_record_result *res;
+	char *err;
+	size_t errlen;
+	struct tlbr_plan plan;
+	char name[64];				/* the instance: tlbreplay_PID */
+	struct tracefs_instance *inst;
+	struct tracefs_dynevent *probes[32];	/* the plan's kprobes */
+	unsigned int nprobes;
+	struct tlbr_census cen;
+	struct tlbr_spool spool;
+	struct tracefs_cpu **tc;
+	int ncpus;
+	char *page;
+	pid_t child;
+	int go[2];				/* the workload starts once tracing is on */
+	int execerr[2];				/* its exec's errno, if exec fails */
+};
 
-static void dry(const struct tlbr_record_opts *o, const char *fmt, ...)
+static int failf(struct rec *r, int ret, const char *fmt, ...) __printf(3, 4);
+
+static int failf(struct rec *r, int ret, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vfprintf(o->log, fmt, ap);
+	vsnprintf(r->err, r->errlen, fmt, ap);
 	va_end(ap);
-	fputc('\n', o->log);
+	return ret;
 }
 
-int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *stop,
-		    int *ret_child_status, unsigned long long *ret_lost, char *err, size_t errlen)
+/*
+ * What a step does to the kernel. Each call is one tracefs write (or, for
+ * capture, the recording itself); teardown undoes whatever was done.
+ */
+struct backend {
+	int (*instance_create)(struct rec *r);
+	int (*write)(struct rec *r, const char *file, const char *value);
+	int (*kprobe_create)(struct rec *r, const struct tlbr_plan_item *it);
+	void (*census)(struct rec *r);
+	int (*event_enable)(struct rec *r, const char *system, const char *event);
+	int (*capture)(struct rec *r);
+	void (*teardown)(struct rec *r);
+};
+
+/* ------------------------------------------------------------ dry backend */
+
+static void dry(struct rec *r, const char *fmt, ...) __printf(2, 3);
+
+static void dry(struct rec *r, const char *fmt, ...)
 {
-	struct tracefs_instance *inst = NULL;
-	struct tlbr_plan_item *items;
-	const struct tlbr_plan_env *env;
-	struct tracefs_dynevent *probes[32] = { 0 };
-	struct census cen = { 0 };
-	struct capture c = { 0 };
-	unsigned int n, i;
-	int ret = 0, cpu, go[2] = { -1, -1 };
-	pid_t child = -1;
-	char name[64], kb[32];
-	double start;
+	va_list ap;
 
-	n = tlbr_plan_probe(o->sysroot, &items, &env);
-	snprintf(name, sizeof(name), PREFIX "%d", (int)getpid());
-	snprintf(kb, sizeof(kb), "%u", o->buffer_kb);
-	if (o->dry_run) {
-		const char *top = tracefs_tracing_dir();
+	va_start(ap, fmt);
+	vfprintf(r->o->log, fmt, ap);
+	va_end(ap);
+	fputc('\n', r->o->log);
+}
 
-		dry(o, "mkdir %s/instances/%s", env->sysroot[0] ? env->tracing :
-					top ? top : "/sys/kernel/tracing", name);
-		for (i = 0; i < n; i++) {
-			char line[512];
+static int dry_instance_create(struct rec *r)
+{
+	const char *top = tracefs_tracing_dir();
 
-			if (!items[i].available || !items[i].kprobe)
-				continue;
-			tlbr_plan_kprobe_line(&items[i], line, sizeof(line));
-			dry(o, "echo '%s' >> kprobe_events", line);
-		}
-		if (!o->no_census)
-			census_probe(&cen, env, false, NULL);
-		for (i = 0; i < cen.nprobed; i++) {
-			const struct tlbr_tlbi_site *t = &cen.sites[cen.ev_site[i]];
+	dry(r, "mkdir %s/instances/%s", r->plan.env.sysroot[0] ? r->plan.env.tracing :
+					top ? top : "/sys/kernel/tracing", r->name);
+	return 0;
+}
 
-			char fetch[64];
+static int dry_write(struct rec *r, const char *file, const char *value)
+{
+	dry(r, "echo %s > instances/%s/%s", value, r->name, file);
+	return 0;
+}
 
-			tlbi_fetch(t, (unsigned int)cen.ev_site[i], fetch, sizeof(fetch));
-			if (t->by_address)
-				dry(o, "echo 'p:%s/tlbi_%d 0x%llx %s' >> kprobe_events", PROBE_SYSTEM,
-				    cen.ev_site[i], (unsigned long long)t->addr, fetch);
-			else
-				dry(o, "echo 'p:%s/tlbi_%d %s+0x%llx %s' >> kprobe_events",
-				    PROBE_SYSTEM, cen.ev_site[i], t->function,
-				    (unsigned long long)t->offset, fetch);
-		}
-		census_release(&cen);
-		dry(o, "echo mono > instances/%s/trace_clock%s", name, "");
-		dry(o, "echo %s > instances/%s/buffer_size_kb", kb, name);
-		for (i = 0; i < n; i++) {
-			char ev[96];
+static int dry_kprobe_create(struct rec *r, const struct tlbr_plan_item *it)
+{
+	char line[512];
 
-			if (!items[i].available)
-				continue;
-			snprintf(ev, sizeof(ev), "%s/%s", items[i].system, items[i].event);
-			dry(o, "echo 1 > instances/%s/events/%s/enable", name, ev);
-		}
-		dry(o, "echo 1 > instances/%s/tracing_on%s", name, "");
-		dry(o, "read instances/%s/per_cpu/cpu*/trace_pipe_raw until the end%s", name, "");
-		dry(o, "echo 0 > instances/%s/tracing_on%s", name, "");
-		dry(o, "rmdir instances/%s%s", name, "");
-		for (i = 0; i < n; i++)
-			if (items[i].available && items[i].kprobe)
-				dry(o, "echo '-:%s/%s' >> kprobe_events", items[i].system,
-				    items[i].event);
-		return 0;
-	}
-	if (geteuid() != 0) {
-		snprintf(err, errlen, "recording needs root (tracefs and its instances)");
-		return -EPERM;
-	}
-	if (!tracefs_tracing_dir()) {
-		snprintf(err, errlen, "tracefs is not mounted and cannot be: mount -t tracefs "
-				      "nodev /sys/kernel/tracing");
-		return -ENODEV;
-	}
-	tlbr_record_remove_stale(o->log);
-	inst = tracefs_instance_create(name);
-	if (!inst) {
-		snprintf(err, errlen, "cannot create the tracefs instance '%s': %s", name,
-			 strerror(errno));
-		return -errno;
-	}
-	tracefs_trace_off(inst);
-	if (tracefs_instance_file_write(inst, "trace_clock", "mono") < 0 ||
-	    tracefs_instance_set_buffer_size(inst, o->buffer_kb, -1) < 0) {
-		snprintf(err, errlen, "the kernel refused the clock or the buffer size");
-		ret = -EIO;
-		goto out;
-	}
-	ret = create_probes(items, n, probes, ARRAY_SIZE(probes), err, errlen);
-	if (ret < 0)
-		goto out;
-	if (!o->no_census)
-		census_probe(&cen, env, true, o->log);
-	for (i = 0; i < cen.nprobed; i++) {
-		char ev[32];
+	tlbr_plan_kprobe_line(it, line, sizeof(line));
+	dry(r, "echo '%s' >> kprobe_events", line);
+	return 0;
+}
 
-		snprintf(ev, sizeof(ev), "tlbi_%d", cen.ev_site[i]);
-		if (tracefs_event_enable(inst, PROBE_SYSTEM, ev) < 0) {
-			snprintf(err, errlen, "cannot enable %s:%s", PROBE_SYSTEM, ev);
-			ret = -EIO;
-			goto out;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		if (!items[i].available)
-			continue;
-		if (tracefs_event_enable(inst, items[i].system, items[i].event) < 0) {
-			snprintf(err, errlen, "cannot enable %s:%s", items[i].system,
-				 items[i].event);
-			ret = -EIO;
-			goto out;
-		}
-	}
+static void tlbi_kprobe_line(const struct tlbr_census *cs, unsigned int k, char *buf, size_t n)
+{
+	const struct tlbr_tlbi_site *t = &cs->sites[cs->ev_site[k]];
+	char fetch[64];
 
-	c.ncpus = (int)sysconf(_SC_NPROCESSORS_CONF);
-	c.tc = calloc((size_t)c.ncpus, sizeof(*c.tc));
-	c.fd = malloc((size_t)c.ncpus * sizeof(*c.fd));
-	c.file = calloc((size_t)c.ncpus, sizeof(*c.file));
-	snprintf(c.dir, sizeof(c.dir), "%s/tlbreplay-XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!c.tc || !c.fd || !c.file || !mkdtemp(c.dir)) {
-		c.dir[0] = '\0';
-		snprintf(err, errlen, "cannot make temporary files: %s", strerror(errno));
-		ret = -ENOMEM;
-		goto out;
-	}
-	for (cpu = 0; cpu < c.ncpus; cpu++)
-		c.fd[cpu] = -1;
-	for (cpu = 0; cpu < c.ncpus; cpu++) {
-		if (asprintf(&c.file[cpu], "%s/cpu%d", c.dir, cpu) < 0) {
-			c.file[cpu] = NULL;
-			ret = -ENOMEM;
-			goto out;
-		}
-		c.fd[cpu] = open(c.file[cpu], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		c.tc[cpu] = tracefs_cpu_open(inst, cpu, true);
-		if (c.fd[cpu] < 0) {
-			snprintf(err, errlen, "cannot create '%s': %s", c.file[cpu],
-				 strerror(errno));
-			ret = -errno;
-			goto out;
-		}
-		if (!c.page && c.tc[cpu])
-			c.page = malloc((size_t)tracefs_cpu_read_size(c.tc[cpu]));
-	}
-	if (!c.page) {
-		snprintf(err, errlen, "cannot read the instance's per-CPU buffers");
-		ret = -EIO;
-		goto out;
-	}
+	tlbr_tlbi_fetch(t, (unsigned int)cs->ev_site[k], fetch, sizeof(fetch));
+	if (t->by_address)
+		snprintf(buf, n, "p:%s/tlbi_%d 0x%llx %s", PROBE_SYSTEM, cs->ev_site[k],
+			 (unsigned long long)t->addr, fetch);
+	else
+		snprintf(buf, n, "p:%s/tlbi_%d %s+0x%llx %s", PROBE_SYSTEM, cs->ev_site[k],
+			 t->function, (unsigned long long)t->offset, fetch);
+}
 
-	if (o->command) {
-		/* the workload starts once tracing is on */
-		if (pipe(go) < 0) {
-			ret = -errno;
-			goto out;
-		}
-		child = fork();
-		if (child < 0) {
-			ret = -errno;
-			goto out;
-		}
-		if (child == 0) {
-			char b;
+static void dry_census(struct rec *r)
+{
+	char line[256];
+	unsigned int k;
 
-			close(go[1]);
-			if (read(go[0], &b, 1) != 1)
-				_exit(127);
-			close(go[0]);
-			execvp(o->command[0], o->command);
-			fprintf(stderr, "tlbreplay: error: cannot run '%s': %s\n", o->command[0],
-				strerror(errno));
+	tlbr_census_probe(&r->cen, &r->plan.env, false, NULL);
+	for (k = 0; k < r->cen.nprobed; k++) {
+		tlbi_kprobe_line(&r->cen, k, line, sizeof(line));
+		dry(r, "echo '%s' >> kprobe_events", line);
+	}
+}
+
+static int dry_event_enable(struct rec *r, const char *system, const char *event)
+{
+	dry(r, "echo 1 > instances/%s/events/%s/%s/enable", r->name, system, event);
+	return 0;
+}
+
+static int dry_capture(struct rec *r)
+{
+	dry_write(r, "tracing_on", "1");
+	dry(r, "read instances/%s/per_cpu/cpu*/trace_pipe_raw until the end", r->name);
+	dry_write(r, "tracing_on", "0");
+	return 0;
+}
+
+static void dry_teardown(struct rec *r)
+{
+	unsigned int i, k;
+
+	dry(r, "echo 0 > instances/%s/events/enable", r->name);
+	dry(r, "rmdir instances/%s", r->name);
+	for (k = 0; k < r->cen.nprobed; k++)
+		dry(r, "echo '-:%s/tlbi_%d' >> kprobe_events", PROBE_SYSTEM, r->cen.ev_site[k]);
+	for (i = 0; i < r->plan.n; i++)
+		if (r->plan.items[i].available && r->plan.items[i].kprobe)
+			dry(r, "echo '-:%s/%s' >> kprobe_events", r->plan.items[i].system,
+			    r->plan.items[i].event);
+	r->cen.nprobed = 0;
+	tlbr_census_release(&r->cen);
+}
+
+static const struct backend dry_backend = {
+	.instance_create = dry_instance_create,
+	.write = dry_write,
+	.kprobe_create = dry_kprobe_create,
+	.census = dry_census,
+	.event_enable = dry_event_enable,
+	.capture = dry_capture,
+	.teardown = dry_teardown,
+};
+
+/* ----------------------------------------------------------- real backend */
+
+static int real_instance_create(struct rec *r)
+{
+	r->inst = tracefs_instance_create(r->name);
+	if (!r->inst)
+		return failf(r, -errno, "cannot create the tracefs instance '%s': %s", r->name,
+			     strerror(errno));
+	return 0;
+}
+
+static int real_write(struct rec *r, const char *file, const char *value)
+{
+	if (tracefs_instance_file_write(r->inst, file, value) < 0)
+		return failf(r, -EIO, "the kernel refused '%s' in %s", value, file);
+	return 0;
+}
+
+static int real_kprobe_create(struct rec *r, const struct tlbr_plan_item *it)
+{
+	struct tracefs_dynevent *ev;
+
+	if (r->nprobes == ARRAY_SIZE(r->probes))
+		return failf(r, -E2BIG, "too many kprobes in the plan");
+	ev = it->retprobe ? tracefs_kretprobe_alloc(it->system, it->event, it->symbol, it->fetch,
+						    0) :
+			    tracefs_kprobe_alloc(it->system, it->event, it->symbol, it->fetch);
+	if (!ev || tracefs_dynevent_create(ev) < 0) {
+		char *kerr = tracefs_error_last(NULL);
+		int e = errno;
+
+		failf(r, -EIO, "the kernel refused the kprobe %s/%s on %s: %s%s", it->system,
+		      it->event, it->symbol, kerr ? kerr : strerror(e),
+		      e == EEXIST || e == EBUSY ? " (another tlbreplay record running?)" : "");
+		free(kerr);
+		tracefs_dynevent_free(ev);
+		return -EIO;
+	}
+	r->probes[r->nprobes++] = ev;
+	return 0;
+}
+
+static void real_census(struct rec *r)
+{
+	tlbr_census_probe(&r->cen, &r->plan.env, true, r->o->log);
+}
+
+static int real_event_enable(struct rec *r, const char *system, const char *event)
+{
+	if (tracefs_event_enable(r->inst, system, event) < 0)
+		return failf(r, -EIO, "cannot enable %s:%s", system, event);
+	return 0;
+}
+
+/* Start the workload, stopped until go(): its exec is the first thing traced. */
+static int workload_fork(struct rec *r)
+{
+	if (pipe2(r->go, O_CLOEXEC) < 0 || pipe2(r->execerr, O_CLOEXEC) < 0)
+		return failf(r, -errno, "cannot start '%s': %s", r->o->command[0],
+			     strerror(errno));
+	r->child = fork();
+	if (r->child < 0)
+		return failf(r, -errno, "cannot start '%s': %s", r->o->command[0],
+			     strerror(errno));
+	if (r->child == 0) {
+		char b;
+		int e;
+
+		close(r->spool.dirfd);	/* the spool's lock is the recorder's alone */
+		close(r->go[1]);
+		close(r->execerr[0]);
+		if (read(r->go[0], &b, 1) != 1)
 			_exit(127);
-		}
-		close(go[0]);
-		go[0] = -1;
+		execvp(r->o->command[0], r->o->command);
+		e = errno;
+		if (write(r->execerr[1], &e, sizeof(e)) != sizeof(e))
+			_exit(127);
+		_exit(127);
 	}
-	tracefs_trace_on(inst);
-	write_metadata(inst, o, items, n, &cen);
-	start = now_s();
-	if (child > 0) {
-		if (write(go[1], "g", 1) != 1)
-			kill(child, SIGKILL);
-		close(go[1]);
-		go[1] = -1;
-	}
-	while (!*stop) {
-		int status;
+	close(r->go[0]);
+	close(r->execerr[1]);
+	r->go[0] = r->execerr[1] = -1;
+	return 0;
+}
 
-		if ((ret = drain(&c, false)) < 0)
+/* Let the workload go; 0 once it runs, or why its exec failed. */
+static int workload_go(struct rec *r)
+{
+	ssize_t n;
+	int e = 0;
+
+	n = write(r->go[1], "g", 1);
+	close(r->go[1]);
+	r->go[1] = -1;
+	if (n != 1)
+		return failf(r, -EIO, "cannot start '%s'", r->o->command[0]);
+	do
+		n = read(r->execerr[0], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	close(r->execerr[0]);
+	r->execerr[0] = -1;
+	if (n == sizeof(e)) {
+		waitpid(r->child, NULL, 0);
+		r->child = -1;
+		return failf(r, -e, "cannot run '%s': %s", r->o->command[0], strerror(e));
+	}
+	r->res->workload_started = true;
+	return 0;
+}
+
+static int drain(struct rec *r, bool flush)
+{
+	int cpu, n, ret;
+
+	for (cpu = 0; cpu < r->ncpus; cpu++) {
+		if (!r->tc[cpu])
+			continue;
+		while ((n = tracefs_cpu_read(r->tc[cpu], r->page, true)) > 0)
+			if ((ret = tlbr_spool_write(&r->spool, cpu, r->page, (size_t)n, r->err,
+						    r->errlen)) < 0)
+				return ret;
+		while (flush && (n = tracefs_cpu_flush(r->tc[cpu], r->page)) > 0)
+			if ((ret = tlbr_spool_write(&r->spool, cpu, r->page, (size_t)n, r->err,
+						    r->errlen)) < 0)
+				return ret;
+	}
+	return 0;
+}
+
+/* The per-CPU readers and the spool's files, formats and manifest. */
+static int capture_open(struct rec *r)
+{
+	const char *events[TLBR_PLAN_MAX + 1];
+	char *names[TLBR_PLAN_MAX + 1], *clock;
+	unsigned int i, nev = 0;
+	size_t page = 0;
+	int cpu, ret;
+
+	r->ncpus = (int)sysconf(_SC_NPROCESSORS_CONF);
+	r->tc = calloc((size_t)r->ncpus, sizeof(*r->tc));
+	if (!r->tc)
+		return failf(r, -ENOMEM, "out of memory");
+	for (cpu = 0; cpu < r->ncpus; cpu++) {
+		r->tc[cpu] = tracefs_cpu_open(r->inst, cpu, true);
+		if (r->tc[cpu] && !page)
+			page = (size_t)tracefs_cpu_read_size(r->tc[cpu]);
+	}
+	if (!page || !(r->page = malloc(page)))
+		return failf(r, -EIO, "cannot read the instance's per-CPU buffers");
+	ret = tlbr_spool_open_cpus(&r->spool, r->ncpus, page, r->err, r->errlen);
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < r->plan.n; i++) {
+		const struct tlbr_plan_item *it = &r->plan.items[i];
+
+		if (!it->available)
+			continue;
+		if (asprintf(&names[nev], "%s/%s", it->system, it->event) < 0) {
+			ret = failf(r, -ENOMEM, "out of memory");
+			goto out;
+		}
+		events[nev] = names[nev];
+		nev++;
+	}
+	if (r->cen.nprobed) {	/* the TLBI probes */
+		names[nev] = strdup(PROBE_SYSTEM "/tlbi_*");
+		if (!names[nev]) {
+			ret = failf(r, -ENOMEM, "out of memory");
+			goto out;
+		}
+		events[nev] = names[nev];
+		nev++;
+	}
+	clock = tracefs_instance_file_read(r->inst, "trace_clock", NULL);
+	ret = tlbr_spool_snapshot(&r->spool, tracefs_tracing_dir(), clock ? clock : "", events,
+				  nev, r->err, r->errlen);
+	free(clock);
+out:
+	for (i = 0; i < nev; i++)
+		free(names[i]);
+	return ret;
+}
+
+static void capture_close(struct rec *r)
+{
+	int cpu;
+
+	for (cpu = 0; r->tc && cpu < r->ncpus; cpu++)
+		if (r->tc[cpu])
+			tracefs_cpu_close(r->tc[cpu]);
+	zfree(&r->tc);
+	zfree(&r->page);
+}
+
+/* Read until the workload exits, the duration passes, -p's processes exit or a signal. */
+static int capture_loop(struct rec *r)
+{
+	double start = now_s();
+	int ret = 0, status;
+
+	for (;;) {
+		if (*r->stop)
 			break;
-		if (child > 0 && waitpid(child, &status, WNOHANG) == child) {
-			*ret_child_status = status;
-			child = -1;
+		if ((ret = drain(r, false)) < 0 ||
+		    (ret = tlbr_spool_sync(&r->spool, false, r->err, r->errlen)) < 0)
+			break;
+		if (r->child > 0 && waitpid(r->child, &status, WNOHANG) == r->child) {
+			r->res->workload_status = status;
+			r->res->workload_ended = true;
+			r->child = -1;
 			break;
 		}
-		if (o->duration > 0 && now_s() - start >= o->duration)
+		if (r->o->duration > 0 && now_s() - start >= r->o->duration)
 			break;
-		if (o->npids && !pids_alive(o))
+		if (r->o->npids && !pids_alive(r->o))
 			break;
 		usleep(20000);
 	}
-	tracefs_trace_off(inst);
-	if (ret >= 0)
-		ret = drain(&c, true);
-	if (ret < 0) {
-		snprintf(err, errlen, "cannot save the event data: %s", strerror(-ret));
-		goto out;
-	}
-	*ret_lost = lost_events(inst, c.ncpus);
-	ret = write_dat(o->output, inst, items, n, cen.nprobed > 0, &c, err, errlen);
-out:
-	if (child > 0) {	/* stopped early: the workload is ours to end */
+	r->res->seconds = now_s() - start;
+	return ret;
+}
+
+static int real_capture(struct rec *r)
+{
+	int ret;
+
+	ret = capture_open(r);
+	if (ret == 0 && r->o->command)
+		ret = workload_fork(r);
+	if (ret < 0)
+		return ret;
+	tracefs_trace_on(r->inst);
+	r->res->capture_started = true;
+	write_metadata(r->inst, r->o, &r->plan, &r->cen);
+	if (r->o->command && (ret = workload_go(r)) < 0)
+		return ret;
+	ret = capture_loop(r);
+	tracefs_trace_off(r->inst);
+	if (ret == 0)
+		ret = drain(r, true);
+	r->res->lost = lost_events(r->inst, r->ncpus);
+	r->res->bytes = tlbr_spool_bytes(&r->spool);
+	return ret;
+}
+
+static void real_teardown(struct rec *r)
+{
+	unsigned int k;
+
+	if (r->child > 0) {	/* stopped early: the workload is ours to end */
 		int status;
 
-		kill(child, SIGTERM);
-		if (waitpid(child, &status, 0) == child)
-			*ret_child_status = status;
+		kill(r->child, SIGTERM);
+		if (waitpid(r->child, &status, 0) == r->child)
+			r->res->workload_status = status;
+		r->child = -1;
 	}
-	if (go[0] >= 0)
-		close(go[0]);
-	if (go[1] >= 0)
-		close(go[1]);
-	capture_release(&c);
-	if (inst) {
-		tracefs_trace_off(inst);
-		tracefs_event_disable(inst, NULL, NULL);
-		tracefs_instance_destroy(inst);
-		tracefs_instance_free(inst);
+	capture_close(r);
+	if (r->inst) {
+		tracefs_trace_off(r->inst);
+		tracefs_event_disable(r->inst, NULL, NULL);
+		tracefs_instance_destroy(r->inst);
+		tracefs_instance_free(r->inst);
+		r->inst = NULL;
 	}
-	census_release(&cen);
-	destroy_probes(probes, ARRAY_SIZE(probes));
+	tlbr_census_release(&r->cen);
+	for (k = 0; k < r->nprobes; k++) {
+		tracefs_dynevent_destroy(r->probes[k], true);
+		tracefs_dynevent_free(r->probes[k]);
+	}
+	r->nprobes = 0;
+}
+
+static const struct backend real_backend = {
+	.instance_create = real_instance_create,
+	.write = real_write,
+	.kprobe_create = real_kprobe_create,
+	.census = real_census,
+	.event_enable = real_event_enable,
+	.capture = real_capture,
+	.teardown = real_teardown,
+};
+
+/* ------------------------------------------------------------------ steps */
+
+/* Can @cmd be run (execvp's search)? */
+static int command_runnable(const char *cmd)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+	int found = -ENOENT;
+
+	if (!*cmd)
+		return -ENOENT;
+	if (strchr(cmd, '/'))
+		return access(cmd, X_OK) < 0 ? -errno : 0;
+	if (!path)
+		path = "/usr/local/bin:/bin:/usr/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+		struct stat st;
+
+		snprintf(buf, sizeof(buf), "%.*s%s%s", (int)n, path, n ? "/" : "", cmd);
+		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (access(buf, X_OK) == 0)
+				return 0;
+			found = -EACCES;
+		}
+		path += n + (path[n] == ':');
+	}
+	return found;
+}
+
+/*
+ * Before anything is set up: root, tracefs, the workload can run, the
+ * output can be written (its spool made); killed recorders' leftovers go.
+ */
+static int step_preflight(struct rec *r)
+{
+	const struct tlbr_record_opts *o = r->o;
+	int ret;
+
+	if (o->command && (ret = command_runnable(o->command[0])) < 0)
+		return failf(r, ret, "cannot run '%s': %s", o->command[0],
+			     ret == -ENOENT ? "command not found" : strerror(-ret));
+	if (geteuid() != 0)
+		return failf(r, -EPERM, "recording needs root (tracefs and its instances)");
+	if (!tracefs_tracing_dir())
+		return failf(r, -ENODEV, "tracefs is not mounted and cannot be: mount -t tracefs "
+					 "nodev /sys/kernel/tracing");
+	tlbr_record_remove_stale(o->log);
+	tlbr_record_recover_stale(o->output, o->log);
+	return tlbr_spool_create(&r->spool, o->output, r->err, r->errlen);
+}
+
+/* The instance, stopped until the capture starts. */
+static int step_instance(struct rec *r)
+{
+	int ret = r->be->instance_create(r);
+
+	return ret < 0 ? ret : r->be->write(r, "tracing_on", "0");
+}
+
+/* The plan's kprobes, then the census's (arm64): before the instance enables them. */
+static int step_probes(struct rec *r)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < r->plan.n; i++) {
+		const struct tlbr_plan_item *it = &r->plan.items[i];
+
+		if (it->available && it->kprobe && (ret = r->be->kprobe_create(r, it)) < 0)
+			return ret;
+	}
+	if (!r->o->no_census)
+		r->be->census(r);
+	return 0;
+}
+
+static int step_configure(struct rec *r)
+{
+	char kb[32];
+	int ret;
+
+	snprintf(kb, sizeof(kb), "%u", r->o->buffer_kb);
+	ret = r->be->write(r, "trace_clock", "mono");
+	return ret < 0 ? ret : r->be->write(r, "buffer_size_kb", kb);
+}
+
+static int step_enable(struct rec *r)
+{
+	unsigned int i;
+	char ev[32];
+	int ret;
+
+	for (i = 0; i < r->cen.nprobed; i++) {
+		snprintf(ev, sizeof(ev), "tlbi_%d", r->cen.ev_site[i]);
+		if ((ret = r->be->event_enable(r, PROBE_SYSTEM, ev)) < 0)
+			return ret;
+	}
+	for (i = 0; i < r->plan.n; i++)
+		if (r->plan.items[i].available &&
+		    (ret = r->be->event_enable(r, r->plan.items[i].system,
+					       r->plan.items[i].event)) < 0)
+			return ret;
+	return 0;
+}
+
+/* The trace.dat from the spool; what went wrong before is said first. */
+static int step_write(struct rec *r, int ret)
+{
+	char why[512];
+	int wret;
+
+	if (!r->res->capture_started || (r->o->command && !r->res->workload_started)) {
+		tlbr_spool_discard(&r->spool);	/* nothing (of the workload) was recorded */
+		return ret;
+	}
+	snprintf(why, sizeof(why), "%s%s", ret == -ENOSPC || ret == -EDQUOT ?
+		 "the disk is full: " : "", r->err);
+	wret = tlbr_spool_finish(&r->spool, &r->res->old_kept, r->err, r->errlen);
+	if (wret == 0) {
+		r->res->written = true;
+		if (ret < 0)
+			failf(r, ret, "%s; the trace holds what was recorded until then (%.1f s)",
+			      why, r->res->seconds);
+		return ret;
+	}
+	if (ret < 0) {
+		char werr[512];
+
+		snprintf(werr, sizeof(werr), "%s", r->err);
+		failf(r, ret, "%s; %s", why, werr);
+	}
+	r->res->kept = true;
+	snprintf(r->res->spool, sizeof(r->res->spool), "%s", r->spool.dir);
+	return ret < 0 ? ret : wret;
+}
+
+int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *stop,
+		    struct tlbr_record_result *res, char *err, size_t errlen)
+{
+	struct rec *r = calloc(1, sizeof(*r));
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	*r = (struct rec){ .o = o, .be = o->dry_run ? &dry_backend : &real_backend,
+			   .stop = stop, .res = res, .err = err, .errlen = errlen, .child = -1,
+			   .go = { -1, -1 }, .execerr = { -1, -1 } };
+	r->spool.dirfd = -1;
+	err[0] = '\0';
+	tlbr_plan_probe(o->sysroot, &r->plan);
+	snprintf(r->name, sizeof(r->name), PREFIX "%d", (int)getpid());
+	if (!o->dry_run && (ret = step_preflight(r)) < 0)
+		goto out_spool;
+	ret = step_instance(r);
+	if (ret == 0)
+		ret = step_probes(r);
+	if (ret == 0)
+		ret = step_configure(r);
+	if (ret == 0)
+		ret = step_enable(r);
+	if (ret == 0)
+		ret = r->be->capture(r);
+	if (!o->dry_run && r->res->workload_ended && !*stop)
+		res->workload_failed = !WIFEXITED(res->workload_status) ||
+				       WEXITSTATUS(res->workload_status);
+	r->be->teardown(r);
+	if (!o->dry_run && r->spool.dir[0])
+		ret = step_write(r, ret);
+out_spool:
+	if (r->spool.dir[0] && r->spool.dirfd >= 0 && !res->kept)
+		tlbr_spool_discard(&r->spool);
+	for (int i = 0; i < 2; i++) {
+		if (r->go[i] >= 0)
+			close(r->go[i]);
+		if (r->execerr[i] >= 0)
+			close(r->execerr[i]);
+	}
+	free(r);
 	return ret;
 }
