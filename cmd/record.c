@@ -11,8 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "cmd.h"
-#include "record.h"
+#include "record.h"	/* types only, when built without the recorder */
 
 enum { OPT_CHECK = 256, OPT_DRY_RUN, OPT_SYSROOT, OPT_NO_CENSUS, OPT_RECOVER };
 
@@ -31,6 +32,7 @@ static const struct option record_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+#if TLBR_HAVE_RECORD
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -38,6 +40,7 @@ static void on_signal(int sig)
 	(void)sig;
 	stop = 1;
 }
+#endif
 
 static void record_help(FILE *f)
 {
@@ -142,6 +145,20 @@ int cmd_record(int argc, char **argv)
 		error("--sysroot describes another machine: it goes with --check or --dry-run");
 		return TLBR_EXIT_USAGE;
 	}
+#if !TLBR_HAVE_RECORD
+	(void)check;
+	(void)all;
+	(void)recover;
+	(void)output_given;
+	(void)res;
+	(void)sa;
+	(void)ret;
+	(void)err;
+	error("this tlbreplay was built without the recorder (meson -Drecord=disabled, or "
+	      "libtracefs was not found): nothing can be recorded");
+	return TLBR_EXIT_FAILURE;
+}
+#else
 	if (check) {
 		struct tlbr_plan *plan = malloc(sizeof(*plan));
 
@@ -230,3 +247,4 @@ int cmd_record(int argc, char **argv)
 	}
 	return TLBR_EXIT_OK;
 }
+#endif /* TLBR_HAVE_RECORD */

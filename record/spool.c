@@ -715,7 +715,9 @@ int tlbr_record_recover(const char *dir, const char *output, FILE *log, char *er
 {
 	char out[PATH_MAX], path[PATH_MAX + 16], abs[PATH_MAX];
 	unsigned long dropped, total = 0;
+	unsigned long long kept = 0;
 	struct manifest m;
+	struct stat st;
 	bool old = false;
 	long pid;
 	int fd, ret, cpu;
@@ -742,6 +744,7 @@ int tlbr_record_recover(const char *dir, const char *output, FILE *log, char *er
 	if (access(path, F_OK) < 0) {	/* killed before it recorded anything */
 		remove_tree(dir);
 		close(fd);
+		unregister(pid, abs);
 		if (log)
 			fprintf(log, "tlbreplay: removed '%s': its recorder was killed before "
 				     "it recorded anything\n", dir);
@@ -764,6 +767,17 @@ int tlbr_record_recover(const char *dir, const char *output, FILE *log, char *er
 		if (ret < 0)
 			fail(err, errlen, ret, "cannot read '%s': %s", f, strerror(-ret));
 		total += dropped;
+		if (stat(f, &st) == 0)
+			kept += (unsigned long long)st.st_size;
+	}
+	if (ret == 0 && !kept && access(path, F_OK) < 0) {
+		remove_tree(dir);
+		close(fd);
+		unregister(pid, abs);
+		if (log)
+			fprintf(log, "tlbreplay: removed '%s': its recorder had read no events yet\n",
+				dir);
+		return 0;
 	}
 	if (ret == 0)
 		ret = spool_finish(dir, out, &old, err, errlen);

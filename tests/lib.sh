@@ -80,6 +80,14 @@ need_tracefs() {
 	command -v trace-cmd >/dev/null || skip_all "trace-cmd is not installed"
 }
 
+# need_recorder: skip the whole script when tlbreplay was built without the
+# recorder (meson -Drecord=disabled).
+need_recorder() {
+	if "$TLBREPLAY" record --dry-run -- true 2>&1 >/dev/null | grep -q "built without the recorder"; then
+		skip_all "tlbreplay was built without the recorder (-Drecord=disabled)"
+	fi
+}
+
 skip_all() {
 	echo "1..0 # SKIP $*"
 	exit 0

@@ -5,6 +5,7 @@
 # with the pre-6.9 ptep_set_access_flags, no batched-unmap functions and
 # flush_context out of line. The expected plans follow from those files.
 . "$SRCDIR/tests/lib.sh"
+need_recorder
 
 cd "$DATA" || exit 1
 for v in 612 61; do

@@ -6,6 +6,7 @@
 # alle2 (EL2: not ours); dc cvau (not a TLBI); ret), and replaying a trace
 # with census events (whatif-tlbi-census.txt, counts derived there).
 . "$SRCDIR/tests/lib.sh"
+need_recorder
 
 cd "$DATA" || exit 1
 "$TLBREPLAY" record --check --sysroot sysroots/a64-census > $TMP/check

@@ -5,6 +5,7 @@
 # instance is removed by the next run.
 . "$SRCDIR/tests/lib.sh"
 
+need_recorder
 need_tracefs
 
 ours() { left_instances | grep '^tlbreplay_' ; }
