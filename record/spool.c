@@ -787,7 +787,7 @@ int tlbr_record_recover(const char *dir, const char *output, FILE *log, char *er
 	unregister(pid, abs);
 	if (log) {
 		fprintf(log, "tlbreplay: recovered the recording of an interrupted recorder (pid %ld) "
-			     "into '%s'", pid, out);
+			     "into '%s' (%llu bytes of events)", pid, out, kept);
 		if (old)
 			fprintf(log, " (the previous one is now '%s.old')", out);
 		if (total)

@@ -118,4 +118,55 @@ if command -v setpriv >/dev/null; then
 fi
 expect_status 1 "an unwritable output: exit 1" "$TLBREPLAY" record -o /proc/nonexistent/x.dat -- true
 no_instance "after a failed write: nothing left behind"
+
+# the output is checked before anything starts: the workload never runs
+expect_status 1 "a missing output directory: exit 1" \
+	"$TLBREPLAY" record -o /no/such/dir/x.dat -- sh -c "touch '$TMP/started'; sleep 4"
+grep_file "it names the output and why" "cannot write '/no/such/dir/x.dat'.*No such file or directory" "$TMP/err"
+if [ -e "$TMP/started" ]; then ok 1 "the workload did not start"; else ok 0 "the workload did not start"; fi
+no_instance "a missing output directory: no instance made"
+mkdir "$TMP/adir"
+expect_status 1 "an output that is a directory: exit 1" "$TLBREPLAY" record -o "$TMP/adir" -- true
+grep_file "it says so" "cannot write '$TMP/adir': it is a directory" "$TMP/err"
+
+# a workload that cannot run: an error, no trace, nothing left behind
+expect_status 1 "a command that does not exist: exit 1" \
+	"$TLBREPLAY" record -o "$TMP/nc.dat" -- tlbr-no-such-command
+grep_file "it says the command cannot run" "cannot run 'tlbr-no-such-command': command not found" "$TMP/err"
+ls "$TMP" | grep -q '^nc\.dat'
+ok $((! $?)) "no trace and no spool are written"
+# a directory passes the first check; its exec fails once tracing is set up
+expect_status 1 "a command whose exec fails: exit 1" "$TLBREPLAY" record -o "$TMP/ne.dat" -- "$TMP/adir/"
+grep_file "it names the exec's error" "cannot run '$TMP/adir/': Permission denied" "$TMP/err"
+ls "$TMP" | grep -q '^ne\.dat'
+ok $((! $?)) "no trace and no spool are written"
+no_instance "a failed exec: no instance left"
+
+# a workload that fails: the trace is written, the status is the recording's
+expect_status 1 "a workload exiting 3: exit 1" "$TLBREPLAY" record -o "$TMP/x3.dat" -- sh -c 'exit 3'
+grep_file "it names the workload's status" "the workload 'sh' exited with status 3" "$TMP/err"
+expect_cmd "and the trace reads back" "$TLBREPLAY" stat "$TMP/x3.dat"
+expect_status 1 "a workload killed by SIGTERM: exit 1" "$TLBREPLAY" record -o "$TMP/xk.dat" -- sh -c 'kill -TERM $$'
+grep_file "it names the signal" "the workload 'sh' was killed by signal 15" "$TMP/err"
+expect_cmd "and the trace reads back" trace-cmd report "$TMP/xk.dat"
+
+# an existing output is kept as FILE.old, never overwritten
+echo "precious" > "$TMP/o.dat"
+expect_cmd "record over an existing output" "$TLBREPLAY" record -o "$TMP/o.dat" -- true
+grep_file "it says where the previous one went" "the previous one is now '$TMP/o.dat.old'" "$TMP/err"
+grep_file "the previous one is FILE.old, unchanged" "^precious$" "$TMP/o.dat.old"
+expect_cmd "the new one reads back" "$TLBREPLAY" stat "$TMP/o.dat"
+ls "$TMP" | grep -q 'tlbreplay-'
+ok $((! $?)) "no spool is left after a recording"
+
+# not root: --check says tracefs cannot be read, not that the kernel lacks the events
+if command -v setpriv >/dev/null; then
+	expect_status 1 "--check without root: exit 1" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$TLBREPLAY" record --check
+	grep_file "--check without root: tracefs is not readable, and why" \
+		"why: tracefs (.*) is not readable: Permission denied (it is root's: run as root)" "$TMP/out"
+	grep -q "no such tracepoint" "$TMP/out"
+	ok $((! $?)) "--check without root: no event is blamed on the kernel"
+	grep_file "--check without root: the error says why" "cannot check this kernel's plan: tracefs" "$TMP/err"
+fi
 done_testing
