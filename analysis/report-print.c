@@ -4,6 +4,7 @@
  * object (schema tlbreplay-report, see tlbreplay-report(5)) and an ASCII
  * table to paste into a mailing-list reply.
  */
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -195,7 +196,7 @@ static void email_rule(FILE *f, const unsigned int *w, char c)
 	fputs("+\n", f);
 }
 
-void tlbr_report_print_email(FILE *f, const struct tlbr_report *rep,
+int tlbr_report_print_email(FILE *f, const struct tlbr_report *rep,
 			     const struct tlbr_replay_result *res,
 			     const struct tlbr_report_info *info)
 {
@@ -205,11 +206,13 @@ void tlbr_report_print_email(FILE *f, const struct tlbr_report *rep,
 	};
 	unsigned int b = tlbr_report_baseline(res), i, m, n = 0, k;
 	const struct tlbr_policy_result *bp = &res->policy[b];
-	struct erow rows[TLBR_MAX_POLICIES * ARRAY_SIZE(metrics)];
+	struct erow *rows = calloc((size_t)res->npolicies * ARRAY_SIZE(metrics) + 1, sizeof(*rows));
 	unsigned int w[5] = { 6, 6, 8, 5, 6 };
 	char name[64];
 
 	(void)rep;
+	if (!rows)
+		return -ENOMEM;
 	for (i = 0; i < res->npolicies; i++) {
 		const struct tlbr_policy_result *p = &res->policy[i];
 
@@ -277,4 +280,6 @@ void tlbr_report_print_email(FILE *f, const struct tlbr_report *rep,
 			 "A positive change is a regression.", name, info->costs->source);
 		tlbr_print_wrapped(f, "", 0, text, 72);
 	}
+	free(rows);
+	return 0;
 }

@@ -27,16 +27,17 @@ struct range {
 	enum range_kind kind;
 	uint64_t start, end;
 	uint64_t seen;				/* spurious faults the trace shows */
-	struct tally t[TLBR_MAX_POLICIES];
+	struct tally *t;			/* per policy */
 };
 
 struct proc {
 	uint64_t seen;
-	struct tally t[TLBR_MAX_POLICIES];
+	struct tally *t;			/* per policy; NULL until the mm is noted */
 };
 
 struct tlbr_report {
 	bool failed;				/* a note could not be kept (ENOMEM) */
+	unsigned int npol;
 	/* by address space (mm id; 0: kernel or unknown) */
 	struct proc *procs;
 	uint32_t nprocs;
@@ -46,24 +47,33 @@ struct tlbr_report {
 	uint32_t *rindex;
 	uint32_t rindex_size;
 	/* by CPU */
-	struct tally cpu[TLBR_MAX_POLICIES][TLBR_MAX_CPUS];
+	struct tally (*cpu)[TLBR_MAX_CPUS];	/* per policy */
 	uint64_t cpu_seen[TLBR_MAX_CPUS];
 	/* by site */
-	struct tally site[TLBR_MAX_POLICIES][TLBR_SITE__COUNT];
+	struct tally (*site)[TLBR_SITE__COUNT];	/* per policy */
 	/* over time */
 	uint64_t t0, t_end;
 	bool have_t0;
 	uint64_t width_ns;
-	uint64_t bins[TLBR_MAX_POLICIES][TLBR_REPORT_BINS];
+	uint64_t (*bins)[TLBR_REPORT_BINS];	/* per policy */
 	struct tlbr_table tables[TLBR_T__COUNT];
 };
 
-struct tlbr_report *tlbr_report_new(void)
+struct tlbr_report *tlbr_report_new(unsigned int npolicies)
 {
 	struct tlbr_report *rep = calloc(1, sizeof(*rep));
 
-	if (rep)
-		rep->width_ns = 1000000;	/* 1 ms to start with */
+	if (!rep)
+		return NULL;
+	rep->npol = npolicies;
+	rep->width_ns = 1000000;	/* 1 ms to start with */
+	rep->cpu = calloc(npolicies ? npolicies : 1, sizeof(*rep->cpu));
+	rep->site = calloc(npolicies ? npolicies : 1, sizeof(*rep->site));
+	rep->bins = calloc(npolicies ? npolicies : 1, sizeof(*rep->bins));
+	if (!rep->cpu || !rep->site || !rep->bins) {
+		tlbr_report_free(rep);
+		return NULL;
+	}
 	return rep;
 }
 
@@ -75,8 +85,15 @@ void tlbr_report_free(struct tlbr_report *rep)
 		return;
 	for (i = 0; i < TLBR_T__COUNT; i++)
 		tlbr_table_release(&rep->tables[i]);
+	for (i = 0; i < rep->nprocs; i++)
+		free(rep->procs[i].t);
+	for (i = 0; i < rep->nranges; i++)
+		free(rep->ranges[i].t);
 	free(rep->procs);
 	free(rep->ranges);
+	free(rep->cpu);
+	free(rep->site);
+	free(rep->bins);
 	free(rep->rindex);
 	free(rep);
 }
@@ -105,6 +122,11 @@ static struct proc *proc_get(struct tlbr_report *rep, uint32_t mm)
 		memset(np + rep->nprocs, 0, (size_t)(n - rep->nprocs) * sizeof(*np));
 		rep->procs = np;
 		rep->nprocs = n;
+	}
+	if (!rep->procs[mm].t) {
+		rep->procs[mm].t = calloc(rep->npol ? rep->npol : 1, sizeof(struct tally));
+		if (!rep->procs[mm].t)
+			return NULL;
 	}
 	return &rep->procs[mm];
 }
@@ -165,6 +187,9 @@ static struct range *range_get(struct tlbr_report *rep, const struct tlbr_note *
 	}
 	g = &rep->ranges[rep->nranges];
 	memset(g, 0, sizeof(*g));
+	g->t = calloc(rep->npol ? rep->npol : 1, sizeof(*g->t));
+	if (!g->t)
+		return NULL;
 	g->mm = n->mm;
 	g->kind = kind;
 	g->start = start;
@@ -182,7 +207,7 @@ static void time_count(struct tlbr_report *rep, int pol, uint64_t ts)
 	tlbr_report_time(rep, ts);
 	idx = (ts - rep->t0) / rep->width_ns;
 	while (idx >= TLBR_REPORT_BINS) {
-		for (p = 0; p < TLBR_MAX_POLICIES; p++) {
+		for (p = 0; p < rep->npol; p++) {
 			for (i = 0; i < TLBR_REPORT_BINS / 2; i++)
 				rep->bins[p][i] = rep->bins[p][2 * i] + rep->bins[p][2 * i + 1];
 			memset(&rep->bins[p][TLBR_REPORT_BINS / 2], 0,
@@ -212,7 +237,7 @@ void tlbr_report_note(void *ctx, const struct tlbr_note *n)
 		rep->cpu_seen[cpu]++;
 		return;
 	}
-	if (pol < 0 || pol >= TLBR_MAX_POLICIES)
+	if (pol < 0 || (unsigned int)pol >= rep->npol)
 		return;
 	switch (n->kind) {
 	case TLBR_NOTE_FLUSH:
@@ -481,7 +506,7 @@ static unsigned int rank_top(struct rank *rk, unsigned int n, const struct tally
 static const struct tally *proc_tally(const struct tlbr_report *rep, unsigned int i,
 				      unsigned int pol)
 {
-	return &rep->procs[i].t[pol];
+	return rep->procs[i].t ? &rep->procs[i].t[pol] : NULL;	/* never noted */
 }
 
 static const struct tally *range_tally(const struct tlbr_report *rep, unsigned int i,

@@ -42,7 +42,8 @@ struct tlbr_report_info {
 	unsigned int max_findings;	/* counterexamples per policy */
 };
 
-struct tlbr_report *tlbr_report_new(void);
+/* A report of a replay of @npolicies policies (tlbr_policy_parse() counts them). */
+struct tlbr_report *tlbr_report_new(unsigned int npolicies);
 void tlbr_report_free(struct tlbr_report *rep);
 /* The replay's note callback (tlbr_replay_opts.note). */
 void tlbr_report_note(void *rep, const struct tlbr_note *n);
@@ -69,7 +70,7 @@ void tlbr_report_print_text(FILE *f, const struct tlbr_report *rep,
 			    const struct tlbr_replay_result *res, const struct tlbr_report_info *info);
 void tlbr_report_print_json(FILE *f, const struct tlbr_report *rep,
 			    const struct tlbr_replay_result *res, const struct tlbr_report_info *info);
-void tlbr_report_print_email(FILE *f, const struct tlbr_report *rep,
+int tlbr_report_print_email(FILE *f, const struct tlbr_report *rep,
 			     const struct tlbr_replay_result *res,
 			     const struct tlbr_report_info *info);
 

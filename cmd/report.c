@@ -175,7 +175,8 @@ static void print(const struct tlbr_report *rep, const struct tlbr_replay_result
 		tlbr_table_print_csv(stdout, t);
 		break;
 	case F_EMAIL:
-		tlbr_report_print_email(stdout, rep, res, info);
+		if (tlbr_report_print_email(stdout, rep, res, info) < 0)
+			die("out of memory");
 		break;
 	}
 }
@@ -194,7 +195,13 @@ int cmd_report(int argc, char **argv)
 	status = parse(argc, argv, &o, &a, &path);
 	if (status)
 		return status < 0 ? TLBR_EXIT_OK : status;
-	rep = tlbr_report_new();
+	{
+		char bad[64];
+		int npol = tlbr_policy_parse(o.ro.policies, bad, sizeof(bad));
+
+		/* an unknown name is reported by replay_run(), before the trace is read */
+		rep = tlbr_report_new(npol > 0 ? (unsigned int)npol : 0);
+	}
 	if (!rep)
 		die("out of memory");
 	o.ro.note = tlbr_report_note;

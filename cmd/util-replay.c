@@ -148,8 +148,6 @@ void replay_cli_help_lists(FILE *f)
 /* The replay starts at the first event: text traces declare their CPUs in a header. */
 static int start(struct replay_run *run, struct tlbr_error *err)
 {
-	const char *bad;
-
 	if (!run->ncpus)
 		run->ncpus = tlbr_reader_ncpus(run->in.reader);
 	if (run->ncpus <= 0) {
@@ -158,7 +156,7 @@ static int start(struct replay_run *run, struct tlbr_error *err)
 		return -EBADMSG;
 	}
 	run->cli->ro.ncpus = run->ncpus;
-	return tlbr_replay_new(&run->cli->ro, &run->replay, &bad);
+	return tlbr_replay_new(&run->cli->ro, &run->replay);
 }
 
 static int on_event(void *ctx, const struct tlbr_event *ev, struct tlbr_error *err)
@@ -183,32 +181,27 @@ int replay_run(struct replay_run *run, const char *path, const char *cmd,
 {
 	static const struct input_ops ops = { .on_event = on_event };
 	struct replay_cli *o = run->cli;
-	struct tlbr_replay *check;
-	const char *bad = NULL;
-	int ret, status;
+	char bad[64];
+	int status;
 
 	if (!o->costs)
 		o->costs = tlbr_costs_find("neoverse-n1");
 	run->ncpus = o->cpus;
 	/* policy names are checked before the trace is read */
-	ret = tlbr_replay_new(&o->ro, &check, &bad);
-	if (ret == -EINVAL || ret == -E2BIG) {
+	if (tlbr_policy_parse(o->ro.policies, bad, sizeof(bad)) < 0) {
 		const char *const *names = tlbr_policy_names();
 		size_t n = 0;
 		const char *sug;
 
 		while (names[n])
 			n++;
-		sug = bad ? did_you_mean(bad, names, n) : NULL;
+		sug = did_you_mean(bad, names, n);
 		if (sug)
 			error("unknown policy '%s'; did you mean '%s'?", bad, sug);
 		else
 			error("unknown policy '%s' (tlbreplay %s --help lists them)", bad, cmd);
 		return TLBR_EXIT_USAGE;
 	}
-	if (ret < 0)
-		die("out of memory");
-	tlbr_replay_free(check);
 	status = input_open(&run->in, path, o->fmt);
 	if (status)
 		return status;

@@ -29,10 +29,13 @@ static void *grow_zero(void *arr, uint32_t *alloc, uint32_t need, size_t elem)
 	return p;
 }
 
-struct rmm *mm_create(struct replay *r, uint32_t id)
+/* O(1) amortised (the table of mms grows by doubling). */
+struct rmm *mm_get(struct replay *r, uint32_t id)
 {
 	struct rmm *m;
 
+	if (id && id < r->nmms && r->mms[id].last_end)
+		return &r->mms[id];
 	if (!id)
 		return NULL;
 	if (id >= r->nmms) {
@@ -252,6 +255,37 @@ void mm_drop_pages(struct replay *r, uint32_t mm)
 	m->npages = 0;
 	zfree(&m->hash);
 	m->hash_size = m->hash_used = 0;
+}
+
+/* Call @fn for every page of @mm the model knows in [start, end) (vpns). */
+void for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
+		      page_fn fn, void *arg)
+{
+	struct rmm *m = mm_get(r, mm);
+	uint32_t i, next;
+
+	r->stop_walk = false;
+	if (!m)
+		return;
+	if (m->lazy_parent)
+		mm_settle(r, m);
+	/* few pages asked of a big mm: look them up; else walk the mm's list */
+	if (!whole && (end - start <= 16 || end - start <= m->npages / 8)) {
+		for (uint64_t v = start; v < end && !r->stop_walk; v++) {
+			struct page *p = page_find(r, mm, v);
+
+			if (p)
+				fn(r, p, arg);
+		}
+		return;
+	}
+	for (i = m->first; i && !r->stop_walk; i = next) {
+		struct page *p = page_at(r, i - 1);
+
+		next = p->next;
+		if (whole || (p->vpn >= start && p->vpn < end))
+			fn(r, p, arg);
+	}
 }
 
 /* ------------------------------------------------------------------ VMAs */

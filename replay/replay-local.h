@@ -5,6 +5,7 @@
 #ifndef TLBR_REPLAY_LOCAL_H
 #define TLBR_REPLAY_LOCAL_H
 
+#include "policy.h"
 #include "replay.h"
 
 #define PAGE_SHIFT 12
@@ -105,71 +106,6 @@ struct rcpu {
 	bool user;			/* a task of that mm runs (not lazy) */
 };
 
-struct replay;
-struct policy;
-
-/* A flush point put to the policies. */
-struct flushreq {
-	enum tlbr_site site;
-	uint32_t mm;			/* 0: no user mm (kernel, batched reclaim, fresh mm) */
-	int cpu;			/* the issuer */
-	bool whole_mm;
-	uint64_t start_vpn, end_vpn;	/* when !whole_mm */
-	bool opaque;			/* range and mm unknown: policies replay the kernel */
-	bool adds_only;			/* no access removed: permissions only added */
-	bool batched;			/* a reclaim/migration unmap that may be batched */
-	enum tlbr_exec real;		/* what the traced kernel did */
-	const struct tlbr_event *ev;
-	uint64_t ts_ns, pos;		/* of the event it comes from */
-};
-
-/*
- * D_DEFER: TLBI IS now, completed by a DSB at the batch's sync (batched reclaim).
- * D_MERGED: covered by the batch flush of the run it extends (uffd MOVE):
- * every CPU is flushed, no new flush is issued.
- */
-enum dkind { D_NONE, D_LOCAL, D_BROADCAST, D_TARGETED, D_DEFER, D_MERGED };
-
-struct decision {
-	enum dkind kind;
-	struct tlbr_cpuset targets;	/* D_TARGETED: remote CPUs interrupted */
-	struct tlbr_cpuset deferred;	/* not running the mm: they flush before they load it
-					 * again (x86's TLB generation check at switch_mm) */
-	bool migrate;			/* a migrate_disable()d local flush (active-cpu) */
-	bool table_sync;		/* hugetlb unshare: an IPI to every other CPU syncs
-					 * GUP-fast (tlb_remove_table_sync_one) */
-	const struct policy_ops *by;	/* the component that decided */
-};
-
-/* Queries the engine answers for policies (under the policy's own TLB model). */
-struct tlbr_cpuset view_holders(struct replay *r, struct policy *pl, const struct flushreq *q,
-				bool more_than_allowed_only);
-bool view_running(struct replay *r, uint32_t mm, int cpu);
-/*
- * Of @cpus other than the issuer: those running the mm become IPI targets,
- * the others (lazy, or switched away) flush when they load it again.
- */
-void decide_running(struct replay *r, const struct flushreq *q, const struct tlbr_cpuset *cpus,
-		    struct decision *d);
-
-struct policy_ops {
-	const char *name;
-	const char *summary;
-	size_t state_size;
-	/* Decide a flush point; false: not this policy's business (composition). */
-	bool (*decide)(struct replay *r, struct policy *pl, const struct flushreq *q,
-		       struct decision *d);
-	/* Called when @cpu loads @mm. */
-	void (*on_switch)(struct replay *r, struct policy *pl, int cpu, uint32_t mm);
-	/* Called at an ASID rollover: @kept are the mms that keep their ASID. */
-	void (*on_rollover)(struct replay *r, struct policy *pl, const uint32_t *kept,
-			    unsigned int nkept);
-	void (*free_state)(void *state);
-	bool x86;			/* flushes by IPI, not by TLBI: --env vm/errata do not apply */
-	bool no_pending_sync;		/* ignores flush_tlb_batched_pending (a broken variant) */
-	bool lazy_mmu;			/* kernel PTE barriers batched at lazy MMU mode exit */
-};
-
 #define MAX_COMPONENTS 4
 
 struct tlb_backend;
@@ -186,17 +122,6 @@ struct policy {
 	struct pending *pending;	/* deferred TLBIs not yet completed */
 	uint32_t npending, pending_alloc;
 };
-
-/* The state of component @ops in the (composed) policy @pl, NULL if not in it. */
-static inline void *policy_state(struct policy *pl, const struct policy_ops *ops)
-{
-	unsigned int k;
-
-	for (k = 0; k < pl->ncomp; k++)
-		if (pl->ops[k] == ops)
-			return pl->state[k];
-	return NULL;
-}
 
 struct pending {
 	uint32_t page;			/* index */
@@ -217,7 +142,7 @@ struct replay {
 	uint64_t seq;
 	const struct tlbr_event *ev;
 	struct tlbr_replay_result res;
-	struct policy pol[TLBR_MAX_POLICIES];
+	struct policy *pol;		/* npol of them */
 	int npol;
 	/* page table */
 	struct page **chunks;		/* pages, PAGE_CHUNK at a time: they never move */
@@ -237,15 +162,9 @@ struct replay {
 	struct tlbr_cpuset asid_flush;	/* CPUs that flush everything at their next switch_mm */
 };
 
-/* mmodel.c */
-struct rmm *mm_create(struct replay *r, uint32_t id);
+/* mmodel.c: address spaces, tasks, pages and VMAs */
 /* The address space @id, created on first use; NULL for 0 or out of memory. */
-static inline struct rmm *mm_get(struct replay *r, uint32_t id)
-{
-	if (id && id < r->nmms && r->mms[id].last_end)
-		return &r->mms[id];
-	return mm_create(r, id);
-}
+struct rmm *mm_get(struct replay *r, uint32_t id);
 struct rtask *task_rget(struct replay *r, uint32_t id);
 struct page *page_find(struct replay *r, uint32_t mm, uint64_t vpn);
 struct page *page_get(struct replay *r, uint32_t mm, uint64_t vpn);
@@ -272,6 +191,9 @@ static inline struct ptlb *ptlb_of(struct replay *r, const struct page *p, int p
 	return &r->ptlb[((size_t)page_idx(r, p) * (size_t)r->npol + (size_t)pol) *
 			 (size_t)r->ncpus + (size_t)cpu];
 }
+typedef void (*page_fn)(struct replay *r, struct page *p, void *arg);
+void for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
+	       page_fn fn, void *arg);
 void vma_add(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot, bool shared, bool anon);
 void vma_remove(struct rmm *m, uint64_t start, uint64_t end);
 void vma_protect(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot);
@@ -290,18 +212,60 @@ void tlb_set_flag(struct replay *r, struct policy *pl, const struct page *p, int
 int tlb_init(struct replay *r);
 void tlb_release(struct replay *r);
 
-/* policies */
-extern const struct policy_ops policy_arm64_broadcast;
-extern const struct policy_ops policy_x86_ipi;
-extern const struct policy_ops policy_oracle;
-extern const struct policy_ops policy_local_only;
-extern const struct policy_ops policy_wp_local;
-extern const struct policy_ops policy_active_cpu;
-extern const struct policy_ops policy_pte_needs_flush;
-extern const struct policy_ops policy_batched_reclaim;
-extern const struct policy_ops policy_batched_reclaim_nopending;
-extern const struct policy_ops policy_lazy_mmu;
-extern const struct policy_ops policy_uffd_move_batch;
-extern const struct policy_ops policy_hugetlb_unshare_gather;
+/* What the PTE of @p allows, as HELD_* bits. */
+static inline uint8_t pte_perm(const struct page *p)
+{
+	return p->present ? (uint8_t)(HELD_VALID | (p->writable ? HELD_W : 0)) : 0;
+}
+
+/* pgtable.c: how PTEs change */
+enum { EFF_DOWNGRADED = 1, EFF_CHANGED = 2 };	/* what applying a syscall did */
+void pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool writable,
+	     bool cow, bool replaced, const char *why);
+void range_of(const uint64_t *args, int ai, int li, uint64_t *start, uint64_t *end);
+int apply_syscall(struct replay *r, struct rtask *t, uint32_t mm);
+bool fork_wp(struct replay *r, struct rtask *t, uint32_t mm);
+int fork_copy(struct replay *r, uint32_t parent, uint32_t child);
+
+/* residency.c: which mm each CPU has loaded */
+void run_on(struct replay *r, int cpu, uint32_t task, uint32_t mm);
+void asid_rollover(struct replay *r);
+
+/* views.c: what the model tells about a flush point (and policy.h's view_*) */
+struct tlbr_cpuset holders_of(struct replay *r, struct policy *pl, const struct flushreq *q);
+enum tlbr_avoid avoid_reason(struct replay *r, struct policy *pl, const struct flushreq *q);
+
+/* flush.c: flush points put to the policies */
+void req_init(struct replay *r, struct flushreq *q, enum tlbr_site site, uint32_t mm);
+void flush_point(struct replay *r, struct flushreq *q);
+void implied_flush(struct replay *r, uint32_t mm, enum tlbr_site site, bool whole,
+		   uint64_t s, uint64_t e, bool adds_only);
+
+/* effects.c: what a decision does and costs; notes for the report */
+void note(struct replay *r, struct tlbr_note *n, int pol, int cpu, uint32_t mm, uint64_t vpn);
+void count_ops(struct replay *r, struct policy *pl, const struct flushreq *q,
+	       const struct decision *d);
+void apply_decision(struct replay *r, struct policy *pl, const struct flushreq *q,
+		    const struct decision *d, const struct tlbr_cpuset *reached);
+void defer(struct replay *r, struct policy *pl, const struct flushreq *q);
+void batch_sync(struct replay *r, enum tlbr_sync_kind kind, int cpu, uint32_t mm);
+void kmap_barriers(struct replay *r, uint64_t pages);
+
+/* check.c: the safety checker */
+void step_of(struct replay *r, struct tlbr_step *st, const char *fmt, ...) __printf(3, 4);
+void check_fn(struct replay *r, struct page *p, void *arg);
+void check_range(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
+		 const char *what);
+
+/* faults.c: user page faults */
+int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+void resolve_reuse(struct replay *r, struct rtask *t, uint32_t mm);
+bool fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
+		 struct flushreq *q, bool range);
+
+/* syscalls.c: memory syscalls, forks, reclaim */
+void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+int on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+int on_reclaim_unmap(struct replay *r, const struct tlbr_event *ev);
 
 #endif /* TLBR_REPLAY_LOCAL_H */

@@ -161,66 +161,112 @@ const char *tlbr_avoid_name(enum tlbr_avoid r)
 	return (unsigned int)r < ARRAY_SIZE(avoid_names) ? avoid_names[r] : "?";
 }
 
-/* "a,b+c": policies separated by commas, components of one policy by '+'. */
-static int parse_policies(struct replay *r, const char *spec, const char **ret_bad)
+void *policy_state(struct policy *pl, const struct policy_ops *ops)
 {
-	static char bad[64];
+	unsigned int k;
+
+	for (k = 0; k < pl->ncomp; k++)
+		if (pl->ops[k] == ops)
+			return pl->state[k];
+	return NULL;
+}
+
+/*
+ * Walk "a,b+c": policies separated by commas, components of one policy by
+ * '+'. @fn is called for every component (with @pol its policy's index);
+ * returns the number of policies, or -EINVAL with the unknown name in @bad.
+ */
+static int walk_policies(const char *spec, char *bad, size_t badsize,
+			 int (*fn)(void *ctx, int pol, const char *name, size_t len,
+				   const struct policy_ops *ops),
+			 void *ctx)
+{
 	const char *p = spec;
+	int npol = 0, ret;
 
 	while (*p) {
 		size_t len = strcspn(p, ",");
-		struct policy *pl;
 		const char *c = p;
+		unsigned int ncomp = 0;
 
-		if (r->npol == TLBR_MAX_POLICIES) {
-			snprintf(bad, sizeof(bad), "more than %d policies", TLBR_MAX_POLICIES);
-			*ret_bad = bad;
-			return -E2BIG;
-		}
-		pl = &r->pol[r->npol];
-		pl->idx = r->npol;
-		pl->res = &r->res.policy[r->npol];
-		snprintf(pl->res->name, sizeof(pl->res->name), "%.*s", (int)len, p);
 		while (c < p + len) {
 			size_t clen = strcspn(c, "+,");
 			const struct policy_ops *ops = find_policy(c, clen);
 
-			if (!ops || pl->ncomp == MAX_COMPONENTS) {
-				snprintf(bad, sizeof(bad), "%.*s", (int)clen, c);
-				*ret_bad = bad;
+			if (!ops || ncomp == MAX_COMPONENTS) {
+				snprintf(bad, badsize, "%.*s", (int)clen, c);
 				return -EINVAL;
 			}
-			pl->ops[pl->ncomp] = ops;
-			if (ops->state_size) {
-				pl->state[pl->ncomp] = calloc(1, ops->state_size);
-				if (!pl->state[pl->ncomp])
-					return -ENOMEM;
-			}
-			pl->ncomp++;
+			if (fn && (ret = fn(ctx, npol, p, len, ops)) < 0)
+				return ret;
+			ncomp++;
 			c += clen;
 			if (*c == '+')
 				c++;
 		}
-		if (!pl->ncomp) {
-			*ret_bad = "(empty)";
+		if (!ncomp) {
+			snprintf(bad, badsize, "(empty)");
 			return -EINVAL;
 		}
-		r->npol++;
+		npol++;
 		p += len;
 		if (*p == ',')
 			p++;
 	}
+	return npol;
+}
+
+static const char *spec_or_default(const char *spec)
+{
+	return spec && *spec ? spec : default_policies;
+}
+
+int tlbr_policy_parse(const char *spec, char *bad, size_t badsize)
+{
+	return walk_policies(spec_or_default(spec), bad, badsize, NULL, NULL);
+}
+
+/* One component of policy @pol, in the replay being built. */
+static int add_component(void *ctx, int pol, const char *name, size_t len,
+			 const struct policy_ops *ops)
+{
+	struct replay *r = ctx;
+	struct policy *pl = &r->pol[pol];
+
+	if (!pl->ncomp) {
+		pl->idx = pol;
+		pl->res = &r->res.policy[pol];
+		snprintf(pl->res->name, sizeof(pl->res->name), "%.*s", (int)len, name);
+	}
+	pl->ops[pl->ncomp] = ops;
+	if (ops->state_size) {
+		pl->state[pl->ncomp] = calloc(1, ops->state_size);
+		if (!pl->state[pl->ncomp])
+			return -ENOMEM;
+	}
+	pl->ncomp++;
 	return 0;
 }
 
-int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret,
-		    const char **ret_bad)
+int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret)
 {
-	struct replay *r = calloc(1, sizeof(*r));
-	int err;
+	const char *spec = spec_or_default(o->policies);
+	struct replay *r;
+	char bad[64];
+	int err, npol;
 
+	npol = tlbr_policy_parse(spec, bad, sizeof(bad));
+	if (npol < 0)
+		return npol;
+	r = calloc(1, sizeof(*r));
 	if (!r)
 		return -ENOMEM;
+	r->pol = calloc((size_t)npol, sizeof(*r->pol));
+	r->res.policy = calloc((size_t)npol, sizeof(*r->res.policy));
+	if (!r->pol || !r->res.policy) {
+		tlbr_replay_free((struct tlbr_replay *)r);
+		return -ENOMEM;
+	}
 	r->o = *o;
 	if (!r->o.tlb)
 		r->o.tlb = &tlb_models[0];
@@ -232,9 +278,9 @@ int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret,
 	r->res.cpu_model = r->o.cpu->name;
 	r->res.env = tlbr_env_name(r->o.env);
 	r->res.preempt = !r->o.no_preempt;
-	err = parse_policies(r, o->policies && *o->policies ? o->policies : default_policies,
-			     ret_bad);
-	if (!err)
+	r->npol = npol;
+	err = walk_policies(spec, bad, sizeof(bad), add_component, r);
+	if (err >= 0)
 		err = tlb_init(r);
 	if (err) {
 		tlbr_replay_free((struct tlbr_replay *)r);
@@ -261,7 +307,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 	if (!r)
 		return;
 	tlb_release(r);
-	for (pol = 0; pol < TLBR_MAX_POLICIES; pol++)
+	for (pol = 0; r->pol && pol < r->npol; pol++)
 		for (unsigned int k = 0; k < r->pol[pol].ncomp; k++) {
 			if (r->pol[pol].ops[k]->free_state && r->pol[pol].state[k])
 				r->pol[pol].ops[k]->free_state(r->pol[pol].state[k]);
@@ -284,5 +330,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 	free(r->chunks);
 	free(r->ptlb);
 	free(r->plast);
+	free(r->pol);
+	free(r->res.policy);
 	free(r);
 }

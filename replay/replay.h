@@ -83,7 +83,6 @@ enum tlbr_env {
 int tlbr_env_parse(const char *name, enum tlbr_env *ret);
 const char *tlbr_env_name(enum tlbr_env env);
 
-#define TLBR_MAX_POLICIES 16
 #define TLBR_MAX_FINDINGS 32	/* unsafe counterexamples kept per policy */
 #define TLBR_FINDING_STEPS 6
 
@@ -150,7 +149,7 @@ struct tlbr_replay_result {
 	uint64_t real_tlbi_is;			/* broadcast TLBI instructions */
 	uint64_t contpte_reuses;	/* write-fault reuses of a whole contpte block */
 	unsigned int npolicies;
-	struct tlbr_policy_result policy[TLBR_MAX_POLICIES];
+	struct tlbr_policy_result *policy;	/* npolicies of them */
 };
 
 /*
@@ -205,13 +204,21 @@ struct tlbr_replay_opts {
 };
 
 /**
- * tlbr_replay_new - a replay of the policies named in @o
- * @ret_bad: on -EINVAL, the policy name that is unknown
+ * tlbr_policy_parse - check a policy list without building a replay
+ * @spec: "a,b+c" (NULL or empty: the default list)
+ * @bad: on -EINVAL, the name that is unknown (or "(empty)")
  *
- * Returns 0 and sets *@ret; free it with tlbr_replay_free().
+ * Returns the number of policies, or -EINVAL.
  */
-int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret,
-		    const char **ret_bad);
+int tlbr_policy_parse(const char *spec, char *bad, size_t badsize);
+
+/**
+ * tlbr_replay_new - a replay of the policies named in @o
+ *
+ * Returns 0 and sets *@ret (free it with tlbr_replay_free()); -EINVAL for a
+ * list tlbr_policy_parse() refuses, -ENOMEM.
+ */
+int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret);
 /* Feed one event; returns 0 or -ENOMEM. */
 int tlbr_replay_event(struct tlbr_replay *r, const struct tlbr_event *ev);
 /* Finish the replay; the result stays valid until tlbr_replay_free(). */

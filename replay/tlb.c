@@ -22,11 +22,6 @@
 
 #include "replay-local.h"
 
-static uint8_t pte_perm(const struct page *p)
-{
-	return p->present ? (uint8_t)(HELD_VALID | (p->writable ? HELD_W : 0)) : 0;
-}
-
 static bool capacity(const struct replay *r)
 {
 	return r->o.tlb->kind == TLBR_TLB_CAPACITY;

@@ -17,7 +17,7 @@
  */
 #include <string.h>
 
-#include "../replay-local.h"
+#include "../policy.h"
 
 #define NONE_YET -1
 #define MULTIPLE -2

@@ -7,7 +7,7 @@
  * flush_tlb_mm). A write fault that reuses the page flushes too
  * (__ptep_set_access_flags with dirty set calls flush_tlb_page).
  */
-#include "../replay-local.h"
+#include "../policy.h"
 
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
 		   struct decision *d)

@@ -15,7 +15,7 @@
  * batched-reclaim-nopending is the same without that sync: deliberately
  * broken, to show the race on a trace where it happens.
  */
-#include "../replay-local.h"
+#include "../policy.h"
 
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
 		   struct decision *d)

@@ -16,7 +16,7 @@
  * first unshare of a gather is its flush (a broadcast); the others are
  * merged into it. Needs the tlbr:pmd_unshare probe (tlbreplay-record(1)).
  */
-#include "../replay-local.h"
+#include "../policy.h"
 
 struct gather {
 	uint32_t task;
@@ -26,33 +26,23 @@ struct gather {
 	bool synced;		/* the gather's IPI was counted */
 };
 
-static uint64_t vma_of(struct replay *r, const struct flushreq *q)
-{
-	struct rmm *m = mm_get(r, q->mm);
-	const struct vma *v = m && !q->whole_mm ? vma_find(m, q->start_vpn << PAGE_SHIFT) : NULL;
-
-	return v ? v->start : UINT64_MAX;
-}
-
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
 		   struct decision *d)
 {
 	struct gather *g = policy_state(pl, &policy_hugetlb_unshare_gather);
-	struct rtask *t;
-	uint64_t vma;
+	uint64_t vma, sys_seq;
 	bool last = q->ev && (q->ev->flush.flags & TLBR_FLUSH_UNSHARE_LAST);
 
 	if (q->site != TLBR_SITE_HUGETLB_UNSHARE || !q->ev || !q->ev->task)
 		return false;
-	t = task_rget(r, q->ev->task);
-	if (!g || !t)
+	if (!g || !view_syscall_seq(r, q->ev->task, &sys_seq))
 		return false;
-	vma = vma_of(r, q);
-	if (g->open && g->task == q->ev->task && g->sys_seq == t->sys_seq && g->vma_start == vma) {
+	vma = view_vma_start(r, q);
+	if (g->open && g->task == q->ev->task && g->sys_seq == sys_seq && g->vma_start == vma) {
 		d->kind = D_MERGED;
 	} else {
 		d->kind = D_BROADCAST;
-		*g = (struct gather){ .task = q->ev->task, .sys_seq = t->sys_seq,
+		*g = (struct gather){ .task = q->ev->task, .sys_seq = sys_seq,
 				      .vma_start = vma, .open = true };
 	}
 	d->table_sync = last && !g->synced;

@@ -11,7 +11,7 @@
  * may then run on another CPU): the replay counts, it does not check that.
  * Needs: vmalloc:alloc_vmap_area (or kernel-mapping probes).
  */
-#include "../replay-local.h"
+#include "../policy.h"
 
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
 		   struct decision *d)

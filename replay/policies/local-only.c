@@ -4,7 +4,7 @@
  * CPU. No kernel does this; it exists so the safety checker can show what
  * goes wrong (a CPU keeping a translation the page table no longer allows).
  */
-#include "../replay-local.h"
+#include "../policy.h"
 
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
 		   struct decision *d)

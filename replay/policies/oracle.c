@@ -7,7 +7,7 @@
  * running the mm (lazy, or switched to another mm) is left to flush when it
  * loads the mm again. It needs knowledge no kernel has, which is the point.
  */
-#include "../replay-local.h"
+#include "../policy.h"
 
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
 		   struct decision *d)

@@ -5,7 +5,7 @@
  * was not valid (PROT_NONE -> RW) or permissions are only added; x86 has
  * done so for years. Every other flush is left to the next component.
  */
-#include "../replay-local.h"
+#include "../policy.h"
 
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
 		   struct decision *d)

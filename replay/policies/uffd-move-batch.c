@@ -8,7 +8,7 @@
  * x86 traces, which give no address, the next flush of the same call) is
  * merged into the run's flush; the first of a run is a broadcast.
  */
-#include "../replay-local.h"
+#include "../policy.h"
 
 struct run {
 	uint32_t task;
@@ -21,21 +21,20 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		   struct decision *d)
 {
 	struct run *run = policy_state(pl, &policy_uffd_move_batch);
-	struct rtask *t;
+	uint64_t sys_seq;
 
 	if (q->site != TLBR_SITE_UFFD_MOVE || !q->ev || !q->ev->task)
 		return false;
-	t = task_rget(r, q->ev->task);
-	if (!run || !t)
+	if (!run || !view_syscall_seq(r, q->ev->task, &sys_seq))
 		return false;
-	if (run->open && run->task == q->ev->task && run->sys_seq == t->sys_seq &&
+	if (run->open && run->task == q->ev->task && run->sys_seq == sys_seq &&
 	    (run->next_vpn == UINT64_MAX || q->whole_mm || run->next_vpn == q->start_vpn)) {
 		d->kind = D_MERGED;
 	} else {
 		d->kind = D_BROADCAST;
 		run->open = true;
 		run->task = q->ev->task;
-		run->sys_seq = t->sys_seq;
+		run->sys_seq = sys_seq;
 	}
 	run->next_vpn = q->whole_mm ? UINT64_MAX : q->end_vpn;
 	return true;

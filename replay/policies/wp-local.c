@@ -12,7 +12,7 @@
  * The contpte case (the set_access probe's cont field) reaches here as a
  * flush point over the whole 16-page block, flushed locally as the patch does.
  */
-#include "../replay-local.h"
+#include "../policy.h"
 
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
 		   struct decision *d)

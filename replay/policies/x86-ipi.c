@@ -13,13 +13,12 @@
  * Not modelled: flushes that free page tables also interrupt lazy CPUs
  * (info->freed_tables), and the periodic mm_cpumask trim.
  */
-#include "../replay-local.h"
+#include "../policy.h"
 
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
 		   struct decision *d)
 {
-	struct tlbr_cpuset all = { { 0 } };
-	int c;
+	struct tlbr_cpuset all;
 
 	(void)pl;
 	/* no flush for a reuse; none when access is only added (pte_needs_flush) */
@@ -31,12 +30,11 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		d->kind = q->real == TLBR_EXEC_LOCAL ? D_LOCAL : D_BROADCAST;
 		return true;
 	}
-	for (c = 0; c < r->ncpus; c++)
-		tlbr_cpuset_set(&all, (unsigned int)c);
+	all = view_all_cpus(r);
 	decide_running(r, q, &all, d);
 	if (tlbr_cpuset_count(&d->targets))
 		d->kind = D_TARGETED;
-	else if (r->cpu[q->cpu].mm == q->mm)
+	else if (view_loaded(r, q->mm, q->cpu))
 		d->kind = D_LOCAL;
 	else
 		d->kind = D_NONE;

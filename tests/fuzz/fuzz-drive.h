@@ -23,13 +23,12 @@ static inline void fuzz_drive(struct tlbr_reader *r)
 					"hugetlb-unshare-gather",
 					.ncpus = 4 };
 	struct tlbr_replay *rp = NULL;
-	const char *bad;
 	struct tlbr_stat st;
 	int i, n;
 
 	a = tlbr_adapter_new();
 	tlbr_stat_init(&st);
-	if (tlbr_replay_new(&ro, &rp, &bad) < 0)
+	if (tlbr_replay_new(&ro, &rp) < 0)
 		rp = NULL;
 	while (r && a && rp && tlbr_reader_next(r, &rec, &err) > 0) {
 		if (tlbr_stat_record(&st, rec) < 0)

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check.c - the safety checker: where the kernel relies on a flush having
+ * completed, no CPU may hold a translation granting more than the PTE
+ * allows. Each violation is counted and the first ones kept with the
+ * events behind them (the PTE change, the last flush, the check).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "replay-local.h"
+
+void step_of(struct replay *r, struct tlbr_step *st, const char *fmt, ...)
+{
+	va_list ap;
+
+	st->ts_ns = r->ev->ts_ns;
+	st->pos = r->ev->pos;
+	st->cpu = r->ev->cpu;
+	st->pid = r->ev->pid;
+	va_start(ap, fmt);
+	vsnprintf(st->what, sizeof(st->what), fmt, ap);
+	va_end(ap);
+}
+
+static const char *perm_name(uint8_t h)
+{
+	if (h & HELD_OLD)
+		return "old";
+	if (h & HELD_W)
+		return "rw";
+	if (h & HELD_VALID)
+		return "ro";
+	return "none";
+}
+
+void check_fn(struct replay *r, struct page *p, void *arg)
+{
+	const struct tlbr_step *at = arg;
+	uint8_t allowed = pte_perm(p);
+	int pol, c;
+
+	for (pol = 0; pol < r->npol; pol++) {
+		struct policy *pl = &r->pol[pol];
+
+		for (c = 0; c < r->ncpus; c++) {
+			uint8_t held = tlb_held(r, pl, p, c);
+			struct tlbr_finding *f;
+			struct plast *last;
+
+			if (!(held & HELD_VALID))
+				continue;
+			if (!(held & HELD_OLD) && !(held & ~allowed & (HELD_VALID | HELD_W)))
+				continue;
+			pl->res->unsafe++;
+			if (pl->res->nfindings < TLBR_MAX_FINDINGS) {
+				f = &pl->res->findings[pl->res->nfindings++];
+				memset(f, 0, sizeof(*f));
+				f->mm = p->mm;
+				f->addr = p->vpn << PAGE_SHIFT;
+				f->cpu = c;
+				snprintf(f->held, sizeof(f->held), "%s", perm_name(held));
+				snprintf(f->allowed, sizeof(f->allowed), "%s", perm_name(allowed));
+				{
+					struct tlbr_step *s = &f->steps[f->nsteps++];
+
+					s->ts_ns = p->change.ts_ns;
+					s->pos = p->change.pos;
+					s->cpu = p->change.cpu;
+					s->pid = p->change.pid;
+					snprintf(s->what, sizeof(s->what), "%s of %#llx",
+						 p->change.why ? p->change.why : "change",
+						 (unsigned long long)(p->vpn << PAGE_SHIFT));
+				}
+				last = &r->plast[(size_t)page_idx(r, p) * (size_t)r->npol + (size_t)pol];
+				if (last->pos || last->ts_ns) {
+					struct tlbr_step *s = &f->steps[f->nsteps++];
+
+					s->ts_ns = last->ts_ns;
+					s->pos = last->pos;
+					s->cpu = last->cpu;
+					s->pid = -1;
+					snprintf(s->what, sizeof(s->what), "%.32s: the last flush of "
+						 "the page did not reach cpu %d", pl->res->name, c);
+				}
+				f->steps[f->nsteps++] = *at;
+			}
+			/* reported once: the model drops the entry it found */
+			tlb_flush_page(r, pl, p, c);
+		}
+	}
+}
+
+void check_range(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
+			const char *what)
+{
+	struct tlbr_step at;
+
+	step_of(r, &at, "%s", what);
+	for_pages(r, mm, whole, start, end, check_fn, &at);
+}

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * effects.c - what a decision does: the policy's TLB model flushed on the
+ * CPUs it reached, stale read-only entries left on the others, deferred
+ * TLBIs completed at a batch's DSB; the primitive operations counted for
+ * the cost model; and the notes that tell the report about each of them.
+ */
+#include <stdlib.h>
+
+#include "replay-local.h"
+
+/* A note for the report: its address, VMA and task filled in from the model. */
+void note(struct replay *r, struct tlbr_note *n, int pol, int cpu, uint32_t mm,
+		 uint64_t vpn)
+{
+	struct rmm *m = mm ? mm_get(r, mm) : NULL;
+	const struct vma *v;
+
+	n->policy = pol;
+	if (!n->ts_ns)
+		n->ts_ns = r->ev->ts_ns;
+	n->cpu = cpu;
+	n->mm = mm;
+	if (!n->task)
+		n->task = r->ev->task;
+	n->addr = vpn << PAGE_SHIFT;
+	v = m && !n->whole_mm ? vma_find(m, n->addr) : NULL;
+	n->vma_start = v ? v->start : 0;
+	n->vma_end = v ? v->end : 0;
+	r->o.note(r->o.note_ctx, n);
+}
+
+struct flush_arg {
+	struct policy *pl;
+	const struct tlbr_cpuset *cpus;
+	const struct flushreq *q;
+};
+
+static void flush_fn(struct replay *r, struct page *p, void *a)
+{
+	struct flush_arg *f = a;
+	struct plast *last = &r->plast[(size_t)page_idx(r, p) * (size_t)r->npol + (size_t)f->pl->idx];
+	int c;
+
+	for (c = 0; c < r->ncpus; c++)
+		if (tlbr_cpuset_test(f->cpus, (unsigned int)c))
+			tlb_flush_page(r, f->pl, p, c);
+	last->ts_ns = f->q->ts_ns;
+	last->pos = f->q->pos;
+	last->cpu = f->q->cpu;
+}
+
+/* Stale read-only entries a reuse left on CPUs the flush did not reach. */
+struct stale_arg {
+	struct policy *pl;
+	const struct tlbr_cpuset *reached;
+	int issuer;
+};
+
+static void stale_fn(struct replay *r, struct page *p, void *a)
+{
+	struct stale_arg *s = a;
+	int c;
+
+	for (c = 0; c < r->ncpus; c++) {
+		uint8_t held;
+
+		if (c == s->issuer) {
+			/* the faulting CPU re-walks the page table after its fault */
+			tlb_flush_page(r, s->pl, p, c);
+			continue;
+		}
+		if (tlbr_cpuset_test(s->reached, (unsigned int)c))
+			continue;
+		held = tlb_held_before(r, s->pl, p, c);
+		if ((held & HELD_VALID) && !(held & HELD_W) && p->writable) {
+			s->pl->res->stale_ro++;
+			tlb_set_flag(r, s->pl, p, c, HELD_STALE, 0);
+			if (r->o.note) {
+				struct tlbr_note n = { .kind = TLBR_NOTE_STALE };
+
+				note(r, &n, s->pl->idx, c, p->mm, p->vpn);
+			}
+		}
+	}
+}
+
+/*
+ * Apply a decision to the policy's TLB model: the reached CPUs now; the
+ * deferred ones cannot use the mm's entries before they load it again, and
+ * flush then: the model drops their entries now, and the switch flush is
+ * counted when it happens. A write-fault reuse leaves stale read-only
+ * entries on the CPUs it did not reach.
+ * O(pages of the range the model knows x CPUs); whole mm: O(CPUs) under the
+ * unbounded model (one seq per mm and CPU), O(TLB entries) under capacity.
+ */
+void apply_decision(struct replay *r, struct policy *pl, const struct flushreq *q,
+		    const struct decision *d, const struct tlbr_cpuset *reached_now)
+{
+	struct tlbr_cpuset reached = *reached_now;
+	int c;
+
+	for (c = 0; c < r->ncpus; c++) {
+		struct rmm *m = mm_get(r, q->mm);
+
+		if (!tlbr_cpuset_test(&d->deferred, (unsigned int)c) ||
+		    tlbr_cpuset_test(&reached, (unsigned int)c))
+			continue;
+		tlbr_cpuset_set(&reached, (unsigned int)c);
+		if (m && tlbr_cpuset_test(&m->ever, (unsigned int)c))
+			tlbr_cpuset_set(&m->behind[pl->idx], (unsigned int)c);
+	}
+	if (q->site == TLBR_SITE_WP_REUSE) {
+		struct stale_arg s = { .pl = pl, .reached = &reached, .issuer = q->cpu };
+
+		for_pages(r, q->mm, false, q->start_vpn, q->end_vpn, stale_fn, &s);
+	}
+	if (!q->mm) {
+		for (c = 0; c < r->ncpus; c++)
+			if (tlbr_cpuset_test(&reached, (unsigned int)c))
+				tlb_flush_all(r, pl, c);
+	} else if (q->whole_mm) {
+		for (c = 0; c < r->ncpus; c++)
+			if (tlbr_cpuset_test(&reached, (unsigned int)c))
+				tlb_flush_mm(r, pl, q->mm, c);
+	} else {
+		struct flush_arg f = { .pl = pl, .cpus = &reached, .q = q };
+
+		for_pages(r, q->mm, false, q->start_vpn, q->end_vpn, flush_fn, &f);
+	}
+}
+
+/* TLBI operations one flush takes: per page up to 32 pages, else one by ASID. */
+static uint64_t tlbi_ops(const struct flushreq *q)
+{
+	uint64_t n = q->end_vpn - q->start_vpn;
+
+	if (!q->mm || q->whole_mm || n > 32)
+		return 1;
+	return n ? n : 1;
+}
+
+void count_ops(struct replay *r, struct policy *pl, const struct flushreq *q,
+		      const struct decision *d)
+{
+	uint64_t *ops = pl->res->ops;
+	bool x86 = d->by->x86;
+
+	switch (d->kind) {
+	case D_NONE:
+		break;
+	case D_LOCAL:
+		ops[TLBR_OP_TLBI_LOCAL] += tlbi_ops(q);
+		ops[TLBR_OP_DSB_NSH]++;
+		break;
+	case D_BROADCAST:
+		if (x86) {	/* the kernel's shootdown, replayed: IPIs to every other CPU */
+			ops[TLBR_OP_IPI] += (uint64_t)r->ncpus - 1;
+			ops[TLBR_OP_TLBI_LOCAL] += tlbi_ops(q);
+			break;
+		}
+		ops[TLBR_OP_TLBI_IS] += tlbi_ops(q);
+		ops[TLBR_OP_DSB_ISH]++;
+		if (r->o.env == TLBR_ENV_ERRATA)
+			ops[TLBR_OP_REPEAT]++;
+		break;
+	case D_TARGETED:
+		if (!x86) {	/* arm64 cannot target CPUs: a broadcast TLBI */
+			ops[TLBR_OP_TLBI_IS] += tlbi_ops(q);
+			ops[TLBR_OP_DSB_ISH]++;
+			break;
+		}
+		ops[TLBR_OP_IPI] += tlbr_cpuset_count(&d->targets);
+		ops[TLBR_OP_TLBI_LOCAL] += tlbi_ops(q);
+		break;
+	case D_DEFER:	/* the TLBI now, its DSB at the batch's sync */
+		ops[TLBR_OP_TLBI_IS] += tlbi_ops(q);
+		break;
+	case D_MERGED:	/* in the batch's range TLBI */
+		break;
+	}
+	if (d->table_sync) {
+		ops[TLBR_OP_IPI] += (uint64_t)r->ncpus - 1;
+		pl->res->table_syncs++;
+	}
+	if (d->migrate) {
+		ops[TLBR_OP_MIGRATE]++;
+		ops[TLBR_OP_DSB_UPGRADE]++;
+	}
+}
+
+/* Remember the page of a deferred TLBI until the batch completes. */
+static void defer_fn(struct replay *r, struct page *p, void *a)
+{
+	struct policy *pl = a;
+
+	if (pl->npending == pl->pending_alloc) {
+		uint32_t n = pl->pending_alloc ? pl->pending_alloc * 2 : 64;
+		struct pending *np = realloc(pl->pending, n * sizeof(*np));
+
+		if (!np)
+			return;	/* out of memory: the model keeps the entry (safe side) */
+		pl->pending = np;
+		pl->pending_alloc = n;
+	}
+	pl->pending[pl->npending++] = (struct pending){ page_idx(r, p), p->mm, r->ev->cpu };
+}
+
+void defer(struct replay *r, struct policy *pl, const struct flushreq *q)
+{
+	pl->res->deferred++;
+	for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, defer_fn, pl);
+}
+
+/*
+ * A DSB completes deferred TLBIs: those the CPU issued (try_to_unmap_flush),
+ * or all of an mm's (flush_tlb_batched_pending, unless the policy is the
+ * broken variant that skips it).
+ */
+void batch_sync(struct replay *r, enum tlbr_sync_kind kind, int cpu, uint32_t mm)
+{
+	int pol, c;
+
+	for (pol = 0; pol < r->npol; pol++) {
+		struct policy *pl = &r->pol[pol];
+		uint32_t i, kept = 0;
+		bool any = false;
+
+		if (kind == TLBR_SYNC_PENDING) {
+			bool ignores = false;
+
+			for (unsigned int k = 0; k < pl->ncomp; k++)
+				ignores |= pl->ops[k]->no_pending_sync;
+			if (ignores)
+				continue;
+		}
+		for (i = 0; i < pl->npending; i++) {
+			struct pending *e = &pl->pending[i];
+			struct page *p = page_at(r, e->page);
+
+			if (kind == TLBR_SYNC_COMPLETE ? e->cpu != cpu : e->mm != mm) {
+				pl->pending[kept++] = *e;
+				continue;
+			}
+			any = true;
+			if (p->mm != e->mm)
+				continue;	/* the page went with its mm */
+			for (c = 0; c < r->ncpus; c++)
+				tlb_flush_page(r, pl, p, c);
+		}
+		pl->npending = kept;
+		if (any) {
+			pl->res->syncs++;
+			pl->res->ops[TLBR_OP_DSB_ISH]++;
+		}
+	}
+}
+
+/*
+ * Valid kernel PTEs written (vmalloc/vmap): arm64 follows each with
+ * dsb(ishst)+isb; in lazy MMU mode (seed 003) one pair at the mode's exit,
+ * per vmap_pte_range() call, that is per page-table page of 512 PTEs.
+ */
+void kmap_barriers(struct replay *r, uint64_t pages)
+{
+	int pol;
+
+	for (pol = 0; pol < r->npol; pol++) {
+		struct policy *pl = &r->pol[pol];
+		bool lazy = false;
+
+		for (unsigned int k = 0; k < pl->ncomp; k++)
+			lazy |= pl->ops[k]->lazy_mmu;
+		pl->res->ops[TLBR_OP_KMAP_BARRIER] += lazy ? (pages + 511) / 512 : pages;
+	}
+}

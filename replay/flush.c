@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * flush.c - flush decisions: a flush point is put to every policy; each
+ * policy's decision is counted (broadcast, local, skipped, avoidable),
+ * priced (effects.c) and applied to its TLB model (effects.c).
+ */
+#include <string.h>
+
+#include "replay-local.h"
+
+/* A flush point of the event being replayed. O(1). */
+void req_init(struct replay *r, struct flushreq *q, enum tlbr_site site, uint32_t mm)
+{
+	memset(q, 0, sizeof(*q));
+	q->site = site;
+	q->mm = mm;
+	q->cpu = r->ev->cpu;
+	q->ev = r->ev;
+	q->ts_ns = r->ev->ts_ns;
+	q->pos = r->ev->pos;
+	q->real = TLBR_EXEC_LOCAL;
+}
+
+/* Ask the policy's components in turn; none answering means today's arm64. */
+static void decide(struct replay *r, struct policy *pl, const struct flushreq *q,
+		   struct decision *d)
+{
+	unsigned int k;
+
+	/* before the seed-004 fix, every hugetlb unshare also synced GUP-fast by IPI */
+	d->table_sync = q->site == TLBR_SITE_HUGETLB_UNSHARE;
+	for (k = 0; k < pl->ncomp; k++)
+		if (pl->ops[k]->decide(r, pl, q, d)) {
+			d->by = pl->ops[k];
+			break;
+		}
+	if (k == pl->ncomp) {
+		policy_arm64_broadcast.decide(r, pl, q, d);
+		d->by = &policy_arm64_broadcast;
+	}
+	/* HCR_EL2.FB: in a guest every local TLBI is executed as a broadcast */
+	if (r->o.env == TLBR_ENV_VM && d->kind == D_LOCAL && !d->by->x86) {
+		d->kind = D_BROADCAST;
+		pl->res->upgraded++;
+	}
+}
+
+/* The CPUs the decision flushes now. */
+static struct tlbr_cpuset reached_by(struct replay *r, const struct flushreq *q,
+				     const struct decision *d)
+{
+	struct tlbr_cpuset reached = { { 0 } }, all = { { 0 } };
+	int c;
+
+	for (c = 0; c < r->ncpus; c++)
+		tlbr_cpuset_set(&all, (unsigned int)c);
+	switch (d->kind) {
+	case D_NONE:
+	case D_DEFER:	/* reaches every CPU at the batch's sync */
+		break;
+	case D_MERGED:
+		reached = all;
+		break;
+	case D_LOCAL:
+		tlbr_cpuset_set(&reached, (unsigned int)q->cpu);
+		break;
+	case D_BROADCAST:
+		reached = all;
+		break;
+	case D_TARGETED:
+		reached = d->targets;
+		tlbr_cpuset_set(&reached, (unsigned int)q->cpu);
+		break;
+	}
+	return reached;
+}
+
+/*
+ * Count the decision by its outcome, and say whether a broadcast was
+ * certainly avoidable: no other CPU may hold anything this flush removes.
+ */
+static void account(struct replay *r, struct policy *pl, const struct flushreq *q,
+		    const struct decision *d, const struct tlbr_cpuset *reached)
+{
+	struct tlbr_policy_result *res = pl->res;
+	enum tlbr_avoid reason = TLBR_AVOID_NEVER_ELSEWHERE;
+	unsigned int nremote;
+	bool avoidable = false;
+
+	nremote = tlbr_cpuset_count(reached) - tlbr_cpuset_test(reached, (unsigned int)q->cpu);
+	if (d->kind == D_NONE)
+		res->skipped++;
+	else if (d->kind == D_MERGED)
+		res->merged++;
+	else if (nremote || d->kind == D_BROADCAST)
+		res->broadcasts++;
+	else
+		res->local++;
+
+	if ((nremote || d->kind == D_BROADCAST) && d->kind != D_MERGED && q->mm && !q->opaque) {
+		struct tlbr_cpuset holders = holders_of(r, pl, q);
+
+		if (!tlbr_cpuset_count(&holders)) {
+			avoidable = true;
+			reason = avoid_reason(r, pl, q);
+			res->avoidable++;
+			res->avoidable_by[reason]++;
+		}
+	}
+	if (r->o.note) {
+		struct tlbr_note n = {
+			.kind = TLBR_NOTE_FLUSH, .whole_mm = q->whole_mm || q->opaque, .site = q->site,
+			.ts_ns = q->ts_ns, .task = q->ev ? q->ev->task : 0,
+			.avoidable = avoidable, .reason = reason,
+			.out = d->kind == D_NONE ? TLBR_OUT_SKIPPED : d->kind == D_MERGED ?
+			       TLBR_OUT_MERGED : nremote || d->kind == D_BROADCAST ?
+			       TLBR_OUT_BROADCAST : TLBR_OUT_LOCAL,
+		};
+
+		note(r, &n, pl->idx, q->cpu, q->opaque ? 0 : q->mm, q->whole_mm ? 0 : q->start_vpn);
+	}
+}
+
+/*
+ * One policy decides one flush point.
+ * O(components) for the decision itself, plus what the policy's queries
+ * cost, plus the avoidable check and the application: O(pages of the
+ * range the model knows x CPUs) each (whole-mm: the pages of the mm).
+ */
+static void decide_one(struct replay *r, struct policy *pl, const struct flushreq *q)
+{
+	struct decision d = { 0 };
+	struct tlbr_cpuset reached;
+
+	decide(r, pl, q, &d);
+	count_ops(r, pl, q, &d);
+	reached = reached_by(r, q, &d);
+	if (d.kind == D_TARGETED)
+		pl->res->ipis += tlbr_cpuset_count(&d.targets);
+	pl->res->flush_points++;
+	pl->res->flushes[q->site]++;
+	if (d.kind == D_DEFER) {
+		defer(r, pl, q);
+		if (r->o.note) {
+			struct tlbr_note n = { .kind = TLBR_NOTE_FLUSH, .site = q->site,
+					       .out = TLBR_OUT_DEFERRED, .whole_mm = q->whole_mm,
+					       .ts_ns = q->ts_ns };
+
+			note(r, &n, pl->idx, q->cpu, q->mm, q->whole_mm ? 0 : q->start_vpn);
+		}
+		return;
+	}
+	account(r, pl, q, &d, &reached);
+	apply_decision(r, pl, q, &d, &reached);
+}
+
+/* Put a flush point to every policy. O(policies x decide_one). */
+void flush_point(struct replay *r, struct flushreq *q)
+{
+	int pol;
+
+	if (q->cpu < 0 || q->cpu >= r->ncpus)
+		return;
+	r->seq++;	/* the flush comes after the PTE changes made in the same event */
+	for (pol = 0; pol < r->npol; pol++)
+		decide_one(r, &r->pol[pol], q);
+}
+
+/*
+ * A syscall changed PTEs and the trace shows no flush for it. When it
+ * removed access the kernel must have flushed; when it only added some, the
+ * traced kernel skipped the flush (x86's pte_needs_flush) where a kernel
+ * without that check flushes: a flush point either way, marked adds_only.
+ */
+void implied_flush(struct replay *r, uint32_t mm, enum tlbr_site site, bool whole,
+		   uint64_t s, uint64_t e, bool adds_only)
+{
+	struct flushreq q;
+
+	req_init(r, &q, site, mm);
+	q.adds_only = adds_only;
+	q.whole_mm = whole;
+	q.start_vpn = s;
+	q.end_vpn = e;
+	q.real = TLBR_EXEC_IPI;
+	flush_point(r, &q);
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pgtable.c - how the page-table model changes: pte_set() is the one way a
+ * PTE changes (it folds what CPUs may hold under the old PTE first), and
+ * the PTE effects of memory syscalls and of fork's write-protection.
+ */
+#include <stdlib.h>
+
+#include "replay-local.h"
+
+#define PROT_W 2
+#define MAP_FIXED_ 0x10
+
+static void note_change(struct replay *r, struct page *p, const char *why)
+{
+	p->change.ts_ns = r->ev->ts_ns;
+	p->change.pos = r->ev->pos;
+	p->change.cpu = r->ev->cpu;
+	p->change.pid = r->ev->pid;
+	p->change.why = why;
+}
+
+/* Change a page's PTE, folding what CPUs may hold under the old one first. */
+void pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool writable,
+		    bool cow, bool replaced, const char *why)
+{
+	if (p->present == present && p->writable == writable && p->mapped == mapped &&
+	    !replaced) {
+		p->cow = cow;
+		return;
+	}
+	if (r->mms[p->mm].nlazy_kids)	/* forks still owed the page as it was */
+		mm_settle_kids(r, &r->mms[p->mm]);
+	tlb_before_pte_change(r, p, replaced);
+	p->mapped = mapped;
+	p->present = present;
+	p->writable = writable;
+	p->cow = cow;
+	p->since = r->seq;
+	note_change(r, p, why);
+}
+
+struct effect_arg {
+	uint32_t prot;
+	bool downgraded;	/* some present page lost a permission */
+	bool changed;		/* some mapped page's PTE changed */
+	const char *why;
+	struct rmm *m;
+};
+
+static void unmap_fn(struct replay *r, struct page *p, void *a)
+{
+	struct effect_arg *e = a;
+
+	if (p->present)
+		e->downgraded = true;
+	pte_set(r, p, false, false, false, false, false, e->why);
+}
+
+static void protect_fn(struct replay *r, struct page *p, void *a)
+{
+	struct effect_arg *e = a;
+	const struct vma *v = e->m ? vma_find(e->m, p->vpn << PAGE_SHIFT) : NULL;
+	bool present = p->mapped && (e->prot & 7) != 0;
+	/* change_protection makes private exclusive (not COW-shared) pages writable */
+	bool writable = present && (e->prot & PROT_W) && !p->cow && !(v && v->shared);
+
+	if ((p->present && !present) || (p->writable && !writable))
+		e->downgraded = true;
+	if (p->present != present || p->writable != writable)
+		e->changed = true;
+	pte_set(r, p, p->mapped, present, writable, p->cow, false, e->why);
+}
+
+void range_of(const uint64_t *args, int ai, int li, uint64_t *start, uint64_t *end)
+{
+	uint64_t a = args[ai], len = args[li];
+
+	*start = a >> PAGE_SHIFT;
+	*end = (a + len + (1ULL << PAGE_SHIFT) - 1) >> PAGE_SHIFT;
+	if (*end < *start)
+		*end = *start;
+}
+
+/* Apply the PTE changes of @t's syscall (once). Returns EFF_* bits. */
+int apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
+{
+	struct rmm *m = mm_get(r, mm);
+	struct effect_arg e = { .m = m };
+	uint64_t s, end;
+
+	if (t->applied || !m)
+		return 0;
+	t->applied = true;
+	switch (t->sys - 1) {
+	case TLBR_SYS_MPROTECT:
+		range_of(t->args, 0, 1, &s, &end);
+		e.prot = (uint32_t)t->args[2];
+		e.why = "mprotect";
+		vma_protect(m, s << PAGE_SHIFT, end << PAGE_SHIFT, e.prot);
+		for_pages(r, mm, false, s, end, protect_fn, &e);
+		break;
+	case TLBR_SYS_MUNMAP:
+		range_of(t->args, 0, 1, &s, &end);
+		e.why = "munmap";
+		vma_remove(m, s << PAGE_SHIFT, end << PAGE_SHIFT);
+		for_pages(r, mm, false, s, end, unmap_fn, &e);
+		break;
+	case TLBR_SYS_MADVISE:
+		/* DONTNEED 4, REMOVE 9, PAGEOUT 21, DONTNEED_LOCKED 24 zap the range */
+		if (t->args[2] != 4 && t->args[2] != 9 && t->args[2] != 21 && t->args[2] != 24)
+			break;
+		range_of(t->args, 0, 1, &s, &end);
+		e.why = "madvise";
+		for_pages(r, mm, false, s, end, unmap_fn, &e);
+		break;
+	case TLBR_SYS_MREMAP:
+		range_of(t->args, 0, 1, &s, &end);
+		e.why = "mremap";
+		for_pages(r, mm, false, s, end, unmap_fn, &e);
+		break;
+	case TLBR_SYS_BRK:
+		if (m->brk && t->args[0] && t->args[0] < m->brk) {
+			s = (t->args[0] + (1ULL << PAGE_SHIFT) - 1) >> PAGE_SHIFT;
+			end = (m->brk + (1ULL << PAGE_SHIFT) - 1) >> PAGE_SHIFT;
+			e.why = "brk";
+			for_pages(r, mm, false, s, end, unmap_fn, &e);
+		}
+		break;
+	case TLBR_SYS_MMAP:
+		if (t->args[3] & MAP_FIXED_) {
+			range_of(t->args, 0, 1, &s, &end);
+			e.why = "mmap over";
+			for_pages(r, mm, false, s, end, unmap_fn, &e);
+		}
+		break;
+	default:
+		break;
+	}
+	t->eff = (e.downgraded ? EFF_DOWNGRADED : 0) | (e.changed || e.downgraded ? EFF_CHANGED : 0);
+	return t->eff;
+}
+
+/* fork write-protects the parent's private pages: both sides share them COW. */
+struct fork_arg {
+	struct rmm *m;
+	bool downgraded;
+};
+
+static void fork_wp_fn(struct replay *r, struct page *p, void *a)
+{
+	struct fork_arg *f = a;
+	const struct vma *v = vma_find(f->m, p->vpn << PAGE_SHIFT);
+
+	if (!p->mapped || (v && v->shared))
+		return;
+	if (p->writable) {
+		struct rtask *t = r->cur_task;
+
+		f->downgraded = true;
+		if (t && t->nfork_dg == t->fork_dg_alloc) {
+			uint32_t n = t->fork_dg_alloc ? t->fork_dg_alloc * 2 : 64;
+			uint64_t *nd = realloc(t->fork_dg, n * sizeof(*nd));
+
+			if (nd) {
+				t->fork_dg = nd;
+				t->fork_dg_alloc = n;
+			}
+		}
+		if (t && t->nfork_dg < t->fork_dg_alloc)
+			t->fork_dg[t->nfork_dg++] = p->vpn;
+	}
+	pte_set(r, p, p->mapped, p->present, false, true, false, "fork write-protect");
+}
+
+bool fork_wp(struct replay *r, struct rtask *t, uint32_t mm)
+{
+	struct fork_arg f = { .m = mm_get(r, mm) };
+
+	if (t->fork_wp_done || !f.m)
+		return false;
+	t->fork_wp_done = true;
+	for_pages(r, mm, true, 0, 0, fork_wp_fn, &f);
+	return f.downgraded;
+}
+
+int fork_copy(struct replay *r, uint32_t parent, uint32_t child)
+{
+	struct pchange ch = {
+		.ts_ns = r->ev->ts_ns, .pos = r->ev->pos, .cpu = r->ev->cpu, .pid = r->ev->pid,
+		.why = "fork copy",
+	};
+
+	return mm_fork(r, parent, child, r->seq, &ch);
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * policy.h - what a flush policy sees: the flush point put to it, the
+ * decision it returns, and the queries the engine answers (view_*).
+ *
+ * A policy decides whom a flush point flushes; the engine applies the
+ * decision to the policy's own TLB model, counts its cost and checks its
+ * safety. A policy never sees the models themselves: the replay and the
+ * policy are opaque here, and everything it may ask is a view_* query.
+ */
+#ifndef TLBR_POLICY_H
+#define TLBR_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tlbr.h"
+#include "tlbr-event.h"
+
+struct replay;
+struct policy;
+
+/* A flush point put to the policies. */
+struct flushreq {
+	enum tlbr_site site;
+	uint32_t mm;			/* 0: no user mm (kernel, batched reclaim, fresh mm) */
+	int cpu;			/* the issuer */
+	bool whole_mm;
+	uint64_t start_vpn, end_vpn;	/* when !whole_mm */
+	bool opaque;			/* range and mm unknown: policies replay the kernel */
+	bool adds_only;			/* no access removed: permissions only added */
+	bool batched;			/* a reclaim/migration unmap that may be batched */
+	enum tlbr_exec real;		/* what the traced kernel did */
+	const struct tlbr_event *ev;
+	uint64_t ts_ns, pos;		/* of the event it comes from */
+};
+
+/*
+ * D_DEFER: TLBI IS now, completed by a DSB at the batch's sync (batched reclaim).
+ * D_MERGED: covered by the batch flush of the run it extends (uffd MOVE):
+ * every CPU is flushed, no new flush is issued.
+ */
+enum dkind { D_NONE, D_LOCAL, D_BROADCAST, D_TARGETED, D_DEFER, D_MERGED };
+
+struct decision {
+	enum dkind kind;
+	struct tlbr_cpuset targets;	/* D_TARGETED: remote CPUs interrupted */
+	struct tlbr_cpuset deferred;	/* not running the mm: they flush before they load it
+					 * again (x86's TLB generation check at switch_mm) */
+	bool migrate;			/* a migrate_disable()d local flush (active-cpu) */
+	bool table_sync;		/* hugetlb unshare: an IPI to every other CPU syncs
+					 * GUP-fast (tlb_remove_table_sync_one) */
+	const struct policy_ops *by;	/* the component that decided */
+};
+
+struct policy_ops {
+	const char *name;
+	const char *summary;
+	size_t state_size;
+	/* Decide a flush point; false: not this policy's business (composition). */
+	bool (*decide)(struct replay *r, struct policy *pl, const struct flushreq *q,
+		       struct decision *d);
+	/* Called when @cpu loads @mm. */
+	void (*on_switch)(struct replay *r, struct policy *pl, int cpu, uint32_t mm);
+	/* Called at an ASID rollover: @kept are the mms that keep their ASID. */
+	void (*on_rollover)(struct replay *r, struct policy *pl, const uint32_t *kept,
+			    unsigned int nkept);
+	void (*free_state)(void *state);
+	bool x86;			/* flushes by IPI, not by TLBI: --env vm/errata do not apply */
+	bool no_pending_sync;		/* ignores flush_tlb_batched_pending (a broken variant) */
+	bool lazy_mmu;			/* kernel PTE barriers batched at lazy MMU mode exit */
+};
+
+/* The state of component @ops in the (composed) policy @pl, NULL if not in it. O(components). */
+void *policy_state(struct policy *pl, const struct policy_ops *ops);
+
+/*
+ * Queries the engine answers (under the asking policy's own TLB model).
+ */
+
+/* Every CPU of the replay. O(1). */
+struct tlbr_cpuset view_all_cpus(struct replay *r);
+/* A task of @mm runs on @cpu (not lazily). O(1). */
+bool view_running(struct replay *r, uint32_t mm, int cpu);
+/* @cpu has @mm loaded, running it or lazily. O(1). */
+bool view_loaded(struct replay *r, uint32_t mm, int cpu);
+/*
+ * The CPUs that may hold a translation of the flush's range (with
+ * @more_than_allowed_only: one granting more than the PTE now allows).
+ * O(pages of the range the model knows x CPUs), stopping once every CPU
+ * that ever loaded the mm is in.
+ */
+struct tlbr_cpuset view_holders(struct replay *r, struct policy *pl, const struct flushreq *q,
+				bool more_than_allowed_only);
+/*
+ * Of @cpus other than the issuer: those running the mm become IPI targets,
+ * the others (lazy, or switched away) flush when they load it again. O(CPUs).
+ */
+void decide_running(struct replay *r, const struct flushreq *q, const struct tlbr_cpuset *cpus,
+		    struct decision *d);
+/*
+ * The syscall @task is in, as the seq it entered at: two flush points with
+ * the same answer come from one syscall. false: no such task. O(1).
+ */
+bool view_syscall_seq(struct replay *r, uint32_t task, uint64_t *ret_seq);
+/* The start of the VMA of the flush's first page; UINT64_MAX: unknown, or whole mm. O(log VMAs). */
+uint64_t view_vma_start(struct replay *r, const struct flushreq *q);
+
+/* The built-in policies (replay/policies/). */
+extern const struct policy_ops policy_arm64_broadcast;
+extern const struct policy_ops policy_x86_ipi;
+extern const struct policy_ops policy_oracle;
+extern const struct policy_ops policy_local_only;
+extern const struct policy_ops policy_wp_local;
+extern const struct policy_ops policy_active_cpu;
+extern const struct policy_ops policy_pte_needs_flush;
+extern const struct policy_ops policy_batched_reclaim;
+extern const struct policy_ops policy_batched_reclaim_nopending;
+extern const struct policy_ops policy_lazy_mmu;
+extern const struct policy_ops policy_uffd_move_batch;
+extern const struct policy_ops policy_hugetlb_unshare_gather;
+
+#endif /* TLBR_POLICY_H */

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * residency.c - which address space each CPU has loaded (running, or
+ * lazily under a kernel thread), the catch-up flushes due when a CPU loads
+ * one again, and arm64's ASID rollover.
+ */
+#include "replay-local.h"
+
+struct tlbr_cpuset view_all_cpus(struct replay *r)
+{
+	struct tlbr_cpuset all = { { 0 } };
+	int c;
+
+	for (c = 0; c < r->ncpus; c++)
+		tlbr_cpuset_set(&all, (unsigned int)c);
+	return all;
+}
+
+bool view_loaded(struct replay *r, uint32_t mm, int cpu)
+{
+	return r->cpu[cpu].mm == mm;
+}
+
+bool view_running(struct replay *r, uint32_t mm, int cpu)
+{
+	return r->cpu[cpu].mm == mm && r->cpu[cpu].user;
+}
+
+/*
+ * @cpu loads @mm: it leaves the previous mm's active set, catches up on the
+ * flushes deferred for it, and flushes everything after an ASID rollover.
+ * O(policies x components), plus O(TLB entries) after a rollover.
+ */
+static void load_mm(struct replay *r, int cpu, uint32_t mm)
+{
+	struct rcpu *c = &r->cpu[cpu];
+	struct rmm *m;
+	int pol;
+
+	if (c->mm == mm)
+		return;
+	m = mm_get(r, c->mm);
+	if (m) {
+		m->active.bits[cpu / 64] &= ~(1ULL << (cpu % 64));
+		m->last_end[cpu] = r->seq;
+	}
+	c->mm = mm;
+	/* after an ASID rollover a CPU flushes everything at its next switch_mm */
+	if (mm && tlbr_cpuset_test(&r->asid_flush, (unsigned int)cpu)) {
+		r->asid_flush.bits[cpu / 64] &= ~(1ULL << (cpu % 64));
+		for (pol = 0; pol < r->npol; pol++) {
+			tlb_flush_all(r, &r->pol[pol], cpu);
+			r->pol[pol].res->ops[TLBR_OP_TLBI_LOCAL]++;
+			r->pol[pol].res->ops[TLBR_OP_DSB_NSH]++;
+		}
+	}
+	m = mm_get(r, mm);
+	if (m) {
+		tlbr_cpuset_set(&m->active, (unsigned int)cpu);
+		tlbr_cpuset_set(&m->ever, (unsigned int)cpu);
+		/* a CPU a flush was deferred for catches up as it loads the mm */
+		for (pol = 0; pol < r->npol; pol++) {
+			struct tlbr_cpuset *b = &m->behind[pol];
+
+			if (tlbr_cpuset_test(b, (unsigned int)cpu)) {
+				b->bits[cpu / 64] &= ~(1ULL << (cpu % 64));
+				r->pol[pol].res->switch_flushes++;
+			}
+		}
+	}
+	for (pol = 0; pol < r->npol; pol++)
+		for (unsigned int k = 0; k < r->pol[pol].ncomp; k++)
+			if (r->pol[pol].ops[k]->on_switch)
+				r->pol[pol].ops[k]->on_switch(r, &r->pol[pol], cpu, mm);
+}
+
+/* @task (in @mm, 0 for a kernel thread) runs on @cpu from now on. O(load_mm). */
+void run_on(struct replay *r, int cpu, uint32_t task, uint32_t mm)
+{
+	struct rcpu *c = &r->cpu[cpu];
+
+	c->task = task;
+	if (mm) {
+		load_mm(r, cpu, mm);
+		c->user = true;
+	} else {
+		c->user = false;	/* lazy: the previous mm stays loaded */
+	}
+}
+
+/*
+ * arm64 ASID rollover (flush_context): every CPU is marked to flush its
+ * whole TLB at its next switch_mm; the mms loaded on a CPU keep their ASID
+ * (reserved_asids), every other mm gets a new one when it next runs, which
+ * resets per-ASID state such as active-cpu's. Until its next switch_mm a CPU
+ * can only use the entries of the mm it has loaded: the others carry an
+ * ASID that is gone or that it will flush before loading it again.
+ */
+/* O(mms x CPUs x policies) for the whole-mm flushes, plus the policies' hooks. */
+void asid_rollover(struct replay *r)
+{
+	uint32_t kept[TLBR_MAX_CPUS], mm;
+	unsigned int nkept = 0;
+	int c, pol;
+
+	r->res.asid_rollovers++;
+	r->seq++;
+	for (c = 0; c < r->ncpus; c++) {
+		tlbr_cpuset_set(&r->asid_flush, (unsigned int)c);
+		if (r->cpu[c].mm)
+			kept[nkept++] = r->cpu[c].mm;
+	}
+	for (mm = 1; mm < r->nmms; mm++) {
+		struct rmm *m = &r->mms[mm];
+
+		if (!m->last_end)
+			continue;
+		for (c = 0; c < r->ncpus; c++) {
+			if (r->cpu[c].mm == mm || !tlbr_cpuset_test(&m->ever, (unsigned int)c))
+				continue;
+			for (pol = 0; pol < r->npol; pol++)
+				tlb_flush_mm(r, &r->pol[pol], mm, c);
+		}
+	}
+	for (pol = 0; pol < r->npol; pol++)
+		for (unsigned int k = 0; k < r->pol[pol].ncomp; k++)
+			if (r->pol[pol].ops[k]->on_rollover)
+				r->pol[pol].ops[k]->on_rollover(r, &r->pol[pol], kept, nkept);
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * syscalls.c - memory syscalls, forks and reclaim: their effects on the
+ * page table and the VMAs, the flush points the trace does not show, and
+ * the safety checks at their return.
+ */
+#include <errno.h>
+
+#include "replay-local.h"
+
+#define PROT_R 1
+#define PROT_W 2
+#define MAP_SHARED_ 0x01
+#define MAP_ANON_ 0x20
+
+void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+{
+	const struct tlbr_ev_syscall *sc = &ev->sys;
+	struct rmm *m = mm_get(r, ev->mm);
+	bool flushed = t->applied;	/* a flush inside the syscall applied it */
+	uint64_t s, e;
+
+	if (!t->sys || (int)sc->nr != t->sys - 1) {
+		t->sys = 0;
+		return;
+	}
+	if (sc->ret >= 0 || (sc->nr == TLBR_SYS_MMAP && sc->ret < -4095)) {
+		int eff = flushed ? 0 : apply_syscall(r, t, ev->mm);
+
+		range_of(t->args, 0, 1, &s, &e);
+		if (eff & EFF_DOWNGRADED)
+			implied_flush(r, ev->mm, sc->nr == TLBR_SYS_MPROTECT ? TLBR_SITE_MPROTECT :
+						 TLBR_SITE_ZAP, false, s, e, false);
+		else if ((eff & EFF_CHANGED) && sc->nr == TLBR_SYS_MPROTECT)
+			implied_flush(r, ev->mm, TLBR_SITE_MPROTECT, false, s, e, true);
+	}
+	if (m) {
+		switch (sc->nr) {
+		case TLBR_SYS_MMAP:
+			if (sc->ret > 0 || sc->ret < -4095) {
+				uint64_t a = (uint64_t)sc->ret, len = t->args[1];
+
+				vma_add(m, a, a + ((len + 4095) & ~4095ULL), (uint32_t)t->args[2],
+					(t->args[3] & MAP_SHARED_) != 0, (t->args[3] & MAP_ANON_) != 0);
+			}
+			break;
+		case TLBR_SYS_BRK:
+			if (sc->ret > 0) {
+				if (m->brk && (uint64_t)sc->ret > m->brk)
+					vma_add(m, m->brk, (uint64_t)sc->ret, PROT_R | PROT_W, false,
+						true);
+				m->brk = (uint64_t)sc->ret;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	switch (sc->nr) {
+	case TLBR_SYS_MPROTECT:
+	case TLBR_SYS_MUNMAP:
+	case TLBR_SYS_MADVISE:
+	case TLBR_SYS_MREMAP:
+		range_of(t->args, 0, 1, &s, &e);
+		check_range(r, ev->mm, false, s, e, "syscall returns: the flush must be complete");
+		break;
+	case TLBR_SYS_CLONE:
+	case TLBR_SYS_CLONE3:
+	case TLBR_SYS_FORK:
+		/* the pages the fork write-protected must have no writable entry left */
+		if (t->fork_wp_done && sc->ret > 0) {
+			struct tlbr_step at;
+
+			step_of(r, &at, "fork returns in the parent");
+			for (uint32_t i = 0; i < t->nfork_dg; i++) {
+				struct page *p = page_find(r, ev->mm, t->fork_dg[i]);
+
+				if (p)
+					check_fn(r, p, &at);
+			}
+		}
+		t->nfork_dg = 0;
+		break;
+	default:
+		break;
+	}
+	t->sys = 0;
+	t->applied = false;
+	t->fork_wp_done = false;
+}
+
+int on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+{
+	const struct tlbr_ev_fork *f = &ev->fork;
+	bool flushed;
+
+	if (f->shares_mm || !f->child_mm || !ev->mm)
+		return 0;
+	flushed = t && t->fork_wp_done;
+	if (t && fork_wp(r, t, ev->mm) && !flushed)
+		implied_flush(r, ev->mm, TLBR_SITE_FORK, true, 0, 0, false);
+	if (!mm_get(r, f->child_mm))
+		return -ENOMEM;
+	return fork_copy(r, ev->mm, f->child_mm);
+}
+
+/* Reclaim or migration unmaps a page: its PTE goes, and a flush is due (maybe batched). */
+int on_reclaim_unmap(struct replay *r, const struct tlbr_event *ev)
+{
+	struct page *p = page_find(r, ev->mm, ev->reclaim.addr >> PAGE_SHIFT);
+	struct flushreq q;
+
+	if (!p || !p->mapped)
+		return 0;	/* a page the model never saw: no translation to worry about */
+	pte_set(r, p, false, false, false, false, false, "reclaim unmap");
+	req_init(r, &q, TLBR_SITE_RECLAIM, ev->mm);
+	q.start_vpn = p->vpn;
+	q.end_vpn = p->vpn + 1;
+	q.batched = true;
+	q.real = TLBR_EXEC_BROADCAST;
+	flush_point(r, &q);
+	return 0;
+}

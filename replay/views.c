@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * views.c - what the model can tell about a flush point: the queries of
+ * policy.h, and whether a broadcast was certainly avoidable.
+ */
+#include <string.h>
+
+#include "replay-local.h"
+
+void decide_running(struct replay *r, const struct flushreq *q, const struct tlbr_cpuset *cpus,
+		    struct decision *d)
+{
+	int c;
+
+	for (c = 0; c < r->ncpus; c++) {
+		if (c == q->cpu || !tlbr_cpuset_test(cpus, (unsigned int)c))
+			continue;
+		if (view_running(r, q->mm, c))
+			tlbr_cpuset_set(&d->targets, (unsigned int)c);
+		else
+			tlbr_cpuset_set(&d->deferred, (unsigned int)c);
+	}
+}
+
+struct holders_arg {
+	struct policy *pl;
+	struct tlbr_cpuset set;
+	struct tlbr_cpuset ask;	/* CPUs asked about: those that ever loaded the mm */
+	unsigned int left;	/* asked CPUs not in the set yet: the walk stops at 0 */
+	bool too_much;
+};
+
+/* Only a CPU that ever loaded the mm can hold its translations. */
+static unsigned int ask_cpus(struct replay *r, uint32_t mm, int skip, struct tlbr_cpuset *ask)
+{
+	struct rmm *m = mm_get(r, mm);
+
+	memset(ask, 0, sizeof(*ask));
+	if (m)
+		*ask = m->ever;
+	if (skip >= 0)
+		ask->bits[skip / 64] &= ~(1ULL << (skip % 64));
+	return tlbr_cpuset_count(ask);
+}
+
+static void holders_fn(struct replay *r, struct page *p, void *a)
+{
+	struct holders_arg *h = a;
+	uint8_t allowed = pte_perm(p);
+	int c;
+
+	for (c = 0; c < r->ncpus; c++) {
+		uint8_t held;
+
+		if (!tlbr_cpuset_test(&h->ask, (unsigned int)c) ||
+		    tlbr_cpuset_test(&h->set, (unsigned int)c))
+			continue;
+		held = tlb_held(r, h->pl, p, c);
+		if (!(held & HELD_VALID))
+			continue;
+		if (h->too_much && !(held & HELD_OLD) && (held & ~allowed & (HELD_VALID | HELD_W)) == 0)
+			continue;
+		tlbr_cpuset_set(&h->set, (unsigned int)c);
+		if (!--h->left)
+			r->stop_walk = true;
+	}
+}
+
+static struct tlbr_cpuset holders(struct replay *r, struct policy *pl, const struct flushreq *q,
+				  bool too_much, int skip)
+{
+	struct holders_arg h = { .pl = pl, .too_much = too_much };
+
+	h.left = ask_cpus(r, q->mm, skip, &h.ask);
+	if (h.left)
+		for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, holders_fn, &h);
+	return h.set;
+}
+
+struct tlbr_cpuset view_holders(struct replay *r, struct policy *pl, const struct flushreq *q,
+				bool more_than_allowed_only)
+{
+	return holders(r, pl, q, more_than_allowed_only, -1);
+}
+
+struct flushed_arg {
+	struct policy *pl;
+	int issuer;
+	bool flushed_before;
+};
+
+static void flushed_before_fn(struct replay *r, struct page *p, void *a)
+{
+	struct flushed_arg *f = a;
+	int c;
+
+	for (c = 0; c < r->ncpus; c++)
+		if (c != f->issuer && ptlb_of(r, p, f->pl->idx, c)->cleared)
+			f->flushed_before = true;
+}
+
+enum tlbr_avoid avoid_reason(struct replay *r, struct policy *pl, const struct flushreq *q)
+{
+	struct rmm *m = mm_get(r, q->mm);
+	struct flushed_arg f = { .pl = pl, .issuer = q->cpu };
+	struct tlbr_cpuset others = m ? m->ever : (struct tlbr_cpuset){ { 0 } };
+	int c;
+
+	others.bits[q->cpu / 64] &= ~(1ULL << (q->cpu % 64));
+	if (!tlbr_cpuset_count(&others))
+		return TLBR_AVOID_NEVER_ELSEWHERE;
+	for (c = 0; m && c < r->ncpus; c++)
+		if (c != q->cpu && (m->mm_cleared[(size_t)pl->idx * (size_t)r->ncpus + (size_t)c] ||
+				    pl->all_cleared[c]))
+			return TLBR_AVOID_ALREADY_FLUSHED;
+	if (r->o.tlb->kind == TLBR_TLB_UNBOUNDED)
+		for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, flushed_before_fn, &f);
+	return f.flushed_before ? TLBR_AVOID_ALREADY_FLUSHED : TLBR_AVOID_NOT_PRESENT;
+}
+
+/* Other CPUs that may hold anything the flush removes (stops at the first). */
+struct tlbr_cpuset holders_of(struct replay *r, struct policy *pl, const struct flushreq *q)
+{
+	struct holders_arg h = { .pl = pl };
+
+	if (ask_cpus(r, q->mm, q->cpu, &h.ask)) {
+		h.left = 1;
+		for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, holders_fn, &h);
+	}
+	return h.set;
+}
+
+bool view_syscall_seq(struct replay *r, uint32_t task, uint64_t *ret_seq)
+{
+	struct rtask *t = task_rget(r, task);
+
+	if (!t)
+		return false;
+	*ret_seq = t->sys_seq;
+	return true;
+}
+
+uint64_t view_vma_start(struct replay *r, const struct flushreq *q)
+{
+	struct rmm *m = mm_get(r, q->mm);
+	const struct vma *v = m && !q->whole_mm ? vma_find(m, q->start_vpn << PAGE_SHIFT) : NULL;
+
+	return v ? v->start : UINT64_MAX;
+}
