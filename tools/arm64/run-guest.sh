@@ -23,6 +23,9 @@ out=$(mkdir -p "$1" && cd "$1" && pwd)
 cache=${TLBR_ARM64_CACHE:-$HOME/.cache/tlbreplay-arm64}
 kver=6.1.0-47-arm64
 mkdir -p "$cache/debs"
+# one run at a time per cache: a second run waits instead of unpacking over the first
+exec 9> "$cache/.lock"
+flock 9
 
 need() { command -v "$1" >/dev/null || { echo "run-guest.sh: $1 is missing ($2)" >&2; exit 77; }; }
 need qemu-system-aarch64 "apt-get install qemu-system-arm"
@@ -52,17 +55,20 @@ if [ ! -e "$stressroot/.done" ]; then
 	rm -rf "$stressroot"
 	mkdir -p "$stressroot"
 	for p in $stressdeps; do
-		dpkg-deb -x "${p%:arm64}"_*_arm64.deb "$stressroot"
+		dpkg-deb -x "${p%:arm64}"_*_arm64.deb "$stressroot" || {
+			rm -rf "$stressroot"; echo "run-guest.sh: cannot unpack $p" >&2; exit 1; }
 	done
 	touch "$stressroot/.done"
 fi
 sysroot=$cache/sysroot
-if [ ! -e "$sysroot/.done" ]; then
+# (a sysroot is complete only when every package unpacked: checked, not assumed)
+if [ ! -e "$sysroot/.done" ] || [ ! -x "$sysroot/bin/busybox" ]; then
 	rm -rf "$sysroot"
 	mkdir -p "$sysroot"
 	for d in *_arm64.deb; do
 		case $d in linux-image-*) continue ;; esac
-		dpkg-deb -x "$d" "$sysroot"
+		dpkg-deb -x "$d" "$sysroot" || {
+			rm -rf "$sysroot"; echo "run-guest.sh: cannot unpack $d" >&2; exit 1; }
 	done
 	touch "$sysroot/.done"
 fi
