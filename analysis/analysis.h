@@ -130,6 +130,11 @@ struct tlbr_whatif_render {
 	const char *describe;
 	unsigned int max_findings;	/* counterexamples printed per policy */
 	const struct tlbr_costs *costs;
+	const char *label;		/* the workload's name (suite), or NULL */
+	const char *metadata;		/* what the recorder wrote about the machine, or "" */
+	const char *scope;		/* the counting filters ("comm=x"), NULL or "": none */
+	uint64_t cpu_ns;		/* CPU time of the tasks in scope */
+	uint64_t span_ns;		/* first to last event in scope */
 };
 
 /* Shared by what-if and report: the models behind the numbers, and the checks. */

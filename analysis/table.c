@@ -410,3 +410,9 @@ void tlbr_table_print_json(struct tlbr_json *j, const struct tlbr_table *t)
 	}
 	tlbr_json_arr_end(j);
 }
+
+const char *tlbr_table_cell_text(const struct tlbr_table *t, unsigned int row, unsigned int col,
+				 char *buf, size_t n)
+{
+	return cell_text(&t->cols[col], tlbr_table_cell(t, row, col), buf, n);
+}

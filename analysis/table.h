@@ -58,6 +58,10 @@ union tlbr_cell tlbr_table_cell(const struct tlbr_table *t, unsigned int row, un
 /* The cell of @row in the column named @name (a column the table has). */
 union tlbr_cell tlbr_table_get(const struct tlbr_table *t, unsigned int row, const char *name);
 
+/* A cell as the text rendering shows it, into @buf. */
+const char *tlbr_table_cell_text(const struct tlbr_table *t, unsigned int row, unsigned int col,
+				 char *buf, size_t n);
+
 /* Text for a terminal or a mail: control and non-ASCII bytes become '?'. */
 const char *tlbr_printable(const char *s, char *buf, size_t n);
 

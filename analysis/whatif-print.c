@@ -230,6 +230,13 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 	bool any_site[TLBR_SITE__COUNT] = { 0 };
 
 	tlbr_print_models(f, r, o->path, o->describe, o->costs);
+	if (o->scope && *o->scope) {
+		char buf[512];
+
+		snprintf(buf, sizeof(buf), "%s (counted; the replay sees every event): %.6f s of "
+			 "CPU time", o->scope, (double)o->cpu_ns / 1e9);
+		tlbr_print_wrapped(f, "scope", 12, buf, 80);
+	}
 
 	for (i = 0; i < r->npolicies; i++)
 		for (k = 0; k < TLBR_SITE__COUNT; k++)
@@ -342,6 +349,12 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 	tlbr_json_u64(&j, "version", TLBR_JSON_SCHEMA_VERSION);
 	tlbr_json_str(&j, "file", o->path);
 	tlbr_json_str(&j, "description", o->describe);
+	if (o->label)
+		tlbr_json_str(&j, "label", o->label);
+	tlbr_json_str(&j, "metadata", o->metadata ? o->metadata : "");
+	tlbr_json_str(&j, "scope", o->scope ? o->scope : "");
+	tlbr_json_u64(&j, "cpu_time_ns", o->cpu_ns);
+	tlbr_json_u64(&j, "span_ns", o->span_ns);
 	tlbr_json_str(&j, "tlb_model", r->tlb_model);
 	tlbr_json_str(&j, "cpu_model", r->cpu_model);
 	tlbr_json_str(&j, "env", r->env);

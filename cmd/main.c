@@ -21,6 +21,10 @@ const struct tlbr_cmd tlbr_commands[] = {
 	{ "report", cmd_report, "the findings of a replay in detail: tables, JSON, CSV, email, plots",
 	  "tlbreplay report [-p <policies>] [--format text|json|csv|email] [--json] [--table <name>] "
 	  "[--plot <dir>] [-i] [<trace>]" },
+	{ "suite", cmd_suite, "many traces, one table of gainers and losers per policy",
+	  "tlbreplay suite [-p <policies>] [--env <envs>] [--preempt <models>] [-j <n>] "
+	  "[--format text|csv|json|markdown|email] (--manifest <file> | --from-json <dir> | "
+	  "<trace>...)" },
 	{ "help", cmd_help, "show the manual page of a command",
 	  "tlbreplay help [<command> | <topic>]" },
 	{ NULL, NULL, NULL, NULL },

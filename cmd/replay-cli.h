@@ -12,6 +12,7 @@
 #include "analysis.h"
 #include "input.h"
 #include "replay.h"
+#include "scope.h"
 
 enum {
 	OPT_R_TLB = 512, OPT_R_CPU, OPT_R_CPUS, OPT_R_ENV, OPT_R_PREEMPT, OPT_R_COSTS,
@@ -30,7 +31,8 @@ enum {
 	{ "input", required_argument, NULL, 'i' },				\
 	{ "input-format", required_argument, NULL, OPT_R_FORMAT },		\
 	{ "fail-on-unsafe", no_argument, NULL, OPT_R_FAIL },			\
-	{ "findings", required_argument, NULL, OPT_R_FINDINGS }
+	{ "findings", required_argument, NULL, OPT_R_FINDINGS },		\
+	SCOPE_CLI_OPTIONS
 
 struct replay_cli {
 	enum tlbr_format fmt;
@@ -41,6 +43,7 @@ struct replay_cli {
 	struct tlbr_costs loaded;
 	bool fail_on_unsafe;
 	unsigned int findings;
+	struct scope_opts scope;	/* --comm, --pid, --time: what the tables count */
 };
 
 void replay_cli_init(struct replay_cli *o);
@@ -64,6 +67,11 @@ struct replay_run {
 	void (*on_event)(void *ctx, const struct tlbr_event *ev);
 	void *ctx;
 	bool progress;			/* progress on stderr when it is a terminal */
+	struct scope scope;
+	uint64_t cpu_ns;		/* CPU time of the tasks in scope (after replay_run) */
+	uint64_t span_ns;		/* first to last event in scope */
+	void (*note)(void *ctx, const struct tlbr_note *n);	/* the caller's, when scoped */
+	void *note_ctx;
 };
 
 /*
@@ -76,5 +84,8 @@ int replay_run(struct replay_run *run, const char *path, const char *cmd,
 void replay_run_close(struct replay_run *run);
 /* TLBR_EXIT_UNSAFE when asked to fail on unsafe findings and there are some. */
 int replay_cli_status(const struct replay_cli *o, const struct tlbr_replay_result *res);
+
+/* what-if.c: replay @path and print the comparison (text or JSON) to @f; the exit status. */
+int whatif_print(FILE *f, struct replay_cli *o, const char *path, const char *label, bool json);
 
 #endif /* TLBR_REPLAY_CLI_H */

@@ -101,7 +101,13 @@ int replay_cli_option(struct replay_cli *o, int c, const char *arg, const char *
 			return 1;
 		break;
 	default:
-		return 0;
+		switch (scope_option(&o->scope, c, arg)) {
+		case 1:
+			return 1;
+		case 0:
+			return 0;
+		}
+		break;
 	}
 	*ret_status = usage_status(cmd);
 	return -1;
@@ -123,6 +129,7 @@ void replay_cli_help_options(FILE *f)
 		   "        --input-format <f>  dat, text, perf or ctf (default: detected)\n"
 		   "        --fail-on-unsafe    exit 4 when a policy is unsafe on this trace\n"
 		   "        --findings <n>      unsafe counterexamples shown per policy (3)\n");
+	scope_help_options(f);
 }
 
 void replay_cli_help_lists(FILE *f)
@@ -159,13 +166,25 @@ static int start(struct replay_run *run, struct tlbr_error *err)
 	return tlbr_replay_new(&run->cli->ro, &run->replay);
 }
 
+/* A note of the replay, for the caller when its event is in scope. */
+static void scoped_note(void *ctx, const struct tlbr_note *n)
+{
+	struct replay_run *run = ctx;
+
+	if (scope_note(&run->scope, n))
+		run->note(run->note_ctx, n);
+}
+
 static int on_event(void *ctx, const struct tlbr_event *ev, struct tlbr_error *err)
 {
 	struct replay_run *run = ctx;
+	bool in = scope_event(&run->scope, ev);
 	int ret;
 
 	if (!run->replay && (ret = start(run, err)) < 0)
 		return ret;
+	if (scope_count(&run->scope, tlbr_replay_finish(run->replay), in) < 0)
+		return -ENOMEM;
 	if (ev->cpu >= run->ncpus) {
 		tlbr_error_set(err, ev->pos, 0, "an event on cpu %d, but the trace has %d CPUs "
 			       "(--cpus sets the count)", ev->cpu, run->ncpus);
@@ -205,19 +224,35 @@ int replay_run(struct replay_run *run, const char *path, const char *cmd,
 	status = input_open(&run->in, path, o->fmt);
 	if (status)
 		return status;
+	scope_init(&run->scope, &o->scope, run->in.adapter);
+	if (scope_active(&o->scope) && o->ro.note) {
+		run->note = o->ro.note;
+		run->note_ctx = o->ro.note_ctx;
+		o->ro.note = scoped_note;
+		o->ro.note_ctx = run;
+	}
 	run->in.progress = run->progress;
 	status = input_run(&run->in, &ops, run);
 	if (!status && !run->replay && start(run, &run->in.err) < 0)
 		status = report_input_error(path, -EBADMSG, &run->in.err);
-	if (!status)
-		*ret_res = tlbr_replay_finish(run->replay);
-	return status;
+	if (status)
+		return status;
+	*ret_res = tlbr_replay_finish(run->replay);
+	if (scope_active(&o->scope)) {
+		*ret_res = scope_result(&run->scope);
+		if (!*ret_res)
+			die("out of memory");
+	}
+	run->cpu_ns = scope_cpu_ns(&run->scope);
+	run->span_ns = run->scope.any_in ? run->scope.last_in_ns - run->scope.first_in_ns : 0;
+	return 0;
 }
 
 void replay_run_close(struct replay_run *run)
 {
 	tlbr_replay_free(run->replay);
 	run->replay = NULL;
+	scope_release(&run->scope);
 	if (run->in.reader || run->in.adapter)
 		input_close(&run->in);
 }

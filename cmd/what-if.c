@@ -11,12 +11,13 @@
 #include "cmd.h"
 #include "replay-cli.h"
 
-enum { OPT_JSON = 256, OPT_OUTFMT };
+enum { OPT_JSON = 256, OPT_OUTFMT, OPT_LABEL };
 
 static const struct option whatif_options[] = {
 	REPLAY_CLI_OPTIONS,
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "format", required_argument, NULL, OPT_OUTFMT },
+	{ "label", required_argument, NULL, OPT_LABEL },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -28,16 +29,41 @@ static void whatif_help(FILE *f)
 	replay_cli_help_options(f);
 	fprintf(f, "        --format text|json  output format (default: text)\n"
 		   "        --json              one JSON object (schema tlbreplay-what-if v%d)\n"
+		   "        --label <name>      the workload's name in the JSON (for suite)\n"
 		   "    -h, --help              this help\n", TLBR_JSON_SCHEMA_VERSION);
 	replay_cli_help_lists(f);
 }
 
-int cmd_what_if(int argc, char **argv)
+int whatif_print(FILE *f, struct replay_cli *o, const char *path, const char *label, bool json)
 {
 	const struct tlbr_replay_result *res;
 	struct replay_run run = { 0 };
+	int status;
+
+	run.cli = o;
+	status = replay_run(&run, path, "what-if", &res);
+	if (!status) {
+		struct tlbr_whatif_render r = {
+			.path = path, .describe = tlbr_reader_describe(run.in.reader),
+			.max_findings = o->findings, .costs = o->costs, .label = label,
+			.metadata = tlbr_adapter_metadata(run.in.adapter), .scope = o->scope.desc,
+			.cpu_ns = run.cpu_ns, .span_ns = run.span_ns,
+		};
+
+		if (json)
+			tlbr_whatif_print_json(f, res, &r);
+		else
+			tlbr_whatif_print_text(f, res, &r);
+		status = replay_cli_status(o, res);
+	}
+	replay_run_close(&run);
+	return status;
+}
+
+int cmd_what_if(int argc, char **argv)
+{
+	const char *path, *label = NULL;
 	struct replay_cli o;
-	const char *path;
 	bool json = false;
 	int c, status;
 
@@ -55,6 +81,8 @@ int cmd_what_if(int argc, char **argv)
 				return TLBR_EXIT_USAGE;
 			}
 			json = !strcmp(optarg, "json");
+		} else if (c == OPT_LABEL) {
+			label = optarg;
 		} else if (c == 'h') {
 			whatif_help(stdout);
 			return TLBR_EXIT_OK;
@@ -65,20 +93,5 @@ int cmd_what_if(int argc, char **argv)
 	path = input_parse_trace(argc, argv, optind, o.input, "what-if");
 	if (!path)
 		return TLBR_EXIT_USAGE;
-	run.cli = &o;
-	status = replay_run(&run, path, "what-if", &res);
-	if (!status) {
-		struct tlbr_whatif_render r = {
-			.path = path, .describe = tlbr_reader_describe(run.in.reader),
-			.max_findings = o.findings, .costs = o.costs,
-		};
-
-		if (json)
-			tlbr_whatif_print_json(stdout, res, &r);
-		else
-			tlbr_whatif_print_text(stdout, res, &r);
-		status = replay_cli_status(&o, res);
-	}
-	replay_run_close(&run);
-	return status;
+	return whatif_print(stdout, &o, path, label, json);
 }
