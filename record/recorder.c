@@ -21,7 +21,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <poll.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -532,6 +531,28 @@ static int drain(struct rec *r, bool flush)
 	return 0;
 }
 
+/*
+ * CPU @cpu's reader, on an fd opened close-on-exec (tracefs_cpu_open's is
+ * not: the workload would inherit the instance's trace_pipe_raw files).
+ */
+static struct tracefs_cpu *cpu_open(struct tracefs_instance *inst, int cpu)
+{
+	struct tracefs_cpu *tc;
+	char name[64], *path;
+	int fd;
+
+	snprintf(name, sizeof(name), "per_cpu/cpu%d/trace_pipe_raw", cpu);
+	path = tracefs_instance_get_file(inst, name);
+	fd = path ? open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
+	tracefs_put_tracing_file(path);
+	if (fd < 0)
+		return NULL;
+	tc = tracefs_cpu_alloc_fd(fd, (int)sysconf(_SC_PAGESIZE), true);
+	if (!tc)
+		close(fd);
+	return tc;
+}
+
 /* The per-CPU readers and the spool's files, formats and manifest. */
 static int capture_open(struct rec *r)
 {
@@ -546,7 +567,7 @@ static int capture_open(struct rec *r)
 	if (!r->tc)
 		return failf(r, -ENOMEM, "out of memory");
 	for (cpu = 0; cpu < r->ncpus; cpu++) {
-		r->tc[cpu] = tracefs_cpu_open(r->inst, cpu, true);
+		r->tc[cpu] = cpu_open(r->inst, cpu);
 		if (r->tc[cpu] && !page)
 			page = (size_t)tracefs_cpu_read_size(r->tc[cpu]);
 	}
@@ -592,7 +613,7 @@ static void capture_close(struct rec *r)
 
 	for (cpu = 0; r->tc && cpu < r->ncpus; cpu++)
 		if (r->tc[cpu])
-			tracefs_cpu_close(r->tc[cpu]);
+			tracefs_cpu_close(r->tc[cpu]);	/* and its fd */
 	zfree(&r->tc);
 	zfree(&r->page);
 }

@@ -150,6 +150,12 @@ expect_status 1 "a workload killed by SIGTERM: exit 1" "$TLBREPLAY" record -o "$
 grep_file "it names the signal" "the workload 'sh' was killed by signal 15" "$TMP/err"
 expect_cmd "and the trace reads back" trace-cmd report "$TMP/xk.dat"
 
+# the workload inherits none of the recorder's files (its instance could not go)
+expect_cmd "record a workload listing its open files" \
+	"$TLBREPLAY" record -o "$TMP/fd.dat" -- sh -c "ls -l /proc/\$\$/fd > '$TMP/fds'"
+grep -q "trace_pipe_raw\|tlbreplay-" "$TMP/fds"
+ok $((! $?)) "the workload holds no trace_pipe_raw and no spool file"
+
 # an existing output is kept as FILE.old, never overwritten
 echo "precious" > "$TMP/o.dat"
 expect_cmd "record over an existing output" "$TLBREPLAY" record -o "$TMP/o.dat" -- true
