@@ -154,6 +154,12 @@ static const char *cell_text(const struct tlbr_col *col, union tlbr_cell v, char
 	case TLBR_COL_SEC:
 		snprintf(buf, n, "%.9f", v.f);
 		break;
+	case TLBR_COL_NUM:
+		if (isfinite(v.f))
+			snprintf(buf, n, "%.6g", v.f);
+		else
+			snprintf(buf, n, "-");
+		break;
 	}
 	return buf;
 }
@@ -358,6 +364,10 @@ void tlbr_table_print_csv(FILE *f, const struct tlbr_table *t)
 			case TLBR_COL_I64:
 				if (v.i >= 0)
 					fprintf(f, "%lld", (long long)v.i);
+				break;
+			case TLBR_COL_NUM:
+				if (isfinite(v.f))
+					fputs(cell_text(&t->cols[c], v, buf, sizeof(buf)), f);
 				break;
 			default:
 				fputs(cell_text(&t->cols[c], v, buf, sizeof(buf)), f);

@@ -22,6 +22,7 @@ enum tlbr_col_type {
 	TLBR_COL_PCT,		/* double, a share in percent; NaN: none */
 	TLBR_COL_CHANGE,	/* double, a signed change in percent; NaN: none */
 	TLBR_COL_SEC,		/* double, seconds */
+	TLBR_COL_NUM,		/* double, any quantity (%.6g); NaN: none */
 };
 
 struct tlbr_col {

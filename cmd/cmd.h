@@ -22,6 +22,7 @@ int cmd_stat(int argc, char **argv);
 int cmd_what_if(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_suite(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 extern const struct tlbr_cmd tlbr_commands[];

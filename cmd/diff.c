@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * diff.c - `tlbreplay diff BEFORE... -- AFTER...`: the same workload
+ * recorded on two kernels (or configurations): what each kernel did per
+ * flush site and in all, and whether the change exceeds run-to-run noise.
+ * No replay: these are facts of the traces.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "diff.h"
+#include "input.h"
+#include "json.h"
+#include "scope.h"
+
+enum { OPT_FORMAT = 256, OPT_JSON, OPT_INFMT };
+enum fmt { F_TEXT, F_CSV, F_JSON };
+
+static const struct option diff_options[] = {
+	SCOPE_CLI_OPTIONS,
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "input-format", required_argument, NULL, OPT_INFMT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void diff_help(FILE *f)
+{
+	print_usage(f, tlbr_find_cmd("diff"));
+	fprintf(f, "\n"
+		   "        --format <f>        text (80 columns), csv or json (default: text)\n"
+		   "        --json              the same as --format json\n"
+		   "        --input-format <f>  dat, text, perf or ctf (default: detected)\n");
+	scope_help_options(f);
+	fprintf(f, "    -h, --help              this help\n\n"
+		   "With two or more traces on a side: mean +- standard deviation, and Welch's\n"
+		   "two-sided t-test; a change is beyond run-to-run noise when p < %.2f.\n",
+		   TLBR_DIFF_ALPHA);
+}
+
+struct diff_ctx {
+	struct scope scope;
+	struct tlbr_diff_counts *c;
+};
+
+static int on_event(void *ctx, const struct tlbr_event *ev, struct tlbr_error *err)
+{
+	struct diff_ctx *d = ctx;
+
+	(void)err;
+	if (scope_event(&d->scope, ev))
+		tlbr_diff_count(d->c, ev);
+	return 0;
+}
+
+static int count(const char *path, enum tlbr_format fmt, const struct scope_opts *so,
+		 struct tlbr_diff_counts *c)
+{
+	static const struct input_ops ops = { .on_event = on_event };
+	struct diff_ctx d = { .c = c };
+	struct input in;
+	int status;
+
+	memset(c, 0, sizeof(*c));
+	status = input_open(&in, path, fmt);
+	if (status)
+		return status;
+	scope_init(&d.scope, so, in.adapter);
+	status = input_run(&in, &ops, &d);
+	c->cpu_ns = scope_cpu_ns(&d.scope);
+	scope_release(&d.scope);
+	input_close(&in);
+	return status;
+}
+
+static void print_files(FILE *f, const char *side, char **paths, unsigned int n)
+{
+	char buf[256], line[1024];
+	size_t m = 0;
+	unsigned int i;
+
+	line[0] = '\0';
+	for (i = 0; i < n; i++)
+		m += (size_t)snprintf(line + m, m < sizeof(line) ? sizeof(line) - m : 0, "%s%s",
+				      i ? " " : "", tlbr_printable(paths[i], buf, sizeof(buf)));
+	tlbr_print_wrapped(f, side, 8, line, 80);
+}
+
+static void print_json(FILE *f, const struct tlbr_table *t, char **b, unsigned int nb, char **a,
+		       unsigned int na, const struct scope_opts *so)
+{
+	struct tlbr_json j;
+	unsigned int i;
+
+	tlbr_json_init(&j, f, true);
+	tlbr_json_obj_begin(&j, NULL);
+	tlbr_json_str(&j, "schema", TLBR_DIFF_SCHEMA);
+	tlbr_json_u64(&j, "version", TLBR_DIFF_SCHEMA_VERSION);
+	tlbr_json_str(&j, "tlbreplay", TLBR_VERSION);
+	tlbr_json_str(&j, "test", "welch-t");
+	tlbr_json_double(&j, "alpha", TLBR_DIFF_ALPHA);
+	tlbr_json_str(&j, "scope", so->desc);
+	tlbr_json_arr_begin(&j, "before");
+	for (i = 0; i < nb; i++)
+		tlbr_json_str(&j, NULL, b[i]);
+	tlbr_json_arr_end(&j);
+	tlbr_json_arr_begin(&j, "after");
+	for (i = 0; i < na; i++)
+		tlbr_json_str(&j, NULL, a[i]);
+	tlbr_json_arr_end(&j);
+	tlbr_table_print_json(&j, t);
+	tlbr_json_obj_end(&j);
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	struct tlbr_diff_counts *cb = NULL, *ca = NULL;
+	enum tlbr_format infmt = TLBR_FMT_AUTO;
+	struct scope_opts so = { 0 };
+	enum fmt fmt = F_TEXT;
+	int c, sep, i, status = 0;
+	unsigned int nb, na;
+	char **b, **a;
+	struct tlbr_table t;
+
+	/* BEFORE... -- AFTER...: the options are before the "--" */
+	for (sep = 1; sep < argc && strcmp(argv[sep], "--"); sep++)
+		;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(sep, argv, "h", diff_options, NULL)) != -1) {
+		switch (scope_option(&so, c, optarg)) {
+		case 1:
+			continue;
+		case -1:
+			usage_error("diff");
+			return TLBR_EXIT_USAGE;
+		}
+		switch (c) {
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "text") || !strcmp(optarg, "csv") ||
+			    !strcmp(optarg, "json")) {
+				fmt = optarg[0] == 't' ? F_TEXT : optarg[0] == 'c' ? F_CSV : F_JSON;
+				break;
+			}
+			error("unknown format '%s' (text, csv or json)", optarg);
+			return TLBR_EXIT_USAGE;
+		case OPT_JSON:
+			fmt = F_JSON;
+			break;
+		case OPT_INFMT:
+			if (input_parse_format(optarg, &infmt) < 0)
+				return TLBR_EXIT_USAGE;
+			break;
+		case 'h':
+			diff_help(stdout);
+			return TLBR_EXIT_OK;
+		default:
+			return usage_bad_option("diff", diff_options, sep, argv, optind);
+		}
+	}
+	b = argv + optind;
+	nb = (unsigned int)(sep - optind);
+	a = argv + sep + 1;
+	na = sep < argc ? (unsigned int)(argc - sep - 1) : 0;
+	if (sep == argc || !nb || !na) {
+		error(sep == argc ? "no '--' between the traces before and after" :
+		      "no traces %s the '--'", nb ? "after" : "before");
+		usage_error("diff");
+		return TLBR_EXIT_USAGE;
+	}
+	cb = calloc(nb, sizeof(*cb));
+	ca = calloc(na, sizeof(*ca));
+	if (!cb || !ca)
+		die("out of memory");
+	for (i = 0; i < (int)nb && !status; i++)
+		status = count(b[i], infmt, &so, &cb[i]);
+	for (i = 0; i < (int)na && !status; i++)
+		status = count(a[i], infmt, &so, &ca[i]);
+	if (!status) {
+		int ret = tlbr_diff_table(cb, nb, ca, na, &t);
+
+		if (ret == -E2BIG) {
+			error("at most 1024 traces on a side");
+			status = TLBR_EXIT_USAGE;
+		} else if (ret < 0) {
+			die("out of memory");
+		}
+	}
+	if (!status) {
+		switch (fmt) {
+		case F_TEXT:
+			printf("tlbreplay %s diff: %u trace%s before, %u after\n", TLBR_VERSION, nb,
+			       nb == 1 ? "" : "s", na);
+			print_files(stdout, "before", b, nb);
+			print_files(stdout, "after", a, na);
+			if (*so.desc)
+				printf("scope   %s\n", so.desc);
+			putchar('\n');
+			tlbr_table_print_text(stdout, &t);
+			tlbr_print_wrapped(stdout, "", 0,
+					   "What the traced kernels did (no replay), per flush site "
+					   "and in all: the mean and standard deviation (+-) over the "
+					   "traces of a side. broadcast: flushes that reached other "
+					   "CPUs (IPI shootdowns, TLBI IS). sig: the change exceeds "
+					   "run-to-run noise by Welch's two-sided t-test, p < 0.05; "
+					   "no test (-) with one trace on a side.", 80);
+			break;
+		case F_CSV:
+			tlbr_table_print_csv(stdout, &t);
+			break;
+		case F_JSON:
+			print_json(stdout, &t, b, nb, a, na, &so);
+			break;
+		}
+		tlbr_table_release(&t);
+	}
+	free(cb);
+	free(ca);
+	return status;
+}
