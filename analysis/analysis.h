@@ -135,11 +135,12 @@ struct tlbr_whatif_render {
 	const char *scope;		/* the counting filters ("comm=x"), NULL or "": none */
 	uint64_t cpu_ns;		/* CPU time of the tasks in scope */
 	uint64_t span_ns;		/* first to last event in scope */
+	const char *cpu_from;		/* where the CPU model came from, or NULL */
 };
 
 /* Shared by what-if and report: the models behind the numbers, and the checks. */
 void tlbr_print_models(FILE *f, const struct tlbr_replay_result *r, const char *path,
-		       const char *describe, const struct tlbr_costs *costs);
+		       const char *describe, const struct tlbr_costs *costs, const char *cpu_from);
 void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r);
 
 void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,

@@ -101,7 +101,7 @@ void tlbr_report_print_text(FILE *f, const struct tlbr_report *rep,
 	};
 	unsigned int i;
 
-	tlbr_print_models(f, res, info->path, info->describe, info->costs);
+	tlbr_print_models(f, res, info->path, info->describe, info->costs, info->cpu_from);
 	fputc('\n', f);
 	tlbr_table_print_text(f, tlbr_report_table(rep, TLBR_T_SUMMARY));
 	costs_note(f, res, info);
@@ -143,6 +143,7 @@ void tlbr_report_print_json(FILE *f, const struct tlbr_report *rep,
 	tlbr_json_str(&j, "residency", res->tlb_model);
 	tlbr_json_str(&j, "residency_source", tm ? tm->source : "");
 	tlbr_json_str(&j, "cpu", res->cpu_model);
+	tlbr_json_str(&j, "cpu_from", info->cpu_from ? info->cpu_from : "");
 	tlbr_json_str(&j, "env", res->env);
 	tlbr_json_bool(&j, "preempt", res->preempt);
 	tlbr_json_obj_begin(&j, "costs");

@@ -67,7 +67,7 @@ static void print_row(FILE *f, const struct tlbr_replay_result *r, unsigned int 
 
 /* What produced the numbers: the trace, the models, the cost table. */
 void tlbr_print_models(FILE *f, const struct tlbr_replay_result *r, const char *path,
-		       const char *describe, const struct tlbr_costs *costs)
+		       const char *describe, const struct tlbr_costs *costs, const char *cpu_from)
 {
 	const struct tlbr_tlb_model *tm = tlbr_tlb_model_find(r->tlb_model);
 	const struct tlbr_cpu_model *cm = tlbr_cpu_model_find(r->cpu_model);
@@ -77,7 +77,10 @@ void tlbr_print_models(FILE *f, const struct tlbr_replay_result *r, const char *
 	tlbr_print_wrapped(f, "trace", 12, buf, 80);
 	snprintf(buf, sizeof(buf), "%s: %s", r->tlb_model, tm ? tm->source : "");
 	tlbr_print_wrapped(f, "residency", 12, buf, 80);
-	snprintf(buf, sizeof(buf), "%s: %s", r->cpu_model, cm ? cm->note : "");
+	if (cpu_from)
+		snprintf(buf, sizeof(buf), "%s (%s): %s", r->cpu_model, cpu_from, cm ? cm->note : "");
+	else
+		snprintf(buf, sizeof(buf), "%s: %s", r->cpu_model, cm ? cm->note : "");
 	tlbr_print_wrapped(f, "cpu", 12, buf, 80);
 	snprintf(buf, sizeof(buf), "%s, %s", r->env, r->preempt ? "preemptible (migrate_disable "
 		 "priced as such)" : "not preemptible (migrate_disable nearly free)");
@@ -229,7 +232,7 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 	unsigned int from, i, k;
 	bool any_site[TLBR_SITE__COUNT] = { 0 };
 
-	tlbr_print_models(f, r, o->path, o->describe, o->costs);
+	tlbr_print_models(f, r, o->path, o->describe, o->costs, o->cpu_from);
 	if (o->scope && *o->scope) {
 		char buf[512];
 
@@ -357,6 +360,7 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 	tlbr_json_u64(&j, "span_ns", o->span_ns);
 	tlbr_json_str(&j, "tlb_model", r->tlb_model);
 	tlbr_json_str(&j, "cpu_model", r->cpu_model);
+	tlbr_json_str(&j, "cpu_model_from", o->cpu_from ? o->cpu_from : "");
 	tlbr_json_str(&j, "env", r->env);
 	tlbr_json_bool(&j, "preempt", r->preempt);
 	if (o->costs) {

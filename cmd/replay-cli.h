@@ -37,6 +37,7 @@ enum {
 struct replay_cli {
 	enum tlbr_format fmt;
 	const char *input;		/* -i/--input, or NULL */
+	const char *cpu_from;		/* where the CPU model came from, for the header */
 	struct tlbr_replay_opts ro;
 	int cpus;			/* --cpus, 0: from the trace */
 	const struct tlbr_costs *costs;

@@ -214,7 +214,8 @@ int cmd_report(int argc, char **argv)
 	if (!status) {
 		struct tlbr_report_info info = {
 			.path = path, .describe = tlbr_reader_describe(run.in.reader),
-			.costs = o.costs, .top = a.top, .max_findings = o.findings,
+			.costs = o.costs, .cpu_from = o.cpu_from, .top = a.top,
+			.max_findings = o.findings,
 		};
 		struct tlbr_error err = { 0 };
 

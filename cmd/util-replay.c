@@ -60,6 +60,7 @@ int replay_cli_option(struct replay_cli *o, int c, const char *arg, const char *
 		break;
 	case OPT_R_CPU:
 		o->ro.cpu = tlbr_cpu_model_find(arg);
+		o->cpu_from = "from --cpu";
 		if (o->ro.cpu)
 			return 1;
 		error("unknown cpu model '%s' (amd, intel or arm64)", arg);
@@ -118,7 +119,8 @@ void replay_cli_help_options(FILE *f)
 	fprintf(f, "    -p, --policies <list>   policies to replay, comma-separated; '+' composes\n"
 		   "                            (default: arm64-broadcast,x86-ipi,oracle)\n"
 		   "        --tlb <model>       residency model (default: unbounded)\n"
-		   "        --cpu <model>       what a stale read-only entry does (default: amd)\n"
+		   "        --cpu <model>       what a stale read-only entry does (default: from the\n"
+		   "                            trace's architecture and vendor, else amd)\n"
 		   "        --cpus <n>          CPU count, for text traces that do not say\n"
 		   "        --env <env>         native, vm (local TLBIs upgraded) or errata (default:\n"
 		   "                            native)\n"
@@ -152,9 +154,41 @@ void replay_cli_help_lists(FILE *f)
 	fprintf(f, "\n");
 }
 
+/*
+ * --cpu when not given: from the trace. The recorder's metadata names the
+ * architecture and the CPU model; without it, the arm64 probe vocabulary
+ * (tlbr:fault) says arm64; an x86 trace that does not say its vendor gets
+ * the default, amd, and says so.
+ */
+static void default_cpu(struct replay_run *run)
+{
+	struct replay_cli *o = run->cli;
+	const char *meta = tlbr_adapter_metadata(run->in.adapter);
+	const char *model = meta ? strstr(meta, "cpu_model=") : NULL;
+	const char *pick = "amd";
+
+	if (o->ro.cpu)
+		return;
+	o->cpu_from = "default: the trace does not name the CPU vendor; --cpu sets it";
+	if (meta && strstr(meta, "arch=aarch64")) {
+		pick = "arm64";
+		o->cpu_from = "from the trace's metadata, arch=aarch64";
+	} else if (tlbr_reader_declares(run->in.reader, "tlbr", "fault")) {
+		pick = "arm64";
+		o->cpu_from = "from the trace's arm64 probe vocabulary, tlbr:fault";
+	} else if (model && strstr(model, "Intel")) {
+		pick = "intel";
+		o->cpu_from = "from the trace's metadata, an Intel CPU";
+	} else if (model && strstr(model, "AMD")) {
+		o->cpu_from = "from the trace's metadata, an AMD CPU";
+	}
+	o->ro.cpu = tlbr_cpu_model_find(pick);
+}
+
 /* The replay starts at the first event: text traces declare their CPUs in a header. */
 static int start(struct replay_run *run, struct tlbr_error *err)
 {
+	default_cpu(run);
 	if (!run->ncpus)
 		run->ncpus = tlbr_reader_ncpus(run->in.reader);
 	if (run->ncpus <= 0) {

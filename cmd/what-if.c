@@ -46,6 +46,7 @@ int whatif_print(FILE *f, struct replay_cli *o, const char *path, const char *la
 		struct tlbr_whatif_render r = {
 			.path = path, .describe = tlbr_reader_describe(run.in.reader),
 			.max_findings = o->findings, .costs = o->costs, .label = label,
+			.cpu_from = o->cpu_from,
 			.metadata = tlbr_adapter_metadata(run.in.adapter), .scope = o->scope.desc,
 			.cpu_ns = run.cpu_ns, .span_ns = run.span_ns,
 		};

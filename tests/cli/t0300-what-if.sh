@@ -142,4 +142,19 @@ print("\n".join(cols[c] for c in range(3)))
 PY
 printf 'arm64-broadcast\nwp-local+active-cpu\nbatched-reclaim-nopending\n' > "$TMP/want"
 same_file "what-if column headers keep every policy name whole" "$TMP/want" "$TMP/names"
+
+# --cpu defaults from the trace, and the header says where it came from
+"$TLBREPLAY" what-if --json -p arm64-broadcast "$SAMPLES/arm64-usemem.dat" > "$TMP/a.json"
+"$TLBREPLAY" what-if --json -p arm64-broadcast "$DATA/whatif-munmap.txt" > "$TMP/x.json"
+"$TLBREPLAY" what-if --json --cpu intel -p arm64-broadcast "$SAMPLES/arm64-usemem.dat" > "$TMP/g.json"
+python3 - "$TMP/a.json" "$TMP/x.json" "$TMP/g.json" > "$TMP/cpu" <<'PY'
+import json, sys
+for f in sys.argv[1:]:
+    d = json.load(open(f))
+    print(d["cpu_model"], "|", d["cpu_model_from"])
+PY
+printf '%s\n' "arm64 | from the trace's arm64 probe vocabulary, tlbr:fault" \
+	"amd | default: the trace does not name the CPU vendor; --cpu sets it" \
+	"intel | from --cpu" > "$TMP/want"
+same_file "--cpu: arm64 from an arm64 trace, the default named as such, --cpu wins" "$TMP/want" "$TMP/cpu"
 done_testing
