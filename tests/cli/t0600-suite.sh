@@ -12,6 +12,8 @@ golden() {	# golden <description> <expect file> <command...>
 	desc=$1; exp=$2; shift 2
 	expect_cmd "$desc: runs" "$@"
 	unversion "$TMP/out" > "$TMP/golden"
+	# TLBR_UPDATE_GOLDEN=1: rewrite the expected file (review the diff before committing)
+	[ "${TLBR_UPDATE_GOLDEN:-0}" = 1 ] && cp "$TMP/golden" "$DATA/$exp"
 	same_file "$desc: as expected" "$DATA/$exp" "$TMP/golden"
 }
 
