@@ -11,6 +11,7 @@
 
 #include <trace-cmd/trace-cmd.h>
 
+#include "dat-check.h"
 #include "formats-local.h"
 #include "tep-decode.h"
 #include "tracecmd-private.h"
@@ -21,6 +22,7 @@ struct dat_stream {
 	int cpu;
 	struct tep_record *next;		/* peeked record, or NULL when exhausted */
 	uint64_t last_offset;			/* of the last record read */
+	uint64_t last_ts;			/* of the last record read */
 	uint64_t nrecords;
 };
 
@@ -36,6 +38,7 @@ struct dat_reader {
 	struct tep_record *cur;			/* returned last, freed on the next call */
 	bool lost_pending;			/* marker returned; the record itself is next */
 	uint64_t last_ts;
+	struct dat_layout layout;		/* what dat_check() found in the file */
 };
 
 /*
@@ -47,19 +50,48 @@ struct dat_reader {
 static int stream_advance(struct dat_reader *d, struct dat_stream *s, struct tlbr_error *err)
 {
 	uint64_t page = (uint64_t)tep_get_page_size(d->tep);
+	const char *bname = s->buffer ? tracecmd_buffer_instance_name(d->top, s->buffer - 1) : NULL;
+	uint64_t want = s->buffer < DAT_MAX_BUFFERS ? d->layout.records[s->buffer][s->cpu] : 0;
 	struct tep_record *last;
 
 	s->next = tracecmd_read_data(s->h, s->cpu);
 	if (s->next) {
 		if (s->nrecords && page &&
 		    s->next->offset / page > s->last_offset / page + 1) {
-			tlbr_error_set(err, s->last_offset, 0, "buffer %d, cpu %d: the pages after "
-				       "this one are missing (corrupt trace.dat)", s->buffer, s->cpu);
+			tlbr_error_set(err, s->last_offset, 0, "%s%s%s, cpu %d: the pages after "
+				       "this one are missing (corrupt trace.dat)",
+				       bname ? "buffer '" : "top buffer", bname ? bname : "",
+				       bname ? "'" : "", s->cpu);
+			return -EBADMSG;
+		}
+		if (s->nrecords && s->next->ts < s->last_ts) {
+			tlbr_error_set(err, s->next->offset, 0, "%s%s%s, cpu %d: timestamp %llu goes "
+				       "backwards within the CPU (previous %llu): corrupt trace.dat",
+				       bname ? "buffer '" : "top buffer", bname ? bname : "",
+				       bname ? "'" : "", s->cpu, s->next->ts,
+				       (unsigned long long)s->last_ts);
 			return -EBADMSG;
 		}
 		s->last_offset = s->next->offset;
+		s->last_ts = s->next->ts;
 		s->nrecords++;
 		return 0;
+	}
+	/*
+	 * The end of the CPU's data: libtracecmd must have delivered every
+	 * record dat_check() counted in the CPU's pages.
+	 */
+	if (s->nrecords != want) {
+		uint64_t at = s->nrecords ? s->last_offset :
+			      s->buffer < DAT_MAX_BUFFERS ? d->layout.cpu_offset[s->buffer][s->cpu] :
+							    UINT64_MAX;
+
+		tlbr_error_set(err, at, 0, "%s%s%s, cpu %d: libtracecmd delivered %llu records, but "
+			       "the CPU's pages hold %llu (corrupt or truncated trace.dat)",
+			       bname ? "buffer '" : "top buffer", bname ? bname : "",
+			       bname ? "'" : "", s->cpu, (unsigned long long)s->nrecords,
+			       (unsigned long long)want);
+		return -EBADMSG;
 	}
 	if (!s->nrecords)
 		return 0;
@@ -267,6 +299,13 @@ static int open_files(struct tlbr_reader *r, struct dat_reader *d, const char *v
 	int i, ncpus, ret = -ENOMEM;
 	struct stat st;
 
+	if (fstat(fd, &st) < 0) {
+		tlbr_error_set(err, UINT64_MAX, 0, "cannot stat: %s", strerror(errno));
+		return -errno;
+	}
+	ret = dat_check(fd, (uint64_t)st.st_size, &d->layout, err);
+	if (ret < 0)
+		return ret;
 	/*
 	 * Headers first, data second: libtracecmd 1.3's tracecmd_open() frees
 	 * a half-initialised handle when the data sections are truncated and
@@ -303,6 +342,12 @@ static int open_files(struct tlbr_reader *r, struct dat_reader *d, const char *v
 	d->ninst = tracecmd_buffer_instances(d->top);
 	if (d->ninst < 0)
 		d->ninst = 0;
+	if ((unsigned int)d->ninst + 1 != d->layout.nbuffers) {
+		tlbr_error_set(err, UINT64_MAX, 0, "libtracecmd finds %d instance buffers, the file's "
+			       "options describe %u (corrupt trace.dat)", d->ninst,
+			       d->layout.nbuffers - 1);
+		return -EBADMSG;
+	}
 	if (d->ninst) {
 		d->inst = calloc((size_t)d->ninst, sizeof(*d->inst));
 		if (!d->inst)

@@ -26,6 +26,20 @@ for cut in 20 4000 600000 $((size - 60000)) $((size - 200)); do
 	head -c $cut "$sample" > "$TMP/trunc-$cut.dat"
 	bad "trace.dat cut at $cut of $size bytes" "$TMP/trunc-$cut.dat" "truncated"
 done
+# libtracecmd 3.1 aborted (a double free) on a v7 file cut inside the
+# offset of its first options section (bytes 29-36): the file header is
+# checked before libtracecmd sees it
+for cut in 30 33 36; do
+	head -c $cut "$sample" > "$TMP/head-$cut.dat"
+	bad "trace.dat v7 cut at $cut bytes" "$TMP/head-$cut.dat" "byte offset 29 (0x1d): file header: the offset of the first options section (8 bytes) runs past"
+	head -c $cut "$SAMPLES/arm64-usemem.dat" > "$TMP/a64-$cut.dat"
+	bad "arm64 trace.dat cut at $cut bytes" "$TMP/a64-$cut.dat" "truncated"
+done
+# a zeroed chunk count at the start of cpu 0's compressed data (at 1036288,
+# trace-cmd dump --options) dropped the whole CPU: 381 records instead of 3,267
+cp "$SAMPLES/mprotect-churn.dat" "$TMP/chunks0.dat"
+printf '\000\000\000\000' | dd of="$TMP/chunks0.dat" bs=1 seek=1036288 conv=notrunc 2>/dev/null
+bad "zeroed chunk count of cpu 0" "$TMP/chunks0.dat" "byte offset 1036288 (0xfd000): top buffer, cpu 0: the file states 2143 bytes of compressed data for this CPU, but its chunk count is 0"
 # version 6 files keep the options first: a truncated instance buffer made
 # libtracecmd 1.3 crash; it must still be a clean exit 3
 trace-cmd convert --file-version 6 -i "$SAMPLES/mprotect-churn.dat" -o "$TMP/v6.dat" >/dev/null 2>&1
