@@ -14,8 +14,10 @@
  * ftrace's mono clock. Discarded-events messages become lost-event markers.
  */
 #define _XOPEN_SOURCE 700
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -526,6 +528,41 @@ out:
 	return ret;
 }
 
+/*
+ * babeltrace2 reads an empty stream file as a stream without packets: a
+ * CPU whose data was lost would go unnoticed. A stream file holds at least
+ * one packet, so an empty one is damage.
+ */
+static int check_streams(const char *dir, struct tlbr_error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int ret = 0;
+
+	if (!d) {
+		tlbr_error_set(err, UINT64_MAX, 0, "cannot read the CTF trace directory %.400s: %s",
+			       dir, strerror(errno));
+		return -EBADMSG;
+	}
+	while (!ret && (de = readdir(d))) {
+		char path[4096];
+		struct stat st;
+
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "metadata"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (!st.st_size) {
+			tlbr_error_set(err, 0, 0, "the CTF stream file %.400s is empty (a stream "
+				       "holds at least one packet): damaged CTF trace", path);
+			ret = -EBADMSG;
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
 int ctf_reader_init(struct tlbr_reader *r, struct tlbr_error *err)
 {
 	struct ctf_reader *c = calloc(1, sizeof(*c));
@@ -544,6 +581,9 @@ int ctf_reader_init(struct tlbr_reader *r, struct tlbr_error *err)
 			       "anywhere below it: not a CTF trace");
 		return -EBADMSG;
 	}
+	for (unsigned int k = 0; k < c->ndirs; k++)
+		if (check_streams(c->dirs[k], err) < 0)
+			return -EBADMSG;
 	c->err = err;
 	if (build_graph(r, c, err) < 0)
 		return -EBADMSG;

@@ -5,6 +5,8 @@
 #ifndef TLBR_FORMATS_LOCAL_H
 #define TLBR_FORMATS_LOCAL_H
 
+#include <sys/stat.h>
+
 #include "formats.h"
 
 struct reader_ops {
@@ -26,7 +28,10 @@ struct typetab {
 struct tlbr_reader {
 	const struct reader_ops *ops;
 	enum tlbr_format fmt;
-	char *path;
+	char *path;			/* what the readers open (/proc/self/fd/N for stdin) */
+	/* a regular file as it was opened: changed at the end is an error */
+	bool check_change;
+	struct stat st0;
 	char desc[128];
 	int ncpus;
 	struct typetab types;

@@ -41,6 +41,7 @@ enum {
 	PERF_RECORD_COMPRESSED = 81,
 	HEADER_TRACING_DATA = 1,
 	HEADER_NRCPUS = 7,
+	HEADER_SAMPLE_TIME = 21,
 };
 
 enum {
@@ -53,6 +54,7 @@ enum {
 
 struct perf_attr {
 	uint32_t type;
+	uint64_t config;		/* a tracepoint's event id */
 	uint64_t sample_type;
 	bool sample_id_all;
 	uint64_t *ids;
@@ -78,6 +80,7 @@ struct perf_reader {
 	unsigned int nattrs;
 	bool all_identifier;		/* every attr samples PERF_SAMPLE_IDENTIFIER */
 	int ncpus;			/* HEADER_NRCPUS: CPUs available */
+	uint64_t first_ts, last_ts_hdr;	/* HEADER_SAMPLE_TIME, when perf wrote it */
 	/* ordering */
 	struct pending *heap;
 	size_t nheap, heap_alloc;
@@ -365,6 +368,13 @@ static int add_attr(struct perf_reader *p, const unsigned char *a, uint64_t asiz
 	at = &p->attrs[p->nattrs];
 	memset(at, 0, sizeof(*at));
 	at->type = rd32(a);
+	if (rd32(a + 4) != asize) {
+		tlbr_error_set(err, pos, 0, "an event attribute that says it has %u bytes, in an "
+			       "entry of %llu: corrupt perf.data", rd32(a + 4),
+			       (unsigned long long)asize);
+		return -EBADMSG;
+	}
+	at->config = rd64(a + 8);
 	at->sample_type = rd64(a + 24);
 	at->sample_id_all = rd64(a + 40) & ATTR_SAMPLE_ID_ALL;
 	if (at->type == PERF_TYPE_TRACEPOINT && (at->sample_type & S_READ)) {
@@ -464,7 +474,26 @@ static int read_features(struct perf_reader *p, const unsigned char *h, struct t
 
 			if (read_at(p, soff, v, 8, "NRCPUS feature", err))
 				return -EBADMSG;
-			p->ncpus = rd32(v) <= TLBR_MAX_CPUS ? (int)rd32(v) : 0;
+			if (!rd32(v) || rd32(v) > TLBR_MAX_CPUS) {
+				tlbr_error_set(err, soff, 0, "HEADER_NRCPUS says %u CPUs (1 to %d "
+					       "expected): corrupt perf.data", rd32(v), TLBR_MAX_CPUS);
+				return -EBADMSG;
+			}
+			p->ncpus = (int)rd32(v);
+		} else if (bit == HEADER_SAMPLE_TIME && ssize >= 16) {
+			unsigned char v[16];
+
+			if (read_at(p, soff, v, 16, "SAMPLE_TIME feature", err))
+				return -EBADMSG;
+			p->first_ts = rd64(v);
+			p->last_ts_hdr = rd64(v + 8);
+			if (p->first_ts > p->last_ts_hdr) {
+				tlbr_error_set(err, soff, 0, "HEADER_SAMPLE_TIME's first sample (%llu) "
+					       "is after its last (%llu): corrupt perf.data",
+					       (unsigned long long)p->first_ts,
+					       (unsigned long long)p->last_ts_hdr);
+				return -EBADMSG;
+			}
 		} else if (bit == HEADER_TRACING_DATA) {
 			unsigned char *d;
 			int ret;
@@ -705,6 +734,37 @@ static int parse_sample(struct perf_reader *p, const unsigned char *rec, uint32_
 	e->size = rd32(q - 4);
 	if (e->size > (uint64_t)(end - q) || e->size < 8)
 		goto short_;
+	/* perf pads the raw data to 8 bytes: nothing else may follow it */
+	if ((uint64_t)(end - q) - e->size >= 8) {
+		tlbr_error_set(err, pos, 0, "a sample record of %u bytes whose raw data ends %llu "
+			       "bytes before it does (corrupt perf.data)", size,
+			       (unsigned long long)((uint64_t)(end - q) - e->size));
+		return -EBADMSG;
+	}
+	if ((q[0] | q[1] << 8) != a->config) {
+		tlbr_error_set(err, pos, 0, "a sample of event id %llu whose raw data is of event "
+			       "id %u (corrupt perf.data)", (unsigned long long)a->config,
+			       q[0] | q[1] << 8);
+		return -EBADMSG;
+	}
+	/* (perf writes thread -1 for a task it can no longer name: an exiting one) */
+	if ((st & S_TID) && e->pid != -1 && (int)rd32(q + 4) != e->pid) {
+		tlbr_error_set(err, pos, 0, "a sample of thread %d whose raw data says common_pid "
+			       "%d (corrupt perf.data)", e->pid, (int)rd32(q + 4));
+		return -EBADMSG;
+	}
+	if (p->ncpus && e->cpu >= p->ncpus) {
+		tlbr_error_set(err, pos, 0, "a sample on cpu %d, but the file's HEADER_NRCPUS says "
+			       "%d CPUs (corrupt perf.data)", e->cpu, p->ncpus);
+		return -EBADMSG;
+	}
+	if (p->last_ts_hdr && (e->ts < p->first_ts || e->ts > p->last_ts_hdr)) {
+		tlbr_error_set(err, pos, 0, "a sample at time %llu, outside the file's "
+			       "HEADER_SAMPLE_TIME (%llu .. %llu): corrupt perf.data",
+			       (unsigned long long)e->ts, (unsigned long long)p->first_ts,
+			       (unsigned long long)p->last_ts_hdr);
+		return -EBADMSG;
+	}
 	e->raw = malloc(e->size);
 	if (!e->raw)
 		return -ENOMEM;
@@ -810,6 +870,11 @@ static int next_record(struct perf_reader *p, unsigned char **ret, uint32_t *ret
 			return -EBADMSG;
 		type = rd32(rec);
 		size = (uint32_t)(rec[6] | rec[7] << 8);
+		if (!type || (type > 31 && type < 64) || type > 127) {
+			tlbr_error_set(err, pos, 0, "a record of type %u, which perf does not write "
+				       "(corrupt perf.data)", type);
+			return -EBADMSG;
+		}
 		if (size < 8 || size > p->data_end - pos) {
 			tlbr_error_set(err, pos, 0, "record of type %u claims %u bytes, %s "
 				       "(corrupt or truncated perf.data)", type, size,
@@ -887,6 +952,14 @@ static int fill(struct perf_reader *p, struct tlbr_error *err)
 				return ret;
 			if (!e.raw)
 				break;
+			if (e.ts < p->limit) {
+				tlbr_error_set(err, pos, 0, "a sample at time %llu, older than the "
+					       "events of the rounds before (flushed up to %llu): "
+					       "corrupt perf.data", (unsigned long long)e.ts,
+					       (unsigned long long)p->limit);
+				free(e.raw);
+				return -EBADMSG;
+			}
 			e.seq = p->seq++;
 			if (e.ts > p->round_max)
 				p->round_max = e.ts;
@@ -896,6 +969,11 @@ static int fill(struct perf_reader *p, struct tlbr_error *err)
 			}
 			break;
 		case PERF_RECORD_FINISHED_ROUND:
+			if (size != 8) {
+				tlbr_error_set(err, pos, 0, "a FINISHED_ROUND record of %u bytes (8 "
+					       "expected): corrupt perf.data", size);
+				return -EBADMSG;
+			}
 			/* events of the next round are never older than the previous round */
 			p->limit = p->prev_round_max;
 			p->prev_round_max = p->round_max;

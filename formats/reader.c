@@ -3,11 +3,13 @@
  * reader.c - opening a trace: format detection by content, dispatch to the
  * format's reader, and the event-type table readers share.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,6 +90,161 @@ static struct tlbr_reader *reader_alloc(const char *path)
 	return r;
 }
 
+static const char *file_kind(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a regular file";
+}
+
+/* Standard input: the bytes already read for detection, then the rest. */
+struct stdin_src {
+	unsigned char head[512];
+	size_t n, at;
+};
+
+static ssize_t stdin_read(void *cookie, char *buf, size_t size)
+{
+	struct stdin_src *s = cookie;
+
+	if (s->at < s->n) {
+		size_t k = s->n - s->at < size ? s->n - s->at : size;
+
+		memcpy(buf, s->head + s->at, k);
+		s->at += k;
+		return (ssize_t)k;
+	}
+	return read(STDIN_FILENO, buf, size);
+}
+
+static int stdin_close(void *cookie)
+{
+	free(cookie);
+	return 0;
+}
+
+/*
+ * Binary formats from standard input (pipe-mode perf.data, trace.dat):
+ * the readers seek, so the input is copied into an anonymous file first.
+ */
+static int stdin_to_memfd(const struct stdin_src *s, struct tlbr_error *err)
+{
+	char buf[65536];
+	ssize_t n;
+	int fd = memfd_create("tlbreplay-stdin", MFD_CLOEXEC);
+
+	if (fd < 0 || write(fd, s->head, s->n) != (ssize_t)s->n)
+		goto fail;
+	while ((n = read(STDIN_FILENO, buf, sizeof(buf))) > 0)
+		if (write(fd, buf, (size_t)n) != n)
+			goto fail;
+	if (n < 0 || lseek(fd, 0, SEEK_SET) < 0)
+		goto fail;
+	return fd;
+fail:
+	tlbr_error_set(err, UINT64_MAX, 0, "cannot read standard input: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
+static struct tlbr_reader *open_stdin(enum tlbr_format fmt, struct tlbr_error *err)
+{
+	struct stdin_src *src = calloc(1, sizeof(*src));
+	struct tlbr_reader *r = NULL;
+	char path[64];
+	ssize_t n;
+	int fd, ret;
+	FILE *f;
+
+	if (!src) {
+		ret = -ENOMEM;
+		tlbr_error_set(err, UINT64_MAX, 0, "out of memory");
+		goto fail;
+	}
+	if (fmt == TLBR_FMT_CTF) {
+		ret = -EBADMSG;
+		tlbr_error_set(err, UINT64_MAX, 0, "a CTF trace is a directory: it cannot come "
+			       "from standard input");
+		goto fail;
+	}
+	while (src->n < sizeof(src->head) &&
+	       (n = read(STDIN_FILENO, src->head + src->n, sizeof(src->head) - src->n)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			tlbr_error_set(err, 0, 0, "cannot read standard input: %s", strerror(errno));
+			goto fail;
+		}
+		src->n += (size_t)n;
+	}
+	if (!src->n) {
+		ret = -EBADMSG;
+		tlbr_error_set(err, 0, 0, "standard input is empty: not a trace");
+		goto fail;
+	}
+	if (fmt == TLBR_FMT_AUTO)
+		fmt = detect(src->head, src->n);
+	if (fmt == TLBR_FMT_AUTO) {
+		ret = -EBADMSG;
+		tlbr_error_set(err, 0, 0, "unrecognised format on standard input: not trace.dat, "
+			       "perf.data or ftrace text");
+		goto fail;
+	}
+	if (fmt == TLBR_FMT_TEXT) {
+		f = fopencookie(src, "r", (cookie_io_functions_t){ .read = stdin_read,
+								  .close = stdin_close });
+		if (!f) {
+			ret = -ENOMEM;
+			tlbr_error_set(err, UINT64_MAX, 0, "out of memory");
+			goto fail;
+		}
+		r = reader_alloc("-");
+		if (!r) {
+			fclose(f);
+			errno = ENOMEM;
+			return NULL;
+		}
+		r->fmt = fmt;
+		ret = text_reader_init(r, f, true, err);
+		if (ret < 0)
+			goto fail_reader;
+		return r;
+	}
+	fd = stdin_to_memfd(src, err);
+	free(src);
+	src = NULL;
+	if (fd < 0) {
+		ret = -EIO;
+		goto fail;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	r = reader_alloc(path);
+	if (!r) {
+		close(fd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	r->fmt = fmt;
+	ret = fmt == TLBR_FMT_PERF ? perf_reader_init(r, fd, err) : dat_reader_init(r, fd, err);
+	if (ret < 0)
+		goto fail_reader;
+	return r;
+fail:
+	free(src);
+fail_reader:
+	tlbr_reader_close(r);
+	errno = -ret;
+	return NULL;
+}
+
 struct tlbr_reader *tlbr_reader_open(const char *path, enum tlbr_format fmt,
 				     struct tlbr_error *err)
 {
@@ -95,19 +252,29 @@ struct tlbr_reader *tlbr_reader_open(const char *path, enum tlbr_format fmt,
 	struct tlbr_reader *r = NULL;
 	struct stat st;
 	ssize_t n;
-	int fd, ret;
+	int fd = -1, ret;
 	FILE *f;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	if (!strcmp(path, "-"))
+		return open_stdin(fmt, err);
+	/*
+	 * Looked at before it is opened: opening a FIFO nobody writes to
+	 * blocks, and /dev/zero never ends.
+	 */
+	if (stat(path, &st) < 0) {
 		ret = -errno;
 		tlbr_error_set(err, UINT64_MAX, 0, "cannot open: %s", strerror(errno));
 		goto fail;
 	}
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		ret = -EBADMSG;
+		tlbr_error_set(err, UINT64_MAX, 0, "%s, not a trace file (give '-' to read a text "
+			       "or pipe-mode perf trace from standard input)",
+			       file_kind(st.st_mode));
+		goto fail;
+	}
+	if (S_ISDIR(st.st_mode)) {
 		/* a directory: a CTF trace (or several, as LTTng nests them) */
-		close(fd);
-		fd = -1;
 		if (fmt != TLBR_FMT_AUTO && fmt != TLBR_FMT_CTF) {
 			ret = -EISDIR;
 			tlbr_error_set(err, UINT64_MAX, 0, "is a directory, not a %s file",
@@ -121,6 +288,19 @@ struct tlbr_reader *tlbr_reader_open(const char *path, enum tlbr_format fmt,
 			       "'metadata', or one above it)");
 		goto fail;
 	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0) {
+			ret = -errno;
+			tlbr_error_set(err, UINT64_MAX, 0, "cannot open: %s", strerror(errno));
+			goto fail;
+		}
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			ret = -EBADMSG;
+			tlbr_error_set(err, UINT64_MAX, 0, "%s, not a trace file",
+				       file_kind(st.st_mode));
+			goto fail;
+		}
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 		n = pread(fd, head, sizeof(head), 0);
 		if (n < 0) {
 			ret = -errno;
@@ -137,7 +317,7 @@ struct tlbr_reader *tlbr_reader_open(const char *path, enum tlbr_format fmt,
 		if (fmt == TLBR_FMT_AUTO) {
 			ret = -EBADMSG;
 			tlbr_error_set(err, 0, 0, "unrecognised file format: not trace.dat, "
-				       "perf.data or ftrace text (use -i to force one)");
+				       "perf.data or ftrace text (use --input-format to force one)");
 			goto fail;
 		}
 	}
@@ -148,6 +328,8 @@ struct tlbr_reader *tlbr_reader_open(const char *path, enum tlbr_format fmt,
 		goto fail;
 	}
 	r->fmt = fmt;
+	r->check_change = S_ISREG(st.st_mode);
+	r->st0 = st;
 	switch (fmt) {
 	case TLBR_FMT_CTF:
 		ret = ctf_reader_init(r, err);
@@ -202,10 +384,38 @@ struct tlbr_reader *tlbr_reader_open_stream(FILE *f, const char *name, struct tl
 	return r;
 }
 
+/* At the end of a regular file: the file must be the one that was opened, unchanged. */
+static int check_unchanged(struct tlbr_reader *r, struct tlbr_error *err)
+{
+	struct stat st;
+
+	if (stat(r->path, &st) < 0 || st.st_ino != r->st0.st_ino || st.st_dev != r->st0.st_dev) {
+		tlbr_error_set(err, (uint64_t)r->st0.st_size, 0, "the file was removed or replaced "
+			       "while it was read: read it again when the writer has finished");
+		return -EBADMSG;
+	}
+	if (st.st_size != r->st0.st_size || st.st_mtim.tv_sec != r->st0.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != r->st0.st_mtim.tv_nsec) {
+		tlbr_error_set(err, (uint64_t)(st.st_size < r->st0.st_size ? st.st_size :
+					       r->st0.st_size), 0,
+			       "the file changed while it was read (%lld bytes, now %lld, %s): read "
+			       "it again when the writer has finished", (long long)r->st0.st_size,
+			       (long long)st.st_size,
+			       st.st_size == r->st0.st_size ? "rewritten" :
+			       st.st_size < r->st0.st_size ? "truncated" : "appended to");
+		return -EBADMSG;
+	}
+	return 0;
+}
+
 int tlbr_reader_next(struct tlbr_reader *r, const struct tlbr_record **rec,
 		     struct tlbr_error *err)
 {
-	return r->ops->next(r, rec, err);
+	int ret = r->ops->next(r, rec, err);
+
+	if (ret == 0 && r->check_change)
+		return check_unchanged(r, err);
+	return ret;
 }
 
 void tlbr_reader_close(struct tlbr_reader *r)

@@ -13,9 +13,15 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "formats-local.h"
+
+/* ftrace lines are short; a trace marker's text is at most a page or so */
+#define TEXT_MAX_LINE (64 << 10)
+/* the kernel's comms are at most 15 bytes (TASK_COMM_LEN 16) */
+#define TEXT_MAX_COMM 15
 
 struct text_reader {
 	FILE *f;
@@ -447,6 +453,11 @@ static int parse_line(struct tlbr_reader *r, char *s, struct tlbr_error *err)
 		if (sp && sp > comm && sp[-1] == ':' && *skip_ws(sp))
 			comm = skip_ws(sp);
 	}
+	if (strlen(comm) > TEXT_MAX_COMM) {
+		tlbr_error_set(err, rec->pos, rec->line, "a task name of %zu bytes (the kernel's "
+			       "have at most %d): '%.40s...'", strlen(comm), TEXT_MAX_COMM, comm);
+		return -EBADMSG;
+	}
 	snprintf(t->comm, sizeof(t->comm), "%s", comm);
 
 	p = skip_ws(p);
@@ -529,6 +540,31 @@ garbage:
 	return -EBADMSG;
 }
 
+/*
+ * The next line into t->line, at most TEXT_MAX_LINE + 1 bytes: a longer
+ * line (or /dev/zero read as text) stops there, so memory stays bounded.
+ * Returns its length (with the newline), 0 at the end, -1 on a read error.
+ */
+static ssize_t read_line(struct text_reader *t)
+{
+	size_t n = 0;
+	int c;
+
+	if (!t->line) {
+		t->line_alloc = TEXT_MAX_LINE + 2;
+		t->line = malloc(t->line_alloc);
+		if (!t->line)
+			return -1;
+	}
+	while (n <= TEXT_MAX_LINE && (c = getc_unlocked(t->f)) != EOF) {
+		t->line[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	t->line[n] = '\0';
+	return (ssize_t)n;
+}
+
 static int text_next(struct tlbr_reader *r, const struct tlbr_record **ret_rec,
 		     struct tlbr_error *err)
 {
@@ -541,7 +577,7 @@ static int text_next(struct tlbr_reader *r, const struct tlbr_record **ret_rec,
 		*ret_rec = rec;
 		return 1;
 	}
-	while ((n = getline(&t->line, &t->line_alloc, t->f)) > 0) {
+	while ((n = read_line(t)) > 0) {
 		char *s = t->line, *lost;
 		int64_t count;
 		int cpu, ret;
@@ -549,6 +585,11 @@ static int text_next(struct tlbr_reader *r, const struct tlbr_record **ret_rec,
 		rec->pos = t->offset;
 		rec->line = ++t->lineno;
 		t->offset += (uint64_t)n;
+		if (n > TEXT_MAX_LINE) {
+			tlbr_error_set(err, rec->pos, rec->line, "a line longer than %d KiB: not an "
+				       "ftrace text trace", TEXT_MAX_LINE >> 10);
+			return -EBADMSG;
+		}
 		if ((size_t)n != strlen(s)) {
 			tlbr_error_set(err, rec->pos, rec->line, "NUL byte in a text trace");
 			return -EBADMSG;
@@ -621,6 +662,10 @@ static int text_next(struct tlbr_reader *r, const struct tlbr_record **ret_rec,
 		}
 		*ret_rec = rec;
 		return 1;
+	}
+	if (n < 0) {
+		tlbr_error_set(err, t->offset, t->lineno + 1, "out of memory");
+		return -ENOMEM;
 	}
 	if (ferror(t->f)) {
 		tlbr_error_set(err, t->offset, t->lineno + 1, "read error");
