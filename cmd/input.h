@@ -11,8 +11,9 @@
 
 struct input {
 	const char *path;
-	struct tlbr_reader *reader;
-	struct tlbr_adapter *adapter;
+	struct tlbr_stream *stream;
+	struct tlbr_reader *reader;	/* the stream's */
+	struct tlbr_adapter *adapter;	/* the stream's */
 	struct tlbr_error err;
 	bool progress;		/* input_run: progress on stderr when it is a terminal */
 };
@@ -23,6 +24,9 @@ struct input_ops {
 	/* each normalised event; -EBADMSG with @err filled in for bad input */
 	int (*on_event)(void *ctx, const struct tlbr_event *ev, struct tlbr_error *err);
 };
+
+/* util-guard.c: armed only while a trace library runs (see struct tlbr_guard). */
+extern const struct tlbr_guard input_guard;
 
 /* Open @path; returns 0, or the exit status after reporting the error. */
 int input_open(struct input *in, const char *path, enum tlbr_format fmt);

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * guard.c - the last line of defence against corrupt traces: libtracecmd
- * and libtraceevent can crash on files they cannot parse (libtracecmd 1.3
- * does, on a v6 trace.dat whose instance buffer is truncated). While a
- * command reads a trace, a crash is turned into the bad-input exit status
- * with a message naming the file, instead of a core dump.
+ * util-guard.c - the last line of defence against corrupt traces:
+ * libtracecmd, libtraceevent and babeltrace2 can crash on files they cannot
+ * parse (libtracecmd 3.1 did, on truncated v6 instance buffers). While one
+ * of them runs on a command's trace (the stream arms the guard around its
+ * reader calls only, see struct tlbr_guard), a crash is turned into the
+ * bad-input exit status with a message naming the file. A crash anywhere
+ * else (the adapter, replay/, analysis/) is left alone: it goes to the
+ * handler that was there before (the sanitizers') or kills the process.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -13,17 +16,40 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "input.h"
 
 static char guard_msg[4200];
+static volatile sig_atomic_t armed;
+static bool installed;
+static struct sigaction old_segv, old_bus;
 
 static void on_crash(int sig)
 {
-	ssize_t n = write(STDERR_FILENO, guard_msg, strlen(guard_msg));
+	ssize_t n;
 
+	if (!armed) {
+		/* not a trace library: the previous handler takes the fault again */
+		sigaction(sig, sig == SIGSEGV ? &old_segv : &old_bus, NULL);
+		return;
+	}
+	n = write(STDERR_FILENO, guard_msg, strlen(guard_msg));
 	(void)n;
-	(void)sig;
 	_exit(TLBR_EXIT_BAD_INPUT);
 }
+
+static void guard_enter(void *ctx)
+{
+	(void)ctx;
+	armed = 1;
+}
+
+static void guard_leave(void *ctx)
+{
+	(void)ctx;
+	armed = 0;
+}
+
+const struct tlbr_guard input_guard = { .enter = guard_enter, .leave = guard_leave };
 
 void input_guard_begin(const char *path)
 {
@@ -31,22 +57,30 @@ void input_guard_begin(const char *path)
 	struct stat st;
 
 	/* formatted now: the handler may only write() */
-	if (stat(path, &st) == 0)
+	if (strcmp(path, "-") && stat(path, &st) == 0 && S_ISREG(st.st_mode))
 		snprintf(guard_msg, sizeof(guard_msg), "tlbreplay: error: '%s': the file (%lld "
-			 "bytes) is corrupt or truncated: the trace library reading it crashed\n",
-			 path, (long long)st.st_size);
+			 "bytes) is corrupt or truncated: the trace library reading it crashed "
+			 "(position unknown)\n", path, (long long)st.st_size);
 	else
-		snprintf(guard_msg, sizeof(guard_msg), "tlbreplay: error: '%s': the file is "
-			 "corrupt or truncated: the trace library reading it crashed\n", path);
+		snprintf(guard_msg, sizeof(guard_msg), "tlbreplay: error: '%s': the trace is "
+			 "corrupt or truncated: the trace library reading it crashed (position "
+			 "unknown)\n", path);
+	armed = 0;
+	if (installed)
+		return;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_crash;
-	sa.sa_flags = SA_RESETHAND;
-	sigaction(SIGSEGV, &sa, NULL);
-	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sigaction(SIGBUS, &sa, &old_bus);
+	installed = true;
 }
 
 void input_guard_end(void)
 {
-	signal(SIGSEGV, SIG_DFL);
-	signal(SIGBUS, SIG_DFL);
+	armed = 0;
+	if (!installed)
+		return;
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGBUS, &old_bus, NULL);
+	installed = false;
 }

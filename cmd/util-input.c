@@ -17,12 +17,14 @@ int input_open(struct input *in, const char *path, enum tlbr_format fmt)
 	in->path = path;
 	in->err.file = path;
 	input_guard_begin(path);
-	in->reader = tlbr_reader_open(path, fmt, &in->err);
-	if (!in->reader)
+	in->stream = tlbr_stream_open(path, fmt, &input_guard, &in->err);
+	if (!in->stream) {
+		if (errno == ENOMEM)
+			die("out of memory");
 		return report_input_error(path, -errno, &in->err);
-	in->adapter = tlbr_adapter_new();
-	if (!in->adapter)
-		die("out of memory");
+	}
+	in->reader = tlbr_stream_reader(in->stream);
+	in->adapter = tlbr_stream_adapter(in->stream);
 	return 0;
 }
 
@@ -40,25 +42,21 @@ static void progress(const struct input *in, uint64_t records, const struct tlbr
 
 int input_run(struct input *in, const struct input_ops *ops, void *ctx)
 {
-	struct tlbr_event evs[TLBR_ADAPT_MAX_OUT];
 	bool show = in->progress && isatty(STDERR_FILENO);
 	const struct tlbr_record *rec;
+	const struct tlbr_event *evs;
 	uint64_t records = 0, size = 0;
+	unsigned int n, i;
 	struct stat st;
-	int ret, n, i;
+	int ret;
 
 	if (show && stat(in->path, &st) == 0 && S_ISREG(st.st_mode))
 		size = (uint64_t)st.st_size;
-	while ((ret = tlbr_reader_next(in->reader, &rec, &in->err)) > 0) {
+	while ((ret = tlbr_stream_next_record(in->stream, &rec, &evs, &n, &in->err)) > 0) {
 		if (show && !(++records & 0xffff))
 			progress(in, records, rec, size);
 		if (ops->on_record && (ret = ops->on_record(ctx, rec)) < 0)
 			break;
-		n = tlbr_adapter_feed(in->adapter, rec, evs, &in->err);
-		if (n < 0) {
-			ret = n;
-			break;
-		}
 		for (i = 0; i < n; i++) {
 			ret = ops->on_event(ctx, &evs[i], &in->err);
 			if (ret < 0)
@@ -67,7 +65,6 @@ int input_run(struct input *in, const struct input_ops *ops, void *ctx)
 		if (ret < 0)
 			break;
 	}
-	input_guard_end();
 	if (show && records > 0xffff)
 		fprintf(stderr, "\r\033[K");
 	if (ret == -ENOMEM)
@@ -79,9 +76,8 @@ int input_run(struct input *in, const struct input_ops *ops, void *ctx)
 
 void input_close(struct input *in)
 {
+	tlbr_stream_close(in->stream);
 	input_guard_end();
-	tlbr_adapter_free(in->adapter);
-	tlbr_reader_close(in->reader);
 	memset(in, 0, sizeof(*in));
 }
 

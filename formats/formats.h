@@ -253,6 +253,54 @@ unsigned int tlbr_adapter_nmms(const struct tlbr_adapter *a);
 const char *tlbr_adapter_metadata(const struct tlbr_adapter *a);
 const struct tlbr_mm *tlbr_adapter_mm(const struct tlbr_adapter *a, uint32_t id);
 
+/* ---------------------------------------------------------------- stream */
+
+/*
+ * The normalised event stream of a trace: a reader and the adapter behind
+ * it. What commands, tests and fuzzers use instead of their own read loop.
+ */
+struct tlbr_stream;
+
+/*
+ * Called around every call into a reader (and so into libtracecmd,
+ * libtraceevent or babeltrace2), never around the adapter or the caller's
+ * own work: a crash guard armed only while a trace library runs.
+ */
+struct tlbr_guard {
+	void (*enter)(void *ctx);
+	void (*leave)(void *ctx);
+	void *ctx;
+};
+
+/**
+ * tlbr_stream_open - open a trace (a path, or "-" for standard input)
+ * @guard: NULL, or the calls to make around the reader
+ *
+ * Returns the stream for tlbr_stream_close(), or NULL with errno and @err set.
+ */
+struct tlbr_stream *tlbr_stream_open(const char *path, enum tlbr_format fmt,
+				     const struct tlbr_guard *guard, struct tlbr_error *err);
+/* An ftrace text trace from an open stream (not closed by the stream). */
+struct tlbr_stream *tlbr_stream_open_text(FILE *f, const char *name, struct tlbr_error *err);
+/**
+ * tlbr_stream_next_record - the next raw record and the normalised events it
+ * makes (@ret_n of them, maybe 0)
+ *
+ * Returns 1, 0 at the end, or a negative errno (-EBADMSG: bad input, in @err).
+ * Record and events stay valid until the next call.
+ */
+int tlbr_stream_next_record(struct tlbr_stream *s, const struct tlbr_record **ret_rec,
+			    const struct tlbr_event **ret_evs, unsigned int *ret_n,
+			    struct tlbr_error *err);
+/* The next normalised event: 1, 0 at the end, or a negative errno. */
+int tlbr_stream_next(struct tlbr_stream *s, const struct tlbr_event **ret_ev,
+		     struct tlbr_error *err);
+/* The raw record the last event came from. */
+const struct tlbr_record *tlbr_stream_record(const struct tlbr_stream *s);
+struct tlbr_reader *tlbr_stream_reader(const struct tlbr_stream *s);
+struct tlbr_adapter *tlbr_stream_adapter(const struct tlbr_stream *s);
+void tlbr_stream_close(struct tlbr_stream *s);
+
 /* Parse an unsigned or negative integer in C syntax (0x.., decimal, -1). */
 int tlbr_parse_u64(const char *s, const char **ret_end, uint64_t *ret_val);
 /* Parse a CPU list "0-3,6" or a hex mask "0x3" into @set. */

@@ -20,8 +20,11 @@
 
 /* ftrace lines are short; a trace marker's text is at most a page or so */
 #define TEXT_MAX_LINE (64 << 10)
-/* the kernel's comms are at most 15 bytes (TASK_COMM_LEN 16) */
-#define TEXT_MAX_COMM 15
+/*
+ * The kernel's comms are at most 15 bytes (TASK_COMM_LEN 16); a longer one
+ * (up to what is kept) may be an instance prefix trace-cmd report added.
+ */
+#define TEXT_MAX_COMM 63
 
 struct text_reader {
 	FILE *f;
@@ -455,7 +458,8 @@ static int parse_line(struct tlbr_reader *r, char *s, struct tlbr_error *err)
 	}
 	if (strlen(comm) > TEXT_MAX_COMM) {
 		tlbr_error_set(err, rec->pos, rec->line, "a task name of %zu bytes (the kernel's "
-			       "have at most %d): '%.40s...'", strlen(comm), TEXT_MAX_COMM, comm);
+			       "have at most 15; %d are kept): '%.40s...'", strlen(comm),
+			       TEXT_MAX_COMM, comm);
 		return -EBADMSG;
 	}
 	snprintf(t->comm, sizeof(t->comm), "%s", comm);

@@ -61,4 +61,20 @@ expect_status 2 "unknown input format is a usage error" "$TLBREPLAY" stat -i xml
 expect_status 3 "trace.dat forced as text: exit 3" "$TLBREPLAY" stat --input-format text "$sample"
 grep_file "trace.dat forced as text: the first line is named" "line 1 (byte 0)" "$TMP/err"
 expect_status 3 "text read as trace.dat: exit 3" "$TLBREPLAY" stat --input-format dat "$DATA/scenario1.txt"
+# special files: refused before they are opened (a FIFO nobody writes to
+# blocked forever; /dev/zero as text grew past 3 GiB)
+mkfifo "$TMP/fifo"
+expect_status 3 "a FIFO: exit 3 without blocking" timeout 10 "$TLBREPLAY" stat "$TMP/fifo"
+grep_file "a FIFO: says what it is" "a FIFO, not a trace file" "$TMP/err"
+expect_status 3 "/dev/zero forced as text: exit 3" timeout 10 "$TLBREPLAY" stat --input-format text /dev/zero
+grep_file "/dev/zero: says what it is" "a character device" "$TMP/err"
+# '-' is standard input: text as a stream, perf.data and trace.dat too
+"$TLBREPLAY" stat "$DATA/scenario1.txt" | tail -n +2 > "$TMP/file.out"
+"$TLBREPLAY" stat - < "$DATA/scenario1.txt" | tail -n +2 > "$TMP/stdin.out"
+same_file "text from standard input: the same answer" "$TMP/file.out" "$TMP/stdin.out"
+"$TLBREPLAY" stat "$SAMPLES/mprotect-churn.perf.data" | tail -n +2 > "$TMP/file.out"
+cat "$SAMPLES/mprotect-churn.perf.data" | "$TLBREPLAY" stat - | tail -n +2 > "$TMP/stdin.out"
+same_file "perf.data from a pipe: the same answer" "$TMP/file.out" "$TMP/stdin.out"
+expect_status 3 "zeros on standard input as text: exit 3" timeout 10 sh -c "head -c 200000 /dev/zero | tr '\\0' a | '$TLBREPLAY' stat --input-format text -"
+grep_file "an endless line: bounded" "line 1 (byte 0): a line longer than 64 KiB" "$TMP/err"
 done_testing

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * fuzz-drive.h - what every harness does with an opened reader: records
- * through the vocabulary adapter into the stat reducer and the replay
+ * fuzz-drive.h - what every harness does with an opened stream (the
+ * reader and the vocabulary adapter, formats/stream.c): records into the
+ * stat reducer, normalised events into the stat reducer and the replay
  * engine (every policy, unbounded model).
  */
 #ifndef TLBR_FUZZ_DRIVE_H
@@ -11,12 +12,11 @@
 #include "formats.h"
 #include "replay.h"
 
-static inline void fuzz_drive(struct tlbr_reader *r)
+static inline void fuzz_drive(struct tlbr_stream *s)
 {
-	struct tlbr_event evs[TLBR_ADAPT_MAX_OUT];
 	struct tlbr_error err = { 0 };
 	const struct tlbr_record *rec;
-	struct tlbr_adapter *a;
+	const struct tlbr_event *evs;
 	struct tlbr_replay_opts ro = { .policies = "arm64-broadcast,x86-ipi,oracle,local-only,"
 					"batched-reclaim+lazy-mmu,wp-local,active-cpu,"
 					"wp-local+active-cpu,pte-needs-flush,uffd-move-batch,"
@@ -24,17 +24,13 @@ static inline void fuzz_drive(struct tlbr_reader *r)
 					.ncpus = 4 };
 	struct tlbr_replay *rp = NULL;
 	struct tlbr_stat st;
-	int i, n;
+	unsigned int i, n;
 
-	a = tlbr_adapter_new();
 	tlbr_stat_init(&st);
 	if (tlbr_replay_new(&ro, &rp) < 0)
 		rp = NULL;
-	while (r && a && rp && tlbr_reader_next(r, &rec, &err) > 0) {
+	while (s && rp && tlbr_stream_next_record(s, &rec, &evs, &n, &err) > 0) {
 		if (tlbr_stat_record(&st, rec) < 0)
-			break;
-		n = tlbr_adapter_feed(a, rec, evs, &err);
-		if (n < 0)
 			break;
 		for (i = 0; i < n; i++) {
 			tlbr_stat_event(&st, &evs[i]);
@@ -46,7 +42,6 @@ static inline void fuzz_drive(struct tlbr_reader *r)
 		tlbr_replay_finish(rp);
 	tlbr_replay_free(rp);
 	tlbr_stat_release(&st);
-	tlbr_adapter_free(a);
 }
 
 #endif /* TLBR_FUZZ_DRIVE_H */

@@ -58,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint64_t off, dsize, end, feat, bits[4], delta, i, nfeat = 0;
 	struct tlbr_error err = { 0 };
-	struct tlbr_reader *r;
+	struct tlbr_stream *s;
 	unsigned char *out;
 	size_t n;
 	char path[64];
@@ -89,9 +89,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fd = memfd_create("fuzz.perf.data", MFD_CLOEXEC);
 	if (fd >= 0 && write(fd, out, n) == (ssize_t)n) {
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-		r = tlbr_reader_open(path, TLBR_FMT_PERF, &err);
-		fuzz_drive(r);
-		tlbr_reader_close(r);
+		s = tlbr_stream_open(path, TLBR_FMT_PERF, NULL, &err);
+		fuzz_drive(s);
+		tlbr_stream_close(s);
 	}
 	if (fd >= 0)
 		close(fd);

@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tlbr_error err = { 0 };
-	struct tlbr_reader *r;
+	struct tlbr_stream *s;
 	FILE *f;
 
 	if (!size)
@@ -25,9 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	f = fmemopen((void *)data, size, "r");
 	if (!f)
 		return 0;
-	r = tlbr_reader_open_stream(f, "fuzz", &err);
-	fuzz_drive(r);
-	tlbr_reader_close(r);
+	s = tlbr_stream_open_text(f, "fuzz", &err);
+	fuzz_drive(s);
+	tlbr_stream_close(s);
 	fclose(f);
 	return 0;
 }

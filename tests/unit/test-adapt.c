@@ -12,32 +12,36 @@
 #define MAX_EVENTS 64
 
 struct run {
-	struct tlbr_adapter *a;
+	struct tlbr_stream *s;		/* formats/stream.c: reader and adapter */
+	struct tlbr_adapter *a;		/* the stream's */
+	FILE *f;
 	struct tlbr_event ev[MAX_EVENTS];
 	int n;
 };
 
 static int replay_text(const char *text, struct run *run)
 {
-	struct tlbr_event out[TLBR_ADAPT_MAX_OUT];
 	FILE *f = fmemopen((void *)text, strlen(text), "r");
-	const struct tlbr_record *rec;
+	const struct tlbr_event *ev;
 	struct tlbr_error err = { 0 };
-	struct tlbr_reader *r = tlbr_reader_open_stream(f, "test", &err);
-	int ret, i, n;
+	int ret;
 
-	run->a = tlbr_adapter_new();
+	run->s = tlbr_stream_open_text(f, "test", &err);
+	run->a = tlbr_stream_adapter(run->s);
 	run->n = 0;
-	while ((ret = tlbr_reader_next(r, &rec, &err)) > 0) {
-		n = tlbr_adapter_feed(run->a, rec, out, &err);
-		for (i = 0; i < n && run->n < MAX_EVENTS; i++)
-			run->ev[run->n++] = out[i];
-	}
+	while ((ret = tlbr_stream_next(run->s, &ev, &err)) > 0)
+		if (run->n < MAX_EVENTS)
+			run->ev[run->n++] = *ev;
 	if (ret < 0)
 		printf("# reader error at line %llu: %s\n", (unsigned long long)err.line, err.msg);
-	tlbr_reader_close(r);
-	fclose(f);
+	run->f = f;
 	return ret;
+}
+
+static void run_free(struct run *run)
+{
+	tlbr_stream_close(run->s);
+	fclose(run->f);
 }
 
 static const struct tlbr_task *task_of_pid(struct run *run, int pid)
@@ -145,7 +149,7 @@ static void test_threads_shootdown_exec_reuse(void)
 	ok(e->kind == TLBR_EV_FLUSH && e->flush.site == TLBR_SITE_SWITCH && e->flush.pages == 0,
 	   "switch_mm with an up-to-date ASID");
 	is_int(tlbr_adapter_nmms(run.a), 4, "4 address spaces: prog, fork, exec, reused pid");
-	tlbr_adapter_free(run.a);
+	run_free(&run);
 }
 
 static void test_reclaim_kernel_lost(void)
@@ -197,7 +201,7 @@ static void test_reclaim_kernel_lost(void)
 	ok(e->kind == TLBR_EV_FLUSH && e->flush.site == TLBR_SITE_FORK &&
 	   e->flush.scope == TLBR_SCOPE_MM && e->flush.exec == TLBR_EXEC_LOCAL,
 	   "a full local flush inside clone() is the fork flush; the wakeup IPI gave nothing");
-	tlbr_adapter_free(run.a);
+	run_free(&run);
 }
 
 static void test_arm64_probes(void)
@@ -263,7 +267,7 @@ static void test_arm64_probes(void)
 	   run.ev[13].sync.kind == TLBR_SYNC_PENDING && run.ev[13].mm == prog->mm,
 	   "try_to_unmap_flush completes; flush_tlb_batched_pending syncs prog's mm");
 	ok(run.ev[14].flush.scope == TLBR_SCOPE_MM, "dup_mmap flushes the whole mm");
-	tlbr_adapter_free(run.a);
+	run_free(&run);
 }
 
 int main(void)
