@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "suite.h"
+#include "markdown.h"
 
 #define MAIL_WIDTH 80
 #define MAX_COLS 32
@@ -45,11 +45,9 @@ void tlbr_table_print_markdown(FILE *f, const struct tlbr_table *t, int heading_
 	unsigned int first = t->group ? 1 : 0, from, to, r, c;
 	char buf[256];
 
-	if (!t->group) {
-		fprintf(f, "%.*s ", heading_level, "######");
-		tlbr_md_escape(f, t->title);
-		fprintf(f, "\n\n");
-	}
+	fprintf(f, "%.*s ", heading_level, "######");
+	tlbr_md_escape(f, t->title);
+	fprintf(f, "\n\n");
 	if (!t->nrows) {
 		fprintf(f, "(none)\n\n");
 		return;
@@ -57,7 +55,7 @@ void tlbr_table_print_markdown(FILE *f, const struct tlbr_table *t, int heading_
 	for (from = 0; from < t->nrows; from = to) {
 		to = group_end(t, from);
 		if (t->group) {
-			fprintf(f, "%.*s ", heading_level, "######");
+			fprintf(f, "%.*s ", heading_level + 1, "######");
 			tlbr_md_escape(f, tlbr_table_cell(t, from, 0).s);
 			fprintf(f, "\n\n");
 		}

@@ -253,12 +253,22 @@ int tlbr_report_print_email(FILE *f, const struct tlbr_report *rep,
 			if (l[i] > w[i])
 				w[i] = l[i];
 	}
-	fprintf(f, "tlbreplay %s: %s (%s), %llu events, %d CPUs\n", TLBR_VERSION,
-		tlbr_printable(info->path, name, sizeof(name)), info->describe,
-		(unsigned long long)res->events, res->ncpus);
-	fprintf(f, "Residency model %s, CPU model %s, %s kernel, %s; baseline %s.\n\n",
-		res->tlb_model, res->cpu_model, res->env,
-		res->preempt ? "preemptible" : "not preemptible", bp->name);
+	{
+		/* every line within 80 columns: the header too (a long path keeps its end) */
+		char head[800], path[256];
+		const char *p = tlbr_printable(info->path, path, sizeof(path));
+		size_t len = strlen(p);
+
+		snprintf(head, sizeof(head), "tlbreplay %s: %s%s (%s), %llu events, %d CPUs",
+			 TLBR_VERSION, len > 60 ? "..." : "", len > 60 ? p + len - 57 : p,
+			 info->describe, (unsigned long long)res->events, res->ncpus);
+		tlbr_print_wrapped(f, "", 0, head, 80);
+		snprintf(head, sizeof(head), "Residency model %s, CPU model %s, %s kernel, %s; "
+			 "baseline %s.", res->tlb_model, res->cpu_model, res->env,
+			 res->preempt ? "preemptible" : "not preemptible", bp->name);
+		tlbr_print_wrapped(f, "", 0, head, 80);
+		fputc('\n', f);
+	}
 	email_rule(f, w, '-');
 	fprintf(f, "| %-*s | %-*s | %*s | %*s | %*s |\n", w[0], "Policy", w[1], "Metric",
 		w[2], "Baseline", w[3], "Value", w[4], "Change");

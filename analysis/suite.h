@@ -89,13 +89,7 @@ enum tlbr_suite_format { TLBR_SUITE_TEXT, TLBR_SUITE_CSV, TLBR_SUITE_JSON, TLBR_
 void tlbr_suite_print(FILE *f, const struct tlbr_suite *s, const struct tlbr_table *t,
 		      enum tlbr_suite_format fmt);
 
-/* ---------------------------------------------------------------- markdown.c */
-
-/* A table as GitHub-flavoured Markdown: one pipe table per group, text columns only. */
-void tlbr_table_print_markdown(FILE *f, const struct tlbr_table *t, int heading_level);
-/* A table as an ASCII box for a mail (text columns only), one box per group. */
-void tlbr_table_print_boxed(FILE *f, const struct tlbr_table *t);
-/* @s with Markdown's special characters escaped. */
-void tlbr_md_escape(FILE *f, const char *s);
+/* markdown.h: tlbr_table_print_markdown(), tlbr_table_print_boxed() */
+#include "markdown.h"
 
 #endif /* TLBR_SUITE_H */

@@ -19,7 +19,7 @@ const struct tlbr_cmd tlbr_commands[] = {
 	  "tlbreplay what-if [-p <policies>] [--tlb <model>] [--cpu <model>] [--env <env>] "
 	  "[--costs <table>] [--format text|json] [--json] [-i] [<trace>]" },
 	{ "report", cmd_report, "the findings of a replay in detail: tables, JSON, CSV, email, plots",
-	  "tlbreplay report [-p <policies>] [--format text|json|csv|email] [--json] [--table <name>] "
+	  "tlbreplay report [-p <policies>] [--format text|json|csv|email|markdown] [--json] [--table <name>] "
 	  "[--plot <dir>] [-i] [<trace>]" },
 	{ "suite", cmd_suite, "many traces, one table of gainers and losers per policy",
 	  "tlbreplay suite [-p <policies>] [--env <envs>] [--preempt <models>] [-j <n>] "

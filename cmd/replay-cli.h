@@ -66,6 +66,8 @@ struct replay_run {
 	int ncpus;
 	/* called for every event before the replay sees it, may be NULL */
 	void (*on_event)(void *ctx, const struct tlbr_event *ev);
+	/* called for every raw record, may be NULL; a negative errno stops the read */
+	int (*on_record)(void *ctx, const struct tlbr_record *rec);
 	void *ctx;
 	bool progress;			/* progress on stderr when it is a terminal */
 	struct scope scope;

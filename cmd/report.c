@@ -10,9 +10,10 @@
 
 #include "cmd.h"
 #include "replay-cli.h"
+#include "markdown.h"
 #include "report.h"
 
-enum fmt { F_TEXT, F_JSON, F_CSV, F_EMAIL };
+enum fmt { F_TEXT, F_JSON, F_CSV, F_EMAIL, F_MARKDOWN };
 enum { OPT_FORMAT = 256, OPT_TABLE, OPT_TOP, OPT_PLOT, OPT_GNUPLOT, OPT_JSON };
 
 static const struct option report_options[] = {
@@ -35,7 +36,7 @@ static void report_help(FILE *f)
 	fprintf(f, "\n");
 	replay_cli_help_options(f);
 	fprintf(f, "        --format <f>        text (80 columns), json (schema %s v%d), csv\n"
-		   "                            (needs --table) or email (default: text)\n"
+		   "                            (needs --table), email or markdown (default: text)\n"
 		   "        --json              the same as --format json\n"
 		   "        --table <name>      one table only (text, csv)\n"
 		   "        --top <n>           rows per policy in the top-N tables (10; 0: all)\n"
@@ -89,11 +90,15 @@ static int parse(int argc, char **argv, struct replay_cli *o, struct report_args
 				a->fmt = F_CSV;
 			else if (!strcmp(optarg, "email"))
 				a->fmt = F_EMAIL;
+			else if (!strcmp(optarg, "markdown"))
+				a->fmt = F_MARKDOWN;
 			else {
-				static const char *const fmts[] = { "text", "json", "csv", "email" };
-				const char *s = did_you_mean(optarg, fmts, 4);
+				static const char *const fmts[] = { "text", "json", "csv", "email",
+								    "markdown" };
+				const char *s = did_you_mean(optarg, fmts, 5);
 
-				error("unknown format '%s'%s%s%s (text, json, csv or email)", optarg,
+				error("unknown format '%s'%s%s%s (text, json, csv, email or markdown)",
+				      optarg,
 				      s ? "; did you mean '" : "", s ? s : "", s ? "'?" : "");
 				return TLBR_EXIT_USAGE;
 			}
@@ -143,7 +148,7 @@ static int parse(int argc, char **argv, struct replay_cli *o, struct report_args
 		error("--format csv writes one table: name it with --table (--help lists them)");
 		return TLBR_EXIT_USAGE;
 	}
-	if (a->table && (a->fmt == F_JSON || a->fmt == F_EMAIL)) {
+	if (a->table && (a->fmt == F_JSON || a->fmt == F_EMAIL || a->fmt == F_MARKDOWN)) {
 		error("--table goes with --format text or csv");
 		return TLBR_EXIT_USAGE;
 	}
@@ -151,9 +156,45 @@ static int parse(int argc, char **argv, struct replay_cli *o, struct report_args
 	return *ret_path ? 0 : TLBR_EXIT_USAGE;
 }
 
+struct report_ctx {
+	struct tlbr_report *rep;
+	struct tlbr_stat *stat;		/* --format markdown: the readiness verdict */
+};
+
 static void on_event(void *ctx, const struct tlbr_event *ev)
 {
-	tlbr_report_time(ctx, ev->ts_ns);
+	struct report_ctx *c = ctx;
+
+	tlbr_report_time(c->rep, ev->ts_ns);
+	if (c->stat && tlbr_stat_event(c->stat, ev) < 0)
+		die("out of memory");
+}
+
+static int on_record(void *ctx, const struct tlbr_record *rec)
+{
+	struct report_ctx *c = ctx;
+
+	return c->stat ? tlbr_stat_record(c->stat, rec) : 0;
+}
+
+/* --format markdown: the document, with what the numbers come from. */
+static void print_markdown(const struct tlbr_report *rep, const struct tlbr_replay_result *res,
+			   const struct tlbr_report_info *info, const struct report_args *a,
+			   struct replay_run *run, struct tlbr_stat *stat)
+{
+	struct tlbr_readiness items[TLBR_READINESS_MAX];
+	struct tlbr_provenance prov = {
+		.metadata = tlbr_adapter_metadata(run->in.adapter),
+		.scope = run->cli->scope.desc, .plot_dir = a->plot,
+	};
+	char hex[65];
+
+	if (tlbr_sha256_file(info->path, hex) == 0)
+		prov.sha256 = hex;
+	tlbr_stat_note_declared(stat, run->in.reader);
+	prov.nready = tlbr_stat_readiness(stat, items, &prov.verdict);
+	prov.ready = items;
+	tlbr_report_print_markdown(stdout, rep, res, info, &prov);
 }
 
 static void print(const struct tlbr_report *rep, const struct tlbr_replay_result *res,
@@ -178,6 +219,8 @@ static void print(const struct tlbr_report *rep, const struct tlbr_replay_result
 		if (tlbr_report_print_email(stdout, rep, res, info) < 0)
 			die("out of memory");
 		break;
+	case F_MARKDOWN:	/* print_markdown() */
+		break;
 	}
 }
 
@@ -186,6 +229,8 @@ int cmd_report(int argc, char **argv)
 	struct report_args a = { .fmt = F_TEXT, .top = 10, .gnuplot = "gnuplot" };
 	const struct tlbr_replay_result *res;
 	struct replay_run run = { 0 };
+	struct report_ctx ctx = { 0 };
+	struct tlbr_stat stat;
 	struct tlbr_report *rep;
 	struct replay_cli o;
 	const char *path = NULL;
@@ -208,7 +253,13 @@ int cmd_report(int argc, char **argv)
 	o.ro.note_ctx = rep;
 	run.cli = &o;
 	run.on_event = on_event;
-	run.ctx = rep;
+	run.on_record = on_record;
+	ctx.rep = rep;
+	if (a.fmt == F_MARKDOWN) {
+		tlbr_stat_init(&stat);
+		ctx.stat = &stat;
+	}
+	run.ctx = &ctx;
 	run.progress = true;
 	status = replay_run(&run, path, "report", &res);
 	if (!status) {
@@ -222,6 +273,8 @@ int cmd_report(int argc, char **argv)
 		if (tlbr_report_build(rep, res, run.in.adapter, &info) < 0)
 			die("out of memory");
 		print(rep, res, &info, &a);
+		if (a.fmt == F_MARKDOWN)
+			print_markdown(rep, res, &info, &a, &run, &stat);
 		if (a.plot && tlbr_report_plot(rep, res, &info, a.plot, a.gnuplot, &err) < 0) {
 			error("%s", err.msg);
 			status = TLBR_EXIT_FAILURE;
@@ -231,5 +284,7 @@ int cmd_report(int argc, char **argv)
 	}
 	replay_run_close(&run);
 	tlbr_report_free(rep);
+	if (ctx.stat)
+		tlbr_stat_release(ctx.stat);
 	return status;
 }

@@ -200,6 +200,13 @@ static int start(struct replay_run *run, struct tlbr_error *err)
 	return tlbr_replay_new(&run->cli->ro, &run->replay);
 }
 
+static int on_record(void *ctx, const struct tlbr_record *rec)
+{
+	struct replay_run *run = ctx;
+
+	return run->on_record ? run->on_record(run->ctx, rec) : 0;
+}
+
 /* A note of the replay, for the caller when its event is in scope. */
 static void scoped_note(void *ctx, const struct tlbr_note *n)
 {
@@ -232,7 +239,7 @@ static int on_event(void *ctx, const struct tlbr_event *ev, struct tlbr_error *e
 int replay_run(struct replay_run *run, const char *path, const char *cmd,
 	       const struct tlbr_replay_result **ret_res)
 {
-	static const struct input_ops ops = { .on_event = on_event };
+	struct input_ops ops = { .on_event = on_event, .on_record = on_record };
 	struct replay_cli *o = run->cli;
 	char bad[64];
 	int status;

@@ -44,6 +44,9 @@ golden "hugetlb email" report-hugetlb.email.expect \
 	"$TLBREPLAY" report --format email -p arm64-broadcast,hugetlb-unshare-gather whatif-seed004-hugetlb.txt
 awk 'length > 80 { bad = 1 } END { exit bad }' report-seed000.expect report-munmap.expect
 ok $? "text fits 80 columns"
+awk 'length > 80 { bad = 1 } END { exit bad }' report-seed000.email.expect report-hugetlb.email.expect \
+	report-sample.email.expect
+ok $? "email: every line within 80 columns, the header too"
 
 # the numbers in the report are the hand-derived ones
 "$TLBREPLAY" report --format json $S0 > $TMP/s.json
