@@ -290,7 +290,15 @@ void for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64
 
 /* ------------------------------------------------------------------ VMAs */
 
-/* VMAs are kept sorted by start and never overlap. */
+/*
+ * An mm's VMAs are a sorted array that never overlaps: lookups are binary
+ * searches, and a change replaces the run of VMAs it touches by at most
+ * three pieces in one splice (as the kernel's maple tree stores a range).
+ * n below is the mm's number of VMAs, k the VMAs a range touches; the
+ * splice's memmove moves the tail of the array once, at memory speed.
+ */
+
+/* The VMA holding @addr, NULL if none. O(log n). */
 const struct vma *vma_find(const struct rmm *m, uint64_t addr)
 {
 	unsigned int lo = 0, hi = m->nvmas;
@@ -306,6 +314,38 @@ const struct vma *vma_find(const struct rmm *m, uint64_t addr)
 			return &m->vmas[mid];
 	}
 	return NULL;
+}
+
+/* The index of the first VMA ending after @addr (nvmas: none). O(log n). */
+static unsigned int vma_first_after(const struct rmm *m, uint64_t addr)
+{
+	unsigned int lo = 0, hi = m->nvmas;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (m->vmas[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The index of the first VMA from @i on starting at or after @addr. O(log n). */
+static unsigned int vma_first_from(const struct rmm *m, unsigned int i, uint64_t addr)
+{
+	unsigned int lo = i, hi = m->nvmas;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (m->vmas[mid].start < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 static bool vma_reserve(struct rmm *m, unsigned int n)
@@ -325,76 +365,124 @@ static bool vma_reserve(struct rmm *m, unsigned int n)
 	return true;
 }
 
-/* Insert @v at its sorted place (it overlaps nothing). */
-static void vma_insert(struct rmm *m, const struct vma *v)
+/* Replace VMAs [i, j) by the @n of @with. O(n + k) moved by one memmove; amortised O(1) growth. */
+static void vma_splice(struct rmm *m, unsigned int i, unsigned int j, const struct vma *with,
+		       unsigned int n)
 {
-	unsigned int i = m->nvmas;
-
-	if (!vma_reserve(m, 1))
-		return;
-	while (i > 0 && m->vmas[i - 1].start > v->start)
-		i--;
-	memmove(&m->vmas[i + 1], &m->vmas[i], (m->nvmas - i) * sizeof(*v));
-	m->vmas[i] = *v;
-	m->nvmas++;
+	if (n > j - i && !vma_reserve(m, n - (j - i)))
+		return;		/* out of memory: the VMAs stay as they were */
+	memmove(&m->vmas[i + n], &m->vmas[j], (m->nvmas - j) * sizeof(*with));
+	memcpy(&m->vmas[i], with, n * sizeof(*with));
+	m->nvmas = m->nvmas - (j - i) + n;
 }
 
-/* Cut [start, end) out of every VMA (splitting one that contains it). */
+/*
+ * The VMAs [*@i, *@j) that [start, end) touches, and the pieces of the
+ * first and last that lie outside it (@left, @right; false: none).
+ * An empty range touches the VMA strictly containing it. O(log n).
+ */
+static void vma_touched(const struct rmm *m, uint64_t start, uint64_t end, unsigned int *i,
+			unsigned int *j, struct vma *left, bool *has_left, struct vma *right,
+			bool *has_right)
+{
+	*i = vma_first_after(m, start);
+	*j = vma_first_from(m, *i, end > start ? end : start + 1);
+	if (end <= start && *j > *i && m->vmas[*i].start == start)
+		*j = *i;	/* an empty range at a VMA's start touches nothing */
+	*has_left = *has_right = false;
+	if (*i == *j)
+		return;
+	if (m->vmas[*i].start < start) {
+		*left = m->vmas[*i];
+		left->end = start;
+		*has_left = true;
+	}
+	if (m->vmas[*j - 1].end > end) {
+		*right = m->vmas[*j - 1];
+		right->start = end;
+		*has_right = true;
+	}
+}
+
+/* Cut [start, end) out of every VMA (splitting one that contains it). O(log n + k). */
 void vma_remove(struct rmm *m, uint64_t start, uint64_t end)
 {
-	unsigned int i, j;
+	struct vma keep[2], left, right;
+	bool has_left, has_right;
+	unsigned int i, j, n = 0;
 
-	for (i = 0; i < m->nvmas; i++) {
-		struct vma *v = &m->vmas[i];
-
-		if (v->end <= start || v->start >= end)
-			continue;
-		if (v->start < start && v->end > end) {
-			struct vma tail = *v;
-
-			tail.start = end;
-			v->end = start;
-			vma_insert(m, &tail);
-			continue;
-		}
-		if (v->start < start)
-			v->end = start;
-		else if (v->end > end)
-			v->start = end;
-		else
-			v->start = v->end;	/* emptied: dropped below */
-	}
-	for (i = 0, j = 0; i < m->nvmas; i++)
-		if (m->vmas[i].start < m->vmas[i].end)
-			m->vmas[j++] = m->vmas[i];
-	m->nvmas = j;
+	vma_touched(m, start, end, &i, &j, &left, &has_left, &right, &has_right);
+	if (i == j)
+		return;
+	if (has_left)
+		keep[n++] = left;
+	if (has_right)
+		keep[n++] = right;
+	vma_splice(m, i, j, keep, n);
 }
 
+/* Map [start, end) as one VMA, replacing what was there. O(log n + k). */
 void vma_add(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot, bool shared, bool anon)
 {
-	struct vma v = { start, end, prot, shared, anon };
+	struct vma with[3], left, right;
+	bool has_left, has_right;
+	unsigned int i, j, n = 0;
 
 	if (start >= end)
 		return;
-	vma_remove(m, start, end);
-	vma_insert(m, &v);
+	vma_touched(m, start, end, &i, &j, &left, &has_left, &right, &has_right);
+	if (has_left)
+		with[n++] = left;
+	with[n++] = (struct vma){ start, end, prot, shared, anon };
+	if (has_right)
+		with[n++] = right;
+	vma_splice(m, i, j, with, n);
 }
 
+/* Give the parts of VMAs within [start, end) protection @prot. O(log n + k). */
 void vma_protect(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot)
 {
-	struct vma *hit;
-	unsigned int i, n = 0;
+	struct vma left, right, *with;
+	bool has_left, has_right;
+	unsigned int i, j, k, n = 0;
 
-	hit = malloc((m->nvmas + 1) * sizeof(*hit));
-	if (!hit)
+	if (start >= end)
 		return;
-	for (i = 0; i < m->nvmas; i++)
-		if (m->vmas[i].end > start && m->vmas[i].start < end)
-			hit[n++] = m->vmas[i];
-	for (i = 0; i < n; i++)
-		vma_add(m, hit[i].start > start ? hit[i].start : start,
-			hit[i].end < end ? hit[i].end : end, prot, hit[i].shared, hit[i].anon);
-	free(hit);
+	vma_touched(m, start, end, &i, &j, &left, &has_left, &right, &has_right);
+	if (i == j)
+		return;
+	with = malloc((j - i + 2) * sizeof(*with));
+	if (!with)
+		return;
+	if (has_left)
+		with[n++] = left;
+	for (k = i; k < j; k++) {
+		struct vma v = m->vmas[k];
+
+		v.start = v.start > start ? v.start : start;
+		v.end = v.end < end ? v.end : end;
+		v.prot = prot;
+		with[n++] = v;
+	}
+	if (has_right)
+		with[n++] = right;
+	vma_splice(m, i, j, with, n);
+	free(with);
+}
+
+/* Copy @from's VMAs into @to. O(n) (one copy when @to has none, else O(n log n)). */
+static void vma_copy(struct rmm *to, const struct rmm *from)
+{
+	unsigned int i;
+
+	if (!to->nvmas && vma_reserve(to, from->nvmas)) {
+		memcpy(to->vmas, from->vmas, from->nvmas * sizeof(*to->vmas));
+		to->nvmas = from->nvmas;
+		return;
+	}
+	for (i = 0; i < from->nvmas; i++)
+		vma_add(to, from->vmas[i].start, from->vmas[i].end, from->vmas[i].prot,
+			from->vmas[i].shared, from->vmas[i].anon);
 }
 
 /* Size @m's page table for @npages pages at once (a fork copying them). */
@@ -414,7 +502,6 @@ int mm_fork(struct replay *r, uint32_t parent, uint32_t child, uint64_t seq,
 	    const struct pchange *change)
 {
 	struct rmm *pm = mm_get(r, parent), *cm = mm_get(r, child);
-	uint32_t i;
 
 	if (!pm || !cm)
 		return -ENOMEM;
@@ -423,9 +510,7 @@ int mm_fork(struct replay *r, uint32_t parent, uint32_t child, uint64_t seq,
 		return -ENOMEM;
 	cm->vmas_known = pm->vmas_known;
 	cm->brk = pm->brk;
-	for (i = 0; i < pm->nvmas; i++)
-		vma_add(cm, pm->vmas[i].start, pm->vmas[i].end, pm->vmas[i].prot,
-			pm->vmas[i].shared, pm->vmas[i].anon);
+	vma_copy(cm, pm);
 	if (!pm->npages)
 		return 0;
 	if (pm->nlazy_kids == pm->lazy_kids_alloc) {
