@@ -35,6 +35,7 @@ static const char *perm_name(uint8_t h)
 	return "none";
 }
 
+/* One page: O(policies x CPUs x tlb_held). */
 void check_fn(struct replay *r, struct page *p, void *arg)
 {
 	const struct tlbr_step *at = arg;
@@ -92,6 +93,7 @@ void check_fn(struct replay *r, struct page *p, void *arg)
 	}
 }
 
+/* O(pages of the range the model knows x policies x CPUs). */
 void check_range(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
 			const char *what)
 {

@@ -9,7 +9,7 @@
 
 #include "replay-local.h"
 
-/* A note for the report: its address, VMA and task filled in from the model. */
+/* A note for the report: its address, VMA and task filled in from the model. O(log VMAs). */
 void note(struct replay *r, struct tlbr_note *n, int pol, int cpu, uint32_t mm,
 		 uint64_t vpn)
 {
@@ -140,6 +140,7 @@ static uint64_t tlbi_ops(const struct flushreq *q)
 	return n ? n : 1;
 }
 
+/* O(1). */
 void count_ops(struct replay *r, struct policy *pl, const struct flushreq *q,
 		      const struct decision *d)
 {
@@ -206,6 +207,7 @@ static void defer_fn(struct replay *r, struct page *p, void *a)
 	pl->pending[pl->npending++] = (struct pending){ page_idx(r, p), p->mm, r->ev->cpu };
 }
 
+/* O(pages of the range the model knows). */
 void defer(struct replay *r, struct policy *pl, const struct flushreq *q)
 {
 	pl->res->deferred++;
@@ -216,6 +218,7 @@ void defer(struct replay *r, struct policy *pl, const struct flushreq *q)
  * A DSB completes deferred TLBIs: those the CPU issued (try_to_unmap_flush),
  * or all of an mm's (flush_tlb_batched_pending, unless the policy is the
  * broken variant that skips it).
+ * O(policies x pending TLBIs x CPUs).
  */
 void batch_sync(struct replay *r, enum tlbr_sync_kind kind, int cpu, uint32_t mm)
 {
@@ -260,6 +263,7 @@ void batch_sync(struct replay *r, enum tlbr_sync_kind kind, int cpu, uint32_t mm
  * Valid kernel PTEs written (vmalloc/vmap): arm64 follows each with
  * dsb(ishst)+isb; in lazy MMU mode (seed 003) one pair at the mode's exit,
  * per vmap_pte_range() call, that is per page-table page of 512 PTEs.
+ * O(policies x components).
  */
 void kmap_barriers(struct replay *r, uint64_t pages)
 {

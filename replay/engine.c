@@ -137,6 +137,12 @@ static bool runs_in_task(const struct tlbr_event *ev)
 	}
 }
 
+/*
+ * One event. O(1) for most kinds; a flush, fault or syscall costs what its
+ * handler above says (the pages of its range the model knows, times policies
+ * and CPUs); a fork write-protects the whole mm once; an exit drops the
+ * mm's pages (each page once); an ASID rollover visits every mm.
+ */
 int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 {
 	struct replay *r = (struct replay *)rp;

@@ -9,7 +9,10 @@
 
 #include "replay-local.h"
 
-/* The pending write fault of @t was a reuse: upgrade in place, put the point. */
+/*
+ * The pending write fault of @t was a reuse: upgrade in place, put the point.
+ * O(pte_set + flush_point) of one page.
+ */
 void resolve_reuse(struct replay *r, struct rtask *t, uint32_t mm)
 {
 	struct page *p;
@@ -32,6 +35,7 @@ void resolve_reuse(struct replay *r, struct rtask *t, uint32_t mm)
 	flush_point(r, &q);
 }
 
+/* O(policies) plus one pte_set and tlb_access. */
 int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	uint64_t err = ev->fault.error_code;
@@ -93,6 +97,7 @@ int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
  * A write-fault reuse in a contpte block (contpte_ptep_set_access_flags):
  * the 16 PTEs of the block are all made writable and the block is flushed
  * as one range; the faulting page must be in it.
+ * O(16 pages x pte_set + flush_point).
  */
 static void reuse_contpte(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
 			  struct flushreq *q)

@@ -59,6 +59,7 @@ struct rmm *mm_get(struct replay *r, uint32_t id)
 	return m;
 }
 
+/* The task @id, created on first use. O(1) amortised. */
 struct rtask *task_rget(struct replay *r, uint32_t id)
 {
 	if (!id)
@@ -93,6 +94,7 @@ static uint32_t hash_vpn(uint64_t vpn)
 	return (uint32_t)k;
 }
 
+/* O(1) expected (open addressing); pays a fork's owed copy first (mm_settle). */
 struct page *page_find(struct replay *r, uint32_t mm, uint64_t vpn)
 {
 	struct rmm *m = mm && mm < r->nmms ? &r->mms[mm] : NULL;
@@ -111,6 +113,7 @@ struct page *page_find(struct replay *r, uint32_t mm, uint64_t vpn)
 	return NULL;
 }
 
+/* O(pages of the mm) when the table grows. */
 int mm_reserve(struct replay *r, struct rmm *m, uint64_t npages);
 
 static int rehash(struct replay *r, struct rmm *m, uint32_t size)
@@ -175,7 +178,10 @@ static int page_slot(struct replay *r, uint32_t *ret)
 	return 0;
 }
 
-/* The page, created (not present, no history) when first touched; NULL on ENOMEM. */
+/*
+ * The page, created (not present, no history) when first touched; NULL on ENOMEM.
+ * O(1) expected, amortised over table growth.
+ */
 struct page *page_get(struct replay *r, uint32_t mm, uint64_t vpn)
 {
 	struct page *p = page_find(r, mm, vpn);
@@ -232,6 +238,7 @@ static void unlink_kid(struct replay *r, struct rmm *kid, uint32_t kid_id)
 	kid->lazy_parent = 0;
 }
 
+/* O(pages of the mm), each page freed once. */
 void mm_drop_pages(struct replay *r, uint32_t mm)
 {
 	struct rmm *m = mm_get(r, mm);
@@ -257,7 +264,10 @@ void mm_drop_pages(struct replay *r, uint32_t mm)
 	m->hash_size = m->hash_used = 0;
 }
 
-/* Call @fn for every page of @mm the model knows in [start, end) (vpns). */
+/*
+ * Call @fn for every page of @mm the model knows in [start, end) (vpns).
+ * O(pages in the range) by lookup when the range is small, else O(pages of the mm).
+ */
 void for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
 		      page_fn fn, void *arg)
 {
@@ -497,7 +507,10 @@ int mm_reserve(struct replay *r, struct rmm *m, uint64_t npages)
 	return rehash(r, m, size);
 }
 
-/* Give @child the pages of @parent as they are now (see struct rmm). */
+/*
+ * Give @child the pages of @parent as they are now (see struct rmm).
+ * O(VMAs) for the VMA copy; the pages are owed, O(1) now.
+ */
 int mm_fork(struct replay *r, uint32_t parent, uint32_t child, uint64_t seq,
 	    const struct pchange *change)
 {
@@ -529,7 +542,7 @@ int mm_fork(struct replay *r, uint32_t parent, uint32_t child, uint64_t seq,
 	return 0;
 }
 
-/* Pay the copy @m is owed. */
+/* Pay the copy @m is owed. O(pages of the parent), paid once per child. */
 int mm_settle(struct replay *r, struct rmm *m)
 {
 	uint32_t id = (uint32_t)(m - r->mms), parent = m->lazy_parent, i;
@@ -559,6 +572,7 @@ int mm_settle(struct replay *r, struct rmm *m)
 	return 0;
 }
 
+/* O(children x pages of the parent). */
 int mm_settle_kids(struct replay *r, struct rmm *m)
 {
 	while (m->nlazy_kids)

@@ -20,7 +20,10 @@ static void note_change(struct replay *r, struct page *p, const char *why)
 	p->change.why = why;
 }
 
-/* Change a page's PTE, folding what CPUs may hold under the old one first. */
+/*
+ * Change a page's PTE, folding what CPUs may hold under the old one first.
+ * O(policies x CPUs), plus the copies owed to forks of the mm (mm_settle_kids).
+ */
 void pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool writable,
 		    bool cow, bool replaced, const char *why)
 {
@@ -82,7 +85,10 @@ void range_of(const uint64_t *args, int ai, int li, uint64_t *start, uint64_t *e
 		*end = *start;
 }
 
-/* Apply the PTE changes of @t's syscall (once). Returns EFF_* bits. */
+/*
+ * Apply the PTE changes of @t's syscall (once). Returns EFF_* bits.
+ * O(log VMAs) for the VMAs, plus O(pte_set) per page of the range the model knows.
+ */
 int apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
 {
 	struct rmm *m = mm_get(r, mm);
@@ -173,6 +179,7 @@ static void fork_wp_fn(struct replay *r, struct page *p, void *a)
 	pte_set(r, p, p->mapped, p->present, false, true, false, "fork write-protect");
 }
 
+/* O(pages of the mm x pte_set): fork write-protects the whole mm. */
 bool fork_wp(struct replay *r, struct rtask *t, uint32_t mm)
 {
 	struct fork_arg f = { .m = mm_get(r, mm) };

@@ -13,6 +13,10 @@
 #define MAP_SHARED_ 0x01
 #define MAP_ANON_ 0x20
 
+/*
+ * O(apply_syscall + flush_point + check_range) over the syscall's range; a
+ * fork's return checks the pages it write-protected.
+ */
 void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	const struct tlbr_ev_syscall *sc = &ev->sys;
@@ -89,6 +93,7 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 	t->fork_wp_done = false;
 }
 
+/* O(fork_wp) once per fork, plus mm_fork. */
 int on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	const struct tlbr_ev_fork *f = &ev->fork;
@@ -104,7 +109,10 @@ int on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 	return fork_copy(r, ev->mm, f->child_mm);
 }
 
-/* Reclaim or migration unmaps a page: its PTE goes, and a flush is due (maybe batched). */
+/*
+ * Reclaim or migration unmaps a page: its PTE goes, and a flush is due (maybe batched).
+ * O(pte_set + flush_point) of one page.
+ */
 int on_reclaim_unmap(struct replay *r, const struct tlbr_event *ev)
 {
 	struct page *p = page_find(r, ev->mm, ev->reclaim.addr >> PAGE_SHIFT);

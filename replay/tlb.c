@@ -79,6 +79,7 @@ static void cinsert(struct replay *r, struct policy *pl, int cpu, const struct p
 
 /* ------------------------------------------------------------ the models */
 
+/* O(1) unbounded; O(ways) capacity. */
 uint8_t tlb_held(struct replay *r, struct policy *pl, const struct page *p, int cpu)
 {
 	struct rmm *m = mm_get(r, p->mm);
@@ -110,6 +111,7 @@ uint8_t tlb_held(struct replay *r, struct policy *pl, const struct page *p, int 
 /*
  * What @cpu may still hold from before the page's last PTE change (the
  * entries a flush must remove), without what it may have loaded since.
+ * O(1) unbounded; O(ways) capacity.
  */
 uint8_t tlb_held_before(struct replay *r, struct policy *pl, const struct page *p, int cpu)
 {
@@ -124,7 +126,10 @@ uint8_t tlb_held_before(struct replay *r, struct policy *pl, const struct page *
 	return mc > p->since ? 0 : ptlb_of(r, p, pl->idx, cpu)->held;
 }
 
-/* Fold what every CPU may hold under the old PTE into the materialised state. */
+/*
+ * Fold what every CPU may hold under the old PTE into the materialised state.
+ * O(policies x CPUs).
+ */
 void tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced)
 {
 	int pol, cpu;
@@ -151,6 +156,7 @@ void tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced
 	}
 }
 
+/* O(1) unbounded; O(ways) capacity. */
 void tlb_flush_page(struct replay *r, struct policy *pl, const struct page *p, int cpu)
 {
 	if (capacity(r)) {
@@ -168,6 +174,7 @@ void tlb_flush_page(struct replay *r, struct policy *pl, const struct page *p, i
 	}
 }
 
+/* O(1) unbounded; O(TLB entries of the CPU) capacity. */
 void tlb_flush_mm(struct replay *r, struct policy *pl, uint32_t mm, int cpu)
 {
 	struct rmm *m = mm_get(r, mm);
@@ -186,6 +193,7 @@ void tlb_flush_mm(struct replay *r, struct policy *pl, uint32_t mm, int cpu)
 	*mm_cleared(m, r, pl->idx, cpu) = r->seq;
 }
 
+/* O(1) unbounded; O(TLB entries of the CPU) capacity. */
 void tlb_flush_all(struct replay *r, struct policy *pl, int cpu)
 {
 	if (capacity(r)) {
@@ -196,7 +204,10 @@ void tlb_flush_all(struct replay *r, struct policy *pl, int cpu)
 	pl->all_cleared[cpu] = r->seq;
 }
 
-/* @cpu accessed @p (a fault the trace shows): capacity models fill it in. */
+/*
+ * @cpu accessed @p (a fault the trace shows): capacity models fill it in.
+ * O(policies) unbounded (nothing); O(policies x ways) capacity.
+ */
 void tlb_access(struct replay *r, const struct page *p, int cpu)
 {
 	int pol;
@@ -207,6 +218,7 @@ void tlb_access(struct replay *r, const struct page *p, int cpu)
 		cinsert(r, &r->pol[pol], cpu, p);
 }
 
+/* O(1) unbounded; O(ways) capacity. */
 void tlb_set_flag(struct replay *r, struct policy *pl, const struct page *p, int cpu,
 		  uint8_t set, uint8_t clear)
 {
