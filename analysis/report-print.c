@@ -102,6 +102,13 @@ void tlbr_report_print_text(FILE *f, const struct tlbr_report *rep,
 	unsigned int i;
 
 	tlbr_print_models(f, res, info->path, info->describe, info->costs, info->cpu_from);
+	if (info->scope && *info->scope) {
+		char buf[400];
+
+		snprintf(buf, sizeof(buf), "%s (the tables count these events; the replay sees "
+			 "every event)", info->scope);
+		tlbr_print_wrapped(f, "counted", 12, buf, 80);
+	}
 	fputc('\n', f);
 	tlbr_table_print_text(f, tlbr_report_table(rep, TLBR_T_SUMMARY));
 	costs_note(f, res, info);
@@ -267,6 +274,11 @@ int tlbr_report_print_email(FILE *f, const struct tlbr_report *rep,
 			 "baseline %s.", res->tlb_model, res->cpu_model, res->env,
 			 res->preempt ? "preemptible" : "not preemptible", bp->name);
 		tlbr_print_wrapped(f, "", 0, head, 80);
+		if (info->scope && *info->scope) {
+			snprintf(head, sizeof(head), "Counted: %s (the replay sees every event).",
+				 info->scope);
+			tlbr_print_wrapped(f, "", 0, head, 80);
+		}
 		fputc('\n', f);
 	}
 	email_rule(f, w, '-');

@@ -41,6 +41,7 @@ struct tlbr_report_info {
 	const char *cpu_from;		/* where the CPU model came from, or NULL */
 	unsigned int top;		/* rows per policy in the top-N tables */
 	unsigned int max_findings;	/* counterexamples per policy */
+	const char *scope;		/* the counting filters (--comm, --pid, --time), or NULL */
 };
 
 /* A report of a replay of @npolicies policies (tlbr_policy_parse() counts them). */
