@@ -42,6 +42,8 @@ struct tlbr_stat {
 	uint64_t site_exec[TLBR_SITE__COUNT][4];	/* by enum tlbr_exec */
 	uint64_t tlbi_ins[TLBR_SITE__COUNT][2];	/* arm64 census: TLBIs [local, broadcast] */
 	uint64_t tlbi_ops[TLBR_SITE__COUNT][2];	/* ... and flush operations (runs of them) */
+	uint64_t huge[4];		/* transparent huge pages: by enum tlbr_huge_kind */
+	uint64_t tlbi_huge;		/* census TLBIs in huge-page functions (zap_huge_pmd, ...) */
 	uint64_t site_inferred[TLBR_SITE__COUNT];
 	uint64_t site_range_inferred[TLBR_SITE__COUNT];
 	uint64_t switch_noflush;	/* x86 switch_mm that reused an up-to-date ASID */

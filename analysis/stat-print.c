@@ -166,6 +166,18 @@ void tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 		}
 	}
 
+	if (s->huge[0] + s->huge[1] + s->huge[2] + s->huge[3])
+		fprintf(f, "\nHuge pages  %llu huge faults, %llu write faults on huge pages, %llu "
+			   "splits, %llu collapses: the model maps a huge page as its 512 pages\n",
+			(unsigned long long)s->huge[TLBR_HUGE_FAULT],
+			(unsigned long long)s->huge[TLBR_HUGE_WP],
+			(unsigned long long)s->huge[TLBR_HUGE_SPLIT],
+			(unsigned long long)s->huge[TLBR_HUGE_COLLAPSE]);
+	else if (s->tlbi_huge)
+		fprintf(f, "\nHuge pages  %llu TLBIs of huge-page functions in the census, and no THP "
+			   "probe in the trace: the model cannot see those huge pages\n",
+			(unsigned long long)s->tlbi_huge);
+
 	fprintf(f, "\nFaults      %llu user faults: %llu write, %llu on a present page, %llu "
 		   "instruction fetch\n", (unsigned long long)s->kind[TLBR_EV_FAULT],
 		(unsigned long long)s->fault_write, (unsigned long long)s->fault_prot,
@@ -331,6 +343,14 @@ void tlbr_stat_print_json(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 	}
 	tlbr_json_arr_end(&j);
 	tlbr_json_u64(&j, "switch_without_flush", s->switch_noflush);
+	tlbr_json_obj_begin(&j, "huge_pages");	/* transparent huge pages */
+	tlbr_json_u64(&j, "faults", s->huge[TLBR_HUGE_FAULT]);
+	tlbr_json_u64(&j, "write_faults", s->huge[TLBR_HUGE_WP]);
+	tlbr_json_u64(&j, "splits", s->huge[TLBR_HUGE_SPLIT]);
+	tlbr_json_u64(&j, "collapses", s->huge[TLBR_HUGE_COLLAPSE]);
+	tlbr_json_u64(&j, "census_tlbis_unseen", s->huge[0] + s->huge[1] + s->huge[2] +
+		      s->huge[3] ? 0 : s->tlbi_huge);
+	tlbr_json_obj_end(&j);
 	tlbr_json_arr_begin(&j, "tlbi_by_site");	/* the arm64 census */
 	for (k = 0; k < TLBR_SITE__COUNT; k++) {
 		const uint64_t *ops = s->tlbi_ops[k], *ins = s->tlbi_ins[k];

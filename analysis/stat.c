@@ -125,7 +125,14 @@ int tlbr_stat_event(struct tlbr_stat *s, const struct tlbr_event *ev)
 		if (ev->flush.flags & TLBR_FLUSH_RANGE_INFERRED)
 			s->site_range_inferred[ev->flush.site]++;
 		break;
+	case TLBR_EV_HUGE:
+		if (ev->huge.kind < 4)
+			s->huge[ev->huge.kind]++;
+		break;
 	case TLBR_EV_TLBI:
+		if (ev->tlbi.function && (strstr(ev->tlbi.function, "huge") ||
+					  strstr(ev->tlbi.function, "pmdp_")))
+			s->tlbi_huge++;
 		s->tlbi_ins[ev->tlbi.site][ev->tlbi.broadcast]++;
 		if (!ev->tlbi.continues)
 			s->tlbi_ops[ev->tlbi.site][ev->tlbi.broadcast]++;

@@ -9,13 +9,23 @@
  *   set_access(_r) __ptep_set_access_flags   addr dirty mm / changed
  *                                            a write-fault reuse flush (dirty, changed)
  *   clear_flush   ptep_clear_flush           addr mm            COW copy, migration
+ *   zap_vma       unmap_page_range           mm start end fullmm one VMA's zap: tlb_end_vma
+ *                                            flushes the PTEs it cleared (present ones)
  *   gather_flush  tlb_flush_mmu              mm start end fullmm freed_tables
  *   gather_end    tlb_finish_mmu             (the same)         the gather's last flush,
  *                                            where tlb_flush_mmu is inlined into it
+ *                                            (after zap_vma: the page-table frees)
  *   chprot(_r)    change_protection          start end / pages  mprotect, NUMA
  *   fork_mm       dup_mmap                   oldmm              fork's flush_tlb_mm
- *   move_pt(_r)   move_page_tables           addr len / moved   a page-table move's range
- *                                            flush (exec's stack shift, mremap)
+ *   move_pt(_r)   move_page_tables           addr len new / moved
+ *                                            a page-table move (exec's stack shift,
+ *                                            mremap): move_ptes flushes the old range
+ *   contpte       contpte_convert            addr mm            a contpte block (un)folded:
+ *                                            its 16 PTEs cleared and flushed
+ *   thp_fault     do_huge_pmd_anonymous_page addr mm            a huge page mapped by a PMD
+ *   thp_wp        do_huge_pmd_wp_page        addr mm            a write fault on a huge PMD
+ *   thp_split     __split_huge_pmd           addr mm            a huge PMD split
+ *   thp_collapse  collapse_huge_page         addr mm            khugepaged's collapse
  *   unmap_one     try_to_unmap_one           addr mm            reclaim unmap (batched)
  *   unmap_flush   try_to_unmap_flush                            the batch's completion
  *   batch_pend    flush_tlb_batched_pending  mm                 pending batch synced
@@ -29,7 +39,10 @@
  *
  * The census: tlbreplay record finds every TLBI instruction of the kernel
  * and probes it as tlbi_N; "tlbreplay-tlbi N OP broadcast|local FUNC+OFF"
- * markers describe the sites. Each TLBI executed becomes a TLBR_EV_TLBI
+ * markers describe the sites. A flush operation is a run of TLBIs of one
+ * function on one CPU with nothing else between, ended by the DSB that
+ * completes it where the census probed one (op "dsb"); a call of a notrace
+ * copy (op "call") is one operation. Each TLBI executed becomes a TLBR_EV_TLBI
  * attributed to the flush site of the function probe its task is in (or,
  * outside one, of its function: reclaim, kernel ranges, context switch).
  *
@@ -62,20 +75,6 @@ static void learn_mm(struct tlbr_adapter *a, const struct tlbr_task *t, uint64_t
 		m->kptr = kptr;
 }
 
-/*
- * Inside munmap, or a madvise that zaps (DONTNEED 4, REMOVE 9, PAGEOUT 21,
- * DONTNEED_LOCKED 24), with a range: the syscalls whose gathers unmap it.
- */
-static bool zap_syscall(const struct tlbr_task *t)
-{
-	uint64_t adv = t->sys_args[2];
-
-	return (t->in_sys == TLBR_SYS_MUNMAP + 1 ||
-		(t->in_sys == TLBR_SYS_MADVISE + 1 &&
-		 (adv == 4 || adv == 9 || adv == 21 || adv == 24))) &&
-	       t->sys_args[1] && t->sys_args[0] + t->sys_args[1] > t->sys_args[0];
-}
-
 /* The address space behind a kernel pointer (reclaim runs in kswapd). */
 static uint32_t mm_of_kptr(struct tlbr_adapter *a, uint64_t kptr)
 {
@@ -103,10 +102,11 @@ static void flush_init(struct tlbr_event *out, const struct tlbr_record *rec, st
 /* "N OP broadcast|local FUNCTION+0xOFF [status]": one census site. */
 int adapt_census_line(struct tlbr_adapter *a, const char *line)
 {
-	char op[16], kind[16], where[96];
+	char op[16], kind[16], where[96], callee[64] = "";
 	unsigned int n;
 
-	if (sscanf(line, "%u %15s %15s %95s", &n, op, kind, where) != 4 || n > 65535)
+	if (sscanf(line, "%u %15s %15s %95s calls %63s", &n, op, kind, where, callee) < 4 ||
+	    n > 65535)
 		return 0;
 	if (n >= a->ncensus) {
 		unsigned int nn = n + 64;
@@ -121,6 +121,7 @@ int adapt_census_line(struct tlbr_adapter *a, const char *line)
 	snprintf(a->census[n].op, sizeof(a->census[n].op), "%s", op);
 	snprintf(a->census[n].function, sizeof(a->census[n].function), "%.*s",
 		 (int)strcspn(where, "+"), where);
+	snprintf(a->census[n].callee, sizeof(a->census[n].callee), "%s", callee);
 	a->census[n].broadcast = !strcmp(kind, "broadcast");
 	a->census[n].known = true;
 	return 0;
@@ -135,10 +136,46 @@ static enum tlbr_site site_of_function(const struct tlbr_task *t, const char *fn
 	if (strstr(fn, "purge_vmap") || strstr(fn, "flush_tlb_kernel") || strstr(fn, "vunmap") ||
 	    strstr(fn, "vmap"))
 		return TLBR_SITE_KERNEL;
-	if (strstr(fn, "tlbbatch") || strstr(fn, "try_to_unmap") || strstr(fn, "migrate"))
+	/* flush_tlb_batched_pending: a pending reclaim batch completed (6.12: flush_tlb_mm) */
+	if (strstr(fn, "tlbbatch") || strstr(fn, "try_to_unmap") || strstr(fn, "migrate") ||
+	    strstr(fn, "batched_pending"))
 		return TLBR_SITE_RECLAIM;
 	if (strstr(fn, "context"))
 		return TLBR_SITE_SWITCH;
+	if (strstr(fn, "collapse") || strstr(fn, "khugepaged"))
+		return TLBR_SITE_RECLAIM;	/* khugepaged remaps a page table as a huge page */
+	/*
+	 * mmu_gather flushes: tlb_end_vma (inlined into unmap_page_range and
+	 * the madvise walkers), zap_pte_range's force_flush, tlb_flush_mmu
+	 * and tlb_finish_mmu (page-table frees): munmap, madvise, mremap's
+	 * unmaps, brk; in exit (fullmm) the ASID flush of exit_mmap
+	 */
+	if (strstr(fn, "unmap_page_range") || strstr(fn, "zap_p") || strstr(fn, "unmap_vmas") ||
+	    strstr(fn, "unmap_single_vma") || strstr(fn, "zap_page_range") ||
+	    strstr(fn, "tlb_flush_mmu") || strstr(fn, "tlb_finish_mmu") ||
+	    strstr(fn, "free_pgtables") || strstr(fn, "free_pgd_range") ||
+	    !strncmp(fn, "madvise_", 8) || strstr(fn, "zap_huge"))
+		return t && t->a64_ctx_site ? (enum tlbr_site)(t->a64_ctx_site - 1) :
+		       t && (t->exited || t->in_sys == TLBR_SYS_EXIT_GROUP + 1) ?
+			       TLBR_SITE_EXIT : TLBR_SITE_ZAP;
+	/*
+	 * huge PMDs: a split (pmdp_invalidate, the huge zero page's
+	 * pmdp_huge_clear_flush) in a fault or in the syscall that splits
+	 */
+	if (strstr(fn, "pmdp_") || strstr(fn, "huge_pmd")) {
+		struct tlbr_ev_flush f = { .site = TLBR_SITE_UNKNOWN };
+
+		if (t && t->a64_ctx_site)
+			return (enum tlbr_site)(t->a64_ctx_site - 1);
+		if (!t)
+			return TLBR_SITE_FAULT;
+		adapt_infer_site(t, &f, false);
+		return f.site == TLBR_SITE_COW || f.site == TLBR_SITE_UNKNOWN ? TLBR_SITE_FAULT :
+									       f.site;
+	}
+	/* fork's flush_tlb_mm(oldmm), where dup_mmap is inlined (6.12: into copy_process) */
+	if (strstr(fn, "dup_mm") || strstr(fn, "copy_process"))
+		return TLBR_SITE_FORK;
 	return TLBR_SITE_UNKNOWN;
 }
 
@@ -149,6 +186,21 @@ static int on_tlbi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 	const struct census_site *c = n < a->ncensus && a->census[n].known ? &a->census[n] : NULL;
 	const char *fn = c ? c->function : "?";
 
+	/* the DSB that completes a flush: the next TLBI starts another operation */
+	if (c && !strcmp(c->op, "dsb")) {
+		a->cpu_last_tlbi[rec->cpu] = NULL;
+		return 0;
+	}
+	/*
+	 * a call of the copy of arm64's tlb_flush (zap_pte_range's force
+	 * flush, tlb_end_vma) for a fullmm gather (exit_mmap) flushes nothing
+	 * unless page tables were freed, which unmap_vmas does not do
+	 */
+	if (c && !strcmp(c->op, "call") && !strcmp(c->callee, "tlb_flush") && t &&
+	    (t->a64_fullmm || (t->in_sys == TLBR_SYS_EXIT_GROUP + 1 && !strstr(fn, "tlb_finish")))) {
+		a->cpu_last_tlbi[rec->cpu] = NULL;
+		return 0;
+	}
 	adapt_ev_init(out, TLBR_EV_TLBI, rec, t);
 	out->tlbi.census = n;
 	out->tlbi.broadcast = c ? c->broadcast : true;
@@ -159,8 +211,9 @@ static int on_tlbi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 	out->tlbi.site = site_of_function(t, fn);
 	if (out->tlbi.site == TLBR_SITE_UNKNOWN && t && t->a64_ctx_site)
 		out->tlbi.site = (enum tlbr_site)(t->a64_ctx_site - 1);
-	out->tlbi.continues = a->cpu_last_tlbi[rec->cpu] == fn;
-	a->cpu_last_tlbi[rec->cpu] = fn;
+	/* a call of a notrace copy is a whole flush, DSB included */
+	out->tlbi.continues = a->cpu_last_tlbi[rec->cpu] == fn && c && strcmp(c->op, "call");
+	a->cpu_last_tlbi[rec->cpu] = c && !strcmp(c->op, "call") ? NULL : fn;
 	return 1;
 }
 
@@ -266,6 +319,7 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		 * the same range: it is one flush
 		 */
 		if (rec->def->id == TLBR_RAW_A64_GATHER_END) {
+			t->a64_fullmm = false;
 			t->a64_gend_mm = v[0];
 			t->a64_gend_start = v[1];
 			t->a64_gend_end = v[2];
@@ -274,37 +328,45 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 			t->a64_gend_mm = 0;
 			return 0;
 		}
-		if (v[3])	/* fullmm: flush_tlb_mm of the whole address space */
+		/*
+		 * tlb_flush_mmu_tlbonly flushes only a gather that cleared
+		 * something (its range is empty otherwise: tlb_end_vma and
+		 * zap_pte_range's force_flush reset it); arm64's tlb_flush of a
+		 * fullmm gather (exit) flushes the ASID only when page tables
+		 * were freed. What each VMA's zap flushed comes from zap_vma.
+		 */
+		if (v[3]) {
+			if ((rec->have & (1u << 4)) && !v[4])
+				return 0;
 			flush_init(out, rec, t, TLBR_SCOPE_MM, 0, 0);
-		else if (v[2] > v[1])
+		} else if (v[2] > v[1]) {
 			flush_init(out, rec, t, v[2] - v[1] <= 0x1000 ? TLBR_SCOPE_PAGE :
 					       TLBR_SCOPE_RANGE, v[1], v[2]);
-		else if (zap_syscall(t) && !t->a64_sys_flushed)
-			flush_init(out, rec, t, TLBR_SCOPE_RANGE, t->sys_args[0],
-				   t->sys_args[0]);	/* widened below */
-		else
-			return 0;	/* nothing gathered: tlb_flush_mmu flushes nothing */
+		} else {
+			return 0;
+		}
 		adapt_infer_site(t, &out->flush, false);
 		if (v[3])
 			out->flush.site = TLBR_SITE_EXIT;
-		/*
-		 * munmap and madvise flush what they unmap before they return, in
-		 * pieces where the gather fills up (zap_pte_range's force_flush,
-		 * tlb_end_vma: inlined, no probe sees them): the first probed
-		 * gather of the syscall, empty or not, stands for its whole range
-		 */
-		else if (zap_syscall(t) && !t->a64_sys_flushed) {
-			t->a64_sys_flushed = true;
-			if (t->sys_args[0] < out->flush.start || out->flush.start == out->flush.end)
-				out->flush.start = t->sys_args[0] & PAGE_MASK_4K;
-			if (t->sys_args[0] + t->sys_args[1] > out->flush.end)
-				out->flush.end = t->sys_args[0] + t->sys_args[1];
-			out->flush.scope = TLBR_SCOPE_RANGE;
-			out->flush.pages = (out->flush.end - out->flush.start + 0xfff) >> 12;
-			out->flush.flags |= TLBR_FLUSH_RANGE_INFERRED;
-		}
+		else if (out->flush.site == TLBR_SITE_MREMAP || out->flush.site == TLBR_SITE_UNKNOWN)
+			out->flush.site = TLBR_SITE_ZAP;	/* an mmu_gather: mremap's unmaps */
 		if ((rec->have & (1u << 4)) && v[4])
 			out->flush.flags |= TLBR_FLUSH_FREES_TABLES;
+		return 1;
+	case TLBR_RAW_A64_ZAP_VMA:
+		/*
+		 * unmap_page_range of one VMA: zap_pte_range clears every PTE of
+		 * [start, end) and tlb_end_vma flushes the range of those that
+		 * were present (not at all for a fullmm gather: exit); the
+		 * replay knows which were
+		 */
+		learn_mm(a, t, v[0]);
+		t->a64_fullmm = (rec->have & (1u << 3)) && v[3];
+		if (t->a64_fullmm || v[2] <= v[1])
+			return 0;
+		flush_init(out, rec, t, TLBR_SCOPE_RANGE, v[1] & PAGE_MASK_4K, v[2]);
+		out->flush.flags |= TLBR_FLUSH_PRESENT_ONLY;
+		out->flush.site = TLBR_SITE_ZAP;
 		return 1;
 	case TLBR_RAW_A64_CHPROT:
 		t->a64_start = v[0];
@@ -326,15 +388,72 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 	case TLBR_RAW_A64_MOVE_PT:
 		t->a64_start = v[0];
 		t->a64_end = v[0] + v[1];
+		t->a64_addr = (rec->have & (1u << 2)) ? v[2] : 0;
 		return 0;
 	case TLBR_RAW_A64_MOVE_PT_RET:
-		/* move_ptes flushes the old range of what it moved */
+		/*
+		 * move_ptes flushes the old range of each page-table chunk it
+		 * moved present entries from; move_normal_pmd each whole table
+		 * it moved: the replay knows which
+		 */
 		if (!v[0] || t->a64_end <= t->a64_start || v[0] > t->a64_end - t->a64_start)
 			return 0;
 		flush_init(out, rec, t, TLBR_SCOPE_RANGE, t->a64_start, t->a64_start + v[0]);
 		out->flush.site = t->in_sys == TLBR_SYS_EXECVE + 1 ? TLBR_SITE_EXEC :
 								     TLBR_SITE_MREMAP;
+		out->flush.flags |= TLBR_FLUSH_MOVE;
+		out->flush.move_to = t->a64_addr;
 		return 1;
+	case TLBR_RAW_A64_CONTPTE:
+		/*
+		 * contpte_convert: break-before-make of a 64 KiB contpte block
+		 * (unfolded before one of its PTEs changes, or folded), the
+		 * block flushed; the permissions stay
+		 */
+		learn_mm(a, t, v[1]);
+		page = v[0] & CONT_MASK_4K;
+		flush_init(out, rec, t, TLBR_SCOPE_RANGE, page, page + 0x10000);
+		out->flush.flags |= TLBR_FLUSH_CONTPTE;
+		adapt_infer_site(t, &out->flush, false);
+		if (out->flush.site == TLBR_SITE_UNKNOWN)
+			out->flush.site = TLBR_SITE_FAULT;
+		return 1;
+	case TLBR_RAW_A64_THP: {
+		enum tlbr_huge_kind k = !strcmp(rec->def->name, "thp_wp") ? TLBR_HUGE_WP :
+					!strcmp(rec->def->name, "thp_split") ? TLBR_HUGE_SPLIT :
+					!strcmp(rec->def->name, "thp_collapse") ? TLBR_HUGE_COLLAPSE :
+										  TLBR_HUGE_FAULT;
+		uint32_t mm = k == TLBR_HUGE_COLLAPSE ? mm_of_kptr(a, v[1]) : 0;	/* khugepaged */
+		int n = 0;
+
+		if (k != TLBR_HUGE_COLLAPSE)
+			learn_mm(a, t, v[1]);
+		page = v[0] & ~0x1fffffULL;
+		/*
+		 * a split (pmdp_invalidate) and a collapse (pmdp_collapse_flush)
+		 * flush the 2 MiB the PMD maps: break-before-make
+		 */
+		if (k == TLBR_HUGE_SPLIT || k == TLBR_HUGE_COLLAPSE) {
+			flush_init(&out[n], rec, t, TLBR_SCOPE_RANGE, page, page + 0x200000);
+			if (k == TLBR_HUGE_COLLAPSE) {
+				out[n].mm = mm;
+				out[n].flush.site = TLBR_SITE_RECLAIM;
+			} else {
+				adapt_infer_site(t, &out[n].flush, false);
+				if (out[n].flush.site == TLBR_SITE_COW ||
+				    out[n].flush.site == TLBR_SITE_UNKNOWN)
+					out[n].flush.site = TLBR_SITE_FAULT;
+			}
+			if (out[n].mm)
+				n++;
+		}
+		adapt_ev_init(&out[n], TLBR_EV_HUGE, rec, t);
+		out[n].huge.addr = page;
+		out[n].huge.kind = k;
+		if (k == TLBR_HUGE_COLLAPSE)
+			out[n].mm = mm;
+		return out[n].mm ? n + 1 : n;
+	}
 	case TLBR_RAW_A64_UNMAP_ONE:
 		adapt_ev_init(out, TLBR_EV_RECLAIM_UNMAP, rec, t);
 		out->mm = mm_of_kptr(a, v[1]);

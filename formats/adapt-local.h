@@ -28,6 +28,7 @@ struct tlbr_adapter {
 	struct census_site {
 		char op[16];
 		char function[64];
+		char callee[64];	/* op "call": the notrace copy it calls */
 		bool broadcast;
 		bool known;
 	} *census;

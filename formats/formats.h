@@ -80,6 +80,9 @@ enum tlbr_raw_id {
 	TLBR_RAW_A64_BATCH_PENDING,
 	TLBR_RAW_A64_PMD_UNSHARE,
 	TLBR_RAW_A64_ASID_ROLLOVER,
+	TLBR_RAW_A64_ZAP_VMA,
+	TLBR_RAW_A64_THP,
+	TLBR_RAW_A64_CONTPTE,
 	TLBR_RAW_A64_TLBI,
 	TLBR_RAW_SYS_ENTER,
 	TLBR_RAW_SYS_EXIT,
@@ -211,6 +214,7 @@ struct tlbr_task {
 	/* the flush site of the function probe the task is in (TLBI attribution) */
 	int a64_ctx_site;		/* enum tlbr_site + 1, 0 none */
 	bool a64_sys_flushed;		/* a gather of this munmap/madvise already stood for it */
+	bool a64_fullmm;		/* its last zap_vma was of a fullmm gather (exit_mmap) */
 	/* tlb_finish_mmu's gather, when its tlb_flush_mmu may still be probed */
 	uint64_t a64_gend_mm, a64_gend_start, a64_gend_end;
 };

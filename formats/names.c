@@ -27,6 +27,7 @@ static const char *const kind_names[] = {
 	[TLBR_EV_KMAP] = "kmap",
 	[TLBR_EV_ASID_ROLLOVER] = "asid-rollover",
 	[TLBR_EV_TLBI] = "tlbi",
+	[TLBR_EV_HUGE] = "huge",
 };
 
 static const char *const site_names[] = {

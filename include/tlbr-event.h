@@ -39,6 +39,7 @@ enum tlbr_ev_kind {
 	TLBR_EV_ASID_ROLLOVER,	/* arm64 ASID generation rolled over: every CPU flushes its
 				 * TLB at its next switch_mm; mms not loaded get new ASIDs */
 	TLBR_EV_TLBI,		/* arm64: a TLBI instruction the kernel executed (the census) */
+	TLBR_EV_HUGE,		/* transparent huge page activity at PMD level */
 	TLBR_EV__COUNT
 };
 
@@ -110,10 +111,17 @@ enum {
 	TLBR_FLUSH_SITE_INFERRED = 1 << 0,	/* site deduced from the task's context */
 	TLBR_FLUSH_RANGE_INFERRED = 1 << 1,	/* start/end deduced from the syscall or fault */
 	TLBR_FLUSH_FREES_TABLES = 1 << 2,	/* page tables are freed: walk caches too */
-	TLBR_FLUSH_CONTPTE = 1 << 3,		/* a write-fault reuse in a contpte block: the
-						 * 16 PTEs of the block are upgraded together */
+	TLBR_FLUSH_CONTPTE = 1 << 3,		/* a contpte block: a write-fault reuse upgrades
+						 * its 16 PTEs together; elsewhere the block's
+						 * break-before-make (contpte_convert) */
 	TLBR_FLUSH_UNSHARE_LAST = 1 << 4,	/* hugetlb unshare that left the PMD table
 						 * exclusive to its other user (the last sharer) */
+	TLBR_FLUSH_PRESENT_ONLY = 1 << 5,	/* an mmu_gather zap of [start, end) in one VMA
+						 * (unmap_page_range): every PTE there is cleared,
+						 * and tlb_end_vma flushes only what was present */
+	TLBR_FLUSH_MOVE = 1 << 6,		/* move_page_tables moved [start, end) to
+						 * move_to; move_ptes flushes the old range per
+						 * page-table chunk that had present entries */
 };
 
 #define TLBR_PAGES_ALL UINT64_MAX	/* a full flush (x86 TLB_FLUSH_ALL) */
@@ -200,6 +208,7 @@ struct tlbr_ev_flush {
 	uint64_t start, end;	/* [start, end) when known, else 0, 0 */
 	uint64_t pages;		/* as traced; TLBR_PAGES_ALL for a full flush */
 	int x86_reason;		/* tlb:tlb_flush reason, -1 if not from it */
+	uint64_t move_to;	/* TLBR_FLUSH_MOVE: where start moved to, 0 unknown */
 };
 
 struct tlbr_ev_flush_ipi {
@@ -229,6 +238,18 @@ struct tlbr_ev_vma {
 	uint32_t prot;		/* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
 	bool shared;
 	bool anon;
+};
+
+enum tlbr_huge_kind {
+	TLBR_HUGE_FAULT,	/* a huge page mapped by one PMD (do_huge_pmd_anonymous_page) */
+	TLBR_HUGE_WP,		/* a write fault on a huge PMD (do_huge_pmd_wp_page) */
+	TLBR_HUGE_SPLIT,	/* a huge PMD split into a page table (__split_huge_pmd) */
+	TLBR_HUGE_COLLAPSE,	/* khugepaged collapses a page table into a huge PMD */
+};
+
+struct tlbr_ev_huge {
+	enum tlbr_huge_kind kind;
+	uint64_t addr;		/* the 2 MiB-aligned address the PMD maps */
 };
 
 struct tlbr_ev_lost {
@@ -261,6 +282,7 @@ struct tlbr_event {
 		struct tlbr_ev_sync sync;
 		struct tlbr_ev_kmap kmap;
 		struct tlbr_ev_tlbi tlbi;
+		struct tlbr_ev_huge huge;
 	};
 };
 

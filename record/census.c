@@ -11,6 +11,12 @@
  * /proc/kallsyms. tlbr_census_probe() puts a kprobe at function+offset of each
  * site, recording the site's number and the operand register (ASID in
  * bits 63:48, VA >> 12 below); the recorder writes the table into the trace.
+ *
+ * A flush is a run of TLBIs completed by one DSB (__flush_tlb_range's
+ * dsb(ish)). Two flushes of one function in a row (move_ptes's flush of
+ * each page-table chunk, tlb_end_vma per VMA) would look like one run: the
+ * first DSB after each TLBI site in its function is probed too (op "dsb"),
+ * and ends the flush operation it completes.
  */
 #include <elf.h>
 #include <errno.h>
@@ -147,6 +153,14 @@ static bool decode(uint32_t insn, struct tlbr_tlbi_site *s)
  */
 static bool notrace_copy(const char *name, bool shared)
 {
+	/*
+	 * flush_tlb_batched_pending (mm/rmap.c) is an ordinary function: its
+	 * TLBI (6.12's arch_flush_tlb_batched_pending, flush_tlb_mm since the
+	 * 2025 fix) runs only when a batch is pending, and is probed there,
+	 * not at every call
+	 */
+	if (strstr(name, "batched_pending"))
+		return false;
 	return shared || strstr(name, "flush_tlb") || strstr(name, "tlb_flush") ||
 	       strstr(name, ".constprop") || strstr(name, ".isra");
 }
@@ -241,9 +255,75 @@ static int call_sites(const char *kcore, const Elf64_Phdr *ph, struct tlbr_tlbi_
 	return 0;
 }
 
+/* DSB ISH, OSH or NSH (dsb(ishst) only orders the PTE stores before the TLBIs) */
+static bool is_dsb_completion(uint32_t insn)
+{
+	return insn == 0xd5033b9fu || insn == 0xd503339fu || insn == 0xd503379fu;
+}
+
+/* The first DSB after each probed TLBI site, in its function: census sites of op "dsb". */
+static int dsb_sites(struct tlbr_tlbi_site **psites, unsigned int *pn, const uint64_t *dsb,
+		     size_t ndsb, const struct ksym *syms, size_t nsyms)
+{
+	struct tlbr_tlbi_site *sites = *psites;
+	unsigned int n = *pn, ntlbi = n, alloc = n, k;
+	uint64_t last = 0;
+
+	for (k = 0; k < ntlbi; k++) {
+		const struct tlbr_tlbi_site *t = &sites[k];
+		const struct ksym *f = ksym_of(syms, nsyms, t->addr);
+		size_t lo = 0, hi = ndsb;
+
+		if (!strcmp(t->op, "call") || t->why[0] || !f)
+			continue;
+		while (lo < hi) {	/* the first DSB after the TLBI */
+			size_t mid = (lo + hi) / 2;
+
+			if (dsb[mid] <= t->addr)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == ndsb || dsb[lo] - t->addr > 256 || ksym_of(syms, nsyms, dsb[lo]) != f ||
+		    dsb[lo] == last)
+			continue;
+		for (unsigned int j = ntlbi; j < n; j++)
+			if (sites[j].addr == dsb[lo])
+				goto next;
+		if (n == alloc) {
+			unsigned int na = alloc ? alloc * 2 : 64;
+			struct tlbr_tlbi_site *ns = realloc(sites, na * sizeof(*ns));
+
+			if (!ns) {
+				*psites = sites;
+				*pn = n;
+				return -ENOMEM;
+			}
+			sites = ns;
+			alloc = na;
+		}
+		memset(&sites[n], 0, sizeof(sites[n]));
+		sites[n].addr = dsb[lo];
+		sites[n].offset = dsb[lo] - f->addr;
+		sites[n].rt = 31;
+		sites[n].broadcast = sites[k].broadcast;
+		sites[n].by_address = sites[k].by_address;
+		snprintf(sites[n].op, sizeof(sites[n].op), "dsb");
+		snprintf(sites[n].function, sizeof(sites[n].function), "%s", f->name);
+		last = dsb[lo];
+		n++;
+next:		;
+	}
+	*psites = sites;
+	*pn = n;
+	return 0;
+}
+
 int tlbr_census_take(const char *kallsyms, const char *kcore, struct tlbr_tlbi_site **ret_sites,
 		     unsigned int *ret_n, char *err, size_t errlen)
 {
+	uint64_t *dsb = NULL;
+	size_t ndsb = 0, dsb_alloc = 0;
 	struct tlbr_tlbi_site *sites = NULL;
 	uint64_t stext, etext, a;
 	unsigned int nsites = 0, alloc = 0;
@@ -302,6 +382,21 @@ int tlbr_census_take(const char *kallsyms, const char *kcore, struct tlbr_tlbi_s
 			struct tlbr_tlbi_site s = { 0 };
 			const struct ksym *k;
 
+			if (is_dsb_completion(buf[i])) {
+				if (ndsb == dsb_alloc) {
+					size_t na = dsb_alloc ? dsb_alloc * 2 : 4096;
+					uint64_t *nd = realloc(dsb, na * sizeof(*nd));
+
+					if (!nd) {
+						ret = -ENOMEM;
+						break;
+					}
+					dsb = nd;
+					dsb_alloc = na;
+				}
+				dsb[ndsb++] = a + i * 4;
+				continue;
+			}
 			if (!decode(buf[i], &s))
 				continue;
 			k = ksym_of(syms, nsyms, a + i * 4);
@@ -341,11 +436,14 @@ int tlbr_census_take(const char *kallsyms, const char *kcore, struct tlbr_tlbi_s
 	}
 	if (!ret && nsites)
 		ret = call_sites(kcore, &ph, &sites, &nsites, syms, nsyms, stext, etext);
+	if (!ret && nsites)
+		ret = dsb_sites(&sites, &nsites, dsb, ndsb, syms, nsyms);
 	*ret_sites = sites;
 	*ret_n = nsites;
 	sites = NULL;
 out:
 	free(sites);
+	free(dsb);
 	for (i = 0; syms && i < nsyms; i++)
 		free(syms[i].name);
 	free(syms);
@@ -472,17 +570,19 @@ void tlbr_census_print(FILE *f, const struct tlbr_plan_env *env)
 {
 	struct tlbr_census cs = { 0 };
 	char line[400];
-	unsigned int i, nb = 0;
+	unsigned int i, nb = 0, nd = 0;
 
 	tlbr_census_probe(&cs, env, false, NULL);
 	if (!cs.sites && cs.note[0]) {
 		fprintf(f, "%s\n", cs.note);
 		return;
 	}
-	for (i = 0; i < cs.n; i++)
-		nb += cs.sites[i].broadcast;
-	fprintf(f, "TLBI census: %u sites (%u broadcast, %u local), kprobes at each:\n", cs.n, nb,
-		cs.n - nb);
+	for (i = 0; i < cs.n; i++) {
+		nd += !strcmp(cs.sites[i].op, "dsb");
+		nb += cs.sites[i].broadcast && strcmp(cs.sites[i].op, "dsb");
+	}
+	fprintf(f, "TLBI census: %u sites (%u broadcast, %u local) and %u DSBs that complete them, "
+		   "kprobes at each:\n", cs.n - nd, nb, cs.n - nd - nb, nd);
 	for (i = 0; i < cs.n; i++) {
 		tlbr_census_line(&cs.sites[i], i, line, sizeof(line));
 		fprintf(f, "    %s\n", line);

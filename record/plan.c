@@ -43,6 +43,8 @@ struct probe_def {
 	const char *fetch;		/* register form */
 	const char *fetch_btf;		/* BTF form, NULL: the register form */
 	const char *never;		/* why no kprobe can provide it, NULL if one can */
+	const char *alt;		/* where the kernel inlined symbol: this one instead */
+	const char *alt_fetch;
 };
 
 static const struct probe_def probes[] = {
@@ -64,8 +66,28 @@ static const struct probe_def probes[] = {
 	{ "chprot", false, "change_protection", NULL, 0, 0, "start=%x2:x64 end=%x3:x64", NULL,
 	  NULL },
 	{ "chprot_r", true, "change_protection", NULL, 0, 0, "pages=$retval:s64", NULL, NULL },
-	{ "fork_mm", false, "dup_mmap", NULL, 0, 0, "oldmm=%x1:x64", NULL, NULL },
-	{ "move_pt", false, "move_page_tables", NULL, 0, 0, "addr=%x1:x64 len=%x4:x64", NULL,
+	/*
+	 * fork's flush_tlb_mm(oldmm) is at the end of dup_mmap; where dup_mmap
+	 * is inlined (Debian's 6.12), uprobe_end_dup_mmap is called right after
+	 * it, by the forking task, only there
+	 */
+	{ "fork_mm", false, "dup_mmap", NULL, 0, 0, "oldmm=%x1:x64", NULL, NULL,
+	  "uprobe_end_dup_mmap", "" },
+	{ "move_pt", false, "move_page_tables", NULL, 0, 0, "addr=%x1:x64 len=%x4:x64 new=%x3:x64",
+	  NULL, NULL },
+	/* one VMA's zap; tlb_end_vma flushes what it cleared before it returns */
+	{ "zap_vma", false, "unmap_page_range", NULL, 0, 0,
+	  "mm=+0(%x0):x64 start=%x2:x64 end=%x3:x64 fullmm=+32(%x0):b1@0/32", NULL, NULL },
+	/* a contpte block (un)folded: the 16 PTEs cleared and flushed (6.9 on) */
+	{ "contpte", false, "contpte_convert", NULL, 0, 0, "addr=%x1:x64 mm=%x0:x64", NULL, NULL },
+	/* transparent huge pages: struct vm_fault starts with vma, gfp_mask, pgoff, address */
+	{ "thp_fault", false, "do_huge_pmd_anonymous_page", NULL, 0, 0,
+	  "addr=+24(%x0):x64 mm=+16(+0(%x0)):x64", NULL, NULL },
+	{ "thp_wp", false, "do_huge_pmd_wp_page", NULL, 0, 0,
+	  "addr=+24(%x0):x64 mm=+16(+0(%x0)):x64", NULL, NULL },
+	{ "thp_split", false, "__split_huge_pmd", NULL, 0, 0, "addr=%x2:x64 mm=+16(%x0):x64", NULL,
+	  NULL },
+	{ "thp_collapse", false, "collapse_huge_page", NULL, 0, 0, "addr=%x1:x64 mm=%x0:x64", NULL,
 	  NULL },
 	{ "move_pt_r", true, "move_page_tables", NULL, 0, 0, "moved=$retval:x64", NULL, NULL },
 	{ "unmap_one", false, "try_to_unmap_one", NULL, 0, 0, "addr=%x2:x64 mm=+16(%x1):x64",
@@ -88,6 +110,8 @@ static const struct tlbr_plan_item plan[] = {
 	{ "tlbr", "set_access", R, "write-fault reuses (seed 000) are not seen", .arch = A64 },
 	{ "tlbr", "set_access_r", R, "as set_access: whether the PTE changed", .arch = A64 },
 	{ "tlbr", "clear_flush", R, "COW and migration flushes are not seen", .arch = A64 },
+	{ "tlbr", "zap_vma", C, "which VMAs munmap, madvise and mremap zap is not seen: their "
+				"flushes are counted per VMA the replay knows", .arch = A64 },
 	{ "tlbr", "gather_flush", R, "munmap, madvise and exit flushes are not seen", .arch = A64 },
 	{ "tlbr", "gather_end", R, "the last flush of munmap, madvise and exit gathers is not "
 				   "seen where tlb_flush_mmu is inlined", .arch = A64 },
@@ -104,6 +128,13 @@ static const struct tlbr_plan_item plan[] = {
 	{ "tlbr", "pmd_unshare", O, "hugetlb PMD unsharing (seed 004) is not seen", .arch = A64 },
 	{ "tlbr", "asid_roll", O, "ASID rollovers are not seen: active-cpu is not reset",
 	  .arch = A64 },
+	{ "tlbr", "contpte", O, "contpte blocks folded or unfolded are not seen: their 16-page "
+				"flushes are missing (6.9 and later)", .arch = A64 },
+	{ "tlbr", "thp_fault", O, "huge pages mapped at fault are not seen: the model misses "
+				  "their 512 pages", .arch = A64 },
+	{ "tlbr", "thp_wp", O, "write faults on huge pages (COW, reuse) are not seen", .arch = A64 },
+	{ "tlbr", "thp_split", O, "huge-page splits are not seen", .arch = A64 },
+	{ "tlbr", "thp_collapse", O, "khugepaged's collapses are not seen", .arch = A64 },
 	{ "sched", "sched_wakeup", C, "switches from idle, which some kernels do not trace, "
 				       "are not inferred" },
 	{ "sched", "sched_wakeup_new", C, "as sched_wakeup, for new tasks" },
@@ -302,7 +333,12 @@ static void check_probe(struct tlbr_plan_item *it, const struct tlbr_plan_env *e
 		it->why = "inline on kernels before 6.5";
 	else if (!kallsyms)
 		it->why = "kallsyms cannot be read";
-	else if (!in_kallsyms(kallsyms, it->symbol))
+	else if (!in_kallsyms(kallsyms, it->symbol) && d->alt && in_kallsyms(kallsyms, d->alt) &&
+		 !(blacklist && in_blacklist(blacklist, d->alt))) {
+		it->symbol = d->alt;	/* the function is inlined: the call next to its flush */
+		it->fetch = d->alt_fetch;
+		it->available = true;
+	} else if (!in_kallsyms(kallsyms, it->symbol))
 		it->why = "not in kallsyms: inlined or not built on this kernel";
 	else if (blacklist && in_blacklist(blacklist, it->symbol))
 		it->why = "in the kprobe blacklist";

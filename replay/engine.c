@@ -54,7 +54,15 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 	case TLBR_SITE_MPROTECT:
 	case TLBR_SITE_ZAP:
 	case TLBR_SITE_MREMAP:
-		if (t && t->sys)
+		if (f->flags & TLBR_FLUSH_PRESENT_ONLY) {	/* one VMA's zap (unmap.c) */
+			zap_vma(r, ev, t);
+			return;
+		}
+		if (f->flags & TLBR_FLUSH_MOVE) {		/* a page-table move */
+			move_flush(r, ev, t);
+			return;
+		}
+		if (t && t->sys && (f->site == TLBR_SITE_MPROTECT || !unmap_traced_flush(r, ev, t)))
 			apply_syscall(r, t, ev->mm);
 		/*
 		 * a kernel without pte_needs_flush() (arm64 before the seed-004
@@ -70,11 +78,17 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 			fork_wp(r, t, ev->mm);
 		break;
 	case TLBR_SITE_EXEC:
-		/* exec's flushes are of the new mm no other CPU has run: "fresh" */
+		/*
+		 * exec's flushes are of the new mm no other CPU has run: "fresh";
+		 * its stack shift (move_page_tables) flushes each chunk it moves
+		 */
 		q.mm = 0;
 		q.real = TLBR_EXEC_LOCAL;
 		q.opaque = true;
-		flush_point(r, &q);
+		for (unsigned int k = (f->flags & TLBR_FLUSH_MOVE) && f->move_to ?
+					      move_chunks(f->start, f->end, f->move_to) : 1;
+		     k > 0; k--)
+			flush_point(r, &q);
 		return;
 	case TLBR_SITE_RECLAIM:
 	case TLBR_SITE_KERNEL:
@@ -202,6 +216,8 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			t->applied = false;
 			t->eff = 0;
 			t->fork_wp_done = false;
+			t->zapped = t->moved = t->move_pending = false;
+			t->traced = 0;
 		}
 		break;
 	case TLBR_EV_SYSCALL_RET:
@@ -226,6 +242,10 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		break;
 	case TLBR_EV_ASID_ROLLOVER:
 		asid_rollover(r);
+		break;
+	case TLBR_EV_HUGE:
+		if (ev->mm)
+			on_huge(r, ev, t);
 		break;
 	case TLBR_EV_TLBI:	/* what the kernel did: compared with the policies' decisions */
 		if (ev->tlbi.broadcast) {

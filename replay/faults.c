@@ -84,8 +84,13 @@ int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 			t->wp_pos = ev->pos;
 		}
 	} else if (!(err & TLBR_PF_PROT)) {
+		struct rmm *m = mm_get(r, ev->mm);
+		const struct vma *v = m ? vma_find(m, ev->fault.addr) : NULL;
+
 		pte_set(r, p, true, true, (err & TLBR_PF_WRITE) != 0, false, false,
 			err & TLBR_PF_WRITE ? "write fault mapping" : "read fault mapping");
+		/* do_anonymous_page maps the zero page for a read */
+		p->zero = !(err & TLBR_PF_WRITE) && v && v->anon && !v->shared;
 	} else if (!p->present) {
 		pte_set(r, p, true, true, false, p->cow, false, "present before the trace");
 	}
@@ -143,6 +148,8 @@ bool fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
 		reuse_contpte(r, t, ev, q);
 		return true;
 	}
+	if (f->flags & TLBR_FLUSH_CONTPTE)	/* contpte_convert: the block, not the copy */
+		return false;
 	p = page_at(r, t->wp_page - 1);
 	if (p->vpn != f->start >> PAGE_SHIFT)
 		return false;

@@ -39,6 +39,8 @@ void pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool w
 	p->present = present;
 	p->writable = writable;
 	p->cow = cow;
+	if (writable || !present || replaced)
+		p->zero = false;
 	p->since = r->seq;
 	note_change(r, p, why);
 }
@@ -113,8 +115,8 @@ int apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
 		for_pages(r, mm, false, s, end, unmap_fn, &e);
 		break;
 	case TLBR_SYS_MADVISE:
-		/* DONTNEED 4, REMOVE 9, PAGEOUT 21, DONTNEED_LOCKED 24 zap the range */
-		if (t->args[2] != 4 && t->args[2] != 9 && t->args[2] != 21 && t->args[2] != 24)
+		/* DONTNEED 4, REMOVE 9, DONTNEED_LOCKED 24 zap the range (PAGEOUT: unmap.c) */
+		if (t->args[2] != 4 && t->args[2] != 9 && t->args[2] != 24)
 			break;
 		range_of(t->args, 0, 1, &s, &end);
 		e.why = "madvise";

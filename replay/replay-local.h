@@ -38,6 +38,7 @@ struct page {
 	uint32_t prev;
 	bool mapped;		/* a page is there (present, or PROT_NONE) */
 	bool present, writable, cow;
+	bool zero;		/* the shared zero page (a read fault on anonymous memory) */
 	uint64_t since;		/* seq of the last PTE change */
 	struct pchange {	/* that change, formatted only for a counterexample */
 		uint64_t ts_ns, pos;
@@ -89,6 +90,11 @@ struct rtask {
 	uint64_t args[6];
 	bool applied;
 	int eff;			/* what applying it did (EFF_* bits of engine.c) */
+	bool zapped;			/* the trace showed its per-VMA zaps (unmap.c) */
+	bool moved, move_pending;	/* mremap: the trace showed the move; the pages go at
+					 * the return (new address not traced) */
+	uint64_t move_from, move_pages;	/* vpns */
+	uint32_t traced;		/* flushes the trace showed in it */
 	bool fork_wp_done;
 	/* a write fault on a present read-only page, not yet resolved */
 	bool wp_pending;
@@ -198,6 +204,14 @@ void vma_add(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot, bool sh
 void vma_remove(struct rmm *m, uint64_t start, uint64_t end);
 void vma_protect(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot);
 const struct vma *vma_find(const struct rmm *m, uint64_t addr);
+
+/* unmap.c: munmap, madvise and mremap as the kernel flushes them */
+void zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+void move_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+bool unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+unsigned int move_chunks(uint64_t start, uint64_t end, uint64_t to);
+void on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 
 /* tlb.c: the residency models */
 uint8_t tlb_held(struct replay *r, struct policy *pl, const struct page *p, int cpu);

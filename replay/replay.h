@@ -148,6 +148,7 @@ struct tlbr_replay_result {
 	uint64_t real_tlbi_ops[TLBR_SITE__COUNT];	/* broadcast flush operations, by site */
 	uint64_t real_tlbi_is;			/* broadcast TLBI instructions */
 	uint64_t contpte_reuses;	/* write-fault reuses of a whole contpte block */
+	uint64_t huge_mapped;		/* huge pages mapped by a PMD (fault, collapse) */
 	unsigned int npolicies;
 	struct tlbr_policy_result *policy;	/* npolicies of them */
 };

@@ -28,6 +28,9 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 		t->sys = 0;
 		return;
 	}
+	/* munmap, madvise, mremap: what the trace did not show (unmap.c) */
+	if (sc->ret >= 0 && unmap_syscall_ret(r, ev, t))
+		flushed = true;
 	if (sc->ret >= 0 || (sc->nr == TLBR_SYS_MMAP && sc->ret < -4095)) {
 		int eff = flushed ? 0 : apply_syscall(r, t, ev->mm);
 
@@ -91,6 +94,8 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 	t->sys = 0;
 	t->applied = false;
 	t->fork_wp_done = false;
+	t->zapped = t->moved = t->move_pending = false;
+	t->traced = 0;
 }
 
 /* O(fork_wp) once per fork, plus mm_fork. */

@@ -3,7 +3,8 @@
 # /proc and tracefs files (tests/data/sysroots): arm64 6.12 with BTF probe
 # arguments, a blacklisted function and no flush_context symbol; arm64 6.1
 # with the pre-6.9 ptep_set_access_flags, no batched-unmap functions and
-# flush_context out of line. The expected plans follow from those files.
+# flush_context out of line; 6.12 with dup_mmap inlined (only
+# uprobe_end_dup_mmap). The expected plans follow from those files.
 . "$SRCDIR/tests/lib.sh"
 need_recorder
 
@@ -23,6 +24,10 @@ grep_file "6.1: the older function name" "p:tlbr/set_access ptep_set_access_flag
 	record-check-a64-61.expect
 grep_file "6.1: registers and offsets" "mm=+16(%x0):x64" record-check-a64-61.expect
 grep_file "6.1: batched unmap flushing is inline before 6.5" "why: inline on kernels before 6.5" \
+	record-check-a64-61.expect
+grep_file "6.12: dup_mmap inlined, fork's flush seen at uprobe_end_dup_mmap" \
+	"p:tlbr/fork_mm uprobe_end_dup_mmap$" record-check-a64-612.expect
+grep_file "each VMA's zap (unmap_page_range)" "p:tlbr/zap_vma unmap_page_range" \
 	record-check-a64-61.expect
 grep -q "tlb:tlb_flush\|page_fault_user" record-check-a64-61.expect record-check-a64-612.expect
 ok $((! $?)) "the arm64 plans ask for no x86 tracepoint"

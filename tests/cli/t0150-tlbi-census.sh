@@ -12,14 +12,15 @@ cd "$DATA" || exit 1
 "$TLBREPLAY" record --check --sysroot sysroots/a64-census > $TMP/check
 sed -n '/^TLBI census/,$p' $TMP/check > $TMP/census
 cat > $TMP/want <<'W'
-TLBI census: 5 sites (4 broadcast, 1 local), kprobes at each:
+TLBI census: 5 sites (4 broadcast, 1 local) and 1 DSBs that complete them, kprobes at each:
     0 vae1is broadcast foo+0x4
     1 vale1 local bar+0x0
     2 aside1is broadcast bar+0x4
     3 vmalle1is broadcast bar+0x8
     4 rvae1is broadcast baz+0x0
+    5 dsb broadcast foo+0x8
 W
-same_file "census: the 5 EL1 TLBIs, their kind and function (not the EL2 TLBI, not DC)" $TMP/want $TMP/census
+same_file "census: the 5 EL1 TLBIs, their kind and function (not the EL2 TLBI, not DC), and the DSB ISH that completes foo's" $TMP/want $TMP/census
 "$TLBREPLAY" record --dry-run --sysroot sysroots/a64-census -- true > $TMP/dry
 grep_file "dry run: a kprobe at each site with its operand register" \
 	"p:tlbr/tlbi_1 bar+0x0 site=\\\\1:u32 op=%x3:x64" $TMP/dry
@@ -53,4 +54,27 @@ PY
 ok $? "what-if: arm64-broadcast's predictions next to the kernel's operations, per site"
 "$TLBREPLAY" what-if -p arm64-broadcast whatif-tlbi-census.txt > $TMP/w.txt
 grep_file "what-if text: per-site comparison" "wp-reuse         kernel        1, predicted        1 (+0.0%)" $TMP/w.txt
+
+# munmap, madvise and mremap as the kernel flushes them (whatif-zap.txt: the
+# counts are derived there from mmu_gather, zap_pte_range, tlb_end_vma,
+# free_pgtables and move_page_tables)
+"$TLBREPLAY" what-if --json -p arm64-broadcast,oracle whatif-zap.txt > $TMP/z.json
+python3 - $TMP/z.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+real = d["checks"]["tlbi_broadcast_ops_by_site"]
+assert real == {"zap": 7, "mremap": 2}, real
+p = {x["name"]: x for x in d["policies"]}
+assert p["arm64-broadcast"]["by_site"] == {"zap": 7, "mremap": 2}, p["arm64-broadcast"]["by_site"]
+assert p["arm64-broadcast"]["unsafe"] == 0 and p["oracle"]["unsafe"] == 0
+PY
+ok $? "zaps: a flush per VMA that had present pages, none for untouched ones, one for freed page tables; mremap: in-place growth keeps the pages, a move flushes per chunk"
+"$TLBREPLAY" stat --json whatif-zap.txt > $TMP/zs.json
+python3 - $TMP/zs.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = {r["site"]: r["broadcast_ops"] for r in d["flushes"]["tlbi_by_site"]}
+assert got == {"zap": 7, "mremap": 2}, got
+PY
+ok $? "census: the TLBIs of unmap_page_range, madvise_free_single_vma and tlb_finish_mmu are zap's; a DSB between two runs of move_page_tables makes two operations"
 done_testing

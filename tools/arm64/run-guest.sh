@@ -2,26 +2,39 @@
 # run-guest.sh OUTDIR
 #
 # tlbreplay on arm64, under emulation: cross-builds tlbreplay and the
-# workloads for aarch64, boots Debian's arm64 kernel in qemu-system-aarch64
-# (TCG, -M virt -cpu max -smp 4) with an initramfs holding them, busybox and
-# tlbreplay's shared libraries, runs `tlbreplay record` on the workloads
-# (usemem, mprotect-churn, and Debian's stress-ng with the libraries it needs)
-# inside the guest, and brings the trace.dat files back over the serial
-# console (base64 between markers) into OUTDIR, with the guest's
-# `record --check` and its console log.
+# workloads for aarch64, and boots Debian's arm64 kernels in
+# qemu-system-aarch64 (TCG, -M virt -cpu max -smp 4), one boot per kernel
+# sharing one initramfs (busybox, tlbreplay and its shared libraries, the
+# workloads, Debian's stress-ng with the libraries it needs). In each boot
+# /init runs `tlbreplay record --check` and records one trace per program:
+# the project's workloads (usemem, mprotect-churn), busybox (gzip, sort, a
+# shell fork/exec loop) and stress-ng stressors that munmap, madvise
+# (DONTNEED, FREE, PAGEOUT, ...), mremap (grow, shrink, move), fork and
+# exec, with transparent huge pages at the kernel's default and off. The
+# traces come back over the serial console (base64 between markers) into
+# OUTDIR/KERNEL/ (KERNEL: 6.1, 6.12), with the guest's `record --check`,
+# the recorders' logs and the console log.
+#
+# TLBR_ARM64_KERNELS: the kernels to boot (default "6.1 6.12"): 6.1 is
+# Debian 12's linux-image-6.1.0-47-arm64, 6.12 Debian 12 security's
+# linux-image-6.12.*+deb12-arm64 (the newest apt knows, or
+# TLBR_ARM64_612=6.12.N+deb12-arm64). TLBR_ARM64_SUITE=full runs each
+# program longer (tools/arm64/sweep.sh; CI runs the default, short one).
 #
 # Needs: qemu-system-arm, gcc-aarch64-linux-gnu, meson, ninja, and the arm64
 # architecture in apt (dpkg --add-architecture arm64; apt-get update): the
 # arm64 packages are downloaded (apt-get download) and unpacked into a
 # sysroot, never installed, so they cannot replace the host's.
 # TLBR_ARM64_CACHE keeps the downloads and builds between runs
-# (default: $HOME/.cache/tlbreplay-arm64).
+# (default: $HOME/.cache/tlbreplay-arm64); a lock on it keeps two runs
+# from sharing it at once.
 set -eu
 [ $# -eq 1 ] || { echo "usage: run-guest.sh OUTDIR" >&2; exit 2; }
 src=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(mkdir -p "$1" && cd "$1" && pwd)
 cache=${TLBR_ARM64_CACHE:-$HOME/.cache/tlbreplay-arm64}
-kver=6.1.0-47-arm64
+kernels=${TLBR_ARM64_KERNELS:-6.1 6.12}
+suite=${TLBR_ARM64_SUITE:-ci}
 mkdir -p "$cache/debs"
 # one run at a time per cache: a second run waits instead of unpacking over the first
 exec 9> "$cache/.lock"
@@ -33,8 +46,30 @@ need aarch64-linux-gnu-gcc "apt-get install gcc-aarch64-linux-gnu"
 need cpio "apt-get install cpio"
 
 # 1. arm64 packages: downloaded, unpacked into a sysroot
+kver_of() {
+	case $1 in
+	6.1) echo 6.1.0-47-arm64 ;;
+	6.12)
+		if [ -n "${TLBR_ARM64_612:-}" ]; then echo "$TLBR_ARM64_612"; return; fi
+		k=$(cd "$cache" && ls -d Image-6.12.*+deb12-arm64 2>/dev/null | sort -V | tail -1)
+		[ -n "$k" ] && { echo "${k#Image-}"; return; }
+		apt-cache search --names-only '^linux-image-6\.12\..*\+deb12-arm64-unsigned$' |
+			sed 's/^linux-image-\([^ ]*\)-unsigned .*/\1/' | sort -V | tail -1 ;;
+	*) echo "$1" ;;
+	esac
+}
+kvers=
+for k in $kernels; do
+	v=$(kver_of "$k")
+	[ -n "$v" ] || { echo "run-guest.sh: no Debian arm64 kernel package for $k" >&2; exit 77; }
+	kvers="$kvers $k=$v"
+done
 debs="libtracecmd1 libtracecmd-dev libtracefs1 libtracefs-dev libtraceevent1 libtraceevent-dev
-      libzstd1 libzstd-dev busybox-static linux-image-$kver-unsigned"
+      libzstd1 libzstd-dev busybox-static"
+for kv in $kvers; do
+	v=${kv#*=}
+	[ -e "$cache/Image-$v" ] || debs="$debs linux-image-$v-unsigned"
+done
 cd "$cache/debs"
 for p in $debs; do
 	ls "${p}"_*_arm64.deb >/dev/null 2>&1 || apt-get download -q "$p:arm64" >/dev/null 2>&1 || {
@@ -72,13 +107,14 @@ if [ ! -e "$sysroot/.done" ] || [ ! -x "$sysroot/bin/busybox" ]; then
 	done
 	touch "$sysroot/.done"
 fi
-kernel=$cache/Image-$kver
-if [ ! -e "$kernel" ]; then
+for kv in $kvers; do
+	v=${kv#*=}
+	[ -e "$cache/Image-$v" ] && continue
 	rm -rf "$cache/kernel"
-	dpkg-deb -x linux-image-$kver-unsigned_*_arm64.deb "$cache/kernel"
-	cp "$cache/kernel/boot/vmlinuz-$kver" "$kernel"
-	rm -rf "$cache/kernel"
-fi
+	dpkg-deb -x linux-image-$v-unsigned_*_arm64.deb "$cache/kernel"
+	cp "$cache/kernel/boot/vmlinuz-$v" "$cache/Image-$v"
+	rm -rf "$cache/kernel" linux-image-$v-unsigned_*_arm64.deb
+done
 
 # 2. the cross build (no babeltrace2 for arm64: CTF is a host matter)
 build=$cache/build-$(printf %s "$src" | md5sum | cut -c1-8)	# one per source tree
@@ -142,12 +178,55 @@ mount -t debugfs nodev /sys/kernel/debug
 mount -t tmpfs tmp /tmp
 cd /tmp
 echo "TLBR-GUEST $(uname -r) $(uname -m) $(nproc) CPUs"
+full=; grep -q 'tlbr.suite=full' /proc/cmdline && full=1
+n() { [ -n "$full" ] && echo "$2" || echo "$1"; }	# n CI FULL: a count by suite
+THP=/sys/kernel/mm/transparent_hugepage/enabled
+send() {	# the files go out as soon as they are there: a slow guest still gives some
+	for f in "$@"; do
+		[ -e "$f" ] || continue
+		echo "TLBR-FILE-BEGIN $f"
+		base64 "$f"
+		echo "TLBR-FILE-END $f"
+	done
+}
 tlbreplay record --check > check.txt 2>&1
-tlbreplay record -o usemem.dat -- usemem -t 2 -m 2 -s 1 -f 100 > usemem.log 2>&1
-tlbreplay record -o mprotect-churn.dat -- mprotect-churn -p 8 -n 100 > mprotect-churn.log 2>&1
-tlbreplay record -o stress-ng.dat -- stress-ng --vm 1 --vm-bytes 4M --fork 1 --timeout 2 \
-	--quiet > stress-ng.log 2>&1
-# cleanup with kprobes: a signal, then a SIGKILLed recorder and the next run
+send check.txt
+rec() {	# rec NAME COMMAND...: one trace per program
+	t=$1; shift
+	echo "TLBR-PROGRESS $t $(cut -d' ' -f1 /proc/uptime)"
+	tlbreplay record -o $t.dat -- "$@" > $t.log 2>&1
+	echo "$t thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $THP 2>/dev/null)" >> programs.txt
+	send $t.log $t.dat
+	rm -f $t.dat
+}
+# the project's workloads
+rec usemem usemem -t 2 -m 2 -s 1 -f 100
+rec mprotect-churn mprotect-churn -p 8 -n 100
+rec stress-ng stress-ng --vm 1 --vm-bytes 4M --fork 1 --timeout 2 --quiet
+# busybox: a sort (realloc: mremap grows), a shell fork/exec loop, a gzip
+seq 1 $(n 20000 300000) > lines.txt
+rec bb-sort sh -c 'sort -r lines.txt > sorted.txt'
+rec bb-sh-fork-exec sh -c "i=0; while [ \$i -lt $(n 20 400) ]; do /bin/true; i=\$((i+1)); done"
+[ -n "$full" ] && rec bb-gzip sh -c 'gzip -c lines.txt > lines.gz'
+# stress-ng: munmap, madvise, mremap, mprotect, fork and exec patterns
+sng() { t=$1 s=$2 o=$3; shift 3; rec $t stress-ng --$s 1 --$s-ops $o --timeout $(n 2 10) --quiet "$@"; }
+sng sng-madvise madvise $(n 20 2000)
+sng sng-mremap mremap $(n 4 1000) --mremap-bytes $(n 256K 4M)
+sng sng-forkheavy forkheavy $(n 10 2000)
+if [ -n "$full" ]; then
+	sng sng-mmap mmap 1000 --mmap-bytes 1M
+	sng sng-mprotect mprotect 2000
+	sng sng-exec exec 500
+	sng sng-tlb-shootdown tlb-shootdown 200
+fi
+# transparent huge pages: at the kernel's default, then off
+rec thp-default stress-ng --vm 1 --vm-bytes 4M --vm-ops $(n 2 40) --fork 1 --fork-ops $(n 4 80) \
+	--timeout $(n 2 10) --quiet
+[ -e $THP ] && echo never > $THP
+rec thp-off stress-ng --vm 1 --vm-bytes 4M --vm-ops $(n 2 40) --fork 1 --fork-ops $(n 4 80) \
+	--timeout $(n 2 10) --quiet
+# cleanup with kprobes (on the first kernel): a signal, a SIGKILLed recorder and the next run
+grep -q 'tlbr.cleanup=1' /proc/cmdline || { echo TLBR-GUEST-DONE; poweroff -f; }
 T=/sys/kernel/tracing
 state() { echo "$1 kprobes=$(grep -c ':tlbr/' $T/kprobe_events) instances=$(ls $T/instances | grep -c tlbreplay_)"; }
 {
@@ -164,31 +243,37 @@ state() { echo "$1 kprobes=$(grep -c ':tlbr/' $T/kprobe_events) instances=$(ls $
 	tlbreplay record --no-census -a -d 1 -o next.dat > next.log 2>&1; echo "next-status $?"
 	state after-next
 } > cleanup.txt 2>&1
-for f in check.txt cleanup.txt next.log usemem.log mprotect-churn.log stress-ng.log usemem.dat \
-	 mprotect-churn.dat stress-ng.dat; do
-	[ -e "$f" ] || continue
-	echo "TLBR-FILE-BEGIN $f"
-	base64 "$f"
-	echo "TLBR-FILE-END $f"
-done
+send cleanup.txt next.log programs.txt
 echo TLBR-GUEST-DONE
 poweroff -f
 EOF
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$cache/initramfs.cpio.gz"
 
-# 4. boot, record, and bring the files back
-timeout 900 qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -smp 4 -m 2G -nographic \
-	-no-reboot -kernel "$kernel" -initrd "$cache/initramfs.cpio.gz" \
-	-append "console=ttyAMA0 nokaslr quiet panic=-1" < /dev/null > "$out/console.log" 2>&1 || true
-tr -d '\r' < "$out/console.log" | awk -v dir="$out" '
-	/^TLBR-FILE-BEGIN / { f = dir "/" $2 ".b64"; printf "" > f; on = 1; next }
-	/^TLBR-FILE-END / { on = 0; close(f); next }
-	on { print >> f }'
-for b in "$out"/*.b64; do
-	[ -e "$b" ] || continue
-	base64 -d "$b" > "${b%.b64}" && rm -f "$b"
+# 4. one boot per kernel: record, and bring the files back
+st=0 first=1
+for kv in $kvers; do
+	k=${kv%%=*} v=${kv#*=}
+	dir=$out/$k
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	echo "$v" > "$dir/kernel"
+	start=$(date +%s)
+	timeout ${TLBR_ARM64_TIMEOUT:-1200} qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -smp 4 -m 2G -nographic \
+		-no-reboot -kernel "$cache/Image-$v" -initrd "$cache/initramfs.cpio.gz" \
+		-append "console=ttyAMA0 nokaslr quiet panic=-1 tlbr.suite=$suite tlbr.cleanup=$first" \
+		< /dev/null > "$dir/console.log" 2>&1 || true
+	echo "$k: $v booted, recorded and powered off in $(( $(date +%s) - start )) s"
+	tr -d '\r' < "$dir/console.log" | awk -v dir="$dir" '
+		/^TLBR-FILE-BEGIN / { f = dir "/" $2 ".b64"; printf "" > f; on = 1; next }
+		/^TLBR-FILE-END / { on = 0; close(f); next }
+		on { print >> f }'
+	for b in "$dir"/*.b64; do
+		[ -e "$b" ] || continue
+		base64 -d "$b" > "${b%.b64}" && rm -f "$b"
+	done
+	grep -q '^TLBR-GUEST-DONE' "$dir/console.log" || {
+		echo "run-guest.sh: the $k guest did not finish (see $dir/console.log)" >&2; st=1; }
+	first=0
 done
-grep -q '^TLBR-GUEST-DONE' "$out/console.log" || {
-	echo "run-guest.sh: the guest did not finish (see $out/console.log)" >&2; exit 1; }
-ls "$out"
+exit $st

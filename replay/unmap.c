@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * unmap.c - munmap, madvise and mremap as the kernel flushes them.
+ *
+ * mmu_gather (mm/mmu_gather.c, include/asm-generic/tlb.h): zap_pte_range
+ * clears every PTE of the range and adds each one that was present to the
+ * gather (tlb_remove_tlb_entry -> __tlb_adjust_range); tlb_end_vma, at the
+ * end of each VMA's unmap_page_range, flushes the gathered range through
+ * tlb_flush_mmu_tlbonly, which flushes nothing when nothing was cleared.
+ * free_pgtables adds each page table it frees (pte_free_tlb ->
+ * tlb_flush_pmd_range), flushed by tlb_finish_mmu. So a munmap or a
+ * zapping madvise flushes once per VMA that had present entries, over
+ * those entries, and once more when page tables go; and everything it
+ * unmapped is flushed before it returns.
+ *
+ * Where the trace shows each VMA's zap (arm64: unmap_page_range), the
+ * replay puts one flush point per zap that had present pages in the model.
+ * Where it does not (x86, whose tlb:tlb_flush events are themselves the
+ * kernel's flushes, and older arm64 recordings), the replay splits the
+ * syscall's range by the VMAs it knows.
+ *
+ * mremap (mm/mremap.c): growing or shrinking in place moves nothing (a
+ * shrink unmaps the tail: a zap); a move (move_page_tables) moves the PTEs
+ * chunk by chunk, a chunk ending at a PMD boundary of the old or the new
+ * address: move_ptes flushes the old chunk when it moved a present entry,
+ * move_normal_pmd flushes a whole PMD's range when it moved its page table;
+ * then the old range is unmapped (nothing is left to flush there but page
+ * tables), except with MREMAP_DONTUNMAP.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "replay-local.h"
+
+#define PMD_PAGES 512ULL	/* 4 KiB pages per PMD (2 MiB) */
+#define MREMAP_MAYMOVE_ 1
+#define MREMAP_FIXED_ 2
+#define MREMAP_DONTUNMAP_ 4
+#define MADV_FREE_ 8
+#define MADV_COLD_ 20
+#define MADV_PAGEOUT_ 21
+
+/* madvise advice that zaps the range: DONTNEED, REMOVE, DONTNEED_LOCKED */
+static bool zap_advice(uint64_t adv)
+{
+	return adv == 4 || adv == 9 || adv == 24;
+}
+
+/* madvise advice that only ages or cleans present pages (and flushes them) */
+static bool age_advice(uint64_t adv)
+{
+	return adv == MADV_FREE_ || adv == MADV_COLD_ || adv == MADV_PAGEOUT_;
+}
+
+/* Does @t's syscall unmap a range (the syscalls whose zaps unmap_page_range does)? */
+static bool unmaps(const struct rtask *t)
+{
+	switch (t->sys - 1) {
+	case TLBR_SYS_MUNMAP:
+	case TLBR_SYS_MREMAP:
+	case TLBR_SYS_BRK:
+	case TLBR_SYS_MMAP:
+		return true;
+	case TLBR_SYS_MADVISE:
+		return zap_advice(t->args[2]);
+	default:
+		return false;
+	}
+}
+
+/* ------------------------------------------------------------ groups */
+
+/*
+ * The pages of a range a kernel walk touches, grouped as its flushes are:
+ * per VMA (tlb_end_vma), the range from the first to the last page that
+ * had an entry.
+ */
+#define MAX_GROUPS 64
+
+struct groups {
+	struct rmm *m;
+	struct { uint64_t vstart, lo, hi; } g[MAX_GROUPS];
+	unsigned int n;
+	bool present_only;	/* only present entries (not PROT_NONE ones) count */
+	bool exclusive;		/* only pages no fork shares (madvise_cold: mapcount 1) */
+	bool skip_zero;		/* not the zero page (vm_normal_folio finds no folio) */
+	bool zap;		/* and clear them */
+	bool clean;		/* MADV_FREE: mkclean (read-only until written again) */
+	const char *why;
+};
+
+static void group_fn(struct replay *r, struct page *p, void *a)
+{
+	struct groups *gs = a;
+	const struct vma *v;
+	uint64_t vs;
+	unsigned int i;
+	bool counts = gs->present_only ? p->present : p->mapped;
+
+	if (counts && gs->exclusive && p->cow)
+		counts = false;
+	if (counts && gs->skip_zero && p->zero)
+		counts = false;
+	if (counts) {
+		v = gs->m ? vma_find(gs->m, p->vpn << PAGE_SHIFT) : NULL;
+		vs = v ? v->start : 0;
+		for (i = 0; i < gs->n && gs->g[i].vstart != vs; i++)
+			;
+		if (i == gs->n && gs->n < MAX_GROUPS) {
+			gs->g[gs->n].vstart = vs;
+			gs->g[gs->n].lo = p->vpn;
+			gs->g[gs->n].hi = p->vpn;
+			gs->n++;
+		} else if (i == gs->n) {
+			i = gs->n - 1;	/* too many VMAs: the last group takes the rest */
+		}
+		if (p->vpn < gs->g[i].lo)
+			gs->g[i].lo = p->vpn;
+		if (p->vpn > gs->g[i].hi)
+			gs->g[i].hi = p->vpn;
+	}
+	if (gs->zap)
+		pte_set(r, p, false, false, false, false, false, gs->why);
+	else if (counts && gs->clean && p->writable)
+		pte_set(r, p, p->mapped, p->present, false, p->cow, false, gs->why);
+}
+
+/* One flush point per group, as tlb_end_vma flushes them. */
+static void group_points(struct replay *r, const struct groups *gs, uint32_t mm,
+			 enum tlbr_site site, enum tlbr_exec real)
+{
+	unsigned int i;
+
+	for (i = 0; i < gs->n; i++) {
+		struct flushreq q;
+
+		req_init(r, &q, site, mm);
+		q.start_vpn = gs->g[i].lo;
+		q.end_vpn = gs->g[i].hi + 1;
+		q.real = real;
+		flush_point(r, &q);
+	}
+}
+
+/* ------------------------------------------------------------ zaps */
+
+/* A page the model had where the kernel had nothing: dropped, no CPU holds it. */
+static void forget_fn(struct replay *r, struct page *p, void *a)
+{
+	(void)a;
+	if (!p->mapped)
+		return;
+	pte_set(r, p, false, false, false, false, false, "not mapped (the kernel zapped nothing)");
+	for (int pol = 0; pol < r->npol; pol++)
+		for (int c = 0; c < r->ncpus; c++)
+			tlb_flush_page(r, &r->pol[pol], p, c);
+}
+
+/*
+ * One VMA's zap (TLBR_FLUSH_PRESENT_ONLY: unmap_page_range): every page of
+ * the range is cleared; tlb_end_vma flushes those that had an entry.
+ */
+void zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+{
+	struct groups gs = { .m = mm_get(r, ev->mm), .zap = true, .why = "zap" };
+	uint64_t s = ev->flush.start >> PAGE_SHIFT;
+	uint64_t e = (ev->flush.end + (1ULL << PAGE_SHIFT) - 1) >> PAGE_SHIFT;
+
+	if (t) {
+		t->zapped = true;
+		if (t->sys == TLBR_SYS_MADVISE + 1)
+			gs.why = "madvise";
+		else if (t->sys)
+			gs.why = tlbr_syscall_name((enum tlbr_syscall)(t->sys - 1));
+	}
+	if (!ev->mm || e <= s)
+		return;
+	for_pages(r, ev->mm, false, s, e, group_fn, &gs);
+	if (gs.n > 1) {	/* one VMA: one range, whatever the model's VMAs say */
+		for (unsigned int i = 1; i < gs.n; i++) {
+			if (gs.g[i].lo < gs.g[0].lo)
+				gs.g[0].lo = gs.g[i].lo;
+			if (gs.g[i].hi > gs.g[0].hi)
+				gs.g[0].hi = gs.g[i].hi;
+		}
+		gs.n = 1;
+	}
+	group_points(r, &gs, ev->mm, ev->flush.site, ev->flush.exec);
+}
+
+/*
+ * The zaps of @t's syscall over [s, e) (vpns), where the trace did not show
+ * them: one flush point per VMA the model knows that had an entry.
+ */
+static void zap_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s, uint64_t e,
+		      bool points)
+{
+	struct groups gs = { .m = mm_get(r, mm), .zap = true, .why = "zap" };
+
+	if (t->sys)
+		gs.why = tlbr_syscall_name((enum tlbr_syscall)(t->sys - 1));
+	if (e <= s)
+		return;
+	for_pages(r, mm, false, s, e, group_fn, &gs);
+	if (points)
+		group_points(r, &gs, mm, TLBR_SITE_ZAP, TLBR_EXEC_BROADCAST);
+}
+
+/*
+ * madvise FREE, COLD and PAGEOUT (madvise_free_pte_range,
+ * madvise_cold_or_pageout_pte_range): present pages that are young or
+ * dirty are made old (and clean: FREE) and flushed through the gather, per
+ * VMA; pages a fork shares are left alone (COLD, PAGEOUT), and so is the
+ * zero page. PAGEOUT's reclaim then unmaps what it can (try_to_unmap_one:
+ * reclaim events). The model takes every present page as young.
+ */
+static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s, uint64_t e,
+		      bool points)
+{
+	struct groups gs = {
+		.m = mm_get(r, mm), .present_only = true, .skip_zero = true,
+		.exclusive = t->args[2] != MADV_FREE_, .clean = t->args[2] == MADV_FREE_,
+		.why = "madvise(MADV_FREE)",
+	};
+
+	if (e <= s)
+		return;
+	for_pages(r, mm, false, s, e, group_fn, &gs);
+	if (points)
+		group_points(r, &gs, mm, TLBR_SITE_ZAP, TLBR_EXEC_BROADCAST);
+}
+
+/* ------------------------------------------------------------ mremap moves */
+
+struct move_arg {
+	uint64_t from, to;	/* vpns */
+	uint32_t mm;
+	const char *why;
+};
+
+/* Does the model have a page table at @vpn's PMD (a page it ever knew there)? */
+static void any_fn(struct replay *r, struct page *p, void *a)
+{
+	(void)p;
+	*(bool *)a = true;
+	r->stop_walk = true;
+}
+
+static void mapped_fn(struct replay *r, struct page *p, void *a)
+{
+	if (p->mapped) {
+		*(bool *)a = true;
+		r->stop_walk = true;
+	}
+}
+
+/* Collect the mapped pages first: moving them while walking would reorder the walk. */
+struct collect {
+	uint64_t *vpn;
+	uint32_t n, alloc;
+};
+
+static void collect_fn(struct replay *r, struct page *p, void *a)
+{
+	struct collect *c = a;
+
+	(void)r;
+	if (!p->mapped)
+		return;
+	if (c->n == c->alloc) {
+		uint32_t na = c->alloc ? c->alloc * 2 : 64;
+		uint64_t *nv = realloc(c->vpn, na * sizeof(*nv));
+
+		if (!nv)
+			return;
+		c->vpn = nv;
+		c->alloc = na;
+	}
+	c->vpn[c->n++] = p->vpn;
+}
+
+static void moved_away_fn(struct replay *r, struct page *p, void *a)
+{
+	(void)a;
+	if (p->mapped)
+		pte_set(r, p, false, false, false, false, false, "mremap move");
+}
+
+/* The pages of [s, s + n) move to [to, to + n): their PTEs go with them. */
+static void move_ptes_model(struct replay *r, uint32_t mm, uint64_t s, uint64_t n, uint64_t to)
+{
+	struct collect c = { 0 };
+	uint32_t i;
+
+	for_pages(r, mm, false, s, s + n, collect_fn, &c);
+	for (i = 0; i < c.n; i++) {
+		struct page *p = page_find(r, mm, c.vpn[i]);
+		struct page *d;
+		bool present, writable, cow, zero;
+
+		if (!p || !p->mapped)
+			continue;
+		present = p->present;
+		writable = p->writable;
+		cow = p->cow;
+		zero = p->zero;
+		pte_set(r, p, false, false, false, false, false, "mremap move");
+		d = page_get(r, mm, c.vpn[i] - s + to);
+		if (!d)
+			continue;
+		pte_set(r, d, true, present, writable, cow, true, "mremap moved here");
+		d->zero = zero;
+	}
+	free(c.vpn);
+}
+
+/*
+ * move_page_tables of [s, s + n) to @to (vpns): the flushes of the old
+ * range, chunk by chunk (get_extent: a chunk ends at a PMD boundary of the
+ * old or of the new address), and the pages moved. @to 0: not known yet,
+ * flush points only.
+ */
+static void move_range(struct replay *r, uint32_t mm, enum tlbr_site site, enum tlbr_exec real,
+		       uint64_t s, uint64_t n, uint64_t to, bool points)
+{
+	struct { uint64_t a, next; } fl[64];
+	unsigned int nfl = 0, i;
+	uint64_t a, e = s + n;
+
+	/* which chunks flush: decided on the PTEs before the move */
+	for (a = s; points && a < e; ) {
+		uint64_t next = (a | (PMD_PAGES - 1)) + 1, d, dnext;
+		bool whole, flush = false;
+
+		if (to) {
+			d = a - s + to;
+			dnext = (d | (PMD_PAGES - 1)) + 1;
+			if (a + (dnext - d) < next)
+				next = a + (dnext - d);
+		}
+		if (next > e)
+			next = e;
+		/* move_normal_pmd: a whole page table moves, its range flushed */
+		whole = next - a == PMD_PAGES && to;
+		if (whole)
+			for_pages(r, mm, false, a, next, any_fn, &flush);
+		else	/* move_ptes: flushed when a present entry moved */
+			for_pages(r, mm, false, a, next, mapped_fn, &flush);
+		if (flush && nfl < ARRAY_SIZE(fl)) {
+			fl[nfl].a = a;
+			fl[nfl++].next = next;
+		} else if (flush) {
+			fl[nfl - 1].next = next;	/* very many: the last point takes the rest */
+		}
+		a = next;
+	}
+	/*
+	 * the PTEs move, then each chunk's flush (move_ptes flushes after the
+	 * moves); to an address the trace does not tell, they only leave
+	 */
+	if (to)
+		move_ptes_model(r, mm, s, n, to);
+	else
+		for_pages(r, mm, false, s, e, moved_away_fn, NULL);
+	for (i = 0; i < nfl; i++) {
+		struct flushreq q;
+
+		req_init(r, &q, site, mm);
+		q.start_vpn = fl[i].a;
+		q.end_vpn = fl[i].next;
+		q.real = real;
+		flush_point(r, &q);
+	}
+}
+
+/*
+ * A page-table move the trace showed (TLBR_FLUSH_MOVE, move_page_tables):
+ * its flushes and the pages moved, when the new address is known;
+ * otherwise the flushes now, the move at mremap's return.
+ */
+void move_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+{
+	uint64_t s = ev->flush.start >> PAGE_SHIFT;
+	uint64_t n = ((ev->flush.end + (1ULL << PAGE_SHIFT) - 1) >> PAGE_SHIFT) - s;
+	uint64_t to = ev->flush.move_to >> PAGE_SHIFT;
+
+	if (!ev->mm || !n)
+		return;
+	if (!to && t && t->sys == TLBR_SYS_MREMAP + 1 && (t->args[3] & MREMAP_FIXED_))
+		to = (t->args[4] >> PAGE_SHIFT) + (s - (t->args[0] >> PAGE_SHIFT));
+	move_range(r, ev->mm, ev->flush.site, ev->flush.exec, s, n, to, true);
+	if (t && t->sys == TLBR_SYS_MREMAP + 1) {
+		t->moved = true;
+		t->move_pending = !to;
+		t->move_from = s;
+		t->move_pages = n;
+	}
+}
+
+/* The VMA that held @addr, for mremap's new VMA. */
+static void vma_like(struct rmm *m, uint64_t old, uint64_t start, uint64_t end)
+{
+	const struct vma *v = vma_find(m, old);
+
+	if (v)
+		vma_add(m, start, end, v->prot, v->shared, v->anon);
+	else
+		vma_add(m, start, end, 1 | 2, false, true);
+}
+
+/*
+ * mremap returns: what the trace did not show happens now. In place
+ * (the old address back): a grow moves nothing, a shrink zaps the tail.
+ * Moved: the PTEs go to the new address (move_page_tables), the old range
+ * is unmapped unless MREMAP_DONTUNMAP.
+ */
+static void mremap_ret(struct replay *r, struct rtask *t, uint32_t mm, uint64_t ret, bool points)
+{
+	struct rmm *m = mm_get(r, mm);
+	uint64_t old = t->args[0], olen = (t->args[1] + 4095) & ~4095ULL;
+	uint64_t nlen = (t->args[2] + 4095) & ~4095ULL, flags = t->args[3];
+
+	if (!m)
+		return;
+	if (ret == old) {
+		if (nlen < olen) {
+			if (!t->zapped)
+				zap_range(r, t, mm, (old + nlen) >> PAGE_SHIFT,
+					  (old + olen) >> PAGE_SHIFT, points);
+			vma_remove(m, old + nlen, old + olen);
+		} else if (nlen > olen) {
+			vma_like(m, old, old, old + nlen);
+		}
+		return;
+	}
+	/* moved: a shrinking move unmapped the tail first (do_vmi_munmap) */
+	if (nlen < olen) {
+		if (!t->zapped)
+			zap_range(r, t, mm, (old + nlen) >> PAGE_SHIFT, (old + olen) >> PAGE_SHIFT,
+				  points);
+		olen = nlen;
+	}
+	if (flags & MREMAP_FIXED_ && !t->zapped)	/* the target was unmapped first */
+		zap_range(r, t, mm, ret >> PAGE_SHIFT, (ret + nlen) >> PAGE_SHIFT, points);
+	if (!t->moved)
+		move_range(r, mm, TLBR_SITE_MREMAP, TLBR_EXEC_BROADCAST, old >> PAGE_SHIFT,
+			   olen >> PAGE_SHIFT, ret >> PAGE_SHIFT, points);
+	vma_like(m, old, ret, ret + nlen);
+	if (!(flags & MREMAP_DONTUNMAP_)) {
+		/* the old VMA goes; any page the model still has there was not mapped */
+		for_pages(r, mm, false, old >> PAGE_SHIFT, (old + olen) >> PAGE_SHIFT, forget_fn,
+			  NULL);
+		vma_remove(m, old, old + olen);
+	}
+}
+
+/* ------------------------------------------------------------ syscall flushes */
+
+/*
+ * A flush the trace showed in an unmapping syscall, not a per-VMA zap:
+ * on x86 a flush the kernel issued (tlb:tlb_flush); on arm64 a gather that
+ * freed page tables or filled up (tlb_flush_mmu, tlb_finish_mmu).
+ * Returns true when it was handled here (the caller just puts its point).
+ */
+bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+{
+	uint64_t s, e;
+
+	if (!t || !t->sys)
+		return false;
+	t->traced++;
+	if (t->sys == TLBR_SYS_MREMAP + 1) {
+		/* a shrink's or a move's flush: which one is known at the return */
+		return true;
+	}
+	if (t->sys == TLBR_SYS_MADVISE + 1 && age_advice(t->args[2]))
+		return true;
+	if (!unmaps(t) || ev->flush.x86_reason >= 0)
+		return false;	/* x86: each flush traced; applied as before */
+	if (t->zapped)
+		return true;	/* page-table frees after the zaps: the syscall's return applies it */
+	/*
+	 * arm64 without zap_vma probes: a gather that freed page tables comes
+	 * after the flushes of each VMA's zap (tlb_end_vma), which the trace
+	 * does not show: they are put now, per VMA the model knows; a gather
+	 * that did not is the zap's own flush
+	 */
+	range_of(t->args, 0, 1, &s, &e);
+	if (t->sys == TLBR_SYS_MADVISE + 1 || t->sys == TLBR_SYS_MUNMAP + 1)
+		zap_range(r, t, ev->mm, s, e, (ev->flush.flags & TLBR_FLUSH_FREES_TABLES) != 0);
+	t->zapped = true;
+	return true;
+}
+
+/*
+ * An unmapping syscall returns (before the generic effects): apply what the
+ * trace did not, with the flushes the kernel must have issued where the
+ * trace showed none. Returns true when the syscall's effects are done.
+ */
+bool unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+{
+	const struct tlbr_ev_syscall *sc = &ev->sys;
+	bool points = !t->traced;	/* the trace showed the kernel's flushes */
+	struct rmm *m = mm_get(r, ev->mm);
+	uint64_t s, e;
+
+	if (!m || sc->ret < 0 || t->applied)
+		return false;
+	range_of(t->args, 0, 1, &s, &e);
+	switch (sc->nr) {
+	case TLBR_SYS_MREMAP:
+		mremap_ret(r, t, ev->mm, (uint64_t)sc->ret, points);
+		break;
+	case TLBR_SYS_MUNMAP:
+		if (!t->zapped)
+			zap_range(r, t, ev->mm, s, e, points);
+		else	/* what no zap covered was not mapped */
+			for_pages(r, ev->mm, false, s, e, forget_fn, NULL);
+		vma_remove(m, s << PAGE_SHIFT, e << PAGE_SHIFT);
+		break;
+	case TLBR_SYS_MADVISE:
+		if (age_advice(t->args[2]))
+			age_range(r, t, ev->mm, s, e, points);
+		else if (!zap_advice(t->args[2]))
+			return false;
+		else if (!t->zapped)
+			zap_range(r, t, ev->mm, s, e, points);
+		break;
+	case TLBR_SYS_BRK:
+	case TLBR_SYS_MMAP:
+		/* the zaps the trace showed were the kernel's: nothing else was mapped */
+		if (t->zapped && sc->nr == TLBR_SYS_MMAP)
+			for_pages(r, ev->mm, false, s, e, forget_fn, NULL);
+		else if (t->zapped && m->brk && t->args[0] && t->args[0] < m->brk)
+			for_pages(r, ev->mm, false, (t->args[0] + 4095) >> PAGE_SHIFT,
+				  (m->brk + 4095) >> PAGE_SHIFT, forget_fn, NULL);
+		return false;	/* the VMAs: the generic effects */
+	default:
+		return false;
+	}
+	t->applied = true;
+	return true;
+}
+
+/*
+ * The flushes of a page-table move the replay cannot see into (exec's
+ * stack shift, in an mm exec has not handed over yet): one per chunk.
+ */
+unsigned int move_chunks(uint64_t start, uint64_t end, uint64_t to)
+{
+	uint64_t a, s = start >> PAGE_SHIFT, e = (end + 4095) >> PAGE_SHIFT, d0 = to >> PAGE_SHIFT;
+	unsigned int n = 0;
+
+	for (a = s; a < e; n++) {
+		uint64_t next = (a | (PMD_PAGES - 1)) + 1;
+
+		if (d0) {
+			uint64_t d = a - s + d0, dnext = (d | (PMD_PAGES - 1)) + 1;
+
+			if (a + (dnext - d) < next)
+				next = a + (dnext - d);
+		}
+		a = next < e ? next : e;
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------ huge pages */
+
+struct huge_arg {
+	bool seen, writable, zero;
+};
+
+static void huge_state_fn(struct replay *r, struct page *p, void *a)
+{
+	struct huge_arg *h = a;
+
+	if (!p->present)
+		return;
+	h->seen = true;
+	h->writable = p->writable;
+	h->zero = p->zero;
+	r->stop_walk = true;
+}
+
+/*
+ * Transparent huge pages: the model keeps a huge page as its 512 pages. A
+ * huge fault (do_huge_pmd_anonymous_page) maps them all at once, as the
+ * faulting page was mapped (a read fault maps the huge zero page); a
+ * collapse (khugepaged) maps a new huge page over them, writable where the
+ * VMA is. A split leaves the PTEs as the PMD was (its flush is a flush
+ * event); a write fault on a huge PMD resolves through set_access (reuse)
+ * or a split and PTE faults (copy).
+ */
+void on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+{
+	uint64_t s = ev->huge.addr >> PAGE_SHIFT, v;
+	struct huge_arg h = { .writable = true };
+	struct rmm *m = mm_get(r, ev->mm);
+	const struct vma *vma;
+
+	(void)t;
+	if (!m || (ev->huge.kind != TLBR_HUGE_FAULT && ev->huge.kind != TLBR_HUGE_COLLAPSE))
+		return;
+	r->res.huge_mapped++;
+	if (ev->huge.kind == TLBR_HUGE_FAULT) {
+		for_pages(r, ev->mm, false, s, s + PMD_PAGES, huge_state_fn, &h);
+	} else {
+		vma = vma_find(m, ev->huge.addr);
+		h.writable = !vma || (vma->prot & 2);
+		h.zero = false;
+	}
+	for (v = s; v < s + PMD_PAGES; v++) {
+		struct page *p = page_get(r, ev->mm, v);
+
+		if (!p)
+			return;
+		pte_set(r, p, true, true, h.writable, false, ev->huge.kind == TLBR_HUGE_COLLAPSE,
+			ev->huge.kind == TLBR_HUGE_FAULT ? "huge page fault" : "huge page collapse");
+		p->zero = h.zero;
+	}
+}

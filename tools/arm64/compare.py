@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+# compare.py TLBREPLAY DIR...
+#
+# The qemu suite's table: for each trace.dat under each DIR (one per kernel,
+# as tools/arm64/run-guest.sh leaves them), the broadcast flushes the kernel
+# executed (the TLBI census) against those arm64-broadcast predicts, per
+# site and in all, the unsafe findings of each policy, and the share of
+# executed TLBIs the census could not attribute (site "unknown").
+#
+# Targets (issue 15): predicted within 2% of executed in all and at every
+# site (or within 2), arm64-broadcast and oracle never unsafe, at most 1% of
+# the executed TLBIs unknown. Lines that miss one end with "MISS: ...";
+# the exit status is 1 when any does (--report-only: always 0).
+import json
+import os
+import subprocess
+import sys
+
+POLICIES = "arm64-broadcast,oracle,wp-local,local-only"
+
+
+def run(tlbreplay, args):
+    out = subprocess.run([tlbreplay] + args, capture_output=True, text=True)
+    if out.returncode not in (0, 4):
+        raise RuntimeError("%s: %s" % (" ".join(args), out.stderr.strip()))
+    return json.loads(out.stdout)
+
+
+def near(pred, real):
+    return abs(pred - real) <= max(2, 0.02 * real)
+
+
+def main():
+    argv = sys.argv[1:]
+    report_only = "--report-only" in argv
+    argv = [a for a in argv if a != "--report-only"]
+    if len(argv) < 2:
+        print("usage: compare.py [--report-only] TLBREPLAY DIR...", file=sys.stderr)
+        return 2
+    tlbreplay, dirs = argv[0], argv[1:]
+    missed = 0
+    print("%-6s %-16s %-5s %9s %9s %7s  %-44s %s" % ("kernel", "program", "thp", "executed",
+          "predicted", "unknown", "per site (executed/predicted)", "unsafe"))
+    for d in dirs:
+        kernel = os.path.basename(os.path.normpath(d))
+        thp = {}
+        if os.path.exists(os.path.join(d, "programs.txt")):
+            for line in open(os.path.join(d, "programs.txt")):
+                w = line.split()
+                if len(w) >= 2:
+                    thp[w[0]] = w[1].replace("thp=", "")
+        for f in sorted(os.listdir(d)):
+            if not f.endswith(".dat") or f in ("sigint.dat", "sigterm.dat", "killed.dat",
+                                                 "next.dat"):
+                continue
+            name = f[:-4]
+            path = os.path.join(d, f)
+            try:
+                w = run(tlbreplay, ["what-if", "--json", "-p", POLICIES, path])
+                s = run(tlbreplay, ["stat", "--json", path])
+            except (RuntimeError, json.JSONDecodeError) as e:
+                print("%-6s %-16s cannot replay: %s  MISS" % (kernel, name, e))
+                missed += 1
+                continue
+            real = w["checks"]["tlbi_broadcast_ops_by_site"]
+            pol = {p["name"]: p for p in w["policies"]}
+            pred = pol["arm64-broadcast"]["by_site"]
+            tr, tp = sum(real.values()), pol["arm64-broadcast"]["broadcasts"]
+            ins = sum(r["broadcast_tlbis"] + r["local_tlbis"]
+                      for r in s["flushes"]["tlbi_by_site"])
+            unk = sum(r["broadcast_tlbis"] + r["local_tlbis"]
+                      for r in s["flushes"]["tlbi_by_site"] if r["site"] == "unknown")
+            sites, why = [], []
+            for site in sorted(set(real) | set(pred)):
+                r, p = real.get(site, 0), pred.get(site, 0)
+                sites.append("%s %d/%d" % (site, r, p))
+                if not near(p, r):
+                    why.append(site)
+            if not near(tp, tr):
+                why.append("all")
+            if pol["arm64-broadcast"]["unsafe"] or pol["oracle"]["unsafe"]:
+                why.append("unsafe")
+            if ins and unk > 0.01 * ins:
+                why.append("unknown")
+            unsafe = " ".join("%s=%d" % (n, p["unsafe"]) for n, p in pol.items())
+            print("%-6s %-16s %-5s %9d %9d %6.1f%%  %-44s %s%s" % (
+                kernel, name, thp.get(name, "?"), tr, tp, 100.0 * unk / ins if ins else 0,
+                ", ".join(sites), unsafe, "  MISS: " + ",".join(why) if why else ""))
+            missed += bool(why)
+    return 0 if report_only or not missed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
