@@ -7,10 +7,12 @@
 # sharing one initramfs (busybox, tlbreplay and its shared libraries, the
 # workloads, Debian's stress-ng with the libraries it needs). In each boot
 # /init runs `tlbreplay record --check` and records one trace per program:
-# the project's workloads (usemem, mprotect-churn), busybox (gzip, sort, a
-# shell fork/exec loop) and stress-ng stressors that munmap, madvise
-# (DONTNEED, FREE, PAGEOUT, ...), mremap (grow, shrink, move), fork and
-# exec, with transparent huge pages at the kernel's default and off. The
+# the project's workloads (usemem, mprotect-churn, stress-ng vm+fork),
+# busybox (a shell fork/exec loop; with the full suite also sort and gzip)
+# and stress-ng stressors that madvise (DONTNEED, FREE, PAGEOUT, ...) and
+# mremap (grow, shrink, move) (full suite: also forkheavy, mmap, mprotect,
+# exec, tlb-shootdown), with transparent huge pages at the kernel's default
+# and off. The
 # traces come back over the serial console (base64 between markers) into
 # OUTDIR/KERNEL/ (KERNEL: 6.1, 6.12), with the guest's `record --check`,
 # the recorders' logs and the console log.
@@ -205,15 +207,17 @@ rec mprotect-churn mprotect-churn -p 8 -n 100
 rec stress-ng stress-ng --vm 1 --vm-bytes 4M --fork 1 --timeout 2 --quiet
 # busybox: a sort (realloc: mremap grows), a shell fork/exec loop, a gzip
 seq 1 $(n 20000 300000) > lines.txt
-rec bb-sort sh -c 'sort -r lines.txt > sorted.txt'
 rec bb-sh-fork-exec sh -c "i=0; while [ \$i -lt $(n 20 400) ]; do /bin/true; i=\$((i+1)); done"
-[ -n "$full" ] && rec bb-gzip sh -c 'gzip -c lines.txt > lines.gz'
+if [ -n "$full" ]; then
+	rec bb-sort sh -c 'sort -r lines.txt > sorted.txt'
+	rec bb-gzip sh -c 'gzip -c lines.txt > lines.gz'
+fi
 # stress-ng: munmap, madvise, mremap, mprotect, fork and exec patterns
 sng() { t=$1 s=$2 o=$3; shift 3; rec $t stress-ng --$s 1 --$s-ops $o --timeout $(n 2 10) --quiet "$@"; }
 sng sng-madvise madvise $(n 20 2000)
 sng sng-mremap mremap $(n 4 1000) --mremap-bytes $(n 256K 4M)
-sng sng-forkheavy forkheavy $(n 10 2000)
 if [ -n "$full" ]; then
+	sng sng-forkheavy forkheavy 2000
 	sng sng-mmap mmap 1000 --mmap-bytes 1M
 	sng sng-mprotect mprotect 2000
 	sng sng-exec exec 500
