@@ -486,7 +486,16 @@ bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rt
 	 * that did not is the zap's own flush
 	 */
 	range_of(t->args, 0, 1, &s, &e);
-	if (t->sys == TLBR_SYS_MADVISE + 1 || t->sys == TLBR_SYS_MUNMAP + 1)
+	if (t->sys == TLBR_SYS_BRK + 1) {	/* the heap from the new break to the old */
+		struct rmm *m = mm_get(r, ev->mm);
+
+		s = e = 0;
+		if (m && m->brk && t->args[0] && t->args[0] < m->brk) {
+			s = (t->args[0] + 4095) >> PAGE_SHIFT;
+			e = (m->brk + 4095) >> PAGE_SHIFT;
+		}
+	}
+	if (t->sys != TLBR_SYS_MREMAP + 1)
 		zap_range(r, t, ev->mm, s, e, (ev->flush.flags & TLBR_FLUSH_FREES_TABLES) != 0);
 	t->zapped = true;
 	return true;
