@@ -87,9 +87,9 @@ static void take_error(struct tlbr_error *err, const char *what)
 
 	if (e) {
 		n = bt_error_get_cause_count(e);
-		/* the deepest cause says what was wrong with the input */
-		for (i = n; i > 0 && !msg; i--) {
-			const char *m = bt_error_cause_get_message(bt_error_borrow_cause_by_index(e, i - 1));
+		/* the deepest cause (the first) says what was wrong with the input */
+		for (i = 0; i < n && !msg; i++) {
+			const char *m = bt_error_cause_get_message(bt_error_borrow_cause_by_index(e, i));
 
 			if (m && *m)
 				msg = m;

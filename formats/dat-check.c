@@ -267,9 +267,9 @@ static int open_section(struct ck *c, uint64_t off, int id, const char *what, st
 		return size < 8 ? truncated(c, off + 16, 8, what) : -EBADMSG;
 	clen = le32(ch);
 	ulen = le32(ch + 4);
-	if (clen > size - 8 || ulen > MAX_SECTION) {
-		tlbr_error_set(c->err, off + 16, 0, "the %s section claims %u compressed bytes "
-			       "(%llu in the section) and %u uncompressed: corrupt trace.dat",
+	if (clen != size - 8 || ulen > MAX_SECTION) {
+		tlbr_error_set(c->err, off + 16, 0, "the %s section holds %u compressed bytes, "
+			       "but its size says %llu, and %u uncompressed: corrupt trace.dat",
 			       what, clen, (unsigned long long)size - 8, ulen);
 		return -EBADMSG;
 	}
@@ -620,6 +620,8 @@ static int check_cpu(struct ck *c, unsigned int buffer, const char *bname, uint3
 	if (ret < 0)
 		return ret;
 	c->L->records[buffer][cpu] += w.records;
+	if ((int)cpu >= c->L->ncpus)
+		c->L->ncpus = (int)cpu + 1;
 	c->L->cpu_offset[buffer][cpu] = off;
 	c->L->pages += w.pages;
 	c->L->total_records += w.records;

@@ -19,6 +19,7 @@ struct dat_layout {
 	char compression[32];		/* "" or "none": uncompressed */
 	unsigned int page_size;
 	unsigned int nbuffers;		/* top buffer first, then the instances */
+	int ncpus;			/* 1 + the highest CPU with data in any buffer */
 	/* data records (not padding or time stamps) each CPU's pages hold */
 	uint64_t records[DAT_MAX_BUFFERS][TLBR_MAX_CPUS];
 	uint64_t cpu_offset[DAT_MAX_BUFFERS][TLBR_MAX_CPUS];

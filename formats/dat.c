@@ -330,6 +330,9 @@ static int open_files(struct tlbr_reader *r, struct dat_reader *d, const char *v
 	d->tep = tracecmd_get_tep(d->top);
 	d->dec.tep = d->tep;
 	ncpus = tep_get_cpus(d->tep);
+	/* a v7 file without a CPUCOUNT option: the buffers say which CPUs have data */
+	if (ncpus < d->layout.ncpus)
+		ncpus = d->layout.ncpus;
 	if (ncpus < 0 || ncpus > TLBR_MAX_CPUS) {
 		tlbr_error_set(err, UINT64_MAX, 0, "trace.dat declares %d CPUs (at most %d "
 			       "supported)", ncpus, TLBR_MAX_CPUS);

@@ -8,9 +8,29 @@
 #ifndef TLBR_FUZZ_DRIVE_H
 #define TLBR_FUZZ_DRIVE_H
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "analysis.h"
 #include "formats.h"
 #include "replay.h"
+
+/* A whole file into memory (a harness's fixed part); aborts if it cannot. */
+static inline unsigned char *fuzz_load(const char *path, size_t *ret_size)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf;
+	long n;
+
+	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) <= 16 || fseek(f, 0, SEEK_SET))
+		abort();
+	buf = malloc((size_t)n);
+	if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
+		abort();
+	fclose(f);
+	*ret_size = (size_t)n;
+	return buf;
+}
 
 static inline void fuzz_drive(struct tlbr_stream *s)
 {

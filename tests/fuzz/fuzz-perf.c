@@ -40,20 +40,6 @@ static void put64(unsigned char *p, uint64_t v)
 	memcpy(p, &v, 8);
 }
 
-static void load_base(void)
-{
-	FILE *f = fopen(PERF_BASE, "rb");
-	long n;
-
-	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) <= 0 || fseek(f, 0, SEEK_SET))
-		abort();
-	base = malloc((size_t)n);
-	if (!base || fread(base, 1, (size_t)n, f) != (size_t)n)
-		abort();
-	base_size = (size_t)n;
-	fclose(f);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint64_t off, dsize, end, feat, bits[4], delta, i, nfeat = 0;
@@ -65,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fd;
 
 	if (!base)
-		load_base();
+		base = fuzz_load(PERF_BASE, &base_size);
 	off = get64(base + 40);
 	dsize = get64(base + 48);
 	end = off + dsize;
