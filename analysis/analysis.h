@@ -144,6 +144,12 @@ struct tlbr_whatif_render {
 void tlbr_print_models(FILE *f, const struct tlbr_replay_result *r, const char *path,
 		       const char *describe, const struct tlbr_costs *costs, const char *cpu_from);
 void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r);
+/* The x86 self-check (x86-ipi against the traced kernel): text, JSON, verdict. */
+struct tlbr_json;
+void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r);
+void tlbr_json_x86_check(struct tlbr_json *j, const struct tlbr_replay_result *r);
+void tlbr_x86_verdict(const struct tlbr_replay_result *r, char *buf, size_t n);
+bool tlbr_x86_explains(const struct tlbr_replay_result *r);
 
 void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			    const struct tlbr_whatif_render *o);

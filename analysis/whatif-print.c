@@ -94,21 +94,161 @@ void tlbr_print_models(FILE *f, const struct tlbr_replay_result *r, const char *
 	tlbr_print_wrapped(f, "replayed", 12, buf, 80);
 }
 
+static double pct(uint64_t a, uint64_t b)
+{
+	return b ? 100.0 * (double)a / (double)b : 100.0;
+}
+
+/* Within issue 14's target: 2% (or 2 when fewer than 100), 98% matched. */
+static bool close_enough(uint64_t real, uint64_t pred, uint64_t matched)
+{
+	uint64_t d = real > pred ? real - pred : pred - real;
+
+	if (real < 100 ? d > 2 : (double)d > 0.02 * (double)real)
+		return false;
+	return real < 100 ? real - matched <= 2 : (double)matched >= 0.98 * (double)real;
+}
+
+bool tlbr_x86_explains(const struct tlbr_replay_result *r)
+{
+	const struct tlbr_x86_check *x = &r->x86;
+
+	if (!x->checked || !x->x86)
+		return false;
+	if (!close_enough(x->calls_real, x->calls_predicted, x->calls_matched))
+		return false;
+	return x->pv || close_enough(x->ipis_sent, x->ipis_predicted, x->ipis_matched);
+}
+
+/* One line: does the x86 model explain this trace, and if not, why. */
+void tlbr_x86_verdict(const struct tlbr_replay_result *r, char *buf, size_t n)
+{
+	const struct tlbr_x86_check *x = &r->x86;
+
+	if (!x->checked) {
+		snprintf(buf, n, "not checked: x86-ipi was not replayed");
+		return;
+	}
+	if (!x->x86 || (!x->calls_traced && !x->remote_flushes && !x->calls_predicted &&
+			!x->as_traced && !x->calls_bootstrap)) {
+		snprintf(buf, n, "no x86 flush in this trace: nothing to check");
+		return;
+	}
+	if (tlbr_x86_explains(r)) {
+		snprintf(buf, n, "the model explains this trace%s",
+			 x->pv ? " (remote flushes by hypercall: its flush_tlb_multi() calls)" : "");
+		return;
+	}
+	if (!close_enough(x->calls_real, x->calls_predicted, x->calls_matched))
+		snprintf(buf, n, "the model does not explain this trace: %llu of %llu "
+			 "flush_tlb_multi() calls missed, %llu predicted that the kernel did not make",
+			 (unsigned long long)(x->calls_real - x->calls_matched),
+			 (unsigned long long)x->calls_real,
+			 (unsigned long long)(x->calls_predicted - x->calls_matched));
+	else
+		snprintf(buf, n, "the model does not explain this trace: %llu of %llu shootdown "
+			 "IPIs missed, %llu predicted that were not sent",
+			 (unsigned long long)(x->ipis_sent - x->ipis_matched),
+			 (unsigned long long)x->ipis_sent,
+			 (unsigned long long)(x->ipis_predicted - x->ipis_matched));
+}
+
+void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
+{
+	const struct tlbr_x86_check *x = &r->x86;
+	char verdict[256], buf[512];
+	unsigned int k;
+
+	tlbr_x86_verdict(r, verdict, sizeof(verdict));
+	fprintf(f, "  x86 self-check (x86-ipi against the traced kernel):\n");
+	if (!x->checked) {
+		fprintf(f, "    shootdown IPIs sent %llu (by %llu flushes); no prediction\n",
+			(unsigned long long)r->real_ipis, (unsigned long long)r->real_ipi_flushes);
+		tlbr_print_wrapped(f, "    verdict", 12, verdict, 80);
+		return;
+	}
+	fprintf(f, "    shootdown IPIs sent %llu (%llu answered by a tlb_flush on the target)\n",
+		(unsigned long long)x->ipis_sent, (unsigned long long)x->ipis_answered);
+	fprintf(f, "    predicted %llu, matched one-to-one %llu: recall %.1f%%, precision %.1f%%\n",
+		(unsigned long long)x->ipis_predicted, (unsigned long long)x->ipis_matched,
+		pct(x->ipis_matched, x->ipis_sent), pct(x->ipis_matched, x->ipis_predicted));
+	fprintf(f, "    flush_tlb_multi() calls %llu, predicted %llu, matched %llu\n",
+		(unsigned long long)x->calls_real, (unsigned long long)x->calls_predicted,
+		(unsigned long long)x->calls_matched);
+	fprintf(f, "      recall %.1f%%, precision %.1f%%\n", pct(x->calls_matched, x->calls_real),
+		pct(x->calls_matched, x->calls_predicted));
+	for (k = 0; k < TLBR_SITE__COUNT; k++)
+		if (x->calls_real_by_site[k] || x->calls_predicted_by_site[k])
+			fprintf(f, "      %-14s %7llu calls, predicted %7llu, matched %7llu\n",
+				tlbr_site_name((enum tlbr_site)k),
+				(unsigned long long)x->calls_real_by_site[k],
+				(unsigned long long)x->calls_predicted_by_site[k],
+				(unsigned long long)x->calls_matched_by_site[k]);
+	snprintf(buf, sizeof(buf), "%llu remote flushes executed (%llu on CPUs that had left the "
+		 "mm); %llu first flushes of older mms set the model's start; %llu missed calls "
+		 "showed an older mm on more CPUs; %llu kernel or batched flushes replayed as "
+		 "traced", (unsigned long long)x->remote_flushes,
+		 (unsigned long long)x->remote_wrong_cpu, (unsigned long long)x->calls_bootstrap,
+		 (unsigned long long)x->calls_learnt, (unsigned long long)x->as_traced);
+	tlbr_print_wrapped(f, "    also", 12, buf, 80);
+	if (x->pv) {
+		snprintf(buf, sizeof(buf), "remote flushes are paravirtual (a PV TLB flush "
+			 "hypercall): the kernel sent no shootdown IPI where a native kernel would "
+			 "send %llu", (unsigned long long)x->ipis_native);
+		tlbr_print_wrapped(f, "    PV", 12, buf, 80);
+	}
+	tlbr_print_wrapped(f, "    verdict", 12, verdict, 80);
+}
+
+void tlbr_json_x86_check(struct tlbr_json *j, const struct tlbr_replay_result *r)
+{
+	const struct tlbr_x86_check *x = &r->x86;
+	char verdict[256];
+	unsigned int k;
+
+	tlbr_x86_verdict(r, verdict, sizeof(verdict));
+	tlbr_json_obj_begin(j, "self_check");
+	tlbr_json_bool(j, "checked", x->checked);
+	tlbr_json_bool(j, "pv_flush", x->pv);
+	tlbr_json_u64(j, "shootdown_ipis_sent", x->ipis_sent);
+	tlbr_json_u64(j, "answered_ipis", x->ipis_answered);
+	tlbr_json_u64(j, "unanswered_ipis", x->ipis_unanswered);
+	tlbr_json_u64(j, "native_ipis", x->ipis_native);
+	tlbr_json_u64(j, "predicted_ipis", x->ipis_predicted);
+	tlbr_json_u64(j, "matched_ipis", x->ipis_matched);
+	tlbr_json_double(j, "ipi_recall", pct(x->ipis_matched, x->ipis_sent));
+	tlbr_json_double(j, "ipi_precision", pct(x->ipis_matched, x->ipis_predicted));
+	tlbr_json_u64(j, "calls_real", x->calls_real);
+	tlbr_json_u64(j, "calls_predicted", x->calls_predicted);
+	tlbr_json_u64(j, "calls_matched", x->calls_matched);
+	tlbr_json_u64(j, "calls_bootstrap", x->calls_bootstrap);
+	tlbr_json_u64(j, "calls_learnt", x->calls_learnt);
+	tlbr_json_u64(j, "as_traced", x->as_traced);
+	tlbr_json_u64(j, "remote_flushes", x->remote_flushes);
+	tlbr_json_u64(j, "remote_wrong_cpu", x->remote_wrong_cpu);
+	tlbr_json_obj_begin(j, "calls_by_site");
+	for (k = 0; k < TLBR_SITE__COUNT; k++) {
+		if (!x->calls_real_by_site[k] && !x->calls_predicted_by_site[k])
+			continue;
+		tlbr_json_obj_begin(j, tlbr_site_name((enum tlbr_site)k));
+		tlbr_json_u64(j, "real", x->calls_real_by_site[k]);
+		tlbr_json_u64(j, "predicted", x->calls_predicted_by_site[k]);
+		tlbr_json_u64(j, "matched", x->calls_matched_by_site[k]);
+		tlbr_json_obj_end(j);
+	}
+	tlbr_json_obj_end(j);
+	tlbr_json_bool(j, "explains", tlbr_x86_explains(r));
+	tlbr_json_str(j, "verdict", verdict);
+	tlbr_json_obj_end(j);
+}
+
 /* The replay's own numbers against what the traced kernel did. */
 void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r)
 {
-	unsigned int i, k;
+	unsigned int k;
 
 	fprintf(f, "\nChecks against the traced kernel\n");
-	if (r->real_ipi_flushes || r->real_ipis)
-		fprintf(f, "  shootdown IPIs really sent: %llu (from %llu shootdowns)\n",
-			(unsigned long long)r->real_ipis, (unsigned long long)r->real_ipi_flushes);
-	for (i = 0; i < r->npolicies; i++)
-		if (!strcmp(r->policy[i].name, "x86-ipi") && r->real_ipis)
-			fprintf(f, "  x86-ipi predicts %llu IPIs: %+.1f%%\n",
-				(unsigned long long)r->policy[i].ipis,
-				100.0 * ((double)r->policy[i].ipis - (double)r->real_ipis) /
-					(double)r->real_ipis);
+	tlbr_print_x86_check(f, r);
 	if (r->real_tlbi_is) {
 		uint64_t ops = 0;
 		unsigned int b = baseline(r);
@@ -378,6 +518,7 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 	tlbr_json_u64(&j, "events", r->events);
 	tlbr_json_u64(&j, "pages", r->pages);
 	tlbr_json_checks(&j, r);
+	tlbr_json_x86_check(&j, r);
 	tlbr_json_arr_begin(&j, "policies");
 	for (i = 0; i < r->npolicies; i++) {
 		const struct tlbr_policy_result *p = &r->policy[i];

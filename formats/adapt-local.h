@@ -12,6 +12,7 @@
 struct adapt_cpu {
 	uint32_t cur_task;	/* running task (from sched_switch), 0 unknown */
 	uint32_t op_task;	/* task whose x86 shootdown is in progress here, 0 none */
+	bool op_batch;		/* it is arch_tlbbatch_flush: no mm (batched reclaim) */
 };
 
 struct tlbr_adapter {
@@ -22,7 +23,7 @@ struct tlbr_adapter {
 	uint32_t *pid_task;	/* pid -> live task id */
 	unsigned int pid_alloc;
 	struct adapt_cpu cpu[TLBR_MAX_CPUS];
-	uint32_t newtask_child;	/* child just created by task_newtask, for sched_process_fork */
+	bool idle_switches;	/* a switch from the idle task was seen (see on_wakeup) */
 	char metadata[1024];	/* "tlbreplay-meta" markers of the recorder */
 	/* arm64: the recording's TLBI census ("tlbreplay-tlbi" markers), by site number */
 	struct census_site {

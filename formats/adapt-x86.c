@@ -10,10 +10,19 @@
  *     flush_tlb_func to the CPUs really interrupted, then the local
  *     flush_tlb_func: tlb_flush "local mm shootdown";
  *   - otherwise only the local "local mm shootdown".
- * Each interrupted CPU logs "remote shootdown". "local shootdown" (no mm)
- * is arch_tlbbatch_flush: the batched flush of reclaim and migration.
- * "flush on task switch" is switch_mm: pages -1 flushed, 0 reused an
- * up-to-date ASID.
+ * Each interrupted CPU logs "remote shootdown", or "remote wrong CPU"
+ * (pages 0) when it no longer runs the mm: flush_tlb_func() clears its bit
+ * in mm_cpumask (since 6.14 x86 clears the bit there, not at switch_mm).
+ * The issuing CPU logs "remote wrong CPU" too when it is in mm_cpumask
+ * without the mm loaded (exec's teardown of the old mm). "local shootdown"
+ * (no mm) is arch_tlbbatch_flush: the batched flush of reclaim, migration
+ * and MADV_PAGEOUT; its "remote IPI send" (to the batch's cpumask) carries
+ * no mm either. "flush on task switch" is switch_mm: pages -1 flushed, 0
+ * reused an up-to-date ASID.
+ *
+ * In a guest with paravirtual remote flushes (KVM's kvm_flush_tlb_multi,
+ * PVM's PVM_HC_FLUSH_TLB_MULTI hypercall) "remote IPI send" is still
+ * traced but some or all IPIs are not sent: the replay tells (replay.h).
  *
  * tlb_flush has no address, so the site and range of each flush are
  * inferred from what the same task is doing (its syscall, its fault).
@@ -123,6 +132,21 @@ static void infer(const struct tlbr_task *t, int reason, uint64_t pages, struct 
 	if (reason == X86_LOCAL_SHOOTDOWN) {	/* arch_tlbbatch_flush: everything, no mm */
 		f->site = TLBR_SITE_RECLAIM;
 		f->scope = TLBR_SCOPE_ALL;
+	} else if (t->in_sys == TLBR_SYS_EXECVE + 1 && !t->exec_done &&
+		   reason == X86_REMOTE_SEND_IPI) {
+		/*
+		 * Before sched_process_exec, exec_mmap() has switched to the
+		 * new mm and mmput()s the old one: exit_mmap's tlb_finish_mmu
+		 * flushes the old mm, page tables freed (the local CPU is no
+		 * longer on it, so only "remote IPI send" is traced). A local
+		 * flush there is the new mm's (shift_arg_pages()).
+		 */
+		f->site = TLBR_SITE_EXIT;
+		f->scope = TLBR_SCOPE_MM;
+		f->flags |= TLBR_FLUSH_FREES_TABLES;
+	} else if (f->site == TLBR_SITE_EXIT) {
+		f->scope = TLBR_SCOPE_MM;	/* exit_mmap: fullmm, tables freed */
+		f->flags |= TLBR_FLUSH_FREES_TABLES;
 	} else if (f->site == TLBR_SITE_RECLAIM || f->site == TLBR_SITE_EXIT) {
 		/* no range to infer */
 	} else if (t->in_sys) {
@@ -133,6 +157,23 @@ static void infer(const struct tlbr_task *t, int reason, uint64_t pages, struct 
 		f->end = f->start + 0x1000;
 		f->flags |= TLBR_FLUSH_RANGE_INFERRED;
 	}
+}
+
+/*
+ * Is the "remote IPI send" of @t arch_tlbbatch_flush()? It flushes
+ * everything (TLB_FLUSH_ALL) for the pages that try_to_unmap() queued with
+ * TTU_BATCH_FLUSH: reclaim (kswapd, direct reclaim), migration, and
+ * madvise(MADV_PAGEOUT) (reclaim_pages()).
+ */
+static bool is_batch_flush(const struct tlbr_task *t, uint64_t pages)
+{
+	if (pages != TLBR_PAGES_ALL)
+		return false;
+	if (t->reclaiming || t->migrating)
+		return true;
+	if (t->kthread && (!strncmp(t->comm, "kswapd", 6) || !strncmp(t->comm, "kcompactd", 9)))
+		return true;
+	return t->in_sys == TLBR_SYS_MADVISE + 1 && t->sys_args[2] == 21;	/* MADV_PAGEOUT */
 }
 
 static int on_tlb_flush(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
@@ -147,8 +188,14 @@ static int on_tlb_flush(struct tlbr_adapter *a, const struct tlbr_record *rec, s
 		pages = TLBR_PAGES_ALL;
 
 	switch (reason) {
-	case X86_REMOTE_SHOOTDOWN:
 	case X86_REMOTE_WRONG_CPU:
+		if (c->op_task == t->id) {
+			/* the issuer's own flush_tlb_func: in mm_cpumask, mm not loaded */
+			c->op_task = 0;
+			return 0;
+		}
+		/* fall through */
+	case X86_REMOTE_SHOOTDOWN:
 		c->op_task = 0;
 		adapt_ev_init(out, TLBR_EV_FLUSH_REMOTE, rec, t);
 		out->remote.pages = pages;
@@ -170,7 +217,12 @@ static int on_tlb_flush(struct tlbr_adapter *a, const struct tlbr_record *rec, s
 		c->op_task = t->id;
 		adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
 		out->flush.exec = TLBR_EXEC_IPI;
-		infer(t, reason, pages, &out->flush);
+		c->op_batch = is_batch_flush(t, pages);
+		/* arch_tlbbatch_flush: its local half will say "local shootdown" */
+		infer(t, c->op_batch ? X86_LOCAL_SHOOTDOWN : reason, pages, &out->flush);
+		out->flush.x86_reason = reason;
+		if (c->op_batch || out->flush.site == TLBR_SITE_RECLAIM)
+			out->mm = 0;	/* the batch's cpumask, no mm: not the task's */
 		return 1;
 	case X86_FLUSH_ON_TASK_SWITCH:
 		c->op_task = 0;

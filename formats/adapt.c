@@ -149,6 +149,8 @@ static int on_switch(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
 	out->sw.next_mm = next->mm;
 	out->sw.prev_state = (int64_t)rec->val[2];
 	a->cpu[rec->cpu].cur_task = next->id;
+	if (prev->pid == 0 && next->pid != 0)
+		a->idle_switches = true;	/* this kernel traces them: none to infer */
 	touch_mm(a, next, rec->ts_ns);
 	return 1;
 }
@@ -158,6 +160,9 @@ static int on_switch(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
  * this project's x86 VMs: no "swapper/N ==> task" switch at all, while the
  * switches to idle are there). A task woken onto a CPU that runs the idle
  * task runs there next: the adapter emits that switch, marked inferred.
+ * Not once the trace has shown a switch from idle: that kernel traces
+ * them, and the real switch comes a little after the wakeup (a switch
+ * inferred at the wakeup would put the mm on the CPU too early).
  */
 static int on_wakeup(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_event *out)
 {
@@ -165,7 +170,7 @@ static int on_wakeup(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
 	struct tlbr_task *cur, *t;
 	uint32_t cur_id;
 
-	if (cpu < 0 || cpu >= TLBR_MAX_CPUS)
+	if (cpu < 0 || cpu >= TLBR_MAX_CPUS || a->idle_switches)
 		return 0;
 	cur = task_by_id(a, a->cpu[cpu].cur_task);
 	if (!cur || cur->pid != 0)
@@ -246,7 +251,7 @@ static int on_fork(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 	out->fork.flags_known = flags_known;
 	out->fork.thread = (flags & CLONE_THREAD) != 0;
 	out->fork.shares_mm = (flags & CLONE_VM) != 0;
-	a->newtask_child = child->id;
+	child->fork_traced = rec->def->id == TLBR_RAW_PROCESS_FORK;
 	return 1;
 }
 
@@ -259,6 +264,7 @@ static int on_exec(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 	 * A non-leader thread that execs takes over the leader's pid (old_pid
 	 * differs): the record's pid is already the leader's, so @t is right.
 	 */
+	t->exec_done = true;	/* flushes after this are the new mm's */
 	task_set_comm(t, basename_of(rec->str[0] ? rec->str[0] : ""));
 	mm = mm_new(a, t->pid, t->comm, rec->ts_ns, false);
 	if (!mm)
@@ -285,6 +291,7 @@ static int on_syscall(const struct tlbr_record *rec, struct tlbr_task *t, struct
 		for (i = 0; i < def->nfields && i < 6; i++)
 			out->sys.args[i] = rec->val[i];
 		t->in_sys = def->sysnr + 1;
+		t->exec_done = false;
 		memcpy(t->sys_args, out->sys.args, sizeof(t->sys_args));
 		t->sys_enter_ns = rec->ts_ns;
 		t->in_fault = false;
@@ -320,7 +327,6 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 {
 	const struct tlbr_evdef *def = rec->def;
 	struct tlbr_task *t;
-	uint32_t newtask;
 
 	if (rec->cpu < 0 || rec->cpu >= TLBR_MAX_CPUS)
 		return 0;
@@ -334,8 +340,6 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	}
 	if (!def)
 		return 0;
-	newtask = a->newtask_child;
-	a->newtask_child = 0;
 	if (def->id == TLBR_RAW_SCHED_SWITCH) {
 		if (!pid_ok((int64_t)rec->val[1]) || !pid_ok((int64_t)rec->val[4]))
 			return bad_pid(rec, pid_ok((int64_t)rec->val[1]) ? (int64_t)rec->val[4] :
@@ -406,13 +410,21 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 			return bad_pid(rec, (int64_t)rec->val[0], err);
 		return on_fork(a, rec, t, (int)rec->val[0], rec->str[1], true, rec->val[2], out);
 	case TLBR_RAW_PROCESS_FORK: {
-		const struct tlbr_task *c = tlbr_adapter_task(a, newtask);
+		struct tlbr_task *c;
 
 		if (!pid_ok((int64_t)rec->val[3]))
 			return bad_pid(rec, (int64_t)rec->val[3], err);
-		if (c && c->pid == (int)rec->val[3]) {
-			a->newtask_child = 0;
-			return 0;	/* already created by task_newtask */
+		/*
+		 * Already created by its task_newtask, which copy_process()
+		 * traces in the same task before kernel_clone() traces
+		 * sched_process_fork; records of other CPUs (or of this one:
+		 * an interrupt) may come between the two.
+		 */
+		c = (int)rec->val[3] < (int)a->pid_alloc ?
+			    task_by_id(a, a->pid_task[(int)rec->val[3]]) : NULL;
+		if (c && c->seen_birth && !c->fork_traced && c->parent == t->id) {
+			c->fork_traced = true;
+			return 0;
 		}
 		return on_fork(a, rec, t, (int)rec->val[3], rec->str[2], false, 0, out);
 	}

@@ -197,6 +197,8 @@ struct tlbr_task {
 	bool kthread;
 	bool exited, freed;
 	bool seen_birth;		/* forked inside the trace */
+	bool fork_traced;		/* its sched_process_fork was seen (task_newtask first) */
+	bool exec_done;			/* sched_process_exec seen in the execve in progress */
 
 	/* adapter context (site inference) */
 	int in_sys;			/* enum tlbr_syscall + 1 while inside one, else 0 */

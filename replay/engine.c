@@ -166,13 +166,23 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	if (ev->cpu < 0 || ev->cpu >= r->ncpus)
 		return 0;
 	r->ev = ev;
+	for (int pol = 0; pol < r->npol; pol++)
+		for (unsigned int k = 0; k < r->pol[pol].ncomp; k++)
+			if (r->pol[pol].ops[k]->on_event)
+				r->pol[pol].ops[k]->on_event(r, &r->pol[pol], ev);
 	r->seq++;
 	r->res.events++;
 	r->cur_task = NULL;
+	if (ev->kind == TLBR_EV_SWITCH)
+		seen_on_cpu(r, ev->sw.next_task);
+	else if (ev->kind == TLBR_EV_MIGRATE)
+		seen_on_cpu(r, ev->migrate.task);
 	if (ev->task) {
 		t = task_rget(r, ev->task);
 		if (!t)
 			return -ENOMEM;
+		if (t->unseen && ev->kind != TLBR_EV_FORK)
+			seen_on_cpu(r, ev->task);
 		if (t->mm != ev->mm && ev->kind != TLBR_EV_EXEC)
 			set_task_mm(r, t, ev->mm);
 		r->cur_task = t;

@@ -63,6 +63,13 @@ struct policy_ops {
 		       struct decision *d);
 	/* Called when @cpu loads @mm. */
 	void (*on_switch)(struct replay *r, struct policy *pl, int cpu, uint32_t mm);
+	/* Called whenever a task runs on @cpu: @mm, or 0 for a kernel thread (lazy). */
+	void (*on_run)(struct replay *r, struct policy *pl, int cpu, uint32_t mm);
+	/* Called for every event, before the engine replays it. */
+	void (*on_event)(struct replay *r, struct policy *pl, const struct tlbr_event *ev);
+	/* Called once when the replay starts, and when it ends. */
+	int (*init)(struct replay *r, struct policy *pl);
+	void (*finish)(struct replay *r, struct policy *pl);
 	/* Called at an ASID rollover: @kept are the mms that keep their ASID. */
 	void (*on_rollover)(struct replay *r, struct policy *pl, const uint32_t *kept,
 			    unsigned int nkept);
@@ -106,6 +113,19 @@ void decide_running(struct replay *r, const struct flushreq *q, const struct tlb
 bool view_syscall_seq(struct replay *r, uint32_t task, uint64_t *ret_seq);
 /* The start of the VMA of the flush's first page; UINT64_MAX: unknown, or whole mm. O(log VMAs). */
 uint64_t view_vma_start(struct replay *r, const struct flushreq *q);
+
+/* The number of CPUs of the replay. O(1). */
+int view_ncpus(struct replay *r);
+/* The memory syscall the flush point's task is in (enum tlbr_syscall + 1), 0: none. O(1). */
+int view_syscall(struct replay *r);
+/*
+ * Does the flush free page tables (x86 flush_tlb_mm_range()'s freed_tables)?
+ * The trace's flag; fork's and exit's flush_tlb_mm(); a munmap that leaves a
+ * 2 MiB page-table page no VMA uses (free_pgtables()). O(VMAs).
+ */
+bool view_frees_tables(struct replay *r, const struct flushreq *q);
+/* The x86 self-check of the result, which the first x86-ipi policy fills. O(1). */
+struct tlbr_x86_check *view_x86_check(struct replay *r);
 
 /* The built-in policies (replay/policies/). */
 extern const struct policy_ops policy_arm64_broadcast;

@@ -67,6 +67,12 @@ struct rmm {
 	unsigned int nvmas, vmas_alloc;
 	bool vmas_known;		/* created in the trace: its VMAs are all known */
 	uint32_t users;			/* tasks seen using it and not exited */
+	/*
+	 * Threads created in the trace that the trace never showed on a CPU
+	 * (a pid filter that leaves them out, lost events): they may run the
+	 * mm anywhere, so the mm may be loaded and running on every CPU.
+	 */
+	uint32_t unseen_threads;
 	uint32_t *hash;			/* vpn -> page index + 1; UINT32_MAX: tombstone */
 	uint32_t hash_size, hash_used;
 	/*
@@ -84,6 +90,7 @@ struct rmm {
 
 struct rtask {
 	uint32_t mm;
+	bool unseen;			/* created by a traced clone, not seen on a CPU yet */
 	/* a memory syscall in progress and its not yet applied effect */
 	int sys;			/* enum tlbr_syscall + 1, 0 none */
 	uint64_t sys_seq;		/* when it entered: tells one syscall from the next */
@@ -166,7 +173,14 @@ struct replay {
 	bool stop_walk;			/* a page callback asks for_pages() to stop */
 	struct rtask *cur_task;		/* the task of the event being replayed */
 	struct tlbr_cpuset asid_flush;	/* CPUs that flush everything at their next switch_mm */
+	bool finished;			/* the policies' finish() ran */
 };
+
+/* The trace cannot tell where @m runs: it may be running on every CPU. O(1). */
+static inline bool mm_anywhere(const struct rmm *m)
+{
+	return m && m->unseen_threads;
+}
 
 /* mmodel.c: address spaces, tasks, pages and VMAs */
 /* The address space @id, created on first use; NULL for 0 or out of memory. */
@@ -243,6 +257,7 @@ int fork_copy(struct replay *r, uint32_t parent, uint32_t child);
 
 /* residency.c: which mm each CPU has loaded */
 void run_on(struct replay *r, int cpu, uint32_t task, uint32_t mm);
+void seen_on_cpu(struct replay *r, uint32_t task);
 void asid_rollover(struct replay *r);
 
 /* views.c: what the model tells about a flush point (and policy.h's view_*) */

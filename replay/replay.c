@@ -287,6 +287,14 @@ int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret)
 		return err;
 	}
 	r->res.npolicies = (unsigned int)r->npol;
+	for (int pol = 0; !err && pol < r->npol; pol++)
+		for (unsigned int k = 0; !err && k < r->pol[pol].ncomp; k++)
+			if (r->pol[pol].ops[k]->init)
+				err = r->pol[pol].ops[k]->init(r, &r->pol[pol]);
+	if (err) {
+		tlbr_replay_free((struct tlbr_replay *)r);
+		return err;
+	}
 	*ret = (struct tlbr_replay *)r;
 	return 0;
 }
@@ -295,6 +303,12 @@ const struct tlbr_replay_result *tlbr_replay_finish(struct tlbr_replay *rp)
 {
 	struct replay *r = (struct replay *)rp;
 
+	if (!r->finished)
+		for (int pol = 0; pol < r->npol; pol++)
+			for (unsigned int k = 0; k < r->pol[pol].ncomp; k++)
+				if (r->pol[pol].ops[k]->finish)
+					r->pol[pol].ops[k]->finish(r, &r->pol[pol]);
+	r->finished = true;
 	return &r->res;
 }
 

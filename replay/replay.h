@@ -129,6 +129,34 @@ struct tlbr_policy_result {
 	struct tlbr_finding findings[TLBR_MAX_FINDINGS];
 };
 
+/*
+ * The x86 model against the trace (filled by the first x86-ipi policy of a
+ * run; see replay/policies/x86-ipi.c). "Calls" are flush_tlb_multi()
+ * decisions: a traced "remote IPI send" (real) or mm_cpumask holding another
+ * CPU (predicted), compared flush by flush.
+ */
+struct tlbr_x86_check {
+	bool checked;			/* an x86-ipi policy was replayed */
+	bool x86;			/* the trace is an x86 trace (events seen) */
+	bool pv;			/* remote flushes are paravirtual: no IPI follows */
+	uint64_t ipis_sent;		/* shootdown IPIs: sent by a traced flush_tlb_multi() */
+	uint64_t ipis_answered;		/* ... answered by a tlb_flush record on the target */
+	uint64_t ipis_unanswered;	/* ... not (a silent flush_tlb_func(), or lost) */
+	uint64_t ipis_predicted;	/* IPIs x86-ipi predicts for the traced flushes */
+	uint64_t ipis_native;		/* PV guest: the IPIs a native kernel would send */
+	uint64_t ipis_matched;		/* predicted and sent: same flush, same target */
+	uint64_t remote_flushes;	/* remote tlb_flush records (shootdown and wrong CPU) */
+	uint64_t remote_wrong_cpu;
+	uint64_t calls_traced;		/* every traced "remote IPI send" */
+	uint64_t calls_real, calls_predicted, calls_matched;	/* user-mm flushes */
+	uint64_t calls_bootstrap;	/* first flushes of mms older than the trace */
+	uint64_t calls_learnt;		/* missed calls that showed an older mm on more CPUs */
+	uint64_t as_traced;		/* kernel and batched flushes, replayed as traced */
+	uint64_t calls_real_by_site[TLBR_SITE__COUNT];
+	uint64_t calls_predicted_by_site[TLBR_SITE__COUNT];
+	uint64_t calls_matched_by_site[TLBR_SITE__COUNT];
+};
+
 struct tlbr_replay_result {
 	const char *tlb_model;
 	const char *cpu_model;
@@ -149,6 +177,7 @@ struct tlbr_replay_result {
 	uint64_t real_tlbi_is;			/* broadcast TLBI instructions */
 	uint64_t contpte_reuses;	/* write-fault reuses of a whole contpte block */
 	uint64_t huge_mapped;		/* huge pages mapped by a PMD (fault, collapse) */
+	struct tlbr_x86_check x86;	/* the self-check of the x86 model */
 	unsigned int npolicies;
 	struct tlbr_policy_result *policy;	/* npolicies of them */
 };

@@ -23,6 +23,8 @@ bool view_loaded(struct replay *r, uint32_t mm, int cpu)
 
 bool view_running(struct replay *r, uint32_t mm, int cpu)
 {
+	if (mm && mm < r->nmms && mm_anywhere(&r->mms[mm]))
+		return true;	/* a thread the trace does not show may run it there */
 	return r->cpu[cpu].mm == mm && r->cpu[cpu].user;
 }
 
@@ -86,6 +88,22 @@ void run_on(struct replay *r, int cpu, uint32_t task, uint32_t mm)
 	} else {
 		c->user = false;	/* lazy: the previous mm stays loaded */
 	}
+	for (int pol = 0; pol < r->npol; pol++)
+		for (unsigned int k = 0; k < r->pol[pol].ncomp; k++)
+			if (r->pol[pol].ops[k]->on_run)
+				r->pol[pol].ops[k]->on_run(r, &r->pol[pol], cpu, mm);
+}
+
+/* The trace showed @task on a CPU: its mm's whereabouts are known again. O(1). */
+void seen_on_cpu(struct replay *r, uint32_t task)
+{
+	struct rtask *t = task < r->ntasks ? &r->tasks[task] : NULL;
+
+	if (!t || !t->unseen)
+		return;
+	t->unseen = false;
+	if (t->mm && t->mm < r->nmms && r->mms[t->mm].unseen_threads)
+		r->mms[t->mm].unseen_threads--;
 }
 
 /*

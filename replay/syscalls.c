@@ -104,6 +104,21 @@ int on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 	const struct tlbr_ev_fork *f = &ev->fork;
 	bool flushed;
 
+	/* a thread: unseen until the trace shows it on a CPU (seen_on_cpu) */
+	if (f->shares_mm && f->child_mm && f->child_task) {
+		struct rtask *c = task_rget(r, f->child_task);
+		struct rmm *m = mm_get(r, f->child_mm);
+
+		if (!c || !m)
+			return -ENOMEM;
+		if (!c->unseen) {
+			c->unseen = true;
+			c->mm = f->child_mm;
+			m->users++;
+			m->unseen_threads++;
+		}
+		return 0;
+	}
 	if (f->shares_mm || !f->child_mm || !ev->mm)
 		return 0;
 	flushed = t && t->fork_wp_done;

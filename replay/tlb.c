@@ -102,7 +102,7 @@ uint8_t tlb_held(struct replay *r, struct policy *pl, const struct page *p, int 
 		since = t->cleared;
 	if (mc > since)
 		since = mc;
-	if (pte_perm(p) && (tlbr_cpuset_test(&m->active, (unsigned int)cpu) ||
+	if (pte_perm(p) && (tlbr_cpuset_test(&m->active, (unsigned int)cpu) || mm_anywhere(m) ||
 			    m->last_end[cpu] > since))
 		held |= pte_perm(p);
 	return held;

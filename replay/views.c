@@ -38,6 +38,9 @@ static unsigned int ask_cpus(struct replay *r, uint32_t mm, int skip, struct tlb
 	memset(ask, 0, sizeof(*ask));
 	if (m)
 		*ask = m->ever;
+	if (mm_anywhere(m))	/* a thread the trace does not show may have run it anywhere */
+		for (int c = 0; c < r->ncpus; c++)
+			tlbr_cpuset_set(ask, (unsigned int)c);
 	if (skip >= 0)
 		ask->bits[skip / 64] &= ~(1ULL << (skip % 64));
 	return tlbr_cpuset_count(ask);
@@ -146,4 +149,57 @@ uint64_t view_vma_start(struct replay *r, const struct flushreq *q)
 	const struct vma *v = m && !q->whole_mm ? vma_find(m, q->start_vpn << PAGE_SHIFT) : NULL;
 
 	return v ? v->start : UINT64_MAX;
+}
+
+int view_ncpus(struct replay *r)
+{
+	return r->ncpus;
+}
+
+int view_syscall(struct replay *r)
+{
+	return r->cur_task ? r->cur_task->sys : 0;
+}
+
+struct tlbr_x86_check *view_x86_check(struct replay *r)
+{
+	return &r->res.x86;
+}
+
+#define PMD_SIZE_ (2ULL << 20)
+
+bool view_frees_tables(struct replay *r, const struct flushreq *q)
+{
+	const struct rtask *t = r->cur_task;
+	const struct rmm *m;
+	uint64_t s, e, b, a0, len;
+
+	if (q->ev && q->ev->kind == TLBR_EV_FLUSH && (q->ev->flush.flags & TLBR_FLUSH_FREES_TABLES))
+		return true;
+	/* flush_tlb_mm() is flush_tlb_mm_range(mm, 0, TLB_FLUSH_ALL, 0, true) */
+	if (q->site == TLBR_SITE_FORK || q->site == TLBR_SITE_EXIT)
+		return true;
+	if (q->site != TLBR_SITE_ZAP || !t || !t->sys)
+		return false;
+	/* free_pgtables() after munmap (or mmap over): a PTE page no VMA uses any more */
+	if (t->sys - 1 != TLBR_SYS_MUNMAP && t->sys - 1 != TLBR_SYS_MMAP)
+		return false;	/* madvise's zap keeps the page tables; brk: not modelled */
+	m = q->mm < r->nmms ? &r->mms[q->mm] : NULL;
+	if (!m)
+		return false;
+	a0 = t->args[0];
+	len = t->args[1];
+	s = a0 & ~(PMD_SIZE_ - 1);
+	e = (a0 + len + PMD_SIZE_ - 1) & ~(PMD_SIZE_ - 1);
+	for (b = s; b < e; b += PMD_SIZE_) {
+		bool used = false;
+
+		if (!m->vmas_known && !(a0 <= b && a0 + len >= b + PMD_SIZE_))
+			continue;	/* the VMAs around it are unknown: cannot say */
+		for (unsigned int i = 0; i < m->nvmas && !used; i++)
+			used = m->vmas[i].start < b + PMD_SIZE_ && m->vmas[i].end > b;
+		if (!used)
+			return true;
+	}
+	return false;
 }

@@ -1,49 +1,454 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * x86-ipi - x86's shootdown (arch/x86/mm/tlb.c, flush_tlb_mm_range and
- * native_flush_tlb_multi): flush locally if the mm is loaded here, and send
- * an IPI to every other CPU of mm_cpumask that should_flush_tlb(): the mm is
- * loaded there and the CPU is not in lazy TLB mode. Lazy CPUs and CPUs that
- * switched to another mm are skipped; their TLB generation falls behind and
- * switch_mm_irqs_off() flushes them when they next load the mm (counted as
- * flushes at context switch). A write fault that reuses the page flushes
- * nothing: the faulting CPU's own entry goes with the fault, other CPUs keep
- * stale read-only entries (x86's ptep_set_access_flags does not flush).
+ * x86-ipi - the x86 kernel's TLB shootdown, as Linux 6.14+ does it
+ * (arch/x86/mm/tlb.c; the machines this project records on run 6.18), with
+ * the kernel function behind each rule:
  *
- * Not modelled: flushes that free page tables also interrupt lazy CPUs
- * (info->freed_tables), and the periodic mm_cpumask trim.
+ * mm_cpumask, per mm:
+ *  - switch_mm_irqs_off(): a CPU's bit is set when it loads the mm and is
+ *    NOT cleared when it switches away ("x86/mm/tlb: Update mm_cpumask
+ *    lazily", 6.14); enter_lazy_tlb() only marks the CPU lazy, the mm stays
+ *    loaded.
+ *  - flush_tlb_func(): a CPU that runs the flush for an mm it no longer has
+ *    loaded clears its own bit (traced "remote wrong CPU", also on the
+ *    issuing CPU); a lazy CPU that must flush switches to init_mm.
+ *  - should_trim_cpumask(): at most once a second (HZ jiffies) per mm a
+ *    flush also interrupts CPUs of the mask that run another mm, so that
+ *    they clear their bits; a new mm's first trim is a second after its
+ *    creation (init_new_context()).
+ * A flush of the mm (flush_tlb_mm_range()):
+ *  - another CPU in mm_cpumask: flush_tlb_multi() ("remote IPI send");
+ *    native_flush_tlb_multi() interrupts the CPUs of the mask that
+ *    should_flush_tlb(): not lazy, and running the mm (or any, when
+ *    trimming); when page tables are freed (freed_tables: fork's
+ *    flush_tlb_mm() in dup_mmap, exit_mmap's and exec's teardown, a munmap
+ *    that frees a page-table page in free_pgtables()) it interrupts every
+ *    CPU of the mask, lazy or running another mm (on_each_cpu_mask()).
+ *    The issuing CPU runs flush_tlb_func() itself if it is in the mask.
+ *  - only this CPU: a local flush if the mm is loaded here, else nothing.
+ * A write fault that reuses the page flushes nothing (ptep_set_access_flags
+ * on x86), nor does an mprotect that only adds access (pte_needs_flush()).
+ * Kernel and batched flushes (arch_tlbbatch_flush(): no mm, the batch's
+ * cpumask) are replayed as the kernel executed them.
+ *
+ * In a guest the remote half may be paravirtual: kvm_flush_tlb_multi()
+ * skips vCPUs the host preempted (it sets KVM_VCPU_FLUSH_TLB for them), and
+ * PVM (PVM_HC_FLUSH_TLB_MULTI) sends no IPI at all. The trace tells: the
+ * kernel still traces "remote IPI send", but no IPI and no remote
+ * shootdown follow. The self-check then compares the flush_tlb_multi()
+ * decisions (the "calls"), which do not depend on how the remote half is
+ * carried out, and says so.
+ *
+ * The model's evidence: the switches (and every event that shows a task on
+ * a CPU); for an mm older than the trace the mask is unknown until its
+ * first flush, which tells whether another CPU was in it (that flush is
+ * the model's starting point: counted apart, not as a prediction). A later
+ * "remote IPI send" of such an mm that the model did not predict shows a
+ * thread the trace does not group with it (tasks older than the trace carry
+ * no tgid in a trace.dat): counted as a miss, and from then on every CPU is
+ * in the model's mask of that mm.
+ *
+ * Self-check (tlbr_replay_result.x86): every IPI the trace shows the
+ * shootdown send is matched with the prediction of the same flush and the
+ * same target; it counts as a shootdown IPI when the target answers with a
+ * tlb_flush record (remote shootdown, wrong CPU, or the lazy CPU's switch
+ * to init_mm), else as another IPI.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "../policy.h"
+#include "../replay.h"
+
+#define TRIM_NS 1000000000ULL	/* should_trim_cpumask(): jiffies + HZ */
+#define FIFO 8
+
+struct xmm {
+	struct tlbr_cpuset mask;	/* mm_cpumask */
+	uint64_t next_trim;		/* ts_ns of the next allowed trim */
+	bool born;			/* created in the trace: the mask started empty */
+	bool flushed;			/* its first flush was seen */
+};
+
+struct xstate {
+	struct xmm *mms;
+	uint32_t nmms;
+	uint32_t loaded[TLBR_MAX_CPUS];	/* cpu_tlbstate.loaded_mm; 0: init_mm */
+	bool lazy[TLBR_MAX_CPUS];	/* cpu_tlbstate_shared.is_lazy */
+	/* the shootdown in progress on each issuing CPU: its predicted targets */
+	struct tlbr_cpuset pred[TLBR_MAX_CPUS];
+	bool op[TLBR_MAX_CPUS];
+	/* the mm of the traced shootdown in progress: the IPIs the trace shows */
+	uint32_t pend_mm[TLBR_MAX_CPUS];
+	bool pend_freed[TLBR_MAX_CPUS];
+	/* IPIs sent to each CPU not yet answered: for which mm */
+	struct fentry {
+		uint32_t mm;
+	} fifo[TLBR_MAX_CPUS][FIFO];
+	uint8_t nfifo[TLBR_MAX_CPUS];
+	bool checking;			/* this instance fills the self-check */
+};
+
+static struct xmm *xmm_get(struct xstate *s, uint32_t mm)
+{
+	if (!mm)
+		return NULL;
+	if (mm >= s->nmms) {
+		uint32_t n = s->nmms ? s->nmms : 256;
+		struct xmm *nm;
+
+		while (n <= mm)
+			n *= 2;
+		nm = realloc(s->mms, n * sizeof(*nm));
+		if (!nm)
+			return NULL;
+		memset(nm + s->nmms, 0, (n - s->nmms) * sizeof(*nm));
+		s->mms = nm;
+		s->nmms = n;
+	}
+	return &s->mms[mm];
+}
+
+static void clear_cpu(struct tlbr_cpuset *s, int cpu)
+{
+	s->bits[cpu / 64] &= ~(1ULL << (cpu % 64));
+}
+
+/* switch_mm_irqs_off() / enter_lazy_tlb(): @cpu runs @mm (0: a kernel thread). */
+static void on_run(struct replay *r, struct policy *pl, int cpu, uint32_t mm)
+{
+	struct xstate *s = policy_state(pl, &policy_x86_ipi);
+	struct xmm *m;
+
+	(void)r;
+	if (!mm) {
+		if (s->loaded[cpu])
+			s->lazy[cpu] = true;
+		return;
+	}
+	s->lazy[cpu] = false;
+	s->loaded[cpu] = mm;
+	m = xmm_get(s, mm);
+	if (m)
+		tlbr_cpuset_set(&m->mask, (unsigned int)cpu);
+}
+
+static bool x86_trace_flush(const struct flushreq *q)
+{
+	return q->ev && q->ev->kind == TLBR_EV_FLUSH && q->ev->flush.x86_reason >= 0 &&
+	       q->ev->ts_ns == q->ts_ns;
+}
 
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
 		   struct decision *d)
 {
-	struct tlbr_cpuset all;
+	struct xstate *s = policy_state(pl, &policy_x86_ipi);
+	struct tlbr_x86_check *xc = view_x86_check(r);
+	struct tlbr_cpuset others, targets = { { 0 } };
+	bool real_multi, multi, freed, trim = false, local_runs, traced;
+	bool exec_teardown, boot;
+	struct xmm *m;
+	int c;
 
-	(void)pl;
 	/* no flush for a reuse; none when access is only added (pte_needs_flush) */
 	if (q->site == TLBR_SITE_WP_REUSE || q->adds_only) {
 		d->kind = D_NONE;
 		return true;
 	}
+	traced = s->checking && x86_trace_flush(q);
 	if (!q->mm || q->opaque) {	/* kernel and batched flushes: as the kernel did */
 		d->kind = q->real == TLBR_EXEC_LOCAL ? D_LOCAL : D_BROADCAST;
+		if (traced)
+			xc->as_traced++;
 		return true;
 	}
-	all = view_all_cpus(r);
-	decide_running(r, q, &all, d);
-	if (tlbr_cpuset_count(&d->targets))
+	m = xmm_get(s, q->mm);
+	if (!m) {
+		d->kind = D_BROADCAST;	/* out of memory: the safe side */
+		return true;
+	}
+	real_multi = q->real == TLBR_EXEC_IPI;
+	/*
+	 * exec: exec_mmap() switched this CPU to the new mm before mmput()
+	 * tore the old one down: the old mm is no longer loaded here
+	 */
+	exec_teardown = q->site == TLBR_SITE_EXIT && view_syscall(r) == TLBR_SYS_EXECVE + 1;
+	boot = !m->born && !m->flushed && traced;
+	if (boot) {
+		/*
+		 * An mm older than the trace: its mask held CPUs the trace did
+		 * not show. Its first flush tells whether another CPU was in it.
+		 */
+		if (real_multi)
+			for (c = 0; c < view_ncpus(r); c++)
+				tlbr_cpuset_set(&m->mask, (unsigned int)c);
+		else
+			for (c = 0; c < view_ncpus(r); c++)
+				if (c != q->cpu)
+					clear_cpu(&m->mask, c);
+		xc->calls_bootstrap++;
+	}
+	m->flushed = true;
+	/*
+	 * A PV guest's remote flush (the trace shows calls but never an IPI
+	 * or a remote flush): the hypervisor flushes the other vCPUs
+	 */
+
+	others = m->mask;
+	clear_cpu(&others, q->cpu);
+	multi = tlbr_cpuset_count(&others) > 0;
+	freed = view_frees_tables(r, q);
+	if (multi) {
+		/* should_trim_cpumask(), asked only on the flush_tlb_multi() path */
+		if (q->ts_ns >= m->next_trim) {
+			trim = true;
+			m->next_trim = q->ts_ns + TRIM_NS;
+		}
+		for (c = 0; c < view_ncpus(r); c++) {
+			if (c == q->cpu || !tlbr_cpuset_test(&others, (unsigned int)c))
+				continue;
+			/* should_flush_tlb(), or every CPU of the mask when tables go */
+			if (freed || (!s->lazy[c] && (s->loaded[c] == q->mm || trim)))
+				tlbr_cpuset_set(&targets, (unsigned int)c);
+		}
+		local_runs = tlbr_cpuset_test(&m->mask, (unsigned int)q->cpu) &&
+			     (freed || (!s->lazy[q->cpu] && s->loaded[q->cpu] == q->mm) || trim);
+	} else {
+		local_runs = s->loaded[q->cpu] == q->mm && !exec_teardown;
+	}
+	/* flush_tlb_func() on every CPU that runs it */
+	s->pend_mm[q->cpu] = traced ? q->mm : 0;
+	s->pend_freed[q->cpu] = freed;
+	for (c = 0; c < view_ncpus(r) && c < TLBR_MAX_CPUS; c++) {
+		bool runs = c == q->cpu ? local_runs : tlbr_cpuset_test(&targets, (unsigned int)c);
+		bool loaded = s->loaded[c] == q->mm && !(c == q->cpu && exec_teardown);
+
+		if (!runs)
+			continue;
+		/*
+		 * A remote CPU runs flush_tlb_func() only if the IPI is really
+		 * sent: not in a PV guest, where the host flushes it. Its
+		 * effect waits for the IPI the trace shows (on_event()).
+		 */
+		if (c != q->cpu)
+			continue;
+		if (!loaded) {
+			clear_cpu(&m->mask, c);		/* TLB_REMOTE_WRONG_CPU */
+		} else if (s->lazy[c]) {
+			s->loaded[c] = 0;		/* switch_mm_irqs_off(NULL, &init_mm) */
+			s->lazy[c] = false;
+		}
+	}
+	if (exec_teardown)
+		clear_cpu(&m->mask, q->cpu);
+
+	/* the decision, for the engine's TLB model */
+	d->targets = targets;
+	for (c = 0; c < view_ncpus(r); c++)
+		if (c != q->cpu && !tlbr_cpuset_test(&targets, (unsigned int)c))
+			tlbr_cpuset_set(&d->deferred, (unsigned int)c);
+	if (tlbr_cpuset_count(&targets))
 		d->kind = D_TARGETED;
-	else if (view_loaded(r, q->mm, q->cpu))
+	else if (local_runs || view_running(r, q->mm, q->cpu))
 		d->kind = D_LOCAL;
 	else
 		d->kind = D_NONE;
+
+	/* the self-check: this flush against what the kernel did */
+	if (traced) {
+		s->pred[q->cpu] = targets;
+		s->op[q->cpu] = true;
+		xc->ipis_predicted += tlbr_cpuset_count(&targets);
+	}
+	if (traced && !boot && real_multi != multi && getenv("TLBR_X86_DEBUG"))
+		fprintf(stderr, "x86 mismatch %llu.%09llu cpu %d pid %d mm %u site %s real %d pred %d "
+			"mask %#llx loaded %u/%u lazy %d/%d born %d freed %d\n",
+			(unsigned long long)(q->ts_ns / 1000000000ULL),
+			(unsigned long long)(q->ts_ns % 1000000000ULL), q->cpu, q->ev->pid, q->mm,
+			tlbr_site_name(q->site), real_multi, multi,
+			(unsigned long long)m->mask.bits[0], s->loaded[0], s->loaded[1], s->lazy[0],
+			s->lazy[1], m->born, freed);
+	if (traced && !boot && !m->born && real_multi && !multi) {
+		/*
+		 * The kernel's mask of an mm older than the trace held another
+		 * CPU the model did not: a thread the trace shows under a task
+		 * of its own (its grouping is not in the trace). A miss, and
+		 * evidence: from now on that CPU is in the model's mask too.
+		 */
+		for (c = 0; c < view_ncpus(r); c++)
+			tlbr_cpuset_set(&m->mask, (unsigned int)c);
+		xc->calls_learnt++;
+	}
+	if (traced && !boot) {	/* a starting point is not a prediction */
+		xc->calls_real += real_multi;
+		xc->calls_predicted += multi;
+		xc->calls_matched += real_multi && multi;
+		xc->calls_real_by_site[q->site] += real_multi;
+		xc->calls_predicted_by_site[q->site] += multi;
+		xc->calls_matched_by_site[q->site] += real_multi && multi;
+	}
 	return true;
+}
+
+static void fifo_push(struct xstate *s, int cpu, uint32_t mm)
+{
+	if (s->nfifo[cpu] == FIFO) {	/* never answered: the oldest was another IPI */
+		memmove(s->fifo[cpu], s->fifo[cpu] + 1, (FIFO - 1) * sizeof(s->fifo[cpu][0]));
+		s->nfifo[cpu]--;
+	}
+	s->fifo[cpu][s->nfifo[cpu]++] = (struct fentry){ mm };
+}
+
+/* What the kernel really did: IPIs sent, and the targets' answers. */
+static void on_event(struct replay *r, struct policy *pl, const struct tlbr_event *ev)
+{
+	struct xstate *s = policy_state(pl, &policy_x86_ipi);
+	struct tlbr_x86_check *xc = view_x86_check(r);
+	int c;
+
+	switch (ev->kind) {
+	case TLBR_EV_FORK:
+		if (ev->fork.child_mm && !ev->fork.shares_mm) {
+			struct xmm *m = xmm_get(s, ev->fork.child_mm);
+
+			if (m && !m->born) {	/* mm_init_cpumask(): empty */
+				memset(&m->mask, 0, sizeof(m->mask));
+				m->born = true;
+				m->next_trim = ev->ts_ns + TRIM_NS;
+			}
+		}
+		break;
+	case TLBR_EV_EXEC: {
+		struct xmm *m = xmm_get(s, ev->exec.new_mm);
+
+		if (m && !m->born) {
+			memset(&m->mask, 0, sizeof(m->mask));
+			m->born = true;
+			m->next_trim = ev->ts_ns + TRIM_NS;
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	/*
+	 * Every CPU a shootdown IPI reaches runs flush_tlb_func() for the mm
+	 * of the flush in progress on the sender: the trace says so, whatever
+	 * the model predicted. An IPI to a CPU that runs another mm, when no
+	 * page table is freed, is the kernel's trim: its clock restarts there.
+	 */
+	if (ev->kind == TLBR_EV_FLUSH_IPI && s->pend_mm[ev->cpu]) {
+		struct xmm *m = xmm_get(s, s->pend_mm[ev->cpu]);
+
+		for (c = 0; c < view_ncpus(r) && c < TLBR_MAX_CPUS; c++) {
+			if (!tlbr_cpuset_test(&ev->ipi.targets, (unsigned int)c))
+				continue;
+			if (m && !s->pend_freed[ev->cpu] && !s->lazy[c] &&
+			    s->loaded[c] != s->pend_mm[ev->cpu] && ev->ts_ns + TRIM_NS > m->next_trim)
+				m->next_trim = ev->ts_ns + TRIM_NS;
+			/* flush_tlb_func() runs when the target takes the IPI: below */
+			if (s->checking) {
+				xc->ipis_sent++;
+				xc->ipis_matched += tlbr_cpuset_test(&s->pred[ev->cpu],
+								     (unsigned int)c);
+			}
+			fifo_push(s, c, s->pend_mm[ev->cpu]);
+			clear_cpu(&s->pred[ev->cpu], c);
+		}
+	}
+	/* the target's answer: flush_tlb_func() for that mm, as the trace shows it */
+	if ((ev->kind == TLBR_EV_FLUSH_REMOTE ||
+	     (ev->kind == TLBR_EV_FLUSH && ev->flush.site == TLBR_SITE_SWITCH &&
+	      s->lazy[ev->cpu] && s->nfifo[ev->cpu] &&
+	      s->loaded[ev->cpu] == s->fifo[ev->cpu][0].mm)) &&
+	    s->nfifo[ev->cpu]) {
+		struct fentry e = s->fifo[ev->cpu][0];
+
+		memmove(s->fifo[ev->cpu], s->fifo[ev->cpu] + 1, (FIFO - 1) * sizeof(e));
+		s->nfifo[ev->cpu]--;
+		if (ev->kind == TLBR_EV_FLUSH_REMOTE && ev->remote.wrong_cpu) {
+			struct xmm *m = xmm_get(s, e.mm);
+
+			if (m)
+				clear_cpu(&m->mask, ev->cpu);	/* TLB_REMOTE_WRONG_CPU */
+		} else if (ev->kind == TLBR_EV_FLUSH) {	/* a lazy CPU left for init_mm */
+			s->loaded[ev->cpu] = 0;
+			s->lazy[ev->cpu] = false;
+		}
+		if (s->checking)
+			xc->ipis_answered++;
+	}
+	if (!s->checking)
+		return;
+	xc->x86 = true;
+	switch (ev->kind) {
+	case TLBR_EV_FLUSH_REMOTE:
+		xc->remote_flushes++;
+		xc->remote_wrong_cpu += ev->remote.wrong_cpu;
+		break;
+	case TLBR_EV_FLUSH:
+		if (ev->flush.site == TLBR_SITE_SWITCH)
+			break;
+		if (ev->flush.exec != TLBR_EXEC_IPI)
+			s->op[ev->cpu] = false;
+		if (ev->flush.exec == TLBR_EXEC_IPI)
+			xc->calls_traced++;
+		break;
+	case TLBR_EV_SWITCH:
+	case TLBR_EV_FAULT:
+	case TLBR_EV_SYSCALL:
+	case TLBR_EV_SYSCALL_RET:
+		s->op[ev->cpu] = false;	/* the shootdown is over */
+		break;
+	default:
+		break;
+	}
+}
+
+static void finish(struct replay *r, struct policy *pl)
+{
+	struct xstate *s = policy_state(pl, &policy_x86_ipi);
+	struct tlbr_x86_check *xc = view_x86_check(r);
+
+	if (!s->checking)
+		return;
+	xc->ipis_unanswered = xc->ipis_sent - xc->ipis_answered;
+	/* remote flush calls traced, but neither an IPI nor a remote flush */
+	xc->pv = xc->calls_real >= 3 && !xc->ipis_sent && !xc->remote_flushes;
+	if (xc->pv) {	/* the hypervisor flushes the other vCPUs: no IPI is predicted */
+		xc->ipis_native = xc->ipis_predicted;
+		xc->ipis_predicted = 0;
+	}
+}
+
+static int init(struct replay *r, struct policy *pl)
+{
+	struct xstate *s = policy_state(pl, &policy_x86_ipi);
+
+	/* the first x86-ipi of the run fills the self-check */
+	s->checking = !view_x86_check(r)->checked;
+	view_x86_check(r)->checked = true;
+	return 0;
+}
+
+static void free_state(void *state)
+{
+	struct xstate *s = state;
+
+	free(s->mms);
 }
 
 const struct policy_ops policy_x86_ipi = {
 	.name = "x86-ipi",
-	.summary = "x86: IPIs to the CPUs running the mm, lazy CPUs flush at their next switch",
+	.summary = "x86: IPIs to the CPUs of the modelled mm_cpumask (Linux 6.14+ rules)",
+	.state_size = sizeof(struct xstate),
 	.decide = decide,
+	.on_run = on_run,
+	.on_event = on_event,
+	.init = init,
+	.finish = finish,
+	.free_state = free_state,
 	.x86 = true,
 };

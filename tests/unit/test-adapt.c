@@ -174,8 +174,8 @@ static void test_reclaim_kernel_lost(void)
 		return;
 	e = &run.ev[0];
 	ok(e->kind == TLBR_EV_FLUSH && e->flush.site == TLBR_SITE_RECLAIM &&
-	   e->flush.exec == TLBR_EXEC_IPI && e->flush.scope == TLBR_SCOPE_MM && e->mm == 0,
-	   "kswapd's shootdown is a reclaim flush from a kernel thread");
+	   e->flush.exec == TLBR_EXEC_IPI && e->flush.scope == TLBR_SCOPE_ALL && e->mm == 0,
+	   "kswapd's shootdown is arch_tlbbatch_flush: everything, no mm");
 	e = &run.ev[1];
 	ok(e->kind == TLBR_EV_FLUSH_IPI && tlbr_cpuset_count(&e->ipi.targets) == 2,
 	   "its IPI to two CPUs");
