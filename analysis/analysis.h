@@ -74,12 +74,6 @@ void tlbr_stat_note_declared(struct tlbr_stat *s, const struct tlbr_reader *r);
 /* Count one normalised event. Returns 0 or -ENOMEM. */
 int tlbr_stat_event(struct tlbr_stat *s, const struct tlbr_event *ev);
 
-enum tlbr_need {
-	TLBR_NEED_REQUIRED,	/* replay cannot work without it */
-	TLBR_NEED_RECOMMENDED,	/* replay works, with a named loss */
-	TLBR_NEED_OPTIONAL,
-};
-
 struct tlbr_readiness {
 	const char *input;	/* what the trace must contain */
 	const char *events;	/* the events that provide it */

@@ -189,6 +189,14 @@ static bool declared(const struct tlbr_stat *s, enum tlbr_raw_id a, enum tlbr_ra
 	return s->declared & ((UINT64_C(1) << a) | (UINT64_C(1) << b));
 }
 
+/* The vocabulary's need of an event (formats/vocab.c): the plan records by the same. */
+static enum tlbr_need need_of(const char *system, const char *event)
+{
+	int need = tlbr_vocab_need_of(system, event);
+
+	return need < 0 ? TLBR_NEED_OPTIONAL : (enum tlbr_need)need;
+}
+
 unsigned int tlbr_stat_readiness(const struct tlbr_stat *s, struct tlbr_readiness *it,
 				 const char **ret_verdict)
 {
@@ -206,41 +214,43 @@ unsigned int tlbr_stat_readiness(const struct tlbr_stat *s, struct tlbr_readines
 #define ITEM_D(in, evs, nd, occ, decl, wo) \
 	it[n++] = (struct tlbr_readiness){ in, evs, nd, (occ) || (decl), occ, wo }
 #define ITEM(in, evs, nd, occ, wo) ITEM_D(in, evs, nd, occ, false, wo)
-	ITEM_D("context switches", "sched:sched_switch", TLBR_NEED_REQUIRED,
+	ITEM_D("context switches", "sched:sched_switch", need_of("sched", "sched_switch"),
 	     s->kind[TLBR_EV_SWITCH] > 0, declared(s, TLBR_RAW_SCHED_SWITCH, TLBR_RAW_SCHED_SWITCH),
 	     "CPU residency unknown: which address space runs on which CPU, so no TLB model");
 	ITEM_D("user page faults", a64 ? "tlbr:fault (handle_mm_fault)" : "exceptions:page_fault_user",
-	     TLBR_NEED_REQUIRED, s->kind[TLBR_EV_FAULT] > 0,
+	     a64 ? need_of("tlbr", "fault") : need_of("exceptions", "page_fault_user"),
+	     s->kind[TLBR_EV_FAULT] > 0,
 	     declared(s, TLBR_RAW_PAGE_FAULT_USER, TLBR_RAW_A64_FAULT),
 	     "page presence unknown: no translations to model, no spurious faults to check");
 	ITEM_D("TLB flushes", a64 ? "tlbr:* flush probes (arm64)" : "tlb:tlb_flush",
-	     TLBR_NEED_REQUIRED, flushes > 0,
+	     a64 ? need_of("tlbr", "gather_flush") : need_of("tlb", "tlb_flush"), flushes > 0,
 	     declared(s, TLBR_RAW_TLB_FLUSH, TLBR_RAW_A64_GATHER_FLUSH),
 	     "no flushes to replay: every policy issues nothing");
 	ITEM_D("memory syscalls", "syscalls:sys_{enter,exit}_{mmap,munmap,mprotect,madvise,...}",
-	     TLBR_NEED_RECOMMENDED, memsys > 0,
+	     need_of("syscalls", "sys_enter_mprotect"), memsys > 0,
 	     declared(s, TLBR_RAW_SYS_ENTER, TLBR_RAW_SYS_EXIT),
 	     "no VMAs or protection changes: flush sites stay 'unknown', safety checks miss "
 	     "protection changes");
 	ITEM_D("task creation", "task:task_newtask, sched:sched_process_fork",
-	     TLBR_NEED_RECOMMENDED, s->kind[TLBR_EV_FORK] > 0,
+	     need_of("task", "task_newtask"), s->kind[TLBR_EV_FORK] > 0,
 	     declared(s, TLBR_RAW_TASK_NEWTASK, TLBR_RAW_PROCESS_FORK),
 	     "threads and processes cannot be told apart: address-space sharing is guessed");
 	ITEM_D("shootdown IPIs", "ipi:ipi_send_cpu, ipi:ipi_send_cpumask",
-	     a64 ? TLBR_NEED_OPTIONAL : TLBR_NEED_RECOMMENDED, s->kind[TLBR_EV_FLUSH_IPI] > 0,
+	     a64 ? TLBR_NEED_OPTIONAL : need_of("ipi", "ipi_send_cpu"), s->kind[TLBR_EV_FLUSH_IPI] > 0,
 	     declared(s, TLBR_RAW_IPI_SEND_CPU, TLBR_RAW_IPI_SEND_CPUMASK),
 	     a64 ? "none to see: arm64 flushes by TLBI broadcast" :
 		   "the IPIs really sent are unknown: x86-ipi cannot be validated against the kernel");
-	ITEM_D("address-space teardown", "mmap:exit_mmap", TLBR_NEED_OPTIONAL,
+	ITEM_D("address-space teardown", "mmap:exit_mmap", need_of("mmap", "exit_mmap"),
 	     s->kind[TLBR_EV_MM_TEARDOWN] > 0, declared(s, TLBR_RAW_EXIT_MMAP, TLBR_RAW_EXIT_MMAP),
 	     "address spaces are never seen to end: their entries stay modelled until exit");
-	ITEM_D("task free", "sched:sched_process_free", TLBR_NEED_OPTIONAL,
+	ITEM_D("task free", "sched:sched_process_free", need_of("sched", "sched_process_free"),
 	     s->kind[TLBR_EV_TASK_FREE] > 0,
 	     declared(s, TLBR_RAW_PROCESS_FREE, TLBR_RAW_PROCESS_FREE), "pid reuse is not detected");
-	ITEM_D("page migration", "migrate:*", TLBR_NEED_OPTIONAL, s->kind[TLBR_EV_MIGRATION] > 0,
+	ITEM_D("page migration", "migrate:*", need_of("migrate", "mm_migrate_pages_start"),
+	     s->kind[TLBR_EV_MIGRATION] > 0,
 	     declared(s, TLBR_RAW_MIGRATE_PAGES_START, TLBR_RAW_MIGRATE_PAGES),
 	     "migration flushes are attributed by context only");
-	ITEM_D("kernel-mapping updates", "vmalloc:alloc_vmap_area", TLBR_NEED_OPTIONAL,
+	ITEM_D("kernel-mapping updates", "vmalloc:alloc_vmap_area", need_of("vmalloc", "alloc_vmap_area"),
 	     s->kind[TLBR_EV_KMAP] > 0, declared(s, TLBR_RAW_VMAP_ALLOC, TLBR_RAW_VMAP_ALLOC), "lazy-mmu barrier savings cannot be estimated");
 	ITEM("no lost events", "(ring buffer large enough)", TLBR_NEED_RECOMMENDED,
 	     s->lost_markers == 0,

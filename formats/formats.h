@@ -109,6 +109,26 @@ struct tlbr_evdef {
 };
 
 /* Find a known event by system and name; @system may be NULL (text traces). */
+/* What replay needs of an event: the one scale for record's plan and stat's readiness. */
+enum tlbr_need {
+	TLBR_NEED_REQUIRED,	/* replay cannot work without it */
+	TLBR_NEED_RECOMMENDED,	/* replay works, with a named loss */
+	TLBR_NEED_OPTIONAL,
+};
+
+struct tlbr_vocab_need {
+	const char *system, *event;
+	enum tlbr_need need;
+	const char *without;	/* what replay loses without it */
+	const char *arch;	/* only on this architecture (uname -m), NULL: any */
+};
+
+/* The events a recording enables, in order, with their needs (formats/vocab.c). */
+unsigned int tlbr_vocab_need_count(void);
+const struct tlbr_vocab_need *tlbr_vocab_need_get(unsigned int i);
+/* The need of @system:@event, -1 when the vocabulary does not list it. */
+int tlbr_vocab_need_of(const char *system, const char *event);
+
 const struct tlbr_evdef *tlbr_vocab_find(const char *system, const char *name);
 /* Find a syscall event by the name the tracefs 'trace' file prints (sys_mmap). */
 const struct tlbr_evdef *tlbr_vocab_find_syscall(const char *sysname, bool is_exit);

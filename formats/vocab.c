@@ -156,3 +156,116 @@ const struct tlbr_evdef *tlbr_vocab_get(unsigned int i)
 {
 	return i < ARRAY_SIZE(vocab) ? &vocab[i] : NULL;
 }
+
+/*
+ * What replay needs of each event a recording enables, in the order record
+ * enables them, and what replay loses without it: the one list that
+ * record's plan (record/plan.c) and stat's readiness (analysis/stat.c) read.
+ */
+#define R TLBR_NEED_REQUIRED
+#define C TLBR_NEED_RECOMMENDED
+#define O TLBR_NEED_OPTIONAL
+#define X86 "x86_64"
+#define A64 "aarch64"
+
+static const struct tlbr_vocab_need needs[] = {
+	{ "sched", "sched_switch", R, "CPU residency unknown: no TLB model" },
+	{ "exceptions", "page_fault_user", R, "page presence unknown: no translations to model",
+	  .arch = X86 },
+	{ "tlb", "tlb_flush", R, "no flushes to replay", .arch = X86 },
+	{ "tlbr", "fault", R, "page presence unknown: no translations to model", .arch = A64 },
+	{ "tlbr", "set_access", R, "write-fault reuses (seed 000) are not seen", .arch = A64 },
+	{ "tlbr", "set_access_r", R, "as set_access: whether the PTE changed", .arch = A64 },
+	{ "tlbr", "clear_flush", R, "COW and migration flushes are not seen", .arch = A64 },
+	{ "tlbr", "zap_vma", C, "which VMAs munmap, madvise and mremap zap is not seen: their "
+				"flushes are counted per VMA the replay knows", .arch = A64 },
+	{ "tlbr", "gather_flush", R, "munmap, madvise and exit flushes are not seen", .arch = A64 },
+	{ "tlbr", "gather_end", R, "the last flush of munmap, madvise and exit gathers is not "
+				   "seen where tlb_flush_mmu is inlined", .arch = A64 },
+	{ "tlbr", "chprot", C, "mprotect and NUMA-hinting flushes are not seen", .arch = A64 },
+	{ "tlbr", "chprot_r", C, "as chprot: the pages it changed", .arch = A64 },
+	{ "tlbr", "fork_mm", C, "fork's flush of the parent is not seen", .arch = A64 },
+	{ "tlbr", "move_pt", C, "page-table moves (exec's stack, mremap) and their flushes are "
+				"not seen", .arch = A64 },
+	{ "tlbr", "move_pt_r", C, "as move_pt: how much moved", .arch = A64 },
+	{ "tlbr", "unmap_one", O, "reclaim unmaps (seed 002) are not seen", .arch = A64 },
+	{ "tlbr", "unmap_flush", O, "batched reclaim flushes are not completed", .arch = A64 },
+	{ "tlbr", "batch_pend", O, "flush_tlb_batched_pending (seed 002) is not seen",
+	  .arch = A64 },
+	{ "tlbr", "pmd_unshare", O, "hugetlb PMD unsharing (seed 004) is not seen", .arch = A64 },
+	{ "tlbr", "asid_roll", O, "ASID rollovers are not seen: active-cpu is not reset",
+	  .arch = A64 },
+	{ "tlbr", "contpte", O, "contpte blocks folded or unfolded are not seen: their 16-page "
+				"flushes are missing (6.9 and later)", .arch = A64 },
+	{ "tlbr", "thp_fault", O, "huge pages mapped at fault are not seen: the model misses "
+				  "their 512 pages", .arch = A64 },
+	{ "tlbr", "thp_wp", O, "write faults on huge pages (COW, reuse) are not seen", .arch = A64 },
+	{ "tlbr", "thp_split", O, "huge-page splits are not seen", .arch = A64 },
+	{ "tlbr", "thp_collapse", O, "khugepaged's collapses are not seen", .arch = A64 },
+	{ "sched", "sched_wakeup", C, "switches from idle, which some kernels do not trace, "
+				       "are not inferred" },
+	{ "sched", "sched_wakeup_new", C, "as sched_wakeup, for new tasks" },
+	{ "ipi", "ipi_send_cpu", C, "the IPIs really sent are unknown: x86-ipi unvalidated" },
+	{ "ipi", "ipi_send_cpumask", C, "as ipi_send_cpu, for several targets" },
+	{ "task", "task_newtask", C, "threads and processes cannot be told apart" },
+	{ "sched", "sched_process_fork", C, "task creation is not seen" },
+	{ "sched", "sched_process_exec", C, "exec's new address spaces are not seen" },
+	{ "sched", "sched_process_exit", C, "exits are not seen" },
+	{ "sched", "sched_process_free", O, "pid reuse is not detected" },
+	{ "sched", "sched_migrate_task", O, "task migrations are not counted" },
+	{ "task", "task_rename", O, "renamed tasks keep their old command" },
+	{ "mmap", "exit_mmap", O, "address-space teardown is not seen" },
+	{ "vmscan", "mm_vmscan_direct_reclaim_begin", O, "direct reclaim flushes are not told apart" },
+	{ "vmscan", "mm_vmscan_direct_reclaim_end", O, "as above" },
+	{ "vmalloc", "alloc_vmap_area", O, "no kernel-mapping updates: lazy-mmu unmeasured" },
+	{ "vmalloc", "purge_vmap_area_lazy", O, "kernel range flushes of vmap purges unseen" },
+	{ "migrate", "mm_migrate_pages_start", O, "migration flushes are not told apart" },
+	{ "migrate", "mm_migrate_pages", O, "as above" },
+	{ "syscalls", "sys_enter_mmap", C, "no VMAs: flush sites stay unknown" },
+	{ "syscalls", "sys_exit_mmap", C, "as above" },
+	{ "syscalls", "sys_enter_munmap", C, "unmaps unseen: safety checks miss them" },
+	{ "syscalls", "sys_exit_munmap", C, "as above" },
+	{ "syscalls", "sys_enter_mprotect", C, "protection changes unseen" },
+	{ "syscalls", "sys_exit_mprotect", C, "as above" },
+	{ "syscalls", "sys_enter_madvise", C, "MADV_DONTNEED unseen" },
+	{ "syscalls", "sys_exit_madvise", C, "as above" },
+	{ "syscalls", "sys_enter_mremap", C, "mremap unseen" },
+	{ "syscalls", "sys_exit_mremap", C, "as above" },
+	{ "syscalls", "sys_enter_brk", O, "heap shrinking unseen" },
+	{ "syscalls", "sys_exit_brk", O, "as above" },
+	{ "syscalls", "sys_enter_clone", C, "fork flushes are attributed by context only" },
+	{ "syscalls", "sys_exit_clone", C, "as above" },
+	{ "syscalls", "sys_enter_clone3", C, "as above" },
+	{ "syscalls", "sys_exit_clone3", C, "as above" },
+	{ "syscalls", "sys_enter_fork", O, "as above" },
+	{ "syscalls", "sys_exit_fork", O, "as above" },
+	{ "syscalls", "sys_enter_vfork", O, "as above" },
+	{ "syscalls", "sys_exit_vfork", O, "as above" },
+	{ "syscalls", "sys_enter_execve", C, "exec flushes are attributed by context only" },
+	{ "syscalls", "sys_exit_execve", C, "as above" },
+	{ "syscalls", "sys_enter_exit_group", O, "exit flushes are attributed by context only" },
+};
+
+#undef R
+#undef C
+#undef O
+
+unsigned int tlbr_vocab_need_count(void)
+{
+	return ARRAY_SIZE(needs);
+}
+
+const struct tlbr_vocab_need *tlbr_vocab_need_get(unsigned int i)
+{
+	return i < ARRAY_SIZE(needs) ? &needs[i] : NULL;
+}
+
+int tlbr_vocab_need_of(const char *system, const char *event)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(needs); i++)
+		if (!strcmp(needs[i].system, system) && !strcmp(needs[i].event, event))
+			return (int)needs[i].need;
+	return -1;
+}

@@ -13,13 +13,13 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include "formats.h"
 #include "tlbr.h"
 
-enum tlbr_plan_need { TLBR_PLAN_REQUIRED, TLBR_PLAN_RECOMMENDED, TLBR_PLAN_OPTIONAL };
 
 struct tlbr_plan_item {
 	const char *system, *event;
-	enum tlbr_plan_need need;
+	enum tlbr_need need;	/* from the vocabulary (formats/vocab.c) */
 	const char *without;	/* what replay loses without it */
 	const char *arch;	/* only on this architecture (uname -m), NULL: any */
 	bool available;		/* this kernel has it */

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test-vocab.c - one vocabulary: every event record's plan enables and
+ * stat's readiness names is in formats/vocab.c, which decodes it and says
+ * what replay needs of it; the plan and the readiness table say the same.
+ */
+#include <stdlib.h>
+
+#include "analysis.h"
+#include "formats.h"
+#include "record.h"
+#include "../tap.h"
+
+static const struct tlbr_vocab_need *need_entry(const char *system, const char *event)
+{
+	unsigned int i;
+
+	for (i = 0; i < tlbr_vocab_need_count(); i++) {
+		const struct tlbr_vocab_need *v = tlbr_vocab_need_get(i);
+
+		if (!strcmp(v->system, system) && !strcmp(v->event, event))
+			return v;
+	}
+	return NULL;
+}
+
+static void test_needs_are_decoded(void)
+{
+	unsigned int i, undecoded = 0, unexplained = 0, twice = 0;
+
+	for (i = 0; i < tlbr_vocab_need_count(); i++) {
+		const struct tlbr_vocab_need *v = tlbr_vocab_need_get(i);
+
+		if (!tlbr_vocab_find(v->system, v->event)) {
+			printf("# %s:%s is recorded but not decoded\n", v->system, v->event);
+			undecoded++;
+		}
+		if (!v->without || !*v->without)
+			unexplained++;
+		if (need_entry(v->system, v->event) != v)
+			twice++;
+	}
+	ok(tlbr_vocab_need_count() > 40, "the vocabulary lists what recording enables");
+	is_int(undecoded, 0, "every event recorded is one the vocabulary decodes");
+	is_int(unexplained, 0, "every event says what replay loses without it");
+	is_int(twice, 0, "no event is listed twice");
+}
+
+/* record's plan for an arm64 6.12 machine (a sysroot in tests/data): the vocabulary's items. */
+static void test_plan_reads_the_vocabulary(const char *data)
+{
+	struct tlbr_plan *plan = calloc(1, sizeof(*plan));
+	char sysroot[1024];
+	unsigned int i, j = 0, differ = 0;
+
+	snprintf(sysroot, sizeof(sysroot), "%s/sysroots/a64-612", data);
+	if (!plan || tlbr_plan_probe(sysroot, plan) < 0) {
+		ok(0, "the arm64 plan is probed");
+		free(plan);
+		return;
+	}
+	for (i = 0; i < tlbr_vocab_need_count(); i++) {
+		const struct tlbr_vocab_need *v = tlbr_vocab_need_get(i);
+
+		if (v->arch && strcmp(v->arch, "aarch64"))
+			continue;
+		if (j >= plan->n || strcmp(plan->items[j].system, v->system) ||
+		    strcmp(plan->items[j].event, v->event) || plan->items[j].need != v->need ||
+		    strcmp(plan->items[j].without, v->without))
+			differ++;
+		j++;
+	}
+	is_int(plan->n, j, "the arm64 plan has the vocabulary's arm64 events");
+	is_int(differ, 0, "in its order, with its needs and losses");
+	free(plan);
+}
+
+/* stat's readiness: the events it names are the vocabulary's, and its need is theirs. */
+static void test_readiness_agrees(void)
+{
+	struct tlbr_readiness items[TLBR_READINESS_MAX];
+	unsigned int n, i, checked = 0, unknown = 0, disagree = 0;
+	const char *verdict;
+	struct tlbr_stat st;
+
+	tlbr_stat_init(&st);
+	n = tlbr_stat_readiness(&st, items, &verdict);
+	for (i = 0; i < n; i++) {
+		char buf[256], *tok, *save = NULL;
+		int strongest = -1;
+
+		snprintf(buf, sizeof(buf), "%s", items[i].events);
+		for (tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+			char *colon = strchr(tok, ':');
+			const struct tlbr_vocab_need *v;
+
+			if (!colon || strpbrk(tok, "*{(") || strchr(colon + 1, ':'))
+				continue;	/* a family ("migrate:*"), or not an event */
+			*colon = '\0';
+			v = need_entry(tok, colon + 1);
+			if (!v) {
+				printf("# readiness names %s:%s, which the vocabulary lacks\n", tok,
+				       colon + 1);
+				unknown++;
+				continue;
+			}
+			if (strongest < 0 || (int)v->need < strongest)
+				strongest = (int)v->need;
+		}
+		if (strongest < 0)
+			continue;
+		checked++;
+		if ((int)items[i].need != strongest) {
+			printf("# readiness '%s' is %d, its events %d\n", items[i].input,
+			       (int)items[i].need, strongest);
+			disagree++;
+		}
+	}
+	ok(checked >= 7, "readiness items named by their events: %u", checked);
+	is_int(unknown, 0, "readiness names only events of the vocabulary");
+	is_int(disagree, 0, "and needs each as the vocabulary does");
+	tlbr_stat_release(&st);
+}
+
+int main(int argc, char **argv)
+{
+	test_needs_are_decoded();
+	test_plan_reads_the_vocabulary(argc > 1 ? argv[1] : "tests/data");
+	test_readiness_agrees();
+	return tap_done();
+}
