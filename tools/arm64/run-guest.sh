@@ -67,7 +67,8 @@ for k in $kernels; do
 	kvers="$kvers $k=$v"
 done
 debs="libtracecmd1 libtracecmd-dev libtracefs1 libtracefs-dev libtraceevent1 libtraceevent-dev
-      libzstd1 libzstd-dev busybox-static"
+      libzstd1 libzstd-dev zlib1g zlib1g-dev busybox-static"
+sysdebs=$debs
 for kv in $kvers; do
 	v=${kv#*=}
 	[ -e "$cache/Image-$v" ] || debs="$debs linux-image-$v-unsigned"
@@ -99,7 +100,9 @@ if [ ! -e "$stressroot/.done" ]; then
 fi
 sysroot=$cache/sysroot
 # (a sysroot is complete only when every package unpacked: checked, not assumed)
-if [ ! -e "$sysroot/.done" ] || [ ! -x "$sysroot/bin/busybox" ]; then
+# (and of the packages this version of the script wants: a new one rebuilds it)
+if [ ! -e "$sysroot/.done" ] || [ ! -x "$sysroot/bin/busybox" ] ||
+   [ "$(cat "$sysroot/.done")" != "$(echo $sysdebs)" ]; then
 	rm -rf "$sysroot"
 	mkdir -p "$sysroot"
 	for d in *_arm64.deb; do
@@ -107,7 +110,12 @@ if [ ! -e "$sysroot/.done" ] || [ ! -x "$sysroot/bin/busybox" ]; then
 		dpkg-deb -x "$d" "$sysroot" || {
 			rm -rf "$sysroot"; echo "run-guest.sh: cannot unpack $d" >&2; exit 1; }
 	done
-	touch "$sysroot/.done"
+	# absolute library links (libz.so -> /lib/...) point into the sysroot
+	for l in "$sysroot"/usr/lib/aarch64-linux-gnu/*.so; do
+		t=$(readlink "$l") || continue
+		case $t in /*) ln -sf "$sysroot$t" "$l" ;; esac
+	done
+	echo $sysdebs > "$sysroot/.done"
 fi
 for kv in $kvers; do
 	v=${kv#*=}
@@ -161,8 +169,10 @@ cp "$cross/ld-linux-aarch64.so.1" "$root/lib/"
 for l in "$cross"/lib*.so.[0-9]*; do	# the C library: libc, libm, libpthread, librt, ...
 	cp -L "$l" "$root/lib/aarch64-linux-gnu/"
 done
-for l in libtracecmd.so.1 libtracefs.so.1 libtraceevent.so.1 libzstd.so.1; do
-	cp -L "$libdir/$l" "$root/lib/aarch64-linux-gnu/"
+for l in libtracecmd.so.1 libtracefs.so.1 libtraceevent.so.1 libzstd.so.1 libz.so.1; do
+	for d in "$libdir" "$sysroot/lib/aarch64-linux-gnu"; do
+		[ -e "$d/$l" ] && { cp -L "$d/$l" "$root/lib/aarch64-linux-gnu/"; break; }
+	done
 done
 cp "$stressroot/usr/bin/stress-ng" "$root/bin/"
 for d in "$stressroot/lib/aarch64-linux-gnu" "$stressroot/usr/lib/aarch64-linux-gnu"; do
