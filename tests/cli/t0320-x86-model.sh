@@ -25,9 +25,9 @@ check "mprotect-churn: IPIs and calls" "$S/mprotect-churn.dat" \
 # so the address space may run on CPU 1: oracle reaches it at each of the
 # 20 munmaps, and local-only leaves the 64 pages of each on it
 check "pid-filtered scenario: oracle flushes remotely at every munmap" \
-	"$S/helper-munmap-pid.dat" "p['oracle']['broadcasts'], p['oracle']['unsafe']" "20 0"
+	"$SRCDIR/tests/data/helper-munmap-pid.dat" "p['oracle']['broadcasts'], p['oracle']['unsafe']" "20 0"
 check "pid-filtered scenario: local-only is unsafe on all 20 x 64 pages" \
-	"$S/helper-munmap-pid.dat" "p['local-only']['unsafe']" "1280"
+	"$SRCDIR/tests/data/helper-munmap-pid.dat" "p['local-only']['unsafe']" "1280"
 check "pid-filtered scenario: its 22 flush_tlb_multi calls exact" \
-	"$S/helper-munmap-pid.dat" "s['calls_real'], s['calls_matched'], s['explains']" "22 22 True"
+	"$SRCDIR/tests/data/helper-munmap-pid.dat" "s['calls_real'], s['calls_matched'], s['explains']" "22 22 True"
 done_testing
