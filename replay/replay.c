@@ -303,11 +303,11 @@ const struct tlbr_replay_result *tlbr_replay_finish(struct tlbr_replay *rp)
 {
 	struct replay *r = (struct replay *)rp;
 
-	if (!r->finished)
-		for (int pol = 0; pol < r->npol; pol++)
-			for (unsigned int k = 0; k < r->pol[pol].ncomp; k++)
-				if (r->pol[pol].ops[k]->finish)
-					r->pol[pol].ops[k]->finish(r, &r->pol[pol]);
+	/* the policies' summaries, again at each call (a caller may ask early) */
+	for (int pol = 0; pol < r->npol; pol++)
+		for (unsigned int k = 0; k < r->pol[pol].ncomp; k++)
+			if (r->pol[pol].ops[k]->finish)
+				r->pol[pol].ops[k]->finish(r, &r->pol[pol]);
 	r->finished = true;
 	return &r->res;
 }

@@ -89,6 +89,7 @@ struct xstate {
 	} fifo[TLBR_MAX_CPUS][FIFO];
 	uint8_t nfifo[TLBR_MAX_CPUS];
 	bool checking;			/* this instance fills the self-check */
+	uint64_t predicted;		/* IPIs predicted for the traced flushes */
 };
 
 static struct xmm *xmm_get(struct xstate *s, uint32_t mm)
@@ -260,7 +261,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	if (traced) {
 		s->pred[q->cpu] = targets;
 		s->op[q->cpu] = true;
-		xc->ipis_predicted += tlbr_cpuset_count(&targets);
+		s->predicted += tlbr_cpuset_count(&targets);
 	}
 	if (traced && !boot && real_multi != multi && getenv("TLBR_X86_DEBUG"))
 		fprintf(stderr, "x86 mismatch %llu.%09llu cpu %d pid %d mm %u site %s real %d pred %d "
@@ -417,10 +418,9 @@ static void finish(struct replay *r, struct policy *pl)
 	xc->ipis_unanswered = xc->ipis_sent - xc->ipis_answered;
 	/* remote flush calls traced, but neither an IPI nor a remote flush */
 	xc->pv = xc->calls_real >= 3 && !xc->ipis_sent && !xc->remote_flushes;
-	if (xc->pv) {	/* the hypervisor flushes the other vCPUs: no IPI is predicted */
-		xc->ipis_native = xc->ipis_predicted;
-		xc->ipis_predicted = 0;
-	}
+	/* PV: the hypervisor flushes the other vCPUs: no IPI is predicted */
+	xc->ipis_native = xc->pv ? s->predicted : 0;
+	xc->ipis_predicted = xc->pv ? 0 : s->predicted;
 }
 
 static int init(struct replay *r, struct policy *pl)
