@@ -96,6 +96,40 @@ static int fsync_path(const char *path, int flags)
 	return ret;
 }
 
+/*
+ * Write all of @n bytes: a write to a regular file may return short (a signal
+ * arrives during it) or fail with EINTR; only a write that makes no progress
+ * (0 bytes: no room) or fails otherwise is an error. A full disk is given a
+ * few seconds (100 tries, 50 ms apart) before it is an error: a workload may fill it
+ * for a moment (stress-ng's fallocate of 16 TB fails with ENOSPC after taking
+ * every free block, then gives them back). Returns 0 or -errno.
+ */
+static int write_all(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+	int full = 0;
+
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == ENOSPC || errno == EDQUOT) && ++full < 100) {
+			struct timespec ts = { 0, 50 * 1000 * 1000 };
+
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if (w < 0)
+			return -errno;
+		if (w == 0)
+			return -ENOSPC;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 /* Copy @src (a tracefs file: its size is unknown until read) into @dst. */
 static int copy_file(const char *src, const char *dst)
 {
@@ -113,10 +147,8 @@ static int copy_file(const char *src, const char *dst)
 		return ret;
 	}
 	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n) {
-			ret = errno ? -errno : -ENOSPC;
+		if ((ret = write_all(out, buf, (size_t)n)) < 0)
 			break;
-		}
 	if (n < 0 && !ret)
 		ret = -errno;
 	if (!ret && fsync(out) < 0)
@@ -320,19 +352,16 @@ int tlbr_spool_snapshot(struct tlbr_spool *s, const char *tracing, const char *c
 int tlbr_spool_write(struct tlbr_spool *s, int cpu, const void *data, size_t n, char *err,
 		     size_t errlen)
 {
-	ssize_t w = write(s->fd[cpu], data, n);
-	int e = errno;
+	int ret = write_all(s->fd[cpu], data, n);
 
-	if (w == (ssize_t)n) {
+	if (ret == 0) {
 		s->size[cpu] += (off_t)n;
 		return 0;
 	}
 	/* keep whole sub-buffers only: what did not fit is not there */
 	if (ftruncate(s->fd[cpu], s->size[cpu]) == 0)
 		lseek(s->fd[cpu], s->size[cpu], SEEK_SET);
-	if (w >= 0)
-		e = ENOSPC;
-	return fail(err, errlen, -e, "cannot write '%s': %s", s->file[cpu], strerror(e));
+	return fail(err, errlen, ret, "cannot write '%s': %s", s->file[cpu], strerror(-ret));
 }
 
 int tlbr_spool_sync(struct tlbr_spool *s, bool now, char *err, size_t errlen)

@@ -381,8 +381,10 @@ static void vma_splice(struct rmm *m, unsigned int i, unsigned int j, const stru
 {
 	if (n > j - i && !vma_reserve(m, n - (j - i)))
 		return;		/* out of memory: the VMAs stay as they were */
-	memmove(&m->vmas[i + n], &m->vmas[j], (m->nvmas - j) * sizeof(*with));
-	memcpy(&m->vmas[i], with, n * sizeof(*with));
+	if (m->nvmas > j && i + n != j)
+		memmove(&m->vmas[i + n], &m->vmas[j], (m->nvmas - j) * sizeof(*with));
+	if (n)	/* (memcpy of nothing from NULL is undefined all the same) */
+		memcpy(&m->vmas[i], with, n * sizeof(*with));
 	m->nvmas = m->nvmas - (j - i) + n;
 }
 
@@ -485,6 +487,8 @@ static void vma_copy(struct rmm *to, const struct rmm *from)
 {
 	unsigned int i;
 
+	if (!from->nvmas)
+		return;
 	if (!to->nvmas && vma_reserve(to, from->nvmas)) {
 		memcpy(to->vmas, from->vmas, from->nvmas * sizeof(*to->vmas));
 		to->nvmas = from->nvmas;
