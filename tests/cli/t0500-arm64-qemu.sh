@@ -111,12 +111,13 @@ done
 # arm64-broadcast's, per site; unsafe findings per policy; TLBIs under "unknown"
 python3 "$SRCDIR/tools/arm64/compare.py" --report-only "$TLBREPLAY" $G/6.1 $G/6.12 > $TMP/table
 sed 's/^/# /' $TMP/table
-n=$(grep -c "^6\.1 " $TMP/table)
-[ "$n" -ge 10 ]
-ok $? "6.1: the census and the replay of every program ($n traces)"
-n=$(grep -c "^6\.12 " $TMP/table)
-[ "$n" -ge 10 ]
-ok $? "6.12: the census and the replay of every program ($n traces)"
+# (CI records 8 programs per kernel, tools/arm64/sweep.sh more: every trace the guest sent has its row)
+for k in 6.1 6.12; do
+	n=$(grep -c "^$k " $TMP/table)
+	want=$(ls $G/$k/*.dat 2>/dev/null | wc -l)
+	[ "$n" -ge 8 ] && [ "$n" -eq "$want" ]
+	ok $? "$k: the census and the replay of every program ($n traces of $want)"
+done
 for k in 6.1 6.12; do
 	for t in usemem mprotect-churn stress-ng bb-sh-fork-exec sng-madvise sng-mremap; do
 		line=$(grep "^$k  *$t " $TMP/table)
