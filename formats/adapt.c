@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "tlbr-markers.h"
 #include "adapt-local.h"
 
 #define CLONE_VM 0x00000100ULL
@@ -56,14 +57,14 @@ const char *tlbr_adapter_metadata(const struct tlbr_adapter *a)
 }
 
 /*
- * Markers `tlbreplay record` writes into the trace (trace_marker, the
- * ftrace:print event): "tlbreplay-meta v1 key=value..." about the machine,
+ * Markers `tlbreplay record` writes into the trace (include/tlbr-markers.h):
+ * "tlbreplay-meta v1 key=value..." about the machine, the arm64 TLBI census,
  * and "tlbreplay-maps PID START-END PERMS ..." lines of /proc/PID/maps for
  * the processes it attached to, which become VMA events.
  */
 static int on_print(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_event *out)
 {
-	const char *s = rec->str[0];
+	const char *s = rec->str[0], *body;
 	unsigned long long start, end;
 	char perms[8];
 	struct tlbr_task *t;
@@ -71,17 +72,19 @@ static int on_print(struct tlbr_adapter *a, const struct tlbr_record *rec, struc
 
 	if (!s)
 		return 0;
-	if (!strncmp(s, "tlbreplay-meta ", 15)) {
+	body = tlbr_marker_body(s, TLBR_MARK_META);
+	if (body) {
 		size_t n = strlen(a->metadata);
 
 		snprintf(a->metadata + n, sizeof(a->metadata) - n, "%s%.*s", n ? " " : "",
-			 (int)strcspn(s + 15, "\n"), s + 15);
+			 (int)strcspn(body, "\n"), body);
 		return 0;
 	}
-	if (!strncmp(s, "tlbreplay-tlbi ", 15))
-		return adapt_census_line(a, s + 15) < 0 ? -ENOMEM : 0;
-	if (strncmp(s, "tlbreplay-maps ", 15) ||
-	    sscanf(s + 15, "%d %llx-%llx %7s", &pid, &start, &end, perms) != 4 ||
+	body = tlbr_marker_body(s, TLBR_MARK_TLBI);
+	if (body)
+		return adapt_census_line(a, body) < 0 ? -ENOMEM : 0;
+	body = tlbr_marker_body(s, TLBR_MARK_MAPS);
+	if (!body || sscanf(body, "%d %llx-%llx %7s", &pid, &start, &end, perms) != 4 ||
 	    pid <= 0 || pid > PID_LIMIT || end <= start)
 		return 0;
 	t = task_get(a, pid, NULL, rec->ts_ns);
@@ -93,7 +96,7 @@ static int on_print(struct tlbr_adapter *a, const struct tlbr_record *rec, struc
 	out->vma.prot = (perms[0] == 'r' ? 1u : 0u) | (perms[1] == 'w' ? 2u : 0u) |
 			(perms[2] == 'x' ? 4u : 0u);
 	out->vma.shared = perms[3] == 's';
-	out->vma.anon = !strchr(s + 15, '/');
+	out->vma.anon = !strchr(body, '/');
 	return 1;
 }
 

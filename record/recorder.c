@@ -30,6 +30,7 @@
 #include <tracefs/tracefs.h>
 
 #include "config.h"
+#include "tlbr-markers.h"
 #include "record-local.h"
 
 #define PREFIX "tlbreplay_"
@@ -159,15 +160,15 @@ static void write_maps(struct tracefs_instance *inst, pid_t pid)
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	f = fopen(path, "r");
 	while (f && fgets(line, sizeof(line), f))
-		tracefs_printf(inst, "tlbreplay-maps %d %.*s\n", (int)pid, (int)strcspn(line, "\n"),
+		tracefs_printf(inst, TLBR_MARK_MAPS "%d %.*s\n", (int)pid, (int)strcspn(line, "\n"),
 			       line);
 	if (f)
 		fclose(f);
 }
 
 /*
- * What replay needs to know about the machine, as trace markers (the
- * ftrace:print event, which trace-cmd shows too): "tlbreplay-meta v1 ...",
+ * What replay needs to know about the machine, as trace markers
+ * (include/tlbr-markers.h, which formats/adapt.c reads): "tlbreplay-meta v1 ...",
  * and "tlbreplay-maps PID <maps line>" for each process recorded with -p, or
  * for every process running when -a starts.
  */
@@ -196,7 +197,7 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 	for (i = 0; model[i]; i++)
 		if (model[i] == ' ')
 			model[i] = '_';
-	tracefs_printf(inst, "tlbreplay-meta v1 arch=%s page_size=%ld cpus=%ld cpu_model=%s "
+	tracefs_printf(inst, TLBR_MARK_META "v1 arch=%s page_size=%ld cpus=%ld cpu_model=%s "
 		       "kernel=%s virtualised=%s recorder=tlbreplay-%s\n", u.machine,
 		       sysconf(_SC_PAGESIZE), sysconf(_SC_NPROCESSORS_CONF), model, u.release,
 		       virt ? "yes" : "no", TLBR_VERSION);
@@ -204,12 +205,12 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 		if (!items[i].available && m < sizeof(missing) - 100)
 			m += (size_t)snprintf(missing + m, sizeof(missing) - m, "%s%s:%s",
 					      m ? "," : "", items[i].system, items[i].event);
-	tracefs_printf(inst, "tlbreplay-meta plan_missing=%s\n", m ? missing : "none");
+	tracefs_printf(inst, TLBR_MARK_META "plan_missing=%s\n", m ? missing : "none");
 	for (i = 0; i < cs->n; i++) {
 		char line[400];
 
 		tlbr_census_line(&cs->sites[i], i, line, sizeof(line));
-		tracefs_printf(inst, "tlbreplay-tlbi %s\n", line);
+		tracefs_printf(inst, TLBR_MARK_TLBI "%s\n", line);
 	}
 	for (i = 0; i < o->npids; i++)
 		write_maps(inst, o->pids[i]);
