@@ -227,6 +227,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			t->eff = 0;
 			t->fork_wp_done = false;
 			t->zapped = t->moved = t->move_pending = false;
+			t->lifting = false;
 			t->traced = 0;
 		}
 		break;

@@ -101,6 +101,17 @@ struct rtask {
 	bool moved, move_pending;	/* mremap: the trace showed the move; the pages go at
 					 * the return (new address not traced) */
 	uint64_t move_from, move_pages;	/* vpns */
+	/*
+	 * x86 mremap: the PTEs of the old range, lifted at the first flush the
+	 * trace showed (move_ptes clears them before it flushes), put back
+	 * where mremap's return says they went
+	 */
+	struct lifted {
+		uint64_t vpn;
+		bool present, writable, cow, zero;
+	} *lifted;
+	uint32_t nlifted, lifted_alloc;
+	bool lifting;
 	uint32_t traced;		/* flushes the trace showed in it */
 	bool fork_wp_done;
 	/* a write fault on a present read-only page, not yet resolved */
@@ -221,6 +232,7 @@ const struct vma *vma_find(const struct rmm *m, uint64_t addr);
 
 /* unmap.c: munmap, madvise and mremap as the kernel flushes them */
 void zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+void mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret);
 void move_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 bool unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t);

@@ -336,8 +336,10 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 		free(r->mms[i].vmas);
 	}
 	free(r->mms);
-	for (i = 0; i < r->ntasks; i++)
+	for (i = 0; i < r->ntasks; i++) {
 		free(r->tasks[i].fork_dg);
+		free(r->tasks[i].lifted);
+	}
 	free(r->tasks);
 	for (i = 0; i < r->pages_alloc / PAGE_CHUNK; i++)
 		free(r->chunks[i]);

@@ -28,6 +28,8 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 		t->sys = 0;
 		return;
 	}
+	if (sc->ret < 0 && t->lifting)	/* a failed x86 mremap: its PTEs back in place */
+		mremap_put(r, t, ev->mm, sc->ret);
 	/* munmap, madvise, mremap: what the trace did not show (unmap.c) */
 	if (sc->ret >= 0 && unmap_syscall_ret(r, ev, t))
 		flushed = true;
@@ -95,6 +97,7 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 	t->applied = false;
 	t->fork_wp_done = false;
 	t->zapped = t->moved = t->move_pending = false;
+	t->lifting = false;
 	t->traced = 0;
 }
 

@@ -374,6 +374,76 @@ static void move_range(struct replay *r, uint32_t mm, enum tlbr_site site, enum 
 }
 
 /*
+ * x86 traces each flush of an mremap (tlb:tlb_flush) but not what it
+ * moved, nor where: move_ptes() clears the old PTEs, then flushes
+ * (flush_tlb_range() after the loop, mm/mremap.c), and a shrink zaps the
+ * tail (do_vmi_munmap()) before its flush. So at the first flush the trace
+ * shows, every PTE of the old range leaves the page table (lifted, their
+ * state kept); the return tells where they went (mremap_put()).
+ */
+static void lift_fn(struct replay *r, struct page *p, void *a)
+{
+	struct rtask *t = a;
+
+	(void)r;
+	if (!p->mapped)
+		return;
+	if (t->nlifted == t->lifted_alloc) {
+		uint32_t n = t->lifted_alloc ? t->lifted_alloc * 2 : 64;
+		struct lifted *nl = realloc(t->lifted, n * sizeof(*nl));
+
+		if (!nl)
+			return;		/* the page only leaves */
+		t->lifted = nl;
+		t->lifted_alloc = n;
+	}
+	t->lifted[t->nlifted++] = (struct lifted){ p->vpn, p->present, p->writable, p->cow,
+						   p->zero };
+}
+
+static void mremap_lift(struct replay *r, struct rtask *t, uint32_t mm)
+{
+	uint64_t s = t->args[0] >> PAGE_SHIFT;
+	uint64_t e = s + ((t->args[1] + 4095) >> PAGE_SHIFT);
+
+	t->lifting = true;
+	t->nlifted = 0;
+	for_pages(r, mm, false, s, e, lift_fn, t);
+	for_pages(r, mm, false, s, e, moved_away_fn, NULL);
+}
+
+/*
+ * The lifted PTEs go where mremap's return says: back in place (a grow, or
+ * a shrink's head; a failed mremap puts everything back), or to the new
+ * address (@ret, a move). The shrunk tail stays unmapped.
+ */
+void mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret)
+{
+	uint64_t old = t->args[0] >> PAGE_SHIFT, keep = (t->args[2] + 4095) >> PAGE_SHIFT;
+	uint64_t to = ret < 0 ? old : (uint64_t)ret >> PAGE_SHIFT;
+
+	if (!t->lifting)
+		return;
+	if (ret < 0)
+		keep = UINT64_MAX;
+	for (uint32_t i = 0; i < t->nlifted; i++) {
+		const struct lifted *l = &t->lifted[i];
+		struct page *d;
+
+		if (l->vpn - old >= keep)
+			continue;
+		d = page_get(r, mm, l->vpn - old + to);
+		if (!d)
+			continue;
+		pte_set(r, d, true, l->present, l->writable, l->cow, to != old,
+			to == old ? "mremap left in place" : "mremap moved here");
+		d->zero = l->zero;
+	}
+	t->lifting = false;
+	t->nlifted = 0;
+}
+
+/*
  * A page-table move the trace showed (TLBR_FLUSH_MOVE, move_page_tables):
  * its flushes and the pages moved, when the new address is known;
  * otherwise the flushes now, the move at mremap's return.
@@ -431,6 +501,7 @@ static void mremap_ret(struct replay *r, struct rtask *t, uint32_t mm, uint64_t 
 		} else if (nlen > olen) {
 			vma_like(m, old, old, old + nlen);
 		}
+		mremap_put(r, t, mm, (int64_t)ret);
 		return;
 	}
 	/* moved: a shrinking move unmapped the tail first (do_vmi_munmap) */
@@ -445,6 +516,7 @@ static void mremap_ret(struct replay *r, struct rtask *t, uint32_t mm, uint64_t 
 	if (!t->moved)
 		move_range(r, mm, TLBR_SITE_MREMAP, TLBR_EXEC_BROADCAST, old >> PAGE_SHIFT,
 			   olen >> PAGE_SHIFT, ret >> PAGE_SHIFT, points);
+	mremap_put(r, t, mm, (int64_t)ret);
 	vma_like(m, old, ret, ret + nlen);
 	if (!(flags & MREMAP_DONTUNMAP_)) {
 		/* the old VMA goes; any page the model still has there was not mapped */
@@ -470,11 +542,27 @@ bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rt
 		return false;
 	t->traced++;
 	if (t->sys == TLBR_SYS_MREMAP + 1) {
-		/* a shrink's or a move's flush: which one is known at the return */
+		/*
+		 * a shrink's or a move's flush: which one is known at the
+		 * return; on x86 the PTEs have left before this flush
+		 */
+		if (ev->flush.x86_reason >= 0 && !t->lifting && !t->moved)
+			mremap_lift(r, t, ev->mm);
 		return true;
 	}
-	if (t->sys == TLBR_SYS_MADVISE + 1 && age_advice(t->args[2]))
+	if (t->sys == TLBR_SYS_MADVISE + 1 && age_advice(t->args[2])) {
+		/*
+		 * x86: the flush the trace shows comes after the PTEs were
+		 * aged or cleaned (madvise_cold_or_pageout_pte_range(),
+		 * madvise_free_pte_range() flush at the end of their walk)
+		 */
+		if (ev->flush.x86_reason >= 0 && !t->applied) {
+			range_of(t->args, 0, 1, &s, &e);
+			age_range(r, t, ev->mm, s, e, false);
+			t->applied = true;
+		}
 		return true;
+	}
 	if (!unmaps(t) || ev->flush.x86_reason >= 0)
 		return false;	/* x86: each flush traced; applied as before */
 	if (t->zapped)

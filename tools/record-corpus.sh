@@ -24,6 +24,8 @@
 # -o DIR     where to write (default /work/corpus, or $CORPUS)
 # -w LIST    workloads, comma-separated (default: all; -w help lists them)
 # -m LIST    methods: tc,perf,tlbr,tlbr-a (default: all four)
+# -l FILE    hold flock FILE around each recording (and only there), for a
+#            machine whose tracefs others share
 # --install  apt-get install the Debian packages the workloads need
 #
 # Needs root, tracefs, trace-cmd and perf, and a build (TLBREPLAY names the
@@ -36,11 +38,13 @@ OUT=${CORPUS:-/work/corpus}
 WL=all
 METHODS=tc,perf,tlbr,tlbr-a
 INSTALL=
+LOCK=
 while [ $# -gt 0 ]; do
 	case $1 in
 	-o) OUT=$2; shift 2 ;;
 	-w) WL=$2; shift 2 ;;
 	-m) METHODS=$2; shift 2 ;;
+	-l) LOCK=$2; shift 2 ;;
 	--install) INSTALL=1; shift ;;
 	-h|--help) sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//;/^set -u/d'; exit 0 ;;
 	*) echo "record-corpus.sh: unknown argument $1" >&2; exit 2 ;;
@@ -185,8 +189,12 @@ rec_tlbr_a() {
 	[ -s "$1" ]
 }
 
+lock() { [ -z "$LOCK" ] || { exec 9>>"$LOCK" && flock 9; }; }
+unlock() { [ -z "$LOCK" ] || { flock -u 9; exec 9>&-; }; }
+
 record_one() {	# NAME METHOD CMD
 	local f
+	lock
 	case $2 in
 	tc) f=$OUT/$1.tc.dat; rec_tc "$f" "$3" ;;
 	perf) f=$OUT/$1.perf.data; rec_perf "$f" "$3" ;;
@@ -195,6 +203,7 @@ record_one() {	# NAME METHOD CMD
 	*) echo "record-corpus.sh: unknown method $2" >&2; return 2 ;;
 	esac
 	local rc=$?
+	unlock
 	printf '%-20s %-7s %s %s\n' "$1" "$2" "$([ $rc = 0 ] && echo ok || echo FAILED)" \
 		"$(du -h "$f" 2>/dev/null | cut -f1)"
 	return $rc
@@ -209,7 +218,8 @@ record_scenario() {
 	local inst=tlbr_corpus_$$ exe=$B/tests/workloads/helper-munmap e pid on
 	local I=$T/instances/tlbr_corpus_$$ f=$OUT/helper-munmap-pid.dat
 	record_one helper-munmap tlbr "$exe -n 20 -s"
-	mkdir "$I" || return 1
+	lock
+	mkdir "$I" || { unlock; return 1; }
 	echo 0 > "$I/tracing_on"
 	for e in $EVENTS; do [ "$e" = -e ] || echo "$e" >> "$I/set_event"; done
 	"$exe" -n 20 -s -w 1 & pid=$!
@@ -225,6 +235,7 @@ record_scenario() {
 		echo > "$I/set_event_pid"
 		rmdir "$I"
 	fi
+	unlock
 	printf '%-20s %-7s %s\n' helper-munmap-pid extract "$(du -h "$f" | cut -f1)"
 }
 
