@@ -173,7 +173,7 @@ static bool is_batch_flush(const struct tlbr_task *t, uint64_t pages)
 		return true;
 	if (t->kthread && (!strncmp(t->comm, "kswapd", 6) || !strncmp(t->comm, "kcompactd", 9)))
 		return true;
-	return t->in_sys == TLBR_SYS_MADVISE + 1 && t->sys_args[2] == 21;	/* MADV_PAGEOUT */
+	return t->in_sys == TLBR_SYS_MADVISE + 1 && t->sys_args[2] == TLBR_MADV_PAGEOUT;
 }
 
 static int on_tlb_flush(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,

@@ -127,6 +127,58 @@ enum {
 #define TLBR_PAGES_ALL UINT64_MAX	/* a full flush (x86 TLB_FLUSH_ALL) */
 #define TLBR_UFFDIO_MOVE 0xc028aa05ULL	/* _IOWR(0xAA, 0x05, struct uffdio_move) */
 
+/*
+ * The memory syscalls' arguments as the kernel's uapi defines them
+ * (include/uapi/asm-generic/mman-common.h, linux/mman.h; the same values on
+ * x86 and arm64): the one place replay/ and formats/ take them from.
+ */
+enum {
+	TLBR_PROT_READ = 0x1,
+	TLBR_PROT_WRITE = 0x2,
+	TLBR_PROT_EXEC = 0x4,
+};
+
+enum {
+	TLBR_MAP_SHARED = 0x01,
+	TLBR_MAP_FIXED = 0x10,
+	TLBR_MAP_ANONYMOUS = 0x20,
+};
+
+enum {
+	TLBR_MREMAP_MAYMOVE = 1,
+	TLBR_MREMAP_FIXED = 2,
+	TLBR_MREMAP_DONTUNMAP = 4,
+};
+
+enum tlbr_madvise {
+	TLBR_MADV_DONTNEED = 4,
+	TLBR_MADV_FREE = 8,
+	TLBR_MADV_REMOVE = 9,
+	TLBR_MADV_COLD = 20,
+	TLBR_MADV_PAGEOUT = 21,
+	TLBR_MADV_DONTNEED_LOCKED = 24,
+};
+
+/* madvise advice that zaps the range (mmu_gather): DONTNEED, REMOVE, DONTNEED_LOCKED. */
+static inline bool tlbr_madvise_zaps(uint64_t advice)
+{
+	return advice == TLBR_MADV_DONTNEED || advice == TLBR_MADV_REMOVE ||
+	       advice == TLBR_MADV_DONTNEED_LOCKED;
+}
+
+/* madvise advice that only ages or cleans present pages (and flushes them). */
+static inline bool tlbr_madvise_ages(uint64_t advice)
+{
+	return advice == TLBR_MADV_FREE || advice == TLBR_MADV_COLD || advice == TLBR_MADV_PAGEOUT;
+}
+
+/* A syscall's return value is an error: -MAX_ERRNO..-1 (include/linux/err.h). */
+#define TLBR_MAX_ERRNO 4095
+static inline bool tlbr_syscall_failed(int64_t ret)
+{
+	return ret < 0 && ret >= -TLBR_MAX_ERRNO;
+}
+
 struct tlbr_ev_switch {
 	int prev_pid, next_pid;
 	uint32_t prev_task, next_task;
@@ -235,7 +287,7 @@ struct tlbr_ev_migration {
 
 struct tlbr_ev_vma {
 	uint64_t start, end;
-	uint32_t prot;		/* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
+	uint32_t prot;		/* TLBR_PROT_* */
 	bool shared;
 	bool anon;
 };

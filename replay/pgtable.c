@@ -8,9 +8,6 @@
 
 #include "replay-local.h"
 
-#define PROT_W 2
-#define MAP_FIXED_ 0x10
-
 static void note_change(struct replay *r, struct page *p, const char *why)
 {
 	p->change.ts_ns = r->ev->ts_ns;
@@ -68,7 +65,7 @@ static void protect_fn(struct replay *r, struct page *p, void *a)
 	const struct vma *v = e->m ? vma_find(e->m, p->vpn << PAGE_SHIFT) : NULL;
 	bool present = p->mapped && (e->prot & 7) != 0;
 	/* change_protection makes private exclusive (not COW-shared) pages writable */
-	bool writable = present && (e->prot & PROT_W) && !p->cow && !(v && v->shared);
+	bool writable = present && (e->prot & TLBR_PROT_WRITE) && !p->cow && !(v && v->shared);
 
 	if ((p->present && !present) || (p->writable && !writable))
 		e->downgraded = true;
@@ -115,8 +112,8 @@ int apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
 		for_pages(r, mm, false, s, end, unmap_fn, &e);
 		break;
 	case TLBR_SYS_MADVISE:
-		/* DONTNEED 4, REMOVE 9, DONTNEED_LOCKED 24 zap the range (PAGEOUT: unmap.c) */
-		if (t->args[2] != 4 && t->args[2] != 9 && t->args[2] != 24)
+		/* only the advice that zaps the range (PAGEOUT: unmap.c) */
+		if (!tlbr_madvise_zaps(t->args[2]))
 			break;
 		range_of(t->args, 0, 1, &s, &end);
 		e.why = "madvise";
@@ -136,7 +133,7 @@ int apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
 		}
 		break;
 	case TLBR_SYS_MMAP:
-		if (t->args[3] & MAP_FIXED_) {
+		if (t->args[3] & TLBR_MAP_FIXED) {
 			range_of(t->args, 0, 1, &s, &end);
 			e.why = "mmap over";
 			for_pages(r, mm, false, s, end, unmap_fn, &e);

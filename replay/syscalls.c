@@ -8,11 +8,6 @@
 
 #include "replay-local.h"
 
-#define PROT_R 1
-#define PROT_W 2
-#define MAP_SHARED_ 0x01
-#define MAP_ANON_ 0x20
-
 /*
  * O(apply_syscall + flush_point + check_range) over the syscall's range; a
  * fork's return checks the pages it write-protected.
@@ -33,7 +28,7 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 	/* munmap, madvise, mremap: what the trace did not show (unmap.c) */
 	if (sc->ret >= 0 && unmap_syscall_ret(r, ev, t))
 		flushed = true;
-	if (sc->ret >= 0 || (sc->nr == TLBR_SYS_MMAP && sc->ret < -4095)) {
+	if (sc->nr == TLBR_SYS_MMAP ? !tlbr_syscall_failed(sc->ret) : sc->ret >= 0) {
 		int eff = flushed ? 0 : apply_syscall(r, t, ev->mm);
 
 		range_of(t->args, 0, 1, &s, &e);
@@ -46,18 +41,19 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 	if (m) {
 		switch (sc->nr) {
 		case TLBR_SYS_MMAP:
-			if (sc->ret > 0 || sc->ret < -4095) {
+			if (sc->ret != 0 && !tlbr_syscall_failed(sc->ret)) {
 				uint64_t a = (uint64_t)sc->ret, len = t->args[1];
 
 				vma_add(m, a, a + ((len + 4095) & ~4095ULL), (uint32_t)t->args[2],
-					(t->args[3] & MAP_SHARED_) != 0, (t->args[3] & MAP_ANON_) != 0);
+					(t->args[3] & TLBR_MAP_SHARED) != 0,
+					(t->args[3] & TLBR_MAP_ANONYMOUS) != 0);
 			}
 			break;
 		case TLBR_SYS_BRK:
 			if (sc->ret > 0) {
 				if (m->brk && (uint64_t)sc->ret > m->brk)
-					vma_add(m, m->brk, (uint64_t)sc->ret, PROT_R | PROT_W, false,
-						true);
+					vma_add(m, m->brk, (uint64_t)sc->ret,
+						TLBR_PROT_READ | TLBR_PROT_WRITE, false, true);
 				m->brk = (uint64_t)sc->ret;
 			}
 			break;

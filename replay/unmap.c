@@ -33,24 +33,6 @@
 #include "replay-local.h"
 
 #define PMD_PAGES 512ULL	/* 4 KiB pages per PMD (2 MiB) */
-#define MREMAP_MAYMOVE_ 1
-#define MREMAP_FIXED_ 2
-#define MREMAP_DONTUNMAP_ 4
-#define MADV_FREE_ 8
-#define MADV_COLD_ 20
-#define MADV_PAGEOUT_ 21
-
-/* madvise advice that zaps the range: DONTNEED, REMOVE, DONTNEED_LOCKED */
-static bool zap_advice(uint64_t adv)
-{
-	return adv == 4 || adv == 9 || adv == 24;
-}
-
-/* madvise advice that only ages or cleans present pages (and flushes them) */
-static bool age_advice(uint64_t adv)
-{
-	return adv == MADV_FREE_ || adv == MADV_COLD_ || adv == MADV_PAGEOUT_;
-}
 
 /* Does @t's syscall unmap a range (the syscalls whose zaps unmap_page_range does)? */
 static bool unmaps(const struct rtask *t)
@@ -62,7 +44,7 @@ static bool unmaps(const struct rtask *t)
 	case TLBR_SYS_MMAP:
 		return true;
 	case TLBR_SYS_MADVISE:
-		return zap_advice(t->args[2]);
+		return tlbr_madvise_zaps(t->args[2]);
 	default:
 		return false;
 	}
@@ -219,7 +201,7 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 {
 	struct groups gs = {
 		.m = mm_get(r, mm), .present_only = true, .skip_zero = true,
-		.exclusive = t->args[2] != MADV_FREE_, .clean = t->args[2] == MADV_FREE_,
+		.exclusive = t->args[2] != TLBR_MADV_FREE, .clean = t->args[2] == TLBR_MADV_FREE,
 		.why = "madvise(MADV_FREE)",
 	};
 
@@ -456,7 +438,7 @@ void move_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 
 	if (!ev->mm || !n)
 		return;
-	if (!to && t && t->sys == TLBR_SYS_MREMAP + 1 && (t->args[3] & MREMAP_FIXED_))
+	if (!to && t && t->sys == TLBR_SYS_MREMAP + 1 && (t->args[3] & TLBR_MREMAP_FIXED))
 		to = (t->args[4] >> PAGE_SHIFT) + (s - (t->args[0] >> PAGE_SHIFT));
 	move_range(r, ev->mm, ev->flush.site, ev->flush.exec, s, n, to, true);
 	if (t && t->sys == TLBR_SYS_MREMAP + 1) {
@@ -511,14 +493,14 @@ static void mremap_ret(struct replay *r, struct rtask *t, uint32_t mm, uint64_t 
 				  points);
 		olen = nlen;
 	}
-	if (flags & MREMAP_FIXED_ && !t->zapped)	/* the target was unmapped first */
+	if (flags & TLBR_MREMAP_FIXED && !t->zapped)	/* the target was unmapped first */
 		zap_range(r, t, mm, ret >> PAGE_SHIFT, (ret + nlen) >> PAGE_SHIFT, points);
 	if (!t->moved)
 		move_range(r, mm, TLBR_SITE_MREMAP, TLBR_EXEC_BROADCAST, old >> PAGE_SHIFT,
 			   olen >> PAGE_SHIFT, ret >> PAGE_SHIFT, points);
 	mremap_put(r, t, mm, (int64_t)ret);
 	vma_like(m, old, ret, ret + nlen);
-	if (!(flags & MREMAP_DONTUNMAP_)) {
+	if (!(flags & TLBR_MREMAP_DONTUNMAP)) {
 		/* the old VMA goes; any page the model still has there was not mapped */
 		for_pages(r, mm, false, old >> PAGE_SHIFT, (old + olen) >> PAGE_SHIFT, forget_fn,
 			  NULL);
@@ -550,7 +532,7 @@ bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rt
 			mremap_lift(r, t, ev->mm);
 		return true;
 	}
-	if (t->sys == TLBR_SYS_MADVISE + 1 && age_advice(t->args[2])) {
+	if (t->sys == TLBR_SYS_MADVISE + 1 && tlbr_madvise_ages(t->args[2])) {
 		/*
 		 * x86: the flush the trace shows comes after the PTEs were
 		 * aged or cleaned (madvise_cold_or_pageout_pte_range(),
@@ -616,9 +598,9 @@ bool unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rta
 		vma_remove(m, s << PAGE_SHIFT, e << PAGE_SHIFT);
 		break;
 	case TLBR_SYS_MADVISE:
-		if (age_advice(t->args[2]))
+		if (tlbr_madvise_ages(t->args[2]))
 			age_range(r, t, ev->mm, s, e, points);
-		else if (!zap_advice(t->args[2]))
+		else if (!tlbr_madvise_zaps(t->args[2]))
 			return false;
 		else if (!t->zapped)
 			zap_range(r, t, ev->mm, s, e, points);
