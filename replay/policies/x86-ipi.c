@@ -86,6 +86,7 @@ struct xstate {
 	/* IPIs sent to each CPU not yet answered: for which mm */
 	struct fentry {
 		uint32_t mm;
+		int from;		/* the sending CPU */
 	} fifo[TLBR_MAX_CPUS][FIFO];
 	uint8_t nfifo[TLBR_MAX_CPUS];
 	bool checking;			/* this instance fills the self-check */
@@ -293,13 +294,31 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	return true;
 }
 
-static void fifo_push(struct xstate *s, int cpu, uint32_t mm)
+static void fifo_drop(struct xstate *s, int cpu, unsigned int i)
 {
-	if (s->nfifo[cpu] == FIFO) {	/* never answered: the oldest was another IPI */
-		memmove(s->fifo[cpu], s->fifo[cpu] + 1, (FIFO - 1) * sizeof(s->fifo[cpu][0]));
-		s->nfifo[cpu]--;
-	}
-	s->fifo[cpu][s->nfifo[cpu]++] = (struct fentry){ mm };
+	memmove(s->fifo[cpu] + i, s->fifo[cpu] + i + 1,
+		(s->nfifo[cpu] - i - 1) * sizeof(s->fifo[cpu][0]));
+	s->nfifo[cpu]--;
+}
+
+/*
+ * An IPI from @from to @cpu for @mm. The sender waits for every target
+ * before its next shootdown (smp_call_function_many_cond(), wait=true, from
+ * on_each_cpu_cond_mask()): an IPI of the same sender still waiting for its
+ * answer was answered silently (flush_tlb_func() returns untraced when the
+ * target's TLB is already at the mm's tlb_gen, or for kernel flushes on
+ * init_mm): it is dropped, so that the answers that follow go to their IPI.
+ */
+static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from)
+{
+	for (unsigned int i = 0; i < s->nfifo[cpu]; i++)
+		if (s->fifo[cpu][i].from == from) {
+			fifo_drop(s, cpu, i);
+			break;
+		}
+	if (s->nfifo[cpu] == FIFO)	/* never answered: the oldest was another IPI */
+		fifo_drop(s, cpu, 0);
+	s->fifo[cpu][s->nfifo[cpu]++] = (struct fentry){ mm, from };
 }
 
 /* What the kernel really did: IPIs sent, and the targets' answers. */
@@ -355,7 +374,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 				xc->ipis_matched += tlbr_cpuset_test(&s->pred[ev->cpu],
 								     (unsigned int)c);
 			}
-			fifo_push(s, c, s->pend_mm[ev->cpu]);
+			fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu);
 			clear_cpu(&s->pred[ev->cpu], c);
 		}
 	}
@@ -367,8 +386,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 	    s->nfifo[ev->cpu]) {
 		struct fentry e = s->fifo[ev->cpu][0];
 
-		memmove(s->fifo[ev->cpu], s->fifo[ev->cpu] + 1, (FIFO - 1) * sizeof(e));
-		s->nfifo[ev->cpu]--;
+		fifo_drop(s, ev->cpu, 0);
 		if (ev->kind == TLBR_EV_FLUSH_REMOTE && ev->remote.wrong_cpu) {
 			struct xmm *m = xmm_get(s, e.mm);
 
