@@ -36,7 +36,8 @@ static void suite_help(FILE *f)
 	print_usage(f, tlbr_find_cmd("suite"));
 	fprintf(f, "\n");
 	replay_cli_help_options(f);
-	fprintf(f, "                            (--env and --preempt take lists: native,vm)\n"
+	fprintf(f, "                            (--env and --preempt take lists: native,vm;\n"
+		   "                            vm+errata is both at once)\n"
 		   "    -j, --jobs <n>          replay up to n traces at once, in processes (1)\n"
 		   "        --format <f>        text (80 columns), csv, json, markdown or email\n"
 		   "        --manifest <file>   the traces: '[<label>] <trace>' lines, paths relative\n"
@@ -77,7 +78,8 @@ static int parse_envs(struct suite_args *a, const char *arg)
 
 		snprintf(name, sizeof(name), "%.*s", (int)n, p);
 		if (a->nenv == ARRAY_SIZE(a->envs) || tlbr_env_parse(name, &a->envs[a->nenv]) < 0) {
-			error("unknown environment '%s' (native, vm or errata, comma-separated)",
+			error("unknown environment '%s' (native, vm, errata or vm+errata, "
+			      "comma-separated)",
 			      name);
 			return -1;
 		}

@@ -74,7 +74,7 @@ int replay_cli_option(struct replay_cli *o, int c, const char *arg, const char *
 	case OPT_R_ENV:
 		if (tlbr_env_parse(arg, &o->ro.env) == 0)
 			return 1;
-		error("unknown environment '%s' (native, vm or errata)", arg);
+		error("unknown environment '%s' (native, vm, errata, or vm,errata)", arg);
 		break;
 	case OPT_R_PREEMPT:
 		if (!strcmp(arg, "full") || !strcmp(arg, "none")) {
@@ -122,8 +122,8 @@ void replay_cli_help_options(FILE *f)
 		   "        --cpu <model>       what a stale read-only entry does (default: from the\n"
 		   "                            trace's architecture and vendor, else amd)\n"
 		   "        --cpus <n>          CPU count, for text traces that do not say\n"
-		   "        --env <env>         native, vm (local TLBIs upgraded) or errata (default:\n"
-		   "                            native)\n"
+		   "        --env <env>         native, vm (local TLBIs upgraded), errata (repeated\n"
+		   "                            TLBIs), or both: vm,errata (default: native)\n"
 		   "        --preempt <model>   full or none: what migrate_disable costs (full)\n"
 		   "        --costs <table>     cost model: a preset or a file (neoverse-n1)\n"
 		   "    -i, --input <trace>     the trace (or the operand; default: ./trace.dat,\n"

@@ -162,13 +162,15 @@ void count_ops(struct replay *r, struct policy *pl, const struct flushreq *q,
 		}
 		ops[TLBR_OP_TLBI_IS] += tlbi_ops(q);
 		ops[TLBR_OP_DSB_ISH]++;
-		if (r->o.env == TLBR_ENV_ERRATA)
+		if (r->o.env & TLBR_ENV_ERRATA)
 			ops[TLBR_OP_REPEAT]++;
 		break;
 	case D_TARGETED:
 		if (!x86) {	/* arm64 cannot target CPUs: a broadcast TLBI */
 			ops[TLBR_OP_TLBI_IS] += tlbi_ops(q);
 			ops[TLBR_OP_DSB_ISH]++;
+			if (r->o.env & TLBR_ENV_ERRATA)
+				ops[TLBR_OP_REPEAT]++;
 			break;
 		}
 		ops[TLBR_OP_IPI] += tlbr_cpuset_count(&d->targets);
@@ -204,58 +206,120 @@ static void defer_fn(struct replay *r, struct page *p, void *a)
 		pl->pending = np;
 		pl->pending_alloc = n;
 	}
-	pl->pending[pl->npending++] = (struct pending){ page_idx(r, p), p->mm, r->ev->cpu };
+	pl->pending[pl->npending++] = (struct pending){ page_idx(r, p), p->mm, r->ev->cpu, false };
 }
 
 /* O(pages of the range the model knows). */
 void defer(struct replay *r, struct policy *pl, const struct flushreq *q)
 {
+	struct rmm *m = mm_get(r, q->mm);
+
 	pl->res->deferred++;
+	/* set_tlb_ubc_flush_pending(): mm->tlb_flush_batched's pending count goes up */
+	if (m)
+		m->batched[pl->idx] = true;
 	for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, defer_fn, pl);
 }
 
+static int pending_sync_of(const struct policy *pl)
+{
+	int how = PENDING_FLUSH_MM;
+
+	for (unsigned int k = 0; k < pl->ncomp; k++)
+		if (pl->ops[k]->pending_sync > how)
+			how = pl->ops[k]->pending_sync;
+	return how;
+}
+
 /*
- * A DSB completes deferred TLBIs: those the CPU issued (try_to_unmap_flush),
- * or all of an mm's (flush_tlb_batched_pending, unless the policy is the
- * broken variant that skips it).
+ * Some policy that syncs has a reclaim batch pending on @mm:
+ * flush_tlb_batched_pending() would act. O(policies x components).
+ */
+bool batch_pending(struct replay *r, uint32_t mm)
+{
+	struct rmm *m = mm && mm < r->nmms ? &r->mms[mm] : NULL;
+
+	for (int pol = 0; m && m->batched && pol < r->npol; pol++)
+		if (m->batched[pol] && pending_sync_of(&r->pol[pol]) != PENDING_NONE)
+			return true;
+	return false;
+}
+
+/*
+ * The DSB of @cpu completes the TLBIs @cpu issued (and only those, Arm ARM
+ * "TLB maintenance operations and barriers"); entries a full-mm flush
+ * already removed only owed that DSB. Returns whether any deferred TLBI was completed. O(pending TLBIs x CPUs).
+ */
+static bool complete_cpu(struct replay *r, struct policy *pl, int cpu)
+{
+	uint32_t i, kept = 0;
+	bool any = false;
+
+	for (i = 0; i < pl->npending; i++) {
+		struct pending *e = &pl->pending[i];
+		struct page *p = page_at(r, e->page);
+
+		if (e->cpu != cpu) {
+			pl->pending[kept++] = *e;
+			continue;
+		}
+		any = true;
+		if (e->done || p->mm != e->mm)
+			continue;	/* flushed already, or the page went with its mm */
+		for (int c = 0; c < r->ncpus; c++)
+			tlb_flush_page(r, pl, p, c);
+	}
+	pl->npending = kept;
+	return any;
+}
+
+/*
+ * A DSB completes deferred TLBIs: try_to_unmap_flush() (TLBR_SYNC_COMPLETE)
+ * those @cpu issued. flush_tlb_batched_pending(@mm) (TLBR_SYNC_PENDING) acts
+ * only when the policy deferred a TLBI of @mm since its last call (the
+ * mm's mark, which try_to_unmap_flush() leaves set), and then does what the
+ * policy says: flush_tlb_mm() (every CPU, priced as TLBI ASIDE1IS + DSB ISH,
+ * a broadcast), a DSB of @cpu alone (which completes only @cpu's TLBIs), or
+ * nothing.
  * O(policies x pending TLBIs x CPUs).
  */
 void batch_sync(struct replay *r, enum tlbr_sync_kind kind, int cpu, uint32_t mm)
 {
+	struct rmm *m = mm && mm < r->nmms ? &r->mms[mm] : NULL;
 	int pol, c;
 
 	for (pol = 0; pol < r->npol; pol++) {
 		struct policy *pl = &r->pol[pol];
-		uint32_t i, kept = 0;
-		bool any = false;
+		int how = pending_sync_of(pl);
 
-		if (kind == TLBR_SYNC_PENDING) {
-			bool ignores = false;
-
-			for (unsigned int k = 0; k < pl->ncomp; k++)
-				ignores |= pl->ops[k]->no_pending_sync;
-			if (ignores)
-				continue;
-		}
-		for (i = 0; i < pl->npending; i++) {
-			struct pending *e = &pl->pending[i];
-			struct page *p = page_at(r, e->page);
-
-			if (kind == TLBR_SYNC_COMPLETE ? e->cpu != cpu : e->mm != mm) {
-				pl->pending[kept++] = *e;
-				continue;
+		if (kind == TLBR_SYNC_COMPLETE) {
+			if (complete_cpu(r, pl, cpu)) {
+				pl->res->syncs++;
+				pl->res->ops[TLBR_OP_DSB_ISH]++;
 			}
-			any = true;
-			if (p->mm != e->mm)
-				continue;	/* the page went with its mm */
-			for (c = 0; c < r->ncpus; c++)
-				tlb_flush_page(r, pl, p, c);
+			continue;
 		}
-		pl->npending = kept;
-		if (any) {
-			pl->res->syncs++;
+		if (how == PENDING_NONE || !m || !m->batched || !m->batched[pol])
+			continue;
+		m->batched[pol] = false;
+		if (how == PENDING_DSB) {
+			complete_cpu(r, pl, cpu);
+			pl->res->pending_syncs++;
 			pl->res->ops[TLBR_OP_DSB_ISH]++;
+			continue;
 		}
+		/* flush_tlb_mm(): TLBI ASIDE1IS + DSB ISH, on every CPU */
+		for (c = 0; c < r->ncpus; c++)
+			tlb_flush_mm(r, pl, mm, c);
+		for (uint32_t i = 0; i < pl->npending; i++)
+			if (pl->pending[i].mm == mm)
+				pl->pending[i].done = true;
+		pl->res->pending_syncs++;
+		pl->res->broadcasts++;
+		pl->res->ops[TLBR_OP_TLBI_IS]++;
+		pl->res->ops[TLBR_OP_DSB_ISH]++;
+		if (r->o.env & TLBR_ENV_ERRATA)
+			pl->res->ops[TLBR_OP_REPEAT]++;
 	}
 }
 

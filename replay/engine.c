@@ -229,6 +229,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			t->zapped = t->moved = t->move_pending = false;
 			t->lifting = false;
 			t->traced = 0;
+			t->pend_seen = false;
 		}
 		break;
 	case TLBR_EV_SYSCALL_RET:
@@ -245,6 +246,8 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		ret = on_reclaim_unmap(r, ev);
 		break;
 	case TLBR_EV_BATCH_SYNC:
+		if (t && ev->sync.kind == TLBR_SYNC_PENDING)
+			t->pend_seen = true;
 		r->seq++;
 		batch_sync(r, ev->sync.kind, ev->cpu, ev->mm);
 		break;

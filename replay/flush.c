@@ -39,7 +39,7 @@ static void decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		d->by = &policy_arm64_broadcast;
 	}
 	/* HCR_EL2.FB: in a guest every local TLBI is executed as a broadcast */
-	if (r->o.env == TLBR_ENV_VM && d->kind == D_LOCAL && !d->by->x86) {
+	if ((r->o.env & TLBR_ENV_VM) && d->kind == D_LOCAL && !d->by->x86) {
 		d->kind = D_BROADCAST;
 		pl->res->upgraded++;
 	}

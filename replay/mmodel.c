@@ -52,7 +52,8 @@ struct rmm *mm_get(struct replay *r, uint32_t id)
 		m->last_end = calloc((size_t)r->ncpus, sizeof(*m->last_end));
 		m->mm_cleared = calloc((size_t)r->ncpus * (size_t)r->npol, sizeof(*m->mm_cleared));
 		m->behind = calloc((size_t)r->npol, sizeof(*m->behind));
-		if (!m->last_end || !m->mm_cleared || !m->behind)
+		m->batched = calloc((size_t)r->npol, sizeof(*m->batched));
+		if (!m->last_end || !m->mm_cleared || !m->behind || !m->batched)
 			return NULL;
 		m->live = true;
 	}

@@ -42,6 +42,24 @@ void pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool w
 	note_change(r, p, why);
 }
 
+/*
+ * The kernel shows @p mapped where the model has no mapping for it (older
+ * than the trace, or faulted in where the trace lost it): present from an
+ * unknown time, so every CPU that may have run the mm may hold it (every
+ * CPU when the mm is older than the trace). O(policies x CPUs).
+ */
+void pte_present_before(struct replay *r, struct page *p, bool writable, const char *why)
+{
+	struct rmm *m = mm_get(r, p->mm);
+	uint8_t held = (uint8_t)(HELD_VALID | (writable ? HELD_W : 0));
+
+	pte_set(r, p, true, true, writable, false, false, why);
+	for (int pol = 0; m && pol < r->npol; pol++)
+		for (int c = 0; c < r->ncpus; c++)
+			if (!m->vmas_known || tlbr_cpuset_test(&m->ever, (unsigned int)c))
+				ptlb_of(r, p, pol, c)->held |= held;
+}
+
 struct effect_arg {
 	uint32_t prot;
 	bool downgraded;	/* some present page lost a permission */

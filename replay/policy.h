@@ -75,7 +75,14 @@ struct policy_ops {
 			    unsigned int nkept);
 	void (*free_state)(void *state);
 	bool x86;			/* flushes by IPI, not by TLBI: --env vm/errata do not apply */
-	bool no_pending_sync;		/* ignores flush_tlb_batched_pending (a broken variant) */
+	/*
+	 * What flush_tlb_batched_pending() does when the mm has a reclaim batch
+	 * pending (mm->tlb_flush_batched: pending != flushed), for a policy that
+	 * defers: flush_tlb_mm() (the 2025 fix), a dsb(ish) of the calling CPU
+	 * (Linux 6.5 to the fix: it completes only that CPU's TLBIs), or nothing
+	 * (a broken variant).
+	 */
+	enum { PENDING_FLUSH_MM, PENDING_DSB, PENDING_NONE } pending_sync;
 	bool lazy_mmu;			/* kernel PTE barriers batched at lazy MMU mode exit */
 };
 
@@ -124,6 +131,11 @@ int view_syscall(struct replay *r);
  * 2 MiB page-table page no VMA uses (free_pgtables()). O(VMAs).
  */
 bool view_frees_tables(struct replay *r, const struct flushreq *q);
+/*
+ * ARM64_WORKAROUND_REPEAT_TLBI applies (--env errata): every TLBI is
+ * repeated after a dsb(ish). O(1).
+ */
+bool view_repeat_tlbi(struct replay *r);
 /* The x86 self-check of the result, which the first x86-ipi policy fills. O(1). */
 struct tlbr_x86_check *view_x86_check(struct replay *r);
 
@@ -136,6 +148,7 @@ extern const struct policy_ops policy_wp_local;
 extern const struct policy_ops policy_active_cpu;
 extern const struct policy_ops policy_pte_needs_flush;
 extern const struct policy_ops policy_batched_reclaim;
+extern const struct policy_ops policy_batched_reclaim_dsb;
 extern const struct policy_ops policy_batched_reclaim_nopending;
 extern const struct policy_ops policy_lazy_mmu;
 extern const struct policy_ops policy_uffd_move_batch;

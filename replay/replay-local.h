@@ -63,6 +63,9 @@ struct rmm {
 	uint64_t *last_end;		/* per CPU: seq when it was last unloaded */
 	uint64_t *mm_cleared;		/* per policy x CPU: seq of the last whole-mm flush */
 	struct tlbr_cpuset *behind;	/* per policy: CPUs that flush when they load it again */
+	bool *batched;			/* per policy: mm->tlb_flush_batched pending != flushed
+					 * (a reclaim batch was deferred since the last
+					 * flush_tlb_batched_pending; completing it does not clear it) */
 	struct vma *vmas;
 	unsigned int nvmas, vmas_alloc;
 	bool vmas_known;		/* created in the trace: its VMAs are all known */
@@ -113,6 +116,7 @@ struct rtask {
 	uint32_t nlifted, lifted_alloc;
 	bool lifting;
 	uint32_t traced;		/* flushes the trace showed in it */
+	bool pend_seen;			/* the trace showed flush_tlb_batched_pending in it */
 	bool fork_wp_done;
 	/* a write fault on a present read-only page, not yet resolved */
 	bool wp_pending;
@@ -151,6 +155,7 @@ struct pending {
 	uint32_t page;			/* index */
 	uint32_t mm;
 	int cpu;			/* the issuer: its DSB completes it */
+	bool done;			/* a full-mm flush removed the entries: only the DSB is owed */
 };
 
 struct centry {
@@ -262,6 +267,7 @@ static inline uint8_t pte_perm(const struct page *p)
 enum { EFF_DOWNGRADED = 1, EFF_CHANGED = 2 };	/* what applying a syscall did */
 void pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool writable,
 	     bool cow, bool replaced, const char *why);
+void pte_present_before(struct replay *r, struct page *p, bool writable, const char *why);
 void range_of(const uint64_t *args, int ai, int li, uint64_t *start, uint64_t *end);
 int apply_syscall(struct replay *r, struct rtask *t, uint32_t mm);
 bool fork_wp(struct replay *r, struct rtask *t, uint32_t mm);
@@ -290,6 +296,7 @@ void apply_decision(struct replay *r, struct policy *pl, const struct flushreq *
 		    const struct decision *d, const struct tlbr_cpuset *reached);
 void defer(struct replay *r, struct policy *pl, const struct flushreq *q);
 void batch_sync(struct replay *r, enum tlbr_sync_kind kind, int cpu, uint32_t mm);
+bool batch_pending(struct replay *r, uint32_t mm);
 void kmap_barriers(struct replay *r, uint64_t pages);
 
 /* check.c: the safety checker */

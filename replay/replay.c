@@ -18,6 +18,7 @@ static const struct policy_ops *const builtin[] = {
 	&policy_active_cpu,
 	&policy_pte_needs_flush,
 	&policy_batched_reclaim,
+	&policy_batched_reclaim_dsb,
 	&policy_batched_reclaim_nopending,
 	&policy_lazy_mmu,
 	&policy_uffd_move_batch,
@@ -131,18 +132,35 @@ static const char *const env_names[] = {
 	[TLBR_ENV_NATIVE] = "native",
 	[TLBR_ENV_VM] = "vm",
 	[TLBR_ENV_ERRATA] = "errata",
+	[TLBR_ENV_VM | TLBR_ENV_ERRATA] = "vm,errata",
 };
 
+/* O(length of @name). */
 int tlbr_env_parse(const char *name, enum tlbr_env *ret)
 {
-	unsigned int i;
+	unsigned int env = 0, n = 0;
+	const char *p = name;
 
-	for (i = 0; i < ARRAY_SIZE(env_names); i++)
-		if (!strcmp(env_names[i], name)) {
-			*ret = (enum tlbr_env)i;
-			return 0;
-		}
-	return -EINVAL;
+	while (*p) {
+		size_t len = strcspn(p, ",+");
+
+		if (len == 6 && !strncmp(p, "native", len))
+			;
+		else if (len == 2 && !strncmp(p, "vm", len))
+			env |= TLBR_ENV_VM;
+		else if (len == 6 && !strncmp(p, "errata", len))
+			env |= TLBR_ENV_ERRATA;
+		else
+			return -EINVAL;
+		n++;
+		p += len;
+		if (*p && !*++p)
+			return -EINVAL;	/* a trailing separator */
+	}
+	if (!n)
+		return -EINVAL;
+	*ret = (enum tlbr_env)env;
+	return 0;
 }
 
 const char *tlbr_env_name(enum tlbr_env env)
@@ -331,6 +349,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 		free(r->mms[i].last_end);
 		free(r->mms[i].mm_cleared);
 		free(r->mms[i].behind);
+		free(r->mms[i].batched);
 		free(r->mms[i].hash);
 		free(r->mms[i].lazy_kids);
 		free(r->mms[i].vmas);

@@ -73,14 +73,16 @@ enum tlbr_op {
 
 const char *tlbr_op_name(enum tlbr_op op);
 
-/* Where the replayed kernel runs. */
+/* Where the replayed kernel runs: bits, combined ("vm,errata": a guest on affected CPUs). */
 enum tlbr_env {
-	TLBR_ENV_NATIVE,
-	TLBR_ENV_VM,		/* HCR_EL2.FB: local TLBIs are upgraded to broadcast */
-	TLBR_ENV_ERRATA,	/* ARM64_WORKAROUND_REPEAT_TLBI: every broadcast twice */
+	TLBR_ENV_NATIVE = 0,
+	TLBR_ENV_VM = 1,	/* HCR_EL2.FB: local TLBIs are upgraded to broadcast */
+	TLBR_ENV_ERRATA = 2,	/* ARM64_WORKAROUND_REPEAT_TLBI: every broadcast twice */
 };
 
+/* "native", "vm", "errata", or a combination joined by ',' or '+' ("vm,errata"). */
 int tlbr_env_parse(const char *name, enum tlbr_env *ret);
+/* "native", "vm", "errata" or "vm,errata". */
 const char *tlbr_env_name(enum tlbr_env env);
 
 #define TLBR_MAX_FINDINGS 32	/* unsafe counterexamples kept per policy */
@@ -114,6 +116,8 @@ struct tlbr_policy_result {
 	uint64_t skipped;		/* flush points where nothing was flushed */
 	uint64_t deferred;		/* TLBIs issued without waiting (batched reclaim) */
 	uint64_t syncs;			/* DSBs that completed a batch */
+	uint64_t pending_syncs;		/* flush_tlb_batched_pending() acting on a pending mm:
+					 * a full-mm broadcast (also in broadcasts), or a DSB */
 	uint64_t merged;		/* flush points covered by a batch's one flush (uffd MOVE) */
 	uint64_t table_syncs;		/* hugetlb unshare IPI broadcasts (tlb_remove_table_sync_one) */
 	uint64_t ipis;			/* IPI messages (x86-style shootdowns) */
@@ -172,6 +176,14 @@ struct tlbr_replay_result {
 	uint64_t real_ipis;		/* flush IPIs the traced kernel sent (x86 traces) */
 	uint64_t real_ipi_flushes;	/* flushes that sent them */
 	uint64_t asid_rollovers;	/* arm64 ASID generation rollovers */
+	/*
+	 * mprotect/munmap/madvise/mremap calls on an mm with a reclaim batch
+	 * pending that the trace shows without flush_tlb_batched_pending (no
+	 * tlbr:batch_pend probe: before Linux 6.5 arm64 has no such function to
+	 * probe): the replay calls it where the kernel does. Missing evidence,
+	 * not a race.
+	 */
+	uint64_t batch_pending_implied;
 	/* arm64 TLBI census: what the traced kernel executed */
 	uint64_t real_tlbi_ops[TLBR_SITE__COUNT];	/* broadcast flush operations, by site */
 	uint64_t real_tlbi_is;			/* broadcast TLBI instructions */
