@@ -17,7 +17,6 @@
 /* ----------------------------------------------------------------- stat */
 
 #define TLBR_STAT_MAX_GAPS 64
-#define TLBR_X86_REASONS 6
 
 struct tlbr_stat_gap {
 	int cpu;
@@ -47,7 +46,7 @@ struct tlbr_stat {
 	uint64_t site_inferred[TLBR_SITE__COUNT];
 	uint64_t site_range_inferred[TLBR_SITE__COUNT];
 	uint64_t switch_noflush;	/* x86 switch_mm that reused an up-to-date ASID */
-	uint64_t x86_reason[TLBR_X86_REASONS];
+	uint64_t x86_reason[TLBR_X86_REASON__COUNT];	/* x86 flushes by tlb:tlb_flush reason */
 	uint64_t ipis, ipi_targets, ipis_inferred;
 	uint64_t remote_flushes;
 	uint64_t fault_write, fault_prot, fault_instr;

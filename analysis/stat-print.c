@@ -8,11 +8,6 @@
 #include "analysis.h"
 #include "json.h"
 
-static const char *const x86_reason_names[TLBR_X86_REASONS] = {
-	"task-switch", "remote-shootdown", "local-shootdown",
-	"local-mm-shootdown", "remote-ipi-send", "remote-wrong-cpu",
-};
-
 static const char *const need_names[] = { "required", "recommended", "optional" };
 
 static void print_ts(FILE *f, uint64_t ns)
@@ -141,8 +136,8 @@ void tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 	fprintf(f, "  switch_mm without a flush (ASID up to date): %llu\n",
 		(unsigned long long)s->switch_noflush);
 	fprintf(f, "  x86 tlb_flush reasons:");
-	for (k = 0; k < TLBR_X86_REASONS; k++)
-		fprintf(f, "%s %s %llu", k == 3 ? "\n   " : k ? "," : "", x86_reason_names[k],
+	for (k = 0; k < TLBR_X86_REASON__COUNT; k++)
+		fprintf(f, "%s %s %llu", k == 3 ? "\n   " : k ? "," : "", tlbr_x86_reason_name(k),
 			(unsigned long long)s->x86_reason[k]);
 	fprintf(f, "\n  shootdown IPIs: %llu sent, %llu target CPUs", (unsigned long long)s->ipis,
 		(unsigned long long)s->ipi_targets);
@@ -367,8 +362,8 @@ void tlbr_stat_print_json(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 	}
 	tlbr_json_arr_end(&j);
 	tlbr_json_obj_begin(&j, "x86_reasons");
-	for (k = 0; k < TLBR_X86_REASONS; k++)
-		tlbr_json_u64(&j, x86_reason_names[k], s->x86_reason[k]);
+	for (k = 0; k < TLBR_X86_REASON__COUNT; k++)
+		tlbr_json_u64(&j, tlbr_x86_reason_name(k), s->x86_reason[k]);
 	tlbr_json_obj_end(&j);
 	tlbr_json_u64(&j, "ipis", s->ipis);
 	tlbr_json_u64(&j, "ipi_targets", s->ipi_targets);

@@ -109,7 +109,7 @@ int tlbr_stat_event(struct tlbr_stat *s, const struct tlbr_event *ev)
 			s->fault_instr++;
 		break;
 	case TLBR_EV_FLUSH:
-		if (ev->flush.x86_reason >= 0 && ev->flush.x86_reason < TLBR_X86_REASONS)
+		if (ev->flush.x86_reason != TLBR_X86_NONE && ev->flush.x86_reason != TLBR_X86_OTHER)
 			s->x86_reason[ev->flush.x86_reason]++;
 		if (ev->flush.site == TLBR_SITE_SWITCH && ev->flush.pages == 0) {
 			s->switch_noflush++;
@@ -145,7 +145,8 @@ int tlbr_stat_event(struct tlbr_stat *s, const struct tlbr_event *ev)
 		break;
 	case TLBR_EV_FLUSH_REMOTE:
 		s->remote_flushes++;
-		s->x86_reason[ev->remote.wrong_cpu ? 5 : 1]++;
+		s->x86_reason[ev->remote.wrong_cpu ? TLBR_X86_REMOTE_WRONG_CPU :
+						   TLBR_X86_REMOTE_SHOOTDOWN]++;
 		break;
 	case TLBR_EV_SYSCALL:
 		if (ev->sys.nr < TLBR_SYS__COUNT)

@@ -96,7 +96,7 @@ static void flush_init(struct tlbr_event *out, const struct tlbr_record *rec, st
 	out->flush.end = end;
 	out->flush.pages = scope == TLBR_SCOPE_MM || scope == TLBR_SCOPE_ALL ?
 				   TLBR_PAGES_ALL : (end - start) >> 12;
-	out->flush.x86_reason = -1;
+	out->flush.x86_reason = TLBR_X86_NONE;
 }
 
 /* "N OP broadcast|local FUNCTION+0xOFF [status]": one census site. */

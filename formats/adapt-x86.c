@@ -31,14 +31,15 @@
 
 #include "adapt-local.h"
 
-enum {
-	X86_FLUSH_ON_TASK_SWITCH,
-	X86_REMOTE_SHOOTDOWN,
-	X86_LOCAL_SHOOTDOWN,
-	X86_LOCAL_MM_SHOOTDOWN,
-	X86_REMOTE_SEND_IPI,
-	X86_REMOTE_WRONG_CPU,
-};
+/* tlb:tlb_flush's reason field, decoded: the contract carries no raw value. */
+static enum tlbr_x86_reason x86_reason_of(uint64_t raw)
+{
+	int v = (int)raw;
+
+	if (v < 0)
+		return TLBR_X86_NONE;
+	return v < TLBR_X86_REASON__COUNT ? (enum tlbr_x86_reason)v : TLBR_X86_OTHER;
+}
 
 #define PAGE_MASK_4K (~0xfffULL)
 
@@ -121,7 +122,8 @@ void adapt_infer_site(const struct tlbr_task *t, struct tlbr_ev_flush *f, bool p
 }
 
 /* Fill in site, range and scope of a flush issued by @t. */
-static void infer(const struct tlbr_task *t, int reason, uint64_t pages, struct tlbr_ev_flush *f)
+static void infer(const struct tlbr_task *t, enum tlbr_x86_reason reason, uint64_t pages,
+		  struct tlbr_ev_flush *f)
 {
 	f->flags = 0;
 	f->x86_reason = reason;
@@ -129,11 +131,11 @@ static void infer(const struct tlbr_task *t, int reason, uint64_t pages, struct 
 	f->scope = pages == TLBR_PAGES_ALL ? TLBR_SCOPE_MM : pages == 1 ? TLBR_SCOPE_PAGE :
 									 TLBR_SCOPE_RANGE;
 	adapt_infer_site(t, f, true);
-	if (reason == X86_LOCAL_SHOOTDOWN) {	/* arch_tlbbatch_flush: everything, no mm */
+	if (reason == TLBR_X86_LOCAL_SHOOTDOWN) {	/* arch_tlbbatch_flush: everything, no mm */
 		f->site = TLBR_SITE_RECLAIM;
 		f->scope = TLBR_SCOPE_ALL;
 	} else if (t->in_sys == TLBR_SYS_EXECVE + 1 && !t->exec_done &&
-		   reason == X86_REMOTE_SEND_IPI) {
+		   reason == TLBR_X86_REMOTE_SEND_IPI) {
 		/*
 		 * Before sched_process_exec, exec_mmap() has switched to the
 		 * new mm and mmput()s the old one: exit_mmap's tlb_finish_mmu
@@ -180,7 +182,7 @@ static int on_tlb_flush(struct tlbr_adapter *a, const struct tlbr_record *rec, s
 			struct tlbr_event *out)
 {
 	struct adapt_cpu *c = &a->cpu[rec->cpu];
-	int reason = (int)rec->val[0];
+	enum tlbr_x86_reason reason = x86_reason_of(rec->val[0]);
 	uint64_t pages = rec->val[1];
 
 	/* x86 reports a full flush as TLB_FLUSH_ALL, -1, in an unsigned long */
@@ -188,21 +190,21 @@ static int on_tlb_flush(struct tlbr_adapter *a, const struct tlbr_record *rec, s
 		pages = TLBR_PAGES_ALL;
 
 	switch (reason) {
-	case X86_REMOTE_WRONG_CPU:
+	case TLBR_X86_REMOTE_WRONG_CPU:
 		if (c->op_task == t->id) {
 			/* the issuer's own flush_tlb_func: in mm_cpumask, mm not loaded */
 			c->op_task = 0;
 			return 0;
 		}
 		/* fall through */
-	case X86_REMOTE_SHOOTDOWN:
+	case TLBR_X86_REMOTE_SHOOTDOWN:
 		c->op_task = 0;
 		adapt_ev_init(out, TLBR_EV_FLUSH_REMOTE, rec, t);
 		out->remote.pages = pages;
-		out->remote.wrong_cpu = reason == X86_REMOTE_WRONG_CPU;
+		out->remote.wrong_cpu = reason == TLBR_X86_REMOTE_WRONG_CPU;
 		return 1;
-	case X86_LOCAL_SHOOTDOWN:
-	case X86_LOCAL_MM_SHOOTDOWN:
+	case TLBR_X86_LOCAL_SHOOTDOWN:
+	case TLBR_X86_LOCAL_MM_SHOOTDOWN:
 		if (c->op_task == t->id) {
 			/* the local half of the shootdown issued by the same task */
 			c->op_task = 0;
@@ -213,18 +215,18 @@ static int on_tlb_flush(struct tlbr_adapter *a, const struct tlbr_record *rec, s
 		out->flush.exec = TLBR_EXEC_LOCAL;
 		infer(t, reason, pages, &out->flush);
 		return 1;
-	case X86_REMOTE_SEND_IPI:
+	case TLBR_X86_REMOTE_SEND_IPI:
 		c->op_task = t->id;
 		adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
 		out->flush.exec = TLBR_EXEC_IPI;
 		c->op_batch = is_batch_flush(t, pages);
 		/* arch_tlbbatch_flush: its local half will say "local shootdown" */
-		infer(t, c->op_batch ? X86_LOCAL_SHOOTDOWN : reason, pages, &out->flush);
+		infer(t, c->op_batch ? TLBR_X86_LOCAL_SHOOTDOWN : reason, pages, &out->flush);
 		out->flush.x86_reason = reason;
 		if (c->op_batch || out->flush.site == TLBR_SITE_RECLAIM)
 			out->mm = 0;	/* the batch's cpumask, no mm: not the task's */
 		return 1;
-	case X86_FLUSH_ON_TASK_SWITCH:
+	case TLBR_X86_TASK_SWITCH:
 		c->op_task = 0;
 		adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
 		out->flush.exec = TLBR_EXEC_LOCAL;

@@ -509,7 +509,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		out->flush.start = rec->val[0];
 		out->flush.end = rec->val[1];
 		out->flush.pages = (rec->val[1] - rec->val[0]) >> 12;
-		out->flush.x86_reason = -1;
+		out->flush.x86_reason = TLBR_X86_NONE;
 		return 1;
 	default:
 		return 0;

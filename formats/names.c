@@ -78,6 +78,15 @@ static const char *const exec_names[] = {
 	[TLBR_EXEC_REMOTE] = "remote",
 };
 
+static const char *const x86_reason_names[TLBR_X86_REASON__COUNT] = {
+	[TLBR_X86_TASK_SWITCH] = "task-switch",
+	[TLBR_X86_REMOTE_SHOOTDOWN] = "remote-shootdown",
+	[TLBR_X86_LOCAL_SHOOTDOWN] = "local-shootdown",
+	[TLBR_X86_LOCAL_MM_SHOOTDOWN] = "local-mm-shootdown",
+	[TLBR_X86_REMOTE_SEND_IPI] = "remote-ipi-send",
+	[TLBR_X86_REMOTE_WRONG_CPU] = "remote-wrong-cpu",
+};
+
 #define NAME(tab, i) ((unsigned int)(i) < ARRAY_SIZE(tab) && tab[i] ? tab[i] : "?")
 
 const char *tlbr_ev_kind_name(enum tlbr_ev_kind kind)
@@ -103,4 +112,9 @@ const char *tlbr_scope_name(enum tlbr_scope scope)
 const char *tlbr_exec_name(enum tlbr_exec exec)
 {
 	return NAME(exec_names, exec);
+}
+
+const char *tlbr_x86_reason_name(enum tlbr_x86_reason reason)
+{
+	return NAME(x86_reason_names, reason);
 }

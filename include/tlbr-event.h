@@ -106,6 +106,22 @@ enum {
 	TLBR_PF_SHSTK = 1 << 6,
 };
 
+/*
+ * Why x86 flushed: tlb:tlb_flush's reason (enum tlb_flush_reason,
+ * include/linux/mm_types.h), decoded by formats/adapt-x86.c.
+ */
+enum tlbr_x86_reason {
+	TLBR_X86_NONE = -1,		/* not from tlb:tlb_flush (arm64, inferred) */
+	TLBR_X86_TASK_SWITCH,		/* TLB_FLUSH_ON_TASK_SWITCH */
+	TLBR_X86_REMOTE_SHOOTDOWN,	/* TLB_REMOTE_SHOOTDOWN */
+	TLBR_X86_LOCAL_SHOOTDOWN,	/* TLB_LOCAL_SHOOTDOWN */
+	TLBR_X86_LOCAL_MM_SHOOTDOWN,	/* TLB_LOCAL_MM_SHOOTDOWN */
+	TLBR_X86_REMOTE_SEND_IPI,	/* TLB_REMOTE_SEND_IPI */
+	TLBR_X86_REMOTE_WRONG_CPU,	/* TLB_REMOTE_WRONG_CPU */
+	TLBR_X86_REASON__COUNT,
+	TLBR_X86_OTHER = TLBR_X86_REASON__COUNT,	/* a reason this list does not know */
+};
+
 /* Flags of a flush event. */
 enum {
 	TLBR_FLUSH_SITE_INFERRED = 1 << 0,	/* site deduced from the task's context */
@@ -259,7 +275,7 @@ struct tlbr_ev_flush {
 	uint32_t flags;
 	uint64_t start, end;	/* [start, end) when known, else 0, 0 */
 	uint64_t pages;		/* as traced; TLBR_PAGES_ALL for a full flush */
-	int x86_reason;		/* tlb:tlb_flush reason, -1 if not from it */
+	enum tlbr_x86_reason x86_reason;	/* TLBR_X86_NONE if not from tlb:tlb_flush */
 	uint64_t move_to;	/* TLBR_FLUSH_MOVE: where start moved to, 0 unknown */
 };
 
@@ -343,5 +359,6 @@ const char *tlbr_site_name(enum tlbr_site site);
 const char *tlbr_syscall_name(enum tlbr_syscall nr);
 const char *tlbr_scope_name(enum tlbr_scope scope);
 const char *tlbr_exec_name(enum tlbr_exec exec);
+const char *tlbr_x86_reason_name(enum tlbr_x86_reason reason);
 
 #endif /* TLBR_EVENT_H */

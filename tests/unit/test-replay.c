@@ -90,7 +90,7 @@ static void flush(struct scenario *s, int cpu, uint32_t task, uint32_t mm, enum 
 	ev.flush.start = start;
 	ev.flush.end = end;
 	ev.flush.pages = (end - start) / PAGE;
-	ev.flush.x86_reason = -1;
+	ev.flush.x86_reason = TLBR_X86_NONE;
 	feed(s, &ev);
 }
 
