@@ -164,7 +164,7 @@ static int plot_policies(const struct tlbr_report *rep, const struct tlbr_replay
 		   "estimated cycles ('%s' cost model)\n", info->costs->name);
 	fprintf(f, "\"policy\"\t\"broadcasts\"\t\"local\"\t\"spurious\"\t\"cycles\"\n");
 	for (i = 0; i < t->nrows; i++)
-		fprintf(f, "\"%s\"\t%llu\t%llu\t%llu\t%.0f\n", tlbr_table_cell(t, i, 0).s,
+		fprintf(f, "\"%s\"\t%llu\t%llu\t%llu\t%.0f\n", tlbr_table_get(t, i, "policy").s,
 			(unsigned long long)tlbr_table_get(t, i, "broadcasts").u,
 			(unsigned long long)tlbr_table_get(t, i, "local").u,
 			(unsigned long long)tlbr_table_get(t, i, "spurious_predicted").u,
@@ -229,7 +229,7 @@ static int plot_stale(const struct tlbr_report *rep, const struct tlbr_replay_re
 	/* one column per policy that left stale entries, one row per CPU */
 	fprintf(f, "# stale read-only entries by the CPU holding them, per policy\n\"cpu\"");
 	for (r = 0; r < t->nrows; r += (unsigned int)res->ncpus, cols++)
-		fprintf(f, "\t\"%s\"", tlbr_table_cell(t, r, 0).s);
+		fprintf(f, "\t\"%s\"", tlbr_table_get(t, r, "policy").s);
 	if (!cols)
 		fprintf(f, "\t\"none\"");
 	fputc('\n', f);
@@ -268,7 +268,7 @@ static int plot_stale(const struct tlbr_report *rep, const struct tlbr_replay_re
 	for (r = 0, i = 0; r < p->nrows; r++) {
 		char name[80];
 
-		if (strcmp(tlbr_table_cell(p, r, 0).s, res->policy[tlbr_report_baseline(res)].name))
+		if (strcmp(tlbr_table_get(p, r, "policy").s, res->policy[tlbr_report_baseline(res)].name))
 			continue;
 		snprintf(name, sizeof(name), "%s-%lld", label(tlbr_table_get(p, r, "comm").s, buf,
 							     sizeof(buf)),

@@ -34,26 +34,26 @@ static void print_unsafe_text(FILE *f, const struct tlbr_table *t)
 		fprintf(f, "(none: no policy let a CPU keep a translation the page table no longer "
 			   "allows)\n");
 	for (r = 0; r < t->nrows; r++) {
-		union tlbr_cell v[14];
-		unsigned int k;
-
-		for (k = 0; k < 14; k++)
-			v[k] = tlbr_table_cell(t, r, k);
-		if (v[8].u == 1)
+#define CELL(name) tlbr_table_get(t, r, name)
+		if (CELL("step").u == 1)
 			fprintf(f, "%s%s #%llu: cpu %llu may hold '%s' for %#llx of pid %lld (%s);\n"
 				   "  the page table allows '%s'\n", r ? "\n" : "",
-				tlbr_printable(v[0].s, c, sizeof(c)), (unsigned long long)v[1].u,
-				(unsigned long long)v[5].u, v[6].s, (unsigned long long)v[4].u,
-				(long long)v[2].i, tlbr_printable(v[3].s, a, sizeof(a)), v[7].s);
+				tlbr_printable(CELL("policy").s, c, sizeof(c)),
+				(unsigned long long)CELL("finding").u,
+				(unsigned long long)CELL("holder_cpu").u, CELL("held").s,
+				(unsigned long long)CELL("addr").u, (long long)CELL("pid").i,
+				tlbr_printable(CELL("comm").s, a, sizeof(a)), CELL("allowed").s);
 		n = snprintf(prefix, sizeof(prefix), "  %llu. %.9f cpu %llu",
-			     (unsigned long long)v[8].u, v[9].f, (unsigned long long)v[10].u);
-		if (v[11].i >= 0 && n > 0 && (size_t)n < sizeof(prefix))
+			     (unsigned long long)CELL("step").u, CELL("time_s").f,
+			     (unsigned long long)CELL("cpu").u);
+		if (CELL("step_pid").i >= 0 && n > 0 && (size_t)n < sizeof(prefix))
 			n += snprintf(prefix + n, sizeof(prefix) - (size_t)n, " %s-%lld",
-				      tlbr_printable(v[12].s, b, sizeof(b)), (long long)v[11].i);
+				      tlbr_printable(CELL("step_comm").s, b, sizeof(b)),
+				      (long long)CELL("step_pid").i);
 		if (n > 0 && (size_t)n < sizeof(prefix) - 3)
 			strcat(prefix, ": ");
-		tlbr_print_wrapped(f, prefix, 7,
-				   tlbr_printable(v[13].s, c, sizeof(c)), 80);
+		tlbr_print_wrapped(f, prefix, 7, tlbr_printable(CELL("event").s, c, sizeof(c)), 80);
+#undef CELL
 	}
 	fputc('\n', f);
 }
@@ -69,21 +69,23 @@ static void print_time_text(FILE *f, const struct tlbr_table *t)
 		fputc('-', f);
 	fputc('\n', f);
 	for (r = 0; r < t->nrows; r++) {
-		union tlbr_cell name = tlbr_table_cell(t, r, 0), n = tlbr_table_cell(t, r, 3);
+		union tlbr_cell name = tlbr_table_get(t, r, "policy");
+		uint64_t n = tlbr_table_get(t, r, "broadcasts").u;
 		bool last = r + 1 == t->nrows ||
-			    strcmp(tlbr_table_cell(t, r + 1, 0).s, name.s);
+			    strcmp(tlbr_table_get(t, r + 1, "policy").s, name.s);
 
-		total += n.u;
-		if (n.u > tlbr_table_cell(t, best, 3).u || strcmp(tlbr_table_cell(t, best, 0).s,
-								   name.s))
+		total += n;
+		if (n > tlbr_table_get(t, best, "broadcasts").u ||
+		    strcmp(tlbr_table_get(t, best, "policy").s, name.s))
 			best = r;
 		if (!last)
 			continue;
-		if (tlbr_table_cell(t, best, 3).u)
+		if (tlbr_table_get(t, best, "broadcasts").u)
 			fprintf(f, "%-24s %8llu, at most %llu in %.6f s (from %.6f s)\n", name.s,
 				(unsigned long long)total,
-				(unsigned long long)tlbr_table_cell(t, best, 3).u,
-				tlbr_table_cell(t, best, 2).f, tlbr_table_cell(t, best, 1).f);
+				(unsigned long long)tlbr_table_get(t, best, "broadcasts").u,
+				tlbr_table_get(t, best, "width_s").f,
+				tlbr_table_get(t, best, "start_s").f);
 		else
 			fprintf(f, "%-24s %8u\n", name.s, 0);
 		total = 0;
