@@ -162,7 +162,8 @@ void count_ops(struct replay *r, struct policy *pl, const struct flushreq *q,
 		}
 		ops[TLBR_OP_TLBI_IS] += tlbi_ops(q);
 		ops[TLBR_OP_DSB_ISH]++;
-		if (r->o.env & TLBR_ENV_ERRATA)
+		/* a local TLBI the VM upgraded was issued without the workaround */
+		if ((r->o.env & TLBR_ENV_ERRATA) && !d->vm_upgraded)
 			ops[TLBR_OP_REPEAT]++;
 		break;
 	case D_TARGETED:
@@ -186,10 +187,22 @@ void count_ops(struct replay *r, struct policy *pl, const struct flushreq *q,
 		ops[TLBR_OP_IPI] += (uint64_t)r->ncpus - 1;
 		pl->res->table_syncs++;
 	}
-	if (d->migrate) {
+	/* active-cpu's flush_tlb_user_pre(): migrate_disable() on every path */
+	if (migrates_every_flush(pl) && (d->kind == D_LOCAL || d->kind == D_BROADCAST ||
+					 d->kind == D_TARGETED) &&
+	    ((q->mm && !q->opaque) || q->site == TLBR_SITE_EXEC))
 		ops[TLBR_OP_MIGRATE]++;
+	if (d->upgrade)
 		ops[TLBR_OP_DSB_UPGRADE]++;
-	}
+}
+
+/* A component of @pl runs every user flush inside migrate_disable(). O(components). */
+bool migrates_every_flush(const struct policy *pl)
+{
+	for (unsigned int k = 0; k < pl->ncomp; k++)
+		if (pl->ops[k]->migrate_every_flush)
+			return true;
+	return false;
 }
 
 /* Remember the page of a deferred TLBI until the batch completes. */

@@ -206,13 +206,16 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		if (t)
 			set_task_mm(r, t, ev->exec.new_mm);
 		mm_get(r, ev->exec.new_mm)->vmas_known = true;
+		mm_get(r, ev->exec.new_mm)->born = true;
 		run_on(r, ev->cpu, ev->task, ev->exec.new_mm);
 		break;
 	case TLBR_EV_FORK:
 		ret = on_fork(r, ev, t);
-		if (!ret && ev->fork.child_mm && !ev->fork.shares_mm)
+		if (!ret && ev->fork.child_mm && !ev->fork.shares_mm) {
 			mm_get(r, ev->fork.child_mm)->vmas_known = mm_get(r, ev->mm) &&
 								   mm_get(r, ev->mm)->vmas_known;
+			mm_get(r, ev->fork.child_mm)->born = true;
+		}
 		break;
 	case TLBR_EV_FAULT:
 		if (ev->mm)

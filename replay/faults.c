@@ -55,6 +55,10 @@ int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 				if (r->o.cpu->spurious_faults) {
 					r->pol[pol].res->spurious_predicted++;
 					r->pol[pol].res->ops[TLBR_OP_SPURIOUS]++;
+					/* flush_tlb_fix_spurious_fault(): TLBF_NOBROADCAST,
+					 * inside migrate_disable() too under active-cpu */
+					if (migrates_every_flush(&r->pol[pol]))
+						r->pol[pol].res->ops[TLBR_OP_MIGRATE]++;
 					if (r->o.note) {
 						struct tlbr_note n = { .kind = TLBR_NOTE_SPURIOUS };
 

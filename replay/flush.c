@@ -41,6 +41,7 @@ static void decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	/* HCR_EL2.FB: in a guest every local TLBI is executed as a broadcast */
 	if ((r->o.env & TLBR_ENV_VM) && d->kind == D_LOCAL && !d->by->x86) {
 		d->kind = D_BROADCAST;
+		d->vm_upgraded = true;
 		pl->res->upgraded++;
 	}
 }

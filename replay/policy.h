@@ -48,10 +48,13 @@ struct decision {
 	struct tlbr_cpuset targets;	/* D_TARGETED: remote CPUs interrupted */
 	struct tlbr_cpuset deferred;	/* not running the mm: they flush before they load it
 					 * again (x86's TLB generation check at switch_mm) */
-	bool migrate;			/* a migrate_disable()d local flush (active-cpu) */
+	bool upgrade;			/* a dsb(ish) where dsb(ishst) was enough (active-cpu's
+					 * speculative read said local) */
 	bool table_sync;		/* hugetlb unshare: an IPI to every other CPU syncs
 					 * GUP-fast (tlb_remove_table_sync_one) */
 	const struct policy_ops *by;	/* the component that decided */
+	bool vm_upgraded;		/* a local TLBI the VM (HCR_EL2.FB) made a broadcast: the
+					 * kernel issued it without the errata workaround */
 };
 
 struct policy_ops {
@@ -84,6 +87,12 @@ struct policy_ops {
 	 */
 	enum { PENDING_FLUSH_MM, PENDING_DSB, PENDING_NONE } pending_sync;
 	bool lazy_mmu;			/* kernel PTE barriers batched at lazy MMU mode exit */
+	/*
+	 * Every user TLB flush, whoever decides it, and every local fix-up of a
+	 * spurious fault runs inside migrate_disable()/migrate_enable()
+	 * (active-cpu's flush_tlb_user_pre()).
+	 */
+	bool migrate_every_flush;
 };
 
 /* The state of component @ops in the (composed) policy @pl, NULL if not in it. O(components). */
@@ -121,6 +130,11 @@ bool view_syscall_seq(struct replay *r, uint32_t task, uint64_t *ret_seq);
 /* The start of the VMA of the flush's first page; UINT64_MAX: unknown, or whole mm. O(log VMAs). */
 uint64_t view_vma_start(struct replay *r, const struct flushreq *q);
 
+/*
+ * The trace shows @mm's birth (fork or exec): its history is known. An
+ * address space older than the trace may have run anywhere before. O(1).
+ */
+bool view_mm_born(struct replay *r, uint32_t mm);
 /* The number of CPUs of the replay. O(1). */
 int view_ncpus(struct replay *r);
 /* The memory syscall the flush point's task is in (enum tlbr_syscall + 1), 0: none. O(1). */

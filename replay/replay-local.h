@@ -69,6 +69,7 @@ struct rmm {
 	struct vma *vmas;
 	unsigned int nvmas, vmas_alloc;
 	bool vmas_known;		/* created in the trace: its VMAs are all known */
+	bool born;			/* created in the trace (fork, exec): its history is known */
 	uint32_t users;			/* tasks seen using it and not exited */
 	/*
 	 * Threads created in the trace that the trace never showed on a CPU
@@ -297,6 +298,7 @@ void apply_decision(struct replay *r, struct policy *pl, const struct flushreq *
 void defer(struct replay *r, struct policy *pl, const struct flushreq *q);
 void batch_sync(struct replay *r, enum tlbr_sync_kind kind, int cpu, uint32_t mm);
 bool batch_pending(struct replay *r, uint32_t mm);
+bool migrates_every_flush(const struct policy *pl);
 void kmap_barriers(struct replay *r, uint64_t pages);
 
 /* check.c: the safety checker */

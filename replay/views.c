@@ -151,6 +151,11 @@ uint64_t view_vma_start(struct replay *r, const struct flushreq *q)
 	return v ? v->start : UINT64_MAX;
 }
 
+bool view_mm_born(struct replay *r, uint32_t mm)
+{
+	return mm && mm < r->nmms && r->mms[mm].born;
+}
+
 bool view_repeat_tlbi(struct replay *r)
 {
 	return (r->o.env & TLBR_ENV_ERRATA) != 0;

@@ -19,12 +19,14 @@
 
 #include "../policy.h"
 
+#define UNKNOWN -3	/* not seen yet: its history decides (view_mm_born) */
 #define NONE_YET -1
 #define MULTIPLE -2
 
 struct active_state {
 	int *cpu;		/* per mm id */
 	uint32_t n;
+	bool rolled;		/* an ASID rollover happened: mms seen since have a new ASID */
 };
 
 static int *slot(struct active_state *s, uint32_t mm)
@@ -39,7 +41,7 @@ static int *slot(struct active_state *s, uint32_t mm)
 		if (!nc)
 			return NULL;
 		for (i = s->n; i < n; i++)
-			nc[i] = NONE_YET;
+			nc[i] = UNKNOWN;
 		s->cpu = nc;
 		s->n = n;
 	}
@@ -51,10 +53,11 @@ static void on_switch(struct replay *r, struct policy *pl, int cpu, uint32_t mm)
 	struct active_state *s = policy_state(pl, &policy_active_cpu);
 	int *a;
 
-	(void)r;
 	a = mm && s ? slot(s, mm) : NULL;
 	if (!a)
 		return;
+	if (*a == UNKNOWN)	/* older than the trace: it may have run anywhere */
+		*a = view_mm_born(r, mm) || s->rolled ? NONE_YET : MULTIPLE;
 	if (*a == NONE_YET)
 		*a = cpu;
 	else if (*a != cpu)
@@ -69,6 +72,8 @@ static void on_rollover(struct replay *r, struct policy *pl, const uint32_t *kep
 	uint32_t mm;
 
 	(void)r;
+	if (s)
+		s->rolled = true;
 	for (mm = 0; s && mm < s->n; mm++) {
 		for (i = 0; i < nkept && kept[i] != mm; i++)
 			;
@@ -83,10 +88,18 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	struct active_state *s = policy_state(pl, &policy_active_cpu);
 
 	(void)r;
-	if (!s || !q->mm || q->opaque || q->mm >= s->n || s->cpu[q->mm] != q->cpu)
+	if (!s)
+		return false;
+	/* exec: the new mm, switched in on this CPU with a fresh ASID */
+	if (q->site == TLBR_SITE_EXEC && q->real == TLBR_EXEC_LOCAL) {
+		d->kind = D_LOCAL;
+		d->upgrade = true;
+		return true;
+	}
+	if (!q->mm || q->opaque || q->mm >= s->n || s->cpu[q->mm] != q->cpu)
 		return false;
 	d->kind = D_LOCAL;
-	d->migrate = true;
+	d->upgrade = true;
 	return true;
 }
 
@@ -103,4 +116,5 @@ const struct policy_ops policy_active_cpu = {
 	.on_switch = on_switch,
 	.on_rollover = on_rollover,
 	.free_state = free_state,
+	.migrate_every_flush = true,
 };

@@ -35,22 +35,41 @@ expect $J wp-local spurious_predicted 1 "seed 000: thread 401's write on CPU 1 i
 expect $J wp-local ops.spurious_fault 1 "seed 000: priced as one"
 expect $J wp-local unsafe 0 "seed 000: wp-local is safe"
 expect $J active-cpu broadcasts 4 "seed 000: active-cpu cannot help: the mm ran on 4 CPUs"
-expect $J active-cpu ops.migrate_disable_enable 0 "seed 000: so no migrate_disable either"
+expect $J active-cpu ops.migrate_disable_enable 4 "seed 000: yet each broadcast pays migrate_disable/enable"
+expect $J wp-local+active-cpu ops.migrate_disable_enable 5 "seed 000: composed: 4 flushes and the spurious fault's local fix-up"
 expect $J wp-local+active-cpu local 3 "seed 000: composed, the reuses are local (wp-local)"
 expect $J wp-local+active-cpu broadcasts 1 "seed 000: composed, the fork broadcasts"
 "$TLBREPLAY" what-if --json --cpu amd -p $SEEDS "$DATA/whatif-seed000.txt" > $TMP/amd.json
 expect $TMP/amd.json wp-local spurious_predicted 0 "seed 000: no spurious fault on AMD"
 
-# seed 001: a single-threaded process: every flush is local under active-cpu
+# seed 001: a process forked and exec'd in the trace, on one CPU (the file derives it)
 J=$TMP/s001.json
-"$TLBREPLAY" what-if --json -p $SEEDS "$DATA/whatif-single.txt" > $J
-expect $J active-cpu local 2 "seed 001: both flushes of a process that ran on one CPU are local"
-expect $J active-cpu ops.migrate_disable_enable 2 "seed 001: each inside migrate_disable/enable"
-expect $J active-cpu ops.dsb_ish_for_ishst 2 "seed 001: each after a dsb(ish) for dsb(ishst)"
+"$TLBREPLAY" what-if --json -p $SEEDS "$DATA/whatif-seed001.txt" > $J
+expect $J active-cpu local 3 "seed 001: exec's, mprotect's and munmap's flushes of a process that ran on one CPU are local"
+expect $J active-cpu by_site.exec 1 "seed 001: exec's flush is one of them (exec_mmap switched the new mm in first)"
+expect $J active-cpu ops.migrate_disable_enable 3 "seed 001: each inside migrate_disable/enable"
+expect $J active-cpu ops.dsb_ish_for_ishst 3 "seed 001: each after a dsb(ish) for dsb(ishst)"
 expect $J active-cpu unsafe 0 "seed 001: active-cpu is safe"
+expect $J arm64-broadcast broadcasts 3 "seed 001: today's arm64 broadcasts all three"
+# flush_tlb_user_pre() calls migrate_disable() first, on the broadcast path too
+J=$TMP/s001-old.json
+"$TLBREPLAY" what-if --json -p $SEEDS "$DATA/whatif-single.txt" > $J
+expect $J active-cpu local 0 "seed 001: a process older than the trace has an unknown history: MULTIPLE, no local flush"
+expect $J active-cpu broadcasts 2 "seed 001: its two flushes broadcast"
+expect $J active-cpu ops.migrate_disable_enable 2 "seed 001: and still pay migrate_disable/enable (the broadcast path)"
+expect $J active-cpu ops.dsb_ish_for_ishst 0 "seed 001: but no barrier upgrade (the speculative read said not local)"
 "$TLBREPLAY" what-if --json -p active-cpu "$DATA/whatif-munmap.txt" > $TMP/mt.json
 expect $TMP/mt.json active-cpu broadcasts 1 "seed 001: with a thread on the other CPU, it broadcasts"
 expect $TMP/mt.json active-cpu unsafe 0 "seed 001: and is safe"
+# --env vm,errata: a guest on CPUs with ARM64_WORKAROUND_REPEAT_TLBI; the local path skips
+# __tlbi_sync_s1ish(), the HCR_EL2.FB upgrade does not bring the workaround back
+J=$TMP/s001-vme.json
+"$TLBREPLAY" what-if --json --env vm,errata -p arm64-broadcast,active-cpu "$DATA/whatif-seed001.txt" > $J
+expect $J active-cpu upgraded 3 "seed 001 vm,errata: the 3 local flushes are upgraded"
+expect $J active-cpu ops.repeat_tlbi_dsb 0 "seed 001 vm,errata: without the repeat the workaround needs"
+expect $J arm64-broadcast ops.repeat_tlbi_dsb 3 "seed 001 vm,errata: today's 3 broadcasts are repeated"
+n=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["env"])' $J)
+ok $([ "$n" = "vm,errata" ]; echo $?) "seed 001 vm,errata: both environments named (got $n)"
 
 # seed 004: PROT_NONE -> RW skips one flush, RW -> RO does not
 J=$TMP/s004.json
@@ -153,8 +172,8 @@ J=$TMP/errata.json
 "$TLBREPLAY" what-if --json --env errata -p $SEEDS "$DATA/whatif-seed000.txt" > $J
 expect $J arm64-broadcast ops.repeat_tlbi_dsb 4 "errata: every broadcast is repeated"
 expect $J wp-local ops.repeat_tlbi_dsb 1 "errata: wp-local repeats its one broadcast"
-"$TLBREPLAY" what-if --json --preempt none -p active-cpu "$DATA/whatif-single.txt" > $TMP/np.json
-"$TLBREPLAY" what-if --json --preempt full -p active-cpu "$DATA/whatif-single.txt" > $TMP/fp.json
+"$TLBREPLAY" what-if --json --preempt none -p active-cpu "$DATA/whatif-seed001.txt" > $TMP/np.json
+"$TLBREPLAY" what-if --json --preempt full -p active-cpu "$DATA/whatif-seed001.txt" > $TMP/fp.json
 a=$(value $TMP/np.json active-cpu est_cycles); b=$(value $TMP/fp.json active-cpu est_cycles)
 python3 -c "import sys; sys.exit(0 if float('$a') < float('$b') else 1)"
 ok $? "preempt: migrate_disable costs less without preemption ($a < $b cycles)"
@@ -206,16 +225,27 @@ source = test table
 tlbi_local = 5000
 migrate_disable_enable = 5000
 C
-"$TLBREPLAY" what-if --json --costs $TMP/slow.costs -p arm64-broadcast,active-cpu "$DATA/whatif-single.txt" > $TMP/slow.json
+"$TLBREPLAY" what-if --json --costs $TMP/slow.costs -p arm64-broadcast,active-cpu "$DATA/whatif-seed001.txt" > $TMP/slow.json
 a=$(value $TMP/slow.json active-cpu est_cycles); b=$(value $TMP/slow.json arm64-broadcast est_cycles)
 python3 -c "import sys; sys.exit(0 if float('$a') > float('$b') else 1)"
 ok $? "costs: a table from a file can make active-cpu a regression ($a > $b cycles)"
-"$TLBREPLAY" what-if --costs $TMP/slow.costs -p arm64-broadcast,active-cpu "$DATA/whatif-single.txt" > $TMP/slow.txt
+"$TLBREPLAY" what-if --costs $TMP/slow.costs -p arm64-broadcast,active-cpu "$DATA/whatif-seed001.txt" > $TMP/slow.txt
 grep_file "costs: shown as a positive change" "vs baseline *+0.0% *+[0-9]" "$TMP/slow.txt"
 printf 'tlbi_is = fast\n' > $TMP/bad.costs
 expect_status 3 "costs: a bad table is bad input" "$TLBREPLAY" what-if --costs $TMP/bad.costs "$DATA/whatif-single.txt"
 grep_file "costs: named with its line" "line 1" "$TMP/err"
 expect_status 2 "an unknown environment is a usage error" "$TLBREPLAY" what-if --env moon "$DATA/whatif-single.txt"
+
+# seed 001 on the arm64 usemem sample: migrate_disable/enable on every flush (4662 of
+# them) outweighs the 179 local flushes: the regression Will Deacon asked to see
+J=$TMP/usemem-a64.json
+"$TLBREPLAY" what-if --json -p arm64-broadcast,active-cpu "$SAMPLES/arm64-usemem.dat" > $J
+a=$(value $J active-cpu ops.migrate_disable_enable); b=$(value $J active-cpu flush_points)
+ok $([ "$a" = "$b" ]; echo $?) "seed 001 usemem: a migrate_disable/enable pair per flush point ($a of $b)"
+expect $J active-cpu local 179 "seed 001 usemem: 179 local flushes (mms born in the trace, on one CPU)"
+a=$(value $J active-cpu est_cycles); b=$(value $J arm64-broadcast est_cycles)
+python3 -c "import sys; sys.exit(0 if float('$a') > float('$b') else 1)"
+ok $? "seed 001 usemem: a regression under neoverse-n1 costs ($a > $b cycles)"
 
 # the samples: no policy modelling an accepted upstream change is unsafe
 for s in "$SAMPLES"/*.dat; do
