@@ -80,9 +80,12 @@ static uint32_t mm_of_kptr(struct tlbr_adapter *a, uint64_t kptr)
 {
 	unsigned int i;
 
-	for (i = a->nmms; kptr && i > 0; i--)
-		if (a->mms[i - 1].kptr == kptr && !a->mms[i - 1].torn_down)
-			return a->mms[i - 1].id;
+	for (i = a->nmms; kptr && i > 0; i--) {
+		const struct tlbr_mm *m = mm_by_id(a, i);
+
+		if (m->kptr == kptr && !m->torn_down)
+			return m->id;
+	}
 	return 0;
 }
 

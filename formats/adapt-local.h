@@ -15,11 +15,17 @@ struct adapt_cpu {
 	bool op_batch;		/* it is arch_tlbbatch_flush: no mm (batched reclaim) */
 };
 
+/*
+ * Tasks and mms are kept in blocks of ADAPT_BLOCK that never move: a
+ * pointer to one stays valid while others are created (tasks.c).
+ */
+#define ADAPT_BLOCK 256
+
 struct tlbr_adapter {
-	struct tlbr_task *tasks;
-	unsigned int ntasks, tasks_alloc;
-	struct tlbr_mm *mms;
-	unsigned int nmms, mms_alloc;
+	void **task_blocks;	/* struct tlbr_task [ADAPT_BLOCK] each; id N is slot N - 1 */
+	unsigned int ntasks;
+	void **mm_blocks;	/* struct tlbr_mm [ADAPT_BLOCK] each */
+	unsigned int nmms;
 	uint32_t *pid_task;	/* pid -> live task id */
 	unsigned int pid_alloc;
 	struct adapt_cpu cpu[TLBR_MAX_CPUS];
@@ -41,12 +47,13 @@ struct tlbr_adapter {
 /* tasks.c */
 struct tlbr_task *task_get(struct tlbr_adapter *a, int pid, const char *comm, uint64_t ts);
 struct tlbr_task *task_new(struct tlbr_adapter *a, int pid, const char *comm, uint64_t ts);
-struct tlbr_task *task_by_id(struct tlbr_adapter *a, uint32_t id);
+struct tlbr_task *task_by_id(const struct tlbr_adapter *a, uint32_t id);
 uint32_t mm_new(struct tlbr_adapter *a, int owner_pid, const char *comm, uint64_t ts,
 		bool from_fork);
 void task_unmap_pid(struct tlbr_adapter *a, struct tlbr_task *t);
 void task_set_comm(struct tlbr_task *t, const char *comm);
-struct tlbr_mm *mm_by_id(struct tlbr_adapter *a, uint32_t id);
+struct tlbr_mm *mm_by_id(const struct tlbr_adapter *a, uint32_t id);
+void adapt_tasks_release(struct tlbr_adapter *a);
 bool comm_is_kthread(const char *comm);
 
 /* adapt.c: an event of @kind for @rec, in task @t's context (NULL: none) */

@@ -24,9 +24,7 @@ void tlbr_adapter_free(struct tlbr_adapter *a)
 {
 	if (!a)
 		return;
-	free(a->tasks);
-	free(a->mms);
-	free(a->pid_task);
+	adapt_tasks_release(a);
 	free(a->census);
 	free(a);
 }
@@ -38,7 +36,7 @@ unsigned int tlbr_adapter_ntasks(const struct tlbr_adapter *a)
 
 const struct tlbr_task *tlbr_adapter_task(const struct tlbr_adapter *a, uint32_t id)
 {
-	return id && id <= a->ntasks ? &a->tasks[id - 1] : NULL;
+	return task_by_id(a, id);
 }
 
 unsigned int tlbr_adapter_nmms(const struct tlbr_adapter *a)
@@ -48,7 +46,7 @@ unsigned int tlbr_adapter_nmms(const struct tlbr_adapter *a)
 
 const struct tlbr_mm *tlbr_adapter_mm(const struct tlbr_adapter *a, uint32_t id)
 {
-	return id && id <= a->nmms ? &a->mms[id - 1] : NULL;
+	return mm_by_id(a, id);
 }
 
 const char *tlbr_adapter_metadata(const struct tlbr_adapter *a)
@@ -133,16 +131,13 @@ static const char *basename_of(const char *path)
 static int on_switch(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_event *out)
 {
 	struct tlbr_task *prev, *next;
-	uint32_t prev_id;
 
 	prev = task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
 	if (!prev)
 		return -ENOMEM;
-	prev_id = prev->id;
 	next = task_get(a, (int)rec->val[4], rec->str[3], rec->ts_ns);
 	if (!next)
 		return -ENOMEM;
-	prev = task_by_id(a, prev_id);
 	adapt_ev_init(out, TLBR_EV_SWITCH, rec, prev);
 	out->sw.prev_pid = prev->pid;
 	out->sw.next_pid = next->pid;
@@ -171,20 +166,17 @@ static int on_wakeup(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
 {
 	int cpu = (int)rec->val[2];
 	struct tlbr_task *cur, *t;
-	uint32_t cur_id;
 
 	if (cpu < 0 || cpu >= TLBR_MAX_CPUS || a->idle_switches)
 		return 0;
 	cur = task_by_id(a, a->cpu[cpu].cur_task);
 	if (!cur || cur->pid != 0)
 		return 0;
-	cur_id = cur->id;
 	t = task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
 	if (!t)
 		return -ENOMEM;
 	if (t->pid == 0)
 		return 0;
-	cur = task_by_id(a, cur_id);
 	adapt_ev_init(out, TLBR_EV_SWITCH, rec, cur);
 	out->cpu = cpu;
 	out->sw.prev_pid = 0;
@@ -207,13 +199,11 @@ static int on_fork(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 		   int child_pid, const char *child_comm, bool flags_known, uint64_t flags,
 		   struct tlbr_event *out)
 {
-	uint32_t parent_id = parent->id;
 	struct tlbr_task *child;
 
 	child = task_new(a, child_pid, child_comm, rec->ts_ns);
 	if (!child)
 		return -ENOMEM;
-	parent = task_by_id(a, parent_id);
 	child->parent = parent->id;
 	child->seen_birth = true;
 	child->kthread = parent->kthread || parent->pid == 2;
@@ -235,15 +225,12 @@ static int on_fork(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 		if (m)
 			m->nthreads++;
 	} else {
-		uint32_t child_id = child->id;
 		uint32_t mm = mm_new(a, child->tgid, child->comm, rec->ts_ns, true);
 
 		if (!mm)
 			return -ENOMEM;
-		child = task_by_id(a, child_id);
 		child->mm = mm;
 		mm_by_id(a, mm)->nthreads = 1;
-		parent = task_by_id(a, parent_id);
 	}
 	adapt_ev_init(out, TLBR_EV_FORK, rec, parent);
 	out->fork.parent_pid = parent->pid;
@@ -261,7 +248,7 @@ static int on_fork(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 static int on_exec(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
 		   struct tlbr_event *out)
 {
-	uint32_t tid = t->id, old_mm = t->mm, mm;
+	uint32_t old_mm = t->mm, mm;
 
 	/*
 	 * A non-leader thread that execs takes over the leader's pid (old_pid
@@ -272,7 +259,6 @@ static int on_exec(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 	mm = mm_new(a, t->pid, t->comm, rec->ts_ns, false);
 	if (!mm)
 		return -ENOMEM;
-	t = task_by_id(a, tid);
 	t->mm = mm;
 	t->tgid = t->pid;
 	t->kthread = false;
@@ -358,11 +344,10 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	if (t->kthread && (def->id == TLBR_RAW_PAGE_FAULT_USER || def->id == TLBR_RAW_SYS_ENTER ||
 			   def->id == TLBR_RAW_A64_FAULT) &&
 	    t->pid != 0) {
-		uint32_t tid = t->id, mm = mm_new(a, t->pid, t->comm, rec->ts_ns, false);
+		uint32_t mm = mm_new(a, t->pid, t->comm, rec->ts_ns, false);
 
 		if (!mm)
 			return -ENOMEM;
-		t = task_by_id(a, tid);
 		t->kthread = false;
 		t->mm = mm;
 		mm_by_id(a, mm)->nthreads = 1;
@@ -389,14 +374,12 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	switch (def->id) {
 	case TLBR_RAW_SCHED_MIGRATE_TASK: {
 		struct tlbr_task *m;
-		uint32_t tid = t->id;
 
 		if (!pid_ok((int64_t)rec->val[1]))
 			return bad_pid(rec, (int64_t)rec->val[1], err);
 		m = task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
 		if (!m)
 			return -ENOMEM;
-		t = task_by_id(a, tid);
 		adapt_ev_init(out, TLBR_EV_MIGRATE, rec, m);
 		out->migrate.pid = m->pid;
 		out->migrate.task = m->id;

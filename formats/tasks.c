@@ -9,6 +9,8 @@
  * that predate the trace is unknown without a maps snapshot).
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "adapt-local.h"
@@ -38,31 +40,64 @@ void task_set_comm(struct tlbr_task *t, const char *comm)
 		snprintf(t->comm, sizeof(t->comm), "%s", comm);
 }
 
-struct tlbr_task *task_by_id(struct tlbr_adapter *a, uint32_t id)
+/* The element @id (1-based) of @n in blocks of ADAPT_BLOCK elements of @size bytes. */
+static void *slot_of(void *const *blocks, uint32_t id, unsigned int n, size_t size)
 {
-	return id && id <= a->ntasks ? &a->tasks[id - 1] : NULL;
+	if (!id || id > n)
+		return NULL;
+	return (char *)blocks[(id - 1) / ADAPT_BLOCK] + (size_t)((id - 1) % ADAPT_BLOCK) * size;
 }
 
-struct tlbr_mm *mm_by_id(struct tlbr_adapter *a, uint32_t id)
+/* Room for element @n + 1 (zeroed): a new block when the last one is full. */
+static void *slot_new(void ***blocks, unsigned int n, size_t size)
 {
-	return id && id <= a->nmms ? &a->mms[id - 1] : NULL;
+	if (n % ADAPT_BLOCK == 0) {
+		void **nb = realloc(*blocks, (n / ADAPT_BLOCK + 1) * sizeof(*nb));
+
+		if (!nb)
+			return NULL;
+		*blocks = nb;
+		nb[n / ADAPT_BLOCK] = calloc(ADAPT_BLOCK, size);
+		if (!nb[n / ADAPT_BLOCK])
+			return NULL;
+	}
+	return (char *)(*blocks)[n / ADAPT_BLOCK] + (size_t)(n % ADAPT_BLOCK) * size;
+}
+
+static void blocks_free(void **blocks, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < (n + ADAPT_BLOCK - 1) / ADAPT_BLOCK; i++)
+		free(blocks[i]);
+	free(blocks);
+}
+
+void adapt_tasks_release(struct tlbr_adapter *a)
+{
+	blocks_free(a->task_blocks, a->ntasks);
+	blocks_free(a->mm_blocks, a->nmms);
+	free(a->pid_task);
+}
+
+struct tlbr_task *task_by_id(const struct tlbr_adapter *a, uint32_t id)
+{
+	return slot_of(a->task_blocks, id, a->ntasks, sizeof(struct tlbr_task));
+}
+
+struct tlbr_mm *mm_by_id(const struct tlbr_adapter *a, uint32_t id)
+{
+	return slot_of(a->mm_blocks, id, a->nmms, sizeof(struct tlbr_mm));
 }
 
 uint32_t mm_new(struct tlbr_adapter *a, int owner_pid, const char *comm, uint64_t ts,
 		bool from_fork)
 {
-	struct tlbr_mm *m;
+	struct tlbr_mm *m = slot_new(&a->mm_blocks, a->nmms, sizeof(*m));
 
-	if (a->nmms == a->mms_alloc) {
-		unsigned int n = a->mms_alloc ? a->mms_alloc * 2 : 64;
-		struct tlbr_mm *nm = realloc(a->mms, n * sizeof(*nm));
-
-		if (!nm)
-			return 0;
-		a->mms = nm;
-		a->mms_alloc = n;
-	}
-	m = &a->mms[a->nmms++];
+	if (!m)
+		return 0;
+	a->nmms++;
 	memset(m, 0, sizeof(*m));
 	m->id = a->nmms;
 	m->owner_pid = owner_pid;
@@ -107,16 +142,10 @@ struct tlbr_task *task_new(struct tlbr_adapter *a, int pid, const char *comm, ui
 
 	if (pid_slot(a, pid) < 0)
 		return NULL;
-	if (a->ntasks == a->tasks_alloc) {
-		unsigned int n = a->tasks_alloc ? a->tasks_alloc * 2 : 256;
-		struct tlbr_task *nt = realloc(a->tasks, n * sizeof(*nt));
-
-		if (!nt)
-			return NULL;
-		a->tasks = nt;
-		a->tasks_alloc = n;
-	}
-	t = &a->tasks[a->ntasks++];
+	t = slot_new(&a->task_blocks, a->ntasks, sizeof(*t));
+	if (!t)
+		return NULL;
+	a->ntasks++;
 	memset(t, 0, sizeof(*t));
 	t->id = a->ntasks;
 	t->pid = pid;
@@ -147,11 +176,10 @@ struct tlbr_task *task_get(struct tlbr_adapter *a, int pid, const char *comm, ui
 	/* First sight of a task older than the trace. */
 	t->kthread = pid == 0 || pid == 2 || comm_is_kthread(comm);
 	if (!t->kthread) {
-		uint32_t tid = t->id, mm = mm_new(a, pid, t->comm, ts, false);
+		uint32_t mm = mm_new(a, pid, t->comm, ts, false);
 
 		if (!mm)
 			return NULL;
-		t = task_by_id(a, tid);
 		t->mm = mm;
 		mm_by_id(a, mm)->nthreads = 1;
 	}
