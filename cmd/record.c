@@ -190,9 +190,7 @@ int cmd_record(int argc, char **argv)
 			error("%s", err);
 			return TLBR_EXIT_FAILURE;
 		}
-		if (ret == 0)
-			fprintf(stderr, "tlbreplay: nothing was recorded into '%s'\n", recover);
-		return TLBR_EXIT_OK;
+		return TLBR_EXIT_OK;	/* what it did (or why it removed it) is said */
 	}
 	if (optind < argc)
 		o.command = argv + optind;

@@ -15,6 +15,7 @@
  *	cpuN		CPU N's ring-buffer sub-buffers, appended as they are read and
  *			synced to disk every second
  *	trace.dat.tmp	the trace.dat being assembled; "assembled" once it is complete
+ *	finished	the spool is being removed (its trace is in place, or there is none)
  *
  * The recorder holds an flock on the directory while it runs. A directory
  * nobody holds is a killed (or powered-off) recorder's: the next recording
@@ -49,6 +50,7 @@
 #define SPOOL_TAG ".tlbreplay-"
 #define MANIFEST "recording"
 #define ASSEMBLED "assembled"
+#define FINISHED "finished"	/* being removed: nothing in it is to be recovered */
 #define TMP_DAT "trace.dat.tmp"
 #define REGISTRY "/run/tlbreplay"
 #define PAGE_HEADER 16		/* u64 timestamp, u64 commit (64-bit kernels) */
@@ -180,13 +182,31 @@ static int mkdirs(const char *path)
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
-	(void)ftw;
+	if (ftw->level == 1 && !strcmp(path + ftw->base, FINISHED))
+		return 0;	/* the spool's marker goes last */
+	if (ftw->level == 0)
+		return 0;	/* and the directory after it */
 	return flag == FTW_DP ? rmdir(path) : unlink(path);
 }
 
+/*
+ * Remove the spool @dir. A removal can be killed half-way: the spool is
+ * first marked finished, so that what is left (a spool without its
+ * "assembled" mark or with half its formats) is never taken for a
+ * recording to assemble; the mark is the last thing to go.
+ */
 static void remove_tree(const char *dir)
 {
+	char mark[PATH_MAX + 16];
+	int fd;
+
+	snprintf(mark, sizeof(mark), "%s/" FINISHED, dir);
+	fd = open(mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		close(fd);
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	unlink(mark);
+	rmdir(dir);
 }
 
 /* ---------------------------------------------------------------- recording */
@@ -768,6 +788,16 @@ int tlbr_record_recover(const char *dir, const char *output, FILE *log, char *er
 			return fail(err, errlen, -EBUSY, "'%s' is still being recorded (by pid %ld)",
 				    dir, pid);
 		return fail(err, errlen, -ret, "cannot lock '%s': %s", dir, strerror(ret));
+	}
+	snprintf(path, sizeof(path), "%s/" FINISHED, dir);
+	if (access(path, F_OK) == 0) {	/* killed while it removed its spool */
+		remove_tree(dir);
+		close(fd);
+		unregister(pid, abs);
+		if (log)
+			fprintf(log, "tlbreplay: removed '%s': its recorder had finished with it "
+				     "(killed while removing it)\n", dir);
+		return 0;
 	}
 	snprintf(path, sizeof(path), "%s/" MANIFEST, dir);
 	if (access(path, F_OK) < 0) {	/* killed before it recorded anything */
