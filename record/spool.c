@@ -759,6 +759,17 @@ static bool spool_name(const char *dir, char *output, size_t n, long *ret_pid)
 
 static void unregister(long pid, const char *dir);
 
+/* Remove the spool @dir nothing is to be recovered from (locked by @fd), saying @why. */
+static int drop(const char *dir, int fd, long pid, const char *abs, FILE *log, const char *why)
+{
+	remove_tree(dir);
+	close(fd);
+	unregister(pid, abs);
+	if (log)
+		fprintf(log, "tlbreplay: removed '%s': %s\n", dir, why);
+	return 0;
+}
+
 int tlbr_record_recover(const char *dir, const char *output, FILE *log, char *err,
 			size_t errlen)
 {
@@ -790,25 +801,13 @@ int tlbr_record_recover(const char *dir, const char *output, FILE *log, char *er
 		return fail(err, errlen, -ret, "cannot lock '%s': %s", dir, strerror(ret));
 	}
 	snprintf(path, sizeof(path), "%s/" FINISHED, dir);
-	if (access(path, F_OK) == 0) {	/* killed while it removed its spool */
-		remove_tree(dir);
-		close(fd);
-		unregister(pid, abs);
-		if (log)
-			fprintf(log, "tlbreplay: removed '%s': its recorder had finished with it "
-				     "(killed while removing it)\n", dir);
-		return 0;
-	}
+	if (access(path, F_OK) == 0)	/* killed while it removed its spool */
+		return drop(dir, fd, pid, abs, log, "its recorder had finished with it "
+			    "(killed while removing it)");
 	snprintf(path, sizeof(path), "%s/" MANIFEST, dir);
-	if (access(path, F_OK) < 0) {	/* killed before it recorded anything */
-		remove_tree(dir);
-		close(fd);
-		unregister(pid, abs);
-		if (log)
-			fprintf(log, "tlbreplay: removed '%s': its recorder was killed before "
-				     "it recorded anything\n", dir);
-		return 0;
-	}
+	if (access(path, F_OK) < 0)	/* killed before it recorded anything */
+		return drop(dir, fd, pid, abs, log, "its recorder was killed before it "
+			    "recorded anything");
 	ret = read_manifest(dir, &m, err, errlen);
 	snprintf(path, sizeof(path), "%s/" ASSEMBLED, dir);
 	for (cpu = 0; ret == 0 && cpu < m.cpus && access(path, F_OK) < 0; cpu++) {
@@ -829,15 +828,8 @@ int tlbr_record_recover(const char *dir, const char *output, FILE *log, char *er
 		if (stat(f, &st) == 0)
 			kept += (unsigned long long)st.st_size;
 	}
-	if (ret == 0 && !kept && access(path, F_OK) < 0) {
-		remove_tree(dir);
-		close(fd);
-		unregister(pid, abs);
-		if (log)
-			fprintf(log, "tlbreplay: removed '%s': its recorder had read no events yet\n",
-				dir);
-		return 0;
-	}
+	if (ret == 0 && !kept && access(path, F_OK) < 0)
+		return drop(dir, fd, pid, abs, log, "its recorder had read no events yet");
 	if (ret == 0)
 		ret = spool_finish(dir, out, &old, err, errlen);
 	close(fd);
