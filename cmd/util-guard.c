@@ -21,15 +21,25 @@
 static char guard_msg[4200];
 static volatile sig_atomic_t armed;
 static bool installed;
-static struct sigaction old_segv, old_bus;
+/* faults, and the asserts of a library built with them (babeltrace2 2.0's CTF source) */
+static const int guarded[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+#define NGUARDED (sizeof(guarded) / sizeof(guarded[0]))
+static struct sigaction old[NGUARDED];
+
+static void restore(void)
+{
+	for (unsigned int i = 0; i < NGUARDED; i++)
+		sigaction(guarded[i], &old[i], NULL);
+}
 
 static void on_crash(int sig)
 {
 	ssize_t n;
 
 	if (!armed) {
-		/* not a trace library: the previous handler takes the fault again */
-		sigaction(sig, sig == SIGSEGV ? &old_segv : &old_bus, NULL);
+		/* not a trace library: the previous handlers take the fault again */
+		(void)sig;
+		restore();
 		return;
 	}
 	n = write(STDERR_FILENO, guard_msg, strlen(guard_msg));
@@ -70,8 +80,8 @@ void input_guard_begin(const char *path)
 		return;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_crash;
-	sigaction(SIGSEGV, &sa, &old_segv);
-	sigaction(SIGBUS, &sa, &old_bus);
+	for (unsigned int i = 0; i < NGUARDED; i++)
+		sigaction(guarded[i], &sa, &old[i]);
 	installed = true;
 }
 
@@ -80,7 +90,6 @@ void input_guard_end(void)
 	armed = 0;
 	if (!installed)
 		return;
-	sigaction(SIGSEGV, &old_segv, NULL);
-	sigaction(SIGBUS, &old_bus, NULL);
+	restore();
 	installed = false;
 }

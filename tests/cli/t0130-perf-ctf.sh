@@ -80,6 +80,18 @@ printf 'this is /* not TSDL\n' >> $TMP/badctf/metadata
 bad "CTF with corrupt metadata" $TMP/badctf "babeltrace2 cannot"
 mkdir $TMP/empty
 bad "a directory without a trace" $TMP/empty "not a CTF trace"
+# a packet_size with its top bit set: babeltrace2 2.0's CTF source asserts
+# (msg-iter.c, set_current_packet_content_sizes keeps the sizes as int64_t)
+# and aborts; the crash guard makes it exit 3 naming the trace (found by fuzz-ctf)
+cp -r "$SRCDIR/tests/fuzz/ctf-base" $TMP/signctf
+python3 - $TMP/signctf/perf_stream_0 <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+assert d[0:4] == bytes([0xc1, 0x1f, 0xfc, 0xc1])
+d[24 + 24:24 + 32] = (1 << 63 | len(d) * 8).to_bytes(8, "little")	# packet.context.packet_size
+open(sys.argv[1], "wb").write(d)
+PY
+bad "CTF whose packet size makes babeltrace2 abort" $TMP/signctf "the trace library reading it crashed"
 expect_status 3 "--input-format ctf on a file: exit 3" "$TLBREPLAY" stat --input-format ctf "$P"
 grep_file "--input-format ctf on a file: says a CTF trace is a directory" "is a directory" "$TMP/err"
 done_testing
