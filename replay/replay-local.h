@@ -247,6 +247,7 @@ void on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 
 /* tlb.c: the residency models */
 uint8_t tlb_held(struct replay *r, struct policy *pl, const struct page *p, int cpu);
+uint8_t tlb_held_sound(struct replay *r, struct policy *pl, const struct page *p, int cpu);
 uint8_t tlb_held_before(struct replay *r, struct policy *pl, const struct page *p, int cpu);
 void tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced);
 void tlb_flush_page(struct replay *r, struct policy *pl, const struct page *p, int cpu);

@@ -15,7 +15,11 @@
  * loaded now, or unloaded after that time.
  *
  * capacity presets: one set-associative LRU array per CPU and policy,
- * filled by the user faults the trace shows on that CPU: an estimate.
+ * filled by the user faults the trace shows on that CPU: an estimate. It
+ * prices the run (holders, avoidable broadcasts, stale entries); the
+ * unbounded bookkeeping is kept under it all the same, and the safety
+ * checker always asks that one (tlb_held_sound): a capacity model must not
+ * make an unsafe policy look safe.
  */
 #include <errno.h>
 #include <string.h>
@@ -79,19 +83,14 @@ static void cinsert(struct replay *r, struct policy *pl, int cpu, const struct p
 
 /* ------------------------------------------------------------ the models */
 
-/* O(1) unbounded; O(ways) capacity. */
-uint8_t tlb_held(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+/* The unbounded (sound) model: what @cpu may hold of @p. O(1). */
+uint8_t tlb_held_sound(struct replay *r, struct policy *pl, const struct page *p, int cpu)
 {
 	struct rmm *m = mm_get(r, p->mm);
 	struct ptlb *t;
 	uint64_t mc, since;
 	uint8_t held;
 
-	if (capacity(r)) {
-		struct centry *e = clookup(r, pl, cpu, p->mm, p->vpn);
-
-		return e ? e->held : 0;
-	}
 	t = ptlb_of(r, p, pl->idx, cpu);
 	mc = *mm_cleared(m, r, pl->idx, cpu);
 	if (pl->all_cleared[cpu] > mc)
@@ -106,6 +105,17 @@ uint8_t tlb_held(struct replay *r, struct policy *pl, const struct page *p, int 
 			    m->last_end[cpu] > since))
 		held |= pte_perm(p);
 	return held;
+}
+
+/* Under the run's residency model. O(1) unbounded; O(ways) capacity. */
+uint8_t tlb_held(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+{
+	if (capacity(r)) {
+		struct centry *e = clookup(r, pl, cpu, p->mm, p->vpn);
+
+		return e ? e->held : 0;
+	}
+	return tlb_held_sound(r, pl, p, cpu);
 }
 
 /*
@@ -138,20 +148,17 @@ void tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced
 		struct policy *pl = &r->pol[pol];
 
 		for (cpu = 0; cpu < r->ncpus; cpu++) {
+			uint8_t h = tlb_held_sound(r, pl, p, cpu);
+
 			if (capacity(r)) {
 				struct centry *e = clookup(r, pl, cpu, p->mm, p->vpn);
 
 				if (e && replaced && (e->held & HELD_VALID))
 					e->held |= HELD_OLD;
-				continue;
 			}
-			{
-				uint8_t h = tlb_held(r, pl, p, cpu);
-
-				if (replaced && (h & HELD_VALID))
-					h |= HELD_OLD;
-				ptlb_of(r, p, pol, cpu)->held = h;
-			}
+			if (replaced && (h & HELD_VALID))
+				h |= HELD_OLD;
+			ptlb_of(r, p, pol, cpu)->held = h;
 		}
 	}
 }
@@ -159,19 +166,16 @@ void tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced
 /* O(1) unbounded; O(ways) capacity. */
 void tlb_flush_page(struct replay *r, struct policy *pl, const struct page *p, int cpu)
 {
+	struct ptlb *t = ptlb_of(r, p, pl->idx, cpu);
+
 	if (capacity(r)) {
 		struct centry *e = clookup(r, pl, cpu, p->mm, p->vpn);
 
 		if (e)
 			memset(e, 0, sizeof(*e));
-		return;
 	}
-	{
-		struct ptlb *t = ptlb_of(r, p, pl->idx, cpu);
-
-		t->held = 0;
-		t->cleared = r->seq;
-	}
+	t->held = 0;
+	t->cleared = r->seq;
 }
 
 /* O(1) unbounded; O(TLB entries of the CPU) capacity. */
@@ -188,7 +192,6 @@ void tlb_flush_mm(struct replay *r, struct policy *pl, uint32_t mm, int cpu)
 		for (i = 0; i < r->o.tlb->entries; i++)
 			if (e[i].mm == mm)
 				memset(&e[i], 0, sizeof(e[i]));
-		return;
 	}
 	*mm_cleared(m, r, pl->idx, cpu) = r->seq;
 }
@@ -196,11 +199,9 @@ void tlb_flush_mm(struct replay *r, struct policy *pl, uint32_t mm, int cpu)
 /* O(1) unbounded; O(TLB entries of the CPU) capacity. */
 void tlb_flush_all(struct replay *r, struct policy *pl, int cpu)
 {
-	if (capacity(r)) {
+	if (capacity(r))
 		memset(&pl->tlb[(size_t)cpu * r->o.tlb->entries], 0,
 		       r->o.tlb->entries * sizeof(struct centry));
-		return;
-	}
 	pl->all_cleared[cpu] = r->seq;
 }
 
@@ -227,7 +228,6 @@ void tlb_set_flag(struct replay *r, struct policy *pl, const struct page *p, int
 
 		if (e)
 			e->held = (uint8_t)((e->held | set) & ~clear);
-		return;
 	}
 	{
 		struct rmm *m = mm_get(r, p->mm);

@@ -104,7 +104,8 @@ expect_status 3 "an event on a CPU beyond --cpus is bad input" "$TLBREPLAY" what
 grep_file "named with its position" "byte offset [0-9]*.*an event on cpu 1, but the trace has 1 CPUs" "$TMP/err"
 
 # 5. Every sample: oracle <= every policy <= arm64-broadcast in broadcasts;
-#    arm64-broadcast and oracle are never unsafe; x86-ipi's IPIs track the
+#    arm64-broadcast is never unsafe, nor is oracle under unbounded (the
+#    checker asks the sound model whatever prices the run); x86-ipi's IPIs track the
 #    kernel's within 2% where the kernel sent more than 10.
 for s in "$SAMPLES"/*.dat; do
 	name=$(basename "$s")
@@ -116,12 +117,15 @@ d = json.load(open(sys.argv[1]))
 p = {x["name"]: x for x in d["policies"]}
 b = {k: v["broadcasts"] for k, v in p.items()}
 print("order", int(b["oracle"] <= b["x86-ipi"] <= b["arm64-broadcast"]), b)
-print("safe", int(p["arm64-broadcast"]["unsafe"] == 0 and p["oracle"]["unsafe"] == 0))
+# the checker asks the sound model whatever prices the run: an oracle deciding by a
+# capacity estimate is unsafe where the estimate is not a bound
+print("safe", int(p["arm64-broadcast"]["unsafe"] == 0 and
+                  (p["oracle"]["unsafe"] == 0 or d["tlb_model"] != "unbounded")))
 real, pred = d["checks"]["real_ipis"], p["x86-ipi"]["ipis"]
 print("ipis", int(real <= 10 or abs(pred - real) <= 0.02 * real), real, pred)
 PY
 		grep_file "$name ($tlb): oracle <= x86-ipi <= arm64-broadcast in broadcasts" "^order 1" "$TMP/inv"
-		grep_file "$name ($tlb): arm64-broadcast and oracle are never unsafe" "^safe 1" "$TMP/inv"
+		grep_file "$name ($tlb): arm64-broadcast is never unsafe, nor oracle under unbounded" "^safe 1" "$TMP/inv"
 		[ $tlb = unbounded ] && grep_file "$name: x86-ipi's IPIs within 2% of the kernel's" "^ipis 1" "$TMP/inv"
 	done
 done

@@ -247,6 +247,13 @@ a=$(value $J active-cpu est_cycles); b=$(value $J arm64-broadcast est_cycles)
 python3 -c "import sys; sys.exit(0 if float('$a') > float('$b') else 1)"
 ok $? "seed 001 usemem: a regression under neoverse-n1 costs ($a > $b cycles)"
 
+# across seeds: the safety checker asks the sound (unbounded) model whatever model prices the
+# run: local-only leaves CPU 1's writable entry after munmap under a capacity model too
+for tlb in unbounded neoverse-n1; do
+	"$TLBREPLAY" what-if --json --tlb $tlb -p local-only,arm64-broadcast "$DATA/whatif-munmap.txt" > $TMP/cap.json
+	expect $TMP/cap.json local-only unsafe 1 "checker under --tlb $tlb: local-only is unsafe (CPU 1 keeps the page)"
+done
+
 # the samples: no policy modelling an accepted upstream change is unsafe
 for s in "$SAMPLES"/*.dat; do
 	for env in native vm; do
