@@ -69,7 +69,7 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 /* Learn which kernel mm pointer the task's address space is. */
 static void learn_mm(struct tlbr_adapter *a, const struct tlbr_task *t, uint64_t kptr)
 {
-	struct tlbr_mm *m = mm_by_id(a, t->mm);
+	struct tlbr_mm *m = tlbr_mm_by_id(a, t->mm);
 
 	if (m && kptr)
 		m->kptr = kptr;
@@ -81,7 +81,7 @@ static uint32_t mm_of_kptr(struct tlbr_adapter *a, uint64_t kptr)
 	unsigned int i;
 
 	for (i = a->nmms; kptr && i > 0; i--) {
-		const struct tlbr_mm *m = mm_by_id(a, i);
+		const struct tlbr_mm *m = tlbr_mm_by_id(a, i);
 
 		if (m->kptr == kptr && !m->torn_down)
 			return m->id;
@@ -92,7 +92,7 @@ static uint32_t mm_of_kptr(struct tlbr_adapter *a, uint64_t kptr)
 static void flush_init(struct tlbr_event *out, const struct tlbr_record *rec, struct tlbr_task *t,
 		       enum tlbr_scope scope, uint64_t start, uint64_t end)
 {
-	adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
+	tlbr_adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
 	out->flush.exec = TLBR_EXEC_BROADCAST;
 	out->flush.scope = scope;
 	out->flush.start = start;
@@ -103,7 +103,7 @@ static void flush_init(struct tlbr_event *out, const struct tlbr_record *rec, st
 }
 
 /* "N OP broadcast|local FUNCTION+0xOFF [status]": one census site. */
-int adapt_census_line(struct tlbr_adapter *a, const char *line)
+int tlbr_adapt_census_line(struct tlbr_adapter *a, const char *line)
 {
 	char op[16], kind[16], where[96], callee[64] = "";
 	unsigned int n;
@@ -172,7 +172,7 @@ static enum tlbr_site site_of_function(const struct tlbr_task *t, const char *fn
 			return (enum tlbr_site)(t->a64_ctx_site - 1);
 		if (!t)
 			return TLBR_SITE_FAULT;
-		adapt_infer_site(t, &f, false);
+		tlbr_adapt_infer_site(t, &f, false);
 		return f.site == TLBR_SITE_COW || f.site == TLBR_SITE_UNKNOWN ? TLBR_SITE_FAULT :
 									       f.site;
 	}
@@ -204,7 +204,7 @@ static int on_tlbi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 		a->cpu_last_tlbi[rec->cpu] = NULL;
 		return 0;
 	}
-	adapt_ev_init(out, TLBR_EV_TLBI, rec, t);
+	tlbr_adapt_ev_init(out, TLBR_EV_TLBI, rec, t);
 	out->tlbi.census = n;
 	out->tlbi.broadcast = c ? c->broadcast : true;
 	out->tlbi.op = c ? c->op : "?";
@@ -220,8 +220,8 @@ static int on_tlbi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 	return 1;
 }
 
-int adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
-		struct tlbr_event *out)
+int tlbr_adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
+		     struct tlbr_event *out)
 {
 	int n;
 
@@ -251,7 +251,7 @@ int adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tl
 		if (n <= 0) {	/* an empty gather: its TLBIs belong to what the task does */
 			struct tlbr_ev_flush f = { .site = TLBR_SITE_UNKNOWN };
 
-			adapt_infer_site(t, &f, false);
+			tlbr_adapt_infer_site(t, &f, false);
 			t->a64_ctx_site = (int)f.site + 1;
 			break;
 		}
@@ -278,7 +278,7 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		t->fault_error = (v[1] & FAULT_FLAG_WRITE ? TLBR_PF_WRITE : 0) |
 				 (v[1] & FAULT_FLAG_USER ? TLBR_PF_USER : 0) |
 				 (v[1] & FAULT_FLAG_INSTRUCTION ? TLBR_PF_INSTR : 0);
-		adapt_ev_init(out, TLBR_EV_FAULT, rec, t);
+		tlbr_adapt_ev_init(out, TLBR_EV_FAULT, rec, t);
 		out->fault.addr = v[0];
 		out->fault.error_code = t->fault_error;
 		out->fault.prot_unknown = true;
@@ -308,7 +308,7 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		learn_mm(a, t, v[1]);
 		page = v[0] & PAGE_MASK_4K;
 		flush_init(out, rec, t, TLBR_SCOPE_PAGE, page, page + 0x1000);
-		adapt_infer_site(t, &out->flush, false);
+		tlbr_adapt_infer_site(t, &out->flush, false);
 		if (out->flush.site != TLBR_SITE_COW && out->flush.site != TLBR_SITE_RECLAIM &&
 		    out->flush.site != TLBR_SITE_UFFD_MOVE)
 			out->flush.site = TLBR_SITE_FAULT;	/* migration entry, KSM */
@@ -348,7 +348,7 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		} else {
 			return 0;
 		}
-		adapt_infer_site(t, &out->flush, false);
+		tlbr_adapt_infer_site(t, &out->flush, false);
 		if (v[3])
 			out->flush.site = TLBR_SITE_EXIT;
 		else if (out->flush.site == TLBR_SITE_MREMAP || out->flush.site == TLBR_SITE_UNKNOWN)
@@ -417,7 +417,7 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		page = v[0] & CONT_MASK_4K;
 		flush_init(out, rec, t, TLBR_SCOPE_RANGE, page, page + 0x10000);
 		out->flush.flags |= TLBR_FLUSH_CONTPTE;
-		adapt_infer_site(t, &out->flush, false);
+		tlbr_adapt_infer_site(t, &out->flush, false);
 		if (out->flush.site == TLBR_SITE_UNKNOWN)
 			out->flush.site = TLBR_SITE_FAULT;
 		return 1;
@@ -442,7 +442,7 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 				out[n].mm = mm;
 				out[n].flush.site = TLBR_SITE_RECLAIM;
 			} else {
-				adapt_infer_site(t, &out[n].flush, false);
+				tlbr_adapt_infer_site(t, &out[n].flush, false);
 				if (out[n].flush.site == TLBR_SITE_COW ||
 				    out[n].flush.site == TLBR_SITE_UNKNOWN)
 					out[n].flush.site = TLBR_SITE_FAULT;
@@ -450,7 +450,7 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 			if (out[n].mm)
 				n++;
 		}
-		adapt_ev_init(&out[n], TLBR_EV_HUGE, rec, t);
+		tlbr_adapt_ev_init(&out[n], TLBR_EV_HUGE, rec, t);
 		out[n].huge.addr = page;
 		out[n].huge.kind = k;
 		if (k == TLBR_HUGE_COLLAPSE)
@@ -458,17 +458,17 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		return out[n].mm ? n + 1 : n;
 	}
 	case TLBR_RAW_A64_UNMAP_ONE:
-		adapt_ev_init(out, TLBR_EV_RECLAIM_UNMAP, rec, t);
+		tlbr_adapt_ev_init(out, TLBR_EV_RECLAIM_UNMAP, rec, t);
 		out->mm = mm_of_kptr(a, v[1]);
 		out->reclaim.addr = v[0] & PAGE_MASK_4K;
 		return out->mm ? 1 : 0;
 	case TLBR_RAW_A64_UNMAP_FLUSH:
-		adapt_ev_init(out, TLBR_EV_BATCH_SYNC, rec, t);
+		tlbr_adapt_ev_init(out, TLBR_EV_BATCH_SYNC, rec, t);
 		out->sync.kind = TLBR_SYNC_COMPLETE;
 		return 1;
 	case TLBR_RAW_A64_BATCH_PENDING:
 		learn_mm(a, t, v[0]);
-		adapt_ev_init(out, TLBR_EV_BATCH_SYNC, rec, t);
+		tlbr_adapt_ev_init(out, TLBR_EV_BATCH_SYNC, rec, t);
 		out->sync.kind = TLBR_SYNC_PENDING;
 		return 1;
 	case TLBR_RAW_A64_PMD_UNSHARE:
@@ -489,7 +489,7 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 			out->flush.flags |= TLBR_FLUSH_UNSHARE_LAST;
 		return 1;
 	case TLBR_RAW_A64_ASID_ROLLOVER:
-		adapt_ev_init(out, TLBR_EV_ASID_ROLLOVER, rec, t);
+		tlbr_adapt_ev_init(out, TLBR_EV_ASID_ROLLOVER, rec, t);
 		return 1;
 	default:
 		return 0;

@@ -45,30 +45,30 @@ struct tlbr_adapter {
 };
 
 /* tasks.c */
-struct tlbr_task *task_get(struct tlbr_adapter *a, int pid, const char *comm, uint64_t ts);
-struct tlbr_task *task_new(struct tlbr_adapter *a, int pid, const char *comm, uint64_t ts);
-struct tlbr_task *task_by_id(const struct tlbr_adapter *a, uint32_t id);
-uint32_t mm_new(struct tlbr_adapter *a, int owner_pid, const char *comm, uint64_t ts,
-		bool from_fork);
-void task_unmap_pid(struct tlbr_adapter *a, struct tlbr_task *t);
-void task_set_comm(struct tlbr_task *t, const char *comm);
-struct tlbr_mm *mm_by_id(const struct tlbr_adapter *a, uint32_t id);
-void adapt_tasks_release(struct tlbr_adapter *a);
-bool comm_is_kthread(const char *comm);
+struct tlbr_task *tlbr_task_get(struct tlbr_adapter *a, int pid, const char *comm, uint64_t ts);
+struct tlbr_task *tlbr_task_new(struct tlbr_adapter *a, int pid, const char *comm, uint64_t ts);
+struct tlbr_task *tlbr_task_by_id(const struct tlbr_adapter *a, uint32_t id);
+uint32_t tlbr_mm_new(struct tlbr_adapter *a, int owner_pid, const char *comm, uint64_t ts,
+		     bool from_fork);
+void tlbr_task_unmap_pid(struct tlbr_adapter *a, struct tlbr_task *t);
+void tlbr_task_set_comm(struct tlbr_task *t, const char *comm);
+struct tlbr_mm *tlbr_mm_by_id(const struct tlbr_adapter *a, uint32_t id);
+void tlbr_adapt_tasks_release(struct tlbr_adapter *a);
+bool tlbr_comm_is_kthread(const char *comm);
 
 /* adapt.c: an event of @kind for @rec, in task @t's context (NULL: none) */
-void adapt_ev_init(struct tlbr_event *ev, enum tlbr_ev_kind kind, const struct tlbr_record *rec,
-		   const struct tlbr_task *t);
+void tlbr_adapt_ev_init(struct tlbr_event *ev, enum tlbr_ev_kind kind,
+			const struct tlbr_record *rec, const struct tlbr_task *t);
 
 /* adapt-arm64.c */
-int adapt_census_line(struct tlbr_adapter *a, const char *line);
-int adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
-		struct tlbr_event *out);
+int tlbr_adapt_census_line(struct tlbr_adapter *a, const char *line);
+int tlbr_adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
+		     struct tlbr_event *out);
 
 /* adapt-x86.c */
-int adapt_x86(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
-	      struct tlbr_event *out);
+int tlbr_adapt_x86(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
+		   struct tlbr_event *out);
 /* The flush site of a flush issued by @t, from what it is doing (x86 and arm64 alike). */
-void adapt_infer_site(const struct tlbr_task *t, struct tlbr_ev_flush *f, bool prot_known);
+void tlbr_adapt_infer_site(const struct tlbr_task *t, struct tlbr_ev_flush *f, bool prot_known);
 
 #endif /* TLBR_ADAPT_LOCAL_H */

@@ -98,7 +98,7 @@ static bool syscall_range(const struct tlbr_task *t, uint64_t *start, uint64_t *
 	return true;
 }
 
-void adapt_infer_site(const struct tlbr_task *t, struct tlbr_ev_flush *f, bool prot_known)
+void tlbr_adapt_infer_site(const struct tlbr_task *t, struct tlbr_ev_flush *f, bool prot_known)
 {
 	bool cow = prot_known ? (t->fault_error & (TLBR_PF_PROT | TLBR_PF_WRITE)) ==
 					(TLBR_PF_PROT | TLBR_PF_WRITE) :
@@ -130,7 +130,7 @@ static void infer(const struct tlbr_task *t, enum tlbr_x86_reason reason, uint64
 	f->pages = pages;
 	f->scope = pages == TLBR_PAGES_ALL ? TLBR_SCOPE_MM : pages == 1 ? TLBR_SCOPE_PAGE :
 									 TLBR_SCOPE_RANGE;
-	adapt_infer_site(t, f, true);
+	tlbr_adapt_infer_site(t, f, true);
 	if (reason == TLBR_X86_LOCAL_SHOOTDOWN) {	/* arch_tlbbatch_flush: everything, no mm */
 		f->site = TLBR_SITE_RECLAIM;
 		f->scope = TLBR_SCOPE_ALL;
@@ -199,7 +199,7 @@ static int on_tlb_flush(struct tlbr_adapter *a, const struct tlbr_record *rec, s
 		/* fall through */
 	case TLBR_X86_REMOTE_SHOOTDOWN:
 		c->op_task = 0;
-		adapt_ev_init(out, TLBR_EV_FLUSH_REMOTE, rec, t);
+		tlbr_adapt_ev_init(out, TLBR_EV_FLUSH_REMOTE, rec, t);
 		out->remote.pages = pages;
 		out->remote.wrong_cpu = reason == TLBR_X86_REMOTE_WRONG_CPU;
 		return 1;
@@ -211,13 +211,13 @@ static int on_tlb_flush(struct tlbr_adapter *a, const struct tlbr_record *rec, s
 			return 0;
 		}
 		c->op_task = 0;
-		adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
+		tlbr_adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
 		out->flush.exec = TLBR_EXEC_LOCAL;
 		infer(t, reason, pages, &out->flush);
 		return 1;
 	case TLBR_X86_REMOTE_SEND_IPI:
 		c->op_task = t->id;
-		adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
+		tlbr_adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
 		out->flush.exec = TLBR_EXEC_IPI;
 		c->op_batch = is_batch_flush(t, pages);
 		/* arch_tlbbatch_flush: its local half will say "local shootdown" */
@@ -228,7 +228,7 @@ static int on_tlb_flush(struct tlbr_adapter *a, const struct tlbr_record *rec, s
 		return 1;
 	case TLBR_X86_TASK_SWITCH:
 		c->op_task = 0;
-		adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
+		tlbr_adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
 		out->flush.exec = TLBR_EXEC_LOCAL;
 		out->flush.site = TLBR_SITE_SWITCH;
 		out->flush.x86_reason = reason;
@@ -237,7 +237,7 @@ static int on_tlb_flush(struct tlbr_adapter *a, const struct tlbr_record *rec, s
 		return 1;
 	default:
 		c->op_task = 0;
-		adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
+		tlbr_adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
 		out->flush.exec = TLBR_EXEC_LOCAL;
 		infer(t, reason, pages, &out->flush);
 		out->flush.site = TLBR_SITE_UNKNOWN;
@@ -262,7 +262,7 @@ static int on_ipi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct 
 		targets = rec->mask;
 
 	if (sym_is(cb, "do_kernel_range_flush") || sym_is(cb, "do_flush_tlb_all")) {
-		adapt_ev_init(&out[n], TLBR_EV_FLUSH, rec, t);
+		tlbr_adapt_ev_init(&out[n], TLBR_EV_FLUSH, rec, t);
 		out[n].mm = 0;
 		out[n].flush.site = TLBR_SITE_KERNEL;
 		out[n].flush.exec = TLBR_EXEC_IPI;
@@ -286,14 +286,14 @@ static int on_ipi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct 
 		c->op_task = 0;
 		return 0;	/* some other cross-CPU call */
 	}
-	adapt_ev_init(&out[n], TLBR_EV_FLUSH_IPI, rec, t);
+	tlbr_adapt_ev_init(&out[n], TLBR_EV_FLUSH_IPI, rec, t);
 	out[n].ipi.targets = targets;
 	out[n].ipi.inferred = by_context;
 	return n + 1;
 }
 
-int adapt_x86(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
-	      struct tlbr_event *out)
+int tlbr_adapt_x86(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
+		   struct tlbr_event *out)
 {
 	switch (rec->def->id) {
 	case TLBR_RAW_TLB_FLUSH:
@@ -306,7 +306,7 @@ int adapt_x86(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr
 		t->in_fault = true;
 		t->fault_addr = rec->val[0];
 		t->fault_error = rec->val[2];
-		adapt_ev_init(out, TLBR_EV_FAULT, rec, t);
+		tlbr_adapt_ev_init(out, TLBR_EV_FAULT, rec, t);
 		out->fault.addr = rec->val[0];
 		out->fault.ip = rec->val[1];
 		out->fault.error_code = rec->val[2];

@@ -24,7 +24,7 @@ void tlbr_adapter_free(struct tlbr_adapter *a)
 {
 	if (!a)
 		return;
-	adapt_tasks_release(a);
+	tlbr_adapt_tasks_release(a);
 	free(a->census);
 	free(a);
 }
@@ -36,7 +36,7 @@ unsigned int tlbr_adapter_ntasks(const struct tlbr_adapter *a)
 
 const struct tlbr_task *tlbr_adapter_task(const struct tlbr_adapter *a, uint32_t id)
 {
-	return task_by_id(a, id);
+	return tlbr_task_by_id(a, id);
 }
 
 unsigned int tlbr_adapter_nmms(const struct tlbr_adapter *a)
@@ -46,7 +46,7 @@ unsigned int tlbr_adapter_nmms(const struct tlbr_adapter *a)
 
 const struct tlbr_mm *tlbr_adapter_mm(const struct tlbr_adapter *a, uint32_t id)
 {
-	return mm_by_id(a, id);
+	return tlbr_mm_by_id(a, id);
 }
 
 const char *tlbr_adapter_metadata(const struct tlbr_adapter *a)
@@ -80,15 +80,15 @@ static int on_print(struct tlbr_adapter *a, const struct tlbr_record *rec, struc
 	}
 	body = tlbr_marker_body(s, TLBR_MARK_TLBI);
 	if (body)
-		return adapt_census_line(a, body) < 0 ? -ENOMEM : 0;
+		return tlbr_adapt_census_line(a, body) < 0 ? -ENOMEM : 0;
 	body = tlbr_marker_body(s, TLBR_MARK_MAPS);
 	if (!body || sscanf(body, "%d %llx-%llx %7s", &pid, &start, &end, perms) != 4 ||
 	    pid <= 0 || pid > PID_LIMIT || end <= start)
 		return 0;
-	t = task_get(a, pid, NULL, rec->ts_ns);
+	t = tlbr_task_get(a, pid, NULL, rec->ts_ns);
 	if (!t)
 		return -ENOMEM;
-	adapt_ev_init(out, TLBR_EV_VMA, rec, t);
+	tlbr_adapt_ev_init(out, TLBR_EV_VMA, rec, t);
 	out->vma.start = start;
 	out->vma.end = end;
 	out->vma.prot = (perms[0] == 'r' ? 1u : 0u) | (perms[1] == 'w' ? 2u : 0u) |
@@ -98,8 +98,8 @@ static int on_print(struct tlbr_adapter *a, const struct tlbr_record *rec, struc
 	return 1;
 }
 
-void adapt_ev_init(struct tlbr_event *ev, enum tlbr_ev_kind kind, const struct tlbr_record *rec,
-		   const struct tlbr_task *t)
+void tlbr_adapt_ev_init(struct tlbr_event *ev, enum tlbr_ev_kind kind,
+			const struct tlbr_record *rec, const struct tlbr_task *t)
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = kind;
@@ -114,7 +114,7 @@ void adapt_ev_init(struct tlbr_event *ev, enum tlbr_ev_kind kind, const struct t
 
 static void touch_mm(struct tlbr_adapter *a, const struct tlbr_task *t, uint64_t ts)
 {
-	struct tlbr_mm *m = mm_by_id(a, t->mm);
+	struct tlbr_mm *m = tlbr_mm_by_id(a, t->mm);
 
 	if (m)
 		m->last_ns = ts;
@@ -132,13 +132,13 @@ static int on_switch(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
 {
 	struct tlbr_task *prev, *next;
 
-	prev = task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
+	prev = tlbr_task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
 	if (!prev)
 		return -ENOMEM;
-	next = task_get(a, (int)rec->val[4], rec->str[3], rec->ts_ns);
+	next = tlbr_task_get(a, (int)rec->val[4], rec->str[3], rec->ts_ns);
 	if (!next)
 		return -ENOMEM;
-	adapt_ev_init(out, TLBR_EV_SWITCH, rec, prev);
+	tlbr_adapt_ev_init(out, TLBR_EV_SWITCH, rec, prev);
 	out->sw.prev_pid = prev->pid;
 	out->sw.next_pid = next->pid;
 	out->sw.prev_task = prev->id;
@@ -169,15 +169,15 @@ static int on_wakeup(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
 
 	if (cpu < 0 || cpu >= TLBR_MAX_CPUS || a->idle_switches)
 		return 0;
-	cur = task_by_id(a, a->cpu[cpu].cur_task);
+	cur = tlbr_task_by_id(a, a->cpu[cpu].cur_task);
 	if (!cur || cur->pid != 0)
 		return 0;
-	t = task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
+	t = tlbr_task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
 	if (!t)
 		return -ENOMEM;
 	if (t->pid == 0)
 		return 0;
-	adapt_ev_init(out, TLBR_EV_SWITCH, rec, cur);
+	tlbr_adapt_ev_init(out, TLBR_EV_SWITCH, rec, cur);
 	out->cpu = cpu;
 	out->sw.prev_pid = 0;
 	out->sw.next_pid = t->pid;
@@ -201,7 +201,7 @@ static int on_fork(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 {
 	struct tlbr_task *child;
 
-	child = task_new(a, child_pid, child_comm, rec->ts_ns);
+	child = tlbr_task_new(a, child_pid, child_comm, rec->ts_ns);
 	if (!child)
 		return -ENOMEM;
 	child->parent = parent->id;
@@ -221,18 +221,18 @@ static int on_fork(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 		struct tlbr_mm *m;
 
 		child->mm = parent->mm;
-		m = mm_by_id(a, child->mm);
+		m = tlbr_mm_by_id(a, child->mm);
 		if (m)
 			m->nthreads++;
 	} else {
-		uint32_t mm = mm_new(a, child->tgid, child->comm, rec->ts_ns, true);
+		uint32_t mm = tlbr_mm_new(a, child->tgid, child->comm, rec->ts_ns, true);
 
 		if (!mm)
 			return -ENOMEM;
 		child->mm = mm;
-		mm_by_id(a, mm)->nthreads = 1;
+		tlbr_mm_by_id(a, mm)->nthreads = 1;
 	}
-	adapt_ev_init(out, TLBR_EV_FORK, rec, parent);
+	tlbr_adapt_ev_init(out, TLBR_EV_FORK, rec, parent);
 	out->fork.parent_pid = parent->pid;
 	out->fork.child_pid = child->pid;
 	out->fork.child_task = child->id;
@@ -255,15 +255,15 @@ static int on_exec(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 	 * differs): the record's pid is already the leader's, so @t is right.
 	 */
 	t->exec_done = true;	/* flushes after this are the new mm's */
-	task_set_comm(t, basename_of(rec->str[0] ? rec->str[0] : ""));
-	mm = mm_new(a, t->pid, t->comm, rec->ts_ns, false);
+	tlbr_task_set_comm(t, basename_of(rec->str[0] ? rec->str[0] : ""));
+	mm = tlbr_mm_new(a, t->pid, t->comm, rec->ts_ns, false);
 	if (!mm)
 		return -ENOMEM;
 	t->mm = mm;
 	t->tgid = t->pid;
 	t->kthread = false;
-	mm_by_id(a, mm)->nthreads = 1;
-	adapt_ev_init(out, TLBR_EV_EXEC, rec, t);
+	tlbr_mm_by_id(a, mm)->nthreads = 1;
+	tlbr_adapt_ev_init(out, TLBR_EV_EXEC, rec, t);
 	out->exec.old_mm = old_mm;
 	out->exec.new_mm = mm;
 	return 1;
@@ -275,7 +275,7 @@ static int on_syscall(const struct tlbr_record *rec, struct tlbr_task *t, struct
 	unsigned int i;
 
 	if (def->id == TLBR_RAW_SYS_ENTER) {
-		adapt_ev_init(out, TLBR_EV_SYSCALL, rec, t);
+		tlbr_adapt_ev_init(out, TLBR_EV_SYSCALL, rec, t);
 		out->sys.nr = (enum tlbr_syscall)def->sysnr;
 		for (i = 0; i < def->nfields && i < 6; i++)
 			out->sys.args[i] = rec->val[i];
@@ -286,7 +286,7 @@ static int on_syscall(const struct tlbr_record *rec, struct tlbr_task *t, struct
 		t->in_fault = false;
 		return 1;
 	}
-	adapt_ev_init(out, TLBR_EV_SYSCALL_RET, rec, t);
+	tlbr_adapt_ev_init(out, TLBR_EV_SYSCALL_RET, rec, t);
 	out->sys.nr = (enum tlbr_syscall)def->sysnr;
 	out->sys.ret = (int64_t)rec->val[0];
 	if (t->in_sys == def->sysnr + 1) {
@@ -323,7 +323,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	if (!def || def->id != TLBR_RAW_A64_TLBI)
 		a->cpu_last_tlbi[rec->cpu] = NULL;
 	if (rec->type == TLBR_TYPE_LOST) {
-		adapt_ev_init(out, TLBR_EV_LOST, rec, NULL);
+		tlbr_adapt_ev_init(out, TLBR_EV_LOST, rec, NULL);
 		out->lost.count = rec->missed < 0 ? UINT64_MAX : (uint64_t)rec->missed;
 		return 1;
 	}
@@ -337,20 +337,20 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	}
 	if (!pid_ok(rec->pid))
 		return bad_pid(rec, rec->pid, err);
-	t = task_get(a, rec->pid, rec->comm, rec->ts_ns);
+	t = tlbr_task_get(a, rec->pid, rec->comm, rec->ts_ns);
 	if (!t)
 		return -ENOMEM;
 	/* Only user context reaches here with user faults or memory syscalls. */
 	if (t->kthread && (def->id == TLBR_RAW_PAGE_FAULT_USER || def->id == TLBR_RAW_SYS_ENTER ||
 			   def->id == TLBR_RAW_A64_FAULT) &&
 	    t->pid != 0) {
-		uint32_t mm = mm_new(a, t->pid, t->comm, rec->ts_ns, false);
+		uint32_t mm = tlbr_mm_new(a, t->pid, t->comm, rec->ts_ns, false);
 
 		if (!mm)
 			return -ENOMEM;
 		t->kthread = false;
 		t->mm = mm;
-		mm_by_id(a, mm)->nthreads = 1;
+		tlbr_mm_by_id(a, mm)->nthreads = 1;
 	}
 	touch_mm(a, t, rec->ts_ns);
 	if (def->id == TLBR_RAW_SYS_ENTER || def->id == TLBR_RAW_SYS_EXIT) {
@@ -363,9 +363,9 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	case TLBR_RAW_PAGE_FAULT_USER:
 	case TLBR_RAW_IPI_SEND_CPU:
 	case TLBR_RAW_IPI_SEND_CPUMASK:
-		return adapt_x86(a, rec, t, out);
+		return tlbr_adapt_x86(a, rec, t, out);
 	case TLBR_RAW_A64_FAULT ... TLBR_RAW_A64_TLBI:
-		return adapt_arm64(a, rec, t, out);
+		return tlbr_adapt_arm64(a, rec, t, out);
 	default:
 		break;
 	}
@@ -377,10 +377,10 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 
 		if (!pid_ok((int64_t)rec->val[1]))
 			return bad_pid(rec, (int64_t)rec->val[1], err);
-		m = task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
+		m = tlbr_task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
 		if (!m)
 			return -ENOMEM;
-		adapt_ev_init(out, TLBR_EV_MIGRATE, rec, m);
+		tlbr_adapt_ev_init(out, TLBR_EV_MIGRATE, rec, m);
 		out->migrate.pid = m->pid;
 		out->migrate.task = m->id;
 		out->migrate.from_cpu = (int)rec->val[2];
@@ -407,7 +407,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		 * an interrupt) may come between the two.
 		 */
 		c = (int)rec->val[3] < (int)a->pid_alloc ?
-			    task_by_id(a, a->pid_task[(int)rec->val[3]]) : NULL;
+			    tlbr_task_by_id(a, a->pid_task[(int)rec->val[3]]) : NULL;
 		if (c && c->seen_birth && !c->fork_traced && c->parent == t->id) {
 			c->fork_traced = true;
 			return 0;
@@ -418,7 +418,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		return on_exec(a, rec, t, out);
 	case TLBR_RAW_PROCESS_EXIT:
 		t->exited = true;
-		adapt_ev_init(out, TLBR_EV_EXIT, rec, t);
+		tlbr_adapt_ev_init(out, TLBR_EV_EXIT, rec, t);
 		out->exit.group_dead = (rec->have & (1u << 2)) ? rec->val[2] != 0 : true;
 		return 1;
 	case TLBR_RAW_PROCESS_FREE: {
@@ -426,32 +426,32 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 
 		if ((int)rec->val[1] < 0 || (unsigned int)rec->val[1] >= a->pid_alloc)
 			return 0;
-		f = task_by_id(a, a->pid_task[rec->val[1]]);
+		f = tlbr_task_by_id(a, a->pid_task[rec->val[1]]);
 		if (!f)
 			return 0;
 		f->freed = true;
-		task_unmap_pid(a, f);
-		adapt_ev_init(out, TLBR_EV_TASK_FREE, rec, f);
+		tlbr_task_unmap_pid(a, f);
+		tlbr_adapt_ev_init(out, TLBR_EV_TASK_FREE, rec, f);
 		out->cpu = rec->cpu;
 		return 1;
 	}
 	case TLBR_RAW_TASK_RENAME:
 		if ((int)rec->val[0] == t->pid)
-			task_set_comm(t, rec->str[1]);
+			tlbr_task_set_comm(t, rec->str[1]);
 		return 0;
 	case TLBR_RAW_EXIT_MMAP: {
-		struct tlbr_mm *m = mm_by_id(a, t->mm);
+		struct tlbr_mm *m = tlbr_mm_by_id(a, t->mm);
 
 		if (m)
 			m->torn_down = true;
-		adapt_ev_init(out, TLBR_EV_MM_TEARDOWN, rec, t);
+		tlbr_adapt_ev_init(out, TLBR_EV_MM_TEARDOWN, rec, t);
 		return 1;
 	}
 	case TLBR_RAW_MIGRATE_PAGES_START:
 	case TLBR_RAW_MIGRATE_PAGES:
 	case TLBR_RAW_SET_MIGRATION_PTE:
 	case TLBR_RAW_REMOVE_MIGRATION_PTE:
-		adapt_ev_init(out, TLBR_EV_MIGRATION, rec, t);
+		tlbr_adapt_ev_init(out, TLBR_EV_MIGRATION, rec, t);
 		out->migration.kind = def->id == TLBR_RAW_MIGRATE_PAGES_START ? TLBR_MIGR_START :
 				      def->id == TLBR_RAW_MIGRATE_PAGES ? TLBR_MIGR_DONE :
 				      def->id == TLBR_RAW_SET_MIGRATION_PTE ? TLBR_MIGR_SET_PTE :
@@ -475,7 +475,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		/* vmalloc maps the area it got: one valid kernel PTE per page */
 		if (rec->val[2] || !rec->val[1])
 			return 0;
-		adapt_ev_init(out, TLBR_EV_KMAP, rec, t);
+		tlbr_adapt_ev_init(out, TLBR_EV_KMAP, rec, t);
 		out->mm = 0;
 		out->kmap.start = rec->val[0];
 		out->kmap.pages = (rec->val[1] + 0xfff) >> 12;
@@ -484,7 +484,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		/* lazily freed vmap areas: flush_tlb_kernel_range over them */
 		if (rec->val[1] <= rec->val[0])
 			return 0;
-		adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
+		tlbr_adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
 		out->mm = 0;
 		out->flush.site = TLBR_SITE_KERNEL;
 		out->flush.scope = TLBR_SCOPE_RANGE;

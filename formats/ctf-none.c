@@ -7,7 +7,7 @@
 
 #include "formats-local.h"
 
-int ctf_reader_init(struct tlbr_reader *r, struct tlbr_error *err)
+int tlbr_ctf_reader_init(struct tlbr_reader *r, struct tlbr_error *err)
 {
 	(void)r;
 	tlbr_error_set(err, UINT64_MAX, 0, "this tlbreplay was built without babeltrace2: it "

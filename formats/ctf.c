@@ -261,8 +261,8 @@ static int convert_event(struct ctf_reader *c, const bt_message *m, struct tlbr_
 		}
 	}
 	def = find_def(name);
-	type = def ? typetab_intern(&r->types, def->name, strlen(def->name)) :
-		     typetab_intern(&r->types, name, strlen(name));
+	type = def ? tlbr_typetab_intern(&r->types, def->name, strlen(def->name)) :
+		     tlbr_typetab_intern(&r->types, name, strlen(name));
 	if (type < 0)
 		return -ENOMEM;
 	out->type = (uint32_t)type;
@@ -563,7 +563,7 @@ static int check_streams(const char *dir, struct tlbr_error *err)
 	return ret;
 }
 
-int ctf_reader_init(struct tlbr_reader *r, struct tlbr_error *err)
+int tlbr_ctf_reader_init(struct tlbr_reader *r, struct tlbr_error *err)
 {
 	struct ctf_reader *c = calloc(1, sizeof(*c));
 

@@ -982,7 +982,7 @@ static int check_v6(struct ck *c, uint64_t pos)
 	return ret;
 }
 
-int dat_check(int fd, uint64_t size, struct dat_layout *out, struct tlbr_error *err)
+int tlbr_dat_check(int fd, uint64_t size, struct dat_layout *out, struct tlbr_error *err)
 {
 	unsigned char h[24];
 	struct ck c = { .fd = fd, .size = size, .L = out, .err = err };

@@ -28,7 +28,7 @@ struct dat_layout {
 };
 
 /**
- * dat_check - walk the whole file: header, sections, options, buffers and
+ * tlbr_dat_check - walk the whole file: header, sections, options, buffers and
  * every page of CPU data (decompressed when compressed)
  * @fd: the file
  * @size: its size
@@ -36,6 +36,6 @@ struct dat_layout {
  * Returns 0 with @out filled in, -EBADMSG with @err (position set) for a
  * damaged file, or -ENOMEM.
  */
-int dat_check(int fd, uint64_t size, struct dat_layout *out, struct tlbr_error *err);
+int tlbr_dat_check(int fd, uint64_t size, struct dat_layout *out, struct tlbr_error *err);
 
 #endif /* TLBR_DAT_CHECK_H */

@@ -38,7 +38,7 @@ struct dat_reader {
 	struct tep_record *cur;			/* returned last, freed on the next call */
 	bool lost_pending;			/* marker returned; the record itself is next */
 	uint64_t last_ts;
-	struct dat_layout layout;		/* what dat_check() found in the file */
+	struct dat_layout layout;		/* what tlbr_dat_check() found in the file */
 };
 
 /*
@@ -79,7 +79,7 @@ static int stream_advance(struct dat_reader *d, struct dat_stream *s, struct tlb
 	}
 	/*
 	 * The end of the CPU's data: libtracecmd must have delivered every
-	 * record dat_check() counted in the CPU's pages.
+	 * record tlbr_dat_check() counted in the CPU's pages.
 	 */
 	if (s->nrecords != want) {
 		uint64_t at = s->nrecords ? s->last_offset :
@@ -164,7 +164,7 @@ static int dat_next(struct tlbr_reader *r, const struct tlbr_record **ret,
 			       "event header (corrupt data?)", rec->size);
 		return -EBADMSG;
 	}
-	t = tep_decoder_type(r, &d->dec, tep_data_type(d->tep, rec), err, rec->offset);
+	t = tlbr_tep_decoder_type(r, &d->dec, tep_data_type(d->tep, rec), err, rec->offset);
 	if (!t)
 		return -EBADMSG;
 	if (rec->ts < d->last_ts) {
@@ -183,7 +183,7 @@ static int dat_next(struct tlbr_reader *r, const struct tlbr_record **ret,
 	out->type = (uint32_t)t->type;
 	out->def = t->def;
 	out->missed = 0;
-	if (tep_decoder_fill(r, &d->dec, t, rec, err) < 0)
+	if (tlbr_tep_decoder_fill(r, &d->dec, t, rec, err) < 0)
 		return -EBADMSG;
 	*ret = out;
 	return 1;
@@ -209,7 +209,7 @@ static void dat_close(struct tlbr_reader *r)
 		close(d->fd);
 	free(d->streams);
 	free(d->inst);
-	tep_decoder_release(&d->dec);
+	tlbr_tep_decoder_release(&d->dec);
 	free(d);
 	r->priv = NULL;
 }
@@ -218,7 +218,7 @@ static bool dat_declares(const struct tlbr_reader *r, const char *system, const 
 {
 	const struct dat_reader *d = r->priv;
 
-	return d && tep_decoder_declares(&d->dec, system, name);
+	return d && tlbr_tep_decoder_declares(&d->dec, system, name);
 }
 
 static const struct reader_ops dat_ops = {
@@ -258,7 +258,7 @@ static int open_files(struct tlbr_reader *r, struct dat_reader *d, const char *v
  * where they would mix with the command's answer: while it opens a file,
  * its stdout goes to stderr.
  */
-int dat_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err)
+int tlbr_dat_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err)
 {
 	struct dat_reader *d = calloc(1, sizeof(*d));
 	char version[16] = "";
@@ -303,7 +303,7 @@ static int open_files(struct tlbr_reader *r, struct dat_reader *d, const char *v
 		tlbr_error_set(err, UINT64_MAX, 0, "cannot stat: %s", strerror(errno));
 		return -errno;
 	}
-	ret = dat_check(fd, (uint64_t)st.st_size, &d->layout, err);
+	ret = tlbr_dat_check(fd, (uint64_t)st.st_size, &d->layout, err);
 	if (ret < 0)
 		return ret;
 	/*

@@ -40,14 +40,14 @@ struct tlbr_reader {
 };
 
 /* Add a type; returns its index or -ENOMEM. */
-int typetab_add(struct typetab *t, const char *system, const char *name);
+int tlbr_typetab_add(struct typetab *t, const char *system, const char *name);
 /* Find by name (system ignored) or add; returns the index or -ENOMEM. */
-int typetab_intern(struct typetab *t, const char *name, size_t len);
-void typetab_release(struct typetab *t);
+int tlbr_typetab_intern(struct typetab *t, const char *name, size_t len);
+void tlbr_typetab_release(struct typetab *t);
 
-int text_reader_init(struct tlbr_reader *r, FILE *f, bool owns_file, struct tlbr_error *err);
-int dat_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err);
-int perf_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err);
-int ctf_reader_init(struct tlbr_reader *r, struct tlbr_error *err);
+int tlbr_text_reader_init(struct tlbr_reader *r, FILE *f, bool owns_file, struct tlbr_error *err);
+int tlbr_dat_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err);
+int tlbr_perf_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err);
+int tlbr_ctf_reader_init(struct tlbr_reader *r, struct tlbr_error *err);
 
 #endif /* TLBR_FORMATS_LOCAL_H */

@@ -1090,7 +1090,7 @@ static int perf_next(struct tlbr_reader *r, const struct tlbr_record **ret,
 	trec.size = (int)p->cur.size;
 	trec.data = p->cur.raw;
 	id = tep_data_type(p->tep, &trec);
-	t = tep_decoder_type(r, &p->dec, id, err, p->cur.pos);
+	t = tlbr_tep_decoder_type(r, &p->dec, id, err, p->cur.pos);
 	if (!t)
 		return -EBADMSG;
 	out->ts_ns = p->cur.ts;
@@ -1102,7 +1102,7 @@ static int perf_next(struct tlbr_reader *r, const struct tlbr_record **ret,
 	out->type = (uint32_t)t->type;
 	out->def = t->def;
 	out->missed = 0;
-	if (tep_decoder_fill(r, &p->dec, t, &trec, err) < 0)
+	if (tlbr_tep_decoder_fill(r, &p->dec, t, &trec, err) < 0)
 		return -EBADMSG;
 	*ret = out;
 	return 1;
@@ -1126,7 +1126,7 @@ static void perf_close(struct tlbr_reader *r)
 	free(p->dbuf);
 	if (p->zds)
 		ZSTD_freeDStream(p->zds);
-	tep_decoder_release(&p->dec);
+	tlbr_tep_decoder_release(&p->dec);
 	if (p->tep)
 		tep_free(p->tep);
 	if (p->f)
@@ -1139,7 +1139,7 @@ static bool perf_declares(const struct tlbr_reader *r, const char *system, const
 {
 	const struct perf_reader *d = r->priv;
 
-	return d && tep_decoder_declares(&d->dec, system, name);
+	return d && tlbr_tep_decoder_declares(&d->dec, system, name);
 }
 
 static const struct reader_ops perf_ops = {
@@ -1148,7 +1148,7 @@ static const struct reader_ops perf_ops = {
 	.close = perf_close,
 };
 
-int perf_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err)
+int tlbr_perf_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err)
 {
 	struct perf_reader *p = calloc(1, sizeof(*p));
 	unsigned char h[104];

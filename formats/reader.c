@@ -213,7 +213,7 @@ static struct tlbr_reader *open_stdin(enum tlbr_format fmt, struct tlbr_error *e
 			return NULL;
 		}
 		r->fmt = fmt;
-		ret = text_reader_init(r, f, true, err);
+		ret = tlbr_text_reader_init(r, f, true, err);
 		if (ret < 0)
 			goto fail_reader;
 		return r;
@@ -233,7 +233,8 @@ static struct tlbr_reader *open_stdin(enum tlbr_format fmt, struct tlbr_error *e
 		return NULL;
 	}
 	r->fmt = fmt;
-	ret = fmt == TLBR_FMT_PERF ? perf_reader_init(r, fd, err) : dat_reader_init(r, fd, err);
+	ret = fmt == TLBR_FMT_PERF ? tlbr_perf_reader_init(r, fd, err) :
+				     tlbr_dat_reader_init(r, fd, err);
 	if (ret < 0)
 		goto fail_reader;
 	return r;
@@ -332,14 +333,14 @@ struct tlbr_reader *tlbr_reader_open(const char *path, enum tlbr_format fmt,
 	r->st0 = st;
 	switch (fmt) {
 	case TLBR_FMT_CTF:
-		ret = ctf_reader_init(r, err);
+		ret = tlbr_ctf_reader_init(r, err);
 		break;
 	case TLBR_FMT_PERF:
-		ret = perf_reader_init(r, fd, err);
+		ret = tlbr_perf_reader_init(r, fd, err);
 		fd = -1;	/* the reader owns it now, also on failure */
 		break;
 	case TLBR_FMT_DAT:
-		ret = dat_reader_init(r, fd, err);
+		ret = tlbr_dat_reader_init(r, fd, err);
 		fd = -1;
 		break;
 	default:
@@ -350,7 +351,7 @@ struct tlbr_reader *tlbr_reader_open(const char *path, enum tlbr_format fmt,
 			goto fail;
 		}
 		fd = -1;
-		ret = text_reader_init(r, f, true, err);
+		ret = tlbr_text_reader_init(r, f, true, err);
 		break;
 	}
 	if (ret < 0)
@@ -375,7 +376,7 @@ struct tlbr_reader *tlbr_reader_open_stream(FILE *f, const char *name, struct tl
 		return NULL;
 	}
 	r->fmt = TLBR_FMT_TEXT;
-	ret = text_reader_init(r, f, false, err);
+	ret = tlbr_text_reader_init(r, f, false, err);
 	if (ret < 0) {
 		tlbr_reader_close(r);
 		errno = -ret;
@@ -424,7 +425,7 @@ void tlbr_reader_close(struct tlbr_reader *r)
 		return;
 	if (r->ops)
 		r->ops->close(r);
-	typetab_release(&r->types);
+	tlbr_typetab_release(&r->types);
 	free(r->path);
 	free(r);
 }
@@ -473,7 +474,7 @@ static uint32_t hash_name(const char *s, size_t len)
 	return h;
 }
 
-int typetab_add(struct typetab *t, const char *system, const char *name)
+int tlbr_typetab_add(struct typetab *t, const char *system, const char *name)
 {
 	if (t->n == t->alloc) {
 		unsigned int na = t->alloc ? t->alloc * 2 : 32;
@@ -518,7 +519,7 @@ static int rehash(struct typetab *t, unsigned int size)
 	return 0;
 }
 
-int typetab_intern(struct typetab *t, const char *name, size_t len)
+int tlbr_typetab_intern(struct typetab *t, const char *name, size_t len)
 {
 	const struct tlbr_evdef *def;
 	char buf[128];
@@ -540,7 +541,7 @@ int typetab_intern(struct typetab *t, const char *name, size_t len)
 	memcpy(buf, name, len);
 	buf[len] = '\0';
 	def = tlbr_vocab_find(NULL, buf);
-	idx = typetab_add(t, def ? def->system : "", buf);
+	idx = tlbr_typetab_add(t, def ? def->system : "", buf);
 	if (idx < 0)
 		return idx;
 	if (t->n * 2 > t->hash_size)
@@ -549,7 +550,7 @@ int typetab_intern(struct typetab *t, const char *name, size_t len)
 	return idx;
 }
 
-void typetab_release(struct typetab *t)
+void tlbr_typetab_release(struct typetab *t)
 {
 	unsigned int i;
 

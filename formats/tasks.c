@@ -22,7 +22,7 @@ static const char *const kthread_prefixes[] = {
 	"scsi_", "kintegrityd", "kthrotld", "ecryptfs-kthrea", "xfsaild", "btrfs-", "pr/",
 };
 
-bool comm_is_kthread(const char *comm)
+bool tlbr_comm_is_kthread(const char *comm)
 {
 	unsigned int i;
 
@@ -34,7 +34,7 @@ bool comm_is_kthread(const char *comm)
 	return false;
 }
 
-void task_set_comm(struct tlbr_task *t, const char *comm)
+void tlbr_task_set_comm(struct tlbr_task *t, const char *comm)
 {
 	if (comm && *comm && strcmp(comm, "<...>"))
 		snprintf(t->comm, sizeof(t->comm), "%s", comm);
@@ -73,25 +73,25 @@ static void blocks_free(void **blocks, unsigned int n)
 	free(blocks);
 }
 
-void adapt_tasks_release(struct tlbr_adapter *a)
+void tlbr_adapt_tasks_release(struct tlbr_adapter *a)
 {
 	blocks_free(a->task_blocks, a->ntasks);
 	blocks_free(a->mm_blocks, a->nmms);
 	free(a->pid_task);
 }
 
-struct tlbr_task *task_by_id(const struct tlbr_adapter *a, uint32_t id)
+struct tlbr_task *tlbr_task_by_id(const struct tlbr_adapter *a, uint32_t id)
 {
 	return slot_of(a->task_blocks, id, a->ntasks, sizeof(struct tlbr_task));
 }
 
-struct tlbr_mm *mm_by_id(const struct tlbr_adapter *a, uint32_t id)
+struct tlbr_mm *tlbr_mm_by_id(const struct tlbr_adapter *a, uint32_t id)
 {
 	return slot_of(a->mm_blocks, id, a->nmms, sizeof(struct tlbr_mm));
 }
 
-uint32_t mm_new(struct tlbr_adapter *a, int owner_pid, const char *comm, uint64_t ts,
-		bool from_fork)
+uint32_t tlbr_mm_new(struct tlbr_adapter *a, int owner_pid, const char *comm, uint64_t ts,
+		     bool from_fork)
 {
 	struct tlbr_mm *m = slot_new(&a->mm_blocks, a->nmms, sizeof(*m));
 
@@ -129,14 +129,14 @@ static int pid_slot(struct tlbr_adapter *a, int pid)
 	return 0;
 }
 
-void task_unmap_pid(struct tlbr_adapter *a, struct tlbr_task *t)
+void tlbr_task_unmap_pid(struct tlbr_adapter *a, struct tlbr_task *t)
 {
 	if (t->pid >= 0 && (unsigned int)t->pid < a->pid_alloc && a->pid_task[t->pid] == t->id)
 		a->pid_task[t->pid] = 0;
 }
 
 /* A new task for @pid, replacing any live one (pid reuse). */
-struct tlbr_task *task_new(struct tlbr_adapter *a, int pid, const char *comm, uint64_t ts)
+struct tlbr_task *tlbr_task_new(struct tlbr_adapter *a, int pid, const char *comm, uint64_t ts)
 {
 	struct tlbr_task *t;
 
@@ -151,37 +151,37 @@ struct tlbr_task *task_new(struct tlbr_adapter *a, int pid, const char *comm, ui
 	t->pid = pid;
 	t->tgid = pid;
 	t->first_ns = t->last_ns = ts;
-	task_set_comm(t, comm);
+	tlbr_task_set_comm(t, comm);
 	a->pid_task[pid] = t->id;
 	return t;
 }
 
 /* The live task for @pid, created on first sight. NULL for impossible pids or ENOMEM. */
-struct tlbr_task *task_get(struct tlbr_adapter *a, int pid, const char *comm, uint64_t ts)
+struct tlbr_task *tlbr_task_get(struct tlbr_adapter *a, int pid, const char *comm, uint64_t ts)
 {
 	struct tlbr_task *t;
 
 	if (pid_slot(a, pid) < 0)
 		return NULL;
-	t = task_by_id(a, a->pid_task[pid]);
+	t = tlbr_task_by_id(a, a->pid_task[pid]);
 	if (t) {
 		t->last_ns = ts;
 		if (!t->comm[0])
-			task_set_comm(t, comm);
+			tlbr_task_set_comm(t, comm);
 		return t;
 	}
-	t = task_new(a, pid, comm, ts);
+	t = tlbr_task_new(a, pid, comm, ts);
 	if (!t)
 		return NULL;
 	/* First sight of a task older than the trace. */
-	t->kthread = pid == 0 || pid == 2 || comm_is_kthread(comm);
+	t->kthread = pid == 0 || pid == 2 || tlbr_comm_is_kthread(comm);
 	if (!t->kthread) {
-		uint32_t mm = mm_new(a, pid, t->comm, ts, false);
+		uint32_t mm = tlbr_mm_new(a, pid, t->comm, ts, false);
 
 		if (!mm)
 			return NULL;
 		t->mm = mm;
-		mm_by_id(a, mm)->nthreads = 1;
+		tlbr_mm_by_id(a, mm)->nthreads = 1;
 	}
 	return t;
 }

@@ -9,8 +9,8 @@
 
 #include "tep-decode.h"
 
-const struct tep_type *tep_decoder_type(struct tlbr_reader *r, struct tep_decoder *d, int id,
-				       struct tlbr_error *err, uint64_t pos)
+const struct tep_type *tlbr_tep_decoder_type(struct tlbr_reader *r, struct tep_decoder *d,
+					    int id, struct tlbr_error *err, uint64_t pos)
 {
 	struct tep_event *ev;
 	struct tep_type *t;
@@ -40,7 +40,7 @@ const struct tep_type *tep_decoder_type(struct tlbr_reader *r, struct tep_decode
 			       id);
 		return NULL;
 	}
-	idx = typetab_add(&r->types, ev->system, ev->name);
+	idx = tlbr_typetab_add(&r->types, ev->system, ev->name);
 	if (idx < 0)
 		goto nomem;
 	t->type = idx;
@@ -86,13 +86,13 @@ static bool field_bounds(const struct tep_format_field *f, const struct tep_reco
 	return true;
 }
 
-bool tep_decoder_declares(const struct tep_decoder *d, const char *system, const char *name)
+bool tlbr_tep_decoder_declares(const struct tep_decoder *d, const char *system, const char *name)
 {
 	return d->tep && tep_find_event_by_name(d->tep, system, name) != NULL;
 }
 
-int tep_decoder_fill(struct tlbr_reader *r, struct tep_decoder *d, const struct tep_type *t,
-		     struct tep_record *rec, struct tlbr_error *err)
+int tlbr_tep_decoder_fill(struct tlbr_reader *r, struct tep_decoder *d, const struct tep_type *t,
+			  struct tep_record *rec, struct tlbr_error *err)
 {
 	struct tlbr_record *out = &r->rec;
 	unsigned int i;
@@ -149,7 +149,7 @@ int tep_decoder_fill(struct tlbr_reader *r, struct tep_decoder *d, const struct 
 	return 0;
 }
 
-void tep_decoder_release(struct tep_decoder *d)
+void tlbr_tep_decoder_release(struct tep_decoder *d)
 {
 	free(d->types);
 	d->types = NULL;

@@ -25,13 +25,13 @@ struct tep_decoder {
 };
 
 /* The type of event @id, its fields looked up; NULL with @err set for bad input. */
-const struct tep_type *tep_decoder_type(struct tlbr_reader *r, struct tep_decoder *d, int id,
-				       struct tlbr_error *err, uint64_t pos);
+const struct tep_type *tlbr_tep_decoder_type(struct tlbr_reader *r, struct tep_decoder *d,
+					    int id, struct tlbr_error *err, uint64_t pos);
 /* Does the file's format list hold @system:@name? */
-bool tep_decoder_declares(const struct tep_decoder *d, const char *system, const char *name);
+bool tlbr_tep_decoder_declares(const struct tep_decoder *d, const char *system, const char *name);
 /* Fill r->rec's fields from @rec (data, size, offset); 0 or -EBADMSG. */
-int tep_decoder_fill(struct tlbr_reader *r, struct tep_decoder *d, const struct tep_type *t,
-		     struct tep_record *rec, struct tlbr_error *err);
-void tep_decoder_release(struct tep_decoder *d);
+int tlbr_tep_decoder_fill(struct tlbr_reader *r, struct tep_decoder *d, const struct tep_type *t,
+			  struct tep_record *rec, struct tlbr_error *err);
+void tlbr_tep_decoder_release(struct tep_decoder *d);
 
 #endif /* TLBR_TEP_DECODE_H */

@@ -513,7 +513,7 @@ static int parse_line(struct tlbr_reader *r, char *s, struct tlbr_error *err)
 		goto garbage;
 	}
 
-	type = typetab_intern(&r->types, name, nlen);
+	type = tlbr_typetab_intern(&r->types, name, nlen);
 	if (type < 0) {
 		tlbr_error_set(err, rec->pos, rec->line, "out of memory");
 		return -ENOMEM;
@@ -702,7 +702,7 @@ static const struct reader_ops text_ops = {
 	.close = text_close,
 };
 
-int text_reader_init(struct tlbr_reader *r, FILE *f, bool owns_file, struct tlbr_error *err)
+int tlbr_text_reader_init(struct tlbr_reader *r, FILE *f, bool owns_file, struct tlbr_error *err)
 {
 	struct text_reader *t = calloc(1, sizeof(*t));
 

@@ -11,7 +11,7 @@
  *    through the whole stream. The formats stay valid: libtraceevent's
  *    format parser is not robust against corrupt formats, and the pages
  *    are where the damage tlbreplay must catch lies.
- *  - odd: a whole trace.dat (v6 or v7, any section), given to dat_check()
+ *  - odd: a whole trace.dat (v6 or v7, any section), given to tlbr_dat_check()
  *    only.
  *
  *   build-fuzz/tests/fuzz/fuzz-dat -max_total_time=60 tests/fuzz/corpus-dat
@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		layout = malloc(sizeof(*layout));
 		fd = memfd_with(data + 1, size - 1);
 		if (layout && fd >= 0)
-			dat_check(fd, size - 1, layout, &err);
+			tlbr_dat_check(fd, size - 1, layout, &err);
 		if (fd >= 0)
 			close(fd);
 		free(layout);
