@@ -59,7 +59,6 @@
 static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *rec,
 			     struct tlbr_task *t, struct tlbr_event *out);
 
-#define PAGE_MASK_4K (~0xfffULL)
 #define CONT_MASK_4K (~0xffffULL)	/* CONT_PTES (16) x 4 KiB */
 #define PUD_MASK_4K (~0x3fffffffULL)	/* a PMD table maps 1 GiB */
 #define FAULT_FLAG_WRITE 0x1
@@ -98,7 +97,7 @@ static void flush_init(struct tlbr_event *out, const struct tlbr_record *rec, st
 	out->flush.start = start;
 	out->flush.end = end;
 	out->flush.pages = scope == TLBR_SCOPE_MM || scope == TLBR_SCOPE_ALL ?
-				   TLBR_PAGES_ALL : (end - start) >> 12;
+				   TLBR_PAGES_ALL : (end - start) >> TLBR_PAGE_SHIFT;
 	out->flush.x86_reason = TLBR_X86_NONE;
 }
 
@@ -299,14 +298,14 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 			flush_init(out, rec, t, TLBR_SCOPE_RANGE, page, page + 0x10000);
 			out->flush.flags |= TLBR_FLUSH_CONTPTE;
 		} else {
-			page = t->a64_addr & PAGE_MASK_4K;
+			page = t->a64_addr & TLBR_PAGE_MASK;
 			flush_init(out, rec, t, TLBR_SCOPE_PAGE, page, page + 0x1000);
 		}
 		out->flush.site = TLBR_SITE_WP_REUSE;
 		return 1;
 	case TLBR_RAW_A64_CLEAR_FLUSH:
 		learn_mm(a, t, v[1]);
-		page = v[0] & PAGE_MASK_4K;
+		page = v[0] & TLBR_PAGE_MASK;
 		flush_init(out, rec, t, TLBR_SCOPE_PAGE, page, page + 0x1000);
 		tlbr_adapt_infer_site(t, &out->flush, false);
 		if (out->flush.site != TLBR_SITE_COW && out->flush.site != TLBR_SITE_RECLAIM &&
@@ -367,7 +366,7 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		t->a64_fullmm = (rec->have & (1u << 3)) && v[3];
 		if (t->a64_fullmm || v[2] <= v[1])
 			return 0;
-		flush_init(out, rec, t, TLBR_SCOPE_RANGE, v[1] & PAGE_MASK_4K, v[2]);
+		flush_init(out, rec, t, TLBR_SCOPE_RANGE, v[1] & TLBR_PAGE_MASK, v[2]);
 		out->flush.flags |= TLBR_FLUSH_PRESENT_ONLY;
 		out->flush.site = TLBR_SITE_ZAP;
 		return 1;
@@ -460,7 +459,7 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 	case TLBR_RAW_A64_UNMAP_ONE:
 		tlbr_adapt_ev_init(out, TLBR_EV_RECLAIM_UNMAP, rec, t);
 		out->mm = mm_of_kptr(a, v[1]);
-		out->reclaim.addr = v[0] & PAGE_MASK_4K;
+		out->reclaim.addr = v[0] & TLBR_PAGE_MASK;
 		return out->mm ? 1 : 0;
 	case TLBR_RAW_A64_UNMAP_FLUSH:
 		tlbr_adapt_ev_init(out, TLBR_EV_BATCH_SYNC, rec, t);

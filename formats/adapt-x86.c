@@ -41,8 +41,6 @@ static enum tlbr_x86_reason x86_reason_of(uint64_t raw)
 	return v < TLBR_X86_REASON__COUNT ? (enum tlbr_x86_reason)v : TLBR_X86_OTHER;
 }
 
-#define PAGE_MASK_4K (~0xfffULL)
-
 static bool sym_is(const char *sym, const char *name)
 {
 	size_t n = strlen(name);
@@ -93,8 +91,8 @@ static bool syscall_range(const struct tlbr_task *t, uint64_t *start, uint64_t *
 	}
 	if (!len || a + len < a)
 		return false;
-	*start = a & PAGE_MASK_4K;
-	*end = (a + len + 0xfff) & PAGE_MASK_4K;
+	*start = a & TLBR_PAGE_MASK;
+	*end = TLBR_PAGE_ALIGN(a + len);
 	return true;
 }
 
@@ -155,7 +153,7 @@ static void infer(const struct tlbr_task *t, enum tlbr_x86_reason reason, uint64
 		if (pages != TLBR_PAGES_ALL && syscall_range(t, &f->start, &f->end))
 			f->flags |= TLBR_FLUSH_RANGE_INFERRED;
 	} else if (t->in_fault && pages == 1) {
-		f->start = t->fault_addr & PAGE_MASK_4K;
+		f->start = t->fault_addr & TLBR_PAGE_MASK;
 		f->end = f->start + 0x1000;
 		f->flags |= TLBR_FLUSH_RANGE_INFERRED;
 	}

@@ -478,7 +478,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		tlbr_adapt_ev_init(out, TLBR_EV_KMAP, rec, t);
 		out->mm = 0;
 		out->kmap.start = rec->val[0];
-		out->kmap.pages = (rec->val[1] + 0xfff) >> 12;
+		out->kmap.pages = TLBR_PAGES_UP(rec->val[1]);
 		return 1;
 	case TLBR_RAW_VMAP_PURGE:
 		/* lazily freed vmap areas: flush_tlb_kernel_range over them */
@@ -491,7 +491,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		out->flush.exec = TLBR_EXEC_BROADCAST;
 		out->flush.start = rec->val[0];
 		out->flush.end = rec->val[1];
-		out->flush.pages = (rec->val[1] - rec->val[0]) >> 12;
+		out->flush.pages = (rec->val[1] - rec->val[0]) >> TLBR_PAGE_SHIFT;
 		out->flush.x86_reason = TLBR_X86_NONE;
 		return 1;
 	default:

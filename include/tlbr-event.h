@@ -140,6 +140,17 @@ enum {
 						 * page-table chunk that had present entries */
 };
 
+/*
+ * The page the model counts in: 4 KiB, the base page of x86 and of the
+ * arm64 kernels tlbreplay records (4K granule). Addresses, ranges and page
+ * counts in the stream are in bytes and in these pages.
+ */
+#define TLBR_PAGE_SHIFT 12
+#define TLBR_PAGE_SIZE (1ULL << TLBR_PAGE_SHIFT)
+#define TLBR_PAGE_MASK (~(TLBR_PAGE_SIZE - 1))
+#define TLBR_PAGE_ALIGN(x) (((x) + TLBR_PAGE_SIZE - 1) & TLBR_PAGE_MASK)	/* up */
+#define TLBR_PAGES_UP(x) (((x) + TLBR_PAGE_SIZE - 1) >> TLBR_PAGE_SHIFT)	/* pfn past @x */
+
 #define TLBR_PAGES_ALL UINT64_MAX	/* a full flush (x86 TLB_FLUSH_ALL) */
 #define TLBR_UFFDIO_MOVE 0xc028aa05ULL	/* _IOWR(0xAA, 0x05, struct uffdio_move) */
 

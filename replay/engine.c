@@ -106,7 +106,7 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 	}
 	if (range) {
 		q.start_vpn = f->start >> PAGE_SHIFT;
-		q.end_vpn = (f->end + (1ULL << PAGE_SHIFT) - 1) >> PAGE_SHIFT;
+		q.end_vpn = TLBR_PAGES_UP(f->end);
 	} else {
 		q.whole_mm = true;
 	}

@@ -97,7 +97,7 @@ void range_of(const uint64_t *args, int ai, int li, uint64_t *start, uint64_t *e
 	uint64_t a = args[ai], len = args[li];
 
 	*start = a >> PAGE_SHIFT;
-	*end = (a + len + (1ULL << PAGE_SHIFT) - 1) >> PAGE_SHIFT;
+	*end = TLBR_PAGES_UP(a + len);
 	if (*end < *start)
 		*end = *start;
 }
@@ -144,8 +144,8 @@ int apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
 		break;
 	case TLBR_SYS_BRK:
 		if (m->brk && t->args[0] && t->args[0] < m->brk) {
-			s = (t->args[0] + (1ULL << PAGE_SHIFT) - 1) >> PAGE_SHIFT;
-			end = (m->brk + (1ULL << PAGE_SHIFT) - 1) >> PAGE_SHIFT;
+			s = TLBR_PAGES_UP(t->args[0]);
+			end = TLBR_PAGES_UP(m->brk);
 			e.why = "brk";
 			for_pages(r, mm, false, s, end, unmap_fn, &e);
 		}

@@ -8,7 +8,7 @@
 #include "policy.h"
 #include "replay.h"
 
-#define PAGE_SHIFT 12
+#define PAGE_SHIFT TLBR_PAGE_SHIFT
 
 /* What a CPU may hold for a page: bits of held state. */
 enum {

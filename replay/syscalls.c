@@ -58,7 +58,7 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 			if (sc->ret != 0 && !tlbr_syscall_failed(sc->ret)) {
 				uint64_t a = (uint64_t)sc->ret, len = t->args[1];
 
-				vma_add(m, a, a + ((len + 4095) & ~4095ULL), (uint32_t)t->args[2],
+				vma_add(m, a, a + TLBR_PAGE_ALIGN(len), (uint32_t)t->args[2],
 					(t->args[3] & TLBR_MAP_SHARED) != 0,
 					(t->args[3] & TLBR_MAP_ANONYMOUS) != 0);
 			}

@@ -146,7 +146,7 @@ void zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	struct groups gs = { .m = mm_get(r, ev->mm), .zap = true, .why = "zap" };
 	uint64_t s = ev->flush.start >> PAGE_SHIFT;
-	uint64_t e = (ev->flush.end + (1ULL << PAGE_SHIFT) - 1) >> PAGE_SHIFT;
+	uint64_t e = TLBR_PAGES_UP(ev->flush.end);
 
 	if (t) {
 		t->zapped = true;
@@ -386,7 +386,7 @@ static void lift_fn(struct replay *r, struct page *p, void *a)
 static void mremap_lift(struct replay *r, struct rtask *t, uint32_t mm)
 {
 	uint64_t s = t->args[0] >> PAGE_SHIFT;
-	uint64_t e = s + ((t->args[1] + 4095) >> PAGE_SHIFT);
+	uint64_t e = s + TLBR_PAGES_UP(t->args[1]);
 
 	t->lifting = true;
 	t->nlifted = 0;
@@ -401,7 +401,7 @@ static void mremap_lift(struct replay *r, struct rtask *t, uint32_t mm)
  */
 void mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret)
 {
-	uint64_t old = t->args[0] >> PAGE_SHIFT, keep = (t->args[2] + 4095) >> PAGE_SHIFT;
+	uint64_t old = t->args[0] >> PAGE_SHIFT, keep = TLBR_PAGES_UP(t->args[2]);
 	uint64_t to = ret < 0 ? old : (uint64_t)ret >> PAGE_SHIFT;
 
 	if (!t->lifting)
@@ -433,7 +433,7 @@ void mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret)
 void move_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	uint64_t s = ev->flush.start >> PAGE_SHIFT;
-	uint64_t n = ((ev->flush.end + (1ULL << PAGE_SHIFT) - 1) >> PAGE_SHIFT) - s;
+	uint64_t n = TLBR_PAGES_UP(ev->flush.end) - s;
 	uint64_t to = ev->flush.move_to >> PAGE_SHIFT;
 
 	if (!ev->mm || !n)
@@ -469,8 +469,8 @@ static void vma_like(struct rmm *m, uint64_t old, uint64_t start, uint64_t end)
 static void mremap_ret(struct replay *r, struct rtask *t, uint32_t mm, uint64_t ret, bool points)
 {
 	struct rmm *m = mm_get(r, mm);
-	uint64_t old = t->args[0], olen = (t->args[1] + 4095) & ~4095ULL;
-	uint64_t nlen = (t->args[2] + 4095) & ~4095ULL, flags = t->args[3];
+	uint64_t old = t->args[0], olen = TLBR_PAGE_ALIGN(t->args[1]);
+	uint64_t nlen = TLBR_PAGE_ALIGN(t->args[2]), flags = t->args[3];
 
 	if (!m)
 		return;
@@ -561,8 +561,8 @@ bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rt
 
 		s = e = 0;
 		if (m && m->brk && t->args[0] && t->args[0] < m->brk) {
-			s = (t->args[0] + 4095) >> PAGE_SHIFT;
-			e = (m->brk + 4095) >> PAGE_SHIFT;
+			s = TLBR_PAGES_UP(t->args[0]);
+			e = TLBR_PAGES_UP(m->brk);
 		}
 	}
 	if (t->sys != TLBR_SYS_MREMAP + 1)
@@ -611,8 +611,8 @@ bool unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rta
 		if (t->zapped && sc->nr == TLBR_SYS_MMAP)
 			for_pages(r, ev->mm, false, s, e, forget_fn, NULL);
 		else if (t->zapped && m->brk && t->args[0] && t->args[0] < m->brk)
-			for_pages(r, ev->mm, false, (t->args[0] + 4095) >> PAGE_SHIFT,
-				  (m->brk + 4095) >> PAGE_SHIFT, forget_fn, NULL);
+			for_pages(r, ev->mm, false, TLBR_PAGES_UP(t->args[0]),
+				  TLBR_PAGES_UP(m->brk), forget_fn, NULL);
 		return false;	/* the VMAs: the generic effects */
 	default:
 		return false;
@@ -627,7 +627,7 @@ bool unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rta
  */
 unsigned int move_chunks(uint64_t start, uint64_t end, uint64_t to)
 {
-	uint64_t a, s = start >> PAGE_SHIFT, e = (end + 4095) >> PAGE_SHIFT, d0 = to >> PAGE_SHIFT;
+	uint64_t a, s = start >> PAGE_SHIFT, e = TLBR_PAGES_UP(end), d0 = to >> PAGE_SHIFT;
 	unsigned int n = 0;
 
 	for (a = s; a < e; n++) {
