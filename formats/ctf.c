@@ -23,6 +23,7 @@
 
 #include <babeltrace2/babeltrace.h>
 
+#include "ctf-check.h"
 #include "formats-local.h"
 
 #define MAX_TRACES 64
@@ -582,7 +583,7 @@ int tlbr_ctf_reader_init(struct tlbr_reader *r, struct tlbr_error *err)
 		return -EBADMSG;
 	}
 	for (unsigned int k = 0; k < c->ndirs; k++)
-		if (check_streams(c->dirs[k], err) < 0)
+		if (check_streams(c->dirs[k], err) < 0 || tlbr_ctf_check_packets(c->dirs[k], err) < 0)
 			return -EBADMSG;
 	c->err = err;
 	if (build_graph(r, c, err) < 0)

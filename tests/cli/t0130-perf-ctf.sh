@@ -80,18 +80,51 @@ printf 'this is /* not TSDL\n' >> $TMP/badctf/metadata
 bad "CTF with corrupt metadata" $TMP/badctf "babeltrace2 cannot"
 mkdir $TMP/empty
 bad "a directory without a trace" $TMP/empty "not a CTF trace"
-# a packet_size with its top bit set: babeltrace2 2.0's CTF source asserts
-# (msg-iter.c, set_current_packet_content_sizes keeps the sizes as int64_t)
-# and aborts; the crash guard makes it exit 3 naming the trace (found by fuzz-ctf)
-cp -r "$SRCDIR/tests/fuzz/ctf-base" $TMP/signctf
-python3 - $TMP/signctf/perf_stream_0 <<'PY'
+# packet sizes babeltrace2 2.0 trusts (found by fuzz-ctf): packet_size and
+# content_size both 0 make its packet index loop until memory runs out; a
+# size with its top bit set trips an assertion (msg-iter.c,
+# set_current_packet_content_sizes keeps them as int64_t). formats/ctf-check.c
+# walks the packets first (ctf-base: header 24 bytes, context 44: the
+# packet's sizes are at bytes 40 and 48, in bits)
+ctf_sizes() {	# ctf_sizes <dir> <content_size> <packet_size>: of stream 0's first packet
+	python3 - "$1/perf_stream_0" "$2" "$3" <<'PY'
 import sys
 d = bytearray(open(sys.argv[1], "rb").read())
 assert d[0:4] == bytes([0xc1, 0x1f, 0xfc, 0xc1])
-d[24 + 24:24 + 32] = (1 << 63 | len(d) * 8).to_bytes(8, "little")	# packet.context.packet_size
+d[40:48] = int(sys.argv[2], 0).to_bytes(8, "little")
+d[48:56] = int(sys.argv[3], 0).to_bytes(8, "little")
 open(sys.argv[1], "wb").write(d)
 PY
-bad "CTF whose packet size makes babeltrace2 abort" $TMP/signctf "the trace library reading it crashed"
+}
+cp -r "$SRCDIR/tests/fuzz/ctf-base" $TMP/zeroctf
+ctf_sizes $TMP/zeroctf 0 0
+expect_status 3 "CTF packet sizes 0 and 0: exit 3, no endless loop" timeout 60 "$TLBREPLAY" stat $TMP/zeroctf
+grep_file "CTF packet sizes 0 and 0: names the stream file and the packet's offset" \
+	"perf_stream_0: the packet at byte 0 has impossible sizes (packet 0 bits, content 0 bits" "$TMP/err"
+cp -r "$SRCDIR/tests/fuzz/ctf-base" $TMP/signctf
+ctf_sizes $TMP/signctf 9424 0x8000000000040000	# 2^63 + 262144 bits (the 32 KiB packet)
+bad "CTF packet size with its top bit set" $TMP/signctf "perf_stream_0: the packet at byte 0 has impossible sizes"
+cp -r "$SRCDIR/tests/fuzz/ctf-base" $TMP/cutctf
+head -c 30000 "$SRCDIR/tests/fuzz/ctf-base/perf_stream_1" > $TMP/cutctf/perf_stream_1
+bad "CTF stream cut inside a packet" $TMP/cutctf "perf_stream_1: the packet at byte [0-9]* has impossible sizes.*bytes left in the file"
+# a second stream class with another packet context: the walk cannot lay it
+# out and leaves it to babeltrace2, which asserts; the crash guard (SIGABRT
+# too) makes that exit 3 naming the trace instead of a core dump
+cp -r $TMP/signctf $TMP/abortctf
+cat >> $TMP/abortctf/metadata <<'EOF'
+
+stream {
+	id = 1;
+	event.header := struct {
+		integer { size = 32; align = 8; signed = false; encoding = none; base = decimal; byte_order = le; } id;
+	} align(8);
+	packet.context := struct {
+		integer { size = 64; align = 8; signed = false; encoding = none; base = decimal; byte_order = le; } content_size;
+		integer { size = 64; align = 8; signed = false; encoding = none; base = decimal; byte_order = le; } packet_size;
+	} align(8);
+};
+EOF
+bad "CTF that makes babeltrace2 abort" $TMP/abortctf "the trace library reading it crashed"
 expect_status 3 "--input-format ctf on a file: exit 3" "$TLBREPLAY" stat --input-format ctf "$P"
 grep_file "--input-format ctf on a file: says a CTF trace is a directory" "is a directory" "$TMP/err"
 done_testing
