@@ -101,6 +101,14 @@ static void account(struct replay *r, struct policy *pl, const struct flushreq *
 	if ((nremote || d->kind == D_BROADCAST) && d->kind != D_MERGED && q->mm && !q->opaque) {
 		struct tlbr_cpuset holders = holders_of(r, pl, q);
 
+		/* freed page tables: every CPU that may have walked them must flush its walk cache */
+		if (view_frees_tables(r, q)) {
+			struct tlbr_cpuset w = view_walkers(r, q->mm);
+
+			w.bits[q->cpu / 64] &= ~(1ULL << (q->cpu % 64));
+			if (tlbr_cpuset_count(&w))
+				holders = w;
+		}
 		if (!tlbr_cpuset_count(&holders)) {
 			avoidable = true;
 			reason = avoid_reason(r, pl, q);

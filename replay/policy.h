@@ -150,6 +150,13 @@ bool view_frees_tables(struct replay *r, const struct flushreq *q);
  * repeated after a dsb(ish). O(1).
  */
 bool view_repeat_tlbi(struct replay *r);
+/*
+ * The CPUs that may have walked @mm's page tables and may cache them (walk
+ * caches): every CPU that loaded it in the trace, every CPU when its
+ * history is unknown (older than the trace, or threads the trace does not
+ * show). O(CPUs).
+ */
+struct tlbr_cpuset view_walkers(struct replay *r, uint32_t mm);
 /* The x86 self-check of the result, which the first x86-ipi policy fills. O(1). */
 struct tlbr_x86_check *view_x86_check(struct replay *r);
 

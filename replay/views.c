@@ -151,6 +151,15 @@ uint64_t view_vma_start(struct replay *r, const struct flushreq *q)
 	return v ? v->start : UINT64_MAX;
 }
 
+struct tlbr_cpuset view_walkers(struct replay *r, uint32_t mm)
+{
+	struct rmm *m = mm && mm < r->nmms ? &r->mms[mm] : NULL;
+
+	if (!m || !m->born || mm_anywhere(m))
+		return view_all_cpus(r);
+	return m->ever;
+}
+
 bool view_mm_born(struct replay *r, uint32_t mm)
 {
 	return mm && mm < r->nmms && r->mms[mm].born;

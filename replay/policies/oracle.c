@@ -6,6 +6,11 @@
  * model: the floor no real policy can beat. Like x86, a holder that is not
  * running the mm (lazy, or switched to another mm) is left to flush when it
  * loads the mm again. It needs knowledge no kernel has, which is the point.
+ *
+ * A flush that frees page tables also invalidates walk caches, which the
+ * residency model does not track: every other CPU that may have walked the
+ * tables (view_walkers) is flushed now, lazy or not (a lazy CPU may walk
+ * them speculatively, Catalin Marinas 2020).
  */
 #include "../policy.h"
 
@@ -18,6 +23,16 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	if (!q->mm || q->opaque) {	/* nothing known to reason about: as the kernel did */
 		d->kind = q->real == TLBR_EXEC_LOCAL ? D_LOCAL : D_BROADCAST;
 		return true;
+	}
+	if (view_frees_tables(r, q)) {
+		struct tlbr_cpuset w = view_walkers(r, q->mm);
+
+		w.bits[q->cpu / 64] &= ~(1ULL << (q->cpu % 64));
+		if (tlbr_cpuset_count(&w)) {
+			d->kind = D_TARGETED;
+			d->targets = w;
+			return true;
+		}
 	}
 	h = view_holders(r, pl, q, true);
 	n = tlbr_cpuset_count(&h);

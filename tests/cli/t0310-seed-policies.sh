@@ -254,6 +254,15 @@ for tlb in unbounded neoverse-n1; do
 	expect $TMP/cap.json local-only unsafe 1 "checker under --tlb $tlb: local-only is unsafe (CPU 1 keeps the page)"
 done
 
+# across seeds: a flush that frees page tables also flushes walk caches (the file derives it)
+J=$TMP/frees.json
+"$TLBREPLAY" what-if --json -p arm64-broadcast,oracle,x86-ipi "$DATA/whatif-frees-tables.txt" > $J
+expect $J arm64-broadcast avoidable 0 "frees tables: not certainly avoidable although no other CPU holds the page"
+expect $J x86-ipi avoidable 0 "frees tables: x86's IPI to CPU 1 is not avoidable either"
+expect $J oracle broadcasts 1 "frees tables: oracle keeps the flush of CPU 1's walk cache"
+expect $J oracle local 0 "frees tables: not a local flush"
+expect $J oracle unsafe 0 "frees tables: oracle is safe"
+
 # the samples: no policy modelling an accepted upstream change is unsafe
 for s in "$SAMPLES"/*.dat; do
 	for env in native vm; do
