@@ -13,6 +13,7 @@ struct adapt_cpu {
 	uint32_t cur_task;	/* running task (from sched_switch), 0 unknown */
 	uint32_t op_task;	/* task whose x86 shootdown is in progress here, 0 none */
 	bool op_batch;		/* it is arch_tlbbatch_flush: no mm (batched reclaim) */
+	uint64_t ipi_from;	/* CPUs (< 64) whose shootdown IPI here is not answered yet */
 };
 
 /*

@@ -189,14 +189,19 @@ static int on_tlb_flush(struct tlbr_adapter *a, const struct tlbr_record *rec, s
 
 	switch (reason) {
 	case TLBR_X86_REMOTE_WRONG_CPU:
-		if (c->op_task == t->id) {
+		if (c->op_task == t->id && !c->ipi_from) {
 			/* the issuer's own flush_tlb_func: in mm_cpumask, mm not loaded */
 			c->op_task = 0;
 			return 0;
 		}
 		/* fall through */
 	case TLBR_X86_REMOTE_SHOOTDOWN:
-		c->op_task = 0;
+		/*
+		 * The answer to another CPU's IPI, in interrupt context: a
+		 * shootdown this CPU has in progress goes on (two CPUs can
+		 * interrupt each other, each waiting in on_each_cpu_cond_mask())
+		 */
+		c->ipi_from &= c->ipi_from - 1;
 		tlbr_adapt_ev_init(out, TLBR_EV_FLUSH_REMOTE, rec, t);
 		out->remote.pages = pages;
 		out->remote.wrong_cpu = reason == TLBR_X86_REMOTE_WRONG_CPU;
@@ -214,6 +219,9 @@ static int on_tlb_flush(struct tlbr_adapter *a, const struct tlbr_record *rec, s
 		infer(t, reason, pages, &out->flush);
 		return 1;
 	case TLBR_X86_REMOTE_SEND_IPI:
+		/* the previous shootdown of this CPU waited for all its IPIs */
+		for (int k = 0; k < TLBR_MAX_CPUS && rec->cpu < 64; k++)
+			a->cpu[k].ipi_from &= ~(1ULL << rec->cpu);
 		c->op_task = t->id;
 		tlbr_adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
 		out->flush.exec = TLBR_EXEC_IPI;
@@ -284,6 +292,9 @@ static int on_ipi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct 
 		c->op_task = 0;
 		return 0;	/* some other cross-CPU call */
 	}
+	for (int k = 0; k < TLBR_MAX_CPUS && rec->cpu < 64; k++)
+		if (k != rec->cpu && tlbr_cpuset_test(&targets, (unsigned int)k))
+			a->cpu[k].ipi_from |= 1ULL << rec->cpu;
 	tlbr_adapt_ev_init(&out[n], TLBR_EV_FLUSH_IPI, rec, t);
 	out[n].ipi.targets = targets;
 	out[n].ipi.inferred = by_context;

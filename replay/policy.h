@@ -157,6 +157,20 @@ bool view_repeat_tlbi(struct replay *r);
  * show). O(CPUs).
  */
 struct tlbr_cpuset view_walkers(struct replay *r, uint32_t mm);
+/*
+ * Is the traced flush a full one (TLB_FLUSH_ALL) in a syscall that gathers
+ * its unmaps in an mmu_gather (munmap, mmap over, mremap, mprotect, a
+ * zapping or aging madvise) over at most 33 pages, which
+ * flush_tlb_mm_range() would flush page by page? Then it is flush_tlb_mm()
+ * or a nested tlb_finish_mmu(). O(1).
+ */
+bool view_short_full_flush(struct replay *r, const struct flushreq *q);
+/*
+ * ... and is another task of the mm inside such a syscall (its mmu_gather
+ * maybe in flight: mm_tlb_flush_nested())? O(tasks) when the mm has more
+ * than one user, else O(1).
+ */
+bool view_gather_nested(struct replay *r, const struct flushreq *q);
 /* The x86 self-check of the result, which the first x86-ipi policy fills. O(1). */
 struct tlbr_x86_check *view_x86_check(struct replay *r);
 

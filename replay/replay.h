@@ -155,6 +155,7 @@ struct tlbr_x86_check {
 	uint64_t calls_real, calls_predicted, calls_matched;	/* user-mm flushes */
 	uint64_t calls_bootstrap;	/* first flushes of mms older than the trace */
 	uint64_t calls_learnt;		/* missed calls that showed an older mm on more CPUs */
+	uint64_t lost_restarts;		/* lost-event records: the model restarted its mms */
 	uint64_t as_traced;		/* kernel and batched flushes, replayed as traced */
 	uint64_t calls_real_by_site[TLBR_SITE__COUNT];
 	uint64_t calls_predicted_by_site[TLBR_SITE__COUNT];

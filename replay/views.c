@@ -222,3 +222,52 @@ bool view_frees_tables(struct replay *r, const struct flushreq *q)
 	}
 	return false;
 }
+
+/* Syscalls whose flushes come from tlb_finish_mmu() (an mmu_gather). */
+static bool gathers(const struct rtask *t)
+{
+	switch (t->sys - 1) {
+	case TLBR_SYS_MUNMAP:
+	case TLBR_SYS_MMAP:
+	case TLBR_SYS_BRK:
+	case TLBR_SYS_MREMAP:
+	case TLBR_SYS_MPROTECT:
+		return true;
+	case TLBR_SYS_MADVISE:
+		/* DONTNEED, FREE, REMOVE, COLD, PAGEOUT, DONTNEED_LOCKED */
+		return t->args[2] == 4 || t->args[2] == 8 || t->args[2] == 9 ||
+		       t->args[2] == 20 || t->args[2] == 21 || t->args[2] == 24;
+	default:
+		return false;
+	}
+}
+
+bool view_short_full_flush(struct replay *r, const struct flushreq *q)
+{
+	const struct rtask *me = r->cur_task;
+
+	if (!me || !gathers(me) || me->mm != q->mm || me->sys - 1 == TLBR_SYS_BRK)
+		return false;
+	if (q->site != TLBR_SITE_ZAP && q->site != TLBR_SITE_MPROTECT &&
+	    q->site != TLBR_SITE_MREMAP)
+		return false;
+	/* a range flush_tlb_mm_range() flushes page by page: at most 33 pages */
+	return q->ev && q->ev->kind == TLBR_EV_FLUSH && q->ev->flush.pages == TLBR_PAGES_ALL &&
+	       q->ev->ts_ns == q->ts_ns && ((me->args[1] + 4095) >> 12) <= 33;
+}
+
+bool view_gather_nested(struct replay *r, const struct flushreq *q)
+{
+	const struct rtask *me = r->cur_task;
+	const struct rmm *m = q->mm < r->nmms ? &r->mms[q->mm] : NULL;
+
+	if (!me || !m || m->users < 2 || !view_short_full_flush(r, q))
+		return false;
+	for (uint32_t i = 0; i < r->ntasks; i++) {
+		const struct rtask *t = &r->tasks[i];
+
+		if (t != me && t->mm == q->mm && t->sys && gathers(t))
+			return true;
+	}
+	return false;
+}

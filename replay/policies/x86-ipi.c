@@ -70,6 +70,7 @@ struct xmm {
 	uint64_t next_trim;		/* ts_ns of the next allowed trim */
 	bool born;			/* created in the trace: the mask started empty */
 	bool flushed;			/* its first flush was seen */
+	bool batched;			/* a batched unmap of its pages since (tlb_flush_batched) */
 };
 
 struct xstate {
@@ -83,10 +84,12 @@ struct xstate {
 	/* the mm of the traced shootdown in progress: the IPIs the trace shows */
 	uint32_t pend_mm[TLBR_MAX_CPUS];
 	bool pend_freed[TLBR_MAX_CPUS];
+	bool pend_batch[TLBR_MAX_CPUS];	/* replayed as traced: its IPIs are not predicted */
 	/* IPIs sent to each CPU not yet answered: for which mm */
 	struct fentry {
 		uint32_t mm;
 		int from;		/* the sending CPU */
+		bool batch;		/* of a flush replayed as traced: not counted */
 	} fifo[TLBR_MAX_CPUS][FIFO];
 	uint8_t nfifo[TLBR_MAX_CPUS];
 	bool checking;			/* this instance fills the self-check */
@@ -150,7 +153,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	struct tlbr_x86_check *xc = view_x86_check(r);
 	struct tlbr_cpuset others, targets = { { 0 } };
 	bool real_multi, multi, freed, trim = false, local_runs, traced;
-	bool exec_teardown, boot;
+	bool exec_teardown, boot, short_full;
 	struct xmm *m;
 	int c;
 
@@ -162,6 +165,24 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	traced = s->checking && x86_trace_flush(q);
 	if (!q->mm || q->opaque) {	/* kernel and batched flushes: as the kernel did */
 		d->kind = q->real == TLBR_EXEC_LOCAL ? D_LOCAL : D_BROADCAST;
+		s->pend_mm[q->cpu] = 0;
+		s->pend_batch[q->cpu] = false;
+		if (q->site == TLBR_SITE_RECLAIM && s->loaded[q->cpu] && !s->lazy[q->cpu] &&
+		    (m = xmm_get(s, s->loaded[q->cpu])))
+			m->batched = true;	/* the task's own reclaim: MADV_PAGEOUT */
+		if (traced && q->real == TLBR_EXEC_IPI && s->loaded[q->cpu] && !s->lazy[q->cpu]) {
+			/*
+			 * arch_tlbbatch_flush() (no mm), or, in a
+			 * madvise(MADV_PAGEOUT), maybe the task's own mm
+			 * flush (the trace tells them apart only by the
+			 * local half that follows): a target that answers
+			 * "remote wrong CPU" proves the latter
+			 * (flush_tlb_func() clears its bit in f->mm, which a
+			 * batch flush does not have)
+			 */
+			s->pend_mm[q->cpu] = s->loaded[q->cpu];
+			s->pend_batch[q->cpu] = true;
+		}
 		if (traced)
 			xc->as_traced++;
 		return true;
@@ -201,7 +222,20 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	others = m->mask;
 	clear_cpu(&others, q->cpu);
 	multi = tlbr_cpuset_count(&others) > 0;
-	freed = view_frees_tables(r, q);
+	/*
+	 * freed_tables: page tables go (free_pgtables(), fork's and exit's
+	 * flush_tlb_mm()); or a short range's full flush (the trace shows
+	 * it) is flush_tlb_mm() from flush_tlb_batched_pending(), which every
+	 * PTE walker (zap_pte_range(), change_pte_range(), the madvise walks,
+	 * move_ptes()) calls first when a batched reclaim unmapped pages of
+	 * the mm since (set_tlb_ubc_flush_pending(): MADV_PAGEOUT, reclaim),
+	 * or tlb_finish_mmu() with another thread's mmu_gather in flight
+	 * (mm_tlb_flush_nested(): fullmm, freed_tables)
+	 */
+	short_full = view_short_full_flush(r, q);
+	freed = view_frees_tables(r, q) || (short_full && (m->batched || view_gather_nested(r, q)));
+	if (short_full)
+		m->batched = false;	/* flush_tlb_batched_pending() synced the batch */
 	if (multi) {
 		/* should_trim_cpumask(), asked only on the flush_tlb_multi() path */
 		if (q->ts_ns >= m->next_trim) {
@@ -222,6 +256,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	}
 	/* flush_tlb_func() on every CPU that runs it */
 	s->pend_mm[q->cpu] = traced ? q->mm : 0;
+	s->pend_batch[q->cpu] = false;
 	s->pend_freed[q->cpu] = freed;
 	for (c = 0; c < view_ncpus(r) && c < TLBR_MAX_CPUS; c++) {
 		bool runs = c == q->cpu ? local_runs : tlbr_cpuset_test(&targets, (unsigned int)c);
@@ -309,7 +344,7 @@ static void fifo_drop(struct xstate *s, int cpu, unsigned int i)
  * target's TLB is already at the mm's tlb_gen, or for kernel flushes on
  * init_mm): it is dropped, so that the answers that follow go to their IPI.
  */
-static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from)
+static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from, bool batch)
 {
 	for (unsigned int i = 0; i < s->nfifo[cpu]; i++)
 		if (s->fifo[cpu][i].from == from) {
@@ -318,7 +353,7 @@ static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from)
 		}
 	if (s->nfifo[cpu] == FIFO)	/* never answered: the oldest was another IPI */
 		fifo_drop(s, cpu, 0);
-	s->fifo[cpu][s->nfifo[cpu]++] = (struct fentry){ mm, from };
+	s->fifo[cpu][s->nfifo[cpu]++] = (struct fentry){ mm, from, batch };
 }
 
 /* What the kernel really did: IPIs sent, and the targets' answers. */
@@ -329,6 +364,21 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 	int c;
 
 	switch (ev->kind) {
+	case TLBR_EV_LOST:
+		/*
+		 * The tracer dropped events on this CPU: switches, flushes,
+		 * IPIs and their answers the model did not see. Every mm
+		 * starts again as one older than the trace (its next flush
+		 * sets the model's start, not counted), and no IPI waits for
+		 * an answer.
+		 */
+		for (uint32_t i = 0; i < s->nmms; i++)
+			s->mms[i].born = s->mms[i].flushed = false;
+		memset(s->nfifo, 0, sizeof(s->nfifo));
+		memset(s->pend_mm, 0, sizeof(s->pend_mm));
+		if (s->checking)
+			xc->lost_restarts++;
+		break;
 	case TLBR_EV_FORK:
 		if (ev->fork.child_mm && !ev->fork.shares_mm) {
 			struct xmm *m = xmm_get(s, ev->fork.child_mm);
@@ -365,16 +415,29 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 		for (c = 0; c < view_ncpus(r) && c < TLBR_MAX_CPUS; c++) {
 			if (!tlbr_cpuset_test(&ev->ipi.targets, (unsigned int)c))
 				continue;
+			if (s->pend_batch[ev->cpu]) {
+				fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, true);
+				continue;
+			}
 			if (m && !s->pend_freed[ev->cpu] && !s->lazy[c] &&
 			    s->loaded[c] != s->pend_mm[ev->cpu] && ev->ts_ns + TRIM_NS > m->next_trim)
 				m->next_trim = ev->ts_ns + TRIM_NS;
 			/* flush_tlb_func() runs when the target takes the IPI: below */
+			if (s->checking && !tlbr_cpuset_test(&s->pred[ev->cpu], (unsigned int)c) &&
+			    getenv("TLBR_X86_DEBUG"))
+				fprintf(stderr, "x86 ipi-missed %llu.%09llu cpu %d -> %d pid %d mm %u "
+					"loaded %u lazy %d freed %d next_trim %.6f born %d\n",
+					(unsigned long long)(ev->ts_ns / 1000000000ULL),
+					(unsigned long long)(ev->ts_ns % 1000000000ULL), ev->cpu, c,
+					ev->pid, s->pend_mm[ev->cpu], s->loaded[c], s->lazy[c],
+					s->pend_freed[ev->cpu], m ? m->next_trim / 1e9 : 0.0,
+					m ? m->born : -1);
 			if (s->checking) {
 				xc->ipis_sent++;
 				xc->ipis_matched += tlbr_cpuset_test(&s->pred[ev->cpu],
 								     (unsigned int)c);
 			}
-			fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu);
+			fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, false);
 			clear_cpu(&s->pred[ev->cpu], c);
 		}
 	}
@@ -396,7 +459,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 			s->loaded[ev->cpu] = 0;
 			s->lazy[ev->cpu] = false;
 		}
-		if (s->checking)
+		if (s->checking && !e.batch)
 			xc->ipis_answered++;
 	}
 	if (!s->checking)
@@ -419,6 +482,14 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 	case TLBR_EV_FAULT:
 	case TLBR_EV_SYSCALL:
 	case TLBR_EV_SYSCALL_RET:
+		if (s->op[ev->cpu] && tlbr_cpuset_count(&s->pred[ev->cpu]) &&
+		    getenv("TLBR_X86_DEBUG"))
+			fprintf(stderr, "x86 ipi-extra %llu.%09llu cpu %d pid %d mm %u targets %#llx "
+				"loaded %u/%u lazy %d/%d\n",
+				(unsigned long long)(ev->ts_ns / 1000000000ULL),
+				(unsigned long long)(ev->ts_ns % 1000000000ULL), ev->cpu, ev->pid,
+				s->pend_mm[ev->cpu], (unsigned long long)s->pred[ev->cpu].bits[0],
+				s->loaded[0], s->loaded[1], s->lazy[0], s->lazy[1]);
 		s->op[ev->cpu] = false;	/* the shootdown is over */
 		break;
 	default:
