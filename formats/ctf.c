@@ -400,8 +400,10 @@ static int ctf_next(struct tlbr_reader *r, const struct tlbr_record **ret,
 			return 0;
 		c->qn = c->qi = 0;
 		st = bt_graph_run_once(c->graph);
-		if (c->failed)
+		if (c->failed) {	/* ours: the graph's "consume failed" cause is not */
+			bt_current_thread_clear_error();
 			return -EBADMSG;
+		}
 		if (st == BT_GRAPH_RUN_ONCE_STATUS_END)
 			c->ended = true;
 		else if (st == BT_GRAPH_RUN_ONCE_STATUS_MEMORY_ERROR)
@@ -430,6 +432,8 @@ static void ctf_close(struct tlbr_reader *r)
 	if (!c)
 		return;
 	bt_graph_put_ref(c->graph);
+	/* an error babeltrace2 left on the thread (the graph's teardown can add causes) */
+	bt_current_thread_clear_error();
 	free(c->q);
 	free(c->streams);
 	free(c);
