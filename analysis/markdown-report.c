@@ -19,24 +19,12 @@ static const struct { const char *name, *title; } plots[] = {
 	{ "avoidable-by-process", "Avoidable broadcasts by process" },
 };
 
-/* The value of @key in "key=value key=value" metadata, into @buf; NULL if absent. */
-static const char *meta(const char *md, const char *key, char *buf, size_t n)
+/* The recorder's value of @key, or "?" */
+static const char *known(const char *md, const char *key, char *buf, size_t n)
 {
-	size_t klen = strlen(key);
-	const char *p = md;
+	const char *v = tlbr_metadata_get(md, key, buf, n);
 
-	while (p && *p) {
-		while (*p == ' ')
-			p++;
-		if (!strncmp(p, key, klen) && p[klen] == '=') {
-			size_t len = strcspn(p + klen + 1, " ");
-
-			snprintf(buf, n, "%.*s", (int)len, p + klen + 1);
-			return buf;
-		}
-		p = strchr(p, ' ');
-	}
-	return NULL;
+	return v ? v : "?";
 }
 
 static void row(FILE *f, const char *key, const char *val)
@@ -59,21 +47,21 @@ static void provenance(FILE *f, const struct tlbr_replay_result *res,
 	snprintf(buf, sizeof(buf), "%s (%s)", info->path, info->describe);
 	row(f, "trace", buf);
 	row(f, "sha256", prov->sha256 ? prov->sha256 : "(not a single file)");
-	if (meta(md, "kernel", v[0], sizeof(v[0]))) {
+	if (tlbr_metadata_get(md, "kernel", v[0], sizeof(v[0]))) {
 		snprintf(buf, sizeof(buf), "Linux %s, %s, page size %s",
-			 v[0], meta(md, "arch", v[1], sizeof(v[1])) ? v[1] : "?",
-			 meta(md, "page_size", v[2], sizeof(v[2])) ? v[2] : "?");
+			 v[0], known(md, "arch", v[1], sizeof(v[1])),
+			 known(md, "page_size", v[2], sizeof(v[2])));
 		row(f, "recorded on", buf);
 		snprintf(buf, sizeof(buf), "%s, %s CPUs",
-			 meta(md, "cpu_model", v[3], sizeof(v[3])) ? v[3] : "?",
-			 meta(md, "cpus", v[4], sizeof(v[4])) ? v[4] : "?");
+			 known(md, "cpu_model", v[3], sizeof(v[3])),
+			 known(md, "cpus", v[4], sizeof(v[4])));
 		for (char *c = buf; *c; c++)
 			if (*c == '_')
 				*c = ' ';
 		row(f, "CPU", buf);
-		row(f, "virtualised", meta(md, "virtualised", v[5], sizeof(v[5])) ? v[5] : "?");
-		row(f, "recorder", meta(md, "recorder", v[0], sizeof(v[0])) ? v[0] : "?");
-		if (meta(md, "plan_missing", v[1], sizeof(v[1]))) {
+		row(f, "virtualised", known(md, "virtualised", v[5], sizeof(v[5])));
+		row(f, "recorder", known(md, "recorder", v[0], sizeof(v[0])));
+		if (tlbr_metadata_get(md, "plan_missing", v[1], sizeof(v[1]))) {
 			for (char *c = v[1]; *c; c++)
 				if (*c == ',')
 					*c = ' ';

@@ -164,13 +164,14 @@ static void default_cpu(struct replay_run *run)
 {
 	struct replay_cli *o = run->cli;
 	const char *meta = tlbr_adapter_metadata(run->in.adapter);
-	const char *model = meta ? strstr(meta, "cpu_model=") : NULL;
+	char arch[32], model_buf[160];
+	const char *model = tlbr_metadata_get(meta, "cpu_model", model_buf, sizeof(model_buf));
 	const char *pick = "amd";
 
 	if (o->ro.cpu)
 		return;
 	o->cpu_from = "default: the trace does not name the CPU vendor; --cpu sets it";
-	if (meta && strstr(meta, "arch=aarch64")) {
+	if (tlbr_metadata_get(meta, "arch", arch, sizeof(arch)) && !strcmp(arch, "aarch64")) {
 		pick = "arm64";
 		o->cpu_from = "from the trace's metadata, arch=aarch64";
 	} else if (tlbr_reader_declares(run->in.reader, "tlbr", "fault")) {

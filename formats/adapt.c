@@ -54,6 +54,25 @@ const char *tlbr_adapter_metadata(const struct tlbr_adapter *a)
 	return a->metadata;
 }
 
+const char *tlbr_metadata_get(const char *metadata, const char *key, char *buf, size_t n)
+{
+	size_t klen = strlen(key);
+	const char *p = metadata;
+
+	while (p && *p) {
+		while (*p == ' ')
+			p++;
+		if (!strncmp(p, key, klen) && p[klen] == '=') {
+			size_t len = strcspn(p + klen + 1, " ");
+
+			snprintf(buf, n, "%.*s", (int)len, p + klen + 1);
+			return buf;
+		}
+		p = strchr(p, ' ');
+	}
+	return NULL;
+}
+
 /*
  * Markers `tlbreplay record` writes into the trace (include/tlbr-markers.h):
  * "tlbreplay-meta v1 key=value..." about the machine, the arm64 TLBI census,

@@ -277,6 +277,12 @@ const struct tlbr_task *tlbr_adapter_task(const struct tlbr_adapter *a, uint32_t
 unsigned int tlbr_adapter_nmms(const struct tlbr_adapter *a);
 /* What `tlbreplay record` wrote about the machine ("arch=x86_64 ..."), or "". */
 const char *tlbr_adapter_metadata(const struct tlbr_adapter *a);
+/*
+ * The value of @key (arch, page_size, cpus, cpu_model, kernel, virtualised,
+ * recorder, plan_missing: include/tlbr-markers.h) in that metadata, into
+ * @buf (truncated to @n); NULL if the recorder did not write it.
+ */
+const char *tlbr_metadata_get(const char *metadata, const char *key, char *buf, size_t n);
 const struct tlbr_mm *tlbr_adapter_mm(const struct tlbr_adapter *a, uint32_t id);
 
 /* ---------------------------------------------------------------- stream */

@@ -270,10 +270,27 @@ static void test_arm64_probes(void)
 	run_free(&run);
 }
 
+/* The recorder's metadata as formats/ decodes it (the markers of record/recorder.c). */
+static void test_metadata(void)
+{
+	const char *md = "v1 arch=aarch64 page_size=4096 cpus=4 cpu_model=implementer_0x41 "
+			 "kernel=6.12.9 virtualised=yes recorder=tlbreplay-0.1.0 "
+			 "plan_missing=tlbr:contpte,tlbr:asid_roll";
+	char buf[16];
+
+	is_str(tlbr_metadata_get(md, "arch", buf, sizeof(buf)), "aarch64", "arch");
+	is_str(tlbr_metadata_get(md, "page_size", buf, sizeof(buf)), "4096", "page_size");
+	is_str(tlbr_metadata_get(md, "plan_missing", buf, sizeof(buf)), "tlbr:contpte,tl",
+	       "a value longer than the buffer is cut to it");
+	ok(!tlbr_metadata_get(md, "model", buf, sizeof(buf)), "only whole keys match");
+	ok(!tlbr_metadata_get("", "arch", buf, sizeof(buf)), "no metadata: no value");
+}
+
 int main(void)
 {
 	test_threads_shootdown_exec_reuse();
 	test_reclaim_kernel_lost();
 	test_arm64_probes();
+	test_metadata();
 	return tap_done();
 }
