@@ -131,8 +131,15 @@ struct tlbr_whatif_render {
 	uint64_t cpu_ns;		/* CPU time of the tasks in scope */
 	uint64_t span_ns;		/* first to last event in scope */
 	const char *cpu_from;		/* where the CPU model came from, or NULL */
+	/* every process's counts, when the scope is the recorded workload's; else NULL */
+	const struct tlbr_replay_result *system;
 };
 
+/*
+ * "every process: POLICY N flush points, N broadcasts, N IPIs; ..." into
+ * @buf: the whole system's counts, printed beside the recorded workload's.
+ */
+void tlbr_system_sentence(char *buf, size_t n, const struct tlbr_replay_result *system);
 /* Shared by what-if and report: the models behind the numbers, and the checks. */
 void tlbr_print_models(FILE *f, const struct tlbr_replay_result *r, const char *path,
 		       const char *describe, const struct tlbr_costs *costs, const char *cpu_from);

@@ -90,6 +90,12 @@ static void provenance(FILE *f, const struct tlbr_replay_result *res,
 			 "every event)", prov->scope);
 		row(f, "counted", buf);
 	}
+	if (info->system) {
+		char sys[2048];
+
+		tlbr_system_sentence(sys, sizeof(sys), info->system);
+		row(f, "whole system", sys);
+	}
 	fputc('\n', f);
 }
 

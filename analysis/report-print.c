@@ -111,6 +111,12 @@ void tlbr_report_print_text(FILE *f, const struct tlbr_report *rep,
 			 "every event)", info->scope);
 		tlbr_print_wrapped(f, "counted", 12, buf, 80);
 	}
+	if (info->system) {
+		char buf[2048];
+
+		tlbr_system_sentence(buf, sizeof(buf), info->system);
+		tlbr_print_wrapped(f, "system", 12, buf, 80);
+	}
 	fputc('\n', f);
 	tlbr_table_print_text(f, tlbr_report_table(rep, TLBR_T_SUMMARY));
 	costs_note(f, res, info);
@@ -280,6 +286,13 @@ int tlbr_report_print_email(FILE *f, const struct tlbr_report *rep,
 			snprintf(head, sizeof(head), "Counted: %s (the replay sees every event).",
 				 info->scope);
 			tlbr_print_wrapped(f, "", 0, head, 80);
+		}
+		if (info->system) {
+			char buf[2048];
+
+			tlbr_system_sentence(buf, sizeof(buf), info->system);
+			buf[0] = 'E';	/* "Every process: ..." */
+			tlbr_print_wrapped(f, "", 0, buf, 80);
 		}
 		fputc('\n', f);
 	}

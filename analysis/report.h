@@ -42,6 +42,8 @@ struct tlbr_report_info {
 	unsigned int top;		/* rows per policy in the top-N tables */
 	unsigned int max_findings;	/* counterexamples per policy */
 	const char *scope;		/* the counting filters (--comm, --pid, --time), or NULL */
+	/* every process's counts when the scope is the recorded workload's, or NULL */
+	const struct tlbr_replay_result *system;
 };
 
 /* A report of a replay of @npolicies policies (tlbr_policy_parse() counts them). */

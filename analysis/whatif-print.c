@@ -373,6 +373,21 @@ void tlbr_json_checks(struct tlbr_json *j, const struct tlbr_replay_result *r)
 	tlbr_json_obj_end(j);
 }
 
+void tlbr_system_sentence(char *buf, size_t n, const struct tlbr_replay_result *system)
+{
+	size_t k = 0;
+
+	buf[0] = '\0';
+	for (unsigned int i = 0; i < system->npolicies && k < n - 200; i++) {
+		const struct tlbr_policy_result *p = &system->policy[i];
+
+		k += (size_t)snprintf(buf + k, n - k, "%s%s %llu flush points, %llu broadcasts, "
+				      "%llu IPIs", i ? "; " : "every process: ", p->name,
+				      (unsigned long long)p->flush_points,
+				      (unsigned long long)p->broadcasts, (unsigned long long)p->ipis);
+	}
+}
+
 void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			    const struct tlbr_whatif_render *o)
 {
@@ -386,6 +401,12 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 		snprintf(buf, sizeof(buf), "%s (counted; the replay sees every event): %.6f s of "
 			 "CPU time", o->scope, (double)o->cpu_ns / 1e9);
 		tlbr_print_wrapped(f, "scope", 12, buf, 80);
+	}
+	if (o->system) {	/* the whole system beside the workload's counts */
+		char buf[2048];
+
+		tlbr_system_sentence(buf, sizeof(buf), o->system);
+		tlbr_print_wrapped(f, "system", 12, buf, 80);
 	}
 
 	for (i = 0; i < r->npolicies; i++)
@@ -504,6 +525,20 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 		tlbr_json_str(&j, "label", o->label);
 	tlbr_json_str(&j, "metadata", o->metadata ? o->metadata : "");
 	tlbr_json_str(&j, "scope", o->scope ? o->scope : "");
+	if (o->system) {	/* every process, when the scope is the recorded workload's */
+		tlbr_json_arr_begin(&j, "system");
+		for (i = 0; i < o->system->npolicies; i++) {
+			const struct tlbr_policy_result *p = &o->system->policy[i];
+
+			tlbr_json_obj_begin(&j, NULL);
+			tlbr_json_str(&j, "name", p->name);
+			tlbr_json_u64(&j, "flush_points", p->flush_points);
+			tlbr_json_u64(&j, "broadcasts", p->broadcasts);
+			tlbr_json_u64(&j, "ipis", p->ipis);
+			tlbr_json_obj_end(&j);
+		}
+		tlbr_json_arr_end(&j);
+	}
 	tlbr_json_u64(&j, "cpu_time_ns", o->cpu_ns);
 	tlbr_json_u64(&j, "span_ns", o->span_ns);
 	tlbr_json_str(&j, "tlb_model", r->tlb_model);

@@ -46,6 +46,10 @@ static void diff_help(FILE *f)
 
 struct diff_ctx {
 	struct scope scope;
+	struct scope_opts so;		/* the options, or the trace's recorded workload */
+	const struct tlbr_adapter *adapter;
+	size_t meta_seen;
+	bool decided;
 	struct tlbr_diff_counts *c;
 };
 
@@ -54,28 +58,47 @@ static int on_event(void *ctx, const struct tlbr_event *ev, struct tlbr_error *e
 	struct diff_ctx *d = ctx;
 
 	(void)err;
+	if (!d->decided) {	/* a trace of record -- CMD counts CMD's processes (scope.h) */
+		const char *meta = tlbr_adapter_metadata(d->adapter);
+		size_t n = d->meta_seen + strlen(meta + d->meta_seen);
+
+		if (n != d->meta_seen) {
+			d->meta_seen = n;
+			d->decided = scope_workload_default(&d->so, meta);
+		}
+	}
 	if (scope_event(&d->scope, ev))
 		tlbr_diff_count(d->c, ev);
 	return 0;
 }
 
 static int count(const char *path, enum tlbr_format fmt, const struct scope_opts *so,
-		 struct tlbr_diff_counts *c)
+		 struct tlbr_diff_counts *c, bool *ret_workload)
 {
 	static const struct input_ops ops = { .on_event = on_event };
-	struct diff_ctx d = { .c = c };
+	struct diff_ctx *d = calloc(1, sizeof(*d));
 	struct input in;
 	int status;
 
+	if (!d)
+		die("out of memory");
 	memset(c, 0, sizeof(*c));
 	status = input_open(&in, path, fmt);
-	if (status)
+	if (status) {
+		free(d);
 		return status;
-	scope_init(&d.scope, so, in.adapter);
-	status = input_run(&in, &ops, &d);
-	c->cpu_ns = scope_cpu_ns(&d.scope);
-	scope_release(&d.scope);
+	}
+	d->c = c;
+	d->so = *so;
+	d->adapter = in.adapter;
+	d->decided = scope_active(so) || so->system;
+	scope_init(&d->scope, &d->so, in.adapter);
+	status = input_run(&in, &ops, d);
+	*ret_workload |= d->so.workload;
+	c->cpu_ns = scope_cpu_ns(&d->scope);
+	scope_release(&d->scope);
 	input_close(&in);
+	free(d);
 	return status;
 }
 
@@ -123,6 +146,7 @@ int cmd_diff(int argc, char **argv)
 	struct tlbr_diff_counts *cb = NULL, *ca = NULL;
 	enum tlbr_format infmt = TLBR_FMT_AUTO;
 	struct scope_opts so = { 0 };
+	bool workload = false;
 	enum fmt fmt = F_TEXT;
 	int c, sep, i, status = 0;
 	unsigned int nb, na;
@@ -180,9 +204,12 @@ int cmd_diff(int argc, char **argv)
 	if (!cb || !ca)
 		die("out of memory");
 	for (i = 0; i < (int)nb && !status; i++)
-		status = count(b[i], infmt, &so, &cb[i]);
+		status = count(b[i], infmt, &so, &cb[i], &workload);
 	for (i = 0; i < (int)na && !status; i++)
-		status = count(a[i], infmt, &so, &ca[i]);
+		status = count(a[i], infmt, &so, &ca[i], &workload);
+	if (workload)	/* said once for all: each trace names its own */
+		snprintf(so.desc, sizeof(so.desc), "the recorded workload of each trace that "
+			 "names one (--system counts every process)");
 	if (!status) {
 		int ret = tlbr_diff_table(cb, nb, ca, na, &t);
 

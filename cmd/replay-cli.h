@@ -75,6 +75,10 @@ struct replay_run {
 	uint64_t span_ns;		/* first to last event in scope */
 	void (*note)(void *ctx, const struct tlbr_note *n);	/* the caller's, when scoped */
 	void *note_ctx;
+	bool scope_decided;		/* the user's scope, or the workload's was found */
+	size_t meta_seen;		/* of the metadata, the bytes looked at */
+	/* the whole system's counts when the scope is the recorded workload's */
+	const struct tlbr_replay_result *system;
 };
 
 /*

@@ -266,7 +266,7 @@ int cmd_report(int argc, char **argv)
 		struct tlbr_report_info info = {
 			.path = path, .describe = tlbr_reader_describe(run.in.reader),
 			.costs = o.costs, .cpu_from = o.cpu_from, .top = a.top,
-			.max_findings = o.findings, .scope = o.scope.desc,
+			.max_findings = o.findings, .scope = o.scope.desc, .system = run.system,
 		};
 		struct tlbr_error err = { 0 };
 

@@ -16,12 +16,13 @@
 
 #define SCOPE_MAX_ITEMS 16
 
-enum { OPT_S_COMM = 640, OPT_S_PID, OPT_S_TIME };
+enum { OPT_S_COMM = 640, OPT_S_PID, OPT_S_TIME, OPT_S_SYSTEM };
 
 #define SCOPE_CLI_OPTIONS						\
 	{ "comm", required_argument, NULL, OPT_S_COMM },		\
 	{ "pid", required_argument, NULL, OPT_S_PID },			\
-	{ "time", required_argument, NULL, OPT_S_TIME }
+	{ "time", required_argument, NULL, OPT_S_TIME },		\
+	{ "system", no_argument, NULL, OPT_S_SYSTEM }
 
 struct scope_opts {
 	char comm[SCOPE_MAX_ITEMS][16];
@@ -31,6 +32,8 @@ struct scope_opts {
 	bool has_time;
 	uint64_t from_ns, to_ns;	/* relative to the first event; to_ns UINT64_MAX: end */
 	char desc[256];			/* "comm=a pid=1 time=0.5,2" or "" */
+	bool system;			/* --system: not the recorded workload by default */
+	bool workload;			/* the scope is the recorded workload's (no option) */
 };
 
 /*
@@ -39,6 +42,13 @@ struct scope_opts {
  */
 int scope_option(struct scope_opts *o, int c, const char *arg);
 bool scope_active(const struct scope_opts *o);
+/*
+ * Without --comm, --pid, --time or --system, a trace `tlbreplay record --
+ * CMD` wrote is counted for its workload's process tree: if the recorder's
+ * metadata @meta names it (workload_pid=), make that the scope and say so
+ * in o->desc; true if it did.
+ */
+bool scope_workload_default(struct scope_opts *o, const char *meta);
 void scope_help_options(FILE *f);
 
 /* One trace's counting scope. */

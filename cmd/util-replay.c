@@ -217,11 +217,32 @@ static void scoped_note(void *ctx, const struct tlbr_note *n)
 		run->note(run->note_ctx, n);
 }
 
+/*
+ * The recorder names its workload in the metadata before the workload
+ * starts: from then on the tables count its process tree (scope.h). Only
+ * new metadata is looked at, so this costs nothing per event.
+ */
+static void workload_scope(struct replay_run *run)
+{
+	const char *meta = tlbr_adapter_metadata(run->in.adapter);
+	size_t n = strlen(meta + run->meta_seen) + run->meta_seen;
+
+	if (n == run->meta_seen)
+		return;
+	run->meta_seen = n;
+	if (scope_workload_default(&run->cli->scope, meta))
+		run->scope_decided = true;
+}
+
 static int on_event(void *ctx, const struct tlbr_event *ev, struct tlbr_error *err)
 {
 	struct replay_run *run = ctx;
-	bool in = scope_event(&run->scope, ev);
+	bool in;
 	int ret;
+
+	if (!run->scope_decided)
+		workload_scope(run);
+	in = scope_event(&run->scope, ev);
 
 	if (!run->replay && (ret = start(run, err)) < 0)
 		return ret;
@@ -267,7 +288,8 @@ int replay_run(struct replay_run *run, const char *path, const char *cmd,
 	if (status)
 		return status;
 	scope_init(&run->scope, &o->scope, run->in.adapter);
-	if (scope_active(&o->scope) && o->ro.note) {
+	run->scope_decided = scope_active(&o->scope) || o->scope.system;
+	if (o->ro.note) {	/* in scope: all of them, until a scope is set */
 		run->note = o->ro.note;
 		run->note_ctx = o->ro.note_ctx;
 		o->ro.note = scoped_note;
@@ -280,6 +302,7 @@ int replay_run(struct replay_run *run, const char *path, const char *cmd,
 	if (status)
 		return status;
 	*ret_res = tlbr_replay_finish(run->replay);
+	run->system = o->scope.workload ? *ret_res : NULL;
 	if (scope_active(&o->scope)) {
 		*ret_res = scope_result(&run->scope);
 		if (!*ret_res)

@@ -91,6 +91,9 @@ int scope_option(struct scope_opts *o, int c, const char *arg)
 		o->has_time = true;
 		break;
 	}
+	case OPT_S_SYSTEM:
+		o->system = true;
+		return 1;
 	default:
 		return 0;
 	}
@@ -103,12 +106,34 @@ bool scope_active(const struct scope_opts *o)
 	return o && (o->ncomm || o->npid || o->has_time);
 }
 
+bool scope_workload_default(struct scope_opts *o, const char *meta)
+{
+	const char *p = meta ? strstr(meta, "workload_pid=") : NULL;
+	const char *name = meta ? strstr(meta, "workload=") : NULL;
+	long pid;
+
+	if (!p || o->system || scope_active(o))
+		return false;
+	pid = strtol(p + 13, NULL, 10);
+	if (pid <= 0 || pid > 4194304)
+		return false;
+	o->pid[0] = (int)pid;
+	o->npid = 1;
+	o->workload = true;
+	snprintf(o->desc, sizeof(o->desc), "the recorded workload, %.*s pid=%ld (--system "
+		 "counts every process)", name ? (int)strcspn(name + 9, " ") : 0,
+		 name ? name + 9 : "", pid);
+	return true;
+}
+
 void scope_help_options(FILE *f)
 {
 	fprintf(f, "        --comm <list>       count only tasks with these commands\n"
 		   "        --pid <list>        count only these processes and their descendants\n"
 		   "        --time <s>,<e>      count only events from s to e seconds into the\n"
-		   "                            trace (the replay always sees everything)\n");
+		   "                            trace (the replay always sees everything)\n"
+		   "        --system            count every process; by default a trace that\n"
+		   "                            'record -- CMD' wrote counts CMD's processes\n");
 }
 
 void scope_init(struct scope *s, const struct scope_opts *o, const struct tlbr_adapter *a)

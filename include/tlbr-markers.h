@@ -7,6 +7,8 @@
  *   tlbreplay-meta v1 arch=A page_size=N cpus=N cpu_model=M kernel=R
  *                  virtualised=yes|no recorder=tlbreplay-V
  *   tlbreplay-meta plan_missing=SYSTEM:EVENT,...|none
+ *   tlbreplay-meta workload_pid=PID workload=NAME   (record -- CMD: the workload's
+ *                  process, written before it starts; the default counting scope)
  *   tlbreplay-tlbi <census line>        (arm64: one TLBI site, record/census.c)
  *   tlbreplay-maps PID <a /proc/PID/maps line>
  *

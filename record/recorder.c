@@ -173,7 +173,7 @@ static void write_maps(struct tracefs_instance *inst, pid_t pid)
  * for every process running when -a starts.
  */
 static void write_metadata(struct tracefs_instance *inst, const struct tlbr_record_opts *o,
-			   const struct tlbr_plan *plan, const struct tlbr_census *cs)
+			   const struct tlbr_plan *plan, const struct tlbr_census *cs, pid_t workload)
 {
 	const struct tlbr_plan_item *items = plan->items;
 	char model[160], flags[4096], missing[1024] = "";
@@ -206,6 +206,17 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 			m += (size_t)snprintf(missing + m, sizeof(missing) - m, "%s%s:%s",
 					      m ? "," : "", items[i].system, items[i].event);
 	tracefs_printf(inst, TLBR_MARK_META "plan_missing=%s\n", m ? missing : "none");
+	if (o->command && workload > 0) {	/* the default counting scope of what-if and report */
+		char name[64];
+		const char *base = strrchr(o->command[0], '/');
+
+		snprintf(name, sizeof(name), "%s", base ? base + 1 : o->command[0]);
+		for (i = 0; name[i]; i++)
+			if (name[i] == ' ' || name[i] == '=')
+				name[i] = '_';
+		tracefs_printf(inst, TLBR_MARK_META "workload_pid=%d workload=%s\n", (int)workload,
+			       name);
+	}
 	for (i = 0; i < cs->n; i++) {
 		char line[400];
 
@@ -658,7 +669,7 @@ static int real_capture(struct rec *r)
 		return ret;
 	tracefs_trace_on(r->inst);
 	r->res->capture_started = true;
-	write_metadata(r->inst, r->o, &r->plan, &r->cen);
+	write_metadata(r->inst, r->o, &r->plan, &r->cen, r->child);
 	if (r->o->command && (ret = workload_go(r)) < 0)
 		return ret;
 	ret = capture_loop(r);

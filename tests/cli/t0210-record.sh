@@ -59,6 +59,9 @@ grep_file "the recording is ready for replay" "^verdict ready" "$TMP/facts"
 expect_cmd "what-if replays it" "$TLBREPLAY" what-if "$TMP/u.dat"
 
 grep_file "stat shows the recorder's metadata" "^recorded    v1 arch=$(uname -m) page_size=[0-9]* cpus=[0-9]* cpu_model=" "$TMP/stat.txt"
+grep_file "the metadata names the workload's process" "workload_pid=[0-9][0-9]* workload=usemem" "$TMP/stat.txt"
+grep_file "what-if counts the workload's process tree by default" "^scope       the recorded workload, usemem pid=[0-9]" "$TMP/out"
+grep_file "and shows every process beside it" "^system      every process: " "$TMP/out"
 
 # -p: record until a process exits; its memory maps become VMAs (it must
 # outlive the recorder's set-up, also on a loaded machine)

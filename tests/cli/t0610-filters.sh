@@ -56,4 +56,33 @@ same_file "diff --pid 400: 3 flushes in 1.5 s of CPU time" "$TMP/want" "$TMP/r"
 expect_status 2 "--time with END before START" "$TLBREPLAY" what-if --time 2,1 $T
 expect_status 2 "--pid not a number" "$TLBREPLAY" what-if --pid abc $T
 expect_status 2 "--comm longer than a comm" "$TLBREPLAY" what-if --comm 0123456789abcdefg $T
+# the default scope of a trace `record -- CMD` wrote: its workload's process
+# tree (tests/data/filter-workload.txt: filter-tree.txt with the recorder's
+# marker naming process 400), the whole system beside it
+W=filter-workload.txt
+T=$W	# wi's trace
+check "3 1500002000 22 the recorded workload, app pid=400 (--system counts every process)" \
+	"a recorded workload: counted as --pid 400 is on filter-tree.txt"
+check "5 3000004000 22 -" "--system: every process, as without the marker" --system
+check "2 1500002000 22 comm=other" "--comm other: the options win over the recorded workload" --comm other
+T=filter-tree.txt
+"$TLBREPLAY" what-if --json -p arm64-broadcast $W | python3 -c '
+import json, sys
+s = json.load(sys.stdin)["system"]
+print(len(s), s[0]["name"], s[0]["flush_points"], s[0]["broadcasts"], s[0]["ipis"])' > "$TMP/r"
+echo "1 arm64-broadcast 5 5 0" > "$TMP/want"
+same_file "what-if --json: every process's counts beside (system: 5 flush points)" "$TMP/want" "$TMP/r"
+"$TLBREPLAY" what-if --json -p arm64-broadcast $T | grep -q '"system"'
+ok $((! $?)) "what-if --json: no system key without a recorded workload"
+expect_cmd "what-if text with a recorded workload" "$TLBREPLAY" what-if -p arm64-broadcast $W
+grep_file "it names the scope" "^scope       the recorded workload, app pid=400" "$TMP/out"
+grep_file "and every process beside" "^system      every process: arm64-broadcast 5 flush points, 5 broadcasts, 0 IPIs" "$TMP/out"
+expect_cmd "report text with a recorded workload" "$TLBREPLAY" report -p arm64-broadcast $W
+grep_file "report: every process beside" "^system      every process: arm64-broadcast 5 flush points" "$TMP/out"
+expect_cmd "report email with a recorded workload" "$TLBREPLAY" report --format email -p arm64-broadcast $W
+grep_file "report email: every process beside" "^Every process: arm64-broadcast 5 flush points" "$TMP/out"
+expect_cmd "diff of the workload's trace against the whole one" "$TLBREPLAY" diff $W -- $T
+grep_file "diff: 3 flushes of the workload before, 5 after" "^  all flushes     3.0     -   5.0 " "$TMP/out"
+grep_file "diff: says the scope" "^scope   the recorded workload of each trace that names one" "$TMP/out"
+
 done_testing
