@@ -108,21 +108,22 @@ bool scope_active(const struct scope_opts *o)
 
 bool scope_workload_default(struct scope_opts *o, const char *meta)
 {
-	const char *p = meta ? strstr(meta, "workload_pid=") : NULL;
-	const char *name = meta ? strstr(meta, "workload=") : NULL;
+	char pid_s[24], name[64];
 	long pid;
 
-	if (!p || o->system || scope_active(o))
+	if (o->system || scope_active(o) ||
+	    !tlbr_metadata_get(meta, "workload_pid", pid_s, sizeof(pid_s)))
 		return false;
-	pid = strtol(p + 13, NULL, 10);
+	pid = strtol(pid_s, NULL, 10);
 	if (pid <= 0 || pid > 4194304)
 		return false;
+	if (!tlbr_metadata_get(meta, "workload", name, sizeof(name)))
+		snprintf(name, sizeof(name), "?");
 	o->pid[0] = (int)pid;
 	o->npid = 1;
 	o->workload = true;
-	snprintf(o->desc, sizeof(o->desc), "the recorded workload, %.*s pid=%ld (--system "
-		 "counts every process)", name ? (int)strcspn(name + 9, " ") : 0,
-		 name ? name + 9 : "", pid);
+	snprintf(o->desc, sizeof(o->desc), "the recorded workload, %s pid=%ld (--system counts "
+		 "every process)", name, pid);
 	return true;
 }
 

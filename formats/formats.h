@@ -279,8 +279,9 @@ unsigned int tlbr_adapter_nmms(const struct tlbr_adapter *a);
 const char *tlbr_adapter_metadata(const struct tlbr_adapter *a);
 /*
  * The value of @key (arch, page_size, cpus, cpu_model, kernel, virtualised,
- * recorder, plan_missing: include/tlbr-markers.h) in that metadata, into
- * @buf (truncated to @n); NULL if the recorder did not write it.
+ * recorder, plan_missing, workload_pid, workload: include/tlbr-markers.h) in
+ * that metadata, into @buf (truncated to @n); NULL if the recorder did not
+ * write it.
  */
 const char *tlbr_metadata_get(const char *metadata, const char *key, char *buf, size_t n);
 const struct tlbr_mm *tlbr_adapter_mm(const struct tlbr_adapter *a, uint32_t id);
