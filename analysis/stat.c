@@ -125,8 +125,8 @@ int tlbr_stat_event(struct tlbr_stat *s, const struct tlbr_event *ev)
 		if (ev->flush.flags & TLBR_FLUSH_RANGE_INFERRED)
 			s->site_range_inferred[ev->flush.site]++;
 		break;
-	case TLBR_EV_HUGE:
-		if (ev->huge.kind < 4)
+	case TLBR_EV_HUGE:	/* (a fault's return, thp_fault_r, is the same fault) */
+		if (ev->huge.kind < 4 && !ev->huge.outcome)
 			s->huge[ev->huge.kind]++;
 		break;
 	case TLBR_EV_TLBI:

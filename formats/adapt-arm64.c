@@ -22,7 +22,8 @@
  *                                            mremap): move_ptes flushes the old range
  *   contpte       contpte_convert            addr mm            a contpte block (un)folded:
  *                                            its 16 PTEs cleared and flushed
- *   thp_fault     do_huge_pmd_anonymous_page addr mm            a huge page mapped by a PMD
+ *   thp_fault(_r) do_huge_pmd_anonymous_page addr mm / ret      a huge page mapped by a PMD,
+ *                                            or a fallback to PTEs (VM_FAULT_FALLBACK)
  *   thp_wp        do_huge_pmd_wp_page        addr mm            a write fault on a huge PMD
  *   thp_split     __split_huge_pmd           addr mm            a huge PMD split
  *   thp_collapse  collapse_huge_page         addr mm            khugepaged's collapse
@@ -451,11 +452,34 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		}
 		tlbr_adapt_ev_init(&out[n], TLBR_EV_HUGE, rec, t);
 		out[n].huge.addr = page;
+		if (k == TLBR_HUGE_FAULT || k == TLBR_HUGE_WP)
+			out[n].huge.at = v[0] & TLBR_PAGE_MASK;
+		if (k == TLBR_HUGE_FAULT) {	/* for its return */
+			t->a64_thp_addr = v[0];
+			t->a64_thp_mm = v[1];
+		}
 		out[n].huge.kind = k;
 		if (k == TLBR_HUGE_COLLAPSE)
 			out[n].mm = mm;
 		return out[n].mm ? n + 1 : n;
 	}
+	case TLBR_RAW_A64_THP_RET:
+		/*
+		 * do_huge_pmd_anonymous_page returns VM_FAULT_FALLBACK (0x800)
+		 * where transhuge_vma_suitable fails or no huge page is free: the
+		 * fault goes on with a page table and maps one page; 0 when it
+		 * mapped the huge page (or the huge zero page); OOM, SIGBUS,
+		 * userfaultfd's retry: no huge page either
+		 */
+		if (!t->a64_thp_addr)
+			return 0;
+		tlbr_adapt_ev_init(out, TLBR_EV_HUGE, rec, t);
+		out->huge.kind = TLBR_HUGE_FAULT;
+		out->huge.addr = t->a64_thp_addr & ~0x1fffffULL;
+		out->huge.at = t->a64_thp_addr & TLBR_PAGE_MASK;
+		out->huge.outcome = v[0] ? -1 : 1;
+		t->a64_thp_addr = 0;
+		return 1;
 	case TLBR_RAW_A64_UNMAP_ONE:
 		tlbr_adapt_ev_init(out, TLBR_EV_RECLAIM_UNMAP, rec, t);
 		out->mm = mm_of_kptr(a, v[1]);

@@ -82,6 +82,7 @@ enum tlbr_raw_id {
 	TLBR_RAW_A64_ASID_ROLLOVER,
 	TLBR_RAW_A64_ZAP_VMA,
 	TLBR_RAW_A64_THP,
+	TLBR_RAW_A64_THP_RET,
 	TLBR_RAW_A64_CONTPTE,
 	TLBR_RAW_A64_TLBI,
 	TLBR_RAW_SYS_ENTER,
@@ -233,6 +234,7 @@ struct tlbr_task {
 	uint64_t a64_addr, a64_start, a64_end;
 	bool a64_dirty;
 	bool a64_cont;		/* the reused PTE is in a contpte block */
+	uint64_t a64_thp_addr, a64_thp_mm;	/* a huge fault in progress (thp_fault) */
 	/* the flush site of the function probe the task is in (TLBI attribution) */
 	int a64_ctx_site;		/* enum tlbr_site + 1, 0 none */
 	bool a64_sys_flushed;		/* a gather of this munmap/madvise already stood for it */

@@ -86,6 +86,7 @@ static const struct tlbr_evdef vocab[] = {
 	   { "fullmm", N, true }),
 	EV("tlbr", "contpte", TLBR_RAW_A64_CONTPTE, 2, { "addr", N }, { "mm", N }),
 	EV("tlbr", "thp_fault", TLBR_RAW_A64_THP, 2, { "addr", N }, { "mm", N }),
+	EV("tlbr", "thp_fault_r", TLBR_RAW_A64_THP_RET, 1, { "ret", N }),
 	EV("tlbr", "thp_wp", TLBR_RAW_A64_THP, 2, { "addr", N }, { "mm", N }),
 	EV("tlbr", "thp_split", TLBR_RAW_A64_THP, 2, { "addr", N }, { "mm", N }),
 	EV("tlbr", "thp_collapse", TLBR_RAW_A64_THP, 2, { "addr", N }, { "mm", N }),
@@ -199,6 +200,8 @@ static const struct tlbr_vocab_need needs[] = {
 				"flushes are missing (6.9 and later)", .arch = A64 },
 	{ "tlbr", "thp_fault", O, "huge pages mapped at fault are not seen: the model misses "
 				  "their 512 pages", .arch = A64 },
+	{ "tlbr", "thp_fault_r", O, "whether a huge fault mapped a huge page or fell back to "
+				    "pages is judged from the VMAs the replay knows", .arch = A64 },
 	{ "tlbr", "thp_wp", O, "write faults on huge pages (COW, reuse) are not seen", .arch = A64 },
 	{ "tlbr", "thp_split", O, "huge-page splits are not seen", .arch = A64 },
 	{ "tlbr", "thp_collapse", O, "khugepaged's collapses are not seen", .arch = A64 },

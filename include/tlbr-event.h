@@ -329,6 +329,12 @@ enum tlbr_huge_kind {
 struct tlbr_ev_huge {
 	enum tlbr_huge_kind kind;
 	uint64_t addr;		/* the 2 MiB-aligned address the PMD maps */
+	uint64_t at;		/* the faulting address (fault, write fault), 0 unknown */
+	/*
+	 * a fault: 0 at its entry (the replay judges from the VMAs whether it
+	 * maps a huge page), 1 its return mapped one, -1 it fell back to PTEs
+	 */
+	int outcome;
 };
 
 struct tlbr_ev_lost {

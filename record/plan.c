@@ -78,6 +78,9 @@ static const struct probe_def probes[] = {
 	/* transparent huge pages: struct vm_fault starts with vma, gfp_mask, pgoff, address */
 	{ "thp_fault", false, "do_huge_pmd_anonymous_page", NULL, 0, 0,
 	  "addr=+24(%x0):x64 mm=+16(+0(%x0)):x64", NULL, NULL },
+	/* VM_FAULT_FALLBACK: no huge page (the VMA does not cover the 2 MiB, no memory) */
+	{ "thp_fault_r", true, "do_huge_pmd_anonymous_page", NULL, 0, 0, "ret=$retval:x32", NULL,
+	  NULL },
 	{ "thp_wp", false, "do_huge_pmd_wp_page", NULL, 0, 0,
 	  "addr=+24(%x0):x64 mm=+16(+0(%x0)):x64", NULL, NULL },
 	{ "thp_split", false, "__split_huge_pmd", NULL, 0, 0, "addr=%x2:x64 mm=+16(%x0):x64", NULL,

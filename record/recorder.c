@@ -169,8 +169,8 @@ static void write_maps(struct tracefs_instance *inst, pid_t pid)
 /*
  * What replay needs to know about the machine, as trace markers
  * (include/tlbr-markers.h, which formats/adapt.c reads): "tlbreplay-meta v1 ...",
- * and "tlbreplay-maps PID <maps line>" for each process recorded with -p, or
- * for every process running when -a starts.
+ * and the census's "tlbreplay-tlbi N ..." site lines, before any event is
+ * enabled.
  */
 static void write_metadata(struct tracefs_instance *inst, const struct tlbr_record_opts *o,
 			   const struct tlbr_plan *plan, const struct tlbr_census *cs, pid_t workload)
@@ -223,6 +223,18 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 		tlbr_census_line(&cs->sites[i], i, line, sizeof(line));
 		tracefs_printf(inst, TLBR_MARK_TLBI "%s\n", line);
 	}
+	tracefs_print_close(inst);
+}
+
+/*
+ * "tlbreplay-maps PID <maps line>" for each process recorded with -p, or
+ * for every process running when -a starts, once the events are enabled:
+ * what changes after the snapshot is traced.
+ */
+static void write_all_maps(struct tracefs_instance *inst, const struct tlbr_record_opts *o)
+{
+	unsigned int i;
+
 	for (i = 0; i < o->npids; i++)
 		write_maps(inst, o->pids[i]);
 	if (!o->command && !o->npids) {	/* -a: every process already running */
@@ -374,6 +386,8 @@ static void dry_census(struct rec *r)
 	}
 }
 
+static int step_enable(struct rec *r);
+
 static int dry_event_enable(struct rec *r, const char *system, const char *event)
 {
 	dry(r, "echo 1 > instances/%s/events/%s/%s/enable", r->name, system, event);
@@ -382,7 +396,11 @@ static int dry_event_enable(struct rec *r, const char *system, const char *event
 
 static int dry_capture(struct rec *r)
 {
+	int ret;
+
 	dry_write(r, "tracing_on", "1");
+	if ((ret = step_enable(r)) < 0)
+		return ret;
 	dry(r, "read instances/%s/per_cpu/cpu*/trace_pipe_raw until the end", r->name);
 	dry_write(r, "tracing_on", "0");
 	return 0;
@@ -667,9 +685,16 @@ static int real_capture(struct rec *r)
 		ret = workload_fork(r);
 	if (ret < 0)
 		return ret;
+	/*
+	 * the metadata first, then the events: the census's site lines come
+	 * before any TLBI they describe (a DSB is told from a TLBI by them)
+	 */
 	tracefs_trace_on(r->inst);
 	r->res->capture_started = true;
 	write_metadata(r->inst, r->o, &r->plan, &r->cen, r->child);
+	if ((ret = step_enable(r)) < 0)
+		return ret;
+	write_all_maps(r->inst, r->o);
 	if (r->o->command && (ret = workload_go(r)) < 0)
 		return ret;
 	ret = capture_loop(r);
@@ -881,9 +906,7 @@ int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *sto
 		ret = step_probes(r);
 	if (ret == 0)
 		ret = step_configure(r);
-	if (ret == 0)
-		ret = step_enable(r);
-	if (ret == 0)
+	if (ret == 0)	/* (it enables the events once the metadata is written) */
 		ret = r->be->capture(r);
 	if (!o->dry_run && r->res->workload_ended && !*stop)
 		res->workload_failed = !WIFEXITED(res->workload_status) ||

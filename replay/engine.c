@@ -186,6 +186,10 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		if (t->mm != ev->mm && ev->kind != TLBR_EV_EXEC)
 			set_task_mm(r, t, ev->mm);
 		r->cur_task = t;
+		/* a huge fault's return, or anything else the task does: it is decided */
+		if (t->huge_pending && !(ev->kind == TLBR_EV_HUGE && ev->huge.kind == TLBR_HUGE_FAULT &&
+					 ev->huge.outcome))
+			huge_settle(r, t);
 		/* the task did something else since its write fault: it reused the page */
 		if (t->wp_pending && ev->kind != TLBR_EV_TLBI &&	/* the fault's own TLBIs */
 		    !(ev->kind == TLBR_EV_FLUSH && (ev->flush.site == TLBR_SITE_COW ||

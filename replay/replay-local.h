@@ -119,6 +119,10 @@ struct rtask {
 	uint32_t traced;		/* flushes the trace showed in it */
 	bool pend_seen;			/* the trace showed flush_tlb_batched_pending in it */
 	bool fork_wp_done;
+	/* a huge fault's entry (thp_fault) waiting for its return */
+	bool huge_pending;
+	uint32_t huge_mm;
+	uint64_t huge_addr, huge_at;
 	/* a write fault on a present read-only page, not yet resolved */
 	bool wp_pending;
 	uint32_t wp_page;		/* index + 1 */
@@ -244,6 +248,7 @@ bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rt
 bool unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 unsigned int move_chunks(uint64_t start, uint64_t end, uint64_t to);
 void on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+void huge_settle(struct replay *r, struct rtask *t);
 
 /* tlb.c: the residency models */
 uint8_t tlb_held(struct replay *r, struct policy *pl, const struct page *p, int cpu);

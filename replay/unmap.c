@@ -646,56 +646,113 @@ unsigned int move_chunks(uint64_t start, uint64_t end, uint64_t to)
 
 /* ------------------------------------------------------------ huge pages */
 
-struct huge_arg {
-	bool seen, writable, zero;
-};
-
-static void huge_state_fn(struct replay *r, struct page *p, void *a)
+/* The pages of a PMD the kernel had no page table for, but the faulting one. */
+static void pmd_none_fn(struct replay *r, struct page *p, void *a)
 {
-	struct huge_arg *h = a;
-
-	if (!p->present)
-		return;
-	h->seen = true;
-	h->writable = p->writable;
-	h->zero = p->zero;
-	r->stop_walk = true;
+	if (p->vpn != *(uint64_t *)a)
+		forget_fn(r, p, NULL);
 }
 
 /*
- * Transparent huge pages: the model keeps a huge page as its 512 pages. A
- * huge fault (do_huge_pmd_anonymous_page) maps them all at once, as the
- * faulting page was mapped (a read fault maps the huge zero page); a
- * collapse (khugepaged) maps a new huge page over them, writable where the
- * VMA is. A split leaves the PTEs as the PMD was (its flush is a flush
- * event); a write fault on a huge PMD resolves through set_access (reuse)
- * or a split and PTE faults (copy).
+ * Is [s, e) (vpns) within one VMA as far as the model knows: VMAs without
+ * a gap between them (the kernel may have merged them)? A gap where the
+ * model does not know all the VMAs may be a VMA older than the trace.
  */
-void on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+static bool vmas_cover(const struct rmm *m, uint64_t s, uint64_t e)
 {
-	uint64_t s = ev->huge.addr >> PAGE_SHIFT, v;
-	struct huge_arg h = { .writable = true };
-	struct rmm *m = mm_get(r, ev->mm);
-	const struct vma *vma;
+	while (s < e) {
+		const struct vma *v = vma_find(m, s << PAGE_SHIFT);
 
-	(void)t;
-	if (!m || (ev->huge.kind != TLBR_HUGE_FAULT && ev->huge.kind != TLBR_HUGE_COLLAPSE))
-		return;
-	r->res.huge_mapped++;
-	if (ev->huge.kind == TLBR_HUGE_FAULT) {
-		for_pages(r, ev->mm, false, s, s + PMD_PAGES, huge_state_fn, &h);
-	} else {
-		vma = vma_find(m, ev->huge.addr);
-		h.writable = !vma || (vma->prot & 2);
-		h.zero = false;
+		if (!v)
+			return !m->vmas_known;
+		s = v->end >> PAGE_SHIFT;
 	}
+	return true;
+}
+
+/*
+ * Transparent huge pages: the model keeps a huge page as its 512 pages.
+ *
+ * A huge fault: __handle_mm_fault calls create_huge_pmd ->
+ * do_huge_pmd_anonymous_page only where the PMD is none: the kernel had no
+ * page table there and no page of the 2 MiB mapped (any the model has
+ * there is dropped: no CPU holds it). do_huge_pmd_anonymous_page returns
+ * VM_FAULT_FALLBACK, and the fault maps one page through a new page table,
+ * unless transhuge_vma_suitable(vma, haddr): the VMA covers the whole
+ * aligned 2 MiB (6.12: thp_vma_suitable_order); or when no huge page is
+ * free. Otherwise it maps all 512 as the faulting page was mapped (a read
+ * fault: the huge zero page, read-only; a write fault: a new huge page).
+ * The return probe (thp_fault_r) says which; without it, the VMAs the
+ * model knows do, and a fault the model cannot judge maps the huge page
+ * (CPUs may then hold more, never less).
+ *
+ * A collapse (khugepaged) maps a new huge page over the range, writable
+ * where the VMA is. A split leaves the PTEs as the PMD was (its flush is a
+ * flush event); a write fault on a huge PMD resolves through set_access
+ * (reuse) or a split and PTE faults (copy).
+ */
+static void huge_apply(struct replay *r, uint32_t mm, enum tlbr_huge_kind kind, uint64_t addr,
+		       uint64_t at_addr, int outcome)
+{
+	uint64_t s = addr >> PAGE_SHIFT, at = at_addr >> PAGE_SHIFT, v;
+	struct rmm *m = mm_get(r, mm);
+	const struct vma *vma = m ? vma_find(m, addr) : NULL;
+	bool writable = true, zero = false;
+
+	if (!m)
+		return;
+	if (kind == TLBR_HUGE_FAULT) {
+		struct page *fp = at ? page_find(r, mm, at) : NULL;
+
+		if (at < s || at >= s + PMD_PAGES)
+			at = 0;
+		/* pmd_none: nothing there but the page the fault maps */
+		for_pages(r, mm, false, s, s + PMD_PAGES, pmd_none_fn, &at);
+		if (outcome < 0 || (!outcome && !vmas_cover(m, s, s + PMD_PAGES)))
+			return;
+		if (fp && fp->present) {
+			writable = fp->writable;
+			zero = fp->zero;
+		}
+	} else {
+		writable = !vma || (vma->prot & 2);
+	}
+	r->res.huge_mapped++;
 	for (v = s; v < s + PMD_PAGES; v++) {
-		struct page *p = page_get(r, ev->mm, v);
+		struct page *p = page_get(r, mm, v);
 
 		if (!p)
 			return;
-		pte_set(r, p, true, true, h.writable, false, ev->huge.kind == TLBR_HUGE_COLLAPSE,
-			ev->huge.kind == TLBR_HUGE_FAULT ? "huge page fault" : "huge page collapse");
-		p->zero = h.zero;
+		pte_set(r, p, true, true, writable, false, kind == TLBR_HUGE_COLLAPSE,
+			kind == TLBR_HUGE_FAULT ? "huge page fault" : "huge page collapse");
+		p->zero = zero;
 	}
+}
+
+/*
+ * A huge fault's entry waits for its return (thp_fault_r), which says
+ * what it did; in a recording without it, the task's next event decides
+ * from the VMAs.
+ */
+void huge_settle(struct replay *r, struct rtask *t)
+{
+	if (!t->huge_pending)
+		return;
+	t->huge_pending = false;
+	huge_apply(r, t->huge_mm, TLBR_HUGE_FAULT, t->huge_addr, t->huge_at, 0);
+}
+
+void on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+{
+	if (ev->huge.kind == TLBR_HUGE_FAULT && !ev->huge.outcome && t) {
+		t->huge_pending = true;
+		t->huge_mm = ev->mm;
+		t->huge_addr = ev->huge.addr;
+		t->huge_at = ev->huge.at;
+		return;
+	}
+	if (ev->huge.kind == TLBR_HUGE_FAULT && t)
+		t->huge_pending = false;	/* its return says */
+	if (ev->huge.kind == TLBR_HUGE_FAULT || ev->huge.kind == TLBR_HUGE_COLLAPSE)
+		huge_apply(r, ev->mm, ev->huge.kind, ev->huge.addr, ev->huge.at, ev->huge.outcome);
 }
