@@ -214,9 +214,9 @@ static int on_wakeup(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
  * sched_process_fork follows and only creates the child if the former was
  * not traced, guessing the flags from the parent's clone() arguments.
  */
-static int on_fork(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *parent,
-		   int child_pid, const char *child_comm, bool flags_known, uint64_t flags,
-		   struct tlbr_event *out)
+static int on_new_task(struct tlbr_adapter *a, const struct tlbr_record *rec,
+		       struct tlbr_task *parent, int child_pid, const char *child_comm,
+		       bool flags_known, uint64_t flags, struct tlbr_event *out)
 {
 	struct tlbr_task *child;
 
@@ -413,7 +413,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	case TLBR_RAW_TASK_NEWTASK:
 		if (!pid_ok((int64_t)rec->val[0]))
 			return bad_pid(rec, (int64_t)rec->val[0], err);
-		return on_fork(a, rec, t, (int)rec->val[0], rec->str[1], true, rec->val[2], out);
+		return on_new_task(a, rec, t, (int)rec->val[0], rec->str[1], true, rec->val[2], out);
 	case TLBR_RAW_PROCESS_FORK: {
 		struct tlbr_task *c;
 
@@ -431,7 +431,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 			c->fork_traced = true;
 			return 0;
 		}
-		return on_fork(a, rec, t, (int)rec->val[3], rec->str[2], false, 0, out);
+		return on_new_task(a, rec, t, (int)rec->val[3], rec->str[2], false, 0, out);
 	}
 	case TLBR_RAW_PROCESS_EXEC:
 		return on_exec(a, rec, t, out);
