@@ -130,14 +130,48 @@ void apply_decision(struct replay *r, struct policy *pl, const struct flushreq *
 	}
 }
 
-/* TLBI operations one flush takes: per page up to 32 pages, else one by ASID. */
-static uint64_t tlbi_ops(const struct flushreq *q)
-{
-	uint64_t n = q->end_vpn - q->start_vpn;
+#define PTRS_PER_PTE_ 512ULL			/* 4 KiB pages */
+#define MAX_TLBI_RANGE_PAGES_ (32ULL << 16)	/* __TLBI_RANGE_PAGES(31, 3) */
+#define X86_CEILING 33ULL			/* tlb_single_page_flush_ceiling */
 
-	if (!q->mm || q->whole_mm || n > 32)
+/*
+ * The TLBI operations one flush of @n pages takes, as the kernel issues them.
+ * x86 (flush_tlb_mm_range): one INVLPG per page up to
+ * tlb_single_page_flush_ceiling, else one full flush. arm64
+ * (__flush_tlb_range_nosync, MAX_DVM_OPS = PTRS_PER_PTE, formerly
+ * MAX_TLBI_OPS): without FEAT_TLBIRANGE one TLBI per page below 512 pages,
+ * else flush_tlb_mm(), one TLBI ASIDE1IS; with it, __flush_tlb_range_op's
+ * loop (scale 3 down to 0, (num + 1) << (5 * scale + 1) pages per range
+ * TLBI, a last odd page by a plain TLBI) up to MAX_TLBI_RANGE_PAGES, else
+ * flush_tlb_mm(). A 4 KiB stride and no LPA2 alignment are assumed. O(1).
+ */
+static uint64_t tlbi_ops(struct replay *r, const struct flushreq *q, bool x86)
+{
+	uint64_t n = q->end_vpn - q->start_vpn, ops = 0;
+	int scale;
+
+	if (!q->mm || q->whole_mm || !n)
 		return 1;
-	return n ? n : 1;
+	if (x86)
+		return n > X86_CEILING ? 1 : n;
+	if (!r->o.cpu->tlbi_range)
+		return n >= PTRS_PER_PTE_ ? 1 : n;
+	if (n > MAX_TLBI_RANGE_PAGES_)
+		return 1;
+	for (scale = 3; n > 0; scale--) {
+		uint64_t unit = 1ULL << (5 * scale + 1), k;
+
+		if (n == 1 || scale < 0) {
+			ops += n;	/* non-range TLBIs, one page each */
+			break;
+		}
+		k = (n < 32 * unit ? n : 32 * unit) / unit;	/* num + 1 */
+		if (k) {
+			ops++;
+			n -= k * unit;
+		}
+	}
+	return ops;
 }
 
 /* O(1). */
@@ -151,16 +185,16 @@ void count_ops(struct replay *r, struct policy *pl, const struct flushreq *q,
 	case D_NONE:
 		break;
 	case D_LOCAL:
-		ops[TLBR_OP_TLBI_LOCAL] += tlbi_ops(q);
+		ops[TLBR_OP_TLBI_LOCAL] += tlbi_ops(r, q, x86);
 		ops[TLBR_OP_DSB_NSH]++;
 		break;
 	case D_BROADCAST:
 		if (x86) {	/* the kernel's shootdown, replayed: IPIs to every other CPU */
 			ops[TLBR_OP_IPI] += (uint64_t)r->ncpus - 1;
-			ops[TLBR_OP_TLBI_LOCAL] += tlbi_ops(q);
+			ops[TLBR_OP_TLBI_LOCAL] += tlbi_ops(r, q, x86);
 			break;
 		}
-		ops[TLBR_OP_TLBI_IS] += tlbi_ops(q);
+		ops[TLBR_OP_TLBI_IS] += tlbi_ops(r, q, x86);
 		ops[TLBR_OP_DSB_ISH]++;
 		/* a local TLBI the VM upgraded was issued without the workaround */
 		if ((r->o.env & TLBR_ENV_ERRATA) && !d->vm_upgraded)
@@ -168,17 +202,17 @@ void count_ops(struct replay *r, struct policy *pl, const struct flushreq *q,
 		break;
 	case D_TARGETED:
 		if (!x86) {	/* arm64 cannot target CPUs: a broadcast TLBI */
-			ops[TLBR_OP_TLBI_IS] += tlbi_ops(q);
+			ops[TLBR_OP_TLBI_IS] += tlbi_ops(r, q, x86);
 			ops[TLBR_OP_DSB_ISH]++;
 			if (r->o.env & TLBR_ENV_ERRATA)
 				ops[TLBR_OP_REPEAT]++;
 			break;
 		}
 		ops[TLBR_OP_IPI] += tlbr_cpuset_count(&d->targets);
-		ops[TLBR_OP_TLBI_LOCAL] += tlbi_ops(q);
+		ops[TLBR_OP_TLBI_LOCAL] += tlbi_ops(r, q, x86);
 		break;
 	case D_DEFER:	/* the TLBI now, its DSB at the batch's sync */
-		ops[TLBR_OP_TLBI_IS] += tlbi_ops(q);
+		ops[TLBR_OP_TLBI_IS] += tlbi_ops(r, q, x86);
 		break;
 	case D_MERGED:	/* in the batch's range TLBI */
 		break;

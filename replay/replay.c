@@ -92,7 +92,10 @@ static const struct tlbr_cpu_model cpu_models[] = {
 	{ "intel", true, "Intel cores may fault on a stale read-only entry (the kernel's "
 			 "spurious-fault path)" },
 	{ "arm64", true, "arm64 faults on a stale read-only entry; flush_tlb_fix_spurious_fault "
-			 "flushes it locally" },
+			 "flushes it locally; no FEAT_TLBIRANGE (Neoverse N1): a range flush is a TLBI "
+			 "per page, from 512 pages one by ASID" },
+	{ "arm64-tlbirange", true, "as arm64, with FEAT_TLBIRANGE (Armv8.4: Neoverse V1, V2, "
+				   "N2): a range flush takes a few range TLBIs", true },
 };
 
 const struct tlbr_cpu_model *tlbr_cpu_model_find(const char *name)

@@ -41,6 +41,7 @@ struct tlbr_cpu_model {
 	const char *name;
 	bool spurious_faults;	/* a write through a stale read-only entry faults */
 	const char *note;
+	bool tlbi_range;	/* arm64 FEAT_TLBIRANGE: range TLBIs (__flush_tlb_range_op) */
 };
 
 const struct tlbr_cpu_model *tlbr_cpu_model_find(const char *name);

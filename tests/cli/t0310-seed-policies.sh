@@ -263,6 +263,13 @@ expect $J oracle broadcasts 1 "frees tables: oracle keeps the flush of CPU 1's w
 expect $J oracle local 0 "frees tables: not a local flush"
 expect $J oracle unsafe 0 "frees tables: oracle is safe"
 
+# across seeds: range flushes as the kernel issues them (the file derives them)
+"$TLBREPLAY" what-if --json --cpu arm64 -p arm64-broadcast,x86-ipi "$DATA/whatif-range.txt" > $TMP/r.json
+expect $TMP/r.json arm64-broadcast ops.tlbi_is 301 "range: 300 page TLBIs, then flush_tlb_mm() from MAX_DVM_OPS (512) pages"
+expect $TMP/r.json x86-ipi ops.tlbi_local 2 "range: x86 flushes all above the 33-page ceiling"
+"$TLBREPLAY" what-if --json --cpu arm64-tlbirange -p arm64-broadcast "$DATA/whatif-range.txt" > $TMP/r.json
+expect $TMP/r.json arm64-broadcast ops.tlbi_is 4 "range: FEAT_TLBIRANGE: 2 range TLBIs per flush"
+
 # the samples: no policy modelling an accepted upstream change is unsafe
 for s in "$SAMPLES"/*.dat; do
 	for env in native vm; do
