@@ -399,8 +399,10 @@ static int dry_capture(struct rec *r)
 	int ret;
 
 	dry_write(r, "tracing_on", "1");
+	dry_write(r, "tracing_on", "0");	/* (the metadata in between) */
 	if ((ret = step_enable(r)) < 0)
 		return ret;
+	dry_write(r, "tracing_on", "1");
 	dry(r, "read instances/%s/per_cpu/cpu*/trace_pipe_raw until the end", r->name);
 	dry_write(r, "tracing_on", "0");
 	return 0;
@@ -687,13 +689,17 @@ static int real_capture(struct rec *r)
 		return ret;
 	/*
 	 * the metadata first, then the events: the census's site lines come
-	 * before any TLBI they describe (a DSB is told from a TLBI by them)
+	 * before any TLBI they describe (a DSB is told from a TLBI by them);
+	 * the events are enabled while tracing is off: arming a kprobe patches
+	 * the kernel's text, and its TLBIs are not the workload's
 	 */
 	tracefs_trace_on(r->inst);
 	r->res->capture_started = true;
 	write_metadata(r->inst, r->o, &r->plan, &r->cen, r->child);
+	tracefs_trace_off(r->inst);
 	if ((ret = step_enable(r)) < 0)
 		return ret;
+	tracefs_trace_on(r->inst);
 	write_all_maps(r->inst, r->o);
 	if (r->o->command && (ret = workload_go(r)) < 0)
 		return ret;
