@@ -45,6 +45,7 @@ struct replay_cli {
 	bool fail_on_unsafe;
 	unsigned int findings;
 	struct scope_opts scope;	/* --comm, --pid, --time: what the tables count */
+	unsigned int jobs;		/* -j/--jobs: 1 one thread, 2+ read ahead; 0 by CPUs online */
 };
 
 void replay_cli_init(struct replay_cli *o);
@@ -54,6 +55,12 @@ void replay_cli_init(struct replay_cli *o);
  */
 int replay_cli_option(struct replay_cli *o, int c, const char *arg, const char *cmd,
 		      int *ret_status);
+/* -j/--jobs of what-if and report: 0, or -1 after the usage error (*@ret_status set). */
+int replay_cli_jobs(struct replay_cli *o, const char *arg, const char *cmd, int *ret_status);
+#define REPLAY_CLI_JOBS_HELP							\
+	"    -j, --jobs <n>          1: read and replay in one thread; 2: the trace is\n"	\
+	"                            read ahead in a second (default: 2 when 2 or\n"	\
+	"                            more CPUs are online); the output is the same\n"
 /* The help lines of REPLAY_CLI_OPTIONS, and the lists of policies and models. */
 void replay_cli_help_options(FILE *f);
 void replay_cli_help_lists(FILE *f);

@@ -18,6 +18,7 @@ enum { OPT_FORMAT = 256, OPT_TABLE, OPT_TOP, OPT_PLOT, OPT_GNUPLOT, OPT_JSON };
 
 static const struct option report_options[] = {
 	REPLAY_CLI_OPTIONS,
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "table", required_argument, NULL, OPT_TABLE },
@@ -35,6 +36,7 @@ static void report_help(FILE *f)
 	print_usage(f, tlbr_find_cmd("report"));
 	fprintf(f, "\n");
 	replay_cli_help_options(f);
+	fprintf(f, REPLAY_CLI_JOBS_HELP);
 	fprintf(f, "        --format <f>        text (80 columns), json (schema %s v%d), csv\n"
 		   "                            (needs --table), email or markdown (default: text)\n"
 		   "        --json              the same as --format json\n"
@@ -77,10 +79,14 @@ static int parse(int argc, char **argv, struct replay_cli *o, struct report_args
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "p:i:h", report_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:i:j:h", report_options, NULL)) != -1) {
 		if (replay_cli_option(o, c, optarg, "report", &status) < 0)
 			return status;
 		switch (c) {
+		case 'j':
+			if (replay_cli_jobs(o, optarg, "report", &status) < 0)
+				return status;
+			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "text"))
 				a->fmt = F_TEXT;

@@ -442,6 +442,8 @@ int cmd_suite(int argc, char **argv)
 			return usage_bad_option("suite", suite_options, argc, argv, optind);
 		}
 	}
+	if (a.jobs > 1)	/* the CPUs go to the replays: each reads its trace in one thread */
+		o.jobs = 1;
 	if (o.input)	/* -i/--input: one more trace */
 		traces_add(&tr, o.input, NULL);
 	if (!!a.manifest + !!a.from_json + (optind < argc || tr.n) != 1) {

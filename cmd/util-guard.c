@@ -19,7 +19,8 @@
 #include "input.h"
 
 static char guard_msg[4200];
-static volatile sig_atomic_t armed;
+/* per thread: the stream may read ahead in a thread of its own */
+static _Thread_local volatile sig_atomic_t armed;
 static bool installed;
 /* faults, and the asserts of a library built with them (babeltrace2 2.0's CTF source) */
 static const int guarded[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "replay-cli.h"
@@ -110,6 +111,20 @@ int replay_cli_option(struct replay_cli *o, int c, const char *arg, const char *
 		}
 		break;
 	}
+	*ret_status = usage_status(cmd);
+	return -1;
+}
+
+int replay_cli_jobs(struct replay_cli *o, const char *arg, const char *cmd, int *ret_status)
+{
+	char *end;
+	unsigned long n = strtoul(arg, &end, 10);
+
+	if (*arg >= '0' && *arg <= '9' && !*end && n >= 1 && n <= 1024) {
+		o->jobs = (unsigned int)n;
+		return 0;
+	}
+	error("--jobs takes a number from 1 to 1024, not '%s'", arg);
 	*ret_status = usage_status(cmd);
 	return -1;
 }
@@ -244,8 +259,16 @@ static int on_event(void *ctx, const struct tlbr_event *ev, struct tlbr_error *e
 		workload_scope(run);
 	in = scope_event(&run->scope, ev);
 
-	if (!run->replay && (ret = start(run, err)) < 0)
-		return ret;
+	if (!run->replay) {
+		if ((ret = start(run, err)) < 0)
+			return ret;
+		/*
+		 * What the replay asked the reader (its CPUs, its events) is
+		 * asked: from the next record on the reader may run ahead.
+		 */
+		if (run->cli->jobs > 1 || (!run->cli->jobs && sysconf(_SC_NPROCESSORS_ONLN) > 1))
+			tlbr_stream_read_ahead(run->in.stream);
+	}
 	if (scope_count(&run->scope, tlbr_replay_finish(run->replay), in) < 0)
 		return -ENOMEM;
 	if (ev->cpu >= run->ncpus) {

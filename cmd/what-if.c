@@ -15,6 +15,7 @@ enum { OPT_JSON = 256, OPT_OUTFMT, OPT_LABEL };
 
 static const struct option whatif_options[] = {
 	REPLAY_CLI_OPTIONS,
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "format", required_argument, NULL, OPT_OUTFMT },
 	{ "label", required_argument, NULL, OPT_LABEL },
@@ -27,6 +28,7 @@ static void whatif_help(FILE *f)
 	print_usage(f, tlbr_find_cmd("what-if"));
 	fprintf(f, "\n");
 	replay_cli_help_options(f);
+	fprintf(f, REPLAY_CLI_JOBS_HELP);
 	fprintf(f, "        --format text|json  output format (default: text)\n"
 		   "        --json              one JSON object (schema tlbreplay-what-if v%d)\n"
 		   "        --label <name>      the workload's name in the JSON (for suite)\n"
@@ -71,7 +73,7 @@ int cmd_what_if(int argc, char **argv)
 	replay_cli_init(&o);
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "p:i:h", whatif_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:i:j:h", whatif_options, NULL)) != -1) {
 		if (replay_cli_option(&o, c, optarg, "what-if", &status) < 0)
 			return status;
 		if (c == OPT_JSON) {
@@ -84,6 +86,9 @@ int cmd_what_if(int argc, char **argv)
 			json = !strcmp(optarg, "json");
 		} else if (c == OPT_LABEL) {
 			label = optarg;
+		} else if (c == 'j') {
+			if (replay_cli_jobs(&o, optarg, "what-if", &status) < 0)
+				return status;
 		} else if (c == 'h') {
 			whatif_help(stdout);
 			return TLBR_EXIT_OK;

@@ -332,6 +332,18 @@ int tlbr_stream_next(struct tlbr_stream *s, const struct tlbr_event **ret_ev,
 		     struct tlbr_error *err);
 /* The raw record the last event came from. */
 const struct tlbr_record *tlbr_stream_record(const struct tlbr_stream *s);
+/**
+ * tlbr_stream_read_ahead - from the next record on, read in a thread of its own
+ *
+ * The reader (libtracecmd, perf.data, CTF, text) then decodes batches of
+ * records ahead while the caller works on the last ones; the caller's thread
+ * still feeds the adapter, so records, events and the adapter's tasks and
+ * address spaces are the same, at the same points, as without. The reader's
+ * own answers (tlbr_reader_ncpus, _declares, _type) may then be ahead of the
+ * records handed out: ask them before, or after the end. If the thread
+ * cannot be started the stream goes on reading in the caller's thread.
+ */
+void tlbr_stream_read_ahead(struct tlbr_stream *s);
 struct tlbr_reader *tlbr_stream_reader(const struct tlbr_stream *s);
 struct tlbr_adapter *tlbr_stream_adapter(const struct tlbr_stream *s);
 void tlbr_stream_close(struct tlbr_stream *s);
