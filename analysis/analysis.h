@@ -88,6 +88,26 @@ struct tlbr_readiness {
 unsigned int tlbr_stat_readiness(const struct tlbr_stat *s, struct tlbr_readiness *items,
 				 const char **ret_verdict);
 
+/*
+ * A trace's readiness as what-if and report carry it into every output:
+ * the verdict, whether --force replayed a trace that is not ready, and the
+ * required and recommended inputs the trace lacks.
+ */
+struct tlbr_ready {
+	const char *verdict;		/* "ready", "partial", "not ready"; NULL: not checked */
+	bool forced;			/* not ready, replayed because of --force */
+	const char *missing[TLBR_READINESS_MAX];
+	unsigned int nmissing;
+};
+
+/* From the readiness items of tlbr_stat_readiness(). */
+void tlbr_ready_from(struct tlbr_ready *r, const struct tlbr_readiness *items, unsigned int n,
+		     const char *verdict, bool force);
+/* Not ready, or partial: the outputs say so. */
+bool tlbr_ready_warn(const struct tlbr_ready *r);
+/* One line: "partial: missing shootdown IPIs, ..." (no verdict: ""). */
+const char *tlbr_ready_line(const struct tlbr_ready *r, char *buf, size_t n);
+
 struct tlbr_stat_render {
 	const char *path;
 	const struct tlbr_reader *reader;
@@ -133,6 +153,7 @@ struct tlbr_whatif_render {
 	const char *cpu_from;		/* where the CPU model came from, or NULL */
 	/* every process's counts, when the scope is the recorded workload's; else NULL */
 	const struct tlbr_replay_result *system;
+	const struct tlbr_ready *ready;	/* the trace's readiness, or NULL */
 };
 
 /*
@@ -141,6 +162,8 @@ struct tlbr_whatif_render {
  */
 void tlbr_system_sentence(char *buf, size_t n, const struct tlbr_replay_result *system);
 /* Shared by what-if and report: the models behind the numbers, and the checks. */
+/* The "readiness" line of a trace that is not ready or partial (text outputs). */
+void tlbr_print_ready(FILE *f, const struct tlbr_ready *r);
 void tlbr_print_models(FILE *f, const struct tlbr_replay_result *r, const char *path,
 		       const char *describe, const struct tlbr_costs *costs, const char *cpu_from);
 void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r);
@@ -156,6 +179,8 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 struct tlbr_json;
 /* The self-checks object ("checks"), the same in what-if and report JSON. */
 void tlbr_json_checks(struct tlbr_json *j, const struct tlbr_replay_result *r);
+/* The "readiness" object (what-if and report JSON), when it was checked. */
+void tlbr_json_ready(struct tlbr_json *j, const struct tlbr_ready *r);
 void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 			    const struct tlbr_whatif_render *o);
 

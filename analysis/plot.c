@@ -94,6 +94,10 @@ static void script_head(FILE *f, const char *what, const struct tlbr_report_info
 	fprintf(f, "set encoding default\nset termoption noenhanced\nset grid\n");
 	fprintf(f, "trace = ");
 	quoted(f, info->path);
+	/* every title names the trace: a partial or forced one says so there */
+	if (tlbr_ready_warn(info->ready))
+		fprintf(f, ".' [%s%s]'", info->ready->verdict,
+			info->ready->forced ? ", replayed with --force" : "");
 	fprintf(f, "\n");
 }
 

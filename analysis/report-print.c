@@ -104,6 +104,7 @@ void tlbr_report_print_text(FILE *f, const struct tlbr_report *rep,
 	unsigned int i;
 
 	tlbr_print_models(f, res, info->path, info->describe, info->costs, info->cpu_from);
+	tlbr_print_ready(f, info->ready);
 	if (info->scope && *info->scope) {
 		char buf[400];
 
@@ -173,6 +174,7 @@ void tlbr_report_print_json(FILE *f, const struct tlbr_report *rep,
 	tlbr_json_obj_end(&j);
 	tlbr_json_obj_end(&j);
 	tlbr_json_obj_end(&j);
+	tlbr_json_ready(&j, info->ready);
 	tlbr_json_checks(&j, res);
 	tlbr_json_obj_begin(&j, "tables");
 	for (k = 0; k < TLBR_T__COUNT; k++)
@@ -293,6 +295,13 @@ int tlbr_report_print_email(FILE *f, const struct tlbr_report *rep,
 			tlbr_system_sentence(buf, sizeof(buf), info->system);
 			buf[0] = 'E';	/* "Every process: ..." */
 			tlbr_print_wrapped(f, "", 0, buf, 80);
+		}
+		if (tlbr_ready_warn(info->ready)) {
+			char line[512];
+
+			snprintf(head, sizeof(head), "Trace readiness: %s.",
+				 tlbr_ready_line(info->ready, line, sizeof(line)));
+			tlbr_print_wrapped(f, "", 0, head, 80);
 		}
 		fputc('\n', f);
 	}

@@ -44,6 +44,7 @@ struct tlbr_report_info {
 	const char *scope;		/* the counting filters (--comm, --pid, --time), or NULL */
 	/* every process's counts when the scope is the recorded workload's, or NULL */
 	const struct tlbr_replay_result *system;
+	const struct tlbr_ready *ready;	/* the trace's readiness, or NULL */
 };
 
 /* A report of a replay of @npolicies policies (tlbr_policy_parse() counts them). */

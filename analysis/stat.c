@@ -237,7 +237,8 @@ unsigned int tlbr_stat_readiness(const struct tlbr_stat *s, struct tlbr_readines
 	     declared(s, TLBR_RAW_TASK_NEWTASK, TLBR_RAW_PROCESS_FORK),
 	     "threads and processes cannot be told apart: address-space sharing is guessed");
 	ITEM_D("shootdown IPIs", "ipi:ipi_send_cpu, ipi:ipi_send_cpumask",
-	     a64 ? TLBR_NEED_OPTIONAL : need_of("ipi", "ipi_send_cpu"), s->kind[TLBR_EV_FLUSH_IPI] > 0,
+	     a64 ? TLBR_NEED_OPTIONAL : need_of("ipi", "ipi_send_cpu"),
+	     s->kind[TLBR_EV_FLUSH_IPI] + s->kind[TLBR_EV_IPI_OTHER] > 0,
 	     declared(s, TLBR_RAW_IPI_SEND_CPU, TLBR_RAW_IPI_SEND_CPUMASK),
 	     a64 ? "none to see: arm64 flushes by TLBI broadcast" :
 		   "the IPIs really sent are unknown: x86-ipi cannot be validated against the kernel");
@@ -268,4 +269,36 @@ unsigned int tlbr_stat_readiness(const struct tlbr_stat *s, struct tlbr_readines
 	}
 	*ret_verdict = required_missing ? "not ready" : recommended_missing ? "partial" : "ready";
 	return n;
+}
+
+void tlbr_ready_from(struct tlbr_ready *r, const struct tlbr_readiness *items, unsigned int n,
+		     const char *verdict, bool force)
+{
+	memset(r, 0, sizeof(*r));
+	r->verdict = verdict;
+	r->forced = force && !strcmp(verdict, "not ready");
+	for (unsigned int i = 0; i < n && r->nmissing < TLBR_READINESS_MAX; i++)
+		if (!items[i].present && items[i].need != TLBR_NEED_OPTIONAL)
+			r->missing[r->nmissing++] = items[i].input;
+}
+
+bool tlbr_ready_warn(const struct tlbr_ready *r)
+{
+	return r && r->verdict && strcmp(r->verdict, "ready");
+}
+
+const char *tlbr_ready_line(const struct tlbr_ready *r, char *buf, size_t n)
+{
+	size_t len;
+
+	if (!r || !r->verdict) {
+		snprintf(buf, n, "%s", "");
+		return buf;
+	}
+	snprintf(buf, n, "%s%s", r->verdict, r->forced ? ", replayed with --force" : "");
+	for (unsigned int i = 0; i < r->nmissing; i++) {
+		len = strlen(buf);
+		snprintf(buf + len, n - len, "%s%s", i ? ", " : ": missing ", r->missing[i]);
+	}
+	return buf;
 }

@@ -95,6 +95,32 @@ void tlbr_print_models(FILE *f, const struct tlbr_replay_result *r, const char *
 	tlbr_print_wrapped(f, "replayed", 12, buf, 80);
 }
 
+void tlbr_print_ready(FILE *f, const struct tlbr_ready *r)
+{
+	char buf[512], line[600];
+
+	if (!tlbr_ready_warn(r))
+		return;
+	snprintf(line, sizeof(line), "%s; the numbers are what this trace supports "
+		 "(tlbreplay stat tells what each missing input costs)",
+		 tlbr_ready_line(r, buf, sizeof(buf)));
+	tlbr_print_wrapped(f, "readiness", 12, line, 80);
+}
+
+void tlbr_json_ready(struct tlbr_json *j, const struct tlbr_ready *r)
+{
+	if (!r || !r->verdict)
+		return;
+	tlbr_json_obj_begin(j, "readiness");
+	tlbr_json_str(j, "verdict", r->verdict);
+	tlbr_json_bool(j, "forced", r->forced);
+	tlbr_json_arr_begin(j, "missing");
+	for (unsigned int i = 0; i < r->nmissing; i++)
+		tlbr_json_str(j, NULL, r->missing[i]);
+	tlbr_json_arr_end(j);
+	tlbr_json_obj_end(j);
+}
+
 static double pct(uint64_t a, uint64_t b)
 {
 	return b ? 100.0 * (double)a / (double)b : 100.0;
@@ -170,6 +196,8 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 	}
 	fprintf(f, "    shootdown IPIs sent %llu (%llu answered by a tlb_flush on the target)\n",
 		(unsigned long long)x->ipis_sent, (unsigned long long)x->ipis_answered);
+	fprintf(f, "    other IPIs seen %llu (not shootdowns: not counted)\n",
+		(unsigned long long)x->ipis_other);
 	fprintf(f, "    predicted %llu, matched one-to-one %llu: recall %.1f%%, precision %.1f%%\n",
 		(unsigned long long)x->ipis_predicted, (unsigned long long)x->ipis_matched,
 		pct(x->ipis_matched, x->ipis_sent), pct(x->ipis_matched, x->ipis_predicted));
@@ -214,6 +242,7 @@ void tlbr_json_x86_check(struct tlbr_json *j, const struct tlbr_replay_result *r
 	tlbr_json_u64(j, "shootdown_ipis_sent", x->ipis_sent);
 	tlbr_json_u64(j, "answered_ipis", x->ipis_answered);
 	tlbr_json_u64(j, "unanswered_ipis", x->ipis_unanswered);
+	tlbr_json_u64(j, "other_ipis", x->ipis_other);
 	tlbr_json_u64(j, "native_ipis", x->ipis_native);
 	tlbr_json_u64(j, "predicted_ipis", x->ipis_predicted);
 	tlbr_json_u64(j, "matched_ipis", x->ipis_matched);
@@ -395,6 +424,7 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 	bool any_site[TLBR_SITE__COUNT] = { 0 };
 
 	tlbr_print_models(f, r, o->path, o->describe, o->costs, o->cpu_from);
+	tlbr_print_ready(f, o->ready);
 	if (o->scope && *o->scope) {
 		char buf[512];
 
@@ -560,6 +590,7 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 	tlbr_json_u64(&j, "cpus", (uint64_t)r->ncpus);
 	tlbr_json_u64(&j, "events", r->events);
 	tlbr_json_u64(&j, "pages", r->pages);
+	tlbr_json_ready(&j, o->ready);
 	tlbr_json_checks(&j, r);
 	tlbr_json_x86_check(&j, r);
 	tlbr_json_arr_begin(&j, "policies");

@@ -16,7 +16,7 @@
 
 enum {
 	OPT_R_TLB = 512, OPT_R_CPU, OPT_R_CPUS, OPT_R_ENV, OPT_R_PREEMPT, OPT_R_COSTS,
-	OPT_R_FAIL, OPT_R_FINDINGS, OPT_R_FORMAT,
+	OPT_R_FAIL, OPT_R_FINDINGS, OPT_R_FORMAT, OPT_R_FORCE,
 };
 
 /* The long options every replaying command takes (short: -p, -i). */
@@ -32,6 +32,7 @@ enum {
 	{ "input-format", required_argument, NULL, OPT_R_FORMAT },		\
 	{ "fail-on-unsafe", no_argument, NULL, OPT_R_FAIL },			\
 	{ "findings", required_argument, NULL, OPT_R_FINDINGS },		\
+	{ "force", no_argument, NULL, OPT_R_FORCE },				\
 	SCOPE_CLI_OPTIONS
 
 struct replay_cli {
@@ -43,6 +44,7 @@ struct replay_cli {
 	const struct tlbr_costs *costs;
 	struct tlbr_costs loaded;
 	bool fail_on_unsafe;
+	bool force;			/* --force: replay a trace that is not ready */
 	unsigned int findings;
 	struct scope_opts scope;	/* --comm, --pid, --time: what the tables count */
 	unsigned int jobs;		/* -j/--jobs: 1 one thread, 2+ read ahead; 0 by CPUs online */
@@ -86,12 +88,18 @@ struct replay_run {
 	size_t meta_seen;		/* of the metadata, the bytes looked at */
 	/* the whole system's counts when the scope is the recorded workload's */
 	const struct tlbr_replay_result *system;
+	/* the readiness check (tlbreplay stat's) on the same pass, and its verdict */
+	struct tlbr_stat stat;
+	bool stat_on;
+	struct tlbr_ready ready;
 };
 
 /*
  * Check the policy names, read @path and replay it: 0 and the finished
  * replay in @run, or the exit status after the error is reported. Free with
- * replay_run_close().
+ * replay_run_close(). The trace's readiness is checked on the same pass
+ * (run->ready): a trace that is not ready is refused (TLBR_EXIT_BAD_INPUT,
+ * naming what it lacks) unless --force.
  */
 int replay_run(struct replay_run *run, const char *path, const char *cmd,
 	       const struct tlbr_replay_result **ret_res);

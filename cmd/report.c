@@ -164,7 +164,6 @@ static int parse(int argc, char **argv, struct replay_cli *o, struct report_args
 
 struct report_ctx {
 	struct tlbr_report *rep;
-	struct tlbr_stat *stat;		/* --format markdown: the readiness verdict */
 };
 
 static void on_event(void *ctx, const struct tlbr_event *ev)
@@ -172,21 +171,12 @@ static void on_event(void *ctx, const struct tlbr_event *ev)
 	struct report_ctx *c = ctx;
 
 	tlbr_report_time(c->rep, ev->ts_ns);
-	if (c->stat && tlbr_stat_event(c->stat, ev) < 0)
-		die("out of memory");
-}
-
-static int on_record(void *ctx, const struct tlbr_record *rec)
-{
-	struct report_ctx *c = ctx;
-
-	return c->stat ? tlbr_stat_record(c->stat, rec) : 0;
 }
 
 /* --format markdown: the document, with what the numbers come from. */
 static void print_markdown(const struct tlbr_report *rep, const struct tlbr_replay_result *res,
 			   const struct tlbr_report_info *info, const struct report_args *a,
-			   struct replay_run *run, struct tlbr_stat *stat)
+			   struct replay_run *run)
 {
 	struct tlbr_readiness items[TLBR_READINESS_MAX];
 	struct tlbr_provenance prov = {
@@ -197,8 +187,7 @@ static void print_markdown(const struct tlbr_report *rep, const struct tlbr_repl
 
 	if (tlbr_sha256_file(info->path, hex) == 0)
 		prov.sha256 = hex;
-	tlbr_stat_note_declared(stat, run->in.reader);
-	prov.nready = tlbr_stat_readiness(stat, items, &prov.verdict);
+	prov.nready = tlbr_stat_readiness(&run->stat, items, &prov.verdict);
 	prov.ready = items;
 	tlbr_report_print_markdown(stdout, rep, res, info, &prov);
 }
@@ -219,6 +208,12 @@ static void print(const struct tlbr_report *rep, const struct tlbr_replay_result
 		tlbr_report_print_json(stdout, rep, res, info);
 		break;
 	case F_CSV:
+		if (tlbr_ready_warn(info->ready)) {	/* a comment line before the header */
+			char line[512];
+
+			printf("# readiness: %s\r\n", tlbr_ready_line(info->ready, line,
+								       sizeof(line)));
+		}
 		tlbr_table_print_csv(stdout, t);
 		break;
 	case F_EMAIL:
@@ -236,7 +231,6 @@ int cmd_report(int argc, char **argv)
 	const struct tlbr_replay_result *res;
 	struct replay_run run = { 0 };
 	struct report_ctx ctx = { 0 };
-	struct tlbr_stat stat;
 	struct tlbr_report *rep;
 	struct replay_cli o;
 	const char *path = NULL;
@@ -259,12 +253,7 @@ int cmd_report(int argc, char **argv)
 	o.ro.note_ctx = rep;
 	run.cli = &o;
 	run.on_event = on_event;
-	run.on_record = on_record;
 	ctx.rep = rep;
-	if (a.fmt == F_MARKDOWN) {
-		tlbr_stat_init(&stat);
-		ctx.stat = &stat;
-	}
 	run.ctx = &ctx;
 	run.progress = true;
 	status = replay_run(&run, path, "report", &res);
@@ -273,6 +262,7 @@ int cmd_report(int argc, char **argv)
 			.path = path, .describe = tlbr_reader_describe(run.in.reader),
 			.costs = o.costs, .cpu_from = o.cpu_from, .top = a.top,
 			.max_findings = o.findings, .scope = o.scope.desc, .system = run.system,
+			.ready = &run.ready,
 		};
 		struct tlbr_error err = { 0 };
 
@@ -280,7 +270,7 @@ int cmd_report(int argc, char **argv)
 			die("out of memory");
 		print(rep, res, &info, &a);
 		if (a.fmt == F_MARKDOWN)
-			print_markdown(rep, res, &info, &a, &run, &stat);
+			print_markdown(rep, res, &info, &a, &run);
 		if (a.plot && tlbr_report_plot(rep, res, &info, a.plot, a.gnuplot, &err) < 0) {
 			error("%s", err.msg);
 			status = TLBR_EXIT_FAILURE;
@@ -290,7 +280,5 @@ int cmd_report(int argc, char **argv)
 	}
 	replay_run_close(&run);
 	tlbr_report_free(rep);
-	if (ctx.stat)
-		tlbr_stat_release(ctx.stat);
 	return status;
 }

@@ -95,6 +95,9 @@ int replay_cli_option(struct replay_cli *o, int c, const char *arg, const char *
 	case OPT_R_FAIL:
 		o->fail_on_unsafe = true;
 		return 1;
+	case OPT_R_FORCE:
+		o->force = true;
+		return 1;
 	case 'i':
 		o->input = arg;
 		return 1;
@@ -145,6 +148,8 @@ void replay_cli_help_options(FILE *f)
 		   "                            then ./perf.data)\n"
 		   "        --input-format <f>  dat, text, perf or ctf (default: detected)\n"
 		   "        --fail-on-unsafe    exit 4 when a policy is unsafe on this trace\n"
+		   "        --force             replay a trace that is not ready (tlbreplay stat);\n"
+		   "                            every output then says so\n"
 		   "        --findings <n>      unsafe counterexamples shown per policy (3)\n");
 	scope_help_options(f);
 }
@@ -219,7 +224,10 @@ static int start(struct replay_run *run, struct tlbr_error *err)
 static int on_record(void *ctx, const struct tlbr_record *rec)
 {
 	struct replay_run *run = ctx;
+	int ret;
 
+	if ((ret = tlbr_stat_record(&run->stat, rec)) < 0)
+		return ret;
 	return run->on_record ? run->on_record(run->ctx, rec) : 0;
 }
 
@@ -276,9 +284,33 @@ static int on_event(void *ctx, const struct tlbr_event *ev, struct tlbr_error *e
 			       "(--cpus sets the count)", ev->cpu, run->ncpus);
 		return -EBADMSG;
 	}
+	if ((ret = tlbr_stat_event(&run->stat, ev)) < 0)
+		return ret;
 	if (run->on_event)
 		run->on_event(run->ctx, ev);
 	return tlbr_replay_event(run->replay, ev);
+}
+
+/*
+ * The readiness of the trace just read (tlbreplay stat's check): a trace
+ * that is not ready is refused, naming what it lacks, unless --force.
+ */
+static int check_ready(struct replay_run *run, const char *path, const char *cmd)
+{
+	struct tlbr_readiness items[TLBR_READINESS_MAX];
+	const char *verdict;
+	unsigned int n;
+	char buf[512];
+
+	tlbr_stat_note_declared(&run->stat, run->in.reader);
+	n = tlbr_stat_readiness(&run->stat, items, &verdict);
+	tlbr_ready_from(&run->ready, items, n, verdict, run->cli->force);
+	if (strcmp(verdict, "not ready") || run->cli->force)
+		return 0;
+	error("'%s': the trace is %s (tlbreplay stat '%s' tells what each input "
+	      "gives; %s --force replays it anyway, and says so in every output)", path,
+	      tlbr_ready_line(&run->ready, buf, sizeof(buf)), path, cmd);
+	return TLBR_EXIT_BAD_INPUT;
 }
 
 int replay_run(struct replay_run *run, const char *path, const char *cmd,
@@ -310,6 +342,8 @@ int replay_run(struct replay_run *run, const char *path, const char *cmd,
 	status = input_open(&run->in, path, o->fmt);
 	if (status)
 		return status;
+	tlbr_stat_init(&run->stat);
+	run->stat_on = true;
 	scope_init(&run->scope, &o->scope, run->in.adapter);
 	run->scope_decided = scope_active(&o->scope) || o->scope.system;
 	if (o->ro.note) {	/* in scope: all of them, until a scope is set */
@@ -322,6 +356,9 @@ int replay_run(struct replay_run *run, const char *path, const char *cmd,
 	status = input_run(&run->in, &ops, run);
 	if (!status && !run->replay && start(run, &run->in.err) < 0)
 		status = report_input_error(path, -EBADMSG, &run->in.err);
+	if (status)
+		return status;
+	status = check_ready(run, path, cmd);
 	if (status)
 		return status;
 	*ret_res = tlbr_replay_finish(run->replay);
@@ -341,6 +378,9 @@ void replay_run_close(struct replay_run *run)
 	tlbr_replay_free(run->replay);
 	run->replay = NULL;
 	scope_release(&run->scope);
+	if (run->stat_on)
+		tlbr_stat_release(&run->stat);
+	run->stat_on = false;
 	if (run->in.reader || run->in.adapter)
 		input_close(&run->in);
 }

@@ -51,6 +51,7 @@ int whatif_print(FILE *f, struct replay_cli *o, const char *path, const char *la
 			.cpu_from = o->cpu_from,
 			.metadata = tlbr_adapter_metadata(run.in.adapter), .scope = o->scope.desc,
 			.cpu_ns = run.cpu_ns, .span_ns = run.span_ns, .system = run.system,
+			.ready = &run.ready,
 		};
 
 		if (json)

@@ -289,8 +289,14 @@ static int on_ipi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct 
 		 */
 		by_context = true;
 	} else {
-		c->op_task = 0;
-		return 0;	/* some other cross-CPU call */
+		/*
+		 * some other cross-CPU call (a reschedule, text patching, a
+		 * kworker's): not a shootdown, counted apart; a shootdown in
+		 * progress here goes on
+		 */
+		tlbr_adapt_ev_init(&out[n], TLBR_EV_IPI_OTHER, rec, t);
+		out[n].ipi.targets = targets;
+		return n + 1;
 	}
 	for (int k = 0; k < TLBR_MAX_CPUS && rec->cpu < 64; k++)
 		if (k != rec->cpu && tlbr_cpuset_test(&targets, (unsigned int)k))

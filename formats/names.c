@@ -28,6 +28,7 @@ static const char *const kind_names[] = {
 	[TLBR_EV_ASID_ROLLOVER] = "asid-rollover",
 	[TLBR_EV_TLBI] = "tlbi",
 	[TLBR_EV_HUGE] = "huge",
+	[TLBR_EV_IPI_OTHER] = "ipi-other",
 };
 
 static const char *const site_names[] = {

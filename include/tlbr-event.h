@@ -40,6 +40,7 @@ enum tlbr_ev_kind {
 				 * TLB at its next switch_mm; mms not loaded get new ASIDs */
 	TLBR_EV_TLBI,		/* arm64: a TLBI instruction the kernel executed (the census) */
 	TLBR_EV_HUGE,		/* transparent huge page activity at PMD level */
+	TLBR_EV_IPI_OTHER,	/* an IPI that is not a TLB shootdown (ipi: its targets) */
 	TLBR_EV__COUNT
 };
 

@@ -141,6 +141,7 @@ static bool runs_in_task(const struct tlbr_event *ev)
 		/* x86 traces switch_mm's flush after sched_switch, in the previous task */
 		return ev->flush.site != TLBR_SITE_SWITCH;
 	case TLBR_EV_FLUSH_IPI:
+	case TLBR_EV_IPI_OTHER:
 	case TLBR_EV_FORK:
 	case TLBR_EV_EXEC:
 	case TLBR_EV_EXIT:

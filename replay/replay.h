@@ -147,6 +147,7 @@ struct tlbr_x86_check {
 	uint64_t ipis_sent;		/* shootdown IPIs: sent by a traced flush_tlb_multi() */
 	uint64_t ipis_answered;		/* ... answered by a tlb_flush record on the target */
 	uint64_t ipis_unanswered;	/* ... not (a silent flush_tlb_func(), or lost) */
+	uint64_t ipis_other;		/* IPIs seen that are not shootdowns (not counted above) */
 	uint64_t ipis_predicted;	/* IPIs x86-ipi predicts for the traced flushes */
 	uint64_t ipis_native;		/* PV guest: the IPIs a native kernel would send */
 	uint64_t ipis_matched;		/* predicted and sent: same flush, same target */

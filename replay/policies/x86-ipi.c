@@ -466,6 +466,9 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 		return;
 	xc->x86 = true;
 	switch (ev->kind) {
+	case TLBR_EV_IPI_OTHER:
+		xc->ipis_other += tlbr_cpuset_count(&ev->ipi.targets);
+		break;
 	case TLBR_EV_FLUSH_REMOTE:
 		xc->remote_flushes++;
 		xc->remote_wrong_cpu += ev->remote.wrong_cpu;

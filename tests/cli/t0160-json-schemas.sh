@@ -11,7 +11,7 @@ i=0
 for f in "$SAMPLES"/*.dat "$SAMPLES"/*.data "$DATA"/scenario*.txt "$DATA"/whatif-*.txt; do
 	i=$((i + 1))
 	"$TLBREPLAY" stat --json "$f" > "$TMP/stat.$i.json" 2> "$TMP/err"
-	"$TLBREPLAY" what-if --json -p arm64-broadcast,x86-ipi,oracle,wp-local,active-cpu,local-only \
+	"$TLBREPLAY" what-if --json --force -p arm64-broadcast,x86-ipi,oracle,wp-local,active-cpu,local-only \
 		"$f" > "$TMP/what-if.$i.json" 2> "$TMP/err"
 	echo "$i $(basename "$f")" >> "$TMP/names"
 done

@@ -99,7 +99,7 @@ expect_status 2 "an unknown residency model too" "$TLBREPLAY" what-if --tlb huge
 grep -v '^#' "$DATA/scenario1.txt" > "$TMP/nocpus.txt"
 expect_status 3 "a text trace without a CPU count needs --cpus" "$TLBREPLAY" what-if "$TMP/nocpus.txt"
 grep_file "and says so" "give --cpus" "$TMP/err"
-expect_status 0 "which --cpus gives" "$TLBREPLAY" what-if --cpus 2 "$TMP/nocpus.txt"
+expect_status 0 "which --cpus gives (--force: it has no switches)" "$TLBREPLAY" what-if --force --cpus 2 "$TMP/nocpus.txt"
 expect_status 3 "an event on a CPU beyond --cpus is bad input" "$TLBREPLAY" what-if --cpus 1 "$TMP/nocpus.txt"
 grep_file "named with its position" "byte offset [0-9]*.*an event on cpu 1, but the trace has 1 CPUs" "$TMP/err"
 
@@ -161,4 +161,25 @@ printf '%s\n' "arm64 | from the trace's arm64 probe vocabulary, tlbr:fault" \
 	"amd | default: the trace does not name the CPU vendor; --cpu sets it" \
 	"intel | from --cpu" > "$TMP/want"
 same_file "--cpu: arm64 from an arm64 trace, the default named as such, --cpu wins" "$TMP/want" "$TMP/cpu"
+# Readiness is a gate (issue 14): scenario1.txt has no sched_switch, which
+# the replay requires (tlbreplay stat: "not ready"). what-if refuses it with
+# exit 3 naming what is missing; --force replays it and every output says so.
+expect_status 3 "a trace that is not ready is refused" "$TLBREPLAY" what-if "$DATA/scenario1.txt"
+grep_file "naming what it lacks" "not ready: missing context switches" "$TMP/err"
+grep_file "and the way out" "what-if --force replays it anyway" "$TMP/err"
+expect_cmd "--force replays it" "$TLBREPLAY" what-if --force "$DATA/scenario1.txt"
+grep_file "the text says so next to the numbers" \
+	"^readiness   not ready, replayed with --force: missing context switches" "$TMP/out"
+"$TLBREPLAY" what-if --force --json "$DATA/scenario1.txt" > "$TMP/f.json"
+got=$(python3 -c "import json; r=json.load(open('$TMP/f.json'))['readiness']
+print(r['verdict'], r['forced'], r['missing'])")
+[ "$got" = "not ready True ['context switches']" ]
+ok $? "the JSON carries the verdict (got $got)"
+# partial (filter-tree.txt records no IPI event): replayed, and said
+expect_cmd "a partial trace is replayed" "$TLBREPLAY" what-if "$DATA/filter-tree.txt"
+grep_file "and said to be partial" "^readiness   partial: missing shootdown IPIs" "$TMP/out"
+# ready: no readiness line, the JSON says ready
+expect_cmd "a ready trace" "$TLBREPLAY" what-if "$DATA/whatif-munmap.txt"
+! grep -q "^readiness" "$TMP/out"
+ok $? "no readiness line when it is ready"
 done_testing

@@ -83,7 +83,7 @@ expect $J pte-needs-flush unsafe 0 "seed 004: safely"
 # seed 002: the mprotect race, in the arm64 probe vocabulary
 J=$TMP/s002.json
 B2=arm64-broadcast,batched-reclaim,batched-reclaim-dsb,batched-reclaim-nopending,oracle
-"$TLBREPLAY" what-if --json -p $B2 "$DATA/whatif-seed002.txt" > $J
+"$TLBREPLAY" what-if --json --force -p $B2 "$DATA/whatif-seed002.txt" > $J
 expect $J batched-reclaim deferred 1 "seed 002: the reclaim unmap's TLBI is deferred to the batch"
 expect $J batched-reclaim syncs 1 "seed 002: try_to_unmap_flush's DSB completes the batch"
 # arch_flush_tlb_batched_pending() since the 2025 fix: flush_tlb_mm() ("since we can be
@@ -114,18 +114,18 @@ grep_file "seed 002 $pol: to mprotect's return" "syscall returns" "$TMP/race"
 done
 # before Linux 6.5 the probe has nothing to attach to: the trace lacks batch_pend
 grep -v batch_pend "$DATA/whatif-seed002.txt" > $TMP/noprobe.txt
-"$TLBREPLAY" what-if --json -p $B2 $TMP/noprobe.txt > $TMP/noprobe.json
+"$TLBREPLAY" what-if --json --force -p $B2 $TMP/noprobe.txt > $TMP/noprobe.json
 expect $TMP/noprobe.json batched-reclaim unsafe 0 "seed 002 without the probe: the correct policy is not reported unsafe"
 expect $TMP/noprobe.json batched-reclaim pending_syncs 1 "seed 002 without the probe: the sync is replayed where change_pte_range calls it"
 expect $TMP/noprobe.json batched-reclaim-dsb unsafe 2 "seed 002 without the probe: the DSB-only race is still a race"
 n=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["checks"]["batch_pending_implied"])' $TMP/noprobe.json)
 ok $((n != 1)) "seed 002 without the probe: 1 sync implied (got $n)"
-"$TLBREPLAY" what-if -p batched-reclaim $TMP/noprobe.txt > $TMP/noprobe.out
+"$TLBREPLAY" what-if --force -p batched-reclaim $TMP/noprobe.txt > $TMP/noprobe.out
 grep_file "seed 002 without the probe: said to be missing evidence" "evidence, not a race" "$TMP/noprobe.out"
 
 # seed 002 after the batch: the mm's pending mark, an unseen page, errata (the file derives them)
 J=$TMP/s002p.json
-"$TLBREPLAY" what-if --json -p $B2 "$DATA/whatif-seed002-pending.txt" > $J
+"$TLBREPLAY" what-if --json --force -p $B2 "$DATA/whatif-seed002-pending.txt" > $J
 expect $J arm64-broadcast by_site.reclaim 2 "seed 002: a page never seen faulting is unmapped and flushed too"
 expect $J arm64-broadcast broadcasts 4 "seed 002: today's arm64: 2 reclaim + 2 mprotect broadcasts"
 expect $J batched-reclaim deferred 2 "seed 002: both reclaim TLBIs deferred"
@@ -137,7 +137,7 @@ expect $J batched-reclaim unsafe 0 "seed 002: safely"
 expect $J batched-reclaim-dsb ops.dsb_ish 4 "seed 002: 6.5's sync is a DSB: 1 + 1 + 2"
 expect $J batched-reclaim-dsb unsafe 0 "seed 002: safe here, the batch had completed"
 J=$TMP/s002e.json
-"$TLBREPLAY" what-if --json --env errata -p $B2 "$DATA/whatif-seed002-pending.txt" > $J
+"$TLBREPLAY" what-if --json --force --env errata -p $B2 "$DATA/whatif-seed002-pending.txt" > $J
 expect $J batched-reclaim deferred 0 "seed 002 errata: arch_tlbbatch_should_defer() is false: nothing deferred"
 expect $J batched-reclaim broadcasts 4 "seed 002 errata: as many broadcasts as today"
 expect $J batched-reclaim ops.repeat_tlbi_dsb 4 "seed 002 errata: each repeated, as today"
@@ -145,7 +145,7 @@ expect $J batched-reclaim pending_syncs 0 "seed 002 errata: and no pending mark 
 
 # seed 003: barriers after kernel PTE writes, batched in lazy MMU mode
 J=$TMP/s003.json
-"$TLBREPLAY" what-if --json -p arm64-broadcast,lazy-mmu "$DATA/whatif-seed003.txt" > $J
+"$TLBREPLAY" what-if --json --force -p arm64-broadcast,lazy-mmu "$DATA/whatif-seed003.txt" > $J
 expect $J arm64-broadcast ops.kmap_dsb_isb 517 "seed 003: 517 kernel PTEs, 517 dsb(ishst)+isb pairs today"
 expect $J lazy-mmu ops.kmap_dsb_isb 3 "seed 003: one pair per page-table page in lazy MMU mode"
 expect $J lazy-mmu by_site.kernel 1 "seed 003: the vmap purge is a kernel range flush"
@@ -154,7 +154,7 @@ grep_file "seed 003: stat sees the kernel-mapping updates" "\[x\] kernel-mapping
 
 # seed 004: userfaultfd MOVE flushes once per run of contiguous pages
 J=$TMP/uffd.json
-"$TLBREPLAY" what-if --json -p arm64-broadcast,uffd-move-batch "$DATA/whatif-seed004-uffd.txt" > $J
+"$TLBREPLAY" what-if --json --force -p arm64-broadcast,uffd-move-batch "$DATA/whatif-seed004-uffd.txt" > $J
 expect $J arm64-broadcast by_site.uffd-move 7 "uffd: 7 page flushes in UFFDIO_MOVE calls (the TCGETS ioctl has none)"
 expect $J arm64-broadcast broadcasts 7 "uffd: one broadcast per page today"
 expect $J uffd-move-batch broadcasts 4 "uffd: one per run: 2 calls on x86, 2 runs around the hole on arm64"
@@ -181,7 +181,7 @@ ok $? "preempt: migrate_disable costs less without preemption ($a < $b cycles)"
 # the cost model: shown against the baseline, regressions as regressions
 # seed 004: hugetlb PMD-table unsharing, once per gather, an IPI only for the last sharer
 J=$TMP/hugetlb.json
-"$TLBREPLAY" what-if --json -p arm64-broadcast,hugetlb-unshare-gather,x86-ipi "$DATA/whatif-seed004-hugetlb.txt" > $J
+"$TLBREPLAY" what-if --json --force -p arm64-broadcast,hugetlb-unshare-gather,x86-ipi "$DATA/whatif-seed004-hugetlb.txt" > $J
 expect $J arm64-broadcast by_site.hugetlb-unshare 6 "hugetlb: 6 tables unshared (a count of 0 unshares nothing)"
 expect $J arm64-broadcast broadcasts 6 "hugetlb: one flush per table before the fix"
 expect $J arm64-broadcast table_syncs 6 "hugetlb: and one IPI broadcast per table"
@@ -264,10 +264,10 @@ expect $J oracle local 0 "frees tables: not a local flush"
 expect $J oracle unsafe 0 "frees tables: oracle is safe"
 
 # across seeds: range flushes as the kernel issues them (the file derives them)
-"$TLBREPLAY" what-if --json --cpu arm64 -p arm64-broadcast,x86-ipi "$DATA/whatif-range.txt" > $TMP/r.json
+"$TLBREPLAY" what-if --json --force --cpu arm64 -p arm64-broadcast,x86-ipi "$DATA/whatif-range.txt" > $TMP/r.json
 expect $TMP/r.json arm64-broadcast ops.tlbi_is 301 "range: 300 page TLBIs, then flush_tlb_mm() from MAX_DVM_OPS (512) pages"
 expect $TMP/r.json x86-ipi ops.tlbi_local 2 "range: x86 flushes all above the 33-page ceiling"
-"$TLBREPLAY" what-if --json --cpu arm64-tlbirange -p arm64-broadcast "$DATA/whatif-range.txt" > $TMP/r.json
+"$TLBREPLAY" what-if --json --force --cpu arm64-tlbirange -p arm64-broadcast "$DATA/whatif-range.txt" > $TMP/r.json
 expect $TMP/r.json arm64-broadcast ops.tlbi_is 4 "range: FEAT_TLBIRANGE: 2 range TLBIs per flush"
 
 # the samples: no policy modelling an accepted upstream change is unsafe

@@ -41,7 +41,7 @@ golden "munmap (unsafe) text" report-munmap.expect \
 golden "munmap (unsafe) csv" report-munmap.csv.expect \
 	"$TLBREPLAY" report --format csv --table unsafe -p arm64-broadcast,local-only whatif-munmap.txt
 golden "hugetlb email" report-hugetlb.email.expect \
-	"$TLBREPLAY" report --format email -p arm64-broadcast,hugetlb-unshare-gather whatif-seed004-hugetlb.txt
+	"$TLBREPLAY" report --format email --force -p arm64-broadcast,hugetlb-unshare-gather whatif-seed004-hugetlb.txt
 awk 'length > 80 { bad = 1 } END { exit bad }' report-seed000.expect report-munmap.expect
 ok $? "text fits 80 columns"
 awk 'length > 80 { bad = 1 } END { exit bad }' report-seed000.email.expect report-hugetlb.email.expect \
@@ -132,4 +132,25 @@ expect_status 2 "an unknown table" "$TLBREPLAY" report --format csv --table nope
 expect_status 2 "an unknown format" "$TLBREPLAY" report --format xml whatif-single.txt
 expect_status 4 "--fail-on-unsafe" "$TLBREPLAY" report --fail-on-unsafe -p local-only whatif-munmap.txt
 expect_status 3 "bad input is bad input" "$TLBREPLAY" report "$DATA/../cli/t0400-report.sh"
+# Readiness is a gate: report refuses scenario1.txt (no context switches)
+# with exit 3; with --force every format carries the verdict
+N=$DATA/scenario1.txt
+expect_status 3 "report refuses a trace that is not ready" "$TLBREPLAY" report "$N"
+grep_file "naming what it lacks" "not ready: missing context switches" "$TMP/err"
+V="not ready, replayed with --force: missing context switches"
+expect_cmd "report --force, text" "$TLBREPLAY" report --force "$N"
+grep_file "text: the verdict" "^readiness   $V" "$TMP/out"
+expect_cmd "report --force, json" "$TLBREPLAY" report --force --format json "$N"
+python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['readiness']; sys.exit(not (r['forced'] and r['verdict'] == 'not ready'))" "$TMP/out"
+ok $? "json: the verdict"
+expect_cmd "report --force, csv" "$TLBREPLAY" report --force --format csv --table summary "$N"
+grep_file "csv: the verdict, a comment line before the header" "^# readiness: $V" "$TMP/out"
+expect_cmd "report --force, email" "$TLBREPLAY" report --force --format email "$N"
+grep_file "email: the verdict" "^Trace readiness: not ready, replayed with --force: missing" "$TMP/out"
+expect_cmd "report --force, markdown" "$TLBREPLAY" report --force --format markdown "$N"
+grep_file "markdown: the verdict" "not ready" "$TMP/out"
+rm -rf $TMP/fplots
+expect_cmd "report --force, plots" "$TLBREPLAY" report --force --plot $TMP/fplots "$N"
+grep_file "plot titles: the verdict (every title ends with the trace)" \
+	"^trace = '.*scenario1.txt'.' \[not ready, replayed with --force\]'" $TMP/fplots/policies.gp
 done_testing

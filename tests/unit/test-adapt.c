@@ -169,8 +169,8 @@ static void test_reclaim_kernel_lost(void)
 	struct run run;
 
 	is_int(replay_text(text, &run), 0, "scenario 2 reads");
-	is_int(run.n, 9, "9 normalised events");
-	if (run.n != 9)
+	is_int(run.n, 10, "10 normalised events");
+	if (run.n != 10)
 		return;
 	e = &run.ev[0];
 	ok(e->kind == TLBR_EV_FLUSH && e->flush.site == TLBR_SITE_RECLAIM &&
@@ -185,19 +185,23 @@ static void test_reclaim_kernel_lost(void)
 	   e->pid == 300, "kswapd's local half was absorbed; a lone local shootdown without "
 	   "mm is the batched reclaim flush, even in a user task");
 	e = &run.ev[3];
+	ok(e->kind == TLBR_EV_IPI_OTHER && tlbr_cpuset_count(&e->ipi.targets) == 1 &&
+	   tlbr_cpuset_test(&e->ipi.targets, 1), "a wakeup's IPI (ttwu_queue_wakelist) is "
+	   "another IPI, counted apart");
+	e = &run.ev[4];
 	ok(e->kind == TLBR_EV_FLUSH && e->flush.site == TLBR_SITE_KERNEL &&
 	   e->flush.exec == TLBR_EXEC_IPI, "do_kernel_range_flush IPIs are a kernel flush");
-	e = &run.ev[4];
+	e = &run.ev[5];
 	ok(e->kind == TLBR_EV_FLUSH_IPI && tlbr_cpuset_count(&e->ipi.targets) == 2 &&
 	   !e->ipi.inferred, "recognised by its callback");
-	e = &run.ev[5];
-	ok(e->kind == TLBR_EV_LOST && e->cpu == 2 && e->lost.count == 5, "lost events");
 	e = &run.ev[6];
-	ok(e->kind == TLBR_EV_SYSCALL && e->sys.nr == TLBR_SYS_CLONE, "clone entry");
+	ok(e->kind == TLBR_EV_LOST && e->cpu == 2 && e->lost.count == 5, "lost events");
 	e = &run.ev[7];
+	ok(e->kind == TLBR_EV_SYSCALL && e->sys.nr == TLBR_SYS_CLONE, "clone entry");
+	e = &run.ev[8];
 	ok(e->kind == TLBR_EV_FORK && e->fork.flags_known && !e->fork.shares_mm &&
 	   e->fork.clone_flags == 0x11, "without task_newtask, flags come from clone()");
-	e = &run.ev[8];
+	e = &run.ev[9];
 	ok(e->kind == TLBR_EV_FLUSH && e->flush.site == TLBR_SITE_FORK &&
 	   e->flush.scope == TLBR_SCOPE_MM && e->flush.exec == TLBR_EXEC_LOCAL,
 	   "a full local flush inside clone() is the fork flush; the wakeup IPI gave nothing");
