@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "suite.h"
 
 #define WIDTH 960
 #define HEIGHT 540
@@ -300,16 +301,17 @@ static int plot_stale(const struct tlbr_report *rep, const struct tlbr_replay_re
 	return close_file(f, dir, "avoidable-by-process.gp", err);
 }
 
-static const char *const scripts[] = {
+static const char *const report_scripts[] = {
 	"broadcasts-over-time", "policies", "stale-by-cpu", "avoidable-by-process",
 };
 
-/* Run @gnuplot on each script inside @dir; check every image was written. */
-static int render(const char *dir, const char *gnuplot, struct tlbr_error *err)
+/* Run @gnuplot on each of the @n @scripts inside @dir; check every image was written. */
+static int render(const char *dir, const char *gnuplot, const char *const *scripts,
+		  unsigned int n, struct tlbr_error *err)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(scripts); i++) {
+	for (i = 0; i < n; i++) {
 		char script[256], path[4096];
 		const char *ext[] = { "png", "svg" };
 		struct stat st;
@@ -369,6 +371,113 @@ int tlbr_report_plot(const struct tlbr_report *rep, const struct tlbr_replay_res
 	if (!ret)
 		ret = plot_stale(rep, res, info, dir, err);
 	if (!ret && gnuplot)
-		ret = render(dir, gnuplot, err);
+		ret = render(dir, gnuplot, report_scripts, ARRAY_SIZE(report_scripts), err);
 	return ret;
+}
+
+/*
+ * tlbreplay suite --plot: one bar group per workload, a bar per policy, of
+ * the change in broadcasts and in estimated flush cost against the
+ * baseline (the suite table's "trace" rows of its first configuration).
+ */
+int tlbr_suite_plot(const struct tlbr_table *t, const char *cost_model, const char *dir,
+		    const char *gnuplot, struct tlbr_error *err)
+{
+	static const char *const scripts[] = { "suite" };
+	const char *pols[16], *works[256], *config = NULL;
+	unsigned int np = 0, nw = 0, r, p, w;
+	char buf[512], plot[4096];
+	size_t n;
+	FILE *f;
+
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+		tlbr_error_set(err, UINT64_MAX, 0, "cannot create %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	for (r = 0; r < t->nrows; r++) {	/* the policies and workloads, in table order */
+		const char *pol = tlbr_table_get(t, r, "policy").s;
+		const char *wl = tlbr_table_get(t, r, "workload").s;
+
+		if (strcmp(tlbr_table_get(t, r, "kind").s, "trace"))
+			continue;
+		if (!config)
+			config = tlbr_table_get(t, r, "config").s;
+		if (strcmp(tlbr_table_get(t, r, "config").s, config))
+			continue;
+		for (p = 0; p < np && strcmp(pols[p], pol); p++)
+			;
+		if (p == np && np < ARRAY_SIZE(pols))
+			pols[np++] = pol;
+		for (w = 0; w < nw && strcmp(works[w], wl); w++)
+			;
+		if (w == nw && nw < ARRAY_SIZE(works))
+			works[nw++] = wl;
+	}
+	f = open_in(dir, "suite.dat", err);
+	if (!f)
+		return -EIO;
+	fprintf(f, "# per workload and policy: change against the baseline in %% (broadcasts "
+		   "from the replay; cost estimated by the '%s' cost model); configuration %s\n",
+		cost_model ? cost_model : "no", config ? config : "none");
+	fprintf(f, "\"workload\"");
+	for (p = 0; p < np; p++)
+		fprintf(f, "\t\"%s broadcasts\"\t\"%s cost\"", label(pols[p], buf, sizeof(buf)),
+			label(pols[p], buf, sizeof(buf)));
+	fputc('\n', f);
+	for (w = 0; w < nw; w++) {
+		fprintf(f, "\"%s\"", label(works[w], buf, sizeof(buf)));
+		for (p = 0; p < np; p++) {
+			double bc = NAN, cc = NAN;
+
+			for (r = 0; r < t->nrows; r++)
+				if (!strcmp(tlbr_table_get(t, r, "kind").s, "trace") &&
+				    !strcmp(tlbr_table_get(t, r, "config").s, config) &&
+				    !strcmp(tlbr_table_get(t, r, "workload").s, works[w]) &&
+				    !strcmp(tlbr_table_get(t, r, "policy").s, pols[p])) {
+					bc = tlbr_table_get(t, r, "broadcasts_change").f;
+					cc = tlbr_table_get(t, r, "cycles_change").f;
+				}
+			/* gnuplot reads NaN as a missing bar: no baseline, no ratio */
+			fprintf(f, isfinite(bc) ? "\t%.2f" : "\tNaN", bc);
+			fprintf(f, isfinite(cc) ? "\t%.2f" : "\tNaN", cc);
+		}
+		fputc('\n', f);
+	}
+	if (close_file(f, dir, "suite.dat", err))
+		return -EIO;
+
+	f = open_in(dir, "suite.gp", err);
+	if (!f)
+		return -EIO;
+	fprintf(f, "# tlbreplay suite --plot: one bar group per workload, a bar per policy\n"
+		   "# Restyle freely and render again with: gnuplot suite.gp\n"
+		   "# Broadcasts come from the replay; costs are estimates of the '%s' cost "
+		   "model.\n", cost_model ? cost_model : "no");
+	fprintf(f, "set encoding default\nset termoption noenhanced\nset grid ytics\n"
+		   "set datafile separator tab\nset datafile missing 'NaN'\n"
+		   "set style data histograms\nset style histogram clustered gap 1\n"
+		   "set style fill solid 0.8 border -1\nset xtics rotate by -30\n"
+		   "set key outside right top\nset ylabel 'change (%%)'\n"
+		   "set xzeroaxis lt -1\n");
+	n = (size_t)snprintf(plot, sizeof(plot), "set multiplot layout 2,1 title '%s'\n"
+			     "set title 'broadcasts (counted by the replay)'\nplot ",
+			     config ? label(config, buf, sizeof(buf)) : "");
+	for (p = 0; p < np && n < sizeof(plot) - 200; p++)
+		n += (size_t)snprintf(plot + n, sizeof(plot) - n, "%s'suite.dat' using %u%s "
+				      "title columnhead", p ? ", " : "", 2 + 2 * p,
+				      p ? "" : ":xtic(1)");
+	n += (size_t)snprintf(plot + n, sizeof(plot) - n, "\nset title 'estimated flush cost "
+			      "(a model)'\nplot ");
+	for (p = 0; p < np && n < sizeof(plot) - 200; p++)
+		n += (size_t)snprintf(plot + n, sizeof(plot) - n, "%s'suite.dat' using %u%s "
+				      "title columnhead", p ? ", " : "", 3 + 2 * p,
+				      p ? "" : ":xtic(1)");
+	snprintf(plot + n, sizeof(plot) - n, "\nunset multiplot");
+	if (!np)	/* nothing to compare: an empty frame, not a gnuplot error */
+		snprintf(plot, sizeof(plot), "set title 'no policy besides the baseline'\n"
+			 "plot [0:1][0:1] NaN notitle");
+	script_render(f, "suite", plot);
+	if (close_file(f, dir, "suite.gp", err))
+		return -EIO;
+	return gnuplot ? render(dir, gnuplot, scripts, ARRAY_SIZE(scripts), err) : 0;
 }

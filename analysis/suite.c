@@ -417,7 +417,7 @@ int tlbr_suite_table(struct tlbr_suite *s, struct tlbr_table *t)
 
 /* ---------------------------------------------------------------- rendering */
 
-static const char *cost_name(const struct tlbr_suite *s)
+const char *tlbr_suite_cost_name(const struct tlbr_suite *s)
 {
 	unsigned int r;
 
@@ -439,7 +439,7 @@ static const char *scope_of(const struct tlbr_suite *s)
 
 static void notes_text(FILE *f, const struct tlbr_suite *s, unsigned int width)
 {
-	const char *costs = cost_name(s), *scope = scope_of(s);
+	const char *costs = tlbr_suite_cost_name(s), *scope = scope_of(s);
 	char text[1200];
 
 	snprintf(text, sizeof(text), "Changes against the baseline policy replayed on the same "
@@ -468,8 +468,8 @@ static void print_json(FILE *f, const struct tlbr_suite *s, const struct tlbr_ta
 	tlbr_json_str(&j, "schema", TLBR_SUITE_SCHEMA);
 	tlbr_json_u64(&j, "version", TLBR_SUITE_SCHEMA_VERSION);
 	tlbr_json_str(&j, "tlbreplay", TLBR_VERSION);
-	if (cost_name(s))
-		tlbr_json_str(&j, "costs", cost_name(s));
+	if (tlbr_suite_cost_name(s))
+		tlbr_json_str(&j, "costs", tlbr_suite_cost_name(s));
 	else
 		tlbr_json_null(&j, "costs");
 	tlbr_json_arr_begin(&j, "runs");

@@ -86,6 +86,15 @@ int tlbr_suite_table(struct tlbr_suite *s, struct tlbr_table *t);
 enum tlbr_suite_format { TLBR_SUITE_TEXT, TLBR_SUITE_CSV, TLBR_SUITE_JSON, TLBR_SUITE_MARKDOWN,
 			 TLBR_SUITE_EMAIL };
 
+/* The cost model the runs were priced with, or NULL. */
+const char *tlbr_suite_cost_name(const struct tlbr_suite *s);
+/*
+ * --plot @dir: suite.dat and suite.gp (one bar group per workload, a bar per
+ * policy: the change in broadcasts and in estimated cost), rendered to PNG
+ * and SVG by @gnuplot unless NULL. 0, or an error in @err.
+ */
+int tlbr_suite_plot(const struct tlbr_table *t, const char *cost_model, const char *dir,
+		    const char *gnuplot, struct tlbr_error *err);
 void tlbr_suite_print(FILE *f, const struct tlbr_suite *s, const struct tlbr_table *t,
 		      enum tlbr_suite_format fmt);
 

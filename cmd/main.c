@@ -23,7 +23,7 @@ const struct tlbr_cmd tlbr_commands[] = {
 	  "[--plot <dir>] [-i] [<trace>]" },
 	{ "suite", cmd_suite, "many traces, one table of gainers and losers per policy",
 	  "tlbreplay suite [-p <policies>] [--env <envs>] [--preempt <models>] [-j <n>] "
-	  "[--format text|csv|json|markdown|email] (--manifest <file> | --from-json <dir> | "
+	  "[--format text|csv|json|markdown|email] [--plot <dir>] (--manifest <file> | --from-json <dir> | "
 	  "<trace>...)" },
 	{ "diff", cmd_diff, "before and after a kernel change: flushes by site, beyond noise or not",
 	  "tlbreplay diff [--comm <list>] [--pid <list>] [--time <s>,<e>] [--format text|csv|json] "

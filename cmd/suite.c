@@ -19,7 +19,7 @@
 #include "replay-cli.h"
 #include "suite.h"
 
-enum { OPT_FORMAT = 256, OPT_MANIFEST, OPT_FROM_JSON };
+enum { OPT_FORMAT = 256, OPT_MANIFEST, OPT_FROM_JSON, OPT_PLOT, OPT_GNUPLOT };
 
 static const struct option suite_options[] = {
 	REPLAY_CLI_OPTIONS,
@@ -27,6 +27,8 @@ static const struct option suite_options[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "manifest", required_argument, NULL, OPT_MANIFEST },
 	{ "from-json", required_argument, NULL, OPT_FROM_JSON },
+	{ "plot", required_argument, NULL, OPT_PLOT },
+	{ "gnuplot", required_argument, NULL, OPT_GNUPLOT },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -44,6 +46,9 @@ static void suite_help(FILE *f)
 		   "                            to the manifest\n"
 		   "        --from-json <dir>   build the table from the what-if --json results in\n"
 		   "                            <dir> (*.json) instead of replaying\n"
+		   "        --plot <dir>        a bar group per workload (gnuplot script, data,\n"
+		   "                            PNG and SVG in <dir>)\n"
+		   "        --gnuplot <prog>    the gnuplot to run (default: gnuplot)\n"
 		   "    -h, --help              this help\n");
 	replay_cli_help_lists(f);
 }
@@ -61,6 +66,7 @@ struct suite_args {
 	enum tlbr_suite_format fmt;
 	unsigned int jobs;
 	const char *manifest, *from_json;
+	const char *plot, *gnuplot;	/* --plot DIR, --gnuplot PROG */
 	enum tlbr_env envs[4];
 	unsigned int nenv;
 	bool preempt_none[2];
@@ -435,6 +441,12 @@ int cmd_suite(int argc, char **argv)
 		case OPT_FROM_JSON:
 			a.from_json = optarg;
 			break;
+		case OPT_PLOT:
+			a.plot = optarg;
+			break;
+		case OPT_GNUPLOT:
+			a.gnuplot = optarg;
+			break;
 		case 'h':
 			suite_help(stdout);
 			return TLBR_EXIT_OK;
@@ -471,8 +483,17 @@ int cmd_suite(int argc, char **argv)
 	if (tlbr_suite_table(&s, &t) < 0)
 		die("out of memory");
 	tlbr_suite_print(stdout, &s, &t, a.fmt);
-	tlbr_table_release(&t);
 	status = TLBR_EXIT_OK;
+	if (a.plot) {
+		struct tlbr_error err = { 0 };
+
+		if (tlbr_suite_plot(&t, tlbr_suite_cost_name(&s), a.plot,
+				    a.gnuplot ? a.gnuplot : "gnuplot", &err) < 0) {
+			error("%s", err.msg);
+			status = TLBR_EXIT_FAILURE;
+		}
+	}
+	tlbr_table_release(&t);
 	for (i = 0; o.fail_on_unsafe && i < (int)s.nruns; i++)
 		for (unsigned int k = 0; k < s.runs[i].npol; k++)
 			if (s.runs[i].pol[k].unsafe)

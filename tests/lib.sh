@@ -120,3 +120,13 @@ perf_counts() {
 	perf script -i "$1" -F event 2>/dev/null | sed 's/[: ]*$//; s/^ *//; s/^[a-z_0-9]*://' |
 		sort | uniq -c | awk '{ print $1, $2 }' | sort -k2
 }
+
+# png_size <file>: "WIDTHxHEIGHT" of a PNG image (its signature, then IHDR)
+png_size() {
+	python3 - "$1" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+assert d[:8] == b"\x89PNG\r\n\x1a\n" and d[12:16] == b"IHDR"
+print("%dx%d" % struct.unpack(">II", d[16:24]))
+PY
+}

@@ -12,15 +12,6 @@ import json, sys, jsonschema
 jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))
 PY
 }
-# PNG: signature, then IHDR width and height
-png_size() {
-	python3 - "$1" <<'PY'
-import struct, sys
-d = open(sys.argv[1], "rb").read()
-assert d[:8] == b"\x89PNG\r\n\x1a\n" and d[12:16] == b"IHDR"
-print("%dx%d" % struct.unpack(">II", d[16:24]))
-PY
-}
 golden() {	# golden <description> <expect file> <command...>
 	desc=$1; exp=$2; shift 2
 	expect_cmd "$desc: runs" "$@"

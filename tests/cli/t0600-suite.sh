@@ -65,6 +65,42 @@ done
 "$TLBREPLAY" suite -j 3 --cpu arm64 -p $P $H > "$TMP/j3"
 same_file "-j 3 equals -j 1" "$TMP/direct.text" "$TMP/j3"
 
+# --plot: a bar group per workload, a bar per policy; the data are the
+# table's broadcasts_change and cycles_change of each trace row
+rm -rf "$TMP/splot"
+expect_cmd "suite --plot" "$TLBREPLAY" suite --plot "$TMP/splot" --cpu arm64 -p $P $H
+[ -s "$TMP/splot/suite.gp" ] && [ -s "$TMP/splot/suite.dat" ]
+ok $? "suite.gp and suite.dat are kept"
+if command -v gnuplot >/dev/null; then
+	[ "$(png_size "$TMP/splot/suite.png")" = "960x540" ]
+	ok $? "suite.png is 960x540"
+	python3 -c "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])" "$TMP/splot/suite.svg"
+	ok $? "suite.svg is well-formed XML"
+	[ ! -s "$TMP/err" ]
+	ok $? "gnuplot printed no warning"
+fi
+"$TLBREPLAY" suite --format csv --cpu arm64 -p $P $H | python3 -c '
+import csv, sys
+rows = [r for r in csv.DictReader(sys.stdin) if r["kind"] == "trace"]
+dat = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if not l.startswith("#")]
+head = [h.strip("\"") for h in dat[0]]
+bad = 0
+for line in dat[1:]:
+    w = line[0].strip("\"")
+    for r in (r for r in rows if r["workload"] == w):
+        for what, col in (("broadcasts", "broadcasts_change"), ("cost", "cycles_change")):
+            v = line[head.index(r["policy"] + " " + what)]
+            want = "NaN" if r[col] in ("", "nan", "-") else "%.2f" % float(r[col])
+            bad += v != want
+            if v != want: print("#", w, r["policy"], what, v, want)
+print(len(dat) - 1, len({r["workload"] for r in rows}), bad)' "$TMP/splot/suite.dat" > "$TMP/r"
+read -r nd nw nbad < "$TMP/r"
+[ "$nd" = "$nw" ] && [ "$nbad" = 0 ]
+ok $? "suite.dat: a row per workload ($nd of $nw), every bar the table's change ($nbad differ)"
+expect_status 1 "suite --plot without gnuplot: an error naming the fix" \
+	"$TLBREPLAY" suite --plot "$TMP/splot2" --gnuplot /nonexistent/gnuplot -p $P $H
+grep_file "it says what to install" "gnuplot-nox" "$TMP/err"
+
 # errors
 echo '{"schema": "tlbreplay-what-if", "version": 1, "policies": [' > "$TMP/res/zz-bad.json"
 expect_status 3 "a truncated result: bad input" "$TLBREPLAY" suite --from-json "$TMP/res"
