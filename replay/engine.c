@@ -70,8 +70,10 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		 * far as the model knows the pages, say so to the policies
 		 */
 		if (t && t->sys == TLBR_SYS_MPROTECT + 1 && f->site == TLBR_SITE_MPROTECT &&
-		    (t->eff & EFF_CHANGED) && !(t->eff & EFF_DOWNGRADED))
+		    (t->eff & EFF_CHANGED) && !(t->eff & EFF_DOWNGRADED)) {
 			q.adds_only = true;
+			q.from_invalid = !(t->eff & EFF_VALID_CHANGED);
+		}
 		break;
 	case TLBR_SITE_FORK:
 		if (t)

@@ -182,12 +182,13 @@ void flush_point(struct replay *r, struct flushreq *q)
  * without that check flushes: a flush point either way, marked adds_only.
  */
 void implied_flush(struct replay *r, uint32_t mm, enum tlbr_site site, bool whole,
-		   uint64_t s, uint64_t e, bool adds_only)
+		   uint64_t s, uint64_t e, bool adds_only, bool from_invalid)
 {
 	struct flushreq q;
 
 	req_init(r, &q, site, mm);
 	q.adds_only = adds_only;
+	q.from_invalid = from_invalid;
 	q.whole_mm = whole;
 	q.start_vpn = s;
 	q.end_vpn = e;

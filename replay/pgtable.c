@@ -64,6 +64,7 @@ struct effect_arg {
 	uint32_t prot;
 	bool downgraded;	/* some present page lost a permission */
 	bool changed;		/* some mapped page's PTE changed */
+	bool valid_changed;	/* ... one that was present (a valid PTE) */
 	const char *why;
 	struct rmm *m;
 };
@@ -87,8 +88,10 @@ static void protect_fn(struct replay *r, struct page *p, void *a)
 
 	if ((p->present && !present) || (p->writable && !writable))
 		e->downgraded = true;
-	if (p->present != present || p->writable != writable)
+	if (p->present != present || p->writable != writable) {
 		e->changed = true;
+		e->valid_changed |= p->present;
+	}
 	pte_set(r, p, p->mapped, present, writable, p->cow, false, e->why);
 }
 
@@ -160,7 +163,8 @@ int apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
 	default:
 		break;
 	}
-	t->eff = (e.downgraded ? EFF_DOWNGRADED : 0) | (e.changed || e.downgraded ? EFF_CHANGED : 0);
+	t->eff = (e.downgraded ? EFF_DOWNGRADED : 0) | (e.changed || e.downgraded ? EFF_CHANGED : 0) |
+		 (e.valid_changed || e.downgraded ? EFF_VALID_CHANGED : 0);
 	return t->eff;
 }
 

@@ -30,6 +30,13 @@ struct flushreq {
 	uint64_t start_vpn, end_vpn;	/* when !whole_mm */
 	bool opaque;			/* range and mm unknown: policies replay the kernel */
 	bool adds_only;			/* no access removed: permissions only added */
+	/*
+	 * every PTE the flush is for was invalid before (PROT_NONE or not
+	 * present -> valid): pte_needs_flush() returns false on x86 and on
+	 * arm64 since 6.18; a valid PTE whose permissions change (RO -> RW
+	 * too) still needs the flush on both
+	 */
+	bool from_invalid;
 	bool batched;			/* a reclaim/migration unmap that may be batched */
 	enum tlbr_exec real;		/* what the traced kernel did */
 	const struct tlbr_event *ev;

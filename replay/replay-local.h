@@ -271,7 +271,8 @@ static inline uint8_t pte_perm(const struct page *p)
 }
 
 /* pgtable.c: how PTEs change */
-enum { EFF_DOWNGRADED = 1, EFF_CHANGED = 2 };	/* what applying a syscall did */
+/* what applying a syscall did; EFF_VALID_CHANGED: a present (valid) PTE changed */
+enum { EFF_DOWNGRADED = 1, EFF_CHANGED = 2, EFF_VALID_CHANGED = 4 };
 void pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool writable,
 	     bool cow, bool replaced, const char *why);
 void pte_present_before(struct replay *r, struct page *p, bool writable, const char *why);
@@ -293,7 +294,7 @@ enum tlbr_avoid avoid_reason(struct replay *r, struct policy *pl, const struct f
 void req_init(struct replay *r, struct flushreq *q, enum tlbr_site site, uint32_t mm);
 void flush_point(struct replay *r, struct flushreq *q);
 void implied_flush(struct replay *r, uint32_t mm, enum tlbr_site site, bool whole,
-		   uint64_t s, uint64_t e, bool adds_only);
+		   uint64_t s, uint64_t e, bool adds_only, bool from_invalid);
 
 /* effects.c: what a decision does and costs; notes for the report */
 void note(struct replay *r, struct tlbr_note *n, int pol, int cpu, uint32_t mm, uint64_t vpn);

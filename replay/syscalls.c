@@ -48,9 +48,10 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 		range_of(t->args, 0, 1, &s, &e);
 		if (eff & EFF_DOWNGRADED)
 			implied_flush(r, ev->mm, sc->nr == TLBR_SYS_MPROTECT ? TLBR_SITE_MPROTECT :
-						 TLBR_SITE_ZAP, false, s, e, false);
+						 TLBR_SITE_ZAP, false, s, e, false, false);
 		else if ((eff & EFF_CHANGED) && sc->nr == TLBR_SYS_MPROTECT)
-			implied_flush(r, ev->mm, TLBR_SITE_MPROTECT, false, s, e, true);
+			implied_flush(r, ev->mm, TLBR_SITE_MPROTECT, false, s, e, true,
+				      !(eff & EFF_VALID_CHANGED));
 	}
 	if (m) {
 		switch (sc->nr) {
@@ -136,7 +137,7 @@ int on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 		return 0;
 	flushed = t && t->fork_wp_done;
 	if (t && fork_wp(r, t, ev->mm) && !flushed)
-		implied_flush(r, ev->mm, TLBR_SITE_FORK, true, 0, 0, false);
+		implied_flush(r, ev->mm, TLBR_SITE_FORK, true, 0, 0, false, false);
 	if (!mm_get(r, f->child_mm))
 		return -ENOMEM;
 	return fork_copy(r, ev->mm, f->child_mm);

@@ -157,8 +157,8 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	struct xmm *m;
 	int c;
 
-	/* no flush for a reuse; none when access is only added (pte_needs_flush) */
-	if (q->site == TLBR_SITE_WP_REUSE || q->adds_only) {
+	/* no flush for a reuse; none when the PTEs were invalid before (pte_needs_flush) */
+	if (q->site == TLBR_SITE_WP_REUSE || q->from_invalid) {
 		d->kind = D_NONE;
 		return true;
 	}

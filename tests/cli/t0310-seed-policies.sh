@@ -79,6 +79,13 @@ expect $J arm64-broadcast broadcasts 3 "seed 004: today's arm64 flushes all thre
 expect $J pte-needs-flush broadcasts 2 "seed 004: pte-needs-flush flushes RW->NONE and RW->RO"
 expect $J pte-needs-flush skipped 1 "seed 004: and skips NONE->RW"
 expect $J pte-needs-flush unsafe 0 "seed 004: safely"
+# pte_needs_flush() per architecture: RO -> RW of a valid PTE is flushed on arm64 and x86
+J=$TMP/s004rw.json
+"$TLBREPLAY" what-if --json -p arm64-broadcast,pte-needs-flush,x86-ipi "$DATA/whatif-seed004-rorw.txt" > $J
+expect $J arm64-broadcast broadcasts 4 "seed 004: today's arm64 flushes all four mprotects"
+expect $J pte-needs-flush skipped 1 "seed 004: pte-needs-flush skips PROT_NONE -> RW only"
+expect $J pte-needs-flush broadcasts 3 "seed 004: RO -> RW changes PTE_RDONLY: flushed"
+expect $J x86-ipi skipped 1 "seed 004: x86 flushes RO -> RW too (_PAGE_RW in flush_on_change)"
 
 # seed 002: the mprotect race, in the arm64 probe vocabulary
 J=$TMP/s002.json

@@ -214,9 +214,11 @@ static void test_munmap_one_cpu(void)
 }
 
 /*
- * mprotect that only adds write access to a read-only page: x86 skips the
- * flush (pte_needs_flush), so the trace shows none; arm64 before seed 004
- * flushes it (a flush point marked adds-only); pte-needs-flush skips it.
+ * mprotect PROT_NONE -> RW: the old PTE is not valid, pte_needs_flush() is
+ * false (x86; arm64 since the seed-004 backport), so x86's trace shows no
+ * flush; arm64 before seed 004 flushes it (a flush point marked adds-only,
+ * from invalid); pte-needs-flush skips it. RO -> RW of a valid PTE changes a
+ * hardware bit on both (x86 _PAGE_RW, arm64 PTE_RDONLY): flushed.
  */
 static void test_mprotect_adds_only(void)
 {
@@ -227,15 +229,25 @@ static void test_mprotect_adds_only(void)
 	if (!ok(res != NULL, "adds-only: the replay starts"))
 		return;
 	sw(&s, 0, 1, 1);
-	fault(&s, 0, 1, 1, 0x40000, 0);	/* a read fault maps it read-only */
+	fault(&s, 0, 1, 1, 0x40000, TLBR_PF_WRITE);
+	sys(&s, 0, 1, 1, TLBR_SYS_MPROTECT, 0x40000, PAGE, 0);
+	flush(&s, 0, 1, 1, TLBR_SITE_MPROTECT, 0x40000, 0x41000, TLBR_EXEC_LOCAL);
+	sysret(&s, 0, 1, 1, TLBR_SYS_MPROTECT, 0);
 	sys(&s, 0, 1, 1, TLBR_SYS_MPROTECT, 0x40000, PAGE, 3);
 	sysret(&s, 0, 1, 1, TLBR_SYS_MPROTECT, 0);
 
-	is_int(pol(res, "arm64-broadcast")->flushes[TLBR_SITE_MPROTECT], 1,
-	       "adds-only: one mprotect flush point");
-	is_int(pol(res, "arm64-broadcast")->broadcasts, 1, "arm64-broadcast flushes it");
-	is_int(pol(res, "pte-needs-flush")->skipped, 1, "pte-needs-flush skips it");
+	is_int(pol(res, "arm64-broadcast")->flushes[TLBR_SITE_MPROTECT], 2,
+	       "adds-only: two mprotect flush points");
+	is_int(pol(res, "arm64-broadcast")->broadcasts, 2, "arm64-broadcast flushes both");
+	is_int(pol(res, "pte-needs-flush")->skipped, 1, "pte-needs-flush skips PROT_NONE -> RW");
 	is_int(pol(res, "x86-ipi")->skipped, 1, "x86-ipi skips it");
+	sys(&s, 0, 1, 1, TLBR_SYS_MPROTECT, 0x40000, PAGE, 1);	/* RW -> RO: flushed */
+	flush(&s, 0, 1, 1, TLBR_SITE_MPROTECT, 0x40000, 0x41000, TLBR_EXEC_LOCAL);
+	sysret(&s, 0, 1, 1, TLBR_SYS_MPROTECT, 0);
+	sys(&s, 0, 1, 1, TLBR_SYS_MPROTECT, 0x40000, PAGE, 3);	/* RO -> RW */
+	sysret(&s, 0, 1, 1, TLBR_SYS_MPROTECT, 0);
+	is_int(pol(res, "pte-needs-flush")->skipped, 1, "pte-needs-flush flushes RO -> RW");
+	is_int(pol(res, "x86-ipi")->skipped, 1, "so does x86");
 	tlbr_replay_free(s.r);
 }
 
