@@ -274,7 +274,24 @@ struct tlbr_ev_tlbi {
 
 struct tlbr_ev_syscall {
 	enum tlbr_syscall nr;
-	uint64_t args[6];
+	/*
+	 * The arguments in the order of the syscall's sys_enter tracepoint
+	 * (formats/vocab.c; tests/unit/test-vocab.c checks the names): args[]
+	 * raw, or by name through the view of @nr.
+	 */
+	union {
+		uint64_t args[6];
+		/* prot: TLBR_PROT_*, flags: TLBR_MAP_* */
+		struct { uint64_t addr, len, prot, flags, fd, off; } mmap;
+		struct { uint64_t addr, len; } munmap;
+		struct { uint64_t start, len, prot; } mprotect;
+		struct { uint64_t start, len, advice; } madvise;	/* enum tlbr_madvise */
+		/* flags: TLBR_MREMAP_* */
+		struct { uint64_t addr, old_len, new_len, flags, new_addr; } mremap;
+		struct { uint64_t brk; } brk;
+		struct { uint64_t flags; } clone;	/* CLONE_* */
+		struct { uint64_t fd, cmd, arg; } ioctl;	/* cmd TLBR_UFFDIO_MOVE */
+	};
 	int64_t ret;		/* TLBR_EV_SYSCALL_RET only */
 	uint64_t enter_ns;	/* TLBR_EV_SYSCALL_RET: when it entered, 0 if unseen */
 	bool args_known;	/* TLBR_EV_SYSCALL_RET: the entry was seen */

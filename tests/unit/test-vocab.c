@@ -4,6 +4,8 @@
  * stat's readiness names is in formats/vocab.c, which decodes it and says
  * what replay needs of it; the plan and the readiness table say the same.
  */
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "analysis.h"
@@ -122,8 +124,47 @@ static void test_readiness_agrees(void)
 	tlbr_stat_release(&st);
 }
 
+/* The name vocab.c gives field @k of syscalls:sys_enter_@name, or "" if none. */
+static const char *enter_field(const char *name, size_t k)
+{
+	char ev[64];
+	const struct tlbr_evdef *d;
+
+	snprintf(ev, sizeof(ev), "sys_enter_%s", name);
+	d = tlbr_vocab_find("syscalls", ev);
+	return d && k < d->nfields ? d->fields[k].name : "";
+}
+
+#define VIEW_IS(view, member, name, field)                                                  \
+	is_str(enter_field(name, offsetof(struct tlbr_ev_syscall, view.member) / 8 -        \
+				       offsetof(struct tlbr_ev_syscall, args) / 8), field,       \
+	       "sys." #view "." #member " is sys_enter_" name "'s " field)
+
+/* tlbr-event.h's typed syscall views name the fields the readers decode into args[]. */
+static void test_syscall_views(void)
+{
+	VIEW_IS(mmap, addr, "mmap", "addr");
+	VIEW_IS(mmap, len, "mmap", "len");
+	VIEW_IS(mmap, prot, "mmap", "prot");
+	VIEW_IS(mmap, flags, "mmap", "flags");
+	VIEW_IS(munmap, len, "munmap", "len");
+	VIEW_IS(mprotect, start, "mprotect", "start");
+	VIEW_IS(mprotect, prot, "mprotect", "prot");
+	VIEW_IS(madvise, start, "madvise", "start");
+	VIEW_IS(madvise, len, "madvise", "len_in");
+	VIEW_IS(madvise, advice, "madvise", "behavior");
+	VIEW_IS(mremap, old_len, "mremap", "old_len");
+	VIEW_IS(mremap, new_len, "mremap", "new_len");
+	VIEW_IS(mremap, flags, "mremap", "flags");
+	VIEW_IS(mremap, new_addr, "mremap", "new_addr");
+	VIEW_IS(brk, brk, "brk", "brk");
+	VIEW_IS(clone, flags, "clone", "clone_flags");
+	VIEW_IS(ioctl, cmd, "ioctl", "cmd");
+}
+
 int main(int argc, char **argv)
 {
+	test_syscall_views();
 	test_needs_are_decoded();
 	test_plan_reads_the_vocabulary(argc > 1 ? argv[1] : "tests/data");
 	test_readiness_agrees();
