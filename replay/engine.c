@@ -193,10 +193,18 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		if (t->huge_pending && !(ev->kind == TLBR_EV_HUGE && ev->huge.kind == TLBR_HUGE_FAULT &&
 					 ev->huge.outcome))
 			huge_settle(r, t);
-		/* the task did something else since its write fault: it reused the page */
-		if (t->wp_pending && ev->kind != TLBR_EV_TLBI &&	/* the fault's own TLBIs */
+		/*
+		 * the task did something else since its write fault: it reused
+		 * the page. Not the fault's own work: its TLBIs, a huge PMD's
+		 * write fault and split (do_huge_pmd_wp_page, __split_huge_pmd:
+		 * the copy or reuse comes after), their flushes; nor being
+		 * preempted in the fault (a switch, a migration)
+		 */
+		if (t->wp_pending && ev->kind != TLBR_EV_TLBI && ev->kind != TLBR_EV_HUGE &&
+		    ev->kind != TLBR_EV_SWITCH && ev->kind != TLBR_EV_MIGRATE &&
 		    !(ev->kind == TLBR_EV_FLUSH && (ev->flush.site == TLBR_SITE_COW ||
-						    ev->flush.site == TLBR_SITE_WP_REUSE)))
+						    ev->flush.site == TLBR_SITE_WP_REUSE ||
+						    ev->flush.site == TLBR_SITE_FAULT)))
 			resolve_reuse(r, t, ev->mm);
 	}
 	if (runs_in_task(ev) && ev->task && r->cpu[ev->cpu].task != ev->task &&
