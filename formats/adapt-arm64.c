@@ -245,6 +245,7 @@ int tlbr_adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
 	case TLBR_RAW_A64_CHPROT_RET:
 	case TLBR_RAW_A64_FAULT:
 		t->a64_ctx_site = 0;
+		t->a64_unmap_page = 0;	/* (an unmap that did not flush) */
 		break;
 	case TLBR_RAW_A64_GATHER_END:
 	case TLBR_RAW_A64_GATHER_FLUSH:
@@ -307,8 +308,29 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 	case TLBR_RAW_A64_CLEAR_FLUSH:
 		learn_mm(a, t, v[1]);
 		page = v[0] & TLBR_PAGE_MASK;
+		/*
+		 * try_to_unmap_one's own flush where it does not batch
+		 * (ptep_clear_flush; arm64 batches from 6.5): the unmap_one
+		 * event is that flush; its TLBIs are reclaim's
+		 */
+		if (t->a64_unmap_page && t->a64_unmap_page == page) {
+			t->a64_unmap_page = 0;
+			t->a64_ctx_site = TLBR_SITE_RECLAIM + 1;
+			return 0;
+		}
 		flush_init(out, rec, t, TLBR_SCOPE_PAGE, page, page + 0x1000);
 		tlbr_adapt_infer_site(t, &out->flush, false);
+		/*
+		 * a write fault inside a syscall (get_user_pages: madvise's
+		 * MADV_POPULATE_WRITE, faultin_page with FOLL_WRITE) copies the
+		 * faulting page as a user fault does (wp_page_copy): a COW
+		 */
+		if (t->in_sys && t->in_fault && (t->fault_error & TLBR_PF_WRITE) &&
+		    (t->fault_addr & TLBR_PAGE_MASK) == page && out->flush.site != TLBR_SITE_RECLAIM)
+			out->flush.site = TLBR_SITE_COW;
+		/* MADV_PAGEOUT: reclaim_pages -> shrink_page_list -> try_to_unmap_one */
+		else if (t->in_sys == TLBR_SYS_MADVISE + 1 && t->sys_args[2] == 21)
+			out->flush.site = TLBR_SITE_RECLAIM;
 		if (out->flush.site != TLBR_SITE_COW && out->flush.site != TLBR_SITE_RECLAIM &&
 		    out->flush.site != TLBR_SITE_UFFD_MOVE)
 			out->flush.site = TLBR_SITE_FAULT;	/* migration entry, KSM */
@@ -484,6 +506,7 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		tlbr_adapt_ev_init(out, TLBR_EV_RECLAIM_UNMAP, rec, t);
 		out->mm = mm_of_kptr(a, v[1]);
 		out->reclaim.addr = v[0] & TLBR_PAGE_MASK;
+		t->a64_unmap_page = out->mm ? out->reclaim.addr : 0;
 		return out->mm ? 1 : 0;
 	case TLBR_RAW_A64_UNMAP_FLUSH:
 		tlbr_adapt_ev_init(out, TLBR_EV_BATCH_SYNC, rec, t);

@@ -235,6 +235,7 @@ struct tlbr_task {
 	bool a64_dirty;
 	bool a64_cont;		/* the reused PTE is in a contpte block */
 	uint64_t a64_thp_addr, a64_thp_mm;	/* a huge fault in progress (thp_fault) */
+	uint64_t a64_unmap_page;	/* try_to_unmap_one's page, until its ptep_clear_flush */
 	/* the flush site of the function probe the task is in (TLBI attribution) */
 	int a64_ctx_site;		/* enum tlbr_site + 1, 0 none */
 	bool a64_sys_flushed;		/* a gather of this munmap/madvise already stood for it */

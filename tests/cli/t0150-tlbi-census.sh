@@ -114,4 +114,20 @@ assert (d["checks"]["cow_breaks"], d["checks"]["reuses"]) == (2, 0), d["checks"]
 assert p["arm64-broadcast"]["unsafe"] == 0 and p["oracle"]["unsafe"] == 0
 PY
 ok $? "a write fault preempted before its copy: 2 COW flushes as executed, no reuse"
+
+# ptep_clear_flush inside madvise (whatif-madvise-clear.txt): a write fault
+# through get_user_pages (MADV_POPULATE_WRITE) copies as a user fault does; a
+# reclaim unmap (MADV_PAGEOUT, try_to_unmap_one) flushes once (before: census
+# 'fault' 2; predicted wp-reuse 1, fault 2, reclaim 1)
+"$TLBREPLAY" what-if --json -p arm64-broadcast,oracle whatif-madvise-clear.txt > $TMP/c.json
+python3 - $TMP/c.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["checks"]["tlbi_broadcast_ops_by_site"] == {"cow": 1, "reclaim": 1}, d["checks"]
+p = {x["name"]: x for x in d["policies"]}
+assert p["arm64-broadcast"]["by_site"] == {"cow": 1, "reclaim": 1}, p["arm64-broadcast"]["by_site"]
+assert (d["checks"]["cow_breaks"], d["checks"]["reuses"]) == (1, 0), d["checks"]
+assert p["arm64-broadcast"]["unsafe"] == 0 and p["oracle"]["unsafe"] == 0
+PY
+ok $? "madvise's ptep_clear_flush: POPULATE_WRITE's copy is a COW, PAGEOUT's unmap one reclaim flush, as executed"
 done_testing
