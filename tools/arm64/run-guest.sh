@@ -6,13 +6,16 @@
 # qemu-system-aarch64 (TCG, -M virt -cpu max -smp 4), one boot per kernel
 # sharing one initramfs (busybox, tlbreplay and its shared libraries, the
 # workloads, Debian's stress-ng with the libraries it needs). In each boot
-# /init runs `tlbreplay record --check` and records one trace per program:
-# the project's workloads (usemem, mprotect-churn, stress-ng vm+fork),
-# busybox (a shell fork/exec loop; with the full suite also sort and gzip)
-# and stress-ng stressors that madvise (DONTNEED, FREE, PAGEOUT, ...) and
-# mremap (grow, shrink, move) (full suite: also forkheavy, mmap, mprotect,
-# exec, tlb-shootdown), with transparent huge pages at the kernel's default
-# and off. The
+# /init runs `tlbreplay record --check` and records one trace of every
+# program, one after the other (all.dat; programs.txt names each program's
+# process: "NAME pid=P thp=X"): the project's workloads (usemem,
+# mprotect-churn, stress-ng vm+fork), busybox (a shell fork/exec loop; with
+# the full suite also sort and gzip) and stress-ng stressors that madvise
+# (DONTNEED, FREE, PAGEOUT, ...) and mremap (grow, shrink, move) (full
+# suite: also forkheavy, mmap, mprotect, exec, tlb-shootdown), with
+# transparent huge pages at the kernel's default and off. One recording,
+# not one per program: arming and removing the census's ~400 kprobes takes
+# a stop_machine each, about 100 s per recording under TCG. The
 # traces come back over the serial console (base64 between markers) into
 # OUTDIR/KERNEL/ (KERNEL: 6.1, 6.12), with the guest's `record --check`,
 # the recorders' logs and the console log.
@@ -191,8 +194,6 @@ mount -t tmpfs tmp /tmp
 cd /tmp
 echo "TLBR-GUEST $(uname -r) $(uname -m) $(nproc) CPUs"
 full=; grep -q 'tlbr.suite=full' /proc/cmdline && full=1
-n() { [ -n "$full" ] && echo "$2" || echo "$1"; }	# n CI FULL: a count by suite
-THP=/sys/kernel/mm/transparent_hugepage/enabled
 send() {	# the files go out as soon as they are there: a slow guest still gives some
 	for f in "$@"; do
 		[ -e "$f" ] || continue
@@ -203,27 +204,32 @@ send() {	# the files go out as soon as they are there: a slow guest still gives 
 }
 tlbreplay record --check > check.txt 2>&1
 send check.txt
-rec() {	# rec NAME COMMAND...: one trace per program
+# One recording of every program (arming and removing the census's ~400
+# kprobes costs a stop_machine each: about 100 s a recording under TCG);
+# programs.txt says which process tree is which program ("NAME pid=P thp=X").
+cat > progs.sh <<'PROGS'
+full=$1
+n() { [ -n "$full" ] && echo "$2" || echo "$1"; }	# n CI FULL: a count by suite
+THP=/sys/kernel/mm/transparent_hugepage/enabled
+run() {	# run NAME COMMAND...: one program, its process tree
 	t=$1; shift
-	echo "TLBR-PROGRESS $t $(cut -d' ' -f1 /proc/uptime)"
-	tlbreplay record -o $t.dat -- "$@" > $t.log 2>&1
-	echo "$t thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $THP 2>/dev/null)" >> programs.txt
-	send $t.log $t.dat
-	rm -f $t.dat
+	echo "TLBR-PROGRESS $t $(cut -d' ' -f1 /proc/uptime)" > /dev/console
+	"$@" & p=$!
+	echo "$t pid=$p thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $THP 2>/dev/null)" >> programs.txt
+	wait $p
 }
 # the project's workloads
-rec usemem usemem -t 2 -m 2 -s 1 -f 100
-rec mprotect-churn mprotect-churn -p 8 -n 100
-rec stress-ng stress-ng --vm 1 --vm-bytes 4M --fork 1 --timeout 2 --quiet
-# busybox: a sort (realloc: mremap grows), a shell fork/exec loop, a gzip
-seq 1 $(n 20000 300000) > lines.txt
-rec bb-sh-fork-exec sh -c "i=0; while [ \$i -lt $(n 20 400) ]; do /bin/true; i=\$((i+1)); done"
+run usemem usemem -t 2 -m 2 -s 1 -f 100
+run mprotect-churn mprotect-churn -p 8 -n 100
+run stress-ng stress-ng --vm 1 --vm-bytes 4M --fork 1 --timeout 2 --quiet
+# busybox: a shell fork/exec loop (full: a sort, realloc's mremap grows, and a gzip)
+run bb-sh-fork-exec sh -c "i=0; while [ \$i -lt $(n 20 400) ]; do /bin/true; i=\$((i+1)); done"
 if [ -n "$full" ]; then
-	rec bb-sort sh -c 'sort -r lines.txt > sorted.txt'
-	rec bb-gzip sh -c 'gzip -c lines.txt > lines.gz'
+	run bb-sort sh -c 'sort -r lines.txt > sorted.txt'
+	run bb-gzip sh -c 'gzip -c lines.txt > lines.gz'
 fi
 # stress-ng: munmap, madvise, mremap, mprotect, fork and exec patterns
-sng() { t=$1 s=$2 o=$3; shift 3; rec $t stress-ng --$s 1 --$s-ops $o --timeout $(n 2 10) --quiet "$@"; }
+sng() { t=$1 s=$2 o=$3; shift 3; run $t stress-ng --$s 1 --$s-ops $o --timeout $(n 2 10) --quiet "$@"; }
 sng sng-madvise madvise $(n 20 2000)
 sng sng-mremap mremap $(n 4 1000) --mremap-bytes $(n 256K 4M)
 if [ -n "$full" ]; then
@@ -234,11 +240,19 @@ if [ -n "$full" ]; then
 	sng sng-tlb-shootdown tlb-shootdown 200
 fi
 # transparent huge pages: at the kernel's default, then off
-rec thp-default stress-ng --vm 1 --vm-bytes 4M --vm-ops $(n 2 40) --fork 1 --fork-ops $(n 4 80) \
+run thp-default stress-ng --vm 1 --vm-bytes 4M --vm-ops $(n 2 40) --fork 1 --fork-ops $(n 4 80) \
 	--timeout $(n 2 10) --quiet
 [ -e $THP ] && echo never > $THP
-rec thp-off stress-ng --vm 1 --vm-bytes 4M --vm-ops $(n 2 40) --fork 1 --fork-ops $(n 4 80) \
+run thp-off stress-ng --vm 1 --vm-bytes 4M --vm-ops $(n 2 40) --fork 1 --fork-ops $(n 4 80) \
 	--timeout $(n 2 10) --quiet
+PROGS
+[ -n "$full" ] && seq 1 300000 > lines.txt
+echo "TLBR-PROGRESS record $(cut -d' ' -f1 /proc/uptime)"
+tlbreplay record -o all.dat -- sh progs.sh "$full" > all.log 2>&1
+echo "TLBR-PROGRESS recorded $(cut -d' ' -f1 /proc/uptime)"
+send all.log programs.txt all.dat
+rm -f all.dat
+echo "TLBR-PROGRESS sent $(cut -d' ' -f1 /proc/uptime)"
 # cleanup with kprobes (on the first kernel): a signal, a SIGKILLed recorder and the next run
 grep -q 'tlbr.cleanup=1' /proc/cmdline || { echo TLBR-GUEST-DONE; poweroff -f; }
 T=/sys/kernel/tracing
@@ -257,7 +271,7 @@ state() { echo "$1 kprobes=$(grep -c ':tlbr/' $T/kprobe_events) instances=$(ls $
 	tlbreplay record --no-census -a -d 1 -o next.dat > next.log 2>&1; echo "next-status $?"
 	state after-next
 } > cleanup.txt 2>&1
-send cleanup.txt next.log programs.txt
+send cleanup.txt next.log
 echo TLBR-GUEST-DONE
 poweroff -f
 EOF
