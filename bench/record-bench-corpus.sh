@@ -12,9 +12,10 @@
 #   redis.dat        redis-server under redis-benchmark with a BGSAVE (fork
 #                    of a large heap), the server recorded by pid
 #   make-j2.dat      make -j2 of this tree's C sources (gcc, 6 s)
-#   long.dat         `tlbreplay record -a` of the whole system for SECONDS
-#                    (default 45) while stress-ng churns mprotect, forks and
-#                    execs beside it: the 20 M+ event trace
+#   long.dat         trace-cmd record -d --no-filter of the whole system for
+#                    SECONDS (default 45), uncompressed, while stress-ng
+#                    churns mprotect, forks and execs beside it: the 20 M+
+#                    event trace
 #
 # The traces are big (long.dat is about 1 GB): they are not committed.
 #
@@ -24,8 +25,8 @@
 #            machine whose tracefs others share
 # -s SECONDS length of long.dat (default 45)
 #
-# Needs root, tracefs, stress-ng, redis-server and redis-benchmark, make and
-# gcc, and a build (TLBREPLAY names the tlbreplay binary, default
+# Needs root, tracefs, trace-cmd, stress-ng, redis-server and
+# redis-benchmark, make and gcc, and a build (TLBREPLAY names the tlbreplay binary, default
 # build/cmd/tlbreplay).
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -95,15 +96,37 @@ make_j2() {
 	rec make-j2 "rm -rf $W/obj && mkdir $W/obj && { timeout 6 make -s -j2 -C $W OBJDIR=$W/obj; true; }"
 }
 
+# The plan's events (tlbreplay record --check), as trace-cmd -e options.
+plan_events() {
+	"$TLBREPLAY" record --check | awk 'NR > 1 && $3 == "available" && $1 !~ /^tlbr:/ { printf " -e %s", $1 }'
+}
+
+# trace-cmd record -d --no-filter of the whole system, uncompressed: reading
+# a zstd-compressed trace.dat of this size (what tlbreplay record writes) is
+# super-linear in libtracecmd 1.3 (a list of decompressed chunks that grows
+# with the file is walked at every record freed), which would hide the
+# replay's own scaling. Into its own instance (-B); the top-level
+# instance's tracing_on, which trace-cmd turns on, is put back.
 long() {
-	local f=$OUT/long.dat rc
+	local f=$OUT/long.dat rc on inst=tlbr_bench_$$
+	local T=$(awk '$3 == "tracefs" { print $2; exit }' /proc/mounts)
+	local ev=$(plan_events)
 	lock
+	on=$(cat "$T/tracing_on")
 	( sleep 0.5
 	  stress-ng --mprotect 1 --fork 1 --exec 1 --vm 1 --vm-bytes 8M \
 		--timeout "$((LONG_S - 1))" --quiet ) >/dev/null 2>&1 &
-	"$TLBREPLAY" record -b 65536 -a -d "$LONG_S" -o "$f" >"$f.log" 2>&1
+	# shellcheck disable=SC2086
+	trace-cmd record -B "$inst" -d --no-filter --compression none -b 65536 $ev -o "$f" \
+		sleep "$LONG_S" >"$f.log" 2>&1
 	rc=$?
 	wait
+	echo "$on" > "$T/tracing_on"
+	if [ -d "$T/instances/$inst" ]; then
+		echo 0 > "$T/instances/$inst/tracing_on"
+		echo > "$T/instances/$inst/set_event"
+		rmdir "$T/instances/$inst"
+	fi
 	unlock
 	return $rc
 }

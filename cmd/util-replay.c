@@ -277,7 +277,9 @@ static int on_event(void *ctx, const struct tlbr_event *ev, struct tlbr_error *e
 		if (run->cli->jobs > 1 || (!run->cli->jobs && sysconf(_SC_NPROCESSORS_ONLN) > 1))
 			tlbr_stream_read_ahead(run->in.stream);
 	}
-	if (scope_count(&run->scope, tlbr_replay_finish(run->replay), in) < 0)
+	/* the live counts only when a filter asks (the policies' summaries are not free) */
+	if (scope_active(run->scope.o) &&
+	    scope_count(&run->scope, tlbr_replay_finish(run->replay), in) < 0)
 		return -ENOMEM;
 	if (ev->cpu >= run->ncpus) {
 		tlbr_error_set(err, ev->pos, 0, "an event on cpu %d, but the trace has %d CPUs "
