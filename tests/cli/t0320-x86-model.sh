@@ -65,13 +65,13 @@ print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['calls
 # Without those rules: 50 sent (batch IPIs counted), 28 predicted, 19
 # matched, 5672 calls predicted
 check4 "stress-ng --madvise: every flush_tlb_multi() call, 28 of 30 IPIs" \
-	"$S/stress-ng-madvise.dat" "30 32 28 2615 2615 2615 0 0"
+	"$S/corpus/stress-ng-madvise.dat" "30 32 28 2615 2615 2615 0 0"
 # stress-ng --vm recorded by trace-cmd record -d --no-filter, system-wide:
 # its mremap moves are flushed after the PTEs leave (38727 unsafe findings
 # of arm64-broadcast and oracle before)
 check4 "stress-ng --vm (trace-cmd): mremap moves safe, calls exact" \
-	"$S/stress-ng-vm.tc.dat" "24 23 23 31 31 31 0 0"
+	"$S/corpus/stress-ng-vm.tc.dat" "24 23 23 31 31 31 0 0"
 # pigz -p 2 (trace-cmd, system-wide): a multithreaded compressor
 check4 "pigz (trace-cmd): calls exact, every IPI sent predicted" \
-	"$S/pigz.tc.dat" "14 16 14 55 55 55 0 0"
+	"$S/corpus/pigz.tc.dat" "14 16 14 55 55 55 0 0"
 done_testing
