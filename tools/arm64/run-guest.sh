@@ -24,7 +24,9 @@
 # Debian 12's linux-image-6.1.0-47-arm64, 6.12 Debian 12 security's
 # linux-image-6.12.*+deb12-arm64 (the newest apt knows, or
 # TLBR_ARM64_612=6.12.N+deb12-arm64). TLBR_ARM64_SUITE=full runs each
-# program longer (tools/arm64/sweep.sh; CI runs the default, short one).
+# program longer (tools/arm64/sweep.sh; CI runs the default, short one);
+# TLBR_ARM64_SUITE=shootdown only stress-ng --tlb-shootdown 1..4
+# (tools/sweep-tlb-shootdown.sh).
 #
 # Needs: qemu-system-arm, gcc-aarch64-linux-gnu, meson, ninja, and the arm64
 # architecture in apt (dpkg --add-architecture arm64; apt-get update): the
@@ -218,6 +220,15 @@ run() {	# run NAME COMMAND...: one program, its process tree
 	echo "$t pid=$p thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $THP 2>/dev/null)" >> programs.txt
 	wait $p
 }
+# tools/sweep-tlb-shootdown.sh: stress-ng --tlb-shootdown N for N = 1..4 only
+if grep -q 'tlbr.suite=shootdown' /proc/cmdline; then
+	for k in 1 2 3 4; do
+		rec sng-tlb-shootdown-$k stress-ng --tlb-shootdown $k --tlb-shootdown-ops 200 \
+			--timeout 10 --quiet
+	done
+	send programs.txt
+	echo TLBR-GUEST-DONE; poweroff -f
+fi
 # the project's workloads
 run usemem usemem -t 2 -m 2 -s 1 -f 100
 run mprotect-churn mprotect-churn -p 8 -n 100
