@@ -206,6 +206,18 @@ send() {	# the files go out as soon as they are there: a slow guest still gives 
 }
 tlbreplay record --check > check.txt 2>&1
 send check.txt
+# tools/sweep-tlb-shootdown.sh: stress-ng --tlb-shootdown N for N = 1..4
+# only, one recording each (suite compares them as workloads)
+if grep -q 'tlbr.suite=shootdown' /proc/cmdline; then
+	for k in 1 2 3 4; do
+		echo "TLBR-PROGRESS sng-tlb-shootdown-$k $(cut -d' ' -f1 /proc/uptime)"
+		tlbreplay record -o sng-tlb-shootdown-$k.dat -- stress-ng --tlb-shootdown $k \
+			--tlb-shootdown-ops 200 --timeout 10 --quiet > sng-tlb-shootdown-$k.log 2>&1
+		send sng-tlb-shootdown-$k.log sng-tlb-shootdown-$k.dat
+		rm -f sng-tlb-shootdown-$k.dat
+	done
+	echo TLBR-GUEST-DONE; poweroff -f
+fi
 # One recording of every program (arming and removing the census's ~400
 # kprobes costs a stop_machine each: about 100 s a recording under TCG);
 # programs.txt says which process tree is which program ("NAME pid=P thp=X").
@@ -220,15 +232,6 @@ run() {	# run NAME COMMAND...: one program, its process tree
 	echo "$t pid=$p thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $THP 2>/dev/null)" >> programs.txt
 	wait $p
 }
-# tools/sweep-tlb-shootdown.sh: stress-ng --tlb-shootdown N for N = 1..4 only
-if grep -q 'tlbr.suite=shootdown' /proc/cmdline; then
-	for k in 1 2 3 4; do
-		rec sng-tlb-shootdown-$k stress-ng --tlb-shootdown $k --tlb-shootdown-ops 200 \
-			--timeout 10 --quiet
-	done
-	send programs.txt
-	echo TLBR-GUEST-DONE; poweroff -f
-fi
 # the project's workloads
 run usemem usemem -t 2 -m 2 -s 1 -f 100
 run mprotect-churn mprotect-churn -p 8 -n 100
