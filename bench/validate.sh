@@ -20,11 +20,14 @@
 #            predicted / matched (same flush). In a guest whose remote
 #            flushes are hypercalls (PV) these are the shootdowns: no IPI
 #            is sent.
+#   other    IPIs the trace shows that are not shootdowns (not counted)
 #   unsafe   unsafe findings of arm64-broadcast / oracle / local-only
+#   unexpl   user write faults on present pages the model cannot explain,
+#            percent of all write faults on present pages
 #   verdict  the self-check's one-line verdict
 # Target (issue 14): |err| <= 2% (or <= 2 when sent < 100), match >= 98%
-# of sent; arm64-broadcast and oracle never unsafe. A trailing "MISS" marks
-# a line off target.
+# of sent; arm64-broadcast and oracle never unsafe; unexpl < 1%. A trailing
+# "MISS" marks a line off target.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 B=build
@@ -37,8 +40,8 @@ if [ $# -eq 0 ]; then
 		samples/mprotect-churn.dat samples/stress-ng-vm-fork.dat samples/mprotect-churn.perf.data
 fi
 FORCE=$("$T" what-if --help 2>&1 | grep -q -- --force && echo --force)
-printf '%-34s %6s %5s %6s %6s %7s %17s %11s %s\n' trace sent unans pred match err \
-	calls:real/pr/ma unsafe:a/o/l verdict
+printf '%-34s %6s %5s %6s %6s %7s %17s %6s %11s %6s %s\n' trace sent unans pred match err \
+	calls:real/pr/ma other unsafe:a/o/l unexpl verdict
 for f in "$@"; do
 	"$T" what-if --json $FORCE -p x86-ipi,arm64-broadcast,oracle,local-only "$f" \
 		>/tmp/validate.$$.json 2>/tmp/validate.$$.err
@@ -73,9 +76,12 @@ calls = '%d/%d/%d' % (sc['calls_real'], sc['calls_predicted'], sc['calls_matched
 cok = sc['calls_real'] == 0 or (abs(sc['calls_predicted'] - sc['calls_real']) <=
                                 max(2, 0.02 * sc['calls_real']) and
                                 sc['calls_matched'] >= 0.98 * sc['calls_real'])
-print('%-34s %6d %5d %6d %6d %7s %17s %11s %s%s' % (short, sent, sc['unanswered_ipis'], pred, match,
-      err, calls, '%d/%d/%d' % (ua, uo, ul), sc['verdict'][:60],
-      '' if ok and cok else '  MISS'))
+wfp, unx = d['checks'].get('write_faults_present', 0), d['checks'].get('unexplained', 0)
+unexpl = 100.0 * unx / wfp if wfp else 0.0
+ok = ok and unexpl < 1.0
+print('%-34s %6d %5d %6d %6d %7s %17s %6d %11s %5.2f%% %s%s' % (short, sent, sc['unanswered_ipis'],
+      pred, match, err, calls, sc.get('other_ipis', -1), '%d/%d/%d' % (ua, uo, ul), unexpl,
+      sc['verdict'][:50], '' if ok and cok else '  MISS'))
 PY
 done
 rm -f /tmp/validate.$$.json /tmp/validate.$$.err
