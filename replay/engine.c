@@ -133,6 +133,47 @@ static void set_task_mm(struct replay *r, struct rtask *t, uint32_t mm)
 }
 
 
+/*
+ * Events of a task that are not about it, by kind:
+ * IN_FAULT: the work of a write fault the task is in, or its being
+ * preempted in it (its TLBIs, a huge PMD's write fault and split, reclaim,
+ * vmalloc or IPIs while it allocates; a switch, a migration): they do not
+ * end the fault (anything else the task does next means it reused the page);
+ * OTHER_MM: about an address space not (or not necessarily) the task's
+ * (a kernel mapping's, reclaim's victim, khugepaged's).
+ */
+enum { IN_FAULT = 1, OTHER_MM = 2 };
+static const uint8_t not_about_task[TLBR_EV__COUNT] = {
+	[TLBR_EV_TLBI] = IN_FAULT,
+	[TLBR_EV_HUGE] = IN_FAULT,
+	[TLBR_EV_SWITCH] = IN_FAULT,
+	[TLBR_EV_MIGRATE] = IN_FAULT,
+	[TLBR_EV_IPI_OTHER] = IN_FAULT,
+	[TLBR_EV_RECLAIM_UNMAP] = IN_FAULT | OTHER_MM,
+	[TLBR_EV_KMAP] = IN_FAULT | OTHER_MM,
+	[TLBR_EV_BATCH_SYNC] = OTHER_MM,
+	[TLBR_EV_ASID_ROLLOVER] = OTHER_MM,
+};
+
+/* Does @ev end the write fault its task was in (then it reused the page)? */
+static bool ends_fault(const struct tlbr_event *ev)
+{
+	if (ev->kind == TLBR_EV_FLUSH)
+		return ev->flush.site != TLBR_SITE_COW && ev->flush.site != TLBR_SITE_WP_REUSE &&
+		       ev->flush.site != TLBR_SITE_FAULT;
+	return !(not_about_task[ev->kind] & IN_FAULT);
+}
+
+/* Is @ev about an address space not (or not necessarily) its task's? */
+static bool about_other_mm(const struct tlbr_event *ev)
+{
+	if (ev->kind == TLBR_EV_HUGE)
+		return ev->huge.kind == TLBR_HUGE_COLLAPSE;
+	if (ev->kind == TLBR_EV_FLUSH)
+		return ev->flush.site == TLBR_SITE_RECLAIM || ev->flush.site == TLBR_SITE_KERNEL;
+	return not_about_task[ev->kind] & OTHER_MM;
+}
+
 static bool runs_in_task(const struct tlbr_event *ev)
 {
 	switch (ev->kind) {
@@ -186,25 +227,21 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			return -ENOMEM;
 		if (t->unseen && ev->kind != TLBR_EV_FORK)
 			seen_on_cpu(r, ev->task);
-		if (t->mm != ev->mm && ev->kind != TLBR_EV_EXEC)
+		/*
+		 * the task's address space, from the events about it: not a
+		 * kernel mapping's (no mm: vmalloc of clone's stack), nor another
+		 * process's page that reclaim or khugepaged works on (which would
+		 * drop the task's pages when it looked like the last user)
+		 */
+		if (t->mm != ev->mm && ev->kind != TLBR_EV_EXEC && !about_other_mm(ev))
 			set_task_mm(r, t, ev->mm);
 		r->cur_task = t;
 		/* a huge fault's return, or anything else the task does: it is decided */
 		if (t->huge_pending && !(ev->kind == TLBR_EV_HUGE && ev->huge.kind == TLBR_HUGE_FAULT &&
 					 ev->huge.outcome))
 			huge_settle(r, t);
-		/*
-		 * the task did something else since its write fault: it reused
-		 * the page. Not the fault's own work: its TLBIs, a huge PMD's
-		 * write fault and split (do_huge_pmd_wp_page, __split_huge_pmd:
-		 * the copy or reuse comes after), their flushes; nor being
-		 * preempted in the fault (a switch, a migration)
-		 */
-		if (t->wp_pending && ev->kind != TLBR_EV_TLBI && ev->kind != TLBR_EV_HUGE &&
-		    ev->kind != TLBR_EV_SWITCH && ev->kind != TLBR_EV_MIGRATE &&
-		    !(ev->kind == TLBR_EV_FLUSH && (ev->flush.site == TLBR_SITE_COW ||
-						    ev->flush.site == TLBR_SITE_WP_REUSE ||
-						    ev->flush.site == TLBR_SITE_FAULT)))
+		/* the task did something else since its write fault: it reused the page */
+		if (t->wp_pending && ends_fault(ev))
 			resolve_reuse(r, t, ev->mm);
 	}
 	if (runs_in_task(ev) && ev->task && r->cpu[ev->cpu].task != ev->task &&
