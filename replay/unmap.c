@@ -528,7 +528,7 @@ bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rt
 		 * a shrink's or a move's flush: which one is known at the
 		 * return; on x86 the PTEs have left before this flush
 		 */
-		if (ev->flush.x86_reason >= 0 && !t->lifting && !t->moved)
+		if (ev->flush.x86_reason != TLBR_X86_NONE && !t->lifting && !t->moved)
 			mremap_lift(r, t, ev->mm);
 		return true;
 	}
@@ -538,14 +538,14 @@ bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rt
 		 * aged or cleaned (madvise_cold_or_pageout_pte_range(),
 		 * madvise_free_pte_range() flush at the end of their walk)
 		 */
-		if (ev->flush.x86_reason >= 0 && !t->applied) {
+		if (ev->flush.x86_reason != TLBR_X86_NONE && !t->applied) {
 			range_of(t->args, 0, 1, &s, &e);
 			age_range(r, t, ev->mm, s, e, false);
 			t->applied = true;
 		}
 		return true;
 	}
-	if (!unmaps(t) || ev->flush.x86_reason >= 0)
+	if (!unmaps(t) || ev->flush.x86_reason != TLBR_X86_NONE)
 		return false;	/* x86: each flush traced; applied as before */
 	if (t->zapped)
 		return true;	/* page-table frees after the zaps: the syscall's return applies it */

@@ -142,8 +142,8 @@ static void on_run(struct replay *r, struct policy *pl, int cpu, uint32_t mm)
 
 static bool x86_trace_flush(const struct flushreq *q)
 {
-	return q->ev && q->ev->kind == TLBR_EV_FLUSH && q->ev->flush.x86_reason >= 0 &&
-	       q->ev->ts_ns == q->ts_ns;
+	return q->ev && q->ev->kind == TLBR_EV_FLUSH &&
+	       q->ev->flush.x86_reason != TLBR_X86_NONE && q->ev->ts_ns == q->ts_ns;
 }
 
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
