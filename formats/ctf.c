@@ -16,7 +16,7 @@
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,24 +59,56 @@ struct ctf_reader {
 	unsigned int ndirs;
 };
 
-static struct ctf_reader *walk_target;
-
-static int walk(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/*
+ * Add @dir and the directories below it that hold a CTF "metadata" file to
+ * c->dirs, in the order nftw(FTW_PHYS) visits them: depth first, entries in
+ * readdir order, symbolic links not followed. 1 once MAX_TRACES are found.
+ */
+static int find_traces(struct ctf_reader *c, const char *dir)
 {
-	struct ctf_reader *c = walk_target;
-	const char *base = path + ftw->base;
+	size_t len = strlen(dir);
+	const char *sep = len && dir[len - 1] == '/' ? "" : "/";
+	char path[PATH_MAX];
+	struct dirent *de;
+	struct stat st;
+	int ret = 0;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while (!ret && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s%s%s", dir, sep, de->d_name) >=
+		    sizeof(path) || lstat(path, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			ret = find_traces(c, path);
+		} else if (S_ISREG(st.st_mode) && !strcmp(de->d_name, "metadata")) {
+			if (c->ndirs == MAX_TRACES)
+				ret = 1;
+			else
+				snprintf(c->dirs[c->ndirs++], sizeof(c->dirs[0]), "%s", dir);
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+/* The traces below @root (a directory; not through a symbolic link, as nftw). */
+static void find_all_traces(struct ctf_reader *c, const char *root)
+{
+	char dir[PATH_MAX];
+	struct stat st;
 	size_t n;
 
-	(void)st;
-	if (flag != FTW_F || strcmp(base, "metadata"))
-		return 0;
-	if (c->ndirs == MAX_TRACES)
-		return 1;
-	n = (size_t)ftw->base;
-	if (n > 1)
-		n--;	/* without the slash */
-	snprintf(c->dirs[c->ndirs++], sizeof(c->dirs[0]), "%.*s", (int)n, path);
-	return 0;
+	if ((size_t)snprintf(dir, sizeof(dir), "%s", root) >= sizeof(dir))
+		return;
+	for (n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)	/* as nftw: no trailing slash */
+		dir[n - 1] = '\0';
+	if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		find_traces(c, dir);
 }
 
 /* The message of babeltrace2's last error, taken from the thread. */
@@ -578,9 +610,7 @@ int tlbr_ctf_reader_init(struct tlbr_reader *r, struct tlbr_error *err)
 	}
 	r->priv = c;
 	r->ops = &ctf_ops;
-	walk_target = c;
-	nftw(r->path, walk, 16, FTW_PHYS);
-	walk_target = NULL;
+	find_all_traces(c, r->path);
 	if (!c->ndirs) {
 		tlbr_error_set(err, UINT64_MAX, 0, "a directory without a CTF 'metadata' file "
 			       "anywhere below it: not a CTF trace");
