@@ -491,13 +491,18 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	case TLBR_RAW_PRINT:
 		return on_print(a, rec, out);
 	case TLBR_RAW_VMAP_ALLOC:
-		/* vmalloc maps the area it got: one valid kernel PTE per page */
-		if (rec->val[2] || !rec->val[1])
+		/*
+		 * vmalloc maps the area it got: one valid kernel PTE per page
+		 * but the last, the guard page __get_vm_area_node() adds to the
+		 * size unless VM_NO_GUARD (which the event does not show;
+		 * vm_map_ram's large areas have none either)
+		 */
+		if (rec->val[2] || TLBR_PAGES_UP(rec->val[1]) < 2)
 			return 0;
 		tlbr_adapt_ev_init(out, TLBR_EV_KMAP, rec, t);
 		out->mm = 0;
 		out->kmap.start = rec->val[0];
-		out->kmap.pages = TLBR_PAGES_UP(rec->val[1]);
+		out->kmap.pages = TLBR_PAGES_UP(rec->val[1]) - 1;
 		return 1;
 	case TLBR_RAW_VMAP_PURGE:
 		/* lazily freed vmap areas: flush_tlb_kernel_range over them */

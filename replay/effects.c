@@ -371,13 +371,17 @@ void batch_sync(struct replay *r, enum tlbr_sync_kind kind, int cpu, uint32_t mm
 }
 
 /*
- * Valid kernel PTEs written (vmalloc/vmap): arm64 follows each with
- * dsb(ishst)+isb; in lazy MMU mode (seed 003) one pair at the mode's exit,
- * per vmap_pte_range() call, that is per page-table page of 512 PTEs.
- * O(policies x components).
+ * @pages valid kernel PTEs written from @start (vmalloc/vmap): arm64 follows
+ * each with dsb(ishst)+isb; in lazy MMU mode (seed 003) one pair at the
+ * mode's exit, per vmap_pte_range() call, that is per page-table page the
+ * range touches (a 2 MiB-aligned block: an area that crosses a boundary
+ * takes two). Not modelled: the PMD entries of new page-table pages and
+ * huge (PMD) vmap mappings. O(policies x components).
  */
-void kmap_barriers(struct replay *r, uint64_t pages)
+void kmap_barriers(struct replay *r, uint64_t start, uint64_t pages)
 {
+	uint64_t first = start >> 21, last = (start + (pages << PAGE_SHIFT) - 1) >> 21;
+	uint64_t tables = pages ? last - first + 1 : 0;
 	int pol;
 
 	for (pol = 0; pol < r->npol; pol++) {
@@ -386,6 +390,6 @@ void kmap_barriers(struct replay *r, uint64_t pages)
 
 		for (unsigned int k = 0; k < pl->ncomp; k++)
 			lazy |= pl->ops[k]->lazy_mmu;
-		pl->res->ops[TLBR_OP_KMAP_BARRIER] += lazy ? (pages + 511) / 512 : pages;
+		pl->res->ops[TLBR_OP_KMAP_BARRIER] += lazy ? tables : pages;
 	}
 }

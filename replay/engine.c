@@ -307,7 +307,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		batch_sync(r, ev->sync.kind, ev->cpu, ev->mm);
 		break;
 	case TLBR_EV_KMAP:
-		kmap_barriers(r, ev->kmap.pages);
+		kmap_barriers(r, ev->kmap.start, ev->kmap.pages);
 		break;
 	case TLBR_EV_ASID_ROLLOVER:
 		asid_rollover(r);

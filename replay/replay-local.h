@@ -306,7 +306,7 @@ void defer(struct replay *r, struct policy *pl, const struct flushreq *q);
 void batch_sync(struct replay *r, enum tlbr_sync_kind kind, int cpu, uint32_t mm);
 bool batch_pending(struct replay *r, uint32_t mm);
 bool migrates_every_flush(const struct policy *pl);
-void kmap_barriers(struct replay *r, uint64_t pages);
+void kmap_barriers(struct replay *r, uint64_t start, uint64_t pages);
 
 /* check.c: the safety checker */
 void step_of(struct replay *r, struct tlbr_step *st, const char *fmt, ...) __printf(3, 4);
