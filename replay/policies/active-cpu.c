@@ -87,7 +87,6 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 {
 	struct active_state *s = policy_state(pl, &policy_active_cpu);
 
-	(void)r;
 	if (!s)
 		return false;
 	/* exec: the new mm, switched in on this CPU with a fresh ASID */
@@ -98,6 +97,15 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	}
 	if (!q->mm || q->opaque || q->mm >= s->n || s->cpu[q->mm] != q->cpu)
 		return false;
+	/*
+	 * a thread the trace does not show (a pid filter, lost events) may run
+	 * the mm elsewhere: its switch_mm there made active_cpu MULTIPLE
+	 */
+	for (int c = 0; c < view_ncpus(r); c++)
+		if (c != q->cpu && view_running(r, q->mm, c)) {
+			s->cpu[q->mm] = MULTIPLE;
+			return false;
+		}
 	d->kind = D_LOCAL;
 	d->upgrade = true;
 	return true;

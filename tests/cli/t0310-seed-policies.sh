@@ -277,6 +277,11 @@ expect $TMP/r.json x86-ipi ops.tlbi_local 2 "range: x86 flushes all above the 33
 "$TLBREPLAY" what-if --json --force --cpu arm64-tlbirange -p arm64-broadcast "$DATA/whatif-range.txt" > $TMP/r.json
 expect $TMP/r.json arm64-broadcast ops.tlbi_is 4 "range: FEAT_TLBIRANGE: 2 range TLBIs per flush"
 
+# seed 001 on a corpus trace with threads the trace does not show on a CPU: they may run the
+# mm anywhere, so active_cpu is MULTIPLE (a COW copy on CPU 0 was local and unsafe before)
+"$TLBREPLAY" what-if --json -p active-cpu "$SAMPLES/corpus/stress-ng-madvise.dat" > $TMP/sm.json
+expect $TMP/sm.json active-cpu unsafe 0 "seed 001 stress-ng-madvise: safe with unseen threads"
+
 # the samples: no policy modelling an accepted upstream change is unsafe
 for s in "$SAMPLES"/*.dat; do
 	for env in native vm; do
