@@ -427,14 +427,26 @@ const char *tlbr_suite_cost_name(const struct tlbr_suite *s)
 	return NULL;
 }
 
+/*
+ * The counting scope the runs share; when they differ (each trace counted
+ * for its own recorded workload), say that instead of the first one's.
+ */
 static const char *scope_of(const struct tlbr_suite *s)
 {
+	const char *first = NULL;
 	unsigned int r;
 
-	for (r = 0; r < s->nruns; r++)
-		if (*s->runs[r].scope)
-			return s->runs[r].scope;
-	return NULL;
+	for (r = 0; r < s->nruns; r++) {
+		if (!*s->runs[r].scope)
+			continue;
+		if (!first)
+			first = s->runs[r].scope;
+		else if (strcmp(first, s->runs[r].scope))
+			return strstr(first, "the recorded workload") ?
+			       "each trace's own recorded workload (--system counts every process)" :
+			       "each trace's own scope (see its what-if --json)";
+	}
+	return first;
 }
 
 static void notes_text(FILE *f, const struct tlbr_suite *s, unsigned int width)
