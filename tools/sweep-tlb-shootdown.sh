@@ -17,7 +17,7 @@ pol=${2:-arm64-broadcast,active-cpu,wp-local+active-cpu,oracle}
 src=$(cd "$(dirname "$0")/.." && pwd)
 host=${TLBREPLAY:-$src/build/cmd/tlbreplay}
 [ -x "$host" ] || { echo "sweep-tlb-shootdown.sh: build tlbreplay first ($host)" >&2; exit 2; }
-TLBR_ARM64_SUITE=shootdown TLBR_ARM64_KERNELS=${TLBR_ARM64_KERNELS:-6.1} \
+TLBR_ARM64_SUITE=shootdown TLBR_ARM64_SMP=${TLBR_ARM64_SMP:-4} TLBR_ARM64_KERNELS=${TLBR_ARM64_KERNELS:-6.1} \
 	TLBR_ARM64_TIMEOUT=${TLBR_ARM64_TIMEOUT:-3600} "$src/tools/arm64/run-guest.sh" "$out"
 for k in "$out"/*/; do
 	[ -e "$k/sng-tlb-shootdown-1.dat" ] || continue

@@ -1,6 +1,6 @@
 #!/bin/sh
 # arm64 for real, under emulation: tools/arm64/run-guest.sh cross-builds
-# tlbreplay, boots Debian's arm64 kernels 6.1 and 6.12 in qemu (TCG, 4
+# tlbreplay, boots Debian's arm64 kernels 6.1 and 6.12 in qemu (TCG, 2
 # CPUs; one boot each, one initramfs) and runs `tlbreplay record` there on
 # the project's workloads and on programs from Debian's arm64 archive
 # (busybox, stress-ng: munmap, madvise, mremap, fork and exec patterns, THP
@@ -13,7 +13,10 @@
 # one trace (all.dat; programs.txt names each program's process tree,
 # replayed with --pid): arming and removing the census's ~400 kprobes takes a
 # stop_machine each, about 100 s per recording under TCG, which one recording
-# per program paid 8 times per kernel (t0500 took 964 s in CI). CI runs 8
+# per program paid 8 times per kernel (t0500 took 964 s in CI); and the guest
+# has 2 CPUs, not 4 (stop_machine waits for every vCPU: on 2 host CPUs 4
+# vCPUs doubled it; t0500 728 s with 4, 364 s with 2, beside another busy
+# process). CI runs 8
 # programs per kernel, one per mechanism: usemem (write-fault reuse, COW),
 # mprotect-churn (mprotect), stress-ng vm+fork (fork, exit), a busybox shell
 # fork/exec loop (exec), stress-ng madvise (DONTNEED, FREE, PAGEOUT: zaps)

@@ -3,7 +3,7 @@
 #
 # tlbreplay on arm64, under emulation: cross-builds tlbreplay and the
 # workloads for aarch64, and boots Debian's arm64 kernels in
-# qemu-system-aarch64 (TCG, -M virt -cpu max -smp 4), one boot per kernel
+# qemu-system-aarch64 (TCG, -M virt -cpu max -smp 2), one boot per kernel
 # sharing one initramfs (busybox, tlbreplay and its shared libraries, the
 # workloads, Debian's stress-ng with the libraries it needs). In each boot
 # /init runs `tlbreplay record --check` and records one trace of every
@@ -20,6 +20,9 @@
 # OUTDIR/KERNEL/ (KERNEL: 6.1, 6.12), with the guest's `record --check`,
 # the recorders' logs and the console log.
 #
+# TLBR_ARM64_SMP: the guest's CPUs (default 2: every kprobe the recorder
+# arms or removes stops every vCPU, stop_machine; on 2 host CPUs 4 vCPUs
+# took twice as long, t0500 728 s against 364 s).
 # TLBR_ARM64_KERNELS: the kernels to boot (default "6.1 6.12"): 6.1 is
 # Debian 12's linux-image-6.1.0-47-arm64, 6.12 Debian 12 security's
 # linux-image-6.12.*+deb12-arm64 (the newest apt knows, or
@@ -301,7 +304,7 @@ for kv in $kvers; do
 	mkdir -p "$dir"
 	echo "$v" > "$dir/kernel"
 	start=$(date +%s)
-	timeout ${TLBR_ARM64_TIMEOUT:-1200} qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -smp 4 -m 2G -nographic \
+	timeout ${TLBR_ARM64_TIMEOUT:-1200} qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -smp ${TLBR_ARM64_SMP:-2} -m 2G -nographic \
 		-no-reboot -kernel "$cache/Image-$v" -initrd "$cache/initramfs.cpio.gz" \
 		-append "console=ttyAMA0 nokaslr quiet panic=-1 tlbr.suite=$suite tlbr.cleanup=$first" \
 		< /dev/null > "$dir/console.log" 2>&1 || true
