@@ -52,8 +52,9 @@ struct rmm *mm_get(struct replay *r, uint32_t id)
 		m->last_end = calloc((size_t)r->ncpus, sizeof(*m->last_end));
 		m->mm_cleared = calloc((size_t)r->ncpus * (size_t)r->npol, sizeof(*m->mm_cleared));
 		m->behind = calloc((size_t)r->npol, sizeof(*m->behind));
+		m->empty = calloc((size_t)r->npol, sizeof(*m->empty));
 		m->batched = calloc((size_t)r->npol, sizeof(*m->batched));
-		if (!m->last_end || !m->mm_cleared || !m->behind || !m->batched)
+		if (!m->last_end || !m->mm_cleared || !m->behind || !m->empty || !m->batched)
 			return NULL;
 		m->live = true;
 	}

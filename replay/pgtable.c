@@ -56,8 +56,10 @@ void pte_present_before(struct replay *r, struct page *p, bool writable, const c
 	pte_set(r, p, true, true, writable, false, false, why);
 	for (int pol = 0; m && pol < r->npol; pol++)
 		for (int c = 0; c < r->ncpus; c++)
-			if (!m->vmas_known || tlbr_cpuset_test(&m->ever, (unsigned int)c))
+			if (!m->vmas_known || tlbr_cpuset_test(&m->ever, (unsigned int)c)) {
 				ptlb_of(r, p, pol, c)->held |= held;
+				m->empty[pol].bits[c / 64] &= ~(1ULL << (c % 64));
+			}
 }
 
 struct effect_arg {

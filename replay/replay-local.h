@@ -63,6 +63,15 @@ struct rmm {
 	uint64_t *last_end;		/* per CPU: seq when it was last unloaded */
 	uint64_t *mm_cleared;		/* per policy x CPU: seq of the last whole-mm flush */
 	struct tlbr_cpuset *behind;	/* per policy: CPUs that flush when they load it again */
+	/*
+	 * Per policy, unbounded model: CPUs known to hold nothing of the mm,
+	 * learnt by a walk of all its pages (views.c), never for a CPU it is
+	 * loaded on. Only the mm being loaded on the CPU, a thread that may
+	 * run it anywhere (unseen), or entries put there by
+	 * pte_present_before() can give the CPU something again: each clears
+	 * the bits.
+	 */
+	struct tlbr_cpuset *empty;
 	bool *batched;			/* per policy: mm->tlb_flush_batched pending != flushed
 					 * (a reclaim batch was deferred since the last
 					 * flush_tlb_batched_pending; completing it does not clear it) */

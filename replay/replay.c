@@ -352,6 +352,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 		free(r->mms[i].last_end);
 		free(r->mms[i].mm_cleared);
 		free(r->mms[i].behind);
+		free(r->mms[i].empty);
 		free(r->mms[i].batched);
 		free(r->mms[i].hash);
 		free(r->mms[i].lazy_kids);

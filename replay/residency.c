@@ -60,6 +60,8 @@ static void load_mm(struct replay *r, int cpu, uint32_t mm)
 	if (m) {
 		tlbr_cpuset_set(&m->active, (unsigned int)cpu);
 		tlbr_cpuset_set(&m->ever, (unsigned int)cpu);
+		for (pol = 0; pol < r->npol; pol++)	/* it may hold anything again */
+			m->empty[pol].bits[cpu / 64] &= ~(1ULL << (cpu % 64));
 		/* a CPU a flush was deferred for catches up as it loads the mm */
 		for (pol = 0; pol < r->npol; pol++) {
 			struct tlbr_cpuset *b = &m->behind[pol];

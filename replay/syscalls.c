@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 
+#include <string.h>
+
 #include "replay-local.h"
 
 /*
@@ -130,6 +132,8 @@ int on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 			c->mm = f->child_mm;
 			m->users++;
 			m->unseen_threads++;
+			/* it may now run anywhere: what the CPUs hold is no longer known */
+			memset(m->empty, 0, (size_t)r->npol * sizeof(*m->empty));
 		}
 		return 0;
 	}

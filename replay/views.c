@@ -69,6 +69,72 @@ static void holders_fn(struct replay *r, struct page *p, void *a)
 	}
 }
 
+/*
+ * holders_fn over the flush's pages, not asking the CPUs known to hold
+ * nothing of the mm (rmm.empty); a walk of the mm's whole page list (a
+ * whole-mm flush, or a range too big to look up page by page) also learns
+ * which asked CPUs hold nothing anywhere in it, so the next walk does not
+ * ask them: an mm whose other CPUs were flushed and have not run it since
+ * is walked once, not at every flush. The set found is the one for_pages
+ * with holders_fn finds. O(pages of the range) by lookup; O(pages of the
+ * mm x CPUs) walking, then O(CPUs) for every query until the mm is loaded
+ * on one of them again.
+ */
+static void holders_walk(struct replay *r, const struct flushreq *q, struct holders_arg *h)
+{
+	struct rmm *m = mm_get(r, q->mm);
+	struct tlbr_cpuset *empty, any = { { 0 } };
+	uint64_t n = q->end_vpn - q->start_vpn;
+	unsigned int i, nask, nany = 0;
+	bool complete = true;
+	int c;
+
+	if (!m || r->o.tlb->kind != TLBR_TLB_UNBOUNDED || mm_anywhere(m)) {
+		for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, holders_fn, h);
+		return;
+	}
+	empty = &m->empty[h->pl->idx];
+	for (i = 0; i < TLBR_MAX_CPUS / 64; i++)
+		h->ask.bits[i] &= ~empty->bits[i];
+	nask = tlbr_cpuset_count(&h->ask);
+	if (h->left > nask)
+		h->left = nask;
+	if (!h->left)
+		return;
+	if (m->lazy_parent)
+		mm_settle(r, m);
+	if (!q->whole_mm && (n <= 16 || n <= m->npages / 8)) {	/* for_pages' lookups */
+		for_pages(r, q->mm, false, q->start_vpn, q->end_vpn, holders_fn, h);
+		return;
+	}
+	r->stop_walk = false;
+	for (i = m->first; i; i = page_at(r, i - 1)->next) {
+		struct page *p = page_at(r, i - 1);
+
+		if (q->whole_mm || (p->vpn >= q->start_vpn && p->vpn < q->end_vpn)) {
+			holders_fn(r, p, h);
+			if (r->stop_walk) {
+				complete = false;
+				break;
+			}
+		}
+		for (c = 0; nany < nask && c < r->ncpus; c++)
+			if (tlbr_cpuset_test(&h->ask, (unsigned int)c) &&
+			    !tlbr_cpuset_test(&any, (unsigned int)c) &&
+			    (tlb_held_sound(r, h->pl, p, c) & HELD_VALID)) {
+				tlbr_cpuset_set(&any, (unsigned int)c);
+				nany++;
+			}
+	}
+	/* not where it is loaded: a page made present there is held at once */
+	if (complete)
+		for (c = 0; c < r->ncpus; c++)
+			if (tlbr_cpuset_test(&h->ask, (unsigned int)c) &&
+			    !tlbr_cpuset_test(&any, (unsigned int)c) &&
+			    !tlbr_cpuset_test(&m->active, (unsigned int)c))
+				tlbr_cpuset_set(empty, (unsigned int)c);
+}
+
 static struct tlbr_cpuset holders(struct replay *r, struct policy *pl, const struct flushreq *q,
 				  bool too_much, int skip)
 {
@@ -76,7 +142,7 @@ static struct tlbr_cpuset holders(struct replay *r, struct policy *pl, const str
 
 	h.left = ask_cpus(r, q->mm, skip, &h.ask);
 	if (h.left)
-		for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, holders_fn, &h);
+		holders_walk(r, q, &h);
 	return h.set;
 }
 
@@ -128,7 +194,7 @@ struct tlbr_cpuset holders_of(struct replay *r, struct policy *pl, const struct 
 
 	if (ask_cpus(r, q->mm, q->cpu, &h.ask)) {
 		h.left = 1;
-		for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, holders_fn, &h);
+		holders_walk(r, q, &h);
 	}
 	return h.set;
 }
