@@ -38,6 +38,18 @@ static void decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		policy_arm64_broadcast.decide(r, pl, q, d);
 		d->by = &policy_arm64_broadcast;
 	}
+	/*
+	 * before the seed-004 fix, __unmap_hugepage_range() already flushed its
+	 * unshares once (force_flush: tlb_flush_mmu_tlbonly() at the end), with
+	 * an IPI per table (huge_pmd_unshare's tlb_remove_table_sync_one)
+	 */
+	if (q->site == TLBR_SITE_HUGETLB_UNSHARE && d->by != &policy_hugetlb_unshare_gather &&
+	    !d->by->x86 && (d->kind == D_BROADCAST || d->kind == D_LOCAL)) {
+		bool same = false;
+
+		if (view_same_gather(r, &pl->unshare, q, &same) && same)
+			d->kind = D_MERGED;
+	}
 	/* HCR_EL2.FB: in a guest every local TLBI is executed as a broadcast */
 	if ((r->o.env & TLBR_ENV_VM) && d->kind == D_LOCAL && !d->by->x86) {
 		d->kind = D_BROADCAST;

@@ -142,6 +142,19 @@ uint64_t view_vma_start(struct replay *r, const struct flushreq *q);
  * address space older than the trace may have run anywhere before. O(1).
  */
 bool view_mm_born(struct replay *r, uint32_t mm);
+/* One mmu_gather of hugetlb PMD unshares: one task's, in one syscall (or exit), one VMA. */
+struct unshare_gather {
+	uint32_t task;
+	uint64_t sys_seq;
+	uint64_t vma_start;	/* UINT64_MAX: VMAs unknown */
+	bool open;
+};
+/*
+ * Does the unshare @q belong to the gather @g is? If not, @g becomes @q's
+ * (a new gather). false, @g untouched, when @q has no task. O(log VMAs).
+ */
+bool view_same_gather(struct replay *r, struct unshare_gather *g, const struct flushreq *q,
+		      bool *same);
 /* The number of CPUs of the replay. O(1). */
 int view_ncpus(struct replay *r);
 /* The memory syscall the flush point's task is in (enum tlbr_syscall + 1), 0: none. O(1). */

@@ -161,6 +161,7 @@ struct policy {
 	/* capacity model: per CPU set-associative arrays */
 	struct centry *tlb;
 	uint64_t *all_cleared;		/* per CPU: seq of the last flush of everything */
+	struct unshare_gather unshare;	/* the default's hugetlb unshare gather */
 	struct pending *pending;	/* deferred TLBIs not yet completed */
 	uint32_t npending, pending_alloc;
 };

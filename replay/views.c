@@ -226,6 +226,21 @@ struct tlbr_cpuset view_walkers(struct replay *r, uint32_t mm)
 	return m->ever;
 }
 
+bool view_same_gather(struct replay *r, struct unshare_gather *g, const struct flushreq *q,
+		      bool *same)
+{
+	uint64_t vma, sys_seq;
+
+	if (!q->ev || !q->ev->task || !view_syscall_seq(r, q->ev->task, &sys_seq))
+		return false;
+	vma = view_vma_start(r, q);
+	*same = g->open && g->task == q->ev->task && g->sys_seq == sys_seq && g->vma_start == vma;
+	if (!*same)
+		*g = (struct unshare_gather){ .task = q->ev->task, .sys_seq = sys_seq,
+					      .vma_start = vma, .open = true };
+	return true;
+}
+
 bool view_mm_born(struct replay *r, uint32_t mm)
 {
 	return mm && mm < r->nmms && r->mms[mm].born;

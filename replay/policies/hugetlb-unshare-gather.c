@@ -14,15 +14,16 @@
  * One gather here: the unshares of one task within one system call (or one
  * exit) and one VMA, as __unmap_hugepage_range() works VMA by VMA. The
  * first unshare of a gather is its flush (a broadcast); the others are
- * merged into it. Needs the tlbr:pmd_unshare probe (tlbreplay-record(1)).
+ * merged into it. The kernel before the fix already flushed once per
+ * gather (force_flush, then tlb_flush_mmu_tlbonly() at the end of
+ * __unmap_hugepage_range()): the engine's default does the same, so the
+ * fix's saving is the IPIs. Needs the tlbr:pmd_unshare probe
+ * (tlbreplay-record(1)).
  */
 #include "../policy.h"
 
 struct gather {
-	uint32_t task;
-	uint64_t sys_seq;
-	uint64_t vma_start;	/* the VMA of the gather; UINT64_MAX: VMAs unknown */
-	bool open;
+	struct unshare_gather g;
 	bool synced;		/* the gather's IPI was counted */
 };
 
@@ -30,21 +31,13 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		   struct decision *d)
 {
 	struct gather *g = policy_state(pl, &policy_hugetlb_unshare_gather);
-	uint64_t vma, sys_seq;
-	bool last = q->ev && (q->ev->flush.flags & TLBR_FLUSH_UNSHARE_LAST);
+	bool last = q->ev && (q->ev->flush.flags & TLBR_FLUSH_UNSHARE_LAST), same;
 
-	if (q->site != TLBR_SITE_HUGETLB_UNSHARE || !q->ev || !q->ev->task)
+	if (q->site != TLBR_SITE_HUGETLB_UNSHARE || !g || !view_same_gather(r, &g->g, q, &same))
 		return false;
-	if (!g || !view_syscall_seq(r, q->ev->task, &sys_seq))
-		return false;
-	vma = view_vma_start(r, q);
-	if (g->open && g->task == q->ev->task && g->sys_seq == sys_seq && g->vma_start == vma) {
-		d->kind = D_MERGED;
-	} else {
-		d->kind = D_BROADCAST;
-		*g = (struct gather){ .task = q->ev->task, .sys_seq = sys_seq,
-				      .vma_start = vma, .open = true };
-	}
+	d->kind = same ? D_MERGED : D_BROADCAST;
+	if (!same)
+		g->synced = false;
 	d->table_sync = last && !g->synced;
 	g->synced |= d->table_sync;
 	return true;
