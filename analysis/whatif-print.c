@@ -29,6 +29,13 @@ static uint64_t g_avoid(const struct tlbr_policy_result *p, int a) { (void)a; re
 static uint64_t g_avoid_by(const struct tlbr_policy_result *p, int a) { return p->avoidable_by[a]; }
 static uint64_t g_stale(const struct tlbr_policy_result *p, int a) { (void)a; return p->stale_ro; }
 static uint64_t g_spur(const struct tlbr_policy_result *p, int a) { (void)a; return p->spurious_predicted; }
+/* The upper bound: a stale entry faults at most once (arg: the CPU model faults at all). */
+static uint64_t g_spur_max(const struct tlbr_policy_result *p, int a)
+{
+	uint64_t u = a ? p->stale_ro : 0;
+
+	return u > p->spurious_predicted ? u : p->spurious_predicted;
+}
 static uint64_t g_unsafe(const struct tlbr_policy_result *p, int a) { (void)a; return p->unsafe; }
 static uint64_t g_defer(const struct tlbr_policy_result *p, int a) { (void)a; return p->deferred; }
 static uint64_t g_syncs(const struct tlbr_policy_result *p, int a) { (void)a; return p->syncs; }
@@ -422,6 +429,8 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 {
 	unsigned int from, i, k;
 	bool any_site[TLBR_SITE__COUNT] = { 0 };
+	const struct tlbr_cpu_model *cm = tlbr_cpu_model_find(r->cpu_model);
+	int spurious_possible = !cm || cm->spurious_faults;
 
 	tlbr_print_models(f, r, o->path, o->describe, o->costs, o->cpu_from);
 	tlbr_print_ready(f, o->ready);
@@ -464,6 +473,7 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			{ "not present remotely", g_avoid_by, TLBR_AVOID_NOT_PRESENT, true },
 			{ "stale read-only entries", g_stale, 0, false },
 			{ "spurious faults predicted", g_spur, 0, false },
+			{ "at most (1 per stale entry)", g_spur_max, spurious_possible, true },
 			{ "local upgraded by the VM", g_upg, 0, false },
 			{ "unsafe findings", g_unsafe, 0, false },
 			{ "TLBI IS + DSB ISH", g_op, TLBR_OP_TLBI_IS, false },
@@ -545,6 +555,9 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 	struct tlbr_json j;
 	unsigned int i, k, s;
 
+	const struct tlbr_cpu_model *cm = tlbr_cpu_model_find(r->cpu_model);
+	int spurious_possible = !cm || cm->spurious_faults;
+
 	tlbr_json_init(&j, f, true);
 	tlbr_json_obj_begin(&j, NULL);
 	tlbr_json_str(&j, "schema", "tlbreplay-what-if");
@@ -623,6 +636,8 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 		tlbr_json_obj_end(&j);
 		tlbr_json_u64(&j, "stale_ro", p->stale_ro);
 		tlbr_json_u64(&j, "spurious_predicted", p->spurious_predicted);
+		/* a range: the lower bound is what the trace proves, the upper one per stale entry */
+		tlbr_json_u64(&j, "spurious_upper", g_spur_max(p, spurious_possible));
 		tlbr_json_u64(&j, "upgraded", p->upgraded);
 		tlbr_json_obj_begin(&j, "ops");
 		for (k = 0; k < TLBR_OP__COUNT; k++)
