@@ -130,6 +130,7 @@ struct tlbr_costs {
 	double c[TLBR_OP__COUNT];	/* cycles per operation */
 	double per_cpu;			/* added per CPU to broadcasts and IPIs */
 	double migrate_nopreempt;	/* migrate_disable+enable without preemption */
+	double ghz;			/* the clock the cycles are at: busy-time shares */
 	char name_buf[128], source_buf[400];
 };
 

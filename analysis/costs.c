@@ -24,7 +24,7 @@ static const struct tlbr_costs presets[] = {
 		 [TLBR_OP_DSB_NSH] = 30, [TLBR_OP_IPI] = 4000, [TLBR_OP_SPURIOUS] = 1500,
 		 [TLBR_OP_MIGRATE] = 60, [TLBR_OP_DSB_UPGRADE] = 60, [TLBR_OP_REPEAT] = 500,
 		 [TLBR_OP_KMAP_BARRIER] = 60 },
-	  .per_cpu = 15, .migrate_nopreempt = 10 },
+	  .per_cpu = 15, .migrate_nopreempt = 10, .ghz = 3.0 },
 	{ .name = "neoverse-v2",
 	  .source = "estimates (no vendor latency published): as neoverse-n1, with a "
 		    "wider mesh: broadcast TLBI+DSB ISH ~700 cycles + 10/CPU",
@@ -32,7 +32,7 @@ static const struct tlbr_costs presets[] = {
 		 [TLBR_OP_DSB_NSH] = 25, [TLBR_OP_IPI] = 4000, [TLBR_OP_SPURIOUS] = 1500,
 		 [TLBR_OP_MIGRATE] = 60, [TLBR_OP_DSB_UPGRADE] = 80, [TLBR_OP_REPEAT] = 700,
 		 [TLBR_OP_KMAP_BARRIER] = 80 },
-	  .per_cpu = 10, .migrate_nopreempt = 10 },
+	  .per_cpu = 10, .migrate_nopreempt = 10, .ghz = 3.1 },
 	{ .name = "x86-server",
 	  .source = "estimates: INVLPG ~200 cycles, shootdown IPI round trip ~3000 cycles "
 		    "+ 300/CPU (arch/x86/mm/tlb.c comments put one INVLPG near 100 ns)",
@@ -40,7 +40,7 @@ static const struct tlbr_costs presets[] = {
 		 [TLBR_OP_DSB_NSH] = 0, [TLBR_OP_IPI] = 3000, [TLBR_OP_SPURIOUS] = 1200,
 		 [TLBR_OP_MIGRATE] = 40, [TLBR_OP_DSB_UPGRADE] = 0, [TLBR_OP_REPEAT] = 200,
 		 [TLBR_OP_KMAP_BARRIER] = 0 },
-	  .per_cpu = 300, .migrate_nopreempt = 10 },
+	  .per_cpu = 300, .migrate_nopreempt = 10, .ghz = 3.0 },
 };
 
 const struct tlbr_costs *tlbr_costs_find(const char *name)
@@ -106,6 +106,7 @@ int tlbr_costs_load(const char *path, struct tlbr_costs *c, struct tlbr_error *e
 			memcpy(c->c, b->c, sizeof(c->c));
 			c->per_cpu = b->per_cpu;
 			c->migrate_nopreempt = b->migrate_nopreempt;
+			c->ghz = b->ghz;
 			continue;
 		}
 		if (!strcmp(key, "source")) {
@@ -127,6 +128,10 @@ int tlbr_costs_load(const char *path, struct tlbr_costs *c, struct tlbr_error *e
 		}
 		if (!strcmp(key, "migrate_nopreempt")) {
 			c->migrate_nopreempt = v;
+			continue;
+		}
+		if (!strcmp(key, "ghz")) {
+			c->ghz = v;
 			continue;
 		}
 		for (i = 0; i < TLBR_OP__COUNT; i++)

@@ -45,6 +45,18 @@ static uint64_t g_tsync(const struct tlbr_policy_result *p, int a) { (void)a; re
 static uint64_t g_upg(const struct tlbr_policy_result *p, int a) { (void)a; return p->upgraded; }
 static uint64_t g_op(const struct tlbr_policy_result *p, int a) { return p->ops[a]; }
 
+/*
+ * The modelled flush cost of @p as a percentage of the counted tasks' busy
+ * CPU time (from the switches), at the cost table's clock: an estimate. O(1).
+ */
+static double busy_share(const struct tlbr_whatif_render *o, const struct tlbr_policy_result *p,
+			 const struct tlbr_replay_result *r)
+{
+	double c = tlbr_costs_cycles(o->costs, p, r->ncpus, r->preempt);
+
+	return 100.0 * c / (o->costs->ghz * (double)o->cpu_ns);
+}
+
 /* The policy costs are compared with: arm64-broadcast if replayed, else the first. */
 static unsigned int baseline(const struct tlbr_replay_result *r)
 {
@@ -511,12 +523,22 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 					fprintf(f, " %11s", "-");
 			}
 			fputc('\n', f);
+			if (o->costs->ghz > 0 && o->cpu_ns) {
+				fprintf(f, "%-30s", "  share of busy CPU time");
+				for (i = from; i < to; i++)
+					fprintf(f, " %10.3f%%", busy_share(o, &r->policy[i], r));
+				fputc('\n', f);
+			}
 		}
 	}
 	if (o->costs)
 		fprintf(f, "(cycles are the '%s' cost model's estimate; the baseline is %s;\n"
 			   " a positive change is a regression)\n", o->costs->name,
 			r->policy[baseline(r)].name);
+	if (o->costs && o->costs->ghz > 0 && o->cpu_ns)
+		fprintf(f, "(share of busy CPU time: the modelled flush cycles at %.1f GHz over the\n"
+			   " %.6f s the counted tasks ran (from the switches): an estimate)\n",
+			o->costs->ghz, (double)o->cpu_ns / 1e9);
 	if (strcmp(r->tlb_model, "unbounded"))
 		fprintf(f, "(avoidable under '%s' is an estimate, not a bound)\n", r->tlb_model);
 
@@ -597,6 +619,7 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 			tlbr_json_double(&j, tlbr_op_name((enum tlbr_op)k), o->costs->c[k]);
 		tlbr_json_double(&j, "per_cpu", o->costs->per_cpu);
 		tlbr_json_double(&j, "migrate_nopreempt", o->costs->migrate_nopreempt);
+		tlbr_json_double(&j, "ghz", o->costs->ghz);
 		tlbr_json_str(&j, "baseline", r->policy[baseline(r)].name);
 		tlbr_json_obj_end(&j);
 	}
@@ -646,6 +669,8 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 		if (o->costs)
 			tlbr_json_double(&j, "est_cycles",
 					 tlbr_costs_cycles(o->costs, p, r->ncpus, r->preempt));
+		if (o->costs && o->costs->ghz > 0 && o->cpu_ns)
+			tlbr_json_double(&j, "est_busy_share_pct", busy_share(o, p, r));
 		tlbr_json_u64(&j, "unsafe", p->unsafe);
 		tlbr_json_arr_begin(&j, "findings");
 		for (k = 0; k < p->nfindings; k++) {

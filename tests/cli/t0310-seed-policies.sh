@@ -289,6 +289,15 @@ expect $TMP/r.json arm64-broadcast ops.tlbi_is 4 "range: FEAT_TLBIRANGE: 2 range
 "$TLBREPLAY" what-if --json -p active-cpu "$SAMPLES/corpus/stress-ng-madvise.dat" > $TMP/sm.json
 expect $TMP/sm.json active-cpu unsafe 0 "seed 001 stress-ng-madvise: safe with unseen threads"
 
+# denominators: the modelled flush cost as a share of the busy CPU time (an estimate).
+# whatif-seed001.txt: CPU 0 runs sh then 201 from 1.000000 to 1.000032 s: 32000 ns busy;
+# arm64-broadcast's 3 broadcasts at tlbi_is 1000 cycles (nothing else priced), 1 GHz: 3000 ns
+printf 'base = neoverse-n1\nsource = test table\ntlbi_is = 1000\ndsb_ish = 0\nper_cpu = 0\nghz = 1\n' > $TMP/share.costs
+"$TLBREPLAY" what-if --json --costs $TMP/share.costs -p arm64-broadcast "$DATA/whatif-seed001.txt" > $TMP/share.json
+expect $TMP/share.json arm64-broadcast est_busy_share_pct 9.375 "denominator: 3000 ns of flushes in 32000 ns busy: 9.375%"
+"$TLBREPLAY" what-if --costs $TMP/share.costs -p arm64-broadcast "$DATA/whatif-seed001.txt" > $TMP/share.txt
+grep_file "denominator: printed, and said to be an estimate" "over the busy CPU time\|an estimate)" "$TMP/share.txt"
+
 # the samples: no policy modelling an accepted upstream change is unsafe
 for s in "$SAMPLES"/*.dat; do
 	for env in native vm; do
