@@ -30,6 +30,9 @@ same "what-if with --pid and --time" what-if --pid 2 --time 0.1,0.5 "$SAMPLES/us
 # a text trace whose last line is cut: the error, its position and the status
 head -c -3 "$DATA/whatif-munmap.txt" > "$TMP/cut.txt"
 same "a truncated text trace: the same error" what-if --cpus 4 "$TMP/cut.txt"
+# the replay stops at an event on CPU 1 of 1 while the reader thread is ahead:
+# the same message, position and status, and the thread is stopped and joined
+same "the replay stopping early: the same error" what-if --cpus 1 "$SAMPLES/stress-ng-vm-fork.dat"
 expect_status 2 "--jobs 0 is a usage error" "$TLBREPLAY" what-if --jobs 0 "$SAMPLES/mprotect-churn.dat"
 expect_status 2 "--jobs x is a usage error" "$TLBREPLAY" report -j x "$SAMPLES/mprotect-churn.dat"
 done_testing
