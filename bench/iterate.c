@@ -2,7 +2,7 @@
 /*
  * iterate.c - the floor for reading a trace.dat: bare libtracecmd
  * iteration over every buffer, touching each record's event type and pid.
- * bench-stat.sh compares tlbreplay against it.
+ * bench.sh compares tlbreplay against it.
  */
 #include <stdio.h>
 #include <trace-cmd/trace-cmd.h>
