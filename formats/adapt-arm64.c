@@ -462,7 +462,8 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 			flush_init(&out[n], rec, t, TLBR_SCOPE_RANGE, page, page + 0x200000);
 			if (k == TLBR_HUGE_COLLAPSE) {
 				out[n].mm = mm;
-				out[n].flush.site = TLBR_SITE_RECLAIM;
+				out[n].flush.site = TLBR_SITE_RECLAIM;	/* as the census files it */
+				out[n].flush.flags |= TLBR_FLUSH_COLLAPSE;
 			} else {
 				tlbr_adapt_infer_site(t, &out[n].flush, false);
 				if (out[n].flush.site == TLBR_SITE_COW ||
@@ -481,8 +482,22 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 			t->a64_thp_mm = v[1];
 		}
 		out[n].huge.kind = k;
-		if (k == TLBR_HUGE_COLLAPSE)
+		if (k == TLBR_HUGE_COLLAPSE) {
+			/*
+			 * pmdp_collapse_flush clears the PMD before it flushes: no
+			 * CPU can load the small pages again after the flush. The
+			 * model has no "cleared" state between, so the new PMD goes
+			 * in first and the flush follows (it takes the old entries)
+			 */
+			struct tlbr_event flush = out[0];
+
+			if (!mm)
+				return 0;
 			out[n].mm = mm;
+			out[0] = out[n];
+			out[1] = flush;
+			return 2;
+		}
 		return out[n].mm ? n + 1 : n;
 	}
 	case TLBR_RAW_A64_THP_RET:

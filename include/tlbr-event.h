@@ -139,6 +139,9 @@ enum {
 	TLBR_FLUSH_MOVE = 1 << 6,		/* move_page_tables moved [start, end) to
 						 * move_to; move_ptes flushes the old range per
 						 * page-table chunk that had present entries */
+	TLBR_FLUSH_COLLAPSE = 1 << 7,		/* khugepaged's pmdp_collapse_flush: the 2 MiB
+						 * [start, end) of the event's mm, not its
+						 * task's, before the huge PMD goes in */
 };
 
 /*

@@ -94,6 +94,14 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		return;
 	case TLBR_SITE_RECLAIM:
 	case TLBR_SITE_KERNEL:
+		/*
+		 * a collapse's flush (collapse_huge_page -> pmdp_collapse_flush ->
+		 * flush_tlb_range) is of a known range of a known mm: it flushes
+		 * those pages like any range flush, or the entries of the small
+		 * pages would outlive the huge PMD that replaces them
+		 */
+		if ((f->flags & TLBR_FLUSH_COLLAPSE) && ev->mm && range)
+			break;
 		q.mm = 0;
 		q.opaque = true;
 		flush_point(r, &q);

@@ -99,6 +99,23 @@ assert d["pages"] == 514, d["pages"]
 PY
 ok $? "huge faults: a fallback maps the faulting page only (the VMA does not cover the PMD, or thp_fault_r says so), a huge page all 512; 7 zap flushes as executed, nothing unsafe"
 
+# khugepaged's collapse (whatif-thp-collapse.txt: pmdp_collapse_flush clears
+# the PMD, then flushes the 2 MiB; the huge PMD goes in after): the
+# collapse's broadcast is predicted, the small pages' entries go with it,
+# nothing unsafe (a 6.12 stress-ng trace of the qemu suite had 512 unsafe
+# findings under every policy here)
+"$TLBREPLAY" what-if --json --force -p arm64-broadcast,oracle whatif-thp-collapse.txt > $TMP/c.json
+python3 - $TMP/c.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = {x["name"]: x for x in d["policies"]}
+assert p["arm64-broadcast"]["by_site"] == {"reclaim": 1}, p["arm64-broadcast"]["by_site"]
+assert p["arm64-broadcast"]["unsafe"] == 0 and p["oracle"]["unsafe"] == 0, \
+    (p["arm64-broadcast"]["unsafe"], p["oracle"]["unsafe"])
+assert d["pages"] == 512, d["pages"]
+PY
+ok $? "khugepaged's collapse: one broadcast for the 2 MiB, the small pages' entries flushed, 512 pages, nothing unsafe"
+
 # census_case FILE SITES [COW_BREAKS REUSES]: executed and predicted broadcasts
 # by site are SITES (a JSON object), arm64-broadcast and oracle safe
 census_case() {
