@@ -58,15 +58,9 @@ static int on_event(void *ctx, const struct tlbr_event *ev, struct tlbr_error *e
 	struct diff_ctx *d = ctx;
 
 	(void)err;
-	if (!d->decided) {	/* a trace of record -- CMD counts CMD's processes (scope.h) */
-		const char *meta = tlbr_adapter_metadata(d->adapter);
-		size_t n = d->meta_seen + strlen(meta + d->meta_seen);
-
-		if (n != d->meta_seen) {
-			d->meta_seen = n;
-			d->decided = scope_workload_default(&d->so, meta);
-		}
-	}
+	if (!d->decided)	/* a trace of record -- CMD counts CMD's processes (scope.h) */
+		d->decided = scope_follow_metadata(&d->so, tlbr_adapter_metadata(d->adapter),
+						   &d->meta_seen);
 	if (scope_event(&d->scope, ev))
 		tlbr_diff_count(d->c, ev);
 	return 0;

@@ -44,11 +44,14 @@ int scope_option(struct scope_opts *o, int c, const char *arg);
 bool scope_active(const struct scope_opts *o);
 /*
  * Without --comm, --pid, --time or --system, a trace `tlbreplay record --
- * CMD` wrote is counted for its workload's process tree: if the recorder's
- * metadata @meta names it (workload_pid=), make that the scope and say so
- * in o->desc; true if it did.
+ * CMD` wrote is counted for its workload's process tree: when the
+ * recorder's metadata @meta names it (workload_pid=), make that the scope,
+ * say so in o->desc and return true. Call per event until it returns true
+ * (or not at all when the user gave a scope): it looks at the metadata only
+ * when it grew since *@seen (the recorder writes it before the workload
+ * starts), so it costs nothing per event.
  */
-bool scope_workload_default(struct scope_opts *o, const char *meta);
+bool scope_follow_metadata(struct scope_opts *o, const char *meta, size_t *seen);
 void scope_help_options(FILE *f);
 
 /* One trace's counting scope. */

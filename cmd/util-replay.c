@@ -240,31 +240,17 @@ static void scoped_note(void *ctx, const struct tlbr_note *n)
 		run->note(run->note_ctx, n);
 }
 
-/*
- * The recorder names its workload in the metadata before the workload
- * starts: from then on the tables count its process tree (scope.h). Only
- * new metadata is looked at, so this costs nothing per event.
- */
-static void workload_scope(struct replay_run *run)
-{
-	const char *meta = tlbr_adapter_metadata(run->in.adapter);
-	size_t n = strlen(meta + run->meta_seen) + run->meta_seen;
-
-	if (n == run->meta_seen)
-		return;
-	run->meta_seen = n;
-	if (scope_workload_default(&run->cli->scope, meta))
-		run->scope_decided = true;
-}
-
 static int on_event(void *ctx, const struct tlbr_event *ev, struct tlbr_error *err)
 {
 	struct replay_run *run = ctx;
 	bool in;
 	int ret;
 
+	/* a trace of record -- CMD counts CMD's process tree (scope.h) */
 	if (!run->scope_decided)
-		workload_scope(run);
+		run->scope_decided = scope_follow_metadata(&run->cli->scope,
+							   tlbr_adapter_metadata(run->in.adapter),
+							   &run->meta_seen);
 	in = scope_event(&run->scope, ev);
 
 	if (!run->replay) {

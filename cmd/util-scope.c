@@ -106,7 +106,7 @@ bool scope_active(const struct scope_opts *o)
 	return o && (o->ncomm || o->npid || o->has_time);
 }
 
-bool scope_workload_default(struct scope_opts *o, const char *meta)
+static bool workload_default(struct scope_opts *o, const char *meta)
 {
 	char pid_s[24], name[64];
 	long pid;
@@ -125,6 +125,16 @@ bool scope_workload_default(struct scope_opts *o, const char *meta)
 	snprintf(o->desc, sizeof(o->desc), "the recorded workload, %s pid=%ld (--system counts "
 		 "every process)", name, pid);
 	return true;
+}
+
+bool scope_follow_metadata(struct scope_opts *o, const char *meta, size_t *seen)
+{
+	size_t n = *seen + strlen(meta + *seen);
+
+	if (n == *seen)
+		return false;
+	*seen = n;
+	return workload_default(o, meta);
 }
 
 void scope_help_options(FILE *f)
