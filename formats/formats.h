@@ -99,34 +99,28 @@ struct tlbr_fielddef {
 	const char *text;	/* the name the print format uses, when it differs */
 };
 
+/* What replay needs of an event: the one scale for record's plan and stat's readiness. */
+enum tlbr_need {
+	TLBR_NEED_REQUIRED,	/* replay cannot work without it */
+	TLBR_NEED_RECOMMENDED,	/* replay works, with a named loss */
+	TLBR_NEED_OPTIONAL,
+	TLBR_NEED_NOT_RECORDED,	/* read when a trace has it, never enabled by record */
+};
+
 /* One known event: its name, what it means and the fields adapters read. */
 struct tlbr_evdef {
 	const char *system;
 	const char *name;
 	enum tlbr_raw_id id;
 	int sysnr;			/* enum tlbr_syscall for TLBR_RAW_SYS_*, else -1 */
+	enum tlbr_need need;		/* what replay needs of it (record's plan, readiness) */
+	const char *arch;		/* the plan enables it only on this machine (uname -m) */
+	const char *without;		/* what replay loses without it */
 	unsigned int nfields;
 	struct tlbr_fielddef fields[TLBR_MAX_FIELDS];
 };
 
 /* Find a known event by system and name; @system may be NULL (text traces). */
-/* What replay needs of an event: the one scale for record's plan and stat's readiness. */
-enum tlbr_need {
-	TLBR_NEED_REQUIRED,	/* replay cannot work without it */
-	TLBR_NEED_RECOMMENDED,	/* replay works, with a named loss */
-	TLBR_NEED_OPTIONAL,
-};
-
-struct tlbr_vocab_need {
-	const char *system, *event;
-	enum tlbr_need need;
-	const char *without;	/* what replay loses without it */
-	const char *arch;	/* only on this architecture (uname -m), NULL: any */
-};
-
-/* The events a recording enables, in order, with their needs (formats/vocab.c). */
-unsigned int tlbr_vocab_need_count(void);
-const struct tlbr_vocab_need *tlbr_vocab_need_get(unsigned int i);
 /* The need of @system:@event, -1 when the vocabulary does not list it. */
 int tlbr_vocab_need_of(const char *system, const char *event);
 

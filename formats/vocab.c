@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * vocab.c - the raw events tlbreplay's adapters read, and their fields.
+ * vocab.c - the one list of raw events: the fields tlbreplay's adapters read,
+ * what replay needs of each and what it loses without it.
  *
  * Field names are the tracepoint format's names; both readers look them
  * up by name (trace.dat through the format, text by "name=" / "name:").
@@ -15,104 +16,236 @@
 #define M TLBR_F_CPUMASK
 #define X TLBR_F_HEX
 
-#define EV(sys, nm, rid, n, ...) \
-	{ sys, nm, rid, -1, n, { __VA_ARGS__ } }
-#define SYS_ENTER(nm, nr, n, ...) \
-	{ "syscalls", "sys_enter_" nm, TLBR_RAW_SYS_ENTER, nr, n, { __VA_ARGS__ } }
-#define SYS_EXIT(nm, nr) \
-	{ "syscalls", "sys_exit_" nm, TLBR_RAW_SYS_EXIT, nr, 1, { { "ret", N } } }
-#define SYSCALL(nm, nr, n, ...) SYS_ENTER(nm, nr, n, __VA_ARGS__), SYS_EXIT(nm, nr)
+/* What a row's need means and on which machines the plan enables it. */
+#define R TLBR_NEED_REQUIRED
+#define C TLBR_NEED_RECOMMENDED
+#define O TLBR_NEED_OPTIONAL
+#define NONE TLBR_NEED_NOT_RECORDED
+#define ANY NULL
+#define X86 "x86_64"
+#define A64 "aarch64"
 
+#define EV(sys, nm, rid, nd, ar, wo, n, ...) \
+	{ sys, nm, rid, -1, nd, ar, wo, n, { __VA_ARGS__ } }
+#define SYS_ENTER(nm, nr, nd, wo, n, ...) \
+	{ "syscalls", "sys_enter_" nm, TLBR_RAW_SYS_ENTER, nr, nd, ANY, wo, n, { __VA_ARGS__ } }
+#define SYS_EXIT(nm, nr, nd) \
+	{ "syscalls", "sys_exit_" nm, TLBR_RAW_SYS_EXIT, nr, nd, ANY, \
+	  (nd) == NONE ? NULL : "as above", 1, { { "ret", N } } }
+#define SYSCALL(nm, nr, nd, wo, n, ...) \
+	SYS_ENTER(nm, nr, nd, wo, n, __VA_ARGS__), SYS_EXIT(nm, nr, nd)
+
+/*
+ * The one list of events: what each means to the adapters (its fields), what
+ * replay needs of it and what replay loses without it. Record's plan
+ * (record/plan.c) enables the rows with a need, in this order, on the rows'
+ * architecture; stat's readiness (analysis/stat.c) judges a trace by the
+ * same needs. NONE rows are read when a trace has them and never enabled.
+ */
 static const struct tlbr_evdef vocab[] = {
-	EV("tlb", "tlb_flush", TLBR_RAW_TLB_FLUSH, 2, { "reason", N }, { "pages", N }),
-	EV("exceptions", "page_fault_user", TLBR_RAW_PAGE_FAULT_USER, 3,
-	   { "address", N }, { "ip", N }, { "error_code", N }),
-	EV("ipi", "ipi_send_cpu", TLBR_RAW_IPI_SEND_CPU, 3,
-	   { "cpu", N }, { "callsite", Y, true }, { "callback", Y }),
-	EV("ipi", "ipi_send_cpumask", TLBR_RAW_IPI_SEND_CPUMASK, 3,
-	   { "cpumask", M }, { "callsite", Y, true }, { "callback", Y }),
-	EV("sched", "sched_switch", TLBR_RAW_SCHED_SWITCH, 5,
+	EV("sched", "sched_switch", TLBR_RAW_SCHED_SWITCH, R, ANY,
+	   "CPU residency unknown: no TLB model",
+	   5,
 	   { "prev_comm", S }, { "prev_pid", N }, { "prev_state", N },
 	   { "next_comm", S }, { "next_pid", N }),
-	EV("sched", "sched_migrate_task", TLBR_RAW_SCHED_MIGRATE_TASK, 4,
-	   { "comm", S }, { "pid", N }, { "orig_cpu", N }, { "dest_cpu", N }),
-	EV("sched", "sched_wakeup", TLBR_RAW_SCHED_WAKEUP, 3,
+	EV("exceptions", "page_fault_user", TLBR_RAW_PAGE_FAULT_USER, R, X86,
+	   "page presence unknown: no translations to model",
+	   3,
+	   { "address", N }, { "ip", N }, { "error_code", N }),
+	EV("tlb", "tlb_flush", TLBR_RAW_TLB_FLUSH, R, X86,
+	   "no flushes to replay",
+	   2, { "reason", N }, { "pages", N }),
+	EV("tlbr", "fault", TLBR_RAW_A64_FAULT, R, A64,
+	   "page presence unknown: no translations to model",
+	   3, { "addr", N }, { "flags", N }, { "mm", N }),
+	EV("tlbr", "set_access", TLBR_RAW_A64_SET_ACCESS, R, A64,
+	   "write-fault reuses (seed 000) are not seen",
+	   4,
+	   { "addr", N }, { "dirty", N }, { "mm", N }, { "cont", N, true }),
+	EV("tlbr", "set_access_r", TLBR_RAW_A64_SET_ACCESS_RET, R, A64,
+	   "as set_access: whether the PTE changed",
+	   1, { "changed", N }),
+	EV("tlbr", "clear_flush", TLBR_RAW_A64_CLEAR_FLUSH, R, A64,
+	   "COW and migration flushes are not seen",
+	   2, { "addr", N }, { "mm", N }),
+	EV("tlbr", "zap_vma", TLBR_RAW_A64_ZAP_VMA, C, A64,
+	   "which VMAs munmap, madvise and mremap zap is not seen: their "
+	   "flushes are counted per VMA the replay knows",
+	   4, { "mm", N }, { "start", N }, { "end", N },
+	   { "fullmm", N, true }),
+	EV("tlbr", "gather_flush", TLBR_RAW_A64_GATHER_FLUSH, R, A64,
+	   "munmap, madvise and exit flushes are not seen",
+	   5, { "mm", N }, { "start", N },
+	   { "end", N }, { "fullmm", N }, { "freed_tables", N, true }),
+	EV("tlbr", "gather_end", TLBR_RAW_A64_GATHER_END, R, A64,
+	   "the last flush of munmap, madvise and exit gathers is not "
+	   "seen where tlb_flush_mmu is inlined",
+	   5, { "mm", N }, { "start", N },
+	   { "end", N }, { "fullmm", N }, { "freed_tables", N, true }),
+	EV("tlbr", "chprot", TLBR_RAW_A64_CHPROT, C, A64,
+	   "mprotect and NUMA-hinting flushes are not seen",
+	   2, { "start", N }, { "end", N }),
+	EV("tlbr", "chprot_r", TLBR_RAW_A64_CHPROT_RET, C, A64,
+	   "as chprot: the pages it changed",
+	   1, { "pages", N }),
+	EV("tlbr", "fork_mm", TLBR_RAW_A64_FORK_MM, C, A64,
+	   "fork's flush of the parent is not seen",
+	   1, { "oldmm", N, true }),
+	EV("tlbr", "move_pt", TLBR_RAW_A64_MOVE_PT, C, A64,
+	   "page-table moves (exec's stack, mremap) and their flushes are "
+	   "not seen",
+	   3, { "addr", N }, { "len", N },
+	   { "new", N, true }),
+	EV("tlbr", "move_pt_r", TLBR_RAW_A64_MOVE_PT_RET, C, A64,
+	   "as move_pt: how much moved",
+	   1, { "moved", N }),
+	EV("tlbr", "unmap_one", TLBR_RAW_A64_UNMAP_ONE, O, A64,
+	   "reclaim unmaps (seed 002) are not seen",
+	   2, { "addr", N }, { "mm", N }),
+	EV("tlbr", "unmap_flush", TLBR_RAW_A64_UNMAP_FLUSH, O, A64,
+	   "batched reclaim flushes are not completed",
+	   0),
+	EV("tlbr", "batch_pend", TLBR_RAW_A64_BATCH_PENDING, O, A64,
+	   "flush_tlb_batched_pending (seed 002) is not seen",
+	   1, { "mm", N }),
+	EV("tlbr", "pmd_unshare", TLBR_RAW_A64_PMD_UNSHARE, O, A64,
+	   "hugetlb PMD unsharing (seed 004) is not seen",
+	   3,
+	   { "addr", N }, { "mm", N }, { "shares", N }),
+	EV("tlbr", "asid_roll", TLBR_RAW_A64_ASID_ROLLOVER, O, A64,
+	   "ASID rollovers are not seen: active-cpu is not reset",
+	   0),
+	EV("tlbr", "contpte", TLBR_RAW_A64_CONTPTE, O, A64,
+	   "contpte blocks folded or unfolded are not seen: their 16-page "
+	   "flushes are missing (6.9 and later)",
+	   2, { "addr", N }, { "mm", N }),
+	EV("tlbr", "thp_fault", TLBR_RAW_A64_THP, O, A64,
+	   "huge pages mapped at fault are not seen: the model misses "
+	   "their 512 pages",
+	   2, { "addr", N }, { "mm", N }),
+	EV("tlbr", "thp_fault_r", TLBR_RAW_A64_THP_RET, O, A64,
+	   "whether a huge fault mapped a huge page or fell back to "
+	   "pages is judged from the VMAs the replay knows",
+	   1, { "ret", N }),
+	EV("tlbr", "thp_wp", TLBR_RAW_A64_THP, O, A64,
+	   "write faults on huge pages (COW, reuse) are not seen",
+	   2, { "addr", N }, { "mm", N }),
+	EV("tlbr", "thp_split", TLBR_RAW_A64_THP, O, A64,
+	   "huge-page splits are not seen",
+	   2, { "addr", N }, { "mm", N }),
+	EV("tlbr", "thp_collapse", TLBR_RAW_A64_THP, O, A64,
+	   "khugepaged's collapses are not seen",
+	   2, { "addr", N }, { "mm", N }),
+	EV("sched", "sched_wakeup", TLBR_RAW_SCHED_WAKEUP, C, ANY,
+	   "switches from idle, which some kernels do not trace, "
+	   "are not inferred",
+	   3,
 	   { "comm", S }, { "pid", N }, { "target_cpu", N }),
-	EV("sched", "sched_wakeup_new", TLBR_RAW_SCHED_WAKEUP, 3,
+	EV("sched", "sched_wakeup_new", TLBR_RAW_SCHED_WAKEUP, C, ANY,
+	   "as sched_wakeup, for new tasks",
+	   3,
 	   { "comm", S }, { "pid", N }, { "target_cpu", N }),
-	EV("sched", "sched_process_fork", TLBR_RAW_PROCESS_FORK, 4,
+	EV("ipi", "ipi_send_cpu", TLBR_RAW_IPI_SEND_CPU, C, ANY,
+	   "the IPIs really sent are unknown: x86-ipi unvalidated",
+	   3,
+	   { "cpu", N }, { "callsite", Y, true }, { "callback", Y }),
+	EV("ipi", "ipi_send_cpumask", TLBR_RAW_IPI_SEND_CPUMASK, C, ANY,
+	   "as ipi_send_cpu, for several targets",
+	   3,
+	   { "cpumask", M }, { "callsite", Y, true }, { "callback", Y }),
+	EV("task", "task_newtask", TLBR_RAW_TASK_NEWTASK, C, ANY,
+	   "threads and processes cannot be told apart",
+	   3,
+	   { "pid", N }, { "comm", S }, { "clone_flags", X }),
+	EV("sched", "sched_process_fork", TLBR_RAW_PROCESS_FORK, C, ANY,
+	   "task creation is not seen",
+	   4,
 	   { "parent_comm", S, false, "comm" }, { "parent_pid", N, false, "pid" },
 	   { "child_comm", S }, { "child_pid", N }),
-	EV("sched", "sched_process_exec", TLBR_RAW_PROCESS_EXEC, 3,
+	EV("sched", "sched_process_exec", TLBR_RAW_PROCESS_EXEC, C, ANY,
+	   "exec's new address spaces are not seen",
+	   3,
 	   { "filename", S }, { "pid", N }, { "old_pid", N }),
-	EV("sched", "sched_process_exit", TLBR_RAW_PROCESS_EXIT, 3,
+	EV("sched", "sched_process_exit", TLBR_RAW_PROCESS_EXIT, C, ANY,
+	   "exits are not seen",
+	   3,
 	   { "comm", S }, { "pid", N }, { "group_dead", N, true }),
-	EV("sched", "sched_process_free", TLBR_RAW_PROCESS_FREE, 2, { "comm", S }, { "pid", N }),
-	EV("task", "task_newtask", TLBR_RAW_TASK_NEWTASK, 3,
-	   { "pid", N }, { "comm", S }, { "clone_flags", X }),
-	EV("task", "task_rename", TLBR_RAW_TASK_RENAME, 3, { "pid", N }, { "newcomm", S },
+	EV("sched", "sched_process_free", TLBR_RAW_PROCESS_FREE, O, ANY,
+	   "pid reuse is not detected",
+	   2, { "comm", S }, { "pid", N }),
+	EV("sched", "sched_migrate_task", TLBR_RAW_SCHED_MIGRATE_TASK, O, ANY,
+	   "task migrations are not counted",
+	   4,
+	   { "comm", S }, { "pid", N }, { "orig_cpu", N }, { "dest_cpu", N }),
+	EV("task", "task_rename", TLBR_RAW_TASK_RENAME, O, ANY,
+	   "renamed tasks keep their old command",
+	   3, { "pid", N }, { "newcomm", S },
 	   { "oom_score_adj", N, true }),
-	EV("mmap", "exit_mmap", TLBR_RAW_EXIT_MMAP, 1, { "mm", N, true }),
-	EV("migrate", "mm_migrate_pages_start", TLBR_RAW_MIGRATE_PAGES_START, 0),
-	EV("migrate", "mm_migrate_pages", TLBR_RAW_MIGRATE_PAGES, 0),
-	EV("migrate", "set_migration_pte", TLBR_RAW_SET_MIGRATION_PTE, 1, { "addr", X, true }),
-	EV("migrate", "remove_migration_pte", TLBR_RAW_REMOVE_MIGRATION_PTE, 1, { "addr", X, true }),
-	EV("ftrace", "print", TLBR_RAW_PRINT, 1, { "buf", S }),
-	EV("vmalloc", "alloc_vmap_area", TLBR_RAW_VMAP_ALLOC, 3,
+	EV("mmap", "exit_mmap", TLBR_RAW_EXIT_MMAP, O, ANY,
+	   "address-space teardown is not seen",
+	   1, { "mm", N, true }),
+	EV("vmscan", "mm_vmscan_direct_reclaim_begin", TLBR_RAW_DIRECT_RECLAIM_BEGIN, O, ANY,
+	   "direct reclaim flushes are not told apart",
+	   0),
+	EV("vmscan", "mm_vmscan_direct_reclaim_end", TLBR_RAW_DIRECT_RECLAIM_END, O, ANY,
+	   "as above",
+	   0),
+	EV("vmalloc", "alloc_vmap_area", TLBR_RAW_VMAP_ALLOC, O, ANY,
+	   "no kernel-mapping updates: lazy-mmu unmeasured",
+	   3,
 	   { "addr", N, false, "va_start" }, { "size", N }, { "failed", N }),
-	EV("vmalloc", "purge_vmap_area_lazy", TLBR_RAW_VMAP_PURGE, 2, { "start", N }, { "end", N }),
-	EV("tlbr", "fault", TLBR_RAW_A64_FAULT, 3, { "addr", N }, { "flags", N }, { "mm", N }),
-	EV("tlbr", "set_access", TLBR_RAW_A64_SET_ACCESS, 4,
-	   { "addr", N }, { "dirty", N }, { "mm", N }, { "cont", N, true }),
-	EV("tlbr", "set_access_r", TLBR_RAW_A64_SET_ACCESS_RET, 1, { "changed", N }),
-	EV("tlbr", "clear_flush", TLBR_RAW_A64_CLEAR_FLUSH, 2, { "addr", N }, { "mm", N }),
-	EV("tlbr", "gather_flush", TLBR_RAW_A64_GATHER_FLUSH, 5, { "mm", N }, { "start", N },
-	   { "end", N }, { "fullmm", N }, { "freed_tables", N, true }),
-	EV("tlbr", "gather_end", TLBR_RAW_A64_GATHER_END, 5, { "mm", N }, { "start", N },
-	   { "end", N }, { "fullmm", N }, { "freed_tables", N, true }),
-	EV("tlbr", "chprot", TLBR_RAW_A64_CHPROT, 2, { "start", N }, { "end", N }),
-	EV("tlbr", "chprot_r", TLBR_RAW_A64_CHPROT_RET, 1, { "pages", N }),
-	EV("tlbr", "fork_mm", TLBR_RAW_A64_FORK_MM, 1, { "oldmm", N, true }),
-	EV("tlbr", "move_pt", TLBR_RAW_A64_MOVE_PT, 3, { "addr", N }, { "len", N },
-	   { "new", N, true }),
-	EV("tlbr", "move_pt_r", TLBR_RAW_A64_MOVE_PT_RET, 1, { "moved", N }),
-	EV("tlbr", "unmap_one", TLBR_RAW_A64_UNMAP_ONE, 2, { "addr", N }, { "mm", N }),
-	EV("tlbr", "unmap_flush", TLBR_RAW_A64_UNMAP_FLUSH, 0),
-	EV("tlbr", "batch_pend", TLBR_RAW_A64_BATCH_PENDING, 1, { "mm", N }),
-	EV("tlbr", "pmd_unshare", TLBR_RAW_A64_PMD_UNSHARE, 3,
-	   { "addr", N }, { "mm", N }, { "shares", N }),
-	EV("tlbr", "asid_roll", TLBR_RAW_A64_ASID_ROLLOVER, 0),
-	EV("tlbr", "zap_vma", TLBR_RAW_A64_ZAP_VMA, 4, { "mm", N }, { "start", N }, { "end", N },
-	   { "fullmm", N, true }),
-	EV("tlbr", "contpte", TLBR_RAW_A64_CONTPTE, 2, { "addr", N }, { "mm", N }),
-	EV("tlbr", "thp_fault", TLBR_RAW_A64_THP, 2, { "addr", N }, { "mm", N }),
-	EV("tlbr", "thp_fault_r", TLBR_RAW_A64_THP_RET, 1, { "ret", N }),
-	EV("tlbr", "thp_wp", TLBR_RAW_A64_THP, 2, { "addr", N }, { "mm", N }),
-	EV("tlbr", "thp_split", TLBR_RAW_A64_THP, 2, { "addr", N }, { "mm", N }),
-	EV("tlbr", "thp_collapse", TLBR_RAW_A64_THP, 2, { "addr", N }, { "mm", N }),
-	EV("vmscan", "mm_vmscan_direct_reclaim_begin", TLBR_RAW_DIRECT_RECLAIM_BEGIN, 0),
-	EV("vmscan", "mm_vmscan_direct_reclaim_end", TLBR_RAW_DIRECT_RECLAIM_END, 0),
-	SYSCALL("mmap", TLBR_SYS_MMAP, 6, { "addr", N }, { "len", N }, { "prot", N },
+	EV("vmalloc", "purge_vmap_area_lazy", TLBR_RAW_VMAP_PURGE, O, ANY,
+	   "kernel range flushes of vmap purges unseen",
+	   2, { "start", N }, { "end", N }),
+	EV("migrate", "mm_migrate_pages_start", TLBR_RAW_MIGRATE_PAGES_START, O, ANY,
+	   "migration flushes are not told apart",
+	   0),
+	EV("migrate", "mm_migrate_pages", TLBR_RAW_MIGRATE_PAGES, O, ANY,
+	   "as above",
+	   0),
+	SYSCALL("mmap", TLBR_SYS_MMAP, C, "no VMAs: flush sites stay unknown",
+		6, { "addr", N }, { "len", N }, { "prot", N },
 		{ "flags", N }, { "fd", N }, { "off", N }),
-	SYSCALL("munmap", TLBR_SYS_MUNMAP, 2, { "addr", N }, { "len", N }),
-	SYSCALL("mprotect", TLBR_SYS_MPROTECT, 3, { "start", N }, { "len", N }, { "prot", N }),
-	SYSCALL("madvise", TLBR_SYS_MADVISE, 3, { "start", N }, { "len_in", N }, { "behavior", N }),
-	SYSCALL("mremap", TLBR_SYS_MREMAP, 5, { "addr", N }, { "old_len", N }, { "new_len", N },
+	SYSCALL("munmap", TLBR_SYS_MUNMAP, C, "unmaps unseen: safety checks miss them",
+		2, { "addr", N }, { "len", N }),
+	SYSCALL("mprotect", TLBR_SYS_MPROTECT, C, "protection changes unseen",
+		3, { "start", N }, { "len", N }, { "prot", N }),
+	SYSCALL("madvise", TLBR_SYS_MADVISE, C, "MADV_DONTNEED unseen",
+		3, { "start", N }, { "len_in", N }, { "behavior", N }),
+	SYSCALL("mremap", TLBR_SYS_MREMAP, C, "mremap unseen",
+		5, { "addr", N }, { "old_len", N }, { "new_len", N },
 		{ "flags", N }, { "new_addr", N }),
-	SYSCALL("brk", TLBR_SYS_BRK, 1, { "brk", N }),
-	SYSCALL("clone", TLBR_SYS_CLONE, 5, { "clone_flags", N }, { "newsp", N },
+	SYSCALL("brk", TLBR_SYS_BRK, O, "heap shrinking unseen",
+		1, { "brk", N }),
+	SYSCALL("clone", TLBR_SYS_CLONE, C, "fork flushes are attributed by context only",
+		5, { "clone_flags", N }, { "newsp", N },
 		{ "parent_tidptr", N }, { "child_tidptr", N }, { "tls", N }),
-	SYSCALL("clone3", TLBR_SYS_CLONE3, 2, { "uargs", N }, { "size", N }),
-	SYSCALL("fork", TLBR_SYS_FORK, 0),
-	SYSCALL("vfork", TLBR_SYS_VFORK, 0),
-	SYSCALL("execve", TLBR_SYS_EXECVE, 3, { "filename", N }, { "argv", N }, { "envp", N }),
-	SYS_ENTER("exit_group", TLBR_SYS_EXIT_GROUP, 1, { "error_code", N }),
-	SYSCALL("ioctl", TLBR_SYS_IOCTL, 3, { "fd", N }, { "cmd", N }, { "arg", N }),
+	SYSCALL("clone3", TLBR_SYS_CLONE3, C, "as above",
+		2, { "uargs", N }, { "size", N }),
+	SYSCALL("fork", TLBR_SYS_FORK, O, "as above",
+		0),
+	SYSCALL("vfork", TLBR_SYS_VFORK, O, "as above",
+		0),
+	SYSCALL("execve", TLBR_SYS_EXECVE, C, "exec flushes are attributed by context only",
+		3, { "filename", N }, { "argv", N }, { "envp", N }),
+	SYS_ENTER("exit_group", TLBR_SYS_EXIT_GROUP, O, "exit flushes are attributed by context only",
+		1, { "error_code", N }),
+	EV("migrate", "set_migration_pte", TLBR_RAW_SET_MIGRATION_PTE, NONE, ANY,
+	   NULL,
+	   1, { "addr", X, true }),
+	EV("migrate", "remove_migration_pte", TLBR_RAW_REMOVE_MIGRATION_PTE, NONE, ANY,
+	   NULL,
+	   1, { "addr", X, true }),
+	EV("ftrace", "print", TLBR_RAW_PRINT, NONE, ANY,
+	   NULL,
+	   1, { "buf", S }),
+	SYSCALL("ioctl", TLBR_SYS_IOCTL, NONE, NULL,
+		3, { "fd", N }, { "cmd", N }, { "arg", N }),
 };
 
 /* The census probes of tlbreplay record on arm64: tlbr/tlbi_N, one per TLBI site. */
 static const struct tlbr_evdef tlbi_def =
-	EV("tlbr", "tlbi_*", TLBR_RAW_A64_TLBI, 2, { "site", N }, { "op", N, true });
+	EV("tlbr", "tlbi_*", TLBR_RAW_A64_TLBI, NONE, A64, NULL, 2, { "site", N }, { "op", N, true });
 
 const struct tlbr_evdef *tlbr_vocab_find(const char *system, const char *name)
 {
@@ -158,117 +291,9 @@ const struct tlbr_evdef *tlbr_vocab_get(unsigned int i)
 	return i < ARRAY_SIZE(vocab) ? &vocab[i] : NULL;
 }
 
-/*
- * What replay needs of each event a recording enables, in the order record
- * enables them, and what replay loses without it: the one list that
- * record's plan (record/plan.c) and stat's readiness (analysis/stat.c) read.
- */
-#define R TLBR_NEED_REQUIRED
-#define C TLBR_NEED_RECOMMENDED
-#define O TLBR_NEED_OPTIONAL
-#define X86 "x86_64"
-#define A64 "aarch64"
-
-static const struct tlbr_vocab_need needs[] = {
-	{ "sched", "sched_switch", R, "CPU residency unknown: no TLB model" },
-	{ "exceptions", "page_fault_user", R, "page presence unknown: no translations to model",
-	  .arch = X86 },
-	{ "tlb", "tlb_flush", R, "no flushes to replay", .arch = X86 },
-	{ "tlbr", "fault", R, "page presence unknown: no translations to model", .arch = A64 },
-	{ "tlbr", "set_access", R, "write-fault reuses (seed 000) are not seen", .arch = A64 },
-	{ "tlbr", "set_access_r", R, "as set_access: whether the PTE changed", .arch = A64 },
-	{ "tlbr", "clear_flush", R, "COW and migration flushes are not seen", .arch = A64 },
-	{ "tlbr", "zap_vma", C, "which VMAs munmap, madvise and mremap zap is not seen: their "
-				"flushes are counted per VMA the replay knows", .arch = A64 },
-	{ "tlbr", "gather_flush", R, "munmap, madvise and exit flushes are not seen", .arch = A64 },
-	{ "tlbr", "gather_end", R, "the last flush of munmap, madvise and exit gathers is not "
-				   "seen where tlb_flush_mmu is inlined", .arch = A64 },
-	{ "tlbr", "chprot", C, "mprotect and NUMA-hinting flushes are not seen", .arch = A64 },
-	{ "tlbr", "chprot_r", C, "as chprot: the pages it changed", .arch = A64 },
-	{ "tlbr", "fork_mm", C, "fork's flush of the parent is not seen", .arch = A64 },
-	{ "tlbr", "move_pt", C, "page-table moves (exec's stack, mremap) and their flushes are "
-				"not seen", .arch = A64 },
-	{ "tlbr", "move_pt_r", C, "as move_pt: how much moved", .arch = A64 },
-	{ "tlbr", "unmap_one", O, "reclaim unmaps (seed 002) are not seen", .arch = A64 },
-	{ "tlbr", "unmap_flush", O, "batched reclaim flushes are not completed", .arch = A64 },
-	{ "tlbr", "batch_pend", O, "flush_tlb_batched_pending (seed 002) is not seen",
-	  .arch = A64 },
-	{ "tlbr", "pmd_unshare", O, "hugetlb PMD unsharing (seed 004) is not seen", .arch = A64 },
-	{ "tlbr", "asid_roll", O, "ASID rollovers are not seen: active-cpu is not reset",
-	  .arch = A64 },
-	{ "tlbr", "contpte", O, "contpte blocks folded or unfolded are not seen: their 16-page "
-				"flushes are missing (6.9 and later)", .arch = A64 },
-	{ "tlbr", "thp_fault", O, "huge pages mapped at fault are not seen: the model misses "
-				  "their 512 pages", .arch = A64 },
-	{ "tlbr", "thp_fault_r", O, "whether a huge fault mapped a huge page or fell back to "
-				    "pages is judged from the VMAs the replay knows", .arch = A64 },
-	{ "tlbr", "thp_wp", O, "write faults on huge pages (COW, reuse) are not seen", .arch = A64 },
-	{ "tlbr", "thp_split", O, "huge-page splits are not seen", .arch = A64 },
-	{ "tlbr", "thp_collapse", O, "khugepaged's collapses are not seen", .arch = A64 },
-	{ "sched", "sched_wakeup", C, "switches from idle, which some kernels do not trace, "
-				       "are not inferred" },
-	{ "sched", "sched_wakeup_new", C, "as sched_wakeup, for new tasks" },
-	{ "ipi", "ipi_send_cpu", C, "the IPIs really sent are unknown: x86-ipi unvalidated" },
-	{ "ipi", "ipi_send_cpumask", C, "as ipi_send_cpu, for several targets" },
-	{ "task", "task_newtask", C, "threads and processes cannot be told apart" },
-	{ "sched", "sched_process_fork", C, "task creation is not seen" },
-	{ "sched", "sched_process_exec", C, "exec's new address spaces are not seen" },
-	{ "sched", "sched_process_exit", C, "exits are not seen" },
-	{ "sched", "sched_process_free", O, "pid reuse is not detected" },
-	{ "sched", "sched_migrate_task", O, "task migrations are not counted" },
-	{ "task", "task_rename", O, "renamed tasks keep their old command" },
-	{ "mmap", "exit_mmap", O, "address-space teardown is not seen" },
-	{ "vmscan", "mm_vmscan_direct_reclaim_begin", O, "direct reclaim flushes are not told apart" },
-	{ "vmscan", "mm_vmscan_direct_reclaim_end", O, "as above" },
-	{ "vmalloc", "alloc_vmap_area", O, "no kernel-mapping updates: lazy-mmu unmeasured" },
-	{ "vmalloc", "purge_vmap_area_lazy", O, "kernel range flushes of vmap purges unseen" },
-	{ "migrate", "mm_migrate_pages_start", O, "migration flushes are not told apart" },
-	{ "migrate", "mm_migrate_pages", O, "as above" },
-	{ "syscalls", "sys_enter_mmap", C, "no VMAs: flush sites stay unknown" },
-	{ "syscalls", "sys_exit_mmap", C, "as above" },
-	{ "syscalls", "sys_enter_munmap", C, "unmaps unseen: safety checks miss them" },
-	{ "syscalls", "sys_exit_munmap", C, "as above" },
-	{ "syscalls", "sys_enter_mprotect", C, "protection changes unseen" },
-	{ "syscalls", "sys_exit_mprotect", C, "as above" },
-	{ "syscalls", "sys_enter_madvise", C, "MADV_DONTNEED unseen" },
-	{ "syscalls", "sys_exit_madvise", C, "as above" },
-	{ "syscalls", "sys_enter_mremap", C, "mremap unseen" },
-	{ "syscalls", "sys_exit_mremap", C, "as above" },
-	{ "syscalls", "sys_enter_brk", O, "heap shrinking unseen" },
-	{ "syscalls", "sys_exit_brk", O, "as above" },
-	{ "syscalls", "sys_enter_clone", C, "fork flushes are attributed by context only" },
-	{ "syscalls", "sys_exit_clone", C, "as above" },
-	{ "syscalls", "sys_enter_clone3", C, "as above" },
-	{ "syscalls", "sys_exit_clone3", C, "as above" },
-	{ "syscalls", "sys_enter_fork", O, "as above" },
-	{ "syscalls", "sys_exit_fork", O, "as above" },
-	{ "syscalls", "sys_enter_vfork", O, "as above" },
-	{ "syscalls", "sys_exit_vfork", O, "as above" },
-	{ "syscalls", "sys_enter_execve", C, "exec flushes are attributed by context only" },
-	{ "syscalls", "sys_exit_execve", C, "as above" },
-	{ "syscalls", "sys_enter_exit_group", O, "exit flushes are attributed by context only" },
-};
-
-#undef R
-#undef C
-#undef O
-
-unsigned int tlbr_vocab_need_count(void)
-{
-	return ARRAY_SIZE(needs);
-}
-
-const struct tlbr_vocab_need *tlbr_vocab_need_get(unsigned int i)
-{
-	return i < ARRAY_SIZE(needs) ? &needs[i] : NULL;
-}
-
 int tlbr_vocab_need_of(const char *system, const char *event)
 {
-	unsigned int i;
+	const struct tlbr_evdef *d = tlbr_vocab_find(system, event);
 
-	for (i = 0; i < ARRAY_SIZE(needs); i++)
-		if (!strcmp(needs[i].system, system) && !strcmp(needs[i].event, event))
-			return (int)needs[i].need;
-	return -1;
+	return d && d->need != TLBR_NEED_NOT_RECORDED ? (int)d->need : -1;
 }

@@ -272,14 +272,14 @@ int tlbr_plan_probe(const char *sysroot, struct tlbr_plan *ret)
 
 	memset(ret, 0, sizeof(*ret));
 	read_env(env, sysroot);
-	for (i = 0; i < tlbr_vocab_need_count() && ret->n < TLBR_PLAN_MAX; i++) {
-		const struct tlbr_vocab_need *v = tlbr_vocab_need_get(i);
+	for (i = 0; i < tlbr_vocab_count() && ret->n < TLBR_PLAN_MAX; i++) {
+		const struct tlbr_evdef *v = tlbr_vocab_get(i);
 		struct tlbr_plan_item *it;
 
-		if (v->arch && strcmp(v->arch, env->arch))
+		if (v->need == TLBR_NEED_NOT_RECORDED || (v->arch && strcmp(v->arch, env->arch)))
 			continue;
 		it = &ret->items[ret->n++];	/* the items of this architecture, in order */
-		*it = (struct tlbr_plan_item){ .system = v->system, .event = v->event,
+		*it = (struct tlbr_plan_item){ .system = v->system, .event = v->name,
 					       .need = v->need, .without = v->without,
 					       .arch = v->arch };
 		if (!strcmp(it->system, "tlbr")) {
