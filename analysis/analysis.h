@@ -115,8 +115,9 @@ struct tlbr_stat_render {
 	unsigned int top;	/* address spaces listed in text; 0: all */
 };
 
-void tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_stat_render *o);
-void tlbr_stat_print_json(FILE *f, const struct tlbr_stat *s, const struct tlbr_stat_render *o);
+/* stat as text or JSON: 0, or -ENOMEM with nothing written. */
+int tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_stat_render *o);
+int tlbr_stat_print_json(FILE *f, const struct tlbr_stat *s, const struct tlbr_stat_render *o);
 
 #define TLBR_JSON_SCHEMA_VERSION 1
 

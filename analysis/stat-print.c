@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * stat-print.c - `tlbreplay stat` as text (80 columns) and as one JSON object.
+ *
+ * What stat lists row by row (raw events, flush sites, the TLBI census,
+ * tasks, address spaces) is built once as tables (table.h); the text and
+ * the JSON renderings read the same cells by column name. The JSON arrays
+ * are the tables as they are; the text sorts and abridges them.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis.h"
 #include "json.h"
+#include "table.h"
 
 static const char *const need_names[] = { "required", "recommended", "optional" };
 
@@ -48,6 +55,160 @@ static int by_key_desc(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+static const struct tlbr_col raw_cols[] = {
+	{ "system", "system", TLBR_COL_STR },
+	{ "name", "name", TLBR_COL_STR },
+	{ "count", "count", TLBR_COL_U64 },
+};
+
+static const struct tlbr_col site_cols[] = {
+	{ "site", "site", TLBR_COL_STR },
+	{ "local", "local", TLBR_COL_U64 },
+	{ "ipi", "ipi", TLBR_COL_U64 },
+	{ "broadcast", "broadcast", TLBR_COL_U64 },
+	{ "remote", "remote", TLBR_COL_U64 },
+	{ "site_inferred", "site-inferred", TLBR_COL_U64 },
+	{ "range_inferred", "range-inferred", TLBR_COL_U64 },
+};
+
+static const struct tlbr_col census_cols[] = {
+	{ "site", "site", TLBR_COL_STR },
+	{ "broadcast_ops", "broadcast ops", TLBR_COL_U64 },
+	{ "broadcast_tlbis", "TLBI IS/OS", TLBR_COL_U64 },
+	{ "local_ops", "local ops", TLBR_COL_U64 },
+	{ "local_tlbis", "TLBI", TLBR_COL_U64 },
+};
+
+static const struct tlbr_col task_cols[] = {
+	{ "id", "id", TLBR_COL_U64 },
+	{ "pid", "pid", TLBR_COL_INT },
+	{ "tgid", "tgid", TLBR_COL_INT },
+	{ "comm", "comm", TLBR_COL_STR },
+	{ "mm", "mm", TLBR_COL_U64 },
+	{ "parent", "parent", TLBR_COL_U64 },
+	{ "kthread", "kthread", TLBR_COL_BOOL },
+	{ "born_in_trace", "born", TLBR_COL_BOOL },
+	{ "exited", "exited", TLBR_COL_BOOL },
+	{ "events", "events", TLBR_COL_U64 },
+	{ "faults", "faults", TLBR_COL_U64 },
+	{ "flushes", "flushes", TLBR_COL_U64 },
+};
+
+static const struct tlbr_col mm_cols[] = {
+	{ "id", "mm", TLBR_COL_U64 },
+	{ "owner_pid", "pid", TLBR_COL_INT },
+	{ "comm", "comm", TLBR_COL_STR },
+	{ "threads", "threads", TLBR_COL_U64 },
+	{ "from_fork", "forked", TLBR_COL_BOOL },
+	{ "torn_down", "torn down", TLBR_COL_BOOL },
+	{ "first_ns", "first", TLBR_COL_U64 },
+	{ "last_ns", "last", TLBR_COL_U64 },
+	{ "events", "events", TLBR_COL_U64 },
+	{ "faults", "faults", TLBR_COL_U64 },
+	{ "flushes", "flushes", TLBR_COL_U64 },
+};
+
+struct stat_tables {
+	struct tlbr_table raw, sites, census, tasks, mms;
+};
+
+static void stat_tables_release(struct stat_tables *t)
+{
+	tlbr_table_release(&t->raw);
+	tlbr_table_release(&t->sites);
+	tlbr_table_release(&t->census);
+	tlbr_table_release(&t->tasks);
+	tlbr_table_release(&t->mms);
+}
+
+#define U(x) ((uint64_t)(x))
+#define I(x) ((int64_t)(x))
+
+/* The stat's row-shaped sections, in the order of their ids. 0 or -ENOMEM. */
+static int stat_tables_build(const struct tlbr_stat *s, const struct tlbr_stat_render *o,
+			     struct stat_tables *t)
+{
+	static const struct tlbr_stat_counts none;
+	const char *sys, *name;
+	unsigned int i, k;
+	int ret = 0;
+
+	tlbr_table_init(&t->raw, "raw_events", "Raw events", raw_cols, ARRAY_SIZE(raw_cols));
+	tlbr_table_init(&t->sites, "by_site", "Flushes by site", site_cols, ARRAY_SIZE(site_cols));
+	tlbr_table_init(&t->census, "tlbi_by_site", "TLBI census (arm64)", census_cols,
+			ARRAY_SIZE(census_cols));
+	tlbr_table_init(&t->tasks, "tasks", "Tasks", task_cols, ARRAY_SIZE(task_cols));
+	tlbr_table_init(&t->mms, "mms", "Address spaces", mm_cols, ARRAY_SIZE(mm_cols));
+
+	for (i = 0; !ret && i < s->ntypes; i++) {
+		if (!s->type_count[i])
+			continue;
+		tlbr_reader_type(o->reader, i, &sys, &name);
+		ret = tlbr_table_add(&t->raw, sys, name, U(s->type_count[i]));
+	}
+	for (k = 0; !ret && k < TLBR_SITE__COUNT; k++) {
+		const uint64_t *e = s->site_exec[k];
+
+		if (!(e[0] + e[1] + e[2] + e[3]))
+			continue;
+		ret = tlbr_table_add(&t->sites, tlbr_site_name((enum tlbr_site)k),
+				     U(e[TLBR_EXEC_LOCAL]), U(e[TLBR_EXEC_IPI]),
+				     U(e[TLBR_EXEC_BROADCAST]), U(e[TLBR_EXEC_REMOTE]),
+				     U(s->site_inferred[k]), U(s->site_range_inferred[k]));
+	}
+	for (k = 0; !ret && k < TLBR_SITE__COUNT; k++) {
+		const uint64_t *ops = s->tlbi_ops[k], *ins = s->tlbi_ins[k];
+
+		if (!(ins[0] + ins[1]))
+			continue;
+		ret = tlbr_table_add(&t->census, tlbr_site_name((enum tlbr_site)k), U(ops[1]),
+				     U(ins[1]), U(ops[0]), U(ins[0]));
+	}
+	for (i = 1; !ret && i <= tlbr_adapter_ntasks(o->adapter); i++) {
+		const struct tlbr_task *tk = tlbr_adapter_task(o->adapter, i);
+		const struct tlbr_stat_counts *sc = i < s->task_alloc ? &s->task[i] : &none;
+
+		ret = tlbr_table_add(&t->tasks, U(tk->id), I(tk->pid), I(tk->tgid), tk->comm,
+				     U(tk->mm), U(tk->parent), (int)tk->kthread,
+				     (int)tk->seen_birth, (int)tk->exited, U(sc->events),
+				     U(sc->faults), U(sc->flushes));
+	}
+	for (i = 1; !ret && i <= tlbr_adapter_nmms(o->adapter); i++) {
+		const struct tlbr_mm *m = tlbr_adapter_mm(o->adapter, i);
+		const struct tlbr_stat_counts *sc = i < s->mm_alloc ? &s->mm[i] : &none;
+
+		ret = tlbr_table_add(&t->mms, U(m->id), I(m->owner_pid), m->comm, U(m->nthreads),
+				     (int)m->from_fork, (int)m->torn_down, U(m->first_ns),
+				     U(m->last_ns), U(sc->events), U(sc->faults), U(sc->flushes));
+	}
+	if (ret < 0)
+		stat_tables_release(t);
+	return ret;
+}
+
+#undef U
+#undef I
+
+/* The number in column @col of @t's row @r. */
+static unsigned long long cell(const struct tlbr_table *t, unsigned int r, const char *col)
+{
+	return (unsigned long long)tlbr_table_get(t, r, col).u;
+}
+
+/* The rows of @t sorted by column @col, largest first (ties by row), or NULL. */
+static struct order *sorted_rows(const struct tlbr_table *t, const char *col)
+{
+	struct order *ord = calloc(t->nrows ? t->nrows : 1, sizeof(*ord));
+	unsigned int r;
+
+	if (!ord)
+		return NULL;
+	for (r = 0; r < t->nrows; r++)
+		ord[r] = (struct order){ r, tlbr_table_get(t, r, col).u };
+	qsort(ord, t->nrows, sizeof(*ord), by_key_desc);
+	return ord;
+}
+
 static void print_cpu_header(FILE *f, const char *title, int ncpus)
 {
 	int c;
@@ -59,14 +220,18 @@ static void print_cpu_header(FILE *f, const char *title, int ncpus)
 	fputc('\n', f);
 }
 
-void tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_stat_render *o)
+int tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_stat_render *o)
 {
 	struct tlbr_readiness items[TLBR_READINESS_MAX];
-	const char *verdict, *sys, *name;
-	unsigned int i, n, ntasks, nmms, k;
+	const char *verdict, *sys;
+	unsigned int i, n, k;
 	int c, ncpus = ncpus_of(s, o);
+	struct stat_tables t;
 	struct order *ord;
 	char buf[64], cbuf[32];
+
+	if (stat_tables_build(s, o, &t) < 0)
+		return -ENOMEM;
 
 	fprintf(f, "trace       %s (%s)\n", o->path, tlbr_reader_describe(o->reader));
 	if (*tlbr_adapter_metadata(o->adapter))
@@ -87,15 +252,11 @@ void tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 
 	fputc('\n', f);
 	fprintf(f, "%-34s %10s\n", "Raw events", "total");
-	ord = calloc(s->ntypes ? s->ntypes : 1, sizeof(*ord));
-	for (i = 0, n = 0; ord && i < s->ntypes; i++)
-		if (s->type_count[i])
-			ord[n++] = (struct order){ i, s->type_count[i] };
-	if (ord)
-		qsort(ord, n, sizeof(*ord), by_key_desc);
-	for (i = 0; ord && i < n; i++) {
-		tlbr_reader_type(o->reader, ord[i].id, &sys, &name);
-		snprintf(buf, sizeof(buf), "%s%s%s", sys, *sys ? ":" : "", name);
+	ord = sorted_rows(&t.raw, "count");
+	for (i = 0; ord && i < t.raw.nrows; i++) {
+		sys = tlbr_table_get(&t.raw, ord[i].id, "system").s;
+		snprintf(buf, sizeof(buf), "%s%s%s", sys, *sys ? ":" : "",
+			 tlbr_table_get(&t.raw, ord[i].id, "name").s);
 		fprintf(f, "  %-32s %10llu\n", buf, (unsigned long long)ord[i].key);
 	}
 	free(ord);
@@ -121,18 +282,11 @@ void tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 
 	fprintf(f, "\nFlushes by site           local      ipi  broadcast   remote  "
 		   "site-inferred\n");
-	for (k = 0; k < TLBR_SITE__COUNT; k++) {
-		const uint64_t *e = s->site_exec[k];
-
-		if (!(e[0] + e[1] + e[2] + e[3]))
-			continue;
+	for (i = 0; i < t.sites.nrows; i++)
 		fprintf(f, "  %-20s %10llu %8llu %10llu %8llu %14llu\n",
-			tlbr_site_name((enum tlbr_site)k), (unsigned long long)e[TLBR_EXEC_LOCAL],
-			(unsigned long long)e[TLBR_EXEC_IPI],
-			(unsigned long long)e[TLBR_EXEC_BROADCAST],
-			(unsigned long long)e[TLBR_EXEC_REMOTE],
-			(unsigned long long)s->site_inferred[k]);
-	}
+			tlbr_table_get(&t.sites, i, "site").s, cell(&t.sites, i, "local"),
+			cell(&t.sites, i, "ipi"), cell(&t.sites, i, "broadcast"),
+			cell(&t.sites, i, "remote"), cell(&t.sites, i, "site_inferred"));
 	fprintf(f, "  switch_mm without a flush (ASID up to date): %llu\n",
 		(unsigned long long)s->switch_noflush);
 	fprintf(f, "  x86 tlb_flush reasons:");
@@ -150,15 +304,11 @@ void tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 		fprintf(f, "\nTLBI census (arm64): flush operations (runs of TLBIs) and instructions the "
 			   "kernel executed\n  %-16s %14s %14s %10s %10s\n", "site", "broadcast ops",
 			"TLBI IS/OS", "local ops", "TLBI");
-		for (k = 0; k < TLBR_SITE__COUNT; k++) {
-			const uint64_t *ops = s->tlbi_ops[k], *ins = s->tlbi_ins[k];
-
-			if (ins[0] + ins[1])
-				fprintf(f, "  %-16s %14llu %14llu %10llu %10llu\n",
-					tlbr_site_name((enum tlbr_site)k), (unsigned long long)ops[1],
-					(unsigned long long)ins[1], (unsigned long long)ops[0],
-					(unsigned long long)ins[0]);
-		}
+		for (i = 0; i < t.census.nrows; i++)
+			fprintf(f, "  %-16s %14llu %14llu %10llu %10llu\n",
+				tlbr_table_get(&t.census, i, "site").s,
+				cell(&t.census, i, "broadcast_ops"), cell(&t.census, i, "broadcast_tlbis"),
+				cell(&t.census, i, "local_ops"), cell(&t.census, i, "local_tlbis"));
 	}
 
 	if (s->huge[0] + s->huge[1] + s->huge[2] + s->huge[3])
@@ -205,47 +355,38 @@ void tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 				(unsigned long long)(s->lost_markers - s->ngaps));
 	}
 
-	ntasks = tlbr_adapter_ntasks(o->adapter);
-	nmms = tlbr_adapter_nmms(o->adapter);
 	{
 		unsigned int kth = 0, born = 0, exited = 0, forked = 0, down = 0;
 
-		for (i = 1; i <= ntasks; i++) {
-			const struct tlbr_task *t = tlbr_adapter_task(o->adapter, i);
-
-			kth += t->kthread;
-			born += t->seen_birth;
-			exited += t->exited;
+		for (i = 0; i < t.tasks.nrows; i++) {
+			kth += tlbr_table_get(&t.tasks, i, "kthread").b;
+			born += tlbr_table_get(&t.tasks, i, "born_in_trace").b;
+			exited += tlbr_table_get(&t.tasks, i, "exited").b;
 		}
-		for (i = 1; i <= nmms; i++) {
-			forked += tlbr_adapter_mm(o->adapter, i)->from_fork;
-			down += tlbr_adapter_mm(o->adapter, i)->torn_down;
+		for (i = 0; i < t.mms.nrows; i++) {
+			forked += tlbr_table_get(&t.mms, i, "from_fork").b;
+			down += tlbr_table_get(&t.mms, i, "torn_down").b;
 		}
 		fprintf(f, "\nTasks       %u: %u kernel threads, %u born in the trace, %u exited\n",
-			ntasks, kth, born, exited);
-		fprintf(f, "Address spaces %u: %u created by fork, %u torn down\n", nmms, forked,
-			down);
+			t.tasks.nrows, kth, born, exited);
+		fprintf(f, "Address spaces %u: %u created by fork, %u torn down\n", t.mms.nrows,
+			forked, down);
 	}
-	ord = calloc(nmms ? nmms : 1, sizeof(*ord));
-	for (i = 1; ord && i <= nmms; i++)
-		ord[i - 1] = (struct order){ i, i < s->mm_alloc ? s->mm[i].events : 0 };
-	if (ord && nmms) {
-		unsigned int shown = o->top && o->top < nmms ? o->top : nmms;
+	ord = sorted_rows(&t.mms, "events");
+	if (ord && t.mms.nrows) {
+		unsigned int nmms = t.mms.nrows, shown = o->top && o->top < nmms ? o->top : nmms;
 
-		qsort(ord, nmms, sizeof(*ord), by_key_desc);
 		fprintf(f, "  %5s %7s %-16s %7s %9s %8s %8s\n", "mm", "pid", "comm", "threads",
 			"events", "faults", "flushes");
 		for (i = 0; i < shown; i++) {
-			const struct tlbr_mm *m = tlbr_adapter_mm(o->adapter, ord[i].id);
-			const struct tlbr_stat_counts *sc =
-				m->id < s->mm_alloc ? &s->mm[m->id] : NULL;
+			unsigned int r = ord[i].id;
 
-			fprintf(f, "  %5u %7d %-16s %7u %9llu %8llu %8llu%s\n", m->id, m->owner_pid,
-				safe(m->comm, cbuf, sizeof(cbuf)), m->nthreads,
-				(unsigned long long)(sc ? sc->events : 0),
-				(unsigned long long)(sc ? sc->faults : 0),
-				(unsigned long long)(sc ? sc->flushes : 0),
-				m->torn_down ? "  (torn down)" : "");
+			fprintf(f, "  %5llu %7lld %-16s %7llu %9llu %8llu %8llu%s\n", cell(&t.mms, r, "id"),
+				(long long)tlbr_table_get(&t.mms, r, "owner_pid").i,
+				safe(tlbr_table_get(&t.mms, r, "comm").s, cbuf, sizeof(cbuf)),
+				cell(&t.mms, r, "threads"), cell(&t.mms, r, "events"),
+				cell(&t.mms, r, "faults"), cell(&t.mms, r, "flushes"),
+				tlbr_table_get(&t.mms, r, "torn_down").b ? "  (torn down)" : "");
 		}
 		if (shown < nmms)
 			fprintf(f, "  ... %u more (--all lists every one)\n", nmms - shown);
@@ -263,15 +404,21 @@ void tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 		if (!items[i].present)
 			fprintf(f, "      without it: %s\n", items[i].without);
 	}
+	stat_tables_release(&t);
+	return 0;
 }
 
-void tlbr_stat_print_json(FILE *f, const struct tlbr_stat *s, const struct tlbr_stat_render *o)
+int tlbr_stat_print_json(FILE *f, const struct tlbr_stat *s, const struct tlbr_stat_render *o)
 {
 	struct tlbr_readiness items[TLBR_READINESS_MAX];
-	const char *verdict, *sys, *name;
 	int c, ncpus = ncpus_of(s, o);
+	struct stat_tables t;
 	unsigned int i, k, n;
+	const char *verdict;
 	struct tlbr_json j;
+
+	if (stat_tables_build(s, o, &t) < 0)
+		return -ENOMEM;
 
 	tlbr_json_init(&j, f, true);
 	tlbr_json_obj_begin(&j, NULL);
@@ -290,18 +437,7 @@ void tlbr_stat_print_json(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 	tlbr_json_u64(&j, "records", s->records);
 	tlbr_json_u64(&j, "events", s->events);
 
-	tlbr_json_arr_begin(&j, "raw_events");
-	for (i = 0; i < s->ntypes; i++) {
-		if (!s->type_count[i])
-			continue;
-		tlbr_reader_type(o->reader, i, &sys, &name);
-		tlbr_json_obj_begin(&j, NULL);
-		tlbr_json_str(&j, "system", sys);
-		tlbr_json_str(&j, "name", name);
-		tlbr_json_u64(&j, "count", s->type_count[i]);
-		tlbr_json_obj_end(&j);
-	}
-	tlbr_json_arr_end(&j);
+	tlbr_table_print_json(&j, &t.raw);
 	tlbr_json_arr_begin(&j, "records_per_cpu");
 	for (c = 0; c < ncpus; c++)
 		tlbr_json_u64(&j, NULL, s->cpu_records[c]);
@@ -320,23 +456,7 @@ void tlbr_stat_print_json(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 	tlbr_json_obj_end(&j);
 
 	tlbr_json_obj_begin(&j, "flushes");
-	tlbr_json_arr_begin(&j, "by_site");
-	for (k = 0; k < TLBR_SITE__COUNT; k++) {
-		const uint64_t *e = s->site_exec[k];
-
-		if (!(e[0] + e[1] + e[2] + e[3]))
-			continue;
-		tlbr_json_obj_begin(&j, NULL);
-		tlbr_json_str(&j, "site", tlbr_site_name((enum tlbr_site)k));
-		tlbr_json_u64(&j, "local", e[TLBR_EXEC_LOCAL]);
-		tlbr_json_u64(&j, "ipi", e[TLBR_EXEC_IPI]);
-		tlbr_json_u64(&j, "broadcast", e[TLBR_EXEC_BROADCAST]);
-		tlbr_json_u64(&j, "remote", e[TLBR_EXEC_REMOTE]);
-		tlbr_json_u64(&j, "site_inferred", s->site_inferred[k]);
-		tlbr_json_u64(&j, "range_inferred", s->site_range_inferred[k]);
-		tlbr_json_obj_end(&j);
-	}
-	tlbr_json_arr_end(&j);
+	tlbr_table_print_json(&j, &t.sites);
 	tlbr_json_u64(&j, "switch_without_flush", s->switch_noflush);
 	tlbr_json_obj_begin(&j, "huge_pages");	/* transparent huge pages */
 	tlbr_json_u64(&j, "faults", s->huge[TLBR_HUGE_FAULT]);
@@ -346,21 +466,7 @@ void tlbr_stat_print_json(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 	tlbr_json_u64(&j, "census_tlbis_unseen", s->huge[0] + s->huge[1] + s->huge[2] +
 		      s->huge[3] ? 0 : s->tlbi_huge);
 	tlbr_json_obj_end(&j);
-	tlbr_json_arr_begin(&j, "tlbi_by_site");	/* the arm64 census */
-	for (k = 0; k < TLBR_SITE__COUNT; k++) {
-		const uint64_t *ops = s->tlbi_ops[k], *ins = s->tlbi_ins[k];
-
-		if (!(ins[0] + ins[1]))
-			continue;
-		tlbr_json_obj_begin(&j, NULL);
-		tlbr_json_str(&j, "site", tlbr_site_name((enum tlbr_site)k));
-		tlbr_json_u64(&j, "broadcast_ops", ops[1]);
-		tlbr_json_u64(&j, "broadcast_tlbis", ins[1]);
-		tlbr_json_u64(&j, "local_ops", ops[0]);
-		tlbr_json_u64(&j, "local_tlbis", ins[0]);
-		tlbr_json_obj_end(&j);
-	}
-	tlbr_json_arr_end(&j);
+	tlbr_table_print_json(&j, &t.census);	/* the arm64 census */
 	tlbr_json_obj_begin(&j, "x86_reasons");
 	for (k = 0; k < TLBR_X86_REASON__COUNT; k++)
 		tlbr_json_u64(&j, tlbr_x86_reason_name(k), s->x86_reason[k]);
@@ -400,47 +506,8 @@ void tlbr_stat_print_json(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 	tlbr_json_arr_end(&j);
 	tlbr_json_obj_end(&j);
 
-	tlbr_json_arr_begin(&j, "tasks");
-	for (i = 1; i <= tlbr_adapter_ntasks(o->adapter); i++) {
-		const struct tlbr_task *t = tlbr_adapter_task(o->adapter, i);
-		const struct tlbr_stat_counts *sc = i < s->task_alloc ? &s->task[i] : NULL;
-
-		tlbr_json_obj_begin(&j, NULL);
-		tlbr_json_u64(&j, "id", t->id);
-		tlbr_json_i64(&j, "pid", t->pid);
-		tlbr_json_i64(&j, "tgid", t->tgid);
-		tlbr_json_str(&j, "comm", t->comm);
-		tlbr_json_u64(&j, "mm", t->mm);
-		tlbr_json_u64(&j, "parent", t->parent);
-		tlbr_json_bool(&j, "kthread", t->kthread);
-		tlbr_json_bool(&j, "born_in_trace", t->seen_birth);
-		tlbr_json_bool(&j, "exited", t->exited);
-		tlbr_json_u64(&j, "events", sc ? sc->events : 0);
-		tlbr_json_u64(&j, "faults", sc ? sc->faults : 0);
-		tlbr_json_u64(&j, "flushes", sc ? sc->flushes : 0);
-		tlbr_json_obj_end(&j);
-	}
-	tlbr_json_arr_end(&j);
-	tlbr_json_arr_begin(&j, "mms");
-	for (i = 1; i <= tlbr_adapter_nmms(o->adapter); i++) {
-		const struct tlbr_mm *m = tlbr_adapter_mm(o->adapter, i);
-		const struct tlbr_stat_counts *sc = i < s->mm_alloc ? &s->mm[i] : NULL;
-
-		tlbr_json_obj_begin(&j, NULL);
-		tlbr_json_u64(&j, "id", m->id);
-		tlbr_json_i64(&j, "owner_pid", m->owner_pid);
-		tlbr_json_str(&j, "comm", m->comm);
-		tlbr_json_u64(&j, "threads", m->nthreads);
-		tlbr_json_bool(&j, "from_fork", m->from_fork);
-		tlbr_json_bool(&j, "torn_down", m->torn_down);
-		tlbr_json_u64(&j, "first_ns", m->first_ns);
-		tlbr_json_u64(&j, "last_ns", m->last_ns);
-		tlbr_json_u64(&j, "events", sc ? sc->events : 0);
-		tlbr_json_u64(&j, "faults", sc ? sc->faults : 0);
-		tlbr_json_u64(&j, "flushes", sc ? sc->flushes : 0);
-		tlbr_json_obj_end(&j);
-	}
-	tlbr_json_arr_end(&j);
+	tlbr_table_print_json(&j, &t.tasks);
+	tlbr_table_print_json(&j, &t.mms);
 
 	n = tlbr_stat_readiness(s, items, &verdict);
 	tlbr_json_obj_begin(&j, "readiness");
@@ -460,4 +527,6 @@ void tlbr_stat_print_json(FILE *f, const struct tlbr_stat *s, const struct tlbr_
 	tlbr_json_arr_end(&j);
 	tlbr_json_obj_end(&j);
 	tlbr_json_obj_end(&j);
+	stat_tables_release(&t);
+	return 0;
 }

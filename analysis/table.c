@@ -71,7 +71,11 @@ int tlbr_table_add(struct tlbr_table *t, ...)
 			row[c].u = va_arg(ap, uint64_t);
 			break;
 		case TLBR_COL_I64:
+		case TLBR_COL_INT:
 			row[c].i = va_arg(ap, int64_t);
+			break;
+		case TLBR_COL_BOOL:
+			row[c].b = va_arg(ap, int) != 0;
 			break;
 		default:
 			row[c].f = va_arg(ap, double);
@@ -159,6 +163,12 @@ static const char *cell_text(const struct tlbr_col *col, union tlbr_cell v, char
 			snprintf(buf, n, "%.6g", v.f);
 		else
 			snprintf(buf, n, "-");
+		break;
+	case TLBR_COL_INT:
+		snprintf(buf, n, "%lld", (long long)v.i);
+		break;
+	case TLBR_COL_BOOL:
+		snprintf(buf, n, "%s", v.b ? "yes" : "no");
 		break;
 	}
 	return buf;
@@ -365,6 +375,9 @@ void tlbr_table_print_csv(FILE *f, const struct tlbr_table *t)
 				if (v.i >= 0)
 					fprintf(f, "%lld", (long long)v.i);
 				break;
+			case TLBR_COL_BOOL:
+				fputs(v.b ? "true" : "false", f);
+				break;
 			case TLBR_COL_NUM:
 				if (isfinite(v.f))
 					fputs(cell_text(&t->cols[c], v, buf, sizeof(buf)), f);
@@ -395,6 +408,12 @@ void tlbr_table_print_json(struct tlbr_json *j, const struct tlbr_table *t)
 				break;
 			case TLBR_COL_U64:
 				tlbr_json_u64(j, col->name, v.u);
+				break;
+			case TLBR_COL_INT:
+				tlbr_json_i64(j, col->name, v.i);
+				break;
+			case TLBR_COL_BOOL:
+				tlbr_json_bool(j, col->name, v.b);
 				break;
 			case TLBR_COL_I64:
 				if (v.i < 0)

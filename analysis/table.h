@@ -23,6 +23,8 @@ enum tlbr_col_type {
 	TLBR_COL_CHANGE,	/* double, a signed change in percent; NaN: none */
 	TLBR_COL_SEC,		/* double, seconds */
 	TLBR_COL_NUM,		/* double, any quantity (%.6g); NaN: none */
+	TLBR_COL_INT,		/* int64_t, any sign (pids) */
+	TLBR_COL_BOOL,		/* bool (passed as int): yes/no, JSON true/false */
 };
 
 struct tlbr_col {
@@ -34,6 +36,7 @@ struct tlbr_col {
 
 union tlbr_cell {
 	char *s;
+	bool b;
 	uint64_t u;
 	int64_t i;
 	double f;

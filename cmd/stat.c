@@ -128,10 +128,8 @@ int cmd_stat(int argc, char **argv)
 			.top = o.all ? 0 : 10,
 		};
 
-		if (o.json)
-			tlbr_stat_print_json(stdout, &st, &r);
-		else
-			tlbr_stat_print_text(stdout, &st, &r);
+		if ((o.json ? tlbr_stat_print_json : tlbr_stat_print_text)(stdout, &st, &r) < 0)
+			die("out of memory");
 	}
 	tlbr_stat_release(&st);
 	input_close(&in);
