@@ -132,6 +132,9 @@ static int run_from(struct tlbr_suite_run *r, const struct tlbr_jv *d, struct tl
 		sp->ipis = num(p, "ipis");
 		sp->stale_ro = num(p, "stale_ro");
 		sp->spurious_predicted = num(p, "spurious_predicted");
+		v = tlbr_jv_get(p, "spurious_upper");
+		sp->spurious_upper = v && v->type == TLBR_JV_NUM ? (uint64_t)v->d :
+				     r->spurious_possible ? sp->stale_ro : sp->spurious_predicted;
 		sp->unsafe = num(p, "unsafe");
 		v = tlbr_jv_get(p, "est_cycles");
 		sp->cycles = v && v->type == TLBR_JV_NUM ? v->d : NAN;
@@ -345,7 +348,7 @@ int tlbr_suite_table(struct tlbr_suite *s, struct tlbr_table *t)
 					base = run->baseline;
 				snprintf(group, sizeof(group), "%s vs %s (%s)", policies[p], base,
 					 configs[c]);
-				smax = run->spurious_possible ? pp->stale_ro : pp->spurious_predicted;
+				smax = pp->spurious_upper;
 				spurious_range(sp, sizeof(sp), pp->spurious_predicted, smax);
 				cc = change(bp->cycles, pp->cycles);
 				bcc = change((double)bp->broadcasts, (double)pp->broadcasts);
@@ -398,8 +401,7 @@ int tlbr_suite_table(struct tlbr_suite *s, struct tlbr_table *t)
 				const struct tlbr_suite_pol *bp = find_pol(run, run->baseline);
 				const struct tlbr_suite_pol *pp = find_pol(run, policies[p]);
 				char w[96];
-				uint64_t smax = run->spurious_possible ? pp->stale_ro :
-									pp->spurious_predicted;
+				uint64_t smax = pp->spurious_upper;
 
 				snprintf(w, sizeof(w), "worst: %s", run->label);
 				spurious_range(sp, sizeof(sp), pp->spurious_predicted, smax);

@@ -45,6 +45,7 @@ const struct tlbr_jv *tlbr_jv_get(const struct tlbr_jv *v, const char *key);
 struct tlbr_suite_pol {
 	char *name;
 	uint64_t flush_points, broadcasts, ipis, stale_ro, spurious_predicted, unsafe;
+	uint64_t spurious_upper;	/* JSON spurious_upper; stale_ro where absent (older JSON) */
 	double cycles;		/* NaN: no cost model */
 };
 

@@ -29,13 +29,12 @@ static uint64_t g_avoid(const struct tlbr_policy_result *p, int a) { (void)a; re
 static uint64_t g_avoid_by(const struct tlbr_policy_result *p, int a) { return p->avoidable_by[a]; }
 static uint64_t g_stale(const struct tlbr_policy_result *p, int a) { (void)a; return p->stale_ro; }
 static uint64_t g_spur(const struct tlbr_policy_result *p, int a) { (void)a; return p->spurious_predicted; }
-/* The upper bound: a stale entry faults at most once (arg: the CPU model faults at all). */
+/* The upper bound (arg: the CPU model faults at all): see tlbr_spurious_upper(). */
 static uint64_t g_spur_max(const struct tlbr_policy_result *p, int a)
 {
-	uint64_t u = a ? p->stale_ro : 0;
-
-	return u > p->spurious_predicted ? u : p->spurious_predicted;
+	return tlbr_spurious_upper(p, a != 0);
 }
+static uint64_t g_stale_unused(const struct tlbr_policy_result *p, int a) { (void)a; return p->stale_unused; }
 static uint64_t g_unsafe(const struct tlbr_policy_result *p, int a) { (void)a; return p->unsafe; }
 static uint64_t g_defer(const struct tlbr_policy_result *p, int a) { (void)a; return p->deferred; }
 static uint64_t g_syncs(const struct tlbr_policy_result *p, int a) { (void)a; return p->syncs; }
@@ -484,8 +483,9 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			{ "remote copies flushed", g_avoid_by, TLBR_AVOID_ALREADY_FLUSHED, true },
 			{ "not present remotely", g_avoid_by, TLBR_AVOID_NOT_PRESENT, true },
 			{ "stale read-only entries", g_stale, 0, false },
+			{ "retired unused", g_stale_unused, 0, true },
 			{ "spurious faults predicted", g_spur, 0, false },
-			{ "at most (1 per stale entry)", g_spur_max, spurious_possible, true },
+			{ "at most (1 per usable entry)", g_spur_max, spurious_possible, true },
 			{ "local upgraded by the VM", g_upg, 0, false },
 			{ "unsafe findings", g_unsafe, 0, false },
 			{ "TLBI IS + DSB ISH", g_op, TLBR_OP_TLBI_IS, false },
@@ -658,6 +658,7 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 		tlbr_json_u64(&j, "not_present", p->avoidable_by[TLBR_AVOID_NOT_PRESENT]);
 		tlbr_json_obj_end(&j);
 		tlbr_json_u64(&j, "stale_ro", p->stale_ro);
+		tlbr_json_u64(&j, "stale_unused", p->stale_unused);
 		tlbr_json_u64(&j, "spurious_predicted", p->spurious_predicted);
 		/* a range: the lower bound is what the trace proves, the upper one per stale entry */
 		tlbr_json_u64(&j, "spurious_upper", g_spur_max(p, spurious_possible));

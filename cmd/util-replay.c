@@ -349,6 +349,7 @@ int replay_run(struct replay_run *run, const char *path, const char *cmd,
 	status = check_ready(run, path, cmd);
 	if (status)
 		return status;
+	tlbr_replay_end(run->replay);
 	*ret_res = tlbr_replay_finish(run->replay);
 	run->system = o->scope.workload ? *ret_res : NULL;
 	if (scope_active(&o->scope)) {

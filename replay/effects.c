@@ -76,6 +76,9 @@ static void stale_fn(struct replay *r, struct page *p, void *a)
 		if ((held & HELD_VALID) && !(held & HELD_W) && p->writable) {
 			s->pl->res->stale_ro++;
 			tlb_set_flag(r, s->pl, p, c, HELD_STALE, 0);
+			/* not running the mm there now: it may never use the entry */
+			if (!view_running(r, p->mm, c))
+				(void)stale_wait_add(r, s->pl, p, c);	/* ENOMEM: it counts */
 			if (r->o.note) {
 				struct tlbr_note n = { .kind = TLBR_NOTE_STALE };
 

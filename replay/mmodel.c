@@ -251,6 +251,7 @@ void mm_drop_pages(struct replay *r, uint32_t mm)
 	if (m->lazy_parent)	/* the copy is no longer owed */
 		unlink_kid(r, m, mm);
 	mm_settle_kids(r, m);	/* they keep what the parent had */
+	stale_settle(r, m, -1, true);	/* no CPU ran the mm since: never used */
 	for (i = m->first; i; i = next) {
 		struct page *p = page_at(r, i - 1);
 

@@ -99,6 +99,21 @@ struct rmm {
 	uint32_t *lazy_kids;		/* children still owed a copy of this mm's pages */
 	uint32_t nlazy_kids, lazy_kids_alloc;
 	uint64_t brk;
+	/*
+	 * Per CPU (allocated on first use): stale read-only entries left on a
+	 * CPU that was not running a task of this mm when they were left; each
+	 * is settled when the CPU runs a task of the mm again (it may be used:
+	 * counted), or when the mm's pages go first (it cannot: stale_unused).
+	 */
+	struct stale_waits {
+		struct stale_wait {
+			uint64_t vpn, seq;	/* the page, and the seq the entry became stale */
+			uint32_t page;		/* its index */
+			int pol;
+		} *v;
+		uint32_t n, alloc;
+	} *swait;
+	uint32_t nswait;		/* entries in all of swait */
 };
 
 struct rtask {
@@ -212,6 +227,11 @@ static inline bool mm_anywhere(const struct rmm *m)
 {
 	return m && m->unseen_threads;
 }
+
+/* tlb.c: stale read-only entries waiting for their CPU to run the mm (rmm.swait) */
+int stale_wait_add(struct replay *r, struct policy *pl, const struct page *p, int cpu);
+void stale_settle(struct replay *r, struct rmm *m, int cpu, bool gone);
+void stale_settle_end(struct replay *r);
 
 /* mmodel.c: address spaces, tasks, pages and VMAs */
 /* The address space @id, created on first use; NULL for 0 or out of memory. */

@@ -333,6 +333,11 @@ const struct tlbr_replay_result *tlbr_replay_finish(struct tlbr_replay *rp)
 	return &r->res;
 }
 
+void tlbr_replay_end(struct tlbr_replay *rp)
+{
+	stale_settle_end((struct replay *)rp);
+}
+
 void tlbr_replay_free(struct tlbr_replay *rp)
 {
 	struct replay *r = (struct replay *)rp;
@@ -357,6 +362,9 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 		free(r->mms[i].hash);
 		free(r->mms[i].lazy_kids);
 		free(r->mms[i].vmas);
+		for (int c = 0; r->mms[i].swait && c < r->ncpus; c++)
+			free(r->mms[i].swait[c].v);
+		free(r->mms[i].swait);
 	}
 	free(r->mms);
 	for (i = 0; i < r->ntasks; i++) {

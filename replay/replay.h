@@ -126,6 +126,13 @@ struct tlbr_policy_result {
 	uint64_t avoidable;		/* broadcasts no other CPU needed (unbounded model) */
 	uint64_t avoidable_by[TLBR_AVOID__COUNT];
 	uint64_t stale_ro;		/* stale read-only entries left behind */
+	/*
+	 * ... of which the trace proves that their CPU could not use them:
+	 * a flush reached the CPU, or the address space went, before the CPU
+	 * ran a task of that mm again (an entry is used only through the mm's
+	 * ASID, loaded by switch_mm for a task of the mm)
+	 */
+	uint64_t stale_unused;
 	uint64_t spurious_predicted;
 	uint64_t upgraded;		/* local flushes a VM upgraded to broadcast */
 	uint64_t ops[TLBR_OP__COUNT];	/* primitive operations, for the cost model */
@@ -133,6 +140,22 @@ struct tlbr_policy_result {
 	unsigned int nfindings;
 	struct tlbr_finding findings[TLBR_MAX_FINDINGS];
 };
+
+/*
+ * The upper bound of a policy's spurious faults: each stale read-only entry
+ * faults at most once (handle_pte_fault's flush_tlb_fix_spurious_fault
+ * removes it), and only while its CPU runs a task of the mm; entries the
+ * trace shows retired before that (stale_unused) cannot fault. Never below
+ * what the trace proves (spurious_predicted); 0 beyond that on a CPU model
+ * that does not fault (@possible false). Entries still held at the end of
+ * the trace count: they may fault after it.
+ */
+static inline uint64_t tlbr_spurious_upper(const struct tlbr_policy_result *p, bool possible)
+{
+	uint64_t u = possible && p->stale_ro > p->stale_unused ? p->stale_ro - p->stale_unused : 0;
+
+	return u > p->spurious_predicted ? u : p->spurious_predicted;
+}
 
 /*
  * The x86 model against the trace (filled by the first x86-ipi policy of a
@@ -268,6 +291,12 @@ int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret);
 int tlbr_replay_event(struct tlbr_replay *r, const struct tlbr_event *ev);
 /* Finish the replay; the result stays valid until tlbr_replay_free(). */
 const struct tlbr_replay_result *tlbr_replay_finish(struct tlbr_replay *r);
+/*
+ * The trace ended (no more events): what the end proves is counted (stale
+ * read-only entries a flush removed before their CPU ran the mm again).
+ * Call once before the last tlbr_replay_finish(); idempotent.
+ */
+void tlbr_replay_end(struct tlbr_replay *r);
 void tlbr_replay_free(struct tlbr_replay *r);
 
 /* Built-in policy names, for help texts: NULL-terminated. */

@@ -85,8 +85,13 @@ void run_on(struct replay *r, int cpu, uint32_t task, uint32_t mm)
 
 	c->task = task;
 	if (mm) {
+		struct rmm *m;
+
 		load_mm(r, cpu, mm);
 		c->user = true;
+		m = mm_get(r, mm);
+		if (m && m->nswait)	/* the stale entries left there may be used now */
+			stale_settle(r, m, cpu, false);
 	} else {
 		c->user = false;	/* lazy: the previous mm stays loaded */
 	}

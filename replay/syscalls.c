@@ -134,6 +134,7 @@ int on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 			m->unseen_threads++;
 			/* it may now run anywhere: what the CPUs hold is no longer known */
 			memset(m->empty, 0, (size_t)r->npol * sizeof(*m->empty));
+			stale_settle(r, m, -1, false);	/* and use any stale entry */
 		}
 		return 0;
 	}

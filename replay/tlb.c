@@ -239,6 +239,110 @@ void tlb_set_flag(struct replay *r, struct policy *pl, const struct page *p, int
 	}
 }
 
+/* ------------------------------------------------------------ stale entries */
+
+/*
+ * A stale read-only entry can only fault (handle_pte_fault's
+ * flush_tlb_fix_spurious_fault) through a user access, and @cpu uses the
+ * mm's ASID only while a task of the mm runs there (switch_mm, for arm64
+ * check_and_switch_context; a lazy kernel thread does not write user
+ * pages). An entry left while its CPU runs something else waits here until
+ * the CPU runs the mm again. O(1) amortised.
+ */
+int stale_wait_add(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+{
+	struct rmm *m = mm_get(r, p->mm);
+	struct stale_waits *w;
+
+	if (!m)
+		return -ENOMEM;
+	if (!m->swait) {
+		m->swait = calloc((size_t)r->ncpus, sizeof(*m->swait));
+		if (!m->swait)
+			return -ENOMEM;
+	}
+	w = &m->swait[cpu];
+	if (w->n == w->alloc) {
+		uint32_t n = w->alloc ? w->alloc * 2 : 8;
+		struct stale_wait *nv = realloc(w->v, n * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		w->v = nv;
+		w->alloc = n;
+	}
+	w->v[w->n++] = (struct stale_wait){ .vpn = p->vpn, .seq = r->seq, .page = p->idx,
+					    .pol = pl->idx };
+	m->nswait++;
+	return 0;
+}
+
+/* Is the stale entry @e of @cpu still the one left then (no flush reached it since)? O(ways). */
+static bool stale_alive(struct replay *r, uint32_t mm, const struct stale_wait *e, int cpu)
+{
+	struct policy *pl = &r->pol[e->pol];
+	struct page *p = e->page < r->npages ? page_at(r, e->page) : NULL;
+	struct rmm *m = mm_get(r, mm);
+
+	if (!p || !m || p->mm != mm || p->vpn != e->vpn)
+		return false;	/* the page went (munmap flushed it, or the mm is gone) */
+	if (ptlb_of(r, p, e->pol, cpu)->cleared > e->seq || *mm_cleared(m, r, e->pol, cpu) > e->seq ||
+	    pl->all_cleared[cpu] > e->seq)
+		return false;	/* a flush reached the CPU: a page, the mm, an ASID rollover */
+	return (tlb_held(r, pl, p, cpu) & HELD_STALE) != 0;
+}
+
+/*
+ * Settle the entries waiting on @cpu (-1: every CPU) of @m: the CPU runs the
+ * mm now (@gone false), and an entry still held may fault; or the mm's pages
+ * go (@gone true) before it ran there. An entry that cannot fault is
+ * counted in stale_unused. O(entries settled x ways).
+ */
+void stale_settle(struct replay *r, struct rmm *m, int cpu, bool gone)
+{
+	uint32_t mm = (uint32_t)(m - r->mms);
+	int c;
+
+	if (!m->nswait)
+		return;
+	for (c = cpu < 0 ? 0 : cpu; c < (cpu < 0 ? r->ncpus : cpu + 1); c++) {
+		struct stale_waits *w = &m->swait[c];
+
+		for (uint32_t i = 0; i < w->n; i++)
+			if (gone || !stale_alive(r, mm, &w->v[i], c))
+				r->pol[w->v[i].pol].res->stale_unused++;
+		m->nswait -= w->n;
+		w->n = 0;
+	}
+}
+
+/*
+ * The end of the trace: entries still waiting that a flush removed (or whose
+ * page went) were never used; the others may still fault after the trace and
+ * stay counted. Idempotent. O(entries waiting x ways).
+ */
+void stale_settle_end(struct replay *r)
+{
+	for (uint32_t mm = 1; mm < r->nmms; mm++) {
+		struct rmm *m = &r->mms[mm];
+
+		for (int c = 0; m->nswait && c < r->ncpus; c++) {
+			struct stale_waits *w = &m->swait[c];
+			uint32_t i = 0;
+
+			while (i < w->n) {
+				if (stale_alive(r, mm, &w->v[i], c)) {
+					i++;
+					continue;
+				}
+				r->pol[w->v[i].pol].res->stale_unused++;
+				w->v[i] = w->v[--w->n];
+				m->nswait--;
+			}
+		}
+	}
+}
+
 int tlb_init(struct replay *r)
 {
 	int pol;

@@ -46,6 +46,20 @@ expect $J wp-local+active-cpu broadcasts 1 "seed 000: composed, the fork broadca
 expect $TMP/amd.json wp-local spurious_predicted 0 "seed 000: no spurious fault on AMD"
 expect $TMP/amd.json wp-local spurious_upper 0 "seed 000: nor at most, on AMD"
 
+# seed 000, the upper bound narrowed by what the trace shows (the file derives it):
+# an entry is used only while its CPU runs a task of the mm (switch_mm), and a
+# flush that reaches the CPU first retires it (handle_pte_fault never sees it)
+J=$TMP/s000-bound.json
+"$TLBREPLAY" what-if --json --cpu arm64 -p arm64-broadcast,wp-local "$DATA/whatif-spurious-bound.txt" > $J
+expect $J wp-local stale_ro 6 "spurious bound: 2 reuses leave 6 stale entries (CPUs 1-3)"
+expect $J wp-local stale_unused 2 "spurious bound: munmap's flush retires B's on the sleeping CPUs 2 and 3"
+expect $J wp-local spurious_predicted 1 "spurious bound: 501's traced write on CPU 1 is the lower bound"
+expect $J wp-local spurious_upper 4 "spurious bound: at most 4 (was 6: one per stale entry)"
+expect $J arm64-broadcast spurious_upper 0 "spurious bound: the baseline leaves none"
+"$TLBREPLAY" what-if --json --cpu amd -p wp-local "$DATA/whatif-spurious-bound.txt" > $J
+expect $J wp-local spurious_upper 0 "spurious bound: none on AMD"
+expect $J wp-local stale_unused 2 "spurious bound: the entries are counted all the same"
+
 # seed 001: a process forked and exec'd in the trace, on one CPU (the file derives it)
 J=$TMP/s001.json
 "$TLBREPLAY" what-if --json -p $SEEDS "$DATA/whatif-seed001.txt" > $J
