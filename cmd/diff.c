@@ -11,14 +11,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "against.h"
 #include "cmd.h"
 #include "config.h"
 #include "diff.h"
 #include "input.h"
 #include "json.h"
+#include "replay-cli.h"
 #include "scope.h"
 
-enum { OPT_FORMAT = 256, OPT_JSON, OPT_INFMT };
+enum { OPT_FORMAT = 256, OPT_JSON, OPT_INFMT, OPT_AGAINST, OPT_AFTER_PID, OPT_AFTER_COMM,
+       OPT_FORCE };
 enum fmt { F_TEXT, F_CSV, F_JSON };
 
 static const struct option diff_options[] = {
@@ -26,6 +29,10 @@ static const struct option diff_options[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "input-format", required_argument, NULL, OPT_INFMT },
+	{ "against", no_argument, NULL, OPT_AGAINST },
+	{ "after-pid", required_argument, NULL, OPT_AFTER_PID },
+	{ "after-comm", required_argument, NULL, OPT_AFTER_COMM },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -36,12 +43,202 @@ static void diff_help(FILE *f)
 	fprintf(f, "\n"
 		   "        --format <f>        text (80 columns), csv or json (default: text)\n"
 		   "        --json              the same as --format json\n"
-		   "        --input-format <f>  dat, text, perf or ctf (default: detected)\n");
+		   "        --input-format <f>  dat, text, perf or ctf (default: detected)\n"
+		   "        --against           BEFORE predicts, AFTER (arm64, TLBI census) counts:\n"
+		   "                            arm64-broadcast replayed on BEFORE beside the\n"
+		   "                            broadcasts AFTER's kernel executed, per site and\n"
+		   "                            per operation counted in the traces, and the\n"
+		   "                            seed policies' savings replayed on both\n"
+		   "        --after-pid <list>  count these processes of AFTER (instead of --pid)\n"
+		   "        --after-comm <list> count these commands of AFTER (instead of --comm)\n"
+		   "        --force             --against: replay traces that are not ready\n");
 	scope_help_options(f);
 	fprintf(f, "    -h, --help              this help\n\n"
 		   "With two or more traces on a side: mean +- standard deviation, and Welch's\n"
 		   "two-sided t-test; a change is beyond run-to-run noise when p < %.2f.\n",
 		   TLBR_DIFF_ALPHA);
+}
+
+static void print_files(FILE *f, const char *side, char **paths, unsigned int n);
+
+/* --against: one side's traces replayed, its operations counted */
+struct against_ctx {
+	struct replay_run *run;
+	struct tlbr_against_side *side;
+};
+
+static void against_event(void *ctx, const struct tlbr_event *ev)
+{
+	struct against_ctx *c = ctx;
+
+	if (ev->kind == TLBR_EV_TLBI)
+		c->side->tlbi_events++;
+	if (c->run->event_in)
+		tlbr_against_count(c->side, ev);
+}
+
+static int against_side(char **paths, unsigned int n, enum tlbr_format fmt,
+			const struct scope_opts *so, bool force, struct tlbr_against_side *side,
+			char *desc, size_t descsize)
+{
+	unsigned int i;
+	int status = 0;
+
+	memset(side, 0, sizeof(*side));
+	desc[0] = '\0';
+	for (i = 0; i < n && !status; i++) {
+		const struct tlbr_replay_result *res;
+		struct replay_run run = { 0 };
+		struct against_ctx c = { &run, side };
+		struct replay_cli o;
+		const char *meta;
+		char buf[96];
+
+		replay_cli_init(&o);
+		o.fmt = fmt;
+		o.ro.policies = TLBR_AGAINST_POLICIES;
+		o.scope = *so;
+		o.force = force;
+		run.cli = &o;
+		run.on_event = against_event;
+		run.ctx = &c;
+		status = replay_run(&run, paths[i], "diff", &res);
+		if (!status) {
+			tlbr_against_add(side, res);
+			meta = tlbr_adapter_metadata(run.in.adapter);
+			if (!*side->arch && tlbr_metadata_get(meta, "arch", buf, sizeof(buf)))
+				snprintf(side->arch, sizeof(side->arch), "%.31s", buf);
+			if (!*side->kernel && tlbr_metadata_get(meta, "kernel", buf, sizeof(buf)))
+				snprintf(side->kernel, sizeof(side->kernel), "%s", buf);
+			if (!*desc)
+				snprintf(desc, descsize, "%s", *o.scope.desc ? o.scope.desc :
+					 "every process");
+		}
+		replay_run_close(&run);
+	}
+	return status;
+}
+
+static void note_text(void *ctx, const char *key, const char *text)
+{
+	(void)key;
+	tlbr_print_wrapped(ctx, "- ", 2, text, 80);
+}
+
+static void note_json(void *ctx, const char *key, const char *text)
+{
+	struct tlbr_json *j = ctx;
+
+	tlbr_json_obj_begin(j, NULL);
+	tlbr_json_str(j, "key", key);
+	tlbr_json_str(j, "text", text);
+	tlbr_json_obj_end(j);
+}
+
+static void side_json(struct tlbr_json *j, const char *name, const struct tlbr_against_side *s,
+		      char **paths, unsigned int n, const char *scope, bool census)
+{
+	unsigned int i;
+
+	tlbr_json_obj_begin(j, name);
+	tlbr_json_arr_begin(j, "traces");
+	for (i = 0; i < n; i++)
+		tlbr_json_str(j, NULL, paths[i]);
+	tlbr_json_arr_end(j);
+	tlbr_json_str(j, "scope", scope);
+	tlbr_json_str(j, "arch", s->arch);
+	tlbr_json_str(j, "kernel", s->kernel);
+	tlbr_json_u64(j, "cpus", (uint64_t)s->ncpus);
+	tlbr_json_str(j, "source", census ? "counted: the TLBI census (broadcast flush operations "
+		      "the kernel executed)" : "predicted: arm64-broadcast replayed");
+	tlbr_json_u64(j, "tlbi_census_events", s->tlbi_events);
+	tlbr_json_u64(j, "huge_mapped", s->huge_mapped);
+	tlbr_json_u64(j, "contpte_reuses", s->contpte_reuses);
+	tlbr_json_u64(j, "asid_rollovers", s->asid_rollovers);
+	tlbr_json_u64(j, "write_faults_present", s->write_faults_present);
+	tlbr_json_obj_end(j);
+}
+
+static int cmd_against(char **b, unsigned int nb, char **a, unsigned int na,
+		       enum tlbr_format infmt, const struct scope_opts *so,
+		       const struct scope_opts *so_after, bool force, int fmt)
+{
+	struct tlbr_against_side *sb = calloc(1, sizeof(*sb)), *sa = calloc(1, sizeof(*sa));
+	char db[256], da[256];
+	struct tlbr_table ts, to, tv;
+	int status;
+
+	if (!sb || !sa)
+		die("out of memory");
+	status = against_side(b, nb, infmt, so, force, sb, db, sizeof(db));
+	if (!status)
+		status = against_side(a, na, infmt, so_after, force, sa, da, sizeof(da));
+	if (!status && !sa->tlbi_events) {
+		error("the traces after the '--' have no TLBI census: --against counts what an "
+		      "arm64 kernel executed, recorded by tlbreplay record on arm64 (the census "
+		      "is on by default)");
+		status = TLBR_EXIT_BAD_INPUT;
+	}
+	if (status) {
+		free(sb);
+		free(sa);
+		return status;
+	}
+	if (tlbr_against_sites(sb, sa, &ts) < 0 || tlbr_against_ops(sb, sa, &to) < 0 ||
+	    tlbr_against_savings(sb, sa, &tv) < 0)
+		die("out of memory");
+	if (fmt == 0) {	/* text */
+		printf("tlbreplay %s diff --against: %u trace%s before (predicted), %u after "
+		       "(counted)\n", TLBR_VERSION, nb, nb == 1 ? "" : "s", na);
+		print_files(stdout, "before", b, nb);
+		print_files(stdout, "after", a, na);
+		printf("scope   before: %s\n        after: %s\n\n", db, da);
+		tlbr_table_print_text(stdout, &ts);
+		tlbr_print_wrapped(stdout, "", 0,
+				   "predicted: the flush points of arm64-broadcast replayed on BEFORE "
+				   "(every user flush one TLBI IS operation, write-fault reuses "
+				   "included). census: the broadcast flush operations AFTER's arm64 "
+				   "kernel executed, counted by the TLBI census. ops: the operation "
+				   "each site is counted per (per), counted in that side's traces; /op: "
+				   "the broadcasts per operation. diff: predicted per operation against "
+				   "counted per operation (or the counts themselves, per '(count)').", 80);
+		putchar('\n');
+		tlbr_table_print_text(stdout, &to);
+		putchar('\n');
+		tlbr_table_print_text(stdout, &tv);
+		tlbr_print_wrapped(stdout, "", 0,
+				   "saved: 1 - the policy's broadcasts / arm64-broadcast's, both "
+				   "replayed on the side's traces (predicted on both sides; AFTER's "
+				   "census is not a replay); diff: percentage points.", 80);
+		printf("\nWhat differs because the programs or machines differ, not the model:\n");
+		tlbr_against_notes(sb, sa, note_text, stdout);
+	} else if (fmt == 1) {	/* csv: the sites */
+		tlbr_table_print_csv(stdout, &ts);
+	} else {
+		struct tlbr_json j;
+
+		tlbr_json_init(&j, stdout, true);
+		tlbr_json_obj_begin(&j, NULL);
+		tlbr_json_str(&j, "schema", TLBR_AGAINST_SCHEMA);
+		tlbr_json_u64(&j, "version", TLBR_AGAINST_SCHEMA_VERSION);
+		tlbr_json_str(&j, "tlbreplay", TLBR_VERSION);
+		tlbr_json_str(&j, "predicted_by", TLBR_AGAINST_BASE);
+		side_json(&j, "before", sb, b, nb, db, false);
+		side_json(&j, "after", sa, a, na, da, true);
+		tlbr_table_print_json(&j, &ts);
+		tlbr_table_print_json(&j, &to);
+		tlbr_table_print_json(&j, &tv);
+		tlbr_json_arr_begin(&j, "notes");
+		tlbr_against_notes(sb, sa, note_json, &j);
+		tlbr_json_arr_end(&j);
+		tlbr_json_obj_end(&j);
+	}
+	tlbr_table_release(&ts);
+	tlbr_table_release(&to);
+	tlbr_table_release(&tv);
+	free(sb);
+	free(sa);
+	return 0;
 }
 
 struct diff_ctx {
@@ -139,8 +336,8 @@ int cmd_diff(int argc, char **argv)
 {
 	struct tlbr_diff_counts *cb = NULL, *ca = NULL;
 	enum tlbr_format infmt = TLBR_FMT_AUTO;
-	struct scope_opts so = { 0 };
-	bool workload = false;
+	struct scope_opts so = { 0 }, so_after = { 0 };
+	bool workload = false, against = false, after_set = false, force = false;
 	enum fmt fmt = F_TEXT;
 	int c, sep, i, status = 0;
 	unsigned int nb, na;
@@ -172,6 +369,21 @@ int cmd_diff(int argc, char **argv)
 		case OPT_JSON:
 			fmt = F_JSON;
 			break;
+		case OPT_AGAINST:
+			against = true;
+			break;
+		case OPT_FORCE:
+			force = true;
+			break;
+		case OPT_AFTER_PID:
+		case OPT_AFTER_COMM:
+			if (scope_option(&so_after, c == OPT_AFTER_PID ? OPT_S_PID : OPT_S_COMM,
+					 optarg) < 0) {
+				usage_error("diff");
+				return TLBR_EXIT_USAGE;
+			}
+			after_set = true;
+			break;
 		case OPT_INFMT:
 			if (input_parse_format(optarg, &infmt) < 0)
 				return TLBR_EXIT_USAGE;
@@ -192,6 +404,22 @@ int cmd_diff(int argc, char **argv)
 		      "no traces %s the '--'", nb ? "after" : "before");
 		usage_error("diff");
 		return TLBR_EXIT_USAGE;
+	}
+	if ((after_set || force) && !against) {
+		error("--after-pid, --after-comm and --force go with --against");
+		usage_error("diff");
+		return TLBR_EXIT_USAGE;
+	}
+	if (against) {
+		if (!after_set) {
+			so_after = so;
+		} else {	/* the other filters of AFTER are the common ones */
+			so_after.has_time = so.has_time;
+			so_after.from_ns = so.from_ns;
+			so_after.to_ns = so.to_ns;
+			so_after.system = so.system;
+		}
+		return cmd_against(b, nb, a, na, infmt, &so, &so_after, force, (int)fmt);
 	}
 	cb = calloc(nb, sizeof(*cb));
 	ca = calloc(na, sizeof(*ca));

@@ -25,9 +25,9 @@ const struct tlbr_cmd tlbr_commands[] = {
 	  "tlbreplay suite [-p <policies>] [--env <envs>] [--preempt <models>] [-j <n>] "
 	  "[--format text|csv|json|markdown|email] [--plot <dir>] (--manifest <file> | --from-json <dir> | "
 	  "<trace>...)" },
-	{ "diff", cmd_diff, "before and after a kernel change: flushes by site, beyond noise or not",
-	  "tlbreplay diff [--comm <list>] [--pid <list>] [--time <s>,<e>] [--format text|csv|json] "
-	  "<before>... -- <after>..." },
+	{ "diff", cmd_diff, "two kernels, flushes by site; --against: predicted for arm64 vs its census",
+	  "tlbreplay diff [--against [--after-pid <list>]] [--comm <list>] [--pid <list>] "
+	  "[--time <s>,<e>] [--format text|csv|json] <before>... -- <after>..." },
 	{ "help", cmd_help, "show the manual page of a command",
 	  "tlbreplay help [<command> | <topic>]" },
 	{ NULL, NULL, NULL, NULL },

@@ -75,6 +75,7 @@ struct replay_run {
 	int ncpus;
 	/* called for every event before the replay sees it, may be NULL */
 	void (*on_event)(void *ctx, const struct tlbr_event *ev);
+	bool event_in;			/* for on_event: the event is in the counting scope */
 	/* called for every raw record, may be NULL; a negative errno stops the read */
 	int (*on_record)(void *ctx, const struct tlbr_record *rec);
 	void *ctx;

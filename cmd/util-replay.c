@@ -274,6 +274,7 @@ static int on_event(void *ctx, const struct tlbr_event *ev, struct tlbr_error *e
 	}
 	if ((ret = tlbr_stat_event(&run->stat, ev)) < 0)
 		return ret;
+	run->event_in = in;
 	if (run->on_event)
 		run->on_event(run->ctx, ev);
 	return tlbr_replay_event(run->replay, ev);

@@ -38,6 +38,12 @@ struct flushreq {
 	 */
 	bool from_invalid;
 	bool batched;			/* a reclaim/migration unmap that may be batched */
+	/*
+	 * a flush an arm64 kernel makes where the traced x86 kernel made none
+	 * it shows: exit_mmap's (arm64 tlb_flush() of a fullmm gather that
+	 * freed page tables: flush_tlb_mm(); x86's is lazy: engine.c)
+	 */
+	bool arm64_only;
 	enum tlbr_exec real;		/* what the traced kernel did */
 	const struct tlbr_event *ev;
 	uint64_t ts_ns, pos;		/* of the event it comes from */

@@ -79,6 +79,7 @@ struct rmm {
 	unsigned int nvmas, vmas_alloc;
 	bool vmas_known;		/* created in the trace: its VMAs are all known */
 	bool born;			/* created in the trace (fork, exec): its history is known */
+	bool exit_flushed;		/* the trace showed exit_mmap's flush of it */
 	uint32_t users;			/* tasks seen using it and not exited */
 	/*
 	 * Threads created in the trace that the trace never showed on a CPU
@@ -220,6 +221,7 @@ struct replay {
 	struct rtask *cur_task;		/* the task of the event being replayed */
 	struct tlbr_cpuset asid_flush;	/* CPUs that flush everything at their next switch_mm */
 	bool finished;			/* the policies' finish() ran */
+	bool arm64_seen;		/* an arm64 trace: a TLBI census event, an arm64 fault */
 };
 
 /* The trace cannot tell where @m runs: it may be running on every CPU. O(1). */

@@ -130,3 +130,13 @@ assert d[:8] == b"\x89PNG\r\n\x1a\n" and d[12:16] == b"IHDR"
 print("%dx%d" % struct.unpack(">II", d[16:24]))
 PY
 }
+
+# unversion <file>...: the version of tlbreplay in text and JSON output as VERSION
+unversion() {
+	sed 's/tlbreplay [0-9][0-9.]*[a-z0-9.-]*/tlbreplay VERSION/; s/"tlbreplay": "[^"]*"/"tlbreplay": "VERSION"/' "$@"
+}
+
+# field <csv file> <first column> <column number>: the cell of the first row so named
+field() {
+	tr -d '\r' < "$1" | awk -F, -v m="$2" -v c="$3" '$1 == m { print $c; exit }'
+}

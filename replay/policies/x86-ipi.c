@@ -157,8 +157,11 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	struct xmm *m;
 	int c;
 
-	/* no flush for a reuse; none when the PTEs were invalid before (pte_needs_flush) */
-	if (q->site == TLBR_SITE_WP_REUSE || q->from_invalid) {
+	/*
+	 * no flush for a reuse; none when the PTEs were invalid before
+	 * (pte_needs_flush); none where the trace shows x86 made none
+	 */
+	if (q->site == TLBR_SITE_WP_REUSE || q->from_invalid || q->arm64_only) {
 		d->kind = D_NONE;
 		return true;
 	}

@@ -5,9 +5,6 @@
 . "$SRCDIR/tests/lib.sh"
 
 # the version is not part of the table
-unversion() {
-	sed 's/tlbreplay [0-9][0-9.]*[a-z0-9.-]*/tlbreplay VERSION/; s/"tlbreplay": "[^"]*"/"tlbreplay": "VERSION"/' "$@"
-}
 golden() {	# golden <description> <expect file> <command...>
 	desc=$1; exp=$2; shift 2
 	expect_cmd "$desc: runs" "$@"

@@ -5,13 +5,6 @@
 # recordings of one workload (the mprotect-churn sample by trace-cmd and by perf).
 . "$SRCDIR/tests/lib.sh"
 
-unversion() {
-	sed 's/tlbreplay [0-9][0-9.]*[a-z0-9.-]*/tlbreplay VERSION/; s/"tlbreplay": "[^"]*"/"tlbreplay": "VERSION"/' "$@"
-}
-# field <csv file> <metric> <column number>
-field() {
-	tr -d '\r' < "$1" | awk -F, -v m="$2" -v c="$3" '$1 == m { print $c; exit }'
-}
 cd "$DATA" || exit 1
 
 expect_cmd "one run per side" "$TLBREPLAY" diff diff-base.txt -- diff-twice.txt

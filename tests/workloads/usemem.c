@@ -6,6 +6,15 @@
  * the next write to it is a write fault that reuses the page (or copies it).
  *
  * usemem [-t THREADS] [-m MIB] [-s SECONDS] [-f FORK_MS]
+ * usemem [-t THREADS] [-m MIB] -r ROUNDS [-e PROGRAM]
+ *
+ * With -r the work is counted, not timed (tools/cross-arch.sh records it on
+ * two machines of different speed): ROUNDS rounds of every thread writing
+ * each page of its share once, then one fork()+exec() of /bin/true, waited
+ * for, before the next round: ROUNDS * MIB * 256 writes and ROUNDS forks
+ * whatever the speed (which writes fault, reuse or copy is the kernel's).
+ * -e: the program the child execs (default /bin/true; the same busybox
+ * true on both machines keeps the child's loader out of the comparison).
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -21,18 +30,42 @@ static atomic_int stop;
 static size_t region_bytes;
 static char *region;
 static int nthreads = 2;
+static pthread_barrier_t round_start, round_end;
+static int rounds;	/* -r: counted rounds, 0: timed */
+static const char *child = "/bin/true";	/* -e */
 
 static void *writer(void *arg)
 {
 	size_t me = (size_t)arg, chunk = region_bytes / (size_t)nthreads;
 	char *p = region + me * chunk;
 
+	if (rounds) {
+		for (int r = 0; r < rounds; r++) {
+			pthread_barrier_wait(&round_start);
+			for (size_t off = 0; off < chunk; off += 4096)
+				p[off]++;
+			pthread_barrier_wait(&round_end);
+		}
+		return NULL;
+	}
 	while (!atomic_load(&stop)) {
 		for (size_t off = 0; off < chunk; off += 4096)
 			p[off]++;
 		usleep(1000);
 	}
 	return NULL;
+}
+
+static void fork_exec(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execl(child, "true", (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
 }
 
 static double now(void)
@@ -49,38 +82,47 @@ int main(int argc, char **argv)
 	int mib = 4, fork_ms = 100, c;
 	pthread_t tid[64];
 
-	while ((c = getopt(argc, argv, "t:m:s:f:")) != -1) {
+	while ((c = getopt(argc, argv, "t:m:s:f:r:e:")) != -1) {
 		switch (c) {
 		case 't': nthreads = atoi(optarg); break;
 		case 'm': mib = atoi(optarg); break;
 		case 's': seconds = atof(optarg); break;
 		case 'f': fork_ms = atoi(optarg); break;
+		case 'r': rounds = atoi(optarg); break;
+		case 'e': child = optarg; break;
 		default:
-			fprintf(stderr, "usage: usemem [-t THREADS] [-m MIB] [-s SECONDS] [-f FORK_MS]\n");
+			fprintf(stderr, "usage: usemem [-t THREADS] [-m MIB] [-s SECONDS] [-f FORK_MS]\n"
+					"       usemem [-t THREADS] [-m MIB] -r ROUNDS [-e PROGRAM]\n");
 			return 2;
 		}
 	}
-	if (nthreads < 1 || nthreads > 64 || mib < 1)
+	if (nthreads < 1 || nthreads > 64 || mib < 1 || rounds < 0)
 		return 2;
 	region_bytes = (size_t)mib << 20;
 	region = mmap(NULL, region_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 		      -1, 0);
 	if (region == MAP_FAILED)
 		return 1;
+	if (rounds) {
+		pthread_barrier_init(&round_start, NULL, (unsigned int)nthreads + 1);
+		pthread_barrier_init(&round_end, NULL, (unsigned int)nthreads + 1);
+	}
 	for (long i = 0; i < nthreads; i++)
 		pthread_create(&tid[i], NULL, writer, (void *)i);
+	for (int r = 0; r < rounds; r++) {
+		pthread_barrier_wait(&round_start);
+		pthread_barrier_wait(&round_end);
+		fork_exec();
+	}
+	if (rounds) {
+		for (int i = 0; i < nthreads; i++)
+			pthread_join(tid[i], NULL);
+		return 0;
+	}
 	end = now() + seconds;
 	while (now() < end) {
-		pid_t pid;
-
 		usleep((useconds_t)fork_ms * 1000);
-		pid = fork();
-		if (pid == 0) {
-			execl("/bin/true", "true", (char *)NULL);
-			_exit(127);
-		}
-		if (pid > 0)
-			waitpid(pid, NULL, 0);
+		fork_exec();
 	}
 	atomic_store(&stop, 1);
 	for (int i = 0; i < nthreads; i++)

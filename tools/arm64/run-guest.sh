@@ -29,7 +29,10 @@
 # TLBR_ARM64_612=6.12.N+deb12-arm64). TLBR_ARM64_SUITE=full runs each
 # program longer (tools/arm64/sweep.sh; CI runs the default, short one);
 # TLBR_ARM64_SUITE=shootdown only stress-ng --tlb-shootdown 1..4
-# (tools/sweep-tlb-shootdown.sh).
+# (tools/sweep-tlb-shootdown.sh); TLBR_ARM64_SUITE=crossarch only the
+# programs of tools/cross-arch-programs.sh, also recorded on x86
+# (tools/cross-arch.sh), and no cleanup run. TLBR_ARM64_APPEND: more of the
+# kernel's command line (cross-arch.sh: the x86 host's THP setting).
 #
 # Needs: qemu-system-arm, gcc-aarch64-linux-gnu, meson, ninja, and the arm64
 # architecture in apt (dpkg --add-architecture arm64; apt-get update): the
@@ -172,6 +175,7 @@ mkdir -p "$root/bin" "$root/lib/aarch64-linux-gnu" "$root/proc" "$root/sys" "$ro
 cp "$sysroot/bin/busybox" "$root/bin/busybox"
 cp "$build/cmd/tlbreplay" "$build/tests/workloads/usemem" "$build/tests/workloads/mprotect-churn" \
 	"$root/bin/"
+cp "$src/tools/cross-arch-programs.sh" "$root/bin/"
 cross=/usr/aarch64-linux-gnu/lib
 cp "$cross/ld-linux-aarch64.so.1" "$root/lib/"
 for l in "$cross"/lib*.so.[0-9]*; do	# the C library: libc, libm, libpthread, librt, ...
@@ -224,9 +228,7 @@ fi
 # One recording of every program (arming and removing the census's ~400
 # kprobes costs a stop_machine each: about 100 s a recording under TCG);
 # programs.txt says which process tree is which program ("NAME pid=P thp=X").
-cat > progs.sh <<'PROGS'
-full=$1
-n() { [ -n "$full" ] && echo "$2" || echo "$1"; }	# n CI FULL: a count by suite
+cat > run.sh <<'RUN'
 THP=/sys/kernel/mm/transparent_hugepage/enabled
 run() {	# run NAME COMMAND...: one program, its process tree
 	t=$1; shift
@@ -235,6 +237,17 @@ run() {	# run NAME COMMAND...: one program, its process tree
 	echo "$t pid=$p thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $THP 2>/dev/null)" >> programs.txt
 	wait $p
 }
+RUN
+# tools/cross-arch.sh: the programs it also records on x86, and nothing else
+if grep -q 'tlbr.suite=crossarch' /proc/cmdline; then
+	printf '. ./run.sh\nTRUE=/bin/true\n. /bin/cross-arch-programs.sh\ncross_arch_programs\n' > progs.sh
+	. /bin/cross-arch-programs.sh
+	cross_arch_input
+else
+cat > progs.sh <<'PROGS'
+full=$1
+n() { [ -n "$full" ] && echo "$2" || echo "$1"; }	# n CI FULL: a count by suite
+. ./run.sh
 # the project's workloads
 run usemem usemem -t 2 -m 2 -s 1 -f 100
 run mprotect-churn mprotect-churn -p 8 -n 100
@@ -264,6 +277,7 @@ run thp-off stress-ng --vm 1 --vm-bytes 4M --vm-ops $(n 2 40) --fork 1 --fork-op
 	--timeout $(n 2 10) --quiet
 PROGS
 [ -n "$full" ] && seq 1 300000 > lines.txt
+fi
 echo "TLBR-PROGRESS record $(cut -d' ' -f1 /proc/uptime)"
 tlbreplay record -o all.dat -- sh progs.sh "$full" > all.log 2>&1
 echo "TLBR-PROGRESS recorded $(cut -d' ' -f1 /proc/uptime)"
@@ -297,6 +311,7 @@ chmod +x "$root/init"
 
 # 4. one boot per kernel: record, and bring the files back
 st=0 first=1
+[ "$suite" = crossarch ] && first=0	# its own programs only: no cleanup run
 for kv in $kvers; do
 	k=${kv%%=*} v=${kv#*=}
 	dir=$out/$k
@@ -306,7 +321,7 @@ for kv in $kvers; do
 	start=$(date +%s)
 	timeout ${TLBR_ARM64_TIMEOUT:-1200} qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -smp ${TLBR_ARM64_SMP:-2} -m 2G -nographic \
 		-no-reboot -kernel "$cache/Image-$v" -initrd "$cache/initramfs.cpio.gz" \
-		-append "console=ttyAMA0 nokaslr quiet panic=-1 tlbr.suite=$suite tlbr.cleanup=$first" \
+		-append "console=ttyAMA0 nokaslr quiet panic=-1 tlbr.suite=$suite tlbr.cleanup=$first ${TLBR_ARM64_APPEND:-}" \
 		< /dev/null > "$dir/console.log" 2>&1 || true
 	echo "$k: $v booted, recorded and powered off in $(( $(date +%s) - start )) s"
 	tr -d '\r' < "$dir/console.log" | awk -v dir="$dir" '

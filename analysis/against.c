@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * against.c - `tlbreplay diff --against` (see against.h): the prediction
+ * from one trace beside the TLBI census of an arm64 one, per flush site and
+ * per operation of the workload, and the seed policies' savings on both.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "against.h"
+
+static const char *const op_names[TLBR_AOP__COUNT] = {
+	[TLBR_AOP_FORKS] = "fork",
+	[TLBR_AOP_EXECS] = "exec",
+	[TLBR_AOP_EXITS] = "exit_mmap",
+	[TLBR_AOP_MPROTECT] = "mprotect call",
+	[TLBR_AOP_ZAPCALLS] = "munmap/madvise/brk call",
+	[TLBR_AOP_MREMAP] = "mremap call",
+	[TLBR_AOP_WFAULTS] = "write fault",
+	[TLBR_AOP_FAULTS] = "user fault",
+};
+
+/* What the text table calls them (narrow). */
+static const char *const op_short[TLBR_AOP__COUNT] = {
+	[TLBR_AOP_FORKS] = "fork",
+	[TLBR_AOP_EXECS] = "exec",
+	[TLBR_AOP_EXITS] = "exit_mmap",
+	[TLBR_AOP_MPROTECT] = "mprotect",
+	[TLBR_AOP_ZAPCALLS] = "unmap call",
+	[TLBR_AOP_MREMAP] = "mremap",
+	[TLBR_AOP_WFAULTS] = "wr fault",
+	[TLBR_AOP_FAULTS] = "fault",
+};
+
+const char *tlbr_against_op_name(enum tlbr_against_op op)
+{
+	return (unsigned int)op < TLBR_AOP__COUNT ? op_names[op] : "none";
+}
+
+void tlbr_against_count(struct tlbr_against_side *s, const struct tlbr_event *ev)
+{
+	switch (ev->kind) {
+	case TLBR_EV_FORK:
+		if (!ev->fork.shares_mm)
+			s->ops[TLBR_AOP_FORKS]++;
+		break;
+	case TLBR_EV_EXEC:
+		s->ops[TLBR_AOP_EXECS]++;
+		break;
+	case TLBR_EV_MM_TEARDOWN:
+		s->ops[TLBR_AOP_EXITS]++;
+		break;
+	case TLBR_EV_FAULT:
+		s->ops[TLBR_AOP_FAULTS]++;
+		if (ev->fault.error_code & TLBR_PF_WRITE)
+			s->ops[TLBR_AOP_WFAULTS]++;
+		break;
+	case TLBR_EV_SYSCALL:
+		switch (ev->sys.nr) {
+		case TLBR_SYS_MPROTECT:
+			s->ops[TLBR_AOP_MPROTECT]++;
+			break;
+		case TLBR_SYS_MUNMAP:
+		case TLBR_SYS_MADVISE:
+		case TLBR_SYS_BRK:
+			s->ops[TLBR_AOP_ZAPCALLS]++;
+			break;
+		case TLBR_SYS_MREMAP:
+			s->ops[TLBR_AOP_MREMAP]++;
+			break;
+		default:
+			break;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+void tlbr_against_add(struct tlbr_against_side *s, const struct tlbr_replay_result *r)
+{
+	unsigned int i, k;
+
+	s->traces++;
+	for (k = 0; k < TLBR_SITE__COUNT; k++) {
+		s->census[k] += r->real_tlbi_ops[k];
+		if (r->npolicies)
+			s->predicted[k] += r->policy[0].flushes[k];
+	}
+	for (i = 0; i < r->npolicies && i < TLBR_AGAINST_NPOL; i++) {
+		s->policy_bcasts[i] += r->policy[i].broadcasts;
+		s->policy_unsafe[i] += r->policy[i].unsafe;
+	}
+	s->huge_mapped += r->huge_mapped;
+	s->contpte_reuses += r->contpte_reuses;
+	s->asid_rollovers += r->asid_rollovers;
+	s->reuses += r->reuses;
+	s->cow_breaks += r->cow_breaks;
+	s->write_faults_present += r->write_faults_present;
+	if (r->ncpus > s->ncpus)
+		s->ncpus = r->ncpus;
+}
+
+/*
+ * The operation each site's flushes follow from, one for one or nearly:
+ *  wp-reuse, cow: a write fault on a present page (do_wp_page: wp_page_reuse
+ *   -> ptep_set_access_flags -> flush_tlb_page on arm64; wp_page_copy ->
+ *   ptep_clear_flush); counted per user write fault, present or not, since
+ *   the arm64 fault probe does not say whether the page was present;
+ *  mprotect: change_protection's flush_tlb_range per mprotect call;
+ *  zap: tlb_finish_mmu of munmap, madvise(DONTNEED, ...) and brk;
+ *  mremap: move_ptes' flush_tlb_range per mremap call;
+ *  fork: dup_mmap's flush_tlb_mm per fork; exec: the flushes of exec's
+ *  setup (shift_arg_pages, the old mm's exit_mmap) per exec; exit:
+ *  exit_mmap's tlb_finish_mmu per torn-down mm.
+ */
+enum tlbr_against_op tlbr_against_site_op(enum tlbr_site site)
+{
+	switch (site) {
+	case TLBR_SITE_WP_REUSE:
+	case TLBR_SITE_COW:
+	case TLBR_SITE_FAULT:
+		return TLBR_AOP_WFAULTS;
+	case TLBR_SITE_MPROTECT:
+		return TLBR_AOP_MPROTECT;
+	case TLBR_SITE_ZAP:
+		return TLBR_AOP_ZAPCALLS;
+	case TLBR_SITE_MREMAP:
+		return TLBR_AOP_MREMAP;
+	case TLBR_SITE_FORK:
+		return TLBR_AOP_FORKS;
+	case TLBR_SITE_EXEC:
+		return TLBR_AOP_EXECS;
+	case TLBR_SITE_EXIT:
+		return TLBR_AOP_EXITS;
+	default:
+		return TLBR_AOP__COUNT;
+	}
+}
+
+/* The sites both architectures have (issue 19's list) */
+static bool shared_site(enum tlbr_site k)
+{
+	return k == TLBR_SITE_WP_REUSE || k == TLBR_SITE_COW || k == TLBR_SITE_MPROTECT ||
+	       k == TLBR_SITE_ZAP || k == TLBR_SITE_MREMAP || k == TLBR_SITE_FORK ||
+	       k == TLBR_SITE_EXEC || k == TLBR_SITE_EXIT;
+}
+
+static void fmt3(char *buf, size_t n, double v)
+{
+	if (!isfinite(v))
+		snprintf(buf, n, "-");
+	else
+		snprintf(buf, n, "%.3f", v);
+}
+
+static double change(double pred, double real)
+{
+	if (!isfinite(pred) || !isfinite(real))
+		return NAN;
+	if (real == 0)
+		return pred == 0 ? 0 : NAN;
+	return 100.0 * (pred - real) / real;
+}
+
+static const struct tlbr_col site_cols[] = {
+	{ "site", "site", TLBR_COL_STR, false },
+	{ "per", "per", TLBR_COL_STR, false },
+	{ "predicted", "predicted", TLBR_COL_U64, false },
+	{ "before_ops", "ops", TLBR_COL_I64, false },
+	{ "predicted_per_op_text", "/op", TLBR_COL_STR, false },
+	{ "census", "census", TLBR_COL_U64, false },
+	{ "after_ops", "ops", TLBR_COL_I64, false },
+	{ "census_per_op_text", "/op", TLBR_COL_STR, false },
+	{ "difference", "diff", TLBR_COL_CHANGE, false },
+	{ "shared", "shared", TLBR_COL_STR, true },
+	{ "per_operation", "operation", TLBR_COL_STR, true },
+	{ "predicted_per_op", "predicted/op", TLBR_COL_NUM, true },
+	{ "census_per_op", "census/op", TLBR_COL_NUM, true },
+};
+
+int tlbr_against_sites(const struct tlbr_against_side *b, const struct tlbr_against_side *a,
+		       struct tlbr_table *t)
+{
+	uint64_t pt = 0, ct = 0;
+	unsigned int k;
+	int ret = 0;
+
+	tlbr_table_init(t, "sites", "Broadcasts per flush site: predicted from BEFORE, "
+			"counted on AFTER", site_cols, ARRAY_SIZE(site_cols));
+	for (k = 0; k < TLBR_SITE__COUNT && !ret; k++) {
+		enum tlbr_against_op op = tlbr_against_site_op((enum tlbr_site)k);
+		int64_t bo = -1, ao = -1;
+		double bp = NAN, ap = NAN, d;
+		char bs[32], as[32];
+
+		pt += b->predicted[k];
+		ct += a->census[k];
+		if (!b->predicted[k] && !a->census[k])
+			continue;
+		if (op != TLBR_AOP__COUNT) {
+			bo = (int64_t)b->ops[op];
+			ao = (int64_t)a->ops[op];
+		}
+		if (bo > 0 && ao > 0) {	/* per operation */
+			bp = (double)b->predicted[k] / (double)bo;
+			ap = (double)a->census[k] / (double)ao;
+			d = change(bp, ap);
+		} else {	/* no operation to count by: the counts themselves */
+			d = change((double)b->predicted[k], (double)a->census[k]);
+		}
+		fmt3(bs, sizeof(bs), bp);
+		fmt3(as, sizeof(as), ap);
+		ret = tlbr_table_add(t, tlbr_site_name((enum tlbr_site)k),
+				     bo > 0 && ao > 0 ? op_short[op] : "(count)", b->predicted[k], bo,
+				     bs, a->census[k], ao, as, d,
+				     shared_site((enum tlbr_site)k) ? "yes" : "no",
+				     bo > 0 && ao > 0 ? op_names[op] : "none", bp, ap);
+	}
+	if (!ret)
+		ret = tlbr_table_add(t, "all", "(count)", pt, (int64_t)-1, "-", ct, (int64_t)-1,
+				     "-", change((double)pt, (double)ct), "-", "none", NAN, NAN);
+	return ret;
+}
+
+static const struct tlbr_col op_cols[] = {
+	{ "operation", "operation", TLBR_COL_STR, false },
+	{ "before", "before", TLBR_COL_U64, false },
+	{ "after", "after", TLBR_COL_U64, false },
+	{ "change", "change", TLBR_COL_CHANGE, false },
+};
+
+int tlbr_against_ops(const struct tlbr_against_side *b, const struct tlbr_against_side *a,
+		     struct tlbr_table *t)
+{
+	unsigned int i;
+	int ret = 0;
+
+	tlbr_table_init(t, "operations", "Operations counted in the traces (in scope)", op_cols,
+			ARRAY_SIZE(op_cols));
+	for (i = 0; i < TLBR_AOP__COUNT && !ret; i++)
+		ret = tlbr_table_add(t, op_names[i], b->ops[i], a->ops[i],
+				     b->ops[i] ? 100.0 * ((double)a->ops[i] - (double)b->ops[i]) /
+						 (double)b->ops[i] : NAN);
+	return ret;
+}
+
+static const struct tlbr_col save_cols[] = {
+	{ "policy", "policy", TLBR_COL_STR, false },
+	{ "before_saved", "before", TLBR_COL_PCT, false },
+	{ "after_saved", "after", TLBR_COL_PCT, false },
+	{ "difference_pp", "diff (pp)", TLBR_COL_NUM, false },
+	{ "before_broadcasts", "bc before", TLBR_COL_U64, false },
+	{ "after_broadcasts", "bc after", TLBR_COL_U64, false },
+	{ "before_unsafe", "before unsafe", TLBR_COL_U64, true },
+	{ "after_unsafe", "after unsafe", TLBR_COL_U64, true },
+};
+
+int tlbr_against_savings(const struct tlbr_against_side *b, const struct tlbr_against_side *a,
+			 struct tlbr_table *t)
+{
+	char names[] = TLBR_AGAINST_POLICIES;
+	char *save = NULL, *name;
+	unsigned int i = 0;
+	int ret = 0;
+
+	tlbr_table_init(t, "savings", "Broadcasts saved against arm64-broadcast, both replayed",
+			save_cols, ARRAY_SIZE(save_cols));
+	for (name = strtok_r(names, ",", &save); name && !ret;
+	     name = strtok_r(NULL, ",", &save), i++) {
+		double sb, sa, d;
+
+		if (!i) {	/* the baseline itself */
+			ret = tlbr_table_add(t, name, NAN, NAN, NAN, b->policy_bcasts[0],
+					     a->policy_bcasts[0], b->policy_unsafe[0],
+					     a->policy_unsafe[0]);
+			continue;
+		}
+		sb = b->policy_bcasts[0] ? 100.0 * (1.0 - (double)b->policy_bcasts[i] /
+						    (double)b->policy_bcasts[0]) : NAN;
+		sa = a->policy_bcasts[0] ? 100.0 * (1.0 - (double)a->policy_bcasts[i] /
+						    (double)a->policy_bcasts[0]) : NAN;
+		d = isfinite(sb) && isfinite(sa) ? round((sb - sa) * 10) / 10 : NAN;
+		ret = tlbr_table_add(t, name, sb, sa, d, b->policy_bcasts[i], a->policy_bcasts[i],
+				     b->policy_unsafe[i], a->policy_unsafe[i]);
+	}
+	return ret;
+}
+
+/* Differs by more than 5%. */
+static bool differs(uint64_t x, uint64_t y)
+{
+	uint64_t d = x > y ? x - y : y - x;
+
+	return d > 0 && (double)d > 0.05 * (double)(x > y ? x : y);
+}
+
+unsigned int tlbr_against_notes(const struct tlbr_against_side *b,
+				const struct tlbr_against_side *a,
+				void (*emit)(void *ctx, const char *key, const char *text),
+				void *ctx)
+{
+	char buf[512];
+	unsigned int n = 0, i;
+
+	snprintf(buf, sizeof(buf), "BEFORE was recorded on %s (kernel %s), AFTER on %s "
+		 "(kernel %s): besides the architecture, the kernel versions differ where "
+		 "these do, and with them the flush code.",
+		 *b->arch ? b->arch : "an unknown architecture", *b->kernel ? b->kernel : "unknown",
+		 *a->arch ? a->arch : "an unknown architecture", *a->kernel ? a->kernel : "unknown");
+	emit(ctx, "machines", buf), n++;
+	for (i = 0; i < TLBR_AOP__COUNT; i++) {
+		if (!differs(b->ops[i], a->ops[i]))
+			continue;
+		snprintf(buf, sizeof(buf), "%s: %llu before, %llu after: the programs did not do "
+			 "the same work (the C library and loader, the program's own choices, "
+			 "scheduling); the sites counted per %s are compared per %s, the others "
+			 "are not normalised.", op_names[i], (unsigned long long)b->ops[i],
+			 (unsigned long long)a->ops[i], op_names[i], op_names[i]);
+		emit(ctx, "operations", buf), n++;
+	}
+	if (differs(b->huge_mapped, a->huge_mapped)) {
+		snprintf(buf, sizeof(buf), "huge pages mapped by a PMD: %llu before, %llu after: "
+			 "transparent huge pages differ (the THP setting, alignment, khugepaged); a "
+			 "huge page is faulted and zapped as one, so the faults and zaps per "
+			 "operation differ with it.", (unsigned long long)b->huge_mapped,
+			 (unsigned long long)a->huge_mapped);
+		emit(ctx, "thp", buf), n++;
+	}
+	if (b->ncpus != a->ncpus) {
+		snprintf(buf, sizeof(buf), "CPUs: %d before, %d after: where the threads ran "
+			 "differs, and so what active-cpu and the residency model see.",
+			 b->ncpus, a->ncpus);
+		emit(ctx, "cpus", buf), n++;
+	}
+	if (a->contpte_reuses || b->contpte_reuses) {
+		snprintf(buf, sizeof(buf), "contpte: %llu write-fault reuses of a whole contpte "
+			 "block after, %llu before: one flush of 16 pages (x86 has no contpte; "
+			 "tlbreplay-policies(7)).", (unsigned long long)a->contpte_reuses,
+			 (unsigned long long)b->contpte_reuses);
+		emit(ctx, "contpte", buf), n++;
+	}
+	if (a->asid_rollovers || b->asid_rollovers) {
+		snprintf(buf, sizeof(buf), "ASID rollovers: %llu after, %llu before: each flushes "
+			 "every CPU's TLB, outside any site.", (unsigned long long)a->asid_rollovers,
+			 (unsigned long long)b->asid_rollovers);
+		emit(ctx, "asid", buf), n++;
+	}
+	if (a->census[TLBR_SITE_RECLAIM] || b->predicted[TLBR_SITE_RECLAIM]) {
+		snprintf(buf, sizeof(buf), "reclaim: %llu predicted, %llu executed: reclaim and "
+			 "migration depend on memory pressure, not on the program; on arm64 before "
+			 "6.10 they are not batched (tlbreplay-policies(7)).",
+			 (unsigned long long)b->predicted[TLBR_SITE_RECLAIM],
+			 (unsigned long long)a->census[TLBR_SITE_RECLAIM]);
+		emit(ctx, "reclaim", buf), n++;
+	}
+	if (a->census[TLBR_SITE_UNKNOWN]) {
+		snprintf(buf, sizeof(buf), "%llu broadcast operations after the census could not "
+			 "attribute to a site (unknown): they count in all, at no site.",
+			 (unsigned long long)a->census[TLBR_SITE_UNKNOWN]);
+		emit(ctx, "unknown", buf), n++;
+	}
+	if (b->predicted[TLBR_SITE_WP_REUSE] && !b->tlbi_events) {
+		snprintf(buf, sizeof(buf), "wp-reuse before: %llu flushes an arm64 kernel would "
+			 "issue where the BEFORE kernel flushed nothing (x86: a write fault "
+			 "reusing the page only marks it writable); predicted from the write "
+			 "faults the trace shows on present pages (%llu).",
+			 (unsigned long long)b->predicted[TLBR_SITE_WP_REUSE],
+			 (unsigned long long)b->write_faults_present);
+		emit(ctx, "wp-reuse", buf), n++;
+	}
+	return n;
+}

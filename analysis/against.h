@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * against.h - `tlbreplay diff --against`: one architecture's trace
+ * predicting what an arm64 kernel executes, beside an arm64 trace's TLBI
+ * census (issue 19). Per flush site: the broadcasts arm64-broadcast
+ * predicts from the BEFORE traces (any architecture), the broadcast flush
+ * operations the AFTER traces' kernel executed (counted by the census), and
+ * both per operation of the workload (forks, mprotect calls, write faults,
+ * ...: counted in each trace), since two runs of one program on two
+ * machines rarely do exactly the same work. And per seed policy, the share
+ * of arm64-broadcast's broadcasts it saves, replayed on each side.
+ */
+#ifndef TLBR_AGAINST_H
+#define TLBR_AGAINST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "replay.h"
+#include "table.h"
+#include "tlbr-event.h"
+
+#define TLBR_AGAINST_SCHEMA "tlbreplay-diff-against"
+#define TLBR_AGAINST_SCHEMA_VERSION 1
+#define TLBR_AGAINST_BASE "arm64-broadcast"
+/* the replayed policies: the baseline first, then the seed policies whose savings are compared */
+#define TLBR_AGAINST_POLICIES "arm64-broadcast,wp-local,active-cpu,pte-needs-flush," \
+	"batched-reclaim,uffd-move-batch,hugetlb-unshare-gather,wp-local+active-cpu"
+#define TLBR_AGAINST_NPOL 8
+
+/* The operations of a workload, counted from a trace's events in scope. */
+enum tlbr_against_op {
+	TLBR_AOP_FORKS,		/* new processes: fork events without CLONE_VM */
+	TLBR_AOP_EXECS,		/* exec events */
+	TLBR_AOP_EXITS,		/* exit_mmap (mm-teardown events) */
+	TLBR_AOP_MPROTECT,	/* mprotect syscall entries */
+	TLBR_AOP_ZAPCALLS,	/* munmap, madvise and brk syscall entries */
+	TLBR_AOP_MREMAP,		/* mremap syscall entries */
+	TLBR_AOP_WFAULTS,	/* user write faults */
+	TLBR_AOP_FAULTS,		/* user faults */
+	TLBR_AOP__COUNT
+};
+
+const char *tlbr_against_op_name(enum tlbr_against_op op);
+
+/* One side: the sum over its traces. */
+struct tlbr_against_side {
+	unsigned int traces;
+	uint64_t ops[TLBR_AOP__COUNT];
+	uint64_t predicted[TLBR_SITE__COUNT];	/* arm64-broadcast's flush points, by site */
+	uint64_t census[TLBR_SITE__COUNT];	/* the TLBI census: broadcast operations */
+	uint64_t tlbi_events;			/* TLBI census events in the trace (any scope) */
+	uint64_t policy_bcasts[TLBR_AGAINST_NPOL];	/* broadcasts, TLBR_AGAINST_POLICIES' order */
+	uint64_t policy_unsafe[TLBR_AGAINST_NPOL];
+	uint64_t huge_mapped, contpte_reuses, asid_rollovers, reuses, cow_breaks;
+	uint64_t write_faults_present;
+	int ncpus;
+	char arch[32];		/* from the recorder's metadata, "" unknown */
+	char kernel[96];
+	char thp[32];		/* not in the metadata: "" */
+};
+
+/* Count one event that is in scope. */
+void tlbr_against_count(struct tlbr_against_side *s, const struct tlbr_event *ev);
+/* Add a finished replay (in scope) of one trace to @s. */
+void tlbr_against_add(struct tlbr_against_side *s, const struct tlbr_replay_result *r);
+
+/* The operation a site's broadcasts are counted per (TLBR_AOP__COUNT: none). */
+enum tlbr_against_op tlbr_against_site_op(enum tlbr_site site);
+
+/*
+ * The tables: per site (predicted from @b beside the census of @a, per
+ * operation), the operations counted on each side, and the seed policies'
+ * savings. 0 or -ENOMEM.
+ */
+int tlbr_against_sites(const struct tlbr_against_side *b, const struct tlbr_against_side *a,
+		       struct tlbr_table *t);
+int tlbr_against_ops(const struct tlbr_against_side *b, const struct tlbr_against_side *a,
+		     struct tlbr_table *t);
+int tlbr_against_savings(const struct tlbr_against_side *b, const struct tlbr_against_side *a,
+			 struct tlbr_table *t);
+
+/*
+ * What differs because the programs or machines differ, not the model: one
+ * sentence per difference found, each passed to @emit. Returns how many.
+ */
+unsigned int tlbr_against_notes(const struct tlbr_against_side *b,
+				const struct tlbr_against_side *a,
+				void (*emit)(void *ctx, const char *key, const char *text),
+				void *ctx);
+
+#endif /* TLBR_AGAINST_H */

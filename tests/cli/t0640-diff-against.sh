@@ -1,0 +1,66 @@
+#!/bin/sh
+# tlbreplay diff --against (issue 19): a program traced on x86 predicts
+# what an arm64 kernel executes, beside the same program's arm64 trace and
+# its TLBI census, per flush site and per operation counted in the traces,
+# and the seed policies' savings replayed on both. The hand-written traces
+# (tests/data/diff-against-*.txt) derive every number in their headers.
+. "$SRCDIR/tests/lib.sh"
+
+cd "$DATA" || exit 1
+X=diff-against-x86.txt
+A=diff-against-arm64.txt
+
+expect_cmd "x86 predicts, arm64 counts" "$TLBREPLAY" diff --against $X -- $A
+unversion "$TMP/out" > "$TMP/g"
+same_file "golden" diff-against.expect "$TMP/g"
+awk 'length > 80 { bad = 1 } END { exit bad }' "$TMP/out"
+ok $? "text lines are at most 80 columns"
+
+"$TLBREPLAY" diff --against --format csv $X -- $A > "$TMP/c"
+[ "$(field $TMP/c wp-reuse 3) $(field $TMP/c wp-reuse 4) $(field $TMP/c wp-reuse 6) $(field $TMP/c wp-reuse 7) $(field $TMP/c wp-reuse 9)" = "1 4 1 3 -25.00" ]
+ok $? "wp-reuse: 1 predicted in 4 write faults, 1 counted in 3: -25%"
+[ "$(field $TMP/c mprotect 3) $(field $TMP/c mprotect 4) $(field $TMP/c mprotect 6) $(field $TMP/c mprotect 7) $(field $TMP/c mprotect 9)" = "1 1 2 2 0.00" ]
+ok $? "mprotect: 1 in 1 call predicted, 2 in 2 counted: the same per call"
+[ "$(field $TMP/c exit 3) $(field $TMP/c exit 6) $(field $TMP/c exit 11)" = "3 3 exit_mmap" ]
+ok $? "exit: arm64 flushes at each of the 3 exit_mmap, x86 showed none: predicted 3, counted 3"
+[ "$(field $TMP/c cow 3) $(field $TMP/c cow 6) $(field $TMP/c cow 9)" = "1 0 " ]
+ok $? "cow: predicted 1, none counted: no percentage"
+[ "$(field $TMP/c all 3) $(field $TMP/c all 6)" = "8 8" ]
+ok $? "in all 8 predicted, 8 counted"
+
+"$TLBREPLAY" diff --against --json $X -- $A > "$TMP/j"
+python3 - "$TMP/j" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema"] == "tlbreplay-diff-against" and d["version"] == 1
+assert d["predicted_by"] == "arm64-broadcast"
+assert d["after"]["tlbi_census_events"] > 0 and d["before"]["tlbi_census_events"] == 0
+ops = {r["operation"]: (r["before"], r["after"]) for r in d["operations"]}
+assert ops["fork"] == (1, 1) and ops["exit_mmap"] == (3, 3) and ops["mprotect call"] == (1, 2), ops
+assert ops["write fault"] == (4, 3), ops
+sv = {r["policy"]: r for r in d["savings"]}
+assert sv["wp-local"]["before_broadcasts"] == 7 and sv["wp-local"]["after_broadcasts"] == 7
+assert sv["active-cpu"]["before_broadcasts"] == 6 and sv["active-cpu"]["after_broadcasts"] == 6
+assert sv["wp-local+active-cpu"]["before_saved"] == 37.5 and sv["wp-local+active-cpu"]["difference_pp"] == 0
+keys = [n["key"] for n in d["notes"]]
+assert "operations" in keys and "wp-reuse" in keys, keys
+PY
+ok $? "json: sides, operations, savings (wp-local 7 and 7, active-cpu 6 and 6), notes"
+
+# x86-ipi makes none of the flushes only arm64 has: the reuse and the exits
+"$TLBREPLAY" what-if --json -p arm64-broadcast,x86-ipi $X > "$TMP/w"
+python3 - "$TMP/w" <<'PY'
+import json, sys
+p = {x["name"]: x for x in json.load(open(sys.argv[1]))["policies"]}
+assert p["arm64-broadcast"]["by_site"]["exit"] == 3 and p["arm64-broadcast"]["broadcasts"] == 8
+assert p["x86-ipi"]["local"] == 4 and p["x86-ipi"]["skipped"] == 4, p["x86-ipi"]
+PY
+ok $? "exit_mmap: arm64-broadcast 3 exit flushes, x86-ipi none (4 local, 4 skipped)"
+
+expect_status 3 "AFTER without a TLBI census" "$TLBREPLAY" diff --against $X -- $X
+grep_file "it says what is missing" "no TLBI census" "$TMP/err"
+expect_status 2 "--after-pid without --against" "$TLBREPLAY" diff --after-pid 1 $X -- $A
+"$TLBREPLAY" diff --against --after-pid 801 --format csv $X -- $A > "$TMP/p"
+[ "$(field $TMP/p exit 6) $(field $TMP/p exit 7) $(field $TMP/p fork 6)" = "2 2 0" ]
+ok $? "--after-pid 801: the child's two exit flushes, no fork of its own"
+done_testing
