@@ -74,7 +74,8 @@ int cmd_record(int argc, char **argv)
 	struct tlbr_record_result res;
 	struct sigaction sa;
 	int c, ret;
-	char err[1024] = "", *end;
+	struct tlbr_error err = { .offset = UINT64_MAX };
+	char *end;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+o:d:ap:b:h", record_options, NULL)) != -1) {
@@ -184,10 +185,9 @@ int cmd_record(int argc, char **argv)
 		}
 		if (geteuid() == 0)	/* its instance too, as the next recording would */
 			tlbr_record_remove_stale(stderr);
-		ret = tlbr_record_recover(recover, output_given ? o.output : NULL, stderr, err,
-					  sizeof(err));
+		ret = tlbr_record_recover(recover, output_given ? o.output : NULL, stderr, &err);
 		if (ret < 0) {
-			error("%s", err);
+			error("%s", err.msg);
 			return TLBR_EXIT_FAILURE;
 		}
 		return TLBR_EXIT_OK;	/* what it did (or why it removed it) is said */
@@ -212,7 +212,7 @@ int cmd_record(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	ret = tlbr_record_run(&o, &stop, &res, err, sizeof(err));
+	ret = tlbr_record_run(&o, &stop, &res, &err);
 	if (o.dry_run)
 		return ret < 0 ? TLBR_EXIT_FAILURE : TLBR_EXIT_OK;
 	if (res.lost)
@@ -225,7 +225,7 @@ int cmd_record(int argc, char **argv)
 			res.old_kept ? "; the previous one is now '" : "",
 			res.old_kept ? o.output : "", res.old_kept ? ".old'" : "");
 	if (ret < 0) {
-		error("%s", err[0] ? err : strerror(-ret));
+		error("%s", err.msg[0] ? err.msg : strerror(-ret));
 		if (res.kept)
 			fprintf(stderr, "tlbreplay: what was recorded is kept in '%s': once there is "
 					"room, 'tlbreplay record --recover %s' writes '%s'\n",

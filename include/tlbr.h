@@ -61,7 +61,7 @@ struct tlbr_error {
 	const char *file;
 	uint64_t offset;	/* byte offset in the file, or UINT64_MAX if unknown */
 	uint64_t line;		/* 1-based line for text inputs, 0 otherwise */
-	char msg[256];
+	char msg[1024];		/* room for two paths and what to do */
 };
 
 void tlbr_error_set(struct tlbr_error *err, uint64_t offset, uint64_t line, const char *fmt, ...)

@@ -320,7 +320,7 @@ next:		;
 }
 
 int tlbr_census_take(const char *kallsyms, const char *kcore, struct tlbr_tlbi_site **ret_sites,
-		     unsigned int *ret_n, char *err, size_t errlen)
+		     unsigned int *ret_n, struct tlbr_error *err)
 {
 	uint64_t *dsb = NULL;
 	size_t ndsb = 0, dsb_alloc = 0;
@@ -338,19 +338,19 @@ int tlbr_census_take(const char *kallsyms, const char *kcore, struct tlbr_tlbi_s
 	*ret_n = 0;
 	syms = read_kallsyms(kallsyms, &nsyms, &stext, &etext);
 	if (!syms || !stext || etext <= stext) {
-		snprintf(err, errlen, "%s has no kernel text symbols (kptr_restrict?)", kallsyms);
+		tlbr_error_set(err, UINT64_MAX, 0, "%s has no kernel text symbols (kptr_restrict?)", kallsyms);
 		ret = -ENOENT;
 		goto out;
 	}
 	fd = open(kcore, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot read %s: %s", kcore, strerror(errno));
+		tlbr_error_set(err, UINT64_MAX, 0, "cannot read %s: %s", kcore, strerror(errno));
 		ret = -errno;
 		goto out;
 	}
 	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
 	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(ph)) {
-		snprintf(err, errlen, "%s is not a 64-bit ELF core", kcore);
+		tlbr_error_set(err, UINT64_MAX, 0, "%s is not a 64-bit ELF core", kcore);
 		close(fd);
 		ret = -EINVAL;
 		goto out;
@@ -362,7 +362,7 @@ int tlbr_census_take(const char *kallsyms, const char *kcore, struct tlbr_tlbi_s
 			etext <= ph.p_vaddr + ph.p_filesz;
 	}
 	if (!found) {
-		snprintf(err, errlen, "no segment of %s holds the kernel text", kcore);
+		tlbr_error_set(err, UINT64_MAX, 0, "no segment of %s holds the kernel text", kcore);
 		close(fd);
 		ret = -ENOENT;
 		goto out;
@@ -373,7 +373,7 @@ int tlbr_census_take(const char *kallsyms, const char *kcore, struct tlbr_tlbi_s
 		ssize_t got = pread(fd, buf, len, (off_t)(ph.p_offset + (a - ph.p_vaddr)));
 
 		if (got <= 0) {
-			snprintf(err, errlen, "cannot read the kernel text from %s: %s", kcore,
+			tlbr_error_set(err, UINT64_MAX, 0, "cannot read the kernel text from %s: %s", kcore,
 				 got < 0 ? strerror(errno) : "short read");
 			ret = -EIO;
 			break;
@@ -494,7 +494,8 @@ void tlbr_census_line(const struct tlbr_tlbi_site *t, unsigned int i, char *buf,
 void tlbr_census_probe(struct tlbr_census *cs, const struct tlbr_plan_env *env, bool create,
 			 FILE *log)
 {
-	char path[2][600], err[256];
+	char path[2][600];
+	struct tlbr_error err = { 0 };
 	unsigned int i;
 
 	if (strcmp(env->arch, "aarch64") || !env->kprobes) {
@@ -504,8 +505,8 @@ void tlbr_census_probe(struct tlbr_census *cs, const struct tlbr_plan_env *env, 
 	}
 	snprintf(path[0], sizeof(path[0]), "%s/proc/kallsyms", env->sysroot);
 	snprintf(path[1], sizeof(path[1]), "%s/proc/kcore", env->sysroot);
-	if (tlbr_census_take(path[0], path[1], &cs->sites, &cs->n, err, sizeof(err)) < 0) {
-		snprintf(cs->note, sizeof(cs->note), "no TLBI census: %.200s", err);
+	if (tlbr_census_take(path[0], path[1], &cs->sites, &cs->n, &err) < 0) {
+		snprintf(cs->note, sizeof(cs->note), "no TLBI census: %.200s", err.msg);
 		return;
 	}
 	for (i = 0; i < cs->n; i++) {

@@ -55,25 +55,23 @@ struct tlbr_spool {
 };
 
 /* Make the spool of @output (and so check that it can be written). */
-int tlbr_spool_create(struct tlbr_spool *s, const char *output, char *err, size_t errlen);
+int tlbr_spool_create(struct tlbr_spool *s, const char *output, struct tlbr_error *err);
 /* The per-CPU files, for sub-buffers of @page_size bytes. */
-int tlbr_spool_open_cpus(struct tlbr_spool *s, int ncpus, size_t page_size, char *err,
-			 size_t errlen);
+int tlbr_spool_open_cpus(struct tlbr_spool *s, int ncpus, size_t page_size, struct tlbr_error *err);
 /* Copy the event formats (@events: "system/event" globs) and write the manifest. */
 int tlbr_spool_snapshot(struct tlbr_spool *s, const char *tracing, const char *clock,
-			const char *const *events, unsigned int nevents, char *err, size_t errlen);
+			const char *const *events, unsigned int nevents, struct tlbr_error *err);
 /* Append sub-buffers read from CPU @cpu; on failure the file keeps whole ones. */
-int tlbr_spool_write(struct tlbr_spool *s, int cpu, const void *data, size_t n, char *err,
-		     size_t errlen);
+int tlbr_spool_write(struct tlbr_spool *s, int cpu, const void *data, size_t n, struct tlbr_error *err);
 /* Sync the CPU files to disk (when @now, or a second after the last time). */
-int tlbr_spool_sync(struct tlbr_spool *s, bool now, char *err, size_t errlen);
+int tlbr_spool_sync(struct tlbr_spool *s, bool now, struct tlbr_error *err);
 unsigned long long tlbr_spool_bytes(const struct tlbr_spool *s);
 /*
  * Write the trace.dat and put it in place (an existing output becomes
  * OUTPUT.old: *@ret_old); the spool goes. On failure it stays, for
  * --recover. Closes the spool either way.
  */
-int tlbr_spool_finish(struct tlbr_spool *s, bool *ret_old, char *err, size_t errlen);
+int tlbr_spool_finish(struct tlbr_spool *s, bool *ret_old, struct tlbr_error *err);
 /* Remove the spool: nothing worth keeping was recorded. */
 void tlbr_spool_discard(struct tlbr_spool *s);
 

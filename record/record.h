@@ -77,10 +77,10 @@ struct tlbr_tlbi_site {
 /*
  * Every TLBI instruction of the running kernel's text, read through @kcore
  * with the symbols of @kallsyms: 0 with *@ret (free it), or a negative
- * errno with a message in @err.
+ * errno with a message in @err (its msg; no position).
  */
 int tlbr_census_take(const char *kallsyms, const char *kcore, struct tlbr_tlbi_site **ret,
-		     unsigned int *ret_n, char *err, size_t errlen);
+		     unsigned int *ret_n, struct tlbr_error *err);
 
 /* The census of the machine @env describes (arm64), for --check. */
 void tlbr_census_print(FILE *f, const struct tlbr_plan_env *env);
@@ -129,7 +129,7 @@ int tlbr_record_remove_stale(FILE *log);
  * *@res says what was written, also on failure.
  */
 int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *stop,
-		    struct tlbr_record_result *res, char *err, size_t errlen);
+		    struct tlbr_record_result *res, struct tlbr_error *err);
 /**
  * tlbr_record_recover - write the trace.dat of a killed recorder's spool
  * @dir: OUTPUT.tlbreplay-PID
@@ -139,8 +139,7 @@ int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *sto
  * nothing and was removed, or a negative errno with a message in @err
  * (-EBUSY: its recorder is alive).
  */
-int tlbr_record_recover(const char *dir, const char *output, FILE *log, char *err,
-			size_t errlen);
+int tlbr_record_recover(const char *dir, const char *output, FILE *log, struct tlbr_error *err);
 /* Recover every killed recorder's spool beside @output or in the registry; how many. */
 int tlbr_record_recover_stale(const char *output, FILE *log);
 

@@ -279,8 +279,7 @@ struct rec {
 	const struct backend *be;
 	volatile sig_atomic_t *stop;
 	struct tlbr_record_result *res;
-	char *err;
-	size_t errlen;
+	struct tlbr_error *err;		/* the caller's: what went wrong */
 	struct tlbr_plan plan;
 	char name[64];				/* the instance: tlbreplay_PID */
 	struct tracefs_instance *inst;
@@ -303,7 +302,7 @@ static int failf(struct rec *r, int ret, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(r->err, r->errlen, fmt, ap);
+	vsnprintf(r->err->msg, sizeof(r->err->msg), fmt, ap);
 	va_end(ap);
 	return ret;
 }
@@ -552,12 +551,10 @@ static int drain(struct rec *r, bool flush)
 		if (!r->tc[cpu])
 			continue;
 		while ((n = tracefs_cpu_read(r->tc[cpu], r->page, true)) > 0)
-			if ((ret = tlbr_spool_write(&r->spool, cpu, r->page, (size_t)n, r->err,
-						    r->errlen)) < 0)
+			if ((ret = tlbr_spool_write(&r->spool, cpu, r->page, (size_t)n, r->err)) < 0)
 				return ret;
 		while (flush && (n = tracefs_cpu_flush(r->tc[cpu], r->page)) > 0)
-			if ((ret = tlbr_spool_write(&r->spool, cpu, r->page, (size_t)n, r->err,
-						    r->errlen)) < 0)
+			if ((ret = tlbr_spool_write(&r->spool, cpu, r->page, (size_t)n, r->err)) < 0)
 				return ret;
 	}
 	return 0;
@@ -605,7 +602,7 @@ static int capture_open(struct rec *r)
 	}
 	if (!page || !(r->page = malloc(page)))
 		return failf(r, -EIO, "cannot read the instance's per-CPU buffers");
-	ret = tlbr_spool_open_cpus(&r->spool, r->ncpus, page, r->err, r->errlen);
+	ret = tlbr_spool_open_cpus(&r->spool, r->ncpus, page, r->err);
 	if (ret < 0)
 		return ret;
 	for (i = 0; i < r->plan.n; i++) {
@@ -631,7 +628,7 @@ static int capture_open(struct rec *r)
 	}
 	clock = tracefs_instance_file_read(r->inst, "trace_clock", NULL);
 	ret = tlbr_spool_snapshot(&r->spool, tracefs_tracing_dir(), clock ? clock : "", events,
-				  nev, r->err, r->errlen);
+				  nev, r->err);
 	free(clock);
 out:
 	for (i = 0; i < nev; i++)
@@ -660,7 +657,7 @@ static int capture_loop(struct rec *r)
 		if (*r->stop)
 			break;
 		if ((ret = drain(r, false)) < 0 ||
-		    (ret = tlbr_spool_sync(&r->spool, false, r->err, r->errlen)) < 0)
+		    (ret = tlbr_spool_sync(&r->spool, false, r->err)) < 0)
 			break;
 		if (r->child > 0 && waitpid(r->child, &status, WNOHANG) == r->child) {
 			r->res->workload_status = status;
@@ -799,7 +796,7 @@ static int step_preflight(struct rec *r)
 					 "nodev /sys/kernel/tracing");
 	tlbr_record_remove_stale(o->log);
 	tlbr_record_recover_stale(o->output, o->log);
-	return tlbr_spool_create(&r->spool, o->output, r->err, r->errlen);
+	return tlbr_spool_create(&r->spool, o->output, r->err);
 }
 
 /* The instance, stopped until the capture starts. */
@@ -859,7 +856,7 @@ static int step_enable(struct rec *r)
 /* The trace.dat from the spool; what went wrong before is said first. */
 static int step_write(struct rec *r, int ret)
 {
-	char why[512];
+	char why[sizeof(r->err->msg) + 32];
 	int wret;
 
 	if (!r->res->capture_started || (r->o->command && !r->res->workload_started)) {
@@ -867,8 +864,8 @@ static int step_write(struct rec *r, int ret)
 		return ret;
 	}
 	snprintf(why, sizeof(why), "%s%s", ret == -ENOSPC || ret == -EDQUOT ?
-		 "the disk is full: " : "", r->err);
-	wret = tlbr_spool_finish(&r->spool, &r->res->old_kept, r->err, r->errlen);
+		 "the disk is full: " : "", r->err->msg);
+	wret = tlbr_spool_finish(&r->spool, &r->res->old_kept, r->err);
 	if (wret == 0) {
 		r->res->written = true;
 		if (ret < 0)
@@ -877,9 +874,9 @@ static int step_write(struct rec *r, int ret)
 		return ret;
 	}
 	if (ret < 0) {
-		char werr[512];
+		char werr[sizeof(r->err->msg)];
 
-		snprintf(werr, sizeof(werr), "%s", r->err);
+		snprintf(werr, sizeof(werr), "%s", r->err->msg);
 		failf(r, ret, "%s; %s", why, werr);
 	}
 	r->res->kept = true;
@@ -888,21 +885,21 @@ static int step_write(struct rec *r, int ret)
 }
 
 int tlbr_record_run(const struct tlbr_record_opts *o, volatile sig_atomic_t *stop,
-		    struct tlbr_record_result *res, char *err, size_t errlen)
+		    struct tlbr_record_result *res, struct tlbr_error *err)
 {
 	struct rec *r = calloc(1, sizeof(*r));
 	int ret;
 
 	memset(res, 0, sizeof(*res));
 	if (!r) {
-		snprintf(err, errlen, "out of memory");
+		tlbr_error_set(err, UINT64_MAX, 0, "out of memory");
 		return -ENOMEM;
 	}
 	*r = (struct rec){ .o = o, .be = o->dry_run ? &dry_backend : &real_backend,
-			   .stop = stop, .res = res, .err = err, .errlen = errlen, .child = -1,
+			   .stop = stop, .res = res, .err = err, .child = -1,
 			   .go = { -1, -1 }, .execerr = { -1, -1 } };
 	r->spool.dirfd = -1;
-	err[0] = '\0';
+	*err = (struct tlbr_error){ .offset = UINT64_MAX };
 	tlbr_plan_probe(o->sysroot, &r->plan);
 	snprintf(r->name, sizeof(r->name), PREFIX "%d", (int)getpid());
 	if (!o->dry_run && (ret = step_preflight(r)) < 0)

@@ -55,14 +55,16 @@
 #define REGISTRY "/run/tlbreplay"
 #define PAGE_HEADER 16		/* u64 timestamp, u64 commit (64-bit kernels) */
 
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...) __printf(4, 5);
+static int fail(struct tlbr_error *err, int ret, const char *fmt, ...) __printf(3, 4);
 
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
+static int fail(struct tlbr_error *err, int ret, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	err->offset = UINT64_MAX;
+	err->line = 0;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
 	return ret;
 }
@@ -211,7 +213,7 @@ static void remove_tree(const char *dir)
 
 /* ---------------------------------------------------------------- recording */
 
-int tlbr_spool_create(struct tlbr_spool *s, const char *output, char *err, size_t errlen)
+int tlbr_spool_create(struct tlbr_spool *s, const char *output, struct tlbr_error *err)
 {
 	char tmp[PATH_MAX + 8], abs_dir[PATH_MAX], out[PATH_MAX], *d;
 	struct stat st;
@@ -220,14 +222,14 @@ int tlbr_spool_create(struct tlbr_spool *s, const char *output, char *err, size_
 	memset(s, 0, sizeof(*s));
 	s->dirfd = -1;
 	if (strlen(output) >= sizeof(out) - 64)
-		return fail(err, errlen, -ENAMETOOLONG, "cannot write '%s': the name is too long",
+		return fail(err, -ENAMETOOLONG, "cannot write '%s': the name is too long",
 			    output);
 	if (stat(output, &st) == 0 && S_ISDIR(st.st_mode))
-		return fail(err, errlen, -EISDIR, "cannot write '%s': it is a directory", output);
+		return fail(err, -EISDIR, "cannot write '%s': it is a directory", output);
 	snprintf(out, sizeof(out), "%s", output);
 	d = dirname(out);
 	if (!realpath(d, abs_dir))
-		return fail(err, errlen, -errno, "cannot write '%s': the directory '%s': %s",
+		return fail(err, -errno, "cannot write '%s': the directory '%s': %s",
 			    output, d, strerror(errno));
 	snprintf(out, sizeof(out), "%s", output);
 	/* made under another name, locked, then renamed: never seen unlocked */
@@ -236,10 +238,10 @@ int tlbr_spool_create(struct tlbr_spool *s, const char *output, char *err, size_
 	    snprintf(s->dir, sizeof(s->dir), "%s" SPOOL_TAG "%d", s->output, (int)getpid()) >=
 	    (int)sizeof(s->dir) ||
 	    snprintf(tmp, sizeof(tmp), "%s.new", s->dir) >= (int)sizeof(tmp))
-		return fail(err, errlen, -ENAMETOOLONG, "cannot write '%s': the name is too long",
+		return fail(err, -ENAMETOOLONG, "cannot write '%s': the name is too long",
 			    output);
 	if (mkdir(tmp, 0755) < 0)
-		return fail(err, errlen, -errno, "cannot write '%s': %s", output, strerror(errno));
+		return fail(err, -errno, "cannot write '%s': %s", output, strerror(errno));
 	s->dirfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s->dirfd < 0 || flock(s->dirfd, LOCK_EX | LOCK_NB) < 0 || rename(tmp, s->dir) < 0) {
 		ret = -errno;
@@ -247,7 +249,7 @@ int tlbr_spool_create(struct tlbr_spool *s, const char *output, char *err, size_
 		if (s->dirfd >= 0)
 			close(s->dirfd);
 		s->dirfd = -1;
-		return fail(err, errlen, ret, "cannot write '%s': %s", output, strerror(-ret));
+		return fail(err, ret, "cannot write '%s': %s", output, strerror(-ret));
 	}
 	/* the registry is a convenience: a recording elsewhere finds this one */
 	if (mkdirs(REGISTRY) == 0) {
@@ -259,8 +261,7 @@ int tlbr_spool_create(struct tlbr_spool *s, const char *output, char *err, size_
 	return 0;
 }
 
-int tlbr_spool_open_cpus(struct tlbr_spool *s, int ncpus, size_t page_size, char *err,
-			 size_t errlen)
+int tlbr_spool_open_cpus(struct tlbr_spool *s, int ncpus, size_t page_size, struct tlbr_error *err)
 {
 	int cpu;
 
@@ -270,17 +271,17 @@ int tlbr_spool_open_cpus(struct tlbr_spool *s, int ncpus, size_t page_size, char
 	s->size = calloc((size_t)ncpus, sizeof(*s->size));
 	s->file = calloc((size_t)ncpus, sizeof(*s->file));
 	if (!s->fd || !s->size || !s->file)
-		return fail(err, errlen, -ENOMEM, "out of memory");
+		return fail(err, -ENOMEM, "out of memory");
 	for (cpu = 0; cpu < ncpus; cpu++)
 		s->fd[cpu] = -1;
 	for (cpu = 0; cpu < ncpus; cpu++) {
 		if (asprintf(&s->file[cpu], "%s/cpu%d", s->dir, cpu) < 0) {
 			s->file[cpu] = NULL;
-			return fail(err, errlen, -ENOMEM, "out of memory");
+			return fail(err, -ENOMEM, "out of memory");
 		}
 		s->fd[cpu] = open(s->file[cpu], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (s->fd[cpu] < 0)
-			return fail(err, errlen, -errno, "cannot create '%s': %s", s->file[cpu],
+			return fail(err, -errno, "cannot create '%s': %s", s->file[cpu],
 				    strerror(errno));
 	}
 	s->last_sync = now_s();
@@ -293,7 +294,7 @@ int tlbr_spool_open_cpus(struct tlbr_spool *s, int ncpus, size_t page_size, char
  * write the manifest: from then on the spool can be assembled.
  */
 int tlbr_spool_snapshot(struct tlbr_spool *s, const char *tracing, const char *clock,
-			const char *const *events, unsigned int nevents, char *err, size_t errlen)
+			const char *const *events, unsigned int nevents, struct tlbr_error *err)
 {
 	static const char *const headers[] = { "events/header_page", "events/header_event" };
 	char src[PATH_MAX], dst[PATH_MAX + 64], id[64];
@@ -334,7 +335,7 @@ int tlbr_spool_snapshot(struct tlbr_spool *s, const char *tracing, const char *c
 			}
 			if (ret < 0) {
 				closedir(d);
-				return fail(err, errlen, ret, "cannot write '%s': %s", dst,
+				return fail(err, ret, "cannot write '%s': %s", dst,
 					    strerror(-ret));
 			}
 		}
@@ -346,13 +347,13 @@ int tlbr_spool_snapshot(struct tlbr_spool *s, const char *tracing, const char *c
 		snprintf(dst, sizeof(dst), "%s/tracing/%s", s->dir, headers[i]);
 		ret = copy_file(src, dst);
 		if (ret < 0)
-			return fail(err, errlen, ret, "cannot copy '%s' into '%s': %s", src, dst,
+			return fail(err, ret, "cannot copy '%s' into '%s': %s", src, dst,
 				    strerror(-ret));
 	}
 	snprintf(dst, sizeof(dst), "%s/" MANIFEST, s->dir);
 	f = fopen(dst, "we");
 	if (!f)
-		return fail(err, errlen, -errno, "cannot write '%s': %s", dst, strerror(errno));
+		return fail(err, -errno, "cannot write '%s': %s", dst, strerror(errno));
 	uname(&u);
 	boot_id(id, sizeof(id));
 	fprintf(f, "tlbreplay-spool v1\ncpus %d\npage_size %zu\nboot_id %s\nclock %.*s\n"
@@ -365,12 +366,11 @@ int tlbr_spool_snapshot(struct tlbr_spool *s, const char *tracing, const char *c
 	if (ret == 0 && fsync(s->dirfd) < 0)
 		ret = -errno;
 	if (ret < 0)
-		return fail(err, errlen, ret, "cannot write '%s': %s", dst, strerror(-ret));
+		return fail(err, ret, "cannot write '%s': %s", dst, strerror(-ret));
 	return 0;
 }
 
-int tlbr_spool_write(struct tlbr_spool *s, int cpu, const void *data, size_t n, char *err,
-		     size_t errlen)
+int tlbr_spool_write(struct tlbr_spool *s, int cpu, const void *data, size_t n, struct tlbr_error *err)
 {
 	int ret = write_all(s->fd[cpu], data, n);
 
@@ -381,10 +381,10 @@ int tlbr_spool_write(struct tlbr_spool *s, int cpu, const void *data, size_t n, 
 	/* keep whole sub-buffers only: what did not fit is not there */
 	if (ftruncate(s->fd[cpu], s->size[cpu]) == 0)
 		lseek(s->fd[cpu], s->size[cpu], SEEK_SET);
-	return fail(err, errlen, ret, "cannot write '%s': %s", s->file[cpu], strerror(-ret));
+	return fail(err, ret, "cannot write '%s': %s", s->file[cpu], strerror(-ret));
 }
 
-int tlbr_spool_sync(struct tlbr_spool *s, bool now, char *err, size_t errlen)
+int tlbr_spool_sync(struct tlbr_spool *s, bool now, struct tlbr_error *err)
 {
 	int cpu;
 
@@ -392,7 +392,7 @@ int tlbr_spool_sync(struct tlbr_spool *s, bool now, char *err, size_t errlen)
 		return 0;
 	for (cpu = 0; cpu < s->ncpus; cpu++)
 		if (s->fd[cpu] >= 0 && fdatasync(s->fd[cpu]) < 0)
-			return fail(err, errlen, -errno, "cannot write '%s': %s", s->file[cpu],
+			return fail(err, -errno, "cannot write '%s': %s", s->file[cpu],
 				    strerror(errno));
 	s->last_sync = now_s();
 	return 0;
@@ -446,7 +446,7 @@ struct manifest {
 	char boot_id[64], clock[512], uname[512];
 };
 
-static int read_manifest(const char *dir, struct manifest *m, char *err, size_t errlen)
+static int read_manifest(const char *dir, struct manifest *m, struct tlbr_error *err)
 {
 	char path[PATH_MAX + 16], line[1024];
 	bool magic = false;
@@ -456,7 +456,7 @@ static int read_manifest(const char *dir, struct manifest *m, char *err, size_t 
 	snprintf(path, sizeof(path), "%s/" MANIFEST, dir);
 	f = fopen(path, "re");
 	if (!f)
-		return fail(err, errlen, -errno, "cannot read '%s': %s", path, strerror(errno));
+		return fail(err, -errno, "cannot read '%s': %s", path, strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		if (!strcmp(line, "tlbreplay-spool v1"))
@@ -475,7 +475,7 @@ static int read_manifest(const char *dir, struct manifest *m, char *err, size_t 
 	fclose(f);
 	if (!magic || m->cpus <= 0 || m->cpus > TLBR_MAX_CPUS || m->page_size < 64 ||
 	    m->page_size > (1 << 24))
-		return fail(err, errlen, -EBADMSG, "'%s' is not a tlbreplay recording's manifest",
+		return fail(err, -EBADMSG, "'%s' is not a tlbreplay recording's manifest",
 			    path);
 	return 0;
 }
@@ -574,7 +574,7 @@ static void quiet_end(int saved)
 
 /* Write @tmp from the spool @dir; when @mark, mark the spool assembled. */
 static int assemble(const char *dir, const struct manifest *m, const char *tmp, bool mark,
-		    char *err, size_t errlen)
+		    struct tlbr_error *err)
 {
 	char trdir[PATH_MAX + 16], path[PATH_MAX + 32];
 	struct tracecmd_output *out = NULL;
@@ -585,11 +585,11 @@ static int assemble(const char *dir, const struct manifest *m, const char *tmp, 
 	machine_files(dir, m, &same_boot);	/* without them: no comms, no printk formats */
 	files = calloc((size_t)m->cpus, sizeof(*files));
 	if (!files)
-		return fail(err, errlen, -ENOMEM, "out of memory");
+		return fail(err, -ENOMEM, "out of memory");
 	for (cpu = 0; cpu < m->cpus; cpu++)
 		if (asprintf(&files[cpu], "%s/cpu%d", dir, cpu) < 0) {
 			files[cpu] = NULL;
-			ret = fail(err, errlen, -ENOMEM, "out of memory");
+			ret = fail(err, -ENOMEM, "out of memory");
 			goto out;
 		}
 	snprintf(trdir, sizeof(trdir), "%s/tracing", dir);
@@ -622,14 +622,14 @@ static int assemble(const char *dir, const struct manifest *m, const char *tmp, 
 		ret = errno ? -errno : -EIO;
 	quiet_end(quiet);
 	if (ret < 0) {
-		fail(err, errlen, ret, "cannot write '%s': %s", tmp, strerror(-ret));
+		fail(err, ret, "cannot write '%s': %s", tmp, strerror(-ret));
 		goto out;
 	}
 	tracecmd_output_close(out);
 	out = NULL;
 	ret = fsync_path(tmp, 0);
 	if (ret < 0) {
-		fail(err, errlen, ret, "cannot write '%s': %s", tmp, strerror(-ret));
+		fail(err, ret, "cannot write '%s': %s", tmp, strerror(-ret));
 		goto out;
 	}
 	if (!mark)
@@ -637,7 +637,7 @@ static int assemble(const char *dir, const struct manifest *m, const char *tmp, 
 	snprintf(path, sizeof(path), "%s/" ASSEMBLED, dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || fsync(fd) < 0 || fsync_path(dir, O_DIRECTORY) < 0) {
-		ret = fail(err, errlen, -errno, "cannot write '%s': %s", path, strerror(errno));
+		ret = fail(err, -errno, "cannot write '%s': %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		goto out;
@@ -659,7 +659,7 @@ out:
  * @output.old; then the spool goes. *@ret_old says whether there was one.
  */
 static int commit(const char *dir, const char *tmp, const char *output, bool *ret_old,
-		  char *err, size_t errlen)
+		  struct tlbr_error *err)
 {
 	char old[PATH_MAX + 8], parent[PATH_MAX];
 	struct stat st;
@@ -669,12 +669,12 @@ static int commit(const char *dir, const char *tmp, const char *output, bool *re
 	if (access(tmp, F_OK) == 0) {
 		if (lstat(output, &st) == 0) {
 			if (rename(output, old) < 0)
-				return fail(err, errlen, -errno, "cannot rename '%s' to '%s': %s",
+				return fail(err, -errno, "cannot rename '%s' to '%s': %s",
 					    output, old, strerror(errno));
 			*ret_old = true;
 		}
 		if (rename(tmp, output) < 0)
-			return fail(err, errlen, -errno, "cannot rename '%s' to '%s': %s", tmp,
+			return fail(err, -errno, "cannot rename '%s' to '%s': %s", tmp,
 				    output, strerror(errno));
 		snprintf(parent, sizeof(parent), "%s", output);
 		fsync_path(dirname(parent), O_DIRECTORY);
@@ -698,8 +698,7 @@ static bool beside(const char *dir, const char *output)
  * the trace.dat is assembled inside it (a SIGKILL then leaves nothing
  * else); elsewhere (--recover -o), next to @output, as OUTPUT.tmp-PID.
  */
-static int spool_finish(const char *dir, const char *output, bool *ret_old, char *err,
-			size_t errlen)
+static int spool_finish(const char *dir, const char *output, bool *ret_old, struct tlbr_error *err)
 {
 	char path[PATH_MAX + 16], tmp[PATH_MAX + 32];
 	bool inside = beside(dir, output);
@@ -712,22 +711,22 @@ static int spool_finish(const char *dir, const char *output, bool *ret_old, char
 		snprintf(tmp, sizeof(tmp), "%s.tmp-%d", output, (int)getpid());
 	snprintf(path, sizeof(path), "%s/" ASSEMBLED, dir);
 	if (!inside || access(path, F_OK) < 0) {
-		ret = read_manifest(dir, &m, err, errlen);
+		ret = read_manifest(dir, &m, err);
 		if (ret == 0)
-			ret = assemble(dir, &m, tmp, inside, err, errlen);
+			ret = assemble(dir, &m, tmp, inside, err);
 		if (ret < 0)
 			return ret;
 	}
-	return commit(dir, tmp, output, ret_old, err, errlen);
+	return commit(dir, tmp, output, ret_old, err);
 }
 
-int tlbr_spool_finish(struct tlbr_spool *s, bool *ret_old, char *err, size_t errlen)
+int tlbr_spool_finish(struct tlbr_spool *s, bool *ret_old, struct tlbr_error *err)
 {
 	int ret;
 
-	ret = tlbr_spool_sync(s, true, err, errlen);
+	ret = tlbr_spool_sync(s, true, err);
 	if (ret == 0)
-		ret = spool_finish(s->dir, s->output, ret_old, err, errlen);
+		ret = spool_finish(s->dir, s->output, ret_old, err);
 	spool_close(s);		/* on failure the spool stays, for --recover */
 	return ret;
 }
@@ -770,8 +769,7 @@ static int drop(const char *dir, int fd, long pid, const char *abs, FILE *log, c
 	return 0;
 }
 
-int tlbr_record_recover(const char *dir, const char *output, FILE *log, char *err,
-			size_t errlen)
+int tlbr_record_recover(const char *dir, const char *output, FILE *log, struct tlbr_error *err)
 {
 	char out[PATH_MAX], path[PATH_MAX + 16], abs[PATH_MAX];
 	unsigned long dropped, total = 0;
@@ -783,7 +781,7 @@ int tlbr_record_recover(const char *dir, const char *output, FILE *log, char *er
 	int fd, ret, cpu;
 
 	if (!spool_name(dir, out, sizeof(out), &pid))
-		return fail(err, errlen, -EINVAL, "'%s' is not a recording's spool "
+		return fail(err, -EINVAL, "'%s' is not a recording's spool "
 			    "(OUTPUT" SPOOL_TAG "PID)", dir);
 	if (output)
 		snprintf(out, sizeof(out), "%s", output);
@@ -791,14 +789,14 @@ int tlbr_record_recover(const char *dir, const char *output, FILE *log, char *er
 		snprintf(abs, sizeof(abs), "%s", dir);
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, errlen, -errno, "cannot open '%s': %s", dir, strerror(errno));
+		return fail(err, -errno, "cannot open '%s': %s", dir, strerror(errno));
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		ret = errno;
 		close(fd);
 		if (ret == EWOULDBLOCK)
-			return fail(err, errlen, -EBUSY, "'%s' is still being recorded (by pid %ld)",
+			return fail(err, -EBUSY, "'%s' is still being recorded (by pid %ld)",
 				    dir, pid);
-		return fail(err, errlen, -ret, "cannot lock '%s': %s", dir, strerror(ret));
+		return fail(err, -ret, "cannot lock '%s': %s", dir, strerror(ret));
 	}
 	snprintf(path, sizeof(path), "%s/" FINISHED, dir);
 	if (access(path, F_OK) == 0)	/* killed while it removed its spool */
@@ -808,7 +806,7 @@ int tlbr_record_recover(const char *dir, const char *output, FILE *log, char *er
 	if (access(path, F_OK) < 0)	/* killed before it recorded anything */
 		return drop(dir, fd, pid, abs, log, "its recorder was killed before it "
 			    "recorded anything");
-	ret = read_manifest(dir, &m, err, errlen);
+	ret = read_manifest(dir, &m, err);
 	snprintf(path, sizeof(path), "%s/" ASSEMBLED, dir);
 	for (cpu = 0; ret == 0 && cpu < m.cpus && access(path, F_OK) < 0; cpu++) {
 		char f[PATH_MAX + 16];
@@ -823,7 +821,7 @@ int tlbr_record_recover(const char *dir, const char *output, FILE *log, char *er
 		}
 		ret = trim_cpu_file(f, m.page_size, &dropped);
 		if (ret < 0)
-			fail(err, errlen, ret, "cannot read '%s': %s", f, strerror(-ret));
+			fail(err, ret, "cannot read '%s': %s", f, strerror(-ret));
 		total += dropped;
 		if (stat(f, &st) == 0)
 			kept += (unsigned long long)st.st_size;
@@ -831,7 +829,7 @@ int tlbr_record_recover(const char *dir, const char *output, FILE *log, char *er
 	if (ret == 0 && !kept && access(path, F_OK) < 0)
 		return drop(dir, fd, pid, abs, log, "its recorder had read no events yet");
 	if (ret == 0)
-		ret = spool_finish(dir, out, &old, err, errlen);
+		ret = spool_finish(dir, out, &old, err);
 	close(fd);
 	if (ret < 0)
 		return ret;
@@ -886,14 +884,14 @@ static bool stale_spool(const char *dir)
 /* Recover @dir if it is a spool nobody records into: 1 if a trace was written. */
 static int recover_stale(const char *dir, FILE *log)
 {
-	char err[512] = "";
+	struct tlbr_error err = { .offset = UINT64_MAX };
 
 	if (!stale_spool(dir))
 		return 0;
-	if (tlbr_record_recover(dir, NULL, log, err, sizeof(err)) > 0)
+	if (tlbr_record_recover(dir, NULL, log, &err) > 0)
 		return 1;
-	if (log && err[0])
-		fprintf(log, "tlbreplay: warning: a killed recorder's data: %s\n", err);
+	if (log && err.msg[0])
+		fprintf(log, "tlbreplay: warning: a killed recorder's data: %s\n", err.msg);
 	return 0;
 }
 
