@@ -332,6 +332,9 @@ void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r)
 	if (r->contpte_reuses)
 		fprintf(f, "  write-fault reuses of a whole contpte block (16 pages): %llu\n",
 			(unsigned long long)r->contpte_reuses);
+	if (r->huge_reuses)
+		fprintf(f, "  write-fault reuses of a huge PMD (2 MiB, one block entry): %llu\n",
+			(unsigned long long)r->huge_reuses);
 	fprintf(f, "  user write faults on present pages: %llu: %llu COW breaks, %llu reuses,\n"
 		   "    %llu spurious (the CPU model allows them), %llu unexplained",
 		(unsigned long long)r->write_faults_present, (unsigned long long)r->cow_breaks,
@@ -407,6 +410,7 @@ void tlbr_json_checks(struct tlbr_json *j, const struct tlbr_replay_result *r)
 	tlbr_json_u64(j, "cow_breaks", r->cow_breaks);
 	tlbr_json_u64(j, "reuses", r->reuses);
 	tlbr_json_u64(j, "contpte_reuses", r->contpte_reuses);
+	tlbr_json_u64(j, "huge_reuses", r->huge_reuses);
 	tlbr_json_u64(j, "asid_rollovers", r->asid_rollovers);
 	tlbr_json_u64(j, "batch_pending_implied", r->batch_pending_implied);
 	tlbr_json_u64(j, "tlbi_broadcast_instructions", r->real_tlbi_is);

@@ -55,6 +55,8 @@ struct stale_arg {
 	struct policy *pl;
 	const struct tlbr_cpuset *reached;
 	int issuer;
+	bool block;			/* one block entry (a huge PMD) per CPU ... */
+	struct tlbr_cpuset counted;	/* ... counted once */
 };
 
 static void stale_fn(struct replay *r, struct page *p, void *a)
@@ -74,8 +76,11 @@ static void stale_fn(struct replay *r, struct page *p, void *a)
 			continue;
 		held = tlb_held_before(r, s->pl, p, c);
 		if ((held & HELD_VALID) && !(held & HELD_W) && p->writable) {
-			s->pl->res->stale_ro++;
 			tlb_set_flag(r, s->pl, p, c, HELD_STALE, 0);
+			if (s->block && tlbr_cpuset_test(&s->counted, (unsigned int)c))
+				continue;	/* the same block entry: one stale entry */
+			tlbr_cpuset_set(&s->counted, (unsigned int)c);
+			s->pl->res->stale_ro++;
 			/* not running the mm there now: it may never use the entry */
 			if (!view_running(r, p->mm, c))
 				(void)stale_wait_add(r, s->pl, p, c);	/* ENOMEM: it counts */
@@ -114,7 +119,8 @@ void apply_decision(struct replay *r, struct policy *pl, const struct flushreq *
 			tlbr_cpuset_set(&m->behind[pl->idx], (unsigned int)c);
 	}
 	if (q->site == TLBR_SITE_WP_REUSE) {
-		struct stale_arg s = { .pl = pl, .reached = &reached, .issuer = q->cpu };
+		struct stale_arg s = { .pl = pl, .reached = &reached, .issuer = q->cpu,
+				       .block = q->block };
 
 		for_pages(r, q->mm, false, q->start_vpn, q->end_vpn, stale_fn, &s);
 	}
@@ -153,7 +159,7 @@ static uint64_t tlbi_ops(struct replay *r, const struct flushreq *q, bool x86)
 	uint64_t n = q->end_vpn - q->start_vpn, ops = 0;
 	int scale;
 
-	if (!q->mm || q->whole_mm || !n)
+	if (!q->mm || q->whole_mm || !n || q->block)
 		return 1;
 	if (x86)
 		return n > X86_CEILING ? 1 : n;

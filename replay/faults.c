@@ -35,7 +35,19 @@ void resolve_reuse(struct replay *r, struct rtask *t, uint32_t mm)
 	flush_point(r, &q);
 }
 
-/* O(policies) plus one pte_set and tlb_access. */
+struct unstale_arg {
+	struct policy *pl;
+	int cpu;
+};
+
+static void unstale_fn(struct replay *r, struct page *p, void *a)
+{
+	struct unstale_arg *u = a;
+
+	tlb_set_flag(r, u->pl, p, u->cpu, 0, HELD_STALE);
+}
+
+/* O(policies) plus one pte_set and tlb_access; a huge page's block: O(512). */
 int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	uint64_t err = ev->fault.error_code;
@@ -66,6 +78,12 @@ int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 					}
 				}
 				tlb_set_flag(r, &r->pol[pol], p, ev->cpu, 0, HELD_STALE);
+				if (p->huge) {	/* flush_tlb_fix_spurious_fault_pmd: the block */
+					struct unstale_arg u = { &r->pol[pol], ev->cpu };
+					uint64_t b = p->vpn & ~(PMD_PAGES - 1);
+
+					for_pages(r, p->mm, false, b, b + PMD_PAGES, unstale_fn, &u);
+				}
 			}
 		}
 		if (p->present && p->writable) {
@@ -82,6 +100,7 @@ int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 			if (!p->mapped)	/* older than the trace: it was there, read-only */
 				pte_set(r, p, true, true, false, true, false, "present before the trace");
 			t->wp_pending = true;
+			t->huge_wp = 0;
 			t->wp_page = page_idx(r, p) + 1;
 			t->wp_cpu = ev->cpu;
 			t->wp_ts = ev->ts_ns;
@@ -135,6 +154,47 @@ static void reuse_contpte(struct replay *r, struct rtask *t, const struct tlbr_e
 }
 
 /*
+ * A write-fault reuse of a huge PMD (do_huge_pmd_wp_page -> reuse:
+ * pmdp_set_access_flags(vma, haddr, pmd, entry, 1), which arm64 maps to
+ * ptep_set_access_flags, 6.9 on __ptep_set_access_flags, on the PMD): the
+ * block is made writable, all 512 pages of it, and flush_tlb_page(vma,
+ * haddr) - local_flush_tlb_page() under seed 000, which the merged series
+ * extends to huge PMDs (flush_tlb_fix_spurious_fault_pmd() fixes their
+ * spurious faults) - removes the one block entry a CPU holds for it with
+ * one TLBI. Evidence: the set_access flush is at the PMD's address, the
+ * faulting page is in its 2 MiB, and the fault went through
+ * do_huge_pmd_wp_page (thp_wp) or the model maps the page by a huge PMD.
+ * O(512 pages x pte_set + flush_point).
+ */
+static bool reuse_huge(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
+		       struct flushreq *q, struct page *fp)
+{
+	uint64_t first = ev->flush.start >> PAGE_SHIFT, v;
+
+	if ((ev->flush.start & (PMD_PAGES * TLBR_PAGE_SIZE - 1)) || fp->mm != ev->mm ||
+	    fp->vpn < first || fp->vpn >= first + PMD_PAGES ||
+	    !(t->huge_wp == ev->flush.start + 1 || fp->huge))
+		return false;
+	t->wp_pending = false;
+	t->huge_wp = 0;
+	r->res.reuses++;
+	r->res.huge_reuses++;
+	for (v = first; v < first + PMD_PAGES; v++) {
+		struct page *p = page_get(r, ev->mm, v);
+
+		if (!p)
+			continue;	/* out of memory: the page stays as the model had it */
+		pte_set(r, p, true, true, true, false, false, "write-fault reuse (huge PMD)");
+		p->huge = true;
+	}
+	q->start_vpn = first;
+	q->end_vpn = first + PMD_PAGES;
+	q->block = true;
+	flush_point(r, q);
+	return true;
+}
+
+/*
  * A COW or write-fault-reuse flush of the page @t's write fault is pending
  * on: it says how the fault was resolved. Puts the flush point and returns
  * true; false when the flush is not about that page.
@@ -155,6 +215,8 @@ bool fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
 	if (f->flags & TLBR_FLUSH_CONTPTE)	/* contpte_convert: the block, not the copy */
 		return false;
 	p = page_at(r, t->wp_page - 1);
+	if (f->site == TLBR_SITE_WP_REUSE && reuse_huge(r, t, ev, q, p))
+		return true;
 	if (p->vpn != f->start >> PAGE_SHIFT)
 		return false;
 	t->wp_pending = false;

@@ -38,6 +38,8 @@ void pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool w
 	p->cow = cow;
 	if (writable || !present || replaced)
 		p->zero = false;
+	if (!present)
+		p->huge = false;
 	p->since = r->seq;
 	note_change(r, p, why);
 }

@@ -44,6 +44,12 @@ struct flushreq {
 	 * freed page tables: flush_tlb_mm(); x86's is lazy: engine.c)
 	 */
 	bool arm64_only;
+	/*
+	 * the range is one block entry (a huge PMD): one TLBI by VA removes
+	 * it (TLBI VALE1 takes any leaf entry holding the address), as
+	 * flush_tlb_page(vma, haddr) from pmdp_set_access_flags() does
+	 */
+	bool block;
 	enum tlbr_exec real;		/* what the traced kernel did */
 	const struct tlbr_event *ev;
 	uint64_t ts_ns, pos;		/* of the event it comes from */

@@ -9,6 +9,7 @@
 #include "replay.h"
 
 #define PAGE_SHIFT TLBR_PAGE_SHIFT
+#define PMD_PAGES 512ULL	/* 4 KiB pages per PMD (2 MiB) */
 
 /* What a CPU may hold for a page: bits of held state. */
 enum {
@@ -39,6 +40,7 @@ struct page {
 	bool mapped;		/* a page is there (present, or PROT_NONE) */
 	bool present, writable, cow;
 	bool zero;		/* the shared zero page (a read fault on anonymous memory) */
+	bool huge;		/* mapped by a huge PMD: one block entry for its 2 MiB */
 	uint64_t since;		/* seq of the last PTE change */
 	struct pchange {	/* that change, formatted only for a counterexample */
 		uint64_t ts_ns, pos;
@@ -148,6 +150,7 @@ struct rtask {
 	bool huge_pending;
 	uint32_t huge_mm;
 	uint64_t huge_addr, huge_at;
+	uint64_t huge_wp;		/* the write fault's do_huge_pmd_wp_page: its PMD + 1 */
 	/* a write fault on a present read-only page, not yet resolved */
 	bool wp_pending;
 	uint32_t wp_page;		/* index + 1 */

@@ -214,6 +214,7 @@ struct tlbr_replay_result {
 	uint64_t real_tlbi_ops[TLBR_SITE__COUNT];	/* broadcast flush operations, by site */
 	uint64_t real_tlbi_is;			/* broadcast TLBI instructions */
 	uint64_t contpte_reuses;	/* write-fault reuses of a whole contpte block */
+	uint64_t huge_reuses;		/* write-fault reuses of a huge PMD (do_huge_pmd_wp_page) */
 	uint64_t huge_mapped;		/* huge pages mapped by a PMD (fault, collapse) */
 	struct tlbr_x86_check x86;	/* the self-check of the x86 model */
 	unsigned int npolicies;

@@ -32,7 +32,6 @@
 
 #include "replay-local.h"
 
-#define PMD_PAGES 512ULL	/* 4 KiB pages per PMD (2 MiB) */
 
 /* Does @t's syscall unmap a range (the syscalls whose zaps unmap_page_range does)? */
 static bool unmaps(const struct rtask *t)
@@ -726,6 +725,7 @@ static void huge_apply(struct replay *r, uint32_t mm, enum tlbr_huge_kind kind, 
 		pte_set(r, p, true, true, writable, false, kind == TLBR_HUGE_COLLAPSE,
 			kind == TLBR_HUGE_FAULT ? "huge page fault" : "huge page collapse");
 		p->zero = zero;
+		p->huge = true;
 	}
 }
 
@@ -742,8 +742,25 @@ void huge_settle(struct replay *r, struct rtask *t)
 	huge_apply(r, t->huge_mm, TLBR_HUGE_FAULT, t->huge_addr, t->huge_at, 0);
 }
 
+static void split_fn(struct replay *r, struct page *p, void *a)
+{
+	(void)r;
+	(void)a;
+	p->huge = false;
+}
+
 void on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
+	uint64_t s = ev->huge.addr >> PAGE_SHIFT;
+
+	if (ev->huge.kind == TLBR_HUGE_WP && t) {	/* set_access's flush or a split says */
+		t->huge_wp = ev->huge.addr + 1;
+		return;
+	}
+	if (ev->huge.kind == TLBR_HUGE_SPLIT) {	/* a page table now: 512 entries */
+		for_pages(r, ev->mm, false, s, s + PMD_PAGES, split_fn, NULL);
+		return;
+	}
 	if (ev->huge.kind == TLBR_HUGE_FAULT && !ev->huge.outcome && t) {
 		t->huge_pending = true;
 		t->huge_mm = ev->mm;

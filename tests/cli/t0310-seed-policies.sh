@@ -220,6 +220,22 @@ expect $J hugetlb-unshare-gather merged 3 "hugetlb: the other 3 unshares are mer
 expect $J hugetlb-unshare-gather table_syncs 1 "hugetlb: one IPI, in the gather that left a table to one user"
 expect $J hugetlb-unshare-gather unsafe 0 "hugetlb: safely"
 
+# seed 000 on a huge PMD (the file derives it): do_huge_pmd_wp_page's reuse is
+# pmdp_set_access_flags -> flush_tlb_page(vma, haddr): one TLBI for the block
+J=$TMP/thp-reuse.json
+"$TLBREPLAY" what-if --json --cpu arm64 -p arm64-broadcast,wp-local "$DATA/whatif-thp-reuse.txt" > $J
+expect $J arm64-broadcast by_site.wp-reuse 1 "huge PMD reuse: one reuse flush (was 3: set_access's and two one-page reuses)"
+expect $J arm64-broadcast broadcasts 2 "huge PMD reuse: today's arm64 broadcasts the fork and the reuse (was 4)"
+expect $J arm64-broadcast ops.tlbi_is 2 "huge PMD reuse: one TLBI each (the block entry)"
+expect $J wp-local local 1 "huge PMD reuse: wp-local flushes the block locally"
+expect $J wp-local ops.tlbi_local 1 "huge PMD reuse: with one TLBI"
+expect $J wp-local stale_ro 1 "huge PMD reuse: CPU 1 keeps one stale block entry (was 2 page entries)"
+expect $J wp-local spurious_predicted 1 "huge PMD reuse: 701's first write is a spurious fault, its second is not"
+expect $J wp-local spurious_upper 1 "huge PMD reuse: at most 1"
+expect $J wp-local unsafe 0 "huge PMD reuse: safely"
+n=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["checks"]["huge_reuses"])' $J)
+ok $((n != 1)) "huge PMD reuse: one counted (got $n)"
+
 # seed 000's contpte case: the reuse upgrades and flushes the 16-page block
 J=$TMP/contpte.json
 "$TLBREPLAY" what-if --json --cpu arm64 -p arm64-broadcast,wp-local "$DATA/whatif-seed000-contpte.txt" > $J
