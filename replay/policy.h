@@ -190,6 +190,16 @@ bool view_repeat_tlbi(struct replay *r);
  */
 struct tlbr_cpuset view_walkers(struct replay *r, uint32_t mm);
 /*
+ * Of those, the CPUs that may have @mm's page tables loaded now, running
+ * it or lazily (a kernel thread or idle keeps the previous mm loaded:
+ * enter_lazy_tlb()), and so may walk them at any time, speculatively too:
+ * the CPUs the mm is loaded on, a CPU the trace has not shown loading a
+ * user mm yet when @mm is older than the trace, every CPU when threads the
+ * trace does not show may run it. The others flush before they load it
+ * again. O(CPUs).
+ */
+struct tlbr_cpuset view_walkers_now(struct replay *r, uint32_t mm);
+/*
  * Is the traced flush a full one (TLB_FLUSH_ALL) in a syscall that gathers
  * its unmaps in an mmu_gather (munmap, mmap over, mremap, mprotect, a
  * zapping or aging madvise) over at most 33 pages, which

@@ -165,6 +165,12 @@ struct rcpu {
 	uint32_t task;
 	uint32_t mm;			/* loaded mm (also while a kernel thread runs: lazy) */
 	bool user;			/* a task of that mm runs (not lazy) */
+	/*
+	 * the trace showed the CPU load a user mm: before that, a kernel
+	 * thread or idle there may keep any mm older than the trace loaded
+	 * (lazily: switch_mm_irqs_off() is not called for a kernel thread)
+	 */
+	bool known;
 };
 
 #define MAX_COMPONENTS 4
@@ -319,6 +325,7 @@ int fork_copy(struct replay *r, uint32_t parent, uint32_t child);
 /* residency.c: which mm each CPU has loaded */
 void run_on(struct replay *r, int cpu, uint32_t task, uint32_t mm);
 void seen_on_cpu(struct replay *r, uint32_t task);
+void hidden_task(struct replay *r, uint32_t task);
 void asid_rollover(struct replay *r);
 
 /* views.c: what the model tells about a flush point (and policy.h's view_*) */

@@ -39,6 +39,8 @@ static void load_mm(struct replay *r, int cpu, uint32_t mm)
 	struct rmm *m;
 	int pol;
 
+	if (mm)
+		c->known = true;
 	if (c->mm == mm)
 		return;
 	m = mm_get(r, c->mm);

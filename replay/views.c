@@ -226,6 +226,21 @@ struct tlbr_cpuset view_walkers(struct replay *r, uint32_t mm)
 	return m->ever;
 }
 
+struct tlbr_cpuset view_walkers_now(struct replay *r, uint32_t mm)
+{
+	struct rmm *m = mm && mm < r->nmms ? &r->mms[mm] : NULL;
+	struct tlbr_cpuset w = { { 0 } };
+
+	if (!m || mm_anywhere(m))
+		return view_all_cpus(r);
+	w = m->active;
+	if (!m->born)	/* a CPU not seen loading a user mm yet may have it loaded lazily */
+		for (int c = 0; c < r->ncpus; c++)
+			if (!r->cpu[c].known)
+				tlbr_cpuset_set(&w, (unsigned int)c);
+	return w;
+}
+
 bool view_same_gather(struct replay *r, struct unshare_gather *g, const struct flushreq *q,
 		      bool *same)
 {

@@ -8,9 +8,14 @@
  * loads the mm again. It needs knowledge no kernel has, which is the point.
  *
  * A flush that frees page tables also invalidates walk caches, which the
- * residency model does not track: every other CPU that may have walked the
- * tables (view_walkers) is flushed now, lazy or not (a lazy CPU may walk
- * them speculatively, Catalin Marinas 2020).
+ * residency model does not track: every other CPU that may have the tables
+ * loaded now (view_walkers_now: running the mm, or lazily under a kernel
+ * thread, which may walk them speculatively, Catalin Marinas 2020) is
+ * flushed now; the others that may have walked them before
+ * (view_walkers) flush their walk caches with everything else of the mm
+ * before they load it again, as x86's switch_mm_irqs_off() does when the
+ * mm's tlb_gen moved on, and as x86 itself allows: flush_tlb_func() on a
+ * CPU that switched away only clears its mm_cpumask bit.
  */
 #include "../policy.h"
 
@@ -24,18 +29,26 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		d->kind = q->real == TLBR_EXEC_LOCAL ? D_LOCAL : D_BROADCAST;
 		return true;
 	}
-	if (view_frees_tables(r, q)) {
-		struct tlbr_cpuset w = view_walkers(r, q->mm);
-
-		w.bits[q->cpu / 64] &= ~(1ULL << (q->cpu % 64));
-		if (tlbr_cpuset_count(&w)) {
-			d->kind = D_TARGETED;
-			d->targets = w;
-			return true;
-		}
-	}
 	h = view_holders(r, pl, q, true);
 	n = tlbr_cpuset_count(&h);
+	if (view_frees_tables(r, q)) {
+		struct tlbr_cpuset now = view_walkers_now(r, q->mm), w = view_walkers(r, q->mm);
+
+		for (int c = 0; c < view_ncpus(r); c++) {
+			if (c == q->cpu)
+				continue;
+			if (tlbr_cpuset_test(&now, (unsigned int)c))
+				tlbr_cpuset_set(&d->targets, (unsigned int)c);
+			else if (tlbr_cpuset_test(&w, (unsigned int)c) ||
+				 tlbr_cpuset_test(&h, (unsigned int)c))
+				tlbr_cpuset_set(&d->deferred, (unsigned int)c);
+		}
+		if (tlbr_cpuset_count(&d->targets)) {
+			d->kind = D_TARGETED;
+			return true;
+		}
+		/* nobody has it loaded: the leaf entries decide, the walkers catch up */
+	}
 	if (!n) {
 		d->kind = D_NONE;
 		return true;
