@@ -293,7 +293,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		if (t) {
 			t->sys = (int)ev->sys.nr + 1;
 			t->sys_seq = r->seq;
-			memcpy(t->args, ev->sys.args, sizeof(t->args));
+			t->call = ev->sys;
 			t->applied = false;
 			t->eff = 0;
 			t->fork_wp_done = false;

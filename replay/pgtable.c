@@ -99,10 +99,40 @@ static void protect_fn(struct replay *r, struct page *p, void *a)
 	pte_set(r, p, p->mapped, present, writable, p->cow, false, e->why);
 }
 
-void range_of(const uint64_t *args, int ai, int li, uint64_t *start, uint64_t *end)
+/* The bytes a memory syscall's arguments name: @addr, @len (brk: its new break, 0). */
+void call_span(const struct tlbr_ev_syscall *c, uint64_t *addr, uint64_t *len)
 {
-	uint64_t a = args[ai], len = args[li];
+	switch (c->nr) {
+	case TLBR_SYS_MMAP:
+		*addr = c->mmap.addr, *len = c->mmap.len;
+		break;
+	case TLBR_SYS_MUNMAP:
+		*addr = c->munmap.addr, *len = c->munmap.len;
+		break;
+	case TLBR_SYS_MPROTECT:
+		*addr = c->mprotect.start, *len = c->mprotect.len;
+		break;
+	case TLBR_SYS_MADVISE:
+		*addr = c->madvise.start, *len = c->madvise.len;
+		break;
+	case TLBR_SYS_MREMAP:
+		*addr = c->mremap.addr, *len = c->mremap.old_len;
+		break;
+	case TLBR_SYS_BRK:
+		*addr = c->brk.brk, *len = 0;
+		break;
+	default:
+		*addr = *len = 0;
+		break;
+	}
+}
 
+/* The pages [*start, *end) a memory syscall's arguments name. */
+void range_of(const struct tlbr_ev_syscall *c, uint64_t *start, uint64_t *end)
+{
+	uint64_t a, len;
+
+	call_span(c, &a, &len);
 	*start = a >> PAGE_SHIFT;
 	*end = TLBR_PAGES_UP(a + len);
 	if (*end < *start)
@@ -124,42 +154,42 @@ int apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
 	t->applied = true;
 	switch (t->sys - 1) {
 	case TLBR_SYS_MPROTECT:
-		range_of(t->args, 0, 1, &s, &end);
-		e.prot = (uint32_t)t->args[2];
+		range_of(&t->call, &s, &end);
+		e.prot = (uint32_t)t->call.mprotect.prot;
 		e.why = "mprotect";
 		vma_protect(m, s << PAGE_SHIFT, end << PAGE_SHIFT, e.prot);
 		for_pages(r, mm, false, s, end, protect_fn, &e);
 		break;
 	case TLBR_SYS_MUNMAP:
-		range_of(t->args, 0, 1, &s, &end);
+		range_of(&t->call, &s, &end);
 		e.why = "munmap";
 		vma_remove(m, s << PAGE_SHIFT, end << PAGE_SHIFT);
 		for_pages(r, mm, false, s, end, unmap_fn, &e);
 		break;
 	case TLBR_SYS_MADVISE:
 		/* only the advice that zaps the range (PAGEOUT: unmap.c) */
-		if (!tlbr_madvise_zaps(t->args[2]))
+		if (!tlbr_madvise_zaps(t->call.madvise.advice))
 			break;
-		range_of(t->args, 0, 1, &s, &end);
+		range_of(&t->call, &s, &end);
 		e.why = "madvise";
 		for_pages(r, mm, false, s, end, unmap_fn, &e);
 		break;
 	case TLBR_SYS_MREMAP:
-		range_of(t->args, 0, 1, &s, &end);
+		range_of(&t->call, &s, &end);
 		e.why = "mremap";
 		for_pages(r, mm, false, s, end, unmap_fn, &e);
 		break;
 	case TLBR_SYS_BRK:
-		if (m->brk && t->args[0] && t->args[0] < m->brk) {
-			s = TLBR_PAGES_UP(t->args[0]);
+		if (m->brk && t->call.brk.brk && t->call.brk.brk < m->brk) {
+			s = TLBR_PAGES_UP(t->call.brk.brk);
 			end = TLBR_PAGES_UP(m->brk);
 			e.why = "brk";
 			for_pages(r, mm, false, s, end, unmap_fn, &e);
 		}
 		break;
 	case TLBR_SYS_MMAP:
-		if (t->args[3] & TLBR_MAP_FIXED) {
-			range_of(t->args, 0, 1, &s, &end);
+		if (t->call.mmap.flags & TLBR_MAP_FIXED) {
+			range_of(&t->call, &s, &end);
 			e.why = "mmap over";
 			for_pages(r, mm, false, s, end, unmap_fn, &e);
 		}

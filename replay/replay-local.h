@@ -125,7 +125,7 @@ struct rtask {
 	/* a memory syscall in progress and its not yet applied effect */
 	int sys;			/* enum tlbr_syscall + 1, 0 none */
 	uint64_t sys_seq;		/* when it entered: tells one syscall from the next */
-	uint64_t args[6];
+	struct tlbr_ev_syscall call;	/* its entry: the arguments by name (tlbr-event.h) */
 	bool applied;
 	int eff;			/* what applying it did (EFF_* bits of engine.c) */
 	bool zapped;			/* the trace showed its per-VMA zaps (unmap.c) */
@@ -317,7 +317,8 @@ enum { EFF_DOWNGRADED = 1, EFF_CHANGED = 2, EFF_VALID_CHANGED = 4 };
 void pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool writable,
 	     bool cow, bool replaced, const char *why);
 void pte_present_before(struct replay *r, struct page *p, bool writable, const char *why);
-void range_of(const uint64_t *args, int ai, int li, uint64_t *start, uint64_t *end);
+void call_span(const struct tlbr_ev_syscall *c, uint64_t *addr, uint64_t *len);
+void range_of(const struct tlbr_ev_syscall *c, uint64_t *start, uint64_t *end);
 int apply_syscall(struct replay *r, struct rtask *t, uint32_t mm);
 bool fork_wp(struct replay *r, struct rtask *t, uint32_t mm);
 int fork_copy(struct replay *r, uint32_t parent, uint32_t child);

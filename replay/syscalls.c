@@ -47,7 +47,7 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 	if (sc->nr == TLBR_SYS_MMAP ? !tlbr_syscall_failed(sc->ret) : sc->ret >= 0) {
 		int eff = flushed ? 0 : apply_syscall(r, t, ev->mm);
 
-		range_of(t->args, 0, 1, &s, &e);
+		range_of(&t->call, &s, &e);
 		if (eff & EFF_DOWNGRADED)
 			implied_flush(r, ev->mm, sc->nr == TLBR_SYS_MPROTECT ? TLBR_SITE_MPROTECT :
 						 TLBR_SITE_ZAP, false, s, e, false, false);
@@ -59,11 +59,11 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 		switch (sc->nr) {
 		case TLBR_SYS_MMAP:
 			if (sc->ret != 0 && !tlbr_syscall_failed(sc->ret)) {
-				uint64_t a = (uint64_t)sc->ret, len = t->args[1];
+				uint64_t a = (uint64_t)sc->ret, len = t->call.mmap.len;
 
-				vma_add(m, a, a + TLBR_PAGE_ALIGN(len), (uint32_t)t->args[2],
-					(t->args[3] & TLBR_MAP_SHARED) != 0,
-					(t->args[3] & TLBR_MAP_ANONYMOUS) != 0);
+				vma_add(m, a, a + TLBR_PAGE_ALIGN(len), (uint32_t)t->call.mmap.prot,
+					(t->call.mmap.flags & TLBR_MAP_SHARED) != 0,
+					(t->call.mmap.flags & TLBR_MAP_ANONYMOUS) != 0);
 			}
 			break;
 		case TLBR_SYS_BRK:
@@ -83,7 +83,7 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 	case TLBR_SYS_MUNMAP:
 	case TLBR_SYS_MADVISE:
 	case TLBR_SYS_MREMAP:
-		range_of(t->args, 0, 1, &s, &e);
+		range_of(&t->call, &s, &e);
 		check_range(r, ev->mm, false, s, e, "syscall returns: the flush must be complete");
 		break;
 	case TLBR_SYS_CLONE:

@@ -43,7 +43,7 @@ static bool unmaps(const struct rtask *t)
 	case TLBR_SYS_MMAP:
 		return true;
 	case TLBR_SYS_MADVISE:
-		return tlbr_madvise_zaps(t->args[2]);
+		return tlbr_madvise_zaps(t->call.madvise.advice);
 	default:
 		return false;
 	}
@@ -200,7 +200,8 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 {
 	struct groups gs = {
 		.m = mm_get(r, mm), .present_only = true, .skip_zero = true,
-		.exclusive = t->args[2] != TLBR_MADV_FREE, .clean = t->args[2] == TLBR_MADV_FREE,
+		.exclusive = t->call.madvise.advice != TLBR_MADV_FREE,
+		.clean = t->call.madvise.advice == TLBR_MADV_FREE,
 		.why = "madvise(MADV_FREE)",
 	};
 
@@ -384,8 +385,8 @@ static void lift_fn(struct replay *r, struct page *p, void *a)
 
 static void mremap_lift(struct replay *r, struct rtask *t, uint32_t mm)
 {
-	uint64_t s = t->args[0] >> PAGE_SHIFT;
-	uint64_t e = s + TLBR_PAGES_UP(t->args[1]);
+	uint64_t s = t->call.mremap.addr >> PAGE_SHIFT;
+	uint64_t e = s + TLBR_PAGES_UP(t->call.mremap.old_len);
 
 	t->lifting = true;
 	t->nlifted = 0;
@@ -400,7 +401,8 @@ static void mremap_lift(struct replay *r, struct rtask *t, uint32_t mm)
  */
 void mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret)
 {
-	uint64_t old = t->args[0] >> PAGE_SHIFT, keep = TLBR_PAGES_UP(t->args[2]);
+	uint64_t old = t->call.mremap.addr >> PAGE_SHIFT;
+	uint64_t keep = TLBR_PAGES_UP(t->call.mremap.new_len);
 	uint64_t to = ret < 0 ? old : (uint64_t)ret >> PAGE_SHIFT;
 
 	if (!t->lifting)
@@ -437,8 +439,8 @@ void move_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 
 	if (!ev->mm || !n)
 		return;
-	if (!to && t && t->sys == TLBR_SYS_MREMAP + 1 && (t->args[3] & TLBR_MREMAP_FIXED))
-		to = (t->args[4] >> PAGE_SHIFT) + (s - (t->args[0] >> PAGE_SHIFT));
+	if (!to && t && t->sys == TLBR_SYS_MREMAP + 1 && (t->call.mremap.flags & TLBR_MREMAP_FIXED))
+		to = (t->call.mremap.new_addr >> PAGE_SHIFT) + (s - (t->call.mremap.addr >> PAGE_SHIFT));
 	move_range(r, ev->mm, ev->flush.site, ev->flush.exec, s, n, to, true);
 	if (t && t->sys == TLBR_SYS_MREMAP + 1) {
 		t->moved = true;
@@ -468,8 +470,8 @@ static void vma_like(struct rmm *m, uint64_t old, uint64_t start, uint64_t end)
 static void mremap_ret(struct replay *r, struct rtask *t, uint32_t mm, uint64_t ret, bool points)
 {
 	struct rmm *m = mm_get(r, mm);
-	uint64_t old = t->args[0], olen = TLBR_PAGE_ALIGN(t->args[1]);
-	uint64_t nlen = TLBR_PAGE_ALIGN(t->args[2]), flags = t->args[3];
+	uint64_t old = t->call.mremap.addr, olen = TLBR_PAGE_ALIGN(t->call.mremap.old_len);
+	uint64_t nlen = TLBR_PAGE_ALIGN(t->call.mremap.new_len), flags = t->call.mremap.flags;
 
 	if (!m)
 		return;
@@ -531,14 +533,14 @@ bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rt
 			mremap_lift(r, t, ev->mm);
 		return true;
 	}
-	if (t->sys == TLBR_SYS_MADVISE + 1 && tlbr_madvise_ages(t->args[2])) {
+	if (t->sys == TLBR_SYS_MADVISE + 1 && tlbr_madvise_ages(t->call.madvise.advice)) {
 		/*
 		 * x86: the flush the trace shows comes after the PTEs were
 		 * aged or cleaned (madvise_cold_or_pageout_pte_range(),
 		 * madvise_free_pte_range() flush at the end of their walk)
 		 */
 		if (ev->flush.x86_reason != TLBR_X86_NONE && !t->applied) {
-			range_of(t->args, 0, 1, &s, &e);
+			range_of(&t->call, &s, &e);
 			age_range(r, t, ev->mm, s, e, false);
 			t->applied = true;
 		}
@@ -554,13 +556,13 @@ bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rt
 	 * does not show: they are put now, per VMA the model knows; a gather
 	 * that did not is the zap's own flush
 	 */
-	range_of(t->args, 0, 1, &s, &e);
+	range_of(&t->call, &s, &e);
 	if (t->sys == TLBR_SYS_BRK + 1) {	/* the heap from the new break to the old */
 		struct rmm *m = mm_get(r, ev->mm);
 
 		s = e = 0;
-		if (m && m->brk && t->args[0] && t->args[0] < m->brk) {
-			s = TLBR_PAGES_UP(t->args[0]);
+		if (m && m->brk && t->call.brk.brk && t->call.brk.brk < m->brk) {
+			s = TLBR_PAGES_UP(t->call.brk.brk);
 			e = TLBR_PAGES_UP(m->brk);
 		}
 	}
@@ -584,7 +586,7 @@ bool unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rta
 
 	if (!m || sc->ret < 0 || t->applied)
 		return false;
-	range_of(t->args, 0, 1, &s, &e);
+	range_of(&t->call, &s, &e);
 	switch (sc->nr) {
 	case TLBR_SYS_MREMAP:
 		mremap_ret(r, t, ev->mm, (uint64_t)sc->ret, points);
@@ -597,9 +599,9 @@ bool unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rta
 		vma_remove(m, s << PAGE_SHIFT, e << PAGE_SHIFT);
 		break;
 	case TLBR_SYS_MADVISE:
-		if (tlbr_madvise_ages(t->args[2]))
+		if (tlbr_madvise_ages(t->call.madvise.advice))
 			age_range(r, t, ev->mm, s, e, points);
-		else if (!tlbr_madvise_zaps(t->args[2]))
+		else if (!tlbr_madvise_zaps(t->call.madvise.advice))
 			return false;
 		else if (!t->zapped)
 			zap_range(r, t, ev->mm, s, e, points);
@@ -609,8 +611,8 @@ bool unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rta
 		/* the zaps the trace showed were the kernel's: nothing else was mapped */
 		if (t->zapped && sc->nr == TLBR_SYS_MMAP)
 			for_pages(r, ev->mm, false, s, e, forget_fn, NULL);
-		else if (t->zapped && m->brk && t->args[0] && t->args[0] < m->brk)
-			for_pages(r, ev->mm, false, TLBR_PAGES_UP(t->args[0]),
+		else if (t->zapped && m->brk && t->call.brk.brk && t->call.brk.brk < m->brk)
+			for_pages(r, ev->mm, false, TLBR_PAGES_UP(t->call.brk.brk),
 				  TLBR_PAGES_UP(m->brk), forget_fn, NULL);
 		return false;	/* the VMAs: the generic effects */
 	default:

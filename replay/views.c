@@ -302,8 +302,7 @@ bool view_frees_tables(struct replay *r, const struct flushreq *q)
 	m = q->mm < r->nmms ? &r->mms[q->mm] : NULL;
 	if (!m)
 		return false;
-	a0 = t->args[0];
-	len = t->args[1];
+	call_span(&t->call, &a0, &len);
 	s = a0 & ~(PMD_SIZE_ - 1);
 	e = (a0 + len + PMD_SIZE_ - 1) & ~(PMD_SIZE_ - 1);
 	for (b = s; b < e; b += PMD_SIZE_) {
@@ -330,9 +329,9 @@ static bool gathers(const struct rtask *t)
 	case TLBR_SYS_MPROTECT:
 		return true;
 	case TLBR_SYS_MADVISE:
-		/* DONTNEED, FREE, REMOVE, COLD, PAGEOUT, DONTNEED_LOCKED */
-		return t->args[2] == 4 || t->args[2] == 8 || t->args[2] == 9 ||
-		       t->args[2] == 20 || t->args[2] == 21 || t->args[2] == 24;
+		/* DONTNEED, REMOVE, DONTNEED_LOCKED zap; FREE, COLD, PAGEOUT age */
+		return tlbr_madvise_zaps(t->call.madvise.advice) ||
+		       tlbr_madvise_ages(t->call.madvise.advice);
 	default:
 		return false;
 	}
@@ -341,6 +340,7 @@ static bool gathers(const struct rtask *t)
 bool view_short_full_flush(struct replay *r, const struct flushreq *q)
 {
 	const struct rtask *me = r->cur_task;
+	uint64_t addr, len;
 
 	if (!me || !gathers(me) || me->mm != q->mm || me->sys - 1 == TLBR_SYS_BRK)
 		return false;
@@ -348,8 +348,9 @@ bool view_short_full_flush(struct replay *r, const struct flushreq *q)
 	    q->site != TLBR_SITE_MREMAP)
 		return false;
 	/* a range flush_tlb_mm_range() flushes page by page: at most 33 pages */
+	call_span(&me->call, &addr, &len);
 	return q->ev && q->ev->kind == TLBR_EV_FLUSH && q->ev->flush.pages == TLBR_PAGES_ALL &&
-	       q->ev->ts_ns == q->ts_ns && ((me->args[1] + 4095) >> 12) <= 33;
+	       q->ev->ts_ns == q->ts_ns && TLBR_PAGES_UP(len) <= 33;
 }
 
 bool view_gather_nested(struct replay *r, const struct flushreq *q)
