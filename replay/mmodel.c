@@ -263,6 +263,7 @@ void mm_drop_pages(struct replay *r, uint32_t mm)
 	}
 	m->first = 0;
 	m->npages = 0;
+	tlb_excess_drop(r, m);
 	zfree(&m->hash);
 	m->hash_size = m->hash_used = 0;
 }

@@ -60,6 +60,7 @@ void pte_present_before(struct replay *r, struct page *p, bool writable, const c
 		for (int c = 0; c < r->ncpus; c++)
 			if (!m->vmas_known || tlbr_cpuset_test(&m->ever, (unsigned int)c)) {
 				ptlb_of(r, p, pol, c)->held |= held;
+				tlb_excess_note(r, &r->pol[pol], p, c);
 				m->empty[pol].bits[c / 64] &= ~(1ULL << (c % 64));
 			}
 }

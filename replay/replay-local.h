@@ -23,6 +23,13 @@ enum {
 struct ptlb {
 	uint64_t cleared;	/* seq of the last flush of this page that reached the CPU */
 	uint8_t held;		/* materialised at the last PTE change (unbounded model) */
+	bool xlisted;		/* in its mm's excess list of this policy and CPU (rmm.excess) */
+};
+
+/* Page indexes (excess lists: tlb.c). */
+struct pagelist {
+	uint32_t *v;
+	uint32_t n, alloc;
 };
 
 /* The last flush decision about a page, for counterexamples. */
@@ -74,6 +81,14 @@ struct rmm {
 	 * the bits.
 	 */
 	struct tlbr_cpuset *empty;
+	/*
+	 * Per policy x CPU, for the policies that asked which CPUs hold more
+	 * than the PTE allows (policy.excess_on): the pages whose materialised
+	 * entry on that CPU may be excessive (tlb_excess_may), so that the
+	 * question is not a walk of the whole mm (tlb.c says why it is exact).
+	 * NULL until the first entry; freed with the pages.
+	 */
+	struct pagelist *excess;
 	bool *batched;			/* per policy: mm->tlb_flush_batched pending != flushed
 					 * (a reclaim batch was deferred since the last
 					 * flush_tlb_batched_pending; completing it does not clear it) */
@@ -189,6 +204,8 @@ struct policy {
 	struct unshare_gather unshare;	/* the default's hugetlb unshare gather */
 	struct pending *pending;	/* deferred TLBIs not yet completed */
 	uint32_t npending, pending_alloc;
+	bool excess_on;			/* rmm.excess is kept for it */
+	bool excess_failed;		/* out of memory keeping it: whole-mm walks again */
 };
 
 struct pending {
@@ -302,6 +319,10 @@ void tlb_flush_all(struct replay *r, struct policy *pl, int cpu);
 void tlb_access(struct replay *r, const struct page *p, int cpu);
 void tlb_set_flag(struct replay *r, struct policy *pl, const struct page *p, int cpu,
 		  uint8_t set, uint8_t clear);
+void tlb_excess_note(struct replay *r, struct policy *pl, const struct page *p, int cpu);
+bool tlb_excess_may(struct replay *r, struct policy *pl, const struct page *p, int cpu);
+bool tlb_excess_ready(struct replay *r, struct policy *pl);
+void tlb_excess_drop(struct replay *r, struct rmm *m);
 int tlb_init(struct replay *r);
 void tlb_release(struct replay *r);
 

@@ -354,6 +354,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 			free(r->pol[pol].state[k]);
 		}
 	for (i = 0; i < r->nmms; i++) {
+		tlb_excess_drop(r, &r->mms[i]);
 		free(r->mms[i].last_end);
 		free(r->mms[i].mm_cleared);
 		free(r->mms[i].behind);

@@ -159,6 +159,7 @@ void tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced
 			if (replaced && (h & HELD_VALID))
 				h |= HELD_OLD;
 			ptlb_of(r, p, pol, cpu)->held = h;
+			tlb_excess_note(r, pl, p, cpu);
 		}
 	}
 }
@@ -236,6 +237,7 @@ void tlb_set_flag(struct replay *r, struct policy *pl, const struct page *p, int
 		if (*mm_cleared(m, r, pl->idx, cpu) > p->since || pl->all_cleared[cpu] > p->since)
 			t->held = 0;
 		t->held = (uint8_t)((t->held | set) & ~clear);
+		tlb_excess_note(r, pl, p, cpu);
 	}
 }
 
@@ -341,6 +343,127 @@ void stale_settle_end(struct replay *r)
 			}
 		}
 	}
+}
+
+/* ------------------------------------------------------------ excess lists */
+
+/*
+ * "Which CPUs may hold more than the PTE allows" (view_holders(..., true),
+ * the oracle's question at every flush) without a walk of the whole mm.
+ *
+ * Under the unbounded model tlb_held_sound(p, c) is M | L where
+ * M = (max(mm_cleared, all_cleared) > p->since ? 0 : ptlb.held), the entry
+ * materialised at the page's last PTE change, and L is either 0 or
+ * pte_perm(p) (the mm loaded on c since then). L grants nothing beyond the
+ * PTE and carries no HELD_OLD, so an excessive entry (HELD_OLD, or a
+ * HELD_VALID or HELD_W bit the PTE does not allow: views.c's holders test)
+ * has it in M: tlb_excess_may(p, c) is true for every (p, c) the whole-mm
+ * walk finds excessive.
+ *
+ * tlb_excess_may can only turn true when ptlb.held is written or the PTE or
+ * p->since changes. The PTE and since change only in pte_set(), after
+ * tlb_before_pte_change() has written ptlb.held for every policy and CPU
+ * (mm_settle()'s fresh pages start with ptlb.held 0); ptlb.held is written
+ * only there, in tlb_set_flag(), pte_present_before() and
+ * tlb_flush_page() (to 0); the cleared seqs only grow, which only hides M.
+ * Each writer calls tlb_excess_note(), which lists the page whenever
+ * ptlb.held has a bit that could be excessive under some PTE; a page leaves
+ * the list only where tlb_excess_may is false (views.c's scan). So every
+ * excessive (page, CPU) of the mm is in its list, the scan asks the same
+ * test of the same pages the walk would find, and the set of CPUs is the
+ * same. Pages never change mm and are freed only with the whole mm
+ * (mm_drop_pages, which drops the lists; a reused slot's ptlb is zeroed).
+ *
+ * Each (page, policy, CPU) is listed at most once (ptlb.xlisted), so a list
+ * is at most the pages of its mm: memory bounded by the touched pages.
+ */
+
+/* O(1). */
+bool tlb_excess_may(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+{
+	struct rmm *m = &r->mms[p->mm];
+	uint64_t mc = *mm_cleared(m, r, pl->idx, cpu);
+	uint8_t held;
+
+	if (pl->all_cleared[cpu] > mc)
+		mc = pl->all_cleared[cpu];
+	held = mc > p->since ? 0 : ptlb_of(r, p, pl->idx, cpu)->held;
+	return (held & HELD_OLD) || (held & ~pte_perm(p) & (HELD_VALID | HELD_W));
+}
+
+static int list_push(struct pagelist *l, uint32_t v)
+{
+	if (l->n == l->alloc) {
+		uint32_t n = l->alloc ? l->alloc * 2 : 8;
+		uint32_t *nv = realloc(l->v, n * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		l->v = nv;
+		l->alloc = n;
+	}
+	l->v[l->n++] = v;
+	return 0;
+}
+
+static void excess_fail(struct replay *r, struct policy *pl)
+{
+	pl->excess_on = false;
+	pl->excess_failed = true;
+	for (uint32_t i = 0; i < r->nmms; i++)
+		tlb_excess_drop(r, &r->mms[i]);
+}
+
+/* After ptlb.held of (@p, @pl, @cpu) was written. O(1) amortised. */
+void tlb_excess_note(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+{
+	struct ptlb *t;
+	struct rmm *m;
+
+	if (!pl->excess_on)
+		return;
+	t = ptlb_of(r, p, pl->idx, cpu);
+	if (t->xlisted || !(t->held & (HELD_VALID | HELD_W | HELD_OLD)))
+		return;
+	m = &r->mms[p->mm];
+	if (!m->excess) {
+		m->excess = calloc((size_t)r->npol * (size_t)r->ncpus, sizeof(*m->excess));
+		if (!m->excess) {
+			excess_fail(r, pl);
+			return;
+		}
+	}
+	if (list_push(&m->excess[(size_t)pl->idx * (size_t)r->ncpus + (size_t)cpu], p->idx) < 0) {
+		excess_fail(r, pl);
+		return;
+	}
+	t->xlisted = true;
+}
+
+/*
+ * Whether @pl's excess lists can answer: kept from its first question on
+ * (then built from every page the model has: O(pages x CPUs), once).
+ */
+bool tlb_excess_ready(struct replay *r, struct policy *pl)
+{
+	if (pl->excess_on || pl->excess_failed || capacity(r))
+		return pl->excess_on;
+	pl->excess_on = true;
+	for (uint32_t i = 0; i < r->nmms && pl->excess_on; i++)
+		for (uint32_t k = r->mms[i].first; k && pl->excess_on; k = page_at(r, k - 1)->next)
+			for (int c = 0; c < r->ncpus; c++)
+				tlb_excess_note(r, pl, page_at(r, k - 1), c);
+	return pl->excess_on;
+}
+
+/* The mm's pages go: so do its lists. O(policies x CPUs). */
+void tlb_excess_drop(struct replay *r, struct rmm *m)
+{
+	if (!m->excess)
+		return;
+	for (size_t i = 0; i < (size_t)r->npol * (size_t)r->ncpus; i++)
+		free(m->excess[i].v);
+	zfree(&m->excess);
 }
 
 int tlb_init(struct replay *r)

@@ -46,26 +46,69 @@ static unsigned int ask_cpus(struct replay *r, uint32_t mm, int skip, struct tlb
 	return tlbr_cpuset_count(ask);
 }
 
+/* Whether @c is one of the holders h asks for of @p. O(1) unbounded; O(ways) capacity. */
+static bool holds(struct replay *r, const struct holders_arg *h, struct page *p, int c)
+{
+	uint8_t held = tlb_held(r, h->pl, p, c);
+
+	if (!(held & HELD_VALID))
+		return false;
+	return !h->too_much || (held & HELD_OLD) || (held & ~pte_perm(p) & (HELD_VALID | HELD_W));
+}
+
 static void holders_fn(struct replay *r, struct page *p, void *a)
 {
 	struct holders_arg *h = a;
-	uint8_t allowed = pte_perm(p);
 	int c;
 
 	for (c = 0; c < r->ncpus; c++) {
-		uint8_t held;
-
 		if (!tlbr_cpuset_test(&h->ask, (unsigned int)c) ||
 		    tlbr_cpuset_test(&h->set, (unsigned int)c))
 			continue;
-		held = tlb_held(r, h->pl, p, c);
-		if (!(held & HELD_VALID))
-			continue;
-		if (h->too_much && !(held & HELD_OLD) && (held & ~allowed & (HELD_VALID | HELD_W)) == 0)
+		if (!holds(r, h, p, c))
 			continue;
 		tlbr_cpuset_set(&h->set, (unsigned int)c);
 		if (!--h->left)
 			r->stop_walk = true;
+	}
+}
+
+/*
+ * The asked CPUs holding more than the PTE allows of the flush's pages,
+ * from the mm's excess lists instead of its whole page list: every page
+ * the walk would find excessive is listed (tlb.c says why), and each listed
+ * page is put the same test (holds). A page that can no longer be
+ * excessive (tlb_excess_may) leaves the list as it is met.
+ * O(listed pages of the asked CPUs), each listing paid once.
+ */
+static void excess_scan(struct replay *r, const struct flushreq *q, struct rmm *m,
+			struct holders_arg *h)
+{
+	int c;
+
+	if (!m->excess)
+		return;
+	for (c = 0; c < r->ncpus; c++) {
+		struct pagelist *l = &m->excess[(size_t)h->pl->idx * (size_t)r->ncpus + (size_t)c];
+		uint32_t k = 0;
+
+		if (!tlbr_cpuset_test(&h->ask, (unsigned int)c))
+			continue;
+		while (k < l->n) {
+			struct page *p = page_at(r, l->v[k]);
+
+			if (!tlb_excess_may(r, h->pl, p, c)) {
+				ptlb_of(r, p, h->pl->idx, c)->xlisted = false;
+				l->v[k] = l->v[--l->n];
+				continue;
+			}
+			if ((q->whole_mm || (p->vpn >= q->start_vpn && p->vpn < q->end_vpn)) &&
+			    holds(r, h, p, c)) {
+				tlbr_cpuset_set(&h->set, (unsigned int)c);
+				break;
+			}
+			k++;
+		}
 	}
 }
 
@@ -89,8 +132,19 @@ static void holders_walk(struct replay *r, const struct flushreq *q, struct hold
 	bool complete = true;
 	int c;
 
-	if (!m || r->o.tlb->kind != TLBR_TLB_UNBOUNDED || mm_anywhere(m)) {
+	if (!m || r->o.tlb->kind != TLBR_TLB_UNBOUNDED) {
 		for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, holders_fn, h);
+		return;
+	}
+	if (mm_anywhere(m)) {
+		if (m->lazy_parent)
+			mm_settle(r, m);
+		/* for_pages' choice: look the pages up, or walk the whole mm */
+		if (h->too_much && (q->whole_mm || (n > 16 && n > m->npages / 8)) &&
+		    tlb_excess_ready(r, h->pl))
+			excess_scan(r, q, m, h);
+		else
+			for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, holders_fn, h);
 		return;
 	}
 	empty = &m->empty[h->pl->idx];
@@ -105,6 +159,10 @@ static void holders_walk(struct replay *r, const struct flushreq *q, struct hold
 		mm_settle(r, m);
 	if (!q->whole_mm && (n <= 16 || n <= m->npages / 8)) {	/* for_pages' lookups */
 		for_pages(r, q->mm, false, q->start_vpn, q->end_vpn, holders_fn, h);
+		return;
+	}
+	if (h->too_much && tlb_excess_ready(r, h->pl)) {
+		excess_scan(r, q, m, h);
 		return;
 	}
 	r->stop_walk = false;
