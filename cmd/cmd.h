@@ -5,6 +5,7 @@
 #ifndef TLBR_CMD_H
 #define TLBR_CMD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -46,6 +47,13 @@ void usage_set_command(const char *name);
 void usage_error(const char *cmd);
 /* The candidate closest to @word (a typo or a prefix), or NULL. */
 const char *did_you_mean(const char *word, const char *const *cands, size_t n);
+/*
+ * -j/--jobs of @cmd: 1 to 1024 into *@ret_jobs, or -1 after the usage
+ * error is reported (*@ret_status: the exit status).
+ */
+int parse_jobs(const char *arg, const char *cmd, unsigned int *ret_jobs, int *ret_status);
+/* Whether --jobs @jobs (0: not given) reads the trace ahead in a second thread. */
+bool jobs_read_ahead(unsigned int jobs);
 struct option;
 /*
  * getopt_long returned '?' (call with opterr = 0): report the bad option of

@@ -14,7 +14,7 @@ const struct tlbr_cmd tlbr_commands[] = {
 	  "tlbreplay record [-o <file>] [-d <seconds>] [-b <kb>] [--check] [--dry-run] "
 	  "(-a | -p <pid>... | -- <command> [<args>...] | --recover <dir>)" },
 	{ "stat", cmd_stat, "show what a trace contains and whether replay can use it",
-	  "tlbreplay stat [--input-format <format>] [--format text|json] [--json] [--all] [-i] [<trace>]" },
+	  "tlbreplay stat [--input-format <format>] [--format text|json] [--json] [--all] [-j <n>] [-i] [<trace>]" },
 	{ "what-if", cmd_what_if, "replay a trace under TLB flush policies, side by side",
 	  "tlbreplay what-if [-p <policies>] [--tlb <model>] [--cpu <model>] [--env <env>] "
 	  "[--costs <table>] [--format text|json] [--json] [-i] [<trace>]" },

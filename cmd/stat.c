@@ -17,6 +17,7 @@ struct stat_opts {
 	const char *input;
 	bool json;
 	bool all;
+	unsigned int jobs;	/* 0: the default */
 	const char *path;
 };
 
@@ -28,6 +29,7 @@ static const struct option stat_options[] = {
 	{ "format", required_argument, NULL, OPT_OUTFMT },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "all", no_argument, NULL, OPT_ALL },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -42,6 +44,9 @@ static void stat_help(FILE *f)
 		   "        --format text|json       output format (default: text)\n"
 		   "        --json                   one JSON object (schema tlbreplay-stat v%d)\n"
 		   "        --all                    list every address space, not the top 10\n"
+		   "    -j, --jobs <n>               1: read in one thread; 2: the trace is read\n"
+		   "                                 ahead in a second (default: 2 when 2 or more\n"
+		   "                                 CPUs are online); the output is the same\n"
 		   "    -h, --help                   this help\n", TLBR_JSON_SCHEMA_VERSION);
 }
 
@@ -53,7 +58,7 @@ static int parse(int argc, char **argv, struct stat_opts *o, int *ret_status)
 	memset(o, 0, sizeof(*o));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "i:h", stat_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:j:h", stat_options, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			o->input = optarg;
@@ -77,6 +82,10 @@ static int parse(int argc, char **argv, struct stat_opts *o, int *ret_status)
 			break;
 		case OPT_ALL:
 			o->all = true;
+			break;
+		case 'j':
+			if (parse_jobs(optarg, "stat", &o->jobs, ret_status) < 0)
+				return -1;
 			break;
 		case 'h':
 			stat_help(stdout);
@@ -120,6 +129,9 @@ int cmd_stat(int argc, char **argv)
 	status = input_open(&in, o.path, o.fmt);
 	if (!status) {
 		tlbr_stat_note_declared(&st, in.reader);
+		/* the reader's state is asked only before this and after the end */
+		if (jobs_read_ahead(o.jobs))
+			tlbr_stream_read_ahead(in.stream);
 		status = input_run(&in, &ops, &st);
 	}
 	if (!status) {

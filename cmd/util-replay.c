@@ -120,16 +120,7 @@ int replay_cli_option(struct replay_cli *o, int c, const char *arg, const char *
 
 int replay_cli_jobs(struct replay_cli *o, const char *arg, const char *cmd, int *ret_status)
 {
-	char *end;
-	unsigned long n = strtoul(arg, &end, 10);
-
-	if (*arg >= '0' && *arg <= '9' && !*end && n >= 1 && n <= 1024) {
-		o->jobs = (unsigned int)n;
-		return 0;
-	}
-	error("--jobs takes a number from 1 to 1024, not '%s'", arg);
-	*ret_status = usage_status(cmd);
-	return -1;
+	return parse_jobs(arg, cmd, &o->jobs, ret_status);
 }
 
 void replay_cli_help_options(FILE *f)
@@ -260,7 +251,7 @@ static int on_event(void *ctx, const struct tlbr_event *ev, struct tlbr_error *e
 		 * What the replay asked the reader (its CPUs, its events) is
 		 * asked: from the next record on the reader may run ahead.
 		 */
-		if (run->cli->jobs > 1 || (!run->cli->jobs && sysconf(_SC_NPROCESSORS_ONLN) > 1))
+		if (jobs_read_ahead(run->cli->jobs))
 			tlbr_stream_read_ahead(run->in.stream);
 	}
 	/* the live counts only when a filter asks (the policies' summaries are not free) */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 
@@ -85,6 +86,27 @@ void usage_error(const char *cmd)
 	print_usage(stderr, tlbr_find_cmd(cmd));
 	fprintf(stderr, "'tlbreplay %s --help' lists the options, 'tlbreplay help %s' is the manual.\n",
 		cmd, cmd);
+}
+
+int parse_jobs(const char *arg, const char *cmd, unsigned int *ret_jobs, int *ret_status)
+{
+	char *end;
+	unsigned long n = strtoul(arg, &end, 10);
+
+	if (*arg >= '0' && *arg <= '9' && !*end && n >= 1 && n <= 1024) {
+		*ret_jobs = (unsigned int)n;
+		return 0;
+	}
+	error("--jobs takes a number from 1 to 1024, not '%s'", arg);
+	usage_error(cmd);
+	*ret_status = TLBR_EXIT_USAGE;
+	return -1;
+}
+
+/* The default: read ahead when a second CPU is online to do it. */
+bool jobs_read_ahead(unsigned int jobs)
+{
+	return jobs > 1 || (!jobs && sysconf(_SC_NPROCESSORS_ONLN) > 1);
 }
 
 /* Damerau-free Levenshtein distance, bounded by the short strings it compares. */
