@@ -330,8 +330,11 @@ void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r)
 			   "    evidence, not a race: the tlbr:batch_pend probe needs Linux 6.5 or later)\n",
 			(unsigned long long)r->batch_pending_implied);
 	if (r->contpte_reuses)
-		fprintf(f, "  write-fault reuses of a whole contpte block (16 pages): %llu\n",
+		fprintf(f, "  write-fault reuses in a contpte block (unfolded first, then one page): %llu\n",
 			(unsigned long long)r->contpte_reuses);
+	if (r->contpte_dirty)
+		fprintf(f, "  access/dirty updates of a whole contpte block (16-page flush): %llu\n",
+			(unsigned long long)r->contpte_dirty);
 	if (r->huge_reuses)
 		fprintf(f, "  write-fault reuses of a huge PMD (2 MiB, one block entry): %llu\n",
 			(unsigned long long)r->huge_reuses);
@@ -410,6 +413,7 @@ void tlbr_json_checks(struct tlbr_json *j, const struct tlbr_replay_result *r)
 	tlbr_json_u64(j, "cow_breaks", r->cow_breaks);
 	tlbr_json_u64(j, "reuses", r->reuses);
 	tlbr_json_u64(j, "contpte_reuses", r->contpte_reuses);
+	tlbr_json_u64(j, "contpte_dirty", r->contpte_dirty);
 	tlbr_json_u64(j, "huge_reuses", r->huge_reuses);
 	tlbr_json_u64(j, "asid_rollovers", r->asid_rollovers);
 	tlbr_json_u64(j, "batch_pending_implied", r->batch_pending_implied);

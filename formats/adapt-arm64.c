@@ -35,8 +35,20 @@
  *   asid_roll     flush_context                                 ASID generation rollover
  *   tlbi_N        a TLBI instruction          site op            the census (see below)
  *
- * set_access may carry "cont" (the PTE's PTE_CONT bit): the reuse upgrades
- * and flushes the whole 16-page contpte block.
+ * set_access's "cont" (PTE_CONT of the new entry) is always 0: arm64's
+ * ptep_set_access_flags() makes the entry non-contiguous (pte_mknoncont)
+ * before any call the probe sees, so it is ignored. A contpte block shows
+ * as the kernel walks it (contpte_ptep_set_access_flags(), 6.9 on):
+ * - the write bit changes (a reuse): __contpte_try_unfold -> contpte_convert
+ *   (the contpte probe: break-before-make, the 16 PTEs cleared and
+ *   flushed by a broadcast range), then one __ptep_set_access_flags(dirty)
+ *   of the faulting page (set_access): its flush, a one-page reuse;
+ * - it does not (access/dirty bits: a write to a writable-clean PTE without
+ *   hardware DBM): 16 __ptep_set_access_flags(dirty 0) calls, one per page
+ *   of the aligned block in order, then, in a write fault, one
+ *   __flush_tlb_range of the block (inlined, so not probed): the 16th call
+ *   of such a run in a write fault is that flush (site wp-reuse, flag
+ *   contpte), broadcast today, local_flush_tlb_contpte() under seed 000.
  *
  * The census: tlbreplay record finds every TLBI instruction of the kernel
  * and probes it as tlbi_N; "tlbreplay-tlbi N OP broadcast|local FUNC+OFF"
@@ -288,21 +300,37 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		learn_mm(a, t, v[2]);
 		t->a64_addr = v[0];
 		t->a64_dirty = v[1] != 0;
-		t->a64_cont = (rec->have & (1u << 3)) && v[3];
-		return 0;
+		if (t->a64_dirty) {
+			t->a64_cont_n = 0;
+			return 0;
+		}
+		/* contpte_ptep_set_access_flags' loop over the aligned block */
+		if (!(v[0] & ~CONT_MASK_4K)) {
+			t->a64_cont_n = 1;
+		} else if (t->a64_cont_n && v[0] == t->a64_cont_next) {
+			t->a64_cont_n++;
+		} else {
+			t->a64_cont_n = 0;
+			return 0;
+		}
+		t->a64_cont_next = v[0] + 0x1000;
+		if (t->a64_cont_n < 16)
+			return 0;
+		t->a64_cont_n = 0;
+		if (!t->in_fault || !(t->fault_error & TLBR_PF_WRITE))
+			return 0;	/* if (dirty) __flush_tlb_range(): dirty is the write */
+		page = v[0] & CONT_MASK_4K;
+		flush_init(out, rec, t, TLBR_SCOPE_RANGE, page, page + 0x10000);
+		out->flush.flags |= TLBR_FLUSH_CONTPTE;
+		out->flush.site = TLBR_SITE_WP_REUSE;
+		return 1;
 	case TLBR_RAW_A64_SET_ACCESS_RET:
 		/* __ptep_set_access_flags flushes only when it changed a dirty entry */
 		if (!t->a64_dirty || !v[0])
 			return 0;
 		t->a64_dirty = false;
-		if (t->a64_cont) {	/* contpte_ptep_set_access_flags: the block */
-			page = t->a64_addr & CONT_MASK_4K;
-			flush_init(out, rec, t, TLBR_SCOPE_RANGE, page, page + 0x10000);
-			out->flush.flags |= TLBR_FLUSH_CONTPTE;
-		} else {
-			page = t->a64_addr & TLBR_PAGE_MASK;
-			flush_init(out, rec, t, TLBR_SCOPE_PAGE, page, page + 0x1000);
-		}
+		page = t->a64_addr & TLBR_PAGE_MASK;
+		flush_init(out, rec, t, TLBR_SCOPE_PAGE, page, page + 0x1000);
 		out->flush.site = TLBR_SITE_WP_REUSE;
 		return 1;
 	case TLBR_RAW_A64_CLEAR_FLUSH:
@@ -440,7 +468,9 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		flush_init(out, rec, t, TLBR_SCOPE_RANGE, page, page + 0x10000);
 		out->flush.flags |= TLBR_FLUSH_CONTPTE;
 		tlbr_adapt_infer_site(t, &out->flush, false);
-		if (out->flush.site == TLBR_SITE_UNKNOWN)
+		/* in a fault it is neither the copy nor the reuse: the unfold before it */
+		if (out->flush.site == TLBR_SITE_UNKNOWN || out->flush.site == TLBR_SITE_COW ||
+		    out->flush.site == TLBR_SITE_WP_REUSE)
 			out->flush.site = TLBR_SITE_FAULT;
 		return 1;
 	case TLBR_RAW_A64_THP: {

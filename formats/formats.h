@@ -227,7 +227,12 @@ struct tlbr_task {
 	/* arm64 probes: an entry probe waiting for its return probe */
 	uint64_t a64_addr, a64_start, a64_end;
 	bool a64_dirty;
-	bool a64_cont;		/* the reused PTE is in a contpte block */
+	/*
+	 * contpte_ptep_set_access_flags()'s access/dirty loop: the next of its
+	 * 16 __ptep_set_access_flags(dirty 0) calls expected, and how many seen
+	 */
+	uint64_t a64_cont_next;
+	unsigned int a64_cont_n;
 	uint64_t a64_thp_addr, a64_thp_mm;	/* a huge fault in progress (thp_fault) */
 	uint64_t a64_unmap_page;	/* try_to_unmap_one's page, until its ptep_clear_flush */
 	/* the flush site of the function probe the task is in (TLBI attribution) */

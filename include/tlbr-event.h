@@ -128,9 +128,11 @@ enum {
 	TLBR_FLUSH_SITE_INFERRED = 1 << 0,	/* site deduced from the task's context */
 	TLBR_FLUSH_RANGE_INFERRED = 1 << 1,	/* start/end deduced from the syscall or fault */
 	TLBR_FLUSH_FREES_TABLES = 1 << 2,	/* page tables are freed: walk caches too */
-	TLBR_FLUSH_CONTPTE = 1 << 3,		/* a contpte block: a write-fault reuse upgrades
-						 * its 16 PTEs together; elsewhere the block's
-						 * break-before-make (contpte_convert) */
+	TLBR_FLUSH_CONTPTE = 1 << 3,		/* a contpte block: at site wp-reuse the
+						 * access/dirty update of its 16 PTEs (write bit
+						 * unchanged: contpte_ptep_set_access_flags);
+						 * elsewhere the block's break-before-make
+						 * (contpte_convert) */
 	TLBR_FLUSH_UNSHARE_LAST = 1 << 4,	/* hugetlb unshare that left the PMD table
 						 * exclusive to its other user (the last sharer) */
 	TLBR_FLUSH_PRESENT_ONLY = 1 << 5,	/* an mmu_gather zap of [start, end) in one VMA

@@ -55,6 +55,7 @@ struct stale_arg {
 	struct policy *pl;
 	const struct tlbr_cpuset *reached;
 	int issuer;
+	bool hw_clean;			/* held W entries are read-only to the MMU */
 	bool block;			/* one block entry (a huge PMD) per CPU ... */
 	struct tlbr_cpuset counted;	/* ... counted once */
 };
@@ -74,8 +75,9 @@ static void stale_fn(struct replay *r, struct page *p, void *a)
 		}
 		if (tlbr_cpuset_test(s->reached, (unsigned int)c))
 			continue;
-		held = tlb_held_before(r, s->pl, p, c);
-		if ((held & HELD_VALID) && !(held & HELD_W) && p->writable) {
+		/* a clean entry is read-only to the MMU whenever it was loaded */
+		held = s->hw_clean ? tlb_held(r, s->pl, p, c) : tlb_held_before(r, s->pl, p, c);
+		if ((held & HELD_VALID) && (!(held & HELD_W) || s->hw_clean) && p->writable) {
 			tlb_set_flag(r, s->pl, p, c, HELD_STALE, 0);
 			if (s->block && tlbr_cpuset_test(&s->counted, (unsigned int)c))
 				continue;	/* the same block entry: one stale entry */
@@ -120,7 +122,7 @@ void apply_decision(struct replay *r, struct policy *pl, const struct flushreq *
 	}
 	if (q->site == TLBR_SITE_WP_REUSE) {
 		struct stale_arg s = { .pl = pl, .reached = &reached, .issuer = q->cpu,
-				       .block = q->block };
+				       .block = q->block, .hw_clean = q->hw_clean };
 
 		for_pages(r, q->mm, false, q->start_vpn, q->end_vpn, stale_fn, &s);
 	}

@@ -50,6 +50,12 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		r->res.real_ipi_flushes++;
 	req_init(r, &q, f->site, ev->mm);
 	q.real = f->exec;
+	if (f->site == TLBR_SITE_WP_REUSE && (f->flags & TLBR_FLUSH_CONTPTE)) {
+		q.hw_clean = true;	/* contpte_ptep_set_access_flags' dirty flush */
+		r->res.contpte_dirty++;
+	} else if ((f->flags & TLBR_FLUSH_CONTPTE) && t) {
+		cont_unfold(r, t, ev);	/* contpte_convert: an unfold, maybe for a reuse */
+	}
 
 	switch (f->site) {
 	case TLBR_SITE_WP_REUSE:

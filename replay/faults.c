@@ -101,6 +101,7 @@ int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 				pte_set(r, p, true, true, false, true, false, "present before the trace");
 			t->wp_pending = true;
 			t->huge_wp = 0;
+			t->cont_unfold = 0;
 			t->wp_page = page_idx(r, p) + 1;
 			t->wp_cpu = ev->cpu;
 			t->wp_ts = ev->ts_ns;
@@ -119,38 +120,6 @@ int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 	}
 	tlb_access(r, p, ev->cpu);
 	return 0;
-}
-
-/*
- * A write-fault reuse in a contpte block (contpte_ptep_set_access_flags):
- * the 16 PTEs of the block are all made writable and the block is flushed
- * as one range; the faulting page must be in it.
- * O(16 pages x pte_set + flush_point).
- */
-static void reuse_contpte(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
-			  struct flushreq *q)
-{
-	uint64_t first = ev->flush.start >> PAGE_SHIFT, last = ev->flush.end >> PAGE_SHIFT;
-	struct page *fp = page_at(r, t->wp_page - 1);
-	uint64_t v;
-
-	if (fp->vpn < first || fp->vpn >= last || fp->mm != ev->mm)
-		return;
-	t->wp_pending = false;
-	r->res.reuses++;
-	r->res.contpte_reuses++;
-	for (v = first; v < last; v++) {
-		struct page *p = page_get(r, ev->mm, v);
-
-		if (!p)
-			continue;	/* out of memory: the page stays as the model had it */
-		if (!p->present)	/* a contpte block is all present */
-			pte_set(r, p, true, true, false, false, false, "present before the trace");
-		pte_set(r, p, true, true, true, false, false, "write-fault reuse (contpte block)");
-	}
-	q->start_vpn = first;
-	q->end_vpn = last;
-	flush_point(r, q);
 }
 
 /*
@@ -195,6 +164,23 @@ static bool reuse_huge(struct replay *r, struct rtask *t, const struct tlbr_even
 }
 
 /*
+ * contpte_convert in @t's write fault, of the block of the page it is
+ * pending on: contpte_ptep_set_access_flags unfolds before a reuse (the
+ * write bit changes); the reuse's one-page flush follows. O(1).
+ */
+void cont_unfold(struct replay *r, struct rtask *t, const struct tlbr_event *ev)
+{
+	struct page *p;
+
+	if (!t->wp_pending)
+		return;
+	p = page_at(r, t->wp_page - 1);
+	if (p->mm == ev->mm && p->vpn >= ev->flush.start >> PAGE_SHIFT &&
+	    p->vpn < TLBR_PAGES_UP(ev->flush.end))
+		t->cont_unfold = (ev->flush.start & ~0xffffULL) + 1;
+}
+
+/*
  * A COW or write-fault-reuse flush of the page @t's write fault is pending
  * on: it says how the fault was resolved. Puts the flush point and returns
  * true; false when the flush is not about that page.
@@ -207,14 +193,24 @@ bool fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
 
 	if (!t->wp_pending || !range)
 		return false;
-	if (f->site == TLBR_SITE_WP_REUSE && (f->flags & TLBR_FLUSH_CONTPTE)) {
-		/* arm64's __ptep_set_access_flags said so, for a whole contpte block */
-		reuse_contpte(r, t, ev, q);
-		return true;
-	}
-	if (f->flags & TLBR_FLUSH_CONTPTE)	/* contpte_convert: the block, not the copy */
-		return false;
 	p = page_at(r, t->wp_page - 1);
+	if (f->flags & TLBR_FLUSH_CONTPTE) {
+		bool in = p->mm == ev->mm && p->vpn >= f->start >> PAGE_SHIFT &&
+			  p->vpn < TLBR_PAGES_UP(f->end);
+
+		if (f->site != TLBR_SITE_WP_REUSE)	/* contpte_convert: cont_unfold() */
+			return false;
+		/*
+		 * contpte_ptep_set_access_flags with the write bit unchanged: the
+		 * page was writable (clean); its 16-page flush is not a reuse
+		 */
+		if (in) {
+			t->wp_pending = false;
+			pte_set(r, p, true, true, true, p->cow, false,
+				"access/dirty update (contpte block)");
+		}
+		return false;
+	}
 	if (f->site == TLBR_SITE_WP_REUSE && reuse_huge(r, t, ev, q, p))
 		return true;
 	if (p->vpn != f->start >> PAGE_SHIFT)
@@ -222,6 +218,9 @@ bool fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
 	t->wp_pending = false;
 	if (f->site == TLBR_SITE_WP_REUSE) {
 		r->res.reuses++;
+		/* contpte_ptep_set_access_flags: unfolded, then this page's flush */
+		if (t->cont_unfold && t->cont_unfold - 1 == (f->start & ~0xffffULL))
+			r->res.contpte_reuses++;
 		pte_set(r, p, true, true, true, false, false, "write-fault reuse");
 	} else {
 		r->res.cow_breaks++;

@@ -50,6 +50,12 @@ struct flushreq {
 	 * flush_tlb_page(vma, haddr) from pmdp_set_access_flags() does
 	 */
 	bool block;
+	/*
+	 * a write fault's access/dirty update of writable-clean PTEs: without
+	 * hardware DBM a clean PTE is read-only to the MMU (PTE_RDONLY), so the
+	 * entries other CPUs hold are read-only, whatever the model's HELD_W
+	 */
+	bool hw_clean;
 	enum tlbr_exec real;		/* what the traced kernel did */
 	const struct tlbr_event *ev;
 	uint64_t ts_ns, pos;		/* of the event it comes from */

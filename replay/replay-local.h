@@ -166,6 +166,7 @@ struct rtask {
 	uint32_t huge_mm;
 	uint64_t huge_addr, huge_at;
 	uint64_t huge_wp;		/* the write fault's do_huge_pmd_wp_page: its PMD + 1 */
+	uint64_t cont_unfold;		/* the write fault's contpte_convert: its block + 1 */
 	/* a write fault on a present read-only page, not yet resolved */
 	bool wp_pending;
 	uint32_t wp_page;		/* index + 1 */
@@ -306,6 +307,7 @@ bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rt
 bool unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 unsigned int move_chunks(uint64_t start, uint64_t end, uint64_t to);
 void on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+void cont_unfold(struct replay *r, struct rtask *t, const struct tlbr_event *ev);
 void huge_settle(struct replay *r, struct rtask *t);
 
 /* tlb.c: the residency models */

@@ -213,7 +213,8 @@ struct tlbr_replay_result {
 	/* arm64 TLBI census: what the traced kernel executed */
 	uint64_t real_tlbi_ops[TLBR_SITE__COUNT];	/* broadcast flush operations, by site */
 	uint64_t real_tlbi_is;			/* broadcast TLBI instructions */
-	uint64_t contpte_reuses;	/* write-fault reuses of a whole contpte block */
+	uint64_t contpte_reuses;	/* write-fault reuses in a contpte block (unfolded first) */
+	uint64_t contpte_dirty;		/* access/dirty updates of a whole contpte block */
 	uint64_t huge_reuses;		/* write-fault reuses of a huge PMD (do_huge_pmd_wp_page) */
 	uint64_t huge_mapped;		/* huge pages mapped by a PMD (fault, collapse) */
 	struct tlbr_x86_check x86;	/* the self-check of the x86 model */
