@@ -40,6 +40,9 @@ const char *tlbr_against_op_name(enum tlbr_against_op op)
 
 void tlbr_against_count(struct tlbr_against_side *s, const struct tlbr_event *ev)
 {
+	if ((ev->kind == TLBR_EV_FAULT || ev->kind == TLBR_EV_SYSCALL) && ev->cpu >= 0 &&
+	    ev->cpu < TLBR_MAX_CPUS)
+		tlbr_cpuset_set(&s->ran_on, (unsigned int)ev->cpu);
 	switch (ev->kind) {
 	case TLBR_EV_FORK:
 		if (!ev->fork.shares_mm)
@@ -301,7 +304,7 @@ unsigned int tlbr_against_notes(const struct tlbr_against_side *b,
 				void (*emit)(void *ctx, const char *key, const char *text),
 				void *ctx)
 {
-	char buf[512];
+	char buf[640];
 	unsigned int n = 0, i;
 
 	snprintf(buf, sizeof(buf), "BEFORE was recorded on %s (kernel %s), AFTER on %s "
@@ -311,13 +314,16 @@ unsigned int tlbr_against_notes(const struct tlbr_against_side *b,
 		 *a->arch ? a->arch : "an unknown architecture", *a->kernel ? a->kernel : "unknown");
 	emit(ctx, "machines", buf), n++;
 	for (i = 0; i < TLBR_AOP__COUNT; i++) {
-		if (!differs(b->ops[i], a->ops[i]))
+		if (i == TLBR_AOP_FAULTS || !differs(b->ops[i], a->ops[i]))
 			continue;
 		snprintf(buf, sizeof(buf), "%s: %llu before, %llu after: the programs did not do "
 			 "the same work (the C library and loader, the program's own choices, "
-			 "scheduling); the sites counted per %s are compared per %s, the others "
-			 "are not normalised.", op_names[i], (unsigned long long)b->ops[i],
-			 (unsigned long long)a->ops[i], op_names[i], op_names[i]);
+			 "scheduling%s); the sites counted per %s are compared per %s.",
+			 op_names[i], (unsigned long long)b->ops[i], (unsigned long long)a->ops[i],
+			 i != TLBR_AOP_WFAULTS ? "" : ", the compiled code: arm64 loads before "
+			 "it stores where x86 has one read-modify-write instruction, and the "
+			 "load of a new page maps the zero page that the store then copies, a "
+			 "COW break more", op_names[i], op_names[i]);
 		emit(ctx, "operations", buf), n++;
 	}
 	if (differs(b->huge_mapped, a->huge_mapped)) {
@@ -328,10 +334,14 @@ unsigned int tlbr_against_notes(const struct tlbr_against_side *b,
 			 (unsigned long long)a->huge_mapped);
 		emit(ctx, "thp", buf), n++;
 	}
-	if (b->ncpus != a->ncpus) {
-		snprintf(buf, sizeof(buf), "CPUs: %d before, %d after: where the threads ran "
-			 "differs, and so what active-cpu and the residency model see.",
-			 b->ncpus, a->ncpus);
+	if (b->ncpus != a->ncpus ||
+	    tlbr_cpuset_count(&b->ran_on) != tlbr_cpuset_count(&a->ran_on)) {
+		snprintf(buf, sizeof(buf), "CPUs: the workload faulted or made syscalls on %u of "
+			 "%d before, on %u of %d after: scheduling differs, and with it what "
+			 "active-cpu saves (an address space that ran on one CPU flushes locally) "
+			 "and what the residency model lets other CPUs hold.",
+			 tlbr_cpuset_count(&b->ran_on), b->ncpus, tlbr_cpuset_count(&a->ran_on),
+			 a->ncpus);
 		emit(ctx, "cpus", buf), n++;
 	}
 	if (a->contpte_reuses || b->contpte_reuses) {

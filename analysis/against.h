@@ -55,6 +55,7 @@ struct tlbr_against_side {
 	uint64_t huge_mapped, contpte_reuses, asid_rollovers, reuses, cow_breaks;
 	uint64_t write_faults_present;
 	int ncpus;
+	struct tlbr_cpuset ran_on;	/* CPUs of the faults and syscalls in scope */
 	char arch[32];		/* from the recorder's metadata, "" unknown */
 	char kernel[96];
 	char thp[32];		/* not in the metadata: "" */

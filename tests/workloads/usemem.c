@@ -42,8 +42,15 @@ static void *writer(void *arg)
 	if (rounds) {
 		for (int r = 0; r < rounds; r++) {
 			pthread_barrier_wait(&round_start);
+			/*
+			 * a store, not p[off]++: arm64 compiles an increment to a
+			 * load and a store, whose first touch maps the zero page
+			 * (read fault) and then copies it (write fault, COW),
+			 * where x86's one read-modify-write instruction takes one
+			 * write fault; the two machines must fault alike
+			 */
 			for (size_t off = 0; off < chunk; off += 4096)
-				p[off]++;
+				*(volatile char *)&p[off] = (char)(r + 1);
 			pthread_barrier_wait(&round_end);
 		}
 		return NULL;
