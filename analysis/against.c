@@ -55,6 +55,13 @@ void tlbr_against_count(struct tlbr_against_side *s, const struct tlbr_event *ev
 		s->ops[TLBR_AOP_EXITS]++;
 		break;
 	case TLBR_EV_FAULT:
+		/*
+		 * faults of user mode only: x86's page_fault_user has them
+		 * only, arm64's handle_mm_fault probe also the kernel's on user
+		 * addresses (put_user, get_user_pages: no FAULT_FLAG_USER)
+		 */
+		if (!(ev->fault.error_code & TLBR_PF_USER))
+			break;
 		s->ops[TLBR_AOP_FAULTS]++;
 		if (ev->fault.error_code & TLBR_PF_WRITE)
 			s->ops[TLBR_AOP_WFAULTS]++;

@@ -35,9 +35,9 @@ enum tlbr_against_op {
 	TLBR_AOP_EXITS,		/* exit_mmap (mm-teardown events) */
 	TLBR_AOP_MPROTECT,	/* mprotect syscall entries */
 	TLBR_AOP_ZAPCALLS,	/* munmap, madvise and brk syscall entries */
-	TLBR_AOP_MREMAP,		/* mremap syscall entries */
-	TLBR_AOP_WFAULTS,	/* user write faults */
-	TLBR_AOP_FAULTS,		/* user faults */
+	TLBR_AOP_MREMAP,	/* mremap syscall entries */
+	TLBR_AOP_WFAULTS,	/* write faults of user mode */
+	TLBR_AOP_FAULTS,	/* faults of user mode */
 	TLBR_AOP__COUNT
 };
 

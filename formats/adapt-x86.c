@@ -129,6 +129,15 @@ static void infer(const struct tlbr_task *t, enum tlbr_x86_reason reason, uint64
 	f->scope = pages == TLBR_PAGES_ALL ? TLBR_SCOPE_MM : pages == 1 ? TLBR_SCOPE_PAGE :
 									 TLBR_SCOPE_RANGE;
 	tlbr_adapt_infer_site(t, f, true);
+	/*
+	 * a new child's one-page flush before it first returns to user space:
+	 * schedule_tail()'s put_user() of the child's tid (CLONE_CHILD_SETTID)
+	 * writes a page fork write-protected: a kernel-mode write fault (not
+	 * page_fault_user) -> do_wp_page -> wp_page_copy -> ptep_clear_flush,
+	 * a COW break (arm64's census counts it under cow too)
+	 */
+	if (f->site == TLBR_SITE_UNKNOWN && t->fresh && pages == 1)
+		f->site = TLBR_SITE_COW;
 	if (reason == TLBR_X86_LOCAL_SHOOTDOWN) {	/* arch_tlbbatch_flush: everything, no mm */
 		f->site = TLBR_SITE_RECLAIM;
 		f->scope = TLBR_SCOPE_ALL;
@@ -319,6 +328,7 @@ int tlbr_adapt_x86(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 	case TLBR_RAW_PAGE_FAULT_USER:
 		a->cpu[rec->cpu].op_task = 0;
 		t->in_fault = true;
+		t->fresh = false;
 		t->fault_addr = rec->val[0];
 		t->fault_error = rec->val[2];
 		tlbr_adapt_ev_init(out, TLBR_EV_FAULT, rec, t);

@@ -225,6 +225,7 @@ static int on_new_task(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		return -ENOMEM;
 	child->parent = parent->id;
 	child->seen_birth = true;
+	child->fresh = true;
 	child->kthread = parent->kthread || parent->pid == 2;
 	if (!flags_known && parent->in_sys == TLBR_SYS_CLONE + 1) {
 		flags = parent->sys_args[0];
@@ -293,6 +294,7 @@ static int on_syscall(const struct tlbr_record *rec, struct tlbr_task *t, struct
 	const struct tlbr_evdef *def = rec->def;
 	unsigned int i;
 
+	t->fresh = false;
 	if (def->id == TLBR_RAW_SYS_ENTER) {
 		tlbr_adapt_ev_init(out, TLBR_EV_SYSCALL, rec, t);
 		out->sys.nr = (enum tlbr_syscall)def->sysnr;

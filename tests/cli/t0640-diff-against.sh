@@ -23,10 +23,10 @@ ok $? "wp-reuse: 1 predicted in 4 write faults, 1 counted in 3: -25%"
 ok $? "mprotect: 1 in 1 call predicted, 2 in 2 counted: the same per call"
 [ "$(field $TMP/c exit 3) $(field $TMP/c exit 6) $(field $TMP/c exit 11)" = "3 3 exit_mmap" ]
 ok $? "exit: arm64 flushes at each of the 3 exit_mmap, x86 showed none: predicted 3, counted 3"
-[ "$(field $TMP/c cow 3) $(field $TMP/c cow 6) $(field $TMP/c cow 9)" = "1 0 " ]
-ok $? "cow: predicted 1, none counted: no percentage"
-[ "$(field $TMP/c all 3) $(field $TMP/c all 6)" = "8 8" ]
-ok $? "in all 8 predicted, 8 counted"
+[ "$(field $TMP/c cow 3) $(field $TMP/c cow 6) $(field $TMP/c cow 9)" = "2 1 50.00" ]
+ok $? "cow: 2 predicted (the child's tid write before it returns from clone is a COW) in 4 write faults, 1 counted in 3: +50%"
+[ "$(field $TMP/c all 3) $(field $TMP/c all 6)" = "9 9" ]
+ok $? "in all 9 predicted, 9 counted"
 
 "$TLBREPLAY" diff --against --json $X -- $A > "$TMP/j"
 python3 - "$TMP/j" <<'PY'
@@ -39,23 +39,24 @@ ops = {r["operation"]: (r["before"], r["after"]) for r in d["operations"]}
 assert ops["fork"] == (1, 1) and ops["exit_mmap"] == (3, 3) and ops["mprotect call"] == (1, 2), ops
 assert ops["write fault"] == (4, 3), ops
 sv = {r["policy"]: r for r in d["savings"]}
-assert sv["wp-local"]["before_broadcasts"] == 7 and sv["wp-local"]["after_broadcasts"] == 7
+assert sv["wp-local"]["before_broadcasts"] == 8 and sv["wp-local"]["after_broadcasts"] == 8
 assert sv["active-cpu"]["before_broadcasts"] == 6 and sv["active-cpu"]["after_broadcasts"] == 6
-assert sv["wp-local+active-cpu"]["before_saved"] == 37.5 and sv["wp-local+active-cpu"]["difference_pp"] == 0
+assert sv["wp-local+active-cpu"]["before_broadcasts"] == 5 and sv["wp-local+active-cpu"]["difference_pp"] == 0
 keys = [n["key"] for n in d["notes"]]
 assert "operations" in keys and "wp-reuse" in keys, keys
 PY
-ok $? "json: sides, operations, savings (wp-local 7 and 7, active-cpu 6 and 6), notes"
+ok $? "json: sides, operations, savings (wp-local 8 and 8, active-cpu 6 and 6), notes"
 
 # x86-ipi makes none of the flushes only arm64 has: the reuse and the exits
 "$TLBREPLAY" what-if --json -p arm64-broadcast,x86-ipi $X > "$TMP/w"
 python3 - "$TMP/w" <<'PY'
 import json, sys
 p = {x["name"]: x for x in json.load(open(sys.argv[1]))["policies"]}
-assert p["arm64-broadcast"]["by_site"]["exit"] == 3 and p["arm64-broadcast"]["broadcasts"] == 8
-assert p["x86-ipi"]["local"] == 4 and p["x86-ipi"]["skipped"] == 4, p["x86-ipi"]
+assert p["arm64-broadcast"]["by_site"]["exit"] == 3 and p["arm64-broadcast"]["broadcasts"] == 9
+assert p["arm64-broadcast"]["by_site"]["cow"] == 2 and "unknown" not in p["arm64-broadcast"]["by_site"]
+assert p["x86-ipi"]["local"] == 5 and p["x86-ipi"]["skipped"] == 4, p["x86-ipi"]
 PY
-ok $? "exit_mmap: arm64-broadcast 3 exit flushes, x86-ipi none (4 local, 4 skipped)"
+ok $? "exit_mmap: arm64-broadcast 3 exit flushes, x86-ipi none (5 local, 4 skipped); the child's flush is a COW"
 
 expect_status 3 "AFTER without a TLBI census" "$TLBREPLAY" diff --against $X -- $X
 grep_file "it says what is missing" "no TLBI census" "$TMP/err"
