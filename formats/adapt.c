@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tlbr-markers.h"
@@ -79,7 +80,8 @@ const char *tlbr_metadata_get(const char *metadata, const char *key, char *buf, 
  * and "tlbreplay-maps PID START-END PERMS ..." lines of /proc/PID/maps for
  * the processes it attached to, which become VMA events.
  */
-static int on_print(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_event *out)
+static int on_print(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_event *out,
+		    struct tlbr_error *err)
 {
 	const char *s = rec->str[0], *body;
 	unsigned long long start, end;
@@ -93,8 +95,24 @@ static int on_print(struct tlbr_adapter *a, const struct tlbr_record *rec, struc
 	if (body) {
 		size_t n = strlen(a->metadata);
 
+		char ps[24];
+
 		snprintf(a->metadata + n, sizeof(a->metadata) - n, "%s%.*s", n ? " " : "",
 			 (int)strcspn(body, "\n"), body);
+		/*
+		 * The stream counts pages of TLBR_PAGE_SIZE (tlbr-event.h): a
+		 * machine with 16 or 64 KiB pages (arm64 CONFIG_ARM64_16K/64K_PAGES)
+		 * would have every page misplaced. Refuse rather than answer.
+		 */
+		if (tlbr_metadata_get(a->metadata, "page_size", ps, sizeof(ps)) &&
+		    strtoull(ps, NULL, 10) != TLBR_PAGE_SIZE) {
+			tlbr_error_set(err, rec->pos, rec->line,
+				       "recorded on a machine with %s-byte pages (the tlbreplay-meta "
+				       "marker's page_size): tlbreplay models %llu-byte pages only, "
+				       "and would misplace every page of this trace", ps,
+				       (unsigned long long)TLBR_PAGE_SIZE);
+			return -EBADMSG;
+		}
 		return 0;
 	}
 	body = tlbr_marker_body(s, TLBR_MARK_TLBI);
@@ -491,7 +509,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	case TLBR_RAW_SYS_EXIT:
 		return on_syscall(rec, t, out);
 	case TLBR_RAW_PRINT:
-		return on_print(a, rec, out);
+		return on_print(a, rec, out, err);
 	case TLBR_RAW_VMAP_ALLOC:
 		/*
 		 * vmalloc maps the area it got: one valid kernel PTE per page

@@ -77,4 +77,19 @@ cat "$SAMPLES/mprotect-churn.perf.data" | "$TLBREPLAY" stat - | tail -n +2 > "$T
 same_file "perf.data from a pipe: the same answer" "$TMP/file.out" "$TMP/stdin.out"
 expect_status 3 "zeros on standard input as text: exit 3" timeout 10 sh -c "head -c 200000 /dev/zero | tr '\\0' a | '$TLBREPLAY' stat --input-format text -"
 grep_file "an endless line: bounded" "line 1 (byte 0): a line longer than 64 KiB" "$TMP/err"
+# A trace recorded with 16 KiB pages (arm64 CONFIG_ARM64_16K_PAGES): the
+# stream counts 4 KiB pages (include/tlbr-event.h), so every page would be
+# misplaced. The recorder's marker says so (record/recorder.c writes
+# page_size=getpagesize()): refused at the marker's line, not answered.
+sed 's/tlbreplay-meta workload_pid=400/tlbreplay-meta page_size=16384 workload_pid=400/' \
+	"$DATA/filter-workload.txt" > "$TMP/16k.txt"
+bad "16 KiB pages" "$TMP/16k.txt" "line 16 .*16384-byte pages (the tlbreplay-meta marker's page_size): tlbreplay models 4096-byte pages only"
+expect_status 3 "16 KiB pages: what-if refuses too" "$TLBREPLAY" what-if "$TMP/16k.txt"
+sed 's/tlbreplay-meta workload_pid=400/tlbreplay-meta page_size=4096 workload_pid=400/' \
+	"$DATA/filter-workload.txt" > "$TMP/4k.txt"
+"$TLBREPLAY" what-if --json -p arm64-broadcast "$TMP/4k.txt" > "$TMP/4k.json"
+"$TLBREPLAY" what-if --json -p arm64-broadcast "$DATA/filter-workload.txt" > "$TMP/none.json"
+grep -v '"file"\|"sha256"\|"metadata"' "$TMP/4k.json" > "$TMP/a"
+grep -v '"file"\|"sha256"\|"metadata"' "$TMP/none.json" > "$TMP/b"
+same_file "4 KiB pages: the same answer as without the key" "$TMP/b" "$TMP/a"
 done_testing
