@@ -101,11 +101,11 @@ plan_events() {
 	"$TLBREPLAY" record --check | awk 'NR > 1 && $3 == "available" && $1 !~ /^tlbr:/ { printf " -e %s", $1 }'
 }
 
-# trace-cmd record -d --no-filter of the whole system, uncompressed: reading
-# a zstd-compressed trace.dat of this size (what tlbreplay record writes) is
-# super-linear in libtracecmd 1.3 (a list of decompressed chunks that grows
-# with the file is walked at every record freed), which would hide the
-# replay's own scaling. Into its own instance (-B); the top-level
+# trace-cmd record -d --no-filter of the whole system, uncompressed as
+# tlbreplay record writes it: reading a zstd-compressed trace.dat of this
+# size is super-linear in libtracecmd 1.3 (a list of decompressed chunks
+# that grows with the file is walked at every record freed), which would
+# hide the replay's own scaling. Into its own instance (-B); the top-level
 # instance's tracing_on, which trace-cmd turns on, is put back.
 long() {
 	local f=$OUT/long.dat rc on inst=tlbr_bench_$$
@@ -120,6 +120,9 @@ long() {
 	trace-cmd record -B "$inst" -d --no-filter --compression none -b 65536 $ev -o "$f" \
 		sleep "$LONG_S" >"$f.log" 2>&1
 	rc=$?
+	# trace-cmd 3.1 fails at the end on the instance's set_ftrace_filter
+	# (EPERM) after writing a whole trace: the trace is what counts
+	[ $rc = 0 ] || ! "$TLBREPLAY" stat "$f" >/dev/null 2>&1 || rc=0
 	wait
 	echo "$on" > "$T/tracing_on"
 	if [ -d "$T/instances/$inst" ]; then

@@ -6,7 +6,7 @@
  * instance of a recorder that was killed (its pid is gone) and remove it,
  * and never touches another tool's. Per-CPU raw buffers are drained into
  * the spool beside the output while the workload runs (spool.c), then
- * libtracecmd's writer turns them into a trace.dat (v7, compressed) that
+ * libtracecmd's writer turns them into a trace.dat (v7, not compressed) that
  * trace-cmd and KernelShark open.
  *
  * A recording is a sequence of named steps (tlbr_record_run). Each step
