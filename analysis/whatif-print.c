@@ -34,6 +34,7 @@ static uint64_t g_spur_max(const struct tlbr_policy_result *p, int a)
 {
 	return tlbr_spurious_upper(p, a != 0);
 }
+static uint64_t g_stale_sound(const struct tlbr_policy_result *p, int a) { (void)a; return p->stale_sound; }
 static uint64_t g_stale_unused(const struct tlbr_policy_result *p, int a) { (void)a; return p->stale_unused; }
 static uint64_t g_unsafe(const struct tlbr_policy_result *p, int a) { (void)a; return p->unsafe; }
 static uint64_t g_defer(const struct tlbr_policy_result *p, int a) { (void)a; return p->deferred; }
@@ -491,6 +492,7 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			{ "remote copies flushed", g_avoid_by, TLBR_AVOID_ALREADY_FLUSHED, true },
 			{ "not present remotely", g_avoid_by, TLBR_AVOID_NOT_PRESENT, true },
 			{ "stale read-only entries", g_stale, 0, false },
+			{ "sound model: at most", g_stale_sound, 0, true },
 			{ "retired unused", g_stale_unused, 0, true },
 			{ "spurious faults predicted", g_spur, 0, false },
 			{ "at most (1 per usable entry)", g_spur_max, spurious_possible, true },
@@ -512,7 +514,8 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 				print_row(f, r, from, to, &sr);
 		}
 		for (k = 1; k < ARRAY_SIZE(rows); k++)
-			print_row(f, r, from, to, &rows[k]);
+			if (rows[k].get != g_stale_sound || strcmp(r->tlb_model, "unbounded"))
+				print_row(f, r, from, to, &rows[k]);
 		if (o->costs) {
 			unsigned int b = baseline(r);
 			double base = tlbr_costs_cycles(o->costs, &r->policy[b], r->ncpus, r->preempt);
@@ -666,6 +669,7 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 		tlbr_json_u64(&j, "not_present", p->avoidable_by[TLBR_AVOID_NOT_PRESENT]);
 		tlbr_json_obj_end(&j);
 		tlbr_json_u64(&j, "stale_ro", p->stale_ro);
+		tlbr_json_u64(&j, "stale_sound", p->stale_sound);
 		tlbr_json_u64(&j, "stale_unused", p->stale_unused);
 		tlbr_json_u64(&j, "spurious_predicted", p->spurious_predicted);
 		/* a range: the lower bound is what the trace proves, the upper one per stale entry */

@@ -297,7 +297,7 @@ bool scope_note(struct scope *s, const struct tlbr_note *n)
 	X(flush_points) X(broadcasts) X(local) X(skipped) X(deferred) X(syncs)	\
 	X(pending_syncs)								\
 	X(merged) X(table_syncs) X(ipis) X(switch_flushes) X(avoidable)		\
-	X(stale_ro) X(stale_unused) X(spurious_predicted) X(upgraded) X(unsafe)
+	X(stale_ro) X(stale_sound) X(stale_unused) X(spurious_predicted) X(upgraded) X(unsafe)
 #define RCOUNTERS(X)								\
 	X(write_faults_present) X(unexplained) X(spurious_observed)	\
 	X(cow_breaks) X(reuses) X(real_ipis) X(real_ipi_flushes)		\

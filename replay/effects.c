@@ -66,31 +66,45 @@ static void stale_fn(struct replay *r, struct page *p, void *a)
 	int c;
 
 	for (c = 0; c < r->ncpus; c++) {
-		uint8_t held;
+		uint8_t held, sound;
 
 		if (c == s->issuer) {
 			/* the faulting CPU re-walks the page table after its fault */
 			tlb_flush_page(r, s->pl, p, c);
 			continue;
 		}
-		if (tlbr_cpuset_test(s->reached, (unsigned int)c))
+		if (tlbr_cpuset_test(s->reached, (unsigned int)c) || !p->writable)
 			continue;
-		/* a clean entry is read-only to the MMU whenever it was loaded */
+		/*
+		 * a clean entry is read-only to the MMU whenever it was loaded;
+		 * the run's residency model counts the estimate (stale_ro), the
+		 * sound one what may be there at most (stale_sound: the upper
+		 * bound of spurious faults must not rest on an estimate)
+		 */
 		held = s->hw_clean ? tlb_held(r, s->pl, p, c) : tlb_held_before(r, s->pl, p, c);
-		if ((held & HELD_VALID) && (!(held & HELD_W) || s->hw_clean) && p->writable) {
-			tlb_set_flag(r, s->pl, p, c, HELD_STALE, 0);
-			if (s->block && tlbr_cpuset_test(&s->counted, (unsigned int)c))
-				continue;	/* the same block entry: one stale entry */
-			tlbr_cpuset_set(&s->counted, (unsigned int)c);
-			s->pl->res->stale_ro++;
+		sound = s->hw_clean ? tlb_held_sound(r, s->pl, p, c) :
+				      tlb_held_before_sound(r, s->pl, p, c);
+		held = (held & HELD_VALID) && (!(held & HELD_W) || s->hw_clean);
+		sound = (sound & HELD_VALID) && (!(sound & HELD_W) || s->hw_clean);
+		if (!held && !sound)
+			continue;
+		tlb_set_flag(r, s->pl, p, c, HELD_STALE, 0);
+		if (s->block && tlbr_cpuset_test(&s->counted, (unsigned int)c))
+			continue;	/* the same block entry: one stale entry */
+		tlbr_cpuset_set(&s->counted, (unsigned int)c);
+		if (sound) {
+			s->pl->res->stale_sound++;
 			/* not running the mm there now: it may never use the entry */
 			if (!view_running(r, p->mm, c))
 				(void)stale_wait_add(r, s->pl, p, c);	/* ENOMEM: it counts */
-			if (r->o.note) {
-				struct tlbr_note n = { .kind = TLBR_NOTE_STALE };
+		}
+		if (!held)
+			continue;
+		s->pl->res->stale_ro++;
+		if (r->o.note) {
+			struct tlbr_note n = { .kind = TLBR_NOTE_STALE };
 
-				note(r, &n, s->pl->idx, c, p->mm, p->vpn);
-			}
+			note(r, &n, s->pl->idx, c, p->mm, p->vpn);
 		}
 	}
 }

@@ -314,6 +314,7 @@ void huge_settle(struct replay *r, struct rtask *t);
 uint8_t tlb_held(struct replay *r, struct policy *pl, const struct page *p, int cpu);
 uint8_t tlb_held_sound(struct replay *r, struct policy *pl, const struct page *p, int cpu);
 uint8_t tlb_held_before(struct replay *r, struct policy *pl, const struct page *p, int cpu);
+uint8_t tlb_held_before_sound(struct replay *r, struct policy *pl, const struct page *p, int cpu);
 void tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced);
 void tlb_flush_page(struct replay *r, struct policy *pl, const struct page *p, int cpu);
 void tlb_flush_mm(struct replay *r, struct policy *pl, uint32_t mm, int cpu);

@@ -125,7 +125,8 @@ struct tlbr_policy_result {
 	uint64_t switch_flushes;	/* full flushes deferred to a context switch */
 	uint64_t avoidable;		/* broadcasts no other CPU needed (unbounded model) */
 	uint64_t avoidable_by[TLBR_AVOID__COUNT];
-	uint64_t stale_ro;		/* stale read-only entries left behind */
+	uint64_t stale_ro;		/* stale read-only entries left behind (the run's model) */
+	uint64_t stale_sound;		/* ... under the unbounded model (= stale_ro there) */
 	/*
 	 * ... of which the trace proves that their CPU could not use them:
 	 * a flush reached the CPU, or the address space went, before the CPU
@@ -143,7 +144,8 @@ struct tlbr_policy_result {
 
 /*
  * The upper bound of a policy's spurious faults: each stale read-only entry
- * faults at most once (handle_pte_fault's flush_tlb_fix_spurious_fault
+ * the sound (unbounded) residency model allows, whatever model priced the
+ * run, faults at most once (handle_pte_fault's flush_tlb_fix_spurious_fault
  * removes it), and only while its CPU runs a task of the mm; entries the
  * trace shows retired before that (stale_unused) cannot fault. Never below
  * what the trace proves (spurious_predicted); 0 beyond that on a CPU model
@@ -152,7 +154,8 @@ struct tlbr_policy_result {
  */
 static inline uint64_t tlbr_spurious_upper(const struct tlbr_policy_result *p, bool possible)
 {
-	uint64_t u = possible && p->stale_ro > p->stale_unused ? p->stale_ro - p->stale_unused : 0;
+	uint64_t u = possible && p->stale_sound > p->stale_unused ?
+			     p->stale_sound - p->stale_unused : 0;
 
 	return u > p->spurious_predicted ? u : p->spurious_predicted;
 }

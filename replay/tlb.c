@@ -125,11 +125,17 @@ uint8_t tlb_held(struct replay *r, struct policy *pl, const struct page *p, int 
  */
 uint8_t tlb_held_before(struct replay *r, struct policy *pl, const struct page *p, int cpu)
 {
+	if (capacity(r))
+		return tlb_held(r, pl, p, cpu);
+	return tlb_held_before_sound(r, pl, p, cpu);
+}
+
+/* tlb_held_before() under the unbounded (sound) model, whatever the run's. O(1). */
+uint8_t tlb_held_before_sound(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+{
 	struct rmm *m = mm_get(r, p->mm);
 	uint64_t mc;
 
-	if (capacity(r))
-		return tlb_held(r, pl, p, cpu);
 	mc = *mm_cleared(m, r, pl->idx, cpu);
 	if (pl->all_cleared[cpu] > mc)
 		mc = pl->all_cleared[cpu];
@@ -291,7 +297,7 @@ static bool stale_alive(struct replay *r, uint32_t mm, const struct stale_wait *
 	if (ptlb_of(r, p, e->pol, cpu)->cleared > e->seq || *mm_cleared(m, r, e->pol, cpu) > e->seq ||
 	    pl->all_cleared[cpu] > e->seq)
 		return false;	/* a flush reached the CPU: a page, the mm, an ASID rollover */
-	return (tlb_held(r, pl, p, cpu) & HELD_STALE) != 0;
+	return (tlb_held_sound(r, pl, p, cpu) & HELD_STALE) != 0;
 }
 
 /*

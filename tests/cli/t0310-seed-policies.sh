@@ -59,6 +59,12 @@ expect $J arm64-broadcast spurious_upper 0 "spurious bound: the baseline leaves 
 "$TLBREPLAY" what-if --json --cpu amd -p wp-local "$DATA/whatif-spurious-bound.txt" > $J
 expect $J wp-local spurious_upper 0 "spurious bound: none on AMD"
 expect $J wp-local stale_unused 2 "spurious bound: the entries are counted all the same"
+# a capacity model fills TLBs from traced faults only (CPUs 1-3 faulted nothing):
+# its stale count is an estimate (0 here); the upper bound stays the sound one
+"$TLBREPLAY" what-if --json --cpu arm64 --tlb neoverse-n1 -p wp-local "$DATA/whatif-spurious-bound.txt" > $J
+expect $J wp-local stale_ro 0 "spurious bound, neoverse-n1: the estimate has no stale entry"
+expect $J wp-local stale_sound 6 "spurious bound, neoverse-n1: the sound model has 6"
+expect $J wp-local spurious_upper 4 "spurious bound, neoverse-n1: at most 4 all the same (was 0)"
 
 # seed 001: a process forked and exec'd in the trace, on one CPU (the file derives it)
 J=$TMP/s001.json
