@@ -26,6 +26,7 @@ struct tlbr_stat_gap {
 
 struct tlbr_stat_counts {
 	uint64_t events, faults, flushes;
+	bool lost_sight;		/* a switch that did not chain lost sight of it */
 };
 
 struct tlbr_stat {
@@ -53,6 +54,17 @@ struct tlbr_stat {
 	uint64_t syscalls[TLBR_SYS__COUNT];
 	uint64_t lost_markers, lost_events;
 	bool lost_unknown;
+	/*
+	 * Switches that do not chain: on a CPU, a traced switch away from a
+	 * task other than the one the CPU's previous traced switch put there,
+	 * neither being the idle task (no lost events between): tasks the
+	 * trace does not show ran there (a pid-filtered recording).
+	 */
+	uint64_t switch_breaks, switches_traced, break_tasks;
+	bool filtered;			/* tlbr_switch_chain_filtered() held at some point */
+	uint64_t filtered_ns;		/* ... from then on */
+	int chain_pid[TLBR_MAX_CPUS];	/* next pid of the CPU's last traced switch, -1: unknown */
+	uint32_t chain_task[TLBR_MAX_CPUS];	/* ... and its task */
 	struct tlbr_stat_gap gaps[TLBR_STAT_MAX_GAPS];
 	unsigned int ngaps;
 	struct tlbr_stat_counts *task, *mm;	/* by task id and mm id */

@@ -14,6 +14,8 @@ void tlbr_stat_init(struct tlbr_stat *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->max_cpu = -1;
+	for (int c = 0; c < TLBR_MAX_CPUS; c++)
+		s->chain_pid[c] = -1;
 }
 
 void tlbr_stat_release(struct tlbr_stat *s)
@@ -152,7 +154,33 @@ int tlbr_stat_event(struct tlbr_stat *s, const struct tlbr_event *ev)
 		if (ev->sys.nr < TLBR_SYS__COUNT)
 			s->syscalls[ev->sys.nr]++;
 		break;
+	case TLBR_EV_SWITCH:
+		if (ev->cpu < 0 || ev->cpu >= TLBR_MAX_CPUS || ev->sw.inferred)
+			break;
+		s->switches_traced++;
+		if (s->chain_pid[ev->cpu] > 0 && ev->sw.prev_pid > 0 &&
+		    ev->sw.prev_pid != s->chain_pid[ev->cpu]) {
+			struct tlbr_stat_counts *lost = counts(&s->task, &s->task_alloc,
+							       s->chain_task[ev->cpu]);
+
+			s->switch_breaks++;
+			if (lost && !lost->lost_sight) {
+				lost->lost_sight = true;
+				s->break_tasks++;
+			}
+		}
+		if (!s->filtered && tlbr_switch_chain_filtered(s->switch_breaks, s->switches_traced,
+							       s->break_tasks)) {
+			s->filtered = true;
+			s->filtered_ns = ev->ts_ns;
+		}
+		s->chain_pid[ev->cpu] = ev->sw.next_pid;
+		s->chain_task[ev->cpu] = ev->sw.next_task;
+		break;
 	case TLBR_EV_LOST:
+		for (int c = 0; c < TLBR_MAX_CPUS; c++)
+			if (c == ev->cpu || ev->cpu < 0 || ev->cpu >= TLBR_MAX_CPUS)
+				s->chain_pid[c] = -1;
 		s->lost_markers++;
 		if (ev->lost.count == UINT64_MAX)
 			s->lost_unknown = true;
@@ -257,6 +285,12 @@ unsigned int tlbr_stat_readiness(const struct tlbr_stat *s, struct tlbr_readines
 	ITEM("no lost events", "(ring buffer large enough)", TLBR_NEED_RECOMMENDED,
 	     s->lost_markers == 0,
 	     "the model misses what happened in the gaps: counts are lower bounds");
+	ITEM("every task's events", "(no pid filter; set_event_pid, trace-cmd record -P, perf -p)",
+	     TLBR_NEED_RECOMMENDED, !s->filtered,
+	     "switches that do not chain show tasks the trace leaves out (a pid-filtered "
+	     "recording): a task the trace lost sight of may run its address space on any CPU, "
+	     "and once such switches are many (8, over 5% of the switches) every address space "
+	     "may run on every CPU; the x86 self-check cannot be trusted");
 #undef ITEM
 #undef ITEM_D
 	for (i = 0; i < n; i++) {

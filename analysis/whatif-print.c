@@ -170,6 +170,7 @@ bool tlbr_x86_explains(const struct tlbr_replay_result *r)
 void tlbr_x86_verdict(const struct tlbr_replay_result *r, char *buf, size_t n)
 {
 	const struct tlbr_x86_check *x = &r->x86;
+	const char *why;
 
 	if (!x->checked) {
 		snprintf(buf, n, "not checked: x86-ipi was not replayed");
@@ -185,18 +186,20 @@ void tlbr_x86_verdict(const struct tlbr_replay_result *r, char *buf, size_t n)
 			 x->pv ? " (remote flushes by hypercall: its flush_tlb_multi() calls)" : "");
 		return;
 	}
+	/* a pid-filtered trace hides the tasks that fill the kernel's mm_cpumask */
+	why = r->hidden_tasks ? " (pid-filtered: tasks the trace leaves out ran on the CPUs)" : "";
 	if (!close_enough(x->calls_real, x->calls_predicted, x->calls_matched))
 		snprintf(buf, n, "the model does not explain this trace: %llu of %llu "
-			 "flush_tlb_multi() calls missed, %llu predicted that the kernel did not make",
+			 "flush_tlb_multi() calls missed, %llu predicted that the kernel did not make%s",
 			 (unsigned long long)(x->calls_real - x->calls_matched),
 			 (unsigned long long)x->calls_real,
-			 (unsigned long long)(x->calls_predicted - x->calls_matched));
+			 (unsigned long long)(x->calls_predicted - x->calls_matched), why);
 	else
 		snprintf(buf, n, "the model does not explain this trace: %llu of %llu shootdown "
-			 "IPIs missed, %llu predicted that were not sent",
+			 "IPIs missed, %llu predicted that were not sent%s",
 			 (unsigned long long)(x->ipis_sent - x->ipis_matched),
 			 (unsigned long long)x->ipis_sent,
-			 (unsigned long long)(x->ipis_predicted - x->ipis_matched));
+			 (unsigned long long)(x->ipis_predicted - x->ipis_matched), why);
 }
 
 void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
@@ -330,6 +333,18 @@ void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r)
 			   "    with a reclaim batch pending; replayed where the kernel calls it (missing\n"
 			   "    evidence, not a race: the tlbr:batch_pend probe needs Linux 6.5 or later)\n",
 			(unsigned long long)r->batch_pending_implied);
+	if (r->switch_breaks) {
+		fprintf(f, "  switches that do not chain: %llu (tasks the trace leaves out ran there):\n"
+			   "    %llu tasks lost sight of may run their address space on any CPU until\n"
+			   "    the trace shows them again (the sound model)\n",
+			(unsigned long long)r->switch_breaks, (unsigned long long)r->tasks_lost_sight);
+		if (r->hidden_tasks)
+			fprintf(f, "    from %llu.%09llu s on the trace counts as pid-filtered: every address\n"
+				   "    space may run on every CPU (oracle flushes them all; x86-ipi's\n"
+				   "    self-check cannot be trusted)\n",
+				(unsigned long long)(r->hidden_ns / 1000000000ULL),
+				(unsigned long long)(r->hidden_ns % 1000000000ULL));
+	}
 	if (r->contpte_reuses)
 		fprintf(f, "  write-fault reuses in a contpte block (unfolded first, then one page): %llu\n",
 			(unsigned long long)r->contpte_reuses);
@@ -418,6 +433,12 @@ void tlbr_json_checks(struct tlbr_json *j, const struct tlbr_replay_result *r)
 	tlbr_json_u64(j, "huge_reuses", r->huge_reuses);
 	tlbr_json_u64(j, "asid_rollovers", r->asid_rollovers);
 	tlbr_json_u64(j, "batch_pending_implied", r->batch_pending_implied);
+	if (r->switch_breaks) {	/* only then: goldens of traces without them stay as they were */
+		tlbr_json_u64(j, "switch_breaks", r->switch_breaks);
+		tlbr_json_u64(j, "tasks_lost_sight", r->tasks_lost_sight);
+	}
+	if (r->hidden_tasks)
+		tlbr_json_u64(j, "hidden_tasks_from_ns", r->hidden_ns);
 	tlbr_json_u64(j, "tlbi_broadcast_instructions", r->real_tlbi_is);
 	tlbr_json_obj_begin(j, "tlbi_broadcast_ops_by_site");
 	for (k = 0; k < TLBR_SITE__COUNT; k++)

@@ -216,6 +216,55 @@ static bool runs_in_task(const struct tlbr_event *ev)
 }
 
 /*
+ * Tasks the trace leaves out ran on the CPUs (a pid-filtered recording:
+ * tlbr_switch_chain_filtered()): a thread of any address space may have run
+ * on any CPU unseen, as a thread created in the trace and never shown may
+ * (mm_anywhere): from now on every address space has one such thread.
+ * O(mms x policies) once.
+ */
+static void hide_tasks(struct replay *r, uint64_t ts_ns)
+{
+	r->res.hidden_tasks = true;
+	r->res.hidden_ns = ts_ns;
+	for (uint32_t i = 1; i < r->nmms; i++) {
+		struct rmm *m = &r->mms[i];
+
+		if (!m->last_end)
+			continue;
+		m->unseen_threads++;
+		memset(m->empty, 0, (size_t)r->npol * sizeof(*m->empty));
+	}
+}
+
+/* A traced switch: does it chain with the CPU's previous one? O(1). */
+static void switch_chain(struct replay *r, const struct tlbr_event *ev)
+{
+	int *chain = &r->chain_pid[ev->cpu];
+
+	r->switches_traced++;
+	if (*chain > 1 && ev->sw.prev_pid > 0 && ev->sw.prev_pid + 1 != *chain) {
+		size_t cur = r->cur_task ? (size_t)(r->cur_task - r->tasks) : 0;
+		struct rtask *lost = task_rget(r, r->chain_task[ev->cpu]);
+
+		if (r->cur_task)	/* task_rget() may have moved the tasks */
+			r->cur_task = &r->tasks[cur];
+		r->res.switch_breaks++;
+		if (lost && !lost->lost_sight) {
+			lost->lost_sight = true;
+			r->break_tasks++;
+		}
+		/* the task the CPU ran left unseen: it may be anywhere now */
+		if (r->chain_task[ev->cpu] != ev->sw.next_task)
+			hidden_task(r, r->chain_task[ev->cpu]);
+	}
+	*chain = ev->sw.next_pid + 1;
+	r->chain_task[ev->cpu] = ev->sw.next_task;
+	if (!r->res.hidden_tasks &&
+	    tlbr_switch_chain_filtered(r->res.switch_breaks, r->switches_traced, r->break_tasks))
+		hide_tasks(r, ev->ts_ns);
+}
+
+/*
  * One event. O(1) for most kinds; a flush, fault or syscall costs what its
  * handler above says (the pages of its range the model knows, times policies
  * and CPUs); a fork write-protects the whole mm once; an exit drops the
@@ -270,7 +319,14 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 
 	switch (ev->kind) {
 	case TLBR_EV_SWITCH:
+		if (!ev->sw.inferred)
+			switch_chain(r, ev);
 		run_on(r, ev->cpu, ev->sw.next_task, ev->sw.next_mm);
+		break;
+	case TLBR_EV_LOST:
+		for (int c = 0; c < r->ncpus; c++)
+			if (c == ev->cpu || ev->cpu < 0)
+				r->chain_pid[c] = 0;
 		break;
 	case TLBR_EV_EXEC:
 		if (!mm_get(r, ev->exec.new_mm))

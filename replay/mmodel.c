@@ -57,6 +57,8 @@ struct rmm *mm_get(struct replay *r, uint32_t id)
 		if (!m->last_end || !m->mm_cleared || !m->behind || !m->empty || !m->batched)
 			return NULL;
 		m->live = true;
+		if (r->res.hidden_tasks)	/* tasks the trace leaves out may run it anywhere */
+			m->unseen_threads = 1;
 	}
 	return m;
 }

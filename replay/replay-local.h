@@ -137,6 +137,7 @@ struct rmm {
 struct rtask {
 	uint32_t mm;
 	bool unseen;			/* created by a traced clone, not seen on a CPU yet */
+	bool lost_sight;		/* a switch that did not chain lost sight of it once */
 	/* a memory syscall in progress and its not yet applied effect */
 	int sys;			/* enum tlbr_syscall + 1, 0 none */
 	uint64_t sys_seq;		/* when it entered: tells one syscall from the next */
@@ -247,6 +248,9 @@ struct replay {
 	bool stop_walk;			/* a page callback asks for_pages() to stop */
 	struct rtask *cur_task;		/* the task of the event being replayed */
 	struct tlbr_cpuset asid_flush;	/* CPUs that flush everything at their next switch_mm */
+	int chain_pid[TLBR_MAX_CPUS];	/* next pid of the CPU's last traced switch + 1; 0: unknown */
+	uint32_t chain_task[TLBR_MAX_CPUS];	/* ... and its task */
+	uint64_t switches_traced, break_tasks;
 	bool finished;			/* the policies' finish() ran */
 	bool arm64_seen;		/* an arm64 trace: a TLBI census event, an arm64 fault */
 };

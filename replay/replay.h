@@ -220,6 +220,15 @@ struct tlbr_replay_result {
 	uint64_t contpte_dirty;		/* access/dirty updates of a whole contpte block */
 	uint64_t huge_reuses;		/* write-fault reuses of a huge PMD (do_huge_pmd_wp_page) */
 	uint64_t huge_mapped;		/* huge pages mapped by a PMD (fault, collapse) */
+	/*
+	 * Tasks the trace leaves out ran on the CPUs (switches that do not
+	 * chain: tlbr_switch_chain_filtered(), a pid-filtered recording): from
+	 * hidden_ns on every address space may run on every CPU.
+	 */
+	bool hidden_tasks;
+	uint64_t hidden_ns;
+	uint64_t switch_breaks;
+	uint64_t tasks_lost_sight;	/* tasks a switch that did not chain hid (hidden_task()) */
 	struct tlbr_x86_check x86;	/* the self-check of the x86 model */
 	unsigned int npolicies;
 	struct tlbr_policy_result *policy;	/* npolicies of them */

@@ -4,6 +4,8 @@
  * lazily under a kernel thread), the catch-up flushes due when a CPU loads
  * one again, and arm64's ASID rollover.
  */
+#include <string.h>
+
 #include "replay-local.h"
 
 struct tlbr_cpuset view_all_cpus(struct replay *r)
@@ -113,6 +115,25 @@ void seen_on_cpu(struct replay *r, uint32_t task)
 	t->unseen = false;
 	if (t->mm && t->mm < r->nmms && r->mms[t->mm].unseen_threads)
 		r->mms[t->mm].unseen_threads--;
+}
+
+/*
+ * The trace lost sight of @task: a switch on its CPU shows another task
+ * going away there, and never @task leaving (a pid-filtered recording, or
+ * a switch the kernel did not trace). Until the trace shows it again it
+ * may run its mm on any CPU, as a thread created and never shown may. O(1).
+ */
+void hidden_task(struct replay *r, uint32_t task)
+{
+	struct rtask *t = task < r->ntasks ? &r->tasks[task] : NULL;
+	struct rmm *m;
+
+	if (!t || t->unseen || !t->mm || !(m = mm_get(r, t->mm)))
+		return;
+	t->unseen = true;
+	m->unseen_threads++;
+	memset(m->empty, 0, (size_t)r->npol * sizeof(*m->empty));
+	r->res.tasks_lost_sight++;
 }
 
 /*

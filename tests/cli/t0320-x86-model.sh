@@ -34,6 +34,26 @@ check "pid-filtered scenario: local-only is unsafe on all 20 x 64 pages" \
 	"$SRCDIR/tests/data/helper-munmap-pid.dat" "p['local-only']['unsafe']" "1280"
 check "pid-filtered scenario: its 22 flush_tlb_multi calls exact" \
 	"$SRCDIR/tests/data/helper-munmap-pid.dat" "s['calls_real'], s['calls_matched'], s['explains']" "22 22 True"
+# A pid-filtered recording the trace shows by its switches only
+# (tests/data/whatif-pid-filter.txt derives it): a switch that does not
+# chain loses sight of thread 501, which may then run its address space on
+# any CPU; 9 such switches (8 of 17 at 1.000230, losing sight of 8 tasks)
+# make the trace count as pid-filtered, every address space anywhere
+P=$SRCDIR/tests/data/whatif-pid-filter.txt
+"$TLBREPLAY" what-if --json -p x86-ipi,oracle,local-only "$P" > "$TMP/p.json"
+got=$(python3 -c "import json; d=json.load(open('$TMP/p.json')); c=d['checks']; s=d['self_check']
+p={x['name']: x for x in d['policies']}
+print(p['oracle']['broadcasts'], p['oracle']['unsafe'], p['local-only']['unsafe'], c['switch_breaks'],
+      c['tasks_lost_sight'], c['hidden_tasks_from_ns'], d['readiness']['verdict'], d['readiness']['missing'],
+      s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['calls_real'], s['calls_bootstrap'])")
+[ "$got" = "2 0 3 9 1 1000230000 partial [\"every task's events\"] 2 2 2 0 2" ]
+ok $? "pid filter seen in the switches: oracle reaches the hidden thread's CPU (got $got)"
+"$TLBREPLAY" stat "$P" > "$TMP/p.txt"
+grep -q "^Readiness   partial" "$TMP/p.txt" && grep -q "\[ \] every task's events" "$TMP/p.txt"
+ok $? "pid filter: stat's readiness is partial, every task's events missing"
+"$TLBREPLAY" what-if -p x86-ipi,oracle "$P" > "$TMP/p.txt"
+grep -q "switches that do not chain: 9" "$TMP/p.txt" && grep -q "from 1.000230000 s on the trace counts as pid-filtered" "$TMP/p.txt"
+ok $? "pid filter: what-if says what the sound model assumed, and from when"
 # mremap on x86 (tests/data/whatif-x86-mremap.txt): the PTEs leave before
 # the flush the trace shows (move_ptes(), do_vmi_munmap()), so the flush
 # covers them; a move's pages reach the new address, an in-place shrink
