@@ -49,8 +49,15 @@ static unsigned int ask_cpus(struct replay *r, uint32_t mm, int skip, struct tlb
 /* Whether @c is one of the holders h asks for of @p. O(1) unbounded; O(ways) capacity. */
 static bool holds(struct replay *r, const struct holders_arg *h, struct page *p, int c)
 {
-	uint8_t held = tlb_held(r, h->pl, p, c);
+	uint8_t held;
 
+	/* unbounded: an excess is in the materialised entry or nowhere (tlb.c) */
+	if (h->too_much && r->o.tlb->kind == TLBR_TLB_UNBOUNDED) {
+		held = ptlb_of(r, p, h->pl->idx, c)->held;
+		if (!(held & HELD_OLD) && !(held & ~pte_perm(p) & (HELD_VALID | HELD_W)))
+			return false;
+	}
+	held = tlb_held(r, h->pl, p, c);
 	if (!(held & HELD_VALID))
 		return false;
 	return !h->too_much || (held & HELD_OLD) || (held & ~pte_perm(p) & (HELD_VALID | HELD_W));
