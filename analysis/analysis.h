@@ -178,6 +178,10 @@ void tlbr_system_sentence(char *buf, size_t n, const struct tlbr_replay_result *
 /* Shared by what-if and report: the models behind the numbers, and the checks. */
 /* The "readiness" line of a trace that is not ready or partial (text outputs). */
 void tlbr_print_ready(FILE *f, const struct tlbr_ready *r);
+/* Are some flush points uncertain (the accessed/dirty flags the trace cannot show)? */
+bool tlbr_uncertain(const struct tlbr_replay_result *r);
+/* The note that says why, when they are (text outputs). */
+void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r);
 void tlbr_print_models(FILE *f, const struct tlbr_replay_result *r, const char *path,
 		       const char *describe, const struct tlbr_costs *costs, const char *cpu_from);
 void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r);

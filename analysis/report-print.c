@@ -132,6 +132,7 @@ void tlbr_report_print_text(FILE *f, const struct tlbr_report *rep,
 	print_unsafe_text(f, tlbr_report_table(rep, TLBR_T_UNSAFE));
 	tlbr_table_print_text(f, tlbr_report_table(rep, TLBR_T_COSTS));
 	costs_note(f, res, info);
+	tlbr_print_uncertain(f, res);
 	tlbr_print_checks(f, res);
 }
 

@@ -21,6 +21,7 @@ struct row {
 static uint64_t g_points(const struct tlbr_policy_result *p, int a) { (void)a; return p->flush_points; }
 static uint64_t g_site(const struct tlbr_policy_result *p, int a) { return p->flushes[a]; }
 static uint64_t g_bcast(const struct tlbr_policy_result *p, int a) { (void)a; return p->broadcasts; }
+static uint64_t g_maybe(const struct tlbr_policy_result *p, int a) { (void)a; return p->maybe_broadcasts; }
 static uint64_t g_local(const struct tlbr_policy_result *p, int a) { (void)a; return p->local; }
 static uint64_t g_skip(const struct tlbr_policy_result *p, int a) { (void)a; return p->skipped; }
 static uint64_t g_ipis(const struct tlbr_policy_result *p, int a) { (void)a; return p->ipis; }
@@ -294,6 +295,45 @@ void tlbr_json_x86_check(struct tlbr_json *j, const struct tlbr_replay_result *r
 	tlbr_json_obj_end(j);
 }
 
+bool tlbr_uncertain(const struct tlbr_replay_result *r)
+{
+	for (unsigned int i = 0; i < r->npolicies; i++)
+		for (unsigned int k = 0; k < TLBR_SITE__COUNT; k++)
+			if (r->policy[i].maybe[k])
+				return true;
+	return false;
+}
+
+/* Why some flush points are uncertain, when some are (see struct tlbr_policy_result). */
+void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r)
+{
+	unsigned int why = r->uncertain_why;
+
+	if (!tlbr_uncertain(r))
+		return;
+	fprintf(f, "(uncertain: flush points where the kernel flushes only if something the\n"
+		   " trace cannot show was so; counted in the broadcasts above, the conservative\n"
+		   " figure: the trace proves the broadcasts less these.");
+	if (why & (TLBR_UNSURE_AGE | TLBR_UNSURE_PAGEOUT))
+		fprintf(f, "\n - madvise(MADV_COLD, MADV_PAGEOUT, MADV_FREE): the kernel flushes\n"
+			   "   only PTEs that were young, or for FREE dirty\n"
+			   "   (madvise_cold_or_pageout_pte_range, madvise_free_pte_range), and the\n"
+			   "   trace cannot show young: the hardware Access flag (TCR_EL1.HA) sets it\n"
+			   "   without a fault, and process_madvise, reclaim or clear_refs may clear\n"
+			   "   it unseen.");
+	if (why & TLBR_UNSURE_PAGEOUT)
+		fprintf(f, "\n - the traced kernel's version is unknown: PAGEOUT ages (and flushes)\n"
+			   "   before Linux 6.10 only.");
+	if (why & TLBR_UNSURE_DIRTY)
+		fprintf(f, "\n - unmapping shared pages the trace saw only read: a dirty one makes\n"
+			   "   zap_pte_range flush at the end of its page table (force_flush); the\n"
+			   "   hardware dirty state sets it without a fault.");
+	if (why & TLBR_UNSURE_SPLIT)
+		fprintf(f, "\n - __split_huge_pmd where the trace does not show whether the PMD was\n"
+			   "   huge: it flushes only a huge one.");
+	fprintf(f, ")\n");
+}
+
 /* The replay's own numbers against what the traced kernel did. */
 void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r)
 {
@@ -319,7 +359,10 @@ void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r)
 			fprintf(f, "\n      %-16s kernel %8llu, predicted %8llu", tlbr_site_name(
 					(enum tlbr_site)k), (unsigned long long)real,
 				(unsigned long long)pred);
-			if (real)
+			if (r->policy[b].maybe[k])	/* a range: what the trace proves .. pred */
+				fprintf(f, " (at least %llu)",
+					(unsigned long long)(pred - r->policy[b].maybe[k]));
+			else if (real)
 				fprintf(f, " (%+.1f%%)", 100.0 * ((double)pred - (double)real) /
 							 (double)real);
 		}
@@ -526,6 +569,8 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			{ "kernel PTE dsb+isb pairs", g_op, TLBR_OP_KMAP_BARRIER, false },
 		};
 
+		struct row maybe_row = { "uncertain", g_maybe, 0, true };
+
 		print_header(f, r, from, to);
 		print_row(f, r, from, to, &rows[0]);
 		for (k = 0; k < TLBR_SITE__COUNT; k++) {
@@ -534,9 +579,12 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			if (any_site[k])
 				print_row(f, r, from, to, &sr);
 		}
-		for (k = 1; k < ARRAY_SIZE(rows); k++)
+		for (k = 1; k < ARRAY_SIZE(rows); k++) {
 			if (rows[k].get != g_stale_sound || strcmp(r->tlb_model, "unbounded"))
 				print_row(f, r, from, to, &rows[k]);
+			if (rows[k].get == g_bcast && tlbr_uncertain(r))
+				print_row(f, r, from, to, &maybe_row);
+		}
 		if (o->costs) {
 			unsigned int b = baseline(r);
 			double base = tlbr_costs_cycles(o->costs, &r->policy[b], r->ncpus, r->preempt);
@@ -573,6 +621,7 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			o->costs->ghz, (double)o->cpu_ns / 1e9);
 	if (strcmp(r->tlb_model, "unbounded"))
 		fprintf(f, "(avoidable under '%s' is an estimate, not a bound)\n", r->tlb_model);
+	tlbr_print_uncertain(f, r);
 
 	tlbr_print_checks(f, r);
 
@@ -643,6 +692,14 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 	tlbr_json_str(&j, "cpu_model_from", o->cpu_from ? o->cpu_from : "");
 	tlbr_json_str(&j, "env", r->env);
 	tlbr_json_bool(&j, "preempt", r->preempt);
+	if (r->kernel) {	/* the traced kernel's version the version-dependent rules followed */
+		char kv[16];
+
+		snprintf(kv, sizeof(kv), "%u.%u", r->kernel >> 8, r->kernel & 0xff);
+		tlbr_json_str(&j, "kernel_version", kv);
+	} else {
+		tlbr_json_str(&j, "kernel_version", "");
+	}
 	if (o->costs) {
 		tlbr_json_obj_begin(&j, "costs");
 		tlbr_json_str(&j, "name", o->costs->name);
@@ -674,6 +731,13 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 				tlbr_json_u64(&j, tlbr_site_name((enum tlbr_site)k), p->flushes[k]);
 		tlbr_json_obj_end(&j);
 		tlbr_json_u64(&j, "broadcasts", p->broadcasts);
+		/* of those, uncertain: the trace proves broadcasts - broadcasts_uncertain */
+		tlbr_json_u64(&j, "broadcasts_uncertain", p->maybe_broadcasts);
+		tlbr_json_obj_begin(&j, "by_site_uncertain");
+		for (k = 0; k < TLBR_SITE__COUNT; k++)
+			if (p->maybe[k])
+				tlbr_json_u64(&j, tlbr_site_name((enum tlbr_site)k), p->maybe[k]);
+		tlbr_json_obj_end(&j);
 		tlbr_json_u64(&j, "local", p->local);
 		tlbr_json_u64(&j, "skipped", p->skipped);
 		tlbr_json_u64(&j, "merged", p->merged);

@@ -197,10 +197,24 @@ static void default_cpu(struct replay_run *run)
 	o->ro.cpu = tlbr_cpu_model_find(pick);
 }
 
+/*
+ * The traced kernel's version, from the recorder's metadata (kernel=R):
+ * rules that differ by version follow it; unknown (0), they allow either.
+ */
+static void traced_kernel(struct replay_run *run)
+{
+	char release[128];
+
+	if (tlbr_metadata_get(tlbr_adapter_metadata(run->in.adapter), "kernel", release,
+			      sizeof(release)))
+		run->cli->ro.kernel = tlbr_kver_parse(release);
+}
+
 /* The replay starts at the first event: text traces declare their CPUs in a header. */
 static int start(struct replay_run *run, struct tlbr_error *err)
 {
 	default_cpu(run);
+	traced_kernel(run);
 	if (!run->ncpus)
 		run->ncpus = tlbr_reader_ncpus(run->in.reader);
 	if (run->ncpus <= 0) {

@@ -297,13 +297,13 @@ bool scope_note(struct scope *s, const struct tlbr_note *n)
 	X(flush_points) X(broadcasts) X(local) X(skipped) X(deferred) X(syncs)	\
 	X(pending_syncs)								\
 	X(merged) X(table_syncs) X(ipis) X(switch_flushes) X(avoidable)		\
-	X(stale_ro) X(stale_sound) X(stale_unused) X(spurious_predicted) X(upgraded) X(unsafe)
+	X(stale_ro) X(stale_sound) X(stale_unused) X(spurious_predicted) X(upgraded) X(unsafe) X(maybe_broadcasts)
 #define RCOUNTERS(X)								\
 	X(write_faults_present) X(unexplained) X(spurious_observed)	\
 	X(cow_breaks) X(reuses) X(real_ipis) X(real_ipi_flushes)		\
 	X(asid_rollovers) X(real_tlbi_is) X(contpte_reuses) X(contpte_dirty) X(huge_reuses) X(batch_pending_implied)
 #define ONE(f) + 1
-#define NPC (0 PCOUNTERS(ONE) + TLBR_SITE__COUNT + TLBR_AVOID__COUNT + TLBR_OP__COUNT + 1)
+#define NPC (0 PCOUNTERS(ONE) + 2 * TLBR_SITE__COUNT + TLBR_AVOID__COUNT + TLBR_OP__COUNT + 1)
 #define NRC (0 RCOUNTERS(ONE) + TLBR_SITE__COUNT)
 
 /* Copy the counters of @r into @v (NPC per policy, then NRC); nfindings is one. */
@@ -319,6 +319,8 @@ static void counters(const struct tlbr_replay_result *r, uint64_t *v)
 #undef GET
 		for (k = 0; k < TLBR_SITE__COUNT; k++)
 			*v++ = p->flushes[k];
+		for (k = 0; k < TLBR_SITE__COUNT; k++)
+			*v++ = p->maybe[k];
 		for (k = 0; k < TLBR_AVOID__COUNT; k++)
 			*v++ = p->avoidable_by[k];
 		for (k = 0; k < TLBR_OP__COUNT; k++)
@@ -349,6 +351,8 @@ static void accumulate(struct tlbr_replay_result *acc, struct tlbr_policy_result
 #undef ADD
 		for (k = 0; k < TLBR_SITE__COUNT; k++)
 			a->flushes[k] += p->flushes[k] - *v++;
+		for (k = 0; k < TLBR_SITE__COUNT; k++)
+			a->maybe[k] += p->maybe[k] - *v++;
 		for (k = 0; k < TLBR_AVOID__COUNT; k++)
 			a->avoidable_by[k] += p->avoidable_by[k] - *v++;
 		for (k = 0; k < TLBR_OP__COUNT; k++)
@@ -414,6 +418,7 @@ const struct tlbr_replay_result *scope_result(struct scope *s)
 		PCOUNTERS(SET)
 #undef SET
 		memcpy(p.flushes, a->flushes, sizeof(p.flushes));
+		memcpy(p.maybe, a->maybe, sizeof(p.maybe));
 		memcpy(p.avoidable_by, a->avoidable_by, sizeof(p.avoidable_by));
 		memcpy(p.ops, a->ops, sizeof(p.ops));
 		p.nfindings = a->nfindings;

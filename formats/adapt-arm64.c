@@ -170,7 +170,14 @@ static enum tlbr_site site_of_function(const struct tlbr_task *t, const char *fn
 	    strstr(fn, "tlb_flush_mmu") || strstr(fn, "tlb_finish_mmu") ||
 	    strstr(fn, "free_pgtables") || strstr(fn, "free_pgd_range") ||
 	    !strncmp(fn, "madvise_", 8) || strstr(fn, "zap_huge"))
-		return t && t->a64_ctx_site ? (enum tlbr_site)(t->a64_ctx_site - 1) :
+		/*
+		 * (not reclaim's: try_to_unmap_one flushes with ptep_clear_flush or
+		 * batches, never through a gather; MADV_PAGEOUT's tlb_end_vma, in
+		 * madvise_pageout, comes after reclaim_pages unmapped the pages,
+		 * whose flush set the context: madvise_cold_or_pageout_pte_range)
+		 */
+		return t && t->a64_ctx_site && t->a64_ctx_site != TLBR_SITE_RECLAIM + 1 ?
+			       (enum tlbr_site)(t->a64_ctx_site - 1) :
 		       t && (t->exited || t->in_sys == TLBR_SYS_EXIT_GROUP + 1) ?
 			       TLBR_SITE_EXIT : TLBR_SITE_ZAP;
 	/*
@@ -495,6 +502,7 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 				out[n].flush.site = TLBR_SITE_RECLAIM;	/* as the census files it */
 				out[n].flush.flags |= TLBR_FLUSH_COLLAPSE;
 			} else {
+				out[n].flush.flags |= TLBR_FLUSH_SPLIT;
 				tlbr_adapt_infer_site(t, &out[n].flush, false);
 				if (out[n].flush.site == TLBR_SITE_COW ||
 				    out[n].flush.site == TLBR_SITE_UNKNOWN)

@@ -144,6 +144,10 @@ enum {
 	TLBR_FLUSH_COLLAPSE = 1 << 7,		/* khugepaged's pmdp_collapse_flush: the 2 MiB
 						 * [start, end) of the event's mm, not its
 						 * task's, before the huge PMD goes in */
+	TLBR_FLUSH_SPLIT = 1 << 8,		/* __split_huge_pmd of the 2 MiB [start, end):
+						 * it flushes (pmdp_invalidate) only when the PMD
+						 * there is huge, which its caller may not have
+						 * checked (split_huge_pmd_address) */
 };
 
 /*

@@ -50,6 +50,12 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		r->res.real_ipi_flushes++;
 	req_init(r, &q, f->site, ev->mm);
 	q.real = f->exec;
+	if ((f->flags & TLBR_FLUSH_SPLIT) && ev->mm && range) {	/* a split, maybe (unmap.c) */
+		q.start_vpn = f->start >> PAGE_SHIFT;
+		q.end_vpn = TLBR_PAGES_UP(f->end);
+		huge_split(r, ev, &q);
+		return;
+	}
 	if (f->site == TLBR_SITE_WP_REUSE && (f->flags & TLBR_FLUSH_CONTPTE)) {
 		q.hw_clean = true;	/* contpte_ptep_set_access_flags' dirty flush */
 		r->res.contpte_dirty++;
@@ -359,7 +365,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			t->applied = false;
 			t->eff = 0;
 			t->fork_wp_done = false;
-			t->zapped = t->moved = t->move_pending = false;
+			t->zapped = t->moved = t->move_pending = t->aged = false;
 			t->lifting = false;
 			t->traced = 0;
 			t->pend_seen = false;
@@ -376,6 +382,8 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		r->res.real_ipis += tlbr_cpuset_count(&ev->ipi.targets);
 		break;
 	case TLBR_EV_RECLAIM_UNMAP:
+		if (t && ev->mm)	/* madvise(MADV_PAGEOUT) aged the pages first */
+			age_before_reclaim(r, t, ev->mm);
 		ret = on_reclaim_unmap(r, ev);
 		break;
 	case TLBR_EV_BATCH_SYNC:

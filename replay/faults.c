@@ -118,6 +118,9 @@ int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 	} else if (!p->present) {
 		pte_set(r, p, true, true, false, p->cow, false, "present before the trace");
 	}
+	/* a write fault leaves the PTE dirty (pte_mkdirty in do_anonymous_page, do_set_pte) */
+	if (err & TLBR_PF_WRITE)
+		p->dirty = true;
 	tlb_access(r, p, ev->cpu);
 	return 0;
 }
@@ -155,6 +158,7 @@ static bool reuse_huge(struct replay *r, struct rtask *t, const struct tlbr_even
 			continue;	/* out of memory: the page stays as the model had it */
 		pte_set(r, p, true, true, true, false, false, "write-fault reuse (huge PMD)");
 		p->huge = true;
+		p->dirty = true;	/* pmd_mkdirty */
 	}
 	q->start_vpn = first;
 	q->end_vpn = first + PMD_PAGES;
@@ -226,6 +230,7 @@ bool fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
 		r->res.cow_breaks++;
 		pte_set(r, p, true, true, true, false, true, "COW copy");
 	}
+	p->dirty = true;	/* wp_page_reuse, wp_page_copy: pte_mkdirty */
 	q->start_vpn = p->vpn;
 	q->end_vpn = p->vpn + 1;
 	flush_point(r, q);

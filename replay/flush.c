@@ -105,9 +105,10 @@ static void account(struct replay *r, struct policy *pl, const struct flushreq *
 		res->skipped++;
 	else if (d->kind == D_MERGED)
 		res->merged++;
-	else if (nremote || d->kind == D_BROADCAST)
+	else if (nremote || d->kind == D_BROADCAST) {
 		res->broadcasts++;
-	else
+		res->maybe_broadcasts += q->maybe;
+	} else
 		res->local++;
 
 	if ((nremote || d->kind == D_BROADCAST) && d->kind != D_MERGED && q->mm && !q->opaque) {
@@ -160,6 +161,7 @@ static void decide_one(struct replay *r, struct policy *pl, const struct flushre
 		pl->res->ipis += tlbr_cpuset_count(&d.targets);
 	pl->res->flush_points++;
 	pl->res->flushes[q->site]++;
+	pl->res->maybe[q->site] += q->maybe;
 	if (d.kind == D_DEFER) {
 		defer(r, pl, q);
 		if (r->o.note) {

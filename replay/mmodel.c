@@ -576,6 +576,8 @@ int mm_settle(struct replay *r, struct rmm *m)
 		q->present = p->present;
 		q->writable = p->writable;
 		q->cow = p->cow;
+		q->dirty = p->dirty;	/* copy_present_pte keeps it (arm64: PTE_DIRTY) */
+		q->huge = p->huge;	/* copy_huge_pmd */
 		q->since = m->lazy_seq;
 		q->change = m->lazy_change;
 	}

@@ -40,6 +40,8 @@ void pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool w
 		p->zero = false;
 	if (!present)
 		p->huge = false;
+	if (!present || replaced)	/* a new PTE: dirty only as the trace shows */
+		p->dirty = false;
 	p->since = r->seq;
 	note_change(r, p, why);
 }

@@ -56,6 +56,12 @@ struct flushreq {
 	 * entries other CPUs hold are read-only, whatever the model's HELD_W
 	 */
 	bool hw_clean;
+	/*
+	 * the kernel flushes here only if something the trace cannot show
+	 * was so (a PTE young at madvise COLD/PAGEOUT, a shared page dirty at
+	 * a zap, a PMD huge at a split): put, and counted apart as uncertain
+	 */
+	bool maybe;
 	enum tlbr_exec real;		/* what the traced kernel did */
 	const struct tlbr_event *ev;
 	uint64_t ts_ns, pos;		/* of the event it comes from */

@@ -47,6 +47,13 @@ struct page {
 	bool mapped;		/* a page is there (present, or PROT_NONE) */
 	bool present, writable, cow;
 	bool zero;		/* the shared zero page (a read fault on anonymous memory) */
+	/*
+	 * The PTE is dirty, as the trace proves: a write fault mapped or
+	 * upgraded it since MADV_FREE last cleaned it. False is "not known":
+	 * arm64's hardware dirty state (TCR_EL1.HD) dirties a writable PTE on a
+	 * write without a fault.
+	 */
+	bool dirty;
 	bool huge;		/* mapped by a huge PMD: one block entry for its 2 MiB */
 	uint64_t since;		/* seq of the last PTE change */
 	struct pchange {	/* that change, formatted only for a counterexample */
@@ -145,6 +152,7 @@ struct rtask {
 	bool applied;
 	int eff;			/* what applying it did (EFF_* bits of engine.c) */
 	bool zapped;			/* the trace showed its per-VMA zaps (unmap.c) */
+	bool aged;			/* madvise COLD/PAGEOUT/FREE: its aging is applied */
 	bool moved, move_pending;	/* mremap: the trace showed the move; the pages go at
 					 * the return (new address not traced) */
 	uint64_t move_from, move_pages;	/* vpns */
@@ -305,6 +313,8 @@ const struct vma *vma_find(const struct rmm *m, uint64_t addr);
 
 /* unmap.c: munmap, madvise and mremap as the kernel flushes them */
 void zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+void age_before_reclaim(struct replay *r, struct rtask *t, uint32_t mm);
+void huge_split(struct replay *r, const struct tlbr_event *ev, struct flushreq *q);
 void mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret);
 void move_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);

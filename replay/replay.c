@@ -98,6 +98,17 @@ static const struct tlbr_cpu_model cpu_models[] = {
 				   "N2): a range flush takes a few range TLBIs", true },
 };
 
+unsigned int tlbr_kver_parse(const char *release)
+{
+	unsigned int major, minor;
+	char dot;
+
+	if (!release || sscanf(release, "%u%c%u", &major, &dot, &minor) != 3 || dot != '.' ||
+	    major > 255 || minor > 255)
+		return 0;
+	return TLBR_KVER(major, minor);
+}
+
 const struct tlbr_cpu_model *tlbr_cpu_model_find(const char *name)
 {
 	unsigned int i;
@@ -299,6 +310,7 @@ int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret)
 	r->res.cpu_model = r->o.cpu->name;
 	r->res.env = tlbr_env_name(r->o.env);
 	r->res.preempt = !r->o.no_preempt;
+	r->res.kernel = r->o.kernel;
 	r->npol = npol;
 	err = walk_policies(spec, bad, sizeof(bad), add_component, r);
 	if (err >= 0)

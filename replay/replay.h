@@ -136,6 +136,15 @@ struct tlbr_policy_result {
 	uint64_t stale_unused;
 	uint64_t spurious_predicted;
 	uint64_t upgraded;		/* local flushes a VM upgraded to broadcast */
+	/*
+	 * Flush points the kernel makes only when a PTE was young or dirty
+	 * (madvise COLD, PAGEOUT, FREE), where the trace does not show the
+	 * access that would have made it so: counted in flushes[] and
+	 * broadcasts (the conservative figure); the figure the trace proves
+	 * is the count less these. By site, and the broadcasts among them.
+	 */
+	uint64_t maybe[TLBR_SITE__COUNT];
+	uint64_t maybe_broadcasts;
 	uint64_t ops[TLBR_OP__COUNT];	/* primitive operations, for the cost model */
 	uint64_t unsafe;		/* violations found */
 	unsigned int nfindings;
@@ -195,6 +204,8 @@ struct tlbr_replay_result {
 	const char *cpu_model;
 	const char *env;
 	bool preempt;
+	unsigned int kernel;		/* the traced kernel's version (TLBR_KVER), 0 unknown */
+	unsigned int uncertain_why;	/* TLBR_UNSURE_* bits: why flush points were uncertain */
 	int ncpus;
 	uint64_t events;
 	uint64_t pages;			/* pages touched: the model's size */
@@ -273,12 +284,31 @@ struct tlbr_note {
 
 struct tlbr_replay;
 
+/* Why the replay could not tell whether the kernel flushed (tlbr_policy_result.maybe). */
+enum {
+	TLBR_UNSURE_AGE = 1 << 0,	/* madvise COLD/PAGEOUT/FREE: a PTE young or dirty? */
+	TLBR_UNSURE_PAGEOUT = 1 << 1,	/* PAGEOUT on a kernel of unknown version (6.10 stopped) */
+	TLBR_UNSURE_SPLIT = 1 << 2,	/* a PMD split: was the PMD huge? */
+	TLBR_UNSURE_DIRTY = 1 << 3,	/* a zap's shared page: dirty (zap_pte_range's force flush)? */
+};
+
+#define TLBR_KVER(major, minor) ((unsigned int)(major) << 8 | (unsigned int)(minor))
+
+/* "6.1.0-47-arm64", "6.12.118+deb12-arm64" -> TLBR_KVER(6, 1); 0 when it does not parse. */
+unsigned int tlbr_kver_parse(const char *release);
+
 struct tlbr_replay_opts {
 	const char *policies;		/* "a,b+c": comma-separated, '+' composes */
 	const struct tlbr_tlb_model *tlb;
 	const struct tlbr_cpu_model *cpu;
 	int ncpus;			/* from the trace */
 	enum tlbr_env env;
+	/*
+	 * The traced kernel's version, TLBR_KVER(major, minor), from the
+	 * recorder's metadata (kernel=6.1.0-47-arm64); 0 when the trace does
+	 * not say: a rule that differs by version then allows either.
+	 */
+	unsigned int kernel;
 	bool no_preempt;		/* migrate_disable() is cheap: a non-preemptible kernel */
 	/* called for every note when set (tlbreplay report) */
 	void (*note)(void *ctx, const struct tlbr_note *n);

@@ -60,12 +60,16 @@ static bool unmaps(const struct rtask *t)
 
 struct groups {
 	struct rmm *m;
-	struct { uint64_t vstart, lo, hi; } g[MAX_GROUPS];
+	struct {
+		uint64_t vstart, lo, hi;
+		bool proven;	/* aging: a page of it is known young (or dirty: FREE) */
+	} g[MAX_GROUPS];
 	unsigned int n;
 	bool present_only;	/* only present entries (not PROT_NONE ones) count */
 	bool exclusive;		/* only pages no fork shares (madvise_cold: mapcount 1) */
 	bool skip_zero;		/* not the zero page (vm_normal_folio finds no folio) */
 	bool zap;		/* and clear them */
+	bool age;		/* madvise COLD/PAGEOUT/FREE: flushed only if young (or dirty) */
 	bool clean;		/* MADV_FREE: mkclean (read-only until written again) */
 	const char *why;
 };
@@ -91,6 +95,7 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 			gs->g[gs->n].vstart = vs;
 			gs->g[gs->n].lo = p->vpn;
 			gs->g[gs->n].hi = p->vpn;
+			gs->g[gs->n].proven = false;
 			gs->n++;
 		} else if (i == gs->n) {
 			i = gs->n - 1;	/* too many VMAs: the last group takes the rest */
@@ -99,16 +104,30 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 			gs->g[i].lo = p->vpn;
 		if (p->vpn > gs->g[i].hi)
 			gs->g[i].hi = p->vpn;
+		if (gs->age && gs->clean && p->dirty)
+			gs->g[i].proven = true;
 	}
-	if (gs->zap)
+	if (gs->zap) {
 		pte_set(r, p, false, false, false, false, false, gs->why);
-	else if (counts && gs->clean && p->writable)
-		pte_set(r, p, p->mapped, p->present, false, p->cow, false, gs->why);
+		return;
+	}
+	if (!counts || !gs->age)
+		return;
+	/* MADV_FREE's pte_mkclean: clean until a write the trace may not show */
+	if (gs->clean) {
+		p->dirty = false;
+		if (p->writable)
+			pte_set(r, p, p->mapped, p->present, false, p->cow, false, gs->why);
+	}
 }
 
-/* One flush point per group, as tlb_end_vma flushes them. */
+/*
+ * One flush point per group, as tlb_end_vma flushes them. An aging's
+ * group no page of which the trace proves young (dirty) is a point the
+ * kernel may not have flushed (@unsure: every group): put, marked maybe.
+ */
 static void group_points(struct replay *r, const struct groups *gs, uint32_t mm,
-			 enum tlbr_site site, enum tlbr_exec real)
+			 enum tlbr_site site, enum tlbr_exec real, bool unsure)
 {
 	unsigned int i;
 
@@ -119,6 +138,9 @@ static void group_points(struct replay *r, const struct groups *gs, uint32_t mm,
 		q.start_vpn = gs->g[i].lo;
 		q.end_vpn = gs->g[i].hi + 1;
 		q.real = real;
+		q.maybe = gs->age && (unsure || !gs->g[i].proven);
+		if (q.maybe)
+			r->res.uncertain_why |= unsure ? TLBR_UNSURE_PAGEOUT : TLBR_UNSURE_AGE;
 		flush_point(r, &q);
 	}
 }
@@ -138,35 +160,161 @@ static void forget_fn(struct replay *r, struct page *p, void *a)
 }
 
 /*
+ * The page-table chunks (one PTE page: 2 MiB) of one VMA's zap, and what
+ * zap_pte_range does at the end of each: a file or shmem page whose PTE was
+ * dirty (!PageAnon && pte_dirty) sets force_flush, and the gather is flushed
+ * there (tlb_flush_mmu_tlbonly, before the PTE lock goes: the page must not
+ * be written back while a CPU can still dirty it).
+ */
+struct chunk {
+	uint64_t pmd, lo, hi;	/* vpn >> 9; the present pages' first and last */
+	bool present;
+	bool force, force_maybe;	/* a dirty shared page; one that may be dirty */
+};
+
+struct chunks {
+	struct rmm *m;
+	struct chunk *c;
+	uint32_t n, alloc;
+	const char *why;
+};
+
+/*
+ * Is @p's PTE dirty on a page that is not anonymous (shared file, shmem,
+ * MAP_SHARED|MAP_ANONYMOUS)? 1 yes, 0 no, -1 maybe: a shared writable
+ * page the trace saw only read may have been written since (arm64's
+ * hardware dirty state, TCR_EL1.HD: a write through a writable-clean PTE
+ * dirties it with no fault). Private mappings: an anonymous page, or a
+ * file page mapped read-only (a write copies it first): never.
+ */
+static int dirty_shared(const struct rmm *m, const struct page *p)
+{
+	const struct vma *v = m ? vma_find(m, p->vpn << PAGE_SHIFT) : NULL;
+
+	if (!p->present)
+		return 0;
+	if (!v)	/* a mapping the trace does not know: written, it may be shared */
+		return m && !m->vmas_known && p->dirty ? -1 : 0;
+	if (!v->shared)
+		return 0;
+	if (p->dirty)
+		return 1;
+	return v->prot & TLBR_PROT_WRITE ? -1 : 0;
+}
+
+static void chunk_fn(struct replay *r, struct page *p, void *a)
+{
+	struct chunks *cs = a;
+	uint64_t pmd = p->vpn / PMD_PAGES;
+	struct chunk *c = NULL;
+	int d;
+
+	if (p->present) {
+		for (uint32_t i = cs->n; i-- > 0;)
+			if (cs->c[i].pmd == pmd) {
+				c = &cs->c[i];
+				break;
+			}
+		if (!c && cs->n == cs->alloc) {
+			uint32_t na = cs->alloc ? cs->alloc * 2 : 16;
+			struct chunk *nc = realloc(cs->c, na * sizeof(*nc));
+
+			if (nc) {
+				cs->c = nc;
+				cs->alloc = na;
+			}
+		}
+		if (!c && cs->n < cs->alloc) {
+			c = &cs->c[cs->n++];
+			*c = (struct chunk){ .pmd = pmd, .lo = p->vpn, .hi = p->vpn };
+		}
+		if (c) {
+			c->present = true;
+			if (p->vpn < c->lo)
+				c->lo = p->vpn;
+			if (p->vpn > c->hi)
+				c->hi = p->vpn;
+			d = dirty_shared(cs->m, p);
+			c->force |= d > 0;
+			c->force_maybe |= d < 0;
+		}
+	}
+	pte_set(r, p, false, false, false, false, false, cs->why);
+}
+
+static int chunk_cmp(const void *a, const void *b)
+{
+	const struct chunk *x = a, *y = b;
+
+	return x->pmd < y->pmd ? -1 : x->pmd > y->pmd;
+}
+
+static void zap_point(struct replay *r, const struct tlbr_event *ev, uint64_t lo, uint64_t hi,
+		      bool maybe)
+{
+	struct flushreq q;
+
+	req_init(r, &q, ev->flush.site, ev->mm);
+	q.start_vpn = lo;
+	q.end_vpn = hi + 1;
+	q.real = ev->flush.exec;
+	q.maybe = maybe;
+	if (maybe)
+		r->res.uncertain_why |= TLBR_UNSURE_DIRTY;
+	flush_point(r, &q);
+}
+
+/*
  * One VMA's zap (TLBR_FLUSH_PRESENT_ONLY: unmap_page_range): every page of
- * the range is cleared; tlb_end_vma flushes those that had an entry.
+ * the range is cleared; zap_pte_range flushes what it gathered so far at the
+ * end of each 2 MiB chunk with a dirty page that is not anonymous
+ * (force_flush), and tlb_end_vma flushes what is left. A chunk whose shared
+ * pages may be dirty (written with no fault the trace shows) is a flush
+ * point of its own, uncertain; the last one before the end is one flush
+ * either way (its own or tlb_end_vma's).
  */
 void zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
-	struct groups gs = { .m = mm_get(r, ev->mm), .zap = true, .why = "zap" };
+	struct chunks cs = { .m = mm_get(r, ev->mm), .why = "zap" };
 	uint64_t s = ev->flush.start >> PAGE_SHIFT;
 	uint64_t e = TLBR_PAGES_UP(ev->flush.end);
+	uint64_t lo = 0, hi = 0;
+	bool gathered = false;
+	uint32_t i;
 
 	if (t) {
 		t->zapped = true;
 		if (t->sys == TLBR_SYS_MADVISE + 1)
-			gs.why = "madvise";
+			cs.why = "madvise";
 		else if (t->sys)
-			gs.why = tlbr_syscall_name((enum tlbr_syscall)(t->sys - 1));
+			cs.why = tlbr_syscall_name((enum tlbr_syscall)(t->sys - 1));
 	}
 	if (!ev->mm || e <= s)
 		return;
-	for_pages(r, ev->mm, false, s, e, group_fn, &gs);
-	if (gs.n > 1) {	/* one VMA: one range, whatever the model's VMAs say */
-		for (unsigned int i = 1; i < gs.n; i++) {
-			if (gs.g[i].lo < gs.g[0].lo)
-				gs.g[0].lo = gs.g[i].lo;
-			if (gs.g[i].hi > gs.g[0].hi)
-				gs.g[0].hi = gs.g[i].hi;
+	for_pages(r, ev->mm, false, s, e, chunk_fn, &cs);
+	if (cs.n > 1)
+		qsort(cs.c, cs.n, sizeof(*cs.c), chunk_cmp);
+	for (i = 0; i < cs.n; i++) {
+		const struct chunk *c = &cs.c[i];
+		bool last_maybe = c->force_maybe && !c->force;
+
+		if (!gathered)
+			lo = c->lo;
+		hi = c->hi;
+		gathered = true;
+		/* the last chunk's maybe: a flush either way (no later chunk gathers) */
+		for (uint32_t k = i + 1; last_maybe && k < cs.n; k++)
+			last_maybe = false;
+		if (c->force || last_maybe) {
+			zap_point(r, ev, lo, hi, false);
+			gathered = false;
+		} else if (c->force_maybe) {
+			zap_point(r, ev, lo, hi, true);
 		}
-		gs.n = 1;
 	}
-	group_points(r, &gs, ev->mm, ev->flush.site, ev->flush.exec);
+	if (gathered)
+		zap_point(r, ev, lo, hi, false);
+	free(cs.c);
 }
 
 /*
@@ -184,32 +332,71 @@ static void zap_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 		return;
 	for_pages(r, mm, false, s, e, group_fn, &gs);
 	if (points)
-		group_points(r, &gs, mm, TLBR_SITE_ZAP, TLBR_EXEC_BROADCAST);
+		group_points(r, &gs, mm, TLBR_SITE_ZAP, TLBR_EXEC_BROADCAST, false);
 }
 
 /*
- * madvise FREE, COLD and PAGEOUT (madvise_free_pte_range,
- * madvise_cold_or_pageout_pte_range): present pages that are young or
- * dirty are made old (and clean: FREE) and flushed through the gather, per
- * VMA; pages a fork shares are left alone (COLD, PAGEOUT), and so is the
- * zero page. PAGEOUT's reclaim then unmaps what it can (try_to_unmap_one:
- * reclaim events). The model takes every present page as young.
+ * madvise FREE, COLD and PAGEOUT: the kernel flushes, per VMA through the
+ * gather (tlb_end_vma), only the present PTEs it made old or clean:
+ * madvise_cold_or_pageout_pte_range() takes a PTE that is pte_young()
+ * (ptep_get_and_clear_full, pte_mkold, tlb_remove_tlb_entry), skipping the
+ * zero page (vm_normal_page) and pages a fork shares (page_mapcount != 1);
+ * madvise_free_pte_range() one that is young or dirty (pte_mkold,
+ * pte_mkclean). Since Linux 6.10 PAGEOUT ages nothing ("mm: madvise:
+ * pageout: ignore references rather than clearing young": `if (!pageout &&
+ * pte_young(ptent))` in 6.12) and flushes nothing here; reclaim_pages()
+ * unmaps what it can (try_to_unmap_one: reclaim events) either way.
+ *
+ * Young: a fault makes a PTE young (arm64's PAGE_* protections carry
+ * PTE_AF; handle_pte_fault's pte_mkyoung), but the trace proves neither
+ * young nor old at the aging: with the hardware Access flag (TCR_EL1.HA,
+ * set by __cpu_setup where ID_AA64MMFR1_EL1.HAFDBS says so) any access
+ * through a page-table walk makes it young with no fault to see (the qemu
+ * suite's 6.1 guest: a COLD after plain reads flushed all 16 pages again),
+ * and what makes it old is not all traced: process_madvise(COLD, PAGEOUT)
+ * (stress-ng --madvise ages its whole buffer so before its threads start),
+ * reclaim's folio_referenced, /proc/PID/clear_refs, MGLRU's walks. So a
+ * COLD or PAGEOUT group is a point the kernel may or may not have flushed:
+ * put (the conservative count) and marked maybe. MADV_FREE also flushes
+ * a dirty PTE: a page written by a fault since FREE last cleaned it (a
+ * private anonymous page: only MADV_FREE cleans it, or KSM replaces it)
+ * proves its group's flush.
  */
 static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s, uint64_t e,
 		      bool points)
 {
+	uint64_t advice = t->call.madvise.advice;
 	struct groups gs = {
-		.m = mm_get(r, mm), .present_only = true, .skip_zero = true,
-		.exclusive = t->call.madvise.advice != TLBR_MADV_FREE,
-		.clean = t->call.madvise.advice == TLBR_MADV_FREE,
+		.m = mm_get(r, mm), .present_only = true, .skip_zero = true, .age = true,
+		.exclusive = advice != TLBR_MADV_FREE, .clean = advice == TLBR_MADV_FREE,
 		.why = "madvise(MADV_FREE)",
 	};
 
-	if (e <= s)
+	t->aged = true;
+	if (e <= s || (advice == TLBR_MADV_PAGEOUT && r->o.kernel >= TLBR_KVER(6, 10)))
 		return;
 	for_pages(r, mm, false, s, e, group_fn, &gs);
+	/* a kernel of unknown version: PAGEOUT may not age at all */
 	if (points)
-		group_points(r, &gs, mm, TLBR_SITE_ZAP, TLBR_EXEC_BROADCAST);
+		group_points(r, &gs, mm, TLBR_SITE_ZAP, TLBR_EXEC_BROADCAST,
+			     advice == TLBR_MADV_PAGEOUT && !r->o.kernel);
+}
+
+/*
+ * A reclaim unmap inside madvise(MADV_PAGEOUT): the walk aged the range's
+ * PTEs before reclaim_pages() unmapped them (madvise_cold_or_pageout_pte_range
+ * ages a PMD's pages, then reclaims them; tlb_end_vma flushes after): the
+ * aging is taken now, while the model still has the pages.
+ */
+void age_before_reclaim(struct replay *r, struct rtask *t, uint32_t mm)
+{
+	uint64_t s, e;
+
+	if (t->aged || t->sys != TLBR_SYS_MADVISE + 1 || t->call.madvise.advice != TLBR_MADV_PAGEOUT ||
+	    mm != t->mm || t->traced)
+		return;
+	range_of(&t->call, &s, &e);
+	age_range(r, t, mm, s, e, true);
 }
 
 /* ------------------------------------------------------------ mremap moves */
@@ -278,7 +465,7 @@ static void move_ptes_model(struct replay *r, uint32_t mm, uint64_t s, uint64_t 
 	for (i = 0; i < c.n; i++) {
 		struct page *p = page_find(r, mm, c.vpn[i]);
 		struct page *d;
-		bool present, writable, cow, zero;
+		bool present, writable, cow, zero, dirty, huge;
 
 		if (!p || !p->mapped)
 			continue;
@@ -286,12 +473,16 @@ static void move_ptes_model(struct replay *r, uint32_t mm, uint64_t s, uint64_t 
 		writable = p->writable;
 		cow = p->cow;
 		zero = p->zero;
+		dirty = p->dirty;	/* move_ptes moves the PTE as it is */
+		huge = p->huge;		/* (move_huge_pmd: a huge PMD moves whole) */
 		pte_set(r, p, false, false, false, false, false, "mremap move");
 		d = page_get(r, mm, c.vpn[i] - s + to);
 		if (!d)
 			continue;
 		pte_set(r, d, true, present, writable, cow, true, "mremap moved here");
 		d->zero = zero;
+		d->dirty = dirty;
+		d->huge = huge;
 	}
 	free(c.vpn);
 }
@@ -599,9 +790,10 @@ bool unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rta
 		vma_remove(m, s << PAGE_SHIFT, e << PAGE_SHIFT);
 		break;
 	case TLBR_SYS_MADVISE:
-		if (tlbr_madvise_ages(t->call.madvise.advice))
-			age_range(r, t, ev->mm, s, e, points);
-		else if (!tlbr_madvise_zaps(t->call.madvise.advice))
+		if (tlbr_madvise_ages(t->call.madvise.advice)) {
+			if (!t->aged)
+				age_range(r, t, ev->mm, s, e, points);
+		} else if (!tlbr_madvise_zaps(t->call.madvise.advice))
 			return false;
 		else if (!t->zapped)
 			zap_range(r, t, ev->mm, s, e, points);
@@ -727,8 +919,57 @@ static void huge_apply(struct replay *r, uint32_t mm, enum tlbr_huge_kind kind, 
 		pte_set(r, p, true, true, writable, false, kind == TLBR_HUGE_COLLAPSE,
 			kind == TLBR_HUGE_FAULT ? "huge page fault" : "huge page collapse");
 		p->zero = zero;
+		p->dirty = writable;	/* a new huge PMD: dirty where writable (pmd_mkdirty) */
 		p->huge = true;
 	}
+}
+
+struct split_arg {
+	const struct rmm *m;
+	bool huge, unsure;
+};
+
+static void split_look_fn(struct replay *r, struct page *p, void *a)
+{
+	struct split_arg *sa = a;
+	const struct vma *v;
+
+	(void)r;
+	sa->huge |= p->huge;	/* (the split's huge event makes them PTEs: on_huge) */
+	if (!p->mapped || sa->huge || sa->unsure)
+		return;
+	/* a file mapping's fault may have mapped a huge PMD (do_set_pmd) unprobed */
+	v = vma_find(sa->m, p->vpn << PAGE_SHIFT);
+	sa->unsure = !v || !v->anon || v->shared;
+}
+
+/*
+ * __split_huge_pmd (the thp_split probe) of the 2 MiB at @q: it takes the
+ * PMD lock and splits, flushing the PMD (pmdp_invalidate; the huge zero
+ * page's pmdp_huge_clear_flush), only if the PMD is huge (pmd_trans_huge);
+ * split_huge_pmd_address calls it without that check, as
+ * vma_adjust_trans_huge does for every VMA boundary that is not 2 MiB
+ * aligned (mprotect, munmap, mremap of a part; 6.1 and 6.12 alike). So:
+ * a huge PMD the trace showed there: the flush. An address space the trace
+ * saw born, whose pages there are all anonymous mappings it saw made small
+ * (or none): no huge PMD (an anonymous huge PMD comes from a huge fault or
+ * a collapse the trace shows, or a copy or move of one), no flush.
+ * Anything else may have been huge: the flush, uncertain.
+ */
+void huge_split(struct replay *r, const struct tlbr_event *ev, struct flushreq *q)
+{
+	struct rmm *m = mm_get(r, ev->mm);
+	struct split_arg sa = { .m = m };
+
+	if (!m)
+		return;
+	for_pages(r, ev->mm, false, q->start_vpn, q->end_vpn, split_look_fn, &sa);
+	if (!sa.huge && m->vmas_known && !sa.unsure)
+		return;
+	q->maybe = !sa.huge;
+	if (q->maybe)
+		r->res.uncertain_why |= TLBR_UNSURE_SPLIT;
+	flush_point(r, q);
 }
 
 /*

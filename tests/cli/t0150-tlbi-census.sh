@@ -144,13 +144,81 @@ ok $? "a write fault preempted before its copy: 2 COW flushes as executed, no re
 # ptep_clear_flush inside madvise (whatif-madvise-clear.txt): a write fault
 # through get_user_pages (MADV_POPULATE_WRITE) copies as a user fault does; a
 # reclaim unmap (MADV_PAGEOUT, try_to_unmap_one) flushes once (before: census
-# 'fault' 2; predicted wp-reuse 1, fault 2, reclaim 1)
-census_case whatif-madvise-clear.txt '{"cow": 1, "reclaim": 1}' 1 0
-ok $? "madvise's ptep_clear_flush: POPULATE_WRITE's copy is a COW, PAGEOUT's unmap one reclaim flush, as executed"
+# 'fault' 2; predicted wp-reuse 1, fault 2, reclaim 1); 6.1's PAGEOUT made the
+# young page old first, flushed after the reclaim (the file gained that TLBI
+# and the kernel=6.1 metadata when the replay modelled the aging)
+census_case whatif-madvise-clear.txt '{"cow": 1, "zap": 1, "reclaim": 1}' 1 0
+ok $? "madvise's ptep_clear_flush: POPULATE_WRITE's copy is a COW, PAGEOUT's unmap one reclaim flush and its aging one zap flush, as executed"
 
 # a kernel mapping in a task's context (whatif-kmap-mm.txt: clone's vmalloc'd
 # stack) is not the task's address space: its pages stay (before: dropped, the
 # munmap's flush not predicted; the qemu suite's 6.12 sng-madvise: zap 42/9)
 census_case whatif-kmap-mm.txt '{"zap": 1}'
 ok $? "vmalloc in a task's context keeps its address space: 1 zap flush as executed"
+# madvise COLD, PAGEOUT and FREE (whatif-madvise-age.txt, counts derived
+# there from madvise_cold_or_pageout_pte_range and madvise_free_pte_range):
+# only young (FREE: or dirty) PTEs are made old and flushed, and the trace
+# cannot show young: every COLD and PAGEOUT point is uncertain, a FREE of a
+# page written since it was cleaned is not; 6.12's PAGEOUT ages nothing;
+# PAGEOUT's gather flush after the reclaim is zap's, not reclaim's
+age_case() {	# age_case KERNEL-METADATA BY_SITE UNCERTAIN_BY_SITE
+	sed "s/kernel=6.1.0-47-arm64/$1/" "$DATA/whatif-madvise-age.txt" > $TMP/age.txt
+	"$TLBREPLAY" what-if --json --force -p arm64-broadcast,oracle $TMP/age.txt > $TMP/age.json
+	python3 - $TMP/age.json "$2" "$3" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["checks"]["tlbi_broadcast_ops_by_site"] == {"zap": 3, "reclaim": 1}, d["checks"]
+p = {x["name"]: x for x in d["policies"]}
+b = p["arm64-broadcast"]
+assert b["by_site"] == json.loads(sys.argv[2]), b["by_site"]
+assert b["by_site_uncertain"] == json.loads(sys.argv[3]), b["by_site_uncertain"]
+assert b["broadcasts_uncertain"] == sum(json.loads(sys.argv[3]).values())
+assert b["unsafe"] == 0 and p["oracle"]["unsafe"] == 0
+PY
+}
+age_case kernel=6.1.0-47-arm64 '{"zap": 5, "reclaim": 1}' '{"zap": 4}'
+ok $? "6.1 COLD/PAGEOUT/FREE: 5 zap points of which 4 uncertain (1..5, executed 3), the dirty page's FREE certain; 1 reclaim"
+age_case kernel=6.12.118+deb12-arm64 '{"zap": 4, "reclaim": 1}' '{"zap": 3}'
+ok $? "6.12: PAGEOUT ages nothing (6.10): no zap point for it"
+age_case nokernel=none '{"zap": 5, "reclaim": 1}' '{"zap": 4}'
+ok $? "a kernel of unknown version: PAGEOUT's point kept, uncertain"
+"$TLBREPLAY" what-if --force -p arm64-broadcast $TMP/age.txt > $TMP/age.out
+grep_file "unknown version: the note says PAGEOUT ages before 6.10 only" "PAGEOUT ages (and flushes)$" $TMP/age.out
+"$TLBREPLAY" what-if --force -p arm64-broadcast whatif-madvise-age.txt > $TMP/age.out
+grep_file "what-if says which broadcasts are uncertain" "^  uncertain  *4$" $TMP/age.out
+grep_file "and why" "only PTEs that were young, or for FREE dirty$" $TMP/age.out
+grep_file "the census line gives the range" "zap              kernel        3, predicted        5 (at least 1)" $TMP/age.out
+
+# PMD splits (whatif-thp-split.txt): __split_huge_pmd flushes only a huge PMD
+# (split_huge_pmd_address calls it for every unaligned VMA boundary): none
+# where the replay saw the address space born and no huge page there, one
+# for a huge page, an uncertain one in an address space older than the trace
+# (before: 6 mprotect flushes predicted, 2 executed)
+"$TLBREPLAY" what-if --json --force -p arm64-broadcast,oracle whatif-thp-split.txt > $TMP/split.json
+python3 - $TMP/split.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["checks"]["tlbi_broadcast_ops_by_site"] == {"mprotect": 2}, d["checks"]
+p = {x["name"]: x for x in d["policies"]}
+b = p["arm64-broadcast"]
+assert b["by_site"] == {"mprotect": 3} and b["by_site_uncertain"] == {"mprotect": 1}, b
+assert b["unsafe"] == 0 and p["oracle"]["unsafe"] == 0
+PY
+ok $? "splits: none without a huge PMD, one for a huge page, one uncertain where the replay cannot know (2..3, executed 2)"
+
+# munmap of shared memory (whatif-zap-shared.txt): zap_pte_range flushes at
+# the end of each page table that had a dirty page that is not anonymous
+# (force_flush); a shared page the trace saw only read may be dirty: an
+# uncertain point (before: 4 predicted, one per VMA and page-table free)
+"$TLBREPLAY" what-if --json --force -p arm64-broadcast,oracle whatif-zap-shared.txt > $TMP/zs.json
+python3 - $TMP/zs.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["checks"]["tlbi_broadcast_ops_by_site"] == {"zap": 5}, d["checks"]
+p = {x["name"]: x for x in d["policies"]}
+b = p["arm64-broadcast"]
+assert b["by_site"] == {"zap": 6} and b["by_site_uncertain"] == {"zap": 1}, b
+assert b["unsafe"] == 0 and p["oracle"]["unsafe"] == 0
+PY
+ok $? "shared memory's zap: a flush per page table with a dirty page, one uncertain for a page seen only read (5..6, executed 5)"
 done_testing
