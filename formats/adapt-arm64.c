@@ -590,6 +590,38 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 	case TLBR_RAW_A64_ASID_ROLLOVER:
 		tlbr_adapt_ev_init(out, TLBR_EV_ASID_ROLLOVER, rec, t);
 		return 1;
+	case TLBR_RAW_A64_UFFD_MOVE:
+		/*
+		 * move_pages: an ioctl(UFFDIO_MOVE) the recording has no syscall
+		 * event for (ioctl is not in the plan); its ptep_clear_flush
+		 * (move_present_pte) flushes are UFFDIO_MOVE's
+		 */
+		if (t->in_sys)
+			return 0;	/* the syscall events say it */
+		tlbr_adapt_ev_init(out, TLBR_EV_SYSCALL, rec, t);
+		out->sys.nr = TLBR_SYS_IOCTL;
+		out->sys.args[1] = TLBR_UFFDIO_MOVE;
+		t->in_sys = TLBR_SYS_IOCTL + 1;
+		memcpy(t->sys_args, out->sys.args, sizeof(t->sys_args));
+		t->sys_enter_ns = rec->ts_ns;
+		t->in_fault = false;
+		t->a64_ctx_site = 0;
+		t->a64_sys_flushed = false;
+		t->a64_uffd = true;
+		return 1;
+	case TLBR_RAW_A64_UFFD_MOVE_RET:
+		if (!t->a64_uffd)
+			return 0;
+		t->a64_uffd = false;
+		tlbr_adapt_ev_init(out, TLBR_EV_SYSCALL_RET, rec, t);
+		out->sys.nr = TLBR_SYS_IOCTL;
+		out->sys.ret = (int64_t)v[0];
+		memcpy(out->sys.args, t->sys_args, sizeof(out->sys.args));
+		out->sys.enter_ns = t->sys_enter_ns;
+		out->sys.args_known = true;
+		t->in_sys = 0;
+		t->a64_ctx_site = 0;
+		return 1;
 	default:
 		return 0;
 	}

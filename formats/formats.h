@@ -84,6 +84,8 @@ enum tlbr_raw_id {
 	TLBR_RAW_A64_THP,
 	TLBR_RAW_A64_THP_RET,
 	TLBR_RAW_A64_CONTPTE,
+	TLBR_RAW_A64_UFFD_MOVE,
+	TLBR_RAW_A64_UFFD_MOVE_RET,
 	TLBR_RAW_A64_TLBI,
 	TLBR_RAW_SYS_ENTER,
 	TLBR_RAW_SYS_EXIT,
@@ -235,6 +237,7 @@ struct tlbr_task {
 	 */
 	uint64_t a64_cont_next;
 	unsigned int a64_cont_n;
+	bool a64_uffd;		/* in move_pages (UFFDIO_MOVE): the probe stood for the ioctl */
 	uint64_t a64_thp_addr, a64_thp_mm;	/* a huge fault in progress (thp_fault) */
 	uint64_t a64_unmap_page;	/* try_to_unmap_one's page, until its ptep_clear_flush */
 	/* the flush site of the function probe the task is in (TLBI attribution) */

@@ -119,6 +119,13 @@ static const struct tlbr_evdef vocab[] = {
 	   "contpte blocks folded or unfolded are not seen: their 16-page "
 	   "flushes are missing (6.9 and later)",
 	   2, { "addr", N }, { "mm", N }),
+	/* move_pages: UFFDIO_MOVE, as ioctl is not recorded (it is frequent) */
+	EV("tlbr", "uffd_move", TLBR_RAW_A64_UFFD_MOVE, O, A64,
+	   "UFFDIO_MOVE's flushes are not told apart (seed 004; 6.8 and later)",
+	   0),
+	EV("tlbr", "uffd_move_r", TLBR_RAW_A64_UFFD_MOVE_RET, O, A64,
+	   "as above",
+	   1, { "ret", N }),
 	EV("tlbr", "thp_fault", TLBR_RAW_A64_THP, O, A64,
 	   "huge pages mapped at fault are not seen: the model misses "
 	   "their 512 pages",

@@ -40,6 +40,7 @@ struct probe_def {
 	const char *never;		/* why no kprobe can provide it, NULL if one can */
 	const char *alt;		/* where the kernel inlined symbol: this one instead */
 	const char *alt_fetch;
+	const char *min_why;		/* why not before min_v; NULL: inline before 6.5 */
 };
 
 static const struct probe_def probes[] = {
@@ -97,6 +98,11 @@ static const struct probe_def probes[] = {
 	  "the PMD table's share count (ptdesc->pt_share_count of the page holding ptep) "
 	  "cannot be fetched by a kprobe argument" },
 	{ "asid_roll", false, "flush_context", NULL, 0, 0, "", NULL, NULL },
+	/* UFFDIO_MOVE (userfaultfd_ioctl -> userfaultfd_move -> move_pages): its extent */
+	{ "uffd_move", false, "move_pages", NULL, 0, V(6, 8), "", NULL, NULL, NULL, NULL,
+	  "UFFDIO_MOVE is new in 6.8" },
+	{ "uffd_move_r", true, "move_pages", NULL, 0, V(6, 8), "ret=$retval:s64", NULL, NULL, NULL,
+	  NULL, "UFFDIO_MOVE is new in 6.8" },
 };
 
 static char *slurp(const char *path)
@@ -248,7 +254,7 @@ static void check_probe(struct tlbr_plan_item *it, const struct tlbr_plan_env *e
 	else if (!env->kprobes)
 		it->why = "no kprobe_events in tracefs (a kernel without CONFIG_KPROBE_EVENTS)";
 	else if (d->min_v && env->version < d->min_v)
-		it->why = "inline on kernels before 6.5";
+		it->why = d->min_why ? d->min_why : "inline on kernels before 6.5";
 	else if (!kallsyms)
 		it->why = "kallsyms cannot be read";
 	else if (!in_kallsyms(kallsyms, it->symbol) && d->alt && in_kallsyms(kallsyms, d->alt) &&

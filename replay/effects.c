@@ -199,6 +199,13 @@ static uint64_t tlbi_ops(struct replay *r, const struct flushreq *q, bool x86)
 	return ops;
 }
 
+uint64_t view_range_tlbis(struct replay *r, uint64_t pages)
+{
+	struct flushreq q = { .mm = 1, .start_vpn = 0, .end_vpn = pages };
+
+	return pages ? tlbi_ops(r, &q, false) : 0;
+}
+
 /* O(1). */
 void count_ops(struct replay *r, struct policy *pl, const struct flushreq *q,
 		      const struct decision *d)
@@ -239,7 +246,8 @@ void count_ops(struct replay *r, struct policy *pl, const struct flushreq *q,
 	case D_DEFER:	/* the TLBI now, its DSB at the batch's sync */
 		ops[TLBR_OP_TLBI_IS] += tlbi_ops(r, q, x86);
 		break;
-	case D_MERGED:	/* in the batch's range TLBI */
+	case D_MERGED:	/* in the run's flush_tlb_range(): what its page adds */
+		ops[TLBR_OP_TLBI_IS] += (uint64_t)d->merged_tlbis;
 		break;
 	}
 	if (d->table_sync) {

@@ -86,6 +86,7 @@ struct decision {
 	const struct policy_ops *by;	/* the component that decided */
 	bool vm_upgraded;		/* a local TLBI the VM (HCR_EL2.FB) made a broadcast: the
 					 * kernel issued it without the errata workaround */
+	int64_t merged_tlbis;		/* D_MERGED: what the page adds to its run's TLBIs */
 };
 
 struct policy_ops {
@@ -158,6 +159,8 @@ void decide_running(struct replay *r, const struct flushreq *q, const struct tlb
  * the same answer come from one syscall. false: no such task. O(1).
  */
 bool view_syscall_seq(struct replay *r, uint32_t task, uint64_t *ret_seq);
+/* The TLBIs an arm64 flush_tlb_range() of @pages pages of an mm takes on the run's CPU. */
+uint64_t view_range_tlbis(struct replay *r, uint64_t pages);
 /* The start of the VMA of the flush's first page; UINT64_MAX: unknown, or whole mm. O(log VMAs). */
 uint64_t view_vma_start(struct replay *r, const struct flushreq *q);
 

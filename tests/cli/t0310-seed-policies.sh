@@ -186,10 +186,15 @@ grep_file "seed 003: stat sees the kernel-mapping updates" "\[x\] kernel-mapping
 # seed 004: userfaultfd MOVE flushes once per run of contiguous pages
 J=$TMP/uffd.json
 "$TLBREPLAY" what-if --json --force -p arm64-broadcast,uffd-move-batch "$DATA/whatif-seed004-uffd.txt" > $J
-expect $J arm64-broadcast by_site.uffd-move 7 "uffd: 7 page flushes in UFFDIO_MOVE calls (the TCGETS ioctl has none)"
-expect $J arm64-broadcast broadcasts 7 "uffd: one broadcast per page today"
-expect $J uffd-move-batch broadcasts 4 "uffd: one per run: 2 calls on x86, 2 runs around the hole on arm64"
-expect $J uffd-move-batch merged 3 "uffd: the other 3 are merged into their run's flush"
+expect $J arm64-broadcast by_site.uffd-move 13 "uffd: 13 page flushes in UFFDIO_MOVE calls (the TCGETS ioctl has none)"
+expect $J arm64-broadcast broadcasts 13 "uffd: one broadcast per page today"
+expect $J uffd-move-batch broadcasts 9 "uffd: x86's 4 unmerged (no address: contiguity unknown), arm64's 5 runs (the hole, the PMD boundary, move_pages probes for the ioctl)"
+expect $J uffd-move-batch merged 4 "uffd: 0x11000, 0x1ff000, 0x201000 and 0x31000 merged into their runs (was 6 of the first 11)"
+expect $J uffd-move-batch ops.tlbi_is 13 "uffd: flush_tlb_range() of a run is a TLBI per page without FEAT_TLBIRANGE (was 1 per run)"
+expect $J uffd-move-batch ops.dsb_ish 9 "uffd: one DSB per run"
+"$TLBREPLAY" what-if --json --force --cpu arm64-tlbirange -p arm64-broadcast,uffd-move-batch "$DATA/whatif-seed004-uffd.txt" > $TMP/uffd-r.json
+expect $TMP/uffd-r.json uffd-move-batch ops.tlbi_is 9 "uffd: with FEAT_TLBIRANGE each 2-page run is one range TLBI"
+expect $TMP/uffd-r.json arm64-broadcast ops.tlbi_is 13 "uffd: today's per-page flushes stay 13"
 expect $J uffd-move-batch unsafe 0 "uffd: safely"
 
 # environments
