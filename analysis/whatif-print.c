@@ -243,6 +243,19 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 		 (unsigned long long)x->remote_wrong_cpu, (unsigned long long)x->calls_bootstrap,
 		 (unsigned long long)x->calls_learnt, (unsigned long long)x->as_traced);
 	tlbr_print_wrapped(f, "    also", 12, buf, 80);
+	if (x->lost_restarts) {
+		snprintf(buf, sizeof(buf), "%llu lost-event records: taken out of the counts above, "
+			 "the spans with lost events (%.6f s: from each CPU's last event before the "
+			 "gap to the record) and each address space's first flush after (the "
+			 "restarted model's start): %llu shootdown IPIs sent, %llu predicted, %llu "
+			 "matched; %llu flush_tlb_multi() calls",
+			 (unsigned long long)x->lost_restarts, (double)x->lost_excl_ns / 1e9,
+			 (unsigned long long)x->lost_excl_sent,
+			 (unsigned long long)x->lost_excl_predicted,
+			 (unsigned long long)x->lost_excl_matched,
+			 (unsigned long long)x->lost_excl_calls);
+		tlbr_print_wrapped(f, "    lost", 12, buf, 80);
+	}
 	if (x->pv) {
 		snprintf(buf, sizeof(buf), "remote flushes are paravirtual (a PV TLB flush "
 			 "hypercall): the kernel sent no shootdown IPI where a native kernel would "
@@ -279,6 +292,16 @@ void tlbr_json_x86_check(struct tlbr_json *j, const struct tlbr_replay_result *r
 	tlbr_json_u64(j, "as_traced", x->as_traced);
 	tlbr_json_u64(j, "remote_flushes", x->remote_flushes);
 	tlbr_json_u64(j, "remote_wrong_cpu", x->remote_wrong_cpu);
+	if (x->lost_restarts) {	/* only then: the goldens of complete traces stay as they were */
+		tlbr_json_obj_begin(j, "lost_excluded");
+		tlbr_json_u64(j, "records", x->lost_restarts);
+		tlbr_json_u64(j, "span_ns", x->lost_excl_ns);
+		tlbr_json_u64(j, "shootdown_ipis_sent", x->lost_excl_sent);
+		tlbr_json_u64(j, "predicted_ipis", x->lost_excl_predicted);
+		tlbr_json_u64(j, "matched_ipis", x->lost_excl_matched);
+		tlbr_json_u64(j, "calls_real", x->lost_excl_calls);
+		tlbr_json_obj_end(j);
+	}
 	tlbr_json_obj_begin(j, "calls_by_site");
 	for (k = 0; k < TLBR_SITE__COUNT; k++) {
 		if (!x->calls_real_by_site[k] && !x->calls_predicted_by_site[k])

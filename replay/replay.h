@@ -193,6 +193,13 @@ struct tlbr_x86_check {
 	uint64_t calls_bootstrap;	/* first flushes of mms older than the trace */
 	uint64_t calls_learnt;		/* missed calls that showed an older mm on more CPUs */
 	uint64_t lost_restarts;		/* lost-event records: the model restarted its mms */
+	/*
+	 * Taken out of the counts above: the spans with lost events (from the
+	 * last event of the CPU before the gap to the lost-event record), and
+	 * the first flush of each mm after (the restarted model's start)
+	 */
+	uint64_t lost_excl_ns;
+	uint64_t lost_excl_sent, lost_excl_predicted, lost_excl_matched, lost_excl_calls;
 	uint64_t as_traced;		/* kernel and batched flushes, replayed as traced */
 	uint64_t calls_real_by_site[TLBR_SITE__COUNT];
 	uint64_t calls_predicted_by_site[TLBR_SITE__COUNT];

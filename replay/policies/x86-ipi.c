@@ -64,11 +64,13 @@
 
 #define TRIM_NS 1000000000ULL	/* should_trim_cpumask(): jiffies + HZ */
 #define FIFO 8
+#define RING 4096	/* self-check counts kept to take out a span with lost events */
 
 struct xmm {
 	struct tlbr_cpuset mask;	/* mm_cpumask */
 	uint64_t next_trim;		/* ts_ns of the next allowed trim */
 	bool born;			/* created in the trace: the mask started empty */
+	bool restarted;			/* lost events restarted it: its next flush is not counted */
 	bool flushed;			/* its first flush was seen */
 	bool batched;			/* a batched unmap of its pages since (tlb_flush_batched) */
 };
@@ -90,10 +92,25 @@ struct xstate {
 		uint32_t mm;
 		int from;		/* the sending CPU */
 		bool batch;		/* of a flush replayed as traced: not counted */
+		bool excl;		/* of a flush taken out of the self-check */
 	} fifo[TLBR_MAX_CPUS][FIFO];
 	uint8_t nfifo[TLBR_MAX_CPUS];
 	bool checking;			/* this instance fills the self-check */
 	uint64_t predicted;		/* IPIs predicted for the traced flushes */
+	/*
+	 * The self-check's recent counts, so that those of a span with lost
+	 * events can be taken out when the tracer says so (after the gap)
+	 */
+	struct contrib {
+		uint64_t ts;
+		uint8_t site;
+		uint8_t sent, matched, answered, predicted;
+		uint8_t call_real, call_pred, call_match;
+	} ring[RING];
+	unsigned int ring_head, ring_n;
+	uint64_t last_ts[TLBR_MAX_CPUS];	/* the last event seen on each CPU */
+	uint64_t excl_end;			/* the end of the last span taken out */
+	bool pend_excl[TLBR_MAX_CPUS];	/* the shootdown in progress is taken out */
 };
 
 static struct xmm *xmm_get(struct xstate *s, uint32_t mm)
@@ -140,6 +157,58 @@ static void on_run(struct replay *r, struct policy *pl, int cpu, uint32_t mm)
 		tlbr_cpuset_set(&m->mask, (unsigned int)cpu);
 }
 
+/* Remember one count of the self-check at @ts, for lost_span(). O(1). */
+static struct contrib *contrib(struct xstate *s, uint64_t ts)
+{
+	struct contrib *c = &s->ring[s->ring_head];
+
+	s->ring_head = (s->ring_head + 1) % RING;
+	if (s->ring_n < RING)
+		s->ring_n++;
+	memset(c, 0, sizeof(*c));
+	c->ts = ts;
+	return c;
+}
+
+/*
+ * The tracer lost events between @from and @to (on one CPU: flushes, IPIs
+ * and their answers the trace does not show): the self-check's counts of
+ * that span are taken out, and counted as such. O(RING).
+ */
+static void lost_span(struct xstate *s, struct tlbr_x86_check *xc, uint64_t from, uint64_t to)
+{
+	unsigned int i, k;
+
+	if (to > from)
+		xc->lost_excl_ns += to - (s->excl_end > from ? (s->excl_end < to ? s->excl_end : to) :
+					  from);
+	if (to > s->excl_end)
+		s->excl_end = to;
+	for (i = 0; i < s->ring_n; i++) {
+		struct contrib *c = &s->ring[(s->ring_head + RING - 1 - i) % RING];
+
+		if (c->ts < from)
+			break;
+		k = c->site;
+		xc->ipis_sent -= c->sent;
+		xc->ipis_matched -= c->matched;
+		xc->ipis_answered -= c->answered;
+		s->predicted -= c->predicted;
+		xc->calls_real -= c->call_real;
+		xc->calls_predicted -= c->call_pred;
+		xc->calls_matched -= c->call_match;
+		xc->calls_real_by_site[k] -= c->call_real;
+		xc->calls_predicted_by_site[k] -= c->call_pred;
+		xc->calls_matched_by_site[k] -= c->call_match;
+		xc->lost_excl_sent += c->sent;
+		xc->lost_excl_predicted += c->predicted;
+		xc->lost_excl_matched += c->matched;
+		xc->lost_excl_calls += c->call_real;
+		memset(c, 0, sizeof(*c));
+		c->ts = to;
+	}
+}
+
 static bool x86_trace_flush(const struct flushreq *q)
 {
 	return q->ev && q->ev->kind == TLBR_EV_FLUSH &&
@@ -170,6 +239,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		d->kind = q->real == TLBR_EXEC_LOCAL ? D_LOCAL : D_BROADCAST;
 		s->pend_mm[q->cpu] = 0;
 		s->pend_batch[q->cpu] = false;
+		s->pend_excl[q->cpu] = false;
 		if (q->site == TLBR_SITE_RECLAIM && s->loaded[q->cpu] && !s->lazy[q->cpu] &&
 		    (m = xmm_get(s, s->loaded[q->cpu])))
 			m->batched = true;	/* the task's own reclaim: MADV_PAGEOUT */
@@ -202,6 +272,12 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	 */
 	exec_teardown = q->site == TLBR_SITE_EXIT && view_syscall(r) == TLBR_SYS_EXECVE + 1;
 	boot = !m->born && !m->flushed && traced;
+	if (traced)	/* the first flush after lost events: a starting point, taken out */
+		s->pend_excl[q->cpu] = boot && m->restarted;
+	if (boot && m->restarted) {
+		m->restarted = false;
+		xc->lost_excl_calls += real_multi;
+	}
 	if (boot) {
 		/*
 		 * An mm older than the trace: its mask held CPUs the trace did
@@ -300,7 +376,12 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	if (traced) {
 		s->pred[q->cpu] = targets;
 		s->op[q->cpu] = true;
-		s->predicted += tlbr_cpuset_count(&targets);
+		if (s->pend_excl[q->cpu])
+			xc->lost_excl_predicted += tlbr_cpuset_count(&targets);
+		else
+			s->predicted += tlbr_cpuset_count(&targets);
+		if (s->checking && !s->pend_excl[q->cpu])
+			contrib(s, q->ts_ns)->predicted = (uint8_t)tlbr_cpuset_count(&targets);
 	}
 	if (traced && !boot && real_multi != multi && getenv("TLBR_X86_DEBUG"))
 		fprintf(stderr, "x86 mismatch %llu.%09llu cpu %d pid %d mm %u site %s real %d pred %d "
@@ -322,6 +403,12 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		xc->calls_learnt++;
 	}
 	if (traced && !boot) {	/* a starting point is not a prediction */
+		struct contrib *cb = contrib(s, q->ts_ns);
+
+		cb->site = (uint8_t)q->site;
+		cb->call_real = real_multi;
+		cb->call_pred = multi;
+		cb->call_match = real_multi && multi;
 		xc->calls_real += real_multi;
 		xc->calls_predicted += multi;
 		xc->calls_matched += real_multi && multi;
@@ -347,7 +434,7 @@ static void fifo_drop(struct xstate *s, int cpu, unsigned int i)
  * target's TLB is already at the mm's tlb_gen, or for kernel flushes on
  * init_mm): it is dropped, so that the answers that follow go to their IPI.
  */
-static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from, bool batch)
+static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from, bool batch, bool excl)
 {
 	for (unsigned int i = 0; i < s->nfifo[cpu]; i++)
 		if (s->fifo[cpu][i].from == from) {
@@ -356,7 +443,7 @@ static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from, bool bat
 		}
 	if (s->nfifo[cpu] == FIFO)	/* never answered: the oldest was another IPI */
 		fifo_drop(s, cpu, 0);
-	s->fifo[cpu][s->nfifo[cpu]++] = (struct fentry){ mm, from, batch };
+	s->fifo[cpu][s->nfifo[cpu]++] = (struct fentry){ mm, from, batch, excl };
 }
 
 /* What the kernel really did: IPIs sent, and the targets' answers. */
@@ -366,6 +453,8 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 	struct tlbr_x86_check *xc = view_x86_check(r);
 	int c;
 
+	if (ev->cpu >= 0 && ev->cpu < TLBR_MAX_CPUS && ev->kind != TLBR_EV_LOST)
+		s->last_ts[ev->cpu] = ev->ts_ns;
 	switch (ev->kind) {
 	case TLBR_EV_LOST:
 		/*
@@ -375,12 +464,22 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 		 * sets the model's start, not counted), and no IPI waits for
 		 * an answer.
 		 */
-		for (uint32_t i = 0; i < s->nmms; i++)
+		for (uint32_t i = 0; i < s->nmms; i++) {
 			s->mms[i].born = s->mms[i].flushed = false;
+			s->mms[i].restarted = true;
+		}
 		memset(s->nfifo, 0, sizeof(s->nfifo));
 		memset(s->pend_mm, 0, sizeof(s->pend_mm));
-		if (s->checking)
+		if (s->checking) {
+			uint64_t from = UINT64_MAX;
+
+			/* the gap is since the last event of that CPU (of any, when unknown) */
+			for (c = 0; c < view_ncpus(r) && c < TLBR_MAX_CPUS; c++)
+				if ((c == ev->cpu || ev->cpu < 0) && s->last_ts[c] < from)
+					from = s->last_ts[c];
 			xc->lost_restarts++;
+			lost_span(s, xc, from == UINT64_MAX ? ev->ts_ns : from, ev->ts_ns);
+		}
 		break;
 	case TLBR_EV_FORK:
 		if (ev->fork.child_mm && !ev->fork.shares_mm) {
@@ -419,7 +518,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 			if (!tlbr_cpuset_test(&ev->ipi.targets, (unsigned int)c))
 				continue;
 			if (s->pend_batch[ev->cpu]) {
-				fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, true);
+				fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, true, false);
 				continue;
 			}
 			if (m && !s->pend_freed[ev->cpu] && !s->lazy[c] &&
@@ -435,12 +534,19 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 					ev->pid, s->pend_mm[ev->cpu], s->loaded[c], s->lazy[c],
 					s->pend_freed[ev->cpu], m ? m->next_trim / 1e9 : 0.0,
 					m ? m->born : -1);
-			if (s->checking) {
+			if (s->checking && s->pend_excl[ev->cpu]) {
+				xc->lost_excl_sent++;
+				xc->lost_excl_matched += tlbr_cpuset_test(&s->pred[ev->cpu],
+									  (unsigned int)c);
+			} else if (s->checking) {
+				struct contrib *cb = contrib(s, ev->ts_ns);
+
+				cb->sent = 1;
+				cb->matched = tlbr_cpuset_test(&s->pred[ev->cpu], (unsigned int)c);
 				xc->ipis_sent++;
-				xc->ipis_matched += tlbr_cpuset_test(&s->pred[ev->cpu],
-								     (unsigned int)c);
+				xc->ipis_matched += cb->matched;
 			}
-			fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, false);
+			fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, false, s->pend_excl[ev->cpu]);
 			clear_cpu(&s->pred[ev->cpu], c);
 		}
 	}
@@ -462,8 +568,10 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 			s->loaded[ev->cpu] = 0;
 			s->lazy[ev->cpu] = false;
 		}
-		if (s->checking && !e.batch)
+		if (s->checking && !e.batch && !e.excl) {
 			xc->ipis_answered++;
+			contrib(s, ev->ts_ns)->answered = 1;
+		}
 	}
 	if (!s->checking)
 		return;
@@ -510,7 +618,7 @@ static void finish(struct replay *r, struct policy *pl)
 
 	if (!s->checking)
 		return;
-	xc->ipis_unanswered = xc->ipis_sent - xc->ipis_answered;
+	xc->ipis_unanswered = xc->ipis_sent > xc->ipis_answered ? xc->ipis_sent - xc->ipis_answered : 0;
 	/* remote flush calls traced, but neither an IPI nor a remote flush */
 	xc->pv = xc->calls_real >= 3 && !xc->ipis_sent && !xc->remote_flushes;
 	/* PV: the hypervisor flushes the other vCPUs: no IPI is predicted */

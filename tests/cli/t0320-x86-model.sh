@@ -54,6 +54,20 @@ ok $? "pid filter: stat's readiness is partial, every task's events missing"
 "$TLBREPLAY" what-if -p x86-ipi,oracle "$P" > "$TMP/p.txt"
 grep -q "switches that do not chain: 9" "$TMP/p.txt" && grep -q "from 1.000230000 s on the trace counts as pid-filtered" "$TMP/p.txt"
 ok $? "pid filter: what-if says what the sound model assumed, and from when"
+# Lost events (tests/data/whatif-x86-lost.txt derives it): the span with
+# lost events and the restarted model's first flush are taken out of the
+# self-check, and said so
+L=$SRCDIR/tests/data/whatif-x86-lost.txt
+"$TLBREPLAY" what-if --json -p x86-ipi "$L" > "$TMP/l.json"
+got=$(python3 -c "import json; s=json.load(open('$TMP/l.json'))['self_check']; e=s['lost_excluded']
+print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['calls_real'], s['calls_predicted'],
+      s['calls_matched'], s['explains'], e['records'], e['span_ns'], e['shootdown_ipis_sent'], e['predicted_ipis'],
+      e['matched_ipis'], e['calls_real'])")
+[ "$got" = "3 3 3 2 2 2 True 1 297000 1 2 1 2" ]
+ok $? "lost events: the span taken out of the self-check, and counted (got $got)"
+"$TLBREPLAY" what-if -p x86-ipi "$L" > "$TMP/l.txt"
+grep -q "lost    1 lost-event records: taken out of the counts above" "$TMP/l.txt"
+ok $? "lost events: the text says what was taken out"
 # mremap on x86 (tests/data/whatif-x86-mremap.txt): the PTEs leave before
 # the flush the trace shows (move_ptes(), do_vmi_munmap()), so the flush
 # covers them; a move's pages reach the new address, an in-place shrink
