@@ -182,6 +182,8 @@ static int page_slot(struct replay *r, uint32_t *ret)
 	return 0;
 }
 
+static struct page *page_insert(struct replay *r, uint32_t mm, uint64_t vpn);
+
 /*
  * The page, created (not present, no history) when first touched; NULL on ENOMEM.
  * O(1) expected, amortised over table growth.
@@ -189,11 +191,17 @@ static int page_slot(struct replay *r, uint32_t *ret)
 struct page *page_get(struct replay *r, uint32_t mm, uint64_t vpn)
 {
 	struct page *p = page_find(r, mm, vpn);
+
+	return p ? p : page_insert(r, mm, vpn);
+}
+
+/* A page @mm does not have yet (page_get's second half). O(1) expected, amortised. */
+static struct page *page_insert(struct replay *r, uint32_t mm, uint64_t vpn)
+{
+	struct page *p;
 	struct rmm *m;
 	uint32_t i, k;
 
-	if (p)
-		return p;
 	m = mm_get(r, mm);
 	if (!m)
 		return NULL;
@@ -557,11 +565,14 @@ int mm_settle(struct replay *r, struct rmm *m)
 {
 	uint32_t id = (uint32_t)(m - r->mms), parent = m->lazy_parent, i;
 	struct rmm *pm;
+	bool empty;
 
 	if (!parent)
 		return 0;
 	unlink_kid(r, m, id);
 	pm = &r->mms[parent];
+	/* a child owed a copy has no page yet: the parent's (distinct) vpns need no lookup */
+	empty = !m->npages;
 	if (mm_reserve(r, m, pm->npages) < 0)
 		return -ENOMEM;
 	for (i = pm->first; i; i = page_at(r, i - 1)->next) {
@@ -569,7 +580,7 @@ int mm_settle(struct replay *r, struct rmm *m)
 
 		if (!p->mapped)
 			continue;
-		q = page_get(r, id, p->vpn);
+		q = empty ? page_insert(r, id, p->vpn) : page_get(r, id, p->vpn);
 		if (!q)
 			return -ENOMEM;
 		q->mapped = p->mapped;
