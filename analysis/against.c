@@ -93,11 +93,8 @@ void tlbr_against_add(struct tlbr_against_side *s, const struct tlbr_replay_resu
 	unsigned int i, k;
 
 	s->traces++;
-	for (k = 0; k < TLBR_SITE__COUNT; k++) {
+	for (k = 0; k < TLBR_SITE__COUNT; k++)
 		s->census[k] += r->real_tlbi_ops[k];
-		if (r->npolicies)
-			s->predicted[k] += r->policy[0].flushes[k];
-	}
 	for (i = 0; i < r->npolicies && i < TLBR_AGAINST_NPOL; i++) {
 		s->policy_bcasts[i] += r->policy[i].broadcasts;
 		s->policy_unsafe[i] += r->policy[i].unsafe;

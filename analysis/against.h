@@ -47,7 +47,8 @@ const char *tlbr_against_op_name(enum tlbr_against_op op);
 struct tlbr_against_side {
 	unsigned int traces;
 	uint64_t ops[TLBR_AOP__COUNT];
-	uint64_t predicted[TLBR_SITE__COUNT];	/* arm64-broadcast's flush points, by site */
+	uint64_t predicted[TLBR_SITE__COUNT];	/* arm64-broadcast's broadcasts, by site (from
+						 * the replay's notes: the caller counts them) */
 	uint64_t census[TLBR_SITE__COUNT];	/* the TLBI census: broadcast operations */
 	uint64_t tlbi_events;			/* TLBI census events in the trace (any scope) */
 	uint64_t policy_bcasts[TLBR_AGAINST_NPOL];	/* broadcasts, TLBR_AGAINST_POLICIES' order */
@@ -63,7 +64,7 @@ struct tlbr_against_side {
 
 /* Count one event that is in scope. */
 void tlbr_against_count(struct tlbr_against_side *s, const struct tlbr_event *ev);
-/* Add a finished replay (in scope) of one trace to @s. */
+/* Add a finished replay (in scope) of one trace to @s (not its predicted[]: the notes'). */
 void tlbr_against_add(struct tlbr_against_side *s, const struct tlbr_replay_result *r);
 
 /* The operation a site's broadcasts are counted per (TLBR_AOP__COUNT: none). */

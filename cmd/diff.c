@@ -77,6 +77,16 @@ static void against_event(void *ctx, const struct tlbr_event *ev)
 		tlbr_against_count(c->side, ev);
 }
 
+/* a decision of the replay in scope: arm64-broadcast's broadcasts, by site */
+static void against_note(void *ctx, const struct tlbr_note *n)
+{
+	struct tlbr_against_side *side = ctx;
+
+	if (n->kind == TLBR_NOTE_FLUSH && n->policy == 0 && n->out == TLBR_OUT_BROADCAST &&
+	    (unsigned int)n->site < TLBR_SITE__COUNT)
+		side->predicted[n->site]++;
+}
+
 static int against_side(char **paths, unsigned int n, enum tlbr_format fmt,
 			const struct scope_opts *so, bool force, struct tlbr_against_side *side,
 			char *desc, size_t descsize)
@@ -99,6 +109,8 @@ static int against_side(char **paths, unsigned int n, enum tlbr_format fmt,
 		o.ro.policies = TLBR_AGAINST_POLICIES;
 		o.scope = *so;
 		o.force = force;
+		o.ro.note = against_note;
+		o.ro.note_ctx = side;
 		run.cli = &o;
 		run.on_event = against_event;
 		run.ctx = &c;

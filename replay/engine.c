@@ -40,16 +40,24 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 
 	if (f->site == TLBR_SITE_SWITCH)
 		return;		/* x86 switch_mm: residency comes from the switches */
-	if (f->site == TLBR_SITE_EXIT && ev->mm) {
+	if (f->exec == TLBR_EXEC_IPI)
+		r->res.real_ipi_flushes++;
+	req_init(r, &q, f->site, ev->mm);
+	q.real = f->exec;
+	/*
+	 * an x86 exit flush, in a trace that shows exit_mmap: the arm64
+	 * kernel's one flush is put at mmap:exit_mmap instead (engine.c's
+	 * TLBR_EV_MM_TEARDOWN); without exit_mmap events it stands for it
+	 */
+	if (f->site == TLBR_SITE_EXIT && f->x86_reason != TLBR_X86_NONE && !r->arm64_seen &&
+	    r->teardown_seen) {
+		q.x86_only = true;
+	} else if (f->site == TLBR_SITE_EXIT && ev->mm) {
 		struct rmm *m = mm_get(r, ev->mm);
 
 		if (m)
 			m->exit_flushed = true;
 	}
-	if (f->exec == TLBR_EXEC_IPI)
-		r->res.real_ipi_flushes++;
-	req_init(r, &q, f->site, ev->mm);
-	q.real = f->exec;
 	if ((f->flags & TLBR_FLUSH_SPLIT) && ev->mm && range) {	/* a split, maybe (unmap.c) */
 		q.start_vpn = f->start >> PAGE_SHIFT;
 		q.end_vpn = TLBR_PAGES_UP(f->end);
@@ -435,9 +443,12 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			 * other CPUs mostly gone, and the trace shows no flush
 			 * (mmap:exit_mmap comes after tlb_finish_mmu: a traced
 			 * one has been seen). On an x86 trace (no arm64 event
-			 * seen) the flush point an arm64 kernel has here;
-			 * x86-ipi makes none of it.
+			 * seen) the flush point an arm64 kernel has here, one
+			 * per exit_mmap whatever x86 flushed in it (its traced
+			 * flushes are x86_only once exit_mmap events are known
+			 * to be in the trace); x86-ipi makes none of it.
 			 */
+			r->teardown_seen = true;
 			if (m && !r->arm64_seen && !m->exit_flushed) {
 				struct flushreq q;
 

@@ -29,6 +29,12 @@ static void decide(struct replay *r, struct policy *pl, const struct flushreq *q
 
 	/* before the seed-004 fix, every hugetlb unshare also synced GUP-fast by IPI */
 	d->table_sync = q->site == TLBR_SITE_HUGETLB_UNSHARE;
+	/* x86's own flush where arm64 makes none (policy.h): only x86's policies act */
+	if (q->x86_only && pl->ncomp && !pl->ops[0]->x86) {
+		d->kind = D_NONE;
+		d->by = pl->ops[0];
+		return;
+	}
 	for (k = 0; k < pl->ncomp; k++)
 		if (pl->ops[k]->decide(r, pl, q, d)) {
 			d->by = pl->ops[k];

@@ -45,6 +45,15 @@ struct flushreq {
 	 */
 	bool arm64_only;
 	/*
+	 * a flush the traced x86 kernel made where an arm64 kernel makes none:
+	 * x86's flushes of exit_mmap's fullmm gather (tlb_flush_mmu while
+	 * unmap_vmas fills the batch, tlb_finish_mmu); arm64's tlb_flush()
+	 * returns for a fullmm gather unless page tables were freed, and that
+	 * one flush is the arm64_only point at mmap:exit_mmap (engine.c).
+	 * Policies other than x86's make nothing of it.
+	 */
+	bool x86_only;
+	/*
 	 * the range is one block entry (a huge PMD): one TLBI by VA removes
 	 * it (TLBI VALE1 takes any leaf entry holding the address), as
 	 * flush_tlb_page(vma, haddr) from pmdp_set_access_flags() does

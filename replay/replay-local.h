@@ -261,6 +261,7 @@ struct replay {
 	uint64_t switches_traced, break_tasks;
 	bool finished;			/* the policies' finish() ran */
 	bool arm64_seen;		/* an arm64 trace: a TLBI census event, an arm64 fault */
+	bool teardown_seen;		/* an mmap:exit_mmap was seen: the trace has them */
 };
 
 /* The trace cannot tell where @m runs: it may be running on every CPU. O(1). */

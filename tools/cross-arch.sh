@@ -14,13 +14,14 @@
 #     OUTDIR/arm64/KERNEL/all.dat, programs.txt naming each program's
 #     process), with transparent huge pages set as on this machine;
 #  3. compared: `tlbreplay diff --against` per program and kernel
-#     (OUTDIR/KERNEL-NAME.txt), and the table of every program
-#     (OUTDIR/table.md: tools/cross-arch-table.py).
+#     (OUTDIR/KERNEL-NAME.txt and .json), and the table of every program
+#     (OUTDIR/table.md: tools/cross-arch-table.py; README.md has one).
 #
 # TLBR_ARM64_KERNELS: the guest's kernels (default "6.1 6.12").
 # TLBR_TRACEFS_LOCK, TLBR_QEMU_LOCK: lock files taken (flock) around the x86
 # recordings and the guest, when several people share the machine.
-# TLBR_CROSS_SKIP: "x86" or "arm64" reuses that side's recordings in OUTDIR.
+# TLBR_CROSS_SKIP: "x86", "arm64" or "x86 arm64": reuse that side's
+# recordings in OUTDIR (compare again with another tlbreplay).
 # TLBREPLAY: the host's tlbreplay (default build/cmd/tlbreplay); the
 # workloads are taken from beside it (build/tests/workloads).
 # Needs: root and tracefs (x86 recording), busybox (busybox-static), stress-ng,
@@ -37,6 +38,7 @@ skip=${TLBR_CROSS_SKIP:-}
 	{ echo "cross-arch.sh: build tlbreplay first ($tlbreplay)" >&2; exit 2; }
 bb=$(command -v busybox) || { echo "cross-arch.sh: busybox is missing (apt-get install busybox-static)" >&2; exit 77; }
 command -v stress-ng >/dev/null || { echo "cross-arch.sh: stress-ng is missing" >&2; exit 77; }
+skipped() { case " $skip " in *" $1 "*) return 0 ;; esac; return 1; }
 locked() {	# locked LOCKFILE COMMAND...: under flock when a lock file is given
 	l=$1; shift
 	if [ -n "$l" ]; then flock "$l" "$@"; else "$@"; fi
@@ -44,7 +46,7 @@ locked() {	# locked LOCKFILE COMMAND...: under flock when a lock file is given
 thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || true)
 
 # 1. x86: one recording per program
-if [ "$skip" != x86 ]; then
+if ! skipped x86; then
 	x=$out/x86
 	rm -rf "$x"
 	mkdir -p "$x/bin" "$x/work"
@@ -66,7 +68,7 @@ if [ "$skip" != x86 ]; then
 fi
 
 # 2. arm64: the guest, with this machine's THP setting
-if [ "$skip" != arm64 ]; then
+if ! skipped arm64; then
 	TLBR_ARM64_SUITE=crossarch TLBR_ARM64_KERNELS=$kernels \
 	TLBR_ARM64_APPEND=${thp:+transparent_hugepage=$thp} \
 		locked "${TLBR_QEMU_LOCK:-}" "$src/tools/arm64/run-guest.sh" "$out/arm64"
