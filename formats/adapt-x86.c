@@ -120,7 +120,7 @@ void tlbr_adapt_infer_site(const struct tlbr_task *t, struct tlbr_ev_flush *f, b
 }
 
 /* Fill in site, range and scope of a flush issued by @t. */
-static void infer(const struct tlbr_task *t, enum tlbr_x86_reason reason, uint64_t pages,
+static void infer(struct tlbr_task *t, enum tlbr_x86_reason reason, uint64_t pages,
 		  struct tlbr_ev_flush *f)
 {
 	f->flags = 0;
@@ -138,6 +138,27 @@ static void infer(const struct tlbr_task *t, enum tlbr_x86_reason reason, uint64
 	 */
 	if (f->site == TLBR_SITE_UNKNOWN && t->fresh && pages == 1)
 		f->site = TLBR_SITE_COW;
+	/*
+	 * mremap shrinking [addr, addr + old_len) to new_len unmaps the cut
+	 * tail first (mremap_to()/mremap(): do_vmi_munmap(addr + new_len,
+	 * old_len - new_len), an mmu_gather: tlb_finish_mmu) and only then
+	 * moves what is left (move_page_tables: move_ptes' flush). The first
+	 * flush of exactly the tail's pages is that unmap: site zap, as the
+	 * arm64 census has it; the moves stay mremap.
+	 */
+	if (f->site == TLBR_SITE_MREMAP && !t->mremap_shrunk && pages != TLBR_PAGES_ALL) {
+		uint64_t old_end = TLBR_PAGE_ALIGN(t->sys_args[0] + t->sys_args[1]);
+		uint64_t new_end = TLBR_PAGE_ALIGN(t->sys_args[0] + t->sys_args[2]);
+
+		if (new_end < old_end && pages == (old_end - new_end) >> TLBR_PAGE_SHIFT) {
+			t->mremap_shrunk = true;
+			f->site = TLBR_SITE_ZAP;
+			f->start = new_end;
+			f->end = old_end;
+			f->flags |= TLBR_FLUSH_RANGE_INFERRED;
+			return;
+		}
+	}
 	if (reason == TLBR_X86_LOCAL_SHOOTDOWN) {	/* arch_tlbbatch_flush: everything, no mm */
 		f->site = TLBR_SITE_RECLAIM;
 		f->scope = TLBR_SCOPE_ALL;

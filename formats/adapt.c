@@ -313,6 +313,7 @@ static int on_syscall(const struct tlbr_record *rec, struct tlbr_task *t, struct
 	unsigned int i;
 
 	t->fresh = false;
+	t->mremap_shrunk = false;
 	if (def->id == TLBR_RAW_SYS_ENTER) {
 		tlbr_adapt_ev_init(out, TLBR_EV_SYSCALL, rec, t);
 		out->sys.nr = (enum tlbr_syscall)def->sysnr;

@@ -214,6 +214,7 @@ struct tlbr_task {
 	bool kthread;
 	bool exited, freed;
 	bool seen_birth;		/* forked inside the trace */
+	bool mremap_shrunk;		/* the mremap in progress flushed its cut tail (x86) */
 	bool fresh;			/* forked inside the trace, not yet back in user space
 					 * (no syscall return, no user fault of its own) */
 	bool fork_traced;		/* its sched_process_fork was seen (task_newtask first) */

@@ -60,6 +60,16 @@ assert p["x86-ipi"]["local"] == 6 and p["x86-ipi"]["skipped"] == 4, p["x86-ipi"]
 PY
 ok $? "exit: arm64-broadcast one flush per exit_mmap (3), not x86's exit flush (4 points, 1 skipped); x86-ipi 6 local, 4 skipped; the child's flush is a COW"
 
+# x86's flushes inside mremap: the cut tail's unmap is zap, the move mremap
+# (tests/data/x86-mremap-shrink.txt)
+"$TLBREPLAY" stat --json x86-mremap-shrink.txt > "$TMP/m"
+python3 - "$TMP/m" <<'PY'
+import json, sys
+s = {r["site"]: r["local"] for r in json.load(open(sys.argv[1]))["flushes"]["by_site"]}
+assert s == {"zap": 2, "mremap": 1}, s
+PY
+ok $? "mremap: the two tail unmaps are zap, the move mremap"
+
 expect_status 3 "AFTER without a TLBI census" "$TLBREPLAY" diff --against $X -- $X
 grep_file "it says what is missing" "no TLBI census" "$TMP/err"
 expect_status 2 "--after-pid without --against" "$TLBREPLAY" diff --after-pid 1 $X -- $A
