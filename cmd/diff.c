@@ -207,9 +207,10 @@ static int cmd_against(char **b, unsigned int nb, char **a, unsigned int na,
 		printf("scope   before: %s\n        after: %s\n\n", db, da);
 		tlbr_table_print_text(stdout, &ts);
 		tlbr_print_wrapped(stdout, "", 0,
-				   "predicted: the flush points of arm64-broadcast replayed on BEFORE "
-				   "(every user flush one TLBI IS operation, write-fault reuses "
-				   "included). census: the broadcast flush operations AFTER's arm64 "
+				   "predicted: the broadcasts of arm64-broadcast replayed on BEFORE "
+				   "(every user flush one TLBI IS operation; write-fault reuses and "
+				   "one exit flush per exit_mmap included, x86's own exit flushes "
+				   "not). census: the broadcast flush operations AFTER's arm64 "
 				   "kernel executed, counted by the TLBI census. ops: the operation "
 				   "each site is counted per (per), counted in that side's traces; /op: "
 				   "the broadcasts per operation. diff: predicted per operation against "
