@@ -349,8 +349,9 @@ void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r)
 			   "   before Linux 6.10 only.");
 	if (why & TLBR_UNSURE_DIRTY)
 		fprintf(f, "\n - unmapping shared pages the trace saw only read: a dirty one makes\n"
-			   "   zap_pte_range flush at the end of its page table (force_flush); the\n"
-			   "   hardware dirty state sets it without a fault.");
+			   "   zap_pte_range flush at the end of its page table (force_flush), and\n"
+			   "   at a resched inside it; the hardware dirty state sets it without a\n"
+			   "   fault, and the trace does not show where in the loop the resched came.");
 	if (why & TLBR_UNSURE_SPLIT)
 		fprintf(f, "\n - __split_huge_pmd where the trace does not show whether the PMD was\n"
 			   "   huge: it flushes only a huge one.");

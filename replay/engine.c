@@ -335,6 +335,12 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	case TLBR_EV_SWITCH:
 		if (!ev->sw.inferred)
 			switch_chain(r, ev);
+		if (ev->sw.prev_task) {	/* preempted inside a zap (unmap.c) */
+			struct rtask *pt = task_rget(r, ev->sw.prev_task);
+
+			if (pt && pt->zap_force)
+				zap_preempted(r, ev, pt);
+		}
 		run_on(r, ev->cpu, ev->sw.next_task, ev->sw.next_mm);
 		break;
 	case TLBR_EV_LOST:
@@ -373,7 +379,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			t->applied = false;
 			t->eff = 0;
 			t->fork_wp_done = false;
-			t->zapped = t->moved = t->move_pending = t->aged = false;
+			t->zapped = t->moved = t->move_pending = t->aged = t->zap_force = false;
 			t->lifting = false;
 			t->traced = 0;
 			t->pend_seen = false;

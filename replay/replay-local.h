@@ -153,6 +153,13 @@ struct rtask {
 	int eff;			/* what applying it did (EFF_* bits of engine.c) */
 	bool zapped;			/* the trace showed its per-VMA zaps (unmap.c) */
 	bool aged;			/* madvise COLD/PAGEOUT/FREE: its aging is applied */
+	/*
+	 * the VMA being zapped had dirty (or maybe dirty) shared pages: a
+	 * resched inside zap_pte_range flushes what is gathered (unmap.c)
+	 */
+	bool zap_force;
+	uint32_t zap_mm;
+	uint64_t zap_lo, zap_hi;	/* vpns */
 	bool moved, move_pending;	/* mremap: the trace showed the move; the pages go at
 					 * the return (new address not traced) */
 	uint64_t move_from, move_pages;	/* vpns */
@@ -315,6 +322,7 @@ const struct vma *vma_find(const struct rmm *m, uint64_t addr);
 /* unmap.c: munmap, madvise and mremap as the kernel flushes them */
 void zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 void age_before_reclaim(struct replay *r, struct rtask *t, uint32_t mm);
+void zap_preempted(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 void huge_split(struct replay *r, const struct tlbr_event *ev, struct flushreq *q);
 void mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret);
 void move_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);

@@ -109,7 +109,7 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 	t->sys = 0;
 	t->applied = false;
 	t->fork_wp_done = false;
-	t->zapped = t->moved = t->move_pending = t->aged = false;
+	t->zapped = t->moved = t->move_pending = t->aged = t->zap_force = false;
 	t->lifting = false;
 	t->traced = 0;
 }

@@ -284,6 +284,7 @@ void zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 
 	if (t) {
 		t->zapped = true;
+		t->zap_force = false;
 		if (t->sys == TLBR_SYS_MADVISE + 1)
 			cs.why = "madvise";
 		else if (t->sys)
@@ -314,7 +315,41 @@ void zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 	}
 	if (gathered)
 		zap_point(r, ev, lo, hi, false);
+	if (t && cs.n) {	/* a resched in it may flush once more: zap_preempted */
+		t->zap_force = false;
+		for (i = 0; i < cs.n; i++)
+			t->zap_force |= cs.c[i].force || cs.c[i].force_maybe;
+		t->zap_mm = ev->mm;
+		t->zap_lo = cs.c[0].lo;
+		t->zap_hi = cs.c[cs.n - 1].hi;
+	}
 	free(cs.c);
+}
+
+/*
+ * @t, zapping a VMA with dirty shared pages, was switched out while
+ * runnable (@ev): zap_pte_range breaks its loop when need_resched() and
+ * flushes what it gathered if force_flush is set by then, before the
+ * cond_resched() that switches (on a kernel with full preemption the switch
+ * may also come anywhere, with no flush): one more flush the trace cannot
+ * confirm, an uncertain point over the VMA's pages.
+ */
+void zap_preempted(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+{
+	struct flushreq q;
+
+	/* runnable: TASK_RUNNING, or TASK_REPORT_MAX (0x100, "R+": preempted, as
+	 * __cond_resched's preempt_schedule_common -> __schedule(SM_PREEMPT) is) */
+	if (!t->zap_force || !t->sys || (ev->sw.prev_state & ~(int64_t)0x100) != 0)
+		return;
+	req_init(r, &q, TLBR_SITE_ZAP, t->zap_mm);
+	q.cpu = ev->cpu;
+	q.start_vpn = t->zap_lo;
+	q.end_vpn = t->zap_hi + 1;
+	q.real = TLBR_EXEC_BROADCAST;
+	q.maybe = true;
+	r->res.uncertain_why |= TLBR_UNSURE_DIRTY;
+	flush_point(r, &q);
 }
 
 /*
