@@ -80,6 +80,7 @@ struct xstate {
 	uint32_t nmms;
 	uint32_t loaded[TLBR_MAX_CPUS];	/* cpu_tlbstate.loaded_mm; 0: init_mm */
 	bool lazy[TLBR_MAX_CPUS];	/* cpu_tlbstate_shared.is_lazy */
+	bool known[TLBR_MAX_CPUS];	/* the trace showed the CPU load a user mm */
 	/* the shootdown in progress on each issuing CPU: its predicted targets */
 	struct tlbr_cpuset pred[TLBR_MAX_CPUS];
 	bool op[TLBR_MAX_CPUS];
@@ -151,6 +152,7 @@ static void on_run(struct replay *r, struct policy *pl, int cpu, uint32_t mm)
 		return;
 	}
 	s->lazy[cpu] = false;
+	s->known[cpu] = true;
 	s->loaded[cpu] = mm;
 	m = xmm_get(s, mm);
 	if (m)
@@ -434,10 +436,44 @@ static void fifo_drop(struct xstate *s, int cpu, unsigned int i)
  * target's TLB is already at the mm's tlb_gen, or for kernel flushes on
  * init_mm): it is dropped, so that the answers that follow go to their IPI.
  */
+/*
+ * @cpu ran flush_tlb_func() for @e without a record in the trace: the
+ * sender went on, so it had its answer (on_each_cpu_cond_mask() waits).
+ * flush_tlb_func() traces "remote wrong CPU" and clears the CPU's mm_cpumask
+ * bit when the CPU runs another mm, and switches a lazy CPU to init_mm:
+ * the model does what the record would have said.
+ */
+static void answered_unseen(struct xstate *s, int cpu, const struct fentry *e)
+{
+	struct xmm *m = xmm_get(s, e->mm);
+
+	if (e->batch || !m)
+		return;
+	if (s->loaded[cpu] != e->mm)
+		clear_cpu(&m->mask, cpu);		/* TLB_REMOTE_WRONG_CPU */
+	else if (s->lazy[cpu]) {
+		s->loaded[cpu] = 0;			/* switch_mm_irqs_off(NULL, &init_mm) */
+		s->lazy[cpu] = false;
+	}
+}
+
+/* The shootdown of @from is over: its IPIs no answer was seen for were answered unseen. */
+static void sender_done(struct xstate *s, int from)
+{
+	for (int c = 0; c < TLBR_MAX_CPUS; c++)
+		for (unsigned int i = 0; i < s->nfifo[c]; i++)
+			if (s->fifo[c][i].from == from) {
+				answered_unseen(s, c, &s->fifo[c][i]);
+				fifo_drop(s, c, i);
+				break;
+			}
+}
+
 static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from, bool batch, bool excl)
 {
 	for (unsigned int i = 0; i < s->nfifo[cpu]; i++)
 		if (s->fifo[cpu][i].from == from) {
+			answered_unseen(s, cpu, &s->fifo[cpu][i]);
 			fifo_drop(s, cpu, i);
 			break;
 		}
@@ -550,11 +586,17 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 			clear_cpu(&s->pred[ev->cpu], c);
 		}
 	}
-	/* the target's answer: flush_tlb_func() for that mm, as the trace shows it */
+	/*
+	 * the target's answer: flush_tlb_func() for that mm, as the trace
+	 * shows it; a lazy CPU's is its switch to init_mm, also on a CPU the
+	 * trace never showed loading a user mm (idle since before the trace,
+	 * lazy in an mm older than it)
+	 */
 	if ((ev->kind == TLBR_EV_FLUSH_REMOTE ||
 	     (ev->kind == TLBR_EV_FLUSH && ev->flush.site == TLBR_SITE_SWITCH &&
-	      s->lazy[ev->cpu] && s->nfifo[ev->cpu] &&
-	      s->loaded[ev->cpu] == s->fifo[ev->cpu][0].mm)) &&
+	      s->nfifo[ev->cpu] && ((s->lazy[ev->cpu] &&
+				     s->loaded[ev->cpu] == s->fifo[ev->cpu][0].mm) ||
+				    (!s->loaded[ev->cpu] && !s->known[ev->cpu])))) &&
 	    s->nfifo[ev->cpu]) {
 		struct fentry e = s->fifo[ev->cpu][0];
 
@@ -604,6 +646,8 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 				(unsigned long long)(ev->ts_ns % 1000000000ULL), ev->cpu, ev->pid,
 				s->pend_mm[ev->cpu], (unsigned long long)s->pred[ev->cpu].bits[0],
 				s->loaded[0], s->loaded[1], s->lazy[0], s->lazy[1]);
+		if (s->op[ev->cpu])
+			sender_done(s, ev->cpu);
 		s->op[ev->cpu] = false;	/* the shootdown is over */
 		break;
 	default:

@@ -68,6 +68,16 @@ ok $? "lost events: the span taken out of the self-check, and counted (got $got)
 "$TLBREPLAY" what-if -p x86-ipi "$L" > "$TMP/l.txt"
 grep -q "lost    1 lost-event records: taken out of the counts above" "$TMP/l.txt"
 ok $? "lost events: the text says what was taken out"
+# An answer the trace lacks (tests/data/whatif-x86-unseen-answer.txt): the
+# sender went on, so the target answered; it ran another mm, so its
+# mm_cpumask bit went (flush_tlb_func()): the next flush makes no call
+U=$SRCDIR/tests/data/whatif-x86-unseen-answer.txt
+"$TLBREPLAY" what-if --json -p x86-ipi "$U" > "$TMP/u.json"
+got=$(python3 -c "import json; s=json.load(open('$TMP/u.json'))['self_check']
+print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['unanswered_ipis'], s['calls_real'],
+      s['calls_predicted'], s['calls_matched'], s['calls_bootstrap'])")
+[ "$got" = "1 1 1 1 0 0 0 1" ]
+ok $? "unseen answer: the wrong-CPU bit cleared as the record would have (got $got)"
 # mremap on x86 (tests/data/whatif-x86-mremap.txt): the PTEs leave before
 # the flush the trace shows (move_ptes(), do_vmi_munmap()), so the flush
 # covers them; a move's pages reach the new address, an in-place shrink
