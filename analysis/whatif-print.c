@@ -243,6 +243,22 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 		 (unsigned long long)x->remote_wrong_cpu, (unsigned long long)x->calls_bootstrap,
 		 (unsigned long long)x->calls_learnt, (unsigned long long)x->as_traced);
 	tlbr_print_wrapped(f, "    also", 12, buf, 80);
+	if (x->ipis_sent > x->ipis_matched || x->ipis_predicted > x->ipis_matched) {
+		uint64_t missed = x->ipis_sent - x->ipis_matched, told = x->miss_other_mm + x->miss_ran_mm;
+
+		snprintf(buf, sizeof(buf), "%llu IPIs sent and not predicted: %llu answered \"remote "
+			 "wrong CPU\" (the target ran another address space: the kernel's mm_cpumask "
+			 "held it, by a trim, should_trim_cpumask(), or freed page tables, where the "
+			 "model's did not), %llu "
+			 "answered by a flush (the target ran the address space: a switch the trace "
+			 "lacks), %llu without an answer in the trace; %llu predicted and not sent "
+			 "(the trace shows no cause: a vCPU the host preempted, kvm_flush_tlb_multi(), "
+			 "or a switch away the trace lacks)", (unsigned long long)missed,
+			 (unsigned long long)x->miss_other_mm, (unsigned long long)x->miss_ran_mm,
+			 (unsigned long long)(missed > told ? missed - told : 0),
+			 (unsigned long long)(x->ipis_predicted - x->ipis_matched));
+		tlbr_print_wrapped(f, "    misses", 12, buf, 80);
+	}
 	if (x->lost_restarts) {
 		snprintf(buf, sizeof(buf), "%llu lost-event records: taken out of the counts above, "
 			 "the spans with lost events (%.6f s: from each CPU's last event before the "
@@ -292,6 +308,15 @@ void tlbr_json_x86_check(struct tlbr_json *j, const struct tlbr_replay_result *r
 	tlbr_json_u64(j, "as_traced", x->as_traced);
 	tlbr_json_u64(j, "remote_flushes", x->remote_flushes);
 	tlbr_json_u64(j, "remote_wrong_cpu", x->remote_wrong_cpu);
+	if (x->ipis_sent > x->ipis_matched) {	/* only then: the goldens stay as they were */
+		tlbr_json_obj_begin(j, "missed_ipis_by_answer");
+		tlbr_json_u64(j, "wrong_cpu", x->miss_other_mm);
+		tlbr_json_u64(j, "flushed", x->miss_ran_mm);
+		tlbr_json_u64(j, "unanswered", x->ipis_sent - x->ipis_matched > x->miss_other_mm +
+			      x->miss_ran_mm ? x->ipis_sent - x->ipis_matched - x->miss_other_mm -
+			      x->miss_ran_mm : 0);
+		tlbr_json_obj_end(j);
+	}
 	if (x->lost_restarts) {	/* only then: the goldens of complete traces stay as they were */
 		tlbr_json_obj_begin(j, "lost_excluded");
 		tlbr_json_u64(j, "records", x->lost_restarts);

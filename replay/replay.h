@@ -198,6 +198,13 @@ struct tlbr_x86_check {
 	 * last event of the CPU before the gap to the lost-event record), and
 	 * the first flush of each mm after (the restarted model's start)
 	 */
+	/*
+	 * IPIs sent and not predicted, by the target's answer: "remote wrong
+	 * CPU" (it ran another mm: the kernel trimmed mm_cpumask when the
+	 * model did not), a flush (it ran the mm: a switch the trace lacks);
+	 * the rest had no answer in the trace
+	 */
+	uint64_t miss_other_mm, miss_ran_mm;
 	uint64_t lost_excl_ns;
 	uint64_t lost_excl_sent, lost_excl_predicted, lost_excl_matched, lost_excl_calls;
 	uint64_t as_traced;		/* kernel and batched flushes, replayed as traced */

@@ -94,6 +94,7 @@ struct xstate {
 		int from;		/* the sending CPU */
 		bool batch;		/* of a flush replayed as traced: not counted */
 		bool excl;		/* of a flush taken out of the self-check */
+		bool missed;		/* sent, not predicted: its answer tells why */
 	} fifo[TLBR_MAX_CPUS][FIFO];
 	uint8_t nfifo[TLBR_MAX_CPUS];
 	bool checking;			/* this instance fills the self-check */
@@ -469,7 +470,8 @@ static void sender_done(struct xstate *s, int from)
 			}
 }
 
-static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from, bool batch, bool excl)
+static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from, bool batch, bool excl,
+		      bool missed)
 {
 	for (unsigned int i = 0; i < s->nfifo[cpu]; i++)
 		if (s->fifo[cpu][i].from == from) {
@@ -479,7 +481,7 @@ static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from, bool bat
 		}
 	if (s->nfifo[cpu] == FIFO)	/* never answered: the oldest was another IPI */
 		fifo_drop(s, cpu, 0);
-	s->fifo[cpu][s->nfifo[cpu]++] = (struct fentry){ mm, from, batch, excl };
+	s->fifo[cpu][s->nfifo[cpu]++] = (struct fentry){ mm, from, batch, excl, missed };
 }
 
 /* What the kernel really did: IPIs sent, and the targets' answers. */
@@ -554,7 +556,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 			if (!tlbr_cpuset_test(&ev->ipi.targets, (unsigned int)c))
 				continue;
 			if (s->pend_batch[ev->cpu]) {
-				fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, true, false);
+				fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, true, false, false);
 				continue;
 			}
 			if (m && !s->pend_freed[ev->cpu] && !s->lazy[c] &&
@@ -582,7 +584,9 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 				xc->ipis_sent++;
 				xc->ipis_matched += cb->matched;
 			}
-			fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, false, s->pend_excl[ev->cpu]);
+			fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, false, s->pend_excl[ev->cpu],
+				  s->checking && !s->pend_excl[ev->cpu] &&
+				  !tlbr_cpuset_test(&s->pred[ev->cpu], (unsigned int)c));
 			clear_cpu(&s->pred[ev->cpu], c);
 		}
 	}
@@ -613,6 +617,18 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 		if (s->checking && !e.batch && !e.excl) {
 			xc->ipis_answered++;
 			contrib(s, ev->ts_ns)->answered = 1;
+		}
+		/*
+		 * why the model missed it, as the answer tells: "remote wrong
+		 * CPU", the target ran another mm (the kernel trimmed the mask,
+		 * should_trim_cpumask(), when the model's clock did not); a
+		 * flush, it ran this mm (a switch there the trace lacks)
+		 */
+		if (s->checking && e.missed) {
+			if (ev->kind == TLBR_EV_FLUSH_REMOTE && ev->remote.wrong_cpu)
+				xc->miss_other_mm++;
+			else
+				xc->miss_ran_mm++;
 		}
 	}
 	if (!s->checking)

@@ -78,6 +78,17 @@ print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['unans
       s['calls_predicted'], s['calls_matched'], s['calls_bootstrap'])")
 [ "$got" = "1 1 1 1 0 0 0 1" ]
 ok $? "unseen answer: the wrong-CPU bit cleared as the record would have (got $got)"
+# Why an IPI was missed, as its answer tells (tests/data/whatif-x86-miss.txt)
+M=$SRCDIR/tests/data/whatif-x86-miss.txt
+"$TLBREPLAY" what-if --json -p x86-ipi "$M" > "$TMP/m2.json"
+got=$(python3 -c "import json; s=json.load(open('$TMP/m2.json'))['self_check']; b=s['missed_ipis_by_answer']
+print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['calls_real'], s['calls_predicted'],
+      b['wrong_cpu'], b['flushed'], b['unanswered'])")
+[ "$got" = "2 1 1 1 0 0 1 0" ]
+ok $? "missed IPI: answered by a flush, a switch the trace lacks (got $got)"
+"$TLBREPLAY" what-if -p x86-ipi "$M" > "$TMP/m2.txt"
+grep -q "misses  1 IPIs sent and not predicted: 0 answered" "$TMP/m2.txt"
+ok $? "missed IPI: the text says why, by category"
 # mremap on x86 (tests/data/whatif-x86-mremap.txt): the PTEs leave before
 # the flush the trace shows (move_ptes(), do_vmi_munmap()), so the flush
 # covers them; a move's pages reach the new address, an in-place shrink
