@@ -27,7 +27,8 @@
 #   verdict  the self-check's one-line verdict
 # Target (issue 14): |err| <= 2% (or <= 2 when sent < 100), match >= 98%
 # of sent; arm64-broadcast and oracle never unsafe; unexpl < 1%. A trailing
-# "MISS" marks a line off target.
+# "MISS" marks a line off target; a last "summary:" line totals the IPIs
+# and counts the traces within 2%, >= 98% matched, unsafe, and on target.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 B=build
@@ -82,6 +83,22 @@ ok = ok and unexpl < 1.0
 print('%-34s %6d %5d %6d %6d %7s %17s %6d %11s %5.2f%% %s%s' % (short, sent, sc['unanswered_ipis'],
       pred, match, err, calls, sc.get('other_ipis', -1), '%d/%d/%d' % (ua, uo, ul), unexpl,
       sc['verdict'][:50], '' if ok and cok else '  MISS'))
+w = abs(pred - sent) <= (0.02 * sent if sent >= 100 else 2)
+with open(sys.argv[3] + '.sum', 'a') as f:
+    f.write('%d %d %d %d %d %d %d %d\n' % (sent, pred, match, w, sent == 0 or match >= 0.98 * sent,
+                                          ua > 0, uo > 0, ok and cok))
 PY
 done
-rm -f /tmp/validate.$$.json /tmp/validate.$$.err
+python3 - /tmp/validate.$$.err.sum <<'PY'
+import sys
+try:
+    rows = [list(map(int, l.split())) for l in open(sys.argv[1])]
+except OSError:
+    sys.exit(0)
+t = [sum(r[i] for r in rows) for i in range(8)]
+print('summary: %d traces; shootdown IPIs sent %d, predicted %d, matched %d (%.1f%%); '
+      'within 2%% (2 under 100): %d; >= 98%% matched: %d; arm64-broadcast unsafe on %d, '
+      'oracle unsafe on %d; every target met: %d' % (len(rows), t[0], t[1], t[2],
+      100.0 * t[2] / t[0] if t[0] else 100.0, t[3], t[4], t[5], t[6], t[7]))
+PY
+rm -f /tmp/validate.$$.json /tmp/validate.$$.err /tmp/validate.$$.err.sum
