@@ -356,6 +356,12 @@ expect $TMP/r.json arm64-broadcast ops.tlbi_is 4 "range: FEAT_TLBIRANGE: 2 range
 # mm anywhere, so active_cpu is MULTIPLE (a COW copy on CPU 0 was local and unsafe before)
 "$TLBREPLAY" what-if --json -p active-cpu "$SAMPLES/corpus/stress-ng-madvise.dat" > $TMP/sm.json
 expect $TMP/sm.json active-cpu unsafe 0 "seed 001 stress-ng-madvise: safe with unseen threads"
+# the same by hand (the file derives it): a thread created and never shown makes active_cpu MULTIPLE
+"$TLBREPLAY" what-if --json --cpu arm64 -p active-cpu,local-only "$DATA/whatif-seed001-unseen.txt" > $TMP/su.json
+expect $TMP/su.json active-cpu broadcasts 2 "seed 001, unseen thread: the mprotect and the munmap broadcast"
+expect $TMP/su.json active-cpu local 1 "seed 001, unseen thread: exec's flush stays local (fresh ASID)"
+expect $TMP/su.json active-cpu unsafe 0 "seed 001, unseen thread: safe"
+expect $TMP/su.json local-only unsafe 2 "seed 001, unseen thread: local-only leaves CPU 1's entries"
 
 # denominators: the modelled flush cost as a share of the busy CPU time (an estimate).
 # whatif-seed001.txt: CPU 0 runs sh then 201 from 1.000000 to 1.000032 s: 32000 ns busy;
