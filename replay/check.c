@@ -12,7 +12,7 @@
 
 #include "replay-local.h"
 
-void step_of(struct replay *r, struct tlbr_step *st, const char *fmt, ...)
+void tlbr_step_of(struct replay *r, struct tlbr_step *st, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -52,7 +52,7 @@ static const char *perm_name(uint8_t h)
 }
 
 /* One page: O(policies x CPUs x tlb_held). */
-void check_fn(struct replay *r, struct page *p, void *arg)
+void tlbr_check_fn(struct replay *r, struct page *p, void *arg)
 {
 	const struct tlbr_step *at = arg;
 	uint8_t allowed = pte_perm(p);
@@ -74,7 +74,7 @@ void check_fn(struct replay *r, struct page *p, void *arg)
 			if (!(held & HELD_OLD) && !(held & ~allowed & (HELD_VALID | HELD_W)))
 				continue;
 			/* the sound model, whatever residency model prices the run */
-			held = tlb_held_sound(r, pl, p, c);
+			held = tlbr_tlb_held_sound(r, pl, p, c);
 			if (!(held & HELD_VALID))
 				continue;
 			if (!(held & HELD_OLD) && !(held & ~allowed & (HELD_VALID | HELD_W)))
@@ -113,17 +113,17 @@ void check_fn(struct replay *r, struct page *p, void *arg)
 				f->steps[f->nsteps++] = *at;
 			}
 			/* reported once: the model drops the entry it found */
-			tlb_flush_page(r, pl, p, c);
+			tlbr_tlb_flush_page(r, pl, p, c);
 		}
 	}
 }
 
 /* O(pages of the range the model knows x policies x CPUs). */
-void check_range(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
+void tlbr_check_range(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
 			const char *what)
 {
 	struct tlbr_step at;
 
 	step_str(r, &at, what);
-	for_pages(r, mm, whole, start, end, check_fn, &at);
+	tlbr_for_pages(r, mm, whole, start, end, tlbr_check_fn, &at);
 }

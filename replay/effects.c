@@ -10,10 +10,10 @@
 #include "replay-local.h"
 
 /* A note for the report: its address, VMA and task filled in from the model. O(log VMAs). */
-void note(struct replay *r, struct tlbr_note *n, int pol, int cpu, uint32_t mm,
+void tlbr_replay_note(struct replay *r, struct tlbr_note *n, int pol, int cpu, uint32_t mm,
 		 uint64_t vpn)
 {
-	struct rmm *m = mm ? mm_get(r, mm) : NULL;
+	struct rmm *m = mm ? tlbr_mm_get(r, mm) : NULL;
 	const struct vma *v;
 
 	n->policy = pol;
@@ -24,7 +24,7 @@ void note(struct replay *r, struct tlbr_note *n, int pol, int cpu, uint32_t mm,
 	if (!n->task)
 		n->task = r->ev->task;
 	n->addr = vpn << PAGE_SHIFT;
-	v = m && !n->whole_mm ? vma_find(m, n->addr) : NULL;
+	v = m && !n->whole_mm ? tlbr_vma_find(m, n->addr) : NULL;
 	n->vma_start = v ? v->start : 0;
 	n->vma_end = v ? v->end : 0;
 	r->o.note(r->o.note_ctx, n);
@@ -44,7 +44,7 @@ static void flush_fn(struct replay *r, struct page *p, void *a)
 
 	for (c = 0; c < r->ncpus; c++)
 		if (tlbr_cpuset_test(f->cpus, (unsigned int)c))
-			tlb_flush_page(r, f->pl, p, c);
+			tlbr_tlb_flush_page(r, f->pl, p, c);
 	last->ts_ns = f->q->ts_ns;
 	last->pos = f->q->pos;
 	last->cpu = f->q->cpu;
@@ -70,7 +70,7 @@ static void stale_fn(struct replay *r, struct page *p, void *a)
 
 		if (c == s->issuer) {
 			/* the faulting CPU re-walks the page table after its fault */
-			tlb_flush_page(r, s->pl, p, c);
+			tlbr_tlb_flush_page(r, s->pl, p, c);
 			continue;
 		}
 		if (tlbr_cpuset_test(s->reached, (unsigned int)c) || !p->writable)
@@ -81,22 +81,22 @@ static void stale_fn(struct replay *r, struct page *p, void *a)
 		 * sound one what may be there at most (stale_sound: the upper
 		 * bound of spurious faults must not rest on an estimate)
 		 */
-		held = s->hw_clean ? tlb_held(r, s->pl, p, c) : tlb_held_before(r, s->pl, p, c);
-		sound = s->hw_clean ? tlb_held_sound(r, s->pl, p, c) :
-				      tlb_held_before_sound(r, s->pl, p, c);
+		held = s->hw_clean ? tlbr_tlb_held(r, s->pl, p, c) : tlbr_tlb_held_before(r, s->pl, p, c);
+		sound = s->hw_clean ? tlbr_tlb_held_sound(r, s->pl, p, c) :
+				      tlbr_tlb_held_before_sound(r, s->pl, p, c);
 		held = (held & HELD_VALID) && (!(held & HELD_W) || s->hw_clean);
 		sound = (sound & HELD_VALID) && (!(sound & HELD_W) || s->hw_clean);
 		if (!held && !sound)
 			continue;
-		tlb_set_flag(r, s->pl, p, c, HELD_STALE, 0);
+		tlbr_tlb_set_flag(r, s->pl, p, c, HELD_STALE, 0);
 		if (s->block && tlbr_cpuset_test(&s->counted, (unsigned int)c))
 			continue;	/* the same block entry: one stale entry */
 		tlbr_cpuset_set(&s->counted, (unsigned int)c);
 		if (sound) {
 			s->pl->res->stale_sound++;
 			/* not running the mm there now: it may never use the entry */
-			if (!view_running(r, p->mm, c))
-				(void)stale_wait_add(r, s->pl, p, c);	/* ENOMEM: it counts */
+			if (!tlbr_view_running(r, p->mm, c))
+				(void)tlbr_stale_wait_add(r, s->pl, p, c);	/* ENOMEM: it counts */
 		}
 		if (!held)
 			continue;
@@ -104,7 +104,7 @@ static void stale_fn(struct replay *r, struct page *p, void *a)
 		if (r->o.note) {
 			struct tlbr_note n = { .kind = TLBR_NOTE_STALE };
 
-			note(r, &n, s->pl->idx, c, p->mm, p->vpn);
+			tlbr_replay_note(r, &n, s->pl->idx, c, p->mm, p->vpn);
 		}
 	}
 }
@@ -118,14 +118,14 @@ static void stale_fn(struct replay *r, struct page *p, void *a)
  * O(pages of the range the model knows x CPUs); whole mm: O(CPUs) under the
  * unbounded model (one seq per mm and CPU), O(TLB entries) under capacity.
  */
-void apply_decision(struct replay *r, struct policy *pl, const struct flushreq *q,
+void tlbr_apply_decision(struct replay *r, struct policy *pl, const struct flushreq *q,
 		    const struct decision *d, const struct tlbr_cpuset *reached_now)
 {
 	struct tlbr_cpuset reached = *reached_now;
 	int c;
 
 	for (c = 0; c < r->ncpus; c++) {
-		struct rmm *m = mm_get(r, q->mm);
+		struct rmm *m = tlbr_mm_get(r, q->mm);
 
 		if (!tlbr_cpuset_test(&d->deferred, (unsigned int)c) ||
 		    tlbr_cpuset_test(&reached, (unsigned int)c))
@@ -138,20 +138,20 @@ void apply_decision(struct replay *r, struct policy *pl, const struct flushreq *
 		struct stale_arg s = { .pl = pl, .reached = &reached, .issuer = q->cpu,
 				       .block = q->block, .hw_clean = q->hw_clean };
 
-		for_pages(r, q->mm, false, q->start_vpn, q->end_vpn, stale_fn, &s);
+		tlbr_for_pages(r, q->mm, false, q->start_vpn, q->end_vpn, stale_fn, &s);
 	}
 	if (!q->mm) {
 		for (c = 0; c < r->ncpus; c++)
 			if (tlbr_cpuset_test(&reached, (unsigned int)c))
-				tlb_flush_all(r, pl, c);
+				tlbr_tlb_flush_all(r, pl, c);
 	} else if (q->whole_mm) {
 		for (c = 0; c < r->ncpus; c++)
 			if (tlbr_cpuset_test(&reached, (unsigned int)c))
-				tlb_flush_mm(r, pl, q->mm, c);
+				tlbr_tlb_flush_mm(r, pl, q->mm, c);
 	} else {
 		struct flush_arg f = { .pl = pl, .cpus = &reached, .q = q };
 
-		for_pages(r, q->mm, false, q->start_vpn, q->end_vpn, flush_fn, &f);
+		tlbr_for_pages(r, q->mm, false, q->start_vpn, q->end_vpn, flush_fn, &f);
 	}
 }
 
@@ -199,7 +199,7 @@ static uint64_t tlbi_ops(struct replay *r, const struct flushreq *q, bool x86)
 	return ops;
 }
 
-uint64_t view_range_tlbis(struct replay *r, uint64_t pages)
+uint64_t tlbr_view_range_tlbis(struct replay *r, uint64_t pages)
 {
 	struct flushreq q = { .mm = 1, .start_vpn = 0, .end_vpn = pages };
 
@@ -207,7 +207,7 @@ uint64_t view_range_tlbis(struct replay *r, uint64_t pages)
 }
 
 /* O(1). */
-void count_ops(struct replay *r, struct policy *pl, const struct flushreq *q,
+void tlbr_count_ops(struct replay *r, struct policy *pl, const struct flushreq *q,
 		      const struct decision *d)
 {
 	uint64_t *ops = pl->res->ops;
@@ -255,7 +255,7 @@ void count_ops(struct replay *r, struct policy *pl, const struct flushreq *q,
 		pl->res->table_syncs++;
 	}
 	/* active-cpu's flush_tlb_user_pre(): migrate_disable() on every path */
-	if (migrates_every_flush(pl) && (d->kind == D_LOCAL || d->kind == D_BROADCAST ||
+	if (tlbr_migrates_every_flush(pl) && (d->kind == D_LOCAL || d->kind == D_BROADCAST ||
 					 d->kind == D_TARGETED) &&
 	    ((q->mm && !q->opaque) || q->site == TLBR_SITE_EXEC))
 		ops[TLBR_OP_MIGRATE]++;
@@ -264,7 +264,7 @@ void count_ops(struct replay *r, struct policy *pl, const struct flushreq *q,
 }
 
 /* A component of @pl runs every user flush inside migrate_disable(). O(components). */
-bool migrates_every_flush(const struct policy *pl)
+bool tlbr_migrates_every_flush(const struct policy *pl)
 {
 	for (unsigned int k = 0; k < pl->ncomp; k++)
 		if (pl->ops[k]->migrate_every_flush)
@@ -290,15 +290,15 @@ static void defer_fn(struct replay *r, struct page *p, void *a)
 }
 
 /* O(pages of the range the model knows). */
-void defer(struct replay *r, struct policy *pl, const struct flushreq *q)
+void tlbr_defer(struct replay *r, struct policy *pl, const struct flushreq *q)
 {
-	struct rmm *m = mm_get(r, q->mm);
+	struct rmm *m = tlbr_mm_get(r, q->mm);
 
 	pl->res->deferred++;
 	/* set_tlb_ubc_flush_pending(): mm->tlb_flush_batched's pending count goes up */
 	if (m)
 		m->batched[pl->idx] = true;
-	for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, defer_fn, pl);
+	tlbr_for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, defer_fn, pl);
 }
 
 static int pending_sync_of(const struct policy *pl)
@@ -315,7 +315,7 @@ static int pending_sync_of(const struct policy *pl)
  * Some policy that syncs has a reclaim batch pending on @mm:
  * flush_tlb_batched_pending() would act. O(policies x components).
  */
-bool batch_pending(struct replay *r, uint32_t mm)
+bool tlbr_batch_pending(struct replay *r, uint32_t mm)
 {
 	struct rmm *m = mm && mm < r->nmms ? &r->mms[mm] : NULL;
 
@@ -347,7 +347,7 @@ static bool complete_cpu(struct replay *r, struct policy *pl, int cpu)
 		if (e->done || p->mm != e->mm)
 			continue;	/* flushed already, or the page went with its mm */
 		for (int c = 0; c < r->ncpus; c++)
-			tlb_flush_page(r, pl, p, c);
+			tlbr_tlb_flush_page(r, pl, p, c);
 	}
 	pl->npending = kept;
 	return any;
@@ -363,7 +363,7 @@ static bool complete_cpu(struct replay *r, struct policy *pl, int cpu)
  * nothing.
  * O(policies x pending TLBIs x CPUs).
  */
-void batch_sync(struct replay *r, enum tlbr_sync_kind kind, int cpu, uint32_t mm)
+void tlbr_batch_sync(struct replay *r, enum tlbr_sync_kind kind, int cpu, uint32_t mm)
 {
 	struct rmm *m = mm && mm < r->nmms ? &r->mms[mm] : NULL;
 	int pol, c;
@@ -390,7 +390,7 @@ void batch_sync(struct replay *r, enum tlbr_sync_kind kind, int cpu, uint32_t mm
 		}
 		/* flush_tlb_mm(): TLBI ASIDE1IS + DSB ISH, on every CPU */
 		for (c = 0; c < r->ncpus; c++)
-			tlb_flush_mm(r, pl, mm, c);
+			tlbr_tlb_flush_mm(r, pl, mm, c);
 		for (uint32_t i = 0; i < pl->npending; i++)
 			if (pl->pending[i].mm == mm)
 				pl->pending[i].done = true;
@@ -411,7 +411,7 @@ void batch_sync(struct replay *r, enum tlbr_sync_kind kind, int cpu, uint32_t mm
  * takes two). Not modelled: the PMD entries of new page-table pages and
  * huge (PMD) vmap mappings. O(policies x components).
  */
-void kmap_barriers(struct replay *r, uint64_t start, uint64_t pages)
+void tlbr_kmap_barriers(struct replay *r, uint64_t start, uint64_t pages)
 {
 	uint64_t first = start >> 21, last = (start + (pages << PAGE_SHIFT) - 1) >> 21;
 	uint64_t tables = pages ? last - first + 1 : 0;

@@ -42,7 +42,7 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		return;		/* x86 switch_mm: residency comes from the switches */
 	if (f->exec == TLBR_EXEC_IPI)
 		r->res.real_ipi_flushes++;
-	req_init(r, &q, f->site, ev->mm);
+	tlbr_req_init(r, &q, f->site, ev->mm);
 	q.real = f->exec;
 	/*
 	 * an x86 exit flush, in a trace that shows exit_mmap: the arm64
@@ -53,7 +53,7 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 	    r->teardown_seen) {
 		q.x86_only = true;
 	} else if (f->site == TLBR_SITE_EXIT && ev->mm) {
-		struct rmm *m = mm_get(r, ev->mm);
+		struct rmm *m = tlbr_mm_get(r, ev->mm);
 
 		if (m)
 			m->exit_flushed = true;
@@ -61,35 +61,35 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 	if ((f->flags & TLBR_FLUSH_SPLIT) && ev->mm && range) {	/* a split, maybe (unmap.c) */
 		q.start_vpn = f->start >> PAGE_SHIFT;
 		q.end_vpn = TLBR_PAGES_UP(f->end);
-		huge_split(r, ev, &q);
+		tlbr_huge_split(r, ev, &q);
 		return;
 	}
 	if (f->site == TLBR_SITE_WP_REUSE && (f->flags & TLBR_FLUSH_CONTPTE)) {
 		q.hw_clean = true;	/* contpte_ptep_set_access_flags' dirty flush */
 		r->res.contpte_dirty++;
 	} else if ((f->flags & TLBR_FLUSH_CONTPTE) && t) {
-		cont_unfold(r, t, ev);	/* contpte_convert: an unfold, maybe for a reuse */
+		tlbr_cont_unfold(r, t, ev);	/* contpte_convert: an unfold, maybe for a reuse */
 	}
 
 	switch (f->site) {
 	case TLBR_SITE_WP_REUSE:
 	case TLBR_SITE_COW:
-		if (t && fault_flush(r, t, ev, &q, range))
+		if (t && tlbr_fault_flush(r, t, ev, &q, range))
 			return;
 		break;
 	case TLBR_SITE_MPROTECT:
 	case TLBR_SITE_ZAP:
 	case TLBR_SITE_MREMAP:
 		if (f->flags & TLBR_FLUSH_PRESENT_ONLY) {	/* one VMA's zap (unmap.c) */
-			zap_vma(r, ev, t);
+			tlbr_zap_vma(r, ev, t);
 			return;
 		}
 		if (f->flags & TLBR_FLUSH_MOVE) {		/* a page-table move */
-			move_flush(r, ev, t);
+			tlbr_move_flush(r, ev, t);
 			return;
 		}
-		if (t && t->sys && (f->site == TLBR_SITE_MPROTECT || !unmap_traced_flush(r, ev, t)))
-			apply_syscall(r, t, ev->mm);
+		if (t && t->sys && (f->site == TLBR_SITE_MPROTECT || !tlbr_unmap_traced_flush(r, ev, t)))
+			tlbr_apply_syscall(r, t, ev->mm);
 		/*
 		 * a kernel without pte_needs_flush() (arm64 before the seed-004
 		 * backport) flushes an mprotect that only added permissions: as
@@ -103,7 +103,7 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		break;
 	case TLBR_SITE_FORK:
 		if (t)
-			fork_wp(r, t, ev->mm);
+			tlbr_fork_wp(r, t, ev->mm);
 		break;
 	case TLBR_SITE_EXEC:
 		/*
@@ -114,9 +114,9 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		q.real = TLBR_EXEC_LOCAL;
 		q.opaque = true;
 		for (unsigned int k = (f->flags & TLBR_FLUSH_MOVE) && f->move_to ?
-					      move_chunks(f->start, f->end, f->move_to) : 1;
+					      tlbr_move_chunks(f->start, f->end, f->move_to) : 1;
 		     k > 0; k--)
-			flush_point(r, &q);
+			tlbr_flush_point(r, &q);
 		return;
 	case TLBR_SITE_RECLAIM:
 	case TLBR_SITE_KERNEL:
@@ -130,14 +130,14 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 			break;
 		q.mm = 0;
 		q.opaque = true;
-		flush_point(r, &q);
+		tlbr_flush_point(r, &q);
 		return;
 	default:
 		break;
 	}
 	if (!ev->mm) {
 		q.opaque = true;
-		flush_point(r, &q);
+		tlbr_flush_point(r, &q);
 		return;
 	}
 	if (range) {
@@ -146,7 +146,7 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 	} else {
 		q.whole_mm = true;
 	}
-	flush_point(r, &q);
+	tlbr_flush_point(r, &q);
 }
 
 /*
@@ -157,10 +157,10 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 static void set_task_mm(struct replay *r, struct rtask *t, uint32_t mm)
 {
 	struct rmm *old = t->mm && t->mm < r->nmms ? &r->mms[t->mm] : NULL;
-	struct rmm *m = mm_get(r, mm);
+	struct rmm *m = tlbr_mm_get(r, mm);
 
 	if (old && old->users && !--old->users)
-		mm_drop_pages(r, t->mm);
+		tlbr_mm_drop_pages(r, t->mm);
 	t->mm = mm;
 	if (m)
 		m->users++;
@@ -258,9 +258,9 @@ static void switch_chain(struct replay *r, const struct tlbr_event *ev)
 	r->switches_traced++;
 	if (*chain > 1 && ev->sw.prev_pid > 0 && ev->sw.prev_pid + 1 != *chain) {
 		size_t cur = r->cur_task ? (size_t)(r->cur_task - r->tasks) : 0;
-		struct rtask *lost = task_rget(r, r->chain_task[ev->cpu]);
+		struct rtask *lost = tlbr_task_rget(r, r->chain_task[ev->cpu]);
 
-		if (r->cur_task)	/* task_rget() may have moved the tasks */
+		if (r->cur_task)	/* tlbr_task_rget() may have moved the tasks */
 			r->cur_task = &r->tasks[cur];
 		r->res.switch_breaks++;
 		if (lost && !lost->lost_sight) {
@@ -269,7 +269,7 @@ static void switch_chain(struct replay *r, const struct tlbr_event *ev)
 		}
 		/* the task the CPU ran left unseen: it may be anywhere now */
 		if (r->chain_task[ev->cpu] != ev->sw.next_task)
-			hidden_task(r, r->chain_task[ev->cpu]);
+			tlbr_hidden_task(r, r->chain_task[ev->cpu]);
 	}
 	*chain = ev->sw.next_pid + 1;
 	r->chain_task[ev->cpu] = ev->sw.next_task;
@@ -301,15 +301,15 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	r->res.events++;
 	r->cur_task = NULL;
 	if (ev->kind == TLBR_EV_SWITCH)
-		seen_on_cpu(r, ev->sw.next_task);
+		tlbr_seen_on_cpu(r, ev->sw.next_task);
 	else if (ev->kind == TLBR_EV_MIGRATE)
-		seen_on_cpu(r, ev->migrate.task);
+		tlbr_seen_on_cpu(r, ev->migrate.task);
 	if (ev->task) {
-		t = task_rget(r, ev->task);
+		t = tlbr_task_rget(r, ev->task);
 		if (!t)
 			return -ENOMEM;
 		if (t->unseen && ev->kind != TLBR_EV_FORK)
-			seen_on_cpu(r, ev->task);
+			tlbr_seen_on_cpu(r, ev->task);
 		/*
 		 * the task's address space, from the events about it: not a
 		 * kernel mapping's (no mm: vmalloc of clone's stack), nor another
@@ -322,26 +322,26 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		/* a huge fault's return, or anything else the task does: it is decided */
 		if (t->huge_pending && !(ev->kind == TLBR_EV_HUGE && ev->huge.kind == TLBR_HUGE_FAULT &&
 					 ev->huge.outcome))
-			huge_settle(r, t);
+			tlbr_huge_settle(r, t);
 		/* the task did something else since its write fault: it reused the page */
 		if (t->wp_pending && ends_fault(ev))
-			resolve_reuse(r, t, ev->mm);
+			tlbr_resolve_reuse(r, t, ev->mm);
 	}
 	if (runs_in_task(ev) && ev->task && r->cpu[ev->cpu].task != ev->task &&
 	    ev->kind != TLBR_EV_EXEC)
-		run_on(r, ev->cpu, ev->task, ev->mm);
+		tlbr_run_on(r, ev->cpu, ev->task, ev->mm);
 
 	switch (ev->kind) {
 	case TLBR_EV_SWITCH:
 		if (!ev->sw.inferred)
 			switch_chain(r, ev);
 		if (ev->sw.prev_task) {	/* preempted inside a zap (unmap.c) */
-			struct rtask *pt = task_rget(r, ev->sw.prev_task);
+			struct rtask *pt = tlbr_task_rget(r, ev->sw.prev_task);
 
 			if (pt && pt->zap_force)
-				zap_preempted(r, ev, pt);
+				tlbr_zap_preempted(r, ev, pt);
 		}
-		run_on(r, ev->cpu, ev->sw.next_task, ev->sw.next_mm);
+		tlbr_run_on(r, ev->cpu, ev->sw.next_task, ev->sw.next_mm);
 		break;
 	case TLBR_EV_LOST:
 		for (int c = 0; c < r->ncpus; c++)
@@ -349,27 +349,27 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 				r->chain_pid[c] = 0;
 		break;
 	case TLBR_EV_EXEC:
-		if (!mm_get(r, ev->exec.new_mm))
+		if (!tlbr_mm_get(r, ev->exec.new_mm))
 			return -ENOMEM;
 		if (t)
 			set_task_mm(r, t, ev->exec.new_mm);
-		mm_get(r, ev->exec.new_mm)->vmas_known = true;
-		mm_get(r, ev->exec.new_mm)->born = true;
-		run_on(r, ev->cpu, ev->task, ev->exec.new_mm);
+		tlbr_mm_get(r, ev->exec.new_mm)->vmas_known = true;
+		tlbr_mm_get(r, ev->exec.new_mm)->born = true;
+		tlbr_run_on(r, ev->cpu, ev->task, ev->exec.new_mm);
 		break;
 	case TLBR_EV_FORK:
-		ret = on_fork(r, ev, t);
+		ret = tlbr_on_fork(r, ev, t);
 		if (!ret && ev->fork.child_mm && !ev->fork.shares_mm) {
-			mm_get(r, ev->fork.child_mm)->vmas_known = mm_get(r, ev->mm) &&
-								   mm_get(r, ev->mm)->vmas_known;
-			mm_get(r, ev->fork.child_mm)->born = true;
+			tlbr_mm_get(r, ev->fork.child_mm)->vmas_known = tlbr_mm_get(r, ev->mm) &&
+								   tlbr_mm_get(r, ev->mm)->vmas_known;
+			tlbr_mm_get(r, ev->fork.child_mm)->born = true;
 		}
 		break;
 	case TLBR_EV_FAULT:
 		if (ev->fault.prot_unknown)	/* arm64's handle_mm_fault probe */
 			r->arm64_seen = true;
 		if (ev->mm)
-			ret = on_fault(r, ev, t);
+			ret = tlbr_on_fault(r, ev, t);
 		break;
 	case TLBR_EV_SYSCALL:
 		if (t) {
@@ -387,7 +387,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		break;
 	case TLBR_EV_SYSCALL_RET:
 		if (t)
-			on_syscall_ret(r, ev, t);
+			tlbr_on_syscall_ret(r, ev, t);
 		break;
 	case TLBR_EV_FLUSH:
 		on_flush(r, ev, t);
@@ -397,24 +397,24 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		break;
 	case TLBR_EV_RECLAIM_UNMAP:
 		if (t && ev->mm)	/* madvise(MADV_PAGEOUT) aged the pages first */
-			age_before_reclaim(r, t, ev->mm);
-		ret = on_reclaim_unmap(r, ev);
+			tlbr_age_before_reclaim(r, t, ev->mm);
+		ret = tlbr_on_reclaim_unmap(r, ev);
 		break;
 	case TLBR_EV_BATCH_SYNC:
 		if (t && ev->sync.kind == TLBR_SYNC_PENDING)
 			t->pend_seen = true;
 		r->seq++;
-		batch_sync(r, ev->sync.kind, ev->cpu, ev->mm);
+		tlbr_batch_sync(r, ev->sync.kind, ev->cpu, ev->mm);
 		break;
 	case TLBR_EV_KMAP:
-		kmap_barriers(r, ev->kmap.start, ev->kmap.pages);
+		tlbr_kmap_barriers(r, ev->kmap.start, ev->kmap.pages);
 		break;
 	case TLBR_EV_ASID_ROLLOVER:
-		asid_rollover(r);
+		tlbr_asid_rollover(r);
 		break;
 	case TLBR_EV_HUGE:
 		if (ev->mm)
-			on_huge(r, ev, t);
+			tlbr_on_huge(r, ev, t);
 		break;
 	case TLBR_EV_TLBI:	/* what the kernel did: compared with the policies' decisions */
 		r->arm64_seen = true;
@@ -425,10 +425,10 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		}
 		break;
 	case TLBR_EV_VMA: {	/* the recorder's snapshot of a process older than the trace */
-		struct rmm *m = mm_get(r, ev->mm);
+		struct rmm *m = tlbr_mm_get(r, ev->mm);
 
 		if (m)
-			vma_add(m, ev->vma.start, ev->vma.end, ev->vma.prot, ev->vma.shared,
+			tlbr_vma_add(m, ev->vma.start, ev->vma.end, ev->vma.prot, ev->vma.shared,
 				ev->vma.anon);
 		break;
 	}
@@ -438,7 +438,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		break;
 	case TLBR_EV_MM_TEARDOWN:
 		if (ev->mm) {
-			struct rmm *m = mm_get(r, ev->mm);
+			struct rmm *m = tlbr_mm_get(r, ev->mm);
 
 			/*
 			 * exit_mmap() -> tlb_finish_mmu() of a fullmm gather that
@@ -458,12 +458,12 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			if (m && !r->arm64_seen && !m->exit_flushed) {
 				struct flushreq q;
 
-				req_init(r, &q, TLBR_SITE_EXIT, ev->mm);
+				tlbr_req_init(r, &q, TLBR_SITE_EXIT, ev->mm);
 				q.whole_mm = true;
 				q.arm64_only = true;
-				flush_point(r, &q);
+				tlbr_flush_point(r, &q);
 			}
-			mm_drop_pages(r, ev->mm);
+			tlbr_mm_drop_pages(r, ev->mm);
 			if (m)
 				m->live = false;
 		}

@@ -13,7 +13,7 @@
  * The pending write fault of @t was a reuse: upgrade in place, put the point.
  * O(pte_set + flush_point) of one page.
  */
-void resolve_reuse(struct replay *r, struct rtask *t, uint32_t mm)
+void tlbr_resolve_reuse(struct replay *r, struct rtask *t, uint32_t mm)
 {
 	struct page *p;
 	struct flushreq q;
@@ -25,14 +25,14 @@ void resolve_reuse(struct replay *r, struct rtask *t, uint32_t mm)
 	if (p->mm != mm && mm)
 		return;
 	r->res.reuses++;
-	pte_set(r, p, true, true, true, false, false, "write-fault reuse");
-	req_init(r, &q, TLBR_SITE_WP_REUSE, p->mm);
+	tlbr_pte_set(r, p, true, true, true, false, false, "write-fault reuse");
+	tlbr_req_init(r, &q, TLBR_SITE_WP_REUSE, p->mm);
 	q.cpu = t->wp_cpu;
 	q.start_vpn = p->vpn;
 	q.end_vpn = p->vpn + 1;
 	q.ts_ns = t->wp_ts;
 	q.pos = t->wp_pos;
-	flush_point(r, &q);
+	tlbr_flush_point(r, &q);
 }
 
 struct unstale_arg {
@@ -44,14 +44,14 @@ static void unstale_fn(struct replay *r, struct page *p, void *a)
 {
 	struct unstale_arg *u = a;
 
-	tlb_set_flag(r, u->pl, p, u->cpu, 0, HELD_STALE);
+	tlbr_tlb_set_flag(r, u->pl, p, u->cpu, 0, HELD_STALE);
 }
 
 /* O(policies) plus one pte_set and tlb_access; a huge page's block: O(512). */
-int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	uint64_t err = ev->fault.error_code;
-	struct page *p = page_get(r, ev->mm, ev->fault.addr >> PAGE_SHIFT);
+	struct page *p = tlbr_page_get(r, ev->mm, ev->fault.addr >> PAGE_SHIFT);
 	int pol;
 
 	if (!p)
@@ -63,26 +63,26 @@ int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 		r->res.write_faults_present++;
 		/* a CPU writing a page it holds a stale read-only entry for */
 		for (pol = 0; pol < r->npol; pol++) {
-			if (tlb_held(r, &r->pol[pol], p, ev->cpu) & HELD_STALE) {
+			if (tlbr_tlb_held(r, &r->pol[pol], p, ev->cpu) & HELD_STALE) {
 				if (r->o.cpu->spurious_faults) {
 					r->pol[pol].res->spurious_predicted++;
 					r->pol[pol].res->ops[TLBR_OP_SPURIOUS]++;
 					/* flush_tlb_fix_spurious_fault(): TLBF_NOBROADCAST,
 					 * inside migrate_disable() too under active-cpu */
-					if (migrates_every_flush(&r->pol[pol]))
+					if (tlbr_migrates_every_flush(&r->pol[pol]))
 						r->pol[pol].res->ops[TLBR_OP_MIGRATE]++;
 					if (r->o.note) {
 						struct tlbr_note n = { .kind = TLBR_NOTE_SPURIOUS };
 
-						note(r, &n, pol, ev->cpu, p->mm, p->vpn);
+						tlbr_replay_note(r, &n, pol, ev->cpu, p->mm, p->vpn);
 					}
 				}
-				tlb_set_flag(r, &r->pol[pol], p, ev->cpu, 0, HELD_STALE);
+				tlbr_tlb_set_flag(r, &r->pol[pol], p, ev->cpu, 0, HELD_STALE);
 				if (p->huge) {	/* flush_tlb_fix_spurious_fault_pmd: the block */
 					struct unstale_arg u = { &r->pol[pol], ev->cpu };
 					uint64_t b = p->vpn & ~(PMD_PAGES - 1);
 
-					for_pages(r, p->mm, false, b, b + PMD_PAGES, unstale_fn, &u);
+					tlbr_for_pages(r, p->mm, false, b, b + PMD_PAGES, unstale_fn, &u);
 				}
 			}
 		}
@@ -92,13 +92,13 @@ int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 				if (r->o.note) {
 					struct tlbr_note n = { .kind = TLBR_NOTE_SPURIOUS_SEEN };
 
-					note(r, &n, -1, ev->cpu, p->mm, p->vpn);
+					tlbr_replay_note(r, &n, -1, ev->cpu, p->mm, p->vpn);
 				}
 			} else
 				r->res.unexplained++;
 		} else {
 			if (!p->mapped)	/* older than the trace: it was there, read-only */
-				pte_set(r, p, true, true, false, true, false, "present before the trace");
+				tlbr_pte_set(r, p, true, true, false, true, false, "present before the trace");
 			t->wp_pending = true;
 			t->huge_wp = 0;
 			t->cont_unfold = 0;
@@ -108,20 +108,20 @@ int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 			t->wp_pos = ev->pos;
 		}
 	} else if (!(err & TLBR_PF_PROT)) {
-		struct rmm *m = mm_get(r, ev->mm);
-		const struct vma *v = m ? vma_find(m, ev->fault.addr) : NULL;
+		struct rmm *m = tlbr_mm_get(r, ev->mm);
+		const struct vma *v = m ? tlbr_vma_find(m, ev->fault.addr) : NULL;
 
-		pte_set(r, p, true, true, (err & TLBR_PF_WRITE) != 0, false, false,
+		tlbr_pte_set(r, p, true, true, (err & TLBR_PF_WRITE) != 0, false, false,
 			err & TLBR_PF_WRITE ? "write fault mapping" : "read fault mapping");
 		/* do_anonymous_page maps the zero page for a read */
 		p->zero = !(err & TLBR_PF_WRITE) && v && v->anon && !v->shared;
 	} else if (!p->present) {
-		pte_set(r, p, true, true, false, p->cow, false, "present before the trace");
+		tlbr_pte_set(r, p, true, true, false, p->cow, false, "present before the trace");
 	}
 	/* a write fault leaves the PTE dirty (pte_mkdirty in do_anonymous_page, do_set_pte) */
 	if (err & TLBR_PF_WRITE)
 		p->dirty = true;
-	tlb_access(r, p, ev->cpu);
+	tlbr_tlb_access(r, p, ev->cpu);
 	return 0;
 }
 
@@ -152,18 +152,18 @@ static bool reuse_huge(struct replay *r, struct rtask *t, const struct tlbr_even
 	r->res.reuses++;
 	r->res.huge_reuses++;
 	for (v = first; v < first + PMD_PAGES; v++) {
-		struct page *p = page_get(r, ev->mm, v);
+		struct page *p = tlbr_page_get(r, ev->mm, v);
 
 		if (!p)
 			continue;	/* out of memory: the page stays as the model had it */
-		pte_set(r, p, true, true, true, false, false, "write-fault reuse (huge PMD)");
+		tlbr_pte_set(r, p, true, true, true, false, false, "write-fault reuse (huge PMD)");
 		p->huge = true;
 		p->dirty = true;	/* pmd_mkdirty */
 	}
 	q->start_vpn = first;
 	q->end_vpn = first + PMD_PAGES;
 	q->block = true;
-	flush_point(r, q);
+	tlbr_flush_point(r, q);
 	return true;
 }
 
@@ -172,7 +172,7 @@ static bool reuse_huge(struct replay *r, struct rtask *t, const struct tlbr_even
  * pending on: contpte_ptep_set_access_flags unfolds before a reuse (the
  * write bit changes); the reuse's one-page flush follows. O(1).
  */
-void cont_unfold(struct replay *r, struct rtask *t, const struct tlbr_event *ev)
+void tlbr_cont_unfold(struct replay *r, struct rtask *t, const struct tlbr_event *ev)
 {
 	struct page *p;
 
@@ -189,7 +189,7 @@ void cont_unfold(struct replay *r, struct rtask *t, const struct tlbr_event *ev)
  * on: it says how the fault was resolved. Puts the flush point and returns
  * true; false when the flush is not about that page.
  */
-bool fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
+bool tlbr_fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
 		 struct flushreq *q, bool range)
 {
 	const struct tlbr_ev_flush *f = &ev->flush;
@@ -202,7 +202,7 @@ bool fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
 		bool in = p->mm == ev->mm && p->vpn >= f->start >> PAGE_SHIFT &&
 			  p->vpn < TLBR_PAGES_UP(f->end);
 
-		if (f->site != TLBR_SITE_WP_REUSE)	/* contpte_convert: cont_unfold() */
+		if (f->site != TLBR_SITE_WP_REUSE)	/* contpte_convert: tlbr_cont_unfold() */
 			return false;
 		/*
 		 * contpte_ptep_set_access_flags with the write bit unchanged: the
@@ -210,7 +210,7 @@ bool fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
 		 */
 		if (in) {
 			t->wp_pending = false;
-			pte_set(r, p, true, true, true, p->cow, false,
+			tlbr_pte_set(r, p, true, true, true, p->cow, false,
 				"access/dirty update (contpte block)");
 		}
 		return false;
@@ -225,16 +225,16 @@ bool fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
 		/* contpte_ptep_set_access_flags: unfolded, then this page's flush */
 		if (t->cont_unfold && t->cont_unfold - 1 == (f->start & ~0xffffULL))
 			r->res.contpte_reuses++;
-		pte_set(r, p, true, true, true, false, false, "write-fault reuse");
+		tlbr_pte_set(r, p, true, true, true, false, false, "write-fault reuse");
 	} else {
 		r->res.cow_breaks++;
-		pte_set(r, p, true, true, true, false, true, "COW copy");
+		tlbr_pte_set(r, p, true, true, true, false, true, "COW copy");
 	}
 	p->dirty = true;	/* wp_page_reuse, wp_page_copy: pte_mkdirty */
 	q->start_vpn = p->vpn;
 	q->end_vpn = p->vpn + 1;
-	flush_point(r, q);
+	tlbr_flush_point(r, q);
 	if (f->site == TLBR_SITE_COW)
-		check_range(r, p->mm, false, p->vpn, p->vpn + 1, "COW copy done: old page freed");
+		tlbr_check_range(r, p->mm, false, p->vpn, p->vpn + 1, "COW copy done: old page freed");
 	return true;
 }

@@ -9,7 +9,7 @@
 #include "replay-local.h"
 
 /* A flush point of the event being replayed. O(1). */
-void req_init(struct replay *r, struct flushreq *q, enum tlbr_site site, uint32_t mm)
+void tlbr_req_init(struct replay *r, struct flushreq *q, enum tlbr_site site, uint32_t mm)
 {
 	memset(q, 0, sizeof(*q));
 	q->site = site;
@@ -41,19 +41,19 @@ static void decide(struct replay *r, struct policy *pl, const struct flushreq *q
 			break;
 		}
 	if (k == pl->ncomp) {
-		policy_arm64_broadcast.decide(r, pl, q, d);
-		d->by = &policy_arm64_broadcast;
+		tlbr_policy_arm64_broadcast.decide(r, pl, q, d);
+		d->by = &tlbr_policy_arm64_broadcast;
 	}
 	/*
 	 * before the seed-004 fix, __unmap_hugepage_range() already flushed its
 	 * unshares once (force_flush: tlb_flush_mmu_tlbonly() at the end), with
 	 * an IPI per table (huge_pmd_unshare's tlb_remove_table_sync_one)
 	 */
-	if (q->site == TLBR_SITE_HUGETLB_UNSHARE && d->by != &policy_hugetlb_unshare_gather &&
+	if (q->site == TLBR_SITE_HUGETLB_UNSHARE && d->by != &tlbr_policy_hugetlb_unshare_gather &&
 	    !d->by->x86 && (d->kind == D_BROADCAST || d->kind == D_LOCAL)) {
 		bool same = false;
 
-		if (view_same_gather(r, &pl->unshare, q, &same) && same)
+		if (tlbr_view_same_gather(r, &pl->unshare, q, &same) && same)
 			d->kind = D_MERGED;
 	}
 	/* HCR_EL2.FB: in a guest every local TLBI is executed as a broadcast */
@@ -118,11 +118,11 @@ static void account(struct replay *r, struct policy *pl, const struct flushreq *
 		res->local++;
 
 	if ((nremote || d->kind == D_BROADCAST) && d->kind != D_MERGED && q->mm && !q->opaque) {
-		struct tlbr_cpuset holders = holders_of(r, pl, q);
+		struct tlbr_cpuset holders = tlbr_holders_of(r, pl, q);
 
 		/* freed page tables: every CPU that may have walked them must flush its walk cache */
-		if (view_frees_tables(r, q)) {
-			struct tlbr_cpuset w = view_walkers(r, q->mm);
+		if (tlbr_view_frees_tables(r, q)) {
+			struct tlbr_cpuset w = tlbr_view_walkers(r, q->mm);
 
 			w.bits[q->cpu / 64] &= ~(1ULL << (q->cpu % 64));
 			if (tlbr_cpuset_count(&w))
@@ -130,7 +130,7 @@ static void account(struct replay *r, struct policy *pl, const struct flushreq *
 		}
 		if (!tlbr_cpuset_count(&holders)) {
 			avoidable = true;
-			reason = avoid_reason(r, pl, q);
+			reason = tlbr_avoid_reason(r, pl, q);
 			res->avoidable++;
 			res->avoidable_by[reason]++;
 		}
@@ -145,7 +145,7 @@ static void account(struct replay *r, struct policy *pl, const struct flushreq *
 			       TLBR_OUT_BROADCAST : TLBR_OUT_LOCAL,
 		};
 
-		note(r, &n, pl->idx, q->cpu, q->opaque ? 0 : q->mm, q->whole_mm ? 0 : q->start_vpn);
+		tlbr_replay_note(r, &n, pl->idx, q->cpu, q->opaque ? 0 : q->mm, q->whole_mm ? 0 : q->start_vpn);
 	}
 }
 
@@ -161,7 +161,7 @@ static void decide_one(struct replay *r, struct policy *pl, const struct flushre
 	struct tlbr_cpuset reached;
 
 	decide(r, pl, q, &d);
-	count_ops(r, pl, q, &d);
+	tlbr_count_ops(r, pl, q, &d);
 	reached = reached_by(r, q, &d);
 	if (d.kind == D_TARGETED)
 		pl->res->ipis += tlbr_cpuset_count(&d.targets);
@@ -169,22 +169,22 @@ static void decide_one(struct replay *r, struct policy *pl, const struct flushre
 	pl->res->flushes[q->site]++;
 	pl->res->maybe[q->site] += q->maybe;
 	if (d.kind == D_DEFER) {
-		defer(r, pl, q);
+		tlbr_defer(r, pl, q);
 		if (r->o.note) {
 			struct tlbr_note n = { .kind = TLBR_NOTE_FLUSH, .site = q->site,
 					       .out = TLBR_OUT_DEFERRED, .whole_mm = q->whole_mm,
 					       .ts_ns = q->ts_ns };
 
-			note(r, &n, pl->idx, q->cpu, q->mm, q->whole_mm ? 0 : q->start_vpn);
+			tlbr_replay_note(r, &n, pl->idx, q->cpu, q->mm, q->whole_mm ? 0 : q->start_vpn);
 		}
 		return;
 	}
 	account(r, pl, q, &d, &reached);
-	apply_decision(r, pl, q, &d, &reached);
+	tlbr_apply_decision(r, pl, q, &d, &reached);
 }
 
 /* Put a flush point to every policy. O(policies x decide_one). */
-void flush_point(struct replay *r, struct flushreq *q)
+void tlbr_flush_point(struct replay *r, struct flushreq *q)
 {
 	int pol;
 
@@ -201,17 +201,17 @@ void flush_point(struct replay *r, struct flushreq *q)
  * traced kernel skipped the flush (x86's pte_needs_flush) where a kernel
  * without that check flushes: a flush point either way, marked adds_only.
  */
-void implied_flush(struct replay *r, uint32_t mm, enum tlbr_site site, bool whole,
+void tlbr_implied_flush(struct replay *r, uint32_t mm, enum tlbr_site site, bool whole,
 		   uint64_t s, uint64_t e, bool adds_only, bool from_invalid)
 {
 	struct flushreq q;
 
-	req_init(r, &q, site, mm);
+	tlbr_req_init(r, &q, site, mm);
 	q.adds_only = adds_only;
 	q.from_invalid = from_invalid;
 	q.whole_mm = whole;
 	q.start_vpn = s;
 	q.end_vpn = e;
 	q.real = TLBR_EXEC_IPI;
-	flush_point(r, &q);
+	tlbr_flush_point(r, &q);
 }

@@ -30,7 +30,7 @@ static void *grow_zero(void *arr, uint32_t *alloc, uint32_t need, size_t elem)
 }
 
 /* O(1) amortised (the table of mms grows by doubling). */
-struct rmm *mm_get(struct replay *r, uint32_t id)
+struct rmm *tlbr_mm_get(struct replay *r, uint32_t id)
 {
 	struct rmm *m;
 
@@ -64,7 +64,7 @@ struct rmm *mm_get(struct replay *r, uint32_t id)
 }
 
 /* The task @id, created on first use. O(1) amortised. */
-struct rtask *task_rget(struct replay *r, uint32_t id)
+struct rtask *tlbr_task_rget(struct replay *r, uint32_t id)
 {
 	if (!id)
 		return NULL;
@@ -99,13 +99,13 @@ static uint32_t hash_vpn(uint64_t vpn)
 }
 
 /* O(1) expected (open addressing); pays a fork's owed copy first (mm_settle). */
-struct page *page_find(struct replay *r, uint32_t mm, uint64_t vpn)
+struct page *tlbr_page_find(struct replay *r, uint32_t mm, uint64_t vpn)
 {
 	struct rmm *m = mm && mm < r->nmms ? &r->mms[mm] : NULL;
 	uint32_t k, slot;
 
 	if (m && m->lazy_parent)
-		mm_settle(r, m);
+		tlbr_mm_settle(r, m);
 	if (!m || !m->hash_size)
 		return NULL;
 	k = hash_vpn(vpn) & (m->hash_size - 1);
@@ -118,7 +118,7 @@ struct page *page_find(struct replay *r, uint32_t mm, uint64_t vpn)
 }
 
 /* O(pages of the mm) when the table grows. */
-int mm_reserve(struct replay *r, struct rmm *m, uint64_t npages);
+int tlbr_mm_reserve(struct replay *r, struct rmm *m, uint64_t npages);
 
 static int rehash(struct replay *r, struct rmm *m, uint32_t size)
 {
@@ -188,9 +188,9 @@ static struct page *page_insert(struct replay *r, uint32_t mm, uint64_t vpn);
  * The page, created (not present, no history) when first touched; NULL on ENOMEM.
  * O(1) expected, amortised over table growth.
  */
-struct page *page_get(struct replay *r, uint32_t mm, uint64_t vpn)
+struct page *tlbr_page_get(struct replay *r, uint32_t mm, uint64_t vpn)
 {
-	struct page *p = page_find(r, mm, vpn);
+	struct page *p = tlbr_page_find(r, mm, vpn);
 
 	return p ? p : page_insert(r, mm, vpn);
 }
@@ -202,10 +202,10 @@ static struct page *page_insert(struct replay *r, uint32_t mm, uint64_t vpn)
 	struct rmm *m;
 	uint32_t i, k;
 
-	m = mm_get(r, mm);
+	m = tlbr_mm_get(r, mm);
 	if (!m)
 		return NULL;
-	if (m->nlazy_kids && mm_settle_kids(r, m) < 0)	/* they do not get this page */
+	if (m->nlazy_kids && tlbr_mm_settle_kids(r, m) < 0)	/* they do not get this page */
 		return NULL;
 	if ((m->hash_used + 1) * 2 > m->hash_size) {
 		/* sized by the live pages: tombstones of freed ones are dropped */
@@ -251,17 +251,17 @@ static void unlink_kid(struct replay *r, struct rmm *kid, uint32_t kid_id)
 }
 
 /* O(pages of the mm), each page freed once. */
-void mm_drop_pages(struct replay *r, uint32_t mm)
+void tlbr_mm_drop_pages(struct replay *r, uint32_t mm)
 {
-	struct rmm *m = mm_get(r, mm);
+	struct rmm *m = tlbr_mm_get(r, mm);
 	uint32_t i, next;
 
 	if (!m)
 		return;
 	if (m->lazy_parent)	/* the copy is no longer owed */
 		unlink_kid(r, m, mm);
-	mm_settle_kids(r, m);	/* they keep what the parent had */
-	stale_settle(r, m, -1, true);	/* no CPU ran the mm since: never used */
+	tlbr_mm_settle_kids(r, m);	/* they keep what the parent had */
+	tlbr_stale_settle(r, m, -1, true);	/* no CPU ran the mm since: never used */
 	for (i = m->first; i; i = next) {
 		struct page *p = page_at(r, i - 1);
 
@@ -273,7 +273,7 @@ void mm_drop_pages(struct replay *r, uint32_t mm)
 	}
 	m->first = 0;
 	m->npages = 0;
-	tlb_excess_drop(r, m);
+	tlbr_tlb_excess_drop(r, m);
 	zfree(&m->hash);
 	m->hash_size = m->hash_used = 0;
 }
@@ -282,21 +282,21 @@ void mm_drop_pages(struct replay *r, uint32_t mm)
  * Call @fn for every page of @mm the model knows in [start, end) (vpns).
  * O(pages in the range) by lookup when the range is small, else O(pages of the mm).
  */
-void for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
+void tlbr_for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
 		      page_fn fn, void *arg)
 {
-	struct rmm *m = mm_get(r, mm);
+	struct rmm *m = tlbr_mm_get(r, mm);
 	uint32_t i, next;
 
 	r->stop_walk = false;
 	if (!m)
 		return;
 	if (m->lazy_parent)
-		mm_settle(r, m);
+		tlbr_mm_settle(r, m);
 	/* few pages asked of a big mm: look them up; else walk the mm's list */
 	if (!whole && (end - start <= 16 || end - start <= m->npages / 8)) {
 		for (uint64_t v = start; v < end && !r->stop_walk; v++) {
-			struct page *p = page_find(r, mm, v);
+			struct page *p = tlbr_page_find(r, mm, v);
 
 			if (p)
 				fn(r, p, arg);
@@ -323,7 +323,7 @@ void for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64
  */
 
 /* The VMA holding @addr, NULL if none. O(log n). */
-const struct vma *vma_find(const struct rmm *m, uint64_t addr)
+const struct vma *tlbr_vma_find(const struct rmm *m, uint64_t addr)
 {
 	unsigned int lo = 0, hi = m->nvmas;
 
@@ -431,7 +431,7 @@ static void vma_touched(const struct rmm *m, uint64_t start, uint64_t end, unsig
 }
 
 /* Cut [start, end) out of every VMA (splitting one that contains it). O(log n + k). */
-void vma_remove(struct rmm *m, uint64_t start, uint64_t end)
+void tlbr_vma_remove(struct rmm *m, uint64_t start, uint64_t end)
 {
 	struct vma keep[2], left, right;
 	bool has_left, has_right;
@@ -448,7 +448,8 @@ void vma_remove(struct rmm *m, uint64_t start, uint64_t end)
 }
 
 /* Map [start, end) as one VMA, replacing what was there. O(log n + k). */
-void vma_add(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot, bool shared, bool anon)
+void tlbr_vma_add(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot, bool shared,
+		  bool anon)
 {
 	struct vma with[3], left, right;
 	bool has_left, has_right;
@@ -466,7 +467,7 @@ void vma_add(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot, bool sh
 }
 
 /* Give the parts of VMAs within [start, end) protection @prot. O(log n + k). */
-void vma_protect(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot)
+void tlbr_vma_protect(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot)
 {
 	struct vma left, right, *with;
 	bool has_left, has_right;
@@ -509,12 +510,12 @@ static void vma_copy(struct rmm *to, const struct rmm *from)
 		return;
 	}
 	for (i = 0; i < from->nvmas; i++)
-		vma_add(to, from->vmas[i].start, from->vmas[i].end, from->vmas[i].prot,
+		tlbr_vma_add(to, from->vmas[i].start, from->vmas[i].end, from->vmas[i].prot,
 			from->vmas[i].shared, from->vmas[i].anon);
 }
 
 /* Size @m's page table for @npages pages at once (a fork copying them). */
-int mm_reserve(struct replay *r, struct rmm *m, uint64_t npages)
+int tlbr_mm_reserve(struct replay *r, struct rmm *m, uint64_t npages)
 {
 	uint32_t size = 64;
 
@@ -529,15 +530,15 @@ int mm_reserve(struct replay *r, struct rmm *m, uint64_t npages)
  * Give @child the pages of @parent as they are now (see struct rmm).
  * O(VMAs) for the VMA copy; the pages are owed, O(1) now.
  */
-int mm_fork(struct replay *r, uint32_t parent, uint32_t child, uint64_t seq,
+int tlbr_mm_fork(struct replay *r, uint32_t parent, uint32_t child, uint64_t seq,
 	    const struct pchange *change)
 {
-	struct rmm *pm = mm_get(r, parent), *cm = mm_get(r, child);
+	struct rmm *pm = tlbr_mm_get(r, parent), *cm = tlbr_mm_get(r, child);
 
 	if (!pm || !cm)
 		return -ENOMEM;
 	pm = &r->mms[parent];
-	if (pm->lazy_parent && mm_settle(r, pm) < 0)	/* a lazy mm has no lazy kids */
+	if (pm->lazy_parent && tlbr_mm_settle(r, pm) < 0)	/* a lazy mm has no lazy kids */
 		return -ENOMEM;
 	cm->vmas_known = pm->vmas_known;
 	cm->brk = pm->brk;
@@ -561,7 +562,7 @@ int mm_fork(struct replay *r, uint32_t parent, uint32_t child, uint64_t seq,
 }
 
 /* Pay the copy @m is owed. O(pages of the parent), paid once per child. */
-int mm_settle(struct replay *r, struct rmm *m)
+int tlbr_mm_settle(struct replay *r, struct rmm *m)
 {
 	uint32_t id = (uint32_t)(m - r->mms), parent = m->lazy_parent, i;
 	struct rmm *pm;
@@ -573,14 +574,14 @@ int mm_settle(struct replay *r, struct rmm *m)
 	pm = &r->mms[parent];
 	/* a child owed a copy has no page yet: the parent's (distinct) vpns need no lookup */
 	empty = !m->npages;
-	if (mm_reserve(r, m, pm->npages) < 0)
+	if (tlbr_mm_reserve(r, m, pm->npages) < 0)
 		return -ENOMEM;
 	for (i = pm->first; i; i = page_at(r, i - 1)->next) {
 		struct page *p = page_at(r, i - 1), *q;
 
 		if (!p->mapped)
 			continue;
-		q = empty ? page_insert(r, id, p->vpn) : page_get(r, id, p->vpn);
+		q = empty ? page_insert(r, id, p->vpn) : tlbr_page_get(r, id, p->vpn);
 		if (!q)
 			return -ENOMEM;
 		q->mapped = p->mapped;
@@ -596,10 +597,10 @@ int mm_settle(struct replay *r, struct rmm *m)
 }
 
 /* O(children x pages of the parent). */
-int mm_settle_kids(struct replay *r, struct rmm *m)
+int tlbr_mm_settle_kids(struct replay *r, struct rmm *m)
 {
 	while (m->nlazy_kids)
-		if (mm_settle(r, &r->mms[m->lazy_kids[m->nlazy_kids - 1]]) < 0)
+		if (tlbr_mm_settle(r, &r->mms[m->lazy_kids[m->nlazy_kids - 1]]) < 0)
 			return -ENOMEM;
 	return 0;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * pgtable.c - how the page-table model changes: pte_set() is the one way a
+ * pgtable.c - how the page-table model changes: tlbr_pte_set() is the one way a
  * PTE changes (it folds what CPUs may hold under the old PTE first), and
  * the PTE effects of memory syscalls and of fork's write-protection.
  */
@@ -21,7 +21,7 @@ static void note_change(struct replay *r, struct page *p, const char *why)
  * Change a page's PTE, folding what CPUs may hold under the old one first.
  * O(policies x CPUs), plus the copies owed to forks of the mm (mm_settle_kids).
  */
-void pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool writable,
+void tlbr_pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool writable,
 		    bool cow, bool replaced, const char *why)
 {
 	if (p->present == present && p->writable == writable && p->mapped == mapped &&
@@ -30,8 +30,8 @@ void pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool w
 		return;
 	}
 	if (r->mms[p->mm].nlazy_kids)	/* forks still owed the page as it was */
-		mm_settle_kids(r, &r->mms[p->mm]);
-	tlb_before_pte_change(r, p, replaced);
+		tlbr_mm_settle_kids(r, &r->mms[p->mm]);
+	tlbr_tlb_before_pte_change(r, p, replaced);
 	p->mapped = mapped;
 	p->present = present;
 	p->writable = writable;
@@ -52,17 +52,17 @@ void pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool w
  * unknown time, so every CPU that may have run the mm may hold it (every
  * CPU when the mm is older than the trace). O(policies x CPUs).
  */
-void pte_present_before(struct replay *r, struct page *p, bool writable, const char *why)
+void tlbr_pte_present_before(struct replay *r, struct page *p, bool writable, const char *why)
 {
-	struct rmm *m = mm_get(r, p->mm);
+	struct rmm *m = tlbr_mm_get(r, p->mm);
 	uint8_t held = (uint8_t)(HELD_VALID | (writable ? HELD_W : 0));
 
-	pte_set(r, p, true, true, writable, false, false, why);
+	tlbr_pte_set(r, p, true, true, writable, false, false, why);
 	for (int pol = 0; m && pol < r->npol; pol++)
 		for (int c = 0; c < r->ncpus; c++)
 			if (!m->vmas_known || tlbr_cpuset_test(&m->ever, (unsigned int)c)) {
 				ptlb_of(r, p, pol, c)->held |= held;
-				tlb_excess_note(r, &r->pol[pol], p, c);
+				tlbr_tlb_excess_note(r, &r->pol[pol], p, c);
 				m->empty[pol].bits[c / 64] &= ~(1ULL << (c % 64));
 			}
 }
@@ -82,13 +82,13 @@ static void unmap_fn(struct replay *r, struct page *p, void *a)
 
 	if (p->present)
 		e->downgraded = true;
-	pte_set(r, p, false, false, false, false, false, e->why);
+	tlbr_pte_set(r, p, false, false, false, false, false, e->why);
 }
 
 static void protect_fn(struct replay *r, struct page *p, void *a)
 {
 	struct effect_arg *e = a;
-	const struct vma *v = e->m ? vma_find(e->m, p->vpn << PAGE_SHIFT) : NULL;
+	const struct vma *v = e->m ? tlbr_vma_find(e->m, p->vpn << PAGE_SHIFT) : NULL;
 	bool present = p->mapped && (e->prot & 7) != 0;
 	/* change_protection makes private exclusive (not COW-shared) pages writable */
 	bool writable = present && (e->prot & TLBR_PROT_WRITE) && !p->cow && !(v && v->shared);
@@ -99,11 +99,11 @@ static void protect_fn(struct replay *r, struct page *p, void *a)
 		e->changed = true;
 		e->valid_changed |= p->present;
 	}
-	pte_set(r, p, p->mapped, present, writable, p->cow, false, e->why);
+	tlbr_pte_set(r, p, p->mapped, present, writable, p->cow, false, e->why);
 }
 
 /* The bytes a memory syscall's arguments name: @addr, @len (brk: its new break, 0). */
-void call_span(const struct tlbr_ev_syscall *c, uint64_t *addr, uint64_t *len)
+void tlbr_call_span(const struct tlbr_ev_syscall *c, uint64_t *addr, uint64_t *len)
 {
 	switch (c->nr) {
 	case TLBR_SYS_MMAP:
@@ -131,11 +131,11 @@ void call_span(const struct tlbr_ev_syscall *c, uint64_t *addr, uint64_t *len)
 }
 
 /* The pages [*start, *end) a memory syscall's arguments name. */
-void range_of(const struct tlbr_ev_syscall *c, uint64_t *start, uint64_t *end)
+void tlbr_range_of(const struct tlbr_ev_syscall *c, uint64_t *start, uint64_t *end)
 {
 	uint64_t a, len;
 
-	call_span(c, &a, &len);
+	tlbr_call_span(c, &a, &len);
 	*start = a >> PAGE_SHIFT;
 	*end = TLBR_PAGES_UP(a + len);
 	if (*end < *start)
@@ -146,9 +146,9 @@ void range_of(const struct tlbr_ev_syscall *c, uint64_t *start, uint64_t *end)
  * Apply the PTE changes of @t's syscall (once). Returns EFF_* bits.
  * O(log VMAs) for the VMAs, plus O(pte_set) per page of the range the model knows.
  */
-int apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
+int tlbr_apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
 {
-	struct rmm *m = mm_get(r, mm);
+	struct rmm *m = tlbr_mm_get(r, mm);
 	struct effect_arg e = { .m = m };
 	uint64_t s, end;
 
@@ -157,44 +157,44 @@ int apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
 	t->applied = true;
 	switch (t->sys - 1) {
 	case TLBR_SYS_MPROTECT:
-		range_of(&t->call, &s, &end);
+		tlbr_range_of(&t->call, &s, &end);
 		e.prot = (uint32_t)t->call.mprotect.prot;
 		e.why = "mprotect";
-		vma_protect(m, s << PAGE_SHIFT, end << PAGE_SHIFT, e.prot);
-		for_pages(r, mm, false, s, end, protect_fn, &e);
+		tlbr_vma_protect(m, s << PAGE_SHIFT, end << PAGE_SHIFT, e.prot);
+		tlbr_for_pages(r, mm, false, s, end, protect_fn, &e);
 		break;
 	case TLBR_SYS_MUNMAP:
-		range_of(&t->call, &s, &end);
+		tlbr_range_of(&t->call, &s, &end);
 		e.why = "munmap";
-		vma_remove(m, s << PAGE_SHIFT, end << PAGE_SHIFT);
-		for_pages(r, mm, false, s, end, unmap_fn, &e);
+		tlbr_vma_remove(m, s << PAGE_SHIFT, end << PAGE_SHIFT);
+		tlbr_for_pages(r, mm, false, s, end, unmap_fn, &e);
 		break;
 	case TLBR_SYS_MADVISE:
 		/* only the advice that zaps the range (PAGEOUT: unmap.c) */
 		if (!tlbr_madvise_zaps(t->call.madvise.advice))
 			break;
-		range_of(&t->call, &s, &end);
+		tlbr_range_of(&t->call, &s, &end);
 		e.why = "madvise";
-		for_pages(r, mm, false, s, end, unmap_fn, &e);
+		tlbr_for_pages(r, mm, false, s, end, unmap_fn, &e);
 		break;
 	case TLBR_SYS_MREMAP:
-		range_of(&t->call, &s, &end);
+		tlbr_range_of(&t->call, &s, &end);
 		e.why = "mremap";
-		for_pages(r, mm, false, s, end, unmap_fn, &e);
+		tlbr_for_pages(r, mm, false, s, end, unmap_fn, &e);
 		break;
 	case TLBR_SYS_BRK:
 		if (m->brk && t->call.brk.brk && t->call.brk.brk < m->brk) {
 			s = TLBR_PAGES_UP(t->call.brk.brk);
 			end = TLBR_PAGES_UP(m->brk);
 			e.why = "brk";
-			for_pages(r, mm, false, s, end, unmap_fn, &e);
+			tlbr_for_pages(r, mm, false, s, end, unmap_fn, &e);
 		}
 		break;
 	case TLBR_SYS_MMAP:
 		if (t->call.mmap.flags & TLBR_MAP_FIXED) {
-			range_of(&t->call, &s, &end);
+			tlbr_range_of(&t->call, &s, &end);
 			e.why = "mmap over";
-			for_pages(r, mm, false, s, end, unmap_fn, &e);
+			tlbr_for_pages(r, mm, false, s, end, unmap_fn, &e);
 		}
 		break;
 	default:
@@ -214,7 +214,7 @@ struct fork_arg {
 static void fork_wp_fn(struct replay *r, struct page *p, void *a)
 {
 	struct fork_arg *f = a;
-	const struct vma *v = vma_find(f->m, p->vpn << PAGE_SHIFT);
+	const struct vma *v = tlbr_vma_find(f->m, p->vpn << PAGE_SHIFT);
 
 	if (!p->mapped || (v && v->shared))
 		return;
@@ -234,27 +234,27 @@ static void fork_wp_fn(struct replay *r, struct page *p, void *a)
 		if (t && t->nfork_dg < t->fork_dg_alloc)
 			t->fork_dg[t->nfork_dg++] = p->vpn;
 	}
-	pte_set(r, p, p->mapped, p->present, false, true, false, "fork write-protect");
+	tlbr_pte_set(r, p, p->mapped, p->present, false, true, false, "fork write-protect");
 }
 
 /* O(pages of the mm x pte_set): fork write-protects the whole mm. */
-bool fork_wp(struct replay *r, struct rtask *t, uint32_t mm)
+bool tlbr_fork_wp(struct replay *r, struct rtask *t, uint32_t mm)
 {
-	struct fork_arg f = { .m = mm_get(r, mm) };
+	struct fork_arg f = { .m = tlbr_mm_get(r, mm) };
 
 	if (t->fork_wp_done || !f.m)
 		return false;
 	t->fork_wp_done = true;
-	for_pages(r, mm, true, 0, 0, fork_wp_fn, &f);
+	tlbr_for_pages(r, mm, true, 0, 0, fork_wp_fn, &f);
 	return f.downgraded;
 }
 
-int fork_copy(struct replay *r, uint32_t parent, uint32_t child)
+int tlbr_fork_copy(struct replay *r, uint32_t parent, uint32_t child)
 {
 	struct pchange ch = {
 		.ts_ns = r->ev->ts_ns, .pos = r->ev->pos, .cpu = r->ev->cpu, .pid = r->ev->pid,
 		.why = "fork copy",
 	};
 
-	return mm_fork(r, parent, child, r->seq, &ch);
+	return tlbr_mm_fork(r, parent, child, r->seq, &ch);
 }

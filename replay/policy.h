@@ -137,47 +137,47 @@ struct policy_ops {
 };
 
 /* The state of component @ops in the (composed) policy @pl, NULL if not in it. O(components). */
-void *policy_state(struct policy *pl, const struct policy_ops *ops);
+void *tlbr_policy_state(struct policy *pl, const struct policy_ops *ops);
 
 /*
  * Queries the engine answers (under the asking policy's own TLB model).
  */
 
 /* Every CPU of the replay. O(1). */
-struct tlbr_cpuset view_all_cpus(struct replay *r);
+struct tlbr_cpuset tlbr_view_all_cpus(struct replay *r);
 /* A task of @mm runs on @cpu (not lazily). O(1). */
-bool view_running(struct replay *r, uint32_t mm, int cpu);
+bool tlbr_view_running(struct replay *r, uint32_t mm, int cpu);
 /* @cpu has @mm loaded, running it or lazily. O(1). */
-bool view_loaded(struct replay *r, uint32_t mm, int cpu);
+bool tlbr_view_loaded(struct replay *r, uint32_t mm, int cpu);
 /*
  * The CPUs that may hold a translation of the flush's range (with
  * @more_than_allowed_only: one granting more than the PTE now allows).
  * O(pages of the range the model knows x CPUs), stopping once every CPU
  * that ever loaded the mm is in.
  */
-struct tlbr_cpuset view_holders(struct replay *r, struct policy *pl, const struct flushreq *q,
+struct tlbr_cpuset tlbr_view_holders(struct replay *r, struct policy *pl, const struct flushreq *q,
 				bool more_than_allowed_only);
 /*
  * Of @cpus other than the issuer: those running the mm become IPI targets,
  * the others (lazy, or switched away) flush when they load it again. O(CPUs).
  */
-void decide_running(struct replay *r, const struct flushreq *q, const struct tlbr_cpuset *cpus,
+void tlbr_decide_running(struct replay *r, const struct flushreq *q, const struct tlbr_cpuset *cpus,
 		    struct decision *d);
 /*
  * The syscall @task is in, as the seq it entered at: two flush points with
  * the same answer come from one syscall. false: no such task. O(1).
  */
-bool view_syscall_seq(struct replay *r, uint32_t task, uint64_t *ret_seq);
+bool tlbr_view_syscall_seq(struct replay *r, uint32_t task, uint64_t *ret_seq);
 /* The TLBIs an arm64 flush_tlb_range() of @pages pages of an mm takes on the run's CPU. */
-uint64_t view_range_tlbis(struct replay *r, uint64_t pages);
+uint64_t tlbr_view_range_tlbis(struct replay *r, uint64_t pages);
 /* The start of the VMA of the flush's first page; UINT64_MAX: unknown, or whole mm. O(log VMAs). */
-uint64_t view_vma_start(struct replay *r, const struct flushreq *q);
+uint64_t tlbr_view_vma_start(struct replay *r, const struct flushreq *q);
 
 /*
  * The trace shows @mm's birth (fork or exec): its history is known. An
  * address space older than the trace may have run anywhere before. O(1).
  */
-bool view_mm_born(struct replay *r, uint32_t mm);
+bool tlbr_view_mm_born(struct replay *r, uint32_t mm);
 /* One mmu_gather of hugetlb PMD unshares: one task's, in one syscall (or exit), one VMA. */
 struct unshare_gather {
 	uint32_t task;
@@ -189,30 +189,30 @@ struct unshare_gather {
  * Does the unshare @q belong to the gather @g is? If not, @g becomes @q's
  * (a new gather). false, @g untouched, when @q has no task. O(log VMAs).
  */
-bool view_same_gather(struct replay *r, struct unshare_gather *g, const struct flushreq *q,
+bool tlbr_view_same_gather(struct replay *r, struct unshare_gather *g, const struct flushreq *q,
 		      bool *same);
 /* The number of CPUs of the replay. O(1). */
-int view_ncpus(struct replay *r);
+int tlbr_view_ncpus(struct replay *r);
 /* The memory syscall the flush point's task is in (enum tlbr_syscall + 1), 0: none. O(1). */
-int view_syscall(struct replay *r);
+int tlbr_view_syscall(struct replay *r);
 /*
  * Does the flush free page tables (x86 flush_tlb_mm_range()'s freed_tables)?
  * The trace's flag; fork's and exit's flush_tlb_mm(); a munmap that leaves a
  * 2 MiB page-table page no VMA uses (free_pgtables()). O(VMAs).
  */
-bool view_frees_tables(struct replay *r, const struct flushreq *q);
+bool tlbr_view_frees_tables(struct replay *r, const struct flushreq *q);
 /*
  * ARM64_WORKAROUND_REPEAT_TLBI applies (--env errata): every TLBI is
  * repeated after a dsb(ish). O(1).
  */
-bool view_repeat_tlbi(struct replay *r);
+bool tlbr_view_repeat_tlbi(struct replay *r);
 /*
  * The CPUs that may have walked @mm's page tables and may cache them (walk
  * caches): every CPU that loaded it in the trace, every CPU when its
  * history is unknown (older than the trace, or threads the trace does not
  * show). O(CPUs).
  */
-struct tlbr_cpuset view_walkers(struct replay *r, uint32_t mm);
+struct tlbr_cpuset tlbr_view_walkers(struct replay *r, uint32_t mm);
 /*
  * Of those, the CPUs that may have @mm's page tables loaded now, running
  * it or lazily (a kernel thread or idle keeps the previous mm loaded:
@@ -222,7 +222,7 @@ struct tlbr_cpuset view_walkers(struct replay *r, uint32_t mm);
  * trace does not show may run it. The others flush before they load it
  * again. O(CPUs).
  */
-struct tlbr_cpuset view_walkers_now(struct replay *r, uint32_t mm);
+struct tlbr_cpuset tlbr_view_walkers_now(struct replay *r, uint32_t mm);
 /*
  * Is the traced flush a full one (TLB_FLUSH_ALL) in a syscall that gathers
  * its unmaps in an mmu_gather (munmap, mmap over, mremap, mprotect, a
@@ -230,29 +230,29 @@ struct tlbr_cpuset view_walkers_now(struct replay *r, uint32_t mm);
  * flush_tlb_mm_range() would flush page by page? Then it is flush_tlb_mm()
  * or a nested tlb_finish_mmu(). O(1).
  */
-bool view_short_full_flush(struct replay *r, const struct flushreq *q);
+bool tlbr_view_short_full_flush(struct replay *r, const struct flushreq *q);
 /*
  * ... and is another task of the mm inside such a syscall (its mmu_gather
  * maybe in flight: mm_tlb_flush_nested())? O(tasks) when the mm has more
  * than one user, else O(1).
  */
-bool view_gather_nested(struct replay *r, const struct flushreq *q);
+bool tlbr_view_gather_nested(struct replay *r, const struct flushreq *q);
 /* The x86 self-check of the result, which the first x86-ipi policy fills. O(1). */
-struct tlbr_x86_check *view_x86_check(struct replay *r);
+struct tlbr_x86_check *tlbr_view_x86_check(struct replay *r);
 
 /* The built-in policies (replay/policies/). */
-extern const struct policy_ops policy_arm64_broadcast;
-extern const struct policy_ops policy_x86_ipi;
-extern const struct policy_ops policy_oracle;
-extern const struct policy_ops policy_local_only;
-extern const struct policy_ops policy_wp_local;
-extern const struct policy_ops policy_active_cpu;
-extern const struct policy_ops policy_pte_needs_flush;
-extern const struct policy_ops policy_batched_reclaim;
-extern const struct policy_ops policy_batched_reclaim_dsb;
-extern const struct policy_ops policy_batched_reclaim_nopending;
-extern const struct policy_ops policy_lazy_mmu;
-extern const struct policy_ops policy_uffd_move_batch;
-extern const struct policy_ops policy_hugetlb_unshare_gather;
+extern const struct policy_ops tlbr_policy_arm64_broadcast;
+extern const struct policy_ops tlbr_policy_x86_ipi;
+extern const struct policy_ops tlbr_policy_oracle;
+extern const struct policy_ops tlbr_policy_local_only;
+extern const struct policy_ops tlbr_policy_wp_local;
+extern const struct policy_ops tlbr_policy_active_cpu;
+extern const struct policy_ops tlbr_policy_pte_needs_flush;
+extern const struct policy_ops tlbr_policy_batched_reclaim;
+extern const struct policy_ops tlbr_policy_batched_reclaim_dsb;
+extern const struct policy_ops tlbr_policy_batched_reclaim_nopending;
+extern const struct policy_ops tlbr_policy_lazy_mmu;
+extern const struct policy_ops tlbr_policy_uffd_move_batch;
+extern const struct policy_ops tlbr_policy_hugetlb_unshare_gather;
 
 #endif /* TLBR_POLICY_H */

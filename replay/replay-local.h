@@ -84,7 +84,7 @@ struct rmm {
 	 * learnt by a walk of all its pages (views.c), never for a CPU it is
 	 * loaded on. Only the mm being loaded on the CPU, a thread that may
 	 * run it anywhere (unseen), or entries put there by
-	 * pte_present_before() can give the CPU something again: each clears
+	 * tlbr_pte_present_before() can give the CPU something again: each clears
 	 * the bits.
 	 */
 	struct tlbr_cpuset *empty;
@@ -260,7 +260,7 @@ struct replay {
 	uint32_t ntasks;
 	struct rcpu cpu[TLBR_MAX_CPUS];
 	uint64_t lru_clock;
-	bool stop_walk;			/* a page callback asks for_pages() to stop */
+	bool stop_walk;			/* a page callback asks tlbr_for_pages() to stop */
 	struct rtask *cur_task;		/* the task of the event being replayed */
 	struct tlbr_cpuset asid_flush;	/* CPUs that flush everything at their next switch_mm */
 	int chain_pid[TLBR_MAX_CPUS];	/* next pid of the CPU's last traced switch + 1; 0: unknown */
@@ -278,22 +278,22 @@ static inline bool mm_anywhere(const struct rmm *m)
 }
 
 /* tlb.c: stale read-only entries waiting for their CPU to run the mm (rmm.swait) */
-int stale_wait_add(struct replay *r, struct policy *pl, const struct page *p, int cpu);
-void stale_settle(struct replay *r, struct rmm *m, int cpu, bool gone);
-void stale_settle_end(struct replay *r);
+int tlbr_stale_wait_add(struct replay *r, struct policy *pl, const struct page *p, int cpu);
+void tlbr_stale_settle(struct replay *r, struct rmm *m, int cpu, bool gone);
+void tlbr_stale_settle_end(struct replay *r);
 
 /* mmodel.c: address spaces, tasks, pages and VMAs */
 /* The address space @id, created on first use; NULL for 0 or out of memory. */
-struct rmm *mm_get(struct replay *r, uint32_t id);
-struct rtask *task_rget(struct replay *r, uint32_t id);
-struct page *page_find(struct replay *r, uint32_t mm, uint64_t vpn);
-struct page *page_get(struct replay *r, uint32_t mm, uint64_t vpn);
-void mm_drop_pages(struct replay *r, uint32_t mm);
-int mm_reserve(struct replay *r, struct rmm *m, uint64_t npages);
-int mm_fork(struct replay *r, uint32_t parent, uint32_t child, uint64_t seq,
+struct rmm *tlbr_mm_get(struct replay *r, uint32_t id);
+struct rtask *tlbr_task_rget(struct replay *r, uint32_t id);
+struct page *tlbr_page_find(struct replay *r, uint32_t mm, uint64_t vpn);
+struct page *tlbr_page_get(struct replay *r, uint32_t mm, uint64_t vpn);
+void tlbr_mm_drop_pages(struct replay *r, uint32_t mm);
+int tlbr_mm_reserve(struct replay *r, struct rmm *m, uint64_t npages);
+int tlbr_mm_fork(struct replay *r, uint32_t parent, uint32_t child, uint64_t seq,
 	    const struct pchange *change);
-int mm_settle(struct replay *r, struct rmm *m);
-int mm_settle_kids(struct replay *r, struct rmm *m);
+int tlbr_mm_settle(struct replay *r, struct rmm *m);
+int tlbr_mm_settle_kids(struct replay *r, struct rmm *m);
 #define PAGE_CHUNK 4096
 
 static inline struct page *page_at(struct replay *r, uint32_t i)
@@ -312,45 +312,47 @@ static inline struct ptlb *ptlb_of(struct replay *r, const struct page *p, int p
 			 (size_t)r->ncpus + (size_t)cpu];
 }
 typedef void (*page_fn)(struct replay *r, struct page *p, void *arg);
-void for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
+void tlbr_for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
 	       page_fn fn, void *arg);
-void vma_add(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot, bool shared, bool anon);
-void vma_remove(struct rmm *m, uint64_t start, uint64_t end);
-void vma_protect(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot);
-const struct vma *vma_find(const struct rmm *m, uint64_t addr);
+void tlbr_vma_add(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot, bool shared,
+		  bool anon);
+void tlbr_vma_remove(struct rmm *m, uint64_t start, uint64_t end);
+void tlbr_vma_protect(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot);
+const struct vma *tlbr_vma_find(const struct rmm *m, uint64_t addr);
 
 /* unmap.c: munmap, madvise and mremap as the kernel flushes them */
-void zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
-void age_before_reclaim(struct replay *r, struct rtask *t, uint32_t mm);
-void zap_preempted(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
-void huge_split(struct replay *r, const struct tlbr_event *ev, struct flushreq *q);
-void mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret);
-void move_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
-bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
-bool unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
-unsigned int move_chunks(uint64_t start, uint64_t end, uint64_t to);
-void on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
-void cont_unfold(struct replay *r, struct rtask *t, const struct tlbr_event *ev);
-void huge_settle(struct replay *r, struct rtask *t);
+void tlbr_zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+void tlbr_age_before_reclaim(struct replay *r, struct rtask *t, uint32_t mm);
+void tlbr_zap_preempted(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+void tlbr_huge_split(struct replay *r, const struct tlbr_event *ev, struct flushreq *q);
+void tlbr_mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret);
+void tlbr_move_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+bool tlbr_unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+bool tlbr_unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+unsigned int tlbr_move_chunks(uint64_t start, uint64_t end, uint64_t to);
+void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+void tlbr_cont_unfold(struct replay *r, struct rtask *t, const struct tlbr_event *ev);
+void tlbr_huge_settle(struct replay *r, struct rtask *t);
 
 /* tlb.c: the residency models */
-uint8_t tlb_held(struct replay *r, struct policy *pl, const struct page *p, int cpu);
-uint8_t tlb_held_sound(struct replay *r, struct policy *pl, const struct page *p, int cpu);
-uint8_t tlb_held_before(struct replay *r, struct policy *pl, const struct page *p, int cpu);
-uint8_t tlb_held_before_sound(struct replay *r, struct policy *pl, const struct page *p, int cpu);
-void tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced);
-void tlb_flush_page(struct replay *r, struct policy *pl, const struct page *p, int cpu);
-void tlb_flush_mm(struct replay *r, struct policy *pl, uint32_t mm, int cpu);
-void tlb_flush_all(struct replay *r, struct policy *pl, int cpu);
-void tlb_access(struct replay *r, const struct page *p, int cpu);
-void tlb_set_flag(struct replay *r, struct policy *pl, const struct page *p, int cpu,
+uint8_t tlbr_tlb_held(struct replay *r, struct policy *pl, const struct page *p, int cpu);
+uint8_t tlbr_tlb_held_sound(struct replay *r, struct policy *pl, const struct page *p, int cpu);
+uint8_t tlbr_tlb_held_before(struct replay *r, struct policy *pl, const struct page *p, int cpu);
+uint8_t tlbr_tlb_held_before_sound(struct replay *r, struct policy *pl, const struct page *p,
+				   int cpu);
+void tlbr_tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced);
+void tlbr_tlb_flush_page(struct replay *r, struct policy *pl, const struct page *p, int cpu);
+void tlbr_tlb_flush_mm(struct replay *r, struct policy *pl, uint32_t mm, int cpu);
+void tlbr_tlb_flush_all(struct replay *r, struct policy *pl, int cpu);
+void tlbr_tlb_access(struct replay *r, const struct page *p, int cpu);
+void tlbr_tlb_set_flag(struct replay *r, struct policy *pl, const struct page *p, int cpu,
 		  uint8_t set, uint8_t clear);
-void tlb_excess_note(struct replay *r, struct policy *pl, const struct page *p, int cpu);
-bool tlb_excess_may(struct replay *r, struct policy *pl, const struct page *p, int cpu);
-bool tlb_excess_ready(struct replay *r, struct policy *pl);
-void tlb_excess_drop(struct replay *r, struct rmm *m);
-int tlb_init(struct replay *r);
-void tlb_release(struct replay *r);
+void tlbr_tlb_excess_note(struct replay *r, struct policy *pl, const struct page *p, int cpu);
+bool tlbr_tlb_excess_may(struct replay *r, struct policy *pl, const struct page *p, int cpu);
+bool tlbr_tlb_excess_ready(struct replay *r, struct policy *pl);
+void tlbr_tlb_excess_drop(struct replay *r, struct rmm *m);
+int tlbr_tlb_init(struct replay *r);
+void tlbr_tlb_release(struct replay *r);
 
 /* What the PTE of @p allows, as HELD_* bits. */
 static inline uint8_t pte_perm(const struct page *p)
@@ -361,58 +363,59 @@ static inline uint8_t pte_perm(const struct page *p)
 /* pgtable.c: how PTEs change */
 /* what applying a syscall did; EFF_VALID_CHANGED: a present (valid) PTE changed */
 enum { EFF_DOWNGRADED = 1, EFF_CHANGED = 2, EFF_VALID_CHANGED = 4 };
-void pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool writable,
+void tlbr_pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool writable,
 	     bool cow, bool replaced, const char *why);
-void pte_present_before(struct replay *r, struct page *p, bool writable, const char *why);
-void call_span(const struct tlbr_ev_syscall *c, uint64_t *addr, uint64_t *len);
-void range_of(const struct tlbr_ev_syscall *c, uint64_t *start, uint64_t *end);
-int apply_syscall(struct replay *r, struct rtask *t, uint32_t mm);
-bool fork_wp(struct replay *r, struct rtask *t, uint32_t mm);
-int fork_copy(struct replay *r, uint32_t parent, uint32_t child);
+void tlbr_pte_present_before(struct replay *r, struct page *p, bool writable, const char *why);
+void tlbr_call_span(const struct tlbr_ev_syscall *c, uint64_t *addr, uint64_t *len);
+void tlbr_range_of(const struct tlbr_ev_syscall *c, uint64_t *start, uint64_t *end);
+int tlbr_apply_syscall(struct replay *r, struct rtask *t, uint32_t mm);
+bool tlbr_fork_wp(struct replay *r, struct rtask *t, uint32_t mm);
+int tlbr_fork_copy(struct replay *r, uint32_t parent, uint32_t child);
 
 /* residency.c: which mm each CPU has loaded */
-void run_on(struct replay *r, int cpu, uint32_t task, uint32_t mm);
-void seen_on_cpu(struct replay *r, uint32_t task);
-void hidden_task(struct replay *r, uint32_t task);
-void asid_rollover(struct replay *r);
+void tlbr_run_on(struct replay *r, int cpu, uint32_t task, uint32_t mm);
+void tlbr_seen_on_cpu(struct replay *r, uint32_t task);
+void tlbr_hidden_task(struct replay *r, uint32_t task);
+void tlbr_asid_rollover(struct replay *r);
 
 /* views.c: what the model tells about a flush point (and policy.h's view_*) */
-struct tlbr_cpuset holders_of(struct replay *r, struct policy *pl, const struct flushreq *q);
-enum tlbr_avoid avoid_reason(struct replay *r, struct policy *pl, const struct flushreq *q);
+struct tlbr_cpuset tlbr_holders_of(struct replay *r, struct policy *pl, const struct flushreq *q);
+enum tlbr_avoid tlbr_avoid_reason(struct replay *r, struct policy *pl, const struct flushreq *q);
 
 /* flush.c: flush points put to the policies */
-void req_init(struct replay *r, struct flushreq *q, enum tlbr_site site, uint32_t mm);
-void flush_point(struct replay *r, struct flushreq *q);
-void implied_flush(struct replay *r, uint32_t mm, enum tlbr_site site, bool whole,
+void tlbr_req_init(struct replay *r, struct flushreq *q, enum tlbr_site site, uint32_t mm);
+void tlbr_flush_point(struct replay *r, struct flushreq *q);
+void tlbr_implied_flush(struct replay *r, uint32_t mm, enum tlbr_site site, bool whole,
 		   uint64_t s, uint64_t e, bool adds_only, bool from_invalid);
 
 /* effects.c: what a decision does and costs; notes for the report */
-void note(struct replay *r, struct tlbr_note *n, int pol, int cpu, uint32_t mm, uint64_t vpn);
-void count_ops(struct replay *r, struct policy *pl, const struct flushreq *q,
+void tlbr_replay_note(struct replay *r, struct tlbr_note *n, int pol, int cpu, uint32_t mm,
+		      uint64_t vpn);
+void tlbr_count_ops(struct replay *r, struct policy *pl, const struct flushreq *q,
 	       const struct decision *d);
-void apply_decision(struct replay *r, struct policy *pl, const struct flushreq *q,
+void tlbr_apply_decision(struct replay *r, struct policy *pl, const struct flushreq *q,
 		    const struct decision *d, const struct tlbr_cpuset *reached);
-void defer(struct replay *r, struct policy *pl, const struct flushreq *q);
-void batch_sync(struct replay *r, enum tlbr_sync_kind kind, int cpu, uint32_t mm);
-bool batch_pending(struct replay *r, uint32_t mm);
-bool migrates_every_flush(const struct policy *pl);
-void kmap_barriers(struct replay *r, uint64_t start, uint64_t pages);
+void tlbr_defer(struct replay *r, struct policy *pl, const struct flushreq *q);
+void tlbr_batch_sync(struct replay *r, enum tlbr_sync_kind kind, int cpu, uint32_t mm);
+bool tlbr_batch_pending(struct replay *r, uint32_t mm);
+bool tlbr_migrates_every_flush(const struct policy *pl);
+void tlbr_kmap_barriers(struct replay *r, uint64_t start, uint64_t pages);
 
 /* check.c: the safety checker */
-void step_of(struct replay *r, struct tlbr_step *st, const char *fmt, ...) __printf(3, 4);
-void check_fn(struct replay *r, struct page *p, void *arg);
-void check_range(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
+void tlbr_step_of(struct replay *r, struct tlbr_step *st, const char *fmt, ...) __printf(3, 4);
+void tlbr_check_fn(struct replay *r, struct page *p, void *arg);
+void tlbr_check_range(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
 		 const char *what);
 
 /* faults.c: user page faults */
-int on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
-void resolve_reuse(struct replay *r, struct rtask *t, uint32_t mm);
-bool fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
+int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+void tlbr_resolve_reuse(struct replay *r, struct rtask *t, uint32_t mm);
+bool tlbr_fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
 		 struct flushreq *q, bool range);
 
 /* syscalls.c: memory syscalls, forks, reclaim */
-void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
-int on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
-int on_reclaim_unmap(struct replay *r, const struct tlbr_event *ev);
+void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+int tlbr_on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+int tlbr_on_reclaim_unmap(struct replay *r, const struct tlbr_event *ev);
 
 #endif /* TLBR_REPLAY_LOCAL_H */

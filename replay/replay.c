@@ -10,19 +10,19 @@
 #include "replay-local.h"
 
 static const struct policy_ops *const builtin[] = {
-	&policy_arm64_broadcast,
-	&policy_x86_ipi,
-	&policy_oracle,
-	&policy_local_only,
-	&policy_wp_local,
-	&policy_active_cpu,
-	&policy_pte_needs_flush,
-	&policy_batched_reclaim,
-	&policy_batched_reclaim_dsb,
-	&policy_batched_reclaim_nopending,
-	&policy_lazy_mmu,
-	&policy_uffd_move_batch,
-	&policy_hugetlb_unshare_gather,
+	&tlbr_policy_arm64_broadcast,
+	&tlbr_policy_x86_ipi,
+	&tlbr_policy_oracle,
+	&tlbr_policy_local_only,
+	&tlbr_policy_wp_local,
+	&tlbr_policy_active_cpu,
+	&tlbr_policy_pte_needs_flush,
+	&tlbr_policy_batched_reclaim,
+	&tlbr_policy_batched_reclaim_dsb,
+	&tlbr_policy_batched_reclaim_nopending,
+	&tlbr_policy_lazy_mmu,
+	&tlbr_policy_uffd_move_batch,
+	&tlbr_policy_hugetlb_unshare_gather,
 };
 
 /* What "every built-in policy" means: the deliberately broken ones are asked for by name. */
@@ -193,7 +193,7 @@ const char *tlbr_avoid_name(enum tlbr_avoid r)
 	return (unsigned int)r < ARRAY_SIZE(avoid_names) ? avoid_names[r] : "?";
 }
 
-void *policy_state(struct policy *pl, const struct policy_ops *ops)
+void *tlbr_policy_state(struct policy *pl, const struct policy_ops *ops)
 {
 	unsigned int k;
 
@@ -314,7 +314,7 @@ int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret)
 	r->npol = npol;
 	err = walk_policies(spec, bad, sizeof(bad), add_component, r);
 	if (err >= 0)
-		err = tlb_init(r);
+		err = tlbr_tlb_init(r);
 	if (err) {
 		tlbr_replay_free((struct tlbr_replay *)r);
 		return err;
@@ -347,7 +347,7 @@ const struct tlbr_replay_result *tlbr_replay_finish(struct tlbr_replay *rp)
 
 void tlbr_replay_end(struct tlbr_replay *rp)
 {
-	stale_settle_end((struct replay *)rp);
+	tlbr_stale_settle_end((struct replay *)rp);
 }
 
 void tlbr_replay_free(struct tlbr_replay *rp)
@@ -358,7 +358,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 
 	if (!r)
 		return;
-	tlb_release(r);
+	tlbr_tlb_release(r);
 	for (pol = 0; r->pol && pol < r->npol; pol++)
 		for (unsigned int k = 0; k < r->pol[pol].ncomp; k++) {
 			if (r->pol[pol].ops[k]->free_state && r->pol[pol].state[k])
@@ -366,7 +366,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 			free(r->pol[pol].state[k]);
 		}
 	for (i = 0; i < r->nmms; i++) {
-		tlb_excess_drop(r, &r->mms[i]);
+		tlbr_tlb_excess_drop(r, &r->mms[i]);
 		free(r->mms[i].last_end);
 		free(r->mms[i].mm_cleared);
 		free(r->mms[i].behind);

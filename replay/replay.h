@@ -253,7 +253,7 @@ struct tlbr_replay_result {
 	bool hidden_tasks;
 	uint64_t hidden_ns;
 	uint64_t switch_breaks;
-	uint64_t tasks_lost_sight;	/* tasks a switch that did not chain hid (hidden_task()) */
+	uint64_t tasks_lost_sight;	/* tasks a switch that did not chain hid (tlbr_hidden_task()) */
 	struct tlbr_x86_check x86;	/* the self-check of the x86 model */
 	unsigned int npolicies;
 	struct tlbr_policy_result *policy;	/* npolicies of them */

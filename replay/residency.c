@@ -8,7 +8,7 @@
 
 #include "replay-local.h"
 
-struct tlbr_cpuset view_all_cpus(struct replay *r)
+struct tlbr_cpuset tlbr_view_all_cpus(struct replay *r)
 {
 	struct tlbr_cpuset all = { { 0 } };
 	int c;
@@ -18,12 +18,12 @@ struct tlbr_cpuset view_all_cpus(struct replay *r)
 	return all;
 }
 
-bool view_loaded(struct replay *r, uint32_t mm, int cpu)
+bool tlbr_view_loaded(struct replay *r, uint32_t mm, int cpu)
 {
 	return r->cpu[cpu].mm == mm;
 }
 
-bool view_running(struct replay *r, uint32_t mm, int cpu)
+bool tlbr_view_running(struct replay *r, uint32_t mm, int cpu)
 {
 	if (mm && mm < r->nmms && mm_anywhere(&r->mms[mm]))
 		return true;	/* a thread the trace does not show may run it there */
@@ -45,7 +45,7 @@ static void load_mm(struct replay *r, int cpu, uint32_t mm)
 		c->known = true;
 	if (c->mm == mm)
 		return;
-	m = mm_get(r, c->mm);
+	m = tlbr_mm_get(r, c->mm);
 	if (m) {
 		m->active.bits[cpu / 64] &= ~(1ULL << (cpu % 64));
 		m->last_end[cpu] = r->seq;
@@ -55,12 +55,12 @@ static void load_mm(struct replay *r, int cpu, uint32_t mm)
 	if (mm && tlbr_cpuset_test(&r->asid_flush, (unsigned int)cpu)) {
 		r->asid_flush.bits[cpu / 64] &= ~(1ULL << (cpu % 64));
 		for (pol = 0; pol < r->npol; pol++) {
-			tlb_flush_all(r, &r->pol[pol], cpu);
+			tlbr_tlb_flush_all(r, &r->pol[pol], cpu);
 			r->pol[pol].res->ops[TLBR_OP_TLBI_LOCAL]++;
 			r->pol[pol].res->ops[TLBR_OP_DSB_NSH]++;
 		}
 	}
-	m = mm_get(r, mm);
+	m = tlbr_mm_get(r, mm);
 	if (m) {
 		tlbr_cpuset_set(&m->active, (unsigned int)cpu);
 		tlbr_cpuset_set(&m->ever, (unsigned int)cpu);
@@ -83,7 +83,7 @@ static void load_mm(struct replay *r, int cpu, uint32_t mm)
 }
 
 /* @task (in @mm, 0 for a kernel thread) runs on @cpu from now on. O(load_mm). */
-void run_on(struct replay *r, int cpu, uint32_t task, uint32_t mm)
+void tlbr_run_on(struct replay *r, int cpu, uint32_t task, uint32_t mm)
 {
 	struct rcpu *c = &r->cpu[cpu];
 
@@ -93,9 +93,9 @@ void run_on(struct replay *r, int cpu, uint32_t task, uint32_t mm)
 
 		load_mm(r, cpu, mm);
 		c->user = true;
-		m = mm_get(r, mm);
+		m = tlbr_mm_get(r, mm);
 		if (m && m->nswait)	/* the stale entries left there may be used now */
-			stale_settle(r, m, cpu, false);
+			tlbr_stale_settle(r, m, cpu, false);
 	} else {
 		c->user = false;	/* lazy: the previous mm stays loaded */
 	}
@@ -106,7 +106,7 @@ void run_on(struct replay *r, int cpu, uint32_t task, uint32_t mm)
 }
 
 /* The trace showed @task on a CPU: its mm's whereabouts are known again. O(1). */
-void seen_on_cpu(struct replay *r, uint32_t task)
+void tlbr_seen_on_cpu(struct replay *r, uint32_t task)
 {
 	struct rtask *t = task < r->ntasks ? &r->tasks[task] : NULL;
 
@@ -123,12 +123,12 @@ void seen_on_cpu(struct replay *r, uint32_t task)
  * a switch the kernel did not trace). Until the trace shows it again it
  * may run its mm on any CPU, as a thread created and never shown may. O(1).
  */
-void hidden_task(struct replay *r, uint32_t task)
+void tlbr_hidden_task(struct replay *r, uint32_t task)
 {
 	struct rtask *t = task < r->ntasks ? &r->tasks[task] : NULL;
 	struct rmm *m;
 
-	if (!t || t->unseen || !t->mm || !(m = mm_get(r, t->mm)))
+	if (!t || t->unseen || !t->mm || !(m = tlbr_mm_get(r, t->mm)))
 		return;
 	t->unseen = true;
 	m->unseen_threads++;
@@ -145,7 +145,7 @@ void hidden_task(struct replay *r, uint32_t task)
  * ASID that is gone or that it will flush before loading it again.
  */
 /* O(mms x CPUs x policies) for the whole-mm flushes, plus the policies' hooks. */
-void asid_rollover(struct replay *r)
+void tlbr_asid_rollover(struct replay *r)
 {
 	uint32_t kept[TLBR_MAX_CPUS], mm;
 	unsigned int nkept = 0;
@@ -167,7 +167,7 @@ void asid_rollover(struct replay *r)
 			if (r->cpu[c].mm == mm || !tlbr_cpuset_test(&m->ever, (unsigned int)c))
 				continue;
 			for (pol = 0; pol < r->npol; pol++)
-				tlb_flush_mm(r, &r->pol[pol], mm, c);
+				tlbr_tlb_flush_mm(r, &r->pol[pol], mm, c);
 		}
 	}
 	for (pol = 0; pol < r->npol; pol++)

@@ -14,10 +14,10 @@
  * O(apply_syscall + flush_point + check_range) over the syscall's range; a
  * fork's return checks the pages it write-protected.
  */
-void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	const struct tlbr_ev_syscall *sc = &ev->sys;
-	struct rmm *m = mm_get(r, ev->mm);
+	struct rmm *m = tlbr_mm_get(r, ev->mm);
 	bool flushed = t->applied;	/* a flush inside the syscall applied it */
 	uint64_t s, e;
 
@@ -26,7 +26,7 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 		return;
 	}
 	if (sc->ret < 0 && t->lifting)	/* a failed x86 mremap: its PTEs back in place */
-		mremap_put(r, t, ev->mm, sc->ret);
+		tlbr_mremap_put(r, t, ev->mm, sc->ret);
 	/*
 	 * change_pte_range(), zap_pte_range(), madvise_free_pte_range() and
 	 * move_ptes() call flush_tlb_batched_pending() on every page table they
@@ -36,23 +36,23 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 	 */
 	if ((sc->nr == TLBR_SYS_MPROTECT || sc->nr == TLBR_SYS_MUNMAP ||
 	     sc->nr == TLBR_SYS_MADVISE || sc->nr == TLBR_SYS_MREMAP) && sc->ret >= 0 &&
-	    !t->pend_seen && batch_pending(r, ev->mm)) {
+	    !t->pend_seen && tlbr_batch_pending(r, ev->mm)) {
 		r->res.batch_pending_implied++;
 		r->seq++;
-		batch_sync(r, TLBR_SYNC_PENDING, ev->cpu, ev->mm);
+		tlbr_batch_sync(r, TLBR_SYNC_PENDING, ev->cpu, ev->mm);
 	}
 	/* munmap, madvise, mremap: what the trace did not show (unmap.c) */
-	if (sc->ret >= 0 && unmap_syscall_ret(r, ev, t))
+	if (sc->ret >= 0 && tlbr_unmap_syscall_ret(r, ev, t))
 		flushed = true;
 	if (sc->nr == TLBR_SYS_MMAP ? !tlbr_syscall_failed(sc->ret) : sc->ret >= 0) {
-		int eff = flushed ? 0 : apply_syscall(r, t, ev->mm);
+		int eff = flushed ? 0 : tlbr_apply_syscall(r, t, ev->mm);
 
-		range_of(&t->call, &s, &e);
+		tlbr_range_of(&t->call, &s, &e);
 		if (eff & EFF_DOWNGRADED)
-			implied_flush(r, ev->mm, sc->nr == TLBR_SYS_MPROTECT ? TLBR_SITE_MPROTECT :
+			tlbr_implied_flush(r, ev->mm, sc->nr == TLBR_SYS_MPROTECT ? TLBR_SITE_MPROTECT :
 						 TLBR_SITE_ZAP, false, s, e, false, false);
 		else if ((eff & EFF_CHANGED) && sc->nr == TLBR_SYS_MPROTECT)
-			implied_flush(r, ev->mm, TLBR_SITE_MPROTECT, false, s, e, true,
+			tlbr_implied_flush(r, ev->mm, TLBR_SITE_MPROTECT, false, s, e, true,
 				      !(eff & EFF_VALID_CHANGED));
 	}
 	if (m) {
@@ -61,7 +61,7 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 			if (sc->ret != 0 && !tlbr_syscall_failed(sc->ret)) {
 				uint64_t a = (uint64_t)sc->ret, len = t->call.mmap.len;
 
-				vma_add(m, a, a + TLBR_PAGE_ALIGN(len), (uint32_t)t->call.mmap.prot,
+				tlbr_vma_add(m, a, a + TLBR_PAGE_ALIGN(len), (uint32_t)t->call.mmap.prot,
 					(t->call.mmap.flags & TLBR_MAP_SHARED) != 0,
 					(t->call.mmap.flags & TLBR_MAP_ANONYMOUS) != 0);
 			}
@@ -69,7 +69,7 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 		case TLBR_SYS_BRK:
 			if (sc->ret > 0) {
 				if (m->brk && (uint64_t)sc->ret > m->brk)
-					vma_add(m, m->brk, (uint64_t)sc->ret,
+					tlbr_vma_add(m, m->brk, (uint64_t)sc->ret,
 						TLBR_PROT_READ | TLBR_PROT_WRITE, false, true);
 				m->brk = (uint64_t)sc->ret;
 			}
@@ -83,8 +83,8 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 	case TLBR_SYS_MUNMAP:
 	case TLBR_SYS_MADVISE:
 	case TLBR_SYS_MREMAP:
-		range_of(&t->call, &s, &e);
-		check_range(r, ev->mm, false, s, e, "syscall returns: the flush must be complete");
+		tlbr_range_of(&t->call, &s, &e);
+		tlbr_check_range(r, ev->mm, false, s, e, "syscall returns: the flush must be complete");
 		break;
 	case TLBR_SYS_CLONE:
 	case TLBR_SYS_CLONE3:
@@ -93,12 +93,12 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 		if (t->fork_wp_done && sc->ret > 0) {
 			struct tlbr_step at;
 
-			step_of(r, &at, "fork returns in the parent");
+			tlbr_step_of(r, &at, "fork returns in the parent");
 			for (uint32_t i = 0; i < t->nfork_dg; i++) {
-				struct page *p = page_find(r, ev->mm, t->fork_dg[i]);
+				struct page *p = tlbr_page_find(r, ev->mm, t->fork_dg[i]);
 
 				if (p)
-					check_fn(r, p, &at);
+					tlbr_check_fn(r, p, &at);
 			}
 		}
 		t->nfork_dg = 0;
@@ -115,15 +115,15 @@ void on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask 
 }
 
 /* O(fork_wp) once per fork, plus mm_fork. */
-int on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+int tlbr_on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	const struct tlbr_ev_fork *f = &ev->fork;
 	bool flushed;
 
 	/* a thread: unseen until the trace shows it on a CPU (seen_on_cpu) */
 	if (f->shares_mm && f->child_mm && f->child_task) {
-		struct rtask *c = task_rget(r, f->child_task);
-		struct rmm *m = mm_get(r, f->child_mm);
+		struct rtask *c = tlbr_task_rget(r, f->child_task);
+		struct rmm *m = tlbr_mm_get(r, f->child_mm);
 
 		if (!c || !m)
 			return -ENOMEM;
@@ -134,27 +134,27 @@ int on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 			m->unseen_threads++;
 			/* it may now run anywhere: what the CPUs hold is no longer known */
 			memset(m->empty, 0, (size_t)r->npol * sizeof(*m->empty));
-			stale_settle(r, m, -1, false);	/* and use any stale entry */
+			tlbr_stale_settle(r, m, -1, false);	/* and use any stale entry */
 		}
 		return 0;
 	}
 	if (f->shares_mm || !f->child_mm || !ev->mm)
 		return 0;
 	flushed = t && t->fork_wp_done;
-	if (t && fork_wp(r, t, ev->mm) && !flushed)
-		implied_flush(r, ev->mm, TLBR_SITE_FORK, true, 0, 0, false, false);
-	if (!mm_get(r, f->child_mm))
+	if (t && tlbr_fork_wp(r, t, ev->mm) && !flushed)
+		tlbr_implied_flush(r, ev->mm, TLBR_SITE_FORK, true, 0, 0, false, false);
+	if (!tlbr_mm_get(r, f->child_mm))
 		return -ENOMEM;
-	return fork_copy(r, ev->mm, f->child_mm);
+	return tlbr_fork_copy(r, ev->mm, f->child_mm);
 }
 
 /*
  * Reclaim or migration unmaps a page: its PTE goes, and a flush is due (maybe batched).
  * O(pte_set + flush_point) of one page.
  */
-int on_reclaim_unmap(struct replay *r, const struct tlbr_event *ev)
+int tlbr_on_reclaim_unmap(struct replay *r, const struct tlbr_event *ev)
 {
-	struct page *p = ev->mm ? page_get(r, ev->mm, ev->reclaim.addr >> PAGE_SHIFT) : NULL;
+	struct page *p = ev->mm ? tlbr_page_get(r, ev->mm, ev->reclaim.addr >> PAGE_SHIFT) : NULL;
 	struct flushreq q;
 
 	if (!ev->mm)
@@ -167,21 +167,21 @@ int on_reclaim_unmap(struct replay *r, const struct tlbr_event *ev)
 	 */
 	if (p->mapped && !p->present) {
 		/* PROT_NONE: not pte_accessible(), neither path flushes it */
-		pte_set(r, p, false, false, false, false, false, "reclaim unmap");
+		tlbr_pte_set(r, p, false, false, false, false, false, "reclaim unmap");
 		return 0;
 	}
 	if (!p->mapped) {
-		struct rmm *m = mm_get(r, ev->mm);
-		const struct vma *v = m ? vma_find(m, ev->reclaim.addr) : NULL;
+		struct rmm *m = tlbr_mm_get(r, ev->mm);
+		const struct vma *v = m ? tlbr_vma_find(m, ev->reclaim.addr) : NULL;
 
-		pte_present_before(r, p, !v || (v->prot & TLBR_PROT_WRITE), "present before the trace");
+		tlbr_pte_present_before(r, p, !v || (v->prot & TLBR_PROT_WRITE), "present before the trace");
 	}
-	pte_set(r, p, false, false, false, false, false, "reclaim unmap");
-	req_init(r, &q, TLBR_SITE_RECLAIM, ev->mm);
+	tlbr_pte_set(r, p, false, false, false, false, false, "reclaim unmap");
+	tlbr_req_init(r, &q, TLBR_SITE_RECLAIM, ev->mm);
 	q.start_vpn = p->vpn;
 	q.end_vpn = p->vpn + 1;
 	q.batched = true;
 	q.real = TLBR_EXEC_BROADCAST;
-	flush_point(r, &q);
+	tlbr_flush_point(r, &q);
 	return 0;
 }

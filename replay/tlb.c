@@ -84,9 +84,9 @@ static void cinsert(struct replay *r, struct policy *pl, int cpu, const struct p
 /* ------------------------------------------------------------ the models */
 
 /* The unbounded (sound) model: what @cpu may hold of @p. O(1). */
-uint8_t tlb_held_sound(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+uint8_t tlbr_tlb_held_sound(struct replay *r, struct policy *pl, const struct page *p, int cpu)
 {
-	struct rmm *m = mm_get(r, p->mm);
+	struct rmm *m = tlbr_mm_get(r, p->mm);
 	struct ptlb *t;
 	uint64_t mc, since;
 	uint8_t held;
@@ -108,14 +108,14 @@ uint8_t tlb_held_sound(struct replay *r, struct policy *pl, const struct page *p
 }
 
 /* Under the run's residency model. O(1) unbounded; O(ways) capacity. */
-uint8_t tlb_held(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+uint8_t tlbr_tlb_held(struct replay *r, struct policy *pl, const struct page *p, int cpu)
 {
 	if (capacity(r)) {
 		struct centry *e = clookup(r, pl, cpu, p->mm, p->vpn);
 
 		return e ? e->held : 0;
 	}
-	return tlb_held_sound(r, pl, p, cpu);
+	return tlbr_tlb_held_sound(r, pl, p, cpu);
 }
 
 /*
@@ -123,17 +123,18 @@ uint8_t tlb_held(struct replay *r, struct policy *pl, const struct page *p, int 
  * entries a flush must remove), without what it may have loaded since.
  * O(1) unbounded; O(ways) capacity.
  */
-uint8_t tlb_held_before(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+uint8_t tlbr_tlb_held_before(struct replay *r, struct policy *pl, const struct page *p, int cpu)
 {
 	if (capacity(r))
-		return tlb_held(r, pl, p, cpu);
-	return tlb_held_before_sound(r, pl, p, cpu);
+		return tlbr_tlb_held(r, pl, p, cpu);
+	return tlbr_tlb_held_before_sound(r, pl, p, cpu);
 }
 
-/* tlb_held_before() under the unbounded (sound) model, whatever the run's. O(1). */
-uint8_t tlb_held_before_sound(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+/* tlbr_tlb_held_before() under the unbounded (sound) model, whatever the run's. O(1). */
+uint8_t tlbr_tlb_held_before_sound(struct replay *r, struct policy *pl, const struct page *p,
+				   int cpu)
 {
-	struct rmm *m = mm_get(r, p->mm);
+	struct rmm *m = tlbr_mm_get(r, p->mm);
 	uint64_t mc;
 
 	mc = *mm_cleared(m, r, pl->idx, cpu);
@@ -146,7 +147,7 @@ uint8_t tlb_held_before_sound(struct replay *r, struct policy *pl, const struct 
  * Fold what every CPU may hold under the old PTE into the materialised state.
  * O(policies x CPUs).
  */
-void tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced)
+void tlbr_tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced)
 {
 	int pol, cpu;
 
@@ -154,7 +155,7 @@ void tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced
 		struct policy *pl = &r->pol[pol];
 
 		for (cpu = 0; cpu < r->ncpus; cpu++) {
-			uint8_t h = tlb_held_sound(r, pl, p, cpu);
+			uint8_t h = tlbr_tlb_held_sound(r, pl, p, cpu);
 
 			if (capacity(r)) {
 				struct centry *e = clookup(r, pl, cpu, p->mm, p->vpn);
@@ -165,13 +166,13 @@ void tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced
 			if (replaced && (h & HELD_VALID))
 				h |= HELD_OLD;
 			ptlb_of(r, p, pol, cpu)->held = h;
-			tlb_excess_note(r, pl, p, cpu);
+			tlbr_tlb_excess_note(r, pl, p, cpu);
 		}
 	}
 }
 
 /* O(1) unbounded; O(ways) capacity. */
-void tlb_flush_page(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+void tlbr_tlb_flush_page(struct replay *r, struct policy *pl, const struct page *p, int cpu)
 {
 	struct ptlb *t = ptlb_of(r, p, pl->idx, cpu);
 
@@ -186,9 +187,9 @@ void tlb_flush_page(struct replay *r, struct policy *pl, const struct page *p, i
 }
 
 /* O(1) unbounded; O(TLB entries of the CPU) capacity. */
-void tlb_flush_mm(struct replay *r, struct policy *pl, uint32_t mm, int cpu)
+void tlbr_tlb_flush_mm(struct replay *r, struct policy *pl, uint32_t mm, int cpu)
 {
-	struct rmm *m = mm_get(r, mm);
+	struct rmm *m = tlbr_mm_get(r, mm);
 
 	if (!m)
 		return;
@@ -204,7 +205,7 @@ void tlb_flush_mm(struct replay *r, struct policy *pl, uint32_t mm, int cpu)
 }
 
 /* O(1) unbounded; O(TLB entries of the CPU) capacity. */
-void tlb_flush_all(struct replay *r, struct policy *pl, int cpu)
+void tlbr_tlb_flush_all(struct replay *r, struct policy *pl, int cpu)
 {
 	if (capacity(r))
 		memset(&pl->tlb[(size_t)cpu * r->o.tlb->entries], 0,
@@ -216,7 +217,7 @@ void tlb_flush_all(struct replay *r, struct policy *pl, int cpu)
  * @cpu accessed @p (a fault the trace shows): capacity models fill it in.
  * O(policies) unbounded (nothing); O(policies x ways) capacity.
  */
-void tlb_access(struct replay *r, const struct page *p, int cpu)
+void tlbr_tlb_access(struct replay *r, const struct page *p, int cpu)
 {
 	int pol;
 
@@ -227,7 +228,7 @@ void tlb_access(struct replay *r, const struct page *p, int cpu)
 }
 
 /* O(1) unbounded; O(ways) capacity. */
-void tlb_set_flag(struct replay *r, struct policy *pl, const struct page *p, int cpu,
+void tlbr_tlb_set_flag(struct replay *r, struct policy *pl, const struct page *p, int cpu,
 		  uint8_t set, uint8_t clear)
 {
 	if (capacity(r)) {
@@ -237,13 +238,13 @@ void tlb_set_flag(struct replay *r, struct policy *pl, const struct page *p, int
 			e->held = (uint8_t)((e->held | set) & ~clear);
 	}
 	{
-		struct rmm *m = mm_get(r, p->mm);
+		struct rmm *m = tlbr_mm_get(r, p->mm);
 		struct ptlb *t = ptlb_of(r, p, pl->idx, cpu);
 
 		if (*mm_cleared(m, r, pl->idx, cpu) > p->since || pl->all_cleared[cpu] > p->since)
 			t->held = 0;
 		t->held = (uint8_t)((t->held | set) & ~clear);
-		tlb_excess_note(r, pl, p, cpu);
+		tlbr_tlb_excess_note(r, pl, p, cpu);
 	}
 }
 
@@ -257,9 +258,9 @@ void tlb_set_flag(struct replay *r, struct policy *pl, const struct page *p, int
  * pages). An entry left while its CPU runs something else waits here until
  * the CPU runs the mm again. O(1) amortised.
  */
-int stale_wait_add(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+int tlbr_stale_wait_add(struct replay *r, struct policy *pl, const struct page *p, int cpu)
 {
-	struct rmm *m = mm_get(r, p->mm);
+	struct rmm *m = tlbr_mm_get(r, p->mm);
 	struct stale_waits *w;
 
 	if (!m)
@@ -290,14 +291,14 @@ static bool stale_alive(struct replay *r, uint32_t mm, const struct stale_wait *
 {
 	struct policy *pl = &r->pol[e->pol];
 	struct page *p = e->page < r->npages ? page_at(r, e->page) : NULL;
-	struct rmm *m = mm_get(r, mm);
+	struct rmm *m = tlbr_mm_get(r, mm);
 
 	if (!p || !m || p->mm != mm || p->vpn != e->vpn)
 		return false;	/* the page went (munmap flushed it, or the mm is gone) */
 	if (ptlb_of(r, p, e->pol, cpu)->cleared > e->seq || *mm_cleared(m, r, e->pol, cpu) > e->seq ||
 	    pl->all_cleared[cpu] > e->seq)
 		return false;	/* a flush reached the CPU: a page, the mm, an ASID rollover */
-	return (tlb_held_sound(r, pl, p, cpu) & HELD_STALE) != 0;
+	return (tlbr_tlb_held_sound(r, pl, p, cpu) & HELD_STALE) != 0;
 }
 
 /*
@@ -306,7 +307,7 @@ static bool stale_alive(struct replay *r, uint32_t mm, const struct stale_wait *
  * go (@gone true) before it ran there. An entry that cannot fault is
  * counted in stale_unused. O(entries settled x ways).
  */
-void stale_settle(struct replay *r, struct rmm *m, int cpu, bool gone)
+void tlbr_stale_settle(struct replay *r, struct rmm *m, int cpu, bool gone)
 {
 	uint32_t mm = (uint32_t)(m - r->mms);
 	int c;
@@ -329,7 +330,7 @@ void stale_settle(struct replay *r, struct rmm *m, int cpu, bool gone)
  * page went) were never used; the others may still fault after the trace and
  * stay counted. Idempotent. O(entries waiting x ways).
  */
-void stale_settle_end(struct replay *r)
+void tlbr_stale_settle_end(struct replay *r)
 {
 	for (uint32_t mm = 1; mm < r->nmms; mm++) {
 		struct rmm *m = &r->mms[mm];
@@ -354,25 +355,25 @@ void stale_settle_end(struct replay *r)
 /* ------------------------------------------------------------ excess lists */
 
 /*
- * "Which CPUs may hold more than the PTE allows" (view_holders(..., true),
+ * "Which CPUs may hold more than the PTE allows" (tlbr_view_holders(..., true),
  * the oracle's question at every flush) without a walk of the whole mm.
  *
- * Under the unbounded model tlb_held_sound(p, c) is M | L where
+ * Under the unbounded model tlbr_tlb_held_sound(p, c) is M | L where
  * M = (max(mm_cleared, all_cleared) > p->since ? 0 : ptlb.held), the entry
  * materialised at the page's last PTE change, and L is either 0 or
  * pte_perm(p) (the mm loaded on c since then). L grants nothing beyond the
  * PTE and carries no HELD_OLD, so an excessive entry (HELD_OLD, or a
  * HELD_VALID or HELD_W bit the PTE does not allow: views.c's holders test)
- * has it in M: tlb_excess_may(p, c) is true for every (p, c) the whole-mm
+ * has it in M: tlbr_tlb_excess_may(p, c) is true for every (p, c) the whole-mm
  * walk finds excessive.
  *
  * tlb_excess_may can only turn true when ptlb.held is written or the PTE or
- * p->since changes. The PTE and since change only in pte_set(), after
- * tlb_before_pte_change() has written ptlb.held for every policy and CPU
- * (mm_settle()'s fresh pages start with ptlb.held 0); ptlb.held is written
- * only there, in tlb_set_flag(), pte_present_before() and
- * tlb_flush_page() (to 0); the cleared seqs only grow, which only hides M.
- * Each writer calls tlb_excess_note(), which lists the page whenever
+ * p->since changes. The PTE and since change only in tlbr_pte_set(), after
+ * tlbr_tlb_before_pte_change() has written ptlb.held for every policy and CPU
+ * (tlbr_mm_settle()'s fresh pages start with ptlb.held 0); ptlb.held is written
+ * only there, in tlbr_tlb_set_flag(), tlbr_pte_present_before() and
+ * tlbr_tlb_flush_page() (to 0); the cleared seqs only grow, which only hides M.
+ * Each writer calls tlbr_tlb_excess_note(), which lists the page whenever
  * ptlb.held has a bit that could be excessive under some PTE; a page leaves
  * the list only where tlb_excess_may is false (views.c's scan). So every
  * excessive (page, CPU) of the mm is in its list, the scan asks the same
@@ -385,7 +386,7 @@ void stale_settle_end(struct replay *r)
  */
 
 /* O(1). */
-bool tlb_excess_may(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+bool tlbr_tlb_excess_may(struct replay *r, struct policy *pl, const struct page *p, int cpu)
 {
 	struct rmm *m = &r->mms[p->mm];
 	uint64_t mc = *mm_cleared(m, r, pl->idx, cpu);
@@ -417,11 +418,11 @@ static void excess_fail(struct replay *r, struct policy *pl)
 	pl->excess_on = false;
 	pl->excess_failed = true;
 	for (uint32_t i = 0; i < r->nmms; i++)
-		tlb_excess_drop(r, &r->mms[i]);
+		tlbr_tlb_excess_drop(r, &r->mms[i]);
 }
 
 /* After ptlb.held of (@p, @pl, @cpu) was written. O(1) amortised. */
-void tlb_excess_note(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+void tlbr_tlb_excess_note(struct replay *r, struct policy *pl, const struct page *p, int cpu)
 {
 	struct ptlb *t;
 	struct rmm *m;
@@ -450,7 +451,7 @@ void tlb_excess_note(struct replay *r, struct policy *pl, const struct page *p, 
  * Whether @pl's excess lists can answer: kept from its first question on
  * (then built from every page the model has: O(pages x CPUs), once).
  */
-bool tlb_excess_ready(struct replay *r, struct policy *pl)
+bool tlbr_tlb_excess_ready(struct replay *r, struct policy *pl)
 {
 	if (pl->excess_on || pl->excess_failed || capacity(r))
 		return pl->excess_on;
@@ -458,12 +459,12 @@ bool tlb_excess_ready(struct replay *r, struct policy *pl)
 	for (uint32_t i = 0; i < r->nmms && pl->excess_on; i++)
 		for (uint32_t k = r->mms[i].first; k && pl->excess_on; k = page_at(r, k - 1)->next)
 			for (int c = 0; c < r->ncpus; c++)
-				tlb_excess_note(r, pl, page_at(r, k - 1), c);
+				tlbr_tlb_excess_note(r, pl, page_at(r, k - 1), c);
 	return pl->excess_on;
 }
 
 /* The mm's pages go: so do its lists. O(policies x CPUs). */
-void tlb_excess_drop(struct replay *r, struct rmm *m)
+void tlbr_tlb_excess_drop(struct replay *r, struct rmm *m)
 {
 	if (!m->excess)
 		return;
@@ -472,7 +473,7 @@ void tlb_excess_drop(struct replay *r, struct rmm *m)
 	zfree(&m->excess);
 }
 
-int tlb_init(struct replay *r)
+int tlbr_tlb_init(struct replay *r)
 {
 	int pol;
 
@@ -492,7 +493,7 @@ int tlb_init(struct replay *r)
 	return 0;
 }
 
-void tlb_release(struct replay *r)
+void tlbr_tlb_release(struct replay *r)
 {
 	int pol;
 

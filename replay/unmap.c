@@ -87,7 +87,7 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 	if (counts && gs->skip_zero && p->zero)
 		counts = false;
 	if (counts) {
-		v = gs->m ? vma_find(gs->m, p->vpn << PAGE_SHIFT) : NULL;
+		v = gs->m ? tlbr_vma_find(gs->m, p->vpn << PAGE_SHIFT) : NULL;
 		vs = v ? v->start : 0;
 		for (i = 0; i < gs->n && gs->g[i].vstart != vs; i++)
 			;
@@ -108,7 +108,7 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 			gs->g[i].proven = true;
 	}
 	if (gs->zap) {
-		pte_set(r, p, false, false, false, false, false, gs->why);
+		tlbr_pte_set(r, p, false, false, false, false, false, gs->why);
 		return;
 	}
 	if (!counts || !gs->age)
@@ -117,7 +117,7 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 	if (gs->clean) {
 		p->dirty = false;
 		if (p->writable)
-			pte_set(r, p, p->mapped, p->present, false, p->cow, false, gs->why);
+			tlbr_pte_set(r, p, p->mapped, p->present, false, p->cow, false, gs->why);
 	}
 }
 
@@ -134,14 +134,14 @@ static void group_points(struct replay *r, const struct groups *gs, uint32_t mm,
 	for (i = 0; i < gs->n; i++) {
 		struct flushreq q;
 
-		req_init(r, &q, site, mm);
+		tlbr_req_init(r, &q, site, mm);
 		q.start_vpn = gs->g[i].lo;
 		q.end_vpn = gs->g[i].hi + 1;
 		q.real = real;
 		q.maybe = gs->age && (unsure || !gs->g[i].proven);
 		if (q.maybe)
 			r->res.uncertain_why |= unsure ? TLBR_UNSURE_PAGEOUT : TLBR_UNSURE_AGE;
-		flush_point(r, &q);
+		tlbr_flush_point(r, &q);
 	}
 }
 
@@ -153,10 +153,10 @@ static void forget_fn(struct replay *r, struct page *p, void *a)
 	(void)a;
 	if (!p->mapped)
 		return;
-	pte_set(r, p, false, false, false, false, false, "not mapped (the kernel zapped nothing)");
+	tlbr_pte_set(r, p, false, false, false, false, false, "not mapped (the kernel zapped nothing)");
 	for (int pol = 0; pol < r->npol; pol++)
 		for (int c = 0; c < r->ncpus; c++)
-			tlb_flush_page(r, &r->pol[pol], p, c);
+			tlbr_tlb_flush_page(r, &r->pol[pol], p, c);
 }
 
 /*
@@ -189,7 +189,7 @@ struct chunks {
  */
 static int dirty_shared(const struct rmm *m, const struct page *p)
 {
-	const struct vma *v = m ? vma_find(m, p->vpn << PAGE_SHIFT) : NULL;
+	const struct vma *v = m ? tlbr_vma_find(m, p->vpn << PAGE_SHIFT) : NULL;
 
 	if (!p->present)
 		return 0;
@@ -239,7 +239,7 @@ static void chunk_fn(struct replay *r, struct page *p, void *a)
 			c->force_maybe |= d < 0;
 		}
 	}
-	pte_set(r, p, false, false, false, false, false, cs->why);
+	tlbr_pte_set(r, p, false, false, false, false, false, cs->why);
 }
 
 static int chunk_cmp(const void *a, const void *b)
@@ -254,14 +254,14 @@ static void zap_point(struct replay *r, const struct tlbr_event *ev, uint64_t lo
 {
 	struct flushreq q;
 
-	req_init(r, &q, ev->flush.site, ev->mm);
+	tlbr_req_init(r, &q, ev->flush.site, ev->mm);
 	q.start_vpn = lo;
 	q.end_vpn = hi + 1;
 	q.real = ev->flush.exec;
 	q.maybe = maybe;
 	if (maybe)
 		r->res.uncertain_why |= TLBR_UNSURE_DIRTY;
-	flush_point(r, &q);
+	tlbr_flush_point(r, &q);
 }
 
 /*
@@ -273,9 +273,9 @@ static void zap_point(struct replay *r, const struct tlbr_event *ev, uint64_t lo
  * point of its own, uncertain; the last one before the end is one flush
  * either way (its own or tlb_end_vma's).
  */
-void zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+void tlbr_zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
-	struct chunks cs = { .m = mm_get(r, ev->mm), .why = "zap" };
+	struct chunks cs = { .m = tlbr_mm_get(r, ev->mm), .why = "zap" };
 	uint64_t s = ev->flush.start >> PAGE_SHIFT;
 	uint64_t e = TLBR_PAGES_UP(ev->flush.end);
 	uint64_t lo = 0, hi = 0;
@@ -292,7 +292,7 @@ void zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 	}
 	if (!ev->mm || e <= s)
 		return;
-	for_pages(r, ev->mm, false, s, e, chunk_fn, &cs);
+	tlbr_for_pages(r, ev->mm, false, s, e, chunk_fn, &cs);
 	if (cs.n > 1)
 		qsort(cs.c, cs.n, sizeof(*cs.c), chunk_cmp);
 	for (i = 0; i < cs.n; i++) {
@@ -334,7 +334,7 @@ void zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
  * may also come anywhere, with no flush): one more flush the trace cannot
  * confirm, an uncertain point over the VMA's pages.
  */
-void zap_preempted(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+void tlbr_zap_preempted(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	struct flushreq q;
 
@@ -342,14 +342,14 @@ void zap_preempted(struct replay *r, const struct tlbr_event *ev, struct rtask *
 	 * __cond_resched's preempt_schedule_common -> __schedule(SM_PREEMPT) is) */
 	if (!t->zap_force || !t->sys || (ev->sw.prev_state & ~(int64_t)0x100) != 0)
 		return;
-	req_init(r, &q, TLBR_SITE_ZAP, t->zap_mm);
+	tlbr_req_init(r, &q, TLBR_SITE_ZAP, t->zap_mm);
 	q.cpu = ev->cpu;
 	q.start_vpn = t->zap_lo;
 	q.end_vpn = t->zap_hi + 1;
 	q.real = TLBR_EXEC_BROADCAST;
 	q.maybe = true;
 	r->res.uncertain_why |= TLBR_UNSURE_DIRTY;
-	flush_point(r, &q);
+	tlbr_flush_point(r, &q);
 }
 
 /*
@@ -359,13 +359,13 @@ void zap_preempted(struct replay *r, const struct tlbr_event *ev, struct rtask *
 static void zap_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s, uint64_t e,
 		      bool points)
 {
-	struct groups gs = { .m = mm_get(r, mm), .zap = true, .why = "zap" };
+	struct groups gs = { .m = tlbr_mm_get(r, mm), .zap = true, .why = "zap" };
 
 	if (t->sys)
 		gs.why = tlbr_syscall_name((enum tlbr_syscall)(t->sys - 1));
 	if (e <= s)
 		return;
-	for_pages(r, mm, false, s, e, group_fn, &gs);
+	tlbr_for_pages(r, mm, false, s, e, group_fn, &gs);
 	if (points)
 		group_points(r, &gs, mm, TLBR_SITE_ZAP, TLBR_EXEC_BROADCAST, false);
 }
@@ -402,7 +402,7 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 {
 	uint64_t advice = t->call.madvise.advice;
 	struct groups gs = {
-		.m = mm_get(r, mm), .present_only = true, .skip_zero = true, .age = true,
+		.m = tlbr_mm_get(r, mm), .present_only = true, .skip_zero = true, .age = true,
 		.exclusive = advice != TLBR_MADV_FREE, .clean = advice == TLBR_MADV_FREE,
 		.why = "madvise(MADV_FREE)",
 	};
@@ -410,7 +410,7 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 	t->aged = true;
 	if (e <= s || (advice == TLBR_MADV_PAGEOUT && r->o.kernel >= TLBR_KVER(6, 10)))
 		return;
-	for_pages(r, mm, false, s, e, group_fn, &gs);
+	tlbr_for_pages(r, mm, false, s, e, group_fn, &gs);
 	/* a kernel of unknown version: PAGEOUT may not age at all */
 	if (points)
 		group_points(r, &gs, mm, TLBR_SITE_ZAP, TLBR_EXEC_BROADCAST,
@@ -423,14 +423,14 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
  * ages a PMD's pages, then reclaims them; tlb_end_vma flushes after): the
  * aging is taken now, while the model still has the pages.
  */
-void age_before_reclaim(struct replay *r, struct rtask *t, uint32_t mm)
+void tlbr_age_before_reclaim(struct replay *r, struct rtask *t, uint32_t mm)
 {
 	uint64_t s, e;
 
 	if (t->aged || t->sys != TLBR_SYS_MADVISE + 1 || t->call.madvise.advice != TLBR_MADV_PAGEOUT ||
 	    mm != t->mm || t->traced)
 		return;
-	range_of(&t->call, &s, &e);
+	tlbr_range_of(&t->call, &s, &e);
 	age_range(r, t, mm, s, e, true);
 }
 
@@ -487,7 +487,7 @@ static void moved_away_fn(struct replay *r, struct page *p, void *a)
 {
 	(void)a;
 	if (p->mapped)
-		pte_set(r, p, false, false, false, false, false, "mremap move");
+		tlbr_pte_set(r, p, false, false, false, false, false, "mremap move");
 }
 
 /* The pages of [s, s + n) move to [to, to + n): their PTEs go with them. */
@@ -496,9 +496,9 @@ static void move_ptes_model(struct replay *r, uint32_t mm, uint64_t s, uint64_t 
 	struct collect c = { 0 };
 	uint32_t i;
 
-	for_pages(r, mm, false, s, s + n, collect_fn, &c);
+	tlbr_for_pages(r, mm, false, s, s + n, collect_fn, &c);
 	for (i = 0; i < c.n; i++) {
-		struct page *p = page_find(r, mm, c.vpn[i]);
+		struct page *p = tlbr_page_find(r, mm, c.vpn[i]);
 		struct page *d;
 		bool present, writable, cow, zero, dirty, huge;
 
@@ -510,11 +510,11 @@ static void move_ptes_model(struct replay *r, uint32_t mm, uint64_t s, uint64_t 
 		zero = p->zero;
 		dirty = p->dirty;	/* move_ptes moves the PTE as it is */
 		huge = p->huge;		/* (move_huge_pmd: a huge PMD moves whole) */
-		pte_set(r, p, false, false, false, false, false, "mremap move");
-		d = page_get(r, mm, c.vpn[i] - s + to);
+		tlbr_pte_set(r, p, false, false, false, false, false, "mremap move");
+		d = tlbr_page_get(r, mm, c.vpn[i] - s + to);
 		if (!d)
 			continue;
-		pte_set(r, d, true, present, writable, cow, true, "mremap moved here");
+		tlbr_pte_set(r, d, true, present, writable, cow, true, "mremap moved here");
 		d->zero = zero;
 		d->dirty = dirty;
 		d->huge = huge;
@@ -551,9 +551,9 @@ static void move_range(struct replay *r, uint32_t mm, enum tlbr_site site, enum 
 		/* move_normal_pmd: a whole page table moves, its range flushed */
 		whole = next - a == PMD_PAGES && to;
 		if (whole)
-			for_pages(r, mm, false, a, next, any_fn, &flush);
+			tlbr_for_pages(r, mm, false, a, next, any_fn, &flush);
 		else	/* move_ptes: flushed when a present entry moved */
-			for_pages(r, mm, false, a, next, mapped_fn, &flush);
+			tlbr_for_pages(r, mm, false, a, next, mapped_fn, &flush);
 		if (flush && nfl < ARRAY_SIZE(fl)) {
 			fl[nfl].a = a;
 			fl[nfl++].next = next;
@@ -569,15 +569,15 @@ static void move_range(struct replay *r, uint32_t mm, enum tlbr_site site, enum 
 	if (to)
 		move_ptes_model(r, mm, s, n, to);
 	else
-		for_pages(r, mm, false, s, e, moved_away_fn, NULL);
+		tlbr_for_pages(r, mm, false, s, e, moved_away_fn, NULL);
 	for (i = 0; i < nfl; i++) {
 		struct flushreq q;
 
-		req_init(r, &q, site, mm);
+		tlbr_req_init(r, &q, site, mm);
 		q.start_vpn = fl[i].a;
 		q.end_vpn = fl[i].next;
 		q.real = real;
-		flush_point(r, &q);
+		tlbr_flush_point(r, &q);
 	}
 }
 
@@ -587,7 +587,7 @@ static void move_range(struct replay *r, uint32_t mm, enum tlbr_site site, enum 
  * (flush_tlb_range() after the loop, mm/mremap.c), and a shrink zaps the
  * tail (do_vmi_munmap()) before its flush. So at the first flush the trace
  * shows, every PTE of the old range leaves the page table (lifted, their
- * state kept); the return tells where they went (mremap_put()).
+ * state kept); the return tells where they went (tlbr_mremap_put()).
  */
 static void lift_fn(struct replay *r, struct page *p, void *a)
 {
@@ -616,8 +616,8 @@ static void mremap_lift(struct replay *r, struct rtask *t, uint32_t mm)
 
 	t->lifting = true;
 	t->nlifted = 0;
-	for_pages(r, mm, false, s, e, lift_fn, t);
-	for_pages(r, mm, false, s, e, moved_away_fn, NULL);
+	tlbr_for_pages(r, mm, false, s, e, lift_fn, t);
+	tlbr_for_pages(r, mm, false, s, e, moved_away_fn, NULL);
 }
 
 /*
@@ -625,7 +625,7 @@ static void mremap_lift(struct replay *r, struct rtask *t, uint32_t mm)
  * a shrink's head; a failed mremap puts everything back), or to the new
  * address (@ret, a move). The shrunk tail stays unmapped.
  */
-void mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret)
+void tlbr_mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret)
 {
 	uint64_t old = t->call.mremap.addr >> PAGE_SHIFT;
 	uint64_t keep = TLBR_PAGES_UP(t->call.mremap.new_len);
@@ -641,10 +641,10 @@ void mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret)
 
 		if (l->vpn - old >= keep)
 			continue;
-		d = page_get(r, mm, l->vpn - old + to);
+		d = tlbr_page_get(r, mm, l->vpn - old + to);
 		if (!d)
 			continue;
-		pte_set(r, d, true, l->present, l->writable, l->cow, to != old,
+		tlbr_pte_set(r, d, true, l->present, l->writable, l->cow, to != old,
 			to == old ? "mremap left in place" : "mremap moved here");
 		d->zero = l->zero;
 	}
@@ -657,7 +657,7 @@ void mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret)
  * its flushes and the pages moved, when the new address is known;
  * otherwise the flushes now, the move at mremap's return.
  */
-void move_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+void tlbr_move_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	uint64_t s = ev->flush.start >> PAGE_SHIFT;
 	uint64_t n = TLBR_PAGES_UP(ev->flush.end) - s;
@@ -679,12 +679,12 @@ void move_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 /* The VMA that held @addr, for mremap's new VMA. */
 static void vma_like(struct rmm *m, uint64_t old, uint64_t start, uint64_t end)
 {
-	const struct vma *v = vma_find(m, old);
+	const struct vma *v = tlbr_vma_find(m, old);
 
 	if (v)
-		vma_add(m, start, end, v->prot, v->shared, v->anon);
+		tlbr_vma_add(m, start, end, v->prot, v->shared, v->anon);
 	else
-		vma_add(m, start, end, 1 | 2, false, true);
+		tlbr_vma_add(m, start, end, 1 | 2, false, true);
 }
 
 /*
@@ -695,7 +695,7 @@ static void vma_like(struct rmm *m, uint64_t old, uint64_t start, uint64_t end)
  */
 static void mremap_ret(struct replay *r, struct rtask *t, uint32_t mm, uint64_t ret, bool points)
 {
-	struct rmm *m = mm_get(r, mm);
+	struct rmm *m = tlbr_mm_get(r, mm);
 	uint64_t old = t->call.mremap.addr, olen = TLBR_PAGE_ALIGN(t->call.mremap.old_len);
 	uint64_t nlen = TLBR_PAGE_ALIGN(t->call.mremap.new_len), flags = t->call.mremap.flags;
 
@@ -706,11 +706,11 @@ static void mremap_ret(struct replay *r, struct rtask *t, uint32_t mm, uint64_t 
 			if (!t->zapped)
 				zap_range(r, t, mm, (old + nlen) >> PAGE_SHIFT,
 					  (old + olen) >> PAGE_SHIFT, points);
-			vma_remove(m, old + nlen, old + olen);
+			tlbr_vma_remove(m, old + nlen, old + olen);
 		} else if (nlen > olen) {
 			vma_like(m, old, old, old + nlen);
 		}
-		mremap_put(r, t, mm, (int64_t)ret);
+		tlbr_mremap_put(r, t, mm, (int64_t)ret);
 		return;
 	}
 	/* moved: a shrinking move unmapped the tail first (do_vmi_munmap) */
@@ -725,13 +725,13 @@ static void mremap_ret(struct replay *r, struct rtask *t, uint32_t mm, uint64_t 
 	if (!t->moved)
 		move_range(r, mm, TLBR_SITE_MREMAP, TLBR_EXEC_BROADCAST, old >> PAGE_SHIFT,
 			   olen >> PAGE_SHIFT, ret >> PAGE_SHIFT, points);
-	mremap_put(r, t, mm, (int64_t)ret);
+	tlbr_mremap_put(r, t, mm, (int64_t)ret);
 	vma_like(m, old, ret, ret + nlen);
 	if (!(flags & TLBR_MREMAP_DONTUNMAP)) {
 		/* the old VMA goes; any page the model still has there was not mapped */
-		for_pages(r, mm, false, old >> PAGE_SHIFT, (old + olen) >> PAGE_SHIFT, forget_fn,
+		tlbr_for_pages(r, mm, false, old >> PAGE_SHIFT, (old + olen) >> PAGE_SHIFT, forget_fn,
 			  NULL);
-		vma_remove(m, old, old + olen);
+		tlbr_vma_remove(m, old, old + olen);
 	}
 }
 
@@ -743,7 +743,7 @@ static void mremap_ret(struct replay *r, struct rtask *t, uint32_t mm, uint64_t 
  * freed page tables or filled up (tlb_flush_mmu, tlb_finish_mmu).
  * Returns true when it was handled here (the caller just puts its point).
  */
-bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+bool tlbr_unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	uint64_t s, e;
 
@@ -766,7 +766,7 @@ bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rt
 		 * madvise_free_pte_range() flush at the end of their walk)
 		 */
 		if (ev->flush.x86_reason != TLBR_X86_NONE && !t->applied) {
-			range_of(&t->call, &s, &e);
+			tlbr_range_of(&t->call, &s, &e);
 			age_range(r, t, ev->mm, s, e, false);
 			t->applied = true;
 		}
@@ -782,9 +782,9 @@ bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rt
 	 * does not show: they are put now, per VMA the model knows; a gather
 	 * that did not is the zap's own flush
 	 */
-	range_of(&t->call, &s, &e);
+	tlbr_range_of(&t->call, &s, &e);
 	if (t->sys == TLBR_SYS_BRK + 1) {	/* the heap from the new break to the old */
-		struct rmm *m = mm_get(r, ev->mm);
+		struct rmm *m = tlbr_mm_get(r, ev->mm);
 
 		s = e = 0;
 		if (m && m->brk && t->call.brk.brk && t->call.brk.brk < m->brk) {
@@ -803,16 +803,16 @@ bool unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rt
  * trace did not, with the flushes the kernel must have issued where the
  * trace showed none. Returns true when the syscall's effects are done.
  */
-bool unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+bool tlbr_unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	const struct tlbr_ev_syscall *sc = &ev->sys;
 	bool points = !t->traced;	/* the trace showed the kernel's flushes */
-	struct rmm *m = mm_get(r, ev->mm);
+	struct rmm *m = tlbr_mm_get(r, ev->mm);
 	uint64_t s, e;
 
 	if (!m || sc->ret < 0 || t->applied)
 		return false;
-	range_of(&t->call, &s, &e);
+	tlbr_range_of(&t->call, &s, &e);
 	switch (sc->nr) {
 	case TLBR_SYS_MREMAP:
 		mremap_ret(r, t, ev->mm, (uint64_t)sc->ret, points);
@@ -821,8 +821,8 @@ bool unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rta
 		if (!t->zapped)
 			zap_range(r, t, ev->mm, s, e, points);
 		else	/* what no zap covered was not mapped */
-			for_pages(r, ev->mm, false, s, e, forget_fn, NULL);
-		vma_remove(m, s << PAGE_SHIFT, e << PAGE_SHIFT);
+			tlbr_for_pages(r, ev->mm, false, s, e, forget_fn, NULL);
+		tlbr_vma_remove(m, s << PAGE_SHIFT, e << PAGE_SHIFT);
 		break;
 	case TLBR_SYS_MADVISE:
 		if (tlbr_madvise_ages(t->call.madvise.advice)) {
@@ -837,9 +837,9 @@ bool unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rta
 	case TLBR_SYS_MMAP:
 		/* the zaps the trace showed were the kernel's: nothing else was mapped */
 		if (t->zapped && sc->nr == TLBR_SYS_MMAP)
-			for_pages(r, ev->mm, false, s, e, forget_fn, NULL);
+			tlbr_for_pages(r, ev->mm, false, s, e, forget_fn, NULL);
 		else if (t->zapped && m->brk && t->call.brk.brk && t->call.brk.brk < m->brk)
-			for_pages(r, ev->mm, false, TLBR_PAGES_UP(t->call.brk.brk),
+			tlbr_for_pages(r, ev->mm, false, TLBR_PAGES_UP(t->call.brk.brk),
 				  TLBR_PAGES_UP(m->brk), forget_fn, NULL);
 		return false;	/* the VMAs: the generic effects */
 	default:
@@ -853,7 +853,7 @@ bool unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rta
  * The flushes of a page-table move the replay cannot see into (exec's
  * stack shift, in an mm exec has not handed over yet): one per chunk.
  */
-unsigned int move_chunks(uint64_t start, uint64_t end, uint64_t to)
+unsigned int tlbr_move_chunks(uint64_t start, uint64_t end, uint64_t to)
 {
 	uint64_t a, s = start >> PAGE_SHIFT, e = TLBR_PAGES_UP(end), d0 = to >> PAGE_SHIFT;
 	unsigned int n = 0;
@@ -889,7 +889,7 @@ static void pmd_none_fn(struct replay *r, struct page *p, void *a)
 static bool vmas_cover(const struct rmm *m, uint64_t s, uint64_t e)
 {
 	while (s < e) {
-		const struct vma *v = vma_find(m, s << PAGE_SHIFT);
+		const struct vma *v = tlbr_vma_find(m, s << PAGE_SHIFT);
 
 		if (!v)
 			return !m->vmas_known;
@@ -923,19 +923,19 @@ static void huge_apply(struct replay *r, uint32_t mm, enum tlbr_huge_kind kind, 
 		       uint64_t at_addr, int outcome)
 {
 	uint64_t s = addr >> PAGE_SHIFT, at = at_addr >> PAGE_SHIFT, v;
-	struct rmm *m = mm_get(r, mm);
-	const struct vma *vma = m ? vma_find(m, addr) : NULL;
+	struct rmm *m = tlbr_mm_get(r, mm);
+	const struct vma *vma = m ? tlbr_vma_find(m, addr) : NULL;
 	bool writable = true, zero = false;
 
 	if (!m)
 		return;
 	if (kind == TLBR_HUGE_FAULT) {
-		struct page *fp = at ? page_find(r, mm, at) : NULL;
+		struct page *fp = at ? tlbr_page_find(r, mm, at) : NULL;
 
 		if (at < s || at >= s + PMD_PAGES)
 			at = 0;
 		/* pmd_none: nothing there but the page the fault maps */
-		for_pages(r, mm, false, s, s + PMD_PAGES, pmd_none_fn, &at);
+		tlbr_for_pages(r, mm, false, s, s + PMD_PAGES, pmd_none_fn, &at);
 		if (outcome < 0 || (!outcome && !vmas_cover(m, s, s + PMD_PAGES)))
 			return;
 		if (fp && fp->present) {
@@ -947,11 +947,11 @@ static void huge_apply(struct replay *r, uint32_t mm, enum tlbr_huge_kind kind, 
 	}
 	r->res.huge_mapped++;
 	for (v = s; v < s + PMD_PAGES; v++) {
-		struct page *p = page_get(r, mm, v);
+		struct page *p = tlbr_page_get(r, mm, v);
 
 		if (!p)
 			return;
-		pte_set(r, p, true, true, writable, false, kind == TLBR_HUGE_COLLAPSE,
+		tlbr_pte_set(r, p, true, true, writable, false, kind == TLBR_HUGE_COLLAPSE,
 			kind == TLBR_HUGE_FAULT ? "huge page fault" : "huge page collapse");
 		p->zero = zero;
 		p->dirty = writable;	/* a new huge PMD: dirty where writable (pmd_mkdirty) */
@@ -986,20 +986,20 @@ static void split_look_fn(struct replay *r, struct page *p, void *a)
  * uncertain (the qemu suite's 6.1 usemem: a fork child's split found a
  * huge PMD where the model had small pages).
  */
-void huge_split(struct replay *r, const struct tlbr_event *ev, struct flushreq *q)
+void tlbr_huge_split(struct replay *r, const struct tlbr_event *ev, struct flushreq *q)
 {
-	struct rmm *m = mm_get(r, ev->mm);
+	struct rmm *m = tlbr_mm_get(r, ev->mm);
 	struct split_arg sa = { 0 };
 
 	if (!m)
 		return;
-	for_pages(r, ev->mm, false, q->start_vpn, q->end_vpn, split_look_fn, &sa);
+	tlbr_for_pages(r, ev->mm, false, q->start_vpn, q->end_vpn, split_look_fn, &sa);
 	if (!sa.huge && m->vmas_known && !sa.mapped)
 		return;
 	q->maybe = !sa.huge;
 	if (q->maybe)
 		r->res.uncertain_why |= TLBR_UNSURE_SPLIT;
-	flush_point(r, q);
+	tlbr_flush_point(r, q);
 }
 
 /*
@@ -1007,7 +1007,7 @@ void huge_split(struct replay *r, const struct tlbr_event *ev, struct flushreq *
  * what it did; in a recording without it, the task's next event decides
  * from the VMAs.
  */
-void huge_settle(struct replay *r, struct rtask *t)
+void tlbr_huge_settle(struct replay *r, struct rtask *t)
 {
 	if (!t->huge_pending)
 		return;
@@ -1022,7 +1022,7 @@ static void split_fn(struct replay *r, struct page *p, void *a)
 	p->huge = false;
 }
 
-void on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
+void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	uint64_t s = ev->huge.addr >> PAGE_SHIFT;
 
@@ -1031,7 +1031,7 @@ void on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 		return;
 	}
 	if (ev->huge.kind == TLBR_HUGE_SPLIT) {	/* a page table now: 512 entries */
-		for_pages(r, ev->mm, false, s, s + PMD_PAGES, split_fn, NULL);
+		tlbr_for_pages(r, ev->mm, false, s, s + PMD_PAGES, split_fn, NULL);
 		return;
 	}
 	if (ev->huge.kind == TLBR_HUGE_FAULT && !ev->huge.outcome && t) {

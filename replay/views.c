@@ -7,7 +7,7 @@
 
 #include "replay-local.h"
 
-void decide_running(struct replay *r, const struct flushreq *q, const struct tlbr_cpuset *cpus,
+void tlbr_decide_running(struct replay *r, const struct flushreq *q, const struct tlbr_cpuset *cpus,
 		    struct decision *d)
 {
 	int c;
@@ -15,7 +15,7 @@ void decide_running(struct replay *r, const struct flushreq *q, const struct tlb
 	for (c = 0; c < r->ncpus; c++) {
 		if (c == q->cpu || !tlbr_cpuset_test(cpus, (unsigned int)c))
 			continue;
-		if (view_running(r, q->mm, c))
+		if (tlbr_view_running(r, q->mm, c))
 			tlbr_cpuset_set(&d->targets, (unsigned int)c);
 		else
 			tlbr_cpuset_set(&d->deferred, (unsigned int)c);
@@ -33,7 +33,7 @@ struct holders_arg {
 /* Only a CPU that ever loaded the mm can hold its translations. */
 static unsigned int ask_cpus(struct replay *r, uint32_t mm, int skip, struct tlbr_cpuset *ask)
 {
-	struct rmm *m = mm_get(r, mm);
+	struct rmm *m = tlbr_mm_get(r, mm);
 
 	memset(ask, 0, sizeof(*ask));
 	if (m)
@@ -57,7 +57,7 @@ static bool holds(struct replay *r, const struct holders_arg *h, struct page *p,
 		if (!(held & HELD_OLD) && !(held & ~pte_perm(p) & (HELD_VALID | HELD_W)))
 			return false;
 	}
-	held = tlb_held(r, h->pl, p, c);
+	held = tlbr_tlb_held(r, h->pl, p, c);
 	if (!(held & HELD_VALID))
 		return false;
 	return !h->too_much || (held & HELD_OLD) || (held & ~pte_perm(p) & (HELD_VALID | HELD_W));
@@ -104,7 +104,7 @@ static void excess_scan(struct replay *r, const struct flushreq *q, struct rmm *
 		while (k < l->n) {
 			struct page *p = page_at(r, l->v[k]);
 
-			if (!tlb_excess_may(r, h->pl, p, c)) {
+			if (!tlbr_tlb_excess_may(r, h->pl, p, c)) {
 				ptlb_of(r, p, h->pl->idx, c)->xlisted = false;
 				l->v[k] = l->v[--l->n];
 				continue;
@@ -132,7 +132,7 @@ static void excess_scan(struct replay *r, const struct flushreq *q, struct rmm *
  */
 static void holders_walk(struct replay *r, const struct flushreq *q, struct holders_arg *h)
 {
-	struct rmm *m = mm_get(r, q->mm);
+	struct rmm *m = tlbr_mm_get(r, q->mm);
 	struct tlbr_cpuset *empty, any = { { 0 } };
 	uint64_t n = q->end_vpn - q->start_vpn;
 	unsigned int i, nask, nany = 0;
@@ -140,18 +140,18 @@ static void holders_walk(struct replay *r, const struct flushreq *q, struct hold
 	int c;
 
 	if (!m || r->o.tlb->kind != TLBR_TLB_UNBOUNDED) {
-		for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, holders_fn, h);
+		tlbr_for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, holders_fn, h);
 		return;
 	}
 	if (mm_anywhere(m)) {
 		if (m->lazy_parent)
-			mm_settle(r, m);
+			tlbr_mm_settle(r, m);
 		/* for_pages' choice: look the pages up, or walk the whole mm */
 		if (h->too_much && (q->whole_mm || (n > 16 && n > m->npages / 8)) &&
-		    tlb_excess_ready(r, h->pl))
+		    tlbr_tlb_excess_ready(r, h->pl))
 			excess_scan(r, q, m, h);
 		else
-			for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, holders_fn, h);
+			tlbr_for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, holders_fn, h);
 		return;
 	}
 	empty = &m->empty[h->pl->idx];
@@ -163,12 +163,12 @@ static void holders_walk(struct replay *r, const struct flushreq *q, struct hold
 	if (!h->left)
 		return;
 	if (m->lazy_parent)
-		mm_settle(r, m);
+		tlbr_mm_settle(r, m);
 	if (!q->whole_mm && (n <= 16 || n <= m->npages / 8)) {	/* for_pages' lookups */
-		for_pages(r, q->mm, false, q->start_vpn, q->end_vpn, holders_fn, h);
+		tlbr_for_pages(r, q->mm, false, q->start_vpn, q->end_vpn, holders_fn, h);
 		return;
 	}
-	if (h->too_much && tlb_excess_ready(r, h->pl)) {
+	if (h->too_much && tlbr_tlb_excess_ready(r, h->pl)) {
 		excess_scan(r, q, m, h);
 		return;
 	}
@@ -186,7 +186,7 @@ static void holders_walk(struct replay *r, const struct flushreq *q, struct hold
 		for (c = 0; nany < nask && c < r->ncpus; c++)
 			if (tlbr_cpuset_test(&h->ask, (unsigned int)c) &&
 			    !tlbr_cpuset_test(&any, (unsigned int)c) &&
-			    (tlb_held_sound(r, h->pl, p, c) & HELD_VALID)) {
+			    (tlbr_tlb_held_sound(r, h->pl, p, c) & HELD_VALID)) {
 				tlbr_cpuset_set(&any, (unsigned int)c);
 				nany++;
 			}
@@ -211,7 +211,7 @@ static struct tlbr_cpuset holders(struct replay *r, struct policy *pl, const str
 	return h.set;
 }
 
-struct tlbr_cpuset view_holders(struct replay *r, struct policy *pl, const struct flushreq *q,
+struct tlbr_cpuset tlbr_view_holders(struct replay *r, struct policy *pl, const struct flushreq *q,
 				bool more_than_allowed_only)
 {
 	return holders(r, pl, q, more_than_allowed_only, -1);
@@ -233,9 +233,9 @@ static void flushed_before_fn(struct replay *r, struct page *p, void *a)
 			f->flushed_before = true;
 }
 
-enum tlbr_avoid avoid_reason(struct replay *r, struct policy *pl, const struct flushreq *q)
+enum tlbr_avoid tlbr_avoid_reason(struct replay *r, struct policy *pl, const struct flushreq *q)
 {
-	struct rmm *m = mm_get(r, q->mm);
+	struct rmm *m = tlbr_mm_get(r, q->mm);
 	struct flushed_arg f = { .pl = pl, .issuer = q->cpu };
 	struct tlbr_cpuset others = m ? m->ever : (struct tlbr_cpuset){ { 0 } };
 	int c;
@@ -248,12 +248,12 @@ enum tlbr_avoid avoid_reason(struct replay *r, struct policy *pl, const struct f
 				    pl->all_cleared[c]))
 			return TLBR_AVOID_ALREADY_FLUSHED;
 	if (r->o.tlb->kind == TLBR_TLB_UNBOUNDED)
-		for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, flushed_before_fn, &f);
+		tlbr_for_pages(r, q->mm, q->whole_mm, q->start_vpn, q->end_vpn, flushed_before_fn, &f);
 	return f.flushed_before ? TLBR_AVOID_ALREADY_FLUSHED : TLBR_AVOID_NOT_PRESENT;
 }
 
 /* Other CPUs that may hold anything the flush removes (stops at the first). */
-struct tlbr_cpuset holders_of(struct replay *r, struct policy *pl, const struct flushreq *q)
+struct tlbr_cpuset tlbr_holders_of(struct replay *r, struct policy *pl, const struct flushreq *q)
 {
 	struct holders_arg h = { .pl = pl };
 
@@ -264,9 +264,9 @@ struct tlbr_cpuset holders_of(struct replay *r, struct policy *pl, const struct 
 	return h.set;
 }
 
-bool view_syscall_seq(struct replay *r, uint32_t task, uint64_t *ret_seq)
+bool tlbr_view_syscall_seq(struct replay *r, uint32_t task, uint64_t *ret_seq)
 {
-	struct rtask *t = task_rget(r, task);
+	struct rtask *t = tlbr_task_rget(r, task);
 
 	if (!t)
 		return false;
@@ -274,30 +274,30 @@ bool view_syscall_seq(struct replay *r, uint32_t task, uint64_t *ret_seq)
 	return true;
 }
 
-uint64_t view_vma_start(struct replay *r, const struct flushreq *q)
+uint64_t tlbr_view_vma_start(struct replay *r, const struct flushreq *q)
 {
-	struct rmm *m = mm_get(r, q->mm);
-	const struct vma *v = m && !q->whole_mm ? vma_find(m, q->start_vpn << PAGE_SHIFT) : NULL;
+	struct rmm *m = tlbr_mm_get(r, q->mm);
+	const struct vma *v = m && !q->whole_mm ? tlbr_vma_find(m, q->start_vpn << PAGE_SHIFT) : NULL;
 
 	return v ? v->start : UINT64_MAX;
 }
 
-struct tlbr_cpuset view_walkers(struct replay *r, uint32_t mm)
+struct tlbr_cpuset tlbr_view_walkers(struct replay *r, uint32_t mm)
 {
 	struct rmm *m = mm && mm < r->nmms ? &r->mms[mm] : NULL;
 
 	if (!m || !m->born || mm_anywhere(m))
-		return view_all_cpus(r);
+		return tlbr_view_all_cpus(r);
 	return m->ever;
 }
 
-struct tlbr_cpuset view_walkers_now(struct replay *r, uint32_t mm)
+struct tlbr_cpuset tlbr_view_walkers_now(struct replay *r, uint32_t mm)
 {
 	struct rmm *m = mm && mm < r->nmms ? &r->mms[mm] : NULL;
 	struct tlbr_cpuset w = { { 0 } };
 
 	if (!m || mm_anywhere(m))
-		return view_all_cpus(r);
+		return tlbr_view_all_cpus(r);
 	w = m->active;
 	if (!m->born)	/* a CPU not seen loading a user mm yet may have it loaded lazily */
 		for (int c = 0; c < r->ncpus; c++)
@@ -306,14 +306,14 @@ struct tlbr_cpuset view_walkers_now(struct replay *r, uint32_t mm)
 	return w;
 }
 
-bool view_same_gather(struct replay *r, struct unshare_gather *g, const struct flushreq *q,
+bool tlbr_view_same_gather(struct replay *r, struct unshare_gather *g, const struct flushreq *q,
 		      bool *same)
 {
 	uint64_t vma, sys_seq;
 
-	if (!q->ev || !q->ev->task || !view_syscall_seq(r, q->ev->task, &sys_seq))
+	if (!q->ev || !q->ev->task || !tlbr_view_syscall_seq(r, q->ev->task, &sys_seq))
 		return false;
-	vma = view_vma_start(r, q);
+	vma = tlbr_view_vma_start(r, q);
 	*same = g->open && g->task == q->ev->task && g->sys_seq == sys_seq && g->vma_start == vma;
 	if (!*same)
 		*g = (struct unshare_gather){ .task = q->ev->task, .sys_seq = sys_seq,
@@ -321,34 +321,34 @@ bool view_same_gather(struct replay *r, struct unshare_gather *g, const struct f
 	return true;
 }
 
-bool view_mm_born(struct replay *r, uint32_t mm)
+bool tlbr_view_mm_born(struct replay *r, uint32_t mm)
 {
 	return mm && mm < r->nmms && r->mms[mm].born;
 }
 
-bool view_repeat_tlbi(struct replay *r)
+bool tlbr_view_repeat_tlbi(struct replay *r)
 {
 	return (r->o.env & TLBR_ENV_ERRATA) != 0;
 }
 
-int view_ncpus(struct replay *r)
+int tlbr_view_ncpus(struct replay *r)
 {
 	return r->ncpus;
 }
 
-int view_syscall(struct replay *r)
+int tlbr_view_syscall(struct replay *r)
 {
 	return r->cur_task ? r->cur_task->sys : 0;
 }
 
-struct tlbr_x86_check *view_x86_check(struct replay *r)
+struct tlbr_x86_check *tlbr_view_x86_check(struct replay *r)
 {
 	return &r->res.x86;
 }
 
 #define PMD_SIZE_ (2ULL << 20)
 
-bool view_frees_tables(struct replay *r, const struct flushreq *q)
+bool tlbr_view_frees_tables(struct replay *r, const struct flushreq *q)
 {
 	const struct rtask *t = r->cur_task;
 	const struct rmm *m;
@@ -367,7 +367,7 @@ bool view_frees_tables(struct replay *r, const struct flushreq *q)
 	m = q->mm < r->nmms ? &r->mms[q->mm] : NULL;
 	if (!m)
 		return false;
-	call_span(&t->call, &a0, &len);
+	tlbr_call_span(&t->call, &a0, &len);
 	s = a0 & ~(PMD_SIZE_ - 1);
 	e = (a0 + len + PMD_SIZE_ - 1) & ~(PMD_SIZE_ - 1);
 	for (b = s; b < e; b += PMD_SIZE_) {
@@ -402,7 +402,7 @@ static bool gathers(const struct rtask *t)
 	}
 }
 
-bool view_short_full_flush(struct replay *r, const struct flushreq *q)
+bool tlbr_view_short_full_flush(struct replay *r, const struct flushreq *q)
 {
 	const struct rtask *me = r->cur_task;
 	uint64_t addr, len;
@@ -413,17 +413,17 @@ bool view_short_full_flush(struct replay *r, const struct flushreq *q)
 	    q->site != TLBR_SITE_MREMAP)
 		return false;
 	/* a range flush_tlb_mm_range() flushes page by page: at most 33 pages */
-	call_span(&me->call, &addr, &len);
+	tlbr_call_span(&me->call, &addr, &len);
 	return q->ev && q->ev->kind == TLBR_EV_FLUSH && q->ev->flush.pages == TLBR_PAGES_ALL &&
 	       q->ev->ts_ns == q->ts_ns && TLBR_PAGES_UP(len) <= 33;
 }
 
-bool view_gather_nested(struct replay *r, const struct flushreq *q)
+bool tlbr_view_gather_nested(struct replay *r, const struct flushreq *q)
 {
 	const struct rtask *me = r->cur_task;
 	const struct rmm *m = q->mm < r->nmms ? &r->mms[q->mm] : NULL;
 
-	if (!me || !m || m->users < 2 || !view_short_full_flush(r, q))
+	if (!me || !m || m->users < 2 || !tlbr_view_short_full_flush(r, q))
 		return false;
 	for (uint32_t i = 0; i < r->ntasks; i++) {
 		const struct rtask *t = &r->tasks[i];

@@ -50,14 +50,14 @@ static int *slot(struct active_state *s, uint32_t mm)
 
 static void on_switch(struct replay *r, struct policy *pl, int cpu, uint32_t mm)
 {
-	struct active_state *s = policy_state(pl, &policy_active_cpu);
+	struct active_state *s = tlbr_policy_state(pl, &tlbr_policy_active_cpu);
 	int *a;
 
 	a = mm && s ? slot(s, mm) : NULL;
 	if (!a)
 		return;
 	if (*a == UNKNOWN)	/* older than the trace: it may have run anywhere */
-		*a = view_mm_born(r, mm) || s->rolled ? NONE_YET : MULTIPLE;
+		*a = tlbr_view_mm_born(r, mm) || s->rolled ? NONE_YET : MULTIPLE;
 	if (*a == NONE_YET)
 		*a = cpu;
 	else if (*a != cpu)
@@ -67,7 +67,7 @@ static void on_switch(struct replay *r, struct policy *pl, int cpu, uint32_t mm)
 static void on_rollover(struct replay *r, struct policy *pl, const uint32_t *kept,
 			unsigned int nkept)
 {
-	struct active_state *s = policy_state(pl, &policy_active_cpu);
+	struct active_state *s = tlbr_policy_state(pl, &tlbr_policy_active_cpu);
 	unsigned int i;
 	uint32_t mm;
 
@@ -85,7 +85,7 @@ static void on_rollover(struct replay *r, struct policy *pl, const uint32_t *kep
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
 		   struct decision *d)
 {
-	struct active_state *s = policy_state(pl, &policy_active_cpu);
+	struct active_state *s = tlbr_policy_state(pl, &tlbr_policy_active_cpu);
 
 	if (!s)
 		return false;
@@ -101,8 +101,8 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	 * a thread the trace does not show (a pid filter, lost events) may run
 	 * the mm elsewhere: its switch_mm there made active_cpu MULTIPLE
 	 */
-	for (int c = 0; c < view_ncpus(r); c++)
-		if (c != q->cpu && view_running(r, q->mm, c)) {
+	for (int c = 0; c < tlbr_view_ncpus(r); c++)
+		if (c != q->cpu && tlbr_view_running(r, q->mm, c)) {
 			s->cpu[q->mm] = MULTIPLE;
 			return false;
 		}
@@ -116,7 +116,7 @@ static void free_state(void *state)
 	free(((struct active_state *)state)->cpu);
 }
 
-const struct policy_ops policy_active_cpu = {
+const struct policy_ops tlbr_policy_active_cpu = {
 	.name = "active-cpu",
 	.summary = "seed 001: local flush when the mm has only run on this CPU",
 	.state_size = sizeof(struct active_state),

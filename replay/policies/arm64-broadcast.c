@@ -19,7 +19,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	return true;
 }
 
-const struct policy_ops policy_arm64_broadcast = {
+const struct policy_ops tlbr_policy_arm64_broadcast = {
 	.name = "arm64-broadcast",
 	.summary = "today's arm64: every user flush is TLBI IS + DSB ISH (the baseline)",
 	.decide = decide,

@@ -30,7 +30,7 @@
  * the reclaimer returns while the old translation may still be held: unsafe,
  * with the counterexample. batched-reclaim-nopending skips the sync entirely.
  *
- * The engine does the rest (effects.c: defer, batch_sync): the policy only
+ * The engine does the rest (effects.c: defer, tlbr_batch_sync): the policy only
  * says whether a reclaim unmap is deferred and, in its ops, what the sync is.
  */
 #include "../policy.h"
@@ -40,13 +40,13 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 {
 	(void)pl;
 	/* arch_tlbbatch_should_defer(): not on ARM64_WORKAROUND_REPEAT_TLBI CPUs */
-	if (!q->batched || view_repeat_tlbi(r))
+	if (!q->batched || tlbr_view_repeat_tlbi(r))
 		return false;
 	d->kind = D_DEFER;
 	return true;
 }
 
-const struct policy_ops policy_batched_reclaim = {
+const struct policy_ops tlbr_policy_batched_reclaim = {
 	.name = "batched-reclaim",
 	.summary = "seed 002: reclaim TLBIs complete at one DSB per batch; a pending batch "
 		   "costs a full-mm flush (flush_tlb_batched_pending, 2025 fix)",
@@ -54,7 +54,7 @@ const struct policy_ops policy_batched_reclaim = {
 	.pending_sync = PENDING_FLUSH_MM,
 };
 
-const struct policy_ops policy_batched_reclaim_dsb = {
+const struct policy_ops tlbr_policy_batched_reclaim_dsb = {
 	.name = "batched-reclaim-dsb",
 	.summary = "unsafe: Linux 6.5's flush_tlb_batched_pending, a DSB that completes only "
 		   "the calling CPU's TLBIs",
@@ -62,7 +62,7 @@ const struct policy_ops policy_batched_reclaim_dsb = {
 	.pending_sync = PENDING_DSB,
 };
 
-const struct policy_ops policy_batched_reclaim_nopending = {
+const struct policy_ops tlbr_policy_batched_reclaim_nopending = {
 	.name = "batched-reclaim-nopending",
 	.summary = "deliberately unsafe: batched reclaim without flush_tlb_batched_pending",
 	.decide = decide,

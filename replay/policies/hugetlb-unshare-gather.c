@@ -30,10 +30,10 @@ struct gather {
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
 		   struct decision *d)
 {
-	struct gather *g = policy_state(pl, &policy_hugetlb_unshare_gather);
+	struct gather *g = tlbr_policy_state(pl, &tlbr_policy_hugetlb_unshare_gather);
 	bool last = q->ev && (q->ev->flush.flags & TLBR_FLUSH_UNSHARE_LAST), same;
 
-	if (q->site != TLBR_SITE_HUGETLB_UNSHARE || !g || !view_same_gather(r, &g->g, q, &same))
+	if (q->site != TLBR_SITE_HUGETLB_UNSHARE || !g || !tlbr_view_same_gather(r, &g->g, q, &same))
 		return false;
 	d->kind = same ? D_MERGED : D_BROADCAST;
 	if (!same)
@@ -43,7 +43,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	return true;
 }
 
-const struct policy_ops policy_hugetlb_unshare_gather = {
+const struct policy_ops tlbr_policy_hugetlb_unshare_gather = {
 	.name = "hugetlb-unshare-gather",
 	.summary = "seed 004: hugetlb PMD unshares flush once per gather, IPI only by the last sharer",
 	.state_size = sizeof(struct gather),

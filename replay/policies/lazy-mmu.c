@@ -23,7 +23,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	return false;
 }
 
-const struct policy_ops policy_lazy_mmu = {
+const struct policy_ops tlbr_policy_lazy_mmu = {
 	.name = "lazy-mmu",
 	.summary = "seed 003: kernel PTE barriers batched at lazy MMU mode exit",
 	.decide = decide,

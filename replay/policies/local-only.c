@@ -16,7 +16,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	return true;
 }
 
-const struct policy_ops policy_local_only = {
+const struct policy_ops tlbr_policy_local_only = {
 	.name = "local-only",
 	.summary = "deliberately unsafe: every flush local (for the safety checker)",
 	.decide = decide,

@@ -29,12 +29,12 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		d->kind = q->real == TLBR_EXEC_LOCAL ? D_LOCAL : D_BROADCAST;
 		return true;
 	}
-	h = view_holders(r, pl, q, true);
+	h = tlbr_view_holders(r, pl, q, true);
 	n = tlbr_cpuset_count(&h);
-	if (view_frees_tables(r, q)) {
-		struct tlbr_cpuset now = view_walkers_now(r, q->mm), w = view_walkers(r, q->mm);
+	if (tlbr_view_frees_tables(r, q)) {
+		struct tlbr_cpuset now = tlbr_view_walkers_now(r, q->mm), w = tlbr_view_walkers(r, q->mm);
 
-		for (int c = 0; c < view_ncpus(r); c++) {
+		for (int c = 0; c < tlbr_view_ncpus(r); c++) {
 			if (c == q->cpu)
 				continue;
 			if (tlbr_cpuset_test(&now, (unsigned int)c))
@@ -57,7 +57,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		d->kind = D_LOCAL;
 		return true;
 	}
-	decide_running(r, q, &h, d);
+	tlbr_decide_running(r, q, &h, d);
 	if (tlbr_cpuset_count(&d->targets))
 		d->kind = D_TARGETED;
 	else
@@ -66,7 +66,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 }
 
 /* Priced as arm64 would do it: a targeted flush is a broadcast TLBI (no IPIs). */
-const struct policy_ops policy_oracle = {
+const struct policy_ops tlbr_policy_oracle = {
 	.name = "oracle",
 	.summary = "flush exactly the CPUs that may hold a translation granting too much",
 	.decide = decide,

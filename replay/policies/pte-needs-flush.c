@@ -27,7 +27,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	return true;
 }
 
-const struct policy_ops policy_pte_needs_flush = {
+const struct policy_ops tlbr_policy_pte_needs_flush = {
 	.name = "pte-needs-flush",
 	.summary = "seed 004: mprotect of PTEs that were invalid (PROT_NONE -> RW) does not flush",
 	.decide = decide,

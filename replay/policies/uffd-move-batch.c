@@ -36,12 +36,12 @@ struct run {
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
 		   struct decision *d)
 {
-	struct run *run = policy_state(pl, &policy_uffd_move_batch);
+	struct run *run = tlbr_policy_state(pl, &tlbr_policy_uffd_move_batch);
 	uint64_t sys_seq;
 
 	if (q->site != TLBR_SITE_UFFD_MOVE || !q->ev || !q->ev->task)
 		return false;
-	if (!run || !view_syscall_seq(r, q->ev->task, &sys_seq))
+	if (!run || !tlbr_view_syscall_seq(r, q->ev->task, &sys_seq))
 		return false;
 	if (q->whole_mm) {	/* no address: contiguity unknown */
 		d->kind = D_BROADCAST;
@@ -53,8 +53,8 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	    q->end_vpn - q->start_vpn == 1) {
 		d->kind = D_MERGED;
 		/* the run's flush_tlb_range() grows by a page */
-		d->merged_tlbis = (int64_t)view_range_tlbis(r, run->pages + 1) -
-				  (int64_t)view_range_tlbis(r, run->pages);
+		d->merged_tlbis = (int64_t)tlbr_view_range_tlbis(r, run->pages + 1) -
+				  (int64_t)tlbr_view_range_tlbis(r, run->pages);
 		run->pages++;
 	} else {
 		d->kind = D_BROADCAST;
@@ -67,7 +67,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	return true;
 }
 
-const struct policy_ops policy_uffd_move_batch = {
+const struct policy_ops tlbr_policy_uffd_move_batch = {
 	.name = "uffd-move-batch",
 	.summary = "seed 004: UFFDIO_MOVE flushes once per run of contiguous pages",
 	.state_size = sizeof(struct run),

@@ -25,7 +25,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	return true;
 }
 
-const struct policy_ops policy_wp_local = {
+const struct policy_ops tlbr_policy_wp_local = {
 	.name = "wp-local",
 	.summary = "seed 000: a write fault reusing the page flushes locally only",
 	.decide = decide,

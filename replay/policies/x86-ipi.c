@@ -143,7 +143,7 @@ static void clear_cpu(struct tlbr_cpuset *s, int cpu)
 /* switch_mm_irqs_off() / enter_lazy_tlb(): @cpu runs @mm (0: a kernel thread). */
 static void on_run(struct replay *r, struct policy *pl, int cpu, uint32_t mm)
 {
-	struct xstate *s = policy_state(pl, &policy_x86_ipi);
+	struct xstate *s = tlbr_policy_state(pl, &tlbr_policy_x86_ipi);
 	struct xmm *m;
 
 	(void)r;
@@ -221,8 +221,8 @@ static bool x86_trace_flush(const struct flushreq *q)
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
 		   struct decision *d)
 {
-	struct xstate *s = policy_state(pl, &policy_x86_ipi);
-	struct tlbr_x86_check *xc = view_x86_check(r);
+	struct xstate *s = tlbr_policy_state(pl, &tlbr_policy_x86_ipi);
+	struct tlbr_x86_check *xc = tlbr_view_x86_check(r);
 	struct tlbr_cpuset others, targets = { { 0 } };
 	bool real_multi, multi, freed, trim = false, local_runs, traced;
 	bool exec_teardown, boot, short_full;
@@ -273,7 +273,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	 * exec: exec_mmap() switched this CPU to the new mm before mmput()
 	 * tore the old one down: the old mm is no longer loaded here
 	 */
-	exec_teardown = q->site == TLBR_SITE_EXIT && view_syscall(r) == TLBR_SYS_EXECVE + 1;
+	exec_teardown = q->site == TLBR_SITE_EXIT && tlbr_view_syscall(r) == TLBR_SYS_EXECVE + 1;
 	boot = !m->born && !m->flushed && traced;
 	if (traced)	/* the first flush after lost events: a starting point, taken out */
 		s->pend_excl[q->cpu] = boot && m->restarted;
@@ -287,10 +287,10 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		 * not show. Its first flush tells whether another CPU was in it.
 		 */
 		if (real_multi)
-			for (c = 0; c < view_ncpus(r); c++)
+			for (c = 0; c < tlbr_view_ncpus(r); c++)
 				tlbr_cpuset_set(&m->mask, (unsigned int)c);
 		else
-			for (c = 0; c < view_ncpus(r); c++)
+			for (c = 0; c < tlbr_view_ncpus(r); c++)
 				if (c != q->cpu)
 					clear_cpu(&m->mask, c);
 		xc->calls_bootstrap++;
@@ -314,8 +314,9 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	 * or tlb_finish_mmu() with another thread's mmu_gather in flight
 	 * (mm_tlb_flush_nested(): fullmm, freed_tables)
 	 */
-	short_full = view_short_full_flush(r, q);
-	freed = view_frees_tables(r, q) || (short_full && (m->batched || view_gather_nested(r, q)));
+	short_full = tlbr_view_short_full_flush(r, q);
+	freed = tlbr_view_frees_tables(r, q) ||
+		(short_full && (m->batched || tlbr_view_gather_nested(r, q)));
 	if (short_full)
 		m->batched = false;	/* flush_tlb_batched_pending() synced the batch */
 	if (multi) {
@@ -324,7 +325,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 			trim = true;
 			m->next_trim = q->ts_ns + TRIM_NS;
 		}
-		for (c = 0; c < view_ncpus(r); c++) {
+		for (c = 0; c < tlbr_view_ncpus(r); c++) {
 			if (c == q->cpu || !tlbr_cpuset_test(&others, (unsigned int)c))
 				continue;
 			/* should_flush_tlb(), or every CPU of the mask when tables go */
@@ -340,7 +341,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	s->pend_mm[q->cpu] = traced ? q->mm : 0;
 	s->pend_batch[q->cpu] = false;
 	s->pend_freed[q->cpu] = freed;
-	for (c = 0; c < view_ncpus(r) && c < TLBR_MAX_CPUS; c++) {
+	for (c = 0; c < tlbr_view_ncpus(r) && c < TLBR_MAX_CPUS; c++) {
 		bool runs = c == q->cpu ? local_runs : tlbr_cpuset_test(&targets, (unsigned int)c);
 		bool loaded = s->loaded[c] == q->mm && !(c == q->cpu && exec_teardown);
 
@@ -365,12 +366,12 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 
 	/* the decision, for the engine's TLB model */
 	d->targets = targets;
-	for (c = 0; c < view_ncpus(r); c++)
+	for (c = 0; c < tlbr_view_ncpus(r); c++)
 		if (c != q->cpu && !tlbr_cpuset_test(&targets, (unsigned int)c))
 			tlbr_cpuset_set(&d->deferred, (unsigned int)c);
 	if (tlbr_cpuset_count(&targets))
 		d->kind = D_TARGETED;
-	else if (local_runs || view_running(r, q->mm, q->cpu))
+	else if (local_runs || tlbr_view_running(r, q->mm, q->cpu))
 		d->kind = D_LOCAL;
 	else
 		d->kind = D_NONE;
@@ -401,7 +402,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		 * of its own (its grouping is not in the trace). A miss, and
 		 * evidence: from now on that CPU is in the model's mask too.
 		 */
-		for (c = 0; c < view_ncpus(r); c++)
+		for (c = 0; c < tlbr_view_ncpus(r); c++)
 			tlbr_cpuset_set(&m->mask, (unsigned int)c);
 		xc->calls_learnt++;
 	}
@@ -487,8 +488,8 @@ static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from, bool bat
 /* What the kernel really did: IPIs sent, and the targets' answers. */
 static void on_event(struct replay *r, struct policy *pl, const struct tlbr_event *ev)
 {
-	struct xstate *s = policy_state(pl, &policy_x86_ipi);
-	struct tlbr_x86_check *xc = view_x86_check(r);
+	struct xstate *s = tlbr_policy_state(pl, &tlbr_policy_x86_ipi);
+	struct tlbr_x86_check *xc = tlbr_view_x86_check(r);
 	int c;
 
 	if (ev->cpu >= 0 && ev->cpu < TLBR_MAX_CPUS && ev->kind != TLBR_EV_LOST)
@@ -512,7 +513,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 			uint64_t from = UINT64_MAX;
 
 			/* the gap is since the last event of that CPU (of any, when unknown) */
-			for (c = 0; c < view_ncpus(r) && c < TLBR_MAX_CPUS; c++)
+			for (c = 0; c < tlbr_view_ncpus(r) && c < TLBR_MAX_CPUS; c++)
 				if ((c == ev->cpu || ev->cpu < 0) && s->last_ts[c] < from)
 					from = s->last_ts[c];
 			xc->lost_restarts++;
@@ -552,7 +553,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 	if (ev->kind == TLBR_EV_FLUSH_IPI && s->pend_mm[ev->cpu]) {
 		struct xmm *m = xmm_get(s, s->pend_mm[ev->cpu]);
 
-		for (c = 0; c < view_ncpus(r) && c < TLBR_MAX_CPUS; c++) {
+		for (c = 0; c < tlbr_view_ncpus(r) && c < TLBR_MAX_CPUS; c++) {
 			if (!tlbr_cpuset_test(&ev->ipi.targets, (unsigned int)c))
 				continue;
 			if (s->pend_batch[ev->cpu]) {
@@ -673,8 +674,8 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 
 static void finish(struct replay *r, struct policy *pl)
 {
-	struct xstate *s = policy_state(pl, &policy_x86_ipi);
-	struct tlbr_x86_check *xc = view_x86_check(r);
+	struct xstate *s = tlbr_policy_state(pl, &tlbr_policy_x86_ipi);
+	struct tlbr_x86_check *xc = tlbr_view_x86_check(r);
 
 	if (!s->checking)
 		return;
@@ -688,11 +689,11 @@ static void finish(struct replay *r, struct policy *pl)
 
 static int init(struct replay *r, struct policy *pl)
 {
-	struct xstate *s = policy_state(pl, &policy_x86_ipi);
+	struct xstate *s = tlbr_policy_state(pl, &tlbr_policy_x86_ipi);
 
 	/* the first x86-ipi of the run fills the self-check */
-	s->checking = !view_x86_check(r)->checked;
-	view_x86_check(r)->checked = true;
+	s->checking = !tlbr_view_x86_check(r)->checked;
+	tlbr_view_x86_check(r)->checked = true;
 	return 0;
 }
 
@@ -703,7 +704,7 @@ static void free_state(void *state)
 	free(s->mms);
 }
 
-const struct policy_ops policy_x86_ipi = {
+const struct policy_ops tlbr_policy_x86_ipi = {
 	.name = "x86-ipi",
 	.summary = "x86: IPIs to the CPUs of the modelled mm_cpumask (Linux 6.14+ rules)",
 	.state_size = sizeof(struct xstate),

@@ -422,23 +422,23 @@ static void test_vmas_against_reference(void)
 		case 0: {
 			struct vma v = { a, b, (seed >> 20) % 8, (seed >> 23) & 1, (seed >> 24) & 1 };
 
-			vma_add(&m, v.start, v.end, v.prot, v.shared, v.anon);
+			tlbr_vma_add(&m, v.start, v.end, v.prot, v.shared, v.anon);
 			ref_add(&f, v);
 			break;
 		}
 		case 1:
-			vma_remove(&m, a, b);
+			tlbr_vma_remove(&m, a, b);
 			ref_remove(&f, a, b);
 			break;
 		default:
-			vma_protect(&m, a, b, (seed >> 20) % 8);
+			tlbr_vma_protect(&m, a, b, (seed >> 20) % 8);
 			ref_protect(&f, a, b, (seed >> 20) % 8);
 			break;
 		}
 		if (!same(&m, &f))
 			bad = step + 1;
 		for (x = 0; x < 70 * PAGE; x += PAGE / 2) {
-			const struct vma *v = vma_find(&m, x);
+			const struct vma *v = tlbr_vma_find(&m, x);
 			unsigned int i;
 
 			for (i = 0; i < f.n && !(f.v[i].start <= x && x < f.v[i].end); i++)
