@@ -57,6 +57,7 @@ struct tlbr_report {
 	uint64_t width_ns;
 	uint64_t (*bins)[TLBR_REPORT_BINS];	/* per policy */
 	struct tlbr_table tables[TLBR_T__COUNT];
+	struct tlbr_col cost_cols[TLBR_OP__COUNT + 3];	/* the costs table's, named at run time */
 };
 
 struct tlbr_report *tlbr_report_new(unsigned int npolicies)
@@ -420,7 +421,7 @@ static int build_summary(struct tlbr_report *rep, const struct tlbr_replay_resul
 static int build_costs(struct tlbr_report *rep, const struct tlbr_replay_result *res,
 		       const struct tlbr_report_info *info)
 {
-	static struct tlbr_col cols[TLBR_OP__COUNT + 3];
+	struct tlbr_col *cols = rep->cost_cols;
 	struct tlbr_table *t = &rep->tables[TLBR_T_COSTS];
 	unsigned int b = tlbr_report_baseline(res), i, k;
 	double base = tlbr_costs_cycles(info->costs, &res->policy[b], res->ncpus, res->preempt);

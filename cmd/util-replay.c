@@ -147,12 +147,12 @@ void replay_cli_help_options(FILE *f)
 
 void replay_cli_help_lists(FILE *f)
 {
-	const char *const *p;
+	const char *p;
 	unsigned int i;
 
 	fprintf(f, "\npolicies:\n");
-	for (p = tlbr_policy_names(); *p; p++)
-		fprintf(f, "    %-22s %s\n", *p, tlbr_policy_summary(*p));
+	for (i = 0; (p = tlbr_policy_name(i)); i++)
+		fprintf(f, "    %-22s %s\n", p, tlbr_policy_summary(p));
 	fprintf(f, "residency models:");
 	for (i = 0; tlbr_tlb_model_get(i); i++)
 		fprintf(f, " %s", tlbr_tlb_model_get(i)->name);
@@ -320,11 +320,10 @@ int replay_run(struct replay_run *run, const char *path, const char *cmd,
 	run->ncpus = o->cpus;
 	/* policy names are checked before the trace is read */
 	if (tlbr_policy_parse(o->ro.policies, bad, sizeof(bad)) < 0) {
-		const char *const *names = tlbr_policy_names();
+		const char *names[64], *sug;
 		size_t n = 0;
-		const char *sug;
 
-		while (names[n])
+		while (n < ARRAY_SIZE(names) && (names[n] = tlbr_policy_name((unsigned int)n)))
 			n++;
 		sug = did_you_mean(bad, names, n);
 		if (sug)

@@ -28,14 +28,9 @@ static const struct policy_ops *const builtin[] = {
 /* What "every built-in policy" means: the deliberately broken ones are asked for by name. */
 static const char *const default_policies = "arm64-broadcast,x86-ipi,oracle";
 
-const char *const *tlbr_policy_names(void)
+const char *tlbr_policy_name(unsigned int i)
 {
-	static const char *names[ARRAY_SIZE(builtin) + 1];
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(builtin); i++)
-		names[i] = builtin[i]->name;
-	return names;
+	return i < ARRAY_SIZE(builtin) ? builtin[i]->name : NULL;
 }
 
 const char *tlbr_policy_summary(const char *name)

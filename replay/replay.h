@@ -357,8 +357,8 @@ const struct tlbr_replay_result *tlbr_replay_finish(struct tlbr_replay *r);
 void tlbr_replay_end(struct tlbr_replay *r);
 void tlbr_replay_free(struct tlbr_replay *r);
 
-/* Built-in policy names, for help texts: NULL-terminated. */
-const char *const *tlbr_policy_names(void);
+/* The name of built-in policy @i, in help order; NULL past the last. */
+const char *tlbr_policy_name(unsigned int i);
 const char *tlbr_policy_summary(const char *name);
 
 #endif /* TLBR_REPLAY_H */
