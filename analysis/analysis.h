@@ -192,14 +192,15 @@ void tlbr_json_x86_check(struct tlbr_json *j, const struct tlbr_replay_result *r
 void tlbr_x86_verdict(const struct tlbr_replay_result *r, char *buf, size_t n);
 bool tlbr_x86_explains(const struct tlbr_replay_result *r);
 
-void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
-			    const struct tlbr_whatif_render *o);
+/* what-if as text or JSON: 0 or -ENOMEM (nothing printed). */
+int tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
+			   const struct tlbr_whatif_render *o);
 struct tlbr_json;
 /* The self-checks object ("checks"), the same in what-if and report JSON. */
 void tlbr_json_checks(struct tlbr_json *j, const struct tlbr_replay_result *r);
 /* The "readiness" object (what-if and report JSON), when it was checked. */
 void tlbr_json_ready(struct tlbr_json *j, const struct tlbr_ready *r);
-void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
-			    const struct tlbr_whatif_render *o);
+int tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
+			   const struct tlbr_whatif_render *o);
 
 #endif /* TLBR_ANALYSIS_H */

@@ -38,23 +38,62 @@ void tlbr_table_release(struct tlbr_table *t)
 	t->nrows = t->alloc = 0;
 }
 
-int tlbr_table_add(struct tlbr_table *t, ...)
+/* Room for one more row: the row after the last, or NULL. */
+static union tlbr_cell *room(struct tlbr_table *t)
 {
-	union tlbr_cell *row;
-	unsigned int c;
-	va_list ap;
-	int ret = 0;
-
 	if (t->nrows == t->alloc) {
 		unsigned int n = t->alloc ? t->alloc * 2 : 16;
 		union tlbr_cell *nc = realloc(t->cells, (size_t)n * t->ncols * sizeof(*nc));
 
 		if (!nc)
-			return -ENOMEM;
+			return NULL;
 		t->cells = nc;
 		t->alloc = n;
 	}
-	row = &t->cells[(size_t)t->nrows * t->ncols];
+	return &t->cells[(size_t)t->nrows * t->ncols];
+}
+
+/* Drop a row being added: its strings. */
+static void drop(struct tlbr_table *t, union tlbr_cell *row)
+{
+	for (unsigned int c = 0; c < t->ncols; c++)
+		if (t->cols[c].type == TLBR_COL_STR)
+			free(row[c].s);
+}
+
+int tlbr_table_add_cells(struct tlbr_table *t, const union tlbr_cell *v)
+{
+	union tlbr_cell *row = room(t);
+	unsigned int c;
+	int ret = 0;
+
+	if (!row)
+		return -ENOMEM;
+	for (c = 0; c < t->ncols; c++) {
+		row[c] = v[c];
+		if (t->cols[c].type == TLBR_COL_STR) {
+			row[c].s = strdup(v[c].s ? v[c].s : "");
+			if (!row[c].s)
+				ret = -ENOMEM;
+		}
+	}
+	if (ret < 0) {
+		drop(t, row);
+		return ret;
+	}
+	t->nrows++;
+	return 0;
+}
+
+int tlbr_table_add(struct tlbr_table *t, ...)
+{
+	union tlbr_cell *row = room(t);
+	unsigned int c;
+	va_list ap;
+	int ret = 0;
+
+	if (!row)
+		return -ENOMEM;
 	va_start(ap, t);
 	for (c = 0; c < t->ncols; c++) {
 		switch (t->cols[c].type) {
@@ -84,9 +123,7 @@ int tlbr_table_add(struct tlbr_table *t, ...)
 	}
 	va_end(ap);
 	if (ret < 0) {
-		for (c = 0; c < t->ncols; c++)
-			if (t->cols[c].type == TLBR_COL_STR)
-				free(row[c].s);
+		drop(t, row);
 		return ret;
 	}
 	t->nrows++;

@@ -58,6 +58,8 @@ void tlbr_table_init(struct tlbr_table *t, const char *name, const char *title,
 void tlbr_table_release(struct tlbr_table *t);
 /* Append a row: one argument per column, of the column's C type. 0 or -ENOMEM. */
 int tlbr_table_add(struct tlbr_table *t, ...);
+/* Append a row from @v, one cell per column (strings copied). 0 or -ENOMEM. */
+int tlbr_table_add_cells(struct tlbr_table *t, const union tlbr_cell *v);
 union tlbr_cell tlbr_table_cell(const struct tlbr_table *t, unsigned int row, unsigned int col);
 /* The cell of @row in the column named @name (a column the table has). */
 union tlbr_cell tlbr_table_get(const struct tlbr_table *t, unsigned int row, const char *name);

@@ -2,7 +2,13 @@
 /*
  * whatif-print.c - `tlbreplay what-if`: the policies side by side, as text
  * (80 columns, at most four policies per block) and as one JSON object.
+ *
+ * The per-policy numbers are built once as a table (table.h), the policy
+ * matrix; the text and the JSON renderings read its cells by column name.
  */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis.h"
@@ -10,41 +16,6 @@
 #include "json.h"
 
 #define COLS_PER_BLOCK 4
-
-struct row {
-	const char *label;
-	uint64_t (*get)(const struct tlbr_policy_result *p, int arg);
-	int arg;
-	bool indent;
-};
-
-static uint64_t g_points(const struct tlbr_policy_result *p, int a) { (void)a; return p->flush_points; }
-static uint64_t g_site(const struct tlbr_policy_result *p, int a) { return p->flushes[a]; }
-static uint64_t g_bcast(const struct tlbr_policy_result *p, int a) { (void)a; return p->broadcasts; }
-static uint64_t g_maybe(const struct tlbr_policy_result *p, int a) { (void)a; return p->maybe_broadcasts; }
-static uint64_t g_local(const struct tlbr_policy_result *p, int a) { (void)a; return p->local; }
-static uint64_t g_skip(const struct tlbr_policy_result *p, int a) { (void)a; return p->skipped; }
-static uint64_t g_ipis(const struct tlbr_policy_result *p, int a) { (void)a; return p->ipis; }
-static uint64_t g_swf(const struct tlbr_policy_result *p, int a) { (void)a; return p->switch_flushes; }
-static uint64_t g_avoid(const struct tlbr_policy_result *p, int a) { (void)a; return p->avoidable; }
-static uint64_t g_avoid_by(const struct tlbr_policy_result *p, int a) { return p->avoidable_by[a]; }
-static uint64_t g_stale(const struct tlbr_policy_result *p, int a) { (void)a; return p->stale_ro; }
-static uint64_t g_spur(const struct tlbr_policy_result *p, int a) { (void)a; return p->spurious_predicted; }
-/* The upper bound (arg: the CPU model faults at all): see tlbr_spurious_upper(). */
-static uint64_t g_spur_max(const struct tlbr_policy_result *p, int a)
-{
-	return tlbr_spurious_upper(p, a != 0);
-}
-static uint64_t g_stale_sound(const struct tlbr_policy_result *p, int a) { (void)a; return p->stale_sound; }
-static uint64_t g_stale_unused(const struct tlbr_policy_result *p, int a) { (void)a; return p->stale_unused; }
-static uint64_t g_unsafe(const struct tlbr_policy_result *p, int a) { (void)a; return p->unsafe; }
-static uint64_t g_defer(const struct tlbr_policy_result *p, int a) { (void)a; return p->deferred; }
-static uint64_t g_syncs(const struct tlbr_policy_result *p, int a) { (void)a; return p->syncs; }
-static uint64_t g_psync(const struct tlbr_policy_result *p, int a) { (void)a; return p->pending_syncs; }
-static uint64_t g_merged(const struct tlbr_policy_result *p, int a) { (void)a; return p->merged; }
-static uint64_t g_tsync(const struct tlbr_policy_result *p, int a) { (void)a; return p->table_syncs; }
-static uint64_t g_upg(const struct tlbr_policy_result *p, int a) { (void)a; return p->upgraded; }
-static uint64_t g_op(const struct tlbr_policy_result *p, int a) { return p->ops[a]; }
 
 /*
  * The modelled flush cost of @p as a percentage of the counted tasks' busy
@@ -69,21 +40,141 @@ static unsigned int baseline(const struct tlbr_replay_result *r)
 	return 0;
 }
 
+/*
+ * The policy matrix: one row per policy, one column per number, named as
+ * the JSON object's keys ("group.key" for the keys of a nested object:
+ * by_site.munmap, ops.tlbi_is); the column's head is the text's label.
+ * Built once; the text and the JSON renderings read its cells by name.
+ * policy_row() names the columns at every row: the same names each time.
+ */
+#define MATRIX_COLS (26 + 2 * TLBR_SITE__COUNT + TLBR_OP__COUNT)
+
+struct matrix {
+	struct tlbr_table t;
+	struct tlbr_col cols[MATRIX_COLS];
+	char names[MATRIX_COLS][48];
+	union tlbr_cell row[MATRIX_COLS];	/* the row being built */
+	unsigned int n;				/* its cells so far */
+};
+
+/* The text's label of an operation's count. */
+static const char *op_head(enum tlbr_op k)
+{
+	switch (k) {
+	case TLBR_OP_TLBI_IS: return "TLBI IS + DSB ISH";
+	case TLBR_OP_REPEAT: return "repeated (errata)";
+	case TLBR_OP_TLBI_LOCAL: return "TLBI local + DSB NSH";
+	case TLBR_OP_MIGRATE: return "migrate_disable/enable";
+	case TLBR_OP_KMAP_BARRIER: return "kernel PTE dsb+isb pairs";
+	default: return tlbr_op_name(k);
+	}
+}
+
+/* The next cell of the row: its column @group.@key (or @key), of @type, labelled @head. */
+static union tlbr_cell *put(struct matrix *m, enum tlbr_col_type type, const char *group,
+			    const char *key, const char *head)
+{
+	if (m->n == MATRIX_COLS)	/* MATRIX_COLS out of step with policy_row(): a bug */
+		abort();
+	snprintf(m->names[m->n], sizeof(m->names[0]), "%s%s%s", group ? group : "",
+		 group ? "." : "", key);
+	m->cols[m->n] = (struct tlbr_col){ m->names[m->n], head, type };
+	return &m->row[m->n++];
+}
+
+#define PUT_U(m, group, key, head, v) (put(m, TLBR_COL_U64, group, key, head)->u = (v))
+
+/* Policy @p's row, in the JSON object's order. */
+static void policy_row(struct matrix *m, const struct tlbr_replay_result *r,
+		       const struct tlbr_whatif_render *o, const struct tlbr_policy_result *p)
+{
+	const struct tlbr_cpu_model *cm = tlbr_cpu_model_find(r->cpu_model);
+	bool spurious_possible = !cm || cm->spurious_faults;
+	unsigned int k;
+
+	m->n = 0;
+	put(m, TLBR_COL_STR, NULL, "name", "policy")->s = (char *)p->name;
+	PUT_U(m, NULL, "flush_points", "flush points", p->flush_points);
+	for (k = 0; k < TLBR_SITE__COUNT; k++)
+		PUT_U(m, "by_site", tlbr_site_name((enum tlbr_site)k),
+		      tlbr_site_name((enum tlbr_site)k), p->flushes[k]);
+	PUT_U(m, NULL, "broadcasts", "broadcasts", p->broadcasts);
+	/* of those, uncertain: the trace proves broadcasts - broadcasts_uncertain */
+	PUT_U(m, NULL, "broadcasts_uncertain", "uncertain", p->maybe_broadcasts);
+	for (k = 0; k < TLBR_SITE__COUNT; k++)
+		PUT_U(m, "by_site_uncertain", tlbr_site_name((enum tlbr_site)k),
+		      tlbr_site_name((enum tlbr_site)k), p->maybe[k]);
+	PUT_U(m, NULL, "local", "local flushes", p->local);
+	PUT_U(m, NULL, "skipped", "skipped", p->skipped);
+	PUT_U(m, NULL, "merged", "merged into a batch flush", p->merged);
+	PUT_U(m, NULL, "deferred", "deferred to a batch", p->deferred);
+	PUT_U(m, NULL, "syncs", "batch syncs (DSB)", p->syncs);
+	PUT_U(m, NULL, "pending_syncs", "pending-batch syncs", p->pending_syncs);
+	PUT_U(m, NULL, "ipis", "IPIs sent", p->ipis);
+	PUT_U(m, NULL, "table_syncs", "hugetlb unshare sync IPIs", p->table_syncs);
+	PUT_U(m, NULL, "switch_flushes", "flushes at context switch", p->switch_flushes);
+	PUT_U(m, NULL, "avoidable", "certainly avoidable", p->avoidable);
+	PUT_U(m, "avoidable_by", "never_elsewhere", "mm never active elsewhere",
+	      p->avoidable_by[TLBR_AVOID_NEVER_ELSEWHERE]);
+	PUT_U(m, "avoidable_by", "already_flushed", "remote copies flushed",
+	      p->avoidable_by[TLBR_AVOID_ALREADY_FLUSHED]);
+	PUT_U(m, "avoidable_by", "not_present", "not present remotely",
+	      p->avoidable_by[TLBR_AVOID_NOT_PRESENT]);
+	PUT_U(m, NULL, "stale_ro", "stale read-only entries", p->stale_ro);
+	PUT_U(m, NULL, "stale_sound", "sound model: at most", p->stale_sound);
+	PUT_U(m, NULL, "stale_unused", "retired unused", p->stale_unused);
+	PUT_U(m, NULL, "spurious_predicted", "spurious faults predicted", p->spurious_predicted);
+	/* a range: the lower bound is what the trace proves, the upper one per stale entry */
+	PUT_U(m, NULL, "spurious_upper", "at most (1 per usable entry)",
+	      tlbr_spurious_upper(p, spurious_possible));
+	PUT_U(m, NULL, "upgraded", "local upgraded by the VM", p->upgraded);
+	for (k = 0; k < TLBR_OP__COUNT; k++)
+		PUT_U(m, "ops", tlbr_op_name((enum tlbr_op)k), op_head((enum tlbr_op)k), p->ops[k]);
+	/* estimates, with a cost table (and a clock and a CPU time); NaN: none */
+	put(m, TLBR_COL_CYCLES, NULL, "est_cycles", "est. cycles (model)")->f =
+		o->costs ? tlbr_costs_cycles(o->costs, p, r->ncpus, r->preempt) : NAN;
+	put(m, TLBR_COL_PCT, NULL, "est_busy_share_pct", "share of busy CPU time")->f =
+		o->costs && o->costs->ghz > 0 && o->cpu_ns ? busy_share(o, p, r) : NAN;
+	PUT_U(m, NULL, "unsafe", "unsafe findings", p->unsafe);
+	if (m->n != MATRIX_COLS)
+		abort();
+}
+
+#undef PUT_U
+
+/* The matrix of @r's policies, in their order. 0 or -ENOMEM. */
+static int matrix_build(struct matrix *m, const struct tlbr_replay_result *r,
+			const struct tlbr_whatif_render *o)
+{
+	unsigned int i;
+
+	/* no policy, no column: policy_row() names them */
+	tlbr_table_init(&m->t, "policies", "Policies", m->cols, r->npolicies ? MATRIX_COLS : 0);
+	for (i = 0; i < r->npolicies; i++) {
+		policy_row(m, r, o, &r->policy[i]);
+		if (tlbr_table_add_cells(&m->t, m->row) < 0) {
+			tlbr_table_release(&m->t);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* The columns of @m named @group.*: from *@c on, the next one; false past the last. */
+static bool next_in_group(const struct matrix *m, const char *group, unsigned int *c)
+{
+	size_t n = strlen(group);
+
+	for (; *c < m->t.ncols; ++*c)
+		if (!strncmp(m->cols[*c].name, group, n) && m->cols[*c].name[n] == '.')
+			return true;
+	return false;
+}
+
 static void print_ts(FILE *f, uint64_t ns)
 {
 	fprintf(f, "%llu.%09llu", (unsigned long long)(ns / 1000000000ULL),
 		(unsigned long long)(ns % 1000000000ULL));
-}
-
-static void print_row(FILE *f, const struct tlbr_replay_result *r, unsigned int from,
-		      unsigned int to, const struct row *w)
-{
-	unsigned int i;
-
-	fprintf(f, "%s%-*s", w->indent ? "  " : "", w->indent ? 28 : 30, w->label);
-	for (i = from; i < to; i++)
-		fprintf(f, " %11llu", (unsigned long long)w->get(&r->policy[i], w->arg));
-	fputc('\n', f);
 }
 
 /* What produced the numbers: the trace, the models, the cost table. */
@@ -565,14 +656,94 @@ void tlbr_system_sentence(char *buf, size_t n, const struct tlbr_replay_result *
 	}
 }
 
-void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
-			    const struct tlbr_whatif_render *o)
+/* The column of @m named @name (a column it has). */
+static const struct tlbr_col *column(const struct matrix *m, const char *name)
 {
-	unsigned int from, i, k;
-	bool any_site[TLBR_SITE__COUNT] = { 0 };
-	const struct tlbr_cpu_model *cm = tlbr_cpu_model_find(r->cpu_model);
-	int spurious_possible = !cm || cm->spurious_faults;
+	for (unsigned int c = 0; c < m->t.ncols; c++)
+		if (!strcmp(m->cols[c].name, name))
+			return &m->cols[c];
+	abort();	/* a renderer asking for a column the matrix has not: a bug */
+}
 
+/* One line of the text: column @col's label, then its cells of policies [from, to). */
+static void print_line(FILE *f, const struct matrix *m, const char *col, bool indent,
+		       unsigned int from, unsigned int to)
+{
+	const struct tlbr_col *c = column(m, col);
+	unsigned int i;
+
+	fprintf(f, "%s%-*s", indent ? "  " : "", indent ? 28 : 30, c->head);
+	for (i = from; i < to; i++) {
+		union tlbr_cell v = tlbr_table_get(&m->t, i, col);
+
+		if (c->type == TLBR_COL_CYCLES)
+			fprintf(f, " %11.0f", v.f);
+		else if (c->type == TLBR_COL_PCT)
+			fprintf(f, " %10.3f%%", v.f);
+		else
+			fprintf(f, " %11llu", (unsigned long long)v.u);
+	}
+	fputc('\n', f);
+}
+
+/* Is column @col 0 for every policy? */
+static bool all_zero(const struct matrix *m, const char *col)
+{
+	for (unsigned int i = 0; i < m->t.nrows; i++)
+		if (tlbr_table_get(&m->t, i, col).u)
+			return false;
+	return true;
+}
+
+/*
+ * The text's lines, in order: the matrix's columns by name. "by_site" stands
+ * for the sites some policy flushed at; broadcasts_uncertain is shown when
+ * the trace leaves broadcasts uncertain, stale_sound when the residency
+ * model bounds the TLB.
+ */
+static const struct text_line {
+	const char *col;
+	bool indent;
+} text_lines[] = {
+	{ "flush_points", false },
+	{ "by_site", true },
+	{ "broadcasts", false },
+	{ "broadcasts_uncertain", true },
+	{ "local", false },
+	{ "skipped", false },
+	{ "merged", false },
+	{ "deferred", false },
+	{ "syncs", true },
+	{ "pending_syncs", true },
+	{ "ipis", false },
+	{ "table_syncs", false },
+	{ "switch_flushes", false },
+	{ "avoidable", false },
+	{ "avoidable_by.never_elsewhere", true },
+	{ "avoidable_by.already_flushed", true },
+	{ "avoidable_by.not_present", true },
+	{ "stale_ro", false },
+	{ "stale_sound", true },
+	{ "stale_unused", true },
+	{ "spurious_predicted", false },
+	{ "spurious_upper", true },
+	{ "upgraded", false },
+	{ "unsafe", false },
+	{ "ops.tlbi_is", false },
+	{ "ops.repeat_tlbi_dsb", true },
+	{ "ops.tlbi_local", false },
+	{ "ops.migrate_disable_enable", false },
+	{ "ops.kmap_dsb_isb", false },
+};
+
+int tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
+			   const struct tlbr_whatif_render *o)
+{
+	unsigned int from, i, k, c;
+	struct matrix m;
+
+	if (matrix_build(&m, r, o) < 0)
+		return -ENOMEM;
 	tlbr_print_models(f, r, o->path, o->describe, o->costs, o->cpu_from);
 	tlbr_print_ready(f, o->ready);
 	if (o->scope && *o->scope) {
@@ -589,85 +760,45 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 		tlbr_print_wrapped(f, "system", 12, buf, 80);
 	}
 
-	for (i = 0; i < r->npolicies; i++)
-		for (k = 0; k < TLBR_SITE__COUNT; k++)
-			any_site[k] |= r->policy[i].flushes[k] != 0;
-
 	for (from = 0; from < r->npolicies; from += COLS_PER_BLOCK) {
 		unsigned int to = from + COLS_PER_BLOCK < r->npolicies ? from + COLS_PER_BLOCK :
 									 r->npolicies;
-		struct row rows[] = {
-			{ "flush points", g_points, 0, false },
-			{ "broadcasts", g_bcast, 0, false },
-			{ "local flushes", g_local, 0, false },
-			{ "skipped", g_skip, 0, false },
-			{ "merged into a batch flush", g_merged, 0, false },
-			{ "deferred to a batch", g_defer, 0, false },
-			{ "batch syncs (DSB)", g_syncs, 0, true },
-			{ "pending-batch syncs", g_psync, 0, true },
-			{ "IPIs sent", g_ipis, 0, false },
-			{ "hugetlb unshare sync IPIs", g_tsync, 0, false },
-			{ "flushes at context switch", g_swf, 0, false },
-			{ "certainly avoidable", g_avoid, 0, false },
-			{ "mm never active elsewhere", g_avoid_by, TLBR_AVOID_NEVER_ELSEWHERE, true },
-			{ "remote copies flushed", g_avoid_by, TLBR_AVOID_ALREADY_FLUSHED, true },
-			{ "not present remotely", g_avoid_by, TLBR_AVOID_NOT_PRESENT, true },
-			{ "stale read-only entries", g_stale, 0, false },
-			{ "sound model: at most", g_stale_sound, 0, true },
-			{ "retired unused", g_stale_unused, 0, true },
-			{ "spurious faults predicted", g_spur, 0, false },
-			{ "at most (1 per usable entry)", g_spur_max, spurious_possible, true },
-			{ "local upgraded by the VM", g_upg, 0, false },
-			{ "unsafe findings", g_unsafe, 0, false },
-			{ "TLBI IS + DSB ISH", g_op, TLBR_OP_TLBI_IS, false },
-			{ "repeated (errata)", g_op, TLBR_OP_REPEAT, true },
-			{ "TLBI local + DSB NSH", g_op, TLBR_OP_TLBI_LOCAL, false },
-			{ "migrate_disable/enable", g_op, TLBR_OP_MIGRATE, false },
-			{ "kernel PTE dsb+isb pairs", g_op, TLBR_OP_KMAP_BARRIER, false },
-		};
-
-		struct row maybe_row = { "uncertain", g_maybe, 0, true };
 
 		print_header(f, r, from, to);
-		print_row(f, r, from, to, &rows[0]);
-		for (k = 0; k < TLBR_SITE__COUNT; k++) {
-			struct row sr = { tlbr_site_name((enum tlbr_site)k), g_site, (int)k, true };
+		for (k = 0; k < ARRAY_SIZE(text_lines); k++) {
+			const struct text_line *l = &text_lines[k];
 
-			if (any_site[k])
-				print_row(f, r, from, to, &sr);
-		}
-		for (k = 1; k < ARRAY_SIZE(rows); k++) {
-			if (rows[k].get != g_stale_sound || strcmp(r->tlb_model, "unbounded"))
-				print_row(f, r, from, to, &rows[k]);
-			if (rows[k].get == g_bcast && tlbr_uncertain(r))
-				print_row(f, r, from, to, &maybe_row);
+			if (!strcmp(l->col, "by_site")) {
+				for (c = 0; next_in_group(&m, "by_site", &c); c++)
+					if (!all_zero(&m, m.cols[c].name))
+						print_line(f, &m, m.cols[c].name, true, from, to);
+				continue;
+			}
+			if (!strcmp(l->col, "broadcasts_uncertain") && !tlbr_uncertain(r))
+				continue;
+			if (!strcmp(l->col, "stale_sound") && !strcmp(r->tlb_model, "unbounded"))
+				continue;
+			print_line(f, &m, l->col, l->indent, from, to);
 		}
 		if (o->costs) {
-			unsigned int b = baseline(r);
-			double base = tlbr_costs_cycles(o->costs, &r->policy[b], r->ncpus, r->preempt);
+			double base = tlbr_table_get(&m.t, baseline(r), "est_cycles").f;
 
-			fprintf(f, "%-30s", "est. cycles (model)");
-			for (i = from; i < to; i++)
-				fprintf(f, " %11.0f", tlbr_costs_cycles(o->costs, &r->policy[i], r->ncpus,
-									r->preempt));
-			fprintf(f, "\n%-30s", "  vs baseline");
+			print_line(f, &m, "est_cycles", false, from, to);
+			fprintf(f, "%-30s", "  vs baseline");
 			for (i = from; i < to; i++) {
-				double c = tlbr_costs_cycles(o->costs, &r->policy[i], r->ncpus, r->preempt);
+				double cy = tlbr_table_get(&m.t, i, "est_cycles").f;
 
 				if (base > 0)
-					fprintf(f, " %+10.1f%%", 100.0 * (c - base) / base);
+					fprintf(f, " %+10.1f%%", 100.0 * (cy - base) / base);
 				else
 					fprintf(f, " %11s", "-");
 			}
 			fputc('\n', f);
-			if (o->costs->ghz > 0 && o->cpu_ns) {
-				fprintf(f, "%-30s", "  share of busy CPU time");
-				for (i = from; i < to; i++)
-					fprintf(f, " %10.3f%%", busy_share(o, &r->policy[i], r));
-				fputc('\n', f);
-			}
+			if (o->costs->ghz > 0 && o->cpu_ns)
+				print_line(f, &m, "est_busy_share_pct", true, from, to);
 		}
 	}
+	tlbr_table_release(&m.t);
 	if (o->costs)
 		fprintf(f, "(cycles are the '%s' cost model's estimate; the baseline is %s;\n"
 			   " a positive change is a regression)\n", o->costs->name,
@@ -707,17 +838,40 @@ void tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 			fprintf(f, "(%s: %llu unsafe findings in all, %u shown)\n", p->name,
 				(unsigned long long)p->unsafe, k);
 	}
+	return 0;
 }
 
-void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
-			    const struct tlbr_whatif_render *o)
+/* Column @col of policy @row as the JSON key @col. */
+static void json_u(struct tlbr_json *j, const struct matrix *m, unsigned int row, const char *col)
+{
+	tlbr_json_u64(j, col, tlbr_table_get(&m->t, row, col).u);
+}
+
+/* The columns @group.* of policy @row as the JSON object @group (without the 0s if @skip0). */
+static void json_group(struct tlbr_json *j, const struct matrix *m, unsigned int row,
+		       const char *group, bool skip0)
+{
+	unsigned int c;
+
+	tlbr_json_obj_begin(j, group);
+	for (c = 0; next_in_group(m, group, &c); c++) {
+		uint64_t v = tlbr_table_get(&m->t, row, m->cols[c].name).u;
+
+		if (v || !skip0)
+			tlbr_json_u64(j, m->cols[c].name + strlen(group) + 1, v);
+	}
+	tlbr_json_obj_end(j);
+}
+
+int tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
+			   const struct tlbr_whatif_render *o)
 {
 	struct tlbr_json j;
 	unsigned int i, k, s;
+	struct matrix m;
 
-	const struct tlbr_cpu_model *cm = tlbr_cpu_model_find(r->cpu_model);
-	int spurious_possible = !cm || cm->spurious_faults;
-
+	if (matrix_build(&m, r, o) < 0)
+		return -ENOMEM;
 	tlbr_json_init(&j, f, true);
 	tlbr_json_obj_begin(&j, NULL);
 	tlbr_json_str(&j, "schema", "tlbreplay-what-if");
@@ -780,53 +934,36 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 		const struct tlbr_policy_result *p = &r->policy[i];
 
 		tlbr_json_obj_begin(&j, NULL);
-		tlbr_json_str(&j, "name", p->name);
-		tlbr_json_u64(&j, "flush_points", p->flush_points);
-		tlbr_json_obj_begin(&j, "by_site");
-		for (k = 0; k < TLBR_SITE__COUNT; k++)
-			if (p->flushes[k])
-				tlbr_json_u64(&j, tlbr_site_name((enum tlbr_site)k), p->flushes[k]);
-		tlbr_json_obj_end(&j);
-		tlbr_json_u64(&j, "broadcasts", p->broadcasts);
-		/* of those, uncertain: the trace proves broadcasts - broadcasts_uncertain */
-		tlbr_json_u64(&j, "broadcasts_uncertain", p->maybe_broadcasts);
-		tlbr_json_obj_begin(&j, "by_site_uncertain");
-		for (k = 0; k < TLBR_SITE__COUNT; k++)
-			if (p->maybe[k])
-				tlbr_json_u64(&j, tlbr_site_name((enum tlbr_site)k), p->maybe[k]);
-		tlbr_json_obj_end(&j);
-		tlbr_json_u64(&j, "local", p->local);
-		tlbr_json_u64(&j, "skipped", p->skipped);
-		tlbr_json_u64(&j, "merged", p->merged);
-		tlbr_json_u64(&j, "deferred", p->deferred);
-		tlbr_json_u64(&j, "syncs", p->syncs);
-		tlbr_json_u64(&j, "pending_syncs", p->pending_syncs);
-		tlbr_json_u64(&j, "ipis", p->ipis);
-		tlbr_json_u64(&j, "table_syncs", p->table_syncs);
-		tlbr_json_u64(&j, "switch_flushes", p->switch_flushes);
-		tlbr_json_u64(&j, "avoidable", p->avoidable);
-		tlbr_json_obj_begin(&j, "avoidable_by");
-		tlbr_json_u64(&j, "never_elsewhere", p->avoidable_by[TLBR_AVOID_NEVER_ELSEWHERE]);
-		tlbr_json_u64(&j, "already_flushed", p->avoidable_by[TLBR_AVOID_ALREADY_FLUSHED]);
-		tlbr_json_u64(&j, "not_present", p->avoidable_by[TLBR_AVOID_NOT_PRESENT]);
-		tlbr_json_obj_end(&j);
-		tlbr_json_u64(&j, "stale_ro", p->stale_ro);
-		tlbr_json_u64(&j, "stale_sound", p->stale_sound);
-		tlbr_json_u64(&j, "stale_unused", p->stale_unused);
-		tlbr_json_u64(&j, "spurious_predicted", p->spurious_predicted);
-		/* a range: the lower bound is what the trace proves, the upper one per stale entry */
-		tlbr_json_u64(&j, "spurious_upper", g_spur_max(p, spurious_possible));
-		tlbr_json_u64(&j, "upgraded", p->upgraded);
-		tlbr_json_obj_begin(&j, "ops");
-		for (k = 0; k < TLBR_OP__COUNT; k++)
-			tlbr_json_u64(&j, tlbr_op_name((enum tlbr_op)k), p->ops[k]);
-		tlbr_json_obj_end(&j);
+		tlbr_json_str(&j, "name", tlbr_table_get(&m.t, i, "name").s);
+		json_u(&j, &m, i, "flush_points");
+		json_group(&j, &m, i, "by_site", true);
+		json_u(&j, &m, i, "broadcasts");
+		json_u(&j, &m, i, "broadcasts_uncertain");
+		json_group(&j, &m, i, "by_site_uncertain", true);
+		json_u(&j, &m, i, "local");
+		json_u(&j, &m, i, "skipped");
+		json_u(&j, &m, i, "merged");
+		json_u(&j, &m, i, "deferred");
+		json_u(&j, &m, i, "syncs");
+		json_u(&j, &m, i, "pending_syncs");
+		json_u(&j, &m, i, "ipis");
+		json_u(&j, &m, i, "table_syncs");
+		json_u(&j, &m, i, "switch_flushes");
+		json_u(&j, &m, i, "avoidable");
+		json_group(&j, &m, i, "avoidable_by", false);
+		json_u(&j, &m, i, "stale_ro");
+		json_u(&j, &m, i, "stale_sound");
+		json_u(&j, &m, i, "stale_unused");
+		json_u(&j, &m, i, "spurious_predicted");
+		json_u(&j, &m, i, "spurious_upper");
+		json_u(&j, &m, i, "upgraded");
+		json_group(&j, &m, i, "ops", false);
 		if (o->costs)
-			tlbr_json_double(&j, "est_cycles",
-					 tlbr_costs_cycles(o->costs, p, r->ncpus, r->preempt));
+			tlbr_json_double(&j, "est_cycles", tlbr_table_get(&m.t, i, "est_cycles").f);
 		if (o->costs && o->costs->ghz > 0 && o->cpu_ns)
-			tlbr_json_double(&j, "est_busy_share_pct", busy_share(o, p, r));
-		tlbr_json_u64(&j, "unsafe", p->unsafe);
+			tlbr_json_double(&j, "est_busy_share_pct",
+					 tlbr_table_get(&m.t, i, "est_busy_share_pct").f);
+		json_u(&j, &m, i, "unsafe");
 		tlbr_json_arr_begin(&j, "findings");
 		for (k = 0; k < p->nfindings; k++) {
 			const struct tlbr_finding *fd = &p->findings[k];
@@ -855,4 +992,6 @@ void tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 	}
 	tlbr_json_arr_end(&j);
 	tlbr_json_obj_end(&j);
+	tlbr_table_release(&m.t);
+	return 0;
 }

@@ -54,10 +54,8 @@ int whatif_print(FILE *f, struct replay_cli *o, const char *path, const char *la
 			.ready = &run.ready,
 		};
 
-		if (json)
-			tlbr_whatif_print_json(f, res, &r);
-		else
-			tlbr_whatif_print_text(f, res, &r);
+		if ((json ? tlbr_whatif_print_json : tlbr_whatif_print_text)(f, res, &r) < 0)
+			die("out of memory");
 		status = replay_cli_status(o, res);
 	}
 	replay_run_close(&run);
