@@ -232,9 +232,11 @@ struct tlbr_cpuset tlbr_view_walkers_now(struct replay *r, uint32_t mm);
  */
 bool tlbr_view_short_full_flush(struct replay *r, const struct flushreq *q);
 /*
- * ... and is another task of the mm inside such a syscall (its mmu_gather
- * maybe in flight: mm_tlb_flush_nested())? O(tasks) when the mm has more
- * than one user, else O(1).
+ * Is the traced flush a full one in such a syscall, of any range, while
+ * another task of the mm is inside one (its mmu_gather maybe in flight:
+ * tlb_finish_mmu() then flushes the whole mm with freed_tables when
+ * mm_tlb_flush_nested())? O(tasks) when the mm has more than one user,
+ * else O(1).
  */
 bool tlbr_view_gather_nested(struct replay *r, const struct flushreq *q);
 /* The x86 self-check of the result, which the first x86-ipi policy fills. O(1). */

@@ -402,20 +402,29 @@ static bool gathers(const struct rtask *t)
 	}
 }
 
-bool tlbr_view_short_full_flush(struct replay *r, const struct flushreq *q)
+/* a full flush the trace shows at the end of this task's own mmu_gather */
+static bool gather_full_flush(struct replay *r, const struct flushreq *q)
 {
 	const struct rtask *me = r->cur_task;
-	uint64_t addr, len;
 
 	if (!me || !gathers(me) || me->mm != q->mm || me->sys - 1 == TLBR_SYS_BRK)
 		return false;
 	if (q->site != TLBR_SITE_ZAP && q->site != TLBR_SITE_MPROTECT &&
 	    q->site != TLBR_SITE_MREMAP)
 		return false;
-	/* a range flush_tlb_mm_range() flushes page by page: at most 33 pages */
-	tlbr_call_span(&me->call, &addr, &len);
 	return q->ev && q->ev->kind == TLBR_EV_FLUSH && q->ev->flush.pages == TLBR_PAGES_ALL &&
-	       q->ev->ts_ns == q->ts_ns && TLBR_PAGES_UP(len) <= 33;
+	       q->ev->ts_ns == q->ts_ns;
+}
+
+bool tlbr_view_short_full_flush(struct replay *r, const struct flushreq *q)
+{
+	uint64_t addr, len;
+
+	if (!gather_full_flush(r, q))
+		return false;
+	/* a range flush_tlb_mm_range() flushes page by page: at most 33 pages */
+	tlbr_call_span(&r->cur_task->call, &addr, &len);
+	return TLBR_PAGES_UP(len) <= 33;
 }
 
 bool tlbr_view_gather_nested(struct replay *r, const struct flushreq *q)
@@ -423,7 +432,7 @@ bool tlbr_view_gather_nested(struct replay *r, const struct flushreq *q)
 	const struct rtask *me = r->cur_task;
 	const struct rmm *m = q->mm < r->nmms ? &r->mms[q->mm] : NULL;
 
-	if (!me || !m || m->users < 2 || !tlbr_view_short_full_flush(r, q))
+	if (!me || !m || m->users < 2 || !gather_full_flush(r, q))
 		return false;
 	for (uint32_t i = 0; i < r->ntasks; i++) {
 		const struct rtask *t = &r->tasks[i];

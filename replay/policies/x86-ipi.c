@@ -14,8 +14,12 @@
  *    issuing CPU); a lazy CPU that must flush switches to init_mm.
  *  - should_trim_cpumask(): at most once a second (HZ jiffies) per mm a
  *    flush also interrupts CPUs of the mask that run another mm, so that
- *    they clear their bits; a new mm's first trim is a second after its
- *    creation (init_new_context()).
+ *    they clear their bits (time_after(jiffies, next_trim_cpumask), then
+ *    jiffies + HZ); a new mm's first trim is a second after its creation
+ *    (init_new_context()). For an mm older than the trace the clock is
+ *    unknown: the model guesses it has run out, until the trace shows a
+ *    trim. should_flush_tlb() also interrupts a CPU whose loaded_mm is
+ *    LOADED_MM_SWITCHING (6.16+): such an IPI is no trim.
  * A flush of the mm (flush_tlb_mm_range()):
  *  - another CPU in mm_cpumask: flush_tlb_multi() ("remote IPI send");
  *    native_flush_tlb_multi() interrupts the CPUs of the mask that
@@ -62,13 +66,27 @@
 #include "../policy.h"
 #include "../replay.h"
 
-#define TRIM_NS 1000000000ULL	/* should_trim_cpumask(): jiffies + HZ */
+/*
+ * should_trim_cpumask(): jiffies + HZ, one second whatever HZ is (the
+ * trace does not record CONFIG_HZ; Debian's is 250): the model compares
+ * the trace's mono ns, so a trim within a jiffy (4 ms at HZ=250) of the
+ * second may be predicted either way
+ */
+#define TRIM_NS 1000000000ULL
 #define FIFO 8
 #define RING 4096	/* self-check counts kept to take out a span with lost events */
 
 struct xmm {
 	struct tlbr_cpuset mask;	/* mm_cpumask */
-	uint64_t next_trim;		/* ts_ns of the next allowed trim */
+	uint64_t next_trim;		/* mm->context.next_trim_cpumask, in ts_ns */
+	/*
+	 * next_trim is the kernel's: set at the mm's birth in the trace
+	 * (init_new_context(): jiffies + HZ) or at a trim the trace showed.
+	 * Else it is the model's guess (an mm older than the trace: its clock
+	 * has likely run out, so its first flush_tlb_multi() trims) which
+	 * the trace's first trim IPI overrides.
+	 */
+	bool clock;
 	bool born;			/* created in the trace: the mask started empty */
 	bool restarted;			/* lost events restarted it: its next flush is not counted */
 	bool flushed;			/* its first flush was seen */
@@ -81,6 +99,15 @@ struct xstate {
 	uint32_t loaded[TLBR_MAX_CPUS];	/* cpu_tlbstate.loaded_mm; 0: init_mm */
 	bool lazy[TLBR_MAX_CPUS];	/* cpu_tlbstate_shared.is_lazy */
 	bool known[TLBR_MAX_CPUS];	/* the trace showed the CPU load a user mm */
+	bool sw_event[TLBR_MAX_CPUS];	/* the CPU's event being replayed is a sched_switch */
+	/*
+	 * switch_mm_irqs_off() to another user mm in progress: the CPU traced
+	 * its sched_switch but not yet the "flush on task switch" record that
+	 * follows; in between loaded_mm is LOADED_MM_SWITCHING, which
+	 * should_flush_tlb() answers with an IPI (6.16+): such an IPI is no
+	 * trim
+	 */
+	bool switching[TLBR_MAX_CPUS];
 	/* the shootdown in progress on each issuing CPU: its predicted targets */
 	struct tlbr_cpuset pred[TLBR_MAX_CPUS];
 	bool op[TLBR_MAX_CPUS];
@@ -152,6 +179,9 @@ static void on_run(struct replay *r, struct policy *pl, int cpu, uint32_t mm)
 			s->lazy[cpu] = true;
 		return;
 	}
+	if (s->sw_event[cpu] && s->loaded[cpu] != mm)
+		s->switching[cpu] = true;
+	s->sw_event[cpu] = false;
 	s->lazy[cpu] = false;
 	s->known[cpu] = true;
 	s->loaded[cpu] = mm;
@@ -316,12 +346,15 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	 */
 	short_full = tlbr_view_short_full_flush(r, q);
 	freed = tlbr_view_frees_tables(r, q) ||
-		(short_full && (m->batched || tlbr_view_gather_nested(r, q)));
+		(short_full && m->batched) || tlbr_view_gather_nested(r, q);
 	if (short_full)
 		m->batched = false;	/* flush_tlb_batched_pending() synced the batch */
 	if (multi) {
-		/* should_trim_cpumask(), asked only on the flush_tlb_multi() path */
-		if (q->ts_ns >= m->next_trim) {
+		/*
+		 * should_trim_cpumask(), asked only on the flush_tlb_multi()
+		 * path: time_after(jiffies, next_trim_cpumask), strictly
+		 */
+		if (m->clock ? q->ts_ns > m->next_trim : q->ts_ns >= m->next_trim) {
 			trim = true;
 			m->next_trim = q->ts_ns + TRIM_NS;
 		}
@@ -494,6 +527,10 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 
 	if (ev->cpu >= 0 && ev->cpu < TLBR_MAX_CPUS && ev->kind != TLBR_EV_LOST)
 		s->last_ts[ev->cpu] = ev->ts_ns;
+	if (ev->cpu >= 0 && ev->cpu < TLBR_MAX_CPUS) {	/* on_run() follows for a switch */
+		s->switching[ev->cpu] = false;
+		s->sw_event[ev->cpu] = ev->kind == TLBR_EV_SWITCH;
+	}
 	switch (ev->kind) {
 	case TLBR_EV_LOST:
 		/*
@@ -504,7 +541,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 		 * an answer.
 		 */
 		for (uint32_t i = 0; i < s->nmms; i++) {
-			s->mms[i].born = s->mms[i].flushed = false;
+			s->mms[i].born = s->mms[i].flushed = s->mms[i].clock = false;
 			s->mms[i].restarted = true;
 		}
 		memset(s->nfifo, 0, sizeof(s->nfifo));
@@ -526,7 +563,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 
 			if (m && !m->born) {	/* mm_init_cpumask(): empty */
 				memset(&m->mask, 0, sizeof(m->mask));
-				m->born = true;
+				m->born = m->clock = true;
 				m->next_trim = ev->ts_ns + TRIM_NS;
 			}
 		}
@@ -536,7 +573,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 
 		if (m && !m->born) {
 			memset(&m->mask, 0, sizeof(m->mask));
-			m->born = true;
+			m->born = m->clock = true;
 			m->next_trim = ev->ts_ns + TRIM_NS;
 		}
 		break;
@@ -547,8 +584,12 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 	/*
 	 * Every CPU a shootdown IPI reaches runs flush_tlb_func() for the mm
 	 * of the flush in progress on the sender: the trace says so, whatever
-	 * the model predicted. An IPI to a CPU that runs another mm, when no
-	 * page table is freed, is the kernel's trim: its clock restarts there.
+	 * the model predicted. An IPI to a CPU that runs another mm (not in
+	 * the middle of a switch), when no page table is freed, is the
+	 * kernel's trim: its clock restarts there; not while the kernel's
+	 * clock, when known, has not run out (should_trim_cpumask() was
+	 * false: the IPI had another cause the trace does not show, such as
+	 * a target switching mm, or tables freed).
 	 */
 	if (ev->kind == TLBR_EV_FLUSH_IPI && s->pend_mm[ev->cpu]) {
 		struct xmm *m = xmm_get(s, s->pend_mm[ev->cpu]);
@@ -561,8 +602,11 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 				continue;
 			}
 			if (m && !s->pend_freed[ev->cpu] && !s->lazy[c] &&
-			    s->loaded[c] != s->pend_mm[ev->cpu] && ev->ts_ns + TRIM_NS > m->next_trim)
+			    s->loaded[c] != s->pend_mm[ev->cpu] && !s->switching[c] &&
+			    (!m->clock || ev->ts_ns > m->next_trim)) {
 				m->next_trim = ev->ts_ns + TRIM_NS;
+				m->clock = true;
+			}
 			/* flush_tlb_func() runs when the target takes the IPI: below */
 			if (s->checking && !tlbr_cpuset_test(&s->pred[ev->cpu], (unsigned int)c) &&
 			    getenv("TLBR_X86_DEBUG"))
