@@ -3,7 +3,8 @@
  * suite-json.c - a small JSON reader for the results `suite --from-json`
  * collects (what-if --json): the whole text into a tree of values. Numbers
  * keep their unsigned 64-bit value when they are whole; strings are decoded
- * (\uXXXX below 0x100 become that byte, as the writer in json.c escapes).
+ * (a \u escape of a code point below 0x100 becomes that byte, as the
+ * writer in json.c escapes).
  */
 #include <errno.h>
 #include <stdio.h>

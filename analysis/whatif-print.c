@@ -294,6 +294,14 @@ void tlbr_x86_verdict(const struct tlbr_replay_result *r, char *buf, size_t n)
 			 (unsigned long long)(x->ipis_predicted - x->ipis_matched), why);
 }
 
+/* Missed IPIs (sent, not predicted) the trace shows no answer to. */
+static uint64_t misses_unanswered(const struct tlbr_x86_check *x)
+{
+	uint64_t missed = x->ipis_sent - x->ipis_matched, told = x->miss_other_mm + x->miss_ran_mm;
+
+	return missed > told ? missed - told : 0;
+}
+
 void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 {
 	const struct tlbr_x86_check *x = &r->x86;
@@ -335,7 +343,7 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 		 (unsigned long long)x->calls_learnt, (unsigned long long)x->as_traced);
 	tlbr_print_wrapped(f, "    also", 12, buf, 80);
 	if (x->ipis_sent > x->ipis_matched || x->ipis_predicted > x->ipis_matched) {
-		uint64_t missed = x->ipis_sent - x->ipis_matched, told = x->miss_other_mm + x->miss_ran_mm;
+		uint64_t missed = x->ipis_sent - x->ipis_matched;
 
 		snprintf(buf, sizeof(buf), "%llu IPIs sent and not predicted: %llu answered \"remote "
 			 "wrong CPU\" (the target ran another address space: the kernel's mm_cpumask "
@@ -346,7 +354,7 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 			 "(the trace shows no cause: a vCPU the host preempted, kvm_flush_tlb_multi(), "
 			 "or a switch away the trace lacks)", (unsigned long long)missed,
 			 (unsigned long long)x->miss_other_mm, (unsigned long long)x->miss_ran_mm,
-			 (unsigned long long)(missed > told ? missed - told : 0),
+			 (unsigned long long)misses_unanswered(x),
 			 (unsigned long long)(x->ipis_predicted - x->ipis_matched));
 		tlbr_print_wrapped(f, "    misses", 12, buf, 80);
 	}
@@ -403,9 +411,7 @@ void tlbr_json_x86_check(struct tlbr_json *j, const struct tlbr_replay_result *r
 		tlbr_json_obj_begin(j, "missed_ipis_by_answer");
 		tlbr_json_u64(j, "wrong_cpu", x->miss_other_mm);
 		tlbr_json_u64(j, "flushed", x->miss_ran_mm);
-		tlbr_json_u64(j, "unanswered", x->ipis_sent - x->ipis_matched > x->miss_other_mm +
-			      x->miss_ran_mm ? x->ipis_sent - x->ipis_matched - x->miss_other_mm -
-			      x->miss_ran_mm : 0);
+		tlbr_json_u64(j, "unanswered", misses_unanswered(x));
 		tlbr_json_obj_end(j);
 	}
 	if (x->lost_restarts) {	/* only then: the goldens of complete traces stay as they were */
