@@ -223,6 +223,16 @@ static int on_tlbi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 		a->cpu_last_tlbi[rec->cpu] = NULL;
 		return 0;
 	}
+	/*
+	 * contpte_convert's flush is over: the TLBIs that follow are the
+	 * interrupted function's own (ptep_clear_flush: ptep_get_and_clear ->
+	 * contpte_try_unfold -> contpte_convert flushes the 64 KiB block, then
+	 * the COW's flush_tlb_page)
+	 */
+	if (t && t->a64_ctx_resume && !strstr(fn, "contpte")) {
+		t->a64_ctx_site = t->a64_ctx_resume - 1;
+		t->a64_ctx_resume = 0;
+	}
 	tlbr_adapt_ev_init(out, TLBR_EV_TLBI, rec, t);
 	out->tlbi.census = n;
 	out->tlbi.broadcast = c ? c->broadcast : true;
@@ -242,10 +252,12 @@ static int on_tlbi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 int tlbr_adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
 		     struct tlbr_event *out)
 {
-	int n;
+	int n, ctx = t ? t->a64_ctx_site : 0;
 
 	if (rec->def->id == TLBR_RAW_A64_TLBI)
 		return on_tlbi(a, rec, t, out);
+	if (t)
+		t->a64_ctx_resume = 0;	/* another probe: its context, not the one before */
 	n = adapt_arm64_probe(a, rec, t, out);
 	/*
 	 * the flush site of what the task does now, for the TLBIs that follow:
@@ -275,6 +287,11 @@ int tlbr_adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
 			t->a64_ctx_site = (int)f.site + 1;
 			break;
 		}
+		/* fall through */
+	case TLBR_RAW_A64_CONTPTE:
+		/* contpte_convert inside ptep_clear_flush (a COW) or a set_access */
+		if (n > 0 && ctx)
+			t->a64_ctx_resume = ctx + 1;
 		/* fall through */
 	default:
 		if (n > 0 && out->kind == TLBR_EV_FLUSH)

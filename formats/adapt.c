@@ -395,6 +395,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	touch_mm(a, t, rec->ts_ns);
 	if (def->id == TLBR_RAW_SYS_ENTER || def->id == TLBR_RAW_SYS_EXIT) {
 		t->a64_ctx_site = 0;	/* a TLBI after this is not the last probe's */
+		t->a64_ctx_resume = 0;
 		t->a64_sys_flushed = false;
 	}
 

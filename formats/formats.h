@@ -243,6 +243,12 @@ struct tlbr_task {
 	uint64_t a64_unmap_page;	/* try_to_unmap_one's page, until its ptep_clear_flush */
 	/* the flush site of the function probe the task is in (TLBI attribution) */
 	int a64_ctx_site;		/* enum tlbr_site + 1, 0 none */
+	/*
+	 * a contpte_convert inside another flushing function (ptep_clear_flush
+	 * of a COW): that function's a64_ctx_site + 1, given back to the first
+	 * TLBI outside contpte_convert; 0 none
+	 */
+	int a64_ctx_resume;
 	bool a64_sys_flushed;		/* a gather of this munmap/madvise already stood for it */
 	bool a64_fullmm;		/* its last zap_vma was of a fullmm gather (exit_mmap) */
 	/* tlb_finish_mmu's gather, when its tlb_flush_mmu may still be probed */

@@ -150,6 +150,14 @@ ok $? "a write fault preempted before its copy: 2 COW flushes as executed, no re
 census_case whatif-madvise-clear.txt '{"cow": 1, "zap": 1, "reclaim": 1}' 1 0
 ok $? "madvise's ptep_clear_flush: POPULATE_WRITE's copy is a COW, PAGEOUT's unmap one reclaim flush and its aging one zap flush, as executed"
 
+# a COW in a contpte block (whatif-contpte-cow.txt, 6.12): ptep_clear_flush's
+# ptep_get_and_clear unfolds the block first (contpte_try_unfold ->
+# contpte_convert: its flush is the unfold's, "fault"); the TLBI after it is
+# ptep_clear_flush's own, the COW's (before: census fault 2, cow 0; the qemu
+# suite's 6.12 stress-ng fault 23/20, cow 10086/10089)
+census_case whatif-contpte-cow.txt '{"fork": 1, "fault": 1, "cow": 1}' 1 0
+ok $? "a COW in a contpte block: the unfold's flush is a fault's, ptep_clear_flush's after it the COW's, as executed"
+
 # a kernel mapping in a task's context (whatif-kmap-mm.txt: clone's vmalloc'd
 # stack) is not the task's address space: its pages stay (before: dropped, the
 # munmap's flush not predicted; the qemu suite's 6.12 sng-madvise: zap 42/9)
