@@ -56,11 +56,54 @@ const struct tep_type *tlbr_tep_decoder_type(struct tlbr_reader *r, struct tep_d
 			}
 		}
 	}
+	t->native = tep_is_file_bigendian(d->tep) == tep_is_local_bigendian(d->tep);
 	t->ready = true;
 	return t;
 nomem:
 	tlbr_error_set(err, pos, 0, "out of memory");
 	return NULL;
+}
+
+/*
+ * tep_read_number_field(), without its two calls when the file's byte
+ * order is the host's: the same bytes (at the field's offset) and the same
+ * failure for a size other than 1, 2, 4 or 8. O(1).
+ */
+static inline int read_number(const struct tep_type *t, struct tep_format_field *f,
+			      const void *data, unsigned long long *v)
+{
+	const unsigned char *p = (const unsigned char *)data + f->offset;
+
+	if (!t->native)
+		return tep_read_number_field(f, data, v);
+	switch (f->size) {
+	case 1:
+		*v = *p;
+		return 0;
+	case 2: {
+		uint16_t x;
+
+		memcpy(&x, p, 2);
+		*v = x;
+		return 0;
+	}
+	case 4: {
+		uint32_t x;
+
+		memcpy(&x, p, 4);
+		*v = x;
+		return 0;
+	}
+	case 8: {
+		uint64_t x;
+
+		memcpy(&x, p, 8);
+		*v = x;
+		return 0;
+	}
+	default:
+		return -1;
+	}
 }
 
 static bool field_bounds(const struct tep_format_field *f, const struct tep_record *rec,
@@ -131,7 +174,7 @@ int tlbr_tep_decoder_fill(struct tlbr_reader *r, struct tep_decoder *d, const st
 			}
 			break;
 		default:
-			if (tep_read_number_field(f, rec->data, &v)) {
+			if (read_number(t, f, rec->data, &v)) {
 				tlbr_error_set(err, rec->offset, 0, "%s: cannot read field '%s'",
 					       t->def->name, f->name);
 				return -EBADMSG;

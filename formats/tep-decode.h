@@ -14,6 +14,7 @@ struct tep_type {
 	bool ready;
 	int type;				/* typetab index */
 	const struct tlbr_evdef *def;
+	bool native;				/* the file's byte order is the host's */
 	struct tep_format_field *field[TLBR_MAX_FIELDS];
 };
 
