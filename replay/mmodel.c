@@ -30,7 +30,7 @@ static void *grow_zero(void *arr, uint32_t *alloc, uint32_t need, size_t elem)
 }
 
 /* O(1) amortised (the table of mms grows by doubling). */
-struct rmm *tlbr_mm_get(struct replay *r, uint32_t id)
+struct rmm *tlbr_mm_create(struct replay *r, uint32_t id)
 {
 	struct rmm *m;
 
@@ -221,6 +221,7 @@ static struct page *page_insert(struct replay *r, uint32_t mm, uint64_t vpn)
 	p = page_at(r, i);
 	p->mm = mm;
 	p->vpn = vpn;
+	r->pgen++;
 	p->next = m->first;
 	if (m->first)
 		page_at(r, m->first - 1)->prev = i + 1;
@@ -273,19 +274,61 @@ void tlbr_mm_drop_pages(struct replay *r, uint32_t mm)
 	}
 	m->first = 0;
 	m->npages = 0;
+	r->pgen++;
 	tlbr_tlb_excess_drop(r, m);
 	zfree(&m->hash);
 	m->hash_size = m->hash_used = 0;
 }
 
+/* Remember page @i found in the range being filled; false when out of memory. */
+static bool rc_push(struct range_cache *c, uint32_t i)
+{
+	if (c->n == c->alloc) {
+		uint32_t n = c->alloc ? c->alloc * 2 : 64;
+		uint32_t *ni = realloc(c->idx, n * sizeof(*ni));
+
+		if (!ni)
+			return false;
+		c->idx = ni;
+		c->alloc = n;
+	}
+	c->idx[c->n++] = i;
+	return true;
+}
+
+/*
+ * The lookup walk of [start, end): @fn for each page found, in vpn order,
+ * from @v on. With @c, the pages found are remembered (r->rc) for the same
+ * range asked again, unless @fn created or dropped a page or stopped the
+ * walk. O(end - start) lookups.
+ */
+static void lookup_walk(struct replay *r, uint32_t mm, uint64_t v, uint64_t end,
+			page_fn fn, void *arg, struct range_cache *c)
+{
+	for (; v < end && !r->stop_walk; v++) {
+		struct page *p = tlbr_page_find(r, mm, v);
+
+		if (!p)
+			continue;
+		if (c && !rc_push(c, p->idx))
+			c = NULL;
+		fn(r, p, arg);
+	}
+	if (c && !r->stop_walk && c->gen == r->pgen)
+		c->valid = true;
+}
+
 /*
  * Call @fn for every page of @mm the model knows in [start, end) (vpns).
- * O(pages in the range) by lookup when the range is small, else O(pages of the mm).
+ * O(pages in the range) by lookup when the range is small, else O(pages of
+ * the mm). The same range asked again while no page was created or dropped
+ * costs O(pages found) (r->rc); a walk inside @fn neither uses nor fills it.
  */
 void tlbr_for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
 		      page_fn fn, void *arg)
 {
 	struct rmm *m = tlbr_mm_get(r, mm);
+	struct range_cache *c = &r->rc;
 	uint32_t i, next;
 
 	r->stop_walk = false;
@@ -295,12 +338,35 @@ void tlbr_for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start, u
 		tlbr_mm_settle(r, m);
 	/* few pages asked of a big mm: look them up; else walk the mm's list */
 	if (!whole && (end - start <= 16 || end - start <= m->npages / 8)) {
-		for (uint64_t v = start; v < end && !r->stop_walk; v++) {
-			struct page *p = tlbr_page_find(r, mm, v);
+		uint64_t v = start;
 
-			if (p)
-				fn(r, p, arg);
+		if (c->busy) {
+			lookup_walk(r, mm, v, end, fn, arg, NULL);
+			return;
 		}
+		c->busy = true;
+		if (c->valid && c->gen == r->pgen && c->mm == mm && c->start == start &&
+		    c->end == end) {
+			for (uint32_t k = 0; k < c->n; k++) {
+				struct page *p = page_at(r, c->idx[k]);
+
+				v = p->vpn + 1;
+				fn(r, p, arg);
+				if (r->stop_walk)
+					break;
+				/* a page created or dropped, or a copy owed: look up the rest */
+				if (c->gen != r->pgen || r->mms[mm].lazy_parent) {
+					lookup_walk(r, mm, v, end, fn, arg, NULL);
+					break;
+				}
+			}
+		} else {
+			*c = (struct range_cache){ .mm = mm, .start = start, .end = end,
+						   .gen = r->pgen, .idx = c->idx,
+						   .alloc = c->alloc, .busy = true };
+			lookup_walk(r, mm, v, end, fn, arg, c);
+		}
+		c->busy = false;
 		return;
 	}
 	for (i = m->first; i && !r->stop_walk; i = next) {

@@ -254,6 +254,21 @@ struct replay {
 	uint32_t npages, pages_alloc;
 	uint32_t free_head;		/* free page slots (index + 1), linked through next */
 	uint32_t nfree;
+	uint64_t pgen;			/* bumped when a page is created or dropped */
+	/*
+	 * The pages tlbr_for_pages() last found by lookup in a range, in vpn
+	 * order: the same range asked again while no page was created or
+	 * dropped (the syscall's PTE change, each policy's flush of it, the
+	 * check at its return) is not looked up again.
+	 */
+	struct range_cache {
+		uint32_t mm;
+		uint64_t start, end, gen;
+		uint32_t *idx;
+		uint32_t n, alloc;
+		bool valid;
+		bool busy;		/* a walk is using or filling it: a nested one does not */
+	} rc;
 	struct rmm *mms;
 	uint32_t nmms;
 	struct rtask *tasks;
@@ -283,8 +298,18 @@ void tlbr_stale_settle(struct replay *r, struct rmm *m, int cpu, bool gone);
 void tlbr_stale_settle_end(struct replay *r);
 
 /* mmodel.c: address spaces, tasks, pages and VMAs */
-/* The address space @id, created on first use; NULL for 0 or out of memory. */
-struct rmm *tlbr_mm_get(struct replay *r, uint32_t id);
+/*
+ * The address space @id, created on first use; NULL for 0 or out of memory.
+ * O(1): an index; the first use allocates its per-CPU and per-policy arrays
+ * (tlbr_mm_create, out of line).
+ */
+struct rmm *tlbr_mm_create(struct replay *r, uint32_t id);
+static inline struct rmm *tlbr_mm_get(struct replay *r, uint32_t id)
+{
+	if (id && id < r->nmms && r->mms[id].last_end)
+		return &r->mms[id];
+	return tlbr_mm_create(r, id);
+}
 struct rtask *tlbr_task_rget(struct replay *r, uint32_t id);
 struct page *tlbr_page_find(struct replay *r, uint32_t mm, uint64_t vpn);
 struct page *tlbr_page_get(struct replay *r, uint32_t mm, uint64_t vpn);

@@ -383,6 +383,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 	for (i = 0; i < r->pages_alloc / PAGE_CHUNK; i++)
 		free(r->chunks[i]);
 	free(r->chunks);
+	free(r->rc.idx);
 	free(r->ptlb);
 	free(r->plast);
 	free(r->pol);

@@ -492,10 +492,15 @@ static void answered_unseen(struct xstate *s, int cpu, const struct fentry *e)
 	}
 }
 
-/* The shootdown of @from is over: its IPIs no answer was seen for were answered unseen. */
-static void sender_done(struct xstate *s, int from)
+/*
+ * The shootdown of @from is over: its IPIs no answer was seen for were
+ * answered unseen. O(ncpus x FIFO): IPIs are queued only to the trace's
+ * CPUs (fifo_push's callers loop below tlbr_view_ncpus()), so the CPUs
+ * above have empty queues.
+ */
+static void sender_done(struct xstate *s, int from, int ncpus)
 {
-	for (int c = 0; c < TLBR_MAX_CPUS; c++)
+	for (int c = 0; c < ncpus && c < TLBR_MAX_CPUS; c++)
 		for (unsigned int i = 0; i < s->nfifo[c]; i++)
 			if (s->fifo[c][i].from == from) {
 				answered_unseen(s, c, &s->fifo[c][i]);
@@ -708,7 +713,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 				s->pend_mm[ev->cpu], (unsigned long long)s->pred[ev->cpu].bits[0],
 				s->loaded[0], s->loaded[1], s->lazy[0], s->lazy[1]);
 		if (s->op[ev->cpu])
-			sender_done(s, ev->cpu);
+			sender_done(s, ev->cpu, tlbr_view_ncpus(r));
 		s->op[ev->cpu] = false;	/* the shootdown is over */
 		break;
 	default:
