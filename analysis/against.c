@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "against.h"
+#include "formats.h"
 
 static const char *const op_names[TLBR_AOP__COUNT] = {
 	[TLBR_AOP_FORKS] = "fork",
@@ -303,6 +304,69 @@ static bool differs(uint64_t x, uint64_t y)
 	return d > 0 && (double)d > 0.05 * (double)(x > y ? x : y);
 }
 
+/* The CPUs a side's workload may run on (metadata affinity=), or -1 unknown. */
+static int allowed_cpus(const struct tlbr_against_side *s)
+{
+	struct tlbr_cpuset set;
+
+	if (!*s->affinity ||
+	    tlbr_parse_cpulist(s->affinity, strlen(s->affinity), &set) < 0)
+		return -1;
+	return (int)tlbr_cpuset_count(&set);
+}
+
+static void describe_cpus(char *buf, size_t n, const struct tlbr_against_side *s)
+{
+	unsigned int ran = tlbr_cpuset_count(&s->ran_on);
+	int allowed = allowed_cpus(s);
+
+	if (allowed < 0)
+		snprintf(buf, n, "on %u CPU%s of %d (affinity not recorded)", ran, ran == 1 ? "" : "s",
+			 s->ncpus);
+	else
+		snprintf(buf, n, "on %u CPU%s of %d (%s CPU%s %s)", ran, ran == 1 ? "" : "s", s->ncpus,
+			 allowed < s->ncpus ? "pinned to" : "free to run on all:",
+			 allowed == 1 ? "" : "s", s->affinity);
+}
+
+/*
+ * Scheduling: active-cpu saves a broadcast where the address space ran on
+ * one CPU only (tlbreplay-policies(7)), so its savings on two machines
+ * compare only when their workloads ran on as many CPUs: said when the
+ * CPUs of the machines, the CPUs the workloads were allowed (the recorder's
+ * affinity, which taskset sets) or those they ran on differ; and when both
+ * were pinned alike, that the comparison holds for that CPU count only.
+ */
+static unsigned int cpu_note(const struct tlbr_against_side *b, const struct tlbr_against_side *a,
+			     void (*emit)(void *ctx, const char *key, const char *text), void *ctx)
+{
+	int ab = allowed_cpus(b), aa = allowed_cpus(a);
+	char buf[640], db[160], da[160];
+
+	describe_cpus(db, sizeof(db), b);
+	describe_cpus(da, sizeof(da), a);
+	if (b->ncpus != a->ncpus || ab != aa ||
+	    tlbr_cpuset_count(&b->ran_on) != tlbr_cpuset_count(&a->ran_on)) {
+		snprintf(buf, sizeof(buf), "CPUs: the workload faulted or made syscalls %s "
+			 "before, %s after: scheduling differs, and with it what active-cpu saves (an "
+			 "address space that ran on one CPU flushes locally) and what the "
+			 "residency model lets other CPUs hold%s.", db, da,
+			 ab != aa ? "; pin both sides alike (taskset -c LIST tlbreplay record) "
+			 "to compare them" : "");
+		emit(ctx, "cpus", buf);
+		return 1;
+	}
+	if (ab > 0 && ab < b->ncpus) {
+		snprintf(buf, sizeof(buf), "CPUs: both sides pinned alike: the workload ran %s "
+			 "before, %s after; active-cpu's savings compare like with like, for %d "
+			 "CPU%s only.", db, da,
+			 ab, ab == 1 ? "" : "s");
+		emit(ctx, "cpus", buf);
+		return 1;
+	}
+	return 0;
+}
+
 unsigned int tlbr_against_notes(const struct tlbr_against_side *b,
 				const struct tlbr_against_side *a,
 				void (*emit)(void *ctx, const char *key, const char *text),
@@ -338,16 +402,7 @@ unsigned int tlbr_against_notes(const struct tlbr_against_side *b,
 			 (unsigned long long)a->huge_mapped);
 		emit(ctx, "thp", buf), n++;
 	}
-	if (b->ncpus != a->ncpus ||
-	    tlbr_cpuset_count(&b->ran_on) != tlbr_cpuset_count(&a->ran_on)) {
-		snprintf(buf, sizeof(buf), "CPUs: the workload faulted or made syscalls on %u of "
-			 "%d before, on %u of %d after: scheduling differs, and with it what "
-			 "active-cpu saves (an address space that ran on one CPU flushes locally) "
-			 "and what the residency model lets other CPUs hold.",
-			 tlbr_cpuset_count(&b->ran_on), b->ncpus, tlbr_cpuset_count(&a->ran_on),
-			 a->ncpus);
-		emit(ctx, "cpus", buf), n++;
-	}
+	n += cpu_note(b, a, emit, ctx);
 	if (a->contpte_reuses || b->contpte_reuses) {
 		snprintf(buf, sizeof(buf), "contpte: %llu write-fault reuses of a whole contpte "
 			 "block after, %llu before: one flush of 16 pages (x86 has no contpte; "

@@ -60,6 +60,7 @@ struct tlbr_against_side {
 	char arch[32];		/* from the recorder's metadata, "" unknown */
 	char kernel[96];
 	char thp[32];		/* not in the metadata: "" */
+	char affinity[64];	/* the recorder's CPU list (metadata affinity=), "" unknown */
 };
 
 /* Count one event that is in scope. */

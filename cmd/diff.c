@@ -122,6 +122,8 @@ static int against_side(char **paths, unsigned int n, enum tlbr_format fmt,
 				snprintf(side->arch, sizeof(side->arch), "%.31s", buf);
 			if (!*side->kernel && tlbr_metadata_get(meta, "kernel", buf, sizeof(buf)))
 				snprintf(side->kernel, sizeof(side->kernel), "%s", buf);
+			if (!*side->affinity && tlbr_metadata_get(meta, "affinity", buf, sizeof(buf)))
+				snprintf(side->affinity, sizeof(side->affinity), "%.63s", buf);
 			if (!*desc)
 				snprintf(desc, descsize, "%s", *o.scope.desc ? o.scope.desc :
 					 "every process");
@@ -161,6 +163,7 @@ static void side_json(struct tlbr_json *j, const char *name, const struct tlbr_a
 	tlbr_json_str(j, "arch", s->arch);
 	tlbr_json_str(j, "kernel", s->kernel);
 	tlbr_json_u64(j, "cpus", (uint64_t)s->ncpus);
+	tlbr_json_str(j, "affinity", s->affinity);
 	tlbr_json_str(j, "source", census ? "counted: the TLBI census (broadcast flush operations "
 		      "the kernel executed)" : "predicted: arm64-broadcast replayed");
 	tlbr_json_u64(j, "tlbi_census_events", s->tlbi_events);

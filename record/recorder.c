@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +167,32 @@ static void write_maps(struct tracefs_instance *inst, pid_t pid)
 		fclose(f);
 }
 
+/* The CPUs this process may run on, as a CPU list "0-1,3"; false if unknown. */
+static bool affinity_list(char *buf, size_t n)
+{
+	cpu_set_t set;
+	size_t m = 0;
+	int c, first = -1;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return false;
+	buf[0] = '\0';
+	for (c = 0; c <= CPU_SETSIZE; c++) {
+		bool in = c < CPU_SETSIZE && CPU_ISSET(c, &set);
+
+		if (in && first < 0)
+			first = c;
+		if (!in && first >= 0) {
+			if (m + 24 >= n)
+				return false;
+			m += (size_t)snprintf(buf + m, n - m, first == c - 1 ? "%s%d" : "%s%d-%d",
+					      m ? "," : "", first, c - 1);
+			first = -1;
+		}
+	}
+	return m > 0;
+}
+
 /*
  * What replay needs to know about the machine, as trace markers
  * (include/tlbr-markers.h, which formats/adapt.c reads): "tlbreplay-meta v1 ...",
@@ -206,6 +233,17 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 			m += (size_t)snprintf(missing + m, sizeof(missing) - m, "%s%s:%s",
 					      m ? "," : "", items[i].system, items[i].event);
 	tracefs_printf(inst, TLBR_MARK_META "plan_missing=%s\n", m ? missing : "none");
+	/*
+	 * the CPUs the recorder may run on, which the workload it forks
+	 * inherits (taskset -c LIST tlbreplay record -- CMD): what `diff
+	 * --against` compares when two machines' savings depend on scheduling
+	 */
+	{
+		char list[256];
+
+		if (affinity_list(list, sizeof(list)))
+			tracefs_printf(inst, TLBR_MARK_META "affinity=%s\n", list);
+	}
 	if (o->command && workload > 0) {	/* the default counting scope of what-if and report */
 		char name[64];
 		const char *base = strrchr(o->command[0], '/');

@@ -76,4 +76,36 @@ expect_status 2 "--after-pid without --against" "$TLBREPLAY" diff --after-pid 1 
 "$TLBREPLAY" diff --against --after-pid 801 --format csv $X -- $A > "$TMP/p"
 [ "$(field $TMP/p exit 6) $(field $TMP/p exit 7) $(field $TMP/p fork 6)" = "2 2 0" ]
 ok $? "--after-pid 801: the child's two exit flushes, no fork of its own"
+# From the program's own start marker (tests/data/diff-against-marker-*.txt):
+# the process renames itself once main() starts (task:task_rename); --comm
+# counts from there on both sides, leaving out the loader's calls (arm64's
+# one more, the PROT_NONE gap mprotect that flushes nothing)
+MX=diff-against-marker-x86.txt
+MA=diff-against-marker-arm64.txt
+"$TLBREPLAY" diff --against --format csv $MX -- $MA > "$TMP/mk"
+[ "$(field $TMP/mk mprotect 3) $(field $TMP/mk mprotect 4) $(field $TMP/mk mprotect 6) $(field $TMP/mk mprotect 7) $(field $TMP/mk mprotect 9)" = "2 2 2 3 50.00" ]
+ok $? "whole process: mprotect 2 in 2 calls predicted, 2 in 3 counted (the loader's gap call): +50%"
+"$TLBREPLAY" diff --against --comm work --format csv $MX -- $MA > "$TMP/mk"
+[ "$(field $TMP/mk mprotect 3) $(field $TMP/mk mprotect 4) $(field $TMP/mk mprotect 6) $(field $TMP/mk mprotect 7) $(field $TMP/mk mprotect 9) $(field $TMP/mk zap 9) $(field $TMP/mk exit 9) $(field $TMP/mk all 3) $(field $TMP/mk all 6)" = "1 1 1 1 0.00 0.00 0.00 3 3" ]
+ok $? "--comm work (the start marker): mprotect 1 in 1 call on both sides, zap and exit +0%, 3 and 3 in all"
+
+# the CPUs each side's workload was allowed (the recorder's affinity=)
+"$TLBREPLAY" diff --against --comm work --json $MX -- $MA > "$TMP/mj"
+python3 - "$TMP/mj" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["before"]["affinity"] == "0" and d["after"]["affinity"] == "0-1", (d["before"], d["after"])
+n = [x["text"] for x in d["notes"] if x["key"] == "cpus"]
+assert len(n) == 1 and "(pinned to CPU 0) before" in n[0] and "(free to run on all: CPUs 0-1) after" in n[0] \
+    and "pin both sides alike" in n[0], n
+PY
+ok $? "affinity 0 before, 0-1 after: the cpus note says pinned before, free after, pin alike"
+sed 's/affinity=0-1/affinity=0/' $MA > "$TMP/pinned.txt"
+"$TLBREPLAY" diff --against --comm work --json $MX -- "$TMP/pinned.txt" > "$TMP/mj"
+python3 - "$TMP/mj" <<'PY'
+import json, sys
+n = [x["text"] for x in json.load(open(sys.argv[1]))["notes"] if x["key"] == "cpus"]
+assert len(n) == 1 and n[0].startswith("CPUs: both sides pinned alike") and "for 1 CPU only" in n[0], n
+PY
+ok $? "both pinned to CPU 0: the note says they compare like with like, for 1 CPU only"
 done_testing
