@@ -131,10 +131,12 @@ static void infer(struct tlbr_task *t, enum tlbr_x86_reason reason, uint64_t pag
 	tlbr_adapt_infer_site(t, f, true);
 	/*
 	 * a new child's one-page flush before it first returns to user space:
-	 * schedule_tail()'s put_user() of the child's tid (CLONE_CHILD_SETTID)
-	 * writes a page fork write-protected: a kernel-mode write fault (not
-	 * page_fault_user) -> do_wp_page -> wp_page_copy -> ptep_clear_flush,
-	 * a COW break (arm64's census counts it under cow too)
+	 * schedule_tail()'s put_user() of the child's tid (CLONE_CHILD_SETTID),
+	 * or, after the traced return from clone, exit_to_user_mode_loop's
+	 * rseq_handle_notify_resume() (the child's rseq area: glibc registers
+	 * one per thread), writes a page fork write-protected: a kernel-mode
+	 * write fault (not page_fault_user) -> do_wp_page -> wp_page_copy ->
+	 * ptep_clear_flush, a COW break (arm64's census counts it under cow too)
 	 */
 	if (f->site == TLBR_SITE_UNKNOWN && t->fresh && pages == 1)
 		f->site = TLBR_SITE_COW;

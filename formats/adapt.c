@@ -312,7 +312,17 @@ static int on_syscall(const struct tlbr_record *rec, struct tlbr_task *t, struct
 	const struct tlbr_evdef *def = rec->def;
 	unsigned int i;
 
-	t->fresh = false;
+	/*
+	 * a new child is back in user space at its first syscall entry or
+	 * user fault, not at the return from clone it starts with: that
+	 * tracepoint (syscall_exit_to_user_mode -> syscall_exit_work ->
+	 * trace_sys_exit) comes before exit_to_user_mode_loop's work, whose
+	 * rseq_handle_notify_resume -> __rseq_handle_notify_resume writes
+	 * the child's rseq area (rseq_update_cpu_node_id's put_user: a
+	 * kernel-mode write to a page fork write-protected)
+	 */
+	if (def->id == TLBR_RAW_SYS_ENTER)
+		t->fresh = false;
 	t->mremap_shrunk = false;
 	if (def->id == TLBR_RAW_SYS_ENTER) {
 		tlbr_adapt_ev_init(out, TLBR_EV_SYSCALL, rec, t);

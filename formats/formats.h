@@ -216,7 +216,7 @@ struct tlbr_task {
 	bool seen_birth;		/* forked inside the trace */
 	bool mremap_shrunk;		/* the mremap in progress flushed its cut tail (x86) */
 	bool fresh;			/* forked inside the trace, not yet back in user space
-					 * (no syscall return, no user fault of its own) */
+					 * (no syscall entry, no user fault of its own) */
 	bool fork_traced;		/* its sched_process_fork was seen (task_newtask first) */
 	bool exec_done;			/* sched_process_exec seen in the execve in progress */
 

@@ -108,4 +108,13 @@ n = [x["text"] for x in json.load(open(sys.argv[1]))["notes"] if x["key"] == "cp
 assert len(n) == 1 and n[0].startswith("CPUs: both sides pinned alike") and "for 1 CPU only" in n[0], n
 PY
 ok $? "both pinned to CPU 0: the note says they compare like with like, for 1 CPU only"
+# a new child's COW break after its traced return from clone (rseq's write
+# on the way to user space) is cow, not unknown (tests/data/x86-fork-rseq.txt)
+"$TLBREPLAY" stat --json x86-fork-rseq.txt > "$TMP/r"
+python3 - "$TMP/r" <<'PY'
+import json, sys
+s = {r["site"]: r["local"] for r in json.load(open(sys.argv[1]))["flushes"]["by_site"]}
+assert s == {"fork": 1, "cow": 2, "exit": 1}, s
+PY
+ok $? "the child's flush after its return from clone, before user space: cow (fork 1, cow 2, exit 1)"
 done_testing
