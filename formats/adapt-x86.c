@@ -148,6 +148,24 @@ static void infer(struct tlbr_task *t, enum tlbr_x86_reason reason, uint64_t pag
 	 * flush of exactly the tail's pages is that unmap: site zap, as the
 	 * arm64 census has it; the moves stay mremap.
 	 */
+	/*
+	 * a shrink without MREMAP_FIXED or MREMAP_DONTUNMAP moves nothing: it
+	 * only unmaps the tail (mremap(): "Always allow a shrinking remap:
+	 * that just unmaps the unnecessary pages", do_mas_munmap on 6.1,
+	 * do_vmi_munmap later): every flush of it is that unmap, of as many
+	 * pages as the tail had present (the mmu_gather's range), site zap
+	 */
+	if (f->site == TLBR_SITE_MREMAP && !(t->sys_args[3] & (TLBR_MREMAP_FIXED |
+							       TLBR_MREMAP_DONTUNMAP)) &&
+	    t->sys_args[2] < t->sys_args[1]) {
+		f->site = TLBR_SITE_ZAP;
+		if (pages != TLBR_PAGES_ALL) {
+			f->start = TLBR_PAGE_ALIGN(t->sys_args[0] + t->sys_args[2]);
+			f->end = TLBR_PAGE_ALIGN(t->sys_args[0] + t->sys_args[1]);
+			f->flags |= TLBR_FLUSH_RANGE_INFERRED;
+		}
+		return;
+	}
 	if (f->site == TLBR_SITE_MREMAP && !t->mremap_shrunk && pages != TLBR_PAGES_ALL) {
 		uint64_t old_end = TLBR_PAGE_ALIGN(t->sys_args[0] + t->sys_args[1]);
 		uint64_t new_end = TLBR_PAGE_ALIGN(t->sys_args[0] + t->sys_args[2]);
