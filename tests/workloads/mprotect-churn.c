@@ -6,13 +6,19 @@
  * CPU, so every protection change that removes access must shoot down the
  * other CPU's TLB, and the ones that only add access need not.
  *
- * mprotect-churn [-p PAGES] [-n ROUNDS]
+ * mprotect-churn [-p PAGES] [-n ROUNDS] [-N NAME]
+ *
+ * -N NAME: rename the process (prctl PR_SET_NAME) before its work: the
+ * start marker `tlbreplay diff --against --comm NAME` counts from, leaving
+ * the loader's start-up out (arm64's glibc loader makes one PROT_NONE
+ * mprotect per library that x86's does not).
  */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 static atomic_int stop;
@@ -34,12 +40,13 @@ int main(int argc, char **argv)
 	pthread_t tid;
 	char *p;
 
-	while ((c = getopt(argc, argv, "p:n:")) != -1) {
+	while ((c = getopt(argc, argv, "p:n:N:")) != -1) {
 		switch (c) {
 		case 'p': pages = atoi(optarg); break;
 		case 'n': rounds = atoi(optarg); break;
+		case 'N': prctl(PR_SET_NAME, optarg, 0, 0, 0); break;
 		default:
-			fprintf(stderr, "usage: mprotect-churn [-p PAGES] [-n ROUNDS]\n");
+			fprintf(stderr, "usage: mprotect-churn [-p PAGES] [-n ROUNDS] [-N NAME]\n");
 			return 2;
 		}
 	}

@@ -6,7 +6,7 @@
  * the next write to it is a write fault that reuses the page (or copies it).
  *
  * usemem [-t THREADS] [-m MIB] [-s SECONDS] [-f FORK_MS]
- * usemem [-t THREADS] [-m MIB] -r ROUNDS [-e PROGRAM]
+ * usemem [-t THREADS] [-m MIB] -r ROUNDS [-e PROGRAM] [-N NAME]
  *
  * With -r the work is counted, not timed (tools/cross-arch.sh records it on
  * two machines of different speed): ROUNDS rounds of every thread writing
@@ -15,6 +15,9 @@
  * whatever the speed (which writes fault, reuse or copy is the kernel's).
  * -e: the program the child execs (default /bin/true; the same busybox
  * true on both machines keeps the child's loader out of the comparison).
+ * -N NAME: rename the process (prctl PR_SET_NAME) before the region is
+ * mapped and the threads start: the start marker `tlbreplay diff --against
+ * --comm NAME` counts from, leaving the loader's start-up out.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -22,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -89,7 +93,7 @@ int main(int argc, char **argv)
 	int mib = 4, fork_ms = 100, c;
 	pthread_t tid[64];
 
-	while ((c = getopt(argc, argv, "t:m:s:f:r:e:")) != -1) {
+	while ((c = getopt(argc, argv, "t:m:s:f:r:e:N:")) != -1) {
 		switch (c) {
 		case 't': nthreads = atoi(optarg); break;
 		case 'm': mib = atoi(optarg); break;
@@ -97,9 +101,10 @@ int main(int argc, char **argv)
 		case 'f': fork_ms = atoi(optarg); break;
 		case 'r': rounds = atoi(optarg); break;
 		case 'e': child = optarg; break;
+		case 'N': prctl(PR_SET_NAME, optarg, 0, 0, 0); break;
 		default:
 			fprintf(stderr, "usage: usemem [-t THREADS] [-m MIB] [-s SECONDS] [-f FORK_MS]\n"
-					"       usemem [-t THREADS] [-m MIB] -r ROUNDS [-e PROGRAM]\n");
+					"       usemem [-t THREADS] [-m MIB] -r ROUNDS [-e PROGRAM] [-N NAME]\n");
 			return 2;
 		}
 	}

@@ -32,7 +32,8 @@
 # (tools/sweep-tlb-shootdown.sh); TLBR_ARM64_SUITE=crossarch only the
 # programs of tools/cross-arch-programs.sh, also recorded on x86
 # (tools/cross-arch.sh), and no cleanup run. TLBR_ARM64_APPEND: more of the
-# kernel's command line (cross-arch.sh: the x86 host's THP setting).
+# kernel's command line (cross-arch.sh: the x86 host's THP setting, and
+# tlbr.cpus=LIST: the recorder and its programs pinned by taskset -c LIST).
 #
 # Needs: qemu-system-arm, gcc-aarch64-linux-gnu, meson, ninja, and the arm64
 # architecture in apt (dpkg --add-architecture arm64; apt-get update): the
@@ -164,8 +165,8 @@ if [ ! -e "$build/build.ninja" ]; then
 		-Dman-pages=disabled -Dbuildtype=release > "$cache/meson.log" 2>&1 || {
 		tail -20 "$cache/meson.log" >&2; exit 1; }
 fi
-ninja -C "$build" cmd/tlbreplay tests/workloads/usemem tests/workloads/mprotect-churn \
-	> "$cache/ninja.log" 2>&1 || { tail -30 "$cache/ninja.log" >&2; exit 1; }
+ninja -j2 -C "$build" cmd/tlbreplay tests/workloads/usemem tests/workloads/mprotect-churn \
+	tests/workloads/zap-churn > "$cache/ninja.log" 2>&1 || { tail -30 "$cache/ninja.log" >&2; exit 1; }
 
 # 3. the initramfs: busybox, tlbreplay and its libraries, the workloads, /init
 root=$cache/initramfs
@@ -174,7 +175,7 @@ mkdir -p "$root/bin" "$root/lib/aarch64-linux-gnu" "$root/proc" "$root/sys" "$ro
 	"$root/dev" "$root/usr/bin"
 cp "$sysroot/bin/busybox" "$root/bin/busybox"
 cp "$build/cmd/tlbreplay" "$build/tests/workloads/usemem" "$build/tests/workloads/mprotect-churn" \
-	"$root/bin/"
+	"$build/tests/workloads/zap-churn" "$root/bin/"
 cp "$src/tools/cross-arch-programs.sh" "$root/bin/"
 cross=/usr/aarch64-linux-gnu/lib
 cp "$cross/ld-linux-aarch64.so.1" "$root/lib/"
@@ -230,12 +231,17 @@ fi
 # programs.txt says which process tree is which program ("NAME pid=P thp=X").
 cat > run.sh <<'RUN'
 THP=/sys/kernel/mm/transparent_hugepage/enabled
-run() {	# run NAME COMMAND...: one program, its process tree
+run() {	# run NAME COMMAND...: one program, its process tree (THP at $CX_THP if set)
 	t=$1; shift
 	echo "TLBR-PROGRESS $t $(cut -d' ' -f1 /proc/uptime)" > /dev/console
+	old=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $THP 2>/dev/null)
+	[ -n "${CX_THP:-}" ] && [ -e $THP ] && echo "$CX_THP" > $THP
 	"$@" & p=$!
-	echo "$t pid=$p thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $THP 2>/dev/null)" >> programs.txt
+	echo "$t pid=$p thp=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $THP 2>/dev/null)" \
+		"cpus=$(taskset -p $p 2>/dev/null | sed 's/.*: //')" >> programs.txt
 	wait $p
+	[ -n "${CX_THP:-}" ] && [ -n "$old" ] && echo "$old" > $THP
+	return 0
 }
 RUN
 # tools/cross-arch.sh: the programs it also records on x86, and nothing else
@@ -279,7 +285,9 @@ PROGS
 [ -n "$full" ] && seq 1 300000 > lines.txt
 fi
 echo "TLBR-PROGRESS record $(cut -d' ' -f1 /proc/uptime)"
-tlbreplay record -o all.dat -- sh progs.sh "$full" > all.log 2>&1
+# tlbr.cpus=LIST (cross-arch.sh): the recorder, and the programs it runs, pinned as on x86
+pin=$(sed -n 's/.*tlbr\.cpus=\([^ ]*\).*/\1/p' /proc/cmdline)
+${pin:+taskset -c $pin} tlbreplay record -o all.dat -- sh progs.sh "$full" > all.log 2>&1
 echo "TLBR-PROGRESS recorded $(cut -d' ' -f1 /proc/uptime)"
 send all.log programs.txt all.dat
 rm -f all.dat
