@@ -86,6 +86,15 @@ bool scope_event(struct scope *s, const struct tlbr_event *ev);
 bool scope_note(struct scope *s, const struct tlbr_note *n);
 /* Follow @live's counts: call before the replay sees each event, with its scope. */
 int scope_count(struct scope *s, const struct tlbr_replay_result *live, bool in);
+/*
+ * Does scope_count() look at the live result for an event whose scope is
+ * @in (its first call, or the scope changes)? When not, it does nothing, and
+ * the live result (the policies' summaries) need not be made. O(1).
+ */
+static inline bool scope_count_due(const struct scope *s, bool in)
+{
+	return !s->snap || in != s->cur_in;
+}
 /* The counts of the events in scope (the live result when nothing is filtered). */
 const struct tlbr_replay_result *scope_result(struct scope *s);
 /* CPU time (ns) the tasks in scope ran, within the time window. */

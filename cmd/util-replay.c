@@ -268,8 +268,11 @@ static int on_event(void *ctx, const struct tlbr_event *ev, struct tlbr_error *e
 		if (jobs_read_ahead(run->cli->jobs))
 			tlbr_stream_read_ahead(run->in.stream);
 	}
-	/* the live counts only when a filter asks (the policies' summaries are not free) */
-	if (scope_active(run->scope.o) &&
+	/*
+	 * the live counts only when a filter asks, and only where the scope
+	 * changes (the policies' summaries are not free)
+	 */
+	if (scope_active(run->scope.o) && scope_count_due(&run->scope, in) &&
 	    scope_count(&run->scope, tlbr_replay_finish(run->replay), in) < 0)
 		return -ENOMEM;
 	if (ev->cpu >= run->ncpus) {

@@ -44,14 +44,25 @@ static inline int tlbr_cpuset_test(const struct tlbr_cpuset *s, unsigned int cpu
 	return cpu < TLBR_MAX_CPUS && (s->bits[cpu / 64] >> (cpu % 64)) & 1;
 }
 
+/*
+ * The CPUs in @s. O(words): most words are 0 (traces of few CPUs), and the
+ * others are counted inline (without -mpopcnt __builtin_popcountll is a
+ * call into libgcc).
+ */
 static inline unsigned int tlbr_cpuset_count(const struct tlbr_cpuset *s)
 {
 	unsigned int i, n = 0;
 
-	/* most words are 0 (traces of few CPUs): without -mpopcnt a popcount is a call */
-	for (i = 0; i < ARRAY_SIZE(s->bits); i++)
-		if (s->bits[i])
-			n += (unsigned int)__builtin_popcountll(s->bits[i]);
+	for (i = 0; i < ARRAY_SIZE(s->bits); i++) {
+		uint64_t w = s->bits[i];
+
+		if (!w)
+			continue;
+		w = w - ((w >> 1) & 0x5555555555555555ULL);
+		w = (w & 0x3333333333333333ULL) + ((w >> 2) & 0x3333333333333333ULL);
+		w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+		n += (unsigned int)((w * 0x0101010101010101ULL) >> 56);
+	}
 	return n;
 }
 

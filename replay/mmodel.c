@@ -406,6 +406,24 @@ const struct vma *tlbr_vma_find(const struct rmm *m, uint64_t addr)
 	return NULL;
 }
 
+/*
+ * tlbr_vma_find() for a walk over pages in any order: the VMA of index
+ * *@hint (the last one found) is tried first. VMAs never overlap, so one
+ * that holds @addr is the one a search finds. O(1) while the walk stays in
+ * that VMA, else O(log n).
+ */
+const struct vma *tlbr_vma_find_near(const struct rmm *m, uint64_t addr, unsigned int *hint)
+{
+	const struct vma *v;
+
+	if (*hint < m->nvmas && addr >= m->vmas[*hint].start && addr < m->vmas[*hint].end)
+		return &m->vmas[*hint];
+	v = tlbr_vma_find(m, addr);
+	if (v)
+		*hint = (unsigned int)(v - m->vmas);
+	return v;
+}
+
 /* The index of the first VMA ending after @addr (nvmas: none). O(log n). */
 static unsigned int vma_first_after(const struct rmm *m, uint64_t addr)
 {

@@ -74,6 +74,7 @@ struct effect_arg {
 	bool valid_changed;	/* ... one that was present (a valid PTE) */
 	const char *why;
 	struct rmm *m;
+	unsigned int vma_hint;	/* tlbr_vma_find_near() */
 };
 
 static void unmap_fn(struct replay *r, struct page *p, void *a)
@@ -88,7 +89,8 @@ static void unmap_fn(struct replay *r, struct page *p, void *a)
 static void protect_fn(struct replay *r, struct page *p, void *a)
 {
 	struct effect_arg *e = a;
-	const struct vma *v = e->m ? tlbr_vma_find(e->m, p->vpn << PAGE_SHIFT) : NULL;
+	const struct vma *v = e->m ? tlbr_vma_find_near(e->m, p->vpn << PAGE_SHIFT, &e->vma_hint) :
+				     NULL;
 	bool present = p->mapped && (e->prot & 7) != 0;
 	/* change_protection makes private exclusive (not COW-shared) pages writable */
 	bool writable = present && (e->prot & TLBR_PROT_WRITE) && !p->cow && !(v && v->shared);
@@ -209,12 +211,13 @@ int tlbr_apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
 struct fork_arg {
 	struct rmm *m;
 	bool downgraded;
+	unsigned int vma_hint;	/* tlbr_vma_find_near() */
 };
 
 static void fork_wp_fn(struct replay *r, struct page *p, void *a)
 {
 	struct fork_arg *f = a;
-	const struct vma *v = tlbr_vma_find(f->m, p->vpn << PAGE_SHIFT);
+	const struct vma *v = tlbr_vma_find_near(f->m, p->vpn << PAGE_SHIFT, &f->vma_hint);
 
 	if (!p->mapped || (v && v->shared))
 		return;
