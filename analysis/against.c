@@ -304,6 +304,16 @@ static bool differs(uint64_t x, uint64_t y)
 	return d > 0 && (double)d > 0.05 * (double)(x > y ? x : y);
 }
 
+/*
+ * Can the side's traces show a huge mapping? Only arm64's fault probes do
+ * (tlbr:thp_fault, do_huge_pmd_anonymous_page); x86's recorder has no
+ * event for one, so its huge_mapped is unknown, not 0.
+ */
+static bool sees_huge(const struct tlbr_against_side *s)
+{
+	return !strcmp(s->arch, "aarch64") || s->tlbi_events;	/* the census: arm64's plan */
+}
+
 /* The CPUs a side's workload may run on (metadata affinity=), or -1 unknown. */
 static int allowed_cpus(const struct tlbr_against_side *s)
 {
@@ -394,7 +404,25 @@ unsigned int tlbr_against_notes(const struct tlbr_against_side *b,
 			 "COW break more", op_names[i], op_names[i]);
 		emit(ctx, "operations", buf), n++;
 	}
-	if (differs(b->huge_mapped, a->huge_mapped)) {
+	if (!sees_huge(b) || !sees_huge(a)) {
+		const struct tlbr_against_side *blind = sees_huge(b) ? a : b;
+		const struct tlbr_against_side *seer = blind == b ? a : b;
+
+		if (seer->huge_mapped) {
+			snprintf(buf, sizeof(buf), "huge pages mapped by a PMD: %llu %s; %s's trace "
+				 "(%s) has no event for a huge mapping, so how many it mapped is "
+				 "unknown (not 0). The write faults (%llu before, %llu after) say "
+				 "whether huge pages backed the same memory (one fault maps 512 "
+				 "pages), and splitting a partly advised or unmapped huge page "
+				 "flushes differently by kernel version (tlbreplay-policies(7)).",
+				 (unsigned long long)seer->huge_mapped, seer == a ? "after" : "before",
+				 blind == b ? "BEFORE" : "AFTER",
+				 *blind->arch ? blind->arch : "unknown architecture",
+				 (unsigned long long)b->ops[TLBR_AOP_WFAULTS],
+				 (unsigned long long)a->ops[TLBR_AOP_WFAULTS]);
+			emit(ctx, "thp", buf), n++;
+		}
+	} else if (differs(b->huge_mapped, a->huge_mapped)) {
 		snprintf(buf, sizeof(buf), "huge pages mapped by a PMD: %llu before, %llu after: "
 			 "transparent huge pages differ (the THP setting, alignment, khugepaged); a "
 			 "huge page is faulted and zapped as one, so the faults and zaps per "

@@ -117,4 +117,16 @@ s = {r["site"]: r["local"] for r in json.load(open(sys.argv[1]))["flushes"]["by_
 assert s == {"fork": 1, "cow": 2, "exit": 1}, s
 PY
 ok $? "the child's flush after its return from clone, before user space: cow (fork 1, cow 2, exit 1)"
+# huge pages: an x86 trace has no event for a huge mapping (unknown, not 0);
+# whatif-thp.txt (arm64, census) maps one (its E)
+"$TLBREPLAY" diff --against --json $MX -- whatif-thp.txt > "$TMP/h"
+python3 - "$TMP/h" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["after"]["huge_mapped"] == 1, d["after"]
+n = [x["text"] for x in d["notes"] if x["key"] == "thp"]
+assert len(n) == 1 and n[0].startswith("huge pages mapped by a PMD: 1 after; BEFORE's trace (x86_64) has no event") \
+    and "unknown (not 0)" in n[0] and "(2 before, 1 after)" in n[0], n
+PY
+ok $? "thp: 1 huge page after (E), unknown before (x86 shows none); the user write faults, 2 (the marker trace) and 1 (F), said"
 done_testing
