@@ -205,6 +205,14 @@ struct tlbr_x86_check {
 	 * the rest had no answer in the trace
 	 */
 	uint64_t miss_other_mm, miss_ran_mm;
+	/*
+	 * ... of all of them, IPIs to a CPU in the middle of a switch to
+	 * another mm (its sched_switch traced, its "flush on task switch" not
+	 * before the sender's "remote IPI send"): should_flush_tlb() answers
+	 * LOADED_MM_SWITCHING with an IPI (Linux 6.15+, fea4e317f9e7), a race
+	 * the trace cannot predict
+	 */
+	uint64_t miss_mid_switch;
 	uint64_t lost_excl_ns;
 	uint64_t lost_excl_sent, lost_excl_predicted, lost_excl_matched, lost_excl_calls;
 	uint64_t as_traced;		/* kernel and batched flushes, replayed as traced */

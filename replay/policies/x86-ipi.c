@@ -19,7 +19,13 @@
  *    (init_new_context()). For an mm older than the trace the clock is
  *    unknown: the model guesses it has run out, until the trace shows a
  *    trim. should_flush_tlb() also interrupts a CPU whose loaded_mm is
- *    LOADED_MM_SWITCHING (6.16+): such an IPI is no trim.
+ *    LOADED_MM_SWITCHING (6.15+, fea4e317f9e7: from just before
+ *    switch_mm_irqs_off() loads the next CR3 to just after it traces
+ *    "flush on task switch"): such an IPI is no trim. The window is about
+ *    a microsecond, finer than the trace between two CPUs: not predicted
+ *    (on the corpus a window overlapping the sender's should_flush_tlb()
+ *    calls got the IPI 75 times in 186); the self-check counts the misses
+ *    to a CPU mid-switch (miss_mid_switch).
  * A flush of the mm (flush_tlb_mm_range()):
  *  - another CPU in mm_cpumask: flush_tlb_multi() ("remote IPI send");
  *    native_flush_tlb_multi() interrupts the CPUs of the mask that
@@ -104,10 +110,16 @@ struct xstate {
 	 * switch_mm_irqs_off() to another user mm in progress: the CPU traced
 	 * its sched_switch but not yet the "flush on task switch" record that
 	 * follows; in between loaded_mm is LOADED_MM_SWITCHING, which
-	 * should_flush_tlb() answers with an IPI (6.16+): such an IPI is no
+	 * should_flush_tlb() answers with an IPI (6.15+): such an IPI is no
 	 * trim
 	 */
 	bool switching[TLBR_MAX_CPUS];
+	/*
+	 * the last "flush on task switch" record that ended such a switch:
+	 * the end of the CPU's last LOADED_MM_SWITCHING window
+	 */
+	uint64_t switched_ts[TLBR_MAX_CPUS];
+	uint64_t send_ts[TLBR_MAX_CPUS];	/* the traced "remote IPI send" in progress */
 	/* the shootdown in progress on each issuing CPU: its predicted targets */
 	struct tlbr_cpuset pred[TLBR_MAX_CPUS];
 	bool op[TLBR_MAX_CPUS];
@@ -122,6 +134,12 @@ struct xstate {
 		bool batch;		/* of a flush replayed as traced: not counted */
 		bool excl;		/* of a flush taken out of the self-check */
 		bool missed;		/* sent, not predicted: its answer tells why */
+		/*
+		 * missed, sent while the target was between its sched_switch
+		 * and the "flush on task switch" it has not traced yet: a
+		 * LOADED_MM_SWITCHING race if that record comes next
+		 */
+		bool mid_switch;
 	} fifo[TLBR_MAX_CPUS][FIFO];
 	uint8_t nfifo[TLBR_MAX_CPUS];
 	bool checking;			/* this instance fills the self-check */
@@ -372,6 +390,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	}
 	/* flush_tlb_func() on every CPU that runs it */
 	s->pend_mm[q->cpu] = traced ? q->mm : 0;
+	s->send_ts[q->cpu] = q->ts_ns;
 	s->pend_batch[q->cpu] = false;
 	s->pend_freed[q->cpu] = freed;
 	for (c = 0; c < tlbr_view_ncpus(r) && c < TLBR_MAX_CPUS; c++) {
@@ -510,7 +529,7 @@ static void sender_done(struct xstate *s, int from, int ncpus)
 }
 
 static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from, bool batch, bool excl,
-		      bool missed)
+		      bool missed, bool mid_switch)
 {
 	for (unsigned int i = 0; i < s->nfifo[cpu]; i++)
 		if (s->fifo[cpu][i].from == from) {
@@ -520,7 +539,7 @@ static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from, bool bat
 		}
 	if (s->nfifo[cpu] == FIFO)	/* never answered: the oldest was another IPI */
 		fifo_drop(s, cpu, 0);
-	s->fifo[cpu][s->nfifo[cpu]++] = (struct fentry){ mm, from, batch, excl, missed };
+	s->fifo[cpu][s->nfifo[cpu]++] = (struct fentry){ mm, from, batch, excl, missed, mid_switch };
 }
 
 /* What the kernel really did: IPIs sent, and the targets' answers. */
@@ -533,6 +552,25 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 	if (ev->cpu >= 0 && ev->cpu < TLBR_MAX_CPUS && ev->kind != TLBR_EV_LOST)
 		s->last_ts[ev->cpu] = ev->ts_ns;
 	if (ev->cpu >= 0 && ev->cpu < TLBR_MAX_CPUS) {	/* on_run() follows for a switch */
+		/*
+		 * The event after a sched_switch to another mm: the "flush on
+		 * task switch" record ends the LOADED_MM_SWITCHING window
+		 * (switch_mm_irqs_off() traces it just before it writes
+		 * loaded_mm = next); anything else shows no switch_mm (the
+		 * tasks shared an mm the trace did not group them by)
+		 */
+		bool ends = s->switching[ev->cpu] && ev->kind == TLBR_EV_FLUSH &&
+			    ev->flush.site == TLBR_SITE_SWITCH;
+
+		if (ends)
+			s->switched_ts[ev->cpu] = ev->ts_ns;
+		for (unsigned int i = 0; i < s->nfifo[ev->cpu]; i++) {
+			struct fentry *e = &s->fifo[ev->cpu][i];
+
+			if (e->mid_switch && ends && s->checking)
+				xc->miss_mid_switch++;
+			e->mid_switch = false;
+		}
 		s->switching[ev->cpu] = false;
 		s->sw_event[ev->cpu] = ev->kind == TLBR_EV_SWITCH;
 	}
@@ -598,12 +636,13 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 	 */
 	if (ev->kind == TLBR_EV_FLUSH_IPI && s->pend_mm[ev->cpu]) {
 		struct xmm *m = xmm_get(s, s->pend_mm[ev->cpu]);
+		bool missed;
 
 		for (c = 0; c < tlbr_view_ncpus(r) && c < TLBR_MAX_CPUS; c++) {
 			if (!tlbr_cpuset_test(&ev->ipi.targets, (unsigned int)c))
 				continue;
 			if (s->pend_batch[ev->cpu]) {
-				fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, true, false, false);
+				fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, true, false, false, false);
 				continue;
 			}
 			if (m && !s->pend_freed[ev->cpu] && !s->lazy[c] &&
@@ -634,9 +673,21 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 				xc->ipis_sent++;
 				xc->ipis_matched += cb->matched;
 			}
+			missed = s->checking && !s->pend_excl[ev->cpu] &&
+				 !tlbr_cpuset_test(&s->pred[ev->cpu], (unsigned int)c);
+			/*
+			 * A miss to a CPU in the middle of a switch: its
+			 * switch ended (the "flush on task switch" record)
+			 * after the sender's "remote IPI send" record, when
+			 * should_flush_tlb() may have read LOADED_MM_SWITCHING;
+			 * or it has not ended yet (counted when that record
+			 * comes next, above)
+			 */
+			if (missed && !s->switching[c] && s->switched_ts[c] &&
+			    s->switched_ts[c] >= s->send_ts[ev->cpu])
+				xc->miss_mid_switch++;
 			fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, false, s->pend_excl[ev->cpu],
-				  s->checking && !s->pend_excl[ev->cpu] &&
-				  !tlbr_cpuset_test(&s->pred[ev->cpu], (unsigned int)c));
+				  missed, missed && s->switching[c]);
 			clear_cpu(&s->pred[ev->cpu], c);
 		}
 	}

@@ -100,6 +100,21 @@ print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['calls
       s['calls_matched'], b['wrong_cpu'], b['flushed'], b['unanswered'])")
 [ "$got" = "2 1 1 3 3 3 1 0 0" ]
 ok $? "trim clock: kernel's from the fork, not restarted by a switching CPU's IPI (got $got)"
+# Misses to a CPU in the middle of a switch (tests/data/whatif-x86-midswitch.txt):
+# should_flush_tlb() IPIs a CPU whose loaded_mm is LOADED_MM_SWITCHING; the
+# switch ended after the sender's "remote IPI send" (before or after the
+# IPI): counted; a sched_switch with no "flush on task switch" after it
+# (prev == next) is not. Without the category: no such key
+W=$SRCDIR/tests/data/whatif-x86-midswitch.txt
+"$TLBREPLAY" what-if --json -p x86-ipi "$W" > "$TMP/w2.json"
+got=$(python3 -c "import json; s=json.load(open('$TMP/w2.json'))['self_check']; b=s['missed_ipis_by_answer']
+print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['calls_real'], s['calls_predicted'],
+      s['calls_matched'], b['wrong_cpu'], b['flushed'], b['unanswered'], s.get('missed_ipis_target_mid_switch'))")
+[ "$got" = "4 1 1 4 4 4 3 0 0 2" ]
+ok $? "target mid-switch: 2 of the 3 misses, still counted as misses (got $got)"
+"$TLBREPLAY" what-if -p x86-ipi "$W" > "$TMP/w2.txt"
+grep -q "switch  2 of the 3 missed went to a CPU in the middle of a switch" "$TMP/w2.txt"
+ok $? "target mid-switch: the text says it"
 # A nested mmu_gather over a long range (tests/data/whatif-x86-nested.txt):
 # tlb_finish_mmu() flushes fullmm with freed_tables, every CPU of the mask.
 # Before (nesting seen only on ranges of at most 33 pages): 1 0 0 1 1 1 0 0
