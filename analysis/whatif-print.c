@@ -501,6 +501,12 @@ void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r)
 	if (why & TLBR_UNSURE_SPLIT)
 		fprintf(f, "\n - __split_huge_pmd where the trace does not show whether the PMD was\n"
 			   "   huge: it flushes only a huge one.");
+	if (why & TLBR_UNSURE_PENDING)
+		fprintf(f, "\n - flush_tlb_batched_pending flushes the address space only if reclaim\n"
+			   "   or migration batched one of its PTEs since the last call (arm64 6.5+),\n"
+			   "   and the trace does not show it (a recording without tlbr:ubc_pending,\n"
+			   "   an address space older than the trace), or whether the kernel has the\n"
+			   "   2025 fix (flush_tlb_mm; a DSB before it).");
 	fprintf(f, ")\n");
 }
 

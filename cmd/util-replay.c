@@ -208,6 +208,10 @@ static void traced_kernel(struct replay_run *run)
 	if (tlbr_metadata_get(tlbr_adapter_metadata(run->in.adapter), "kernel", release,
 			      sizeof(release)))
 		run->cli->ro.kernel = tlbr_kver_parse(release);
+	/* the PTEs the kernel batched are in the trace (record's tlbr:ubc_pending) */
+	run->cli->ro.batch_marks =
+		tlbr_metadata_get(tlbr_adapter_metadata(run->in.adapter), "batch_marks", release,
+				  sizeof(release)) && !strcmp(release, "traced");
 }
 
 /* The replay starts at the first event: text traces declare their CPUs in a header. */

@@ -142,6 +142,26 @@ int tlbr_adapt_census_line(struct tlbr_adapter *a, const char *line)
 	return 0;
 }
 
+/*
+ * What the traced kernel's arch_flush_tlb_batched_pending does: since the
+ * 2025 fix flush_tlb_mm (a TLBI ASIDE1IS the census finds in
+ * flush_tlb_batched_pending), from 6.5 to the fix a dsb(ish) (a census
+ * without such a TLBI); no census: unknown.
+ */
+static enum tlbr_pend_how pend_how(struct tlbr_adapter *a)
+{
+	unsigned int i;
+
+	if (a->pend_how)
+		return (enum tlbr_pend_how)(a->pend_how - 1);
+	a->pend_how = a->ncensus ? TLBR_PEND_DSB + 1 : TLBR_PEND_UNKNOWN + 1;
+	for (i = 0; i < a->ncensus; i++)
+		if (a->census[i].known && a->census[i].broadcast && strcmp(a->census[i].op, "dsb") &&
+		    !strcmp(a->census[i].function, "flush_tlb_batched_pending"))
+			a->pend_how = TLBR_PEND_FLUSH_MM + 1;
+	return (enum tlbr_pend_how)(a->pend_how - 1);
+}
+
 /* The flush site of a TLBI outside any function probe, from its function. */
 static enum tlbr_site site_of_function(const struct tlbr_task *t, const char *fn)
 {
@@ -152,8 +172,9 @@ static enum tlbr_site site_of_function(const struct tlbr_task *t, const char *fn
 	    strstr(fn, "vmap"))
 		return TLBR_SITE_KERNEL;
 	/* flush_tlb_batched_pending: a pending reclaim batch completed (6.12: flush_tlb_mm) */
+	/* set_tlb_ubc_flush_pending: arch_tlbbatch_add_pending's TLBI of a batched PTE (6.5) */
 	if (strstr(fn, "tlbbatch") || strstr(fn, "try_to_unmap") || strstr(fn, "migrate") ||
-	    strstr(fn, "batched_pending"))
+	    strstr(fn, "batched_pending") || strstr(fn, "tlb_ubc"))
 		return TLBR_SITE_RECLAIM;
 	if (strstr(fn, "context"))
 		return TLBR_SITE_SWITCH;
@@ -577,15 +598,49 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		out->mm = mm_of_kptr(a, v[1]);
 		out->reclaim.addr = v[0] & TLBR_PAGE_MASK;
 		t->a64_unmap_page = out->mm ? out->reclaim.addr : 0;
+		t->a64_rmap = 1;
+		return out->mm ? 1 : 0;
+	case TLBR_RAW_A64_MIGRATE_ONE:
+		/*
+		 * try_to_migrate_one: its PTEs become migration entries that
+		 * remove_migration_ptes puts back; a ptep_clear_flush in it (not
+		 * batched) is a fault-site flush as before
+		 */
+		t->a64_rmap = 2;
+		t->a64_unmap_page = 0;
+		return 0;
+	case TLBR_RAW_A64_UBC_PENDING:
+		/*
+		 * set_tlb_ubc_flush_pending(mm, pteval, uaddr): a PTE of the rmap
+		 * walk cleared with a batched flush (try_to_unmap_one or
+		 * try_to_migrate_one with TTU_BATCH_FLUSH, should_defer_flush),
+		 * the mm marked; try_to_unmap_one's own page is an event already
+		 */
+		page = v[1] & TLBR_PAGE_MASK;
+		if (t->a64_rmap == 1 && t->a64_unmap_page == page) {
+			t->a64_unmap_page = 0;
+			tlbr_adapt_ev_init(out, TLBR_EV_BATCH_SYNC, rec, t);
+			out->mm = mm_of_kptr(a, v[0]);
+			out->sync.kind = TLBR_SYNC_MARK;
+			return out->mm ? 1 : 0;
+		}
+		tlbr_adapt_ev_init(out, TLBR_EV_RECLAIM_UNMAP, rec, t);
+		out->mm = mm_of_kptr(a, v[0]);
+		out->reclaim.addr = page;
+		out->reclaim.kernel_batched = true;
+		/* no walk probe seen: kept (the model then knows more pages, not fewer) */
+		out->reclaim.keeps_pte = t->a64_rmap != 1;
 		return out->mm ? 1 : 0;
 	case TLBR_RAW_A64_UNMAP_FLUSH:
 		tlbr_adapt_ev_init(out, TLBR_EV_BATCH_SYNC, rec, t);
 		out->sync.kind = TLBR_SYNC_COMPLETE;
+		t->a64_rmap = 0;
 		return 1;
 	case TLBR_RAW_A64_BATCH_PENDING:
 		learn_mm(a, t, v[0]);
 		tlbr_adapt_ev_init(out, TLBR_EV_BATCH_SYNC, rec, t);
 		out->sync.kind = TLBR_SYNC_PENDING;
+		out->sync.how = pend_how(a);
 		return 1;
 	case TLBR_RAW_A64_PMD_UNSHARE:
 		/*

@@ -41,6 +41,11 @@ struct tlbr_adapter {
 		bool known;
 	} *census;
 	unsigned int ncensus;
+	/*
+	 * what arch_flush_tlb_batched_pending does (enum tlbr_pend_how + 1,
+	 * 0 not worked out yet): the census shows whether it has a TLBI
+	 */
+	int pend_how;
 	/* per CPU: the census function of the last record if it was a TLBI */
 	const char *cpu_last_tlbi[TLBR_MAX_CPUS];
 };

@@ -76,6 +76,8 @@ enum tlbr_raw_id {
 	TLBR_RAW_A64_MOVE_PT,
 	TLBR_RAW_A64_MOVE_PT_RET,
 	TLBR_RAW_A64_UNMAP_ONE,
+	TLBR_RAW_A64_MIGRATE_ONE,
+	TLBR_RAW_A64_UBC_PENDING,
 	TLBR_RAW_A64_UNMAP_FLUSH,
 	TLBR_RAW_A64_BATCH_PENDING,
 	TLBR_RAW_A64_PMD_UNSHARE,
@@ -241,6 +243,8 @@ struct tlbr_task {
 	bool a64_uffd;		/* in move_pages (UFFDIO_MOVE): the probe stood for the ioctl */
 	uint64_t a64_thp_addr, a64_thp_mm;	/* a huge fault in progress (thp_fault) */
 	uint64_t a64_unmap_page;	/* try_to_unmap_one's page, until its ptep_clear_flush */
+	/* the rmap walk the task is in: 1 try_to_unmap_one, 2 try_to_migrate_one, 0 none seen */
+	uint8_t a64_rmap;
 	/* the flush site of the function probe the task is in (TLBI attribution) */
 	int a64_ctx_site;		/* enum tlbr_site + 1, 0 none */
 	/*

@@ -102,6 +102,17 @@ static const struct tlbr_evdef vocab[] = {
 	EV("tlbr", "unmap_one", TLBR_RAW_A64_UNMAP_ONE, O, A64,
 	   "reclaim unmaps (seed 002) are not seen",
 	   2, { "addr", N }, { "mm", N }),
+	EV("tlbr", "migrate_one", TLBR_RAW_A64_MIGRATE_ONE, O, A64,
+	   "migration unmaps (a folio split, NUMA balancing, compaction) "
+	   "with a batched flush are taken for reclaim's: their pages are "
+	   "dropped instead of kept",
+	   2, { "addr", N }, { "mm", N }),
+	EV("tlbr", "ubc_pending", TLBR_RAW_A64_UBC_PENDING, O, A64,
+	   "the PTEs reclaim and migration unmap with a batched flush "
+	   "(6.5 and later) are not seen: their flushes, and the mark that "
+	   "makes flush_tlb_batched_pending flush the address space, are "
+	   "missing",
+	   2, { "mm", N }, { "addr", N }),
 	EV("tlbr", "unmap_flush", TLBR_RAW_A64_UNMAP_FLUSH, O, A64,
 	   "batched reclaim flushes are not completed",
 	   0),

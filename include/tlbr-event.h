@@ -275,11 +275,35 @@ struct tlbr_ev_fault {
 
 struct tlbr_ev_reclaim {
 	uint64_t addr;		/* the page; ev.mm is the address space it belongs to */
+	/*
+	 * arm64 6.5+: the kernel batched this PTE's flush
+	 * (set_tlb_ubc_flush_pending: TLBI now, DSB at try_to_unmap_flush) and
+	 * marked the address space (mm->tlb_flush_batched)
+	 */
+	bool kernel_batched;
+	/*
+	 * try_to_migrate_one: a migration entry that remove_migration_ptes
+	 * puts back as a present PTE (a folio split, NUMA balancing,
+	 * compaction): flushed, not dropped
+	 */
+	bool keeps_pte;
 };
 
 enum tlbr_sync_kind {
 	TLBR_SYNC_COMPLETE,	/* try_to_unmap_flush on the CPU that issued the batch */
 	TLBR_SYNC_PENDING,	/* flush_tlb_batched_pending before mprotect/munmap/madvise */
+	/*
+	 * set_tlb_ubc_flush_pending marked the mm for a page whose unmap is
+	 * already an event (try_to_unmap_one's own page)
+	 */
+	TLBR_SYNC_MARK,
+};
+
+/* What arch_flush_tlb_batched_pending does on the traced kernel (arm64). */
+enum tlbr_pend_how {
+	TLBR_PEND_UNKNOWN,	/* no census: flush_tlb_mm or a DSB */
+	TLBR_PEND_DSB,		/* 6.5 to the 2025 fix: dsb(ish), no TLBI */
+	TLBR_PEND_FLUSH_MM,	/* the 2025 fix: flush_tlb_mm (the census has its TLBI) */
 };
 
 struct tlbr_ev_kmap {
@@ -289,6 +313,7 @@ struct tlbr_ev_kmap {
 
 struct tlbr_ev_sync {
 	enum tlbr_sync_kind kind;
+	enum tlbr_pend_how how;	/* PENDING */
 };
 
 struct tlbr_ev_tlbi {

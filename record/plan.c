@@ -91,6 +91,20 @@ static const struct probe_def probes[] = {
 	{ "move_pt_r", true, "move_page_tables", NULL, 0, 0, "moved=$retval:x64", NULL, NULL },
 	{ "unmap_one", false, "try_to_unmap_one", NULL, 0, 0, "addr=%x2:x64 mm=+16(%x1):x64",
 	  "addr=address:x64 mm=vma->vm_mm:x64", NULL },
+	/*
+	 * try_to_migrate_one: a folio split (unmap_folio), NUMA balancing or
+	 * compaction replaces PTEs by migration entries and puts them back
+	 * (remove_migration_ptes); tells its batched PTEs from reclaim's
+	 */
+	{ "migrate_one", false, "try_to_migrate_one", NULL, 0, 0, "addr=%x2:x64 mm=+16(%x1):x64",
+	  "addr=address:x64 mm=vma->vm_mm:x64", NULL },
+	/*
+	 * set_tlb_ubc_flush_pending(mm, pteval, uaddr): one PTE reclaim or
+	 * migration cleared with a batched flush (arch_tlbbatch_add_pending:
+	 * TLBI without DSB) and the mm marked (mm->tlb_flush_batched)
+	 */
+	{ "ubc_pending", false, "set_tlb_ubc_flush_pending", NULL, 0, V(6, 5),
+	  "mm=%x0:x64 addr=%x2:x64", NULL, NULL },
 	{ "unmap_flush", false, "try_to_unmap_flush", NULL, 0, V(6, 5), "", NULL, NULL },
 	{ "batch_pend", false, "flush_tlb_batched_pending", NULL, 0, V(6, 5), "mm=%x0:x64", NULL,
 	  NULL },

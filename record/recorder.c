@@ -244,6 +244,14 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 		if (affinity_list(list, sizeof(list)))
 			tracefs_printf(inst, TLBR_MARK_META "affinity=%s\n", list);
 	}
+	/*
+	 * arm64 from 6.5: the PTEs reclaim and migration batch (ubc_pending)
+	 * are traced, so the replay knows which address spaces the kernel
+	 * marked (mm->tlb_flush_batched) and flush_tlb_batched_pending flushes
+	 */
+	for (i = 0; i < n; i++)
+		if (items[i].kprobe && !strcmp(items[i].event, "ubc_pending") && items[i].available)
+			tracefs_printf(inst, TLBR_MARK_META "batch_marks=traced\n");
 	if (o->command && workload > 0) {	/* the default counting scope of what-if and report */
 		char name[64];
 		const char *base = strrchr(o->command[0], '/');

@@ -355,6 +355,9 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			set_task_mm(r, t, ev->exec.new_mm);
 		tlbr_mm_get(r, ev->exec.new_mm)->vmas_known = true;
 		tlbr_mm_get(r, ev->exec.new_mm)->born = true;
+		/* mm_alloc zeroes the new mm: tlb_flush_batched too */
+		if (r->o.batch_marks)
+			tlbr_mm_get(r, ev->exec.new_mm)->kmark = KMARK_CLEAR;
 		tlbr_run_on(r, ev->cpu, ev->task, ev->exec.new_mm);
 		break;
 	case TLBR_EV_FORK:
@@ -363,6 +366,9 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			tlbr_mm_get(r, ev->fork.child_mm)->vmas_known = tlbr_mm_get(r, ev->mm) &&
 								   tlbr_mm_get(r, ev->mm)->vmas_known;
 			tlbr_mm_get(r, ev->fork.child_mm)->born = true;
+			/* dup_mm copies the parent's mm_struct: tlb_flush_batched too */
+			tlbr_mm_get(r, ev->fork.child_mm)->kmark = tlbr_mm_get(r, ev->mm) ?
+					tlbr_mm_get(r, ev->mm)->kmark : KMARK_UNKNOWN;
 		}
 		break;
 	case TLBR_EV_FAULT:
@@ -401,10 +407,16 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		ret = tlbr_on_reclaim_unmap(r, ev);
 		break;
 	case TLBR_EV_BATCH_SYNC:
+		if (ev->sync.kind == TLBR_SYNC_MARK) {
+			tlbr_kernel_mark(r, ev->mm);
+			break;
+		}
 		if (t && ev->sync.kind == TLBR_SYNC_PENDING)
 			t->pend_seen = true;
 		r->seq++;
 		tlbr_batch_sync(r, ev->sync.kind, ev->cpu, ev->mm);
+		if (ev->sync.kind == TLBR_SYNC_PENDING)
+			tlbr_kernel_pending(r, ev);
 		break;
 	case TLBR_EV_KMAP:
 		tlbr_kmap_barriers(r, ev->kmap.start, ev->kmap.pages);

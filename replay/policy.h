@@ -39,6 +39,13 @@ struct flushreq {
 	bool from_invalid;
 	bool batched;			/* a reclaim/migration unmap that may be batched */
 	/*
+	 * flush_tlb_batched_pending of an mm the traced kernel marked (arm64
+	 * 6.5+): arch_flush_tlb_batched_pending's flush_tlb_mm. A policy that
+	 * batches reclaim itself makes this flush from its own mark instead
+	 * (effects.c: tlbr_batch_sync).
+	 */
+	bool kernel_pending;
+	/*
 	 * a flush an arm64 kernel makes where the traced x86 kernel made none
 	 * it shows: exit_mmap's (arm64 tlb_flush() of a fullmm gather that
 	 * freed page tables: flush_tlb_mm(); x86's is lazy: engine.c)

@@ -70,6 +70,8 @@ struct vma {
 	bool anon;
 };
 
+enum { KMARK_UNKNOWN, KMARK_CLEAR, KMARK_SET };
+
 struct rmm {
 	bool live;
 	uint32_t first;			/* first page (index + 1) */
@@ -103,6 +105,13 @@ struct rmm {
 	unsigned int nvmas, vmas_alloc;
 	bool vmas_known;		/* created in the trace: its VMAs are all known */
 	bool born;			/* created in the trace (fork, exec): its history is known */
+	/*
+	 * the traced kernel's mark (mm->tlb_flush_batched: pending != flushed):
+	 * KMARK_UNKNOWN until the trace shows it (an exec's new mm is clear,
+	 * a fork's child has its parent's, flush_tlb_batched_pending clears
+	 * it, a batched PTE sets it), and forever without opts.batch_marks
+	 */
+	uint8_t kmark;
 	bool exit_flushed;		/* the trace showed exit_mmap's flush of it */
 	uint32_t users;			/* tasks seen using it and not exited */
 	/*
@@ -351,6 +360,8 @@ void tlbr_zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 void tlbr_age_before_reclaim(struct replay *r, struct rtask *t, uint32_t mm);
 void tlbr_zap_preempted(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 void tlbr_huge_split(struct replay *r, const struct tlbr_event *ev, struct flushreq *q);
+void tlbr_kernel_mark(struct replay *r, uint32_t mm);
+void tlbr_kernel_pending(struct replay *r, const struct tlbr_event *ev);
 void tlbr_mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret);
 void tlbr_move_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 bool tlbr_unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);

@@ -312,6 +312,8 @@ enum {
 	TLBR_UNSURE_PAGEOUT = 1 << 1,	/* PAGEOUT on a kernel of unknown version (6.10 stopped) */
 	TLBR_UNSURE_SPLIT = 1 << 2,	/* a PMD split: was the PMD huge? */
 	TLBR_UNSURE_DIRTY = 1 << 3,	/* a zap's shared page: dirty (zap_pte_range's force flush)? */
+	/* flush_tlb_batched_pending: did the kernel mark the mm (a batched reclaim PTE)? */
+	TLBR_UNSURE_PENDING = 1 << 4,
 };
 
 #define TLBR_KVER(major, minor) ((unsigned int)(major) << 8 | (unsigned int)(minor))
@@ -332,6 +334,12 @@ struct tlbr_replay_opts {
 	 */
 	unsigned int kernel;
 	bool no_preempt;		/* migrate_disable() is cheap: a non-preemptible kernel */
+	/*
+	 * The recording traced the PTEs the kernel batched (arm64 6.5+,
+	 * tlbr:ubc_pending; metadata batch_marks=traced): which address spaces
+	 * it marked (mm->tlb_flush_batched) is known from their birth.
+	 */
+	bool batch_marks;
 	/* called for every note when set (tlbreplay report) */
 	void (*note)(void *ctx, const struct tlbr_note *n);
 	void *note_ctx;

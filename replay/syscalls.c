@@ -149,6 +149,51 @@ int tlbr_on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 }
 
 /*
+ * The traced kernel marked @mm (set_tlb_ubc_flush_pending: atomic_inc of
+ * mm->tlb_flush_batched's pending count). O(1).
+ */
+void tlbr_kernel_mark(struct replay *r, uint32_t mm)
+{
+	struct rmm *m = mm ? tlbr_mm_get(r, mm) : NULL;
+
+	if (m && r->o.batch_marks)
+		m->kmark = KMARK_SET;
+}
+
+/*
+ * The traced kernel's flush_tlb_batched_pending(mm) (mm/rmap.c, arm64 from
+ * 6.5): when the mm is marked (pending != flushed),
+ * arch_flush_tlb_batched_pending(): flush_tlb_mm() since the 2025 fix
+ * (arch/arm64/include/asm/tlbflush.h), a dsb(ish) before it; then
+ * flushed = pending. A flush point of the whole mm at site reclaim, which
+ * the policies that batch reclaim leave to their own mark
+ * (tlbr_batch_sync). Uncertain where the trace does not show the mark (an
+ * mm older than the trace, a recording without tlbr:ubc_pending) or the
+ * census does not show whether the kernel has the fix. O(flush_point).
+ */
+void tlbr_kernel_pending(struct replay *r, const struct tlbr_event *ev)
+{
+	struct rmm *m = ev->mm ? tlbr_mm_get(r, ev->mm) : NULL;
+	struct flushreq q;
+
+	if (!m || m->kmark == KMARK_CLEAR || ev->sync.how == TLBR_PEND_DSB) {
+		if (m && r->o.batch_marks)
+			m->kmark = KMARK_CLEAR;
+		return;
+	}
+	tlbr_req_init(r, &q, TLBR_SITE_RECLAIM, ev->mm);
+	q.whole_mm = true;
+	q.kernel_pending = true;
+	q.real = TLBR_EXEC_BROADCAST;
+	q.maybe = m->kmark == KMARK_UNKNOWN || ev->sync.how == TLBR_PEND_UNKNOWN;
+	if (q.maybe)
+		r->res.uncertain_why |= TLBR_UNSURE_PENDING;
+	if (r->o.batch_marks)
+		m->kmark = KMARK_CLEAR;
+	tlbr_flush_point(r, &q);
+}
+
+/*
  * Reclaim or migration unmaps a page: its PTE goes, and a flush is due (maybe batched).
  * O(pte_set + flush_point) of one page.
  */
@@ -167,7 +212,8 @@ int tlbr_on_reclaim_unmap(struct replay *r, const struct tlbr_event *ev)
 	 */
 	if (p->mapped && !p->present) {
 		/* PROT_NONE: not pte_accessible(), neither path flushes it */
-		tlbr_pte_set(r, p, false, false, false, false, false, "reclaim unmap");
+		if (!ev->reclaim.keeps_pte)
+			tlbr_pte_set(r, p, false, false, false, false, false, "reclaim unmap");
 		return 0;
 	}
 	if (!p->mapped) {
@@ -176,7 +222,16 @@ int tlbr_on_reclaim_unmap(struct replay *r, const struct tlbr_event *ev)
 
 		tlbr_pte_present_before(r, p, !v || (v->prot & TLBR_PROT_WRITE), "present before the trace");
 	}
-	tlbr_pte_set(r, p, false, false, false, false, false, "reclaim unmap");
+	/*
+	 * a migration entry (try_to_migrate_one) is put back present by
+	 * remove_migration_ptes with the same permissions: the flush stays,
+	 * the PTE the model keeps is the one it has again after
+	 */
+	if (!ev->reclaim.keeps_pte)
+		tlbr_pte_set(r, p, false, false, false, false, false, "reclaim unmap");
+	/* set_tlb_ubc_flush_pending marks the mm once the PTE was accessible */
+	if (ev->reclaim.kernel_batched)
+		tlbr_kernel_mark(r, ev->mm);
 	tlbr_req_init(r, &q, TLBR_SITE_RECLAIM, ev->mm);
 	q.start_vpn = p->vpn;
 	q.end_vpn = p->vpn + 1;

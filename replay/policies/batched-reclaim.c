@@ -39,6 +39,11 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		   struct decision *d)
 {
 	(void)pl;
+	/* the traced kernel's pending flush: this policy's own mark makes it (tlbr_batch_sync) */
+	if (q->kernel_pending) {
+		d->kind = D_NONE;
+		return true;
+	}
 	/* arch_tlbbatch_should_defer(): not on ARM64_WORKAROUND_REPEAT_TLBI CPUs */
 	if (!q->batched || tlbr_view_repeat_tlbi(r))
 		return false;

@@ -158,6 +158,30 @@ ok $? "madvise's ptep_clear_flush: POPULATE_WRITE's copy is a COW, PAGEOUT's unm
 census_case whatif-contpte-cow.txt '{"fork": 1, "fault": 1, "cow": 1}' 1 0
 ok $? "a COW in a contpte block: the unfold's flush is a fault's, ptep_clear_flush's after it the COW's, as executed"
 
+# batched reclaim and migration on 6.12 (whatif-batch-marks.txt, counts
+# derived there): each PTE set_tlb_ubc_flush_pending batches is a reclaim
+# flush (a migration's PTE stays present, reclaim's goes), and
+# flush_tlb_batched_pending flushes the mm the kernel marked (before: the
+# migration's PTEs and the kernel's pending flushes were not predicted; the
+# qemu suite's 6.12 sng-mremap: reclaim 208 executed, 0 predicted)
+census_case whatif-batch-marks.txt '{"reclaim": 6, "mprotect": 1, "zap": 1}'
+ok $? "6.12 batched reclaim and migration: 4 batched PTEs and 2 pending flushes of the marked mm, as executed; the migrated pages kept (1 zap flush)"
+"$TLBREPLAY" what-if --json -p batched-reclaim whatif-batch-marks.txt > $TMP/bm.json
+python3 - $TMP/bm.json <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))["policies"][0]
+assert (p["deferred"], p["pending_syncs"], p["broadcasts"]) == (4, 2, 4), p
+PY
+ok $? "batched-reclaim leaves the kernel's pending flushes to its own mark: 4 deferred, 2 pending syncs, 4 broadcasts"
+sed '/batch_marks=traced/d' whatif-batch-marks.txt > $TMP/nomarks.txt
+"$TLBREPLAY" what-if --json -p arm64-broadcast $TMP/nomarks.txt > $TMP/nm.json
+python3 - $TMP/nm.json <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))["policies"][0]
+assert p["by_site"]["reclaim"] == 10 and p["by_site_uncertain"] == {"reclaim": 6}, p
+PY
+ok $? "without batch_marks=traced every flush_tlb_batched_pending is an uncertain flush of the mm (4 certain reclaim flushes, the 6 calls uncertain)"
+
 # a kernel mapping in a task's context (whatif-kmap-mm.txt: clone's vmalloc'd
 # stack) is not the task's address space: its pages stay (before: dropped, the
 # munmap's flush not predicted; the qemu suite's 6.12 sng-madvise: zap 42/9)

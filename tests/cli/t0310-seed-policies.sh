@@ -157,8 +157,9 @@ grep_file "seed 002 without the probe: said to be missing evidence" "evidence, n
 # seed 002 after the batch: the mm's pending mark, an unseen page, errata (the file derives them)
 J=$TMP/s002p.json
 "$TLBREPLAY" what-if --json --force -p $B2 "$DATA/whatif-seed002-pending.txt" > $J
-expect $J arm64-broadcast by_site.reclaim 2 "seed 002: a page never seen faulting is unmapped and flushed too"
-expect $J arm64-broadcast broadcasts 4 "seed 002: today's arm64: 2 reclaim + 2 mprotect broadcasts"
+expect $J arm64-broadcast by_site.reclaim 4 "seed 002: a page never seen faulting is unmapped and flushed too, and each flush_tlb_batched_pending may flush"
+expect $J arm64-broadcast by_site_uncertain.reclaim 2 "seed 002: those 2 uncertain: the trace does not show whether the kernel marked the mm"
+expect $J arm64-broadcast broadcasts 6 "seed 002: today's arm64: 2 reclaim + 2 mprotect broadcasts, and 2 uncertain"
 expect $J batched-reclaim deferred 2 "seed 002: both reclaim TLBIs deferred"
 expect $J batched-reclaim pending_syncs 1 "seed 002: the completed batch still costs the first mprotect a full-mm flush"
 expect $J batched-reclaim broadcasts 3 "seed 002: that flush and the 2 mprotects"
