@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
 #include <zlib.h>
 #include <zstd.h>
@@ -492,11 +493,45 @@ cut:
 			i, (unsigned long long)commit);
 }
 
+/*
+ * Check the pages of [*at, end) where they lie in the page cache, a window
+ * at a time (no copy: a read() of every page cost more than the walk);
+ * *at is where it stopped. False when the file cannot be mapped: the caller
+ * reads what is left. A file that shrinks under the walk faults (SIGBUS):
+ * the command's guard reports it (cmd/util-guard.c). O(bytes) page walks.
+ */
+#define MAP_WINDOW (4u << 20)
+
+static bool walk_mapped(struct cpu_walk *w, uint64_t *at, uint64_t end, int *ret)
+{
+	unsigned int psize = w->c->L->page_size;
+	uint64_t align = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t win = MAP_WINDOW / psize * psize;
+
+	if (!align || (align & (align - 1)) || !win)
+		return false;
+	while (*at < end && !*ret) {
+		uint64_t len = end - *at < win ? end - *at : win;
+		uint64_t base = *at & ~(align - 1), p;
+		size_t maplen = (size_t)(len + (*at - base));
+		unsigned char *map = mmap(NULL, maplen, PROT_READ, MAP_PRIVATE, w->c->fd,
+					  (off_t)base);
+
+		if (map == MAP_FAILED)
+			return false;
+		for (p = 0; p < len && !*ret; p += psize)
+			*ret = check_page(w, map + (*at - base) + p, *at + p, "");
+		munmap(map, maplen);
+		*at += len;
+	}
+	return true;
+}
+
 static int walk_uncompressed(struct cpu_walk *w, uint64_t off, uint64_t size)
 {
 	unsigned int psize = w->c->L->page_size;
 	unsigned char *buf;
-	uint64_t at;
+	uint64_t at = off;
 	int ret = 0;
 
 	if (size % psize) {
@@ -505,10 +540,12 @@ static int walk_uncompressed(struct cpu_walk *w, uint64_t off, uint64_t size)
 			       (unsigned long long)size, psize);
 		return -EBADMSG;
 	}
+	if (walk_mapped(w, &at, off + size, &ret))
+		return ret;
 	buf = malloc(psize);
 	if (!buf)
 		return -ENOMEM;
-	for (at = off; at < off + size && !ret; at += psize) {
+	for (; at < off + size && !ret; at += psize) {
 		ret = rd(w->c, at, buf, psize, "CPU data page");
 		if (!ret)
 			ret = check_page(w, buf, at, "");
