@@ -51,13 +51,21 @@ static const char *perm_name(uint8_t h)
 	return "none";
 }
 
-/* One page: O(policies x CPUs x tlb_held). */
+/*
+ * One page: O(1) when the page's bound (r->held_any, the OR of every
+ * ptlb.held written since the last check) has nothing excessive under the
+ * PTE, for then no entry of it has; else O(policies x CPUs x tlb_held),
+ * and the bound is made exact again.
+ */
 void tlbr_check_fn(struct replay *r, struct page *p, void *arg)
 {
 	const struct tlbr_step *at = arg;
-	uint8_t allowed = pte_perm(p);
+	uint8_t allowed = pte_perm(p), any = r->held_any[p->idx];
 	int pol, c;
 
+	if (!(any & HELD_OLD) && !(any & ~allowed & (HELD_VALID | HELD_W)))
+		return;
+	any = 0;
 	for (pol = 0; pol < r->npol; pol++) {
 		struct policy *pl = &r->pol[pol];
 
@@ -115,7 +123,10 @@ void tlbr_check_fn(struct replay *r, struct page *p, void *arg)
 			/* reported once: the model drops the entry it found */
 			tlbr_tlb_flush_page(r, pl, p, c);
 		}
+		for (c = 0; c < r->ncpus; c++)
+			any |= ptlb_of(r, p, pol, c)->held;
 	}
+	r->held_any[p->idx] = any;
 }
 
 /* O(pages of the range the model knows x policies x CPUs). */

@@ -155,6 +155,7 @@ static int page_slot(struct replay *r, uint32_t *ret)
 			struct page **nc = realloc(r->chunks, (n / PAGE_CHUNK) * sizeof(*nc));
 			struct ptlb *nt;
 			struct plast *nl;
+			uint8_t *ha;
 
 			if (!nc)
 				return -ENOMEM;
@@ -170,6 +171,10 @@ static int page_slot(struct replay *r, uint32_t *ret)
 			if (!nl)
 				return -ENOMEM;
 			r->plast = nl;
+			ha = realloc(r->held_any, n);
+			if (!ha)
+				return -ENOMEM;
+			r->held_any = ha;
 			r->pages_alloc = n;
 		}
 		i = r->npages++;
@@ -178,6 +183,7 @@ static int page_slot(struct replay *r, uint32_t *ret)
 	page_at(r, i)->idx = i;
 	memset(&r->ptlb[(size_t)i * per], 0, per * sizeof(*r->ptlb));
 	memset(&r->plast[(size_t)i * (size_t)r->npol], 0, (size_t)r->npol * sizeof(*r->plast));
+	r->held_any[i] = 0;
 	*ret = i;
 	return 0;
 }

@@ -260,6 +260,13 @@ struct replay {
 	struct page **chunks;		/* pages, PAGE_CHUNK at a time: they never move */
 	struct ptlb *ptlb;		/* pages x npol x ncpus */
 	struct plast *plast;		/* pages x npol */
+	/*
+	 * Per page: the OR of every ptlb.held of the page written since it was
+	 * last checked (tlbr_tlb_excess_note sees each write; flushes only
+	 * clear bits): a bound, so a page whose bound is not excessive under
+	 * its PTE has no excessive entry anywhere (tlbr_check_fn).
+	 */
+	uint8_t *held_any;
 	uint32_t npages, pages_alloc;
 	uint32_t free_head;		/* free page slots (index + 1), linked through next */
 	uint32_t nfree;

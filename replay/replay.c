@@ -385,6 +385,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 	free(r->chunks);
 	free(r->rc.idx);
 	free(r->ptlb);
+	free(r->held_any);
 	free(r->plast);
 	free(r->pol);
 	free(r->res.policy);

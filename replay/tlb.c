@@ -421,15 +421,18 @@ static void excess_fail(struct replay *r, struct policy *pl)
 		tlbr_tlb_excess_drop(r, &r->mms[i]);
 }
 
-/* After ptlb.held of (@p, @pl, @cpu) was written. O(1) amortised. */
+/*
+ * After ptlb.held of (@p, @pl, @cpu) was written: its bits join the page's
+ * bound (r->held_any). O(1) amortised.
+ */
 void tlbr_tlb_excess_note(struct replay *r, struct policy *pl, const struct page *p, int cpu)
 {
-	struct ptlb *t;
+	struct ptlb *t = ptlb_of(r, p, pl->idx, cpu);
 	struct rmm *m;
 
+	r->held_any[p->idx] |= t->held;
 	if (!pl->excess_on)
 		return;
-	t = ptlb_of(r, p, pl->idx, cpu);
 	if (t->xlisted || !(t->held & (HELD_VALID | HELD_W | HELD_OLD)))
 		return;
 	m = &r->mms[p->mm];
