@@ -209,7 +209,12 @@ static void chunk_fn(struct replay *r, struct page *p, void *a)
 	struct chunk *c = NULL;
 	int d;
 
-	if (p->present) {
+	/*
+	 * pte_present(): a PROT_NONE PTE is present too (arm64: PTE_PROT_NONE,
+	 * 6.12 PTE_PRESENT_INVALID); zap_present_ptes() gathers it
+	 * (tlb_remove_tlb_entries) and tlb_end_vma() flushes it
+	 */
+	if (p->mapped) {
 		for (uint32_t i = cs->n; i-- > 0;)
 			if (cs->c[i].pmd == pmd) {
 				c = &cs->c[i];

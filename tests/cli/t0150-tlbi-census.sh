@@ -158,6 +158,12 @@ ok $? "madvise's ptep_clear_flush: POPULATE_WRITE's copy is a COW, PAGEOUT's unm
 census_case whatif-contpte-cow.txt '{"fork": 1, "fault": 1, "cow": 1}' 1 0
 ok $? "a COW in a contpte block: the unfold's flush is a fault's, ptep_clear_flush's after it the COW's, as executed"
 
+# a PROT_NONE page is pte_present() to the zap (whatif-zap-protnone.txt):
+# zap_present_ptes gathers it and tlb_end_vma flushes it (before: zap 1
+# predicted, 2 executed; the qemu suite's 6.12 sng-mprotect zap 12/9)
+census_case whatif-zap-protnone.txt '{"mprotect": 1, "zap": 2}'
+ok $? "a PROT_NONE page is flushed by its VMA's zap: 2 zap flushes, as executed"
+
 # batched reclaim and migration on 6.12 (whatif-batch-marks.txt, counts
 # derived there): each PTE set_tlb_ubc_flush_pending batches is a reclaim
 # flush (a migration's PTE stays present, reclaim's goes), and
