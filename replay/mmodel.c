@@ -446,6 +446,17 @@ static unsigned int vma_first_after(const struct rmm *m, uint64_t addr)
 	return lo;
 }
 
+/*
+ * Does a VMA overlap [start, end)? The first VMA ending after @start has the
+ * lowest start of those that may: the others start after it. O(log n).
+ */
+bool tlbr_vma_any_in(const struct rmm *m, uint64_t start, uint64_t end)
+{
+	unsigned int i = vma_first_after(m, start);
+
+	return i < m->nvmas && m->vmas[i].start < end;
+}
+
 /* The index of the first VMA from @i on starting at or after @addr. O(log n). */
 static unsigned int vma_first_from(const struct rmm *m, unsigned int i, uint64_t addr)
 {

@@ -361,6 +361,7 @@ void tlbr_vma_remove(struct rmm *m, uint64_t start, uint64_t end);
 void tlbr_vma_protect(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot);
 const struct vma *tlbr_vma_find(const struct rmm *m, uint64_t addr);
 const struct vma *tlbr_vma_find_near(const struct rmm *m, uint64_t addr, unsigned int *hint);
+bool tlbr_vma_any_in(const struct rmm *m, uint64_t start, uint64_t end);
 
 /* unmap.c: munmap, madvise and mremap as the kernel flushes them */
 void tlbr_zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t);

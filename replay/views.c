@@ -348,6 +348,7 @@ struct tlbr_x86_check *tlbr_view_x86_check(struct replay *r)
 
 #define PMD_SIZE_ (2ULL << 20)
 
+/* O(PMDs of the syscall's range x log VMAs). */
 bool tlbr_view_frees_tables(struct replay *r, const struct flushreq *q)
 {
 	const struct rtask *t = r->cur_task;
@@ -371,13 +372,9 @@ bool tlbr_view_frees_tables(struct replay *r, const struct flushreq *q)
 	s = a0 & ~(PMD_SIZE_ - 1);
 	e = (a0 + len + PMD_SIZE_ - 1) & ~(PMD_SIZE_ - 1);
 	for (b = s; b < e; b += PMD_SIZE_) {
-		bool used = false;
-
 		if (!m->vmas_known && !(a0 <= b && a0 + len >= b + PMD_SIZE_))
 			continue;	/* the VMAs around it are unknown: cannot say */
-		for (unsigned int i = 0; i < m->nvmas && !used; i++)
-			used = m->vmas[i].start < b + PMD_SIZE_ && m->vmas[i].end > b;
-		if (!used)
+		if (!tlbr_vma_any_in(m, b, b + PMD_SIZE_))
 			return true;
 	}
 	return false;
