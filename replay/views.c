@@ -348,7 +348,81 @@ struct tlbr_x86_check *tlbr_view_x86_check(struct replay *r)
 
 #define PMD_SIZE_ (2ULL << 20)
 
-/* O(PMDs of the syscall's range x log VMAs). */
+/*
+ * The traced flush of an unmapping mmu_gather covers more than the @span
+ * pages the syscall unmaps: free_pgtables() freed a page-table page whose
+ * range starts below them (free_pte_range() -> pte_free_tlb():
+ * tlb_flush_pmd_range(tlb, address, PAGE_SIZE) at the start of the PMD's
+ * range, and freed_tables = 1), so tlb_finish_mmu()'s flush_tlb_mm_range()
+ * has freed_tables. A full flush (TLB_FLUSH_ALL) of a span of at most 33
+ * pages (tlb_single_page_flush_ceiling) is either that or
+ * flush_tlb_batched_pending()'s flush_tlb_mm() or a nested gather's
+ * (tlb_finish_mmu(), mm_tlb_flush_nested()): freed_tables as well.
+ */
+static bool wider_than(const struct flushreq *q, uint64_t span)
+{
+	const struct tlbr_event *ev = q->ev;
+
+	if (!ev || ev->kind != TLBR_EV_FLUSH || ev->ts_ns != q->ts_ns ||
+	    ev->flush.x86_reason == TLBR_X86_NONE || !span)
+		return false;
+	return ev->flush.pages == TLBR_PAGES_ALL ? span <= 33 : ev->flush.pages > span;
+}
+
+struct populated_arg {
+	uint64_t seq;
+	bool found;
+};
+
+/* a page mapped now, or until this syscall unmapped it */
+static void populated_fn(struct replay *r, struct page *p, void *arg)
+{
+	struct populated_arg *pa = arg;
+
+	(void)r;
+	if (p->mapped || p->since > pa->seq)
+		pa->found = true;
+}
+
+/*
+ * brk() shrinking the heap from the old break (mm->brk) to @newbrk:
+ * do_brk_munmap() -> do_vmi_align_munmap() (6.1: do_mas_align_munmap())
+ * -> unmap_region() -> free_pgtables(floor = the heap's new end, ceiling =
+ * the next VMA's start) -> free_pgd_range(): addr = newbrk & PMD_MASK, and
+ * PMD_SIZE more if that is below the floor; the PTE pages of the PMD ranges
+ * from there to the old break go (the next VMA is not taken to share the
+ * old break's PMD range: the gap above a heap is large). Only when the
+ * trace showed the old break; else the traced flush's range may tell.
+ */
+static bool brk_frees_tables(struct replay *r, const struct flushreq *q, const struct rtask *t,
+			     const struct rmm *m)
+{
+	uint64_t nb = t->call.brk.brk, a;
+
+	if (!m->brk || !nb || nb >= m->brk)
+		return false;
+	if (wider_than(q, TLBR_PAGES_UP(m->brk) - TLBR_PAGES_UP(nb)))
+		return true;
+	a = nb & ~(PMD_SIZE_ - 1);
+	if (a < nb)
+		a += PMD_SIZE_;
+	if (a >= m->brk)
+		return false;
+	/*
+	 * free_pmd_range() frees only the PTE pages there are
+	 * (pmd_none_or_clear_bad()): a PTE page exists where a page was
+	 * mapped, up to this syscall's zap. The trace shows every page of an
+	 * address space it saw born; of an older one it cannot tell
+	 */
+	if (!m->vmas_known)
+		return true;
+	struct populated_arg pa = { .seq = t->sys_seq };
+
+	tlbr_for_pages(r, q->mm, false, a >> TLBR_PAGE_SHIFT, TLBR_PAGES_UP(m->brk), populated_fn, &pa);
+	return pa.found;
+}
+
+/* O(PMDs of the syscall's range x log VMAs; a brk: its pages the model knows). */
 bool tlbr_view_frees_tables(struct replay *r, const struct flushreq *q)
 {
 	const struct rtask *t = r->cur_task;
@@ -362,13 +436,17 @@ bool tlbr_view_frees_tables(struct replay *r, const struct flushreq *q)
 		return true;
 	if (q->site != TLBR_SITE_ZAP || !t || !t->sys)
 		return false;
-	/* free_pgtables() after munmap (or mmap over): a PTE page no VMA uses any more */
-	if (t->sys - 1 != TLBR_SYS_MUNMAP && t->sys - 1 != TLBR_SYS_MMAP)
-		return false;	/* madvise's zap keeps the page tables; brk: not modelled */
 	m = q->mm < r->nmms ? &r->mms[q->mm] : NULL;
 	if (!m)
 		return false;
+	if (t->sys - 1 == TLBR_SYS_BRK)
+		return brk_frees_tables(r, q, t, m);
+	/* free_pgtables() after munmap (or mmap over): a PTE page no VMA uses any more */
+	if (t->sys - 1 != TLBR_SYS_MUNMAP && t->sys - 1 != TLBR_SYS_MMAP)
+		return false;	/* madvise's zap keeps the page tables */
 	tlbr_call_span(&t->call, &a0, &len);
+	if (wider_than(q, TLBR_PAGES_UP(a0 + len) - (a0 >> TLBR_PAGE_SHIFT)))
+		return true;
 	s = a0 & ~(PMD_SIZE_ - 1);
 	e = (a0 + len + PMD_SIZE_ - 1) & ~(PMD_SIZE_ - 1);
 	for (b = s; b < e; b += PMD_SIZE_) {

@@ -32,8 +32,11 @@
  *    should_flush_tlb(): not lazy, and running the mm (or any, when
  *    trimming); when page tables are freed (freed_tables: fork's
  *    flush_tlb_mm() in dup_mmap, exit_mmap's and exec's teardown, a munmap
- *    that frees a page-table page in free_pgtables()) it interrupts every
- *    CPU of the mask, lazy or running another mm (on_each_cpu_mask()).
+ *    that frees a page-table page in free_pgtables(), a brk() shrink over
+ *    a PMD range with a PTE page (free_pgd_range()), or any unmapping
+ *    gather whose traced flush pte_free_tlb() widened: tlbr_view_
+ *    frees_tables()) it interrupts every CPU of the mask, lazy or running
+ *    another mm (on_each_cpu_mask()).
  *    The issuing CPU runs flush_tlb_func() itself if it is in the mask.
  *  - only this CPU: a local flush if the mm is loaded here, else nothing.
  * A write fault that reuses the page flushes nothing (ptep_set_access_flags
