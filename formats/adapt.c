@@ -201,19 +201,48 @@ static int on_switch(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
  */
 static int on_wakeup(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_event *out)
 {
-	int cpu = (int)rec->val[2];
+	int cpu = (int)rec->val[2], n = 0;
 	struct tlbr_task *cur, *t;
 
+	/*
+	 * The record's common_pid is the task current on the CPU that traced
+	 * it, whatever the path (try_to_wake_up() in the waker, or
+	 * sched_ttwu_pending() in an interrupt of whatever runs on the wakee's
+	 * CPU): when the trace did not show it switch in (a pid-filtered
+	 * recording keeps a wakeup of a task in the filter,
+	 * event_filter_pid_sched_wakeup_probe_pre(), but not the switches of a
+	 * thread outside it), it runs there now: an inferred switch, before
+	 * the idle CPU's below
+	 */
+	cur = rec->cpu >= 0 && rec->cpu < TLBR_MAX_CPUS ?
+	      tlbr_task_by_id(a, a->cpu[rec->cpu].cur_task) : NULL;
+	if (rec->pid > 0 && rec->cpu >= 0 && rec->cpu < TLBR_MAX_CPUS &&
+	    (!cur || cur->pid != rec->pid)) {
+		t = tlbr_task_get(a, rec->pid, rec->comm, rec->ts_ns);
+		if (!t)
+			return -ENOMEM;
+		tlbr_adapt_ev_init(out, TLBR_EV_SWITCH, rec, cur ? cur : t);
+		out->sw.prev_pid = cur ? cur->pid : -1;
+		out->sw.next_pid = t->pid;
+		out->sw.prev_task = cur ? cur->id : 0;
+		out->sw.next_task = t->id;
+		out->sw.prev_mm = cur ? cur->mm : 0;
+		out->sw.next_mm = t->mm;
+		out->sw.inferred = true;
+		a->cpu[rec->cpu].cur_task = t->id;
+		n = 1;
+		out++;
+	}
 	if (cpu < 0 || cpu >= TLBR_MAX_CPUS || a->idle_switches)
-		return 0;
+		return n;
 	cur = tlbr_task_by_id(a, a->cpu[cpu].cur_task);
 	if (!cur || cur->pid != 0)
-		return 0;
+		return n;
 	t = tlbr_task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
 	if (!t)
 		return -ENOMEM;
 	if (t->pid == 0)
-		return 0;
+		return n;
 	tlbr_adapt_ev_init(out, TLBR_EV_SWITCH, rec, cur);
 	out->cpu = cpu;
 	out->sw.prev_pid = 0;
@@ -224,7 +253,7 @@ static int on_wakeup(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
 	out->sw.next_mm = t->mm;
 	out->sw.inferred = true;
 	a->cpu[cpu].cur_task = t->id;
-	return 1;
+	return n + 1;
 }
 
 /*

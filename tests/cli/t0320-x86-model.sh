@@ -54,6 +54,15 @@ ok $? "pid filter: stat's readiness is partial, every task's events missing"
 "$TLBREPLAY" what-if -p x86-ipi,oracle "$P" > "$TMP/p.txt"
 grep -q "switches that do not chain: 9" "$TMP/p.txt" && grep -q "from 1.000230000 s on the trace counts as pid-filtered" "$TMP/p.txt"
 ok $? "pid filter: what-if says what the sound model assumed, and from when"
+# A thread a pid filter hides but for its wakeups (tests/data/whatif-x86-waker.txt):
+# the waker runs its mm on the CPU that traced the wakeup. Before: 2 0 0 2 0 0
+K=$SRCDIR/tests/data/whatif-x86-waker.txt
+"$TLBREPLAY" what-if --json -p x86-ipi "$K" > "$TMP/k.json"
+got=$(python3 -c "import json; s=json.load(open('$TMP/k.json'))['self_check']
+print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['calls_real'], s['calls_predicted'],
+      s['calls_matched'])")
+[ "$got" = "2 2 2 2 2 2" ]
+ok $? "a waker runs where its wakeup was traced: its mm's IPIs predicted (got $got)"
 # Lost events (tests/data/whatif-x86-lost.txt derives it): the span with
 # lost events and the restarted model's first flush are taken out of the
 # self-check, and said so
