@@ -8,6 +8,11 @@
  *
  * mprotect-churn [-p PAGES] [-n ROUNDS] [-N NAME]
  *
+ * Its writes are stores, not increments: arm64 compiles an increment to a
+ * load and a store, and the load of a new page maps the zero page that the
+ * store then copies (a COW flush x86's one read-modify-write fault has
+ * not); tools/cross-arch.sh records it on both.
+ *
  * -N NAME: rename the process (prctl PR_SET_NAME) before its work: the
  * start marker `tlbreplay diff --against --comm NAME` counts from, leaving
  * the loader's start-up out (arm64's glibc loader makes one PROT_NONE
@@ -28,9 +33,9 @@ static void *spinner(void *arg)
 {
 	(void)arg;
 	/* busy: the mm stays loaded and running on the other CPU */
-	while (!atomic_load(&stop))
+	for (char v = 1; !atomic_load(&stop); v++)
 		for (int i = 0; i < 4; i++)
-			other[i * 4096]++;
+			other[i * 4096] = v;
 	return NULL;
 }
 
@@ -60,7 +65,7 @@ int main(int argc, char **argv)
 	pthread_create(&tid, NULL, spinner, NULL);
 	for (int r = 0; r < rounds; r++) {
 		for (int i = 0; i < pages; i++)
-			p[i * 4096]++;
+			*(volatile char *)&p[i * 4096] = (char)(r + 1);
 		mprotect(p, (size_t)pages * 4096, PROT_NONE);
 		mprotect(p, (size_t)pages * 4096, PROT_READ | PROT_WRITE);
 		usleep(200);
