@@ -129,4 +129,13 @@ assert len(n) == 1 and n[0].startswith("huge pages mapped by a PMD: 1 after; BEF
     and "unknown (not 0)" in n[0] and "(2 before, 1 after)" in n[0], n
 PY
 ok $? "thp: 1 huge page after (E), unknown before (x86 shows none); the user write faults, 2 (the marker trace) and 1 (F), said"
+# ... counted in the scope like every other count: a command that mapped none
+"$TLBREPLAY" diff --against --json --after-comm other $MX -- whatif-thp.txt > "$TMP/h"
+python3 - "$TMP/h" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["after"]["huge_mapped"] == 0, d["after"]
+assert "thp" not in [x["key"] for x in d["notes"]], d["notes"]
+PY
+ok $? "thp: huge pages are counted in the scope (--after-comm other: none, no note)"
 done_testing
