@@ -48,16 +48,60 @@ static void unstale_fn(struct replay *r, struct page *p, void *a)
 }
 
 /* O(policies) plus one pte_set and tlb_access; a huge page's block: O(512). */
+/*
+ * do_read_fault() -> do_fault_around() (mm/memory.c, 6.1 and 6.12): a read
+ * fault on a file or shmem mapping (vm_ops->map_pages: filemap_map_pages)
+ * first maps the pages of the page cache around the address that have no
+ * PTE, with no fault of their own: the fault_around_bytes (64 KiB: 16
+ * pages) aligned block holding the address, clipped to the VMA (and to its
+ * page table, which the block never crosses). Which of them were cached
+ * the trace cannot show: each page of the block the model has no PTE for
+ * may be present from now, read-only, or writable in a shared writable
+ * mapping (vm_page_prot: so for shmem, a read-only one where the file
+ * system tracks dirty pages; the model takes the wider).
+ * O(16 x pte_set).
+ */
+static void fault_around(struct replay *r, uint32_t mm, const struct vma *v, uint64_t vpn)
+{
+	uint64_t s = vpn & ~(uint64_t)(FAULT_AROUND_PAGES - 1), e = s + FAULT_AROUND_PAGES, a;
+
+	if (!(v->prot & TLBR_PROT_READ))
+		return;
+	if (s < v->start >> PAGE_SHIFT)
+		s = v->start >> PAGE_SHIFT;
+	if (e > v->end >> PAGE_SHIFT)
+		e = v->end >> PAGE_SHIFT;
+	for (a = s; a < e; a++) {
+		struct page *q;
+
+		if (a == vpn || ((q = tlbr_page_find(r, mm, a)) && q->mapped))
+			continue;
+		q = tlbr_page_get(r, mm, a);
+		if (!q)
+			return;
+		tlbr_pte_set(r, q, true, true, v->shared && (v->prot & TLBR_PROT_WRITE), false, false,
+			     "fault-around (maybe)");
+		q->maybe = true;
+	}
+}
+
 int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	uint64_t err = ev->fault.error_code;
 	struct page *p = tlbr_page_get(r, ev->mm, ev->fault.addr >> PAGE_SHIFT);
+	bool was_maybe;
 	int pol;
 
 	if (!p)
 		return -ENOMEM;
+	/*
+	 * a page fault-around may have mapped: it did not (a fault), unless
+	 * this is a write to a read-only one (the COW or reuse probes say)
+	 */
+	was_maybe = p->maybe;
+	p->maybe = false;
 	/* arm64's handle_mm_fault does not say whether the page was present: the model does */
-	if (ev->fault.prot_unknown && p->present)
+	if (ev->fault.prot_unknown && p->present && !was_maybe)
 		err |= TLBR_PF_PROT;
 	if ((err & (TLBR_PF_PROT | TLBR_PF_WRITE)) == (TLBR_PF_PROT | TLBR_PF_WRITE)) {
 		r->res.write_faults_present++;
@@ -111,10 +155,13 @@ int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 		struct rmm *m = tlbr_mm_get(r, ev->mm);
 		const struct vma *v = m ? tlbr_vma_find(m, ev->fault.addr) : NULL;
 
-		tlbr_pte_set(r, p, true, true, (err & TLBR_PF_WRITE) != 0, false, false,
-			err & TLBR_PF_WRITE ? "write fault mapping" : "read fault mapping");
+		/* (a page fault-around may have mapped writable stays so: no downgrade) */
+		tlbr_pte_set(r, p, true, true, (err & TLBR_PF_WRITE) || (was_maybe && p->writable),
+			false, false, err & TLBR_PF_WRITE ? "write fault mapping" : "read fault mapping");
 		/* do_anonymous_page maps the zero page for a read */
 		p->zero = !(err & TLBR_PF_WRITE) && v && v->anon && !v->shared;
+		if (!(err & TLBR_PF_WRITE) && v && (!v->anon || v->shared))
+			fault_around(r, ev->mm, v, p->vpn);
 	} else if (!p->present) {
 		tlbr_pte_set(r, p, true, true, false, p->cow, false, "present before the trace");
 	}

@@ -42,6 +42,8 @@ void tlbr_pte_set(struct replay *r, struct page *p, bool mapped, bool present, b
 		p->huge = false;
 	if (!present || replaced)	/* a new PTE: dirty only as the trace shows */
 		p->dirty = false;
+	if (!mapped)
+		p->maybe = false;
 	p->since = r->seq;
 	note_change(r, p, why);
 }
@@ -75,12 +77,15 @@ struct effect_arg {
 	const char *why;
 	struct rmm *m;
 	unsigned int vma_hint;	/* tlbr_vma_find_near() */
+	uint64_t after;		/* not the pages a PTE change after this seq set (0: any) */
 };
 
 static void unmap_fn(struct replay *r, struct page *p, void *a)
 {
 	struct effect_arg *e = a;
 
+	if (e->after && p->since > e->after)
+		return;
 	if (p->present)
 		e->downgraded = true;
 	tlbr_pte_set(r, p, false, false, false, false, false, e->why);
@@ -196,6 +201,12 @@ int tlbr_apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
 		if (t->call.mmap.flags & TLBR_MAP_FIXED) {
 			tlbr_range_of(&t->call, &s, &end);
 			e.why = "mmap over";
+			/*
+			 * the old mapping went before the syscall returned: the
+			 * pages faulted in the new one since (MAP_POPULATE,
+			 * MAP_LOCKED: __mm_populate after mmap_region) stay
+			 */
+			e.after = t->sys_seq;
 			tlbr_for_pages(r, mm, false, s, end, unmap_fn, &e);
 		}
 		break;

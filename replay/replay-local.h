@@ -55,6 +55,13 @@ struct page {
 	 */
 	bool dirty;
 	bool huge;		/* mapped by a huge PMD: one block entry for its 2 MiB */
+	/*
+	 * Fault-around (do_fault_around -> filemap_map_pages) may have mapped
+	 * it with no fault of its own: present in the model (CPUs may hold
+	 * it), the flushes only it would cause uncertain. Known again at its
+	 * next fault or when the PTE goes.
+	 */
+	bool maybe;
 	uint64_t since;		/* seq of the last PTE change */
 	struct pchange {	/* that change, formatted only for a counterexample */
 		uint64_t ts_ns, pos;
@@ -71,6 +78,9 @@ struct vma {
 };
 
 enum { KMARK_UNKNOWN, KMARK_CLEAR, KMARK_SET };
+
+/* fault_around_bytes' default (mm/memory.c): 64 KiB */
+#define FAULT_AROUND_PAGES 16
 
 struct rmm {
 	bool live;

@@ -314,6 +314,8 @@ enum {
 	TLBR_UNSURE_DIRTY = 1 << 3,	/* a zap's shared page: dirty (zap_pte_range's force flush)? */
 	/* flush_tlb_batched_pending: did the kernel mark the mm (a batched reclaim PTE)? */
 	TLBR_UNSURE_PENDING = 1 << 4,
+	/* a zap of pages fault-around may have mapped (do_fault_around) */
+	TLBR_UNSURE_AROUND = 1 << 5,
 };
 
 #define TLBR_KVER(major, minor) ((unsigned int)(major) << 8 | (unsigned int)(minor))

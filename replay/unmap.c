@@ -147,11 +147,16 @@ static void group_points(struct replay *r, const struct groups *gs, uint32_t mm,
 
 /* ------------------------------------------------------------ zaps */
 
-/* A page the model had where the kernel had nothing: dropped, no CPU holds it. */
+/*
+ * A page the model had where the kernel had nothing: dropped, no CPU holds
+ * it. @a: NULL, or a seq after which a PTE change set the page (a fault
+ * inside the syscall: it is there).
+ */
 static void forget_fn(struct replay *r, struct page *p, void *a)
 {
-	(void)a;
-	if (!p->mapped)
+	const uint64_t *after = a;
+
+	if (!p->mapped || (after && p->since > *after))
 		return;
 	tlbr_pte_set(r, p, false, false, false, false, false, "not mapped (the kernel zapped nothing)");
 	for (int pol = 0; pol < r->npol; pol++)
@@ -169,6 +174,7 @@ static void forget_fn(struct replay *r, struct page *p, void *a)
 struct chunk {
 	uint64_t pmd, lo, hi;	/* vpn >> 9; the present pages' first and last */
 	bool present;
+	bool sure;		/* a page not only fault-around's (page.maybe) */
 	bool force, force_maybe;	/* a dirty shared page; one that may be dirty */
 };
 
@@ -235,6 +241,7 @@ static void chunk_fn(struct replay *r, struct page *p, void *a)
 		}
 		if (c) {
 			c->present = true;
+			c->sure |= !p->maybe;
 			if (p->vpn < c->lo)
 				c->lo = p->vpn;
 			if (p->vpn > c->hi)
@@ -254,8 +261,12 @@ static int chunk_cmp(const void *a, const void *b)
 	return x->pmd < y->pmd ? -1 : x->pmd > y->pmd;
 }
 
+/*
+ * @maybe: a shared page that may be dirty forces it; !@sure: only pages
+ * fault-around may have mapped were gathered
+ */
 static void zap_point(struct replay *r, const struct tlbr_event *ev, uint64_t lo, uint64_t hi,
-		      bool maybe)
+		      bool maybe, bool sure)
 {
 	struct flushreq q;
 
@@ -263,9 +274,11 @@ static void zap_point(struct replay *r, const struct tlbr_event *ev, uint64_t lo
 	q.start_vpn = lo;
 	q.end_vpn = hi + 1;
 	q.real = ev->flush.exec;
-	q.maybe = maybe;
+	q.maybe = maybe || !sure;
 	if (maybe)
 		r->res.uncertain_why |= TLBR_UNSURE_DIRTY;
+	if (!sure)
+		r->res.uncertain_why |= TLBR_UNSURE_AROUND;
 	tlbr_flush_point(r, &q);
 }
 
@@ -284,7 +297,7 @@ void tlbr_zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 	uint64_t s = ev->flush.start >> PAGE_SHIFT;
 	uint64_t e = TLBR_PAGES_UP(ev->flush.end);
 	uint64_t lo = 0, hi = 0;
-	bool gathered = false;
+	bool gathered = false, sure = false;
 	uint32_t i;
 
 	if (t) {
@@ -304,22 +317,25 @@ void tlbr_zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 		const struct chunk *c = &cs.c[i];
 		bool last_maybe = c->force_maybe && !c->force;
 
-		if (!gathered)
+		if (!gathered) {
 			lo = c->lo;
+			sure = false;
+		}
 		hi = c->hi;
 		gathered = true;
+		sure |= c->sure;
 		/* the last chunk's maybe: a flush either way (no later chunk gathers) */
 		for (uint32_t k = i + 1; last_maybe && k < cs.n; k++)
 			last_maybe = false;
 		if (c->force || last_maybe) {
-			zap_point(r, ev, lo, hi, false);
+			zap_point(r, ev, lo, hi, false, sure || c->force);
 			gathered = false;
 		} else if (c->force_maybe) {
-			zap_point(r, ev, lo, hi, true);
+			zap_point(r, ev, lo, hi, true, true);
 		}
 	}
 	if (gathered)
-		zap_point(r, ev, lo, hi, false);
+		zap_point(r, ev, lo, hi, false, sure);
 	if (t && cs.n) {	/* a resched in it may flush once more: zap_preempted */
 		t->zap_force = false;
 		for (i = 0; i < cs.n; i++)
@@ -505,10 +521,11 @@ static void move_ptes_model(struct replay *r, uint32_t mm, uint64_t s, uint64_t 
 	for (i = 0; i < c.n; i++) {
 		struct page *p = tlbr_page_find(r, mm, c.vpn[i]);
 		struct page *d;
-		bool present, writable, cow, zero, dirty, huge;
+		bool present, writable, cow, zero, dirty, huge, maybe;
 
 		if (!p || !p->mapped)
 			continue;
+		maybe = p->maybe;	/* what fault-around may have mapped moves as it is */
 		present = p->present;
 		writable = p->writable;
 		cow = p->cow;
@@ -523,6 +540,7 @@ static void move_ptes_model(struct replay *r, uint32_t mm, uint64_t s, uint64_t 
 		d->zero = zero;
 		d->dirty = dirty;
 		d->huge = huge;
+		d->maybe = maybe;
 	}
 	free(c.vpn);
 }
@@ -841,8 +859,8 @@ bool tlbr_unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struc
 	case TLBR_SYS_BRK:
 	case TLBR_SYS_MMAP:
 		/* the zaps the trace showed were the kernel's: nothing else was mapped */
-		if (t->zapped && sc->nr == TLBR_SYS_MMAP)
-			tlbr_for_pages(r, ev->mm, false, s, e, forget_fn, NULL);
+		if (t->zapped && sc->nr == TLBR_SYS_MMAP)	/* (not MAP_POPULATE's faults) */
+			tlbr_for_pages(r, ev->mm, false, s, e, forget_fn, &t->sys_seq);
 		else if (t->zapped && m->brk && t->call.brk.brk && t->call.brk.brk < m->brk)
 			tlbr_for_pages(r, ev->mm, false, TLBR_PAGES_UP(t->call.brk.brk),
 				  TLBR_PAGES_UP(m->brk), forget_fn, NULL);
