@@ -61,9 +61,10 @@ void tlbr_check_fn(struct replay *r, struct page *p, void *arg)
 {
 	const struct tlbr_step *at = arg;
 	uint8_t allowed = pte_perm(p), any = r->held_any[p->idx];
+	uint8_t listed = any & HELD_ANY_LISTED;
 	int pol, c;
 
-	if (!(any & HELD_OLD) && !(any & ~allowed & (HELD_VALID | HELD_W)))
+	if (!held_excess(any, allowed))
 		return;
 	any = 0;
 	for (pol = 0; pol < r->npol; pol++) {
@@ -126,15 +127,101 @@ void tlbr_check_fn(struct replay *r, struct page *p, void *arg)
 		for (c = 0; c < r->ncpus; c++)
 			any |= ptlb_of(r, p, pol, c)->held;
 	}
-	r->held_any[p->idx] = any;
+	r->held_any[p->idx] = any | listed;
 }
 
-/* O(pages of the range the model knows x policies x CPUs). */
+void tlbr_cand_note(struct replay *r, const struct page *p)
+{
+	uint8_t any = r->held_any[p->idx];
+	struct pagelist *l;
+
+	if ((any & HELD_ANY_LISTED) || r->cand_failed || !held_excess(any, pte_perm(p)))
+		return;
+	l = &r->mms[p->mm].cand;
+	if (l->n == l->alloc) {
+		uint32_t n = l->alloc ? l->alloc * 2 : 16;
+		uint32_t *nv = realloc(l->v, n * sizeof(*nv));
+
+		if (!nv) {
+			r->cand_failed = true;	/* the lists are incomplete from now on */
+			return;
+		}
+		l->v = nv;
+		l->alloc = n;
+	}
+	l->v[l->n++] = p->idx;
+	r->held_any[p->idx] = any | HELD_ANY_LISTED;
+}
+
+static int cand_cmp(const void *a, const void *b)
+{
+	const struct cand_key *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/*
+ * The pages of [start, end) (all: @whole) that tlbr_check_fn does not pass
+ * at once, from the mm's rmm.cand instead of the range's pages: every page
+ * whose first test fails is listed (tlbr_cand_note at each change of its
+ * bound or its PTE). They are put in the order tlbr_for_pages() would meet
+ * them: by vpn where it looks pages up, newest first where it walks the
+ * mm's list. false (nothing done) when the walk is no dearer.
+ * O(listed pages x log) against the walk's O(range) or O(pages of the mm).
+ */
+static bool check_listed(struct replay *r, struct rmm *m, bool whole, uint64_t start,
+			 uint64_t end, const struct tlbr_step *at)
+{
+	bool lookup = !whole && (end - start <= 16 || end - start <= m->npages / 8);
+	uint64_t walk = lookup ? end - start : m->npages;
+	struct pagelist *l = &m->cand;
+	uint32_t k = 0, n = 0;
+
+	if (r->cand_failed || (uint64_t)l->n * 4 > walk)
+		return false;
+	if (l->n > r->cand_tmp_alloc) {
+		uint32_t na = l->alloc;
+		struct cand_key *nt = realloc(r->cand_tmp, na * sizeof(*nt));
+
+		if (!nt)
+			return false;
+		r->cand_tmp = nt;
+		r->cand_tmp_alloc = na;
+	}
+	while (k < l->n) {
+		struct page *p = page_at(r, l->v[k]);
+
+		if (!held_excess(r->held_any[p->idx], pte_perm(p))) {
+			r->held_any[p->idx] &= (uint8_t)~HELD_ANY_LISTED;
+			l->v[k] = l->v[--l->n];
+			continue;
+		}
+		if (whole || (p->vpn >= start && p->vpn < end))
+			r->cand_tmp[n++] = (struct cand_key){
+				.key = lookup ? p->vpn : UINT64_MAX - p->born, .idx = p->idx };
+		k++;
+	}
+	qsort(r->cand_tmp, n, sizeof(*r->cand_tmp), cand_cmp);
+	r->stop_walk = false;
+	for (k = 0; k < n; k++)
+		tlbr_check_fn(r, page_at(r, r->cand_tmp[k].idx), (void *)at);
+	return true;
+}
+
+/*
+ * O(pages of the range the model knows x policies x CPUs) at most; the
+ * pages that cannot fail pass in O(1) each, or are not met at all when
+ * the mm's listed pages are fewer than the walk (check_listed).
+ */
 void tlbr_check_range(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
 			const char *what)
 {
+	struct rmm *m = tlbr_mm_get(r, mm);
 	struct tlbr_step at;
 
 	step_str(r, &at, what);
+	/* an owed copy is paid by the walk (tlbr_for_pages), as it always was */
+	if (m && !m->lazy_parent && check_listed(r, m, whole, start, end, &at))
+		return;
 	tlbr_for_pages(r, mm, whole, start, end, tlbr_check_fn, &at);
 }

@@ -228,9 +228,11 @@ static struct page *page_insert(struct replay *r, uint32_t mm, uint64_t vpn)
 	p->mm = mm;
 	p->vpn = vpn;
 	r->pgen++;
+	/* a mm's list is newest first (pages leave only with the whole mm) */
+	p->born = r->nborn++;
+	if (!r->nborn)		/* wrapped: the order by born is lost */
+		r->cand_failed = true;
 	p->next = m->first;
-	if (m->first)
-		page_at(r, m->first - 1)->prev = i + 1;
 	m->first = i + 1;
 	m->npages++;
 	m = &r->mms[mm];	/* page_slot() does not move the mms */
@@ -282,6 +284,8 @@ void tlbr_mm_drop_pages(struct replay *r, uint32_t mm)
 	m->npages = 0;
 	r->pgen++;
 	tlbr_tlb_excess_drop(r, m);
+	zfree(&m->cand.v);
+	m->cand.n = m->cand.alloc = 0;
 	zfree(&m->hash);
 	m->hash_size = m->hash_used = 0;
 }

@@ -46,6 +46,7 @@ void tlbr_pte_set(struct replay *r, struct page *p, bool mapped, bool present, b
 		p->maybe = false;
 	p->since = r->seq;
 	note_change(r, p, why);
+	tlbr_cand_note(r, p);	/* what the PTE allows changed */
 }
 
 /*

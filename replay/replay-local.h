@@ -42,8 +42,8 @@ struct page {
 	uint64_t vpn;
 	uint32_t idx;		/* its index: pages never move (see page_at) */
 	uint32_t mm;		/* 0: free slot */
-	uint32_t next;		/* next page of the same mm (index + 1) */
-	uint32_t prev;
+	uint32_t next;		/* next page of the same mm (index + 1): newest first */
+	uint32_t born;		/* replay.nborn at its creation: the order of its mm's list */
 	bool mapped;		/* a page is there (present, or PROT_NONE) */
 	bool present, writable, cow;
 	bool zero;		/* the shared zero page (a read fault on anonymous memory) */
@@ -108,6 +108,14 @@ struct rmm {
 	 * NULL until the first entry; freed with the pages.
 	 */
 	struct pagelist *excess;
+	/*
+	 * The pages whose bound (replay.held_any) may be excessive under
+	 * their PTE, tlbr_check_fn's first test: every such page of the mm is
+	 * listed, each at most once (HELD_ANY_LISTED), so that a check of a
+	 * big range need not walk every page (tlbr_check_range). A page
+	 * leaves it when met no longer excessive; freed with the pages.
+	 */
+	struct pagelist cand;
 	bool *batched;			/* per policy: mm->tlb_flush_batched pending != flushed
 					 * (a reclaim batch was deferred since the last
 					 * flush_tlb_batched_pending; completing it does not clear it) */
@@ -277,6 +285,10 @@ struct replay {
 	 * its PTE has no excessive entry anywhere (tlbr_check_fn).
 	 */
 	uint8_t *held_any;
+	uint32_t nborn;			/* pages created (page.born); at 2^32, cand_failed */
+	bool cand_failed;		/* out of memory keeping rmm.cand: checks walk */
+	struct cand_key { uint64_t key; uint32_t idx; } *cand_tmp;	/* check_range's sort */
+	uint32_t cand_tmp_alloc;
 	uint32_t npages, pages_alloc;
 	uint32_t free_head;		/* free page slots (index + 1), linked through next */
 	uint32_t nfree;
@@ -414,6 +426,18 @@ static inline uint8_t pte_perm(const struct page *p)
 {
 	return p->present ? (uint8_t)(HELD_VALID | (p->writable ? HELD_W : 0)) : 0;
 }
+
+/* replay.held_any's flag: the page is in its mm's rmm.cand list */
+#define HELD_ANY_LISTED 0x80
+
+/* Held bits @held more than a PTE allowing @allowed: an entry the checker reports. O(1). */
+static inline bool held_excess(uint8_t held, uint8_t allowed)
+{
+	return (held & HELD_OLD) || (held & ~allowed & (HELD_VALID | HELD_W));
+}
+
+/* check.c: list @p in its mm's rmm.cand when its bound is excessive under its PTE. O(1) amortised. */
+void tlbr_cand_note(struct replay *r, const struct page *p);
 
 /* pgtable.c: how PTEs change */
 /* what applying a syscall did; EFF_VALID_CHANGED: a present (valid) PTE changed */

@@ -373,6 +373,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 		for (int c = 0; r->mms[i].swait && c < r->ncpus; c++)
 			free(r->mms[i].swait[c].v);
 		free(r->mms[i].swait);
+		free(r->mms[i].cand.v);
 	}
 	free(r->mms);
 	for (i = 0; i < r->ntasks; i++) {
@@ -386,6 +387,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 	free(r->rc.idx);
 	free(r->ptlb);
 	free(r->held_any);
+	free(r->cand_tmp);
 	free(r->plast);
 	free(r->pol);
 	free(r->res.policy);

@@ -431,6 +431,7 @@ void tlbr_tlb_excess_note(struct replay *r, struct policy *pl, const struct page
 	struct rmm *m;
 
 	r->held_any[p->idx] |= t->held;
+	tlbr_cand_note(r, p);
 	if (!pl->excess_on)
 		return;
 	if (t->xlisted || !(t->held & (HELD_VALID | HELD_W | HELD_OLD)))
