@@ -309,12 +309,10 @@ int tlbr_adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
 			break;
 		}
 		/* fall through */
-	case TLBR_RAW_A64_CONTPTE:
-		/* contpte_convert inside ptep_clear_flush (a COW) or a set_access */
-		if (n > 0 && ctx)
-			t->a64_ctx_resume = ctx + 1;
-		/* fall through */
 	default:
+		/* contpte_convert inside ptep_clear_flush (a COW) or a set_access */
+		if (rec->def->id == TLBR_RAW_A64_CONTPTE && n > 0 && ctx)
+			t->a64_ctx_resume = ctx + 1;
 		if (n > 0 && out->kind == TLBR_EV_FLUSH)
 			t->a64_ctx_site = (int)out->flush.site + 1;
 		break;

@@ -155,8 +155,8 @@ ok $? "madvise's ptep_clear_flush: POPULATE_WRITE's copy is a COW, PAGEOUT's unm
 # contpte_convert: its flush is the unfold's, "fault"); the TLBI after it is
 # ptep_clear_flush's own, the COW's (before: census fault 2, cow 0; the qemu
 # suite's 6.12 stress-ng fault 23/20, cow 10086/10089)
-census_case whatif-contpte-cow.txt '{"fork": 1, "fault": 1, "cow": 1}' 1 0
-ok $? "a COW in a contpte block: the unfold's flush is a fault's, ptep_clear_flush's after it the COW's, as executed"
+census_case whatif-contpte-cow.txt '{"fork": 1, "fault": 1, "cow": 1, "exit": 1}' 1 0
+ok $? "a COW in a contpte block: the unfold's flush is a fault's, ptep_clear_flush's after it the COW's, and a later exit flush the exit's, as executed"
 
 # a PROT_NONE page is pte_present() to the zap (whatif-zap-protnone.txt):
 # zap_present_ptes gathers it and tlb_end_vma flushes it (before: zap 1
