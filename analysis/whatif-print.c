@@ -502,10 +502,10 @@ void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r)
 		fprintf(f, "\n - __split_huge_pmd where the trace does not show whether the PMD was\n"
 			   "   huge: it flushes only a huge one.");
 	if (why & TLBR_UNSURE_AROUND)
-		fprintf(f, "\n - unmapping pages of a file or shared mapping that fault-around may\n"
-			   "   have mapped with no fault of their own (do_fault_around maps the\n"
-			   "   cached pages of the 64 KiB around a read fault): the zap flushes\n"
-			   "   only if one was.");
+		fprintf(f, "\n - unmapping, or taking access from, pages of a file or shared mapping\n"
+			   "   that fault-around may have mapped with no fault of their own\n"
+			   "   (do_fault_around maps the cached pages of the 64 KiB around a read\n"
+			   "   fault): the kernel flushes only if one was.");
 	if (why & TLBR_UNSURE_PENDING)
 		fprintf(f, "\n - flush_tlb_batched_pending flushes the address space only if reclaim\n"
 			   "   or migration batched one of its PTEs since the last call (arm64 6.5+),\n"

@@ -204,9 +204,22 @@ void tlbr_flush_point(struct replay *r, struct flushreq *q)
 void tlbr_implied_flush(struct replay *r, uint32_t mm, enum tlbr_site site, bool whole,
 		   uint64_t s, uint64_t e, bool adds_only, bool from_invalid)
 {
+	tlbr_implied_flush_maybe(r, mm, site, whole, s, e, adds_only, from_invalid, false);
+}
+
+/*
+ * As tlbr_implied_flush(); @maybe: only pages fault-around may have mapped
+ * lost access, so the kernel may have flushed nothing: uncertain.
+ */
+void tlbr_implied_flush_maybe(struct replay *r, uint32_t mm, enum tlbr_site site, bool whole,
+			      uint64_t s, uint64_t e, bool adds_only, bool from_invalid, bool maybe)
+{
 	struct flushreq q;
 
 	tlbr_req_init(r, &q, site, mm);
+	q.maybe = maybe;
+	if (maybe)
+		r->res.uncertain_why |= TLBR_UNSURE_AROUND;
 	q.adds_only = adds_only;
 	q.from_invalid = from_invalid;
 	q.whole_mm = whole;

@@ -79,6 +79,8 @@ struct effect_arg {
 	struct rmm *m;
 	unsigned int vma_hint;	/* tlbr_vma_find_near() */
 	uint64_t after;		/* not the pages a PTE change after this seq set (0: any) */
+	bool downgraded_sure;	/* ... one not only fault-around's */
+	bool changed_sure;	/* ... one not only fault-around's */
 };
 
 static void unmap_fn(struct replay *r, struct page *p, void *a)
@@ -87,8 +89,10 @@ static void unmap_fn(struct replay *r, struct page *p, void *a)
 
 	if (e->after && p->since > e->after)
 		return;
-	if (p->present)
+	if (p->present) {
 		e->downgraded = true;
+		e->downgraded_sure |= !p->maybe;
+	}
 	tlbr_pte_set(r, p, false, false, false, false, false, e->why);
 }
 
@@ -101,10 +105,13 @@ static void protect_fn(struct replay *r, struct page *p, void *a)
 	/* change_protection makes private exclusive (not COW-shared) pages writable */
 	bool writable = present && (e->prot & TLBR_PROT_WRITE) && !p->cow && !(v && v->shared);
 
-	if ((p->present && !present) || (p->writable && !writable))
+	if ((p->present && !present) || (p->writable && !writable)) {
 		e->downgraded = true;
+		e->downgraded_sure |= !p->maybe;
+	}
 	if (p->present != present || p->writable != writable) {
 		e->changed = true;
+		e->changed_sure |= !p->maybe;
 		e->valid_changed |= p->present;
 	}
 	tlbr_pte_set(r, p, p->mapped, present, writable, p->cow, false, e->why);
@@ -215,7 +222,8 @@ int tlbr_apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
 		break;
 	}
 	t->eff = (e.downgraded ? EFF_DOWNGRADED : 0) | (e.changed || e.downgraded ? EFF_CHANGED : 0) |
-		 (e.valid_changed || e.downgraded ? EFF_VALID_CHANGED : 0);
+		 (e.valid_changed || e.downgraded ? EFF_VALID_CHANGED : 0) |
+		 ((e.downgraded ? !e.downgraded_sure : e.changed && !e.changed_sure) ? EFF_MAYBE : 0);
 	return t->eff;
 }
 

@@ -441,7 +441,8 @@ void tlbr_cand_note(struct replay *r, const struct page *p);
 
 /* pgtable.c: how PTEs change */
 /* what applying a syscall did; EFF_VALID_CHANGED: a present (valid) PTE changed */
-enum { EFF_DOWNGRADED = 1, EFF_CHANGED = 2, EFF_VALID_CHANGED = 4 };
+/* EFF_MAYBE: every page downgraded (none: changed) is one fault-around may have mapped */
+enum { EFF_DOWNGRADED = 1, EFF_CHANGED = 2, EFF_VALID_CHANGED = 4, EFF_MAYBE = 8 };
 void tlbr_pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool writable,
 	     bool cow, bool replaced, const char *why);
 void tlbr_pte_present_before(struct replay *r, struct page *p, bool writable, const char *why);
@@ -466,6 +467,8 @@ void tlbr_req_init(struct replay *r, struct flushreq *q, enum tlbr_site site, ui
 void tlbr_flush_point(struct replay *r, struct flushreq *q);
 void tlbr_implied_flush(struct replay *r, uint32_t mm, enum tlbr_site site, bool whole,
 		   uint64_t s, uint64_t e, bool adds_only, bool from_invalid);
+void tlbr_implied_flush_maybe(struct replay *r, uint32_t mm, enum tlbr_site site, bool whole,
+			      uint64_t s, uint64_t e, bool adds_only, bool from_invalid, bool maybe);
 
 /* effects.c: what a decision does and costs; notes for the report */
 void tlbr_replay_note(struct replay *r, struct tlbr_note *n, int pol, int cpu, uint32_t mm,

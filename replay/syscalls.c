@@ -49,11 +49,12 @@ void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct r
 
 		tlbr_range_of(&t->call, &s, &e);
 		if (eff & EFF_DOWNGRADED)
-			tlbr_implied_flush(r, ev->mm, sc->nr == TLBR_SYS_MPROTECT ? TLBR_SITE_MPROTECT :
-						 TLBR_SITE_ZAP, false, s, e, false, false);
+			tlbr_implied_flush_maybe(r, ev->mm, sc->nr == TLBR_SYS_MPROTECT ? TLBR_SITE_MPROTECT :
+						 TLBR_SITE_ZAP, false, s, e, false, false,
+						 (eff & EFF_MAYBE) != 0);
 		else if ((eff & EFF_CHANGED) && sc->nr == TLBR_SYS_MPROTECT)
-			tlbr_implied_flush(r, ev->mm, TLBR_SITE_MPROTECT, false, s, e, true,
-				      !(eff & EFF_VALID_CHANGED));
+			tlbr_implied_flush_maybe(r, ev->mm, TLBR_SITE_MPROTECT, false, s, e, true,
+						 !(eff & EFF_VALID_CHANGED), (eff & EFF_MAYBE) != 0);
 	}
 	if (m) {
 		switch (sc->nr) {
