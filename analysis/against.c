@@ -99,7 +99,12 @@ void tlbr_against_add(struct tlbr_against_side *s, const struct tlbr_replay_resu
 	for (i = 0; i < r->npolicies && i < TLBR_AGAINST_NPOL; i++) {
 		s->policy_bcasts[i] += r->policy[i].broadcasts;
 		s->policy_unsafe[i] += r->policy[i].unsafe;
+		s->policy_maybe[i] += r->policy[i].maybe_broadcasts;
 	}
+	if (r->npolicies)
+		for (k = 0; k < TLBR_SITE__COUNT; k++)
+			s->predicted_maybe[k] += r->policy[0].maybe[k];
+	s->uncertain_why |= r->uncertain_why;
 	s->huge_mapped += r->huge_mapped;
 	s->contpte_reuses += r->contpte_reuses;
 	s->asid_rollovers += r->asid_rollovers;
@@ -186,12 +191,13 @@ static const struct tlbr_col site_cols[] = {
 	{ "per_operation", "operation", TLBR_COL_STR, true },
 	{ "predicted_per_op", "predicted/op", TLBR_COL_NUM, true },
 	{ "census_per_op", "census/op", TLBR_COL_NUM, true },
+	{ "predicted_uncertain", "uncertain", TLBR_COL_U64, true },
 };
 
 int tlbr_against_sites(const struct tlbr_against_side *b, const struct tlbr_against_side *a,
 		       struct tlbr_table *t)
 {
-	uint64_t pt = 0, ct = 0;
+	uint64_t pt = 0, ct = 0, mt = 0;
 	unsigned int k;
 	int ret = 0;
 
@@ -224,11 +230,13 @@ int tlbr_against_sites(const struct tlbr_against_side *b, const struct tlbr_agai
 				     bo > 0 && ao > 0 ? op_short[op] : "(count)", b->predicted[k], bo,
 				     bs, a->census[k], ao, as, d,
 				     shared_site((enum tlbr_site)k) ? "yes" : "no",
-				     bo > 0 && ao > 0 ? op_names[op] : "none", bp, ap);
+				     bo > 0 && ao > 0 ? op_names[op] : "none", bp, ap,
+				     b->predicted_maybe[k]);
+		mt += b->predicted_maybe[k];
 	}
 	if (!ret)
 		ret = tlbr_table_add(t, "all", "(count)", pt, (int64_t)-1, "-", ct, (int64_t)-1,
-				     "-", change((double)pt, (double)ct), "-", "none", NAN, NAN);
+				     "-", change((double)pt, (double)ct), "-", "none", NAN, NAN, mt);
 	return ret;
 }
 
@@ -254,16 +262,87 @@ int tlbr_against_ops(const struct tlbr_against_side *b, const struct tlbr_agains
 	return ret;
 }
 
-static const struct tlbr_col save_cols[] = {
-	{ "policy", "policy", TLBR_COL_STR, false },
-	{ "before_saved", "before", TLBR_COL_PCT, false },
-	{ "after_saved", "after", TLBR_COL_PCT, false },
-	{ "difference_pp", "diff (pp)", TLBR_COL_NUM, false },
-	{ "before_broadcasts", "bc before", TLBR_COL_U64, false },
-	{ "after_broadcasts", "bc after", TLBR_COL_U64, false },
-	{ "before_unsafe", "before unsafe", TLBR_COL_U64, true },
-	{ "after_unsafe", "after unsafe", TLBR_COL_U64, true },
-};
+/*
+ * The savings table's columns. Its text shows the conservative shares
+ * (save_cols) while no side has uncertain broadcasts, the ranges
+ * (save_cols_unsure: the numbers of the broadcasts move to the notes to keep
+ * 80 columns) when one has; CSV and JSON have every column either way.
+ */
+#define SAVE_COLS(certain)							\
+	{ "policy", "policy", TLBR_COL_STR, false },				\
+	{ "before_saved", "before", TLBR_COL_PCT, !(certain) },			\
+	{ "after_saved", "after", TLBR_COL_PCT, !(certain) },			\
+	{ "difference_pp", "diff (pp)", TLBR_COL_NUM, !(certain) },		\
+	{ "before_saved_range", "before", TLBR_COL_STR, (certain) },		\
+	{ "after_saved_range", "after", TLBR_COL_STR, (certain) },		\
+	{ "difference_pp_range", "diff (pp)", TLBR_COL_STR, (certain) },	\
+	{ "within_5pp", "5 pp", TLBR_COL_STR, (certain) },			\
+	{ "before_broadcasts", "bc before", TLBR_COL_U64, !(certain) },		\
+	{ "after_broadcasts", "bc after", TLBR_COL_U64, !(certain) },		\
+	{ "before_unsafe", "before unsafe", TLBR_COL_U64, true },		\
+	{ "after_unsafe", "after unsafe", TLBR_COL_U64, true },			\
+	{ "before_uncertain", "before uncertain", TLBR_COL_U64, true },		\
+	{ "after_uncertain", "after uncertain", TLBR_COL_U64, true },		\
+	{ "before_saved_min", "before min", TLBR_COL_PCT, true },		\
+	{ "before_saved_max", "before max", TLBR_COL_PCT, true },		\
+	{ "after_saved_min", "after min", TLBR_COL_PCT, true },			\
+	{ "after_saved_max", "after max", TLBR_COL_PCT, true },			\
+	{ "difference_pp_min", "diff min", TLBR_COL_NUM, true },		\
+	{ "difference_pp_max", "diff max", TLBR_COL_NUM, true }
+
+static const struct tlbr_col save_cols[] = { SAVE_COLS(true) };
+static const struct tlbr_col save_cols_unsure[] = { SAVE_COLS(false) };
+
+bool tlbr_against_uncertain(const struct tlbr_against_side *b, const struct tlbr_against_side *a)
+{
+	for (unsigned int i = 0; i < TLBR_AGAINST_NPOL; i++)
+		if (b->policy_maybe[i] || a->policy_maybe[i])
+			return true;
+	return false;
+}
+
+/*
+ * An uncertain flush point is one where the kernel flushed or did not
+ * (tlbr_policy_result.maybe): arm64-broadcast broadcasts at each (every
+ * user flush is a TLBI IS), a policy at some (its uncertain broadcasts, u
+ * of them) and not at the others (Bu - u). Whichever of them the kernel
+ * really flushed at, the baseline's broadcasts are Bc (the certain ones)
+ * plus those, the policy's Pc plus those of its u: the share saved is
+ * least when only the policy's u were real, most when only the Bu - u it
+ * saves were. Both figures the trace gives lie between: none real (what
+ * the trace proves) and all real (the conservative figure).
+ */
+void tlbr_against_saved(const struct tlbr_against_side *s, unsigned int i, double *cons,
+			double *lo, double *hi)
+{
+	uint64_t B = s->policy_bcasts[0], Bu = s->policy_maybe[0];
+	uint64_t P = s->policy_bcasts[i], Pu = s->policy_maybe[i];
+	uint64_t Bc = B - (Bu < B ? Bu : B), Pc = P - (Pu < P ? Pu : P);
+	uint64_t u = Pu < Bu ? Pu : Bu;
+
+	*cons = B ? 100.0 * (1.0 - (double)P / (double)B) : NAN;
+	*lo = Bc + u ? 100.0 * (1.0 - (double)(Pc + u) / (double)(Bc + u)) : NAN;
+	*hi = Bc + Bu - u ? 100.0 * (1.0 - (double)Pc / (double)(Bc + Bu - u)) : NAN;
+	if (!Bu && !Pu)
+		*lo = *hi = *cons;
+}
+
+static double round1(double v)
+{
+	return round(v * 10) / 10;
+}
+
+static void fmt_range(char *buf, size_t n, double lo, double hi, bool pct)
+{
+	char l[24], h[24];
+
+	snprintf(l, sizeof(l), isfinite(lo) ? (pct ? "%.1f" : "%+.1f") : "?", round1(lo));
+	snprintf(h, sizeof(h), isfinite(hi) ? (pct ? "%.1f" : "%+.1f") : "?", round1(hi));
+	if (isfinite(lo) && isfinite(hi) && round1(lo) == round1(hi))
+		snprintf(buf, n, "%s%s", l, pct ? "%" : "");
+	else
+		snprintf(buf, n, "%s..%s%s", l, h, pct ? "%" : "");
+}
 
 int tlbr_against_savings(const struct tlbr_against_side *b, const struct tlbr_against_side *a,
 			 struct tlbr_table *t)
@@ -272,26 +351,48 @@ int tlbr_against_savings(const struct tlbr_against_side *b, const struct tlbr_ag
 	char *save = NULL, *name;
 	unsigned int i = 0;
 	int ret = 0;
+	bool unsure = tlbr_against_uncertain(b, a);
 
 	tlbr_table_init(t, "savings", "Broadcasts saved against arm64-broadcast, both replayed",
-			save_cols, ARRAY_SIZE(save_cols));
+			unsure ? save_cols_unsure : save_cols, ARRAY_SIZE(save_cols));
 	for (name = strtok_r(names, ",", &save); name && !ret;
 	     name = strtok_r(NULL, ",", &save), i++) {
-		double sb, sa, d;
+		double sb, sa, d, bl, bh, al, ah, dl, dh;
+		char rb[64], ra[64], rd[64];
+		const char *within;
 
 		if (!i) {	/* the baseline itself */
-			ret = tlbr_table_add(t, name, NAN, NAN, NAN, b->policy_bcasts[0],
-					     a->policy_bcasts[0], b->policy_unsafe[0],
-					     a->policy_unsafe[0]);
+			ret = tlbr_table_add(t, name, NAN, NAN, NAN, "-", "-", "-", "-",
+					     b->policy_bcasts[0], a->policy_bcasts[0],
+					     b->policy_unsafe[0], a->policy_unsafe[0],
+					     b->policy_maybe[0], a->policy_maybe[0], NAN, NAN, NAN,
+					     NAN, NAN, NAN);
 			continue;
 		}
-		sb = b->policy_bcasts[0] ? 100.0 * (1.0 - (double)b->policy_bcasts[i] /
-						    (double)b->policy_bcasts[0]) : NAN;
-		sa = a->policy_bcasts[0] ? 100.0 * (1.0 - (double)a->policy_bcasts[i] /
-						    (double)a->policy_bcasts[0]) : NAN;
-		d = isfinite(sb) && isfinite(sa) ? round((sb - sa) * 10) / 10 : NAN;
-		ret = tlbr_table_add(t, name, sb, sa, d, b->policy_bcasts[i], a->policy_bcasts[i],
-				     b->policy_unsafe[i], a->policy_unsafe[i]);
+		tlbr_against_saved(b, i, &sb, &bl, &bh);
+		tlbr_against_saved(a, i, &sa, &al, &ah);
+		d = isfinite(sb) && isfinite(sa) ? round1(sb - sa) : NAN;
+		/* before - after: least with before least and after most */
+		dl = isfinite(bl) && isfinite(ah) ? round1(bl - ah) : NAN;
+		dh = isfinite(bh) && isfinite(al) ? round1(bh - al) : NAN;
+		/*
+		 * within 5 pp only when every difference the ranges allow is
+		 * (what the traces prove); not within when none is; else unknown
+		 */
+		if (!isfinite(dl) || !isfinite(dh))
+			within = "unknown";
+		else if (dl >= -5.0 && dh <= 5.0)
+			within = "yes";
+		else if (dl > 5.0 || dh < -5.0)
+			within = "no";
+		else
+			within = "unknown";
+		fmt_range(rb, sizeof(rb), bl, bh, true);
+		fmt_range(ra, sizeof(ra), al, ah, true);
+		fmt_range(rd, sizeof(rd), dl, dh, false);
+		ret = tlbr_table_add(t, name, sb, sa, d, rb, ra, rd, within, b->policy_bcasts[i],
+				     a->policy_bcasts[i], b->policy_unsafe[i], a->policy_unsafe[i],
+				     b->policy_maybe[i], a->policy_maybe[i], bl, bh, al, ah, dl, dh);
 	}
 	return ret;
 }
@@ -377,6 +478,77 @@ static unsigned int cpu_note(const struct tlbr_against_side *b, const struct tlb
 	return 0;
 }
 
+/* Why a side's flush points were uncertain (TLBR_UNSURE_* bits; tlbr_print_uncertain says more). */
+static size_t uncertain_why(char *buf, size_t n, const struct tlbr_against_side *s,
+			    const char *SIDE)
+{
+	unsigned int why = s->uncertain_why;
+	size_t l = (size_t)snprintf(buf, n, " %s (%llu):", SIDE,
+				    (unsigned long long)s->policy_maybe[0]);
+
+#define WHY(bit, text)								\
+	if ((why & (bit)) && l < n)						\
+		l += (size_t)snprintf(buf + l, n - l, " %s;", text)
+	if (why & TLBR_UNSURE_PENDING) {
+		if (s->batch_marks < s->traces) {
+			WHY(TLBR_UNSURE_PENDING, "flush_tlb_batched_pending (arm64 6.5+) flushes the "
+			    "whole address space if reclaim or migration marked it "
+			    "(set_tlb_ubc_flush_pending), and the trace was recorded without the "
+			    "batched-reclaim marks probe (tlbr:ubc_pending; its metadata lacks "
+			    "batch_marks=traced): re-record with this tlbreplay");
+		} else {
+			WHY(TLBR_UNSURE_PENDING, "flush_tlb_batched_pending (arm64 6.5+) of an "
+			    "address space older than the trace, or on a kernel whose census does "
+			    "not show whether it flushes (the 2025 fix)");
+		}
+	}
+	WHY(TLBR_UNSURE_AGE, "madvise COLD, PAGEOUT or FREE flushes only PTEs that were young "
+	    "or dirty (madvise_cold_or_pageout_pte_range, madvise_free_pte_range)");
+	WHY(TLBR_UNSURE_PAGEOUT, "PAGEOUT on a kernel of unknown version (it ages and "
+	    "flushes before Linux 6.10 only)");
+	WHY(TLBR_UNSURE_DIRTY, "a zap of shared pages the trace saw only read flushes early "
+	    "if one was dirty (zap_pte_range's force_flush)");
+	WHY(TLBR_UNSURE_SPLIT, "__split_huge_pmd flushes only a PMD that was huge");
+	WHY(TLBR_UNSURE_AROUND, "a zap of pages fault-around may have mapped "
+	    "(do_fault_around) flushes only if one was");
+#undef WHY
+	if (l < n && buf[l - 1] == ';')
+		buf[l - 1] = '.';
+	return l < n ? l : n - 1;
+}
+
+/*
+ * Uncertain flush points: how many of arm64-broadcast's broadcasts each
+ * side has, and why.
+ */
+static unsigned int uncertain_note(const struct tlbr_against_side *b,
+				   const struct tlbr_against_side *a,
+				   void (*emit)(void *ctx, const char *key, const char *text),
+				   void *ctx)
+{
+	char buf[2048];
+	size_t l;
+
+	if (!b->policy_maybe[0] && !a->policy_maybe[0])
+		return 0;
+	l = (size_t)snprintf(buf, sizeof(buf), "uncertain flush points: %llu of "
+			     "arm64-broadcast's %llu broadcasts before, %llu of %llu after, "
+			     "where the kernel flushes only if something the trace cannot show "
+			     "was so; counted as broadcasts in the broadcast counts and the "
+			     "conservative shares (before_saved, after_saved), so the savings "
+			     "are the ranges they allow (tlbreplay-diff(1)). Why:",
+			     (unsigned long long)b->policy_maybe[0],
+			     (unsigned long long)b->policy_bcasts[0],
+			     (unsigned long long)a->policy_maybe[0],
+			     (unsigned long long)a->policy_bcasts[0]);
+	if (b->policy_maybe[0] && l < sizeof(buf))
+		l += uncertain_why(buf + l, sizeof(buf) - l, b, "BEFORE");
+	if (a->policy_maybe[0] && l < sizeof(buf))
+		uncertain_why(buf + l, sizeof(buf) - l, a, "AFTER");
+	emit(ctx, "uncertain", buf);
+	return 1;
+}
+
 unsigned int tlbr_against_notes(const struct tlbr_against_side *b,
 				const struct tlbr_against_side *a,
 				void (*emit)(void *ctx, const char *key, const char *text),
@@ -452,6 +624,7 @@ unsigned int tlbr_against_notes(const struct tlbr_against_side *b,
 			 (unsigned long long)a->census[TLBR_SITE_RECLAIM]);
 		emit(ctx, "reclaim", buf), n++;
 	}
+	n += uncertain_note(b, a, emit, ctx);
 	if (a->census[TLBR_SITE_UNKNOWN]) {
 		snprintf(buf, sizeof(buf), "%llu broadcast operations after the census could not "
 			 "attribute to a site (unknown): they count in all, at no site.",

@@ -53,6 +53,17 @@ struct tlbr_against_side {
 	uint64_t tlbi_events;			/* TLBI census events in the trace (any scope) */
 	uint64_t policy_bcasts[TLBR_AGAINST_NPOL];	/* broadcasts, TLBR_AGAINST_POLICIES' order */
 	uint64_t policy_unsafe[TLBR_AGAINST_NPOL];
+	/*
+	 * ... of the broadcasts, those at uncertain flush points (the kernel
+	 * flushes there only if something the trace cannot show was so:
+	 * tlbr_policy_result.maybe_broadcasts), counted in policy_bcasts[]
+	 */
+	uint64_t policy_maybe[TLBR_AGAINST_NPOL];
+	uint64_t predicted_maybe[TLBR_SITE__COUNT];	/* arm64-broadcast's uncertain flush
+							 * points, by site */
+	unsigned int uncertain_why;	/* TLBR_UNSURE_* bits of the side's replays */
+	unsigned int batch_marks;	/* traces recorded with tlbr:ubc_pending
+					 * (metadata batch_marks=traced) */
 	uint64_t huge_mapped, contpte_reuses, asid_rollovers, reuses, cow_breaks;
 	uint64_t write_faults_present;
 	int ncpus;
@@ -82,6 +93,18 @@ int tlbr_against_ops(const struct tlbr_against_side *b, const struct tlbr_agains
 		     struct tlbr_table *t);
 int tlbr_against_savings(const struct tlbr_against_side *b, const struct tlbr_against_side *a,
 			 struct tlbr_table *t);
+
+/* Has either side uncertain broadcasts (the savings are ranges)? */
+bool tlbr_against_uncertain(const struct tlbr_against_side *b, const struct tlbr_against_side *a);
+
+/*
+ * The share of the baseline's broadcasts policy @i saves on @s, in percent:
+ * *@cons the conservative figure (every uncertain flush point a broadcast),
+ * *@lo and *@hi the least and most it can be whichever uncertain points the
+ * kernel really flushed at. NaN without a baseline broadcast.
+ */
+void tlbr_against_saved(const struct tlbr_against_side *s, unsigned int i, double *cons,
+			double *lo, double *hi);
 
 /*
  * What differs because the programs or machines differ, not the model: one

@@ -21,7 +21,7 @@
 #include "scope.h"
 
 enum { OPT_FORMAT = 256, OPT_JSON, OPT_INFMT, OPT_AGAINST, OPT_AFTER_PID, OPT_AFTER_COMM,
-       OPT_FORCE };
+       OPT_FORCE, OPT_TABLE };
 enum fmt { F_TEXT, F_CSV, F_JSON };
 
 static const struct option diff_options[] = {
@@ -33,6 +33,7 @@ static const struct option diff_options[] = {
 	{ "after-pid", required_argument, NULL, OPT_AFTER_PID },
 	{ "after-comm", required_argument, NULL, OPT_AFTER_COMM },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "table", required_argument, NULL, OPT_TABLE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -51,7 +52,9 @@ static void diff_help(FILE *f)
 		   "                            seed policies' savings replayed on both\n"
 		   "        --after-pid <list>  count these processes of AFTER (instead of --pid)\n"
 		   "        --after-comm <list> count these commands of AFTER (instead of --comm)\n"
-		   "        --force             --against: replay traces that are not ready\n");
+		   "        --force             --against: replay traces that are not ready\n"
+		   "        --table <name>      --against --format csv: sites (default),\n"
+		   "                            operations or savings\n");
 	scope_help_options(f);
 	fprintf(f, "    -h, --help              this help\n\n"
 		   "With two or more traces on a side: mean +- standard deviation, and Welch's\n"
@@ -124,6 +127,9 @@ static int against_side(char **paths, unsigned int n, enum tlbr_format fmt,
 				snprintf(side->kernel, sizeof(side->kernel), "%s", buf);
 			if (!*side->affinity && tlbr_metadata_get(meta, "affinity", buf, sizeof(buf)))
 				snprintf(side->affinity, sizeof(side->affinity), "%.63s", buf);
+			if (tlbr_metadata_get(meta, "batch_marks", buf, sizeof(buf)) &&
+			    !strcmp(buf, "traced"))
+				side->batch_marks++;
 			if (!*desc)
 				snprintf(desc, descsize, "%s", *o.scope.desc ? o.scope.desc :
 					 "every process");
@@ -171,12 +177,14 @@ static void side_json(struct tlbr_json *j, const char *name, const struct tlbr_a
 	tlbr_json_u64(j, "contpte_reuses", s->contpte_reuses);
 	tlbr_json_u64(j, "asid_rollovers", s->asid_rollovers);
 	tlbr_json_u64(j, "write_faults_present", s->write_faults_present);
+	tlbr_json_u64(j, "uncertain_broadcasts", s->policy_maybe[0]);
+	tlbr_json_u64(j, "batch_marks_traced", s->batch_marks);
 	tlbr_json_obj_end(j);
 }
 
 static int cmd_against(char **b, unsigned int nb, char **a, unsigned int na,
 		       enum tlbr_format infmt, const struct scope_opts *so,
-		       const struct scope_opts *so_after, bool force, int fmt)
+		       const struct scope_opts *so_after, bool force, int fmt, const char *table)
 {
 	struct tlbr_against_side *sb = calloc(1, sizeof(*sb)), *sa = calloc(1, sizeof(*sa));
 	char db[256], da[256];
@@ -226,10 +234,19 @@ static int cmd_against(char **b, unsigned int nb, char **a, unsigned int na,
 				   "saved: 1 - the policy's broadcasts / arm64-broadcast's, both "
 				   "replayed on the side's traces (predicted on both sides; AFTER's "
 				   "census is not a replay); diff: percentage points.", 80);
+		if (tlbr_against_uncertain(sb, sa))
+			tlbr_print_wrapped(stdout, "", 0,
+					   "Where a side has uncertain flush points (the notes say how "
+					   "many, and why) its share is the range they allow: least if "
+					   "only those the policy broadcasts at were flushes, most if "
+					   "only those it saves were. 5 pp: yes when every difference "
+					   "the ranges allow is within 5 percentage points, no when "
+					   "none is, unknown otherwise.", 80);
 		printf("\nWhat differs because the programs or machines differ, not the model:\n");
 		tlbr_against_notes(sb, sa, note_text, stdout);
-	} else if (fmt == 1) {	/* csv: the sites */
-		tlbr_table_print_csv(stdout, &ts);
+	} else if (fmt == 1) {	/* csv: one table, the sites unless --table names another */
+		tlbr_table_print_csv(stdout, table && !strcmp(table, "savings") ? &tv :
+				     table && !strcmp(table, "operations") ? &to : &ts);
 	} else {
 		struct tlbr_json j;
 
@@ -354,6 +371,7 @@ int cmd_diff(int argc, char **argv)
 	enum tlbr_format infmt = TLBR_FMT_AUTO;
 	struct scope_opts so = { 0 }, so_after = { 0 };
 	bool workload = false, against = false, after_set = false, force = false;
+	const char *table = NULL;
 	enum fmt fmt = F_TEXT;
 	int c, sep, i, status = 0;
 	unsigned int nb, na;
@@ -391,6 +409,14 @@ int cmd_diff(int argc, char **argv)
 		case OPT_FORCE:
 			force = true;
 			break;
+		case OPT_TABLE:
+			if (strcmp(optarg, "sites") && strcmp(optarg, "operations") &&
+			    strcmp(optarg, "savings")) {
+				error("unknown table '%s' (sites, operations or savings)", optarg);
+				return TLBR_EXIT_USAGE;
+			}
+			table = optarg;
+			break;
 		case OPT_AFTER_PID:
 		case OPT_AFTER_COMM:
 			if (scope_option(&so_after, c == OPT_AFTER_PID ? OPT_S_PID : OPT_S_COMM,
@@ -421,6 +447,11 @@ int cmd_diff(int argc, char **argv)
 		usage_error("diff");
 		return TLBR_EXIT_USAGE;
 	}
+	if (table && (!against || fmt != F_CSV)) {
+		error("--table goes with --against --format csv");
+		usage_error("diff");
+		return TLBR_EXIT_USAGE;
+	}
 	if ((after_set || force) && !against) {
 		error("--after-pid, --after-comm and --force go with --against");
 		usage_error("diff");
@@ -435,7 +466,7 @@ int cmd_diff(int argc, char **argv)
 			so_after.to_ns = so.to_ns;
 			so_after.system = so.system;
 		}
-		return cmd_against(b, nb, a, na, infmt, &so, &so_after, force, (int)fmt);
+		return cmd_against(b, nb, a, na, infmt, &so, &so_after, force, (int)fmt, table);
 	}
 	cb = calloc(nb, sizeof(*cb));
 	ca = calloc(na, sizeof(*ca));

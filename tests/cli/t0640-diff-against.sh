@@ -138,4 +138,76 @@ assert d["after"]["huge_mapped"] == 0, d["after"]
 assert "thp" not in [x["key"] for x in d["notes"]], d["notes"]
 PY
 ok $? "thp: huge pages are counted in the scope (--after-comm other: none, no note)"
+# Uncertain flush points (tests/data/diff-against-pending-*.txt): an arm64
+# 6.12 trace recorded without the batched-reclaim marks probe leaves each
+# flush_tlb_batched_pending a whole-mm flush the trace cannot prove; the
+# savings are the ranges they allow, "within 5 pp" is judged on the ranges
+PX=diff-against-pending-x86.txt
+PA=diff-against-pending-arm64.txt
+"$TLBREPLAY" diff --against --format csv --table savings $PX -- $PA > "$TMP/u"
+[ "$(field $TMP/u arm64-broadcast 9) $(field $TMP/u arm64-broadcast 10) $(field $TMP/u arm64-broadcast 14)" = "3 5 2" ]
+ok $? "arm64-broadcast: 3 broadcasts before, 5 after of which 2 uncertain (U1, U2)"
+[ "$(field $TMP/u pte-needs-flush 2) $(field $TMP/u pte-needs-flush 3) $(field $TMP/u pte-needs-flush 6) $(field $TMP/u pte-needs-flush 7) $(field $TMP/u pte-needs-flush 8)" = "33.33 20.00 20.0..33.3% +0.0..+13.3 unknown" ]
+ok $? "pte-needs-flush: 33.3% before; after 20.0% conservative, 20.0..33.3%: +0.0..+13.3 pp, unknown"
+[ "$(field $TMP/u active-cpu 3) $(field $TMP/u active-cpu 14) $(field $TMP/u active-cpu 17) $(field $TMP/u active-cpu 18) $(field $TMP/u active-cpu 8)" = "40.00 1 25.00 50.00 unknown" ]
+ok $? "active-cpu: 40.0% conservative, 1 uncertain broadcast (U2), 25.0..50.0% (U2 alone, U1 alone): unknown"
+[ "$(field $TMP/u batched-reclaim 6) $(field $TMP/u batched-reclaim 7) $(field $TMP/u wp-local 7) $(field $TMP/u wp-local 8)" = "0.0..40.0% -40.0..+0.0 +0.0 yes" ]
+ok $? "batched-reclaim 0.0..40.0% (unknown); wp-local 0.0 on both: within 5 pp"
+"$TLBREPLAY" diff --against $PX -- $PA > "$TMP/ut"
+grep_file "text: the ranges" "pte-needs-flush         33.3%   20.0..33.3%  +0.0..+13.3  unknown" "$TMP/ut"
+awk 'length > 80 { bad = 1 } END { exit bad }' "$TMP/ut"
+ok $? "text with ranges: at most 80 columns"
+"$TLBREPLAY" diff --against --json $PX -- $PA > "$TMP/uj"
+python3 - "$TMP/uj" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+sv = {r["policy"]: r for r in d["savings"]}
+p = sv["pte-needs-flush"]
+assert (p["after_broadcasts"], p["after_uncertain"], p["before_uncertain"]) == (4, 2, 0), p
+assert round(p["after_saved_min"], 2) == 20.0 and round(p["after_saved_max"], 2) == 33.33, p
+assert p["difference_pp_min"] == 0 and p["difference_pp_max"] == 13.3 and p["within_5pp"] == "unknown", p
+assert sv["wp-local"]["within_5pp"] == "yes"
+st = {r["site"]: r for r in d["sites"]}
+assert st["all"]["predicted_uncertain"] == 0, st["all"]
+n = [x["text"] for x in d["notes"] if x["key"] == "uncertain"]
+assert len(n) == 1 and n[0].startswith("uncertain flush points: 0 of arm64-broadcast's 3 broadcasts before, 2 of 5 after") \
+    and "AFTER (2): flush_tlb_batched_pending" in n[0] and "batch_marks=traced): re-record with this tlbreplay" in n[0] \
+    and "BEFORE (" not in n[0], n
+PY
+ok $? "json: pte-needs-flush 4 broadcasts after, 2 uncertain, 20.0..33.3%, -> +0.0..+13.3 pp unknown; the note: 0 before, 2 of 5 after, recorded without the marks probe"
+# both sides uncertain (an arm64 trace predicts too): the note names both
+"$TLBREPLAY" diff --against --json $PA -- $PA > "$TMP/uu"
+python3 - "$TMP/uu" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = {r["policy"]: r for r in d["savings"]}["pte-needs-flush"]
+assert p["difference_pp_min"] == -13.3 and p["difference_pp_max"] == 13.3 and p["within_5pp"] == "unknown", p
+st = {r["site"]: r for r in d["sites"]}
+assert st["reclaim"]["predicted_uncertain"] == 2 and st["all"]["predicted_uncertain"] == 2, st
+n = [x["text"] for x in d["notes"] if x["key"] == "uncertain"][0]
+assert "2 of arm64-broadcast's 5 broadcasts before, 2 of 5 after" in n and "BEFORE (2):" in n and "AFTER (2):" in n, n
+PY
+ok $? "the same trace on both sides: -13.3..+13.3 pp, unknown; 2 uncertain on each side, said for each"
+# recorded with the marks probe (batch_marks=traced): the mm born in the
+# trace was never marked, the pending calls flush nothing: certain, within
+sed 's/affinity=0-1$/&\n            prog-930   [000] .....    40.000002: tracing_mark_write: tlbreplay-meta batch_marks=traced/' $PA > "$TMP/marks.txt"
+"$TLBREPLAY" diff --against --format csv --table savings $PX -- "$TMP/marks.txt" > "$TMP/um"
+[ "$(field $TMP/um arm64-broadcast 10) $(field $TMP/um arm64-broadcast 14) $(field $TMP/um pte-needs-flush 3) $(field $TMP/um pte-needs-flush 4) $(field $TMP/um pte-needs-flush 8)" = "3 0 33.33 0 yes" ]
+ok $? "batch_marks=traced: 3 broadcasts after, none uncertain; pte-needs-flush 33.3% on both: 0 pp, within"
+"$TLBREPLAY" diff --against $PX -- "$TMP/marks.txt" > "$TMP/umt"
+! grep -q "uncertain" "$TMP/umt"
+ok $? "no uncertain point: no note, the table as before"
+expect_status 2 "--table without --format csv" "$TLBREPLAY" diff --against --table savings $PX -- $PA
+expect_status 2 "an unknown table" "$TLBREPLAY" diff --against --format csv --table nope $PX -- $PA
+# every --json output of this script against doc/tlbreplay-diff-against.schema.json
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	python3 - "$SRCDIR/doc/tlbreplay-diff-against.schema.json" "$TMP/j" "$TMP/mj" "$TMP/h" \
+		"$TMP/uj" "$TMP/uu" <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+for f in sys.argv[2:]:
+    jsonschema.validate(json.load(open(f)), schema)
+PY
+	ok $? "json outputs validate against doc/tlbreplay-diff-against.schema.json"
+fi
 done_testing
