@@ -5,7 +5,8 @@
 # (tlbreplay diff --against --json): for every program and arm64 kernel,
 # per flush site both architectures share, the broadcasts per operation
 # arm64-broadcast predicts from the x86 trace against those the arm64
-# kernel executed (TLBI census): their difference in percent (target:
+# kernel executed (TLBI census), "predicted / executed (difference)", the
+# difference in percent (target:
 # within 5%; "-" where the site has no broadcast on either side, "p/c"
 # counts where the census counted none or the operation is missing); in all
 # (counts); and per seed policy the broadcasts it saves, predicted from x86
@@ -58,7 +59,8 @@ def main():
                 if r["per_operation"] == "none" or r["difference"] is None:
                     cells.append("%d/%d" % (r["predicted"], r["census"]))
                     continue
-                cells.append("%+.1f%%" % r["difference"])
+                cells.append("%.3f / %.3f (%+.1f%%)" % (r["predicted_per_op"], r["census_per_op"],
+                                                      r["difference"]))
                 within += abs(r["difference"]) <= 5
             a = rows["all"]
             sv = {r["policy"]: r for r in d["savings"]}
