@@ -314,6 +314,14 @@ static uint64_t mid_switch(const struct tlbr_x86_check *x)
 	return x->miss_mid_switch < missed ? x->miss_mid_switch : missed;
 }
 
+/* Predicted, not sent, for a guessed trim: at most the predicted not sent. */
+static uint64_t trim_guess(const struct tlbr_x86_check *x)
+{
+	uint64_t unsent = x->ipis_predicted - x->ipis_matched;
+
+	return x->unsent_trim_guess < unsent ? x->unsent_trim_guess : unsent;
+}
+
 void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 {
 	const struct tlbr_x86_check *x = &r->x86;
@@ -379,6 +387,16 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 				 (unsigned long long)mid_switch(x), (unsigned long long)missed);
 			tlbr_print_wrapped(f, "    switch", 12, buf, 80);
 		}
+		if (x->ipis_predicted > x->ipis_matched) {
+			snprintf(buf, sizeof(buf), "%llu of the %llu predicted and not sent went to a "
+				 "CPU running another address space for a trim the model guessed: "
+				 "should_trim_cpumask()'s clock of an address space older than the "
+				 "trace is unknown until the trace shows a trim, and the model takes "
+				 "it to run out at its first flush_tlb_multi() and every second after",
+				 (unsigned long long)trim_guess(x),
+				 (unsigned long long)(x->ipis_predicted - x->ipis_matched));
+			tlbr_print_wrapped(f, "    guess", 12, buf, 80);
+		}
 	}
 	if (x->lost_restarts) {
 		snprintf(buf, sizeof(buf), "%llu lost-event records: taken out of the counts above, "
@@ -438,6 +456,8 @@ void tlbr_json_x86_check(struct tlbr_json *j, const struct tlbr_replay_result *r
 		/* of them (whatever the answer): to a CPU in the middle of a switch */
 		tlbr_json_u64(j, "missed_ipis_target_mid_switch", mid_switch(x));
 	}
+	if (x->ipis_predicted > x->ipis_matched)	/* only then, like the misses */
+		tlbr_json_u64(j, "unsent_ipis_trim_guess", trim_guess(x));
 	if (x->lost_restarts) {	/* only then: the goldens of complete traces stay as they were */
 		tlbr_json_obj_begin(j, "lost_excluded");
 		tlbr_json_u64(j, "records", x->lost_restarts);

@@ -213,6 +213,12 @@ struct tlbr_x86_check {
 	 * the trace cannot predict
 	 */
 	uint64_t miss_mid_switch;
+	/*
+	 * IPIs predicted and not sent to a CPU running another mm, for a trim
+	 * the model guessed: should_trim_cpumask()'s clock of an mm older
+	 * than the trace is unknown until the trace shows a trim
+	 */
+	uint64_t unsent_trim_guess;
 	uint64_t lost_excl_ns;
 	uint64_t lost_excl_sent, lost_excl_predicted, lost_excl_matched, lost_excl_calls;
 	uint64_t as_traced;		/* kernel and batched flushes, replayed as traced */

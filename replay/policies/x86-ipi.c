@@ -125,6 +125,11 @@ struct xstate {
 	uint64_t send_ts[TLBR_MAX_CPUS];	/* the traced "remote IPI send" in progress */
 	/* the shootdown in progress on each issuing CPU: its predicted targets */
 	struct tlbr_cpuset pred[TLBR_MAX_CPUS];
+	/*
+	 * ... of them, those predicted only for a trim the model guessed (the
+	 * clock of an mm older than the trace), counted in the self-check
+	 */
+	struct tlbr_cpuset guess[TLBR_MAX_CPUS];
 	bool op[TLBR_MAX_CPUS];
 	/* the mm of the traced shootdown in progress: the IPIs the trace shows */
 	uint32_t pend_mm[TLBR_MAX_CPUS];
@@ -263,6 +268,19 @@ static void lost_span(struct xstate *s, struct tlbr_x86_check *xc, uint64_t from
 	}
 }
 
+/*
+ * The targets of @cpu's last traced flush that no IPI went to (predicted,
+ * not sent) and that only a guessed trim had put there: counted. O(CPUs).
+ */
+static void settle_guess(struct xstate *s, struct tlbr_x86_check *xc, int cpu)
+{
+	for (int c = 0; c < TLBR_MAX_CPUS; c++)
+		if (tlbr_cpuset_test(&s->guess[cpu], (unsigned int)c) &&
+		    tlbr_cpuset_test(&s->pred[cpu], (unsigned int)c))
+			xc->unsent_trim_guess++;
+	memset(&s->guess[cpu], 0, sizeof(s->guess[cpu]));
+}
+
 static bool x86_trace_flush(const struct flushreq *q)
 {
 	return q->ev && q->ev->kind == TLBR_EV_FLUSH &&
@@ -274,7 +292,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 {
 	struct xstate *s = tlbr_policy_state(pl, &tlbr_policy_x86_ipi);
 	struct tlbr_x86_check *xc = tlbr_view_x86_check(r);
-	struct tlbr_cpuset others, targets = { { 0 } };
+	struct tlbr_cpuset others, targets = { { 0 } }, guessed = { { 0 } };
 	bool real_multi, multi, freed, trim = false, local_runs, traced;
 	bool exec_teardown, boot, short_full;
 	struct xmm *m;
@@ -383,8 +401,11 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 			if (c == q->cpu || !tlbr_cpuset_test(&others, (unsigned int)c))
 				continue;
 			/* should_flush_tlb(), or every CPU of the mask when tables go */
-			if (freed || (!s->lazy[c] && (s->loaded[c] == q->mm || trim)))
+			if (freed || (!s->lazy[c] && (s->loaded[c] == q->mm || trim))) {
 				tlbr_cpuset_set(&targets, (unsigned int)c);
+				if (!freed && s->loaded[c] != q->mm && !m->clock)
+					tlbr_cpuset_set(&guessed, (unsigned int)c);
+			}
 		}
 		local_runs = tlbr_cpuset_test(&m->mask, (unsigned int)q->cpu) &&
 			     (freed || (!s->lazy[q->cpu] && s->loaded[q->cpu] == q->mm) || trim);
@@ -433,7 +454,10 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 
 	/* the self-check: this flush against what the kernel did */
 	if (traced) {
+		settle_guess(s, xc, q->cpu);	/* the previous flush's */
 		s->pred[q->cpu] = targets;
+		if (s->checking && !s->pend_excl[q->cpu])
+			s->guess[q->cpu] = guessed;
 		s->op[q->cpu] = true;
 		if (s->pend_excl[q->cpu])
 			xc->lost_excl_predicted += tlbr_cpuset_count(&targets);
@@ -592,6 +616,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 		}
 		memset(s->nfifo, 0, sizeof(s->nfifo));
 		memset(s->pend_mm, 0, sizeof(s->pend_mm));
+		memset(s->guess, 0, sizeof(s->guess));
 		if (s->checking) {
 			uint64_t from = UINT64_MAX;
 
@@ -782,6 +807,8 @@ static void finish(struct replay *r, struct policy *pl)
 
 	if (!s->checking)
 		return;
+	for (int c = 0; c < TLBR_MAX_CPUS; c++)
+		settle_guess(s, xc, c);
 	xc->ipis_unanswered = xc->ipis_sent > xc->ipis_answered ? xc->ipis_sent - xc->ipis_answered : 0;
 	/* remote flush calls traced, but neither an IPI nor a remote flush */
 	xc->pv = xc->calls_real >= 3 && !xc->ipis_sent && !xc->remote_flushes;
