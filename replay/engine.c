@@ -36,6 +36,7 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 {
 	const struct tlbr_ev_flush *f = &ev->flush;
 	bool range = f->start < f->end && f->scope != TLBR_SCOPE_MM && f->scope != TLBR_SCOPE_ALL;
+	struct tlbr_vma_ranges vmas = { 0 };	/* an x86 munmap's VMAs, on arm64 (below) */
 	struct flushreq q;
 
 	if (f->site == TLBR_SITE_SWITCH)
@@ -87,6 +88,22 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		if (f->flags & TLBR_FLUSH_MOVE) {		/* a page-table move */
 			tlbr_move_flush(r, ev, t);
 			return;
+		}
+		/*
+		 * an x86 munmap's one flush (x86 selects MMU_GATHER_MERGE_VMAS:
+		 * its tlb_end_vma() flushes nothing, tlb_finish_mmu() all) is,
+		 * on arm64 (asm-generic tlb_end_vma -> tlb_flush_mmu_tlbonly),
+		 * one flush per VMA whose PTEs unmap_vmas() cleared, and one
+		 * more at tlb_finish_mmu() when free_pgtables() freed a page
+		 * table (pte_free_tlb sets freed_tables): the VMAs are counted
+		 * before the pages go, their flushes put after (below)
+		 */
+		if (t && f->site == TLBR_SITE_ZAP && f->x86_reason != TLBR_X86_NONE &&
+		    !r->arm64_seen && t->sys == TLBR_SYS_MUNMAP + 1 && !t->applied && !t->traced) {
+			uint64_t s, e;
+
+			tlbr_range_of(&t->call, &s, &e);
+			tlbr_unmap_vma_ranges(r, ev->mm, s, e, &vmas);
 		}
 		if (t && t->sys && (f->site == TLBR_SITE_MPROTECT || !tlbr_unmap_traced_flush(r, ev, t)))
 			tlbr_apply_syscall(r, t, ev->mm);
@@ -145,6 +162,26 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		q.end_vpn = TLBR_PAGES_UP(f->end);
 	} else {
 		q.whole_mm = true;
+	}
+	if (vmas.n) {
+		/*
+		 * arm64's flushes of the munmap: each VMA's (its leaf entries,
+		 * arm64 only) and then the traced one, tlb_finish_mmu's, which
+		 * frees the tables if any were freed; without freed tables the
+		 * last VMA's flush is the traced one (tlb_finish_mmu flushes
+		 * nothing more: tlb_flush_mmu_tlbonly finds nothing cleared)
+		 */
+		unsigned int n = tlbr_view_frees_tables(r, &q) ? vmas.n : vmas.n - 1;
+		struct flushreq v = q;
+
+		v.arm64_only = true;
+		v.no_tables = true;
+		v.whole_mm = false;
+		for (unsigned int i = 0; i < n; i++) {
+			v.start_vpn = vmas.lo[i];
+			v.end_vpn = vmas.hi[i] + 1;
+			tlbr_flush_point(r, &v);
+		}
 	}
 	tlbr_flush_point(r, &q);
 }

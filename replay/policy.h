@@ -61,6 +61,13 @@ struct flushreq {
 	 */
 	bool x86_only;
 	/*
+	 * one VMA's flush of an munmap on a kernel without
+	 * MMU_GATHER_MERGE_VMAS (arm64's tlb_end_vma): its leaf entries only;
+	 * the page tables free_pgtables() frees later are tlb_finish_mmu's
+	 * flush (engine.c)
+	 */
+	bool no_tables;
+	/*
 	 * the range is one block entry (a huge PMD): one TLBI by VA removes
 	 * it (TLBI VALE1 takes any leaf entry holding the address), as
 	 * flush_tlb_page(vma, haddr) from pmdp_set_access_flags() does

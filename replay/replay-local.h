@@ -395,6 +395,14 @@ void tlbr_kernel_pending(struct replay *r, const struct tlbr_event *ev);
 void tlbr_mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret);
 void tlbr_move_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 bool tlbr_unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+/* The VMAs with mapped pages in [s, e) (pages), their mapped ranges: arm64's per-VMA zap flushes. */
+#define TLBR_VMA_RANGES 64
+struct tlbr_vma_ranges {
+	unsigned int n;
+	uint64_t lo[TLBR_VMA_RANGES], hi[TLBR_VMA_RANGES];	/* vpns, inclusive */
+};
+void tlbr_unmap_vma_ranges(struct replay *r, uint32_t mm, uint64_t s, uint64_t e,
+			   struct tlbr_vma_ranges *v);
 bool tlbr_unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 unsigned int tlbr_move_chunks(uint64_t start, uint64_t end, uint64_t to);
 void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t);

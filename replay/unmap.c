@@ -392,6 +392,29 @@ static void zap_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 }
 
 /*
+ * The VMAs of [s, e) (pages) with mapped PTEs, and the range of those in
+ * each: the flushes of an munmap's zap on a kernel without
+ * MMU_GATHER_MERGE_VMAS (arm64), whose tlb_end_vma() flushes each VMA's
+ * cleared range (tlb_flush_mmu_tlbonly, include/asm-generic/tlb.h) where
+ * x86's merges them all into tlb_finish_mmu()'s one flush. Asked before the
+ * munmap is applied. O(pages of the range).
+ */
+void tlbr_unmap_vma_ranges(struct replay *r, uint32_t mm, uint64_t s, uint64_t e,
+			   struct tlbr_vma_ranges *v)
+{
+	struct groups gs = { .m = tlbr_mm_get(r, mm), .why = "munmap" };
+
+	v->n = 0;
+	if (e <= s || !gs.m)
+		return;
+	tlbr_for_pages(r, mm, false, s, e, group_fn, &gs);
+	for (unsigned int i = 0; i < gs.n && i < TLBR_VMA_RANGES; i++, v->n++) {
+		v->lo[i] = gs.g[i].lo;
+		v->hi[i] = gs.g[i].hi;
+	}
+}
+
+/*
  * madvise FREE, COLD and PAGEOUT: the kernel flushes, per VMA through the
  * gather (tlb_end_vma), only the present PTEs it made old or clean:
  * madvise_cold_or_pageout_pte_range() takes a PTE that is pte_young()

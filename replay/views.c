@@ -429,6 +429,8 @@ bool tlbr_view_frees_tables(struct replay *r, const struct flushreq *q)
 	const struct rmm *m;
 	uint64_t s, e, b, a0, len;
 
+	if (q->no_tables)
+		return false;
 	if (q->ev && q->ev->kind == TLBR_EV_FLUSH && (q->ev->flush.flags & TLBR_FLUSH_FREES_TABLES))
 		return true;
 	/* flush_tlb_mm() is flush_tlb_mm_range(mm, 0, TLB_FLUSH_ALL, 0, true) */
