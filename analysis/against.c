@@ -104,7 +104,7 @@ void tlbr_against_add(struct tlbr_against_side *s, const struct tlbr_replay_resu
 	if (r->npolicies)
 		for (k = 0; k < TLBR_SITE__COUNT; k++)
 			s->predicted_maybe[k] += r->policy[0].maybe[k];
-	s->uncertain_why |= r->uncertain_why;
+
 	s->huge_mapped += r->huge_mapped;
 	s->contpte_reuses += r->contpte_reuses;
 	s->asid_rollovers += r->asid_rollovers;
@@ -478,11 +478,7 @@ static unsigned int cpu_note(const struct tlbr_against_side *b, const struct tlb
 	return 0;
 }
 
-/*
- * Why a side's flush points were uncertain (TLBR_UNSURE_* bits; tlbr_print_uncertain
- * says more). The bits are the replay's, set wherever in the trace it met such
- * a point: with a counting scope some may come from outside it.
- */
+/* Why a side's flush points in scope were uncertain (TLBR_UNSURE_* bits; tlbr_print_uncertain says more). */
 static size_t uncertain_why(char *buf, size_t n, const struct tlbr_against_side *s,
 			    const char *SIDE)
 {
@@ -540,9 +536,7 @@ static unsigned int uncertain_note(const struct tlbr_against_side *b,
 			     "where the kernel flushes only if something the trace cannot show "
 			     "was so; counted as broadcasts in the broadcast counts and the "
 			     "conservative shares (before_saved, after_saved), so the savings "
-			     "are the ranges they allow (tlbreplay-diff(1)). Why (the kinds of "
-			     "uncertain point the replay met anywhere in a side's traces, in the "
-			     "counting scope or not; tlbreplay what-if tells them apart per site):",
+			     "are the ranges they allow (tlbreplay-diff(1)). Why:",
 			     (unsigned long long)b->policy_maybe[0],
 			     (unsigned long long)b->policy_bcasts[0],
 			     (unsigned long long)a->policy_maybe[0],

@@ -61,7 +61,8 @@ struct tlbr_against_side {
 	uint64_t policy_maybe[TLBR_AGAINST_NPOL];
 	uint64_t predicted_maybe[TLBR_SITE__COUNT];	/* arm64-broadcast's uncertain flush
 							 * points, by site */
-	unsigned int uncertain_why;	/* TLBR_UNSURE_* bits of the side's replays */
+	unsigned int uncertain_why;	/* TLBR_UNSURE_* bits of arm64-broadcast's uncertain
+					 * flush points in scope (the caller: the notes) */
 	unsigned int batch_marks;	/* traces recorded with tlbr:ubc_pending
 					 * (metadata batch_marks=traced) */
 	uint64_t huge_mapped, contpte_reuses, asid_rollovers, reuses, cow_breaks;

@@ -140,6 +140,7 @@ static void account(struct replay *r, struct policy *pl, const struct flushreq *
 			.kind = TLBR_NOTE_FLUSH, .whole_mm = q->whole_mm || q->opaque, .site = q->site,
 			.ts_ns = q->ts_ns, .task = q->ev ? q->ev->task : 0,
 			.avoidable = avoidable, .reason = reason,
+			.unsure = q->maybe ? q->maybe_why : 0,
 			.out = d->kind == D_NONE ? TLBR_OUT_SKIPPED : d->kind == D_MERGED ?
 			       TLBR_OUT_MERGED : nremote || d->kind == D_BROADCAST ?
 			       TLBR_OUT_BROADCAST : TLBR_OUT_LOCAL,
@@ -219,7 +220,7 @@ void tlbr_implied_flush_maybe(struct replay *r, uint32_t mm, enum tlbr_site site
 	tlbr_req_init(r, &q, site, mm);
 	q.maybe = maybe;
 	if (maybe)
-		r->res.uncertain_why |= TLBR_UNSURE_AROUND;
+		tlbr_unsure(r, &q, TLBR_UNSURE_AROUND);
 	q.adds_only = adds_only;
 	q.from_invalid = from_invalid;
 	q.whole_mm = whole;

@@ -85,6 +85,7 @@ struct flushreq {
 	 * a zap, a PMD huge at a split): put, and counted apart as uncertain
 	 */
 	bool maybe;
+	unsigned int maybe_why;		/* ... why: TLBR_UNSURE_* bits (tlbr_unsure) */
 	enum tlbr_exec real;		/* what the traced kernel did */
 	const struct tlbr_event *ev;
 	uint64_t ts_ns, pos;		/* of the event it comes from */

@@ -508,4 +508,11 @@ void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct r
 int tlbr_on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 int tlbr_on_reclaim_unmap(struct replay *r, const struct tlbr_event *ev);
 
+/* A flush point the kernel makes only if something the trace cannot show was so: why (q->maybe set apart). */
+static inline void tlbr_unsure(struct replay *r, struct flushreq *q, unsigned int why)
+{
+	r->res.uncertain_why |= why;
+	q->maybe_why |= why;
+}
+
 #endif /* TLBR_REPLAY_LOCAL_H */

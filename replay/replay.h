@@ -308,6 +308,7 @@ struct tlbr_note {
 	enum tlbr_outcome out;	/* FLUSH */
 	bool avoidable;		/* FLUSH: a broadcast no other CPU needed */
 	enum tlbr_avoid reason;	/* ... and why */
+	unsigned int unsure;	/* FLUSH: an uncertain flush point: why, TLBR_UNSURE_* bits; 0 certain */
 };
 
 struct tlbr_replay;

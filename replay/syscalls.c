@@ -188,7 +188,7 @@ void tlbr_kernel_pending(struct replay *r, const struct tlbr_event *ev)
 	q.real = TLBR_EXEC_BROADCAST;
 	q.maybe = m->kmark == KMARK_UNKNOWN || ev->sync.how == TLBR_PEND_UNKNOWN;
 	if (q.maybe)
-		r->res.uncertain_why |= TLBR_UNSURE_PENDING;
+		tlbr_unsure(r, &q, TLBR_UNSURE_PENDING);
 	if (r->o.batch_marks)
 		m->kmark = KMARK_CLEAR;
 	tlbr_flush_point(r, &q);

@@ -140,7 +140,7 @@ static void group_points(struct replay *r, const struct groups *gs, uint32_t mm,
 		q.real = real;
 		q.maybe = gs->age && (unsure || !gs->g[i].proven);
 		if (q.maybe)
-			r->res.uncertain_why |= unsure ? TLBR_UNSURE_PAGEOUT : TLBR_UNSURE_AGE;
+			tlbr_unsure(r, &q, unsure ? TLBR_UNSURE_PAGEOUT : TLBR_UNSURE_AGE);
 		tlbr_flush_point(r, &q);
 	}
 }
@@ -276,9 +276,9 @@ static void zap_point(struct replay *r, const struct tlbr_event *ev, uint64_t lo
 	q.real = ev->flush.exec;
 	q.maybe = maybe || !sure;
 	if (maybe)
-		r->res.uncertain_why |= TLBR_UNSURE_DIRTY;
+		tlbr_unsure(r, &q, TLBR_UNSURE_DIRTY);
 	if (!sure)
-		r->res.uncertain_why |= TLBR_UNSURE_AROUND;
+		tlbr_unsure(r, &q, TLBR_UNSURE_AROUND);
 	tlbr_flush_point(r, &q);
 }
 
@@ -369,7 +369,7 @@ void tlbr_zap_preempted(struct replay *r, const struct tlbr_event *ev, struct rt
 	q.end_vpn = t->zap_hi + 1;
 	q.real = TLBR_EXEC_BROADCAST;
 	q.maybe = true;
-	r->res.uncertain_why |= TLBR_UNSURE_DIRTY;
+	tlbr_unsure(r, &q, TLBR_UNSURE_DIRTY);
 	tlbr_flush_point(r, &q);
 }
 
@@ -1044,7 +1044,7 @@ void tlbr_huge_split(struct replay *r, const struct tlbr_event *ev, struct flush
 		return;
 	q->maybe = !sa.huge;
 	if (q->maybe)
-		r->res.uncertain_why |= TLBR_UNSURE_SPLIT;
+		tlbr_unsure(r, q, TLBR_UNSURE_SPLIT);
 	tlbr_flush_point(r, q);
 }
 

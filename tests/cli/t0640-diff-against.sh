@@ -197,6 +197,22 @@ ok $? "batch_marks=traced: 3 broadcasts after, none uncertain; pte-needs-flush 3
 "$TLBREPLAY" diff --against $PX -- "$TMP/marks.txt" > "$TMP/umt"
 ! grep -q "uncertain" "$TMP/umt"
 ok $? "no uncertain point: no note, the table as before"
+# the reasons are those of the uncertain points in scope
+# (tests/data/diff-against-pending-two-arm64.txt: 930's pending calls, 940's too and its MADV_COLD)
+P2=diff-against-pending-two-arm64.txt
+for w in "930 2 no" "940 2 yes"; do
+	set -- $w
+	"$TLBREPLAY" diff --against --after-pid $1 --json $PX -- $P2 > "$TMP/u2"
+	python3 - "$TMP/u2" $2 $3 <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+n = [x["text"] for x in d["notes"] if x["key"] == "uncertain"][0]
+assert d["after"]["uncertain_broadcasts"] == int(sys.argv[2]), d["after"]
+assert "AFTER (%s): flush_tlb_batched_pending" % sys.argv[2] in n, n
+assert ("madvise COLD" in n) == (sys.argv[3] == "yes"), n
+PY
+	ok $? "--after-pid $1: $2 uncertain broadcasts; madvise COLD among the reasons: $3"
+done
 expect_status 2 "--table without --format csv" "$TLBREPLAY" diff --against --table savings $PX -- $PA
 expect_status 2 "an unknown table" "$TLBREPLAY" diff --against --format csv --table nope $PX -- $PA
 # every --json output of this script against doc/tlbreplay-diff-against.schema.json
