@@ -201,7 +201,8 @@ static bool check_listed(struct replay *r, struct rmm *m, bool whole, uint64_t s
 				.key = lookup ? p->vpn : UINT64_MAX - p->born, .idx = p->idx };
 		k++;
 	}
-	qsort(r->cand_tmp, n, sizeof(*r->cand_tmp), cand_cmp);
+	if (n > 1)	/* an empty list has no array yet: qsort wants one */
+		qsort(r->cand_tmp, n, sizeof(*r->cand_tmp), cand_cmp);
 	r->stop_walk = false;
 	for (k = 0; k < n; k++)
 		tlbr_check_fn(r, page_at(r, r->cand_tmp[k].idx), (void *)at);
