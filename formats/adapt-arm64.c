@@ -320,6 +320,41 @@ int tlbr_adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
 	return n;
 }
 
+/*
+ * A probe that stands for a syscall the recording has no event for (an
+ * ioctl's UFFDIO_MOVE, process_madvise's madvise calls): its entry, with
+ * the arguments the replay reads, and its return
+ */
+static void stand_for_syscall(struct tlbr_event *out, const struct tlbr_record *rec,
+			      struct tlbr_task *t, enum tlbr_syscall nr, uint64_t a0, uint64_t a1,
+			      uint64_t a2)
+{
+	tlbr_adapt_ev_init(out, TLBR_EV_SYSCALL, rec, t);
+	out->sys.nr = nr;
+	out->sys.args[0] = a0;
+	out->sys.args[1] = a1;
+	out->sys.args[2] = a2;
+	t->in_sys = nr + 1;
+	memcpy(t->sys_args, out->sys.args, sizeof(t->sys_args));
+	t->sys_enter_ns = rec->ts_ns;
+	t->in_fault = false;
+	t->a64_ctx_site = 0;
+	t->a64_sys_flushed = false;
+}
+
+static void stand_for_return(struct tlbr_event *out, const struct tlbr_record *rec,
+			     struct tlbr_task *t, int64_t ret)
+{
+	tlbr_adapt_ev_init(out, TLBR_EV_SYSCALL_RET, rec, t);
+	out->sys.nr = (enum tlbr_syscall)(t->in_sys - 1);
+	out->sys.ret = ret;
+	memcpy(out->sys.args, t->sys_args, sizeof(out->sys.args));
+	out->sys.enter_ns = t->sys_enter_ns;
+	out->sys.args_known = true;
+	t->in_sys = 0;
+	t->a64_ctx_site = 0;
+}
+
 static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *rec,
 			     struct tlbr_task *t, struct tlbr_event *out)
 {
@@ -668,29 +703,41 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		 */
 		if (t->in_sys)
 			return 0;	/* the syscall events say it */
-		tlbr_adapt_ev_init(out, TLBR_EV_SYSCALL, rec, t);
-		out->sys.nr = TLBR_SYS_IOCTL;
-		out->sys.args[1] = TLBR_UFFDIO_MOVE;
-		t->in_sys = TLBR_SYS_IOCTL + 1;
-		memcpy(t->sys_args, out->sys.args, sizeof(t->sys_args));
-		t->sys_enter_ns = rec->ts_ns;
-		t->in_fault = false;
-		t->a64_ctx_site = 0;
-		t->a64_sys_flushed = false;
+		stand_for_syscall(out, rec, t, TLBR_SYS_IOCTL, 0, TLBR_UFFDIO_MOVE, 0);
 		t->a64_uffd = true;
 		return 1;
 	case TLBR_RAW_A64_UFFD_MOVE_RET:
 		if (!t->a64_uffd)
 			return 0;
 		t->a64_uffd = false;
-		tlbr_adapt_ev_init(out, TLBR_EV_SYSCALL_RET, rec, t);
-		out->sys.nr = TLBR_SYS_IOCTL;
-		out->sys.ret = (int64_t)v[0];
-		memcpy(out->sys.args, t->sys_args, sizeof(out->sys.args));
-		out->sys.enter_ns = t->sys_enter_ns;
-		out->sys.args_known = true;
-		t->in_sys = 0;
-		t->a64_ctx_site = 0;
+		stand_for_return(out, rec, t, (int64_t)v[0]);
+		return 1;
+	case TLBR_RAW_A64_MADVISE: {
+		struct tlbr_mm *m = tlbr_mm_by_id(a, t->mm);
+
+		/*
+		 * do_madvise(mm, start, len_in, behavior) outside a madvise
+		 * syscall: process_madvise (mm/madvise.c: do_madvise for each
+		 * iovec in turn) or io_uring, which the recording has no
+		 * syscall event for: it stands for madvise(start, len, advice),
+		 * so the replay applies the advice's rules (its COLD and PAGEOUT
+		 * agings: madvise_cold_or_pageout_pte_range) and the flushes in
+		 * it are the advice's. Another process's address space
+		 * (process_madvise on a pidfd) is not this task's: not seen
+		 */
+		if (t->in_sys || !m || (m->kptr && m->kptr != v[0]))
+			return 0;
+		learn_mm(a, t, v[0]);
+		stand_for_syscall(out, rec, t, TLBR_SYS_MADVISE, v[1], v[2],
+				  (uint64_t)(int64_t)(int32_t)v[3]);
+		t->a64_madv = true;
+		return 1;
+	}
+	case TLBR_RAW_A64_MADVISE_RET:
+		if (!t->a64_madv)
+			return 0;
+		t->a64_madv = false;
+		stand_for_return(out, rec, t, (int64_t)(int32_t)v[0]);
 		return 1;
 	default:
 		return 0;

@@ -88,6 +88,8 @@ enum tlbr_raw_id {
 	TLBR_RAW_A64_CONTPTE,
 	TLBR_RAW_A64_UFFD_MOVE,
 	TLBR_RAW_A64_UFFD_MOVE_RET,
+	TLBR_RAW_A64_MADVISE,
+	TLBR_RAW_A64_MADVISE_RET,
 	TLBR_RAW_A64_TLBI,
 	TLBR_RAW_SYS_ENTER,
 	TLBR_RAW_SYS_EXIT,
@@ -241,6 +243,7 @@ struct tlbr_task {
 	uint64_t a64_cont_next;
 	unsigned int a64_cont_n;
 	bool a64_uffd;		/* in move_pages (UFFDIO_MOVE): the probe stood for the ioctl */
+	bool a64_madv;		/* in do_madvise outside a madvise syscall: the probe stood for one */
 	uint64_t a64_thp_addr, a64_thp_mm;	/* a huge fault in progress (thp_fault) */
 	uint64_t a64_unmap_page;	/* try_to_unmap_one's page, until its ptep_clear_flush */
 	/* the rmap walk the task is in: 1 try_to_unmap_one, 2 try_to_migrate_one, 0 none seen */

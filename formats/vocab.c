@@ -137,6 +137,14 @@ static const struct tlbr_evdef vocab[] = {
 	EV("tlbr", "uffd_move_r", TLBR_RAW_A64_UFFD_MOVE_RET, O, A64,
 	   "as above",
 	   1, { "ret", N }),
+	/* do_madvise: advice not given by the madvise syscall (process_madvise) */
+	EV("tlbr", "madv", TLBR_RAW_A64_MADVISE, O, A64,
+	   "advice given by process_madvise (or io_uring) is not seen: the "
+	   "pages COLD and PAGEOUT age there are flushes nothing predicts",
+	   4, { "mm", N }, { "start", N }, { "len", N }, { "advice", N }),
+	EV("tlbr", "madv_r", TLBR_RAW_A64_MADVISE_RET, O, A64,
+	   "as above",
+	   1, { "ret", N }),
 	EV("tlbr", "thp_fault", TLBR_RAW_A64_THP, O, A64,
 	   "huge pages mapped at fault are not seen: the model misses "
 	   "their 512 pages",

@@ -117,6 +117,18 @@ static const struct probe_def probes[] = {
 	  "UFFDIO_MOVE is new in 6.8" },
 	{ "uffd_move_r", true, "move_pages", NULL, 0, V(6, 8), "ret=$retval:s64", NULL, NULL, NULL,
 	  NULL, "UFFDIO_MOVE is new in 6.8" },
+	/*
+	 * do_madvise(mm, start, len_in, behavior): one range's advice, for the
+	 * madvise syscall and for what is not one (process_madvise, each iovec
+	 * in turn; io_uring's IORING_OP_MADVISE), with the whole range and
+	 * the advice as the syscall gives them. Global (sys_madvise,
+	 * process_madvise and io_uring call it): out of line on every kernel,
+	 * where madvise_cold and madvise_pageout (static, called once from
+	 * madvise_vma_behavior; out of line on Debian's 6.1 and 6.12) may not be
+	 */
+	{ "madv", false, "do_madvise", NULL, 0, 0,
+	  "mm=%x0:x64 start=%x1:x64 len=%x2:x64 advice=%x3:s32", NULL, NULL },
+	{ "madv_r", true, "do_madvise", NULL, 0, 0, "ret=$retval:s32", NULL, NULL },
 };
 
 static char *slurp(const char *path)

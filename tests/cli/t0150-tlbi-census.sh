@@ -253,6 +253,25 @@ grep_file "what-if says which broadcasts are uncertain" "^  uncertain  *4$" $TMP
 grep_file "and why" "only PTEs that were young, or for FREE dirty$" $TMP/age.out
 grep_file "the census line gives the range" "zap              kernel        3, predicted        5 (at least 1)" $TMP/age.out
 
+# process_madvise (whatif-process-madvise.txt): the madv/madv_r probes on
+# do_madvise stand for a madvise call where no madvise syscall is traced
+# (process_madvise calls do_madvise per iovec), so its COLD and PAGEOUT get
+# the madvise rules; inside a madvise syscall they add nothing; another
+# process's address space is not this task's (before: A's and B's zap
+# flushes predicted by nothing: the qemu suite's 6.1 sng-madvise fault 6/2)
+"$TLBREPLAY" what-if --json --force -p arm64-broadcast,oracle "$DATA/whatif-process-madvise.txt" > $TMP/pm.json
+python3 - $TMP/pm.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["checks"]["tlbi_broadcast_ops_by_site"] == {"zap": 2, "reclaim": 1}, d["checks"]
+p = {x["name"]: x for x in d["policies"]}
+b = p["arm64-broadcast"]
+assert b["by_site"] == {"zap": 3, "reclaim": 1}, b["by_site"]
+assert b["by_site_uncertain"] == {"zap": 3}, b["by_site_uncertain"]
+assert b["unsafe"] == 0 and p["oracle"]["unsafe"] == 0
+PY
+ok $? "process_madvise COLD/PAGEOUT: do_madvise's probes give 3 uncertain zap points (executed 2) and 1 reclaim; none doubled in a madvise syscall, none for another mm"
+
 # PMD splits (whatif-thp-split.txt): __split_huge_pmd flushes only a huge PMD
 # (split_huge_pmd_address calls it for every unaligned VMA boundary): none
 # where the replay saw the address space born and no page there, one for a
