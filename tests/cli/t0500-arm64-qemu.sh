@@ -57,6 +57,7 @@ for k in 6.1 6.12; do
 	grep_file "$k: tlb_finish_mmu for inlined gathers" "^tlbr:gather_end  *required  *available" $K/check.txt
 	grep_file "$k: each VMA's zap" "^tlbr:zap_vma  *recommended  *available" $K/check.txt
 	grep_file "$k: fork's flush" "^tlbr:fork_mm  *recommended  *available" $K/check.txt
+	grep_file "$k: do_madvise, for process_madvise's advice" "^tlbr:madv  *optional  *available" $K/check.txt
 	grep_file "$k: no x86 tracepoint asked for" "^sched:sched_switch" $K/check.txt
 	grep_file "$k: the TLBI census found sites and the DSBs that complete them" \
 		"^TLBI census: [0-9]* sites .* and [0-9]* DSBs" $K/check.txt
