@@ -4,6 +4,28 @@
 # helper-thread-reads-then-munmap scenario recorded with a pid filter.
 . "$SRCDIR/tests/lib.sh"
 S=$SRCDIR/samples
+values() {	# values <policies> <trace> <key>...: what-if --json's values, space-separated:
+		# s.KEY self_check, b.KEY its missed_ipis_by_answer, e.KEY its
+		# lost_excluded, c.KEY checks, r.KEY readiness, p.POLICY.KEY a policy
+	"$TLBREPLAY" what-if --json -p "$1" "$2" > "$TMP/v.json" || { echo "what-if failed"; return; }
+	shift 2
+	python3 - "$TMP/v.json" "$@" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = d.get('self_check') or {}
+roots = {'s': s, 'b': s.get('missed_ipis_by_answer') or {}, 'e': s.get('lost_excluded') or {},
+         'c': d.get('checks') or {}, 'r': d.get('readiness') or {},
+         'p': {x['name']: x for x in d['policies']}}
+out = []
+for key in sys.argv[2:]:
+    root, _, path = key.partition('.')
+    v = roots[root]
+    for part in (path.split('.', 1) if root == 'p' else [path]):
+        v = v.get(part) if isinstance(v, dict) else None
+    out.append(str(v))
+print(' '.join(out))
+PY
+}
 check() {	# check <description> <trace> <python expression> <expected>
 	"$TLBREPLAY" what-if --json -p x86-ipi,oracle,local-only "$2" > "$TMP/w.json"
 	got=$(python3 -c "import json; d=json.load(open('$TMP/w.json')); s=d['self_check']
@@ -40,12 +62,9 @@ check "pid-filtered scenario: its 22 flush_tlb_multi calls exact" \
 # any CPU; 9 such switches (8 of 17 at 1.000230, losing sight of 8 tasks)
 # make the trace count as pid-filtered, every address space anywhere
 P=$SRCDIR/tests/data/whatif-pid-filter.txt
-"$TLBREPLAY" what-if --json -p x86-ipi,oracle,local-only "$P" > "$TMP/p.json"
-got=$(python3 -c "import json; d=json.load(open('$TMP/p.json')); c=d['checks']; s=d['self_check']
-p={x['name']: x for x in d['policies']}
-print(p['oracle']['broadcasts'], p['oracle']['unsafe'], p['local-only']['unsafe'], c['switch_breaks'],
-      c['tasks_lost_sight'], c['hidden_tasks_from_ns'], d['readiness']['verdict'], d['readiness']['missing'],
-      s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['calls_real'], s['calls_bootstrap'])")
+got=$(values x86-ipi,oracle,local-only "$P" p.oracle.broadcasts p.oracle.unsafe p.local-only.unsafe \
+	c.switch_breaks c.tasks_lost_sight c.hidden_tasks_from_ns r.verdict r.missing \
+	s.shootdown_ipis_sent s.predicted_ipis s.matched_ipis s.calls_real s.calls_bootstrap)
 [ "$got" = "2 0 3 9 1 1000230000 partial [\"every task's events\"] 2 2 2 0 2" ]
 ok $? "pid filter seen in the switches: oracle reaches the hidden thread's CPU (got $got)"
 "$TLBREPLAY" stat "$P" > "$TMP/p.txt"
@@ -57,21 +76,17 @@ ok $? "pid filter: what-if says what the sound model assumed, and from when"
 # A thread a pid filter hides but for its wakeups (tests/data/whatif-x86-waker.txt):
 # the waker runs its mm on the CPU that traced the wakeup. Before: 2 0 0 2 0 0
 K=$SRCDIR/tests/data/whatif-x86-waker.txt
-"$TLBREPLAY" what-if --json -p x86-ipi "$K" > "$TMP/k.json"
-got=$(python3 -c "import json; s=json.load(open('$TMP/k.json'))['self_check']
-print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['calls_real'], s['calls_predicted'],
-      s['calls_matched'])")
+got=$(values x86-ipi "$K" s.shootdown_ipis_sent s.predicted_ipis s.matched_ipis s.calls_real \
+	s.calls_predicted s.calls_matched)
 [ "$got" = "2 2 2 2 2 2" ]
 ok $? "a waker runs where its wakeup was traced: its mm's IPIs predicted (got $got)"
 # Lost events (tests/data/whatif-x86-lost.txt derives it): the span with
 # lost events and the restarted model's first flush are taken out of the
 # self-check, and said so
 L=$SRCDIR/tests/data/whatif-x86-lost.txt
-"$TLBREPLAY" what-if --json -p x86-ipi "$L" > "$TMP/l.json"
-got=$(python3 -c "import json; s=json.load(open('$TMP/l.json'))['self_check']; e=s['lost_excluded']
-print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['calls_real'], s['calls_predicted'],
-      s['calls_matched'], s['explains'], e['records'], e['span_ns'], e['shootdown_ipis_sent'], e['predicted_ipis'],
-      e['matched_ipis'], e['calls_real'])")
+got=$(values x86-ipi "$L" s.shootdown_ipis_sent s.predicted_ipis s.matched_ipis s.calls_real \
+	s.calls_predicted s.calls_matched s.explains e.records e.span_ns e.shootdown_ipis_sent \
+	e.predicted_ipis e.matched_ipis e.calls_real)
 [ "$got" = "3 3 3 2 2 2 True 1 297000 1 2 1 2" ]
 ok $? "lost events: the span taken out of the self-check, and counted (got $got)"
 "$TLBREPLAY" what-if -p x86-ipi "$L" > "$TMP/l.txt"
@@ -81,18 +96,14 @@ ok $? "lost events: the text says what was taken out"
 # sender went on, so the target answered; it ran another mm, so its
 # mm_cpumask bit went (flush_tlb_func()): the next flush makes no call
 U=$SRCDIR/tests/data/whatif-x86-unseen-answer.txt
-"$TLBREPLAY" what-if --json -p x86-ipi "$U" > "$TMP/u.json"
-got=$(python3 -c "import json; s=json.load(open('$TMP/u.json'))['self_check']
-print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['unanswered_ipis'], s['calls_real'],
-      s['calls_predicted'], s['calls_matched'], s['calls_bootstrap'])")
+got=$(values x86-ipi "$U" s.shootdown_ipis_sent s.predicted_ipis s.matched_ipis s.unanswered_ipis \
+	s.calls_real s.calls_predicted s.calls_matched s.calls_bootstrap)
 [ "$got" = "1 1 1 1 0 0 0 1" ]
 ok $? "unseen answer: the wrong-CPU bit cleared as the record would have (got $got)"
 # Why an IPI was missed, as its answer tells (tests/data/whatif-x86-miss.txt)
 M=$SRCDIR/tests/data/whatif-x86-miss.txt
-"$TLBREPLAY" what-if --json -p x86-ipi "$M" > "$TMP/m2.json"
-got=$(python3 -c "import json; s=json.load(open('$TMP/m2.json'))['self_check']; b=s['missed_ipis_by_answer']
-print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['calls_real'], s['calls_predicted'],
-      b['wrong_cpu'], b['flushed'], b['unanswered'])")
+got=$(values x86-ipi "$M" s.shootdown_ipis_sent s.predicted_ipis s.matched_ipis s.calls_real \
+	s.calls_predicted b.wrong_cpu b.flushed b.unanswered)
 [ "$got" = "2 1 1 1 0 0 1 0" ]
 ok $? "missed IPI: answered by a flush, a switch the trace lacks (got $got)"
 "$TLBREPLAY" what-if -p x86-ipi "$M" > "$TMP/m2.txt"
@@ -103,10 +114,8 @@ ok $? "missed IPI: the text says why, by category"
 # of a switch (LOADED_MM_SWITCHING) does not restart the clock. Before: 2 0 0
 # 3 3 3 2 0 0 (the clock restarted at the switching CPU's IPI)
 T=$SRCDIR/tests/data/whatif-x86-trim.txt
-"$TLBREPLAY" what-if --json -p x86-ipi "$T" > "$TMP/t.json"
-got=$(python3 -c "import json; s=json.load(open('$TMP/t.json'))['self_check']; b=s['missed_ipis_by_answer']
-print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['calls_real'], s['calls_predicted'],
-      s['calls_matched'], b['wrong_cpu'], b['flushed'], b['unanswered'])")
+got=$(values x86-ipi "$T" s.shootdown_ipis_sent s.predicted_ipis s.matched_ipis s.calls_real \
+	s.calls_predicted s.calls_matched b.wrong_cpu b.flushed b.unanswered)
 [ "$got" = "2 1 1 3 3 3 1 0 0" ]
 ok $? "trim clock: kernel's from the fork, not restarted by a switching CPU's IPI (got $got)"
 # Misses to a CPU in the middle of a switch (tests/data/whatif-x86-midswitch.txt):
@@ -115,10 +124,8 @@ ok $? "trim clock: kernel's from the fork, not restarted by a switching CPU's IP
 # IPI): counted; a sched_switch with no "flush on task switch" after it
 # (prev == next) is not. Without the category: no such key
 W=$SRCDIR/tests/data/whatif-x86-midswitch.txt
-"$TLBREPLAY" what-if --json -p x86-ipi "$W" > "$TMP/w2.json"
-got=$(python3 -c "import json; s=json.load(open('$TMP/w2.json'))['self_check']; b=s['missed_ipis_by_answer']
-print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['calls_real'], s['calls_predicted'],
-      s['calls_matched'], b['wrong_cpu'], b['flushed'], b['unanswered'], s.get('missed_ipis_target_mid_switch'))")
+got=$(values x86-ipi "$W" s.shootdown_ipis_sent s.predicted_ipis s.matched_ipis s.calls_real \
+	s.calls_predicted s.calls_matched b.wrong_cpu b.flushed b.unanswered s.missed_ipis_target_mid_switch)
 [ "$got" = "4 1 1 4 4 4 3 0 0 2" ]
 ok $? "target mid-switch: 2 of the 3 misses, still counted as misses (got $got)"
 "$TLBREPLAY" what-if -p x86-ipi "$W" > "$TMP/w2.txt"
@@ -129,10 +136,8 @@ ok $? "target mid-switch: the text says it"
 # such (should_trim_cpumask()'s clock is unknown there). Without the count:
 # no such key
 G=$SRCDIR/tests/data/whatif-x86-guess.txt
-"$TLBREPLAY" what-if --json -p x86-ipi "$G" > "$TMP/g.json"
-got=$(python3 -c "import json; s=json.load(open('$TMP/g.json'))['self_check']
-print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s.get('unsent_ipis_trim_guess'),
-      s['calls_real'], s['calls_predicted'], s['calls_matched'], s['calls_bootstrap'])")
+got=$(values x86-ipi "$G" s.shootdown_ipis_sent s.predicted_ipis s.matched_ipis s.unsent_ipis_trim_guess \
+	s.calls_real s.calls_predicted s.calls_matched s.calls_bootstrap)
 [ "$got" = "0 1 0 1 1 1 1 1" ]
 ok $? "a guessed trim: predicted, not sent, counted (got $got)"
 # Page tables an unmapping syscall frees where the trace shows only the
@@ -147,11 +152,9 @@ ok $? "a guessed trim: predicted, not sent, counted (got $got)"
 # (before, nesting seen only on ranges of at most 33 pages: 1 0 0 1 1 1)
 for f in brk:"1 1 1 3 3 3" unmap-wide:"2 2 2 2 2 2" nested:"1 1 1 1 1 1"; do
 	F=$SRCDIR/tests/data/whatif-x86-${f%%:*}.txt
-	"$TLBREPLAY" what-if --json -p x86-ipi,arm64-broadcast,oracle "$F" > "$TMP/f.json"
-	got=$(python3 -c "import json; d=json.load(open('$TMP/f.json')); s=d['self_check']
-p={x['name']: x['unsafe'] for x in d['policies']}
-print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['calls_real'], s['calls_predicted'],
-      s['calls_matched'], p['arm64-broadcast'], p['oracle'])")
+	got=$(values x86-ipi,arm64-broadcast,oracle "$F" s.shootdown_ipis_sent s.predicted_ipis \
+		s.matched_ipis s.calls_real s.calls_predicted s.calls_matched p.arm64-broadcast.unsafe \
+		p.oracle.unsafe)
 	[ "$got" = "${f#*:} 0 0" ]
 	ok $? "freed_tables, every CPU of the mask: ${f%%:*} (got $got)"
 done
@@ -161,21 +164,17 @@ done
 # keeps its head (the 2 moved, the tail, the head, the 2 moved again: 6
 # entries local-only leaves on CPU 1)
 X=$SRCDIR/tests/data/whatif-x86-mremap.txt
-"$TLBREPLAY" what-if --json -p x86-ipi,arm64-broadcast,oracle,local-only "$X" > "$TMP/m.json"
-got=$(python3 -c "import json; d=json.load(open('$TMP/m.json')); s=d['self_check']
-p={x['name']: x['unsafe'] for x in d['policies']}
-print(p['x86-ipi'], p['arm64-broadcast'], p['oracle'], p['local-only'], s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'])")
+got=$(values x86-ipi,arm64-broadcast,oracle,local-only "$X" p.x86-ipi.unsafe p.arm64-broadcast.unsafe \
+	p.oracle.unsafe p.local-only.unsafe s.shootdown_ipis_sent s.predicted_ipis s.matched_ipis)
 [ "$got" = "0 0 0 6 4 4 4" ]
 ok $? "x86 mremap: move and shrink flushed after the PTEs left (got $got)"
 # Corpus traces (tools/record-corpus.sh; samples/README.md): exact
 # agreement on what the existing samples lack.
 check4() {	# check4 <description> <trace> <expected>: IPIs sent/predicted/matched,
 		# calls real/predicted/matched, unsafe of arm64-broadcast and oracle
-	"$TLBREPLAY" what-if --json -p x86-ipi,arm64-broadcast,oracle "$2" > "$TMP/c.json"
-	got=$(python3 -c "import json; d=json.load(open('$TMP/c.json')); s=d['self_check']
-p={x['name']: x['unsafe'] for x in d['policies']}
-print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['calls_real'],
-      s['calls_predicted'], s['calls_matched'], p['arm64-broadcast'], p['oracle'])")
+	got=$(values x86-ipi,arm64-broadcast,oracle "$2" s.shootdown_ipis_sent s.predicted_ipis \
+		s.matched_ipis s.calls_real s.calls_predicted s.calls_matched p.arm64-broadcast.unsafe \
+		p.oracle.unsafe)
 	[ "$got" = "$3" ]
 	ok $? "$1 (got $got)"
 }
