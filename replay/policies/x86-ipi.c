@@ -270,14 +270,16 @@ static void lost_span(struct xstate *s, struct tlbr_x86_check *xc, uint64_t from
 
 /*
  * The targets of @cpu's last traced flush that no IPI went to (predicted,
- * not sent) and that only a guessed trim had put there: counted. O(CPUs).
+ * not sent) and that only a guessed trim had put there: counted. O(words
+ * of a CPU set).
  */
 static void settle_guess(struct xstate *s, struct tlbr_x86_check *xc, int cpu)
 {
-	for (int c = 0; c < TLBR_MAX_CPUS; c++)
-		if (tlbr_cpuset_test(&s->guess[cpu], (unsigned int)c) &&
-		    tlbr_cpuset_test(&s->pred[cpu], (unsigned int)c))
-			xc->unsent_trim_guess++;
+	struct tlbr_cpuset both;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(both.bits); i++)
+		both.bits[i] = s->guess[cpu].bits[i] & s->pred[cpu].bits[i];
+	xc->unsent_trim_guess += tlbr_cpuset_count(&both);
 	memset(&s->guess[cpu], 0, sizeof(s->guess[cpu]));
 }
 
