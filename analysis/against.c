@@ -177,37 +177,87 @@ static double change(double pred, double real)
 	return 100.0 * (pred - real) / real;
 }
 
-static const struct tlbr_col site_cols[] = {
-	{ "site", "site", TLBR_COL_STR, false },
-	{ "per", "per", TLBR_COL_STR, false },
-	{ "predicted", "predicted", TLBR_COL_U64, false },
-	{ "before_ops", "ops", TLBR_COL_I64, false },
-	{ "predicted_per_op_text", "/op", TLBR_COL_STR, false },
-	{ "census", "census", TLBR_COL_U64, false },
-	{ "after_ops", "ops", TLBR_COL_I64, false },
-	{ "census_per_op_text", "/op", TLBR_COL_STR, false },
-	{ "difference", "diff", TLBR_COL_CHANGE, false },
-	{ "shared", "shared", TLBR_COL_STR, true },
-	{ "per_operation", "operation", TLBR_COL_STR, true },
-	{ "predicted_per_op", "predicted/op", TLBR_COL_NUM, true },
-	{ "census_per_op", "census/op", TLBR_COL_NUM, true },
-	{ "predicted_uncertain", "uncertain", TLBR_COL_U64, true },
-};
+/*
+ * The sites table's columns. Where BEFORE has uncertain flush points at a
+ * site (arm64-broadcast's maybe points: the kernel flushes there only if
+ * something the trace cannot show was so), its prediction is a range, from
+ * the certain points alone to all of them: the text then shows the range
+ * per operation and the difference range (site_cols_unsure, without the
+ * operation counts, to keep 80 columns); CSV and JSON have every column
+ * either way.
+ */
+#define SITE_COLS(certain)							\
+	{ "site", "site", TLBR_COL_STR, false },				\
+	{ "per", "per", TLBR_COL_STR, false },					\
+	{ "predicted", "predicted", TLBR_COL_U64, false },			\
+	{ "before_ops", "ops", TLBR_COL_I64, !(certain) },			\
+	{ "predicted_per_op_text", "/op", TLBR_COL_STR, false },		\
+	{ "census", "census", TLBR_COL_U64, false },				\
+	{ "after_ops", "ops", TLBR_COL_I64, !(certain) },			\
+	{ "census_per_op_text", "/op", TLBR_COL_STR, false },			\
+	{ "difference", "diff", TLBR_COL_CHANGE, !(certain) },			\
+	{ "shared", "shared", TLBR_COL_STR, true },				\
+	{ "per_operation", "operation", TLBR_COL_STR, true },			\
+	{ "predicted_per_op", "predicted/op", TLBR_COL_NUM, true },		\
+	{ "census_per_op", "census/op", TLBR_COL_NUM, true },			\
+	{ "predicted_uncertain", "uncertain", TLBR_COL_U64, true },		\
+	{ "predicted_per_op_min", "predicted/op min", TLBR_COL_NUM, true },	\
+	{ "difference_min", "diff min", TLBR_COL_NUM, true },			\
+	{ "difference_max", "diff max", TLBR_COL_NUM, true },			\
+	{ "difference_range", "diff", TLBR_COL_STR, (certain) },		\
+	{ "within_5pct", "5%", TLBR_COL_STR, true }
+
+static const struct tlbr_col site_cols[] = { SITE_COLS(true) };
+static const struct tlbr_col site_cols_unsure[] = { SITE_COLS(false) };
+
+/*
+ * Within 5 %: yes when every difference the range allows is, no when none
+ * is, unknown otherwise; "-" where there is no difference to judge.
+ */
+static const char *within5(double lo, double hi)
+{
+	if (!isfinite(lo) || !isfinite(hi))
+		return "-";
+	if (lo >= -5.0 && hi <= 5.0)
+		return "yes";
+	if (lo > 5.0 || hi < -5.0)
+		return "no";
+	return "unknown";
+}
+
+/* "-11.1..+0.0%", or one figure as the diff column has it when they agree to 0.1 */
+static void diff_range(char *buf, size_t n, double lo, double hi)
+{
+	char l[24], h[24];
+
+	snprintf(l, sizeof(l), isfinite(lo) ? "%+.1f" : "?", lo);
+	snprintf(h, sizeof(h), isfinite(hi) ? "%+.1f" : "?", hi);
+	if (!strcmp(l, h) || !isfinite(lo))
+		snprintf(buf, n, isfinite(hi) ? "%+.1f%%" : "-", hi);
+	else
+		snprintf(buf, n, "%s..%s%%", l, h);
+}
 
 int tlbr_against_sites(const struct tlbr_against_side *b, const struct tlbr_against_side *a,
 		       struct tlbr_table *t)
 {
 	uint64_t pt = 0, ct = 0, mt = 0;
+	bool unsure = false;
 	unsigned int k;
 	int ret = 0;
 
+	for (k = 0; k < TLBR_SITE__COUNT; k++)
+		unsure |= b->predicted_maybe[k] && (b->predicted[k] || a->census[k]);
 	tlbr_table_init(t, "sites", "Broadcasts per flush site: predicted from BEFORE, "
-			"counted on AFTER", site_cols, ARRAY_SIZE(site_cols));
+			"counted on AFTER", unsure ? site_cols_unsure : site_cols,
+			ARRAY_SIZE(site_cols));
 	for (k = 0; k < TLBR_SITE__COUNT && !ret; k++) {
 		enum tlbr_against_op op = tlbr_against_site_op((enum tlbr_site)k);
+		uint64_t mk = b->predicted_maybe[k] < b->predicted[k] ? b->predicted_maybe[k] :
+			      b->predicted[k];
 		int64_t bo = -1, ao = -1;
-		double bp = NAN, ap = NAN, d;
-		char bs[32], as[32];
+		double bp = NAN, ap = NAN, bmin = NAN, d, dmin;
+		char bs[40], as[32], ds[64];
 
 		pt += b->predicted[k];
 		ct += a->census[k];
@@ -219,24 +269,38 @@ int tlbr_against_sites(const struct tlbr_against_side *b, const struct tlbr_agai
 		}
 		if (bo > 0 && ao > 0) {	/* per operation */
 			bp = (double)b->predicted[k] / (double)bo;
+			bmin = (double)(b->predicted[k] - mk) / (double)bo;
 			ap = (double)a->census[k] / (double)ao;
 			d = change(bp, ap);
+			dmin = change(bmin, ap);
 		} else {	/* no operation to count by: the counts themselves */
 			d = change((double)b->predicted[k], (double)a->census[k]);
+			dmin = change((double)(b->predicted[k] - mk), (double)a->census[k]);
 		}
 		fmt3(bs, sizeof(bs), bp);
 		fmt3(as, sizeof(as), ap);
+		if (mk && isfinite(bmin))	/* the range the uncertain points allow */
+			snprintf(bs, sizeof(bs), "%.3f..%.3f", bmin, bp);
+		diff_range(ds, sizeof(ds), dmin, d);
 		ret = tlbr_table_add(t, tlbr_site_name((enum tlbr_site)k),
 				     bo > 0 && ao > 0 ? op_short[op] : "(count)", b->predicted[k], bo,
 				     bs, a->census[k], ao, as, d,
 				     shared_site((enum tlbr_site)k) ? "yes" : "no",
 				     bo > 0 && ao > 0 ? op_names[op] : "none", bp, ap,
-				     b->predicted_maybe[k]);
+				     b->predicted_maybe[k], bmin, dmin, d, ds,
+				     within5(dmin, d));
 		mt += b->predicted_maybe[k];
 	}
-	if (!ret)
+	if (!ret) {
+		double dmin = change((double)(pt - (mt < pt ? mt : pt)), (double)ct);
+		double d = change((double)pt, (double)ct);
+		char ds[64];
+
+		diff_range(ds, sizeof(ds), dmin, d);
 		ret = tlbr_table_add(t, "all", "(count)", pt, (int64_t)-1, "-", ct, (int64_t)-1,
-				     "-", change((double)pt, (double)ct), "-", "none", NAN, NAN, mt);
+				     "-", d, "-", "none", NAN, NAN, mt, NAN, dmin, d, ds,
+				     within5(dmin, d));
+	}
 	return ret;
 }
 
@@ -505,7 +569,7 @@ static size_t uncertain_why(char *buf, size_t n, const struct tlbr_against_side 
 	WHY(TLBR_UNSURE_AGE, "madvise COLD, PAGEOUT or FREE flushes only PTEs that were young "
 	    "or dirty (madvise_cold_or_pageout_pte_range, madvise_free_pte_range)");
 	WHY(TLBR_UNSURE_PAGEOUT, "PAGEOUT on a kernel of unknown version (it ages and "
-	    "flushes before Linux 6.10 only)");
+	    "flushes before Linux 6.10 only; BEFORE's prediction follows AFTER's kernel)");
 	WHY(TLBR_UNSURE_DIRTY, "a zap of shared pages the trace saw only read flushes early "
 	    "if one was dirty (zap_pte_range's force_flush)");
 	WHY(TLBR_UNSURE_SPLIT, "__split_huge_pmd flushes only a PMD that was huge");

@@ -73,6 +73,14 @@ struct tlbr_against_side {
 	char kernel[96];
 	char thp[32];		/* not in the metadata: "" */
 	char affinity[64];	/* the recorder's CPU list (metadata affinity=), "" unknown */
+	/*
+	 * the traced kernels' version (TLBR_KVER): 0 when unknown or when the
+	 * side's traces differ; and the arm64 kernel version its replay's
+	 * prediction followed (an arm64 trace: its own; an x86 one: AFTER's)
+	 * and why
+	 */
+	unsigned int kver, arm64_kver;
+	char arm64_from[256];
 };
 
 /* Count one event that is in scope. */

@@ -165,6 +165,7 @@ struct tlbr_whatif_render {
 	uint64_t cpu_ns;		/* CPU time of the tasks in scope */
 	uint64_t span_ns;		/* first to last event in scope */
 	const char *cpu_from;		/* where the CPU model came from, or NULL */
+	const char *arm64_from;		/* the arm64 kernel predicted, and why, or NULL */
 	/* every process's counts, when the scope is the recorded workload's; else NULL */
 	const struct tlbr_replay_result *system;
 	const struct tlbr_ready *ready;	/* the trace's readiness, or NULL */
@@ -183,7 +184,8 @@ bool tlbr_uncertain(const struct tlbr_replay_result *r);
 /* The note that says why, when they are (text outputs). */
 void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r);
 void tlbr_print_models(FILE *f, const struct tlbr_replay_result *r, const char *path,
-		       const char *describe, const struct tlbr_costs *costs, const char *cpu_from);
+		       const char *describe, const struct tlbr_costs *costs, const char *cpu_from,
+		       const char *arm64_from);
 void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r);
 /* The x86 self-check (x86-ipi against the traced kernel): text, JSON, verdict. */
 struct tlbr_json;

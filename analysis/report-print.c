@@ -103,7 +103,8 @@ void tlbr_report_print_text(FILE *f, const struct tlbr_report *rep,
 	};
 	unsigned int i;
 
-	tlbr_print_models(f, res, info->path, info->describe, info->costs, info->cpu_from);
+	tlbr_print_models(f, res, info->path, info->describe, info->costs, info->cpu_from,
+			  info->arm64_from);
 	tlbr_print_ready(f, info->ready);
 	if (info->scope && *info->scope) {
 		char buf[400];
@@ -142,6 +143,7 @@ void tlbr_report_print_json(FILE *f, const struct tlbr_report *rep,
 	const struct tlbr_tlb_model *tm = tlbr_tlb_model_find(res->tlb_model);
 	const struct tlbr_costs *c = info->costs;
 	struct tlbr_json j;
+	char kv[16];
 	unsigned int k;
 
 	tlbr_json_init(&j, f, true);
@@ -161,6 +163,8 @@ void tlbr_report_print_json(FILE *f, const struct tlbr_report *rep,
 	tlbr_json_str(&j, "residency_source", tm ? tm->source : "");
 	tlbr_json_str(&j, "cpu", res->cpu_model);
 	tlbr_json_str(&j, "cpu_from", info->cpu_from ? info->cpu_from : "");
+	tlbr_json_str(&j, "arm64_kernel", tlbr_kver_string(res->arm64_kernel, kv, sizeof(kv)));
+	tlbr_json_str(&j, "arm64_kernel_from", info->arm64_from ? info->arm64_from : "");
 	tlbr_json_str(&j, "env", res->env);
 	tlbr_json_bool(&j, "preempt", res->preempt);
 	tlbr_json_obj_begin(&j, "costs");

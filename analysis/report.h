@@ -39,6 +39,7 @@ struct tlbr_report_info {
 	const char *describe;		/* the reader's description of the input */
 	const struct tlbr_costs *costs;
 	const char *cpu_from;		/* where the CPU model came from, or NULL */
+	const char *arm64_from;		/* the arm64 kernel predicted, and why, or NULL */
 	unsigned int top;		/* rows per policy in the top-N tables */
 	unsigned int max_findings;	/* counterexamples per policy */
 	const char *scope;		/* the counting filters (--comm, --pid, --time), or NULL */

@@ -179,7 +179,8 @@ static void print_ts(FILE *f, uint64_t ns)
 
 /* What produced the numbers: the trace, the models, the cost table. */
 void tlbr_print_models(FILE *f, const struct tlbr_replay_result *r, const char *path,
-		       const char *describe, const struct tlbr_costs *costs, const char *cpu_from)
+		       const char *describe, const struct tlbr_costs *costs, const char *cpu_from,
+		       const char *arm64_from)
 {
 	const struct tlbr_tlb_model *tm = tlbr_tlb_model_find(r->tlb_model);
 	const struct tlbr_cpu_model *cm = tlbr_cpu_model_find(r->cpu_model);
@@ -197,6 +198,9 @@ void tlbr_print_models(FILE *f, const struct tlbr_replay_result *r, const char *
 	snprintf(buf, sizeof(buf), "%s, %s", r->env, r->preempt ? "preemptible (migrate_disable "
 		 "priced as such)" : "not preemptible (migrate_disable nearly free)");
 	tlbr_print_wrapped(f, "kernel", 12, buf, 80);
+	/* the arm64 kernel whose version-dependent rules the prediction follows */
+	if (arm64_from)
+		tlbr_print_wrapped(f, "arm64 rules", 12, arm64_from, 80);
 	if (costs) {
 		snprintf(buf, sizeof(buf), "%s: %s", costs->name, costs->source);
 		tlbr_print_wrapped(f, "costs", 12, buf, 80);
@@ -511,7 +515,8 @@ void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r)
 			   "   without a fault, and process_madvise, reclaim or clear_refs may clear\n"
 			   "   it unseen.");
 	if (why & TLBR_UNSURE_PAGEOUT)
-		fprintf(f, "\n - the traced kernel's version is unknown: PAGEOUT ages (and flushes)\n"
+		fprintf(f, "\n - the kernel's version is unknown (the traced one's, or for an x86\n"
+			   "   trace the arm64 one's: --arm64-kernel): PAGEOUT ages (and flushes)\n"
 			   "   before Linux 6.10 only.");
 	if (why & TLBR_UNSURE_DIRTY)
 		fprintf(f, "\n - unmapping shared pages the trace saw only read: a dirty one makes\n"
@@ -805,7 +810,7 @@ int tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,
 
 	if (matrix_build(&m, r, o) < 0)
 		return -ENOMEM;
-	tlbr_print_models(f, r, o->path, o->describe, o->costs, o->cpu_from);
+	tlbr_print_models(f, r, o->path, o->describe, o->costs, o->cpu_from, o->arm64_from);
 	tlbr_print_ready(f, o->ready);
 	if (o->scope && *o->scope) {
 		char buf[512];
@@ -928,6 +933,7 @@ int tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 			   const struct tlbr_whatif_render *o)
 {
 	struct tlbr_json j;
+	char kv[16];
 	unsigned int i, k, s;
 	struct matrix m;
 
@@ -964,14 +970,11 @@ int tlbr_whatif_print_json(FILE *f, const struct tlbr_replay_result *r,
 	tlbr_json_str(&j, "cpu_model_from", o->cpu_from ? o->cpu_from : "");
 	tlbr_json_str(&j, "env", r->env);
 	tlbr_json_bool(&j, "preempt", r->preempt);
-	if (r->kernel) {	/* the traced kernel's version the version-dependent rules followed */
-		char kv[16];
-
-		snprintf(kv, sizeof(kv), "%u.%u", r->kernel >> 8, r->kernel & 0xff);
-		tlbr_json_str(&j, "kernel_version", kv);
-	} else {
-		tlbr_json_str(&j, "kernel_version", "");
-	}
+	/* the traced kernel's version the version-dependent rules followed */
+	tlbr_json_str(&j, "kernel_version", tlbr_kver_string(r->kernel, kv, sizeof(kv)));
+	/* ... and the arm64 kernel's the arm64 policies' prediction followed */
+	tlbr_json_str(&j, "arm64_kernel_version", tlbr_kver_string(r->arm64_kernel, kv, sizeof(kv)));
+	tlbr_json_str(&j, "arm64_kernel_from", o->arm64_from ? o->arm64_from : "");
 	if (o->costs) {
 		tlbr_json_obj_begin(&j, "costs");
 		tlbr_json_str(&j, "name", o->costs->name);

@@ -92,9 +92,13 @@ static void against_note(void *ctx, const struct tlbr_note *n)
 		side->uncertain_why |= n->unsure;
 }
 
+/*
+ * One side replayed. @arm64_by: the arm64 kernel version BEFORE's
+ * prediction follows (@arm64_kver: AFTER's kernel), NULL for AFTER itself.
+ */
 static int against_side(char **paths, unsigned int n, enum tlbr_format fmt,
 			const struct scope_opts *so, bool force, struct tlbr_against_side *side,
-			char *desc, size_t descsize)
+			char *desc, size_t descsize, unsigned int arm64_kver, const char *arm64_by)
 {
 	unsigned int i;
 	int status = 0;
@@ -116,6 +120,11 @@ static int against_side(char **paths, unsigned int n, enum tlbr_format fmt,
 		o.force = force;
 		o.ro.note = against_note;
 		o.ro.note_ctx = side;
+		if (arm64_by) {
+			o.arm64_set = true;
+			o.arm64_kernel = arm64_kver;
+			o.arm64_by = arm64_by;
+		}
 		run.cli = &o;
 		run.on_event = against_event;
 		run.ctx = &c;
@@ -127,6 +136,16 @@ static int against_side(char **paths, unsigned int n, enum tlbr_format fmt,
 				snprintf(side->arch, sizeof(side->arch), "%.31s", buf);
 			if (!*side->kernel && tlbr_metadata_get(meta, "kernel", buf, sizeof(buf)))
 				snprintf(side->kernel, sizeof(side->kernel), "%s", buf);
+			/* one version for the side, or unknown (0) when its traces differ */
+			side->kver = !i || side->kver == res->kernel ? res->kernel : 0;
+			side->arm64_kver = !i || side->arm64_kver == res->arm64_kernel ?
+					   res->arm64_kernel : 0;
+			if (!arm64_by)	/* AFTER: its census, its kernel */
+				snprintf(side->arm64_from, sizeof(side->arm64_from), "the traced "
+					 "kernel (AFTER: the census counts what it executed)");
+			else if (!i || side->arm64_kver != res->arm64_kernel)
+				snprintf(side->arm64_from, sizeof(side->arm64_from), "%s",
+					 o.arm64_from ? o.arm64_from : "");
 			if (!*side->affinity && tlbr_metadata_get(meta, "affinity", buf, sizeof(buf)))
 				snprintf(side->affinity, sizeof(side->affinity), "%.63s", buf);
 			if (tlbr_metadata_get(meta, "batch_marks", buf, sizeof(buf)) &&
@@ -161,6 +180,7 @@ static void side_json(struct tlbr_json *j, const char *name, const struct tlbr_a
 		      char **paths, unsigned int n, const char *scope, bool census)
 {
 	unsigned int i;
+	char kv[16];
 
 	tlbr_json_obj_begin(j, name);
 	tlbr_json_arr_begin(j, "traces");
@@ -172,6 +192,8 @@ static void side_json(struct tlbr_json *j, const char *name, const struct tlbr_a
 	tlbr_json_str(j, "kernel", s->kernel);
 	tlbr_json_u64(j, "cpus", (uint64_t)s->ncpus);
 	tlbr_json_str(j, "affinity", s->affinity);
+	tlbr_json_str(j, "arm64_kernel", tlbr_kver_string(s->arm64_kver, kv, sizeof(kv)));
+	tlbr_json_str(j, "arm64_kernel_from", s->arm64_from);
 	tlbr_json_str(j, "source", census ? "counted: the TLBI census (broadcast flush operations "
 		      "the kernel executed)" : "predicted: arm64-broadcast replayed");
 	tlbr_json_u64(j, "tlbi_census_events", s->tlbi_events);
@@ -189,15 +211,29 @@ static int cmd_against(char **b, unsigned int nb, char **a, unsigned int na,
 		       const struct scope_opts *so_after, bool force, int fmt, const char *table)
 {
 	struct tlbr_against_side *sb = calloc(1, sizeof(*sb)), *sa = calloc(1, sizeof(*sa));
-	char db[256], da[256];
+	char db[256], da[256], by[96];
 	struct tlbr_table ts, to, tv;
 	int status;
 
 	if (!sb || !sa)
 		die("out of memory");
-	status = against_side(b, nb, infmt, so, force, sb, db, sizeof(db));
-	if (!status)
-		status = against_side(a, na, infmt, so_after, force, sa, da, sizeof(da));
+	/*
+	 * AFTER first: its kernel's version is the arm64 kernel BEFORE's
+	 * prediction follows (rules that differ by version: MADV_PAGEOUT's
+	 * aging before 6.10), unknown when AFTER's traces differ
+	 */
+	status = against_side(a, na, infmt, so_after, force, sa, da, sizeof(da), 0, NULL);
+	if (!status) {
+		char v[16];
+
+		if (sa->kver)
+			snprintf(by, sizeof(by), "AFTER's kernel %s",
+				 tlbr_kver_string(sa->kver, v, sizeof(v)));
+		else
+			snprintf(by, sizeof(by), "AFTER's kernel (its version %s)", na > 1 ?
+				 "unknown, or not the same in all its traces" : "unknown");
+		status = against_side(b, nb, infmt, so, force, sb, db, sizeof(db), sa->kver, by);
+	}
 	if (!status && !sa->tlbi_events) {
 		error("the traces after the '--' have no TLBI census: --against counts what an "
 		      "arm64 kernel executed, recorded by tlbreplay record on arm64 (the census "
@@ -217,7 +253,9 @@ static int cmd_against(char **b, unsigned int nb, char **a, unsigned int na,
 		       "(counted)\n", TLBR_VERSION, nb, nb == 1 ? "" : "s", na);
 		print_files(stdout, "before", b, nb);
 		print_files(stdout, "after", a, na);
-		printf("scope   before: %s\n        after: %s\n\n", db, da);
+		printf("scope   before: %s\n        after: %s\n", db, da);
+		tlbr_print_wrapped(stdout, "arm64   ", 8, sb->arm64_from, 80);
+		putchar('\n');
 		tlbr_table_print_text(stdout, &ts);
 		tlbr_print_wrapped(stdout, "", 0,
 				   "predicted: the broadcasts of arm64-broadcast replayed on BEFORE "

@@ -16,7 +16,7 @@
 
 enum {
 	OPT_R_TLB = 512, OPT_R_CPU, OPT_R_CPUS, OPT_R_ENV, OPT_R_PREEMPT, OPT_R_COSTS,
-	OPT_R_FAIL, OPT_R_FINDINGS, OPT_R_FORMAT, OPT_R_FORCE,
+	OPT_R_FAIL, OPT_R_FINDINGS, OPT_R_FORMAT, OPT_R_FORCE, OPT_R_ARM64_KERNEL,
 };
 
 /* The long options every replaying command takes (short: -p, -i). */
@@ -33,12 +33,23 @@ enum {
 	{ "fail-on-unsafe", no_argument, NULL, OPT_R_FAIL },			\
 	{ "findings", required_argument, NULL, OPT_R_FINDINGS },		\
 	{ "force", no_argument, NULL, OPT_R_FORCE },				\
+	{ "arm64-kernel", required_argument, NULL, OPT_R_ARM64_KERNEL },	\
 	SCOPE_CLI_OPTIONS
 
 struct replay_cli {
 	enum tlbr_format fmt;
 	const char *input;		/* -i/--input, or NULL */
 	const char *cpu_from;		/* where the CPU model came from, for the header */
+	/*
+	 * --arm64-kernel (or diff --against: AFTER's kernel): the arm64
+	 * kernel an x86 trace's prediction follows (ro.arm64_kernel, set at
+	 * the replay's start); arm64_from says which and why, for every output
+	 */
+	bool arm64_set;
+	unsigned int arm64_kernel;	/* TLBR_KVER, 0 unknown */
+	const char *arm64_by;		/* "--arm64-kernel 6.1", "AFTER's kernel 6.1.0-47-arm64" */
+	const char *arm64_from;
+	char arm64_by_buf[128], arm64_from_buf[256];
 	struct tlbr_replay_opts ro;
 	int cpus;			/* --cpus, 0: from the trace */
 	const struct tlbr_costs *costs;

@@ -260,7 +260,7 @@ int cmd_report(int argc, char **argv)
 	if (!status) {
 		struct tlbr_report_info info = {
 			.path = path, .describe = tlbr_reader_describe(run.in.reader),
-			.costs = o.costs, .cpu_from = o.cpu_from, .top = a.top,
+			.costs = o.costs, .cpu_from = o.cpu_from, .arm64_from = o.arm64_from, .top = a.top,
 			.max_findings = o.findings, .scope = o.scope.desc, .system = run.system,
 			.ready = &run.ready,
 		};

@@ -98,6 +98,17 @@ int replay_cli_option(struct replay_cli *o, int c, const char *arg, const char *
 	case OPT_R_FORCE:
 		o->force = true;
 		return 1;
+	case OPT_R_ARM64_KERNEL:
+		/* 6.1, 6.12 (or a release: 6.1.0-47-arm64); traced; unknown */
+		o->arm64_set = strcmp(arg, "traced") != 0;
+		o->arm64_kernel = tlbr_kver_parse(arg);
+		snprintf(o->arm64_by_buf, sizeof(o->arm64_by_buf), "--arm64-kernel %s", arg);
+		o->arm64_by = o->arm64_by_buf;
+		if (o->arm64_kernel || !strcmp(arg, "unknown") || !strcmp(arg, "traced"))
+			return 1;
+		error("--arm64-kernel takes a version (6.1, 6.12, or a release such as "
+		      "6.1.0-47-arm64), traced or unknown, not '%s'", arg);
+		break;
 	case 'i':
 		o->input = arg;
 		return 1;
@@ -141,7 +152,13 @@ void replay_cli_help_options(FILE *f)
 		   "        --fail-on-unsafe    exit 4 when a policy is unsafe on this trace\n"
 		   "        --force             replay a trace that is not ready (tlbreplay stat);\n"
 		   "                            every output then says so\n"
-		   "        --findings <n>      unsafe counterexamples shown per policy (3)\n");
+		   "        --findings <n>      unsafe counterexamples shown per policy (3)\n"
+		   "        --arm64-kernel <v>  x86 traces: the arm64 kernel version the arm64\n"
+		   "                            policies' prediction follows where flush rules\n"
+		   "                            differ by version (6.1, 6.12, ...; unknown: those\n"
+		   "                            points uncertain; default: traced, the traced\n"
+		   "                            kernel's version); an arm64 trace follows its\n"
+		   "                            own kernel\n");
 	scope_help_options(f);
 }
 
@@ -203,15 +220,40 @@ static void default_cpu(struct replay_run *run)
  */
 static void traced_kernel(struct replay_run *run)
 {
-	char release[128];
+	struct replay_cli *o = run->cli;
+	const char *meta = tlbr_adapter_metadata(run->in.adapter);
+	char release[128], arch[32], v[32], *b = o->arm64_from_buf;
+	size_t n = sizeof(o->arm64_from_buf);
+	bool arm64;
 
-	if (tlbr_metadata_get(tlbr_adapter_metadata(run->in.adapter), "kernel", release,
-			      sizeof(release)))
-		run->cli->ro.kernel = tlbr_kver_parse(release);
+	if (tlbr_metadata_get(meta, "kernel", release, sizeof(release)))
+		o->ro.kernel = tlbr_kver_parse(release);
+	/*
+	 * the arm64 kernel the prediction follows: an arm64 trace's own; an
+	 * x86 trace's --arm64-kernel (diff --against: AFTER's), else the
+	 * traced kernel's version
+	 */
+	arm64 = (tlbr_metadata_get(meta, "arch", arch, sizeof(arch)) && !strcmp(arch, "aarch64")) ||
+		tlbr_reader_declares(run->in.reader, "tlbr", "fault");
+	o->ro.arm64_kernel = o->arm64_set && !arm64 ? o->arm64_kernel : o->ro.kernel;
+	if (o->ro.arm64_kernel)
+		snprintf(v, sizeof(v), "Linux %u.%u", o->ro.arm64_kernel >> 8,
+			 o->ro.arm64_kernel & 0xff);
+	else
+		snprintf(v, sizeof(v), "an unknown version");
+	if (arm64)
+		snprintf(b, n, "%s, the traced kernel (an arm64 trace%s)", v,
+			 o->arm64_set ? ": --arm64-kernel applies to x86 traces only" : "");
+	else if (o->arm64_set)
+		snprintf(b, n, "%s, from %s%s", v, o->arm64_by, o->ro.arm64_kernel ? "" :
+			 ": the flush points whose rules differ by version are uncertain");
+	else
+		snprintf(b, n, "%s, the traced kernel's version (default; --arm64-kernel sets "
+			 "another)", v);
+	o->arm64_from = o->arm64_from_buf;
 	/* the PTEs the kernel batched are in the trace (record's tlbr:ubc_pending) */
-	run->cli->ro.batch_marks =
-		tlbr_metadata_get(tlbr_adapter_metadata(run->in.adapter), "batch_marks", release,
-				  sizeof(release)) && !strcmp(release, "traced");
+	o->ro.batch_marks = tlbr_metadata_get(meta, "batch_marks", release, sizeof(release)) &&
+			    !strcmp(release, "traced");
 }
 
 /* The replay starts at the first event: text traces declare their CPUs in a header. */

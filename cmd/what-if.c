@@ -48,7 +48,7 @@ int whatif_print(FILE *f, struct replay_cli *o, const char *path, const char *la
 		struct tlbr_whatif_render r = {
 			.path = path, .describe = tlbr_reader_describe(run.in.reader),
 			.max_findings = o->findings, .costs = o->costs, .label = label,
-			.cpu_from = o->cpu_from,
+			.cpu_from = o->cpu_from, .arm64_from = o->arm64_from,
 			.metadata = tlbr_adapter_metadata(run.in.adapter), .scope = o->scope.desc,
 			.cpu_ns = run.cpu_ns, .span_ns = run.span_ns, .system = run.system,
 			.ready = &run.ready,

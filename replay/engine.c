@@ -37,6 +37,7 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 	const struct tlbr_ev_flush *f = &ev->flush;
 	bool range = f->start < f->end && f->scope != TLBR_SCOPE_MM && f->scope != TLBR_SCOPE_ALL;
 	struct tlbr_vma_ranges vmas = { 0 };	/* an x86 munmap's VMAs, on arm64 (below) */
+	bool pageout_maybe = false;	/* an x86 PAGEOUT aging flush arm64 may not make */
 	struct flushreq q;
 
 	if (f->site == TLBR_SITE_SWITCH)
@@ -107,6 +108,20 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		}
 		if (t && t->sys && (f->site == TLBR_SITE_MPROTECT || !tlbr_unmap_traced_flush(r, ev, t)))
 			tlbr_apply_syscall(r, t, ev->mm);
+		/*
+		 * x86's flush of a PAGEOUT's aging (a kernel before 6.10: the
+		 * young PTEs madvise_cold_or_pageout_pte_range made old) where
+		 * the arm64 kernel predicted ages nothing (6.10+): x86's only;
+		 * where its version is unknown, arm64's flush is uncertain
+		 * (put below, beside x86's)
+		 */
+		if (t && t->sys == TLBR_SYS_MADVISE + 1 && f->x86_reason != TLBR_X86_NONE &&
+		    !r->arm64_seen && t->call.madvise.advice == TLBR_MADV_PAGEOUT &&
+		    f->site == TLBR_SITE_ZAP && r->o.arm64_kernel != r->o.kernel &&
+		    tlbr_pageout_ages(r, true) != 1) {
+			pageout_maybe = tlbr_pageout_ages(r, true) < 0;
+			q.x86_only = true;
+		}
 		/*
 		 * a kernel without pte_needs_flush() (arm64 before the seed-004
 		 * backport) flushes an mprotect that only added permissions: as
@@ -182,6 +197,15 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 			v.end_vpn = vmas.hi[i] + 1;
 			tlbr_flush_point(r, &v);
 		}
+	}
+	if (pageout_maybe) {
+		struct flushreq a = q;
+
+		a.x86_only = false;
+		a.arm64_only = true;
+		a.maybe = true;
+		tlbr_unsure(r, &a, TLBR_UNSURE_PAGEOUT);
+		tlbr_flush_point(r, &a);
 	}
 	tlbr_flush_point(r, &q);
 }

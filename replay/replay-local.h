@@ -395,6 +395,8 @@ void tlbr_kernel_pending(struct replay *r, const struct tlbr_event *ev);
 void tlbr_mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret);
 void tlbr_move_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 bool tlbr_unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+/* Does MADV_PAGEOUT age on the traced kernel (@arm64 false) or the arm64 one predicted: 1, 0, -1 unknown. */
+int tlbr_pageout_ages(const struct replay *r, bool arm64);
 /* The VMAs with mapped pages in [s, e) (pages), their mapped ranges: arm64's per-VMA zap flushes. */
 #define TLBR_VMA_RANGES 64
 struct tlbr_vma_ranges {

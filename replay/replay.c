@@ -104,6 +104,15 @@ unsigned int tlbr_kver_parse(const char *release)
 	return TLBR_KVER(major, minor);
 }
 
+const char *tlbr_kver_string(unsigned int kver, char *buf, size_t n)
+{
+	if (kver)
+		snprintf(buf, n, "%u.%u", kver >> 8, kver & 0xff);
+	else if (n)
+		buf[0] = '\0';
+	return buf;
+}
+
 const struct tlbr_cpu_model *tlbr_cpu_model_find(const char *name)
 {
 	unsigned int i;
@@ -306,6 +315,7 @@ int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret)
 	r->res.env = tlbr_env_name(r->o.env);
 	r->res.preempt = !r->o.no_preempt;
 	r->res.kernel = r->o.kernel;
+	r->res.arm64_kernel = r->o.arm64_kernel;
 	r->npol = npol;
 	err = walk_policies(spec, bad, sizeof(bad), add_component, r);
 	if (err >= 0)

@@ -233,6 +233,7 @@ struct tlbr_replay_result {
 	const char *env;
 	bool preempt;
 	unsigned int kernel;		/* the traced kernel's version (TLBR_KVER), 0 unknown */
+	unsigned int arm64_kernel;	/* the arm64 kernel the prediction follows, 0 unknown */
 	unsigned int uncertain_why;	/* TLBR_UNSURE_* bits: why flush points were uncertain */
 	int ncpus;
 	uint64_t events;
@@ -329,6 +330,8 @@ enum {
 
 /* "6.1.0-47-arm64", "6.12.118+deb12-arm64" -> TLBR_KVER(6, 1); 0 when it does not parse. */
 unsigned int tlbr_kver_parse(const char *release);
+/* TLBR_KVER(6, 1) -> "6.1" into @buf; 0 -> "" (unknown). Returns @buf. */
+const char *tlbr_kver_string(unsigned int kver, char *buf, size_t n);
 
 struct tlbr_replay_opts {
 	const char *policies;		/* "a,b+c": comma-separated, '+' composes */
@@ -342,6 +345,15 @@ struct tlbr_replay_opts {
 	 * not say: a rule that differs by version then allows either.
 	 */
 	unsigned int kernel;
+	/*
+	 * The arm64 kernel whose rules the arm64 policies follow where they
+	 * differ by version (TLBR_KVER; 0 unknown: such a point is uncertain).
+	 * An arm64 trace follows its own kernel (kernel); an x86 trace the
+	 * version given here (what-if --arm64-kernel, diff --against: AFTER's
+	 * kernel), which the CLI sets to the traced kernel's by default.
+	 * x86-ipi follows the traced kernel whatever this says.
+	 */
+	unsigned int arm64_kernel;
 	bool no_preempt;		/* migrate_disable() is cheap: a non-preemptible kernel */
 	/*
 	 * The recording traced the PTEs the kernel batched (arm64 6.5+,

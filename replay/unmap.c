@@ -127,7 +127,7 @@ static void group_fn(struct replay *r, struct page *p, void *a)
  * kernel may not have flushed (@unsure: every group): put, marked maybe.
  */
 static void group_points(struct replay *r, const struct groups *gs, uint32_t mm,
-			 enum tlbr_site site, enum tlbr_exec real, bool unsure)
+			 enum tlbr_site site, enum tlbr_exec real, bool unsure, bool arm64_only)
 {
 	unsigned int i;
 
@@ -138,6 +138,7 @@ static void group_points(struct replay *r, const struct groups *gs, uint32_t mm,
 		q.start_vpn = gs->g[i].lo;
 		q.end_vpn = gs->g[i].hi + 1;
 		q.real = real;
+		q.arm64_only = arm64_only;
 		q.maybe = gs->age && (unsure || !gs->g[i].proven);
 		if (q.maybe)
 			tlbr_unsure(r, &q, unsure ? TLBR_UNSURE_PAGEOUT : TLBR_UNSURE_AGE);
@@ -388,7 +389,7 @@ static void zap_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 		return;
 	tlbr_for_pages(r, mm, false, s, e, group_fn, &gs);
 	if (points)
-		group_points(r, &gs, mm, TLBR_SITE_ZAP, TLBR_EXEC_BROADCAST, false);
+		group_points(r, &gs, mm, TLBR_SITE_ZAP, TLBR_EXEC_BROADCAST, false, false);
 }
 
 /*
@@ -450,15 +451,44 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 		.exclusive = advice != TLBR_MADV_FREE, .clean = advice == TLBR_MADV_FREE,
 		.why = "madvise(MADV_FREE)",
 	};
+	bool pageout = advice == TLBR_MADV_PAGEOUT;
+	/* PAGEOUT: does the traced kernel age, does the arm64 kernel predicted? */
+	int traced = pageout ? tlbr_pageout_ages(r, false) : 1;
+	int arm64 = pageout ? tlbr_pageout_ages(r, true) : 1;
+	/*
+	 * an x86 trace of a kernel whose PAGEOUT ages nothing (6.10+), for an
+	 * arm64 kernel whose PAGEOUT ages (before 6.10) or may: its flushes
+	 * are arm64's only, and uncertain (young bits: no x86 trace shows
+	 * them), wherever the x86 trace showed flushes or none
+	 */
+	bool arm64_only = pageout && traced == 0 && arm64 != 0 && !r->arm64_seen;
 
 	t->aged = true;
-	if (e <= s || (advice == TLBR_MADV_PAGEOUT && r->o.kernel >= TLBR_KVER(6, 10)))
-		return;
+	if (e <= s || arm64 == 0)
+		return;		/* on an x86 trace, x86's own aging flush is x86_only (engine.c) */
 	tlbr_for_pages(r, mm, false, s, e, group_fn, &gs);
 	/* a kernel of unknown version: PAGEOUT may not age at all */
-	if (points)
+	if (points || arm64_only)
 		group_points(r, &gs, mm, TLBR_SITE_ZAP, TLBR_EXEC_BROADCAST,
-			     advice == TLBR_MADV_PAGEOUT && !r->o.kernel);
+			     pageout && arm64 < 0, arm64_only);
+}
+
+/*
+ * Does madvise(MADV_PAGEOUT) age the range's PTEs, flushing the young ones
+ * (madvise_cold_or_pageout_pte_range(), 6.1 mm/madvise.c: `if
+ * (pte_young(ptent))` for COLD and PAGEOUT alike), on the traced kernel
+ * (@arm64 false) or on the arm64 kernel the prediction follows (true: an
+ * arm64 trace's own, an x86 trace's tlbr_replay_opts.arm64_kernel)? 1 yes:
+ * before Linux 6.10; 0 no: since 6.10 ("mm: madvise: pageout: ignore
+ * references rather than clearing young", `if (!pageout &&
+ * pte_young(ptent))` in 6.12's madvise_cold_or_pageout_pte_range); -1 the
+ * version is unknown.
+ */
+int tlbr_pageout_ages(const struct replay *r, bool arm64)
+{
+	unsigned int k = arm64 && !r->arm64_seen ? r->o.arm64_kernel : r->o.kernel;
+
+	return !k ? -1 : k < TLBR_KVER(6, 10);
 }
 
 /*

@@ -6,14 +6,17 @@
 # per flush site both architectures share, the broadcasts per operation
 # arm64-broadcast predicts from the x86 trace against those the arm64
 # kernel executed (TLBI census), "predicted / executed (difference)", the
-# difference in percent (target:
-# within 5%; "-" where the site has no broadcast on either side, "p/c"
-# counts where the census counted none or the operation is missing); in all
-# (counts); and per seed policy the broadcasts it saves, predicted from x86
-# against replayed on the arm64 trace, in percentage points apart (target:
-# within 5): a range "lo..hi" where a side has uncertain flush points, and
-# "within 5 pp" judged as diff --against judges it (within_5pp: every
-# difference the ranges allow within 5 pp; "?" marks an unknown verdict).
+# difference in percent (target: within 5%; "-" where the site has no
+# broadcast on either side, "p/c" counts where the census counted none or
+# the operation is missing); a prediction with uncertain flush points is
+# the range "lo..hi / executed (lo..hi%)" from the certain points alone to
+# all of them, within 5% judged as diff --against judges it (within_5pct:
+# yes when every difference the range allows is; "?" marks an unknown
+# verdict); in all (counts); and per seed policy the broadcasts it saves,
+# predicted from x86 against replayed on the arm64 trace, in percentage
+# points apart (target: within 5): a range "lo..hi" where a side has
+# uncertain flush points, and "within 5 pp" judged as diff --against
+# judges it (within_5pp: every difference the ranges allow within 5 pp).
 import json
 import os
 import sys
@@ -39,7 +42,7 @@ def main():
     print("| program | arm64 | " + " | ".join(SHARED) + " | all: predicted / executed | "
           "within 5% | savings x86 / arm64, pp apart |")
     print("|---|---|" + "---:|" * len(SHARED) + "---:|---:|---|")
-    within_all = total = 0
+    within_all = total = unknown = 0
     sv_n = sv_within = sv_unknown = 0
     for p in progs:
         for k in kernels:
@@ -59,9 +62,20 @@ def main():
                 if r["per_operation"] == "none" or r["difference"] is None:
                     cells.append("%d/%d" % (r["predicted"], r["census"]))
                     continue
-                cells.append("%.3f / %.3f (%+.1f%%)" % (r["predicted_per_op"], r["census_per_op"],
-                                                      r["difference"]))
-                within += abs(r["difference"]) <= 5
+                v = r.get("within_5pct")
+                if v is None:	# a tlbreplay before the site ranges
+                    v = "yes" if abs(r["difference"]) <= 5 else "no"
+                lo = r.get("predicted_per_op_min")
+                if r.get("predicted_uncertain") and lo is not None and \
+                        "%.3f" % lo != "%.3f" % r["predicted_per_op"]:
+                    cells.append("%.3f..%.3f / %.3f (%s)%s" % (
+                        lo, r["predicted_per_op"], r["census_per_op"], r["difference_range"],
+                        "?" if v == "unknown" else ""))
+                else:
+                    cells.append("%.3f / %.3f (%+.1f%%)" % (r["predicted_per_op"],
+                                                          r["census_per_op"], r["difference"]))
+                within += v == "yes"
+                unknown += v == "unknown"
             a = rows["all"]
             sv = {r["policy"]: r for r in d["savings"]}
             saves = []
@@ -88,9 +102,10 @@ def main():
                 p, kern, " | ".join(cells), a["predicted"], a["census"], within, n,
                 "; ".join(saves) or "none saves"))
     print()
-    print("%d of %d site comparisons within 5%%; %d of %d savings comparisons within 5 pp "
+    print("%d of %d site comparisons within 5%% (%d unknown: uncertain flush points leave "
+          "the range across 5%%); %d of %d savings comparisons within 5 pp "
           "(%d unknown: uncertain flush points leave the range across 5 pp)."
-          % (within_all, total, sv_within, sv_n, sv_unknown))
+          % (within_all, total, unknown, sv_within, sv_n, sv_unknown))
     return 0
 
 

@@ -213,12 +213,86 @@ assert ("madvise COLD" in n) == (sys.argv[3] == "yes"), n
 PY
 	ok $? "--after-pid $1: $2 uncertain broadcasts; madvise COLD among the reasons: $3"
 done
+# The arm64 kernel version the prediction follows
+# (tests/data/diff-against-pageout-*.txt): x86 6.18's MADV_PAGEOUT ages
+# nothing, arm64 6.1's ages and flushes the young PTEs
+# (madvise_cold_or_pageout_pte_range), which no x86 trace shows: uncertain
+PX6=diff-against-pageout-x86.txt
+PA6=diff-against-pageout-arm64.txt
+for k in traced 6.12 6.1 unknown; do
+	"$TLBREPLAY" what-if --json -p arm64-broadcast,x86-ipi --arm64-kernel $k $PX6 > "$TMP/k-$k"
+done
+python3 - "$TMP" <<'PY'
+import json, sys
+def run(k):
+    d = json.load(open("%s/k-%s" % (sys.argv[1], k)))
+    return d, {p["name"]: p for p in d["policies"]}
+for k, v, bc, unsure, why in (("traced", "6.18", 1, 0, "the traced kernel's version (default"),
+                              ("6.12", "6.12", 1, 0, "from --arm64-kernel 6.12"),
+                              ("6.1", "6.1", 2, 1, "from --arm64-kernel 6.1"),
+                              ("unknown", "", 2, 1, "are uncertain")):
+    d, p = run(k)
+    b, x = p["arm64-broadcast"], p["x86-ipi"]
+    assert d["kernel_version"] == "6.18" and d["arm64_kernel_version"] == v, (k, d["arm64_kernel_version"])
+    assert why in d["arm64_kernel_from"], (k, d["arm64_kernel_from"])
+    assert b["broadcasts"] == bc and b["broadcasts_uncertain"] == unsure, (k, b)
+    assert b["by_site"].get("zap", 0) == unsure and b["by_site_uncertain"].get("zap", 0) == unsure, (k, b)
+    assert x["broadcasts"] == 0 and x["local"] == 1, (k, x)
+PY
+ok $? "x86 6.18, PAGEOUT: arm64-broadcast 1 broadcast for 6.18 (the default) and 6.12; 2 for 6.1 and unknown, the aging's uncertain; x86-ipi 1 local whatever the version"
+"$TLBREPLAY" what-if -p arm64-broadcast --arm64-kernel 6.1 $PX6 > "$TMP/kt"
+grep_file "text: the version the prediction follows" "^arm64 rules Linux 6.1, from --arm64-kernel 6.1$" "$TMP/kt"
+"$TLBREPLAY" what-if -p arm64-broadcast --arm64-kernel unknown $PX6 > "$TMP/ku"
+grep_file "text: unknown, why the point is uncertain" "the kernel's version is unknown" "$TMP/ku"
+expect_status 2 "--arm64-kernel takes a version" "$TLBREPLAY" what-if --arm64-kernel six $PX6
+grep_file "it says what it takes" "takes a version" "$TMP/err"
+"$TLBREPLAY" what-if --json -p arm64-broadcast --arm64-kernel 6.12 $PA6 > "$TMP/ka"
+python3 - "$TMP/ka" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["arm64_kernel_version"] == "6.1" and "x86 traces only" in d["arm64_kernel_from"], d["arm64_kernel_from"]
+assert d["policies"][0]["by_site"]["zap"] == 1, d["policies"][0]
+PY
+ok $? "an arm64 trace follows its own kernel (6.1: the aging's flush), --arm64-kernel or not, and says so"
+# x86 6.1 (the aging's flush traced): x86's only when arm64 6.12 ages nothing
+sed 's/kernel=6.18.0/kernel=6.1.0/; s/^\( *prog-940 *\[000\] \).....\( *\)50.000025: sys_madvise -> 0x0$/\1d....\250.000022: tlb_flush: pages:2 reason:local mm shootdown (3)\n&/' $PX6 > "$TMP/x61.txt"
+for k in traced 6.12 unknown; do
+	"$TLBREPLAY" what-if --json -p arm64-broadcast,x86-ipi --arm64-kernel $k "$TMP/x61.txt" > "$TMP/r-$k"
+done
+python3 - "$TMP" <<'PY'
+import json, sys
+for k, pts, bc, unsure, skipped in (("traced", 2, 2, 0, 0), ("6.12", 2, 1, 0, 1), ("unknown", 3, 2, 1, 1)):
+    p = {x["name"]: x for x in json.load(open("%s/r-%s" % (sys.argv[1], k)))["policies"]}
+    b, x = p["arm64-broadcast"], p["x86-ipi"]
+    assert (b["flush_points"], b["broadcasts"], b["broadcasts_uncertain"], b["skipped"]) == (pts, bc, unsure, skipped), (k, b)
+    assert x["local"] == 2 and x["broadcasts"] == 0, (k, x)
+PY
+ok $? "x86 6.1, the aging's flush traced: arm64 6.1 2 broadcasts; 6.12 skips it (1); unknown 2 of which 1 uncertain; x86-ipi 2 local"
+# diff --against takes the version from AFTER
+"$TLBREPLAY" diff --against --format csv $PX6 -- $PA6 > "$TMP/kc"
+[ "$(field $TMP/kc zap 3) $(field $TMP/kc zap 14) $(field $TMP/kc zap 15) $(field $TMP/kc zap 18) $(field $TMP/kc zap 19) $(field $TMP/kc exit 19)" = "1 1 0 -100.0..+0.0% unknown yes" ]
+ok $? "--against arm64 6.1: zap 0..1 per madvise against 1 (-100.0..+0.0%, unknown), exit within"
+"$TLBREPLAY" diff --against $PX6 -- $PA6 > "$TMP/kd"
+grep_file "text: the version BEFORE's prediction follows" "^arm64   Linux 6.1, from AFTER's kernel 6.1$" "$TMP/kd"
+awk 'length > 80 { bad = 1 } END { exit bad }' "$TMP/kd"
+ok $? "text lines with ranges are at most 80 columns"
+sed 's/kernel=6.1.0-47-arm64/kernel=6.12.118+deb12-arm64/; /tlbi_[01]:/d' $PA6 > "$TMP/a612.txt"
+"$TLBREPLAY" diff --against --json $PX6 -- "$TMP/a612.txt" > "$TMP/kj"
+python3 - "$TMP/kj" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+st = {r["site"]: r for r in d["sites"]}
+assert d["before"]["arm64_kernel"] == "6.12" and "AFTER's kernel 6.12" in d["before"]["arm64_kernel_from"], d["before"]
+assert "zap" not in st and st["all"]["predicted"] == 1 and st["all"]["census"] == 1, st
+assert st["all"]["within_5pct"] == "yes", st["all"]
+PY
+ok $? "--against arm64 6.12: the prediction follows 6.12, no zap on either side, 1 against 1"
 expect_status 2 "--table without --format csv" "$TLBREPLAY" diff --against --table savings $PX -- $PA
 expect_status 2 "an unknown table" "$TLBREPLAY" diff --against --format csv --table nope $PX -- $PA
 # every --json output of this script against doc/tlbreplay-diff-against.schema.json
 if python3 -c 'import jsonschema' 2>/dev/null; then
 	python3 - "$SRCDIR/doc/tlbreplay-diff-against.schema.json" "$TMP/j" "$TMP/mj" "$TMP/h" \
-		"$TMP/uj" "$TMP/uu" <<'PY'
+		"$TMP/uj" "$TMP/uu" "$TMP/kj" <<'PY'
 import json, sys, jsonschema
 schema = json.load(open(sys.argv[1]))
 for f in sys.argv[2:]:
