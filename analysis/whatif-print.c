@@ -513,7 +513,8 @@ void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r)
 			   "   (madvise_cold_or_pageout_pte_range, madvise_free_pte_range), and the\n"
 			   "   trace cannot show young: the hardware Access flag (TCR_EL1.HA) sets it\n"
 			   "   without a fault, and process_madvise, reclaim or clear_refs may clear\n"
-			   "   it unseen.");
+			   "   it unseen (a recording where software sets it, access_flag=software,\n"
+			   "   shows it: then only PTEs the trace did not see made are unknown).");
 	if (why & TLBR_UNSURE_PAGEOUT)
 		fprintf(f, "\n - the kernel's version is unknown (the traced one's, or for an x86\n"
 			   "   trace the arm64 one's: --arm64-kernel): PAGEOUT ages (and flushes)\n"

@@ -254,6 +254,12 @@ static void traced_kernel(struct replay_run *run)
 	/* the PTEs the kernel batched are in the trace (record's tlbr:ubc_pending) */
 	o->ro.batch_marks = tlbr_metadata_get(meta, "batch_marks", release, sizeof(release)) &&
 			    !strcmp(release, "traced");
+	/*
+	 * the recorder found the Access flag set by software on every CPU it
+	 * tried (arm64 without FEAT_HAFDBS): which PTEs are young is traced
+	 */
+	o->ro.sw_access_flag = tlbr_metadata_get(meta, "access_flag", release, sizeof(release)) &&
+			       !strcmp(release, "software");
 }
 
 /* The replay starts at the first event: text traces declare their CPUs in a header. */

@@ -22,6 +22,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -194,6 +196,88 @@ static bool affinity_list(char *buf, size_t n)
 }
 
 /*
+ * arm64: does the CPU set the Access flag itself (FEAT_HAFDBS, TCR_EL1.HA,
+ * which __cpu_setup enables where ID_AA64MMFR1_EL1.HAFDBS says so; the
+ * field is hidden from EL0's MRS emulation, and no boot message names the
+ * Access flag alone)? Tried, on each CPU the recorder may run on, in a
+ * child pinned there: 16 pages written (handle_pte_fault maps them young),
+ * madvise(MADV_COLD) (madvise_cold drains this CPU's LRU batch, then
+ * madvise_cold_or_pageout_pte_range makes each exclusive LRU page's PTE old:
+ * pte_mkold, and flushes it), then each page read again. Without the
+ * hardware flag a read through an old PTE is an Access flag fault
+ * (do_page_fault -> handle_mm_fault -> handle_pte_fault -> pte_mkyoung,
+ * arch/arm64/mm/fault.c, mm/memory.c), a minor fault in getrusage; with it
+ * the hardware sets the flag and nothing faults. Every page faulting on
+ * every CPU: "software"; none on any: "hardware" (also where COLD aged
+ * nothing: the conservative answer, the replay's ranges stay); else
+ * "mixed". Before any event is enabled: nothing of it is traced.
+ */
+#define AF_PAGES 16
+static int af_try_cpu(int cpu)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		cpu_set_t one;
+		struct rusage a, b;
+		volatile char *p;
+		unsigned int i, sum = 0;
+
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		if (sched_setaffinity(0, sizeof(one), &one) < 0)
+			_exit(3);
+		p = mmap(NULL, AF_PAGES * page, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			_exit(3);
+		for (i = 0; i < AF_PAGES; i++)
+			p[i * page] = 1;
+		if (madvise((void *)p, AF_PAGES * page, 20 /* MADV_COLD, 5.4 */) < 0)
+			_exit(3);
+		getrusage(RUSAGE_THREAD, &a);
+		for (i = 0; i < AF_PAGES; i++)
+			sum += p[i * page];
+		getrusage(RUSAGE_THREAD, &b);
+		(void)sum;
+		if (b.ru_minflt - a.ru_minflt >= AF_PAGES)
+			_exit(1);	/* every page faulted: software */
+		_exit(b.ru_minflt == a.ru_minflt ? 0 : 2);
+	}
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st) <= 2 ? WEXITSTATUS(st) : -1;
+}
+
+static const char *access_flag(void)
+{
+	cpu_set_t set;
+	int c, sw = 0, hw = 0, other = 0;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return NULL;
+	for (c = 0; c < CPU_SETSIZE; c++) {
+		if (!CPU_ISSET(c, &set))
+			continue;
+		switch (af_try_cpu(c)) {
+		case 0: hw++; break;
+		case 1: sw++; break;
+		case 2: other++; break;
+		default: break;	/* a CPU that could not be tried */
+		}
+	}
+	if (sw && !hw && !other)
+		return "software";
+	if (hw && !sw && !other)
+		return "hardware";
+	return sw || hw || other ? "mixed" : NULL;
+}
+
+/*
  * What replay needs to know about the machine, as trace markers
  * (include/tlbr-markers.h, which formats/adapt.c reads): "tlbreplay-meta v1 ...",
  * and the census's "tlbreplay-tlbi N ..." site lines, before any event is
@@ -252,6 +336,17 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 	for (i = 0; i < n; i++)
 		if (items[i].kprobe && !strcmp(items[i].event, "ubc_pending") && items[i].available)
 			tracefs_printf(inst, TLBR_MARK_META "batch_marks=traced\n");
+	/*
+	 * arm64: who sets the Access flag (access_flag()): where software does,
+	 * every access through an old PTE is a traced fault and the replay
+	 * knows which PTEs madvise COLD/PAGEOUT find young
+	 */
+	if (!strcmp(u.machine, "aarch64")) {
+		const char *af = access_flag();
+
+		if (af)
+			tracefs_printf(inst, TLBR_MARK_META "access_flag=%s\n", af);
+	}
 	if (o->command && workload > 0) {	/* the default counting scope of what-if and report */
 		char name[64];
 		const char *base = strrchr(o->command[0], '/');

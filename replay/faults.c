@@ -26,6 +26,7 @@ void tlbr_resolve_reuse(struct replay *r, struct rtask *t, uint32_t mm)
 		return;
 	r->res.reuses++;
 	tlbr_pte_set(r, p, true, true, true, false, false, "write-fault reuse");
+	p->young = PAGE_YOUNG;	/* wp_page_reuse: pte_mkyoung */
 	tlbr_req_init(r, &q, TLBR_SITE_WP_REUSE, p->mm);
 	q.cpu = t->wp_cpu;
 	q.start_vpn = p->vpn;
@@ -82,6 +83,11 @@ static void fault_around(struct replay *r, uint32_t mm, const struct vma *v, uin
 		tlbr_pte_set(r, q, true, true, v->shared && (v->prot & TLBR_PROT_WRITE), false, false,
 			     "fault-around (maybe)");
 		q->maybe = true;
+		/*
+		 * do_set_pte(prefault): pte_mkold where arch_wants_old_prefaulted_pte()
+		 * (arm64: !cpu_has_hw_af()), else young
+		 */
+		q->young = r->o.sw_access_flag ? PAGE_OLD : PAGE_YOUNG;
 	}
 }
 
@@ -168,6 +174,14 @@ int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 	/* a write fault leaves the PTE dirty (pte_mkdirty in do_anonymous_page, do_set_pte) */
 	if (err & TLBR_PF_WRITE)
 		p->dirty = true;
+	/*
+	 * young: a new PTE (mk_pte of vm_page_prot: arm64's PAGE_* carry
+	 * PTE_AF) or a present one the fault touched (handle_pte_fault:
+	 * pte_mkyoung, ptep_set_access_flags), also the software Access flag
+	 * fault of an old PTE (do_page_fault -> handle_mm_fault, as any)
+	 */
+	if (p->mapped)
+		p->young = PAGE_YOUNG;
 	tlbr_tlb_access(r, p, ev->cpu);
 	return 0;
 }
@@ -206,6 +220,7 @@ static bool reuse_huge(struct replay *r, struct rtask *t, const struct tlbr_even
 		tlbr_pte_set(r, p, true, true, true, false, false, "write-fault reuse (huge PMD)");
 		p->huge = true;
 		p->dirty = true;	/* pmd_mkdirty */
+		p->young = PAGE_YOUNG;	/* pmd_mkyoung */
 	}
 	q->start_vpn = first;
 	q->end_vpn = first + PMD_PAGES;
@@ -278,6 +293,7 @@ bool tlbr_fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event
 		tlbr_pte_set(r, p, true, true, true, false, true, "COW copy");
 	}
 	p->dirty = true;	/* wp_page_reuse, wp_page_copy: pte_mkdirty */
+	p->young = PAGE_YOUNG;	/* and pte_mkyoung (wp_page_copy: vm_page_prot's PTE_AF) */
 	q->start_vpn = p->vpn;
 	q->end_vpn = p->vpn + 1;
 	tlbr_flush_point(r, q);

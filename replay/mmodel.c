@@ -695,6 +695,8 @@ int tlbr_mm_settle(struct replay *r, struct rmm *m)
 		q->cow = p->cow;
 		q->dirty = p->dirty;	/* copy_present_pte keeps it (arm64: PTE_DIRTY) */
 		q->huge = p->huge;	/* copy_huge_pmd */
+		/* copy_present_pte: pte_mkold; copy_huge_pmd: pmd_mkold */
+		q->young = PAGE_OLD;
 		q->since = m->lazy_seq;
 		q->change = m->lazy_change;
 	}

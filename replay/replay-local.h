@@ -46,7 +46,20 @@ struct page {
 	uint32_t born;		/* replay.nborn at its creation: the order of its mm's list */
 	bool mapped;		/* a page is there (present, or PROT_NONE) */
 	bool present, writable, cow;
-	bool zero;		/* the shared zero page (a read fault on anonymous memory) */
+	bool zero : 1;		/* the shared zero page (a read fault on anonymous memory) */
+	/*
+	 * The PTE's Access flag as the trace shows it (PAGE_YOUNG_*): young
+	 * when a fault made or touched it (handle_pte_fault's pte_mkyoung, a
+	 * new PTE from vm_page_prot's PTE_AF), old when madvise COLD/PAGEOUT/
+	 * FREE aged it, fork copied it (copy_present_pte: pte_mkold),
+	 * fault-around mapped it on a CPU without the hardware flag
+	 * (do_set_pte: arch_wants_old_prefaulted_pte) or a split put it back
+	 * from a migration entry (remove_migration_pte). Used only where the
+	 * trace says the Access flag is set by software (opts.sw_access_flag):
+	 * the hardware's sets it with no fault to see. (Two bits beside zero's:
+	 * the page stays 72 bytes.)
+	 */
+	uint8_t young : 2;
 	/*
 	 * The PTE is dirty, as the trace proves: a write fault mapped or
 	 * upgraded it since MADV_FREE last cleaned it. False is "not known":
@@ -78,6 +91,8 @@ struct vma {
 };
 
 enum { KMARK_UNKNOWN, KMARK_CLEAR, KMARK_SET };
+
+enum { PAGE_YOUNG_UNKNOWN, PAGE_YOUNG, PAGE_OLD };
 
 /* fault_around_bytes' default (mm/memory.c): 64 KiB */
 #define FAULT_AROUND_PAGES 16
@@ -198,6 +213,7 @@ struct rtask {
 	struct lifted {
 		uint64_t vpn;
 		bool present, writable, cow, zero;
+		uint8_t young;
 	} *lifted;
 	uint32_t nlifted, lifted_alloc;
 	bool lifting;

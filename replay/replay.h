@@ -361,6 +361,15 @@ struct tlbr_replay_opts {
 	 * it marked (mm->tlb_flush_batched) is known from their birth.
 	 */
 	bool batch_marks;
+	/*
+	 * The CPU sets the Access flag in software (arm64 without FEAT_HAFDBS;
+	 * metadata access_flag=software, which the recorder tries): every
+	 * access through an old PTE is a traced fault (do_page_fault ->
+	 * handle_mm_fault -> handle_pte_fault -> pte_mkyoung), so which PTEs
+	 * madvise COLD/PAGEOUT/FREE find young is known where the replay saw
+	 * them made.
+	 */
+	bool sw_access_flag;
 	/* called for every note when set (tlbreplay report) */
 	void (*note)(void *ctx, const struct tlbr_note *n);
 	void *note_ctx;

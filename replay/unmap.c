@@ -63,6 +63,7 @@ struct groups {
 	struct {
 		uint64_t vstart, lo, hi;
 		bool proven;	/* aging: a page of it is known young (or dirty: FREE) */
+		bool unknown;	/* aging: a page of it may be young (or dirty) */
 	} g[MAX_GROUPS];
 	unsigned int n;
 	bool present_only;	/* only present entries (not PROT_NONE ones) count */
@@ -71,6 +72,7 @@ struct groups {
 	bool zap;		/* and clear them */
 	bool age;		/* madvise COLD/PAGEOUT/FREE: flushed only if young (or dirty) */
 	bool clean;		/* MADV_FREE: mkclean (read-only until written again) */
+	bool sw_af;		/* the Access flag is set by software: page.young is known */
 	const char *why;
 };
 
@@ -96,6 +98,7 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 			gs->g[gs->n].lo = p->vpn;
 			gs->g[gs->n].hi = p->vpn;
 			gs->g[gs->n].proven = false;
+			gs->g[gs->n].unknown = false;
 			gs->n++;
 		} else if (i == gs->n) {
 			i = gs->n - 1;	/* too many VMAs: the last group takes the rest */
@@ -106,6 +109,14 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 			gs->g[i].hi = p->vpn;
 		if (gs->age && gs->clean && p->dirty)
 			gs->g[i].proven = true;
+		/*
+		 * the software Access flag: young as the trace made it (page.young);
+		 * a page the trace did not see made stays "may be young"
+		 */
+		if (gs->age && gs->sw_af && p->young == PAGE_YOUNG)
+			gs->g[i].proven = true;
+		else if (gs->age && (!gs->sw_af || p->young == PAGE_YOUNG_UNKNOWN))
+			gs->g[i].unknown = true;
 	}
 	if (gs->zap) {
 		tlbr_pte_set(r, p, false, false, false, false, false, gs->why);
@@ -113,6 +124,8 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 	}
 	if (!counts || !gs->age)
 		return;
+	/* madvise_cold_or_pageout_pte_range, madvise_free_pte_range: pte_mkold */
+	p->young = PAGE_OLD;
 	/* MADV_FREE's pte_mkclean: clean until a write the trace may not show */
 	if (gs->clean) {
 		p->dirty = false;
@@ -134,6 +147,12 @@ static void group_points(struct replay *r, const struct groups *gs, uint32_t mm,
 	for (i = 0; i < gs->n; i++) {
 		struct flushreq q;
 
+		/*
+		 * the software Access flag: no page of it young (nor dirty: FREE)
+		 * and none the trace did not see made: the walk gathered nothing
+		 */
+		if (gs->age && !unsure && !gs->g[i].proven && !gs->g[i].unknown)
+			continue;
 		tlbr_req_init(r, &q, site, mm);
 		q.start_vpn = gs->g[i].lo;
 		q.end_vpn = gs->g[i].hi + 1;
@@ -449,7 +468,7 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 	struct groups gs = {
 		.m = tlbr_mm_get(r, mm), .present_only = true, .skip_zero = true, .age = true,
 		.exclusive = advice != TLBR_MADV_FREE, .clean = advice == TLBR_MADV_FREE,
-		.why = "madvise(MADV_FREE)",
+		.sw_af = r->o.sw_access_flag, .why = "madvise(MADV_FREE)",
 	};
 	bool pageout = advice == TLBR_MADV_PAGEOUT;
 	/* PAGEOUT: does the traced kernel age, does the arm64 kernel predicted? */
@@ -575,6 +594,7 @@ static void move_ptes_model(struct replay *r, uint32_t mm, uint64_t s, uint64_t 
 		struct page *p = tlbr_page_find(r, mm, c.vpn[i]);
 		struct page *d;
 		bool present, writable, cow, zero, dirty, huge, maybe;
+		uint8_t young = p->young;
 
 		if (!p || !p->mapped)
 			continue;
@@ -594,6 +614,7 @@ static void move_ptes_model(struct replay *r, uint32_t mm, uint64_t s, uint64_t 
 		d->dirty = dirty;
 		d->huge = huge;
 		d->maybe = maybe;
+		d->young = young;
 	}
 	free(c.vpn);
 }
@@ -682,7 +703,7 @@ static void lift_fn(struct replay *r, struct page *p, void *a)
 		t->lifted_alloc = n;
 	}
 	t->lifted[t->nlifted++] = (struct lifted){ p->vpn, p->present, p->writable, p->cow,
-						   p->zero };
+						   p->zero, p->young };
 }
 
 static void mremap_lift(struct replay *r, struct rtask *t, uint32_t mm)
@@ -723,6 +744,7 @@ void tlbr_mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret
 		tlbr_pte_set(r, d, true, l->present, l->writable, l->cow, to != old,
 			to == old ? "mremap left in place" : "mremap moved here");
 		d->zero = l->zero;
+		d->young = l->young;	/* move_ptes moves the PTE as it is */
 	}
 	t->lifting = false;
 	t->nlifted = 0;
@@ -1032,6 +1054,7 @@ static void huge_apply(struct replay *r, uint32_t mm, enum tlbr_huge_kind kind, 
 		p->zero = zero;
 		p->dirty = writable;	/* a new huge PMD: dirty where writable (pmd_mkdirty) */
 		p->huge = true;
+		p->young = PAGE_YOUNG;	/* mk_huge_pmd(page, vm_page_prot): PTE_AF */
 	}
 }
 
@@ -1094,8 +1117,15 @@ void tlbr_huge_settle(struct replay *r, struct rtask *t)
 static void split_fn(struct replay *r, struct page *p, void *a)
 {
 	(void)r;
-	(void)a;
 	p->huge = false;
+	/*
+	 * frozen into migration entries: remove_migration_pte() puts each back
+	 * old and clean unless the entry kept the bits (is_migration_entry_young,
+	 * is_migration_entry_dirty: only where migration_entry_supports_ad(),
+	 * which needs arch_has_hw_pte_young(), arm64's cpu_has_hw_af())
+	 */
+	if (a && p->mapped)
+		p->young = PAGE_OLD;
 }
 
 void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
@@ -1107,7 +1137,8 @@ void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 		return;
 	}
 	if (ev->huge.kind == TLBR_HUGE_SPLIT) {	/* a page table now: 512 entries */
-		tlbr_for_pages(r, ev->mm, false, s, s + PMD_PAGES, split_fn, NULL);
+		tlbr_for_pages(r, ev->mm, false, s, s + PMD_PAGES, split_fn,
+			       ev->huge.frozen && r->o.sw_access_flag ? r : NULL);
 		return;
 	}
 	if (ev->huge.kind == TLBR_HUGE_FAULT && !ev->huge.outcome && t) {

@@ -225,20 +225,23 @@ ok $? "vmalloc in a task's context keeps its address space: 1 zap flush as execu
 # cannot show young: every COLD and PAGEOUT point is uncertain, a FREE of a
 # page written since it was cleaned is not; 6.12's PAGEOUT ages nothing;
 # PAGEOUT's gather flush after the reclaim is zap's, not reclaim's
-age_case() {	# age_case KERNEL-METADATA BY_SITE UNCERTAIN_BY_SITE
-	sed "s/kernel=6.1.0-47-arm64/$1/" "$DATA/whatif-madvise-age.txt" > $TMP/age.txt
-	"$TLBREPLAY" what-if --json --force -p arm64-broadcast,oracle $TMP/age.txt > $TMP/age.json
-	python3 - $TMP/age.json "$2" "$3" <<'PY'
+aging_check() {	# aging_check TRACE EXECUTED_BY_SITE BY_SITE UNCERTAIN_BY_SITE
+	"$TLBREPLAY" what-if --json --force -p arm64-broadcast,oracle "$1" > $TMP/age.json
+	python3 - $TMP/age.json "$2" "$3" "$4" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["checks"]["tlbi_broadcast_ops_by_site"] == {"zap": 3, "reclaim": 1}, d["checks"]
+assert d["checks"]["tlbi_broadcast_ops_by_site"] == json.loads(sys.argv[2]), d["checks"]
 p = {x["name"]: x for x in d["policies"]}
 b = p["arm64-broadcast"]
-assert b["by_site"] == json.loads(sys.argv[2]), b["by_site"]
-assert b["by_site_uncertain"] == json.loads(sys.argv[3]), b["by_site_uncertain"]
-assert b["broadcasts_uncertain"] == sum(json.loads(sys.argv[3]).values())
+assert b["by_site"] == json.loads(sys.argv[3]), b["by_site"]
+assert b["by_site_uncertain"] == json.loads(sys.argv[4]), b["by_site_uncertain"]
+assert b["broadcasts_uncertain"] == sum(json.loads(sys.argv[4]).values())
 assert b["unsafe"] == 0 and p["oracle"]["unsafe"] == 0
 PY
+}
+age_case() {	# age_case KERNEL-METADATA BY_SITE UNCERTAIN_BY_SITE
+	sed "s/kernel=6.1.0-47-arm64/$1/" "$DATA/whatif-madvise-age.txt" > $TMP/age.txt
+	aging_check $TMP/age.txt '{"zap": 3, "reclaim": 1}' "$2" "$3"
 }
 age_case kernel=6.1.0-47-arm64 '{"zap": 5, "reclaim": 1}' '{"zap": 4}'
 ok $? "6.1 COLD/PAGEOUT/FREE: 5 zap points of which 4 uncertain (1..5, executed 3), the dirty page's FREE certain; 1 reclaim"
@@ -252,6 +255,25 @@ grep_file "unknown version: the note says PAGEOUT ages before 6.10 only" "PAGEOU
 grep_file "what-if says which broadcasts are uncertain" "^  uncertain  *4$" $TMP/age.out
 grep_file "and why" "only PTEs that were young, or for FREE dirty$" $TMP/age.out
 grep_file "the census line gives the range" "zap              kernel        3, predicted        5 (at least 1)" $TMP/age.out
+
+# the software Access flag (whatif-young-sw.txt, counts derived there): on a
+# CPU without FEAT_HAFDBS (metadata access_flag=software) every access
+# through an old PTE is a traced fault, so which PTEs COLD, PAGEOUT and FREE
+# find young is known: a point for each young group, none for an old one
+# (before, and without the metadata: every COLD/PAGEOUT point uncertain)
+aging_check "$DATA/whatif-young-sw.txt" '{"zap": 4, "reclaim": 1}' '{"zap": 4, "reclaim": 1}' '{}'
+ok $? "software Access flag: COLD/PAGEOUT/FREE flush points certain, as executed (zap 4, reclaim 1), none for old pages"
+sed '/access_flag=software/d' "$DATA/whatif-young-sw.txt" > $TMP/young-hw.txt
+aging_check $TMP/young-hw.txt '{"zap": 4, "reclaim": 1}' '{"zap": 6, "reclaim": 1}' '{"zap": 5}'
+ok $? "without access_flag=software: the ranges as before (zap 6, 5 uncertain)"
+# a huge page that COLD splits (whatif-young-split.txt): split_huge_page
+# puts the PTEs back from migration entries old (no A/D bits kept without
+# the hardware flag), so the walk that follows flushes nothing
+aging_check "$DATA/whatif-young-split.txt" '{"zap": 2}' '{"zap": 2}' '{}'
+ok $? "a split into migration entries leaves old PTEs: zap 2 certain, as executed"
+sed '/migrate_one:/d' "$DATA/whatif-young-split.txt" > $TMP/young-nomig.txt
+aging_check $TMP/young-nomig.txt '{"zap": 2}' '{"zap": 3}' '{}'
+ok $? "a split not into migration entries keeps them young: zap 3"
 
 # process_madvise (whatif-process-madvise.txt): the madv/madv_r probes on
 # do_madvise stand for a madvise call where no madvise syscall is traced

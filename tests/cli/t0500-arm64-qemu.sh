@@ -77,6 +77,10 @@ for k in 6.1 6.12; do
 	f=$G/$k/all.dat
 	expect_cmd "$k: trace-cmd report reads the arm64 trace.dat" trace-cmd report $f
 	grep_file "$k: the probes fired in the guest" "tlbr/\|fault:" "$TMP/out"
+	# the recorder's Access flag test (MADV_COLD, then reads): qemu's max
+	# CPU has FEAT_HAFDBS from 7.2 (hardware), an older one none (software)
+	grep_file "$k: who sets the Access flag, in the metadata" \
+		"tlbreplay-meta access_flag=\(hardware\|software\)$" "$TMP/out"
 	"$TLBREPLAY" stat --json $f > $TMP/all.json
 	ok $? "$k: stat reads it"
 	python3 - $TMP/all.json > $TMP/all.facts <<'PY'

@@ -34,6 +34,14 @@
 # (tools/cross-arch.sh), and no cleanup run. TLBR_ARM64_APPEND: more of the
 # kernel's command line (cross-arch.sh: the x86 host's THP setting, and
 # tlbr.cpus=LIST: the recorder and its programs pinned by taskset -c LIST).
+# TLBR_ARM64_CPU: qemu's -cpu (default max,pauth-impdef=on: qemu 7.2's max
+# has FEAT_HAFDBS, the hardware sets the Access flag). TLBR_ARM64_SUITE=madvise
+# runs only the madvise programs (stress-ng --madvise at the full suite's
+# length, zap-churn with and without huge pages), for a CPU without
+# FEAT_HAFDBS (sweep.sh: TLBR_ARM64_CPU=cortex-a72, ARMv8.0), where each
+# access through an old PTE is a software Access flag fault the recorder
+# traces (the metadata says access_flag=software). TLBR_ARM64_TAG: appended
+# to each kernel's directory name (OUTDIR/6.1-a72).
 #
 # Needs: qemu-system-arm, gcc-aarch64-linux-gnu, meson, ninja, and the arm64
 # architecture in apt (dpkg --add-architecture arm64; apt-get update): the
@@ -245,7 +253,15 @@ run() {	# run NAME COMMAND...: one program, its process tree (THP at $CX_THP if 
 }
 RUN
 # tools/cross-arch.sh: the programs it also records on x86, and nothing else
-if grep -q 'tlbr.suite=crossarch' /proc/cmdline; then
+if grep -q 'tlbr.suite=madvise' /proc/cmdline; then
+cat > progs.sh <<'PROGS'
+. ./run.sh
+# madvise only (a CPU without FEAT_HAFDBS: the Access flag set by software)
+run sng-madvise stress-ng --madvise 1 --madvise-ops 2000 --timeout 10 --quiet
+run zap-churn zap-churn -n 50 -p 64
+run zap-churn-thp zap-churn -n 10 -p 1024 -H
+PROGS
+elif grep -q 'tlbr.suite=crossarch' /proc/cmdline; then
 	printf '. ./run.sh\nTRUE=/bin/true\n. /bin/cross-arch-programs.sh\ncross_arch_programs\n' > progs.sh
 	. /bin/cross-arch-programs.sh
 	cross_arch_input
@@ -319,15 +335,15 @@ chmod +x "$root/init"
 
 # 4. one boot per kernel: record, and bring the files back
 st=0 first=1
-[ "$suite" = crossarch ] && first=0	# its own programs only: no cleanup run
+case $suite in crossarch|madvise) first=0 ;; esac	# its own programs only: no cleanup run
 for kv in $kvers; do
 	k=${kv%%=*} v=${kv#*=}
-	dir=$out/$k
+	dir=$out/$k${TLBR_ARM64_TAG:-}
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	echo "$v" > "$dir/kernel"
 	start=$(date +%s)
-	timeout ${TLBR_ARM64_TIMEOUT:-1200} qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on -smp ${TLBR_ARM64_SMP:-2} -m 2G -nographic \
+	timeout ${TLBR_ARM64_TIMEOUT:-1200} qemu-system-aarch64 -M virt -cpu ${TLBR_ARM64_CPU:-max,pauth-impdef=on} -smp ${TLBR_ARM64_SMP:-2} -m 2G -nographic \
 		-no-reboot -kernel "$cache/Image-$v" -initrd "$cache/initramfs.cpio.gz" \
 		-append "console=ttyAMA0 nokaslr quiet panic=-1 tlbr.suite=$suite tlbr.cleanup=$first ${TLBR_ARM64_APPEND:-}" \
 		< /dev/null > "$dir/console.log" 2>&1 || true
