@@ -62,6 +62,7 @@ static void run_release(struct tlbr_suite_run *r)
 	free(r->costs);
 	free(r->baseline);
 	free(r->scope);
+	free(r->arm64);
 	for (i = 0; i < r->npol; i++)
 		free(r->pol[i].name);
 	free(r->pol);
@@ -114,6 +115,9 @@ static int run_from(struct tlbr_suite_run *r, const struct tlbr_jv *d, struct tl
 	r->scope = dup_or_null(tlbr_jv_get(d, "scope"));
 	if (!r->scope)
 		r->scope = strdup("");
+	v = tlbr_jv_get(d, "arm64_kernel_version");
+	if (v && v->type == TLBR_JV_STR && !(r->arm64 = strdup(v->s)))
+		return -ENOMEM;
 	r->events = num(d, "events");
 	r->cpu_ns = num(d, "cpu_time_ns");
 	r->pol = calloc(pols->n, sizeof(*r->pol));
@@ -451,10 +455,35 @@ static const char *scope_of(const struct tlbr_suite *s)
 	return first;
 }
 
+/*
+ * The arm64 kernel version the runs' arm64 policies followed (what-if's
+ * arm64_kernel_version): one for all, "differs", or NULL when no run says.
+ */
+static const char *arm64_of(const struct tlbr_suite *s, char *buf, size_t n)
+{
+	const char *first = NULL;
+
+	for (unsigned int r = 0; r < s->nruns; r++) {
+		if (!s->runs[r].arm64)
+			continue;
+		if (!first)
+			first = s->runs[r].arm64;
+		else if (strcmp(first, s->runs[r].arm64))
+			return "each trace's own (see its what-if --json: arm64_kernel_version)";
+	}
+	if (!first)
+		return NULL;
+	if (*first)
+		snprintf(buf, n, "Linux %s", first);
+	else
+		snprintf(buf, n, "an unknown version (those points uncertain)");
+	return buf;
+}
+
 static void notes_text(FILE *f, const struct tlbr_suite *s, unsigned int width)
 {
-	const char *costs = tlbr_suite_cost_name(s), *scope = scope_of(s);
-	char text[1200];
+	const char *costs = tlbr_suite_cost_name(s), *scope = scope_of(s), *arm64;
+	char text[1200], kv[96];
 
 	snprintf(text, sizeof(text), "Changes against the baseline policy replayed on the same "
 		 "trace. est. cost: the '%s' cost model's estimate of the flush cycles, not a "
@@ -468,6 +497,12 @@ static void notes_text(FILE *f, const struct tlbr_suite *s, unsigned int width)
 	tlbr_print_wrapped(f, "", 0, text, width);
 	if (scope) {
 		snprintf(text, sizeof(text), "Counted: %s (the replay sees every event).", scope);
+		tlbr_print_wrapped(f, "", 0, text, width);
+	}
+	if ((arm64 = arm64_of(s, kv, sizeof(kv)))) {
+		snprintf(text, sizeof(text), "arm64 rules: %s, where the flush rules differ by "
+			 "kernel version (an x86 trace: --arm64-kernel, by default its traced "
+			 "kernel's version; an arm64 trace: its own kernel).", arm64);
 		tlbr_print_wrapped(f, "", 0, text, width);
 	}
 }
@@ -496,6 +531,7 @@ static void print_json(FILE *f, const struct tlbr_suite *s, const struct tlbr_ta
 		tlbr_json_str(&j, "config", run->config);
 		tlbr_json_str(&j, "baseline", run->baseline);
 		tlbr_json_str(&j, "scope", run->scope);
+		tlbr_json_str(&j, "arm64_kernel", run->arm64 ? run->arm64 : "");
 		tlbr_json_u64(&j, "events", run->events);
 		tlbr_json_u64(&j, "cpu_time_ns", run->cpu_ns);
 		tlbr_json_obj_end(&j);

@@ -57,6 +57,8 @@ struct tlbr_suite_run {
 	char *costs;		/* the cost model's name, or NULL */
 	char *baseline;		/* the policy the others are compared with */
 	char *scope;		/* the counting filters, "" for none */
+	/* the arm64 kernel version the arm64 policies followed ("6.1", "" unknown), NULL not said */
+	char *arm64;
 	bool spurious_possible;	/* the CPU model lets stale read-only entries fault */
 	uint64_t events, cpu_ns;
 	unsigned int npol;

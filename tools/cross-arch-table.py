@@ -17,6 +17,8 @@
 # points apart (target: within 5): a range "lo..hi" where a side has
 # uncertain flush points, and "within 5 pp" judged as diff --against
 # judges it (within_5pp: every difference the ranges allow within 5 pp).
+# Last, how many site misses have fewer than 20 broadcasts on each side,
+# where one flush more or less is already more than 5 %.
 import json
 import os
 import sys
@@ -42,7 +44,7 @@ def main():
     print("| program | arm64 | " + " | ".join(SHARED) + " | all: predicted / executed | "
           "within 5% | savings x86 / arm64, pp apart |")
     print("|---|---|" + "---:|" * len(SHARED) + "---:|---:|---|")
-    within_all = total = unknown = 0
+    within_all = total = unknown = misses = small = 0
     sv_n = sv_within = sv_unknown = 0
     for p in progs:
         for k in kernels:
@@ -76,6 +78,9 @@ def main():
                                                           r["census_per_op"], r["difference"]))
                 within += v == "yes"
                 unknown += v == "unknown"
+                if v == "no":
+                    misses += 1
+                    small += max(r["predicted"], r["census"]) < 20
             a = rows["all"]
             sv = {r["policy"]: r for r in d["savings"]}
             saves = []
@@ -106,6 +111,8 @@ def main():
           "the range across 5%%); %d of %d savings comparisons within 5 pp "
           "(%d unknown: uncertain flush points leave the range across 5 pp)."
           % (within_all, total, unknown, sv_within, sv_n, sv_unknown))
+    print("Of the %d site misses, %d have fewer than 20 broadcasts on each side, where one "
+          "flush more or less is more than 5%%." % (misses, small))
     return 0
 
 

@@ -114,4 +114,10 @@ expect_status 3 "a manifest line with three fields" "$TLBREPLAY" suite --manifes
 grep_file "the manifest line is named" "line 1" "$TMP/err"
 expect_status 4 "--fail-on-unsafe: local-only is unsafe on munmap" \
 	"$TLBREPLAY" suite --fail-on-unsafe -p arm64-broadcast,local-only whatif-munmap.txt
+# the arm64 kernel version the prediction followed (tests/data/diff-against-pageout-x86.txt)
+"$TLBREPLAY" suite --arm64-kernel 6.1 diff-against-pageout-x86.txt > "$TMP/k"
+grep_file "the notes name the arm64 version (--arm64-kernel 6.1)" "^arm64 rules: Linux 6.1, where" "$TMP/k"
+"$TLBREPLAY" suite --format json diff-against-pageout-x86.txt > "$TMP/kj"
+python3 -c 'import json,sys; r = json.load(open(sys.argv[1]))["runs"][0]; assert r["arm64_kernel"] == "6.18", r' "$TMP/kj"
+ok $? "json runs: arm64_kernel, by default the traced kernel's version (6.18)"
 done_testing
