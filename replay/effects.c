@@ -30,12 +30,96 @@ void tlbr_replay_note(struct replay *r, struct tlbr_note *n, int pol, int cpu, u
 	r->o.note(r->o.note_ctx, n);
 }
 
+/*
+ * One page of a range flush, for every policy of the flush point
+ * (r->fw): tlbr_tlb_flush_page() on each CPU the policy reached (its
+ * entries gone, its last flush now) and the page's last flush decision,
+ * under the unbounded model. O(policies x CPUs reached).
+ */
+static void flush_walk_fn(struct replay *r, struct page *p, void *a)
+{
+	const struct flush_walk *w = a;
+	const struct flushreq *q = w->q;
+	size_t first = (size_t)page_idx(r, p) * (size_t)r->npol;
+	uint64_t seq = w->seq;
+
+	for (unsigned int k = 0; k < w->n; k++) {
+		size_t base = first + (size_t)w->pol[k];
+		struct ptlb *t = &r->ptlb[base * (size_t)r->ncpus];
+		const int *cpu = &w->cpu[(size_t)k * (size_t)r->ncpus];
+		struct plast *last = &r->plast[base];
+
+		for (unsigned int i = 0; i < w->ncpus[k]; i++) {
+			t[cpu[i]].held = 0;
+			t[cpu[i]].cleared = seq;
+		}
+		last->ts_ns = q->ts_ns;
+		last->pos = q->pos;
+		last->cpu = q->cpu;
+	}
+}
+
+/*
+ * A range flush point under the unbounded model: the policies' flushes of
+ * its pages are gathered (tlbr_apply_decision) and applied by one walk
+ * (tlbr_flush_walk_end, when this returned true). Out of memory for the
+ * lists, or inside another flush point's decisions: each policy walks.
+ * O(1) (the lists are allocated once).
+ */
+bool tlbr_flush_walk_begin(struct replay *r, const struct flushreq *q)
+{
+	struct flush_walk *w = &r->fw;
+
+	if (w->active || !q->mm || q->whole_mm || r->o.tlb->kind == TLBR_TLB_CAPACITY)
+		return false;
+	if (!w->pol) {
+		w->pol = malloc((size_t)r->npol * sizeof(*w->pol));
+		w->ncpus = malloc((size_t)r->npol * sizeof(*w->ncpus));
+		w->cpu = malloc((size_t)r->npol * (size_t)r->ncpus * sizeof(*w->cpu));
+		if (!w->pol || !w->ncpus || !w->cpu) {
+			tlbr_flush_walk_release(r);
+			return false;
+		}
+	}
+	w->active = true;
+	w->q = q;
+	w->seq = r->seq;
+	w->n = 0;
+	return true;
+}
+
+/*
+ * The gathered flushes applied: one walk of the range, each page's
+ * policies in policy order. O(pages of the range the model knows x
+ * policies x CPUs), as the policies' own walks were, with one walk.
+ */
+void tlbr_flush_walk_end(struct replay *r, bool begun)
+{
+	struct flush_walk *w = &r->fw;
+
+	if (!begun)
+		return;
+	w->active = false;
+	if (w->n)
+		tlbr_for_pages(r, w->q->mm, false, w->q->start_vpn, w->q->end_vpn, flush_walk_fn, w);
+	w->n = 0;
+}
+
+void tlbr_flush_walk_release(struct replay *r)
+{
+	zfree(&r->fw.pol);
+	zfree(&r->fw.ncpus);
+	zfree(&r->fw.cpu);
+	r->fw.active = false;
+}
+
 struct flush_arg {
 	struct policy *pl;
 	const struct tlbr_cpuset *cpus;
 	const struct flushreq *q;
 };
 
+/* One page of a range flush one policy walks (capacity models, out of memory). O(CPUs). */
 static void flush_fn(struct replay *r, struct page *p, void *a)
 {
 	struct flush_arg *f = a;
@@ -149,9 +233,22 @@ void tlbr_apply_decision(struct replay *r, struct policy *pl, const struct flush
 			if (tlbr_cpuset_test(&reached, (unsigned int)c))
 				tlbr_tlb_flush_mm(r, pl, q->mm, c);
 	} else {
-		struct flush_arg f = { .pl = pl, .cpus = &reached, .q = q };
+		struct flush_walk *w = &r->fw;
 
-		tlbr_for_pages(r, q->mm, false, q->start_vpn, q->end_vpn, flush_fn, &f);
+		if (w->active && w->q == q && w->seq == r->seq) {	/* gathered: tlbr_flush_walk_end walks */
+			int *cpu = &w->cpu[(size_t)w->n * (size_t)r->ncpus];
+			unsigned int n = 0;
+
+			for (c = 0; c < r->ncpus; c++)
+				if (tlbr_cpuset_test(&reached, (unsigned int)c))
+					cpu[n++] = c;
+			w->pol[w->n] = pl->idx;
+			w->ncpus[w->n++] = n;
+		} else {
+			struct flush_arg f = { .pl = pl, .cpus = &reached, .q = q };
+
+			tlbr_for_pages(r, q->mm, false, q->start_vpn, q->end_vpn, flush_fn, &f);
+		}
 	}
 }
 

@@ -187,13 +187,16 @@ static void decide_one(struct replay *r, struct policy *pl, const struct flushre
 /* Put a flush point to every policy. O(policies x decide_one). */
 void tlbr_flush_point(struct replay *r, struct flushreq *q)
 {
+	bool begun;
 	int pol;
 
 	if (q->cpu < 0 || q->cpu >= r->ncpus)
 		return;
 	r->seq++;	/* the flush comes after the PTE changes made in the same event */
+	begun = tlbr_flush_walk_begin(r, q);
 	for (pol = 0; pol < r->npol; pol++)
 		decide_one(r, &r->pol[pol], q);
+	tlbr_flush_walk_end(r, begun);
 }
 
 /*

@@ -323,6 +323,23 @@ struct replay {
 		bool valid;
 		bool busy;		/* a walk is using or filling it: a nested one does not */
 	} rc;
+	/*
+	 * The range flush of the flush point being decided, under the
+	 * unbounded model: each policy's decision adds its reached CPUs, and
+	 * one walk of the range after all decided applies them all
+	 * (tlbr_flush_walk_end). A policy's flush of a page writes only that
+	 * policy's entries (ptlb, plast), which no other policy's decision
+	 * reads, so the state after the walk is the one per-policy walks left.
+	 */
+	struct flush_walk {
+		bool active;
+		const struct flushreq *q;
+		uint64_t seq;		/* the flush point's (r->seq) */
+		unsigned int n;		/* policies added */
+		int *pol;		/* npol: their indexes */
+		unsigned int *ncpus;	/* npol: how many CPUs each reached */
+		int *cpu;		/* npol x ncpus: the CPUs, per policy added */
+	} fw;
 	struct rmm *mms;
 	uint32_t nmms;
 	struct rtask *tasks;
@@ -503,6 +520,9 @@ void tlbr_count_ops(struct replay *r, struct policy *pl, const struct flushreq *
 	       const struct decision *d);
 void tlbr_apply_decision(struct replay *r, struct policy *pl, const struct flushreq *q,
 		    const struct decision *d, const struct tlbr_cpuset *reached);
+bool tlbr_flush_walk_begin(struct replay *r, const struct flushreq *q);
+void tlbr_flush_walk_end(struct replay *r, bool begun);
+void tlbr_flush_walk_release(struct replay *r);
 void tlbr_defer(struct replay *r, struct policy *pl, const struct flushreq *q);
 void tlbr_batch_sync(struct replay *r, enum tlbr_sync_kind kind, int cpu, uint32_t mm);
 bool tlbr_batch_pending(struct replay *r, uint32_t mm);

@@ -399,6 +399,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 	free(r->held_any);
 	free(r->cand_tmp);
 	free(r->plast);
+	tlbr_flush_walk_release(r);
 	free(r->pol);
 	free(r->res.policy);
 	free(r);

@@ -809,7 +809,12 @@ static void finish(struct replay *r, struct policy *pl)
 
 	if (!s->checking)
 		return;
-	for (int c = 0; c < TLBR_MAX_CPUS; c++)
+	/*
+	 * guesses are made only on the trace's CPUs (a flush point's issuer):
+	 * O(CPUs of the trace), not of TLBR_MAX_CPUS; a scoped run calls this
+	 * at every change of scope
+	 */
+	for (int c = 0; c < tlbr_view_ncpus(r); c++)
 		settle_guess(s, xc, c);
 	xc->ipis_unanswered = xc->ipis_sent > xc->ipis_answered ? xc->ipis_sent - xc->ipis_answered : 0;
 	/* remote flush calls traced, but neither an IPI nor a remote flush */
