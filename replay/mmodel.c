@@ -140,7 +140,11 @@ static int rehash(struct replay *r, struct rmm *m, uint32_t size)
 	return 0;
 }
 
-static int page_slot(struct replay *r, uint32_t *ret)
+/*
+ * A free page slot, its policy and CPU state zeroed (the page itself is the
+ * caller's to fill). O(policies x CPUs), amortised over the arrays' growth.
+ */
+static int page_slot_take(struct replay *r, uint32_t *ret)
 {
 	size_t per = (size_t)r->npol * (size_t)r->ncpus;
 	uint32_t i;
@@ -179,12 +183,22 @@ static int page_slot(struct replay *r, uint32_t *ret)
 		}
 		i = r->npages++;
 	}
-	memset(page_at(r, i), 0, sizeof(struct page));
-	page_at(r, i)->idx = i;
 	memset(&r->ptlb[(size_t)i * per], 0, per * sizeof(*r->ptlb));
 	memset(&r->plast[(size_t)i * (size_t)r->npol], 0, (size_t)r->npol * sizeof(*r->plast));
 	r->held_any[i] = 0;
 	*ret = i;
+	return 0;
+}
+
+/* A free page slot, zeroed (no PTE, no history). O(policies x CPUs). */
+static int page_slot(struct replay *r, uint32_t *ret)
+{
+	int err = page_slot_take(r, ret);
+
+	if (err < 0)
+		return err;
+	memset(page_at(r, *ret), 0, sizeof(struct page));
+	page_at(r, *ret)->idx = *ret;
 	return 0;
 }
 
@@ -666,6 +680,42 @@ int tlbr_mm_fork(struct replay *r, uint32_t parent, uint32_t child, uint64_t seq
 	return 0;
 }
 
+/*
+ * page_insert() of @p's copy for a fork's child @m that had no page
+ * (mm_settle): the same slot, list position, born and hash slot, and the
+ * PTE mm_settle copies, written at once; without what an mm with pages
+ * needs (owed copies of its own, a full table: tlbr_mm_reserve sized it for
+ * all the copies first). O(policies x CPUs) (the fresh slot's state).
+ */
+static struct page *page_copy_insert(struct replay *r, uint32_t mm, struct rmm *m,
+				     const struct page *p)
+{
+	uint32_t i, k, mask = m->hash_size - 1;
+	struct page *q;
+
+	if ((m->hash_used + 1) * 2 > m->hash_size)
+		return page_insert(r, mm, p->vpn);
+	if (page_slot_take(r, &i) < 0)
+		return NULL;
+	q = page_at(r, i);
+	*q = (struct page){
+		.vpn = p->vpn, .idx = i, .mm = mm, .next = m->first, .born = r->nborn++,
+		.mapped = p->mapped, .present = p->present, .writable = p->writable,
+		.cow = p->cow, .dirty = p->dirty, .huge = p->huge,
+	};
+	if (!r->nborn)
+		r->cand_failed = true;
+	r->pgen++;
+	m->first = i + 1;
+	m->npages++;
+	for (k = hash_vpn(p->vpn) & mask; m->hash[k]; k = (k + 1) & mask)
+		;
+	m->hash_used++;
+	m->hash[k] = i + 1;
+	r->res.pages++;
+	return q;
+}
+
 /* Pay the copy @m is owed. O(pages of the parent), paid once per child. */
 int tlbr_mm_settle(struct replay *r, struct rmm *m)
 {
@@ -686,7 +736,7 @@ int tlbr_mm_settle(struct replay *r, struct rmm *m)
 
 		if (!p->mapped)
 			continue;
-		q = empty ? page_insert(r, id, p->vpn) : tlbr_page_get(r, id, p->vpn);
+		q = empty ? page_copy_insert(r, id, m, p) : tlbr_page_get(r, id, p->vpn);
 		if (!q)
 			return -ENOMEM;
 		q->mapped = p->mapped;

@@ -236,12 +236,20 @@ struct fork_arg {
 	unsigned int vma_hint;	/* tlbr_vma_find_near() */
 };
 
+/*
+ * One page of fork's write-protection (copy_present_pte -> ptep_set_wrprotect
+ * for a private COW mapping): O(1) for a page with no PTE, else O(log VMAs)
+ * (O(1) while the walk stays in one VMA) plus tlbr_pte_set.
+ */
 static void fork_wp_fn(struct replay *r, struct page *p, void *a)
 {
 	struct fork_arg *f = a;
-	const struct vma *v = tlbr_vma_find_near(f->m, p->vpn << PAGE_SHIFT, &f->vma_hint);
+	const struct vma *v;
 
-	if (!p->mapped || (v && v->shared))
+	if (!p->mapped)
+		return;
+	v = tlbr_vma_find_near(f->m, p->vpn << PAGE_SHIFT, &f->vma_hint);
+	if (v && v->shared)
 		return;
 	if (p->writable) {
 		struct rtask *t = r->cur_task;
