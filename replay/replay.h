@@ -192,6 +192,7 @@ struct tlbr_x86_check {
 	uint64_t calls_real, calls_predicted, calls_matched;	/* user-mm flushes */
 	uint64_t calls_bootstrap;	/* first flushes of mms older than the trace */
 	uint64_t calls_learnt;		/* missed calls that showed an older mm on more CPUs */
+	uint64_t mask_cleared;		/* CPUs a local-only flush showed out of mm_cpumask */
 	uint64_t lost_restarts;		/* lost-event records: the model restarted its mms */
 	/*
 	 * Taken out of the counts above: the spans with lost events (from the

@@ -131,6 +131,11 @@ struct xstate {
 	 */
 	struct tlbr_cpuset guess[TLBR_MAX_CPUS];
 	bool op[TLBR_MAX_CPUS];
+	/*
+	 * this CPU traced a "remote IPI send" since its task's last syscall
+	 * entry or return, fault or switch
+	 */
+	bool sent_in_op[TLBR_MAX_CPUS];
 	/* the mm of the traced shootdown in progress: the IPIs the trace shows */
 	uint32_t pend_mm[TLBR_MAX_CPUS];
 	bool pend_freed[TLBR_MAX_CPUS];
@@ -487,6 +492,28 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 			tlbr_cpuset_set(&m->mask, (unsigned int)c);
 		xc->calls_learnt++;
 	}
+	if (traced && !boot && !real_multi && multi && !s->sent_in_op[q->cpu]) {
+		/*
+		 * flush_tlb_mm_range() calls flush_tlb_multi() ("remote IPI
+		 * send") whenever cpumask_any_but(mm_cpumask(mm), cpu) finds
+		 * another CPU; the trace shows this flush local only, so the
+		 * kernel's mask held no other CPU: the model's CPUs that do
+		 * not run the mm left it without a record the trace shows (an
+		 * answer out of order, a lost one). They leave the model's mask
+		 * too (counted). A CPU the model has running the mm stays (it
+		 * may be switching in: switch_mm_irqs_off() sets its bit). Not
+		 * after a "remote IPI send" in the same syscall or fault: a
+		 * local record there may be that shootdown's local half, which
+		 * an interrupt's records separated from it.
+		 */
+		for (c = 0; c < tlbr_view_ncpus(r); c++)
+			if (c != q->cpu && s->loaded[c] != q->mm &&
+			    tlbr_cpuset_test(&m->mask, (unsigned int)c)) {
+				clear_cpu(&m->mask, c);
+				if (s->checking)
+					xc->mask_cleared++;
+			}
+	}
 	if (traced && !boot) {	/* a starting point is not a prediction */
 		struct contrib *cb = contrib(s, q->ts_ns);
 
@@ -602,6 +629,11 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 		}
 		s->switching[ev->cpu] = false;
 		s->sw_event[ev->cpu] = ev->kind == TLBR_EV_SWITCH;
+		if (ev->kind == TLBR_EV_SWITCH || ev->kind == TLBR_EV_FAULT ||
+		    ev->kind == TLBR_EV_SYSCALL || ev->kind == TLBR_EV_SYSCALL_RET)
+			s->sent_in_op[ev->cpu] = false;
+		if (ev->kind == TLBR_EV_FLUSH && ev->flush.exec == TLBR_EXEC_IPI)
+			s->sent_in_op[ev->cpu] = true;
 	}
 	switch (ev->kind) {
 	case TLBR_EV_LOST:

@@ -158,6 +158,16 @@ for f in brk:"1 1 1 3 3 3" unmap-wide:"2 2 2 2 2 2" nested:"1 1 1 1 1 1"; do
 	[ "$got" = "${f#*:} 0 0" ]
 	ok $? "freed_tables, every CPU of the mask: ${f%%:*} (got $got)"
 done
+# A flush the trace shows local only (no flush_tlb_multi() from
+# flush_tlb_mm_range()) proves the kernel's mm_cpumask held no other CPU
+# (tests/data/whatif-x86-local-only.txt): the model's CPUs that do not run
+# the mm leave its mask. Before: 1 3 1 1 3 1 0 (an IPI predicted at every
+# later flush that frees tables)
+got=$(values x86-ipi,arm64-broadcast,oracle "$SRCDIR/tests/data/whatif-x86-local-only.txt" \
+	s.shootdown_ipis_sent s.predicted_ipis s.matched_ipis s.calls_real s.calls_predicted \
+	s.calls_matched s.mask_cleared p.arm64-broadcast.unsafe p.oracle.unsafe)
+[ "$got" = "1 2 1 1 2 1 1 0 0" ]
+ok $? "a local-only flush takes CPUs out of the model's mm_cpumask (got $got)"
 # mremap on x86 (tests/data/whatif-x86-mremap.txt): the PTEs leave before
 # the flush the trace shows (move_ptes(), do_vmi_munmap()), so the flush
 # covers them; a move's pages reach the new address, an in-place shrink
