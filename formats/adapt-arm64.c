@@ -181,6 +181,16 @@ static enum tlbr_site site_of_function(const struct tlbr_task *t, const char *fn
 	if (strstr(fn, "collapse") || strstr(fn, "khugepaged"))
 		return TLBR_SITE_RECLAIM;	/* khugepaged remaps a page table as a huge page */
 	/*
+	 * the madvise walkers' own gather flush (tlb_end_vma inlined into
+	 * madvise_cold, madvise_pageout, madvise_free_single_vma, ...): the
+	 * advice's, whatever the walk did before it - a split_huge_page
+	 * (madvise_cold_or_pageout_pte_range, madvise_free_pte_range on a
+	 * large folio: unmap_folio -> try_to_migrate_one's ptep_clear_flush,
+	 * which left the context at fault) or reclaim_pages (PAGEOUT)
+	 */
+	if (!strncmp(fn, "madvise_", 8))
+		return TLBR_SITE_ZAP;
+	/*
 	 * mmu_gather flushes: tlb_end_vma (inlined into unmap_page_range and
 	 * the madvise walkers), zap_pte_range's force_flush, tlb_flush_mmu
 	 * and tlb_finish_mmu (page-table frees): munmap, madvise, mremap's
@@ -190,12 +200,10 @@ static enum tlbr_site site_of_function(const struct tlbr_task *t, const char *fn
 	    strstr(fn, "unmap_single_vma") || strstr(fn, "zap_page_range") ||
 	    strstr(fn, "tlb_flush_mmu") || strstr(fn, "tlb_finish_mmu") ||
 	    strstr(fn, "free_pgtables") || strstr(fn, "free_pgd_range") ||
-	    !strncmp(fn, "madvise_", 8) || strstr(fn, "zap_huge"))
+	    strstr(fn, "zap_huge"))
 		/*
 		 * (not reclaim's: try_to_unmap_one flushes with ptep_clear_flush or
-		 * batches, never through a gather; MADV_PAGEOUT's tlb_end_vma, in
-		 * madvise_pageout, comes after reclaim_pages unmapped the pages,
-		 * whose flush set the context: madvise_cold_or_pageout_pte_range)
+		 * batches, never through a gather)
 		 */
 		return t && t->a64_ctx_site && t->a64_ctx_site != TLBR_SITE_RECLAIM + 1 ?
 			       (enum tlbr_site)(t->a64_ctx_site - 1) :
@@ -591,16 +599,6 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 			t->a64_thp_mm = v[1];
 		}
 		out[n].huge.kind = k;
-		/*
-		 * try_to_migrate_one(TTU_SPLIT_HUGE_PMD) -> split_huge_pmd_address
-		 * (freeze): the PMD split straight into migration entries, which
-		 * remove_migration_ptes() puts back (split_huge_page's remap_page)
-		 */
-		if (k == TLBR_HUGE_SPLIT && t->a64_migrate_addr &&
-		    ((t->a64_migrate_addr - 1) & ~0x1fffffULL) == page) {
-			out[n].huge.frozen = true;
-			t->a64_migrate_addr = 0;
-		}
 		if (k == TLBR_HUGE_COLLAPSE) {
 			/*
 			 * pmdp_collapse_flush clears the PMD before it flushes: no
@@ -651,7 +649,6 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		 */
 		t->a64_rmap = 2;
 		t->a64_unmap_page = 0;
-		t->a64_migrate_addr = v[0] + 1;
 		return 0;
 	case TLBR_RAW_A64_UBC_PENDING:
 		/*

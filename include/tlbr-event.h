@@ -409,8 +409,6 @@ struct tlbr_ev_huge {
 	 * maps a huge page), 1 its return mapped one, -1 it fell back to PTEs
 	 */
 	int outcome;
-	/* a split: into migration entries (split_huge_pmd_address with freeze) */
-	bool frozen;
 };
 
 struct tlbr_ev_lost {

@@ -1114,18 +1114,18 @@ void tlbr_huge_settle(struct replay *r, struct rtask *t)
 	huge_apply(r, t->huge_mm, TLBR_HUGE_FAULT, t->huge_addr, t->huge_at, 0);
 }
 
+/*
+ * (a split into migration entries, split_huge_page's, keeps the Access
+ * flag: __split_huge_pmd_locked's make_migration_entry_young and
+ * remove_migration_pte's is_migration_entry_young, where
+ * migration_entry_supports_ad(): the swap offset holds SWP_MIG_TOTAL_BITS,
+ * as arm64's does)
+ */
 static void split_fn(struct replay *r, struct page *p, void *a)
 {
 	(void)r;
+	(void)a;
 	p->huge = false;
-	/*
-	 * frozen into migration entries: remove_migration_pte() puts each back
-	 * old and clean unless the entry kept the bits (is_migration_entry_young,
-	 * is_migration_entry_dirty: only where migration_entry_supports_ad(),
-	 * which needs arch_has_hw_pte_young(), arm64's cpu_has_hw_af())
-	 */
-	if (a && p->mapped)
-		p->young = PAGE_OLD;
 }
 
 void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
@@ -1137,8 +1137,7 @@ void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 		return;
 	}
 	if (ev->huge.kind == TLBR_HUGE_SPLIT) {	/* a page table now: 512 entries */
-		tlbr_for_pages(r, ev->mm, false, s, s + PMD_PAGES, split_fn,
-			       ev->huge.frozen && r->o.sw_access_flag ? r : NULL);
+		tlbr_for_pages(r, ev->mm, false, s, s + PMD_PAGES, split_fn, NULL);
 		return;
 	}
 	if (ev->huge.kind == TLBR_HUGE_FAULT && !ev->huge.outcome && t) {
