@@ -32,31 +32,28 @@ void tlbr_replay_note(struct replay *r, struct tlbr_note *n, int pol, int cpu, u
 
 /*
  * One page of a range flush, for every policy of the flush point
- * (r->fw): tlbr_tlb_flush_page() on each CPU the policy reached (its
- * entries gone, its last flush now) and the page's last flush decision,
+ * (r->fw): tlbr_tlb_flush_page() on each CPU a policy reached (its entries
+ * gone, its last flush now: w->off lists them as offsets in the page's
+ * block of ptlb) and each policy's last flush decision of the page (plast),
  * under the unbounded model. O(policies x CPUs reached).
  */
 static void flush_walk_fn(struct replay *r, struct page *p, void *a)
 {
 	const struct flush_walk *w = a;
-	const struct flushreq *q = w->q;
-	size_t first = (size_t)page_idx(r, p) * (size_t)r->npol;
-	uint64_t seq = w->seq;
+	struct ptlb *t = &r->ptlb[(size_t)page_idx(r, p) * (size_t)r->npol * (size_t)r->ncpus];
+	struct plast *last = &r->plast[(size_t)page_idx(r, p) * (size_t)r->npol];
+	const struct plast now = w->last;
+	const uint64_t seq = w->seq;
+	const unsigned int noff = w->noff, n = w->n;
 
-	for (unsigned int k = 0; k < w->n; k++) {
-		size_t base = first + (size_t)w->pol[k];
-		struct ptlb *t = &r->ptlb[base * (size_t)r->ncpus];
-		const int *cpu = &w->cpu[(size_t)k * (size_t)r->ncpus];
-		struct plast *last = &r->plast[base];
+	for (unsigned int j = 0; j < noff; j++) {
+		struct ptlb *e = &t[w->off[j]];
 
-		for (unsigned int i = 0; i < w->ncpus[k]; i++) {
-			t[cpu[i]].held = 0;
-			t[cpu[i]].cleared = seq;
-		}
-		last->ts_ns = q->ts_ns;
-		last->pos = q->pos;
-		last->cpu = q->cpu;
+		e->held = 0;
+		e->cleared = seq;
 	}
+	for (unsigned int k = 0; k < n; k++)
+		last[w->pol[k]] = now;
 }
 
 /*
@@ -74,9 +71,8 @@ bool tlbr_flush_walk_begin(struct replay *r, const struct flushreq *q)
 		return false;
 	if (!w->pol) {
 		w->pol = malloc((size_t)r->npol * sizeof(*w->pol));
-		w->ncpus = malloc((size_t)r->npol * sizeof(*w->ncpus));
-		w->cpu = malloc((size_t)r->npol * (size_t)r->ncpus * sizeof(*w->cpu));
-		if (!w->pol || !w->ncpus || !w->cpu) {
+		w->off = malloc((size_t)r->npol * (size_t)r->ncpus * sizeof(*w->off));
+		if (!w->pol || !w->off) {
 			tlbr_flush_walk_release(r);
 			return false;
 		}
@@ -84,7 +80,8 @@ bool tlbr_flush_walk_begin(struct replay *r, const struct flushreq *q)
 	w->active = true;
 	w->q = q;
 	w->seq = r->seq;
-	w->n = 0;
+	w->last = (struct plast){ .ts_ns = q->ts_ns, .pos = q->pos, .cpu = q->cpu };
+	w->n = w->noff = 0;
 	return true;
 }
 
@@ -102,14 +99,13 @@ void tlbr_flush_walk_end(struct replay *r, bool begun)
 	w->active = false;
 	if (w->n)
 		tlbr_for_pages(r, w->q->mm, false, w->q->start_vpn, w->q->end_vpn, flush_walk_fn, w);
-	w->n = 0;
+	w->n = w->noff = 0;
 }
 
 void tlbr_flush_walk_release(struct replay *r)
 {
 	zfree(&r->fw.pol);
-	zfree(&r->fw.ncpus);
-	zfree(&r->fw.cpu);
+	zfree(&r->fw.off);
 	r->fw.active = false;
 }
 
@@ -236,14 +232,11 @@ void tlbr_apply_decision(struct replay *r, struct policy *pl, const struct flush
 		struct flush_walk *w = &r->fw;
 
 		if (w->active && w->q == q && w->seq == r->seq) {	/* gathered: tlbr_flush_walk_end walks */
-			int *cpu = &w->cpu[(size_t)w->n * (size_t)r->ncpus];
-			unsigned int n = 0;
-
 			for (c = 0; c < r->ncpus; c++)
 				if (tlbr_cpuset_test(&reached, (unsigned int)c))
-					cpu[n++] = c;
-			w->pol[w->n] = pl->idx;
-			w->ncpus[w->n++] = n;
+					w->off[w->noff++] = (uint32_t)pl->idx * (uint32_t)r->ncpus +
+							    (uint32_t)c;
+			w->pol[w->n++] = pl->idx;
 		} else {
 			struct flush_arg f = { .pl = pl, .cpus = &reached, .q = q };
 

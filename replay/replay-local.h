@@ -334,10 +334,12 @@ struct replay {
 		bool active;
 		const struct flushreq *q;
 		uint64_t seq;		/* the flush point's (r->seq) */
+		struct plast last;	/* ... and its plast */
 		unsigned int n;		/* policies added */
 		int *pol;		/* npol: their indexes */
-		unsigned int *ncpus;	/* npol: how many CPUs each reached */
-		int *cpu;		/* npol x ncpus: the CPUs, per policy added */
+		unsigned int noff;
+		/* npol x ncpus: the (policy, CPU reached) pairs, as pol * ncpus + cpu */
+		uint32_t *off;
 	} fw;
 	struct rmm *mms;
 	uint32_t nmms;
