@@ -199,10 +199,38 @@ static int on_switch(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
  * them, and the real switch comes a little after the wakeup (a switch
  * inferred at the wakeup would put the mm on the CPU too early).
  */
-static int on_wakeup(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_event *out)
+/* @t moved to @to's runqueue (from @from, -1: a new task placed), not running. */
+static void put_migrate(struct tlbr_event *out, const struct tlbr_record *rec, struct tlbr_task *t,
+			int from, int to)
+{
+	tlbr_adapt_ev_init(out, TLBR_EV_MIGRATE, rec, t);
+	out->migrate.pid = t->pid;
+	out->migrate.task = t->id;
+	out->migrate.from_cpu = from;
+	out->migrate.to_cpu = to;
+}
+
+static int on_wakeup(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_event *out,
+		     bool new_task)
 {
 	int cpu = (int)rec->val[2], n = 0;
 	struct tlbr_task *cur, *t;
+
+	/*
+	 * wake_up_new_task() put a new task on @cpu's runqueue: it has run
+	 * nowhere yet, and from here the trace follows its scheduling (a
+	 * recording that leaves it out, a pid filter, leaves this event out
+	 * too): a placement, as a migration of a task that is not running
+	 * (sched_migrate_task); the idle CPU's inferred switch below follows
+	 */
+	if (new_task && cpu >= 0 && cpu < TLBR_MAX_CPUS) {
+		t = tlbr_task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
+		if (!t)
+			return -ENOMEM;
+		put_migrate(out, rec, t, -1, cpu);
+		n = 1;
+		out++;
+	}
 
 	/*
 	 * The record's common_pid is the task current on the CPU that traced
@@ -230,7 +258,7 @@ static int on_wakeup(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
 		out->sw.next_mm = t->mm;
 		out->sw.inferred = true;
 		a->cpu[rec->cpu].cur_task = t->id;
-		n = 1;
+		n++;
 		out++;
 	}
 	if (cpu < 0 || cpu >= TLBR_MAX_CPUS || a->idle_switches)
@@ -460,17 +488,14 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		m = tlbr_task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
 		if (!m)
 			return -ENOMEM;
-		tlbr_adapt_ev_init(out, TLBR_EV_MIGRATE, rec, m);
-		out->migrate.pid = m->pid;
-		out->migrate.task = m->id;
-		out->migrate.from_cpu = (int)rec->val[2];
-		out->migrate.to_cpu = (int)rec->val[3];
+		put_migrate(out, rec, m, (int)rec->val[2], (int)rec->val[3]);
 		return 1;
 	}
 	case TLBR_RAW_SCHED_WAKEUP:
+	case TLBR_RAW_SCHED_WAKEUP_NEW:
 		if (!pid_ok((int64_t)rec->val[1]))
 			return bad_pid(rec, (int64_t)rec->val[1], err);
-		return on_wakeup(a, rec, out);
+		return on_wakeup(a, rec, out, def->id == TLBR_RAW_SCHED_WAKEUP_NEW);
 	case TLBR_RAW_TASK_NEWTASK:
 		if (!pid_ok((int64_t)rec->val[0]))
 			return bad_pid(rec, (int64_t)rec->val[0], err);

@@ -318,7 +318,8 @@ static int parse_fields(struct tlbr_reader *r, char *payload, struct tlbr_error 
 		rec->have = 1;
 		return 0;
 	}
-	if (def->id == TLBR_RAW_SCHED_WAKEUP && !strstr(payload, "pid=")) {
+	if ((def->id == TLBR_RAW_SCHED_WAKEUP || def->id == TLBR_RAW_SCHED_WAKEUP_NEW) &&
+	    !strstr(payload, "pid=")) {
 		if (parse_wakeup_plugin(payload, rec) < 0)
 			goto bad_value;
 		return 0;

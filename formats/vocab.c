@@ -167,7 +167,7 @@ static const struct tlbr_evdef vocab[] = {
 	   "are not inferred",
 	   3,
 	   { "comm", S }, { "pid", N }, { "target_cpu", N }),
-	EV("sched", "sched_wakeup_new", TLBR_RAW_SCHED_WAKEUP, C, ANY,
+	EV("sched", "sched_wakeup_new", TLBR_RAW_SCHED_WAKEUP_NEW, C, ANY,
 	   "as sched_wakeup, for new tasks",
 	   3,
 	   { "comm", S }, { "pid", N }, { "target_cpu", N }),

@@ -247,7 +247,7 @@ static inline bool tlbr_switch_chain_filtered(uint64_t breaks, uint64_t switches
 }
 
 struct tlbr_ev_migrate {
-	int pid, from_cpu, to_cpu;
+	int pid, from_cpu, to_cpu;	/* from_cpu -1: a new task placed (sched_wakeup_new) */
 	uint32_t task;
 };
 

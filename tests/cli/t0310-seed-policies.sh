@@ -364,6 +364,22 @@ expect $TMP/su.json active-cpu local 1 "seed 001, unseen thread: exec's flush st
 expect $TMP/su.json active-cpu unsafe 0 "seed 001, unseen thread: safe"
 expect $TMP/su.json local-only unsafe 2 "seed 001, unseen thread: local-only leaves CPU 1's entries"
 
+# a thread the trace shows placed (sched_wakeup_new) has run nowhere until a switch shows it
+# (whatif-seed001-placed.txt derives each): active_cpu stays CPU 0; without the placement it
+# is a thread the trace does not show; placed on CPU 1 and switched in there: MULTIPLE
+"$TLBREPLAY" what-if --json --cpu arm64 -p active-cpu,local-only "$DATA/whatif-seed001-placed.txt" > $TMP/sp.json
+expect $TMP/sp.json active-cpu local 4 "seed 001, thread placed, not yet run: exec, mprotect and the munmap's two flushes local"
+expect $TMP/sp.json active-cpu broadcasts 0 "seed 001, thread placed, not yet run: no broadcast"
+expect $TMP/sp.json local-only unsafe 0 "seed 001, thread placed, not yet run: no other CPU ran the mm"
+grep -v sched_wakeup_new "$DATA/whatif-seed001-placed.txt" > $TMP/np.txt
+"$TLBREPLAY" what-if --json --cpu arm64 -p active-cpu,local-only $TMP/np.txt > $TMP/np.json
+expect $TMP/np.json active-cpu broadcasts 3 "seed 001, the placement not traced: anywhere, 3 broadcasts"
+sed 's/target_cpu=000/target_cpu=001/; /1.00004[01]:/d; s/^\(.*1.000013: sched_wakeup_new.*\)$/\1\n          <idle>-0     [001] d..2.     1.000015: sched_switch: prev_comm=swapper\/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=prog next_pid=202 next_prio=120/' \
+	"$DATA/whatif-seed001-placed.txt" > $TMP/p1.txt
+"$TLBREPLAY" what-if --json --cpu arm64 -p active-cpu,local-only $TMP/p1.txt > $TMP/p1.json
+expect $TMP/p1.json active-cpu broadcasts 3 "seed 001, placed on CPU 1 and run there: MULTIPLE, 3 broadcasts"
+expect $TMP/p1.json local-only unsafe 2 "seed 001, placed on CPU 1 and run there: local-only unsafe 2"
+
 # denominators: the modelled flush cost as a share of the busy CPU time (an estimate).
 # whatif-seed001.txt: CPU 0 runs sh then 201 from 1.000000 to 1.000032 s: 32000 ns busy;
 # arm64-broadcast's 4 broadcasts at tlbi_is 1000 cycles (nothing else priced), 1 GHz: 4000 ns
