@@ -847,6 +847,13 @@ bool tlbr_unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, stru
 
 	if (!t || !t->sys)
 		return false;
+	/*
+	 * a contpte block's unfold (contpte_convert: a walk changing part of
+	 * a contiguous block, 6.9+) is not the syscall's gather flush: the
+	 * aging or zap still flushes at its own tlb_end_vma
+	 */
+	if (ev->flush.flags & TLBR_FLUSH_CONTPTE)
+		return true;
 	t->traced++;
 	if (t->sys == TLBR_SYS_MREMAP + 1) {
 		/*

@@ -275,6 +275,12 @@ aging_check "$DATA/whatif-young-split.txt" '{"fault": 16, "zap": 6}' '{"fault": 
 	'{"zap": 1}'
 ok $? "splits: the agings after them certain (zap 6 executed, 6..7 predicted), the census's madvise_cold TLBI under zap"
 
+# a contpte unfold inside a FREE (whatif-contpte-free.txt) is not the
+# advice's own flush: the FREE still flushes the pages it cleaned (before:
+# no point for them, 8 unsafe findings under every policy)
+aging_check "$DATA/whatif-contpte-free.txt" '{"zap": 2}' '{"zap": 2}' '{}'
+ok $? "6.12 FREE over part of a contpte block: the unfold's flush and the FREE's, 0 unsafe"
+
 # process_madvise (whatif-process-madvise.txt): the madv/madv_r probes on
 # do_madvise stand for a madvise call where no madvise syscall is traced
 # (process_madvise calls do_madvise per iovec), so its COLD and PAGEOUT get
