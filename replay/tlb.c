@@ -143,20 +143,44 @@ uint8_t tlbr_tlb_held_before_sound(struct replay *r, struct policy *pl, const st
 	return mc > p->since ? 0 : ptlb_of(r, p, pl->idx, cpu)->held;
 }
 
+/* tlbr_tlb_excess_note() without its tlbr_cand_note() (the caller's, once). O(1) amortised. */
+static void excess_note_one(struct replay *r, struct policy *pl, const struct page *p, int cpu,
+			    struct ptlb *t);
+
 /*
  * Fold what every CPU may hold under the old PTE into the materialised state.
- * O(policies x CPUs).
+ * O(policies x CPUs): the mm's state looked up once, each (policy, CPU) is
+ * tlbr_tlb_held_sound() and tlbr_tlb_excess_note() inline, and the page's
+ * bound is put to tlbr_cand_note() once at the end (the bound only grows
+ * in the loop, and listing is idempotent: the same list either way).
  */
 void tlbr_tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced)
 {
+	struct rmm *m = tlbr_mm_get(r, p->mm);
+	uint8_t perm = pte_perm(p);
+	bool anywhere = mm_anywhere(m);
 	int pol, cpu;
 
 	for (pol = 0; pol < r->npol; pol++) {
 		struct policy *pl = &r->pol[pol];
+		struct ptlb *t = ptlb_of(r, p, pol, 0);
+		const uint64_t *mcl = mm_cleared(m, r, pol, 0);
 
-		for (cpu = 0; cpu < r->ncpus; cpu++) {
-			uint8_t h = tlbr_tlb_held_sound(r, pl, p, cpu);
+		for (cpu = 0; cpu < r->ncpus; cpu++, t++) {
+			uint64_t mc = mcl[cpu], since = p->since;
+			uint8_t h;
 
+			/* tlbr_tlb_held_sound() */
+			if (pl->all_cleared[cpu] > mc)
+				mc = pl->all_cleared[cpu];
+			h = mc > since ? 0 : t->held;
+			if (t->cleared > since)
+				since = t->cleared;
+			if (mc > since)
+				since = mc;
+			if (perm && (tlbr_cpuset_test(&m->active, (unsigned int)cpu) || anywhere ||
+				     m->last_end[cpu] > since))
+				h |= perm;
 			if (capacity(r)) {
 				struct centry *e = clookup(r, pl, cpu, p->mm, p->vpn);
 
@@ -165,10 +189,11 @@ void tlbr_tlb_before_pte_change(struct replay *r, const struct page *p, bool rep
 			}
 			if (replaced && (h & HELD_VALID))
 				h |= HELD_OLD;
-			ptlb_of(r, p, pol, cpu)->held = h;
-			tlbr_tlb_excess_note(r, pl, p, cpu);
+			t->held = h;
+			excess_note_one(r, pl, p, cpu, t);
 		}
 	}
+	tlbr_cand_note(r, p);
 }
 
 /* O(1) unbounded; O(ways) capacity. */
@@ -428,10 +453,19 @@ static void excess_fail(struct replay *r, struct policy *pl)
 void tlbr_tlb_excess_note(struct replay *r, struct policy *pl, const struct page *p, int cpu)
 {
 	struct ptlb *t = ptlb_of(r, p, pl->idx, cpu);
-	struct rmm *m;
 
 	r->held_any[p->idx] |= t->held;
 	tlbr_cand_note(r, p);
+	if (pl->excess_on)
+		excess_note_one(r, pl, p, cpu, t);
+}
+
+static void excess_note_one(struct replay *r, struct policy *pl, const struct page *p, int cpu,
+			    struct ptlb *t)
+{
+	struct rmm *m;
+
+	r->held_any[p->idx] |= t->held;
 	if (!pl->excess_on)
 		return;
 	if (t->xlisted || !(t->held & (HELD_VALID | HELD_W | HELD_OLD)))
