@@ -113,8 +113,18 @@ void tlbr_seen_on_cpu(struct replay *r, uint32_t task)
 	if (!t || !t->unseen)
 		return;
 	t->unseen = false;
-	if (t->mm && t->mm < r->nmms && r->mms[t->mm].unseen_threads)
-		r->mms[t->mm].unseen_threads--;
+	if (t->mm && t->mm < r->nmms && r->mms[t->mm].unseen_threads) {
+		struct rmm *m = &r->mms[t->mm];
+
+		/*
+		 * while unseen it may have loaded the mm on any CPU: those
+		 * may hold its entries still (the holders asked every CPU
+		 * while mm_anywhere(); they go on asking them)
+		 */
+		m->unseen_threads--;
+		for (int c = 0; c < r->ncpus; c++)
+			tlbr_cpuset_set(&m->ever, (unsigned int)c);
+	}
 }
 
 /*

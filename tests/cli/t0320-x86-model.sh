@@ -168,6 +168,14 @@ got=$(values x86-ipi,arm64-broadcast,oracle "$SRCDIR/tests/data/whatif-x86-local
 	s.calls_matched s.mask_cleared p.arm64-broadcast.unsafe p.oracle.unsafe)
 [ "$got" = "1 2 1 1 2 1 1 0 0" ]
 ok $? "a local-only flush takes CPUs out of the model's mm_cpumask (got $got)"
+# A thread not shown yet may have loaded its address space on any CPU;
+# once it is shown, those CPUs still may hold its entries and the sound
+# models go on asking them (tests/data/whatif-unseen-ever.txt: a COW after
+# the thread showed up; before: oracle unsafe 1)
+got=$(values oracle,arm64-broadcast,x86-ipi "$SRCDIR/tests/data/whatif-unseen-ever.txt" \
+	p.oracle.unsafe p.oracle.broadcasts p.arm64-broadcast.unsafe)
+[ "$got" = "0 1 0" ]
+ok $? "a thread once unseen: oracle still reaches every CPU it may have run on (got $got)"
 # mremap on x86 (tests/data/whatif-x86-mremap.txt): the PTEs leave before
 # the flush the trace shows (move_ptes(), do_vmi_munmap()), so the flush
 # covers them; a move's pages reach the new address, an in-place shrink
