@@ -599,6 +599,16 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 			t->a64_thp_mm = v[1];
 		}
 		out[n].huge.kind = k;
+		/*
+		 * try_to_migrate_one(TTU_SPLIT_HUGE_PMD) -> split_huge_pmd_address:
+		 * split_huge_page's unmap_folio, the folio itself is split (into
+		 * small folios, remap_page puts their PTEs back)
+		 */
+		if (k == TLBR_HUGE_SPLIT && t->a64_migrate_addr &&
+		    ((t->a64_migrate_addr - 1) & ~0x1fffffULL) == page) {
+			out[n].huge.folio = true;
+			t->a64_migrate_addr = 0;
+		}
 		if (k == TLBR_HUGE_COLLAPSE) {
 			/*
 			 * pmdp_collapse_flush clears the PMD before it flushes: no
@@ -649,6 +659,7 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		 */
 		t->a64_rmap = 2;
 		t->a64_unmap_page = 0;
+		t->a64_migrate_addr = v[0] + 1;
 		return 0;
 	case TLBR_RAW_A64_UBC_PENDING:
 		/*

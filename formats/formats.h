@@ -249,6 +249,7 @@ struct tlbr_task {
 	uint64_t a64_unmap_page;	/* try_to_unmap_one's page, until its ptep_clear_flush */
 	/* the rmap walk the task is in: 1 try_to_unmap_one, 2 try_to_migrate_one, 0 none seen */
 	uint8_t a64_rmap;
+	uint64_t a64_migrate_addr;	/* try_to_migrate_one's address + 1, until a split of it */
 	/* the flush site of the function probe the task is in (TLBI attribution) */
 	int a64_ctx_site;		/* enum tlbr_site + 1, 0 none */
 	/*

@@ -409,6 +409,8 @@ struct tlbr_ev_huge {
 	 * maps a huge page), 1 its return mapped one, -1 it fell back to PTEs
 	 */
 	int outcome;
+	/* a split: of the folio too (split_huge_page: try_to_migrate_one's) */
+	bool folio;
 };
 
 struct tlbr_ev_lost {

@@ -44,8 +44,10 @@ void tlbr_pte_set(struct replay *r, struct page *p, bool mapped, bool present, b
 		p->dirty = false;
 	if (!mapped)
 		p->maybe = false;
-	if (!mapped || replaced)	/* its Access flag: as the caller says */
+	if (!mapped || replaced) {	/* its Access flag: as the caller says */
 		p->young = PAGE_YOUNG_UNKNOWN;
+		p->large = false;	/* a new PTE maps a small page unless said */
+	}
 	p->since = r->seq;
 	note_change(r, p, why);
 	tlbr_cand_note(r, p);	/* what the PTE allows changed */

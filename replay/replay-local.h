@@ -60,6 +60,12 @@ struct page {
 	 */
 	uint8_t young : 2;
 	/*
+	 * A part of a large folio mapped by PTEs: a huge PMD split without its
+	 * folio (__split_huge_pmd: zap_pmd_range, mprotect, munmap of a part),
+	 * until the folio is split (split_huge_page) or the PTE goes
+	 */
+	bool large : 1;
+	/*
 	 * The PTE is dirty, as the trace proves: a write fault mapped or
 	 * upgraded it since MADV_FREE last cleaned it. False is "not known":
 	 * arm64's hardware dirty state (TCR_EL1.HD) dirties a writable PTE on a

@@ -74,6 +74,11 @@ struct groups {
 	bool clean;		/* MADV_FREE: mkclean (read-only until written again) */
 	bool sw_af;		/* the Access flag is set by software: page.young is known */
 	const char *why;
+	/* MADV_FREE's walk stops in these PMDs (vpn >> 9) at these pages (free_stops) */
+	struct free_stop {
+		uint64_t pmd, vpn;
+	} *stop;
+	unsigned int nstop;
 };
 
 static void group_fn(struct replay *r, struct page *p, void *a)
@@ -84,6 +89,9 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 	unsigned int i;
 	bool counts = gs->present_only ? p->present : p->mapped;
 
+	for (unsigned int k = 0; k < gs->nstop; k++)
+		if (gs->stop[k].pmd == p->vpn / PMD_PAGES && p->vpn >= gs->stop[k].vpn)
+			return;		/* the walk of this PMD stopped before it */
 	if (counts && gs->exclusive && p->cow)
 		counts = false;
 	if (counts && gs->skip_zero && p->zero)
@@ -461,6 +469,53 @@ void tlbr_unmap_vma_ranges(struct replay *r, uint32_t mm, uint64_t s, uint64_t e
  * private anonymous page: only MADV_FREE cleans it, or KSM replaces it)
  * proves its group's flush.
  */
+/*
+ * Where MADV_FREE's walk stops on Linux 6.1 (Debian's, from the stable
+ * branch) to 6.8: madvise_free_pte_range meets a PTE of a large folio and
+ * `if (folio_estimated_sharers(folio) != 1) break;`, the mapcount of the
+ * folio's first page - 0 where a zap of part of a huge page unmapped it
+ * (zap_pmd_range splits the PMD, not the folio): the rest of that PMD's
+ * range is left as it is, nothing made clean or old there. (6.9 on:
+ * folio_likely_mapped_shared() and `continue`; a first page unmapped is
+ * not shared: the folio is split.) Per PMD, the lowest such page.
+ */
+struct free_stops {
+	struct groups *gs;
+	unsigned int alloc;
+};
+
+static void free_stop_fn(struct replay *r, struct page *p, void *a)
+{
+	struct free_stops *fs = a;
+	struct groups *gs = fs->gs;
+	const struct page *first;
+	uint64_t pmd = p->vpn / PMD_PAGES;
+	unsigned int k;
+
+	if (!p->mapped || !p->large || p->zero)
+		return;
+	first = tlbr_page_find(r, p->mm, pmd * PMD_PAGES);
+	if (first && first->mapped && first->large && !first->cow)
+		return;		/* mapped once: the folio is split, the walk goes on */
+	for (k = 0; k < gs->nstop && gs->stop[k].pmd != pmd; k++)
+		;
+	if (k < gs->nstop) {
+		if (p->vpn < gs->stop[k].vpn)
+			gs->stop[k].vpn = p->vpn;
+		return;
+	}
+	if (gs->nstop == fs->alloc) {
+		unsigned int na = fs->alloc ? fs->alloc * 2 : 8;
+		struct free_stop *ns = realloc(gs->stop, na * sizeof(*ns));
+
+		if (!ns)
+			return;
+		gs->stop = ns;
+		fs->alloc = na;
+	}
+	gs->stop[gs->nstop++] = (struct free_stop){ pmd, p->vpn };
+}
+
 static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s, uint64_t e,
 		      bool points)
 {
@@ -485,7 +540,14 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 	t->aged = true;
 	if (e <= s || arm64 == 0)
 		return;		/* on an x86 trace, x86's own aging flush is x86_only (engine.c) */
+	if (advice == TLBR_MADV_FREE && r->arm64_seen && r->o.kernel >= TLBR_KVER(6, 1) &&
+	    r->o.kernel < TLBR_KVER(6, 9)) {
+		struct free_stops fs = { .gs = &gs };
+
+		tlbr_for_pages(r, mm, false, s, e, free_stop_fn, &fs);
+	}
 	tlbr_for_pages(r, mm, false, s, e, group_fn, &gs);
+	free(gs.stop);
 	/* a kernel of unknown version: PAGEOUT may not age at all */
 	if (points || arm64_only)
 		group_points(r, &gs, mm, TLBR_SITE_ZAP, TLBR_EXEC_BROADCAST,
@@ -1131,7 +1193,8 @@ void tlbr_huge_settle(struct replay *r, struct rtask *t)
 static void split_fn(struct replay *r, struct page *p, void *a)
 {
 	(void)r;
-	(void)a;
+	/* the PMD only: a large folio mapped by PTEs; with the folio: small ones */
+	p->large = !a && (p->huge || p->large) && p->mapped;
 	p->huge = false;
 }
 
@@ -1144,7 +1207,8 @@ void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 		return;
 	}
 	if (ev->huge.kind == TLBR_HUGE_SPLIT) {	/* a page table now: 512 entries */
-		tlbr_for_pages(r, ev->mm, false, s, s + PMD_PAGES, split_fn, NULL);
+		tlbr_for_pages(r, ev->mm, false, s, s + PMD_PAGES, split_fn,
+			       ev->huge.folio ? r : NULL);
 		return;
 	}
 	if (ev->huge.kind == TLBR_HUGE_FAULT && !ev->huge.outcome && t) {

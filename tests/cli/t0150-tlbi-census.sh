@@ -281,6 +281,16 @@ ok $? "splits: the agings after them certain (zap 6 executed, 6..7 predicted), t
 aging_check "$DATA/whatif-contpte-free.txt" '{"zap": 2}' '{"zap": 2}' '{}'
 ok $? "6.12 FREE over part of a contpte block: the unfold's flush and the FREE's, 0 unsafe"
 
+# MADV_FREE over a large folio whose first page a DONTNEED unmapped
+# (whatif-free-large.txt): Debian's 6.1 madvise_free_pte_range stops at
+# folio_estimated_sharers() != 1 and flushes nothing; 6.9 on splits the
+# folio (the rule follows the kernel version; before: zap 3 on both)
+aging_check "$DATA/whatif-free-large.txt" '{"zap": 2}' '{"zap": 2}' '{}'
+ok $? "6.1 FREE stops at a large folio whose first page is unmapped: no point, as executed (zap 2)"
+sed 's/kernel=6.1.0-47-arm64/kernel=6.12.118+deb12-arm64/' "$DATA/whatif-free-large.txt" > $TMP/fl.txt
+aging_check $TMP/fl.txt '{"zap": 2}' '{"zap": 3}' '{}'
+ok $? "on 6.12 the same FREE is a flush point (the folio is split there)"
+
 # process_madvise (whatif-process-madvise.txt): the madv/madv_r probes on
 # do_madvise stand for a madvise call where no madvise syscall is traced
 # (process_madvise calls do_madvise per iovec), so its COLD and PAGEOUT get
