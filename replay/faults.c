@@ -84,10 +84,15 @@ static void fault_around(struct replay *r, uint32_t mm, const struct vma *v, uin
 			     "fault-around (maybe)");
 		q->maybe = true;
 		/*
-		 * do_set_pte(prefault): pte_mkold where arch_wants_old_prefaulted_pte()
-		 * (arm64: !cpu_has_hw_af()), else young
+		 * do_set_pte(prefault): pte_mkold where arch_wants_old_prefaulted_pte(),
+		 * which arm64 defines as cpu_has_hw_af (arch/arm64/include/asm/
+		 * pgtable.h, 6.1 and 6.12), else mk_pte(vm_page_prot), whose PTE_AF
+		 * makes it young: with the software Access flag a page fault-around
+		 * mapped is young. Whether it mapped this one the trace cannot
+		 * show: "may be young", an aging of it an uncertain point. With the
+		 * hardware flag the young bit is not followed (unmap.c's groups).
 		 */
-		q->young = r->o.sw_access_flag ? PAGE_OLD : PAGE_YOUNG;
+		q->young = r->o.sw_access_flag ? PAGE_YOUNG_UNKNOWN : PAGE_YOUNG;
 	}
 }
 

@@ -266,6 +266,13 @@ ok $? "software Access flag: COLD/PAGEOUT/FREE flush points certain, as executed
 sed '/access_flag=software/d' "$DATA/whatif-young-sw.txt" > $TMP/young-hw.txt
 aging_check $TMP/young-hw.txt '{"zap": 4, "reclaim": 1}' '{"zap": 6, "reclaim": 1}' '{"zap": 5}'
 ok $? "without access_flag=software: the ranges as before (zap 6, 5 uncertain)"
+# fault-around's pages with the software Access flag
+# (whatif-young-fault-around.txt): do_set_pte makes a prefaulted PTE old
+# only where arch_wants_old_prefaulted_pte() (arm64: cpu_has_hw_af), so
+# without the hardware flag a page fault-around may have mapped may be
+# young: COLD's point uncertain (before: old, no point, zap 1 < executed 2)
+aging_check "$DATA/whatif-young-fault-around.txt" '{"zap": 2}' '{"zap": 2}' '{"zap": 1}'
+ok $? "software Access flag: a page fault-around may have mapped is young (cpu_has_hw_af false): COLD's point uncertain, zap 1..2 (executed 2)"
 # huge pages that COLD splits (whatif-young-split.txt): split_huge_page's
 # migration entries keep the Access flag (migration_entry_supports_ad), so
 # the walk after it flushes the young PTEs; the walker's gather flush is
