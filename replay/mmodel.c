@@ -683,7 +683,7 @@ int tlbr_mm_fork(struct replay *r, uint32_t parent, uint32_t child, uint64_t seq
 /*
  * page_insert() of @p's copy for a fork's child @m that had no page
  * (mm_settle): the same slot, list position, born and hash slot, and the
- * PTE mm_settle copies, written at once; without what an mm with pages
+ * PTE, since and change mm_settle copies, written at once; without what an mm with pages
  * needs (owed copies of its own, a full table: tlbr_mm_reserve sized it for
  * all the copies first). O(policies x CPUs) (the fresh slot's state).
  */
@@ -693,26 +693,41 @@ static struct page *page_copy_insert(struct replay *r, uint32_t mm, struct rmm *
 	uint32_t i, k, mask = m->hash_size - 1;
 	struct page *q;
 
-	if ((m->hash_used + 1) * 2 > m->hash_size)
-		return page_insert(r, mm, p->vpn);
-	if (page_slot_take(r, &i) < 0)
-		return NULL;
-	q = page_at(r, i);
-	*q = (struct page){
-		.vpn = p->vpn, .idx = i, .mm = mm, .next = m->first, .born = r->nborn++,
-		.mapped = p->mapped, .present = p->present, .writable = p->writable,
-		.cow = p->cow, .dirty = p->dirty, .huge = p->huge,
-	};
-	if (!r->nborn)
-		r->cand_failed = true;
-	r->pgen++;
-	m->first = i + 1;
-	m->npages++;
-	for (k = hash_vpn(p->vpn) & mask; m->hash[k]; k = (k + 1) & mask)
-		;
-	m->hash_used++;
-	m->hash[k] = i + 1;
-	r->res.pages++;
+	if ((m->hash_used + 1) * 2 > m->hash_size) {
+		q = page_insert(r, mm, p->vpn);
+		if (!q)
+			return NULL;
+	} else {
+		if (page_slot_take(r, &i) < 0)
+			return NULL;
+		q = page_at(r, i);
+		memset(q, 0, sizeof(*q));	/* what no line below sets is as page_slot leaves it */
+		q->vpn = p->vpn;
+		q->idx = i;
+		q->mm = mm;
+		q->next = m->first;
+		q->born = r->nborn++;
+		if (!r->nborn)
+			r->cand_failed = true;
+		r->pgen++;
+		m->first = i + 1;
+		m->npages++;
+		for (k = hash_vpn(p->vpn) & mask; m->hash[k]; k = (k + 1) & mask)
+			;
+		m->hash_used++;
+		m->hash[k] = i + 1;
+		r->res.pages++;
+	}
+	q->mapped = p->mapped;
+	q->present = p->present;
+	q->writable = p->writable;
+	q->cow = p->cow;
+	q->dirty = p->dirty;	/* copy_present_pte keeps it (arm64: PTE_DIRTY) */
+	q->huge = p->huge;	/* copy_huge_pmd */
+	/* copy_present_pte: pte_mkold; copy_huge_pmd: pmd_mkold */
+	q->young = PAGE_OLD;
+	q->since = m->lazy_seq;
+	q->change = m->lazy_change;
 	return q;
 }
 
@@ -736,7 +751,13 @@ int tlbr_mm_settle(struct replay *r, struct rmm *m)
 
 		if (!p->mapped)
 			continue;
-		q = empty ? page_copy_insert(r, id, m, p) : tlbr_page_get(r, id, p->vpn);
+		if (empty) {
+			q = page_copy_insert(r, id, m, p);	/* the PTE and since copied too */
+			if (!q)
+				return -ENOMEM;
+			continue;
+		}
+		q = tlbr_page_get(r, id, p->vpn);
 		if (!q)
 			return -ENOMEM;
 		q->mapped = p->mapped;

@@ -240,15 +240,20 @@ struct fork_arg {
 
 /*
  * One page of fork's write-protection (copy_present_pte -> ptep_set_wrprotect
- * for a private COW mapping): O(1) for a page with no PTE, else O(log VMAs)
- * (O(1) while the walk stays in one VMA) plus tlbr_pte_set.
+ * for a private COW mapping): O(1) for a page with no PTE or one already
+ * write-protected for COW, else O(log VMAs) (O(1) while the walk stays in
+ * one VMA) plus tlbr_pte_set.
  */
 static void fork_wp_fn(struct replay *r, struct page *p, void *a)
 {
 	struct fork_arg *f = a;
 	const struct vma *v;
 
-	if (!p->mapped)
+	/*
+	 * no PTE; or one already write-protected for COW (an earlier fork's):
+	 * shared or not, tlbr_pte_set() would change nothing
+	 */
+	if (!p->mapped || (!p->writable && p->cow))
 		return;
 	v = tlbr_vma_find_near(f->m, p->vpn << PAGE_SHIFT, &f->vma_hint);
 	if (v && v->shared)
