@@ -260,6 +260,9 @@ static void traced_kernel(struct replay_run *run)
 	 */
 	o->ro.sw_access_flag = tlbr_metadata_get(meta, "access_flag", release, sizeof(release)) &&
 			       !strcmp(release, "software");
+	/* fault-around's window on the traced machine (debugfs fault_around_bytes) */
+	if (tlbr_metadata_get(meta, "fault_around_bytes", release, sizeof(release)))
+		o->ro.fault_around_bytes = strtoull(release, NULL, 10);
 }
 
 /* The replay starts at the first event: text traces declare their CPUs in a header. */

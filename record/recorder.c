@@ -347,6 +347,20 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 		if (af)
 			tracefs_printf(inst, TLBR_MARK_META "access_flag=%s\n", af);
 	}
+	/*
+	 * fault-around's window (mm/memory.c do_fault_around: the debugfs file
+	 * fault_around_bytes, 64 KiB unless someone changed it): where it is
+	 * readable, the replay takes it instead of the default
+	 */
+	{
+		FILE *fa = fopen("/sys/kernel/debug/fault_around_bytes", "r");
+		unsigned long long fab;
+
+		if (fa && fscanf(fa, "%llu", &fab) == 1)
+			tracefs_printf(inst, TLBR_MARK_META "fault_around_bytes=%llu\n", fab);
+		if (fa)
+			fclose(fa);
+	}
 	if (o->command && workload > 0) {	/* the default counting scope of what-if and report */
 		char name[64];
 		const char *base = strrchr(o->command[0], '/');

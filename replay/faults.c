@@ -53,8 +53,9 @@ static void unstale_fn(struct replay *r, struct page *p, void *a)
  * do_read_fault() -> do_fault_around() (mm/memory.c, 6.1 and 6.12): a read
  * fault on a file or shmem mapping (vm_ops->map_pages: filemap_map_pages)
  * first maps the pages of the page cache around the address that have no
- * PTE, with no fault of their own: the fault_around_bytes (64 KiB: 16
- * pages) aligned block holding the address, clipped to the VMA (and to its
+ * PTE, with no fault of their own: the fault_around_bytes (the recorder's
+ * metadata, else 64 KiB: 16 pages) aligned block holding the address,
+ * clipped to the VMA (and to its
  * page table, which the block never crosses). Which of them were cached
  * the trace cannot show: each page of the block the model has no PTE for
  * may be present from now, read-only, or writable in a shared writable
@@ -64,10 +65,25 @@ static void unstale_fn(struct replay *r, struct page *p, void *a)
  */
 static void fault_around(struct replay *r, uint32_t mm, const struct vma *v, uint64_t vpn)
 {
-	uint64_t s = vpn & ~(uint64_t)(FAULT_AROUND_PAGES - 1), e = s + FAULT_AROUND_PAGES, a;
+	/*
+	 * the window: fault_around_bytes (a power of two, fault_around_bytes_set
+	 * rounds it down, at most a page table's 512 pages) as the recorder
+	 * read it, else the default; one page or less: no fault-around
+	 * (do_read_fault: `fault_around_bytes >> PAGE_SHIFT > 1`, 6.12
+	 * should_fault_around: `fault_around_pages > 1`)
+	 */
+	uint64_t n = r->o.fault_around_bytes ? r->o.fault_around_bytes >> PAGE_SHIFT :
+		     FAULT_AROUND_PAGES;
+	uint64_t s, e, a;
 
-	if (!(v->prot & TLBR_PROT_READ))
+	if (!(v->prot & TLBR_PROT_READ) || n <= 1)
 		return;
+	while (n & (n - 1))	/* (a power of two, as the kernel keeps it) */
+		n &= n - 1;
+	if (n > PMD_PAGES)
+		n = PMD_PAGES;
+	s = vpn & ~(n - 1);
+	e = s + n;
 	if (s < v->start >> PAGE_SHIFT)
 		s = v->start >> PAGE_SHIFT;
 	if (e > v->end >> PAGE_SHIFT)

@@ -371,6 +371,11 @@ struct tlbr_replay_opts {
 	 * them made.
 	 */
 	bool sw_access_flag;
+	/*
+	 * fault_around_bytes as the recorder read it (metadata), 0 when the
+	 * trace does not say: the default, 64 KiB (mm/memory.c)
+	 */
+	uint64_t fault_around_bytes;
 	/* called for every note when set (tlbreplay report) */
 	void (*note)(void *ctx, const struct tlbr_note *n);
 	void *note_ctx;

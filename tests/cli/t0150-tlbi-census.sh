@@ -184,6 +184,19 @@ PY
 # may be present again, its munmap's flush uncertain (before: not predicted)
 uncertain_case whatif-fault-around.txt '{"zap": 2}' '{"zap": 2, "mprotect": 1}' '{"zap": 1, "mprotect": 1}'
 ok $? "fault-around: the zapped page may be mapped again by a read fault next to it: zap 2 executed, 1..2 predicted; an mprotect of such a page only: 0 executed, 0..1"
+# the window the recorder read (metadata fault_around_bytes): one page, no
+# fault-around (D's flush not predicted: such a machine would not have
+# mapped 0x100000 again); 8 KiB, the read at 0x101000 maps 0x100000 only
+# (D's flush uncertain, 0x102000 outside: no mprotect point)
+fault_around_case() {	# fault_around_case BYTES BY_SITE UNCERTAIN_BY_SITE
+	sed "/tlbreplay-meta v1/a\\            prog-740   [000] .....    50.000001: tracing_mark_write: tlbreplay-meta fault_around_bytes=$1" \
+		"$DATA/whatif-fault-around.txt" > $TMP/fa.txt
+	uncertain_case $TMP/fa.txt '{"zap": 2}' "$2" "$3"
+}
+fault_around_case 4096 '{"zap": 1}' '{}'
+ok $? "fault_around_bytes=4096: no fault-around (zap 1 predicted)"
+fault_around_case 8192 '{"zap": 2}' '{"zap": 1}'
+ok $? "fault_around_bytes=8192: a 2-page window (zap 1..2, no mprotect point)"
 # MAP_POPULATE (whatif-mmap-populate.txt): its fault is inside mmap, after
 # MAP_FIXED replaced the old mapping: the page stays (before: dropped at the
 # return, 0 zap flushes predicted)
