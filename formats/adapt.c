@@ -93,12 +93,43 @@ static int on_print(struct tlbr_adapter *a, const struct tlbr_record *rec, struc
 		return 0;
 	body = tlbr_marker_body(s, TLBR_MARK_META);
 	if (body) {
-		size_t n = strlen(a->metadata);
+		size_t n = strlen(a->metadata), len = strcspn(body, "\n"), k;
+		char ps[24], af[16];
+		const char *had = tlbr_metadata_get(a->metadata, "access_flag", af, sizeof(af));
 
-		char ps[24];
+		/*
+		 * access_flag (record/recorder.c's access_flag()): software,
+		 * hardware or mixed, one value per trace. Replay follows the
+		 * young bits only for "software": a misspelt or conflicting
+		 * value would silently turn that off, or on.
+		 */
+		for (k = 0; k < len; k += strcspn(body + k, " ") + 1) {
+			const char *v = body + k;
+			size_t vlen;
 
+			if (strncmp(v, "access_flag=", 12))
+				continue;
+			v += 12;
+			vlen = strcspn(v, " \n");
+			if (!((vlen == 8 && !strncmp(v, "software", 8)) ||
+			      (vlen == 8 && !strncmp(v, "hardware", 8)) ||
+			      (vlen == 5 && !strncmp(v, "mixed", 5))) ||
+			    (had && (strlen(had) != vlen || strncmp(had, v, vlen)))) {
+				tlbr_error_set(err, rec->pos, rec->line,
+					       "the tlbreplay-meta marker's access_flag is '%.*s'%s%s%s: "
+					       "software, hardware or mixed, one value per trace",
+					       (int)(vlen > 32 ? 32 : vlen), v,
+					       had ? " (an earlier marker said '" : "",
+					       had ? had : "", had ? "')" : "");
+				return -EBADMSG;
+			}
+			if (!had) {	/* the rest of the line must agree with it */
+				snprintf(af, sizeof(af), "%.*s", (int)vlen, v);
+				had = af;
+			}
+		}
 		snprintf(a->metadata + n, sizeof(a->metadata) - n, "%s%.*s", n ? " " : "",
-			 (int)strcspn(body, "\n"), body);
+			 (int)len, body);
 		/*
 		 * The stream counts pages of TLBR_PAGE_SIZE (tlbr-event.h): a
 		 * machine with 16 or 64 KiB pages (arm64 CONFIG_ARM64_16K/64K_PAGES)

@@ -92,4 +92,16 @@ sed 's/tlbreplay-meta workload_pid=400/tlbreplay-meta page_size=4096 workload_pi
 grep -v '"file"\|"sha256"\|"metadata"' "$TMP/4k.json" > "$TMP/a"
 grep -v '"file"\|"sha256"\|"metadata"' "$TMP/none.json" > "$TMP/b"
 same_file "4 KiB pages: the same answer as without the key" "$TMP/b" "$TMP/a"
+# The Access flag (record/recorder.c's access_flag(): software, hardware or
+# mixed). Only "software" makes the replay follow young bits: a misspelt
+# value silently took the conservative ranges, and a second marker
+# contradicting the first was ignored (the first won). Both refused at the
+# marker's line (line 40 of whatif-young-sw.txt).
+sed 's/access_flag=software/access_flag=sofware/' "$DATA/whatif-young-sw.txt" > "$TMP/af-typo.txt"
+bad "access_flag misspelt" "$TMP/af-typo.txt" "line 40 .*access_flag is 'sofware': software, hardware or mixed, one value per trace"
+expect_status 3 "access_flag misspelt: what-if refuses too" "$TLBREPLAY" what-if --force "$TMP/af-typo.txt"
+sed 's/access_flag=software/access_flag=software access_flag=hardware/' "$DATA/whatif-young-sw.txt" > "$TMP/af-two.txt"
+bad "access_flag contradicted" "$TMP/af-two.txt" "line 40 .*access_flag is 'hardware' (an earlier marker said 'software')"
+sed 's/access_flag=software/access_flag=mixed/' "$DATA/whatif-young-sw.txt" > "$TMP/af-mixed.txt"
+expect_status 0 "access_flag=mixed is accepted" "$TLBREPLAY" stat "$TMP/af-mixed.txt"
 done_testing
