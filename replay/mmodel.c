@@ -681,20 +681,21 @@ int tlbr_mm_fork(struct replay *r, uint32_t parent, uint32_t child, uint64_t seq
 }
 
 /*
- * page_insert() of @p's copy for a fork's child @m that had no page
- * (mm_settle): the same slot, list position, born and hash slot, and the
- * PTE, since and change mm_settle copies, written at once; without what an mm with pages
- * needs (owed copies of its own, a full table: tlbr_mm_reserve sized it for
- * all the copies first). O(policies x CPUs) (the fresh slot's state).
+ * The copy of @p in a fork's child @m (mm_settle): the PTE, since and
+ * change. Into a child that had no page (@empty), page_insert()'s work
+ * without what an mm with pages needs (owed copies of its own, a full
+ * table: tlbr_mm_reserve sized it for all the copies first): the same
+ * slot, list position, born and hash slot. O(policies x CPUs) (the fresh
+ * slot's state); O(1) expected lookup otherwise (tlbr_page_get).
  */
 static struct page *page_copy_insert(struct replay *r, uint32_t mm, struct rmm *m,
-				     const struct page *p)
+				     const struct page *p, bool empty)
 {
 	uint32_t i, k, mask = m->hash_size - 1;
 	struct page *q;
 
-	if ((m->hash_used + 1) * 2 > m->hash_size) {
-		q = page_insert(r, mm, p->vpn);
+	if (!empty || (m->hash_used + 1) * 2 > m->hash_size) {
+		q = empty ? page_insert(r, mm, p->vpn) : tlbr_page_get(r, mm, p->vpn);
 		if (!q)
 			return NULL;
 	} else {
@@ -747,29 +748,12 @@ int tlbr_mm_settle(struct replay *r, struct rmm *m)
 	if (tlbr_mm_reserve(r, m, pm->npages) < 0)
 		return -ENOMEM;
 	for (i = pm->first; i; i = page_at(r, i - 1)->next) {
-		struct page *p = page_at(r, i - 1), *q;
+		struct page *p = page_at(r, i - 1);
 
 		if (!p->mapped)
 			continue;
-		if (empty) {
-			q = page_copy_insert(r, id, m, p);	/* the PTE and since copied too */
-			if (!q)
-				return -ENOMEM;
-			continue;
-		}
-		q = tlbr_page_get(r, id, p->vpn);
-		if (!q)
+		if (!page_copy_insert(r, id, m, p, empty))
 			return -ENOMEM;
-		q->mapped = p->mapped;
-		q->present = p->present;
-		q->writable = p->writable;
-		q->cow = p->cow;
-		q->dirty = p->dirty;	/* copy_present_pte keeps it (arm64: PTE_DIRTY) */
-		q->huge = p->huge;	/* copy_huge_pmd */
-		/* copy_present_pte: pte_mkold; copy_huge_pmd: pmd_mkold */
-		q->young = PAGE_OLD;
-		q->since = m->lazy_seq;
-		q->change = m->lazy_change;
 	}
 	return 0;
 }
