@@ -246,15 +246,24 @@ static int on_wakeup(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
 {
 	int cpu = (int)rec->val[2], n = 0;
 	struct tlbr_task *cur, *t;
+	char arch[16];
 
 	/*
 	 * wake_up_new_task() put a new task on @cpu's runqueue: it has run
-	 * nowhere yet, and from here the trace follows its scheduling (a
-	 * recording that leaves it out, a pid filter, leaves this event out
-	 * too): a placement, as a migration of a task that is not running
-	 * (sched_migrate_task); the idle CPU's inferred switch below follows
+	 * nowhere yet. Where the recording follows every task (tlbreplay
+	 * record's own instance, no pid filter: its metadata marker, arch=)
+	 * the trace follows its scheduling from here: a placement, as a
+	 * migration of a task that is not running (sched_migrate_task); the
+	 * idle CPU's inferred switch below follows. Not in a recording that
+	 * may be pid-filtered (trace-cmd record -P without -c, set_event_pid
+	 * without event-fork): event_filter_pid_sched_wakeup_probe_pre()
+	 * only turns tracing on for a woken task that is followed, never off
+	 * while the waker is, so the parent's sched_wakeup_new is recorded
+	 * for a child whose switches are not: it stays "anywhere" until the
+	 * trace shows it (tlbr_on_fork).
 	 */
-	if (new_task && cpu >= 0 && cpu < TLBR_MAX_CPUS) {
+	if (new_task && cpu >= 0 && cpu < TLBR_MAX_CPUS &&
+	    tlbr_metadata_get(a->metadata, "arch", arch, sizeof(arch))) {
 		t = tlbr_task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
 		if (!t)
 			return -ENOMEM;

@@ -379,6 +379,16 @@ sed 's/target_cpu=000/target_cpu=001/; /1.00004[01]:/d; s/^\(.*1.000013: sched_w
 "$TLBREPLAY" what-if --json --cpu arm64 -p active-cpu,local-only $TMP/p1.txt > $TMP/p1.json
 expect $TMP/p1.json active-cpu broadcasts 3 "seed 001, placed on CPU 1 and run there: MULTIPLE, 3 broadcasts"
 expect $TMP/p1.json local-only unsafe 2 "seed 001, placed on CPU 1 and run there: local-only unsafe 2"
+# the placement in a recording that may be pid-filtered (whatif-seed001-filtered.txt, derived
+# there: no tlbreplay-meta marker; the parent's sched_wakeup_new is recorded for a child the
+# filter leaves out, which runs on CPU 1 unseen): anywhere, as a thread never shown
+"$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,active-cpu,local-only "$DATA/whatif-seed001-filtered.txt" > $TMP/sf.json
+expect $TMP/sf.json oracle broadcasts 3 "seed 001, placed in a maybe pid-filtered recording: oracle reaches CPU 1 (3 broadcasts)"
+expect $TMP/sf.json active-cpu broadcasts 3 "seed 001, placed in a maybe pid-filtered recording: active-cpu MULTIPLE, 3 broadcasts"
+expect $TMP/sf.json local-only unsafe 2 "seed 001, placed in a maybe pid-filtered recording: local-only unsafe 2"
+sed '/tlbreplay-meta/d' "$DATA/whatif-seed001-placed.txt" > $TMP/nm.txt
+"$TLBREPLAY" what-if --json --cpu arm64 -p active-cpu $TMP/nm.txt > $TMP/nm.json
+expect $TMP/nm.json active-cpu broadcasts 3 "seed 001, placed, the recorder's marker removed: the filter unknown, anywhere, 3 broadcasts"
 
 # denominators: the modelled flush cost as a share of the busy CPU time (an estimate).
 # whatif-seed001.txt: CPU 0 runs sh then 201 from 1.000000 to 1.000032 s: 32000 ns busy;
