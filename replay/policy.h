@@ -217,6 +217,14 @@ int tlbr_view_syscall(struct replay *r);
  */
 bool tlbr_view_frees_tables(struct replay *r, const struct flushreq *q);
 /*
+ * ... and, for a munmap in an address space born in the trace, not over a
+ * 2 MiB range where the model has no record of a page ever mapped (no PTE
+ * page there to free: pmd_none_or_clear_bad()). A best estimate for
+ * x86-ipi's prediction, not a bound: a page mapped without a fault record
+ * (get_user_pages()) is not known. O(VMAs + pages the model knows there).
+ */
+bool tlbr_view_frees_tables_seen(struct replay *r, const struct flushreq *q);
+/*
  * ARM64_WORKAROUND_REPEAT_TLBI applies (--env errata): every TLBI is
  * repeated after a dsb(ish). O(1).
  */

@@ -384,6 +384,15 @@ static void populated_fn(struct replay *r, struct page *p, void *arg)
 		pa->found = true;
 }
 
+/* any page the model has a record of: it was mapped at some time */
+static void any_page_fn(struct replay *r, struct page *p, void *arg)
+{
+	(void)r;
+	(void)p;
+	((struct populated_arg *)arg)->found = true;
+	r->stop_walk = true;
+}
+
 /*
  * brk() shrinking the heap from the old break (mm->brk) to @newbrk:
  * do_brk_munmap() -> do_vmi_align_munmap() (6.1: do_mas_align_munmap())
@@ -422,8 +431,13 @@ static bool brk_frees_tables(struct replay *r, const struct flushreq *q, const s
 	return pa.found;
 }
 
-/* O(PMDs of the syscall's range x log VMAs; a brk: its pages the model knows). */
-bool tlbr_view_frees_tables(struct replay *r, const struct flushreq *q)
+/*
+ * @seen: also take a PMD range of a munmap in an address space born in the
+ * trace as having no PTE page when the model has no record of a page mapped
+ * there. O(PMDs of the syscall's range x log VMAs; a brk, or @seen: the
+ * pages the model knows there).
+ */
+static bool frees_tables(struct replay *r, const struct flushreq *q, bool seen)
 {
 	const struct rtask *t = r->cur_task;
 	const struct rmm *m;
@@ -454,10 +468,39 @@ bool tlbr_view_frees_tables(struct replay *r, const struct flushreq *q)
 	for (b = s; b < e; b += PMD_SIZE_) {
 		if (!m->vmas_known && !(a0 <= b && a0 + len >= b + PMD_SIZE_))
 			continue;	/* the VMAs around it are unknown: cannot say */
-		if (!tlbr_vma_any_in(m, b, b + PMD_SIZE_))
-			return true;
+		if (tlbr_vma_any_in(m, b, b + PMD_SIZE_))
+			continue;
+		/*
+		 * free_pmd_range() frees the PTE page only if there is one
+		 * (pmd_none_or_clear_bad()): __pte_alloc() made it for a page
+		 * mapped in the PMD's range. The model has a record of every
+		 * page an address space born in the trace mapped by a fault
+		 * (records stay after an unmap); not of those a kernel path
+		 * maps without a fault record (get_user_pages(): mlock,
+		 * MADV_POPULATE_*, ptrace), so only x86-ipi's prediction asks
+		 * (tlbr_view_frees_tables_seen); the sound models do not.
+		 */
+		if (seen && m->born && m->vmas_known) {
+			struct populated_arg pa = { .seq = 0 };
+
+			tlbr_for_pages(r, q->mm, false, b >> TLBR_PAGE_SHIFT,
+				       (b + PMD_SIZE_) >> TLBR_PAGE_SHIFT, any_page_fn, &pa);
+			if (!pa.found)
+				continue;
+		}
+		return true;
 	}
 	return false;
+}
+
+bool tlbr_view_frees_tables(struct replay *r, const struct flushreq *q)
+{
+	return frees_tables(r, q, false);
+}
+
+bool tlbr_view_frees_tables_seen(struct replay *r, const struct flushreq *q)
+{
+	return frees_tables(r, q, true);
 }
 
 /* Syscalls whose flushes come from tlb_finish_mmu() (an mmu_gather). */

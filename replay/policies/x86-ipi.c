@@ -391,7 +391,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	 * (mm_tlb_flush_nested(): fullmm, freed_tables)
 	 */
 	short_full = tlbr_view_short_full_flush(r, q);
-	freed = tlbr_view_frees_tables(r, q) ||
+	freed = tlbr_view_frees_tables_seen(r, q) ||
 		(short_full && m->batched) || tlbr_view_gather_nested(r, q);
 	if (short_full)
 		m->batched = false;	/* flush_tlb_batched_pending() synced the batch */
