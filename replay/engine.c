@@ -351,6 +351,12 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	struct rtask *t = NULL;
 	int ret = 0;
 
+	if (ev->kind == TLBR_EV_LOST && ev->cpu < 0) {	/* a gap on a CPU the record does not name */
+		for (int c = 0; c < r->ncpus; c++)
+			r->chain_pid[c] = 0;
+		tlbr_lost_gap(r, -1);
+		return 0;
+	}
 	if (ev->cpu < 0 || ev->cpu >= r->ncpus)
 		return 0;
 	r->ev = ev;
@@ -408,6 +414,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		for (int c = 0; c < r->ncpus; c++)
 			if (c == ev->cpu || ev->cpu < 0)
 				r->chain_pid[c] = 0;
+		tlbr_lost_gap(r, ev->cpu);
 		break;
 	case TLBR_EV_EXEC:
 		if (!tlbr_mm_get(r, ev->exec.new_mm))

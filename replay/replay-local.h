@@ -506,6 +506,7 @@ int tlbr_fork_copy(struct replay *r, uint32_t parent, uint32_t child);
 void tlbr_run_on(struct replay *r, int cpu, uint32_t task, uint32_t mm);
 void tlbr_seen_on_cpu(struct replay *r, uint32_t task);
 void tlbr_hidden_task(struct replay *r, uint32_t task);
+void tlbr_lost_gap(struct replay *r, int cpu);
 void tlbr_asid_rollover(struct replay *r);
 
 /* views.c: what the model tells about a flush point (and policy.h's view_*) */

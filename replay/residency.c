@@ -147,6 +147,36 @@ void tlbr_hidden_task(struct replay *r, uint32_t task)
 }
 
 /*
+ * The trace lost events on @cpu (-1: on a CPU it does not name): whatever
+ * ran there during the gap is unknown, so any thread of any address space
+ * may have loaded its mm there (a thread placed and not shown yet, one
+ * switched out runnable, one the load balancer pulled: their
+ * sched_switch and sched_migrate_task went with the gap) and may still
+ * hold its entries: every address space counts as loaded there until the
+ * gap's end (this record: tracefs and perf put the gap marker before the
+ * CPU's first record after it, which shows the task running there then).
+ * What it loaded before a later PTE change is then flushed as any CPU's
+ * that ran the mm (tlb.c: last_end). O(mms x (CPUs + policies)).
+ */
+void tlbr_lost_gap(struct replay *r, int cpu)
+{
+	for (uint32_t mm = 1; mm < r->nmms; mm++) {
+		struct rmm *m = &r->mms[mm];
+
+		if (!m->last_end)
+			continue;
+		for (int c = 0; c < r->ncpus; c++) {
+			if (cpu >= 0 && c != cpu)
+				continue;
+			tlbr_cpuset_set(&m->ever, (unsigned int)c);
+			m->last_end[c] = r->seq;
+			for (int pol = 0; pol < r->npol; pol++)
+				m->empty[pol].bits[c / 64] &= ~(1ULL << (c % 64));
+		}
+	}
+}
+
+/*
  * arm64 ASID rollover (flush_context): every CPU is marked to flush its
  * whole TLB at its next switch_mm; the mms loaded on a CPU keep their ASID
  * (reserved_asids), every other mm gets a new one when it next runs, which

@@ -386,6 +386,13 @@ expect $TMP/p1.json local-only unsafe 2 "seed 001, placed on CPU 1 and run there
 expect $TMP/sf.json oracle broadcasts 3 "seed 001, placed in a maybe pid-filtered recording: oracle reaches CPU 1 (3 broadcasts)"
 expect $TMP/sf.json active-cpu broadcasts 3 "seed 001, placed in a maybe pid-filtered recording: active-cpu MULTIPLE, 3 broadcasts"
 expect $TMP/sf.json local-only unsafe 2 "seed 001, placed in a maybe pid-filtered recording: local-only unsafe 2"
+# lost events on CPU 1 after the placement (whatif-lost-gap.txt, derived there): any thread may
+# have loaded its mm there in the gap; the sound model keeps CPU 1 a possible holder
+"$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,active-cpu,local-only,arm64-broadcast "$DATA/whatif-lost-gap.txt" > $TMP/lg.json
+expect $TMP/lg.json active-cpu unsafe 1 "lost events: 202 may have run on CPU 1 in the gap: active-cpu's local mprotect flush unsafe"
+expect $TMP/lg.json local-only unsafe 1 "lost events: local-only unsafe 1"
+expect $TMP/lg.json oracle unsafe 0 "lost events: oracle defers CPU 1 to its next switch_mm: safe"
+expect $TMP/lg.json arm64-broadcast avoidable 1 "lost events: arm64-broadcast's mprotect broadcast no longer certainly avoidable (1, not 2)"
 sed '/tlbreplay-meta/d' "$DATA/whatif-seed001-placed.txt" > $TMP/nm.txt
 "$TLBREPLAY" what-if --json --cpu arm64 -p active-cpu $TMP/nm.txt > $TMP/nm.json
 expect $TMP/nm.json active-cpu broadcasts 3 "seed 001, placed, the recorder's marker removed: the filter unknown, anywhere, 3 broadcasts"
