@@ -51,9 +51,11 @@ struct page {
 	 * The PTE's Access flag as the trace shows it (PAGE_YOUNG_*): young
 	 * when a fault made or touched it (handle_pte_fault's pte_mkyoung, a
 	 * new PTE from vm_page_prot's PTE_AF), old when madvise COLD/PAGEOUT/
-	 * FREE aged it, fork copied it (copy_present_pte: pte_mkold)
-	 * or fault-around mapped it on a CPU without the hardware flag
-	 * (do_set_pte: arch_wants_old_prefaulted_pte). Used only where the
+	 * FREE aged it or fork copied it (copy_present_pte: pte_mkold);
+	 * unknown where fault-around may have mapped it (do_set_pte makes it
+	 * old only where arch_wants_old_prefaulted_pte, arm64's cpu_has_hw_af:
+	 * young without the hardware flag, if mapped at all) or the trace did
+	 * not see the PTE made. Used only where the
 	 * trace says the Access flag is set by software (opts.sw_access_flag):
 	 * the hardware's sets it with no fault to see. (Two bits beside zero's:
 	 * the page stays 72 bytes.)
