@@ -210,6 +210,16 @@ void tlbr_apply_decision(struct replay *r, struct policy *pl, const struct flush
 		if (!tlbr_cpuset_test(&d->deferred, (unsigned int)c) ||
 		    tlbr_cpuset_test(&reached, (unsigned int)c))
 			continue;
+		/*
+		 * a CPU that may be running the mm now (a thread the trace does
+		 * not show may run it there: mm_anywhere) uses its entries
+		 * before any switch_mm: a flush left to that switch reaches
+		 * nothing yet (x86-ipi defers a CPU its mask lacks; only
+		 * switch_mm_irqs_off() would set that bit, and the trace did not
+		 * show one)
+		 */
+		if (tlbr_view_running(r, q->mm, c))
+			continue;
 		tlbr_cpuset_set(&reached, (unsigned int)c);
 		if (m && tlbr_cpuset_test(&m->ever, (unsigned int)c))
 			tlbr_cpuset_set(&m->behind[pl->idx], (unsigned int)c);

@@ -382,10 +382,11 @@ expect $TMP/p1.json local-only unsafe 2 "seed 001, placed on CPU 1 and run there
 # the placement in a recording that may be pid-filtered (whatif-seed001-filtered.txt, derived
 # there: no tlbreplay-meta marker; the parent's sched_wakeup_new is recorded for a child the
 # filter leaves out, which runs on CPU 1 unseen): anywhere, as a thread never shown
-"$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,active-cpu,local-only "$DATA/whatif-seed001-filtered.txt" > $TMP/sf.json
+"$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,active-cpu,local-only,x86-ipi "$DATA/whatif-seed001-filtered.txt" > $TMP/sf.json
 expect $TMP/sf.json oracle broadcasts 3 "seed 001, placed in a maybe pid-filtered recording: oracle reaches CPU 1 (3 broadcasts)"
 expect $TMP/sf.json active-cpu broadcasts 3 "seed 001, placed in a maybe pid-filtered recording: active-cpu MULTIPLE, 3 broadcasts"
 expect $TMP/sf.json local-only unsafe 2 "seed 001, placed in a maybe pid-filtered recording: local-only unsafe 2"
+expect $TMP/sf.json x86-ipi unsafe 2 "seed 001, placed in a maybe pid-filtered recording: x86-ipi's deferral of CPU 1, where 202 may run the mm now, reaches nothing: unsafe 2"
 # lost events on CPU 1 after the placement (whatif-lost-gap.txt, derived there): any thread may
 # have loaded its mm there in the gap; the sound model keeps CPU 1 a possible holder
 "$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,active-cpu,local-only,arm64-broadcast "$DATA/whatif-lost-gap.txt" > $TMP/lg.json
