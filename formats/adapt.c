@@ -74,6 +74,66 @@ const char *tlbr_metadata_get(const char *metadata, const char *key, char *buf, 
 	return NULL;
 }
 
+/* access_flag= as record/recorder.c's access_flag() writes it */
+static bool valid_access_flag(const char *v, size_t n)
+{
+	return (n == 8 && (!strncmp(v, "software", 8) || !strncmp(v, "hardware", 8))) ||
+	       (n == 5 && !strncmp(v, "mixed", 5));
+}
+
+/* fault_around_bytes= as debugfs shows it: a power of two, a page to a page table */
+static bool valid_fault_around(const char *v, size_t n)
+{
+	unsigned long long x = 0;
+	size_t i;
+
+	if (!n || n > 12)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+		x = x * 10 + (unsigned long long)(v[i] - '0');
+	}
+	return x >= TLBR_PAGE_SIZE && x <= 512 * TLBR_PAGE_SIZE && !(x & (x - 1));
+}
+
+/*
+ * Each @key= of the tlbreplay-meta marker @body (@len bytes) must be
+ * @valid and agree with the trace's earlier value of it (the first one
+ * wins in tlbr_metadata_get()), else an error at the marker. O(len).
+ */
+static int meta_check(struct tlbr_adapter *a, const struct tlbr_record *rec, const char *body,
+		      size_t len, const char *key, bool (*valid)(const char *, size_t),
+		      const char *expect, struct tlbr_error *err)
+{
+	char prev[32];
+	const char *had = tlbr_metadata_get(a->metadata, key, prev, sizeof(prev));
+	size_t klen = strlen(key), k;
+
+	for (k = 0; k < len; k += strcspn(body + k, " ") + 1) {
+		const char *v = body + k;
+		size_t vlen;
+
+		if (strncmp(v, key, klen) || v[klen] != '=')
+			continue;
+		v += klen + 1;
+		vlen = strcspn(v, " \n");
+		if (!valid(v, vlen) || (had && (strlen(had) != vlen || strncmp(had, v, vlen)))) {
+			tlbr_error_set(err, rec->pos, rec->line,
+				       "the tlbreplay-meta marker's %s is '%.*s'%s%s%s: %s, one value "
+				       "per trace", key, (int)(vlen > 32 ? 32 : vlen), v,
+				       had ? " (an earlier marker said '" : "", had ? had : "",
+				       had ? "')" : "", expect);
+			return -EBADMSG;
+		}
+		if (!had) {	/* the rest of the line must agree with it */
+			snprintf(prev, sizeof(prev), "%.*s", (int)vlen, v);
+			had = prev;
+		}
+	}
+	return 0;
+}
+
 /*
  * Markers `tlbreplay record` writes into the trace (include/tlbr-markers.h):
  * "tlbreplay-meta v1 key=value..." about the machine, the arm64 TLBI census,
@@ -93,41 +153,24 @@ static int on_print(struct tlbr_adapter *a, const struct tlbr_record *rec, struc
 		return 0;
 	body = tlbr_marker_body(s, TLBR_MARK_META);
 	if (body) {
-		size_t n = strlen(a->metadata), len = strcspn(body, "\n"), k;
-		char ps[24], af[16];
-		const char *had = tlbr_metadata_get(a->metadata, "access_flag", af, sizeof(af));
+		size_t n = strlen(a->metadata), len = strcspn(body, "\n");
+		char ps[24];
 
 		/*
 		 * access_flag (record/recorder.c's access_flag()): software,
-		 * hardware or mixed, one value per trace. Replay follows the
-		 * young bits only for "software": a misspelt or conflicting
-		 * value would silently turn that off, or on.
+		 * hardware or mixed; the replay follows the young bits only for
+		 * "software". fault_around_bytes (debugfs, fault_around_bytes_set()
+		 * keeps it a power of two from a page to a page table's 512): a
+		 * smaller window models fewer pages fault-around may have mapped.
+		 * A misspelt or contradicted value would silently change the
+		 * answer: refused, one value per trace.
 		 */
-		for (k = 0; k < len; k += strcspn(body + k, " ") + 1) {
-			const char *v = body + k;
-			size_t vlen;
-
-			if (strncmp(v, "access_flag=", 12))
-				continue;
-			v += 12;
-			vlen = strcspn(v, " \n");
-			if (!((vlen == 8 && !strncmp(v, "software", 8)) ||
-			      (vlen == 8 && !strncmp(v, "hardware", 8)) ||
-			      (vlen == 5 && !strncmp(v, "mixed", 5))) ||
-			    (had && (strlen(had) != vlen || strncmp(had, v, vlen)))) {
-				tlbr_error_set(err, rec->pos, rec->line,
-					       "the tlbreplay-meta marker's access_flag is '%.*s'%s%s%s: "
-					       "software, hardware or mixed, one value per trace",
-					       (int)(vlen > 32 ? 32 : vlen), v,
-					       had ? " (an earlier marker said '" : "",
-					       had ? had : "", had ? "')" : "");
-				return -EBADMSG;
-			}
-			if (!had) {	/* the rest of the line must agree with it */
-				snprintf(af, sizeof(af), "%.*s", (int)vlen, v);
-				had = af;
-			}
-		}
+		if (meta_check(a, rec, body, len, "access_flag", valid_access_flag,
+			       "software, hardware or mixed", err) < 0 ||
+		    meta_check(a, rec, body, len, "fault_around_bytes", valid_fault_around,
+			       "a power of two from 4096 to 2097152 (mm/memory.c "
+			       "fault_around_bytes_set())", err) < 0)
+			return -EBADMSG;
 		snprintf(a->metadata + n, sizeof(a->metadata) - n, "%s%.*s", n ? " " : "",
 			 (int)len, body);
 		/*

@@ -104,4 +104,15 @@ sed 's/access_flag=software/access_flag=software access_flag=hardware/' "$DATA/w
 bad "access_flag contradicted" "$TMP/af-two.txt" "line 40 .*access_flag is 'hardware' (an earlier marker said 'software')"
 sed 's/access_flag=software/access_flag=mixed/' "$DATA/whatif-young-sw.txt" > "$TMP/af-mixed.txt"
 expect_status 0 "access_flag=mixed is accepted" "$TLBREPLAY" stat "$TMP/af-mixed.txt"
+# fault_around_bytes (debugfs; fault_around_bytes_set() keeps a power of
+# two from a page to a page table): a malformed value took strtoull's
+# prefix ("4096abc": no fault-around at all, fewer pages modelled present)
+sed 's/kernel=6.12.118+deb12-arm64/kernel=6.12.118+deb12-arm64 fault_around_bytes=4096abc/' "$DATA/whatif-fault-around.txt" > "$TMP/fab-bad.txt"
+bad "fault_around_bytes malformed" "$TMP/fab-bad.txt" "line 31 .*fault_around_bytes is '4096abc': a power of two from 4096 to 2097152"
+sed 's/kernel=6.12.118+deb12-arm64/kernel=6.12.118+deb12-arm64 fault_around_bytes=65537/' "$DATA/whatif-fault-around.txt" > "$TMP/fab-odd.txt"
+bad "fault_around_bytes not a power of two" "$TMP/fab-odd.txt" "fault_around_bytes is '65537'"
+sed 's/kernel=6.12.118+deb12-arm64/kernel=6.12.118+deb12-arm64 fault_around_bytes=65536 fault_around_bytes=8192/' "$DATA/whatif-fault-around.txt" > "$TMP/fab-two.txt"
+bad "fault_around_bytes contradicted" "$TMP/fab-two.txt" "fault_around_bytes is '8192' (an earlier marker said '65536')"
+sed 's/kernel=6.12.118+deb12-arm64/kernel=6.12.118+deb12-arm64 fault_around_bytes=8192/' "$DATA/whatif-fault-around.txt" > "$TMP/fab-ok.txt"
+expect_status 0 "fault_around_bytes=8192 is accepted" "$TLBREPLAY" stat "$TMP/fab-ok.txt"
 done_testing
