@@ -560,7 +560,17 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	default:
 		break;
 	}
-	a->cpu[rec->cpu].op_task = 0;	/* any other event ends an x86 shootdown in progress */
+	/*
+	 * any other event ends an x86 shootdown in progress; not those an
+	 * interrupt can record on the CPU while on_each_cpu_cond_mask() waits
+	 * with interrupts on (a timer's or softirq's try_to_wake_up(),
+	 * select_task_rq()'s migration, an RCU callback's
+	 * delayed_put_task_struct()): the shootdown's IPIs and local half may
+	 * follow them
+	 */
+	if (def->id != TLBR_RAW_SCHED_WAKEUP && def->id != TLBR_RAW_SCHED_MIGRATE_TASK &&
+	    def->id != TLBR_RAW_PROCESS_FREE)
+		a->cpu[rec->cpu].op_task = 0;
 
 	switch (def->id) {
 	case TLBR_RAW_SCHED_MIGRATE_TASK: {
