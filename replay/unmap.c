@@ -77,6 +77,7 @@ struct groups {
 	/* MADV_FREE's walk stops in these PMDs (vpn >> 9) at these pages (free_stops) */
 	struct free_stop {
 		uint64_t pmd, vpn;
+		bool maybe;	/* the first page's mapcount unknown: may not stop */
 	} *stop;
 	unsigned int nstop;
 };
@@ -89,9 +90,14 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 	unsigned int i;
 	bool counts = gs->present_only ? p->present : p->mapped;
 
+	bool past_maybe = false;
+
 	for (unsigned int k = 0; k < gs->nstop; k++)
-		if (gs->stop[k].pmd == p->vpn / PMD_PAGES && p->vpn >= gs->stop[k].vpn)
-			return;		/* the walk of this PMD stopped before it */
+		if (gs->stop[k].pmd == p->vpn / PMD_PAGES && p->vpn >= gs->stop[k].vpn) {
+			if (!gs->stop[k].maybe)
+				return;		/* the walk of this PMD stopped before it */
+			past_maybe = true;	/* it may have: the page's point uncertain */
+		}
 	if (counts && gs->exclusive && p->cow)
 		counts = false;
 	if (counts && gs->skip_zero && p->zero)
@@ -115,13 +121,17 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 			gs->g[i].lo = p->vpn;
 		if (p->vpn > gs->g[i].hi)
 			gs->g[i].hi = p->vpn;
-		if (gs->age && gs->clean && p->dirty)
+		if (past_maybe)		/* whether the walk got here is unknown */
+			gs->g[i].unknown = true;
+		else if (gs->age && gs->clean && p->dirty)
 			gs->g[i].proven = true;
 		/*
 		 * the software Access flag: young as the trace made it (page.young);
 		 * a page the trace did not see made stays "may be young"
 		 */
-		if (gs->age && gs->sw_af && p->young == PAGE_YOUNG)
+		if (past_maybe)
+			;
+		else if (gs->age && gs->sw_af && p->young == PAGE_YOUNG)
 			gs->g[i].proven = true;
 		else if (gs->age && (!gs->sw_af || p->young == PAGE_YOUNG_UNKNOWN))
 			gs->g[i].unknown = true;
@@ -133,7 +143,7 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 	if (!counts || !gs->age)
 		return;
 	/* madvise_cold_or_pageout_pte_range, madvise_free_pte_range: pte_mkold */
-	p->young = PAGE_OLD;
+	p->young = past_maybe ? PAGE_YOUNG_UNKNOWN : PAGE_OLD;
 	/* MADV_FREE's pte_mkclean: clean until a write the trace may not show */
 	if (gs->clean) {
 		p->dirty = false;
@@ -491,17 +501,28 @@ static void free_stop_fn(struct replay *r, struct page *p, void *a)
 	const struct page *first;
 	uint64_t pmd = p->vpn / PMD_PAGES;
 	unsigned int k;
+	bool maybe;
 
 	if (!p->mapped || !p->large || p->zero)
 		return;
 	first = tlbr_page_find(r, p->mm, pmd * PMD_PAGES);
 	if (first && first->mapped && first->large && !first->cow)
 		return;		/* mapped once: the folio is split, the walk goes on */
+	/*
+	 * A COW-shared folio (a fork write-protected it: this page or the
+	 * first) may be mapped by another address space, or no longer (the
+	 * child exited, exec'd or copied its pages): the first page's
+	 * mapcount is not known, 1 or not, and the walk may go on. Only a
+	 * folio never COW-shared is known to have its first page mapped
+	 * nowhere else.
+	 */
+	maybe = p->cow || (first && first->cow);
 	for (k = 0; k < gs->nstop && gs->stop[k].pmd != pmd; k++)
 		;
 	if (k < gs->nstop) {
 		if (p->vpn < gs->stop[k].vpn)
 			gs->stop[k].vpn = p->vpn;
+		gs->stop[k].maybe |= maybe;
 		return;
 	}
 	if (gs->nstop == fs->alloc) {
@@ -513,7 +534,7 @@ static void free_stop_fn(struct replay *r, struct page *p, void *a)
 		gs->stop = ns;
 		fs->alloc = na;
 	}
-	gs->stop[gs->nstop++] = (struct free_stop){ pmd, p->vpn };
+	gs->stop[gs->nstop++] = (struct free_stop){ pmd, p->vpn, maybe };
 }
 
 static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s, uint64_t e,

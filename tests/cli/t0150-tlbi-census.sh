@@ -310,6 +310,13 @@ ok $? "6.1 FREE stops at a large folio whose first page is unmapped: no point, a
 sed 's/kernel=6.1.0-47-arm64/kernel=6.12.118+deb12-arm64/' "$DATA/whatif-free-large.txt" > $TMP/fl.txt
 aging_check $TMP/fl.txt '{"zap": 2}' '{"zap": 3}' '{}'
 ok $? "on 6.12 the same FREE is a flush point (the folio is split there)"
+# the same after a fork whose child exited (whatif-free-large-fork.txt): the
+# first page's mapcount is 1 again, the walk goes on and flushes; the model
+# cannot tell the child's mapping gone (COW-shared: uncertain, before: a
+# certain stop, zap 2 < executed 3)
+aging_check "$DATA/whatif-free-large-fork.txt" '{"zap": 3, "fork": 1, "exit": 1}' \
+	'{"zap": 3, "fork": 1, "exit": 1}' '{"zap": 1}'
+ok $? "6.1 FREE of a COW-shared large folio: whether the walk stops is unknown: zap 2..3 (executed 3)"
 
 # process_madvise (whatif-process-madvise.txt): the madv/madv_r probes on
 # do_madvise stand for a madvise call where no madvise syscall is traced
