@@ -284,6 +284,41 @@ static void put_migrate(struct tlbr_event *out, const struct tlbr_record *rec, s
 	out->migrate.to_cpu = to;
 }
 
+/*
+ * @t moved to @cpu, which runs the idle task, on a kernel that does not
+ * trace switches from idle (the wake-up's case below): the idle CPU pulled
+ * it to run it (newidle or idle balance: load_balance() ->
+ * detach_task(), sched_migrate_task from set_task_cpu(), then __schedule()
+ * switches idle to it, untraced there): it runs there next, an inferred
+ * switch, as a wake-up onto an idle CPU. Without it the task was
+ * "runnable, not running" while it ran the mm there. Returns the events
+ * written (0 or 1).
+ */
+static int migrate_to_idle(struct tlbr_adapter *a, const struct tlbr_record *rec,
+			   struct tlbr_task *t, int cpu, struct tlbr_event *out)
+{
+	struct tlbr_task *cur;
+
+	if (a->idle_switches || cpu < 0 || cpu >= TLBR_MAX_CPUS || t->pid == 0)
+		return 0;
+	/* traced by @cpu's idle task (the pull), or @cpu last switched to idle */
+	cur = rec->cpu == cpu && rec->pid == 0 ? tlbr_task_get(a, 0, rec->comm, rec->ts_ns) :
+	      tlbr_task_by_id(a, a->cpu[cpu].cur_task);
+	if (!cur || cur->pid != 0)
+		return 0;
+	tlbr_adapt_ev_init(out, TLBR_EV_SWITCH, rec, cur);
+	out->cpu = cpu;
+	out->sw.prev_pid = 0;
+	out->sw.next_pid = t->pid;
+	out->sw.prev_task = cur->id;
+	out->sw.next_task = t->id;
+	out->sw.prev_mm = 0;
+	out->sw.next_mm = t->mm;
+	out->sw.inferred = true;
+	a->cpu[cpu].cur_task = t->id;
+	return 1;
+}
+
 static int on_wakeup(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_event *out,
 		     bool new_task)
 {
@@ -582,7 +617,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		if (!m)
 			return -ENOMEM;
 		put_migrate(out, rec, m, (int)rec->val[2], (int)rec->val[3]);
-		return 1;
+		return 1 + migrate_to_idle(a, rec, m, (int)rec->val[3], out + 1);
 	}
 	case TLBR_RAW_SCHED_WAKEUP:
 	case TLBR_RAW_SCHED_WAKEUP_NEW:

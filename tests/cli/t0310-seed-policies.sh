@@ -394,6 +394,13 @@ expect $TMP/lg.json active-cpu unsafe 1 "lost events: 202 may have run on CPU 1 
 expect $TMP/lg.json local-only unsafe 1 "lost events: local-only unsafe 1"
 expect $TMP/lg.json oracle unsafe 0 "lost events: oracle defers CPU 1 to its next switch_mm: safe"
 expect $TMP/lg.json arm64-broadcast avoidable 1 "lost events: arm64-broadcast's mprotect broadcast no longer certainly avoidable (1, not 2)"
+# a placed thread pulled by an idle CPU on a kernel that does not trace switches from idle
+# (whatif-seed001-idle-pull.txt, derived there): it runs there next, an inferred switch
+"$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,active-cpu,local-only,arm64-broadcast "$DATA/whatif-seed001-idle-pull.txt" > $TMP/ip.json
+expect $TMP/ip.json oracle broadcasts 3 "idle pull: 202 runs on CPU 1 after the migration: oracle 3 broadcasts"
+expect $TMP/ip.json active-cpu broadcasts 3 "idle pull: active-cpu MULTIPLE, 3 broadcasts"
+expect $TMP/ip.json local-only unsafe 2 "idle pull: local-only unsafe 2"
+expect $TMP/ip.json arm64-broadcast avoidable 0 "idle pull: no broadcast certainly avoidable"
 sed '/tlbreplay-meta/d' "$DATA/whatif-seed001-placed.txt" > $TMP/nm.txt
 "$TLBREPLAY" what-if --json --cpu arm64 -p active-cpu $TMP/nm.txt > $TMP/nm.json
 expect $TMP/nm.json active-cpu broadcasts 3 "seed 001, placed, the recorder's marker removed: the filter unknown, anywhere, 3 broadcasts"
