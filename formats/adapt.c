@@ -284,6 +284,22 @@ static void put_migrate(struct tlbr_event *out, const struct tlbr_record *rec, s
 	out->migrate.to_cpu = to;
 }
 
+/* An inferred switch on @cpu from its idle task @idle to @t. O(1). */
+static void put_idle_switch(struct tlbr_adapter *a, const struct tlbr_record *rec,
+			    struct tlbr_event *out, struct tlbr_task *idle, struct tlbr_task *t, int cpu)
+{
+	tlbr_adapt_ev_init(out, TLBR_EV_SWITCH, rec, idle);
+	out->cpu = cpu;
+	out->sw.prev_pid = 0;
+	out->sw.next_pid = t->pid;
+	out->sw.prev_task = idle->id;
+	out->sw.next_task = t->id;
+	out->sw.prev_mm = 0;
+	out->sw.next_mm = t->mm;
+	out->sw.inferred = true;
+	a->cpu[cpu].cur_task = t->id;
+}
+
 /*
  * @t moved to @cpu, which runs the idle task, on a kernel that does not
  * trace switches from idle (the wake-up's case below): the idle CPU pulled
@@ -306,16 +322,7 @@ static int migrate_to_idle(struct tlbr_adapter *a, const struct tlbr_record *rec
 	      tlbr_task_by_id(a, a->cpu[cpu].cur_task);
 	if (!cur || cur->pid != 0)
 		return 0;
-	tlbr_adapt_ev_init(out, TLBR_EV_SWITCH, rec, cur);
-	out->cpu = cpu;
-	out->sw.prev_pid = 0;
-	out->sw.next_pid = t->pid;
-	out->sw.prev_task = cur->id;
-	out->sw.next_task = t->id;
-	out->sw.prev_mm = 0;
-	out->sw.next_mm = t->mm;
-	out->sw.inferred = true;
-	a->cpu[cpu].cur_task = t->id;
+	put_idle_switch(a, rec, out, cur, t, cpu);
 	return 1;
 }
 
@@ -389,16 +396,7 @@ static int on_wakeup(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
 		return -ENOMEM;
 	if (t->pid == 0)
 		return n;
-	tlbr_adapt_ev_init(out, TLBR_EV_SWITCH, rec, cur);
-	out->cpu = cpu;
-	out->sw.prev_pid = 0;
-	out->sw.next_pid = t->pid;
-	out->sw.prev_task = cur->id;
-	out->sw.next_task = t->id;
-	out->sw.prev_mm = 0;
-	out->sw.next_mm = t->mm;
-	out->sw.inferred = true;
-	a->cpu[cpu].cur_task = t->id;
+	put_idle_switch(a, rec, out, cur, t, cpu);
 	return n + 1;
 }
 
