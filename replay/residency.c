@@ -41,8 +41,23 @@ static void load_mm(struct replay *r, int cpu, uint32_t mm)
 	struct rmm *m;
 	int pol;
 
-	if (mm)
+	if (mm && !c->known) {
+		/*
+		 * until now the CPU may have run any address space older than
+		 * the trace (it started mid-way): they may keep entries there
+		 */
+		for (uint32_t o = 1; o < r->nmms; o++) {
+			struct rmm *om = &r->mms[o];
+
+			if (!om->last_end || om->born || o == mm)
+				continue;
+			tlbr_cpuset_set(&om->ever, (unsigned int)cpu);
+			om->last_end[cpu] = r->seq;
+			for (pol = 0; pol < r->npol; pol++)
+				om->empty[pol].bits[cpu / 64] &= ~(1ULL << (cpu % 64));
+		}
 		c->known = true;
+	}
 	if (c->mm == mm)
 		return;
 	m = tlbr_mm_get(r, c->mm);

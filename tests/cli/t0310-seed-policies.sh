@@ -401,6 +401,13 @@ expect $TMP/ip.json oracle broadcasts 3 "idle pull: 202 runs on CPU 1 after the 
 expect $TMP/ip.json active-cpu broadcasts 3 "idle pull: active-cpu MULTIPLE, 3 broadcasts"
 expect $TMP/ip.json local-only unsafe 2 "idle pull: local-only unsafe 2"
 expect $TMP/ip.json arm64-broadcast avoidable 0 "idle pull: no broadcast certainly avoidable"
+# a trace that starts mid-way (whatif-midway.txt, derived there): a CPU first shown after a PTE
+# change may have run an address space older than the trace until then
+"$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,active-cpu,local-only,arm64-broadcast "$DATA/whatif-midway.txt" > $TMP/mw.json
+expect $TMP/mw.json local-only unsafe 1 "mid-way: CPU 1 may hold 300's page from before its first record: local-only unsafe 1"
+expect $TMP/mw.json oracle unsafe 0 "mid-way: oracle defers CPU 1: safe"
+expect $TMP/mw.json arm64-broadcast avoidable 0 "mid-way: the mprotect's broadcast not certainly avoidable"
+expect $TMP/mw.json active-cpu avoidable 0 "mid-way: nor active-cpu's"
 sed '/tlbreplay-meta/d' "$DATA/whatif-seed001-placed.txt" > $TMP/nm.txt
 "$TLBREPLAY" what-if --json --cpu arm64 -p active-cpu $TMP/nm.txt > $TMP/nm.json
 expect $TMP/nm.json active-cpu broadcasts 3 "seed 001, placed, the recorder's marker removed: the filter unknown, anywhere, 3 broadcasts"
