@@ -274,14 +274,18 @@ static int on_switch(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
  * inferred at the wakeup would put the mm on the CPU too early).
  */
 /* @t moved to @to's runqueue (from @from, -1: a new task placed), not running. */
-static void put_migrate(struct tlbr_event *out, const struct tlbr_record *rec, struct tlbr_task *t,
-			int from, int to)
+static void put_migrate(struct tlbr_adapter *a, struct tlbr_event *out, const struct tlbr_record *rec,
+			struct tlbr_task *t, int from, int to)
 {
+	char arch[16];
+
 	tlbr_adapt_ev_init(out, TLBR_EV_MIGRATE, rec, t);
 	out->migrate.pid = t->pid;
 	out->migrate.task = t->id;
 	out->migrate.from_cpu = from;
 	out->migrate.to_cpu = to;
+	out->migrate.shows = rec->pid == t->pid ||
+			     tlbr_metadata_get(a->metadata, "arch", arch, sizeof(arch));
 }
 
 /* An inferred switch on @cpu from its idle task @idle to @t. O(1). */
@@ -352,7 +356,7 @@ static int on_wakeup(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
 		t = tlbr_task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
 		if (!t)
 			return -ENOMEM;
-		put_migrate(out, rec, t, -1, cpu);
+		put_migrate(a, out, rec, t, -1, cpu);
 		n = 1;
 		out++;
 	}
@@ -614,7 +618,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		m = tlbr_task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
 		if (!m)
 			return -ENOMEM;
-		put_migrate(out, rec, m, (int)rec->val[2], (int)rec->val[3]);
+		put_migrate(a, out, rec, m, (int)rec->val[2], (int)rec->val[3]);
 		return 1 + migrate_to_idle(a, rec, m, (int)rec->val[3], out + 1);
 	}
 	case TLBR_RAW_SCHED_WAKEUP:

@@ -249,6 +249,13 @@ static inline bool tlbr_switch_chain_filtered(uint64_t breaks, uint64_t switches
 struct tlbr_ev_migrate {
 	int pid, from_cpu, to_cpu;	/* from_cpu -1: a new task placed (sched_wakeup_new) */
 	uint32_t task;
+	/*
+	 * the record shows the trace follows the task: a recording of every
+	 * task (tlbreplay record's marker), or the task's own record; not a
+	 * migration another task's record shows in a recording that may be
+	 * pid-filtered (try_to_wake_up()'s set_task_cpu() in a followed waker)
+	 */
+	bool shows;
 };
 
 struct tlbr_ev_fork {

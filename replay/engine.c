@@ -369,13 +369,14 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	r->cur_task = NULL;
 	if (ev->kind == TLBR_EV_SWITCH)
 		tlbr_seen_on_cpu(r, ev->sw.next_task);
-	else if (ev->kind == TLBR_EV_MIGRATE)
+	else if (ev->kind == TLBR_EV_MIGRATE && ev->migrate.shows)
 		tlbr_seen_on_cpu(r, ev->migrate.task);
 	if (ev->task) {
 		t = tlbr_task_rget(r, ev->task);
 		if (!t)
 			return -ENOMEM;
-		if (t->unseen && ev->kind != TLBR_EV_FORK)
+		if (t->unseen && ev->kind != TLBR_EV_FORK &&
+		    !(ev->kind == TLBR_EV_MIGRATE && !ev->migrate.shows))
 			tlbr_seen_on_cpu(r, ev->task);
 		/*
 		 * the task's address space, from the events about it: not a

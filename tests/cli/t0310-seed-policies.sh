@@ -408,6 +408,15 @@ expect $TMP/mw.json local-only unsafe 1 "mid-way: CPU 1 may hold 300's page from
 expect $TMP/mw.json oracle unsafe 0 "mid-way: oracle defers CPU 1: safe"
 expect $TMP/mw.json arm64-broadcast avoidable 0 "mid-way: the mprotect's broadcast not certainly avoidable"
 expect $TMP/mw.json active-cpu avoidable 0 "mid-way: nor active-cpu's"
+# the same recording with a wake-up migration of 202 its followed waker's record shows
+# (try_to_wake_up() -> set_task_cpu(): sched_migrate_task in 201's context, 202 left out by the
+# filter): no sign the trace follows 202, which stays anywhere (before: seen, oracle 0 broadcasts)
+sed '/^ .*sched_wakeup_new/a\
+            prog-201   [000] d..2.     1.000014: sched_migrate_task: comm=prog pid=202 prio=120 orig_cpu=1 dest_cpu=0' \
+	"$DATA/whatif-seed001-filtered.txt" > $TMP/fm.txt
+"$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,local-only $TMP/fm.txt > $TMP/fm.json
+expect $TMP/fm.json oracle broadcasts 3 "maybe pid-filtered: a migration in the waker's record does not show 202 followed: oracle 3 broadcasts"
+expect $TMP/fm.json local-only unsafe 2 "maybe pid-filtered: a migration in the waker's record: local-only unsafe 2"
 sed '/tlbreplay-meta/d' "$DATA/whatif-seed001-placed.txt" > $TMP/nm.txt
 "$TLBREPLAY" what-if --json --cpu arm64 -p active-cpu $TMP/nm.txt > $TMP/nm.json
 expect $TMP/nm.json active-cpu broadcasts 3 "seed 001, placed, the recorder's marker removed: the filter unknown, anywhere, 3 broadcasts"
