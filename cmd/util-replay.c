@@ -24,6 +24,29 @@ static int usage_status(const char *cmd)
 	return TLBR_EXIT_USAGE;
 }
 
+/*
+ * A version as `uname -r` spells it: MAJOR.MINOR, then nothing, a third
+ * number, or a suffix after '-' or '+' (6.1, 6.12.118, 6.1.0-47-arm64,
+ * 6.12.118+deb12-arm64); "6.1junk" is refused, not read as 6.1. O(length).
+ */
+static bool kver_spelt(const char *s)
+{
+	int part;
+
+	for (part = 0; part < 3; part++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+		if (*s != '.')
+			break;
+		if (part == 2)
+			return false;
+		s++;
+	}
+	return part > 0 && (!*s || *s == '-' || *s == '+');
+}
+
 static int load_costs(struct replay_cli *o, const char *arg, int *ret_status)
 {
 	struct tlbr_error err = { .file = arg };
@@ -104,7 +127,8 @@ int replay_cli_option(struct replay_cli *o, int c, const char *arg, const char *
 		o->arm64_kernel = tlbr_kver_parse(arg);
 		snprintf(o->arm64_by_buf, sizeof(o->arm64_by_buf), "--arm64-kernel %s", arg);
 		o->arm64_by = o->arm64_by_buf;
-		if (o->arm64_kernel || !strcmp(arg, "unknown") || !strcmp(arg, "traced"))
+		if ((o->arm64_kernel && kver_spelt(arg)) || !strcmp(arg, "unknown") ||
+		    !strcmp(arg, "traced"))
 			return 1;
 		error("--arm64-kernel takes a version (6.1, 6.12, or a release such as "
 		      "6.1.0-47-arm64), traced or unknown, not '%s'", arg);

@@ -171,6 +171,19 @@ static int on_print(struct tlbr_adapter *a, const struct tlbr_record *rec, struc
 			       "a power of two from 4096 to 2097152 (mm/memory.c "
 			       "fault_around_bytes_set())", err) < 0)
 			return -EBADMSG;
+		/*
+		 * The recorder's markers hold a few hundred bytes; a trace whose
+		 * markers run past the buffer would lose its later keys
+		 * (page_size, kernel, access_flag) and answer by the defaults:
+		 * refused rather than truncated.
+		 */
+		if (n + (n ? 1 : 0) + len >= sizeof(a->metadata)) {
+			tlbr_error_set(err, rec->pos, rec->line,
+				       "the tlbreplay-meta markers hold more than %zu bytes (this "
+				       "one %zu): tlbreplay record writes a few hundred; the keys "
+				       "past the limit would be lost", sizeof(a->metadata) - 1, len);
+			return -EBADMSG;
+		}
 		snprintf(a->metadata + n, sizeof(a->metadata) - n, "%s%.*s", n ? " " : "",
 			 (int)len, body);
 		/*

@@ -104,6 +104,12 @@ sed 's/access_flag=software/access_flag=software access_flag=hardware/' "$DATA/w
 bad "access_flag contradicted" "$TMP/af-two.txt" "line 40 .*access_flag is 'hardware' (an earlier marker said 'software')"
 sed 's/access_flag=software/access_flag=mixed/' "$DATA/whatif-young-sw.txt" > "$TMP/af-mixed.txt"
 expect_status 0 "access_flag=mixed is accepted" "$TLBREPLAY" stat "$TMP/af-mixed.txt"
+# The recorder's tlbreplay-meta markers hold a few hundred bytes; markers
+# past the adapter's 1,023 bytes lost their later keys (page_size, kernel,
+# access_flag) silently and the replay answered by the defaults: refused.
+pad=$(head -c 1100 /dev/zero | tr '\0' x)
+sed "s/access_flag=software/access_flag=software pad=$pad/" "$DATA/whatif-young-sw.txt" > "$TMP/meta-long.txt"
+bad "tlbreplay-meta markers too long" "$TMP/meta-long.txt" "line 40 .*tlbreplay-meta markers hold more than 1023 bytes (this one 1125)"
 # fault_around_bytes (debugfs; fault_around_bytes_set() keeps a power of
 # two from a page to a page table): a malformed value took strtoull's
 # prefix ("4096abc": no fault-around at all, fewer pages modelled present)

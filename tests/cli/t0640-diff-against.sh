@@ -246,6 +246,11 @@ grep_file "text: the version the prediction follows" "^arm64 rules Linux 6.1, fr
 grep_file "text: unknown, why the point is uncertain" "the kernel's version is unknown" "$TMP/ku"
 expect_status 2 "--arm64-kernel takes a version" "$TLBREPLAY" what-if --arm64-kernel six $PX6
 grep_file "it says what it takes" "takes a version" "$TMP/err"
+# a version as uname -r spells it: "6.1junk" was read as 6.1
+for v in 6.1junk 6 6.1. 6.1.2.3; do
+	expect_status 2 "--arm64-kernel refuses '$v'" "$TLBREPLAY" what-if --arm64-kernel $v $PX6
+done
+expect_status 0 "--arm64-kernel takes a release (6.12.118+deb12-arm64)" "$TLBREPLAY" what-if --arm64-kernel 6.12.118+deb12-arm64 $PX6
 "$TLBREPLAY" what-if --json -p arm64-broadcast --arm64-kernel 6.12 $PA6 > "$TMP/ka"
 python3 - "$TMP/ka" <<'PY'
 import json, sys
