@@ -220,6 +220,12 @@ struct tlbr_x86_check {
 	 * than the trace is unknown until the trace shows a trim
 	 */
 	uint64_t unsent_trim_guess;
+	/*
+	 * ... to a CPU that answered the shootdown with a remote flush
+	 * although no IPI went to it: the CSD ran without one
+	 * (call_function_single_prep_ipi(): the target polled in idle)
+	 */
+	uint64_t unsent_polled;
 	uint64_t lost_excl_ns;
 	uint64_t lost_excl_sent, lost_excl_predicted, lost_excl_matched, lost_excl_calls;
 	uint64_t as_traced;		/* kernel and batched flushes, replayed as traced */

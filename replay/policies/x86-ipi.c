@@ -130,6 +130,16 @@ struct xstate {
 	 * clock of an mm older than the trace), counted in the self-check
 	 */
 	struct tlbr_cpuset guess[TLBR_MAX_CPUS];
+	/*
+	 * targets of each CPU's last traced flush that answered it with a
+	 * remote flush although no IPI went to them (the CSD ran unannounced:
+	 * call_function_single_prep_ipi() saw the target polling in idle), and
+	 * whether that shootdown is still open (until the sender's next
+	 * switch, fault or syscall: smp_call_function_many_cond() waits for
+	 * every CSD it queued)
+	 */
+	struct tlbr_cpuset polled[TLBR_MAX_CPUS];
+	bool shoot_open[TLBR_MAX_CPUS];
 	bool op[TLBR_MAX_CPUS];
 	/*
 	 * this CPU traced a "remote IPI send" since its task's last syscall
@@ -275,8 +285,8 @@ static void lost_span(struct xstate *s, struct tlbr_x86_check *xc, uint64_t from
 
 /*
  * The targets of @cpu's last traced flush that no IPI went to (predicted,
- * not sent) and that only a guessed trim had put there: counted. O(words
- * of a CPU set).
+ * not sent) and that only a guessed trim had put there, or that ran the
+ * flush without an IPI (polled): counted. O(words of a CPU set).
  */
 static void settle_guess(struct xstate *s, struct tlbr_x86_check *xc, int cpu)
 {
@@ -285,7 +295,12 @@ static void settle_guess(struct xstate *s, struct tlbr_x86_check *xc, int cpu)
 	for (unsigned int i = 0; i < ARRAY_SIZE(both.bits); i++)
 		both.bits[i] = s->guess[cpu].bits[i] & s->pred[cpu].bits[i];
 	xc->unsent_trim_guess += tlbr_cpuset_count(&both);
+	/* the polled targets, when not for a guessed trim (counted once) */
+	for (unsigned int i = 0; i < ARRAY_SIZE(both.bits); i++)
+		both.bits[i] = s->polled[cpu].bits[i] & s->pred[cpu].bits[i] & ~s->guess[cpu].bits[i];
+	xc->unsent_polled += tlbr_cpuset_count(&both);
 	memset(&s->guess[cpu], 0, sizeof(s->guess[cpu]));
+	memset(&s->polled[cpu], 0, sizeof(s->polled[cpu]));
 }
 
 static bool x86_trace_flush(const struct flushreq *q)
@@ -466,6 +481,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		if (s->checking && !s->pend_excl[q->cpu])
 			s->guess[q->cpu] = guessed;
 		s->op[q->cpu] = true;
+		s->shoot_open[q->cpu] = s->checking && !s->pend_excl[q->cpu];
 		if (s->pend_excl[q->cpu])
 			xc->lost_excl_predicted += tlbr_cpuset_count(&targets);
 		else
@@ -651,6 +667,8 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 		memset(s->nfifo, 0, sizeof(s->nfifo));
 		memset(s->pend_mm, 0, sizeof(s->pend_mm));
 		memset(s->guess, 0, sizeof(s->guess));
+		memset(s->polled, 0, sizeof(s->polled));
+		memset(s->shoot_open, 0, sizeof(s->shoot_open));
 		if (s->checking) {
 			uint64_t from = UINT64_MAX;
 
@@ -754,6 +772,21 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 		}
 	}
 	/*
+	 * A remote flush on a CPU no IPI is waiting on, while a shootdown
+	 * that predicted it and sent it none is open: flush_tlb_func() ran
+	 * from the CSD that smp_call_function_many_cond() queued on every
+	 * target, without an IPI: call_function_single_prep_ipi() sends none
+	 * to a CPU polling in idle (set_nr_if_polling(), TIF_POLLING_NRFLAG).
+	 * Still predicted and not sent; counted apart (settle_guess()).
+	 */
+	if (ev->kind == TLBR_EV_FLUSH_REMOTE && s->checking && !s->nfifo[ev->cpu])
+		for (c = 0; c < tlbr_view_ncpus(r) && c < TLBR_MAX_CPUS; c++)
+			if (c != ev->cpu && s->shoot_open[c] &&
+			    tlbr_cpuset_test(&s->pred[c], (unsigned int)ev->cpu)) {
+				tlbr_cpuset_set(&s->polled[c], (unsigned int)ev->cpu);
+				break;
+			}
+	/*
 	 * the target's answer: flush_tlb_func() for that mm, as the trace
 	 * shows it; a lazy CPU's is its switch to init_mm, also on a CPU the
 	 * trace never showed loading a user mm (idle since before the trace,
@@ -827,6 +860,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 				s->loaded[0], s->loaded[1], s->lazy[0], s->lazy[1]);
 		if (s->op[ev->cpu])
 			sender_done(s, ev->cpu, tlbr_view_ncpus(r));
+		s->shoot_open[ev->cpu] = false;
 		s->op[ev->cpu] = false;	/* the shootdown is over */
 		break;
 	default:

@@ -140,6 +140,19 @@ got=$(values x86-ipi "$G" s.shootdown_ipis_sent s.predicted_ipis s.matched_ipis 
 	s.calls_real s.calls_predicted s.calls_matched s.calls_bootstrap)
 [ "$got" = "0 1 0 1 1 1 1 1" ]
 ok $? "a guessed trim: predicted, not sent, counted (got $got)"
+# A predicted target that ran the shootdown without an IPI
+# (tests/data/whatif-x86-poll.txt): smp_call_function_many_cond() queued
+# the CSD, call_function_single_prep_ipi() sent no IPI to the CPU polling in
+# idle, its flush_tlb_func() traced "remote shootdown". Still predicted and
+# not sent; counted apart. Without the count: no such key
+P=$SRCDIR/tests/data/whatif-x86-poll.txt
+got=$(values x86-ipi "$P" s.shootdown_ipis_sent s.answered_ipis s.predicted_ipis s.matched_ipis \
+	s.unsent_ipis_trim_guess s.unsent_ipis_target_polled s.remote_flushes s.calls_bootstrap)
+[ "$got" = "1 1 2 1 0 1 2 1" ]
+ok $? "a polled target: predicted, not sent, counted (got $got)"
+"$TLBREPLAY" what-if -p x86-ipi "$P" > "$TMP/w3.txt"
+grep -q "poll    1 of the 1 predicted and not sent went to a CPU that ran the" "$TMP/w3.txt"
+ok $? "a polled target: the text says it"
 # Page tables an unmapping syscall frees where the trace shows only the
 # flush: a brk() shrink that empties a PMD range that has a PTE page
 # (tests/data/whatif-x86-brk.txt: free_pgd_range()'s floor arithmetic;
