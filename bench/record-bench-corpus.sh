@@ -13,9 +13,13 @@
 #                    of a large heap), the server recorded by pid
 #   make-j2.dat      make -j2 of this tree's C sources (gcc, 6 s)
 #   long.dat         trace-cmd record -d --no-filter of the whole system for
-#                    SECONDS (default 45), uncompressed, while stress-ng
+#                    SECONDS (default 15), uncompressed, while stress-ng
 #                    churns mprotect, forks and execs beside it: the 20 M+
-#                    event trace
+#                    event trace (on a 2-CPU EPYC VM, 14 s gave 35 M events
+#                    and 0.48 M lost in 27 gaps; 45 s gave 95 M records and
+#                    22 M lost: the per-CPU buffers overflow while trace-cmd
+#                    writes them out, and a trace that long only measures
+#                    the lost-event paths better)
 #
 # The traces are big (long.dat is about 1 GB): they are not committed.
 #
@@ -23,7 +27,7 @@
 # -w LIST    workloads, comma-separated (default: all; -w help lists them)
 # -l FILE    hold flock FILE around each recording (and only there), for a
 #            machine whose tracefs others share
-# -s SECONDS length of long.dat (default 45)
+# -s SECONDS length of long.dat (default 15)
 #
 # Needs root, tracefs, trace-cmd, stress-ng, redis-server and
 # redis-benchmark, make and gcc, and a build (TLBREPLAY names the tlbreplay binary, default
@@ -33,7 +37,7 @@ cd "$(dirname "$0")/.." || exit 1
 OUT=${BENCH_CORPUS:-/work/bench-corpus}
 WL=all
 LOCK=
-LONG_S=45
+LONG_S=15
 while [ $# -gt 0 ]; do
 	case $1 in
 	-o) OUT=$2; shift 2 ;;
