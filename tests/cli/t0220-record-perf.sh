@@ -43,7 +43,18 @@ POL=arm64-broadcast,pte-needs-flush,x86-ipi,oracle
 # offset in the perf.data, an event index in the CTF; everything else must agree.
 "$TLBREPLAY" what-if --json -p $POL $TMP/plain.perf.data | grep -v '"file"\|"description"\|"pos"' > $TMP/p.wi
 "$TLBREPLAY" what-if --json -p $POL $TMP/ctf | grep -v '"file"\|"description"\|"pos"' > $TMP/c.wi
-same_file "what-if: identical from the perf.data and its CTF conversion" $TMP/p.wi $TMP/c.wi
+# perf data convert --to-ctf does not carry PERF_RECORD_LOST: where perf
+# lost events (a loaded machine; the replay makes every address space
+# loaded on the CPU until the gap's end), the CTF cannot show the gaps and
+# the two replays rightly differ. Identical is asserted when nothing was lost.
+"$TLBREPLAY" stat $TMP/plain.perf.data > $TMP/plain.stat
+if grep -q '^Lost  *none' $TMP/plain.stat; then
+	same_file "what-if: identical from the perf.data and its CTF conversion" $TMP/p.wi $TMP/c.wi
+else
+	grep_file "the perf.data's lost events are counted" '^Lost  *[0-9]' $TMP/plain.stat
+	echo "ok $((tap_n + 1)) # SKIP perf lost events, which its CTF conversion does not carry: $(grep '^Lost' $TMP/plain.stat)"
+	tap_n=$((tap_n + 1))
+fi
 set -- $(python3 -c "import json; d=json.load(open('$TMP/p.wi')); print([p['ipis'] for p in d['policies'] if p['name']=='x86-ipi'][0], d['checks']['real_ipis'])")
 # The exact agreement is checked on the committed perf.data sample (t0130):
 # on live recordings in CI it once came out 100 predicted vs 84 sent, not yet
