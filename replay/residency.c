@@ -31,6 +31,19 @@ bool tlbr_view_running(struct replay *r, uint32_t mm, int cpu)
 }
 
 /*
+ * @m may hold entries on @cpu as of now (what ran there is not known):
+ * the CPU joins its ever-loaded set, its last use there is now, and no
+ * policy may take it as holding nothing there. O(policies).
+ */
+static void may_hold_now(struct replay *r, struct rmm *m, int cpu)
+{
+	tlbr_cpuset_set(&m->ever, (unsigned int)cpu);
+	m->last_end[cpu] = r->seq;
+	for (int pol = 0; pol < r->npol; pol++)
+		m->empty[pol].bits[cpu / 64] &= ~(1ULL << (cpu % 64));
+}
+
+/*
  * @cpu loads @mm: it leaves the previous mm's active set, catches up on the
  * flushes deferred for it, and flushes everything after an ASID rollover.
  * O(policies x components), plus O(TLB entries) after a rollover.
@@ -51,10 +64,7 @@ static void load_mm(struct replay *r, int cpu, uint32_t mm)
 
 			if (!om->last_end || om->born || o == mm)
 				continue;
-			tlbr_cpuset_set(&om->ever, (unsigned int)cpu);
-			om->last_end[cpu] = r->seq;
-			for (pol = 0; pol < r->npol; pol++)
-				om->empty[pol].bits[cpu / 64] &= ~(1ULL << (cpu % 64));
+			may_hold_now(r, om, cpu);
 		}
 		c->known = true;
 	}
@@ -180,14 +190,9 @@ void tlbr_lost_gap(struct replay *r, int cpu)
 
 		if (!m->last_end)
 			continue;
-		for (int c = 0; c < r->ncpus; c++) {
-			if (cpu >= 0 && c != cpu)
-				continue;
-			tlbr_cpuset_set(&m->ever, (unsigned int)c);
-			m->last_end[c] = r->seq;
-			for (int pol = 0; pol < r->npol; pol++)
-				m->empty[pol].bits[c / 64] &= ~(1ULL << (c % 64));
-		}
+		for (int c = 0; c < r->ncpus; c++)
+			if (cpu < 0 || c == cpu)
+				may_hold_now(r, m, c);
 	}
 }
 
