@@ -55,6 +55,11 @@ struct tlbr_stat {
 	uint64_t lost_markers, lost_events;
 	bool lost_unknown;
 	/*
+	 * why the file cannot show lost events at all (tlbr_reader_lost_unknown():
+	 * perf's CTF conversion), NULL when it can
+	 */
+	const char *lost_not_carried;
+	/*
 	 * Switches that do not chain: on a CPU, a traced switch away from a
 	 * task other than the one the CPU's previous traced switch put there,
 	 * neither being the idle task (no lost events between): tasks the

@@ -336,7 +336,9 @@ int tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_s
 	}
 	fprintf(f, "%s\n", n ? "" : " none");
 
-	if (!s->lost_markers) {
+	if (s->lost_not_carried) {
+		fprintf(f, "Lost        unknown: %s\n", s->lost_not_carried);
+	} else if (!s->lost_markers) {
 		fprintf(f, "Lost        none\n");
 	} else {
 		fprintf(f, "Lost        %llu%s events in %llu gaps\n",
@@ -492,6 +494,7 @@ int tlbr_stat_print_json(FILE *f, const struct tlbr_stat *s, const struct tlbr_s
 	tlbr_json_u64(&j, "gaps", s->lost_markers);
 	tlbr_json_u64(&j, "events", s->lost_events);
 	tlbr_json_bool(&j, "some_counts_unknown", s->lost_unknown);
+	tlbr_json_bool(&j, "not_carried", s->lost_not_carried != NULL);
 	tlbr_json_arr_begin(&j, "first_gaps");
 	for (i = 0; i < s->ngaps; i++) {
 		tlbr_json_obj_begin(&j, NULL);

@@ -205,6 +205,7 @@ void tlbr_stat_note_declared(struct tlbr_stat *s, const struct tlbr_reader *r)
 {
 	unsigned int i, n = tlbr_vocab_count();
 
+	s->lost_not_carried = tlbr_reader_lost_unknown(r);
 	for (i = 0; i < n; i++) {
 		const struct tlbr_evdef *d = tlbr_vocab_get(i);
 
@@ -282,9 +283,25 @@ unsigned int tlbr_stat_readiness(const struct tlbr_stat *s, struct tlbr_readines
 	     "migration flushes are attributed by context only");
 	ITEM_D("kernel-mapping updates", "vmalloc:alloc_vmap_area", need_of("vmalloc", "alloc_vmap_area"),
 	     s->kind[TLBR_EV_KMAP] > 0, declared(s, TLBR_RAW_VMAP_ALLOC, TLBR_RAW_VMAP_ALLOC), "lazy-mmu barrier savings cannot be estimated");
-	ITEM("no lost events", "(ring buffer large enough)", TLBR_NEED_RECOMMENDED,
-	     s->lost_markers == 0,
-	     "the model misses what happened in the gaps: counts are lower bounds");
+	/*
+	 * A file that cannot carry lost events (perf's CTF conversion) does not
+	 * show that none were lost: a gap may be anywhere, so every address
+	 * space may have run on every CPU at any time. Replaying that says
+	 * nothing a kernel developer can use, and the perf.data it was
+	 * converted from does carry them: not ready, and --force replays it
+	 * with every address space running on every CPU.
+	 */
+	if (s->lost_not_carried)
+		ITEM("lost events known", "(the perf.data itself, not its CTF conversion)",
+		     TLBR_NEED_REQUIRED, false,
+		     "whether perf lost events, and where, is unknown (perf data convert --to-ctf "
+		     "does not carry PERF_RECORD_LOST): replay the perf.data; with --force every "
+		     "address space may run on every CPU throughout (nothing certainly avoidable, "
+		     "every local-only policy unsafe)");
+	else
+		ITEM("no lost events", "(ring buffer large enough)", TLBR_NEED_RECOMMENDED,
+		     s->lost_markers == 0,
+		     "the model misses what happened in the gaps: counts are lower bounds");
 	ITEM("every task's events", "(no pid filter; set_event_pid, trace-cmd record -P, perf -p)",
 	     TLBR_NEED_RECOMMENDED, !s->filtered,
 	     "switches that do not chain show tasks the trace leaves out (a pid-filtered "

@@ -283,7 +283,8 @@ void tlbr_x86_verdict(const struct tlbr_replay_result *r, char *buf, size_t n)
 		return;
 	}
 	/* a pid-filtered trace hides the tasks that fill the kernel's mm_cpumask */
-	why = r->hidden_tasks ? " (pid-filtered: tasks the trace leaves out ran on the CPUs)" : "";
+	why = r->lost_unknown ? " (lost events unknown: every address space may run on every CPU)" :
+	      r->hidden_tasks ? " (pid-filtered: tasks the trace leaves out ran on the CPUs)" : "";
 	if (!close_enough(x->calls_real, x->calls_predicted, x->calls_matched))
 		snprintf(buf, n, "the model does not explain this trace: %llu of %llu "
 			 "flush_tlb_multi() calls missed, %llu predicted that the kernel did not make%s",
@@ -613,6 +614,11 @@ void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r)
 			   "    with a reclaim batch pending; replayed where the kernel calls it (missing\n"
 			   "    evidence, not a race: the tlbr:batch_pend probe needs Linux 6.5 or later)\n",
 			(unsigned long long)r->batch_pending_implied);
+	if (r->lost_unknown)
+		fprintf(f, "  lost events unknown (perf data convert --to-ctf does not carry them):\n"
+			   "    a gap may be anywhere, so every address space may run on every CPU\n"
+			   "    throughout (oracle flushes them all; x86-ipi's self-check cannot be\n"
+			   "    trusted); the perf.data it came from shows its gaps\n");
 	if (r->switch_breaks) {
 		fprintf(f, "  switches that do not chain: %llu (tasks the trace leaves out ran there):\n"
 			   "    %llu tasks lost sight of may run their address space on any CPU until\n"
@@ -727,6 +733,8 @@ void tlbr_json_checks(struct tlbr_json *j, const struct tlbr_replay_result *r)
 	}
 	if (r->hidden_tasks)
 		tlbr_json_u64(j, "hidden_tasks_from_ns", r->hidden_ns);
+	if (r->lost_unknown)
+		tlbr_json_bool(j, "lost_events_unknown", true);
 	tlbr_json_u64(j, "tlbi_broadcast_instructions", r->real_tlbi_is);
 	tlbr_json_obj_begin(j, "tlbi_broadcast_ops_by_site");
 	for (k = 0; k < TLBR_SITE__COUNT; k++)

@@ -302,6 +302,7 @@ static int start(struct replay_run *run, struct tlbr_error *err)
 		return -EBADMSG;
 	}
 	run->cli->ro.ncpus = run->ncpus;
+	run->cli->ro.lost_unknown = tlbr_reader_lost_unknown(run->in.reader) != NULL;
 	return tlbr_replay_new(&run->cli->ro, &run->replay);
 }
 

@@ -566,6 +566,38 @@ out:
 }
 
 /*
+ * Did perf data convert --to-ctf write the trace in @dir (its metadata's
+ * environment says tracer_name = "perf")? Such a trace cannot say whether
+ * perf lost events: the converter (tools/perf/util/data-convert-bt.c)
+ * writes samples only, PERF_RECORD_LOST goes nowhere, and every packet's
+ * events_discarded stays 0, so babeltrace2 reports no discarded events.
+ * perf writes its metadata as plain TSDL; a packetized one (LTTng) is not
+ * perf's.
+ */
+static bool written_by_perf(const char *dir)
+{
+	static const char key[] = "tracer_name = \"perf\";";
+	char path[4096], *buf;
+	bool found = false;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/metadata", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	buf = malloc(1 << 20);
+	if (buf) {
+		n = fread(buf, 1, (1 << 20) - 1, f);
+		buf[n] = '\0';
+		found = strstr(buf, key) != NULL;	/* in its env block */
+		free(buf);
+	}
+	fclose(f);
+	return found;
+}
+
+/*
  * babeltrace2 reads an empty stream file as a stream without packets: a
  * CPU whose data was lost would go unnoticed. A stream file holds at least
  * one packet, so an empty one is damage.
@@ -616,9 +648,13 @@ int tlbr_ctf_reader_init(struct tlbr_reader *r, struct tlbr_error *err)
 			       "anywhere below it: not a CTF trace");
 		return -EBADMSG;
 	}
-	for (unsigned int k = 0; k < c->ndirs; k++)
+	for (unsigned int k = 0; k < c->ndirs; k++) {
 		if (check_streams(c->dirs[k], err) < 0 || tlbr_ctf_check_packets(c->dirs[k], err) < 0)
 			return -EBADMSG;
+		if (written_by_perf(c->dirs[k]))
+			r->lost_unknown = "perf data convert --to-ctf does not carry perf's "
+					  "lost-event records (PERF_RECORD_LOST)";
+	}
 	c->err = err;
 	if (build_graph(r, c, err) < 0)
 		return -EBADMSG;

@@ -34,6 +34,8 @@ struct tlbr_reader {
 	struct stat st0;
 	char desc[128];
 	int ncpus;
+	/* why the format cannot say whether events were lost (NULL: it can) */
+	const char *lost_unknown;
 	struct typetab types;
 	struct tlbr_record rec;
 	void *priv;

@@ -195,6 +195,12 @@ int tlbr_format_parse(const char *name, enum tlbr_format *ret_fmt);
 const char *tlbr_reader_describe(const struct tlbr_reader *r);
 /* CPUs the file declares (0 if it does not say). */
 int tlbr_reader_ncpus(const struct tlbr_reader *r);
+/*
+ * Why the file cannot say whether the tracer lost events (a CTF trace perf
+ * data convert wrote: PERF_RECORD_LOST is not converted), NULL when it can:
+ * no lost-event marker then means none were lost. Known from the open.
+ */
+const char *tlbr_reader_lost_unknown(const struct tlbr_reader *r);
 /* Event types seen so far: index -> "system:name" (system may be empty). */
 unsigned int tlbr_reader_ntypes(const struct tlbr_reader *r);
 /*

@@ -445,6 +445,11 @@ int tlbr_reader_ncpus(const struct tlbr_reader *r)
 	return r->ncpus;
 }
 
+const char *tlbr_reader_lost_unknown(const struct tlbr_reader *r)
+{
+	return r->lost_unknown;
+}
+
 unsigned int tlbr_reader_ntypes(const struct tlbr_reader *r)
 {
 	return r->types.n;

@@ -316,6 +316,17 @@ int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret)
 	r->res.preempt = !r->o.no_preempt;
 	r->res.kernel = r->o.kernel;
 	r->res.arm64_kernel = r->o.arm64_kernel;
+	if (r->o.lost_unknown) {
+		/*
+		 * a lost-events gap may be anywhere (tlbr_lost_gap() on every
+		 * CPU at every moment): a thread of every address space may run
+		 * unseen on every CPU from the start (mm_anywhere(): mmodel.c
+		 * gives each address space one such thread as it appears)
+		 */
+		r->res.lost_unknown = true;
+		r->res.hidden_tasks = true;
+		r->res.hidden_ns = 0;
+	}
 	r->npol = npol;
 	err = walk_policies(spec, bad, sizeof(bad), add_component, r);
 	if (err >= 0)

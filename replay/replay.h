@@ -274,6 +274,7 @@ struct tlbr_replay_result {
 	 */
 	bool hidden_tasks;
 	uint64_t hidden_ns;
+	bool lost_unknown;		/* hidden_tasks from the start: opts.lost_unknown */
 	uint64_t switch_breaks;
 	uint64_t tasks_lost_sight;	/* tasks a switch that did not chain hid (tlbr_hidden_task()) */
 	struct tlbr_x86_check x86;	/* the self-check of the x86 model */
@@ -362,6 +363,12 @@ struct tlbr_replay_opts {
 	 */
 	unsigned int arm64_kernel;
 	bool no_preempt;		/* migrate_disable() is cheap: a non-preemptible kernel */
+	/*
+	 * The trace cannot show lost events (tlbr_reader_lost_unknown(): perf's
+	 * CTF conversion): a gap may be anywhere, so every address space may
+	 * run on every CPU from the start, as after tlbr_switch_chain_filtered().
+	 */
+	bool lost_unknown;
 	/*
 	 * The recording traced the PTEs the kernel batched (arm64 6.5+,
 	 * tlbr:ubc_pending; metadata batch_marks=traced): which address spaces

@@ -137,6 +137,39 @@ unversion() {
 }
 
 # field <csv file> <first column> <column number>: the cell of the first row so named
+# wi_facts <what-if JSON>: what does not depend on residency (the events, the
+# flush points by site, arm64-broadcast's decisions, the IPIs the kernel sent)
+wi_facts() {
+	python3 - "$1" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("events", d["events"], "pages", d["pages"], "real_ipis", d["checks"]["real_ipis"])
+for p in d["policies"]:
+    print(p["name"], p["flush_points"], json.dumps(p["by_site"], sort_keys=True))
+    if p["name"] == "arm64-broadcast":
+        print(p["broadcasts"], p["local"])
+PY
+}
+
+# perf_ctf_forced <what-if JSON of the perf.data> <its CTF conversion> <policies>:
+# the CTF cannot show lost events (perf data convert --to-ctf drops
+# PERF_RECORD_LOST): what-if refuses it, and with --force replays it with
+# every address space on every CPU (nothing certainly avoidable); what does
+# not depend on residency agrees with the perf.data's replay (wi_facts).
+perf_ctf_forced() {
+	expect_status 3 "what-if refuses the CTF conversion (lost events unknown)" \
+		"$TLBREPLAY" what-if -p "$3" "$2"
+	grep_file "and names what is missing" "not ready: missing lost events known" "$TMP/err"
+	"$TLBREPLAY" what-if --force --json -p "$3" "$2" > "$TMP/forced.wi"
+	wi_facts "$1" > "$TMP/want.wif"
+	wi_facts "$TMP/forced.wi" > "$TMP/got.wif"
+	same_file "what-if --force: the CTF's flush points as the perf.data's" "$TMP/want.wif" "$TMP/got.wif"
+	python3 -c "import json, sys; d = json.load(open('$TMP/forced.wi'))
+sys.exit(0 if d['checks']['lost_events_unknown'] and d['checks']['hidden_tasks_from_ns'] == 0 and
+         all(p['avoidable'] == 0 for p in d['policies']) else 1)"
+	ok $? "what-if --force on the CTF: lost events unknown from the start, nothing certainly avoidable"
+}
+
 field() {
 	tr -d '\r' < "$1" | awk -F, -v m="$2" -v c="$3" '$1 == m { print $c; exit }'
 }

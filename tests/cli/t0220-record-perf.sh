@@ -2,7 +2,7 @@
 # perf.data recorded on this machine (root, tracefs and perf needed): the
 # events of tlbreplay's plan recorded by perf, plain, compressed (-z) and in
 # pipe mode; tlbreplay counts what `perf script` counts, and replays the
-# perf.data and its CTF conversion identically.
+# perf.data and (with --force: it cannot show lost events) its CTF conversion.
 . "$SRCDIR/tests/lib.sh"
 
 need_tracefs
@@ -39,22 +39,11 @@ ok $? "perf data convert --to-ctf"
 stat_counts $TMP/ctf > $TMP/ctf.got
 same_file "CTF: the same counts" $TMP/plain.want $TMP/ctf.got
 POL=arm64-broadcast,pte-needs-flush,x86-ipi,oracle
-# A position ("pos" of a counterexample's step) is the format's own: a byte
-# offset in the perf.data, an event index in the CTF; everything else must agree.
-"$TLBREPLAY" what-if --json -p $POL $TMP/plain.perf.data | grep -v '"file"\|"description"\|"pos"' > $TMP/p.wi
-"$TLBREPLAY" what-if --json -p $POL $TMP/ctf | grep -v '"file"\|"description"\|"pos"' > $TMP/c.wi
-# perf data convert --to-ctf does not carry PERF_RECORD_LOST: where perf
-# lost events (a loaded machine; the replay makes every address space
-# loaded on the CPU until the gap's end), the CTF cannot show the gaps and
-# the two replays rightly differ. Identical is asserted when nothing was lost.
-"$TLBREPLAY" stat $TMP/plain.perf.data > $TMP/plain.stat
-if grep -q '^Lost  *none' $TMP/plain.stat; then
-	same_file "what-if: identical from the perf.data and its CTF conversion" $TMP/p.wi $TMP/c.wi
-else
-	grep_file "the perf.data's lost events are counted" '^Lost  *[0-9]' $TMP/plain.stat
-	echo "ok $((tap_n + 1)) # SKIP perf lost events, which its CTF conversion does not carry: $(grep '^Lost' $TMP/plain.stat)"
-	tap_n=$((tap_n + 1))
-fi
+"$TLBREPLAY" what-if --json -p $POL $TMP/plain.perf.data > $TMP/p.wi
+# perf data convert --to-ctf does not carry PERF_RECORD_LOST (on a loaded
+# CI machine perf lost 5,636-21,003 events in 78-128 gaps here): the CTF
+# cannot say whether events were lost (tests/lib.sh: perf_ctf_forced).
+perf_ctf_forced $TMP/p.wi $TMP/ctf $POL
 set -- $(python3 -c "import json; d=json.load(open('$TMP/p.wi')); print([p['ipis'] for p in d['policies'] if p['name']=='x86-ipi'][0], d['checks']['real_ipis'])")
 # The exact agreement is checked on the committed perf.data sample (t0130):
 # on live recordings in CI it once came out 100 predicted vs 84 sent, not yet

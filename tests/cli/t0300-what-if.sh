@@ -182,4 +182,36 @@ grep_file "and said to be partial" "^readiness   partial: missing shootdown IPIs
 expect_cmd "a ready trace" "$TLBREPLAY" what-if "$DATA/whatif-munmap.txt"
 ! grep -q "^readiness" "$TMP/out"
 ok $? "no readiness line when it is ready"
+# A CTF trace perf data convert --to-ctf wrote (tests/fuzz/ctf-base: perf
+# recording its own exec on 2 CPUs, 83 records, no syscalls; metadata env
+# tracer_name = "perf") cannot show lost events: the converter writes
+# samples only (PERF_RECORD_LOST goes nowhere) and every packet's
+# events_discarded is 0. Read as if it could, arm64-broadcast's 2 wp-reuse
+# broadcasts by perf (pid 8647) are certainly avoidable ("pages not present
+# while it ran elsewhere": its mm ran on the other CPU only before they
+# were faulted in) and oracle broadcasts nothing (0 broadcasts, 7 local).
+# But a lost-events gap may hide that mm running on the other CPU after the
+# faults (its switches and faults lost with the gap): neither is certain.
+# Refused without --force; with it every address space may run on every
+# CPU from the start: 0 certainly avoidable, and oracle broadcasts the 7
+# flushes whose pages may be held there (7 broadcasts, 0 local).
+CTF=$SRCDIR/tests/fuzz/ctf-base
+expect_cmd "stat on perf's CTF" "$TLBREPLAY" stat "$CTF"
+grep_file "perf's CTF: lost events unknown" "^Lost        unknown: perf data convert --to-ctf does not carry perf's lost-event records (PERF_RECORD_LOST)" "$TMP/out"
+grep_file "perf's CTF: required, so not ready" "^  \[ \] lost events known .*(required)" "$TMP/out"
+expect_status 3 "what-if refuses perf's CTF" "$TLBREPLAY" what-if "$CTF"
+grep_file "and says what is missing" "the trace is not ready: missing .*lost events known" "$TMP/err"
+expect_cmd "what-if --force replays it" "$TLBREPLAY" what-if --force --json -p arm64-broadcast,oracle "$CTF"
+got=$(python3 -c "import json; d=json.load(open('$TMP/out')); p={p['name']: p for p in d['policies']}
+print(d['checks'].get('lost_events_unknown'), p['arm64-broadcast']['avoidable'], p['oracle']['broadcasts'], p['oracle']['local'])")
+[ "$got" = "True 0 7 0" ]
+ok $? "--force: lost events unknown, arm64-broadcast 0 certainly avoidable, oracle 7 broadcasts 0 local (got $got)"
+# the same trace said to be LTTng's (whose packets count discarded events)
+mkdir -p "$TMP/lttng-ctf" && cp "$CTF"/* "$TMP/lttng-ctf/"
+sed -i 's/tracer_name = "perf";/tracer_name = "lttng-modules";/' "$TMP/lttng-ctf/metadata"
+expect_cmd "a CTF whose packets count lost events" "$TLBREPLAY" what-if --json -p arm64-broadcast,oracle "$TMP/lttng-ctf"
+got=$(python3 -c "import json; d=json.load(open('$TMP/out')); p={p['name']: p for p in d['policies']}
+print(d['checks'].get('lost_events_unknown'), p['arm64-broadcast']['avoidable'], p['oracle']['broadcasts'], p['oracle']['local'])")
+[ "$got" = "None 2 0 7" ]
+ok $? "where the CTF counts lost events: 2 certainly avoidable, oracle 0 broadcasts 7 local (got $got)"
 done_testing
