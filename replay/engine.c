@@ -51,6 +51,12 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 	 * kernel's one flush is put at mmap:exit_mmap instead (engine.c's
 	 * TLBR_EV_MM_TEARDOWN); without exit_mmap events it stands for it
 	 */
+	/*
+	 * an x86 exit_mmap() flush that IPIs: whether it frees page tables is
+	 * known at its task's next record (policy.h: teardown_hold)
+	 */
+	q.teardown_hold = f->site == TLBR_SITE_EXIT && f->x86_reason == TLBR_X86_REMOTE_SEND_IPI &&
+			  f->exec == TLBR_EXEC_IPI && ev->mm && !r->arm64_seen;
 	if (f->site == TLBR_SITE_EXIT && f->x86_reason != TLBR_X86_NONE && !r->arm64_seen &&
 	    r->teardown_seen) {
 		q.x86_only = true;
@@ -351,6 +357,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	struct rtask *t = NULL;
 	int ret = 0;
 
+	tlbr_teardown_settle(r, ev);	/* a held x86 exit_mmap() flush this record decides */
 	if (ev->kind == TLBR_EV_LOST && ev->cpu < 0) {	/* a gap on a CPU the record does not name */
 		for (int c = 0; c < r->ncpus; c++)
 			r->chain_pid[c] = 0;

@@ -184,19 +184,95 @@ static void decide_one(struct replay *r, struct policy *pl, const struct flushre
 	tlbr_apply_decision(r, pl, q, &d, &reached);
 }
 
+static bool x86_policy(const struct policy *pl)
+{
+	for (unsigned int k = 0; k < pl->ncomp; k++)
+		if (pl->ops[k]->x86)
+			return true;
+	return false;
+}
+
 /* Put a flush point to every policy. O(policies x decide_one). */
 void tlbr_flush_point(struct replay *r, struct flushreq *q)
 {
+	struct held_teardown *h = NULL;
 	bool begun;
 	int pol;
 
 	if (q->cpu < 0 || q->cpu >= r->ncpus)
 		return;
+	if (q->teardown_hold && q->ev && q->ev->task) {
+		/* a free slot; none: decided now, as the last flush */
+		for (unsigned int i = 0; i < ARRAY_SIZE(r->held) && !h; i++)
+			if (!r->held[i].active)
+				h = &r->held[i];
+		if (h) {
+			h->active = true;
+			h->task = q->ev->task;
+			h->ev = *q->ev;
+			h->q = *q;
+			h->q.ev = &h->ev;
+			h->q.teardown_hold = false;
+		}
+	}
 	r->seq++;	/* the flush comes after the PTE changes made in the same event */
 	begun = tlbr_flush_walk_begin(r, q);
 	for (pol = 0; pol < r->npol; pol++)
-		decide_one(r, &r->pol[pol], q);
+		if (!h || !x86_policy(&r->pol[pol]))
+			decide_one(r, &r->pol[pol], q);
 	tlbr_flush_walk_end(r, begun);
+}
+
+/*
+ * Does @ev, a record of a held flush's task, show what came after it? Its
+ * own IPIs and every step of the task do; a switch away (cond_resched() in
+ * the zap: preempted mid-teardown), a migration, an interrupt's records
+ * (a wakeup's IPI, the answer to another CPU's shootdown) do not.
+ */
+static bool next_step(const struct tlbr_event *ev)
+{
+	switch (ev->kind) {
+	case TLBR_EV_FLUSH:
+		return ev->flush.site != TLBR_SITE_SWITCH;
+	case TLBR_EV_FLUSH_IPI:
+	case TLBR_EV_FAULT:
+	case TLBR_EV_SYSCALL:
+	case TLBR_EV_SYSCALL_RET:
+	case TLBR_EV_FORK:
+	case TLBR_EV_EXEC:
+	case TLBR_EV_MM_TEARDOWN:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void tlbr_teardown_settle(struct replay *r, const struct tlbr_event *ev)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(r->held); i++) {
+		struct held_teardown *h = &r->held[i];
+		const struct tlbr_event *saved = r->ev;
+		bool begun;
+
+		if (!h->active)
+			continue;
+		if (ev && ev->kind != TLBR_EV_LOST && (ev->task != h->task || !next_step(ev)))
+			continue;
+		/* another flush of the same teardown comes next: this one was a batch's */
+		h->q.teardown_more = ev && ev->kind == TLBR_EV_FLUSH &&
+				     ev->flush.site == TLBR_SITE_EXIT && ev->mm == h->q.mm;
+		h->active = false;
+		r->ev = &h->ev;
+		r->cur_task = tlbr_task_rget(r, h->task);
+		r->seq++;
+		begun = tlbr_flush_walk_begin(r, &h->q);
+		for (int pol = 0; pol < r->npol; pol++)
+			if (x86_policy(&r->pol[pol]))
+				decide_one(r, &r->pol[pol], &h->q);
+		tlbr_flush_walk_end(r, begun);
+		r->ev = saved;
+		r->cur_task = NULL;
+	}
 }
 
 /*

@@ -86,6 +86,20 @@ struct flushreq {
 	 */
 	bool maybe;
 	unsigned int maybe_why;		/* ... why: TLBR_UNSURE_* bits (tlbr_unsure) */
+	/*
+	 * an x86 exit_mmap() flush ("remote IPI send" of a fullmm gather):
+	 * x86 policies decide it only at its task's next record (flush.c,
+	 * tlbr_teardown_settle), which tells whether another teardown flush of
+	 * the same exit_mmap() follows (@teardown_more): then this one was
+	 * unmap_vmas()'s, from tlb_flush_mmu() when the gather's batches filled
+	 * (zap_pte_range()'s force_flush: tlb_next_batch() failed at
+	 * MAX_GATHER_BATCH_COUNT, or with delayed rmaps), which frees no page
+	 * table: tlb_flush_mmu_tlbonly() -> __tlb_reset_range() cleared
+	 * freed_tables and free_pgtables() has not run yet. Only the last,
+	 * tlb_finish_mmu()'s, frees them. The other policies decide at once.
+	 */
+	bool teardown_hold;
+	bool teardown_more;
 	enum tlbr_exec real;		/* what the traced kernel did */
 	const struct tlbr_event *ev;
 	uint64_t ts_ns, pos;		/* of the event it comes from */

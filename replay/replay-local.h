@@ -364,6 +364,16 @@ struct replay {
 	bool finished;			/* the policies' finish() ran */
 	bool arm64_seen;		/* an arm64 trace: a TLBI census event, an arm64 fault */
 	bool teardown_seen;		/* an mmap:exit_mmap was seen: the trace has them */
+	/*
+	 * x86 exit_mmap() flushes the x86 policies have not decided yet: each
+	 * waits for its task's next record (flushreq.teardown_hold; flush.c)
+	 */
+	struct held_teardown {
+		bool active;
+		uint32_t task;
+		struct tlbr_event ev;	/* a copy: the reader's event is gone by then */
+		struct flushreq q;
+	} held[8];
 };
 
 /* The trace cannot tell where @m runs: it may be running on every CPU. O(1). */
@@ -518,6 +528,12 @@ enum tlbr_avoid tlbr_avoid_reason(struct replay *r, struct policy *pl, const str
 /* flush.c: flush points put to the policies */
 void tlbr_req_init(struct replay *r, struct flushreq *q, enum tlbr_site site, uint32_t mm);
 void tlbr_flush_point(struct replay *r, struct flushreq *q);
+/*
+ * @ev (before it is replayed) settles the held x86 teardown flushes it
+ * decides: its task's next record, or lost events; NULL: the trace ended.
+ * O(held).
+ */
+void tlbr_teardown_settle(struct replay *r, const struct tlbr_event *ev);
 void tlbr_implied_flush(struct replay *r, uint32_t mm, enum tlbr_site site, bool whole,
 		   uint64_t s, uint64_t e, bool adds_only, bool from_invalid);
 void tlbr_implied_flush_maybe(struct replay *r, uint32_t mm, enum tlbr_site site, bool whole,

@@ -31,7 +31,12 @@
  *    native_flush_tlb_multi() interrupts the CPUs of the mask that
  *    should_flush_tlb(): not lazy, and running the mm (or any, when
  *    trimming); when page tables are freed (freed_tables: fork's
- *    flush_tlb_mm() in dup_mmap, exit_mmap's and exec's teardown, a munmap
+ *    flush_tlb_mm() in dup_mmap, exit_mmap's and exec's teardown (its
+ *    last flush only, tlb_finish_mmu()'s: unmap_vmas()'s batch flushes,
+ *    tlb_flush_mmu() when tlb_next_batch() fails, come before
+ *    free_pgtables(); the engine holds each teardown flush until its
+ *    task's next record shows whether another follows:
+ *    flushreq.teardown_more), a munmap
  *    that frees a page-table page in free_pgtables(), a brk() shrink over
  *    a PMD range with a PTE page (free_pgd_range()), or any unmapping
  *    gather whose traced flush pte_free_tlb() widened: tlbr_view_
@@ -408,6 +413,17 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	short_full = tlbr_view_short_full_flush(r, q);
 	freed = tlbr_view_frees_tables_seen(r, q) ||
 		(short_full && m->batched) || tlbr_view_gather_nested(r, q);
+	/*
+	 * exit_mmap(): another teardown flush followed this one (the engine
+	 * held it until its task's next record: policy.h, teardown_more), so
+	 * this was unmap_vmas()'s, tlb_flush_mmu() when the mmu_gather's
+	 * batches filled (tlb_next_batch()), before free_pgtables(): no page
+	 * table freed (__tlb_reset_range() cleared freed_tables), the lazy
+	 * and other-mm CPUs are skipped (should_flush_tlb()); only the last,
+	 * tlb_finish_mmu()'s, frees them
+	 */
+	if (q->teardown_more)
+		freed = false;
 	if (short_full)
 		m->batched = false;	/* flush_tlb_batched_pending() synced the batch */
 	if (multi) {
