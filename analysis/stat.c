@@ -26,14 +26,16 @@ void tlbr_stat_release(struct tlbr_stat *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* @arr with room for index @need (zero-filled), or NULL when out of memory. */
-static void *grow(void *arr, unsigned int *alloc, unsigned int need, size_t elem)
+/*
+ * @arr with room for index @need (zero-filled), or NULL when out of memory.
+ * Amortised O(1): the array doubles; the common case (room already) is the
+ * inline test in grow() and costs no call.
+ */
+static void *grow_slow(void *arr, unsigned int *alloc, unsigned int need, size_t elem)
 {
 	unsigned int n = *alloc ? *alloc : 64;
 	void *p;
 
-	if (need < *alloc)
-		return arr;
 	while (n <= need)
 		n *= 2;
 	p = realloc(arr, n * elem);
@@ -42,6 +44,11 @@ static void *grow(void *arr, unsigned int *alloc, unsigned int need, size_t elem
 	memset((char *)p + *alloc * elem, 0, (n - *alloc) * elem);
 	*alloc = n;
 	return p;
+}
+
+static inline void *grow(void *arr, unsigned int *alloc, unsigned int need, size_t elem)
+{
+	return need < *alloc ? arr : grow_slow(arr, alloc, need, elem);
 }
 
 int tlbr_stat_record(struct tlbr_stat *s, const struct tlbr_record *rec)

@@ -204,6 +204,12 @@ static bool pid_in(struct scope *s, uint32_t id)
 	return in;
 }
 
+/*
+ * Is task @id in --comm's and --pid's scope? O(1) once the task's answer is
+ * memoised (--pid alone: a task's id, pid and ancestry do not change, so
+ * pid_in()'s memo is the answer); O(commands) with --comm, O(depth of its
+ * ancestry) the first time.
+ */
 static bool task_in(struct scope *s, uint32_t id)
 {
 	const struct tlbr_task *t;
@@ -212,6 +218,8 @@ static bool task_in(struct scope *s, uint32_t id)
 
 	if (!s->o->ncomm && !s->o->npid)
 		return true;
+	if (!s->o->ncomm && id < s->memo_alloc && s->pid_memo[id])
+		return s->pid_memo[id] > 0;
 	t = tlbr_adapter_task(s->adapter, id);
 	if (!t || t->pid == 0)
 		return false;

@@ -367,10 +367,8 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	if (ev->cpu < 0 || ev->cpu >= r->ncpus)
 		return 0;
 	r->ev = ev;
-	for (int pol = 0; pol < r->npol; pol++)
-		for (unsigned int k = 0; k < r->pol[pol].ncomp; k++)
-			if (r->pol[pol].ops[k]->on_event)
-				r->pol[pol].ops[k]->on_event(r, &r->pol[pol], ev);
+	for (unsigned int h = 0; h < r->nev_hooks; h++)
+		r->ev_hooks[h].fn(r, r->ev_hooks[h].pl, ev);
 	r->seq++;
 	r->res.events++;
 	r->cur_task = NULL;

@@ -297,6 +297,12 @@ struct replay {
 	struct tlbr_replay_result res;
 	struct policy *pol;		/* npol of them */
 	int npol;
+	/* the components with an on_event hook, in policy then component order */
+	struct ev_hook {
+		struct policy *pl;
+		void (*fn)(struct replay *r, struct policy *pl, const struct tlbr_event *ev);
+	} *ev_hooks;
+	unsigned int nev_hooks;
 	/* page table */
 	struct page **chunks;		/* pages, PAGE_CHUNK at a time: they never move */
 	struct ptlb *ptlb;		/* pages x npol x ncpus */

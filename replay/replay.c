@@ -336,6 +336,16 @@ int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret)
 		return err;
 	}
 	r->res.npolicies = (unsigned int)r->npol;
+	r->ev_hooks = calloc((size_t)npol * MAX_COMPONENTS, sizeof(*r->ev_hooks));
+	if (!r->ev_hooks) {
+		tlbr_replay_free((struct tlbr_replay *)r);
+		return -ENOMEM;
+	}
+	for (int pol = 0; pol < r->npol; pol++)
+		for (unsigned int k = 0; k < r->pol[pol].ncomp; k++)
+			if (r->pol[pol].ops[k]->on_event)
+				r->ev_hooks[r->nev_hooks++] = (struct ev_hook){
+					&r->pol[pol], r->pol[pol].ops[k]->on_event };
 	for (int pol = 0; !err && pol < r->npol; pol++)
 		for (unsigned int k = 0; !err && k < r->pol[pol].ncomp; k++)
 			if (r->pol[pol].ops[k]->init)
@@ -398,6 +408,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 		free(r->mms[i].cand.v);
 	}
 	free(r->mms);
+	free(r->ev_hooks);
 	for (i = 0; i < r->ntasks; i++) {
 		free(r->tasks[i].fork_dg);
 		free(r->tasks[i].lifted);
