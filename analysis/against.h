@@ -27,6 +27,12 @@
 #define TLBR_AGAINST_POLICIES "arm64-broadcast,wp-local,active-cpu,pte-needs-flush," \
 	"batched-reclaim,uffd-move-batch,hugetlb-unshare-gather,wp-local+active-cpu"
 #define TLBR_AGAINST_NPOL 8
+/*
+ * A site with fewer broadcasts than this on both sides is not judged within
+ * 5 % or not (within_5pct "few"): one flush more or less moves its figure
+ * by more than 5 %.
+ */
+#define TLBR_AGAINST_MIN_FLUSHES 20
 
 /* The operations of a workload, counted from a trace's events in scope. */
 enum tlbr_against_op {
@@ -37,6 +43,13 @@ enum tlbr_against_op {
 	TLBR_AOP_ZAPCALLS,	/* munmap, madvise and brk syscall entries */
 	TLBR_AOP_MREMAP,	/* mremap syscall entries */
 	TLBR_AOP_WFAULTS,	/* write faults of user mode */
+	/*
+	 * write faults on present read-only pages, of user and kernel mode as
+	 * the trace shows them, that the kernel resolved by a reuse and by a
+	 * COW copy (the replay's reuses and cow_breaks: each trace's own)
+	 */
+	TLBR_AOP_REUSEFAULTS,
+	TLBR_AOP_COWFAULTS,
 	TLBR_AOP_FAULTS,	/* faults of user mode */
 	TLBR_AOP__COUNT
 };
@@ -66,6 +79,8 @@ struct tlbr_against_side {
 	unsigned int batch_marks;	/* traces recorded with tlbr:ubc_pending
 					 * (metadata batch_marks=traced) */
 	uint64_t huge_mapped, contpte_reuses, asid_rollovers, reuses, cow_breaks;
+	uint64_t reuses_user, cow_breaks_user;	/* ... of user-mode write faults */
+	uint64_t kernel_faults;	/* faults of kernel mode on user addresses, in scope */
 	uint64_t write_faults_present;
 	int ncpus;
 	struct tlbr_cpuset ran_on;	/* CPUs of the faults and syscalls in scope */

@@ -201,6 +201,7 @@ static void side_json(struct tlbr_json *j, const char *name, const struct tlbr_a
 	tlbr_json_u64(j, "contpte_reuses", s->contpte_reuses);
 	tlbr_json_u64(j, "asid_rollovers", s->asid_rollovers);
 	tlbr_json_u64(j, "write_faults_present", s->write_faults_present);
+	tlbr_json_u64(j, "kernel_faults", s->kernel_faults);
 	tlbr_json_u64(j, "uncertain_broadcasts", s->policy_maybe[0]);
 	tlbr_json_u64(j, "batch_marks_traced", s->batch_marks);
 	tlbr_json_obj_end(j);
@@ -263,7 +264,10 @@ static int cmd_against(char **b, unsigned int nb, char **a, unsigned int na,
 				   "one exit flush per exit_mmap included, x86's own exit flushes "
 				   "not). census: the broadcast flush operations AFTER's arm64 "
 				   "kernel executed, counted by the TLBI census. ops: the operation "
-				   "each site is counted per (per), counted in that side's traces; /op: "
+				   "each site is counted per (per), counted in that side's traces ('wf "
+				   "reused', 'wf copied': the write faults on present read-only pages "
+				   "the kernel reused, copied; the notes give them per user write "
+				   "fault, the program's difference); /op: "
 				   "the broadcasts per operation. diff: predicted per operation against "
 				   "counted per operation (or the counts themselves, per '(count)').", 80);
 		putchar('\n');

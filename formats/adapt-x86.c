@@ -141,6 +141,22 @@ static void infer(struct tlbr_task *t, enum tlbr_x86_reason reason, uint64_t pag
 	if (f->site == TLBR_SITE_UNKNOWN && t->fresh && pages == 1)
 		f->site = TLBR_SITE_COW;
 	/*
+	 * a one-page flush after a kernel-mode write fault on a present page in
+	 * a syscall (page_fault_kernel: copy_to_user, get_user_pages with
+	 * FOLL_WRITE): do_wp_page -> wp_page_copy -> ptep_clear_flush, a COW
+	 * of that page (arm64's census: clear_flush, cow); user faults are
+	 * never in a syscall, so only a trace with page_fault_kernel has these
+	 */
+	if (t->in_sys && t->in_fault && pages == 1 && f->site != TLBR_SITE_RECLAIM &&
+	    (t->fault_error & (TLBR_PF_PROT | TLBR_PF_WRITE)) == (TLBR_PF_PROT | TLBR_PF_WRITE)) {
+		f->site = TLBR_SITE_COW;
+		f->start = t->fault_addr & TLBR_PAGE_MASK;
+		f->end = f->start + 0x1000;
+		f->flags |= TLBR_FLUSH_RANGE_INFERRED;
+		t->in_fault = false;
+		return;
+	}
+	/*
 	 * mremap shrinking [addr, addr + old_len) to new_len unmaps the cut
 	 * tail first (mremap_to()/mremap(): do_vmi_munmap(addr + new_len,
 	 * old_len - new_len), an mmu_gather: tlb_finish_mmu) and only then
@@ -366,6 +382,27 @@ int tlbr_adapt_x86(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 	case TLBR_RAW_IPI_SEND_CPU:
 	case TLBR_RAW_IPI_SEND_CPUMASK:
 		return on_ipi(a, rec, t, out);
+	case TLBR_RAW_PAGE_FAULT_KERNEL:
+		/*
+		 * a fault of kernel mode on a user address (the upper half is
+		 * the kernel's: bit 63 set) by a task with an address space
+		 * (not a kernel thread's, which has none of its own): the
+		 * kernel writing (copy_to_user) or reading user memory. It
+		 * does not return the task to user space (t->fresh stays:
+		 * schedule_tail's put_user is one), and the flush it may cause
+		 * is its COW (infer(): in a syscall too)
+		 */
+		if ((rec->val[0] >> 63) || t->kthread || !t->pid)
+			return 0;
+		a->cpu[rec->cpu].op_task = 0;
+		t->in_fault = true;
+		t->fault_addr = rec->val[0];
+		t->fault_error = rec->val[2] & ~(uint64_t)TLBR_PF_USER;
+		tlbr_adapt_ev_init(out, TLBR_EV_FAULT, rec, t);
+		out->fault.addr = rec->val[0];
+		out->fault.ip = rec->val[1];
+		out->fault.error_code = t->fault_error;
+		return 1;
 	case TLBR_RAW_PAGE_FAULT_USER:
 		a->cpu[rec->cpu].op_task = 0;
 		t->in_fault = true;

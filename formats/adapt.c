@@ -602,6 +602,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	switch (def->id) {
 	case TLBR_RAW_TLB_FLUSH:
 	case TLBR_RAW_PAGE_FAULT_USER:
+	case TLBR_RAW_PAGE_FAULT_KERNEL:
 	case TLBR_RAW_IPI_SEND_CPU:
 	case TLBR_RAW_IPI_SEND_CPUMASK:
 		return tlbr_adapt_x86(a, rec, t, out);

@@ -64,6 +64,7 @@ enum tlbr_raw_id {
 	TLBR_RAW_PRINT,
 	TLBR_RAW_VMAP_ALLOC,
 	TLBR_RAW_VMAP_PURGE,
+	TLBR_RAW_PAGE_FAULT_KERNEL,
 	/* arm64 kprobes of tlbreplay record (system "tlbr", see adapt-arm64.c) */
 	TLBR_RAW_A64_FAULT,
 	TLBR_RAW_A64_SET_ACCESS,

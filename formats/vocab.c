@@ -52,6 +52,19 @@ static const struct tlbr_evdef vocab[] = {
 	   "page presence unknown: no translations to model",
 	   3,
 	   { "address", N }, { "ip", N }, { "error_code", N }),
+	/*
+	 * x86's faults of kernel mode (exc_page_fault -> trace_page_fault_entries:
+	 * page_fault_kernel when !user_mode(regs)), read for those on user
+	 * addresses: copy_to_user, put_user (schedule_tail's CLONE_CHILD_SETTID,
+	 * rseq) writing a page fork write-protected, which the kernel copies
+	 * (x86 flushes: a COW) or reuses (x86 does not flush, arm64 does)
+	 */
+	EV("exceptions", "page_fault_kernel", TLBR_RAW_PAGE_FAULT_KERNEL, O, X86,
+	   "the kernel's write faults on user pages are not seen: the reuses they "
+	   "make (wp_page_reuse: arm64 flushes, x86 does not) are not predicted, and "
+	   "their COW copies are told by context only",
+	   3,
+	   { "address", N }, { "ip", N }, { "error_code", N }),
 	EV("tlb", "tlb_flush", TLBR_RAW_TLB_FLUSH, R, X86,
 	   "no flushes to replay",
 	   2, { "reason", N }, { "pages", N }),

@@ -21,10 +21,13 @@ void tlbr_resolve_reuse(struct replay *r, struct rtask *t, uint32_t mm)
 	if (!t->wp_pending)
 		return;
 	t->wp_pending = false;
+	if (t->wp_unseen)	/* no flush said it was present: it was not */
+		return;
 	p = page_at(r, t->wp_page - 1);
 	if (p->mm != mm && mm)
 		return;
 	r->res.reuses++;
+	r->res.reuses_user += t->wp_user;
 	tlbr_pte_set(r, p, true, true, true, false, false, "write-fault reuse");
 	p->young = PAGE_YOUNG;	/* wp_page_reuse: pte_mkyoung */
 	tlbr_req_init(r, &q, TLBR_SITE_WP_REUSE, p->mm);
@@ -46,6 +49,24 @@ static void unstale_fn(struct replay *r, struct page *p, void *a)
 	struct unstale_arg *u = a;
 
 	tlbr_tlb_set_flag(r, u->pl, p, u->cpu, 0, HELD_STALE);
+}
+
+/*
+ * @t's write fault on @p is pending: how the kernel resolved it the next
+ * flush or event of @t says (tlbr_fault_flush, tlbr_resolve_reuse). O(1).
+ */
+static void set_pending(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
+			struct page *p, bool user, bool unseen)
+{
+	t->wp_pending = true;
+	t->wp_unseen = unseen;
+	t->wp_user = user;
+	t->huge_wp = 0;
+	t->cont_unfold = 0;
+	t->wp_page = page_idx(r, p) + 1;
+	t->wp_cpu = ev->cpu;
+	t->wp_ts = ev->ts_ns;
+	t->wp_pos = ev->pos;
 }
 
 /* O(policies) plus one pte_set and tlb_access; a huge page's block: O(512). */
@@ -116,11 +137,19 @@ int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 {
 	uint64_t err = ev->fault.error_code;
 	struct page *p = tlbr_page_get(r, ev->mm, ev->fault.addr >> PAGE_SHIFT);
-	bool was_maybe;
+	bool was_maybe, unseen;
 	int pol;
 
 	if (!p)
 		return -ENOMEM;
+	/*
+	 * an arm64 write fault (the probe does not say whether the PTE was
+	 * present) on a page the model has no PTE for (older than the trace,
+	 * or one fault-around may have mapped): a new page, unless the COW or
+	 * reuse flush of that page follows (tlbr_fault_flush), which says it
+	 * was present, read-only (do_wp_page)
+	 */
+	unseen = ev->fault.prot_unknown && (err & TLBR_PF_WRITE) && (!p->mapped || p->maybe);
 	/*
 	 * a page fault-around may have mapped: it did not (a fault), unless
 	 * this is a write to a read-only one (the COW or reuse probes say)
@@ -170,13 +199,7 @@ int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 		} else {
 			if (!p->mapped)	/* older than the trace: it was there, read-only */
 				tlbr_pte_set(r, p, true, true, false, true, false, "present before the trace");
-			t->wp_pending = true;
-			t->huge_wp = 0;
-			t->cont_unfold = 0;
-			t->wp_page = page_idx(r, p) + 1;
-			t->wp_cpu = ev->cpu;
-			t->wp_ts = ev->ts_ns;
-			t->wp_pos = ev->pos;
+			set_pending(r, t, ev, p, err & TLBR_PF_USER, false);
 		}
 	} else if (!(err & TLBR_PF_PROT)) {
 		struct rmm *m = tlbr_mm_get(r, ev->mm);
@@ -189,6 +212,8 @@ int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 		p->zero = !(err & TLBR_PF_WRITE) && v && v->anon && !v->shared;
 		if (!(err & TLBR_PF_WRITE) && v && (!v->anon || v->shared))
 			fault_around(r, ev->mm, v, p->vpn);
+		if (unseen)
+			set_pending(r, t, ev, p, err & TLBR_PF_USER, true);
 	} else if (!p->present) {
 		tlbr_pte_set(r, p, true, true, false, p->cow, false, "present before the trace");
 	}
@@ -232,6 +257,7 @@ static bool reuse_huge(struct replay *r, struct rtask *t, const struct tlbr_even
 	t->wp_pending = false;
 	t->huge_wp = 0;
 	r->res.reuses++;
+	r->res.reuses_user += t->wp_user;
 	r->res.huge_reuses++;
 	for (v = first; v < first + PMD_PAGES; v++) {
 		struct page *p = tlbr_page_get(r, ev->mm, v);
@@ -303,14 +329,18 @@ bool tlbr_fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event
 	if (p->vpn != f->start >> PAGE_SHIFT)
 		return false;
 	t->wp_pending = false;
+	if (t->wp_unseen)	/* it was present after all: a write fault on a present page */
+		r->res.write_faults_present++;
 	if (f->site == TLBR_SITE_WP_REUSE) {
 		r->res.reuses++;
+		r->res.reuses_user += t->wp_user;
 		/* contpte_ptep_set_access_flags: unfolded, then this page's flush */
 		if (t->cont_unfold && t->cont_unfold - 1 == (f->start & ~0xffffULL))
 			r->res.contpte_reuses++;
 		tlbr_pte_set(r, p, true, true, true, false, false, "write-fault reuse");
 	} else {
 		r->res.cow_breaks++;
+		r->res.cow_breaks_user += t->wp_user;
 		tlbr_pte_set(r, p, true, true, true, false, true, "COW copy");
 	}
 	p->dirty = true;	/* wp_page_reuse, wp_page_copy: pte_mkdirty */

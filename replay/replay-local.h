@@ -235,6 +235,9 @@ struct rtask {
 	uint64_t cont_unfold;		/* the write fault's contpte_convert: its block + 1 */
 	/* a write fault on a present read-only page, not yet resolved */
 	bool wp_pending;
+	bool wp_user;			/* ... of user mode (TLBR_PF_USER) */
+	bool wp_unseen;			/* ... or, maybe, on a page the model had no
+					 * PTE for (an arm64 fault: tlbr_on_fault) */
 	uint32_t wp_page;		/* index + 1 */
 	int wp_cpu;
 	uint64_t wp_ts, wp_pos;

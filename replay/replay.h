@@ -249,6 +249,14 @@ struct tlbr_replay_result {
 	uint64_t unexplained;		/* ... the model cannot explain */
 	uint64_t spurious_observed;	/* ... that are spurious faults the CPU model allows */
 	uint64_t cow_breaks, reuses;
+	/*
+	 * ... of them, those of user-mode write faults (x86's page_fault_user;
+	 * the others are the kernel's writes to user pages: arm64's fault
+	 * probe, x86's page_fault_kernel): reuses (do_wp_page ->
+	 * wp_page_reuse: no COW flush followed the fault) and COW breaks
+	 * (wp_page_copy: the COW flush followed)
+	 */
+	uint64_t reuses_user, cow_breaks_user;
 	uint64_t real_ipis;		/* flush IPIs the traced kernel sent (x86 traces) */
 	uint64_t real_ipi_flushes;	/* flushes that sent them */
 	uint64_t asid_rollovers;	/* arm64 ASID generation rollovers */

@@ -31,7 +31,7 @@ trap 'cleanup; exit 130' INT TERM HUP
 echo 0 > "$I/tracing_on"
 echo mono > "$I/trace_clock"
 echo "${TLBR_BUFFER_KB:-8192}" > "$I/buffer_size_kb"
-for e in tlb:tlb_flush exceptions:page_fault_user ipi:ipi_send_cpu ipi:ipi_send_cpumask \
+for e in tlb:tlb_flush exceptions:page_fault_user exceptions:page_fault_kernel ipi:ipi_send_cpu ipi:ipi_send_cpumask \
 	sched:sched_switch sched:sched_wakeup sched:sched_wakeup_new sched:sched_migrate_task sched:sched_process_fork \
 	sched:sched_process_exec sched:sched_process_exit sched:sched_process_free \
 	task:task_newtask task:task_rename mmap:exit_mmap vmscan:mm_vmscan_direct_reclaim_begin vmscan:mm_vmscan_direct_reclaim_end 'migrate:*' \
