@@ -468,7 +468,21 @@ static bool frees_tables(struct replay *r, const struct flushreq *q, bool seen)
 	for (b = s; b < e; b += PMD_SIZE_) {
 		if (!m->vmas_known && !(a0 <= b && a0 + len >= b + PMD_SIZE_))
 			continue;	/* the VMAs around it are unknown: cannot say */
-		if (tlbr_vma_any_in(m, b, b + PMD_SIZE_))
+		/*
+		 * a VMA beside the unmapped span in the same PMD range keeps
+		 * its PTE page (free_pgtables()' floor and ceiling: the prev
+		 * and next VMAs' ends). One inside the span is none of them:
+		 * after an munmap there is none; an mmap over a mapping
+		 * (MAP_FIXED) detaches the old VMAs and computes prev and
+		 * next before the new VMA goes in (vms_gather_munmap_vmas():
+		 * unmap_start, unmap_end), then vms_complete_munmap_vmas() ->
+		 * vms_clear_ptes() -> unmap_region() -> free_pgtables() frees
+		 * the old mapping's PTE pages under the new VMA (6.1:
+		 * do_mas_munmap() before the new VMA exists)
+		 */
+		if ((b < a0 && tlbr_vma_any_in(m, b, a0 < b + PMD_SIZE_ ? a0 : b + PMD_SIZE_)) ||
+		    (a0 + len < b + PMD_SIZE_ &&
+		     tlbr_vma_any_in(m, a0 + len > b ? a0 + len : b, b + PMD_SIZE_)))
 			continue;
 		/*
 		 * free_pmd_range() frees the PTE page only if there is one

@@ -37,7 +37,8 @@
  *    free_pgtables(); the engine holds each teardown flush until its
  *    task's next record shows whether another follows:
  *    flushreq.teardown_more), a munmap
- *    that frees a page-table page in free_pgtables(), a brk() shrink over
+ *    or an mmap(MAP_FIXED) over a mapping that frees a page-table page in
+ *    free_pgtables() (the new VMA keeps none), a brk() shrink over
  *    a PMD range with a PTE page (free_pgd_range()), or any unmapping
  *    gather whose traced flush pte_free_tlb() widened: tlbr_view_
  *    frees_tables()) it interrupts every CPU of the mask, lazy or running

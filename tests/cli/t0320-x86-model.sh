@@ -203,6 +203,16 @@ got=$(values x86-ipi,arm64-broadcast,oracle "$SRCDIR/tests/data/whatif-x86-teard
 	s.calls_matched p.x86-ipi.ipis p.oracle.ipis p.oracle.unsafe)
 [ "$got" = "1 1 1 3 3 3 1 3 0" ]
 ok $? "exit_mmap(): only the last teardown flush frees tables (got $got)"
+# An mmap(MAP_FIXED) over a mapping frees the old mapping's PTE pages
+# under the new VMA (vms_complete_munmap_vmas() -> free_pgtables(), with
+# the floor and ceiling of the VMAs beside it): tables freed, the CPU
+# running another mm interrupted (tests/data/whatif-x86-mmap-over.txt;
+# before: 1 0 0 1 1 1, the new VMA was taken to keep the PTE page)
+got=$(values x86-ipi,arm64-broadcast,oracle "$SRCDIR/tests/data/whatif-x86-mmap-over.txt" \
+	s.shootdown_ipis_sent s.predicted_ipis s.matched_ipis s.calls_real s.calls_predicted \
+	s.calls_matched p.oracle.unsafe)
+[ "$got" = "1 1 1 1 1 1 0" ]
+ok $? "mmap(MAP_FIXED) over a mapping frees its page tables (got $got)"
 # A thread not shown yet may have loaded its address space on any CPU;
 # once it is shown, those CPUs still may hold its entries and the sound
 # models go on asking them (tests/data/whatif-unseen-ever.txt: a COW after
