@@ -599,6 +599,11 @@ static size_t uncertain_why(char *buf, size_t n, const struct tlbr_against_side 
 	WHY(TLBR_UNSURE_DIRTY, "a zap of shared pages the trace saw only read flushes early "
 	    "if one was dirty (zap_pte_range's force_flush)");
 	WHY(TLBR_UNSURE_SPLIT, "__split_huge_pmd flushes only a PMD that was huge");
+	WHY(TLBR_UNSURE_FOLIO_SPLIT, "BEFORE's MADV_FREE split a large folio (x86, one flush a "
+	    "PTE); an arm64 kernel before 6.8 (6.1) does not split one mapped more than once "
+	    "there (madvise_free_pte_range: folio_mapcount() != 1), a later COLD or PAGEOUT "
+	    "does if one reaches it (each PTE's flush at site fault); of an unknown version "
+	    "whether it batches (6.8+: site reclaim) is unknown too");
 	WHY(TLBR_UNSURE_AROUND, "a zap of pages fault-around may have mapped "
 	    "(do_fault_around) flushes only if one was");
 #undef WHY

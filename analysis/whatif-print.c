@@ -558,6 +558,11 @@ void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r)
 	if (why & TLBR_UNSURE_SPLIT)
 		fprintf(f, "\n - __split_huge_pmd where the trace does not show whether the PMD was\n"
 			   "   huge: it flushes only a huge one.");
+	if (why & TLBR_UNSURE_FOLIO_SPLIT)
+		fprintf(f, "\n - an x86 MADV_FREE's large folio split (one flush a PTE), for an arm64\n"
+			   "   kernel before 6.8 or of an unknown version: 6.1 does not split a folio\n"
+			   "   mapped more than once in MADV_FREE, a later COLD or PAGEOUT does if one\n"
+			   "   reaches it (site fault); 6.8+ batches the split's flushes (reclaim).");
 	if (why & TLBR_UNSURE_AROUND)
 		fprintf(f, "\n - unmapping, or taking access from, pages of a file or shared mapping\n"
 			   "   that fault-around may have mapped with no fault of their own\n"

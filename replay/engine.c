@@ -38,6 +38,7 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 	bool range = f->start < f->end && f->scope != TLBR_SCOPE_MM && f->scope != TLBR_SCOPE_ALL;
 	struct tlbr_vma_ranges vmas = { 0 };	/* an x86 munmap's VMAs, on arm64 (below) */
 	bool pageout_maybe = false;	/* an x86 PAGEOUT aging flush arm64 may not make */
+	int split = 0;	/* an x86 MADV_FREE folio split's flush: arm64's site (see below) */
 	struct flushreq q;
 
 	if (f->site == TLBR_SITE_SWITCH)
@@ -129,6 +130,36 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 			q.x86_only = true;
 		}
 		/*
+		 * x86's one-page flushes inside madvise(MADV_FREE): a large
+		 * folio split (madvise_free_pte_range -> split_folio ->
+		 * unmap_folio -> try_to_migrate_one -> ptep_clear_flush; x86
+		 * defers none of them when the mm ran on this CPU only,
+		 * should_defer_flush), one per PTE the folio still maps; the
+		 * free's own flush is its gather's, of the range. On arm64:
+		 *  - 6.8 and later (unmap_folio's TTU_BATCH_FLUSH, "mm:
+		 *    huge_memory: batch tlb flush when splitting a pte-mapped
+		 *    THP"): each PTE's TLBI batched, set_tlb_ubc_flush_pending
+		 *    (site reclaim, as the census counts them);
+		 *  - before (6.1): ptep_clear_flush each (the census: site
+		 *    fault), and only where the kernel splits at all: 6.1's
+		 *    madvise_free_pte_range gives up on a large folio mapped
+		 *    more than once (folio_mapcount() != 1: goto out), and a
+		 *    later COLD or PAGEOUT splits it (split_huge_page) if one
+		 *    reaches it, which the x86 trace does not show: uncertain;
+		 *  - of an unknown version: uncertain too.
+		 * The first one-page flush of a call is taken for the gather's,
+		 * which flushes one page where the free cleared one PTE: only a
+		 * second says a split (which flushes every PTE the folio still
+		 * maps), so the first flush of a split stays zap (one in 384
+		 * where a 2 MiB folio lost an eighth).
+		 */
+		if (t && t->sys == TLBR_SYS_MADVISE + 1 && f->x86_reason != TLBR_X86_NONE &&
+		    !r->arm64_seen && t->call.madvise.advice == TLBR_MADV_FREE &&
+		    f->site == TLBR_SITE_ZAP && f->pages == 1 && ++t->free_page_flushes >= 2) {
+			split = r->o.arm64_kernel >= TLBR_KVER(6, 8) ? 1 : -1;
+			q.x86_only = true;
+		}
+		/*
 		 * a kernel without pte_needs_flush() (arm64 before the seed-004
 		 * backport) flushes an mprotect that only added permissions: as
 		 * far as the model knows the pages, say so to the policies
@@ -203,6 +234,18 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 			v.end_vpn = vmas.hi[i] + 1;
 			tlbr_flush_point(r, &v);
 		}
+	}
+	if (split) {
+		struct flushreq a = q;
+
+		a.x86_only = false;
+		a.arm64_only = true;
+		a.site = split > 0 ? TLBR_SITE_RECLAIM : TLBR_SITE_FAULT;
+		if (split < 0) {
+			a.maybe = true;
+			tlbr_unsure(r, &a, TLBR_UNSURE_FOLIO_SPLIT);
+		}
+		tlbr_flush_point(r, &a);
 	}
 	if (pageout_maybe) {
 		struct flushreq a = q;
@@ -455,6 +498,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		if (t) {
 			t->sys = (int)ev->sys.nr + 1;
 			t->sys_seq = r->seq;
+			t->free_page_flushes = 0;
 			t->call = ev->sys;
 			t->applied = false;
 			t->eff = 0;

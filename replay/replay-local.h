@@ -197,6 +197,7 @@ struct rtask {
 	/* a memory syscall in progress and its not yet applied effect */
 	int sys;			/* enum tlbr_syscall + 1, 0 none */
 	uint64_t sys_seq;		/* when it entered: tells one syscall from the next */
+	uint32_t free_page_flushes;	/* x86's one-page flushes in it (MADV_FREE: engine.c) */
 	struct tlbr_ev_syscall call;	/* its entry: the arguments by name (tlbr-event.h) */
 	bool applied;
 	int eff;			/* what applying it did (EFF_* bits of engine.c) */

@@ -340,6 +340,11 @@ enum {
 	TLBR_UNSURE_PENDING = 1 << 4,
 	/* a zap of pages fault-around may have mapped (do_fault_around) */
 	TLBR_UNSURE_AROUND = 1 << 5,
+	/*
+	 * an x86 MADV_FREE's large folio split, for an arm64 kernel before 6.8
+	 * or of an unknown version: does it split the folio (at all)?
+	 */
+	TLBR_UNSURE_FOLIO_SPLIT = 1 << 6,
 };
 
 #define TLBR_KVER(major, minor) ((unsigned int)(major) << 8 | (unsigned int)(minor))
