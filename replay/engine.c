@@ -45,6 +45,8 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		return;		/* x86 switch_mm: residency comes from the switches */
 	if (f->exec == TLBR_EXEC_IPI)
 		r->res.real_ipi_flushes++;
+	if (f->exec == TLBR_EXEC_LOCAL && f->x86_reason == TLBR_X86_LOCAL_MM_SHOOTDOWN && ev->mm)
+		tlbr_x86_not_in_mask(r, ev->mm, ev->cpu);
 	tlbr_req_init(r, &q, f->site, ev->mm);
 	q.real = f->exec;
 	/*
@@ -449,6 +451,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 
 	switch (ev->kind) {
 	case TLBR_EV_SWITCH:
+		r->cpu[ev->cpu].switched = true;
 		if (!ev->sw.inferred)
 			switch_chain(r, ev);
 		if (ev->sw.prev_task) {	/* preempted inside a zap (unmap.c) */
@@ -460,6 +463,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		tlbr_run_on(r, ev->cpu, ev->sw.next_task, ev->sw.next_mm);
 		break;
 	case TLBR_EV_LOST:
+		r->lost_seen = true;
 		for (int c = 0; c < r->ncpus; c++)
 			if (c == ev->cpu || ev->cpu < 0)
 				r->chain_pid[c] = 0;
@@ -518,6 +522,9 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		break;
 	case TLBR_EV_FLUSH_IPI:
 		r->res.real_ipis += tlbr_cpuset_count(&ev->ipi.targets);
+		for (int c = 0; c < r->ncpus; c++)
+			if (tlbr_cpuset_test(&ev->ipi.targets, (unsigned int)c))
+				r->cpu[c].ipi_to = true;
 		break;
 	case TLBR_EV_RECLAIM_UNMAP:
 		if (t && ev->mm)	/* madvise(MADV_PAGEOUT) aged the pages first */

@@ -207,6 +207,15 @@ uint64_t tlbr_view_vma_start(struct replay *r, const struct flushreq *q);
  * address space older than the trace may have run anywhere before. O(1).
  */
 bool tlbr_view_mm_born(struct replay *r, uint32_t mm);
+/*
+ * @mm is older than the trace and @cpu has not been shown loading a user mm
+ * (nor shown outside @mm's mask by an x86 kernel's flush): it may keep @mm
+ * loaded there, lazily or running (replay-local.h: cpu_may_load_older());
+ * ..._run_: and run a thread of it, no switch on @cpu having shown what
+ * runs there yet.
+ */
+bool tlbr_view_may_load_older(struct replay *r, uint32_t mm, int cpu);
+bool tlbr_view_may_run_older(struct replay *r, uint32_t mm, int cpu);
 /* One mmu_gather of hugetlb PMD unshares: one task's, in one syscall (or exit), one VMA. */
 struct unshare_gather {
 	uint32_t task;

@@ -110,6 +110,12 @@ struct rmm {
 	uint64_t npages;
 	struct tlbr_cpuset active;	/* CPUs where it is loaded (running or lazy) */
 	struct tlbr_cpuset ever;	/* CPUs where it was ever loaded */
+	/*
+	 * An mm older than the trace: CPUs not known yet (rcpu.known) that the
+	 * traced x86 kernel showed outside its mm_cpumask (tlbr_x86_not_in_mask()):
+	 * they have not run it, nor kept it lazily, since the trace began.
+	 */
+	struct tlbr_cpuset not_since_start;
 	uint64_t *last_end;		/* per CPU: seq when it was last unloaded */
 	uint64_t *mm_cleared;		/* per policy x CPU: seq of the last whole-mm flush */
 	struct tlbr_cpuset *behind;	/* per policy: CPUs that flush when they load it again */
@@ -257,6 +263,8 @@ struct rcpu {
 	 * (lazily: switch_mm_irqs_off() is not called for a kernel thread)
 	 */
 	bool known;
+	bool ipi_to;			/* a shootdown IPI was sent to it (leave_mm() may follow) */
+	bool switched;			/* a switch on it was seen */
 };
 
 #define MAX_COMPONENTS 4
@@ -384,7 +392,33 @@ struct replay {
 		struct tlbr_event ev;	/* a copy: the reader's event is gone by then */
 		struct flushreq q;
 	} held[8];
+	bool lost_seen;			/* a lost-events record was seen */
 };
+
+/*
+ * @m, if older than the trace, may be loaded on @cpu, running or lazily,
+ * by what the trace shows so far: the CPU has not been seen loading a user
+ * mm (the trace started mid-way: what it ran before is unknown, and a
+ * thread or idle's lazy mm there needs no event to go on using it), and
+ * the traced x86 kernel did not show it outside the mm's mask. An mm
+ * created in the trace (fork, exec) cannot be there before a switch
+ * shows it. O(1).
+ */
+static inline bool cpu_may_load_older(const struct replay *r, const struct rmm *m, int cpu)
+{
+	return !m->born && !r->cpu[cpu].known &&
+	       !tlbr_cpuset_test(&m->not_since_start, (unsigned int)cpu);
+}
+
+/*
+ * ... and a thread of it may be running there: no switch on the CPU yet
+ * (its first shows what ran there since the trace began: idle or a kernel
+ * thread leaves only a lazy use). O(1).
+ */
+static inline bool cpu_may_run_older(const struct replay *r, const struct rmm *m, int cpu)
+{
+	return cpu_may_load_older(r, m, cpu) && !r->cpu[cpu].switched;
+}
 
 /* The trace cannot tell where @m runs: it may be running on every CPU. O(1). */
 static inline bool mm_anywhere(const struct rmm *m)
@@ -529,6 +563,7 @@ void tlbr_run_on(struct replay *r, int cpu, uint32_t task, uint32_t mm);
 void tlbr_seen_on_cpu(struct replay *r, uint32_t task);
 void tlbr_hidden_task(struct replay *r, uint32_t task);
 void tlbr_lost_gap(struct replay *r, int cpu);
+void tlbr_x86_not_in_mask(struct replay *r, uint32_t mm, int cpu);
 void tlbr_asid_rollover(struct replay *r);
 
 /* views.c: what the model tells about a flush point (and policy.h's view_*) */

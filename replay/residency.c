@@ -27,6 +27,12 @@ bool tlbr_view_running(struct replay *r, uint32_t mm, int cpu)
 {
 	if (mm && mm < r->nmms && mm_anywhere(&r->mms[mm]))
 		return true;	/* a thread the trace does not show may run it there */
+	/*
+	 * a CPU the trace has not shown loading a user mm yet (it started
+	 * mid-way) may be running a thread of one older than the trace
+	 */
+	if (tlbr_view_may_run_older(r, mm, cpu))
+		return true;
 	return r->cpu[cpu].mm == mm && r->cpu[cpu].user;
 }
 
@@ -169,6 +175,31 @@ void tlbr_hidden_task(struct replay *r, uint32_t task)
 	m->unseen_threads++;
 	memset(m->empty, 0, (size_t)r->npol * sizeof(*m->empty));
 	r->res.tasks_lost_sight++;
+}
+
+/*
+ * The traced x86 kernel flushed @mm on @cpu locally only (a "local mm
+ * shootdown" that no "remote IPI send" preceded): flush_tlb_mm_range()
+ * found no other CPU in mm_cpumask(mm) (cpumask_any_but(), 6.1
+ * arch/x86/mm/tlb.c), and a CPU running the mm, or keeping it lazily
+ * under a kernel thread, is in that mask (switch_mm_irqs_off() sets the
+ * bit; only a switch to another mm or leave_mm() clears it). So a CPU the
+ * trace has not shown loading a user mm yet did not have @mm loaded now,
+ * nor since the trace began: loading or leaving it takes a switch the
+ * trace would show, or leave_mm() after a shootdown IPI the trace would
+ * show (a CPU an IPI reached is not taken), or events lost (none taken
+ * after a lost-events record). It holds only what it kept from before the
+ * trace (tlbr_pte_present_before()). O(CPUs).
+ */
+void tlbr_x86_not_in_mask(struct replay *r, uint32_t mm, int cpu)
+{
+	struct rmm *m = tlbr_mm_get(r, mm);
+
+	if (!m || m->born || r->lost_seen)
+		return;
+	for (int c = 0; c < r->ncpus; c++)
+		if (c != cpu && !r->cpu[c].known && !r->cpu[c].ipi_to)
+			tlbr_cpuset_set(&m->not_since_start, (unsigned int)c);
 }
 
 /*

@@ -102,7 +102,7 @@ uint8_t tlbr_tlb_held_sound(struct replay *r, struct policy *pl, const struct pa
 	if (mc > since)
 		since = mc;
 	if (pte_perm(p) && (tlbr_cpuset_test(&m->active, (unsigned int)cpu) || mm_anywhere(m) ||
-			    m->last_end[cpu] > since))
+			    m->last_end[cpu] > since || cpu_may_load_older(r, m, cpu)))
 		held |= pte_perm(p);
 	return held;
 }
@@ -179,7 +179,7 @@ void tlbr_tlb_before_pte_change(struct replay *r, const struct page *p, bool rep
 			if (mc > since)
 				since = mc;
 			if (perm && (tlbr_cpuset_test(&m->active, (unsigned int)cpu) || anywhere ||
-				     m->last_end[cpu] > since))
+				     m->last_end[cpu] > since || cpu_may_load_older(r, m, cpu)))
 				h |= perm;
 			if (capacity(r)) {
 				struct centry *e = clookup(r, pl, cpu, p->mm, p->vpn);

@@ -41,6 +41,10 @@ static unsigned int ask_cpus(struct replay *r, uint32_t mm, int skip, struct tlb
 	if (mm_anywhere(m))	/* a thread the trace does not show may have run it anywhere */
 		for (int c = 0; c < r->ncpus; c++)
 			tlbr_cpuset_set(ask, (unsigned int)c);
+	if (m && !m->born)	/* a CPU not seen loading a user mm yet may run one older than the trace */
+		for (int c = 0; c < r->ncpus; c++)
+			if (!r->cpu[c].known)
+				tlbr_cpuset_set(ask, (unsigned int)c);
 	if (skip >= 0)
 		ask->bits[skip / 64] &= ~(1ULL << (skip % 64));
 	return tlbr_cpuset_count(ask);
@@ -299,10 +303,9 @@ struct tlbr_cpuset tlbr_view_walkers_now(struct replay *r, uint32_t mm)
 	if (!m || mm_anywhere(m))
 		return tlbr_view_all_cpus(r);
 	w = m->active;
-	if (!m->born)	/* a CPU not seen loading a user mm yet may have it loaded lazily */
-		for (int c = 0; c < r->ncpus; c++)
-			if (!r->cpu[c].known)
-				tlbr_cpuset_set(&w, (unsigned int)c);
+	for (int c = 0; c < r->ncpus; c++)	/* a CPU not seen loading a user mm yet may have it loaded */
+		if (cpu_may_load_older(r, m, c))
+			tlbr_cpuset_set(&w, (unsigned int)c);
 	return w;
 }
 
@@ -319,6 +322,16 @@ bool tlbr_view_same_gather(struct replay *r, struct unshare_gather *g, const str
 		*g = (struct unshare_gather){ .task = q->ev->task, .sys_seq = sys_seq,
 					      .vma_start = vma, .open = true };
 	return true;
+}
+
+bool tlbr_view_may_run_older(struct replay *r, uint32_t mm, int cpu)
+{
+	return mm && mm < r->nmms && r->mms[mm].last_end && cpu_may_run_older(r, &r->mms[mm], cpu);
+}
+
+bool tlbr_view_may_load_older(struct replay *r, uint32_t mm, int cpu)
+{
+	return mm && mm < r->nmms && r->mms[mm].last_end && cpu_may_load_older(r, &r->mms[mm], cpu);
 }
 
 bool tlbr_view_mm_born(struct replay *r, uint32_t mm)

@@ -105,6 +105,7 @@ struct xmm {
 	bool born;			/* created in the trace: the mask started empty */
 	bool restarted;			/* lost events restarted it: its next flush is not counted */
 	bool flushed;			/* its first flush was seen */
+	bool booted;			/* ... traced: the kernel showed its mask then */
 	bool batched;			/* a batched unmap of its pages since (tlb_flush_batched) */
 };
 
@@ -320,7 +321,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 {
 	struct xstate *s = tlbr_policy_state(pl, &tlbr_policy_x86_ipi);
 	struct tlbr_x86_check *xc = tlbr_view_x86_check(r);
-	struct tlbr_cpuset others, targets = { { 0 } }, guessed = { { 0 } };
+	struct tlbr_cpuset others, targets = { { 0 } }, guessed = { { 0 } }, unshown = { { 0 } };
 	bool real_multi, multi, freed, trim = false, local_runs, traced;
 	bool exec_teardown, boot, short_full;
 	struct xmm *m;
@@ -391,6 +392,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 				if (c != q->cpu)
 					clear_cpu(&m->mask, c);
 		xc->calls_bootstrap++;
+		m->booted = true;
 	}
 	m->flushed = true;
 	/*
@@ -399,6 +401,22 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	 */
 
 	others = m->mask;
+	/*
+	 * An mm older than the trace whose mask no traced x86 flush has shown
+	 * (an arm64 trace, a text trace without tlb_flush, or before its first
+	 * one): a CPU the trace has not shown loading a user mm may keep it
+	 * lazily, so it may be in mm_cpumask (tlbr_view_may_load_older()), and
+	 * until a switch shows what runs there it may run it, not lazy: the
+	 * kernel would interrupt it (tlbr_view_may_run_older()). Not kept in
+	 * the mask: the trace may show that CPU's own switches later.
+	 */
+	if (!m->born && !m->booted)
+		for (c = 0; c < tlbr_view_ncpus(r); c++)
+			if (c != q->cpu && tlbr_view_may_load_older(r, q->mm, c)) {
+				tlbr_cpuset_set(&others, (unsigned int)c);
+				if (tlbr_view_may_run_older(r, q->mm, c))
+					tlbr_cpuset_set(&unshown, (unsigned int)c);
+			}
 	clear_cpu(&others, q->cpu);
 	multi = tlbr_cpuset_count(&others) > 0;
 	/*
@@ -440,7 +458,8 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 			if (c == q->cpu || !tlbr_cpuset_test(&others, (unsigned int)c))
 				continue;
 			/* should_flush_tlb(), or every CPU of the mask when tables go */
-			if (freed || (!s->lazy[c] && (s->loaded[c] == q->mm || trim))) {
+			if (freed || (!s->lazy[c] && (s->loaded[c] == q->mm || trim)) ||
+			    tlbr_cpuset_test(&unshown, (unsigned int)c)) {
 				tlbr_cpuset_set(&targets, (unsigned int)c);
 				if (!freed && s->loaded[c] != q->mm && !m->clock)
 					tlbr_cpuset_set(&guessed, (unsigned int)c);
