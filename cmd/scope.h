@@ -41,7 +41,11 @@ struct scope_opts {
  * ours, -1 after the usage error is reported.
  */
 int scope_option(struct scope_opts *o, int c, const char *arg);
-bool scope_active(const struct scope_opts *o);
+/* Does a filter (--comm, --pid, --time, or the recorded workload) narrow the counts? O(1). */
+static inline bool scope_active(const struct scope_opts *o)
+{
+	return o && (o->ncomm || o->npid || o->has_time);
+}
 /*
  * Without --comm, --pid, --time or --system, a trace `tlbreplay record --
  * CMD` wrote is counted for its workload's process tree: when the

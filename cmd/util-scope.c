@@ -101,11 +101,6 @@ int scope_option(struct scope_opts *o, int c, const char *arg)
 	return 1;
 }
 
-bool scope_active(const struct scope_opts *o)
-{
-	return o && (o->ncomm || o->npid || o->has_time);
-}
-
 static bool workload_default(struct scope_opts *o, const char *meta)
 {
 	char pid_s[24], name[64];

@@ -9,6 +9,43 @@
 
 #include "tep-decode.h"
 
+/*
+ * The fast path's list of @t's fields, when every one present is at a fixed
+ * offset and read as tlbr_tep_decoder_fill()'s general loop would read it
+ * without a case it treats apart: a number of 1, 2, 4 or 8 bytes (or a
+ * symbol), or a char array of a fixed, non-zero size. O(fields), once a type.
+ */
+static void compile_fields(struct tep_type *t)
+{
+	unsigned int i, n = 0, end = 0;
+
+	t->nfast = 0;
+	if (!t->def || !t->native)
+		return;
+	for (i = 0; i < t->def->nfields; i++) {
+		const struct tep_format_field *f = t->field[i];
+		unsigned int type = t->def->fields[i].type;
+
+		if (!f)
+			continue;
+		if (f->flags & TEP_FIELD_IS_DYNAMIC || f->offset < 0 || f->offset > 65535 ||
+		    type == TLBR_F_CPUMASK)
+			return;
+		if (type == TLBR_F_STR ? f->size <= 0 || f->size > 255 :
+		    f->size != 1 && f->size != 2 && f->size != 4 && f->size != 8)
+			return;
+		t->fast[n++] = (struct tep_fast_field){
+			.off = (uint16_t)f->offset, .size = (uint8_t)f->size, .slot = (uint8_t)i,
+			.type = (uint8_t)type,
+			.sign = type != TLBR_F_STR && (f->flags & TEP_FIELD_IS_SIGNED) && f->size < 8 };
+		if ((unsigned int)f->offset + (unsigned int)f->size > end)
+			end = (unsigned int)f->offset + (unsigned int)f->size;
+		t->fast_have |= 1u << i;
+	}
+	t->fast_end = end;
+	t->nfast = n;
+}
+
 const struct tep_type *tlbr_tep_decoder_type(struct tlbr_reader *r, struct tep_decoder *d,
 					    int id, struct tlbr_error *err, uint64_t pos)
 {
@@ -57,6 +94,7 @@ const struct tep_type *tlbr_tep_decoder_type(struct tlbr_reader *r, struct tep_d
 		}
 	}
 	t->native = tep_is_file_bigendian(d->tep) == tep_is_local_bigendian(d->tep);
+	compile_fields(t);
 	t->ready = true;
 	return t;
 nomem:
@@ -134,12 +172,63 @@ bool tlbr_tep_decoder_declares(const struct tep_decoder *d, const char *system, 
 	return d->tep && tep_find_event_by_name(d->tep, system, name) != NULL;
 }
 
+/*
+ * The vocabulary's fields of @rec into r->rec. O(fields): the compiled list
+ * (compile_fields) when the record is long enough for it, else the general
+ * loop, which also bounds every field and names the one that does not fit.
+ */
 int tlbr_tep_decoder_fill(struct tlbr_reader *r, struct tep_decoder *d, const struct tep_type *t,
 			  struct tep_record *rec, struct tlbr_error *err)
 {
 	struct tlbr_record *out = &r->rec;
 	unsigned int i;
 
+	/* the compiled fields, when the record holds them all: the same values */
+	if (t->nfast && t->fast_end <= (unsigned int)rec->size) {
+		const unsigned char *data = rec->data;
+
+		for (i = 0; i < t->nfast; i++) {
+			const struct tep_fast_field *f = &t->fast[i];
+			const unsigned char *p = data + f->off;
+			unsigned long long v;
+			uint16_t x2;
+			uint32_t x4;
+			size_t len;
+
+			if (f->type == TLBR_F_STR) {
+				len = strnlen((const char *)p, f->size);
+				if (len >= sizeof(d->strbuf[f->slot]))
+					len = sizeof(d->strbuf[f->slot]) - 1;
+				memcpy(d->strbuf[f->slot], p, len);
+				d->strbuf[f->slot][len] = '\0';
+				out->str[f->slot] = d->strbuf[f->slot];
+				continue;
+			}
+			switch (f->size) {
+			case 1:
+				v = *p;
+				break;
+			case 2:
+				memcpy(&x2, p, 2);
+				v = x2;
+				break;
+			case 4:
+				memcpy(&x4, p, 4);
+				v = x4;
+				break;
+			default:
+				memcpy(&v, p, 8);
+				break;
+			}
+			if (f->sign && (v & (1ULL << (f->size * 8 - 1))))
+				v |= ~0ULL << (f->size * 8);
+			out->val[f->slot] = v;
+			if (f->type == TLBR_F_SYM)
+				out->str[f->slot] = v ? tep_find_function(d->tep, v) : NULL;
+		}
+		out->have = t->fast_have;
+		return 0;
+	}
 	out->have = 0;
 	for (i = 0; t->def && i < t->def->nfields; i++) {
 		struct tep_format_field *f = t->field[i];

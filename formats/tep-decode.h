@@ -16,6 +16,21 @@ struct tep_type {
 	const struct tlbr_evdef *def;
 	bool native;				/* the file's byte order is the host's */
 	struct tep_format_field *field[TLBR_MAX_FIELDS];
+	/*
+	 * The fields compiled (tlbr_tep_decoder_fill's fast path): when the
+	 * byte order is the host's and every field present is a number,
+	 * symbol or fixed-size string at a fixed offset; nfast 0 otherwise.
+	 */
+	unsigned int nfast;
+	unsigned int fast_end;			/* the largest offset + size of them */
+	uint32_t fast_have;			/* the fields present */
+	struct tep_fast_field {
+		uint16_t off;
+		uint8_t size;
+		uint8_t slot;			/* index in the vocabulary's fields */
+		uint8_t type;			/* TLBR_F_NUM, _HEX, _SYM or _STR */
+		bool sign;			/* sign-extended (a signed number under 8 bytes) */
+	} fast[TLBR_MAX_FIELDS];
 };
 
 struct tep_decoder {
