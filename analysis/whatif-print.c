@@ -541,11 +541,12 @@ void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r)
 	if (why & (TLBR_UNSURE_AGE | TLBR_UNSURE_PAGEOUT))
 		fprintf(f, "\n - madvise(MADV_COLD, MADV_PAGEOUT, MADV_FREE): the kernel flushes\n"
 			   "   only PTEs that were young, or for FREE dirty\n"
-			   "   (madvise_cold_or_pageout_pte_range, madvise_free_pte_range), and the\n"
-			   "   trace cannot show young: the hardware Access flag (TCR_EL1.HA) sets it\n"
-			   "   without a fault, and process_madvise, reclaim or clear_refs may clear\n"
-			   "   it unseen (a recording where software sets it, access_flag=software,\n"
-			   "   shows it: then only PTEs the trace did not see made are unknown).");
+			   "   (madvise_cold_or_pageout_pte_range, madvise_free_pte_range), COLD and\n"
+			   "   PAGEOUT only on a folio on an LRU list: the trace proves young where a\n"
+			   "   fault made the PTE since its last aging, and the list where the\n"
+			   "   folio's CPU drained its batch, but not old: the hardware Access flag\n"
+			   "   (TCR_EL1.HA) sets it without a fault (a recording where software sets\n"
+			   "   it, access_flag=software, shows old too).");
 	if (why & TLBR_UNSURE_PAGEOUT)
 		fprintf(f, "\n - the kernel's version is unknown (the traced one's, or for an x86\n"
 			   "   trace the arm64 one's: --arm64-kernel): PAGEOUT ages (and flushes)\n"

@@ -460,6 +460,13 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			if (pt && pt->zap_force)
 				tlbr_zap_preempted(r, ev, pt);
 		}
+		/* a syscall going on on another CPU (lru.c; a task in one exists already) */
+		if (ev->sw.next_task && ev->sw.next_task < r->ntasks) {
+			struct rtask *nt = &r->tasks[ev->sw.next_task];
+
+			if (nt->sys && nt->sys_cpu != ev->cpu)
+				nt->sys_cpu = -1;
+		}
 		tlbr_run_on(r, ev->cpu, ev->sw.next_task, ev->sw.next_mm);
 		break;
 	case TLBR_EV_LOST:
@@ -503,6 +510,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			t->sys = (int)ev->sys.nr + 1;
 			t->sys_seq = r->seq;
 			t->free_page_flushes = 0;
+			t->sys_cpu = ev->cpu;
 			t->call = ev->sys;
 			t->applied = false;
 			t->eff = 0;

@@ -127,9 +127,10 @@ static void fault_around(struct replay *r, uint32_t mm, const struct vma *v, uin
 		 * makes it young: with the software Access flag a page fault-around
 		 * mapped is young. Whether it mapped this one the trace cannot
 		 * show: "may be young", an aging of it an uncertain point. With the
-		 * hardware flag the young bit is not followed (unmap.c's groups).
+		 * hardware flag it is old, made young by any access (no fault to
+		 * see): "may be young" too.
 		 */
-		q->young = r->o.sw_access_flag ? PAGE_YOUNG_UNKNOWN : PAGE_YOUNG;
+		q->young = PAGE_YOUNG_UNKNOWN;
 	}
 }
 
@@ -210,6 +211,13 @@ int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 			false, false, err & TLBR_PF_WRITE ? "write fault mapping" : "read fault mapping");
 		/* do_anonymous_page maps the zero page for a read */
 		p->zero = !(err & TLBR_PF_WRITE) && v && v->anon && !v->shared;
+		/*
+		 * and a new folio for a write (folio_add_lru_vma: this CPU's
+		 * lru_add batch, lru.c); a file or shared page may be one the
+		 * page cache had: not known
+		 */
+		if ((err & TLBR_PF_WRITE) && v && v->anon && !v->shared)
+			tlbr_lru_set(r, p, LRU_BATCH_ADD, ev->cpu);
 		if (!(err & TLBR_PF_WRITE) && v && (!v->anon || v->shared))
 			fault_around(r, ev->mm, v, p->vpn);
 		if (unseen)
@@ -342,6 +350,8 @@ bool tlbr_fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event
 		r->res.cow_breaks++;
 		r->res.cow_breaks_user += t->wp_user;
 		tlbr_pte_set(r, p, true, true, true, false, true, "COW copy");
+		/* wp_page_copy: a new folio (folio_add_lru_vma), in the faulting CPU's batch */
+		tlbr_lru_set(r, p, LRU_BATCH_ADD, t->wp_cpu);
 	}
 	p->dirty = true;	/* wp_page_reuse, wp_page_copy: pte_mkdirty */
 	p->young = PAGE_YOUNG;	/* and pte_mkyoung (wp_page_copy: vm_page_prot's PTE_AF) */

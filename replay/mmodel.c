@@ -159,6 +159,7 @@ static int page_slot_take(struct replay *r, uint32_t *ret)
 			struct page **nc = realloc(r->chunks, (n / PAGE_CHUNK) * sizeof(*nc));
 			struct ptlb *nt;
 			struct plast *nl;
+			struct lrutag *lt;
 			uint8_t *ha;
 
 			if (!nc)
@@ -179,6 +180,10 @@ static int page_slot_take(struct replay *r, uint32_t *ret)
 			if (!ha)
 				return -ENOMEM;
 			r->held_any = ha;
+			lt = realloc(r->lru, (size_t)n * sizeof(*lt));
+			if (!lt)
+				return -ENOMEM;
+			r->lru = lt;
 			r->pages_alloc = n;
 		}
 		i = r->npages++;
@@ -186,6 +191,7 @@ static int page_slot_take(struct replay *r, uint32_t *ret)
 	memset(&r->ptlb[(size_t)i * per], 0, per * sizeof(*r->ptlb));
 	memset(&r->plast[(size_t)i * (size_t)r->npol], 0, (size_t)r->npol * sizeof(*r->plast));
 	r->held_any[i] = 0;
+	r->lru[i] = (struct lrutag){ 0 };
 	*ret = i;
 	return 0;
 }

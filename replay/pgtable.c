@@ -44,9 +44,10 @@ void tlbr_pte_set(struct replay *r, struct page *p, bool mapped, bool present, b
 		p->dirty = false;
 	if (!mapped)
 		p->maybe = false;
-	if (!mapped || replaced) {	/* its Access flag: as the caller says */
+	if (!mapped || replaced) {	/* its Access flag, its folio's LRU: as the caller says */
 		p->young = PAGE_YOUNG_UNKNOWN;
 		p->large = false;	/* a new PTE maps a small page unless said */
+		tlbr_lru_set(r, p, LRU_UNTRACED, -1);
 	}
 	p->since = r->seq;
 	note_change(r, p, why);

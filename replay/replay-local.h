@@ -101,6 +101,25 @@ enum { KMARK_UNKNOWN, KMARK_CLEAR, KMARK_SET };
 
 enum { PAGE_YOUNG_UNKNOWN, PAGE_YOUNG, PAGE_OLD };
 
+/*
+ * Whether a page's folio is on an LRU list (PG_lru), which
+ * madvise_cold_or_pageout_pte_range() requires before it ages a PTE (lru.c):
+ * LRU_UNTRACED, the trace did not show the folio made (taken as on it: a
+ * folio older than the trace, or one a file or shared mapping found in the
+ * page cache); LRU_ON; maybe in CPU @cpu's per-CPU folio batch with PG_lru
+ * clear until that CPU drains it (LRU_BATCH; LRU_BATCH_ADD: its lru_add
+ * batch, @k its adds then); LRU_MAYBE_OFF, maybe not on it, and when it
+ * is the trace will not show (in one of two CPUs' batches, not known
+ * which; maybe no folio at all: 6.12's split to the zero page).
+ */
+enum { LRU_UNTRACED, LRU_ON, LRU_BATCH, LRU_BATCH_ADD, LRU_MAYBE_OFF };
+
+struct lrutag {
+	uint32_t gen, k;	/* the CPU's drains, its lru_add batch's adds (lru.c) */
+	uint16_t cpu;
+	uint8_t state;
+};
+
 /* fault_around_bytes' default (mm/memory.c): 64 KiB */
 #define FAULT_AROUND_PAGES 16
 
@@ -204,6 +223,7 @@ struct rtask {
 	int sys;			/* enum tlbr_syscall + 1, 0 none */
 	uint64_t sys_seq;		/* when it entered: tells one syscall from the next */
 	uint32_t free_page_flushes;	/* x86's one-page flushes in it (MADV_FREE: engine.c) */
+	int sys_cpu;			/* the CPU it entered on, -1 once it ran on another in it */
 	struct tlbr_ev_syscall call;	/* its entry: the arguments by name (tlbr-event.h) */
 	bool applied;
 	int eff;			/* what applying it did (EFF_* bits of engine.c) */
@@ -326,6 +346,12 @@ struct replay {
 	 * its PTE has no excessive entry anywhere (tlbr_check_fn).
 	 */
 	uint8_t *held_any;
+	/*
+	 * Per page slot: is its folio on an LRU list (lru.c)? Per CPU: its
+	 * per-CPU folio batches' drains (lru_add_drain) the trace shows.
+	 */
+	struct lrutag *lru;
+	struct lrucpu { uint32_t drains, adds; } *lru_cpu;
 	uint32_t nborn;			/* pages created (page.born); at 2^32, cand_failed */
 	bool cand_failed;		/* out of memory keeping rmm.cand: checks walk */
 	struct cand_key { uint64_t key; uint32_t idx; } *cand_tmp;	/* check_range's sort */
@@ -616,6 +642,12 @@ bool tlbr_fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event
 void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 int tlbr_on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 int tlbr_on_reclaim_unmap(struct replay *r, const struct tlbr_event *ev);
+
+/* lru.c: which folios are on an LRU list */
+bool tlbr_lru_on(struct replay *r, struct page *p);
+void tlbr_lru_set(struct replay *r, struct page *p, int state, int cpu);
+void tlbr_lru_drain(struct replay *r, int cpu);
+void tlbr_lru_unadd(struct replay *r, struct page *p);
 
 /* A flush point the kernel makes only if something the trace cannot show was so: why (q->maybe set apart). */
 static inline void tlbr_unsure(struct replay *r, struct flushreq *q, unsigned int why)

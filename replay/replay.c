@@ -420,6 +420,8 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 	free(r->rc.idx);
 	free(r->ptlb);
 	free(r->held_any);
+	free(r->lru);
+	free(r->lru_cpu);
 	free(r->cand_tmp);
 	free(r->plast);
 	tlbr_flush_walk_release(r);

@@ -73,6 +73,15 @@ struct groups {
 	bool age;		/* madvise COLD/PAGEOUT/FREE: flushed only if young (or dirty) */
 	bool clean;		/* MADV_FREE: mkclean (read-only until written again) */
 	bool sw_af;		/* the Access flag is set by software: page.young is known */
+	bool young_seen;	/* page.young is the traced arm64 kernel's (not an x86 trace's) */
+	bool lru_check;		/* only folios on an LRU list (COLD, PAGEOUT: lru.c) */
+	/*
+	 * what the walk does to an exclusive folio's LRU state (lru.c): 0
+	 * nothing, else it leaves the folio maybe in CPU @cpu's batch
+	 * (PAGEOUT's isolation and putback, 6.11+ deactivate and lazyfree)
+	 */
+	bool lru_batch;
+	int cpu;
 	const char *why;
 	/* MADV_FREE's walk stops in these PMDs (vpn >> 9) at these pages (free_stops) */
 	struct free_stop {
@@ -82,6 +91,19 @@ struct groups {
 	unsigned int nstop;
 };
 
+/*
+ * What an aging did to @p's folio's LRU state: a folio on the list the
+ * walk took (folio_test_clear_lru()) waits in @gs->cpu's batch; one the
+ * trace did not prove there was either left (PG_lru clear: in another
+ * CPU's batch still) or taken: not known which.
+ */
+static void lru_after(struct replay *r, const struct groups *gs, struct page *p)
+{
+	if (!gs->lru_batch || p->huge || p->large)
+		return;			/* a large folio is moved back at once */
+	tlbr_lru_set(r, p, tlbr_lru_on(r, p) ? LRU_BATCH : LRU_MAYBE_OFF, gs->cpu);
+}
+
 static void group_fn(struct replay *r, struct page *p, void *a)
 {
 	struct groups *gs = a;
@@ -89,8 +111,7 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 	uint64_t vs;
 	unsigned int i;
 	bool counts = gs->present_only ? p->present : p->mapped;
-
-	bool past_maybe = false;
+	bool past_maybe = false, on;
 
 	for (unsigned int k = 0; k < gs->nstop; k++)
 		if (gs->stop[k].pmd == p->vpn / PMD_PAGES && p->vpn >= gs->stop[k].vpn) {
@@ -102,6 +123,14 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 		counts = false;
 	if (counts && gs->skip_zero && p->zero)
 		counts = false;
+	/*
+	 * COLD, PAGEOUT: `if (!folio_test_lru(folio) || ...) continue;`; a
+	 * large folio mapped by PTEs is split first (6.1: split_huge_page,
+	 * 6.9+: split_folio where the range does not cover it all): the split
+	 * the trace shows made the pages small (split_fn), one still large was
+	 * not split, not aged (6.1 also stops the PMD's walk there: cold_stop_fn)
+	 */
+	on = counts && (!gs->lru_check || (!p->large && tlbr_lru_on(r, p)));
 	if (counts) {
 		v = gs->m ? tlbr_vma_find(gs->m, p->vpn << PAGE_SHIFT) : NULL;
 		vs = v ? v->start : 0;
@@ -126,24 +155,38 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 		else if (gs->age && gs->clean && p->dirty)
 			gs->g[i].proven = true;
 		/*
-		 * the software Access flag: young as the trace made it (page.young);
-		 * a page the trace did not see made stays "may be young"
+		 * young as the trace made it (page.young): a fault made or touched
+		 * the PTE since the last aging (vm_page_prot's PTE_AF,
+		 * pte_mkyoung), and only software clears the Access flag
+		 * (pte_mkold, ptep_test_and_clear_young): young with either
+		 * Access flag. Old is proven only where software sets the flag
+		 * (access_flag=software): the hardware's (TCR_EL1.HA) sets it on
+		 * any access with no fault to see. A page the trace did not see
+		 * made stays "may be young". COLD and PAGEOUT age only a folio on
+		 * an LRU list (lru.c): one the trace does not prove there may be
+		 * skipped, young or not.
 		 */
 		if (past_maybe)
 			;
-		else if (gs->age && gs->sw_af && p->young == PAGE_YOUNG)
+		else if (gs->age && p->young == PAGE_YOUNG && on && gs->young_seen)
 			gs->g[i].proven = true;
-		else if (gs->age && (!gs->sw_af || p->young == PAGE_YOUNG_UNKNOWN))
+		else if (gs->age && (!gs->sw_af || p->young != PAGE_OLD))
 			gs->g[i].unknown = true;
 	}
 	if (gs->zap) {
 		tlbr_pte_set(r, p, false, false, false, false, false, gs->why);
 		return;
 	}
-	if (!counts || !gs->age)
+	if (!counts)
+		return;
+	lru_after(r, gs, p);
+	if (!gs->age)
 		return;
 	/* madvise_cold_or_pageout_pte_range, madvise_free_pte_range: pte_mkold */
-	p->young = past_maybe ? PAGE_YOUNG_UNKNOWN : PAGE_OLD;
+	if (past_maybe || !on)	/* it may have been skipped: young as it was, or old */
+		p->young = p->young == PAGE_OLD ? PAGE_OLD : PAGE_YOUNG_UNKNOWN;
+	else
+		p->young = PAGE_OLD;
 	/* MADV_FREE's pte_mkclean: clean until a write the trace may not show */
 	if (gs->clean) {
 		p->dirty = false;
@@ -494,13 +537,37 @@ struct free_stops {
 	unsigned int alloc;
 };
 
+/* The walk of PMD @pmd stops at @vpn (the lowest such per PMD; @maybe: may not). */
+static void add_stop(struct free_stops *fs, uint64_t pmd, uint64_t vpn, bool maybe)
+{
+	struct groups *gs = fs->gs;
+	unsigned int k;
+
+	for (k = 0; k < gs->nstop && gs->stop[k].pmd != pmd; k++)
+		;
+	if (k < gs->nstop) {
+		if (vpn < gs->stop[k].vpn)
+			gs->stop[k].vpn = vpn;
+		gs->stop[k].maybe |= maybe;
+		return;
+	}
+	if (gs->nstop == fs->alloc) {
+		unsigned int na = fs->alloc ? fs->alloc * 2 : 8;
+		struct free_stop *ns = realloc(gs->stop, na * sizeof(*ns));
+
+		if (!ns)
+			return;
+		gs->stop = ns;
+		fs->alloc = na;
+	}
+	gs->stop[gs->nstop++] = (struct free_stop){ pmd, vpn, maybe };
+}
+
 static void free_stop_fn(struct replay *r, struct page *p, void *a)
 {
 	struct free_stops *fs = a;
-	struct groups *gs = fs->gs;
 	const struct page *first;
 	uint64_t pmd = p->vpn / PMD_PAGES;
-	unsigned int k;
 	bool maybe;
 
 	if (!p->mapped || !p->large || p->zero)
@@ -517,24 +584,23 @@ static void free_stop_fn(struct replay *r, struct page *p, void *a)
 	 * nowhere else.
 	 */
 	maybe = p->cow || (first && first->cow);
-	for (k = 0; k < gs->nstop && gs->stop[k].pmd != pmd; k++)
-		;
-	if (k < gs->nstop) {
-		if (p->vpn < gs->stop[k].vpn)
-			gs->stop[k].vpn = p->vpn;
-		gs->stop[k].maybe |= maybe;
-		return;
-	}
-	if (gs->nstop == fs->alloc) {
-		unsigned int na = fs->alloc ? fs->alloc * 2 : 8;
-		struct free_stop *ns = realloc(gs->stop, na * sizeof(*ns));
+	add_stop(fs, pmd, p->vpn, maybe);
+}
 
-		if (!ns)
-			return;
-		gs->stop = ns;
-		fs->alloc = na;
-	}
-	gs->stop[gs->nstop++] = (struct free_stop){ pmd, p->vpn, maybe };
+/*
+ * Where madvise_cold_or_pageout_pte_range's walk of a PMD may stop before
+ * Linux 6.9 (6.1 mm/madvise.c): at a PTE-mapped large folio
+ * (PageTransCompound) mapped more than once, or whose split_huge_page()
+ * fails: `break`. A large page at the aging is one the trace did not see
+ * split: the walk may have stopped there (maybe: whether the split was
+ * tried and failed the trace does not show).
+ */
+static void cold_stop_fn(struct replay *r, struct page *p, void *a)
+{
+	(void)r;
+	/* (the page itself is not aged: group_fn; the walk may stop after it) */
+	if (p->mapped && p->present && p->large && !p->zero)
+		add_stop(a, p->vpn / PMD_PAGES, p->vpn + 1, true);
 }
 
 static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s, uint64_t e,
@@ -545,6 +611,17 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 		.m = tlbr_mm_get(r, mm), .present_only = true, .skip_zero = true, .age = true,
 		.exclusive = advice != TLBR_MADV_FREE, .clean = advice == TLBR_MADV_FREE,
 		.sw_af = r->o.sw_access_flag, .why = "madvise(MADV_FREE)",
+		.lru_check = advice != TLBR_MADV_FREE, .cpu = t->sys_cpu,
+		.young_seen = r->arm64_seen || r->o.sw_access_flag,
+		/*
+		 * PAGEOUT isolates what it takes and puts back what reclaim
+		 * left (reclaim_folio_list: folio_putback_lru -> folio_add_lru);
+		 * from 6.11 folio_deactivate (COLD) and folio_mark_lazyfree
+		 * (FREE) batch with PG_lru clear too (not 6.1's deactivate_page,
+		 * mark_page_lazyfree); a kernel of unknown version may
+		 */
+		.lru_batch = advice == TLBR_MADV_PAGEOUT || !r->o.kernel ||
+			     r->o.kernel >= TLBR_KVER(6, 11),
 	};
 	bool pageout = advice == TLBR_MADV_PAGEOUT;
 	/* PAGEOUT: does the traced kernel age, does the arm64 kernel predicted? */
@@ -559,13 +636,24 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 	bool arm64_only = pageout && traced == 0 && arm64 != 0 && !r->arm64_seen;
 
 	t->aged = true;
-	if (e <= s || arm64 == 0)
+	if (e <= s)
+		return;
+	/* madvise_cold(), madvise_pageout(), madvise_free_single_vma(): lru_add_drain() */
+	tlbr_lru_drain(r, t->sys_cpu);
+	if (arm64 == 0) {	/* no aging: PAGEOUT still takes and puts back (lru.c) */
+		gs.age = false;
+		tlbr_for_pages(r, mm, false, s, e, group_fn, &gs);
 		return;		/* on an x86 trace, x86's own aging flush is x86_only (engine.c) */
+	}
 	if (advice == TLBR_MADV_FREE && r->arm64_seen && r->o.kernel >= TLBR_KVER(6, 1) &&
 	    r->o.kernel < TLBR_KVER(6, 9)) {
 		struct free_stops fs = { .gs = &gs };
 
 		tlbr_for_pages(r, mm, false, s, e, free_stop_fn, &fs);
+	} else if (advice != TLBR_MADV_FREE && (!r->o.kernel || r->o.kernel < TLBR_KVER(6, 9))) {
+		struct free_stops fs = { .gs = &gs };
+
+		tlbr_for_pages(r, mm, false, s, e, cold_stop_fn, &fs);
 	}
 	tlbr_for_pages(r, mm, false, s, e, group_fn, &gs);
 	free(gs.stop);
@@ -676,11 +764,15 @@ static void move_ptes_model(struct replay *r, uint32_t mm, uint64_t s, uint64_t 
 	for (i = 0; i < c.n; i++) {
 		struct page *p = tlbr_page_find(r, mm, c.vpn[i]);
 		struct page *d;
-		bool present, writable, cow, zero, dirty, huge, maybe;
+		bool present, writable, cow, zero, dirty, huge, maybe, large;
 		uint8_t young = p->young;
+		struct lrutag lru;
 
 		if (!p || !p->mapped)
 			continue;
+		if (tlbr_lru_on(r, p))
+			tlbr_lru_set(r, p, LRU_ON, -1);
+		lru = r->lru[p->idx];
 		maybe = p->maybe;	/* what fault-around may have mapped moves as it is */
 		present = p->present;
 		writable = p->writable;
@@ -688,14 +780,17 @@ static void move_ptes_model(struct replay *r, uint32_t mm, uint64_t s, uint64_t 
 		zero = p->zero;
 		dirty = p->dirty;	/* move_ptes moves the PTE as it is */
 		huge = p->huge;		/* (move_huge_pmd: a huge PMD moves whole) */
+		large = p->large;	/* the PTE still maps its large folio */
 		tlbr_pte_set(r, p, false, false, false, false, false, "mremap move");
 		d = tlbr_page_get(r, mm, c.vpn[i] - s + to);
 		if (!d)
 			continue;
 		tlbr_pte_set(r, d, true, present, writable, cow, true, "mremap moved here");
+		r->lru[d->idx] = lru;	/* the folio as it was */
 		d->zero = zero;
 		d->dirty = dirty;
 		d->huge = huge;
+		d->large = large;
 		d->maybe = maybe;
 		d->young = young;
 	}
@@ -1139,6 +1234,9 @@ static void huge_apply(struct replay *r, uint32_t mm, enum tlbr_huge_kind kind, 
 
 		if (!p)
 			return;
+		/* not the small page's folio_add_lru its fault counted (lru.c): a large folio */
+		if (kind == TLBR_HUGE_FAULT)
+			tlbr_lru_unadd(r, p);
 		tlbr_pte_set(r, p, true, true, writable, false, kind == TLBR_HUGE_COLLAPSE,
 			kind == TLBR_HUGE_FAULT ? "huge page fault" : "huge page collapse");
 		p->zero = zero;
@@ -1213,8 +1311,16 @@ void tlbr_huge_settle(struct replay *r, struct rtask *t)
  */
 static void split_fn(struct replay *r, struct page *p, void *a)
 {
-	(void)r;
-	/* the PMD only: a large folio mapped by PTEs; with the folio: small ones */
+	/*
+	 * the PMD only: a large folio mapped by PTEs; with the folio: small
+	 * ones, on the LRU list as the folio was (lru_add_split_folio). From
+	 * Linux 6.12 the split maps an anonymous subpage that holds only zeros
+	 * to the shared zero page instead (remap_page(...,
+	 * RMP_USE_SHARED_ZEROPAGE) -> try_to_map_unused_to_zeropage()), which
+	 * no aging takes (vm_normal_folio: none): which ones, no trace shows
+	 */
+	if (a && (p->huge || p->large) && p->mapped)
+		tlbr_lru_set(r, p, r->o.kernel && r->o.kernel < TLBR_KVER(6, 12) ? LRU_ON : LRU_MAYBE_OFF, -1);
 	p->large = !a && (p->huge || p->large) && p->mapped;
 	p->huge = false;
 }
