@@ -337,8 +337,15 @@ bool tlbr_fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event
 	if (p->vpn != f->start >> PAGE_SHIFT)
 		return false;
 	t->wp_pending = false;
-	if (t->wp_unseen)	/* it was present after all: a write fault on a present page */
+	if (t->wp_unseen) {	/* it was present after all: a write fault on a present page */
 		r->res.write_faults_present++;
+		/*
+		 * present read-only since an unknown time (do_wp_page): every
+		 * CPU that may have run the mm may hold that entry, which the
+		 * flush must remove (the fault made the model take it for new)
+		 */
+		tlbr_pte_residue(r, p, HELD_VALID);
+	}
 	if (f->site == TLBR_SITE_WP_REUSE) {
 		r->res.reuses++;
 		r->res.reuses_user += t->wp_user;

@@ -62,13 +62,24 @@ void tlbr_pte_set(struct replay *r, struct page *p, bool mapped, bool present, b
  */
 void tlbr_pte_present_before(struct replay *r, struct page *p, bool writable, const char *why)
 {
-	struct rmm *m = tlbr_mm_get(r, p->mm);
-	uint8_t held = (uint8_t)(HELD_VALID | (writable ? HELD_W : 0));
-
 	tlbr_pte_set(r, p, true, true, writable, false, false, why);
+	tlbr_pte_residue(r, p, (uint8_t)(HELD_VALID | (writable ? HELD_W : 0)));
+}
+
+/*
+ * @p's PTE was present from an unknown time with @held's permission: every
+ * CPU that may have run its mm may hold it: every CPU when the mm is older
+ * than the trace, those that loaded it (ever) when it was created in the
+ * trace, whatever the trace knows of its VMAs (a fork's child of an older
+ * parent: no CPU holds its entries before it runs it). O(policies x CPUs).
+ */
+void tlbr_pte_residue(struct replay *r, struct page *p, uint8_t held)
+{
+	struct rmm *m = tlbr_mm_get(r, p->mm);
+
 	for (int pol = 0; m && pol < r->npol; pol++)
 		for (int c = 0; c < r->ncpus; c++)
-			if (!m->vmas_known || tlbr_cpuset_test(&m->ever, (unsigned int)c)) {
+			if (!m->born || tlbr_cpuset_test(&m->ever, (unsigned int)c)) {
 				ptlb_of(r, p, pol, c)->held |= held;
 				tlbr_tlb_excess_note(r, &r->pol[pol], p, c);
 				m->empty[pol].bits[c / 64] &= ~(1ULL << (c % 64));

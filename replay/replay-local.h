@@ -578,6 +578,7 @@ enum { EFF_DOWNGRADED = 1, EFF_CHANGED = 2, EFF_VALID_CHANGED = 4, EFF_MAYBE = 8
 void tlbr_pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool writable,
 	     bool cow, bool replaced, const char *why);
 void tlbr_pte_present_before(struct replay *r, struct page *p, bool writable, const char *why);
+void tlbr_pte_residue(struct replay *r, struct page *p, uint8_t held);
 void tlbr_call_span(const struct tlbr_ev_syscall *c, uint64_t *addr, uint64_t *len);
 void tlbr_range_of(const struct tlbr_ev_syscall *c, uint64_t *start, uint64_t *end);
 int tlbr_apply_syscall(struct replay *r, struct rtask *t, uint32_t mm);

@@ -409,6 +409,13 @@ expect $TMP/mw.json local-only unsafe 1 "mid-way: CPU 1 may hold 300's page from
 expect $TMP/mw.json oracle unsafe 0 "mid-way: oracle defers CPU 1: safe"
 expect $TMP/mw.json arm64-broadcast avoidable 0 "mid-way: the mprotect's broadcast not certainly avoidable"
 expect $TMP/mw.json active-cpu avoidable 0 "mid-way: nor active-cpu's"
+# a COW of a page the trace never showed, on an address space another CPU ran
+# (whatif-cow-unseen.txt, derived there): that CPU may hold the read-only entry
+"$TLBREPLAY" what-if --json --force -p arm64-broadcast,oracle,local-only "$DATA/whatif-cow-unseen.txt" > $TMP/cu.json
+expect $TMP/cu.json arm64-broadcast avoidable 0 "COW of an unseen page: not certainly avoidable (CPU 1 ran the mm)"
+expect $TMP/cu.json oracle local 1 "COW of an unseen page: oracle defers CPU 1 (it runs another mm)"
+expect $TMP/cu.json oracle unsafe 0 "COW of an unseen page: oracle safe"
+expect $TMP/cu.json local-only unsafe 1 "COW of an unseen page: local-only leaves CPU 1 the old page's entry"
 # a CPU the trace never shows (whatif-midway-unshown.txt, derived there): it may run an
 # address space older than the trace, not one created in it; the x86 kernel's local-only
 # flush shows it outside mm_cpumask, but not after lost events
