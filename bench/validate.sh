@@ -33,7 +33,9 @@
 # self-check's missed_ipis_target_mid_switch: not predictable, still missed),
 # and how many IPIs predicted and not sent were for a trim the model guessed
 # (unsent_ipis_trim_guess: the trim clock of an mm older than the trace),
-# and how many went to a CPU that ran the shootdown without an IPI
+# and how many missed went to a CPU running another address space while
+# that clock was a guess (missed_ipis_trim_guess: a trim the guess had
+# not), and how many predicted went to a CPU that ran the shootdown without an IPI
 # (unsent_ipis_target_polled: it answered with a remote flush; the CSD ran
 # unannounced, call_function_single_prep_ipi() found it polling in idle).
 set -u
@@ -92,11 +94,12 @@ print('%-34s %6d %5d %6d %6d %7s %17s %6d %11s %5.2f%% %s%s' % (short, sent, sc[
       sc['verdict'][:50], '' if ok and cok else '  MISS'))
 w = abs(pred - sent) <= (0.02 * sent if sent >= 100 else 2)
 with open(sys.argv[3] + '.sum', 'a') as f:
-    f.write('%d %d %d %d %d %d %d %d %d %d %d\n' % (sent, pred, match, w, sent == 0 or match >= 0.98 * sent,
+    f.write('%d %d %d %d %d %d %d %d %d %d %d %d\n' % (sent, pred, match, w, sent == 0 or match >= 0.98 * sent,
                                                 ua > 0, uo > 0, ok and cok,
                                                 sc.get('missed_ipis_target_mid_switch', 0),
                                                 sc.get('unsent_ipis_trim_guess', 0),
-                                                sc.get('unsent_ipis_target_polled', 0)))
+                                                sc.get('unsent_ipis_target_polled', 0),
+                                                sc.get('missed_ipis_trim_guess', 0)))
 PY
 done
 python3 - /tmp/validate.$$.err.sum <<'PY'
@@ -105,14 +108,15 @@ try:
     rows = [list(map(int, l.split())) for l in open(sys.argv[1])]
 except OSError:
     sys.exit(0)
-t = [sum(r[i] if i < len(r) else 0 for r in rows) for i in range(11)]
+t = [sum(r[i] if i < len(r) else 0 for r in rows) for i in range(12)]
 print('summary: %d traces; shootdown IPIs sent %d, predicted %d, matched %d (%.1f%%); '
       'within 2%% (2 under 100): %d; >= 98%% matched: %d; arm64-broadcast unsafe on %d, '
       'oracle unsafe on %d; every target met: %d; of the %d missed, %d to a CPU mid-switch '
-      '(LOADED_MM_SWITCHING race, still counted as missed); of the %d predicted and not sent, '
+      '(LOADED_MM_SWITCHING race, still counted as missed), %d to a CPU running another '
+      'address space for a trim the guessed clock did not have; of the %d predicted and not sent, '
       '%d for a guessed trim, %d to a target that polled (ran the shootdown without an IPI)'
       % (len(rows), t[0], t[1], t[2],
       100.0 * t[2] / t[0] if t[0] else 100.0, t[3], t[4], t[5], t[6], t[7], t[0] - t[2], t[8],
-      t[1] - t[2], t[9], t[10]))
+      t[11], t[1] - t[2], t[9], t[10]))
 PY
 rm -f /tmp/validate.$$.json /tmp/validate.$$.err /tmp/validate.$$.err.sum

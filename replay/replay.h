@@ -215,6 +215,13 @@ struct tlbr_x86_check {
 	 */
 	uint64_t miss_mid_switch;
 	/*
+	 * ... of all of them, IPIs to a CPU running another mm (answered
+	 * "remote wrong CPU"; not lazy, not mid-switch, no tables freed) while
+	 * the mm's trim clock was a guess: should_trim_cpumask()'s clock of
+	 * an mm older than the trace, until the trace shows a trim
+	 */
+	uint64_t miss_trim_guess;
+	/*
 	 * IPIs predicted and not sent to a CPU running another mm, for a trim
 	 * the model guessed: should_trim_cpumask()'s clock of an mm older
 	 * than the trace is unknown until the trace shows a trim

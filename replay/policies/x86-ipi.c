@@ -170,6 +170,13 @@ struct xstate {
 		 * LOADED_MM_SWITCHING race if that record comes next
 		 */
 		bool mid_switch;
+		/*
+		 * missed, to a CPU the model had running another mm (not lazy,
+		 * not switching), no tables freed, while the mm's trim clock
+		 * was a guess: a trim the model's guess put elsewhere if the
+		 * target answers "remote wrong CPU"
+		 */
+		bool trim_guess;
 	} fifo[TLBR_MAX_CPUS][FIFO];
 	uint8_t nfifo[TLBR_MAX_CPUS];
 	bool checking;			/* this instance fills the self-check */
@@ -637,7 +644,7 @@ static void sender_done(struct xstate *s, int from, int ncpus)
 }
 
 static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from, bool batch, bool excl,
-		      bool missed, bool mid_switch)
+		      bool missed, bool mid_switch, bool trim_guess)
 {
 	for (unsigned int i = 0; i < s->nfifo[cpu]; i++)
 		if (s->fifo[cpu][i].from == from) {
@@ -647,7 +654,8 @@ static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from, bool bat
 		}
 	if (s->nfifo[cpu] == FIFO)	/* never answered: the oldest was another IPI */
 		fifo_drop(s, cpu, 0);
-	s->fifo[cpu][s->nfifo[cpu]++] = (struct fentry){ mm, from, batch, excl, missed, mid_switch };
+	s->fifo[cpu][s->nfifo[cpu]++] = (struct fentry){ mm, from, batch, excl, missed, mid_switch,
+							 trim_guess };
 }
 
 /* What the kernel really did: IPIs sent, and the targets' answers. */
@@ -752,18 +760,21 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 	 */
 	if (ev->kind == TLBR_EV_FLUSH_IPI && s->pend_mm[ev->cpu]) {
 		struct xmm *m = xmm_get(s, s->pend_mm[ev->cpu]);
-		bool missed;
+		bool missed, other, guess;
 
 		for (c = 0; c < tlbr_view_ncpus(r) && c < TLBR_MAX_CPUS; c++) {
 			if (!tlbr_cpuset_test(&ev->ipi.targets, (unsigned int)c))
 				continue;
 			if (s->pend_batch[ev->cpu]) {
-				fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, true, false, false, false);
+				fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, true, false, false, false,
+					  false);
 				continue;
 			}
-			if (m && !s->pend_freed[ev->cpu] && !s->lazy[c] &&
-			    s->loaded[c] != s->pend_mm[ev->cpu] && !s->switching[c] &&
-			    (!m->clock || ev->ts_ns > m->next_trim)) {
+			/* no freed tables, a CPU running another mm: a trim, by the kernel's clock or a guess */
+			other = m && !s->pend_freed[ev->cpu] && !s->lazy[c] &&
+				s->loaded[c] != s->pend_mm[ev->cpu] && !s->switching[c];
+			guess = other && !m->clock;
+			if (other && (!m->clock || ev->ts_ns > m->next_trim)) {
 				m->next_trim = ev->ts_ns + TRIM_NS;
 				m->clock = true;
 			}
@@ -800,10 +811,12 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 			 * comes next, above)
 			 */
 			if (missed && !s->switching[c] && s->switched_ts[c] &&
-			    s->switched_ts[c] >= s->send_ts[ev->cpu])
+			    s->switched_ts[c] >= s->send_ts[ev->cpu]) {
 				xc->miss_mid_switch++;
+				guess = false;	/* counted once: mid-switch */
+			}
 			fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, false, s->pend_excl[ev->cpu],
-				  missed, missed && s->switching[c]);
+				  missed, missed && s->switching[c], missed && guess);
 			clear_cpu(&s->pred[ev->cpu], c);
 		}
 	}
@@ -857,9 +870,10 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 		 * flush, it ran this mm (a switch there the trace lacks)
 		 */
 		if (s->checking && e.missed) {
-			if (ev->kind == TLBR_EV_FLUSH_REMOTE && ev->remote.wrong_cpu)
+			if (ev->kind == TLBR_EV_FLUSH_REMOTE && ev->remote.wrong_cpu) {
 				xc->miss_other_mm++;
-			else
+				xc->miss_trim_guess += e.trim_guess;
+			} else
 				xc->miss_ran_mm++;
 		}
 	}
