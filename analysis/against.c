@@ -18,6 +18,7 @@ static const char *const op_names[TLBR_AOP__COUNT] = {
 	[TLBR_AOP_MPROTECT] = "mprotect call",
 	[TLBR_AOP_ZAPCALLS] = "munmap/madvise/brk call",
 	[TLBR_AOP_MREMAP] = "mremap call",
+	[TLBR_AOP_MREMAP_MOVED] = "mremap call that moved",
 	[TLBR_AOP_WFAULTS] = "write fault",
 	[TLBR_AOP_REUSEFAULTS] = "write fault reused",
 	[TLBR_AOP_COWFAULTS] = "write fault copied",
@@ -32,6 +33,7 @@ static const char *const op_short[TLBR_AOP__COUNT] = {
 	[TLBR_AOP_MPROTECT] = "mprotect",
 	[TLBR_AOP_ZAPCALLS] = "unmap call",
 	[TLBR_AOP_MREMAP] = "mremap",
+	[TLBR_AOP_MREMAP_MOVED] = "mremap mv",
 	[TLBR_AOP_WFAULTS] = "wr fault",
 	[TLBR_AOP_REUSEFAULTS] = "wf reused",
 	[TLBR_AOP_COWFAULTS] = "wf copied",
@@ -90,6 +92,12 @@ void tlbr_against_count(struct tlbr_against_side *s, const struct tlbr_event *ev
 			break;
 		}
 		break;
+	case TLBR_EV_SYSCALL_RET:
+		/* mremap() returns the new address: moved where it is not the old one */
+		if (ev->sys.nr == TLBR_SYS_MREMAP && ev->sys.args_known && ev->sys.ret >= 0 &&
+		    (uint64_t)ev->sys.ret != ev->sys.mremap.addr)
+			s->ops[TLBR_AOP_MREMAP_MOVED]++;
+		break;
 	default:
 		break;
 	}
@@ -139,7 +147,11 @@ void tlbr_against_add(struct tlbr_against_side *s, const struct tlbr_replay_resu
  *   present: the replay's model does, on both sides;
  *  mprotect: change_protection's flush_tlb_range per mprotect call;
  *  zap: tlb_finish_mmu of munmap, madvise(DONTNEED, ...) and brk;
- *  mremap: move_ptes' flush_tlb_range per mremap call;
+ *  mremap: move_ptes' flush_tlb_range per mremap call that moved the
+ *   mapping (its return is a new address: mremap_to, move_vma), the only
+ *   ones that flush there: how many calls moved follows the address
+ *   space's layout (whether the mapping could grow in place), the
+ *   program's and the loader's doing, not the model's;
  *  fork: dup_mmap's flush_tlb_mm per fork; exec: the flushes of exec's
  *  setup (shift_arg_pages, the old mm's exit_mmap) per exec; exit:
  *  exit_mmap's tlb_finish_mmu per torn-down mm.
@@ -158,7 +170,7 @@ enum tlbr_against_op tlbr_against_site_op(enum tlbr_site site)
 	case TLBR_SITE_ZAP:
 		return TLBR_AOP_ZAPCALLS;
 	case TLBR_SITE_MREMAP:
-		return TLBR_AOP_MREMAP;
+		return TLBR_AOP_MREMAP_MOVED;
 	case TLBR_SITE_FORK:
 		return TLBR_AOP_FORKS;
 	case TLBR_SITE_EXEC:

@@ -42,6 +42,12 @@ enum tlbr_against_op {
 	TLBR_AOP_MPROTECT,	/* mprotect syscall entries */
 	TLBR_AOP_ZAPCALLS,	/* munmap, madvise and brk syscall entries */
 	TLBR_AOP_MREMAP,	/* mremap syscall entries */
+	/*
+	 * ... of them, those that moved the mapping (the return: a new
+	 * address), the only ones that flush at site mremap (move_ptes): a
+	 * grow in place moves nothing, a shrink's flush is its tail's unmap
+	 */
+	TLBR_AOP_MREMAP_MOVED,
 	TLBR_AOP_WFAULTS,	/* write faults of user mode */
 	/*
 	 * write faults on present read-only pages, of user and kernel mode as

@@ -114,6 +114,11 @@ x = json.load(open(sys.argv[2]))
 assert x["before"]["kernel_faults"] == 0
 PY
 ok $? "json: kernel faults 2 before, 1 after; the program note per user write fault; every site too few to judge (few)"
+# mremap is compared per call that moved (x86-mremap-shrink.txt: 3 calls, the
+# first moved to 0x40000, the two shrinks return their own address)
+"$TLBREPLAY" diff --force --against --format csv --table operations x86-mremap-shrink.txt -- $A > "$TMP/mo" 2>/dev/null
+[ "$(field $TMP/mo 'mremap call' 2) $(field $TMP/mo 'mremap call that moved' 2)" = "3 1" ]
+ok $? "mremap: 3 calls, 1 that moved (its return a new address)"
 expect_status 3 "AFTER without a TLBI census" "$TLBREPLAY" diff --against $X -- $X
 grep_file "it says what is missing" "no TLBI census" "$TMP/err"
 expect_status 2 "--after-pid without --against" "$TLBREPLAY" diff --after-pid 1 $X -- $A
