@@ -755,8 +755,18 @@ int tlbr_mm_settle(struct replay *r, struct rmm *m)
 		return -ENOMEM;
 	for (i = pm->first; i; i = page_at(r, i - 1)->next) {
 		struct page *p = page_at(r, i - 1);
+		const struct vma *v;
 
 		if (!p->mapped)
+			continue;
+		/*
+		 * copy_page_range returns at once where !vma_needs_copy(): no
+		 * anon_vma (nor VM_PFNMAP/VM_MIXEDMAP, uffd-wp), as a
+		 * MAP_SHARED|MAP_ANONYMOUS mapping never has (shmem_zero_setup):
+		 * the child faults its pages in
+		 */
+		v = tlbr_vma_find(m, p->vpn << PAGE_SHIFT);
+		if (v && v->shared && v->anon)
 			continue;
 		if (!page_copy_insert(r, id, m, p, empty))
 			return -ENOMEM;

@@ -363,6 +363,14 @@ assert b["unsafe"] == 0 and p["oracle"]["unsafe"] == 0
 PY
 ok $? "process_madvise COLD/PAGEOUT: do_madvise's probes give 3 zap points, 1 uncertain (executed 2), and 1 reclaim; none doubled in a madvise syscall, none for another mm"
 
+# fork does not copy a shared anonymous mapping's page table
+# (whatif-fork-shared.txt: copy_page_range, vma_needs_copy() false without
+# an anon_vma): the child's mprotect of it changes no PTE and flushes nothing
+# (before: the child had the parent's page, mprotect 2 predicted where 1 was
+# executed; the qemu suite's sng-tlb-shootdown: 779/777 on 6.1, 747/745 on 6.12)
+census_case whatif-fork-shared.txt '{"mprotect": 1, "fork": 1, "exit": 1}'
+ok $? "fork: a shared anonymous mapping's PTEs are not copied: the child's mprotect of it flushes nothing (mprotect 1, fork 1, exit 1)"
+
 # PMD splits (whatif-thp-split.txt): __split_huge_pmd flushes only a huge PMD
 # (split_huge_pmd_address calls it for every unaligned VMA boundary): none
 # where the replay saw the address space born and no page there, one for a
