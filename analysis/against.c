@@ -19,6 +19,7 @@ static const char *const op_names[TLBR_AOP__COUNT] = {
 	[TLBR_AOP_ZAPCALLS] = "munmap/madvise/brk call",
 	[TLBR_AOP_MREMAP] = "mremap call",
 	[TLBR_AOP_MREMAP_MOVED] = "mremap call that moved",
+	[TLBR_AOP_MREMAP_CHUNKS] = "page-table chunk moved",
 	[TLBR_AOP_WFAULTS] = "write fault",
 	[TLBR_AOP_REUSEFAULTS] = "write fault reused",
 	[TLBR_AOP_COWFAULTS] = "write fault copied",
@@ -34,6 +35,7 @@ static const char *const op_short[TLBR_AOP__COUNT] = {
 	[TLBR_AOP_ZAPCALLS] = "unmap call",
 	[TLBR_AOP_MREMAP] = "mremap",
 	[TLBR_AOP_MREMAP_MOVED] = "mremap mv",
+	[TLBR_AOP_MREMAP_CHUNKS] = "pt chunk",
 	[TLBR_AOP_WFAULTS] = "wr fault",
 	[TLBR_AOP_REUSEFAULTS] = "wf reused",
 	[TLBR_AOP_COWFAULTS] = "wf copied",
@@ -43,6 +45,28 @@ static const char *const op_short[TLBR_AOP__COUNT] = {
 const char *tlbr_against_op_name(enum tlbr_against_op op)
 {
 	return (unsigned int)op < TLBR_AOP__COUNT ? op_names[op] : "none";
+}
+
+/*
+ * The extents move_page_tables() moves a mapping in, from @from to @to:
+ * get_extent() cuts the moved range (the smaller of the old and new
+ * lengths: a shrinking move unmaps the tail first) at every PMD boundary
+ * (2 MiB) of the old address and of the new. O(length / 2 MiB).
+ */
+static uint64_t move_chunks(uint64_t from, uint64_t to, uint64_t old_len, uint64_t new_len)
+{
+	const uint64_t pmd = UINT64_C(2) << 20;
+	uint64_t len = old_len < new_len ? old_len : new_len, off = 0, n = 0;
+
+	len = (len + 0xfff) & ~UINT64_C(0xfff);
+	while (off < len) {
+		uint64_t a = pmd - ((from + off) & (pmd - 1)), b = pmd - ((to + off) & (pmd - 1));
+		uint64_t step = a < b ? a : b;
+
+		off += step < len - off ? step : len - off;
+		n++;
+	}
+	return n;
 }
 
 void tlbr_against_count(struct tlbr_against_side *s, const struct tlbr_event *ev)
@@ -95,8 +119,13 @@ void tlbr_against_count(struct tlbr_against_side *s, const struct tlbr_event *ev
 	case TLBR_EV_SYSCALL_RET:
 		/* mremap() returns the new address: moved where it is not the old one */
 		if (ev->sys.nr == TLBR_SYS_MREMAP && ev->sys.args_known && ev->sys.ret >= 0 &&
-		    (uint64_t)ev->sys.ret != ev->sys.mremap.addr)
+		    (uint64_t)ev->sys.ret != ev->sys.mremap.addr) {
 			s->ops[TLBR_AOP_MREMAP_MOVED]++;
+			s->ops[TLBR_AOP_MREMAP_CHUNKS] += move_chunks(ev->sys.mremap.addr,
+								      (uint64_t)ev->sys.ret,
+								      ev->sys.mremap.old_len,
+								      ev->sys.mremap.new_len);
+		}
 		break;
 	default:
 		break;
@@ -147,11 +176,13 @@ void tlbr_against_add(struct tlbr_against_side *s, const struct tlbr_replay_resu
  *   present: the replay's model does, on both sides;
  *  mprotect: change_protection's flush_tlb_range per mprotect call;
  *  zap: tlb_finish_mmu of munmap, madvise(DONTNEED, ...) and brk;
- *  mremap: move_ptes' flush_tlb_range per mremap call that moved the
- *   mapping (its return is a new address: mremap_to, move_vma), the only
- *   ones that flush there: how many calls moved follows the address
- *   space's layout (whether the mapping could grow in place), the
- *   program's and the loader's doing, not the model's;
+ *  mremap: move_ptes' flush_tlb_range (or move_normal_pmd's) per
+ *   page-table chunk an mremap that moved the mapping moved (its return
+ *   is a new address: mremap_to, move_vma; move_chunks()), the only ones
+ *   that flush there: how many calls moved and in how many chunks follows
+ *   the address space's layout (whether the mapping could grow in place,
+ *   which 2 MiB boundaries it crosses), the program's and the loader's
+ *   doing, not the model's;
  *  fork: dup_mmap's flush_tlb_mm per fork; exec: the flushes of exec's
  *  setup (shift_arg_pages, the old mm's exit_mmap) per exec; exit:
  *  exit_mmap's tlb_finish_mmu per torn-down mm.
@@ -170,7 +201,7 @@ enum tlbr_against_op tlbr_against_site_op(enum tlbr_site site)
 	case TLBR_SITE_ZAP:
 		return TLBR_AOP_ZAPCALLS;
 	case TLBR_SITE_MREMAP:
-		return TLBR_AOP_MREMAP_MOVED;
+		return TLBR_AOP_MREMAP_CHUNKS;
 	case TLBR_SITE_FORK:
 		return TLBR_AOP_FORKS;
 	case TLBR_SITE_EXEC:
@@ -771,9 +802,11 @@ unsigned int tlbr_against_notes(const struct tlbr_against_side *b,
 			 "the same work (the C library and loader, the program's own choices, "
 			 "scheduling%s); the sites counted per %s are compared per %s.",
 			 op_names[i], (unsigned long long)b->ops[i], (unsigned long long)a->ops[i],
-			 i != TLBR_AOP_WFAULTS ? "" : ", the compiled code: arm64 loads before "
-			 "it stores where x86 has one read-modify-write instruction", op_names[i],
-			 op_names[i]);
+			 i == TLBR_AOP_WFAULTS ? ", the compiled code: arm64 loads before "
+			 "it stores where x86 has one read-modify-write instruction" :
+			 i == TLBR_AOP_MREMAP_CHUNKS ? ", the address space's layout: a move "
+			 "that crosses a 2 MiB boundary of its old or new address moves in two "
+			 "chunks" : "", op_names[i], op_names[i]);
 		emit(ctx, "operations", buf), n++;
 	}
 	n += program_note(b, a, emit, ctx);

@@ -48,6 +48,12 @@ enum tlbr_against_op {
 	 * grow in place moves nothing, a shrink's flush is its tail's unmap
 	 */
 	TLBR_AOP_MREMAP_MOVED,
+	/*
+	 * ... the page-table chunks they moved: move_page_tables() moves (and
+	 * move_ptes() or move_normal_pmd() flushes) one extent at a time,
+	 * cut at the old and the new address's PMD boundaries (get_extent())
+	 */
+	TLBR_AOP_MREMAP_CHUNKS,
 	TLBR_AOP_WFAULTS,	/* write faults of user mode */
 	/*
 	 * write faults on present read-only pages, of user and kernel mode as
