@@ -683,6 +683,11 @@ void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r)
 	if (r->write_faults_present)
 		fprintf(f, " (%.2f%%)", 100.0 * (double)r->unexplained /
 					    (double)r->write_faults_present);
+	if (r->write_faults_lost)	/* only then: the goldens stay as they were */
+		fprintf(f, ";\n    %llu of them on a page the model had writable, its PTE last\n"
+			   "    changed before lost events (the gap may hold a write-protection\n"
+			   "    and its flush): taken as read-only, a COW break or a reuse",
+			(unsigned long long)r->write_faults_lost);
 	fputc('\n', f);
 }
 
@@ -770,6 +775,8 @@ void tlbr_json_checks(struct tlbr_json *j, const struct tlbr_replay_result *r)
 	tlbr_json_obj_end(j);
 	tlbr_json_u64(j, "spurious_observed", r->spurious_observed);
 	tlbr_json_u64(j, "unexplained", r->unexplained);
+	if (r->write_faults_lost)	/* only then: the goldens stay as they were */
+		tlbr_json_u64(j, "write_faults_after_lost", r->write_faults_lost);
 	tlbr_json_obj_end(j);
 }
 

@@ -302,7 +302,7 @@ bool scope_note(struct scope *s, const struct tlbr_note *n)
 	X(merged) X(table_syncs) X(ipis) X(switch_flushes) X(avoidable)		\
 	X(stale_ro) X(stale_sound) X(stale_unused) X(spurious_predicted) X(upgraded) X(unsafe) X(maybe_broadcasts)
 #define RCOUNTERS(X)								\
-	X(write_faults_present) X(unexplained) X(spurious_observed)	\
+	X(write_faults_present) X(unexplained) X(write_faults_lost) X(spurious_observed)	\
 	X(cow_breaks) X(reuses) X(reuses_user) X(cow_breaks_user) X(real_ipis) X(real_ipi_flushes)		\
 	X(asid_rollovers) X(real_tlbi_is) X(contpte_reuses) X(contpte_dirty) X(huge_reuses) X(batch_pending_implied) \
 	X(huge_mapped)

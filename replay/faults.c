@@ -187,7 +187,17 @@ int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 				}
 			}
 		}
-		if (p->present && p->writable) {
+		if (p->present && p->writable && p->since < r->lost_seq) {
+			/*
+			 * the PTE last changed before a gap with lost events: a
+			 * write-protection there (a fork's copy_present_pte(), an
+			 * mprotect, KSM's write_protect_page()) and its flush are
+			 * lost. The fault says the PTE was read-only: a COW break
+			 * or a reuse, as its flush tells (counted apart)
+			 */
+			r->res.write_faults_lost++;
+			set_pending(r, t, ev, p, err & TLBR_PF_USER, false);
+		} else if (p->present && p->writable) {
 			if (r->o.cpu->spurious_faults) {
 				r->res.spurious_observed++;
 				if (r->o.note) {

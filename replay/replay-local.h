@@ -408,6 +408,7 @@ struct replay {
 	bool finished;			/* the policies' finish() ran */
 	bool arm64_seen;		/* an arm64 trace: a TLBI census event, an arm64 fault */
 	bool teardown_seen;		/* an mmap:exit_mmap was seen: the trace has them */
+	uint64_t lost_seq;		/* seq of the last record of lost events */
 	/*
 	 * x86 exit_mmap() flushes the x86 policies have not decided yet: each
 	 * waits for its task's next record (flushreq.teardown_hold; flush.c)

@@ -254,6 +254,11 @@ struct tlbr_replay_result {
 	uint64_t pages;			/* pages touched: the model's size */
 	uint64_t write_faults_present;	/* user write faults on present pages */
 	uint64_t unexplained;		/* ... the model cannot explain */
+	/*
+	 * ... on a page the model has writable whose PTE changed last before
+	 * a gap with lost events: the gap may hold its write-protection
+	 */
+	uint64_t write_faults_lost;
 	uint64_t spurious_observed;	/* ... that are spurious faults the CPU model allows */
 	uint64_t cow_breaks, reuses;
 	/*

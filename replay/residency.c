@@ -216,6 +216,7 @@ void tlbr_x86_not_in_mask(struct replay *r, uint32_t mm, int cpu)
  */
 void tlbr_lost_gap(struct replay *r, int cpu)
 {
+	r->lost_seq = r->seq + 1;	/* a PTE changed until now may have changed again unseen (faults.c) */
 	for (uint32_t mm = 1; mm < r->nmms; mm++) {
 		struct rmm *m = &r->mms[mm];
 
