@@ -363,6 +363,16 @@ static void stand_for_return(struct tlbr_event *out, const struct tlbr_record *r
 	t->a64_ctx_site = 0;
 }
 
+/* @t's gather is over (tlb_finish_mmu, or its syscall returned): not open any more. O(1). */
+void tlbr_adapt_gather_close(struct tlbr_adapter *a, struct tlbr_task *t)
+{
+	struct tlbr_mm *m = t->a64_gather_mm ? tlbr_mm_by_id(a, t->a64_gather_mm) : NULL;
+
+	if (m && m->gathers_open)
+		m->gathers_open--;
+	t->a64_gather_mm = 0;
+}
+
 static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *rec,
 			     struct tlbr_task *t, struct tlbr_event *out)
 {
@@ -450,8 +460,27 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 			out->flush.site = TLBR_SITE_FAULT;	/* migration entry, KSM */
 		return 1;
 	case TLBR_RAW_A64_GATHER_END:
-	case TLBR_RAW_A64_GATHER_FLUSH:
+	case TLBR_RAW_A64_GATHER_FLUSH: {
+		struct tlbr_mm *gm;
+		bool nested = false;
+
 		learn_mm(a, t, v[0]);
+		/*
+		 * tlb_finish_mmu: where another task's gather of the same mm is
+		 * open (mm_tlb_flush_nested: tlb_flush_pending > 1; the trace
+		 * shows one from its zap_vma to its tlb_finish_mmu), the gather
+		 * becomes fullmm with freed_tables set and tlb_flush_mmu flushes
+		 * the whole mm (arm64's tlb_flush: flush_tlb_mm), even a gather
+		 * that cleared nothing (the qemu suite's 6.1 usemem: two threads'
+		 * MADV_DONTNEED of their stacks at once, zap 3 executed, 1
+		 * predicted). Another task's gather not yet at its zap_vma is not
+		 * seen: such a flush stays unpredicted.
+		 */
+		if (rec->def->id == TLBR_RAW_A64_GATHER_END && !v[3] &&
+		    (gm = tlbr_mm_by_id(a, t->mm)) && gm->kptr == v[0])
+			nested = gm->gathers_open > (t->a64_gather_mm == t->mm ? 1u : 0u);
+		if (rec->def->id == TLBR_RAW_A64_GATHER_END)
+			tlbr_adapt_gather_close(a, t);
 		/*
 		 * tlb_finish_mmu flushes what is left of the gather through
 		 * tlb_flush_mmu; where that call is not inlined both probes see
@@ -474,7 +503,9 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		 * fullmm gather (exit) flushes the ASID only when page tables
 		 * were freed. What each VMA's zap flushed comes from zap_vma.
 		 */
-		if (v[3]) {
+		if (nested) {
+			flush_init(out, rec, t, TLBR_SCOPE_MM, 0, 0);
+		} else if (v[3]) {
 			if ((rec->have & (1u << 4)) && !v[4])
 				return 0;
 			flush_init(out, rec, t, TLBR_SCOPE_MM, 0, 0);
@@ -489,9 +520,12 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 			out->flush.site = TLBR_SITE_EXIT;
 		else if (out->flush.site == TLBR_SITE_MREMAP || out->flush.site == TLBR_SITE_UNKNOWN)
 			out->flush.site = TLBR_SITE_ZAP;	/* an mmu_gather: mremap's unmaps */
-		if ((rec->have & (1u << 4)) && v[4])
+		if (((rec->have & (1u << 4)) && v[4]) || nested)
 			out->flush.flags |= TLBR_FLUSH_FREES_TABLES;
+		if (nested)
+			out->flush.flags |= TLBR_FLUSH_NESTED;
 		return 1;
+	}
 	case TLBR_RAW_A64_ZAP_VMA:
 		/*
 		 * unmap_page_range of one VMA: zap_pte_range clears every PTE of
@@ -501,6 +535,12 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		 */
 		learn_mm(a, t, v[0]);
 		t->a64_fullmm = (rec->have & (1u << 3)) && v[3];
+		/* inside its gather (tlb_gather_mmu: inc_tlb_flush_pending) until tlb_finish_mmu */
+		if (!t->a64_fullmm && !t->a64_gather_mm && tlbr_mm_by_id(a, t->mm) &&
+		    tlbr_mm_by_id(a, t->mm)->kptr == v[0]) {
+			tlbr_mm_by_id(a, t->mm)->gathers_open++;
+			t->a64_gather_mm = t->mm;
+		}
 		if (t->a64_fullmm || v[2] <= v[1])
 			return 0;
 		flush_init(out, rec, t, TLBR_SCOPE_RANGE, v[1] & TLBR_PAGE_MASK, v[2]);

@@ -497,7 +497,8 @@ static int on_exec(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 	return 1;
 }
 
-static int on_syscall(const struct tlbr_record *rec, struct tlbr_task *t, struct tlbr_event *out)
+static int on_syscall(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
+		      struct tlbr_event *out)
 {
 	const struct tlbr_evdef *def = rec->def;
 	unsigned int i;
@@ -535,6 +536,7 @@ static int on_syscall(const struct tlbr_record *rec, struct tlbr_task *t, struct
 		out->sys.args_known = true;
 	}
 	t->in_sys = 0;
+	tlbr_adapt_gather_close(a, t);	/* (its tlb_finish_mmu not seen) */
 	return 1;
 }
 
@@ -717,7 +719,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		return 0;
 	case TLBR_RAW_SYS_ENTER:
 	case TLBR_RAW_SYS_EXIT:
-		return on_syscall(rec, t, out);
+		return on_syscall(a, rec, t, out);
 	case TLBR_RAW_PRINT:
 		return on_print(a, rec, out, err);
 	case TLBR_RAW_VMAP_ALLOC:

@@ -269,6 +269,8 @@ struct tlbr_task {
 	bool a64_fullmm;		/* its last zap_vma was of a fullmm gather (exit_mmap) */
 	/* tlb_finish_mmu's gather, when its tlb_flush_mmu may still be probed */
 	uint64_t a64_gend_mm, a64_gend_start, a64_gend_end;
+	/* an mmu_gather it is in, as far as its zap_vma showed (tlbr_mm.gathers_open) */
+	uint32_t a64_gather_mm;		/* the mm's id, 0 none */
 };
 
 /* An address space: one per fork without CLONE_VM, exec, or first sight. */
@@ -281,6 +283,11 @@ struct tlbr_mm {
 	bool torn_down;
 	bool from_fork;			/* created by fork inside the trace (vs. first sight / exec) */
 	uint64_t kptr;			/* the kernel's struct mm_struct pointer, when a probe said */
+	/*
+	 * tasks between a zap_vma and the tlb_finish_mmu of the same gather
+	 * (tlb_flush_pending counts them: mm_tlb_flush_nested, adapt-arm64.c)
+	 */
+	unsigned int gathers_open;
 };
 
 struct tlbr_adapter;

@@ -148,6 +148,9 @@ enum {
 						 * it flushes (pmdp_invalidate) only when the PMD
 						 * there is huge, which its caller may not have
 						 * checked (split_huge_pmd_address) */
+	TLBR_FLUSH_NESTED = 1 << 9,		/* tlb_finish_mmu of a gather another task's
+						 * overlapped (mm_tlb_flush_nested): the whole
+						 * mm, besides what the gather itself flushed */
 };
 
 /*

@@ -1032,6 +1032,13 @@ bool tlbr_unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, stru
 	 */
 	if (ev->flush.flags & TLBR_FLUSH_CONTPTE)
 		return true;
+	/*
+	 * nor is tlb_finish_mmu's flush of the whole mm where another task's
+	 * gather overlapped (mm_tlb_flush_nested: adapt-arm64.c): the walk's
+	 * own flushes are as without it
+	 */
+	if (ev->flush.flags & TLBR_FLUSH_NESTED)
+		return true;
 	t->traced++;
 	if (t->sys == TLBR_SYS_MREMAP + 1) {
 		/*

@@ -363,6 +363,12 @@ assert b["unsafe"] == 0 and p["oracle"]["unsafe"] == 0
 PY
 ok $? "process_madvise COLD/PAGEOUT: do_madvise's probes give 3 zap points, 1 uncertain (executed 2), and 1 reclaim; none doubled in a madvise syscall, none for another mm"
 
+# two threads' gathers at once (whatif-gather-nested.txt): tlb_finish_mmu
+# flushes the whole mm where another gather of it is open
+# (mm_tlb_flush_nested), even one that cleared nothing (before: zap 1
+# predicted, 2 executed; the qemu suite's 6.1 usemem: zap 3 executed, 1)
+census_case whatif-gather-nested.txt '{"zap": 2}'
+ok $? "nested gathers: tlb_finish_mmu flushes the mm while another thread's gather is open (zap 2 as executed)"
 # fork does not copy a shared anonymous mapping's page table
 # (whatif-fork-shared.txt: copy_page_range, vma_needs_copy() false without
 # an anon_vma): the child's mprotect of it changes no PTE and flushes nothing
