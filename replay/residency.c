@@ -188,7 +188,9 @@ void tlbr_hidden_task(struct replay *r, uint32_t task)
  * nor since the trace began: loading or leaving it takes a switch the
  * trace would show, or leave_mm() after a shootdown IPI the trace would
  * show (a CPU an IPI reached is not taken), or events lost (none taken
- * after a lost-events record). It holds only what it kept from before the
+ * after a lost-events record). Nor a CPU a switch has shown running a
+ * kernel thread: kthread_use_mm() (io_uring, vhost) switches its lazy mm
+ * away without a sched_switch. It holds only what it kept from before the
  * trace (tlbr_pte_present_before()). O(CPUs).
  */
 void tlbr_x86_not_in_mask(struct replay *r, uint32_t mm, int cpu)
@@ -198,7 +200,7 @@ void tlbr_x86_not_in_mask(struct replay *r, uint32_t mm, int cpu)
 	if (!m || m->born || r->lost_seen)
 		return;
 	for (int c = 0; c < r->ncpus; c++)
-		if (c != cpu && !r->cpu[c].known && !r->cpu[c].ipi_to)
+		if (c != cpu && !r->cpu[c].known && !r->cpu[c].ipi_to && !r->cpu[c].switched)
 			tlbr_cpuset_set(&m->not_since_start, (unsigned int)c);
 }
 

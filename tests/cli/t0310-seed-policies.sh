@@ -434,6 +434,10 @@ mwu $TMP/mwu-x86.txt "2 2 0 2 0 0 0" "CPU never shown, the x86 kernel's local-on
 sed '/1.000020: sys_mprotect/a\
 CPU:0 [LOST 3 EVENTS]' $TMP/mwu-x86.txt > $TMP/mwu-lost.txt
 mwu $TMP/mwu-lost.txt "2 1 1 1 1 1 1" "the same after lost events: no evidence (a remote IPI send may be lost)"
+sed '/1.000010: page_fault_user/i\
+          <idle>-0     [001] d..2.     1.000005: sched_switch: prev_comm=swapper/1 prev_pid=0 prev_prio=120 prev_state=R ==> next_comm=kworker/1:0 next_pid=20 next_prio=120' \
+	$TMP/mwu-x86.txt > $TMP/mwu-kth.txt
+mwu $TMP/mwu-kth.txt "2 1 0 2 0 1 0" "the same with CPU 1 running a kernel thread: kthread_use_mm() may have left the mask silently"
 # the same recording with a wake-up migration of 202 its followed waker's record shows
 # (try_to_wake_up() -> set_task_cpu(): sched_migrate_task in 201's context, 202 left out by the
 # filter): no sign the trace follows 202, which stays anywhere (before: seen, oracle 0 broadcasts)
