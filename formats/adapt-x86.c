@@ -390,9 +390,12 @@ int tlbr_adapt_x86(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 		 * kernel writing (copy_to_user) or reading user memory. It
 		 * does not return the task to user space (t->fresh stays:
 		 * schedule_tail's put_user is one), and the flush it may cause
-		 * is its COW (infer(): in a syscall too)
+		 * is its COW (infer(): in a syscall too). A text trace prints
+		 * the address with %ps: a kernel address shows as a symbol,
+		 * read as 0 (the page at 0 is never a user mapping:
+		 * mmap_min_addr), and skipped too
 		 */
-		if ((rec->val[0] >> 63) || t->kthread || !t->pid)
+		if ((rec->val[0] >> 63) || !rec->val[0] || t->kthread || !t->pid)
 			return 0;
 		a->cpu[rec->cpu].op_task = 0;
 		t->in_fault = true;

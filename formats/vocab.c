@@ -64,7 +64,8 @@ static const struct tlbr_evdef vocab[] = {
 	   "make (wp_page_reuse: arm64 flushes, x86 does not) are not predicted, and "
 	   "their COW copies are told by context only",
 	   3,
-	   { "address", N }, { "ip", N }, { "error_code", N }),
+	   /* printed "address=%ps ip=%ps": in text a kernel address is a symbol */
+	   { "address", Y }, { "ip", Y }, { "error_code", N }),
 	EV("tlb", "tlb_flush", TLBR_RAW_TLB_FLUSH, R, X86,
 	   "no flushes to replay",
 	   2, { "reason", N }, { "pages", N }),

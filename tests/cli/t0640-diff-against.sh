@@ -94,6 +94,10 @@ KX=diff-against-kfault-x86.txt
 "$TLBREPLAY" diff --against --format csv $KX -- $A > "$TMP/kc"
 [ "$(field $TMP/kc wp-reuse 3) $(field $TMP/kc wp-reuse 4) $(field $TMP/kc wp-reuse 6) $(field $TMP/kc wp-reuse 7) $(field $TMP/kc wp-reuse 9) / $(field $TMP/kc cow 3) $(field $TMP/kc cow 4) $(field $TMP/kc cow 6) $(field $TMP/kc cow 7) $(field $TMP/kc cow 9) / $(field $TMP/kc all 3) $(field $TMP/kc all 6)" = "2 2 1 1 0.00 / 2 2 1 1 0.00 / 10 9" ]
 ok $? "page_fault_kernel: wp-reuse 2 in 2 reused faults (1 the kernel's), 1 in 1 after; cow 2 in 2 copied, 1 in 1: +0%; in all 10 and 9"
+# the same trace as trace-cmd report prints it (tests/data/x86-kfault-symbols.txt):
+# ip and a kernel address are symbols ("%ps"): read, the kernel address left out
+"$TLBREPLAY" diff --against --format csv x86-kfault-symbols.txt -- $A > "$TMP/ksc"
+same_file "page_fault_kernel printed with symbols (%ps): the same comparison" "$TMP/kc" "$TMP/ksc"
 "$TLBREPLAY" diff --against --json $KX -- $A > "$TMP/kj"
 "$TLBREPLAY" diff --against --json $X -- $A > "$TMP/xj"
 python3 - "$TMP/kj" "$TMP/xj" <<'PY'
