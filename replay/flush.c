@@ -208,6 +208,7 @@ void tlbr_flush_point(struct replay *r, struct flushreq *q)
 				h = &r->held[i];
 		if (h) {
 			h->active = true;
+			r->nheld++;
 			h->task = q->ev->task;
 			h->ev = *q->ev;
 			h->q = *q;
@@ -247,8 +248,14 @@ static bool next_step(const struct tlbr_event *ev)
 	}
 }
 
+/*
+ * Decide the held teardown flushes @ev (NULL: the trace's end) settles.
+ * O(1) when none is held (every event); O(held x decide_one) otherwise.
+ */
 void tlbr_teardown_settle(struct replay *r, const struct tlbr_event *ev)
 {
+	if (!r->nheld)
+		return;
 	for (unsigned int i = 0; i < ARRAY_SIZE(r->held); i++) {
 		struct held_teardown *h = &r->held[i];
 		const struct tlbr_event *saved = r->ev;
@@ -262,6 +269,7 @@ void tlbr_teardown_settle(struct replay *r, const struct tlbr_event *ev)
 		h->q.teardown_more = ev && ev->kind == TLBR_EV_FLUSH &&
 				     ev->flush.site == TLBR_SITE_EXIT && ev->mm == h->q.mm;
 		h->active = false;
+		r->nheld--;
 		r->ev = &h->ev;
 		r->cur_task = tlbr_task_rget(r, h->task);
 		r->seq++;

@@ -419,6 +419,7 @@ struct replay {
 		struct tlbr_event ev;	/* a copy: the reader's event is gone by then */
 		struct flushreq q;
 	} held[8];
+	unsigned int nheld;		/* of them active: none, tlbr_teardown_settle returns at once */
 	bool lost_seen;			/* a lost-events record was seen */
 };
 
