@@ -14,7 +14,7 @@ void tlbr_diff_count(struct tlbr_diff_counts *c, const struct tlbr_event *ev)
 {
 	switch (ev->kind) {
 	case TLBR_EV_FLUSH:
-		if ((unsigned int)ev->flush.site >= TLBR_SITE__COUNT)
+		if ((unsigned int)ev->flush.site >= TLBR_SITE__COUNT || tlbr_flush_counted_none(ev))
 			break;
 		/* a context switch that reused an up-to-date ASID flushed nothing */
 		if (ev->flush.site == TLBR_SITE_SWITCH && !ev->flush.pages)

@@ -90,8 +90,12 @@ static struct tlbr_stat_counts *counts(struct tlbr_stat_counts **arr, unsigned i
 
 int tlbr_stat_event(struct tlbr_stat *s, const struct tlbr_event *ev)
 {
-	struct tlbr_stat_counts *t = counts(&s->task, &s->task_alloc, ev->task);
-	struct tlbr_stat_counts *m = counts(&s->mm, &s->mm_alloc, ev->mm);
+	struct tlbr_stat_counts *t, *m;
+
+	if (tlbr_flush_counted_none(ev))
+		return 0;	/* the replay's evidence, no flush */
+	t = counts(&s->task, &s->task_alloc, ev->task);
+	m = counts(&s->mm, &s->mm_alloc, ev->mm);
 
 	if ((ev->task && !t) || (ev->mm && !m))
 		return -ENOMEM;

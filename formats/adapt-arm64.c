@@ -552,12 +552,22 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		t->a64_end = v[1];
 		return 0;
 	case TLBR_RAW_A64_CHPROT_RET:
-		/* change_protection flushes the range when it changed pages */
-		if (!v[0] || (int64_t)v[0] < 0 || t->a64_end <= t->a64_start)
+		/*
+		 * change_protection flushes the range when it changed pages;
+		 * in mprotect its count is that of the present PTEs of the range
+		 * (change_pte_range: pages++ for each; 0 too: the replay learns
+		 * which pages fault-around did not map, COUNTED)
+		 */
+		if ((int64_t)v[0] < 0 || t->a64_end <= t->a64_start ||
+		    (!v[0] && t->in_sys != TLBR_SYS_MPROTECT + 1))
 			return 0;
 		flush_init(out, rec, t, TLBR_SCOPE_RANGE, t->a64_start, t->a64_end);
 		out->flush.site = t->in_sys == TLBR_SYS_MPROTECT + 1 ? TLBR_SITE_MPROTECT :
 								       TLBR_SITE_FAULT;
+		if (t->in_sys == TLBR_SYS_MPROTECT + 1) {
+			out->flush.flags |= TLBR_FLUSH_COUNTED;
+			out->flush.pages = v[0];
+		}
 		return 1;
 	case TLBR_RAW_A64_FORK_MM:
 		learn_mm(a, t, v[0]);

@@ -148,6 +148,10 @@ enum {
 						 * it flushes (pmdp_invalidate) only when the PMD
 						 * there is huge, which its caller may not have
 						 * checked (split_huge_pmd_address) */
+	TLBR_FLUSH_COUNTED = 1 << 10,		/* change_protection in mprotect: pages is
+						 * how many PTEs of [start, end) it changed
+						 * (chprot_r), each present one; 0: none, and
+						 * no flush (the event says only that) */
 	TLBR_FLUSH_NESTED = 1 << 9,		/* tlb_finish_mmu of a gather another task's
 						 * overlapped (mm_tlb_flush_nested): the whole
 						 * mm, besides what the gather itself flushed */
@@ -463,5 +467,11 @@ const char *tlbr_syscall_name(enum tlbr_syscall nr);
 const char *tlbr_scope_name(enum tlbr_scope scope);
 const char *tlbr_exec_name(enum tlbr_exec exec);
 const char *tlbr_x86_reason_name(enum tlbr_x86_reason reason);
+
+/* An mprotect's count of no PTE changed: an event that is no flush (TLBR_FLUSH_COUNTED). */
+static inline bool tlbr_flush_counted_none(const struct tlbr_event *ev)
+{
+	return ev->kind == TLBR_EV_FLUSH && (ev->flush.flags & TLBR_FLUSH_COUNTED) && !ev->flush.pages;
+}
 
 #endif /* TLBR_EVENT_H */

@@ -43,6 +43,9 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 
 	if (f->site == TLBR_SITE_SWITCH)
 		return;		/* x86 switch_mm: residency comes from the switches */
+	/* mprotect's count of the PTEs it changed: which pages fault-around mapped */
+	if ((f->flags & TLBR_FLUSH_COUNTED) && ev->mm && range)
+		tlbr_counted_ptes(r, ev->mm, f->start >> PAGE_SHIFT, TLBR_PAGES_UP(f->end), f->pages);
 	if (f->exec == TLBR_EXEC_IPI)
 		r->res.real_ipi_flushes++;
 	if (f->exec == TLBR_EXEC_LOCAL && f->x86_reason == TLBR_X86_LOCAL_MM_SHOOTDOWN && ev->mm)
@@ -412,6 +415,12 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	if (ev->cpu < 0 || ev->cpu >= r->ncpus)
 		return 0;
 	r->ev = ev;
+	if (tlbr_flush_counted_none(ev)) {	/* no flush: only what it shows (on_flush) */
+		if (ev->mm && ev->flush.start < ev->flush.end)
+			tlbr_counted_ptes(r, ev->mm, ev->flush.start >> PAGE_SHIFT,
+					  TLBR_PAGES_UP(ev->flush.end), 0);
+		return 0;
+	}
 	for (unsigned int h = 0; h < r->nev_hooks; h++)
 		r->ev_hooks[h].fn(r, r->ev_hooks[h].pl, ev);
 	r->seq++;

@@ -97,7 +97,13 @@ static void fault_around(struct replay *r, uint32_t mm, const struct vma *v, uin
 		     FAULT_AROUND_PAGES;
 	uint64_t s, e, a;
 
-	if (!(v->prot & TLBR_PROT_READ) || n <= 1)
+	/*
+	 * a VMA a read fault mapped a page in: do_fault_around does not look
+	 * at VM_READ, and PROT_WRITE alone is readable (arm64's do_page_fault
+	 * takes VM_WRITE, and VM_EXEC without EPAN, for a read; x86 has no
+	 * write-only PTE): only PROT_NONE faults no page in
+	 */
+	if (!(v->prot & (TLBR_PROT_READ | TLBR_PROT_WRITE | TLBR_PROT_EXEC)) || n <= 1)
 		return;
 	while (n & (n - 1))	/* (a power of two, as the kernel keeps it) */
 		n &= n - 1;

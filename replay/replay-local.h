@@ -652,6 +652,9 @@ void tlbr_lru_set(struct replay *r, struct page *p, int state, int cpu);
 void tlbr_lru_drain(struct replay *r, int cpu);
 void tlbr_lru_unadd(struct replay *r, struct page *p);
 
+/* unmap.c: change_protection changed @n PTEs of [s, e) (TLBR_FLUSH_COUNTED) */
+void tlbr_counted_ptes(struct replay *r, uint32_t mm, uint64_t s, uint64_t e, uint64_t n);
+
 /* A flush point the kernel makes only if something the trace cannot show was so: why (q->maybe set apart). */
 static inline void tlbr_unsure(struct replay *r, struct flushreq *q, unsigned int why)
 {

@@ -245,6 +245,47 @@ static void forget_fn(struct replay *r, struct page *p, void *a)
 			tlbr_tlb_flush_page(r, &r->pol[pol], p, c);
 }
 
+struct counted {
+	uint64_t sure, maybe;
+	bool resolve, present;
+};
+
+static void count_fn(struct replay *r, struct page *p, void *a)
+{
+	struct counted *c = a;
+
+	if (!p->mapped)
+		return;
+	if (!c->resolve) {
+		c->sure += !p->maybe;
+		c->maybe += p->maybe;
+	} else if (p->maybe && c->present) {
+		p->maybe = false;	/* fault-around mapped it */
+	} else if (p->maybe) {
+		forget_fn(r, p, NULL);	/* it did not: no PTE, no CPU holds one */
+	}
+}
+
+/*
+ * mprotect's change_protection changed @n PTEs of [s, e) (chprot_r: 6.1
+ * change_pte_range's pages++ for each present one, PROT_NONE ones too; a
+ * huge PMD's HPAGE_PMD_NR): where that is the pages the model has for
+ * certain, none of fault-around's maybe pages there was mapped; where it
+ * is those and every maybe page, each was. Otherwise (pages the trace did
+ * not see mapped) it stays as it was. O(pages of the range).
+ */
+void tlbr_counted_ptes(struct replay *r, uint32_t mm, uint64_t s, uint64_t e, uint64_t n)
+{
+	struct counted c = { 0 };
+
+	tlbr_for_pages(r, mm, false, s, e, count_fn, &c);
+	if (!c.maybe || (n != c.sure && n != c.sure + c.maybe))
+		return;
+	c.resolve = true;
+	c.present = n == c.sure + c.maybe;
+	tlbr_for_pages(r, mm, false, s, e, count_fn, &c);
+}
+
 /*
  * The page-table chunks (one PTE page: 2 MiB) of one VMA's zap, and what
  * zap_pte_range does at the end of each: a file or shmem page whose PTE was

@@ -181,9 +181,11 @@ PY
 }
 # fault-around (whatif-fault-around.txt): a read fault on shmem maps the
 # cached pages of its 64 KiB block (do_fault_around): a page zapped before
-# may be present again, its munmap's flush uncertain (before: not predicted)
-uncertain_case whatif-fault-around.txt '{"zap": 2}' '{"zap": 2, "mprotect": 1}' '{"zap": 1, "mprotect": 1}'
-ok $? "fault-around: the zapped page may be mapped again by a read fault next to it: zap 2 executed, 1..2 predicted; an mprotect of such a page only: 0 executed, 0..1"
+# may be present again, its munmap's flush uncertain (before: not predicted);
+# C's mprotect changed no PTE (chprot_r pages=0): its page was not mapped,
+# no point (before that count was used: an uncertain mprotect point, 0..1)
+uncertain_case whatif-fault-around.txt '{"zap": 2}' '{"zap": 2}' '{"zap": 1}'
+ok $? "fault-around: the zapped page may be mapped again by a read fault next to it: zap 2 executed, 1..2 predicted; an mprotect that changed no PTE: no point"
 # the window the recorder read (metadata fault_around_bytes): one page, no
 # fault-around (D's flush not predicted: such a machine would not have
 # mapped 0x100000 again); 8 KiB, the read at 0x101000 maps 0x100000 only
@@ -363,6 +365,13 @@ assert b["unsafe"] == 0 and p["oracle"]["unsafe"] == 0
 PY
 ok $? "process_madvise COLD/PAGEOUT: do_madvise's probes give 3 zap points, 1 uncertain (executed 2), and 1 reclaim; none doubled in a madvise syscall, none for another mm"
 
+# fault-around in a PROT_WRITE-only shmem mapping, and what mprotect's count
+# of changed PTEs (chprot_r) says of its pages (whatif-fault-around-count.txt):
+# the maybe page it changed was mapped, those of a range with pages=0 were
+# not (before: fault-around skipped for want of PROT_READ, zap 1 predicted
+# for 2; with it but no count, mprotect 1..2 and zap 1..2)
+census_case whatif-fault-around-count.txt '{"mprotect": 1, "zap": 2}'
+ok $? "fault-around without PROT_READ, resolved by mprotect's PTE count: mprotect 1, zap 2 as executed, none uncertain"
 # two threads' gathers at once (whatif-gather-nested.txt): tlb_finish_mmu
 # flushes the whole mm where another gather of it is open
 # (mm_tlb_flush_nested), even one that cleared nothing (before: zap 1
