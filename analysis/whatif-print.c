@@ -389,6 +389,14 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 			 "flush the trace shows local only proved them out of the kernel's",
 			 (unsigned long long)x->mask_cleared);
 	}
+	if (x->tasks_rehomed) {	/* only then: the goldens stay as they were */
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, sizeof(buf) - n, "; %llu tasks a \"remote shootdown\" answer "
+			 "showed to run another address space older than the trace than their "
+			 "own (threads a trace.dat does not group) run it from then on",
+			 (unsigned long long)x->tasks_rehomed);
+	}
 	tlbr_print_wrapped(f, "    also", 12, buf, 80);
 	if (x->ipis_sent > x->ipis_matched || x->ipis_predicted > x->ipis_matched) {
 		uint64_t missed = x->ipis_sent - x->ipis_matched;
@@ -496,6 +504,8 @@ void tlbr_json_x86_check(struct tlbr_json *j, const struct tlbr_replay_result *r
 	tlbr_json_u64(j, "calls_bootstrap", x->calls_bootstrap);
 	tlbr_json_u64(j, "calls_learnt", x->calls_learnt);
 	tlbr_json_u64(j, "mask_cleared", x->mask_cleared);
+	if (x->tasks_rehomed)	/* only then: the goldens stay as they were */
+		tlbr_json_u64(j, "tasks_rehomed", x->tasks_rehomed);
 	tlbr_json_u64(j, "as_traced", x->as_traced);
 	tlbr_json_u64(j, "remote_flushes", x->remote_flushes);
 	tlbr_json_u64(j, "remote_wrong_cpu", x->remote_wrong_cpu);

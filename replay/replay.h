@@ -222,6 +222,12 @@ struct tlbr_x86_check {
 	 */
 	uint64_t miss_trim_guess;
 	/*
+	 * tasks a "remote shootdown" answer showed to use an address space
+	 * older than the trace other than their own in the trace (threads a
+	 * trace.dat does not group): from then on they run that one
+	 */
+	uint64_t tasks_rehomed;
+	/*
 	 * IPIs predicted and not sent to a CPU running another mm, for a trim
 	 * the model guessed: should_trim_cpumask()'s clock of an mm older
 	 * than the trace is unknown until the trace shows a trim

@@ -112,6 +112,15 @@ struct xmm {
 struct xstate {
 	struct xmm *mms;
 	uint32_t nmms;
+	/*
+	 * per task (its identity in the trace): the address space the kernel
+	 * showed it to use where the trace gave it another, 0 where none
+	 * (task_rehome()); and the task the trace last showed on each CPU
+	 */
+	uint32_t *task_mm;
+	uint32_t ntask_mm;
+	uint32_t cur_task[TLBR_MAX_CPUS];
+	bool lost_seen;			/* the tracer lost events: tasks may run unshown */
 	uint32_t loaded[TLBR_MAX_CPUS];	/* cpu_tlbstate.loaded_mm; 0: init_mm */
 	bool lazy[TLBR_MAX_CPUS];	/* cpu_tlbstate_shared.is_lazy */
 	bool known[TLBR_MAX_CPUS];	/* the trace showed the CPU load a user mm */
@@ -217,6 +226,12 @@ static struct xmm *xmm_get(struct xstate *s, uint32_t mm)
 	return &s->mms[mm];
 }
 
+/* The model's mm @mm if it has one, without allocating (held pointers stay valid). */
+static struct xmm *xmm_find(struct xstate *s, uint32_t mm)
+{
+	return mm && mm < s->nmms ? &s->mms[mm] : NULL;
+}
+
 static void clear_cpu(struct tlbr_cpuset *s, int cpu)
 {
 	s->bits[cpu / 64] &= ~(1ULL << (cpu % 64));
@@ -234,6 +249,9 @@ static void on_run(struct replay *r, struct policy *pl, int cpu, uint32_t mm)
 			s->lazy[cpu] = true;
 		return;
 	}
+	/* a task the kernel showed to use another address space (task_rehome()) */
+	if (s->cur_task[cpu] < s->ntask_mm && s->task_mm[s->cur_task[cpu]])
+		mm = s->task_mm[s->cur_task[cpu]];
 	if (s->sw_event[cpu] && s->loaded[cpu] != mm)
 		s->switching[cpu] = true;
 	s->sw_event[cpu] = false;
@@ -243,6 +261,45 @@ static void on_run(struct replay *r, struct policy *pl, int cpu, uint32_t mm)
 	m = xmm_get(s, mm);
 	if (m)
 		tlbr_cpuset_set(&m->mask, (unsigned int)cpu);
+}
+
+/*
+ * A "remote shootdown" answer on @cpu to an IPI for @mm, where the model
+ * has the CPU's task (the one the trace shows there) running another
+ * address space, not lazily: flush_tlb_func() traces it only when
+ * loaded_mm is the flush's mm, so the task uses @mm. Both address spaces
+ * older than the trace: threads of one process that a trace.dat does not
+ * group (it has no tgid for tasks older than the trace), the task given
+ * its own. From now on the task runs @mm in the model (until it execs).
+ * Not after lost events: a switch the trace lost may have put another
+ * task there. O(1) amortised.
+ */
+static void task_rehome(struct xstate *s, struct tlbr_x86_check *xc, const struct tlbr_event *ev,
+			uint32_t mm)
+{
+	int cpu = ev->cpu;
+	struct xmm *y = xmm_find(s, s->loaded[cpu]), *x = xmm_find(s, mm);
+
+	if (s->lost_seen || !ev->task || ev->task != s->cur_task[cpu] || s->lazy[cpu] || !x || !y ||
+	    x == y || x->born || y->born)
+		return;
+	if (ev->task >= s->ntask_mm) {
+		uint32_t n = s->ntask_mm ? s->ntask_mm : 256, *nt;
+
+		while (n <= ev->task)
+			n *= 2;
+		nt = realloc(s->task_mm, n * sizeof(*nt));
+		if (!nt)
+			return;
+		memset(nt + s->ntask_mm, 0, (n - s->ntask_mm) * sizeof(*nt));
+		s->task_mm = nt;
+		s->ntask_mm = n;
+	}
+	s->task_mm[ev->task] = mm;
+	s->loaded[cpu] = mm;
+	tlbr_cpuset_set(&x->mask, (unsigned int)cpu);	/* switch_mm_irqs_off() set it */
+	if (s->checking)
+		xc->tasks_rehomed++;
 }
 
 /* Remember one count of the self-check at @ts, for lost_span(). O(1). */
@@ -667,6 +724,16 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 
 	if (ev->cpu >= 0 && ev->cpu < TLBR_MAX_CPUS && ev->kind != TLBR_EV_LOST)
 		s->last_ts[ev->cpu] = ev->ts_ns;
+	if (ev->cpu >= 0 && ev->cpu < TLBR_MAX_CPUS) {	/* the task on_run() is about */
+		if (ev->kind == TLBR_EV_SWITCH)
+			s->cur_task[ev->cpu] = ev->sw.next_task;
+		else if (ev->task && (ev->kind == TLBR_EV_FAULT || ev->kind == TLBR_EV_SYSCALL ||
+				      ev->kind == TLBR_EV_SYSCALL_RET || ev->kind == TLBR_EV_FLUSH_IPI ||
+				      (ev->kind == TLBR_EV_FLUSH && ev->flush.site != TLBR_SITE_SWITCH)))
+			s->cur_task[ev->cpu] = ev->task;
+	}
+	if (ev->kind == TLBR_EV_EXEC && ev->task < s->ntask_mm)
+		s->task_mm[ev->task] = 0;	/* exec_mmap(): a new address space */
 	if (ev->cpu >= 0 && ev->cpu < TLBR_MAX_CPUS) {	/* on_run() follows for a switch */
 		/*
 		 * The event after a sched_switch to another mm: the "flush on
@@ -710,6 +777,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 		}
 		memset(s->nfifo, 0, sizeof(s->nfifo));
 		memset(s->pend_mm, 0, sizeof(s->pend_mm));
+		s->lost_seen = true;
 		memset(s->guess, 0, sizeof(s->guess));
 		memset(s->polled, 0, sizeof(s->polled));
 		memset(s->shoot_open, 0, sizeof(s->shoot_open));
@@ -858,6 +926,8 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 		} else if (ev->kind == TLBR_EV_FLUSH) {	/* a lazy CPU left for init_mm */
 			s->loaded[ev->cpu] = 0;
 			s->lazy[ev->cpu] = false;
+		} else if (!e.batch && !e.excl && s->loaded[ev->cpu] != e.mm) {
+			task_rehome(s, xc, ev, e.mm);	/* "remote shootdown": it runs e.mm */
 		}
 		if (s->checking && !e.batch && !e.excl) {
 			xc->ipis_answered++;
@@ -955,6 +1025,7 @@ static void free_state(void *state)
 	struct xstate *s = state;
 
 	free(s->mms);
+	free(s->task_mm);
 }
 
 const struct policy_ops tlbr_policy_x86_ipi = {

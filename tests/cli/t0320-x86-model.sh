@@ -236,6 +236,15 @@ print(c["write_faults_present"], c["cow_breaks"], c["unexplained"], c.get("write
 	"$TMP/lw.json")
 [ "$got" = "1 1 0 1" ]
 ok $? "a write fault after lost events is not unexplained (got $got)"
+# Two threads a trace.dat gives address spaces of their own: a "remote
+# shootdown" answer shows the target's task runs the flush's mm, and it
+# does from then on (tests/data/whatif-x86-rehome.txt; before: 2 1 1 and
+# no tasks_rehomed key, the second IPI missed, answered by a flush)
+got=$(values x86-ipi,arm64-broadcast,oracle "$SRCDIR/tests/data/whatif-x86-rehome.txt" \
+	s.shootdown_ipis_sent s.predicted_ipis s.matched_ipis s.calls_real s.calls_predicted \
+	s.calls_matched s.tasks_rehomed p.oracle.unsafe)
+[ "$got" = "2 2 2 1 1 1 1 0" ]
+ok $? "a remote shootdown answer re-homes an ungrouped thread (got $got)"
 # A thread not shown yet may have loaded its address space on any CPU;
 # once it is shown, those CPUs still may hold its entries and the sound
 # models go on asking them (tests/data/whatif-unseen-ever.txt: a COW after
