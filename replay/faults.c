@@ -84,6 +84,11 @@ static void set_pending(struct replay *r, struct rtask *t, const struct tlbr_eve
  * system tracks dirty pages; the model takes the wider).
  * O(16 x pte_set).
  */
+static bool same_vma(const struct vma *a, const struct vma *b)
+{
+	return a->prot == b->prot && a->shared == b->shared && a->anon == b->anon;
+}
+
 static void fault_around(struct replay *r, uint32_t mm, const struct vma *v, uint64_t vpn)
 {
 	/*
@@ -95,7 +100,9 @@ static void fault_around(struct replay *r, uint32_t mm, const struct vma *v, uin
 	 */
 	uint64_t n = r->o.fault_around_bytes ? r->o.fault_around_bytes >> PAGE_SHIFT :
 		     FAULT_AROUND_PAGES;
-	uint64_t s, e, a;
+	uint64_t s, e, a, lo, hi;
+	const struct vma *w;
+	struct rmm *m;
 
 	/*
 	 * a VMA a read fault mapped a page in: do_fault_around does not look
@@ -111,10 +118,24 @@ static void fault_around(struct replay *r, uint32_t mm, const struct vma *v, uin
 		n = PMD_PAGES;
 	s = vpn & ~(n - 1);
 	e = s + n;
-	if (s < v->start >> PAGE_SHIFT)
-		s = v->start >> PAGE_SHIFT;
-	if (e > v->end >> PAGE_SHIFT)
-		e = v->end >> PAGE_SHIFT;
+	/*
+	 * clipped to the kernel's VMA: mprotect_fixup -> vma_merge joins
+	 * neighbours of the same flags and file (a shmem object split by one
+	 * mprotect and given its protection back by another), which the model
+	 * keeps apart: its contiguous neighbours of the same protection may be
+	 * one VMA (a page fault-around may have mapped: the wider bound)
+	 */
+	m = tlbr_mm_get(r, mm);
+	lo = v->start;
+	hi = v->end;
+	for (w = v; m && w > m->vmas && w[-1].end == lo && same_vma(&w[-1], v); w--)
+		lo = w[-1].start;
+	for (w = v; m && w + 1 < m->vmas + m->nvmas && w[1].start == hi && same_vma(&w[1], v); w++)
+		hi = w[1].end;
+	if (s < lo >> PAGE_SHIFT)
+		s = lo >> PAGE_SHIFT;
+	if (e > hi >> PAGE_SHIFT)
+		e = hi >> PAGE_SHIFT;
 	for (a = s; a < e; a++) {
 		struct page *q;
 

@@ -372,6 +372,12 @@ ok $? "process_madvise COLD/PAGEOUT: do_madvise's probes give 3 zap points, 1 un
 # for 2; with it but no count, mprotect 1..2 and zap 1..2)
 census_case whatif-fault-around-count.txt '{"mprotect": 1, "zap": 2}'
 ok $? "fault-around without PROT_READ, resolved by mprotect's PTE count: mprotect 1, zap 2 as executed, none uncertain"
+# fault-around's window is the kernel's VMA, which mprotect merged back
+# (whatif-fault-around-merge.txt: vma_merge; the model keeps the pieces):
+# the cached page across the model's VMA boundary may be mapped, and
+# mprotect's count proves it (before: zap 1 predicted for 2)
+census_case whatif-fault-around-merge.txt '{"mprotect": 1, "zap": 2}'
+ok $? "fault-around across VMAs mprotect merged back: mprotect 1, zap 2 as executed"
 # two threads' gathers at once (whatif-gather-nested.txt): tlb_finish_mmu
 # flushes the whole mm where another gather of it is open
 # (mm_tlb_flush_nested), even one that cleared nothing (before: zap 1
