@@ -17,8 +17,10 @@ awk 'length > 80 { bad = 1 } END { exit bad }' "$TMP/out"
 ok $? "text lines are at most 80 columns"
 
 "$TLBREPLAY" diff --against --format csv $X -- $A > "$TMP/c"
-[ "$(field $TMP/c wp-reuse 2) $(field $TMP/c wp-reuse 3) $(field $TMP/c wp-reuse 4) $(field $TMP/c wp-reuse 6) $(field $TMP/c wp-reuse 7) $(field $TMP/c wp-reuse 9) $(field $TMP/c wp-reuse 19)" = "wf reused 1 1 1 1 0.00 few" ]
-ok $? "wp-reuse: per write fault reused, 1 predicted in 1, 1 counted in 1: +0%, too few to judge"
+[ "$(field $TMP/c wp-reuse 2) $(field $TMP/c wp-reuse 3) $(field $TMP/c wp-reuse 4) $(field $TMP/c wp-reuse 6) $(field $TMP/c wp-reuse 7) $(field $TMP/c wp-reuse 9) $(field $TMP/c wp-reuse 19)" = "wf reused 1 1 1 1 0.00 rule" ]
+ok $? "wp-reuse: per write fault reused, 1 predicted in 1, 1 counted in 1: +0% by construction: rule, not a hit"
+[ "$(field $TMP/c wp-reuse/wf 2) $(field $TMP/c wp-reuse/wf 3) $(field $TMP/c wp-reuse/wf 4) $(field $TMP/c wp-reuse/wf 6) $(field $TMP/c wp-reuse/wf 7) $(field $TMP/c wp-reuse/wf 9) $(field $TMP/c wp-reuse/wf 19) / $(field $TMP/c cow 19) $(field $TMP/c cow/wf 9)" = "wr fault 1 4 1 3 -25.00 few / few 50.00" ]
+ok $? "the count per user write fault: wp-reuse 1 in 4 against 1 in 3: -25%; cow per fault copied +100% is the rule broken, judged as any site (few), its count 2/4 against 1/3: +50%"
 [ "$(field $TMP/c mprotect 3) $(field $TMP/c mprotect 4) $(field $TMP/c mprotect 6) $(field $TMP/c mprotect 7) $(field $TMP/c mprotect 9)" = "1 1 2 2 0.00" ]
 ok $? "mprotect: 1 in 1 call predicted, 2 in 2 counted: the same per call"
 [ "$(field $TMP/c exit 3) $(field $TMP/c exit 6) $(field $TMP/c exit 11)" = "3 3 exit_mmap" ]
@@ -113,11 +115,17 @@ assert "reused 2 before (0.500 per user write fault; 1 by the kernel's writes), 
 assert "copied 2 before (0.500 per user write fault; 1 by the kernel's writes), 1 after (0.333 per user write fault; 1 by the kernel's writes)" in p, p
 assert "kernel-faults" not in notes
 assert notes["few"].endswith("wp-reuse 2/1, cow 2/1, mprotect 1/2, zap 1/1, fork 1/1, exit 3/3."), notes["few"]
-assert all(r["within_5pct"] == "few" for r in d["sites"] if r["site"] != "all"), d["sites"]
+st = {r["site"]: (r["predicted_per_op"], r["census_per_op"], r["within_5pct"]) for r in d["sites"]}
+# per fault of the kind 2/2 against 1/1: true by construction, the rule ("rule", not a hit)
+assert st["wp-reuse"] == (1.0, 1.0, "rule") and st["cow"] == (1.0, 1.0, "rule"), st
+# the count per user write fault: 2/4 = 0.5 against 1/3: +50 %, 2 and 1 broadcasts: few
+assert st["wp-reuse/wf"][2] == "few" and st["cow/wf"][2] == "few", st
+assert st["wp-reuse/wf"][:2] == (0.5, 0.333333) and st["cow/wf"][:2] == (0.5, 0.333333), st
+assert all(v[2] == "few" for k, v in st.items() if k not in ("all", "wp-reuse", "cow")), st
 x = json.load(open(sys.argv[2]))
 assert x["before"]["kernel_faults"] == 0
 PY
-ok $? "json: kernel faults 2 before, 1 after; the program note per user write fault; every site too few to judge (few)"
+ok $? "json: kernel faults 2 before, 1 after; the program note per user write fault; wp-reuse and cow 1.000 per fault of the kind on both: rule; their counts per user write fault 0.500 against 0.333, and every other site, too few to judge (few)"
 # mremap is compared per page-table chunk moved (x86-mremap-shrink.txt: 3
 # calls, the first moved 4 pages from 0x20000 to 0x40000, one chunk; the two
 # shrinks return their own address); moved to 0x1ff000 instead, the new
