@@ -396,6 +396,32 @@ int tlbr_against_sites(const struct tlbr_against_side *b, const struct tlbr_agai
 				       (int64_t)a->ops[TLBR_AOP_WFAULTS], b->predicted[k], mk,
 				       b->predicted_maybe[k], a->census[k], false, false);
 		}
+		/*
+		 * zap apart from the page-table flushes, and those alone: an
+		 * unmap that frees a PTE page (free_pgtables: the mapping alone
+		 * in its 2 MiB) flushes the tables apart on arm64
+		 * (tlb_finish_mmu, freed_tables: the trace's gather says so),
+		 * where the address space's layout, not the model, decides
+		 * whether a call frees one. BEFORE's from the model where its
+		 * trace has no census (x86: frees_tables(), no other mapping
+		 * in the 2 MiB: the prediction has a flush point for the
+		 * tables there), from its trace where it has
+		 */
+		if (k == TLBR_SITE_ZAP && !ret &&
+		    (b->zap_tables_traced || a->zap_tables_traced || b->zap_tables_model)) {
+			uint64_t bt = b->tlbi_events ? b->zap_tables_traced : b->zap_tables_model;
+
+			bt = bt < b->predicted[k] ? bt : b->predicted[k];
+			uint64_t at = a->zap_tables_traced < a->census[k] ?
+				      a->zap_tables_traced : a->census[k];
+
+			ret = site_row(t, "zap:pages", op, bo, ao, b->predicted[k] - bt,
+				       mk < b->predicted[k] - bt ? mk : b->predicted[k] - bt,
+				       b->predicted_maybe[k], a->census[k] - at, false, false);
+			if (!ret)
+				ret = site_row(t, "zap:tables", op, bo, ao, bt, 0, 0, at, false,
+					       false);
+		}
 		mt += b->predicted_maybe[k];
 	}
 	if (!ret) {
@@ -903,6 +929,20 @@ unsigned int tlbr_against_notes(const struct tlbr_against_side *b,
 			 (unsigned long long)b->predicted[TLBR_SITE_RECLAIM],
 			 (unsigned long long)a->census[TLBR_SITE_RECLAIM]);
 		emit(ctx, "reclaim", buf), n++;
+	}
+	if (b->zap_tables_traced || a->zap_tables_traced || b->zap_tables_model) {
+		uint64_t bt = b->tlbi_events ? b->zap_tables_traced : b->zap_tables_model;
+
+		snprintf(buf, sizeof(buf), "tables: %llu of AFTER's zap broadcasts are flushes "
+			 "of freed page tables (its gathers with freed_tables: tlb_finish_mmu after "
+			 "free_pgtables, apart from the pages' flush), %llu of BEFORE's%s; an unmap "
+			 "frees a PTE page where no other mapping is left in its 2 MiB, the address "
+			 "space's layout (the loader, the C library, the program's sizes), not the "
+			 "model: zap:pages compares the rest per unmap call, like with like, "
+			 "zap:tables the table flushes.", (unsigned long long)a->zap_tables_traced,
+			 (unsigned long long)bt, b->tlbi_events ? "" : " (where the model says "
+			 "the unmap freed a PTE page: no other mapping in the 2 MiB)");
+		emit(ctx, "tables", buf), n++;
 	}
 	n += uncertain_note(b, a, emit, ctx);
 	n += few_note(b, a, emit, ctx);

@@ -84,6 +84,12 @@ struct tlbr_against_side {
 	 * tlbr_policy_result.maybe_broadcasts), counted in policy_bcasts[]
 	 */
 	uint64_t policy_maybe[TLBR_AGAINST_NPOL];
+	/*
+	 * arm64-broadcast's zap broadcasts at flushes the trace says freed
+	 * page tables (arm64: tlb_finish_mmu's own flush after free_pgtables),
+	 * and at those where the model says the call freed a PTE page
+	 */
+	uint64_t zap_tables_traced, zap_tables_model;
 	uint64_t predicted_maybe[TLBR_SITE__COUNT];	/* arm64-broadcast's uncertain flush
 							 * points, by site */
 	unsigned int uncertain_why;	/* TLBR_UNSURE_* bits of arm64-broadcast's uncertain

@@ -141,6 +141,10 @@ static void account(struct replay *r, struct policy *pl, const struct flushreq *
 			.ts_ns = q->ts_ns, .task = q->ev ? q->ev->task : 0,
 			.avoidable = avoidable, .reason = reason,
 			.unsure = q->maybe ? q->maybe_why : 0,
+			.tables_traced = q->site == TLBR_SITE_ZAP && q->ev &&
+					 q->ev->kind == TLBR_EV_FLUSH &&
+					 (q->ev->flush.flags & TLBR_FLUSH_FREES_TABLES),
+			.tables_model = q->site == TLBR_SITE_ZAP && tlbr_view_frees_tables_seen(r, q),
 			.out = d->kind == D_NONE ? TLBR_OUT_SKIPPED : d->kind == D_MERGED ?
 			       TLBR_OUT_MERGED : nremote || d->kind == D_BROADCAST ?
 			       TLBR_OUT_BROADCAST : TLBR_OUT_LOCAL,

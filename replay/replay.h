@@ -344,6 +344,13 @@ struct tlbr_note {
 	bool avoidable;		/* FLUSH: a broadcast no other CPU needed */
 	enum tlbr_avoid reason;	/* ... and why */
 	unsigned int unsure;	/* FLUSH: an uncertain flush point: why, TLBR_UNSURE_* bits; 0 certain */
+	/*
+	 * FLUSH at site zap: the trace's flush says page tables were freed
+	 * (arm64's gather with freed_tables: tlb_finish_mmu's flush after
+	 * free_pgtables); the model says the call frees a PTE page (x86: a
+	 * mapping alone in its 2 MiB; tlbr_view_frees_tables_seen)
+	 */
+	bool tables_traced, tables_model;
 };
 
 struct tlbr_replay;
