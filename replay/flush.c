@@ -128,7 +128,12 @@ static void account(struct replay *r, struct policy *pl, const struct flushreq *
 			if (tlbr_cpuset_count(&w))
 				holders = w;
 		}
-		if (!tlbr_cpuset_count(&holders)) {
+		/*
+		 * a trace that cannot show its lost events (perf's CTF: --force)
+		 * may have lost the faults that made the flushed pages present,
+		 * not only the switches: no flush of it is certainly avoidable
+		 */
+		if (!tlbr_cpuset_count(&holders) && !r->res.lost_unknown) {
 			avoidable = true;
 			reason = tlbr_avoid_reason(r, pl, q);
 			res->avoidable++;
