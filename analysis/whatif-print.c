@@ -7,6 +7,7 @@
  * matrix; the text and the JSON renderings read its cells by column name.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,6 +328,19 @@ static uint64_t miss_guess(const struct tlbr_x86_check *x)
 	return x->miss_trim_guess < rest ? x->miss_trim_guess : rest;
 }
 
+/* One self-check line: printf's @fmt after @label, folded to 80 columns. */
+static void __attribute__((format(printf, 3, 4)))
+print_check(FILE *f, const char *label, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	tlbr_print_wrapped(f, label, 12, buf, 80);
+}
+
 /* Predicted, not sent, for a guessed trim: at most the predicted not sent. */
 static uint64_t trim_guess(const struct tlbr_x86_check *x)
 {
@@ -401,7 +415,7 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 	if (x->ipis_sent > x->ipis_matched || x->ipis_predicted > x->ipis_matched) {
 		uint64_t missed = x->ipis_sent - x->ipis_matched;
 
-		snprintf(buf, sizeof(buf), "%llu IPIs sent and not predicted: %llu answered \"remote "
+		print_check(f, "    misses", "%llu IPIs sent and not predicted: %llu answered \"remote "
 			 "wrong CPU\" (the target ran another address space: the kernel's mm_cpumask "
 			 "held it, by a trim, should_trim_cpumask(), or freed page tables, where the "
 			 "model's did not), %llu "
@@ -412,19 +426,17 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 			 (unsigned long long)x->miss_other_mm, (unsigned long long)x->miss_ran_mm,
 			 (unsigned long long)misses_unanswered(x),
 			 (unsigned long long)(x->ipis_predicted - x->ipis_matched));
-		tlbr_print_wrapped(f, "    misses", 12, buf, 80);
 		if (missed) {
-			snprintf(buf, sizeof(buf), "%llu of the %llu missed went to a CPU in the "
+			print_check(f, "    switch", "%llu of the %llu missed went to a CPU in the "
 				 "middle of a switch to another address space (target mid-switch, "
 				 "LOADED_MM_SWITCHING race: its sched_switch traced, its \"flush on "
 				 "task switch\" not before the sender's \"remote IPI send\"; "
 				 "should_flush_tlb() IPIs such a CPU since Linux 6.15): a race the "
 				 "trace cannot predict, still counted as missed above",
 				 (unsigned long long)mid_switch(x), (unsigned long long)missed);
-			tlbr_print_wrapped(f, "    switch", 12, buf, 80);
 		}
 		if (miss_guess(x)) {	/* only then: the goldens stay as they were */
-			snprintf(buf, sizeof(buf), "%llu of the %llu missed went to a CPU running "
+			print_check(f, "    trim", "%llu of the %llu missed went to a CPU running "
 				 "another address space (answered \"remote wrong CPU\", no tables "
 				 "freed, not mid-switch) while the address space's trim clock was "
 				 "the model's guess: a trim the kernel made where the guess had "
@@ -432,20 +444,18 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 				 "the trace, unknown until the trace shows a trim); still counted "
 				 "as missed above", (unsigned long long)miss_guess(x),
 				 (unsigned long long)missed);
-			tlbr_print_wrapped(f, "    trim", 12, buf, 80);
 		}
 		if (x->ipis_predicted > x->ipis_matched) {
-			snprintf(buf, sizeof(buf), "%llu of the %llu predicted and not sent went to a "
+			print_check(f, "    guess", "%llu of the %llu predicted and not sent went to a "
 				 "CPU running another address space for a trim the model guessed: "
 				 "should_trim_cpumask()'s clock of an address space older than the "
 				 "trace is unknown until the trace shows a trim, and the model takes "
 				 "it to run out at its first flush_tlb_multi() and every second after",
 				 (unsigned long long)trim_guess(x),
 				 (unsigned long long)(x->ipis_predicted - x->ipis_matched));
-			tlbr_print_wrapped(f, "    guess", 12, buf, 80);
 		}
 		if (target_polled(x)) {	/* only then: the goldens stay as they were */
-			snprintf(buf, sizeof(buf), "%llu of the %llu predicted and not sent went to a "
+			print_check(f, "    poll", "%llu of the %llu predicted and not sent went to a "
 				 "CPU that ran the shootdown without an IPI of its own (target polled): "
 				 "it answered with a remote flush, flush_tlb_func() from the CSD "
 				 "smp_call_function_many_cond() queued on every target, which sends "
@@ -454,7 +464,6 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 				 "as predicted and not sent above",
 				 (unsigned long long)target_polled(x),
 				 (unsigned long long)(x->ipis_predicted - x->ipis_matched));
-			tlbr_print_wrapped(f, "    poll", 12, buf, 80);
 		}
 	}
 	if (x->lost_restarts) {
