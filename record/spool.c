@@ -785,7 +785,7 @@ int tlbr_record_recover(const char *dir, const char *output, FILE *log, struct t
 	unsigned long long kept = 0;
 	struct manifest m;
 	struct stat st;
-	bool old = false;
+	bool old = false, assembled;
 	long pid;
 	int fd, ret, cpu;
 
@@ -817,25 +817,33 @@ int tlbr_record_recover(const char *dir, const char *output, FILE *log, struct t
 			    "recorded anything");
 	ret = read_manifest(dir, &m, err);
 	snprintf(path, sizeof(path), "%s/" ASSEMBLED, dir);
-	for (cpu = 0; ret == 0 && cpu < m.cpus && access(path, F_OK) < 0; cpu++) {
+	assembled = access(path, F_OK) == 0;
+	/*
+	 * Once "assembled" is written the CPU files are what the trace.dat
+	 * holds: they are counted, not trimmed (a kill between assembly and
+	 * the rename reported 0 bytes of events before).
+	 */
+	for (cpu = 0; ret == 0 && cpu < m.cpus; cpu++) {
 		char f[PATH_MAX + 16];
 
 		snprintf(f, sizeof(f), "%s/cpu%d", dir, cpu);
 		if (access(f, F_OK) < 0) {	/* killed while opening them: empty */
-			int nfd = open(f, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+			int nfd = assembled ? -1 : open(f, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 
 			if (nfd >= 0)
 				close(nfd);
 			continue;
 		}
-		ret = trim_cpu_file(f, m.page_size, &dropped);
-		if (ret < 0)
-			fail(err, ret, "cannot read '%s': %s", f, strerror(-ret));
-		total += dropped;
+		if (!assembled) {
+			ret = trim_cpu_file(f, m.page_size, &dropped);
+			if (ret < 0)
+				fail(err, ret, "cannot read '%s': %s", f, strerror(-ret));
+			total += dropped;
+		}
 		if (stat(f, &st) == 0)
 			kept += (unsigned long long)st.st_size;
 	}
-	if (ret == 0 && !kept && access(path, F_OK) < 0)
+	if (ret == 0 && !kept && !assembled)
 		return drop(dir, fd, pid, abs, log, "its recorder had read no events yet");
 	if (ret == 0)
 		ret = spool_finish(dir, out, &old, err);

@@ -165,7 +165,10 @@ state assembled
 cp "$TMP/s.ref" "$S/trace.dat.tmp"
 : > "$S/assembled"
 echo precious > "$TMP/assembled.dat"
+bytes=$(spool_bytes "$S")
 expect_cmd "killed before the rename: --recover" "$TLBREPLAY" record --recover "$S"
+grep_file "killed before the rename: it names the $bytes bytes of events the CPU files hold" \
+	"($bytes bytes of events)" "$TMP/err"
 same_file "killed before the rename: the assembled file is put in place" "$TMP/s.ref" "$TMP/assembled.dat"
 grep_file "killed before the rename: the existing output is kept as .old" "^precious$" "$TMP/assembled.dat.old"
 
