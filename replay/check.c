@@ -6,26 +6,12 @@
  * prices the run. Each violation is counted and the first ones kept with the
  * events behind them (the PTE change, the last flush, the check).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "replay-local.h"
 
-void tlbr_step_of(struct replay *r, struct tlbr_step *st, const char *fmt, ...)
-{
-	va_list ap;
-
-	st->ts_ns = r->ev->ts_ns;
-	st->pos = r->ev->pos;
-	st->cpu = r->ev->cpu;
-	st->pid = r->ev->pid;
-	va_start(ap, fmt);
-	vsnprintf(st->what, sizeof(st->what), fmt, ap);
-	va_end(ap);
-}
-
-/* step_of with a fixed text: no formatting (a check runs at every syscall return). */
+/* The step of the event being replayed, with a fixed text. O(length of @what). */
 static void step_str(struct replay *r, struct tlbr_step *st, const char *what)
 {
 	size_t n = strlen(what);
@@ -52,14 +38,15 @@ static const char *perm_name(uint8_t h)
 }
 
 /*
- * One page: O(1) when the page's bound (r->held_any, the OR of every
- * ptlb.held written since the last check) has nothing excessive under the
- * PTE, for then no entry of it has; else O(policies x CPUs x tlb_held),
- * and the bound is made exact again.
+ * One page, @arg the check's text (the finding's last step: the event
+ * being replayed, written only for a finding): O(1) when the page's bound
+ * (r->held_any, the OR of every ptlb.held written since the last check)
+ * has nothing excessive under the PTE, for then no entry of it has; else
+ * O(policies x CPUs x tlb_held), and the bound is made exact again.
  */
 void tlbr_check_fn(struct replay *r, struct page *p, void *arg)
 {
-	const struct tlbr_step *at = arg;
+	const char *at = arg;
 	uint8_t allowed = pte_perm(p), any = r->held_any[p->idx];
 	uint8_t listed = any & HELD_ANY_LISTED;
 	int pol, c;
@@ -119,7 +106,7 @@ void tlbr_check_fn(struct replay *r, struct page *p, void *arg)
 					snprintf(s->what, sizeof(s->what), "%.32s: the last flush of "
 						 "the page did not reach cpu %d", pl->res->name, c);
 				}
-				f->steps[f->nsteps++] = *at;
+				step_str(r, &f->steps[f->nsteps++], at);
 			}
 			/* reported once: the model drops the entry it found */
 			tlbr_tlb_flush_page(r, pl, p, c);
@@ -170,7 +157,7 @@ static int cand_cmp(const void *a, const void *b)
  * O(listed pages x log) against the walk's O(range) or O(pages of the mm).
  */
 static bool check_listed(struct replay *r, struct rmm *m, bool whole, uint64_t start,
-			 uint64_t end, const struct tlbr_step *at)
+			 uint64_t end, const char *at)
 {
 	bool lookup = !whole && (end - start <= 16 || end - start <= m->npages / 8);
 	uint64_t walk = lookup ? end - start : m->npages;
@@ -218,11 +205,9 @@ void tlbr_check_range(struct replay *r, uint32_t mm, bool whole, uint64_t start,
 			const char *what)
 {
 	struct rmm *m = tlbr_mm_get(r, mm);
-	struct tlbr_step at;
 
-	step_str(r, &at, what);
 	/* an owed copy is paid by the walk (tlbr_for_pages), as it always was */
-	if (m && !m->lazy_parent && check_listed(r, m, whole, start, end, &at))
+	if (m && !m->lazy_parent && check_listed(r, m, whole, start, end, what))
 		return;
-	tlbr_for_pages(r, mm, whole, start, end, tlbr_check_fn, &at);
+	tlbr_for_pages(r, mm, whole, start, end, tlbr_check_fn, (void *)what);
 }

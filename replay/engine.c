@@ -618,8 +618,11 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 				tlbr_flush_point(r, &q);
 			}
 			tlbr_mm_drop_pages(r, ev->mm);
-			if (m)
+			if (m) {
 				m->live = false;
+				/* exit_mmap's remove_vma() of each: the mm has none left */
+				tlbr_mm_drop_vmas(m);
+			}
 		}
 		break;
 	default:

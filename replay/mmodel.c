@@ -591,35 +591,47 @@ void tlbr_vma_add(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot, bo
 	vma_splice(m, i, j, with, n);
 }
 
-/* Give the parts of VMAs within [start, end) protection @prot. O(log n + k). */
+/*
+ * Give the parts of VMAs within [start, end) protection @prot, in place:
+ * the touched run is cut at the range's ends (at most two more VMAs).
+ * O(log n + k), plus the tail's memmove; amortised O(1) growth.
+ */
 void tlbr_vma_protect(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot)
 {
-	struct vma left, right, *with;
+	struct vma left, right;
 	bool has_left, has_right;
-	unsigned int i, j, k, n = 0;
+	unsigned int i, j, k, extra;
 
 	if (start >= end)
 		return;
 	vma_touched(m, start, end, &i, &j, &left, &has_left, &right, &has_right);
 	if (i == j)
 		return;
-	with = malloc((j - i + 2) * sizeof(*with));
-	if (!with)
-		return;
-	if (has_left)
-		with[n++] = left;
-	for (k = i; k < j; k++) {
-		struct vma v = m->vmas[k];
+	extra = (unsigned int)has_left + (unsigned int)has_right;
+	if (extra && !vma_reserve(m, extra))
+		return;		/* out of memory: the VMAs stay as they were */
+	/* the VMAs after the run move by both pieces, the run by the left one */
+	memmove(&m->vmas[j + extra], &m->vmas[j], (m->nvmas - j) * sizeof(*m->vmas));
+	memmove(&m->vmas[i + has_left], &m->vmas[i], (j - i) * sizeof(*m->vmas));
+	for (k = i + has_left; k < j + has_left; k++) {
+		struct vma *v = &m->vmas[k];
 
-		v.start = v.start > start ? v.start : start;
-		v.end = v.end < end ? v.end : end;
-		v.prot = prot;
-		with[n++] = v;
+		v->start = v->start > start ? v->start : start;
+		v->end = v->end < end ? v->end : end;
+		v->prot = prot;
 	}
+	if (has_left)
+		m->vmas[i] = left;
 	if (has_right)
-		with[n++] = right;
-	vma_splice(m, i, j, with, n);
-	free(with);
+		m->vmas[j + has_left] = right;
+	m->nvmas += extra;
+}
+
+/* Forget all of @m's VMAs and their memory. O(1). */
+void tlbr_mm_drop_vmas(struct rmm *m)
+{
+	zfree(&m->vmas);
+	m->nvmas = m->vmas_alloc = 0;
 }
 
 /* Copy @from's VMAs into @to. O(n) (one copy when @to has none, else O(n log n)). */
@@ -738,12 +750,26 @@ static struct page *page_copy_insert(struct replay *r, uint32_t mm, struct rmm *
 	return q;
 }
 
-/* Pay the copy @m is owed. O(pages of the parent), paid once per child. */
+/* Does @m have a MAP_SHARED|MAP_ANONYMOUS VMA? O(n). */
+static bool any_shared_anon(const struct rmm *m)
+{
+	for (unsigned int k = 0; k < m->nvmas; k++)
+		if (m->vmas[k].shared && m->vmas[k].anon)
+			return true;
+	return false;
+}
+
+/*
+ * Pay the copy @m is owed. O(pages of the parent), paid once per child,
+ * plus O(VMAs) once and, only when the child has a shared anonymous VMA,
+ * O(log VMAs) per page (O(1) while consecutive pages stay in one VMA).
+ */
 int tlbr_mm_settle(struct replay *r, struct rmm *m)
 {
 	uint32_t id = (uint32_t)(m - r->mms), parent = m->lazy_parent, i;
+	unsigned int hint = 0;
 	struct rmm *pm;
-	bool empty;
+	bool empty, sa;
 
 	if (!parent)
 		return 0;
@@ -753,6 +779,7 @@ int tlbr_mm_settle(struct replay *r, struct rmm *m)
 	empty = !m->npages;
 	if (tlbr_mm_reserve(r, m, pm->npages) < 0)
 		return -ENOMEM;
+	sa = any_shared_anon(m);	/* the VMAs do not change in the loop */
 	for (i = pm->first; i; i = page_at(r, i - 1)->next) {
 		struct page *p = page_at(r, i - 1);
 		const struct vma *v;
@@ -765,9 +792,11 @@ int tlbr_mm_settle(struct replay *r, struct rmm *m)
 		 * MAP_SHARED|MAP_ANONYMOUS mapping never has (shmem_zero_setup):
 		 * the child faults its pages in
 		 */
-		v = tlbr_vma_find(m, p->vpn << PAGE_SHIFT);
-		if (v && v->shared && v->anon)
-			continue;
+		if (sa) {
+			v = tlbr_vma_find_near(m, p->vpn << PAGE_SHIFT, &hint);
+			if (v && v->shared && v->anon)
+				continue;
+		}
 		if (!page_copy_insert(r, id, m, p, empty))
 			return -ENOMEM;
 	}

@@ -504,6 +504,7 @@ void tlbr_for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start, u
 void tlbr_vma_add(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot, bool shared,
 		  bool anon);
 void tlbr_vma_remove(struct rmm *m, uint64_t start, uint64_t end);
+void tlbr_mm_drop_vmas(struct rmm *m);
 void tlbr_vma_protect(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot);
 const struct vma *tlbr_vma_find(const struct rmm *m, uint64_t addr);
 const struct vma *tlbr_vma_find_near(const struct rmm *m, uint64_t addr, unsigned int *hint);
@@ -630,7 +631,6 @@ bool tlbr_migrates_every_flush(const struct policy *pl);
 void tlbr_kmap_barriers(struct replay *r, uint64_t start, uint64_t pages);
 
 /* check.c: the safety checker */
-void tlbr_step_of(struct replay *r, struct tlbr_step *st, const char *fmt, ...) __printf(3, 4);
 void tlbr_check_fn(struct replay *r, struct page *p, void *arg);
 void tlbr_check_range(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
 		 const char *what);

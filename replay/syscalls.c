@@ -92,14 +92,11 @@ void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct r
 	case TLBR_SYS_FORK:
 		/* the pages the fork write-protected must have no writable entry left */
 		if (t->fork_wp_done && sc->ret > 0) {
-			struct tlbr_step at;
-
-			tlbr_step_of(r, &at, "fork returns in the parent");
 			for (uint32_t i = 0; i < t->nfork_dg; i++) {
 				struct page *p = tlbr_page_find(r, ev->mm, t->fork_dg[i]);
 
 				if (p)
-					tlbr_check_fn(r, p, &at);
+					tlbr_check_fn(r, p, (void *)"fork returns in the parent");
 			}
 		}
 		t->nfork_dg = 0;
