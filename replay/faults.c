@@ -235,8 +235,18 @@ int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 			} else
 				r->res.unexplained++;
 		} else {
-			if (!p->mapped)	/* older than the trace: it was there, read-only */
+			/*
+			 * older than the trace, or mapped where the trace lost it
+			 * (lost events, a kernel path without a fault record): it
+			 * was there, read-only, since a time the trace does not
+			 * show, so every CPU that may have run the mm may hold it
+			 * (tlbr_pte_residue: the flush of this write fault must
+			 * remove it there), not only those that load it from now
+			 */
+			if (!p->mapped) {
 				tlbr_pte_set(r, p, true, true, false, true, false, "present before the trace");
+				tlbr_pte_residue(r, p, HELD_VALID);
+			}
 			set_pending(r, t, ev, p, err & TLBR_PF_USER, false);
 		}
 	} else if (!(err & TLBR_PF_PROT)) {
@@ -260,7 +270,11 @@ int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 		if (unseen)
 			set_pending(r, t, ev, p, err & TLBR_PF_USER, true);
 	} else if (!p->present) {
+		bool unknown = !p->mapped;
+
 		tlbr_pte_set(r, p, true, true, false, p->cow, false, "present before the trace");
+		if (unknown)	/* as a write fault's above: held where the mm may have run */
+			tlbr_pte_residue(r, p, HELD_VALID);
 	}
 	/* a write fault leaves the PTE dirty (pte_mkdirty in do_anonymous_page, do_set_pte) */
 	if (err & TLBR_PF_WRITE)

@@ -41,10 +41,16 @@ static unsigned int ask_cpus(struct replay *r, uint32_t mm, int skip, struct tlb
 	if (mm_anywhere(m))	/* a thread the trace does not show may have run it anywhere */
 		for (int c = 0; c < r->ncpus; c++)
 			tlbr_cpuset_set(ask, (unsigned int)c);
-	if (m && !m->born)	/* a CPU not seen loading a user mm yet may run one older than the trace */
+	/*
+	 * an mm older than the trace: a CPU not seen loading a user mm yet may
+	 * run it; any CPU may keep entries of it from before the trace, which
+	 * the model materialises where it learns of them (tlbr_pte_residue():
+	 * every CPU), also on a CPU the trace showed before it first showed
+	 * the mm (load_mm()'s may_hold_now() only reaches the mms it knows then)
+	 */
+	if (m && !m->born)
 		for (int c = 0; c < r->ncpus; c++)
-			if (!r->cpu[c].known)
-				tlbr_cpuset_set(ask, (unsigned int)c);
+			tlbr_cpuset_set(ask, (unsigned int)c);
 	if (skip >= 0)
 		ask->bits[skip / 64] &= ~(1ULL << (skip % 64));
 	return tlbr_cpuset_count(ask);

@@ -395,6 +395,19 @@ expect $TMP/lg.json active-cpu unsafe 1 "lost events: 202 may have run on CPU 1 
 expect $TMP/lg.json local-only unsafe 1 "lost events: local-only unsafe 1"
 expect $TMP/lg.json oracle unsafe 0 "lost events: oracle defers CPU 1 to its next switch_mm: safe"
 expect $TMP/lg.json arm64-broadcast avoidable 1 "lost events: arm64-broadcast's mprotect broadcast no longer certainly avoidable (1, not 2)"
+# a write fault (error_code 0x7) on a page the trace never showed mapped: present, read-only,
+# since a time the trace does not show, held wherever the mm may have run then: after a gap
+# (whatif-present-gap.txt) and in an address space older than the trace on a CPU shown first
+# running another one (whatif-present-older.txt), both derived there
+"$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,local-only,arm64-broadcast "$DATA/whatif-present-gap.txt" > $TMP/pg.json
+expect $TMP/pg.json arm64-broadcast avoidable 1 "present since the gap: the COW's broadcast not certainly avoidable (1, not 2)"
+expect $TMP/pg.json local-only unsafe 1 "present since the gap: local-only's COW leaves CPU 1 the old page: unsafe 1"
+expect $TMP/pg.json oracle unsafe 0 "present since the gap: oracle defers CPU 1: safe"
+"$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,local-only,arm64-broadcast "$DATA/whatif-present-older.txt" > $TMP/po.json
+expect $TMP/po.json arm64-broadcast avoidable 1 "present before the trace: the COW's broadcast not certainly avoidable (1, not 2)"
+expect $TMP/po.json local-only unsafe 1 "present before the trace: local-only's COW leaves CPU 0 the old page: unsafe 1"
+expect $TMP/po.json oracle unsafe 0 "present before the trace: oracle defers CPU 0 (asked though shown before the mm): safe"
+expect $TMP/po.json oracle broadcasts 0 "present before the trace: oracle 0 broadcasts"
 # a placed thread pulled by an idle CPU on a kernel that does not trace switches from idle
 # (whatif-seed001-idle-pull.txt, derived there): it runs there next, an inferred switch
 "$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,active-cpu,local-only,arm64-broadcast "$DATA/whatif-seed001-idle-pull.txt" > $TMP/ip.json
