@@ -261,6 +261,20 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		tlbr_unsure(r, &a, TLBR_UNSURE_PAGEOUT);
 		tlbr_flush_point(r, &a);
 	}
+	/*
+	 * an x86 munmap(), mmap(MAP_FIXED) over a mapping or brk() shrink
+	 * that IPIs: only unmap_region()'s tlb_finish_mmu() flush, after
+	 * free_pgtables(), frees page tables; one before it in the same call
+	 * is zap_pte_range()'s force_flush (tlb_flush_mmu_tlbonly() when
+	 * tlb_next_batch() fails or for delayed rmaps), with freed_tables
+	 * still 0. Which one this was is known at its task's next record
+	 * (policy.h: teardown_hold, teardown_more)
+	 */
+	if (f->site == TLBR_SITE_ZAP && f->x86_reason == TLBR_X86_REMOTE_SEND_IPI &&
+	    f->exec == TLBR_EXEC_IPI && !r->arm64_seen && t &&
+	    (t->sys == TLBR_SYS_MUNMAP + 1 || t->sys == TLBR_SYS_MMAP + 1 ||
+	     t->sys == TLBR_SYS_BRK + 1))
+		q.teardown_hold = true;
 	tlbr_flush_point(r, &q);
 }
 

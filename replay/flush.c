@@ -272,11 +272,20 @@ void tlbr_teardown_settle(struct replay *r, const struct tlbr_event *ev)
 
 		if (!h->active)
 			continue;
-		if (ev && ev->kind != TLBR_EV_LOST && (ev->task != h->task || !next_step(ev)))
+		/*
+		 * an unmapping syscall's held flush is decided at a switch away
+		 * too, as the last: the model's residency must be the one of
+		 * the flush, not of the CPUs' switches until the task runs
+		 * again (an exit_mmap() one waits: a preempted teardown goes on)
+		 */
+		bool away = ev && ev->kind == TLBR_EV_SWITCH && ev->cpu == h->q.cpu &&
+			    h->q.site == TLBR_SITE_ZAP;
+
+		if (ev && ev->kind != TLBR_EV_LOST && !away && (ev->task != h->task || !next_step(ev)))
 			continue;
 		/* another flush of the same teardown comes next: this one was a batch's */
 		h->q.teardown_more = ev && ev->kind == TLBR_EV_FLUSH &&
-				     ev->flush.site == TLBR_SITE_EXIT && ev->mm == h->q.mm;
+				     ev->flush.site == h->q.site && ev->mm == h->q.mm;
 		h->active = false;
 		r->nheld--;
 		r->ev = &h->ev;

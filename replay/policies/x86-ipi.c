@@ -8,7 +8,7 @@
  *  - switch_mm_irqs_off(): a CPU's bit is set when it loads the mm and is
  *    NOT cleared when it switches away ("x86/mm/tlb: Update mm_cpumask
  *    lazily", 6.14); enter_lazy_tlb() only marks the CPU lazy, the mm stays
- *    loaded.
+ *    loaded; an exiting thread's exit_mm() calls it before its switch.
  *  - flush_tlb_func(): a CPU that runs the flush for an mm it no longer has
  *    loaded clears its own bit (traced "remote wrong CPU", also on the
  *    issuing CPU); a lazy CPU that must flush switches to init_mm.
@@ -38,7 +38,9 @@
  *    task's next record shows whether another follows:
  *    flushreq.teardown_more), a munmap
  *    or an mmap(MAP_FIXED) over a mapping that frees a page-table page in
- *    free_pgtables() (the new VMA keeps none), a brk() shrink over
+ *    free_pgtables() (the new VMA keeps none; also only its last flush,
+ *    held the same way: zap_pte_range()'s force_flush comes first), a
+ *    brk() shrink over
  *    a PMD range with a PTE page (free_pgd_range()), or any unmapping
  *    gather whose traced flush pte_free_tlb() widened: tlbr_view_
  *    frees_tables()) it interrupts every CPU of the mask, lazy or running
@@ -577,6 +579,11 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	/* the self-check: this flush against what the kernel did */
 	if (traced) {
 		settle_guess(s, xc, q->cpu);	/* the previous flush's */
+		if (tlbr_cpuset_count(&s->pred[q->cpu]) && getenv("TLBR_X86_DEBUG"))
+			fprintf(stderr, "x86 ipi-extra-left %llu.%09llu cpu %d targets %#llx\n",
+				(unsigned long long)(q->ts_ns / 1000000000ULL),
+				(unsigned long long)(q->ts_ns % 1000000000ULL), q->cpu,
+				(unsigned long long)s->pred[q->cpu].bits[0]);
 		s->pred[q->cpu] = targets;
 		if (s->checking && !s->pend_excl[q->cpu])
 			s->guess[q->cpu] = guessed;
@@ -802,6 +809,18 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 				m->next_trim = ev->ts_ns + TRIM_NS;
 			}
 		}
+		break;
+	case TLBR_EV_EXIT:
+		/*
+		 * do_exit() -> exit_mm(): enter_lazy_tlb() before mmput(), so
+		 * the CPU keeps the mm loaded, lazily, from now until its next
+		 * switch (sched_process_exit is traced just before exit_mm()
+		 * since 6.16, just after it before): should_flush_tlb() skips
+		 * it, and exit_mmap()'s flushes find it lazy
+		 */
+		if (ev->cpu >= 0 && ev->cpu < TLBR_MAX_CPUS && ev->task &&
+		    ev->task == s->cur_task[ev->cpu] && s->loaded[ev->cpu])
+			s->lazy[ev->cpu] = true;
 		break;
 	case TLBR_EV_EXEC: {
 		struct xmm *m = xmm_get(s, ev->exec.new_mm);

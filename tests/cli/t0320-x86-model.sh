@@ -213,6 +213,20 @@ got=$(values x86-ipi,arm64-broadcast,oracle "$SRCDIR/tests/data/whatif-x86-mmap-
 	s.calls_matched p.oracle.unsafe)
 [ "$got" = "1 1 1 1 1 1 0" ]
 ok $? "mmap(MAP_FIXED) over a mapping frees its page tables (got $got)"
+# A thread's exit leaves its CPU lazy before its switch (exit_mm() ->
+# enter_lazy_tlb()): a flush in between sends it no IPI
+# (tests/data/whatif-x86-exit-lazy.txt; before: 0 1 0 1 1 1 1)
+got=$(values x86-ipi "$SRCDIR/tests/data/whatif-x86-exit-lazy.txt" s.shootdown_ipis_sent \
+	s.predicted_ipis s.matched_ipis s.calls_real s.calls_predicted s.calls_matched p.x86-ipi.ipis)
+[ "$got" = "0 0 0 1 1 1 0" ]
+ok $? "exit_mm(): the exiting thread's CPU is lazy until it switches (got $got)"
+# An munmap's early flush (zap_pte_range()'s force_flush) frees no page
+# table; only its last, tlb_finish_mmu()'s, does
+# (tests/data/whatif-x86-munmap-batch.txt; before: 1 2 1 2 2 2 2)
+got=$(values x86-ipi "$SRCDIR/tests/data/whatif-x86-munmap-batch.txt" s.shootdown_ipis_sent \
+	s.predicted_ipis s.matched_ipis s.calls_real s.calls_predicted s.calls_matched p.x86-ipi.ipis)
+[ "$got" = "1 1 1 2 2 2 1" ]
+ok $? "munmap(): only the last flush of the call frees tables (got $got)"
 # A trim the kernel makes where the model's guessed clock has none is a
 # miss, counted as such (tests/data/whatif-x86-trim-miss.txt: the guessed
 # trim at 5.100001 was not sent, the kernel's at 5.200001 not predicted;
