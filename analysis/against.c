@@ -17,6 +17,7 @@ static const char *const op_names[TLBR_AOP__COUNT] = {
 	[TLBR_AOP_EXITS] = "exit_mmap",
 	[TLBR_AOP_MPROTECT] = "mprotect call",
 	[TLBR_AOP_ZAPCALLS] = "munmap/madvise/brk call",
+	[TLBR_AOP_TABLECALLS] = "unmap call that freed tables",
 	[TLBR_AOP_MREMAP] = "mremap call",
 	[TLBR_AOP_MREMAP_MOVED] = "mremap call that moved",
 	[TLBR_AOP_MREMAP_CHUNKS] = "page-table chunk moved",
@@ -33,6 +34,7 @@ static const char *const op_short[TLBR_AOP__COUNT] = {
 	[TLBR_AOP_EXITS] = "exit_mmap",
 	[TLBR_AOP_MPROTECT] = "mprotect",
 	[TLBR_AOP_ZAPCALLS] = "unmap call",
+	[TLBR_AOP_TABLECALLS] = "table call",
 	[TLBR_AOP_MREMAP] = "mremap",
 	[TLBR_AOP_MREMAP_MOVED] = "mremap mv",
 	[TLBR_AOP_MREMAP_CHUNKS] = "pt chunk",
@@ -132,6 +134,27 @@ void tlbr_against_count(struct tlbr_against_side *s, const struct tlbr_event *ev
 	}
 }
 
+/* Is @n's call not the one @last holds? It is now. */
+static bool new_call(uint64_t last[2], const struct tlbr_note *n)
+{
+	if (n->sys_seq && last[0] == n->task && last[1] == n->sys_seq)
+		return false;
+	last[0] = n->task;
+	last[1] = n->sys_seq;
+	return true;
+}
+
+void tlbr_against_broadcast(struct tlbr_against_side *s, const struct tlbr_note *n)
+{
+	s->predicted[n->site]++;
+	s->zap_tables_traced += n->tables_traced;
+	s->zap_tables_model += n->tables_model;
+	if (n->tables_traced && new_call(s->last_traced, n))
+		s->table_calls_traced++;
+	if (n->tables_model && new_call(s->last_model, n))
+		s->table_calls_model++;
+}
+
 void tlbr_against_add(struct tlbr_against_side *s, const struct tlbr_replay_result *r)
 {
 	unsigned int i, k;
@@ -155,6 +178,8 @@ void tlbr_against_add(struct tlbr_against_side *s, const struct tlbr_replay_resu
 	s->cow_breaks += r->cow_breaks;
 	s->ops[TLBR_AOP_REUSEFAULTS] += r->reuses;
 	s->ops[TLBR_AOP_COWFAULTS] += r->cow_breaks;
+	/* the calls of the table flushes the side's zap:tables row counts (tlbr_against_sites) */
+	s->ops[TLBR_AOP_TABLECALLS] = s->tlbi_events ? s->table_calls_traced : s->table_calls_model;
 	s->reuses_user += r->reuses_user;
 	s->cow_breaks_user += r->cow_breaks_user;
 	s->write_faults_present += r->write_faults_present;
@@ -317,11 +342,13 @@ static void diff_range(char *buf, size_t n, double lo, double hi)
  * the kernel's rule (one flush a fault): within_5pct "rule" where the
  * figures are within 5 % (of any number of broadcasts), neither a hit nor a
  * miss of the count (the row per user write fault compares that); beyond
- * 5 % the rule broke: "no" (or "few") as for any site.
+ * 5 % the rule broke: "no" (or "few") as for any site. @per_op: only per
+ * operation: where a side has none of @op, nothing to judge ("-"; the
+ * counts shown).
  */
 static int site_row(struct tlbr_table *t, const char *name, enum tlbr_against_op op, int64_t bo,
 		    int64_t ao, uint64_t pred, uint64_t mk, uint64_t maybe, uint64_t census,
-		    bool shared, bool rule)
+		    bool shared, bool rule, bool per_op)
 {
 	double bp = NAN, ap = NAN, bmin = NAN, d, dmin;
 	char bs[40], as[32], ds[64];
@@ -345,6 +372,8 @@ static int site_row(struct tlbr_table *t, const char *name, enum tlbr_against_op
 	w = within5(dmin, d, too_few(pred, census));
 	if (rule && !strcmp(within5(dmin, d, false), "yes"))
 		w = "rule";
+	if (per_op && !(bo > 0 && ao > 0))
+		w = "-";
 	return tlbr_table_add(t, name, bo > 0 && ao > 0 ? op_short[op] : "(count)", pred, bo, bs,
 			      census, ao, as, d, shared ? "yes" : "no",
 			      bo > 0 && ao > 0 ? op_names[op] : "none", bp, ap, maybe, bmin, dmin,
@@ -381,7 +410,7 @@ int tlbr_against_sites(const struct tlbr_against_side *b, const struct tlbr_agai
 		}
 		ret = site_row(t, tlbr_site_name((enum tlbr_site)k), op, bo, ao, b->predicted[k],
 			       mk, b->predicted_maybe[k], a->census[k],
-			       shared_site((enum tlbr_site)k), per_kind);
+			       shared_site((enum tlbr_site)k), per_kind, false);
 		/*
 		 * the count itself, per user write fault (each side's own):
 		 * the programs' difference (which pages they write, how many
@@ -394,7 +423,7 @@ int tlbr_against_sites(const struct tlbr_against_side *b, const struct tlbr_agai
 			ret = site_row(t, name, TLBR_AOP_WFAULTS,
 				       (int64_t)b->ops[TLBR_AOP_WFAULTS],
 				       (int64_t)a->ops[TLBR_AOP_WFAULTS], b->predicted[k], mk,
-				       b->predicted_maybe[k], a->census[k], false, false);
+				       b->predicted_maybe[k], a->census[k], false, false, false);
 		}
 		/*
 		 * zap apart from the page-table flushes, and those alone: an
@@ -405,7 +434,12 @@ int tlbr_against_sites(const struct tlbr_against_side *b, const struct tlbr_agai
 		 * whether a call frees one. BEFORE's from the model where its
 		 * trace has no census (x86: frees_tables(), no other mapping
 		 * in the 2 MiB: the prediction has a flush point for the
-		 * tables there), from its trace where it has
+		 * tables there), from its trace where it has. zap:pages: the
+		 * rest per unmap call; zap:tables per unmap call that freed
+		 * tables (each side's own: one flush a call by construction,
+		 * "rule", as wp-reuse and cow); zap:tbl/call the table
+		 * flushes per unmap call: how many calls freed tables, the
+		 * layout's doing and the model's together
 		 */
 		if (k == TLBR_SITE_ZAP && !ret &&
 		    (b->zap_tables_traced || a->zap_tables_traced || b->zap_tables_model)) {
@@ -417,10 +451,16 @@ int tlbr_against_sites(const struct tlbr_against_side *b, const struct tlbr_agai
 
 			ret = site_row(t, "zap:pages", op, bo, ao, b->predicted[k] - bt,
 				       mk < b->predicted[k] - bt ? mk : b->predicted[k] - bt,
-				       b->predicted_maybe[k], a->census[k] - at, false, false);
+				       b->predicted_maybe[k], a->census[k] - at, false, false,
+				       false);
 			if (!ret)
-				ret = site_row(t, "zap:tables", op, bo, ao, bt, 0, 0, at, false,
-					       false);
+				ret = site_row(t, "zap:tables", TLBR_AOP_TABLECALLS,
+					       (int64_t)b->ops[TLBR_AOP_TABLECALLS],
+					       (int64_t)a->ops[TLBR_AOP_TABLECALLS], bt, 0, 0, at,
+					       false, true, true);
+			if (!ret)
+				ret = site_row(t, "zap:tbl/call", op, bo, ao, bt, 0, 0, at, false,
+					       false, false);
 		}
 		mt += b->predicted_maybe[k];
 	}
@@ -857,7 +897,7 @@ unsigned int tlbr_against_notes(const struct tlbr_against_side *b,
 				void (*emit)(void *ctx, const char *key, const char *text),
 				void *ctx)
 {
-	char buf[640];
+	char buf[1024];
 	unsigned int n = 0, i;
 
 	snprintf(buf, sizeof(buf), "BEFORE was recorded on %s (kernel %s), AFTER on %s "
@@ -935,13 +975,19 @@ unsigned int tlbr_against_notes(const struct tlbr_against_side *b,
 
 		snprintf(buf, sizeof(buf), "tables: %llu of AFTER's zap broadcasts are flushes "
 			 "of freed page tables (its gathers with freed_tables: tlb_finish_mmu after "
-			 "free_pgtables, apart from the pages' flush), %llu of BEFORE's%s; an unmap "
-			 "frees a PTE page where no other mapping is left in its 2 MiB, the address "
-			 "space's layout (the loader, the C library, the program's sizes), not the "
-			 "model: zap:pages compares the rest per unmap call, like with like, "
-			 "zap:tables the table flushes.", (unsigned long long)a->zap_tables_traced,
-			 (unsigned long long)bt, b->tlbi_events ? "" : " (where the model says "
-			 "the unmap freed a PTE page: no other mapping in the 2 MiB)");
+			 "free_pgtables, apart from the pages' flush) in %llu unmap calls, %llu of "
+			 "BEFORE's%s in %llu; an unmap frees a PTE page where no other mapping is "
+			 "left in its 2 MiB, the address space's layout (the loader, the C library, "
+			 "the program's sizes), not the model: zap:pages compares the rest per unmap "
+			 "call, like with like, zap:tables the table flushes per call that freed "
+			 "tables (one a call on each side: it checks the rule, not the count; "
+			 "nothing to judge where a side freed none), zap:tbl/call per unmap call "
+			 "(how many calls freed tables: the layout's doing and the model's).",
+			 (unsigned long long)a->zap_tables_traced,
+			 (unsigned long long)a->ops[TLBR_AOP_TABLECALLS], (unsigned long long)bt,
+			 b->tlbi_events ? "" : " (where the model says the unmap freed a PTE page: "
+			 "no other mapping in the 2 MiB)",
+			 (unsigned long long)b->ops[TLBR_AOP_TABLECALLS]);
 		emit(ctx, "tables", buf), n++;
 	}
 	n += uncertain_note(b, a, emit, ctx);

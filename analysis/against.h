@@ -41,6 +41,16 @@ enum tlbr_against_op {
 	TLBR_AOP_EXITS,		/* exit_mmap (mm-teardown events) */
 	TLBR_AOP_MPROTECT,	/* mprotect syscall entries */
 	TLBR_AOP_ZAPCALLS,	/* munmap, madvise and brk syscall entries */
+	/*
+	 * ... the unmap calls that freed page tables (free_pgtables: a PTE
+	 * page no mapping uses any more), each side's own: AFTER's (a trace
+	 * with a census) those whose gather had freed_tables, BEFORE's
+	 * without one (x86) those the model says freed one (no other mapping
+	 * left in the 2 MiB: tlbr_view_frees_tables_seen); a call counts once
+	 * however many of its flushes are the tables'. Of the calls
+	 * arm64-broadcast broadcasts a table flush at (tlbr_against_broadcast)
+	 */
+	TLBR_AOP_TABLECALLS,
 	TLBR_AOP_MREMAP,	/* mremap syscall entries */
 	/*
 	 * ... of them, those that moved the mapping (the return: a new
@@ -90,6 +100,13 @@ struct tlbr_against_side {
 	 * and at those where the model says the call freed a PTE page
 	 */
 	uint64_t zap_tables_traced, zap_tables_model;
+	/*
+	 * ... the calls those were in (the operation TLBR_AOP_TABLECALLS takes
+	 * one of: the traced where the side has a census), and the last call
+	 * counted of each kind: its task and syscall (tlbr_note.sys_seq)
+	 */
+	uint64_t table_calls_traced, table_calls_model;
+	uint64_t last_traced[2], last_model[2];
 	uint64_t predicted_maybe[TLBR_SITE__COUNT];	/* arm64-broadcast's uncertain flush
 							 * points, by site */
 	unsigned int uncertain_why;	/* TLBR_UNSURE_* bits of arm64-broadcast's uncertain
@@ -118,6 +135,12 @@ struct tlbr_against_side {
 
 /* Count one event that is in scope. */
 void tlbr_against_count(struct tlbr_against_side *s, const struct tlbr_event *ev);
+/*
+ * One broadcast of arm64-broadcast's in scope (the replay's note @n, a
+ * flush): its site's count, and at site zap the table flushes and the
+ * calls they were in.
+ */
+void tlbr_against_broadcast(struct tlbr_against_side *s, const struct tlbr_note *n);
 /* Add a finished replay (in scope) of one trace to @s (not its predicted[]: the notes'). */
 void tlbr_against_add(struct tlbr_against_side *s, const struct tlbr_replay_result *r);
 

@@ -87,8 +87,7 @@ static void against_note(void *ctx, const struct tlbr_note *n)
 
 	if (n->kind == TLBR_NOTE_FLUSH && n->policy == 0 && n->out == TLBR_OUT_BROADCAST &&
 	    (unsigned int)n->site < TLBR_SITE__COUNT)
-		side->predicted[n->site]++, side->zap_tables_traced += n->tables_traced,
-		side->zap_tables_model += n->tables_model;
+		tlbr_against_broadcast(side, n);
 	if (n->kind == TLBR_NOTE_FLUSH && n->policy == 0)	/* why its points were uncertain */
 		side->uncertain_why |= n->unsure;
 }

@@ -150,6 +150,7 @@ static void account(struct replay *r, struct policy *pl, const struct flushreq *
 					 q->ev->kind == TLBR_EV_FLUSH &&
 					 (q->ev->flush.flags & TLBR_FLUSH_FREES_TABLES),
 			.tables_model = q->site == TLBR_SITE_ZAP && tlbr_view_frees_tables_seen(r, q),
+			.sys_seq = r->cur_task && r->cur_task->sys ? r->cur_task->sys_seq : 0,
 			.out = d->kind == D_NONE ? TLBR_OUT_SKIPPED : d->kind == D_MERGED ?
 			       TLBR_OUT_MERGED : nremote || d->kind == D_BROADCAST ?
 			       TLBR_OUT_BROADCAST : TLBR_OUT_LOCAL,

@@ -351,6 +351,12 @@ struct tlbr_note {
 	 * mapping alone in its 2 MiB; tlbr_view_frees_tables_seen)
 	 */
 	bool tables_traced, tables_model;
+	/*
+	 * FLUSH: the issuing task's syscall (its entry event's sequence
+	 * number; 0: in none), so that a note's reader counts calls, not
+	 * flush points
+	 */
+	uint64_t sys_seq;
 };
 
 struct tlbr_replay;

@@ -26,16 +26,22 @@
 # user write fault on x86 / on arm64 (diff --against's rows wp-reuse/wf,
 # cow/wf): the count, the programs' difference and the model's together,
 # counted apart too. zap, where either side freed page tables at an unmap
-# (diff --against's rows zap:pages, zap:tables), is "pages" the rest per
-# unmap call, judged, and "tables p/e" the table flushes (the layout's
-# doing), counted under the table. A site with fewer than 20 broadcasts on each side is "(few)":
+# (diff --against's rows zap:pages, zap:tables, zap:tbl/call), is "pages"
+# the rest per unmap call, judged, and the column zap:tables the table
+# flushes per unmap call that freed tables (each side's own calls: one
+# flush a call by construction, "rule" as wp-reuse and cow; "p/e" the
+# counts where a side freed none: nothing to judge, "layout", counted
+# apart) with "count per call p/e (diff)", the table flushes per unmap
+# call (diff --against's zap:tbl/call: how many calls freed tables, the
+# layout's doing and the model's), counted with the counts per user write
+# fault. A site with fewer than 20 broadcasts on each side is "(few)":
 # one flush more or less moves it by more than 5 %, so diff --against judges
 # it neither a hit nor a miss (within_5pct "few"), counted apart.
 import json
 import os
 import sys
 
-SHARED = ["wp-reuse", "cow", "mprotect", "zap", "mremap", "fork", "exec", "exit"]
+SHARED = ["wp-reuse", "cow", "mprotect", "zap", "zap:tables", "mremap", "fork", "exec", "exit"]
 SEEDS = [("wp-local", "wp-local"), ("active-cpu", "active-cpu"),
          ("pte-needs-flush", "pte-needs-flush"), ("wp-local+active-cpu", "wp+active")]
 
@@ -56,7 +62,7 @@ def main():
     print("| program | arm64 | " + " | ".join(SHARED) + " | all: predicted / executed | "
           "within 5% | savings x86 / arm64, pp apart |")
     print("|---|---|" + "---:|" * len(SHARED) + "---:|---:|---|")
-    within_all = total = unknown = misses = few = rule = 0
+    within_all = total = unknown = misses = few = rule = layout = 0
     tables = []
     cnt = {"yes": 0, "no": 0, "few": 0, "unknown": 0, "-": 0}
     sv_n = sv_within = sv_unknown = 0
@@ -81,6 +87,19 @@ def main():
                 if not r:
                     cells.append("")
                     continue
+                c = rows.get(s + "/wf") or (rows.get("zap:tbl/call") if s == "zap:tables" else None)
+                if s == "zap:tables" and r["per_operation"] == "none":
+                    # a side freed no table: nothing to judge per call that
+                    # freed one; the count per unmap call says the layout
+                    layout += 1
+                    cells.append("%d/%d layout" % (r["predicted"], r["census"]))
+                    if c:
+                        cv = c["within_5pct"]
+                        cnt[cv] = cnt.get(cv, 0) + 1
+                        cells[-1] += "; count per call %.3f/%.3f (%s)%s" % (
+                            c["predicted_per_op"], c["census_per_op"], c["difference_range"],
+                            {"few": " (few)", "unknown": "?"}.get(cv, ""))
+                    continue
                 n += 1
                 if r["per_operation"] == "none" or r["difference"] is None:
                     cells.append("%d/%d" % (r["predicted"], r["census"]))
@@ -97,21 +116,20 @@ def main():
                 else:
                     cells.append("%.3f / %.3f (%+.1f%%)" % (r["predicted_per_op"],
                                                           r["census_per_op"], r["difference"]))
-                c = rows.get(s + "/wf")
+                per = "call" if s == "zap:tables" else "wf"
                 if v == "rule":
                     cells[-1] += " rule"
                 if c and c["predicted_per_op"] is not None and c["census_per_op"] is not None:
                     cv = c["within_5pct"]
                     cnt[cv] = cnt.get(cv, 0) + 1
-                    cells[-1] += "; count per wf %.3f/%.3f (%s)%s" % (
-                        c["predicted_per_op"], c["census_per_op"], c["difference_range"],
+                    cells[-1] += "; count per %s %.3f/%.3f (%s)%s" % (
+                        per, c["predicted_per_op"], c["census_per_op"], c["difference_range"],
                         {"few": " (few)", "unknown": "?"}.get(cv, ""))
-                elif s + "/wf" in rows:
+                elif c:
                     cnt["-"] += 1
                     cells[-1] += "; count %d/%d" % (c["predicted"], c["census"])
                 if tb:
-                    cells[-1] = "pages " + cells[-1] + "; tables %d/%d" % (tb["predicted"],
-                                                                          tb["census"])
+                    cells[-1] = "pages " + cells[-1]
                     tables.append("%s %s %d/%d" % (p, k, tb["predicted"], tb["census"]))
                 if v == "few":
                     cells[-1] += " (few)"
@@ -151,17 +169,20 @@ def main():
           "leave the range across 5%%), %d too few to judge (few: fewer than 20 broadcasts on "
           "each side, where one flush more or less moves a site by more than 5%%), %d true by "
           "construction (rule: wp-reuse and cow per fault of the kind check the rule, not the "
-          "count); their counts per user write fault: %d within 5%%, %d not, %d few; %d of %d "
-          "savings comparisons within 5 pp (%d unknown: uncertain flush points leave the "
-          "range across 5 pp)."
-          % (within_all, total, misses, unknown, few, rule, cnt["yes"], cnt["no"], cnt["few"],
-             sv_within, sv_n, sv_unknown))
+          "count; zap:tables per unmap call that freed tables, one flush a call); %d "
+          "layout (zap:tables where one side freed no table: nothing to judge per such "
+          "call); their counts per user write fault and per unmap call: %d within 5%%, "
+          "%d not, %d few; %d of %d savings comparisons within 5 pp (%d unknown: uncertain "
+          "flush points leave the range across 5 pp)."
+          % (within_all, total, misses, unknown, few, rule, layout, cnt["yes"], cnt["no"],
+             cnt["few"], sv_within, sv_n, sv_unknown))
     if tables:
         print()
         print("zap is compared apart from the flushes of freed page tables (\"pages\": per "
               "unmap call, like with like), which the address space's layout decides (an "
-              "unmap frees a PTE page where no other mapping is left in its 2 MiB); those, "
-              "x86 (where the model says a table was freed) / arm64 (gathers with "
+              "unmap frees a PTE page where no other mapping is left in its 2 MiB): the "
+              "column zap:tables, per unmap call that freed tables; those flushes, x86 "
+              "(where the model says a table was freed) / arm64 (gathers with "
               "freed_tables): %s." % ", ".join(tables))
     return 0
 
