@@ -314,8 +314,30 @@ struct chunks {
  * hardware dirty state, TCR_EL1.HD: a write through a writable-clean PTE
  * dirties it with no fault). Private mappings: an anonymous page, or a
  * file page mapped read-only (a write copies it first): never.
+ *
+ * Known clean where the CPU has no hardware dirty state: the recorder's
+ * access_flag=software says TCR_EL1.HA is off, and __cpu_setup (arch/arm64/
+ * mm/proc.S) sets HA wherever ID_AA64MMFR1_EL1.HAFDBS is not 0 (under
+ * CONFIG_ARM64_HW_AFDBM), while cpu_enable_hw_dbm (arch/arm64/kernel/
+ * cpufeature.c, ARM64_HW_DBM: HAFDBS >= 2, the same config) is what sets
+ * HD: no HA, no HD (6.1 and 6.12). A writable clean PTE is then
+ * PTE_WRITE|PTE_RDONLY (vm_page_prot's PAGE_SHARED; pte_mkwrite clears
+ * PTE_RDONLY only of a PTE_DIRTY one; mprotect makes writable only a dirty
+ * PTE: can_change_pte_writable's pte_dirty test), so the first write takes
+ * a permission fault, handle_pte_fault's pte_mkdirty, which the trace
+ * shows (tlbr:fault, a write: page.dirty). Where the address space was
+ * created in the trace (exec, fork: every shared PTE of it made there;
+ * fork copies none, vma_needs_copy) and no events were lost since the PTE
+ * last changed (a write fault may be among them), a shared page the trace
+ * never saw written is clean: zap_pte_range (6.1 mm/memory.c: `if
+ * (!PageAnon(page)) { if (pte_dirty(ptent)) { force_flush = 1; ...`;
+ * 6.12 zap_present_folio_ptes, the same test, `if (tlb_delay_rmap(tlb))`)
+ * does not force a flush for it. (A large folio's batch, a contpte block,
+ * gathers the dirty bits of its PTEs: all in one PTE page, one chunk here,
+ * whose force any dirty page of it sets. userfaultfd's UFFDIO_COPY maps a
+ * PTE dirty with no fault; the trace shows no ioctl.)
  */
-static int dirty_shared(const struct rmm *m, const struct page *p)
+static int dirty_shared(const struct replay *r, const struct rmm *m, const struct page *p)
 {
 	const struct vma *v = m ? tlbr_vma_find(m, p->vpn << PAGE_SHIFT) : NULL;
 
@@ -327,6 +349,8 @@ static int dirty_shared(const struct rmm *m, const struct page *p)
 		return 0;
 	if (p->dirty)
 		return 1;
+	if (r->o.sw_access_flag && m->born && p->since >= r->lost_seq)
+		return 0;
 	return v->prot & TLBR_PROT_WRITE ? -1 : 0;
 }
 
@@ -368,7 +392,7 @@ static void chunk_fn(struct replay *r, struct page *p, void *a)
 				c->lo = p->vpn;
 			if (p->vpn > c->hi)
 				c->hi = p->vpn;
-			d = dirty_shared(cs->m, p);
+			d = dirty_shared(r, cs->m, p);
 			c->force |= d > 0;
 			c->force_maybe |= d < 0;
 		}

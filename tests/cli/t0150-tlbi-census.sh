@@ -434,4 +434,18 @@ assert b["by_site"] == {"zap": 9} and b["by_site_uncertain"] == {"zap": 2}, b
 assert b["unsafe"] == 0 and p["oracle"]["unsafe"] == 0
 PY
 ok $? "shared memory's zap: a flush per page table with a dirty page, one uncertain for a page seen only read, one for a resched in the zap (7..9, executed 8)"
+# without the hardware dirty state (access_flag=software: no FEAT_HAFDBS),
+# a shared page an address space born in the trace only read is clean
+# (a write would have faulted: handle_pte_fault's pte_mkdirty): B's first
+# page table forces no flush (before: an uncertain point, 7..9)
+sed 's/^\(.*\)tlbreplay-meta v1 \(.*\)$/&\n\1tlbreplay-meta access_flag=software/' \
+	whatif-zap-shared.txt > $TMP/zs-sw.txt
+aging_check $TMP/zs-sw.txt '{"zap": 8}' '{"zap": 8}' '{"zap": 1}'
+ok $? "shared memory's zap, access_flag=software: a page only read is clean, no point for its page table (7..8, executed 8)"
+sed '/sched_process_exec/d' $TMP/zs-sw.txt > $TMP/zs-old.txt
+aging_check $TMP/zs-old.txt '{"zap": 8}' '{"zap": 9}' '{"zap": 2}'
+ok $? "shared memory's zap, access_flag=software, an address space older than the trace: its PTEs may predate it, dirty (7..9)"
+sed '/addr=0x40400000 flags=0x254/a CPU:0 [LOST 5 EVENTS]' $TMP/zs-sw.txt > $TMP/zs-lost.txt
+aging_check $TMP/zs-lost.txt '{"zap": 8}' '{"zap": 9}' '{"zap": 2}'
+ok $? "shared memory's zap, access_flag=software, events lost after the read: a write may be among them (7..9)"
 done_testing
