@@ -37,7 +37,9 @@
 # TLBR_ARM64_CPU: qemu's -cpu (default max,pauth-impdef=on: qemu 7.2's max
 # has FEAT_HAFDBS, the hardware sets the Access flag). TLBR_ARM64_SUITE=madvise
 # runs only the madvise programs (stress-ng --madvise at the full suite's
-# length, zap-churn with and without huge pages), for a CPU without
+# length, zap-churn with and without huge pages) and stress-ng
+# --tlb-shootdown (zaps of shared memory, whose clean pages force no flush
+# where there is no hardware dirty state either), for a CPU without
 # FEAT_HAFDBS (sweep.sh: TLBR_ARM64_CPU=cortex-a72, ARMv8.0), where each
 # access through an old PTE is a software Access flag fault the recorder
 # traces (the metadata says access_flag=software). TLBR_ARM64_TAG: appended
@@ -260,6 +262,8 @@ cat > progs.sh <<'PROGS'
 run sng-madvise stress-ng --madvise 1 --madvise-ops 2000 --timeout 10 --quiet
 run zap-churn zap-churn -n 50 -p 64
 run zap-churn-thp zap-churn -n 10 -p 1024 -H
+# shared memory's zaps: without the hardware dirty state a page only read is clean
+run sng-tlb-shootdown stress-ng --tlb-shootdown 1 --tlb-shootdown-ops 200 --timeout 10 --quiet
 PROGS
 elif grep -q 'tlbr.suite=crossarch' /proc/cmdline; then
 	printf '. ./run.sh\nTRUE=/bin/true\n. /bin/cross-arch-programs.sh\ncross_arch_programs\n' > progs.sh

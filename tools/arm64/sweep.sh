@@ -10,7 +10,9 @@
 # cortex-a72, ARMv8.0: TLBR_ARM64_SUITE=madvise, into OUTDIR/KERNEL-a72),
 # where the Access flag is set by software and the recorder's metadata says
 # so (access_flag=software): there madvise COLD/PAGEOUT/FREE flush points are
-# certain where the trace saw their PTEs made young or old.
+# certain where the trace saw their PTEs made young or old; and
+# stress-ng --tlb-shootdown, whose zaps of shared memory there know a page
+# only read as clean (no hardware dirty state either).
 # Exit status: compare.py's (1 when a trace misses a target).
 set -eu
 [ $# -eq 1 ] || { echo "usage: sweep.sh OUTDIR" >&2; exit 2; }
