@@ -517,6 +517,10 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			tlbr_mm_get(r, ev->fork.child_mm)->vmas_known = tlbr_mm_get(r, ev->mm) &&
 								   tlbr_mm_get(r, ev->mm)->vmas_known;
 			tlbr_mm_get(r, ev->fork.child_mm)->born = true;
+			/* the parent's pages the model does not know: the child's too */
+			if (!tlbr_mm_get(r, ev->mm) || !tlbr_mm_get(r, ev->mm)->born ||
+			    tlbr_mm_get(r, ev->mm)->unknown_from)
+				tlbr_mm_get(r, ev->fork.child_mm)->unknown_from = r->seq;
 			/* dup_mm copies the parent's mm_struct: tlb_flush_batched too */
 			tlbr_mm_get(r, ev->fork.child_mm)->kmark = tlbr_mm_get(r, ev->mm) ?
 					tlbr_mm_get(r, ev->mm)->kmark : KMARK_UNKNOWN;

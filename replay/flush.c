@@ -133,7 +133,8 @@ static void account(struct replay *r, struct policy *pl, const struct flushreq *
 		 * may have lost the faults that made the flushed pages present,
 		 * not only the switches: no flush of it is certainly avoidable
 		 */
-		if (!tlbr_cpuset_count(&holders) && !r->res.lost_unknown) {
+		if (!tlbr_cpuset_count(&holders) && !r->res.lost_unknown &&
+		    !tlbr_unknown_held(r, pl, q)) {
 			avoidable = true;
 			reason = tlbr_avoid_reason(r, pl, q);
 			res->avoidable++;

@@ -171,6 +171,13 @@ struct rmm {
 	bool vmas_known;		/* created in the trace: its VMAs are all known */
 	bool born;			/* created in the trace (fork, exec): its history is known */
 	/*
+	 * Of an mm created in the trace: the seq from which pages the model
+	 * has no record of may be present and held (0: none can be). A fork
+	 * of an mm with such pages shares them from the fork on; lost events
+	 * may hide faults from the gap on (tlbr_unknown_held()).
+	 */
+	uint64_t unknown_from;
+	/*
 	 * the traced kernel's mark (mm->tlb_flush_batched: pending != flushed):
 	 * KMARK_UNKNOWN until the trace shows it (an exec's new mm is clear,
 	 * a fork's child has its parent's, flush_tlb_batched_pending clears
@@ -598,6 +605,7 @@ void tlbr_asid_rollover(struct replay *r);
 
 /* views.c: what the model tells about a flush point (and policy.h's view_*) */
 struct tlbr_cpuset tlbr_holders_of(struct replay *r, struct policy *pl, const struct flushreq *q);
+bool tlbr_unknown_held(struct replay *r, struct policy *pl, const struct flushreq *q);
 enum tlbr_avoid tlbr_avoid_reason(struct replay *r, struct policy *pl, const struct flushreq *q);
 
 /* flush.c: flush points put to the policies */

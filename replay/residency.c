@@ -224,6 +224,8 @@ void tlbr_lost_gap(struct replay *r, int cpu)
 
 		if (!m->last_end)
 			continue;
+		if (m->born && !m->unknown_from)	/* faults in the gap: pages the model has no record of */
+			m->unknown_from = r->seq;
 		for (int c = 0; c < r->ncpus; c++)
 			if (cpu < 0 || c == cpu)
 				may_hold_now(r, m, c);

@@ -262,6 +262,65 @@ enum tlbr_avoid tlbr_avoid_reason(struct replay *r, struct policy *pl, const str
 	return f.flushed_before ? TLBR_AVOID_ALREADY_FLUSHED : TLBR_AVOID_NOT_PRESENT;
 }
 
+struct vouched_arg {
+	uint64_t n, since;	/* pages the model vouches for; from this seq on */
+};
+
+/* a page whose PTE the model knows: mapped, or seen unmapped since the last gap */
+static void vouched_fn(struct replay *r, struct page *p, void *a)
+{
+	struct vouched_arg *v = a;
+
+	(void)r;
+	v->n += p->mapped || (p->since && p->since >= v->since);
+}
+
+/*
+ * May another CPU than the flush's hold an entry of one of its pages that
+ * the model has no record of? Such a page may be present: in an address
+ * space older than the trace since before it (any CPU may hold it, unless
+ * a flush of the whole mm reached the CPU after the mm last left it), in
+ * one created in the trace from its unknown_from on (a fork of such an
+ * mm; lost events, whose faults the gap hides): held by a CPU that had the
+ * mm loaded since then and not flushed since. The holders only ask the
+ * pages the model has, so without this an munmap of pages of an older
+ * process the trace never showed was "certainly avoidable" ("pages not
+ * present while it ran elsewhere") where the traced kernel's flush itself
+ * shows a PTE was there. Under the unbounded model only. O(CPUs), plus
+ * the pages of the range the model has when one CPU may.
+ */
+bool tlbr_unknown_held(struct replay *r, struct policy *pl, const struct flushreq *q)
+{
+	struct rmm *m = tlbr_mm_get(r, q->mm);
+	struct vouched_arg v = { .since = r->lost_seq };
+	bool any = false;
+
+	/* a capacity preset's estimate holds only what the trace showed accessed */
+	if (!m || (m->born && !m->unknown_from) || r->o.tlb->kind != TLBR_TLB_UNBOUNDED)
+		return false;
+	for (int c = 0; c < r->ncpus && !any; c++) {
+		uint64_t mc = m->mm_cleared[(size_t)pl->idx * (size_t)r->ncpus + (size_t)c];
+
+		if (c == q->cpu)
+			continue;
+		if (pl->all_cleared[c] > mc)
+			mc = pl->all_cleared[c];
+		if (tlbr_cpuset_test(&m->active, (unsigned int)c) || mm_anywhere(m) ||
+		    cpu_may_load_older(r, m, c))
+			any = true;
+		else if (!m->born)
+			any = !mc || m->last_end[c] > mc;
+		else
+			any = m->last_end[c] >= m->unknown_from && m->last_end[c] > mc;
+	}
+	if (!any)
+		return false;
+	if (q->whole_mm)
+		return true;
+	tlbr_for_pages(r, q->mm, false, q->start_vpn, q->end_vpn, vouched_fn, &v);
+	return v.n < q->end_vpn - q->start_vpn;
+}
+
 /* Other CPUs that may hold anything the flush removes (stops at the first). */
 struct tlbr_cpuset tlbr_holders_of(struct replay *r, struct policy *pl, const struct flushreq *q)
 {

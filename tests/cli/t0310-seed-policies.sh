@@ -408,6 +408,16 @@ expect $TMP/po.json arm64-broadcast avoidable 1 "present before the trace: the C
 expect $TMP/po.json local-only unsafe 1 "present before the trace: local-only's COW leaves CPU 0 the old page: unsafe 1"
 expect $TMP/po.json oracle unsafe 0 "present before the trace: oracle defers CPU 0 (asked though shown before the mm): safe"
 expect $TMP/po.json oracle broadcasts 0 "present before the trace: oracle 0 broadcasts"
+# an munmap of a page the model has no record of, which may be present and held elsewhere: after a
+# gap (whatif-gap-unknown.txt) and in an address space older than the trace
+# (whatif-older-unknown.txt), both derived there
+"$TLBREPLAY" what-if --json --force --cpu arm64 -p arm64-broadcast "$DATA/whatif-gap-unknown.txt" > $TMP/gu.json
+expect $TMP/gu.json arm64-broadcast avoidable 0 "a page the gap may have mapped: the munmap's broadcast not certainly avoidable"
+grep -v '^CPU:1 \[LOST' "$DATA/whatif-gap-unknown.txt" > $TMP/gu-nogap.txt
+"$TLBREPLAY" what-if --json --force --cpu arm64 -p arm64-broadcast $TMP/gu-nogap.txt > $TMP/gn.json
+expect $TMP/gn.json arm64-broadcast avoidable 1 "without the gap: every page of a born address space known, certainly avoidable 1"
+"$TLBREPLAY" what-if --json --force --cpus 2 --cpu arm64 -p arm64-broadcast "$DATA/whatif-older-unknown.txt" > $TMP/ou.json
+expect $TMP/ou.json arm64-broadcast avoidable 0 "a page from before the trace CPU 1 may hold: the munmap's broadcast not certainly avoidable"
 # a placed thread pulled by an idle CPU on a kernel that does not trace switches from idle
 # (whatif-seed001-idle-pull.txt, derived there): it runs there next, an inferred switch
 "$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,active-cpu,local-only,arm64-broadcast "$DATA/whatif-seed001-idle-pull.txt" > $TMP/ip.json
