@@ -222,6 +222,16 @@ static void infer(struct tlbr_task *t, enum tlbr_x86_reason reason, uint64_t pag
 		f->start = t->fault_addr & TLBR_PAGE_MASK;
 		f->end = f->start + 0x1000;
 		f->flags |= TLBR_FLUSH_RANGE_INFERRED;
+		/*
+		 * a fault makes at most one such flush: do_wp_page() ->
+		 * wp_page_copy() -> ptep_clear_flush() -> flush_tlb_page(),
+		 * and wp_page_reuse() none; a later one-page flush before the
+		 * task's next fault or traced syscall is not this fault's (a
+		 * syscall the recording leaves out: move_pages()'
+		 * try_to_migrate_one() without migrate:* events, a remote COW
+		 * of process_vm_writev()), as infer() has it in a syscall
+		 */
+		t->in_fault = false;
 	}
 }
 

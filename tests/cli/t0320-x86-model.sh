@@ -227,6 +227,23 @@ got=$(values x86-ipi "$SRCDIR/tests/data/whatif-x86-munmap-batch.txt" s.shootdow
 	s.predicted_ipis s.matched_ipis s.calls_real s.calls_predicted s.calls_matched p.x86-ipi.ipis)
 [ "$got" = "1 1 1 2 2 2 1" ]
 ok $? "munmap(): only the last flush of the call frees tables (got $got)"
+# A fault makes at most one one-page flush (do_wp_page() -> wp_page_copy()
+# -> ptep_clear_flush()): a second one after a kernel-mode write fault in
+# a syscall the recording leaves out (move_pages()'s migration without
+# migrate:* events) is not its COW (tests/data/x86-kfault-later.txt;
+# before: cow 2, reclaim 2)
+"$TLBREPLAY" stat --json "$SRCDIR/tests/data/x86-kfault-later.txt" > "$TMP/kl.json"
+"$TLBREPLAY" what-if --json -p arm64-broadcast "$SRCDIR/tests/data/x86-kfault-later.txt" > "$TMP/klw.json"
+got=$(python3 - "$TMP/kl.json" "$TMP/klw.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+w = json.load(open(sys.argv[2]))
+st = {r["site"]: r["local"] for r in s["flushes"]["by_site"]}
+print(st.get("cow"), st.get("unknown"), st.get("reclaim"), w["checks"]["cow_breaks"], w["checks"]["reuses"])
+PY
+)
+[ "$got" = "1 1 2 1 1" ]
+ok $? "one COW flush per fault: a later one-page flush is not the fault's (got $got)"
 # A trim the kernel makes where the model's guessed clock has none is a
 # miss, counted as such (tests/data/whatif-x86-trim-miss.txt: the guessed
 # trim at 5.100001 was not sent, the kernel's at 5.200001 not predicted;
