@@ -751,6 +751,10 @@ static size_t uncertain_why(char *buf, size_t n, const struct tlbr_against_side 
 	    "there (madvise_free_pte_range: folio_mapcount() != 1), a later COLD or PAGEOUT "
 	    "does if one reaches it (each PTE's flush at site fault); of an unknown version "
 	    "whether it batches (6.8+: site reclaim) is unknown too");
+	WHY(TLBR_UNSURE_CONTPTE, "BEFORE's MADV_FREE split a large folio; an arm64 kernel "
+	    "6.9+ (or of an unknown version) first unfolds each 64 KiB contpte block of it "
+	    "the split enters (contpte_try_unfold -> contpte_convert: one flush a block, site "
+	    "zap), where it mapped the folio with contpte blocks, which no x86 trace shows");
 	WHY(TLBR_UNSURE_AROUND, "a zap of pages fault-around may have mapped "
 	    "(do_fault_around) flushes only if one was");
 #undef WHY

@@ -604,6 +604,10 @@ void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r)
 			   "   kernel before 6.8 or of an unknown version: 6.1 does not split a folio\n"
 			   "   mapped more than once in MADV_FREE, a later COLD or PAGEOUT does if one\n"
 			   "   reaches it (site fault); 6.8+ batches the split's flushes (reclaim).");
+	if (why & TLBR_UNSURE_CONTPTE)
+		fprintf(f, "\n - the same split for an arm64 kernel 6.9+ (or of an unknown version):\n"
+			   "   each 64 KiB block of the folio it enters is unfolded first\n"
+			   "   (contpte_convert), where arm64 mapped the folio with contpte blocks.");
 	if (why & TLBR_UNSURE_AROUND)
 		fprintf(f, "\n - unmapping, or taking access from, pages of a file or shared mapping\n"
 			   "   that fault-around may have mapped with no fault of their own\n"

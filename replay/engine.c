@@ -31,6 +31,54 @@
 
 #include "replay-local.h"
 
+/*
+ * One unfold of a contpte block for an arm64 6.9+ kernel, of the range of
+ * the madvise (@q: the flush's, whose page x86 does not say).
+ */
+static void cont_unfold_point(struct replay *r, const struct flushreq *q)
+{
+	struct flushreq a = *q;
+	uint64_t s, e;
+
+	a.x86_only = false;
+	a.arm64_only = true;
+	tlbr_range_of(&r->cur_task->call, &s, &e);
+	a.whole_mm = false;
+	a.start_vpn = s >> PAGE_SHIFT;
+	a.end_vpn = TLBR_PAGES_UP(e);
+	a.site = TLBR_SITE_ZAP;
+	a.maybe = true;
+	tlbr_unsure(r, &a, TLBR_UNSURE_CONTPTE);
+	tlbr_flush_point(r, &a);
+}
+
+/*
+ * x86's one-page flushes of an MADV_FREE's large folio split (on_flush),
+ * one a PTE the folio still maps, in address order (try_to_migrate()
+ * walks the folio): on arm64 6.9+ the folio's PTEs map 64 KiB contpte
+ * blocks where the folio was mapped by set_ptes() over whole aligned
+ * blocks (contpte_set_ptes: a PMD split's __split_huge_pmd_locked, a
+ * large folio's fault) or folded (contpte_try_fold), and the split's
+ * first change to each block unfolds it: try_to_migrate_one ->
+ * ptep_clear_flush -> contpte_try_unfold -> __contpte_try_unfold ->
+ * contpte_convert(), one flush of the block (the census's contpte probe;
+ * the 6.12 census of zap-churn -H: 24 a round, one a block the folio still
+ * mapped, after 384 PTE flushes). x86's tlb_flush has no address: a block
+ * per 16 of the split's flushes, counting the call's first one-page flush
+ * (taken for the gather's) with the second, the folio's mapped PTEs taken
+ * as whole blocks (an unmap or a zap of part of it in 64 KiB multiples).
+ * An x86 trace shows neither the folio's size nor whether arm64 had one
+ * there: uncertain points, at site zap (the census files them at the
+ * madvise's). Before 6.9 (6.1): none.
+ */
+static void cont_split_unfolds(struct replay *r, struct rtask *t, const struct flushreq *q)
+{
+	if (r->o.arm64_kernel && r->o.arm64_kernel < TLBR_KVER(6, 9))
+		return;
+	if (t->free_page_flushes == 2 || t->free_page_flushes % 16 == 1)
+		cont_unfold_point(r, q);
+}
+
 /* A flush event of the trace: what it resolves or applies, then its flush point. */
 static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
@@ -163,6 +211,7 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		    f->site == TLBR_SITE_ZAP && f->pages == 1 && ++t->free_page_flushes >= 2) {
 			split = r->o.arm64_kernel >= TLBR_KVER(6, 8) ? 1 : -1;
 			q.x86_only = true;
+			cont_split_unfolds(r, t, &q);
 		}
 		/*
 		 * a kernel without pte_needs_flush() (arm64 before the seed-004

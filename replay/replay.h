@@ -376,6 +376,11 @@ enum {
 	 * or of an unknown version: does it split the folio (at all)?
 	 */
 	TLBR_UNSURE_FOLIO_SPLIT = 1 << 6,
+	/*
+	 * ... for an arm64 kernel 6.9+ (or of an unknown version): was each
+	 * 64 KiB block of the folio contpte-mapped (one unfold a block)?
+	 */
+	TLBR_UNSURE_CONTPTE = 1 << 7,
 };
 
 #define TLBR_KVER(major, minor) ((unsigned int)(major) << 8 | (unsigned int)(minor))
