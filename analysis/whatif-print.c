@@ -613,6 +613,11 @@ void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r)
 			   "   that fault-around may have mapped with no fault of their own\n"
 			   "   (do_fault_around maps the cached pages of the 64 KiB around a read\n"
 			   "   fault): the kernel flushes only if one was.");
+	if (why & TLBR_UNSURE_NESTED)
+		fprintf(f, "\n - tlb_finish_mmu (arm64) while another task's tlb_finish_mmu of the\n"
+			   "   same address space may not have reached its dec_tlb_flush_pending\n"
+			   "   (that task was switched out after entering it): mm_tlb_flush_nested\n"
+			   "   flushes the whole address space only if it had not.");
 	if (why & TLBR_UNSURE_PENDING)
 		fprintf(f, "\n - flush_tlb_batched_pending flushes the address space only if reclaim\n"
 			   "   or migration batched one of its PTEs since the last call (arm64 6.5+),\n"

@@ -373,6 +373,21 @@ void tlbr_adapt_gather_close(struct tlbr_adapter *a, struct tlbr_task *t)
 	t->a64_gather_mm = 0;
 }
 
+/*
+ * @t's record after its tlb_finish_mmu probe: that gather's pending count
+ * is down (dec_tlb_flush_pending ends tlb_finish_mmu); counted in
+ * tlbr_mm.gathers_tail only if @t was switched out since (adapt.c). O(1).
+ */
+void tlbr_adapt_gather_tail_end(struct tlbr_adapter *a, struct tlbr_task *t)
+{
+	struct tlbr_mm *m = t->a64_tail_mm ? tlbr_mm_by_id(a, t->a64_tail_mm) : NULL;
+
+	if (m && m->gathers_tail && t->a64_tail_out)
+		m->gathers_tail--;
+	t->a64_tail_mm = 0;
+	t->a64_tail_out = false;
+}
+
 static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *rec,
 			     struct tlbr_task *t, struct tlbr_event *out)
 {
@@ -462,7 +477,7 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 	case TLBR_RAW_A64_GATHER_END:
 	case TLBR_RAW_A64_GATHER_FLUSH: {
 		struct tlbr_mm *gm;
-		bool nested = false;
+		bool nested = false, maybe_nested = false;
 
 		learn_mm(a, t, v[0]);
 		/*
@@ -476,11 +491,30 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		 * predicted). Another task's gather not yet at its zap_vma is not
 		 * seen: such a flush stays unpredicted.
 		 */
+		/*
+		 * Past the probe, tlb_finish_mmu flushes and frees the gathered
+		 * pages (tlb_batch_pages_flush: cond_resched) before its
+		 * dec_tlb_flush_pending: a task switched out before its next
+		 * record may be switched out there, its gather still counted
+		 * (the qemu suite's 6.12-a72 sng-madvise: a DONTNEED thread
+		 * preempted there for 3 ms, two other threads' empty COLD and
+		 * PAGEOUT gathers each flushed the mm). Another task's
+		 * tlb_finish_mmu meanwhile may flush the mm: uncertain. One that
+		 * runs on between the probe and its next record (microseconds)
+		 * is taken as past the dec: on the 6.1-a72 sng-madvise recording
+		 * 1 of the 692 empty gathers that finished in such a window
+		 * flushed the mm, 2 of the 90 in a switched-out one.
+		 */
 		if (rec->def->id == TLBR_RAW_A64_GATHER_END && !v[3] &&
-		    (gm = tlbr_mm_by_id(a, t->mm)) && gm->kptr == v[0])
+		    (gm = tlbr_mm_by_id(a, t->mm)) && gm->kptr == v[0]) {
 			nested = gm->gathers_open > (t->a64_gather_mm == t->mm ? 1u : 0u);
-		if (rec->def->id == TLBR_RAW_A64_GATHER_END)
+			maybe_nested = !nested && gm->gathers_tail;
+		}
+		if (rec->def->id == TLBR_RAW_A64_GATHER_END) {
 			tlbr_adapt_gather_close(a, t);
+			if (!v[3] && (gm = tlbr_mm_by_id(a, t->mm)) && gm->kptr == v[0])
+				t->a64_tail_mm = t->mm;
+		}
 		/*
 		 * tlb_finish_mmu flushes what is left of the gather through
 		 * tlb_flush_mmu; where that call is not inlined both probes see
@@ -503,7 +537,7 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		 * fullmm gather (exit) flushes the ASID only when page tables
 		 * were freed. What each VMA's zap flushed comes from zap_vma.
 		 */
-		if (nested) {
+		if (nested || maybe_nested) {
 			flush_init(out, rec, t, TLBR_SCOPE_MM, 0, 0);
 		} else if (v[3]) {
 			if ((rec->have & (1u << 4)) && !v[4])
@@ -520,10 +554,12 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 			out->flush.site = TLBR_SITE_EXIT;
 		else if (out->flush.site == TLBR_SITE_MREMAP || out->flush.site == TLBR_SITE_UNKNOWN)
 			out->flush.site = TLBR_SITE_ZAP;	/* an mmu_gather: mremap's unmaps */
-		if (((rec->have & (1u << 4)) && v[4]) || nested)
+		if (((rec->have & (1u << 4)) && v[4]) || nested || maybe_nested)
 			out->flush.flags |= TLBR_FLUSH_FREES_TABLES;
-		if (nested)
+		if (nested || maybe_nested)
 			out->flush.flags |= TLBR_FLUSH_NESTED;
+		if (maybe_nested)
+			out->flush.flags |= TLBR_FLUSH_NESTED_MAYBE;
 		return 1;
 	}
 	case TLBR_RAW_A64_ZAP_VMA:

@@ -71,6 +71,7 @@ int tlbr_adapt_census_line(struct tlbr_adapter *a, const char *line);
 int tlbr_adapt_arm64(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
 		     struct tlbr_event *out);
 void tlbr_adapt_gather_close(struct tlbr_adapter *a, struct tlbr_task *t);
+void tlbr_adapt_gather_tail_end(struct tlbr_adapter *a, struct tlbr_task *t);
 
 /* adapt-x86.c */
 int tlbr_adapt_x86(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,

@@ -271,6 +271,11 @@ static int on_switch(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
 	out->sw.next_mm = next->mm;
 	out->sw.prev_state = (int64_t)rec->val[2];
 	a->cpu[rec->cpu].cur_task = next->id;
+	/* switched out inside its tlb_finish_mmu, maybe: its gather may still count */
+	if (prev->a64_tail_mm && !prev->a64_tail_out && tlbr_mm_by_id(a, prev->a64_tail_mm)) {
+		prev->a64_tail_out = true;
+		tlbr_mm_by_id(a, prev->a64_tail_mm)->gathers_tail++;
+	}
 	if (prev->pid == 0 && next->pid != 0)
 		a->idle_switches = true;	/* this kernel traces them: none to infer */
 	touch_mm(a, next, rec->ts_ns);
@@ -595,6 +600,16 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 		tlbr_mm_by_id(a, mm)->nthreads = 1;
 	}
 	touch_mm(a, t, rec->ts_ns);
+	/*
+	 * a record of @t's own after its tlb_finish_mmu probe: past that
+	 * function's dec_tlb_flush_pending (not the TLBIs and tlb_flush_mmu
+	 * inside it, nor what an interrupt there records)
+	 */
+	if (t->a64_tail_mm && def->id != TLBR_RAW_A64_TLBI && def->id != TLBR_RAW_A64_GATHER_FLUSH &&
+	    def->id != TLBR_RAW_SCHED_WAKEUP && def->id != TLBR_RAW_SCHED_MIGRATE_TASK &&
+	    def->id != TLBR_RAW_IPI_SEND_CPU && def->id != TLBR_RAW_IPI_SEND_CPUMASK &&
+	    def->id != TLBR_RAW_PROCESS_FREE)
+		tlbr_adapt_gather_tail_end(a, t);
 	if (def->id == TLBR_RAW_SYS_ENTER || def->id == TLBR_RAW_SYS_EXIT) {
 		t->a64_ctx_site = 0;	/* a TLBI after this is not the last probe's */
 		t->a64_ctx_resume = 0;

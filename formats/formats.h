@@ -271,6 +271,12 @@ struct tlbr_task {
 	uint64_t a64_gend_mm, a64_gend_start, a64_gend_end;
 	/* an mmu_gather it is in, as far as its zap_vma showed (tlbr_mm.gathers_open) */
 	uint32_t a64_gather_mm;		/* the mm's id, 0 none */
+	/*
+	 * the mm of the gather whose tlb_finish_mmu it was probed entering and
+	 * may still be in: until its next record
+	 */
+	uint32_t a64_tail_mm;
+	bool a64_tail_out;		/* ... and was switched out since (tlbr_mm.gathers_tail) */
 };
 
 /* An address space: one per fork without CLONE_VM, exec, or first sight. */
@@ -288,6 +294,12 @@ struct tlbr_mm {
 	 * (tlb_flush_pending counts them: mm_tlb_flush_nested, adapt-arm64.c)
 	 */
 	unsigned int gathers_open;
+	/*
+	 * tasks switched out past their gather's tlb_finish_mmu probe, before
+	 * their next record: maybe before its dec_tlb_flush_pending
+	 * (tlbr_task.a64_tail_mm, a64_tail_out)
+	 */
+	unsigned int gathers_tail;
 };
 
 struct tlbr_adapter;

@@ -155,6 +155,9 @@ enum {
 	TLBR_FLUSH_NESTED = 1 << 9,		/* tlb_finish_mmu of a gather another task's
 						 * overlapped (mm_tlb_flush_nested): the whole
 						 * mm, besides what the gather itself flushed */
+	TLBR_FLUSH_NESTED_MAYBE = 1 << 11,	/* with NESTED: another task's gather may
+						 * still have been pending (its tlb_finish_mmu
+						 * past its probe, before its next record) */
 };
 
 /*

@@ -324,6 +324,11 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 	    (t->sys == TLBR_SYS_MUNMAP + 1 || t->sys == TLBR_SYS_MMAP + 1 ||
 	     t->sys == TLBR_SYS_BRK + 1))
 		q.teardown_hold = true;
+	/* tlb_finish_mmu while another gather may still be pending (adapt-arm64.c) */
+	if (f->flags & TLBR_FLUSH_NESTED_MAYBE) {
+		q.maybe = true;
+		tlbr_unsure(r, &q, TLBR_UNSURE_NESTED);
+	}
 	tlbr_flush_point(r, &q);
 }
 

@@ -381,6 +381,11 @@ enum {
 	 * 64 KiB block of the folio contpte-mapped (one unfold a block)?
 	 */
 	TLBR_UNSURE_CONTPTE = 1 << 7,
+	/*
+	 * arm64 tlb_finish_mmu while another task's gather may still be
+	 * pending (mm_tlb_flush_nested: it flushes the whole mm)
+	 */
+	TLBR_UNSURE_NESTED = 1 << 8,
 };
 
 #define TLBR_KVER(major, minor) ((unsigned int)(major) << 8 | (unsigned int)(minor))
