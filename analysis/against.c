@@ -212,38 +212,84 @@ void tlbr_against_add(struct tlbr_against_side *s, const struct tlbr_replay_resu
  *  setup (shift_arg_pages, the old mm's exit_mmap) per exec; exit:
  *  exit_mmap's tlb_finish_mmu per torn-down mm.
  */
+/* How a row of the sites table is judged (site_row's @how). */
+enum {
+	ROW_SHARED = 1 << 0,	/* a site both architectures have (issue 19's list) */
+	/*
+	 * true by construction where within 5 %: a comparison per operation
+	 * of the kind each trace's own flushes follow one for one ("rule")
+	 */
+	ROW_RULE = 1 << 1,
+	ROW_PER_OP = 1 << 2,	/* only per operation: "-" where a side has none of it */
+};
+
+/* The part of a site's broadcasts a row compares. */
+enum row_part {
+	PART_ALL,
+	PART_PAGES,	/* zap without the flushes of freed page tables */
+	PART_TABLES,	/* ... those alone */
+};
+
+/*
+ * The rows of the sites table, in its order, each a site's broadcasts (or
+ * a part of them) per an operation (TLBR_AOP__COUNT: none, the counts):
+ * every site once, named as the site (@name NULL), with the operation
+ * tlbr_against_site_op() gives it, and the rows derived from one after
+ * it. A site's rows appear where either side has broadcasts at it; the
+ * zap parts (PART_PAGES, PART_TABLES) where either side freed page tables
+ * at an unmap (tlbr_against_sites).
+ *  wp-reuse/wf, cow/wf: the count itself, per user write fault (each
+ *   side's own): the programs' difference (which pages they write, how
+ *   many faults of the kind) and the model's together;
+ *  zap:pages, zap:tables, zap:tbl/call: zap apart from the page-table
+ *   flushes, and those alone: an unmap that frees a PTE page
+ *   (free_pgtables: the mapping alone in its 2 MiB) flushes the tables
+ *   apart on arm64 (tlb_finish_mmu, freed_tables: the trace's gather says
+ *   so), where the address space's layout, not the model, decides
+ *   whether a call frees one. BEFORE's from the model where its trace has
+ *   no census (x86: frees_tables(), no other mapping in the 2 MiB: the
+ *   prediction has a flush point for the tables there), from its trace
+ *   where it has. zap:pages: the rest per unmap call; zap:tables per
+ *   unmap call that freed tables (each side's own: one flush a call by
+ *   construction, "rule", as wp-reuse and cow); zap:tbl/call the table
+ *   flushes per unmap call: how many calls freed tables, the layout's
+ *   doing and the model's together.
+ */
+static const struct row_spec {
+	enum tlbr_site site;
+	const char *name;
+	enum row_part part;
+	enum tlbr_against_op op;
+	unsigned int how;
+} row_specs[] = {
+	{ TLBR_SITE_UNKNOWN, NULL, PART_ALL, TLBR_AOP__COUNT, 0 },
+	{ TLBR_SITE_WP_REUSE, NULL, PART_ALL, TLBR_AOP_REUSEFAULTS, ROW_SHARED | ROW_RULE },
+	{ TLBR_SITE_WP_REUSE, "wp-reuse/wf", PART_ALL, TLBR_AOP_WFAULTS, 0 },
+	{ TLBR_SITE_COW, NULL, PART_ALL, TLBR_AOP_COWFAULTS, ROW_SHARED | ROW_RULE },
+	{ TLBR_SITE_COW, "cow/wf", PART_ALL, TLBR_AOP_WFAULTS, 0 },
+	{ TLBR_SITE_FAULT, NULL, PART_ALL, TLBR_AOP_WFAULTS, 0 },
+	{ TLBR_SITE_MPROTECT, NULL, PART_ALL, TLBR_AOP_MPROTECT, ROW_SHARED },
+	{ TLBR_SITE_ZAP, NULL, PART_ALL, TLBR_AOP_ZAPCALLS, ROW_SHARED },
+	{ TLBR_SITE_ZAP, "zap:pages", PART_PAGES, TLBR_AOP_ZAPCALLS, 0 },
+	{ TLBR_SITE_ZAP, "zap:tables", PART_TABLES, TLBR_AOP_TABLECALLS, ROW_RULE | ROW_PER_OP },
+	{ TLBR_SITE_ZAP, "zap:tbl/call", PART_TABLES, TLBR_AOP_ZAPCALLS, 0 },
+	{ TLBR_SITE_MREMAP, NULL, PART_ALL, TLBR_AOP_MREMAP_CHUNKS, ROW_SHARED },
+	{ TLBR_SITE_FORK, NULL, PART_ALL, TLBR_AOP_FORKS, ROW_SHARED },
+	{ TLBR_SITE_EXEC, NULL, PART_ALL, TLBR_AOP_EXECS, ROW_SHARED },
+	{ TLBR_SITE_EXIT, NULL, PART_ALL, TLBR_AOP_EXITS, ROW_SHARED },
+	{ TLBR_SITE_RECLAIM, NULL, PART_ALL, TLBR_AOP__COUNT, 0 },
+	{ TLBR_SITE_UFFD_MOVE, NULL, PART_ALL, TLBR_AOP__COUNT, 0 },
+	{ TLBR_SITE_HUGETLB_UNSHARE, NULL, PART_ALL, TLBR_AOP__COUNT, 0 },
+	{ TLBR_SITE_KERNEL, NULL, PART_ALL, TLBR_AOP__COUNT, 0 },
+	{ TLBR_SITE_SWITCH, NULL, PART_ALL, TLBR_AOP__COUNT, 0 },
+};
+
 enum tlbr_against_op tlbr_against_site_op(enum tlbr_site site)
 {
-	switch (site) {
-	case TLBR_SITE_WP_REUSE:
-		return TLBR_AOP_REUSEFAULTS;
-	case TLBR_SITE_COW:
-		return TLBR_AOP_COWFAULTS;
-	case TLBR_SITE_FAULT:
-		return TLBR_AOP_WFAULTS;
-	case TLBR_SITE_MPROTECT:
-		return TLBR_AOP_MPROTECT;
-	case TLBR_SITE_ZAP:
-		return TLBR_AOP_ZAPCALLS;
-	case TLBR_SITE_MREMAP:
-		return TLBR_AOP_MREMAP_CHUNKS;
-	case TLBR_SITE_FORK:
-		return TLBR_AOP_FORKS;
-	case TLBR_SITE_EXEC:
-		return TLBR_AOP_EXECS;
-	case TLBR_SITE_EXIT:
-		return TLBR_AOP_EXITS;
-	default:
-		return TLBR_AOP__COUNT;
-	}
-}
-
-/* The sites both architectures have (issue 19's list) */
-static bool shared_site(enum tlbr_site k)
-{
-	return k == TLBR_SITE_WP_REUSE || k == TLBR_SITE_COW || k == TLBR_SITE_MPROTECT ||
-	       k == TLBR_SITE_ZAP || k == TLBR_SITE_MREMAP || k == TLBR_SITE_FORK ||
-	       k == TLBR_SITE_EXEC || k == TLBR_SITE_EXIT;
+	for (unsigned int i = 0; i < ARRAY_SIZE(row_specs); i++)
+		if (row_specs[i].site == site && !row_specs[i].name)
+			return row_specs[i].op;
+	return TLBR_AOP__COUNT;
 }
 
 static void fmt3(char *buf, size_t n, double v)
@@ -348,7 +394,7 @@ static void diff_range(char *buf, size_t n, double lo, double hi)
  */
 static int site_row(struct tlbr_table *t, const char *name, enum tlbr_against_op op, int64_t bo,
 		    int64_t ao, uint64_t pred, uint64_t mk, uint64_t maybe, uint64_t census,
-		    bool shared, bool rule, bool per_op)
+		    unsigned int how)
 {
 	double bp = NAN, ap = NAN, bmin = NAN, d, dmin;
 	char bs[40], as[32], ds[64];
@@ -370,12 +416,12 @@ static int site_row(struct tlbr_table *t, const char *name, enum tlbr_against_op
 		snprintf(bs, sizeof(bs), "%.3f..%.3f", bmin, bp);
 	diff_range(ds, sizeof(ds), dmin, d);
 	w = within5(dmin, d, too_few(pred, census));
-	if (rule && !strcmp(within5(dmin, d, false), "yes"))
+	if ((how & ROW_RULE) && !strcmp(within5(dmin, d, false), "yes"))
 		w = "rule";
-	if (per_op && !(bo > 0 && ao > 0))
+	if ((how & ROW_PER_OP) && !(bo > 0 && ao > 0))
 		w = "-";
 	return tlbr_table_add(t, name, bo > 0 && ao > 0 ? op_short[op] : "(count)", pred, bo, bs,
-			      census, ao, as, d, shared ? "yes" : "no",
+			      census, ao, as, d, how & ROW_SHARED ? "yes" : "no",
 			      bo > 0 && ao > 0 ? op_names[op] : "none", bp, ap, maybe, bmin, dmin,
 			      d, ds, w);
 }
@@ -385,84 +431,51 @@ int tlbr_against_sites(const struct tlbr_against_side *b, const struct tlbr_agai
 {
 	uint64_t pt = 0, ct = 0, mt = 0;
 	bool unsure = false;
-	unsigned int k;
+	bool tables = b->zap_tables_traced || a->zap_tables_traced || b->zap_tables_model;
+	unsigned int i, k;
 	int ret = 0;
 
-	for (k = 0; k < TLBR_SITE__COUNT; k++)
+	for (k = 0; k < TLBR_SITE__COUNT; k++) {
 		unsure |= b->predicted_maybe[k] && (b->predicted[k] || a->census[k]);
+		pt += b->predicted[k];
+		ct += a->census[k];
+		if (b->predicted[k] || a->census[k])
+			mt += b->predicted_maybe[k];
+	}
 	tlbr_table_init(t, "sites", "Broadcasts per flush site: predicted from BEFORE, "
 			"counted on AFTER", unsure ? site_cols_unsure : site_cols,
 			ARRAY_SIZE(site_cols));
-	for (k = 0; k < TLBR_SITE__COUNT && !ret; k++) {
-		enum tlbr_against_op op = tlbr_against_site_op((enum tlbr_site)k);
-		uint64_t mk = b->predicted_maybe[k] < b->predicted[k] ? b->predicted_maybe[k] :
-			      b->predicted[k];
-		bool per_kind = k == TLBR_SITE_WP_REUSE || k == TLBR_SITE_COW;
+	for (i = 0; i < ARRAY_SIZE(row_specs) && !ret; i++) {
+		const struct row_spec *rs = &row_specs[i];
+		uint64_t pred = b->predicted[rs->site], census = a->census[rs->site];
+		uint64_t maybe = b->predicted_maybe[rs->site], mk = maybe < pred ? maybe : pred;
 		int64_t bo = -1, ao = -1;
 
-		pt += b->predicted[k];
-		ct += a->census[k];
-		if (!b->predicted[k] && !a->census[k])
+		if (!pred && !census)
 			continue;
-		if (op != TLBR_AOP__COUNT) {
-			bo = (int64_t)b->ops[op];
-			ao = (int64_t)a->ops[op];
-		}
-		ret = site_row(t, tlbr_site_name((enum tlbr_site)k), op, bo, ao, b->predicted[k],
-			       mk, b->predicted_maybe[k], a->census[k],
-			       shared_site((enum tlbr_site)k), per_kind, false);
-		/*
-		 * the count itself, per user write fault (each side's own):
-		 * the programs' difference (which pages they write, how many
-		 * faults of the kind) and the model's together
-		 */
-		if (per_kind && !ret) {
-			char name[32];
-
-			snprintf(name, sizeof(name), "%s/wf", tlbr_site_name((enum tlbr_site)k));
-			ret = site_row(t, name, TLBR_AOP_WFAULTS,
-				       (int64_t)b->ops[TLBR_AOP_WFAULTS],
-				       (int64_t)a->ops[TLBR_AOP_WFAULTS], b->predicted[k], mk,
-				       b->predicted_maybe[k], a->census[k], false, false, false);
-		}
-		/*
-		 * zap apart from the page-table flushes, and those alone: an
-		 * unmap that frees a PTE page (free_pgtables: the mapping alone
-		 * in its 2 MiB) flushes the tables apart on arm64
-		 * (tlb_finish_mmu, freed_tables: the trace's gather says so),
-		 * where the address space's layout, not the model, decides
-		 * whether a call frees one. BEFORE's from the model where its
-		 * trace has no census (x86: frees_tables(), no other mapping
-		 * in the 2 MiB: the prediction has a flush point for the
-		 * tables there), from its trace where it has. zap:pages: the
-		 * rest per unmap call; zap:tables per unmap call that freed
-		 * tables (each side's own: one flush a call by construction,
-		 * "rule", as wp-reuse and cow); zap:tbl/call the table
-		 * flushes per unmap call: how many calls freed tables, the
-		 * layout's doing and the model's together
-		 */
-		if (k == TLBR_SITE_ZAP && !ret &&
-		    (b->zap_tables_traced || a->zap_tables_traced || b->zap_tables_model)) {
+		if (rs->part != PART_ALL) {
+			/*
+			 * the table flushes: BEFORE's traced where its trace has a
+			 * census, else the model's; AFTER's traced (its gathers
+			 * with freed_tables), neither more than the site's
+			 */
 			uint64_t bt = b->tlbi_events ? b->zap_tables_traced : b->zap_tables_model;
+			uint64_t at = a->zap_tables_traced < census ? a->zap_tables_traced : census;
 
-			bt = bt < b->predicted[k] ? bt : b->predicted[k];
-			uint64_t at = a->zap_tables_traced < a->census[k] ?
-				      a->zap_tables_traced : a->census[k];
-
-			ret = site_row(t, "zap:pages", op, bo, ao, b->predicted[k] - bt,
-				       mk < b->predicted[k] - bt ? mk : b->predicted[k] - bt,
-				       b->predicted_maybe[k], a->census[k] - at, false, false,
-				       false);
-			if (!ret)
-				ret = site_row(t, "zap:tables", TLBR_AOP_TABLECALLS,
-					       (int64_t)b->ops[TLBR_AOP_TABLECALLS],
-					       (int64_t)a->ops[TLBR_AOP_TABLECALLS], bt, 0, 0, at,
-					       false, true, true);
-			if (!ret)
-				ret = site_row(t, "zap:tbl/call", op, bo, ao, bt, 0, 0, at, false,
-					       false, false);
+			if (!tables)
+				continue;
+			bt = bt < pred ? bt : pred;
+			pred = rs->part == PART_PAGES ? pred - bt : bt;
+			census = rs->part == PART_PAGES ? census - at : at;
+			mk = rs->part == PART_PAGES && mk < pred ? mk : rs->part == PART_PAGES ? pred : 0;
+			maybe = rs->part == PART_PAGES ? maybe : 0;
 		}
-		mt += b->predicted_maybe[k];
+		if (rs->op != TLBR_AOP__COUNT) {
+			bo = (int64_t)b->ops[rs->op];
+			ao = (int64_t)a->ops[rs->op];
+		}
+		ret = site_row(t, rs->name ? rs->name : tlbr_site_name(rs->site), rs->op, bo, ao,
+			       pred, mk, maybe, census, rs->how);
 	}
 	if (!ret) {
 		double dmin = change((double)(pt - (mt < pt ? mt : pt)), (double)ct);
