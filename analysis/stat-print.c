@@ -335,6 +335,22 @@ int tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_s
 			(unsigned long long)s->syscalls[k]);
 	}
 	fprintf(f, "%s\n", n ? "" : " none");
+	/* arm64: does a fault prove a PTE young at a madvise aging (replay/unmap.c) */
+	if (s->kind[TLBR_EV_TLBI] && s->syscalls[TLBR_SYS_MADVISE]) {
+		const char *meta = tlbr_adapter_metadata(o->adapter);
+
+		if (tlbr_metadata_lru_gen_off(meta))
+			fprintf(f, "Young PTEs  a fault proves a PTE young at madvise COLD/PAGEOUT: "
+				   "MGLRU off (lru_gen=%s)\n",
+				tlbr_metadata_get(meta, "lru_gen", buf, sizeof(buf)));
+		else
+			fprintf(f, "Young PTEs  not proven by faults: %s%s%s, whose aging clears the "
+				   "Access flag untraced (walk_pte_range, lru_gen_look_around): "
+				   "madvise COLD/PAGEOUT points stay uncertain\n",
+				tlbr_metadata_get(meta, "lru_gen", buf, sizeof(buf)) ?
+				"MGLRU on (lru_gen=" : "the recording does not say whether MGLRU is on (no lru_gen=",
+				tlbr_metadata_get(meta, "lru_gen", buf, sizeof(buf)) ? buf : "", ")");
+	}
 
 	if (s->lost_not_carried) {
 		fprintf(f, "Lost        unknown: %s\n", s->lost_not_carried);

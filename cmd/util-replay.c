@@ -284,6 +284,8 @@ static void traced_kernel(struct replay_run *run)
 	 */
 	o->ro.sw_access_flag = tlbr_metadata_get(meta, "access_flag", release, sizeof(release)) &&
 			       !strcmp(release, "software");
+	/* MGLRU off on the traced machine: none, or its caps without LRU_GEN_CORE (bit 0) */
+	o->ro.lru_gen_off = tlbr_metadata_lru_gen_off(meta);
 	/* fault-around's window on the traced machine (debugfs fault_around_bytes) */
 	if (tlbr_metadata_get(meta, "fault_around_bytes", release, sizeof(release)))
 		o->ro.fault_around_bytes = strtoull(release, NULL, 10);

@@ -74,11 +74,32 @@ const char *tlbr_metadata_get(const char *metadata, const char *key, char *buf, 
 	return NULL;
 }
 
+bool tlbr_metadata_lru_gen_off(const char *metadata)
+{
+	char v[16];
+
+	return tlbr_metadata_get(metadata, "lru_gen", v, sizeof(v)) &&
+	       (!strcmp(v, "none") || !(strtoul(v, NULL, 16) & 1));
+}
+
 /* access_flag= as record/recorder.c's access_flag() writes it */
 static bool valid_access_flag(const char *v, size_t n)
 {
 	return (n == 8 && (!strncmp(v, "software", 8) || !strncmp(v, "hardware", 8))) ||
 	       (n == 5 && !strncmp(v, "mixed", 5));
+}
+
+/* lru_gen= as record/recorder.c writes it: MGLRU's caps ("0x%04x"), or none */
+static bool valid_lru_gen(const char *v, size_t n)
+{
+	if (n == 4 && !strncmp(v, "none", 4))
+		return true;
+	if (n != 6 || strncmp(v, "0x", 2))
+		return false;
+	for (size_t i = 2; i < n; i++)
+		if (!((v[i] >= '0' && v[i] <= '9') || (v[i] >= 'a' && v[i] <= 'f')))
+			return false;
+	return true;
 }
 
 /* fault_around_bytes= as debugfs shows it: a power of two, a page to a page table */
@@ -162,6 +183,8 @@ static int on_print(struct tlbr_adapter *a, const struct tlbr_record *rec, struc
 		 * "software". fault_around_bytes (debugfs, fault_around_bytes_set()
 		 * keeps it a power of two from a page to a page table's 512): a
 		 * smaller window models fewer pages fault-around may have mapped.
+		 * lru_gen (MGLRU's caps, or none): a fault proves a PTE young
+		 * only where MGLRU is off.
 		 * A misspelt or contradicted value would silently change the
 		 * answer: refused, one value per trace.
 		 */
@@ -169,7 +192,10 @@ static int on_print(struct tlbr_adapter *a, const struct tlbr_record *rec, struc
 			       "software, hardware or mixed", err) < 0 ||
 		    meta_check(a, rec, body, len, "fault_around_bytes", valid_fault_around,
 			       "a power of two from 4096 to 2097152 (mm/memory.c "
-			       "fault_around_bytes_set())", err) < 0)
+			       "fault_around_bytes_set())", err) < 0 ||
+		    meta_check(a, rec, body, len, "lru_gen", valid_lru_gen,
+			       "none, or MGLRU's caps as /sys/kernel/mm/lru_gen/enabled shows "
+			       "them (0x0000 to 0xffff)", err) < 0)
 			return -EBADMSG;
 		/*
 		 * The recorder's markers hold a few hundred bytes; a trace whose

@@ -333,6 +333,11 @@ const char *tlbr_adapter_metadata(const struct tlbr_adapter *a);
  * write it.
  */
 const char *tlbr_metadata_get(const char *metadata, const char *key, char *buf, size_t n);
+/*
+ * The recording shows MGLRU off (lru_gen=none, or caps without
+ * LRU_GEN_CORE, bit 0): false where it is on or the trace does not say.
+ */
+bool tlbr_metadata_lru_gen_off(const char *metadata);
 const struct tlbr_mm *tlbr_adapter_mm(const struct tlbr_adapter *a, uint32_t id);
 
 /* ---------------------------------------------------------------- stream */

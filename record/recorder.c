@@ -382,6 +382,25 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 		if (fa)
 			fclose(fa);
 	}
+	/*
+	 * MGLRU (mm/vmscan.c, CONFIG_LRU_GEN): its aging clears PTEs' Access
+	 * flags with no flush and no event (walk_pte_range(),
+	 * lru_gen_look_around(): ptep_test_and_clear_young()), so a fault
+	 * proves a PTE young at a later madvise COLD/PAGEOUT only where it is
+	 * off: the caps it shows (enabled_show(): "0x%04x", bit 0 LRU_GEN_CORE),
+	 * or "none" where the kernel has no lru_gen directory (not built in)
+	 */
+	{
+		FILE *lg = fopen("/sys/kernel/mm/lru_gen/enabled", "r");
+		unsigned int caps;
+
+		if (lg && fscanf(lg, "%x", &caps) == 1)
+			tracefs_printf(inst, TLBR_MARK_META "lru_gen=0x%04x\n", caps);
+		else if (!lg && errno == ENOENT && access("/sys/kernel/mm", F_OK) == 0)
+			tracefs_printf(inst, TLBR_MARK_META "lru_gen=none\n");
+		if (lg)
+			fclose(lg);
+	}
 	if (o->command && workload > 0) {	/* the default counting scope of what-if and report */
 		char name[64];
 		const char *base = strrchr(o->command[0], '/');

@@ -439,6 +439,14 @@ struct tlbr_replay_opts {
 	 */
 	bool sw_access_flag;
 	/*
+	 * The recording shows MGLRU off (metadata lru_gen=none, or caps
+	 * without LRU_GEN_CORE): no aging clears Access flags untraced
+	 * (walk_pte_range(), lru_gen_look_around() call
+	 * ptep_test_and_clear_young() with no flush), so a fault since the
+	 * last madvise aging proves a PTE young at the next.
+	 */
+	bool lru_gen_off;
+	/*
 	 * fault_around_bytes as the recorder read it (metadata), 0 when the
 	 * trace does not say: the default, 64 KiB (mm/memory.c)
 	 */

@@ -73,7 +73,11 @@ struct groups {
 	bool age;		/* madvise COLD/PAGEOUT/FREE: flushed only if young (or dirty) */
 	bool clean;		/* MADV_FREE: mkclean (read-only until written again) */
 	bool sw_af;		/* the Access flag is set by software: page.young is known */
-	bool young_seen;	/* page.young is the traced arm64 kernel's (not an x86 trace's) */
+	/*
+	 * page.young is the traced arm64 kernel's (not an x86 trace's), and
+	 * MGLRU is off there (opts.lru_gen_off): nothing untraced made it old
+	 */
+	bool young_seen;
 	bool lru_check;		/* only folios on an LRU list (COLD, PAGEOUT: lru.c) */
 	/*
 	 * what the walk does to an exclusive folio's LRU state (lru.c): 0
@@ -159,7 +163,10 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 		 * the PTE since the last aging (vm_page_prot's PTE_AF,
 		 * pte_mkyoung), and only software clears the Access flag
 		 * (pte_mkold, ptep_test_and_clear_young): young with either
-		 * Access flag. Old is proven only where software sets the flag
+		 * Access flag, where the recording shows MGLRU off (its aging
+		 * clears it with no flush and no event: 6.1 mm/vmscan.c
+		 * walk_pte_range(), lru_gen_look_around(); not proven where the
+		 * trace does not say, lru_gen=). Old is proven only where software sets the flag
 		 * (access_flag=software): the hardware's (TCR_EL1.HA) sets it on
 		 * any access with no fault to see. A page the trace did not see
 		 * made stays "may be young". COLD and PAGEOUT age only a folio on
@@ -677,7 +684,7 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 		.exclusive = advice != TLBR_MADV_FREE, .clean = advice == TLBR_MADV_FREE,
 		.sw_af = r->o.sw_access_flag, .why = "madvise(MADV_FREE)",
 		.lru_check = advice != TLBR_MADV_FREE, .cpu = t->sys_cpu,
-		.young_seen = r->arm64_seen || r->o.sw_access_flag,
+		.young_seen = (r->arm64_seen || r->o.sw_access_flag) && r->o.lru_gen_off,
 		/*
 		 * PAGEOUT isolates what it takes and puts back what reclaim
 		 * left (reclaim_folio_list: folio_putback_lru -> folio_add_lru);

@@ -96,20 +96,25 @@ same_file "4 KiB pages: the same answer as without the key" "$TMP/b" "$TMP/a"
 # mixed). Only "software" makes the replay follow young bits: a misspelt
 # value silently took the conservative ranges, and a second marker
 # contradicting the first was ignored (the first won). Both refused at the
-# marker's line (line 40 of whatif-young-sw.txt).
+# marker's line (line 42 of whatif-young-sw.txt).
 sed 's/access_flag=software/access_flag=sofware/' "$DATA/whatif-young-sw.txt" > "$TMP/af-typo.txt"
-bad "access_flag misspelt" "$TMP/af-typo.txt" "line 40 .*access_flag is 'sofware': software, hardware or mixed, one value per trace"
+bad "access_flag misspelt" "$TMP/af-typo.txt" "line 42 .*access_flag is 'sofware': software, hardware or mixed, one value per trace"
 expect_status 3 "access_flag misspelt: what-if refuses too" "$TLBREPLAY" what-if --force "$TMP/af-typo.txt"
 sed 's/access_flag=software/access_flag=software access_flag=hardware/' "$DATA/whatif-young-sw.txt" > "$TMP/af-two.txt"
-bad "access_flag contradicted" "$TMP/af-two.txt" "line 40 .*access_flag is 'hardware' (an earlier marker said 'software')"
+bad "access_flag contradicted" "$TMP/af-two.txt" "line 42 .*access_flag is 'hardware' (an earlier marker said 'software')"
 sed 's/access_flag=software/access_flag=mixed/' "$DATA/whatif-young-sw.txt" > "$TMP/af-mixed.txt"
 expect_status 0 "access_flag=mixed is accepted" "$TLBREPLAY" stat "$TMP/af-mixed.txt"
+# MGLRU's caps (lru_gen=, as /sys/kernel/mm/lru_gen/enabled shows them:
+# "0x%04x", or none): a malformed value would decide whether a fault proves
+# a PTE young (line 41, the first marker)
+sed 's/lru_gen=0x0000/lru_gen=7/' "$DATA/whatif-young-sw.txt" > "$TMP/lg-typo.txt"
+bad "lru_gen malformed" "$TMP/lg-typo.txt" "line 41 .*lru_gen is '7': none, or MGLRU's caps"
 # The recorder's tlbreplay-meta markers hold a few hundred bytes; markers
 # past the adapter's 1,023 bytes lost their later keys (page_size, kernel,
 # access_flag) silently and the replay answered by the defaults: refused.
 pad=$(head -c 1100 /dev/zero | tr '\0' x)
 sed "s/access_flag=software/access_flag=software pad=$pad/" "$DATA/whatif-young-sw.txt" > "$TMP/meta-long.txt"
-bad "tlbreplay-meta markers too long" "$TMP/meta-long.txt" "line 40 .*tlbreplay-meta markers hold more than 1023 bytes (this one 1125)"
+bad "tlbreplay-meta markers too long" "$TMP/meta-long.txt" "line 42 .*tlbreplay-meta markers hold more than 1023 bytes (this one 1125)"
 # fault_around_bytes (debugfs; fault_around_bytes_set() keeps a power of
 # two from a page to a page table): a malformed value took strtoull's
 # prefix ("4096abc": no fault-around at all, fewer pages modelled present)

@@ -272,6 +272,23 @@ age_case kernel=6.12.118+deb12-arm64 '{"zap": 4, "reclaim": 1}' '{"zap": 2}'
 ok $? "6.12: PAGEOUT ages nothing (6.10): no zap point for it"
 age_case nokernel=none '{"zap": 5, "reclaim": 1}' '{"zap": 3}'
 ok $? "a kernel of unknown version: PAGEOUT's point kept, uncertain"
+# MGLRU (mm/vmscan.c): its aging clears Access flags with no flush and no
+# event (6.1 walk_pte_range(), lru_gen_look_around():
+# ptep_test_and_clear_young()), so between the fault and the COLD it may have
+# made 0x100000 old: A's and C's points are proven only where the recording
+# shows MGLRU off (whatif-madvise-age.txt's lru_gen=0x0000). Without the key
+# (a recording before it, or another recorder) or with MGLRU on (caps 0x0007):
+# zap 5, 4 uncertain (A, B, C, F: 1..5 as a range, executed 3), E (dirty)
+# certain; stat says why
+for lg in "" " lru_gen=0x0007"; do
+	sed "s/ lru_gen=0x0000/$lg/" "$DATA/whatif-madvise-age.txt" > $TMP/age-mglru.txt
+	aging_check $TMP/age-mglru.txt '{"zap": 3, "reclaim": 1}' '{"zap": 5, "reclaim": 1}' '{"zap": 4}'
+	ok $? "MGLRU${lg:- not said}: no COLD/PAGEOUT point proven young (zap 5, 4 uncertain)"
+done
+"$TLBREPLAY" stat $TMP/age-mglru.txt > $TMP/age-mglru.out
+grep_file "stat: MGLRU on, young not proven" "^Young PTEs  not proven by faults: MGLRU on (lru_gen=0x0007)" $TMP/age-mglru.out
+"$TLBREPLAY" stat "$DATA/whatif-madvise-age.txt" > $TMP/age-mglru.out
+grep_file "stat: MGLRU off, young proven" "^Young PTEs  a fault proves a PTE young .*MGLRU off (lru_gen=0x0000)" $TMP/age-mglru.out
 "$TLBREPLAY" what-if --force -p arm64-broadcast $TMP/age.txt > $TMP/age.out
 grep_file "unknown version: the note says PAGEOUT ages before 6.10 only" "PAGEOUT ages (and flushes)$" $TMP/age.out
 "$TLBREPLAY" what-if --force -p arm64-broadcast whatif-madvise-age.txt > $TMP/age.out
