@@ -295,6 +295,7 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		a.x86_only = false;
 		a.arm64_only = true;
 		a.site = split > 0 ? TLBR_SITE_RECLAIM : TLBR_SITE_FAULT;
+		a.batched = split > 0;	/* TTU_BATCH_FLUSH: seed 002 defers them */
 		if (split < 0) {
 			a.maybe = true;
 			tlbr_unsure(r, &a, TLBR_UNSURE_FOLIO_SPLIT);
