@@ -304,10 +304,12 @@ static int dat_next(struct tlbr_reader *r, const struct tlbr_record **ret,
 static void dat_close(struct tlbr_reader *r)
 {
 	struct dat_reader *d = r->priv;
+	struct tep_handle *tep;
 	int i;
 
 	if (!d)
 		return;
+	tep = d->tep ? d->tep : d->top ? tracecmd_get_tep(d->top) : NULL;
 	if (d->cur)
 		tracecmd_free_record(d->cur);
 	for (i = 0; i < d->nstreams; i++)
@@ -317,6 +319,8 @@ static void dat_close(struct tlbr_reader *r)
 		tracecmd_close(d->inst[i]);
 	if (d->top)
 		tracecmd_close(d->top);
+	if (tep)	/* the functions of its kallsyms (kallsyms.c) */
+		tlbr_kallsyms_forget(tep);
 	if (d->fd >= 0)
 		close(d->fd);
 	free(d->streams);

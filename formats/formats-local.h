@@ -52,4 +52,13 @@ int tlbr_dat_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err);
 int tlbr_perf_reader_init(struct tlbr_reader *r, int fd, struct tlbr_error *err);
 int tlbr_ctf_reader_init(struct tlbr_reader *r, struct tlbr_error *err);
 
+struct tep_handle;
+/*
+ * kallsyms.c: drop what tep_parse_kallsyms() kept for @tep (its functions
+ * and its reference to @tep); nothing if it kept nothing. O(sections).
+ */
+void tlbr_kallsyms_forget(struct tep_handle *tep);
+/* The module of the function holding @addr, as the handle's lookups find it (tests). */
+const char *tlbr_kallsyms_module(struct tep_handle *tep, unsigned long long addr);
+
 #endif /* TLBR_FORMATS_LOCAL_H */

@@ -1127,8 +1127,10 @@ static void perf_close(struct tlbr_reader *r)
 	if (p->zds)
 		ZSTD_freeDStream(p->zds);
 	tlbr_tep_decoder_release(&p->dec);
-	if (p->tep)
+	if (p->tep) {
+		tlbr_kallsyms_forget(p->tep);	/* the functions of its kallsyms (kallsyms.c) */
 		tep_free(p->tep);
+	}
 	if (p->f)
 		fclose(p->f);
 	free(p);
