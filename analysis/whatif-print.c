@@ -661,6 +661,15 @@ void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r)
 							 (double)real);
 		}
 		fputc('\n', f);
+		if (r->census_unprobed) {
+			char buf[400];
+
+			snprintf(buf, sizeof(buf), "the kernel refused the kprobe at %u broadcast "
+				 "site%s (%s): the flushes there are not in the kernel's counts",
+				 r->census_unprobed, r->census_unprobed == 1 ? "" : "s",
+				 r->census_unprobed_at);
+			tlbr_print_wrapped(f, "    blind", 12, buf, 80);
+		}
 	}
 	if (r->asid_rollovers)
 		fprintf(f, "  ASID rollovers: %llu (every CPU flushed at its next switch_mm)\n",
@@ -802,6 +811,10 @@ void tlbr_json_checks(struct tlbr_json *j, const struct tlbr_replay_result *r)
 		if (r->real_tlbi_ops[k])
 			tlbr_json_u64(j, tlbr_site_name((enum tlbr_site)k), r->real_tlbi_ops[k]);
 	tlbr_json_obj_end(j);
+	if (r->census_unprobed) {	/* only then: the goldens stay as they were */
+		tlbr_json_u64(j, "tlbi_unprobed_broadcast_sites", r->census_unprobed);
+		tlbr_json_str(j, "tlbi_unprobed_at", r->census_unprobed_at);
+	}
 	tlbr_json_u64(j, "spurious_observed", r->spurious_observed);
 	tlbr_json_u64(j, "unexplained", r->unexplained);
 	if (r->write_faults_lost)	/* only then: the goldens stay as they were */

@@ -440,6 +440,12 @@ int replay_run(struct replay_run *run, const char *path, const char *cmd,
 	if (status)
 		return status;
 	tlbr_replay_end(run->replay);
+	{
+		char at[256];
+		unsigned int n = tlbr_adapter_census_unprobed(run->in.adapter, at, sizeof(at));
+
+		tlbr_replay_census_unprobed(run->replay, n, at);
+	}
 	*ret_res = tlbr_replay_finish(run->replay);
 	run->system = o->scope.workload ? *ret_res : NULL;
 	if (scope_active(&o->scope)) {

@@ -39,6 +39,8 @@ struct tlbr_adapter {
 		char callee[64];	/* op "call": the notrace copy it calls */
 		bool broadcast;
 		bool known;
+		bool refused;		/* the kernel refused its kprobe: its TLBIs not seen */
+		char at[48];		/* function+offset, as the census line gives it */
 	} *census;
 	unsigned int ncensus;
 	/*

@@ -377,6 +377,14 @@ void tlbr_replay_end(struct tlbr_replay *rp)
 	tlbr_stale_settle_end((struct replay *)rp);
 }
 
+void tlbr_replay_census_unprobed(struct tlbr_replay *rp, unsigned int n, const char *at)
+{
+	struct replay *r = (struct replay *)rp;
+
+	r->res.census_unprobed = n;
+	snprintf(r->res.census_unprobed_at, sizeof(r->res.census_unprobed_at), "%s", at);
+}
+
 void tlbr_replay_free(struct tlbr_replay *rp)
 {
 	struct replay *r = (struct replay *)rp;

@@ -289,6 +289,12 @@ struct tlbr_replay_result {
 	/* arm64 TLBI census: what the traced kernel executed */
 	uint64_t real_tlbi_ops[TLBR_SITE__COUNT];	/* broadcast flush operations, by site */
 	uint64_t real_tlbi_is;			/* broadcast TLBI instructions */
+	/*
+	 * broadcast census sites the kernel refused a kprobe for: the flushes
+	 * there are not in real_tlbi_ops (tlbr_replay_census_unprobed)
+	 */
+	unsigned int census_unprobed;
+	char census_unprobed_at[256];		/* their function+offset, comma-separated */
 	uint64_t contpte_reuses;	/* write-fault reuses in a contpte block (unfolded first) */
 	uint64_t contpte_dirty;		/* access/dirty updates of a whole contpte block */
 	uint64_t huge_reuses;		/* write-fault reuses of a huge PMD (do_huge_pmd_wp_page) */
@@ -482,6 +488,8 @@ const struct tlbr_replay_result *tlbr_replay_finish(struct tlbr_replay *r);
  * Call once before the last tlbr_replay_finish(); idempotent.
  */
 void tlbr_replay_end(struct tlbr_replay *r);
+/* The trace's census could not probe @n broadcast sites, @at (the checks say so). */
+void tlbr_replay_census_unprobed(struct tlbr_replay *r, unsigned int n, const char *at);
 void tlbr_replay_free(struct tlbr_replay *r);
 
 /* The name of built-in policy @i, in help order; NULL past the last. */

@@ -419,6 +419,25 @@ c = json.load(open(sys.argv[1]))["checks"]
 assert (c["write_faults_present"], c["spurious_observed"]) == (0, 0), c
 PY
 ok $? "fork: the child's write to a shared anonymous page is a new PTE (0 write faults on present pages, 0 spurious)"
+# a census site whose kprobe the kernel refused (record/census.c tries six
+# instructions, then gives up) counts nothing: the check says which
+# broadcast ones (6.12: move_page_tables+0x590, move_normal_pmd's flush),
+# not a DSB, not the hypervisor's EL2 code
+sed '/tlbreplay-tlbi 3 /a\
+        prog-720   [000] .....    70.000005: tracing_mark_write: tlbreplay-tlbi 4 call broadcast move_page_tables+0x590 calls __flush_tlb_range_nosync.constprop.0 the kernel refused the kprobe: [    7.376763] trace_kprobe: error: Failed to register probe\
+        prog-720   [000] .....    70.000005: tracing_mark_write: tlbreplay-tlbi 5 dsb broadcast madvise_pageout+0x254 the kernel refused the kprobe: [    7.492452] trace_kprobe: error: Failed to register probe\
+        prog-720   [000] .....    70.000005: tracing_mark_write: tlbreplay-tlbi 6 call broadcast __kvm_nvhe_stage2_unmap_walker+0xc8 calls __kvm_nvhe___kvm_tlb_flush_vmid_ipa the kernel refused the kprobe' \
+	whatif-fork-shared.txt > $TMP/refused.txt
+"$TLBREPLAY" what-if --json -p arm64-broadcast $TMP/refused.txt > $TMP/refused.json
+"$TLBREPLAY" what-if -p arm64-broadcast $TMP/refused.txt > $TMP/refused.out
+python3 - $TMP/refused.json <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))["checks"]
+assert (c["tlbi_unprobed_broadcast_sites"], c["tlbi_unprobed_at"]) == (1, "move_page_tables+0x590"), c
+assert c["tlbi_broadcast_ops_by_site"] == {"mprotect": 1, "fork": 1, "exit": 1}, c
+PY
+ok $? "census: a broadcast site the kernel refused a kprobe for is named (not a DSB, not EL2 code)"
+grep_file "census: the text check names it" "^            (move_page_tables+0x590): the flushes there are not in" $TMP/refused.out
 
 # PMD splits (whatif-thp-split.txt): __split_huge_pmd flushes only a huge PMD
 # (split_huge_pmd_address calls it for every unaligned VMA boundary): none

@@ -115,6 +115,11 @@ def main():
                 "%d..%d" % (tlo, tp) if tlo < tp else tp, 100.0 * unk / ins if ins else 0,
                 ", ".join(sites), unsafe, "  MISS: " + ",".join(why) if why else ""))
             missed += bool(why)
+            # the census's blind spots: broadcast sites the kernel refused a kprobe for
+            if not scope and w["checks"].get("tlbi_unprobed_broadcast_sites"):
+                print("%-6s census blind at %d broadcast sites (not counted): %s" % (
+                    kernel, w["checks"]["tlbi_unprobed_broadcast_sites"],
+                    w["checks"]["tlbi_unprobed_at"]))
     return 0 if report_only or not missed else 1
 
 
