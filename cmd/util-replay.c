@@ -284,6 +284,18 @@ static void traced_kernel(struct replay_run *run)
 	 */
 	o->ro.sw_access_flag = tlbr_metadata_get(meta, "access_flag", release, sizeof(release)) &&
 			       !strcmp(release, "software");
+	/*
+	 * the recording traced reclaim's and migration's unmaps: tlbreplay
+	 * record's plan had tlbr:unmap_one (plan_missing does not name it)
+	 */
+	{
+		char missing[1024];
+
+		o->ro.unmaps_traced = tlbr_metadata_get(meta, "plan_missing", missing,
+							sizeof(missing)) &&
+				      strlen(missing) < sizeof(missing) - 1 &&
+				      !strstr(missing, "tlbr:unmap_one");
+	}
 	/* MGLRU off on the traced machine: none, or its caps without LRU_GEN_CORE (bit 0) */
 	o->ro.lru_gen_off = tlbr_metadata_lru_gen_off(meta);
 	/* fault-around's window on the traced machine (debugfs fault_around_bytes) */

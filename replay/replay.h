@@ -453,6 +453,12 @@ struct tlbr_replay_opts {
 	 */
 	bool lru_gen_off;
 	/*
+	 * The recording traced reclaim's and migration's unmaps (metadata
+	 * plan_missing without tlbr:unmap_one): a PTE the model has present
+	 * is not gone unseen, but through lost events.
+	 */
+	bool unmaps_traced;
+	/*
 	 * fault_around_bytes as the recorder read it (metadata), 0 when the
 	 * trace does not say: the default, 64 KiB (mm/memory.c)
 	 */

@@ -255,6 +255,7 @@ static void forget_fn(struct replay *r, struct page *p, void *a)
 struct counted {
 	uint64_t sure, maybe;
 	bool resolve, present;
+	bool unvouched;		/* a sure page may have gone unseen (lost events) */
 };
 
 static void count_fn(struct replay *r, struct page *p, void *a)
@@ -266,6 +267,7 @@ static void count_fn(struct replay *r, struct page *p, void *a)
 	if (!c->resolve) {
 		c->sure += !p->maybe;
 		c->maybe += p->maybe;
+		c->unvouched |= !p->maybe && p->since < r->lost_seq;
 	} else if (p->maybe && c->present) {
 		p->maybe = false;	/* fault-around mapped it */
 	} else if (p->maybe) {
@@ -279,7 +281,13 @@ static void count_fn(struct replay *r, struct page *p, void *a)
  * huge PMD's HPAGE_PMD_NR): where that is the pages the model has for
  * certain, none of fault-around's maybe pages there was mapped; where it
  * is those and every maybe page, each was. Otherwise (pages the trace did
- * not see mapped) it stays as it was. O(pages of the range).
+ * not see mapped) it stays as it was. "None was" holds only if every page
+ * the model has for certain still had its PTE: a sure page gone unseen
+ * (an unmap among lost events; reclaim or migration in a recording without
+ * tlbr:unmap_one; a readable migration entry, which 6.1 change_pte_range()
+ * leaves uncounted) and a maybe page fault-around did map give the same
+ * count, and the mapped one would be dropped, its entries with it: then
+ * it stays as it was too. O(pages of the range).
  */
 void tlbr_counted_ptes(struct replay *r, uint32_t mm, uint64_t s, uint64_t e, uint64_t n)
 {
@@ -287,6 +295,8 @@ void tlbr_counted_ptes(struct replay *r, uint32_t mm, uint64_t s, uint64_t e, ui
 
 	tlbr_for_pages(r, mm, false, s, e, count_fn, &c);
 	if (!c.maybe || (n != c.sure && n != c.sure + c.maybe))
+		return;
+	if (n != c.sure + c.maybe && (c.unvouched || !r->o.unmaps_traced))
 		return;
 	c.resolve = true;
 	c.present = n == c.sure + c.maybe;

@@ -119,7 +119,7 @@ bad "tlbreplay-meta markers too long" "$TMP/meta-long.txt" "line 42 .*tlbreplay-
 # two from a page to a page table): a malformed value took strtoull's
 # prefix ("4096abc": no fault-around at all, fewer pages modelled present)
 sed 's/kernel=6.12.118+deb12-arm64/kernel=6.12.118+deb12-arm64 fault_around_bytes=4096abc/' "$DATA/whatif-fault-around.txt" > "$TMP/fab-bad.txt"
-bad "fault_around_bytes malformed" "$TMP/fab-bad.txt" "line 31 .*fault_around_bytes is '4096abc': a power of two from 4096 to 2097152"
+bad "fault_around_bytes malformed" "$TMP/fab-bad.txt" "line 33 .*fault_around_bytes is '4096abc': a power of two from 4096 to 2097152"
 sed 's/kernel=6.12.118+deb12-arm64/kernel=6.12.118+deb12-arm64 fault_around_bytes=65537/' "$DATA/whatif-fault-around.txt" > "$TMP/fab-odd.txt"
 bad "fault_around_bytes not a power of two" "$TMP/fab-odd.txt" "fault_around_bytes is '65537'"
 sed 's/kernel=6.12.118+deb12-arm64/kernel=6.12.118+deb12-arm64 fault_around_bytes=65536 fault_around_bytes=8192/' "$DATA/whatif-fault-around.txt" > "$TMP/fab-two.txt"

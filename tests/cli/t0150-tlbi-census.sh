@@ -389,6 +389,29 @@ ok $? "process_madvise COLD/PAGEOUT: do_madvise's probes give 3 zap points, 1 un
 # for 2; with it but no count, mprotect 1..2 and zap 1..2)
 census_case whatif-fault-around-count.txt '{"mprotect": 1, "zap": 2}'
 ok $? "fault-around without PROT_READ, resolved by mprotect's PTE count: mprotect 1, zap 2 as executed, none uncertain"
+# the count after lost events, or without reclaim's unmaps traced
+# (whatif-fault-around-gap.txt, derived there): a sure page may be gone
+# unseen, so "the count of the sure pages" does not prove the maybe page
+# unmapped: not dropped, CPU 1 may keep it (before: dropped, the mprotect's
+# broadcast certainly avoidable, local-only safe)
+fa_gap() {	# fa_gap TRACE AVOIDABLE LOCAL-ONLY-UNSAFE
+	"$TLBREPLAY" what-if --json --force -p arm64-broadcast,local-only,oracle "$1" > $TMP/fg.json
+	python3 - $TMP/fg.json "$2" "$3" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = {x["name"]: x for x in d["policies"]}
+got = (p["arm64-broadcast"]["avoidable"], p["local-only"]["unsafe"], p["oracle"]["unsafe"])
+assert got == (int(sys.argv[2]), int(sys.argv[3]), 0), got
+PY
+}
+fa_gap "$DATA/whatif-fault-around-gap.txt" 2 1
+ok $? "mprotect's count after lost events: the maybe page kept, the broadcast not certainly avoidable, local-only unsafe"
+grep -v '^CPU:0 \[LOST' "$DATA/whatif-fault-around-gap.txt" > $TMP/fg-nogap.txt
+fa_gap $TMP/fg-nogap.txt 3 0
+ok $? "without the gap the count settles it: 3 certainly avoidable, local-only safe"
+sed 's/plan_missing=none/plan_missing=tlbr:unmap_one/' $TMP/fg-nogap.txt > $TMP/fg-noprobe.txt
+fa_gap $TMP/fg-noprobe.txt 2 1
+ok $? "without tlbr:unmap_one in the recording the count does not settle it either"
 # fault-around's window is the kernel's VMA, which mprotect merged back
 # (whatif-fault-around-merge.txt: vma_merge; the model keeps the pieces):
 # the cached page across the model's VMA boundary may be mapped, and
