@@ -236,6 +236,17 @@ int tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_s
 	fprintf(f, "trace       %s (%s)\n", o->path, tlbr_reader_describe(o->reader));
 	if (*tlbr_adapter_metadata(o->adapter))
 		fprintf(f, "recorded    %s\n", tlbr_adapter_metadata(o->adapter));
+	/* the recorder's invlpgb= (x86): whether remote flushes are IPIs at all */
+	if (tlbr_metadata_get(tlbr_adapter_metadata(o->adapter), "invlpgb", cbuf, sizeof(cbuf)))
+		tlbr_print_wrapped(f, "invlpgb", 12, !strcmp(cbuf, "yes") ?
+				   "yes: the CPU flushes other CPUs' TLBs by INVLPGB (Linux 6.15+): "
+				   "batched and kernel flushes send no IPI (arch_tlbbatch_flush(), "
+				   "flush_tlb_kernel_range()); on 4 or more CPUs an address space "
+				   "active on more than 3 gets a global ASID and is flushed with no "
+				   "IPI and no tlb_flush record (broadcast_tlb_flush()): x86-ipi's IPI "
+				   "self-check is then not comparable" :
+				   "no: every remote flush of an address space is an IPI "
+				   "(flush_tlb_multi())", 80);
 	if (s->records) {
 		fprintf(f, "span        ");
 		print_ts(f, s->first_ns);

@@ -256,7 +256,7 @@ bool tlbr_x86_explains(const struct tlbr_replay_result *r)
 {
 	const struct tlbr_x86_check *x = &r->x86;
 
-	if (!x->checked || !x->x86)
+	if (!x->checked || !x->x86 || x->invlpgb_incomparable)
 		return false;
 	if (!close_enough(x->calls_real, x->calls_predicted, x->calls_matched))
 		return false;
@@ -276,6 +276,12 @@ void tlbr_x86_verdict(const struct tlbr_replay_result *r, char *buf, size_t n)
 	if (!x->x86 || (!x->calls_traced && !x->remote_flushes && !x->calls_predicted &&
 			!x->as_traced && !x->calls_bootstrap)) {
 		snprintf(buf, n, "no x86 flush in this trace: nothing to check");
+		return;
+	}
+	if (x->invlpgb_incomparable) {
+		snprintf(buf, n, "not comparable: INVLPGB on 4+ CPUs (Linux 6.15+ global ASIDs: "
+			 "no IPI, no tlb_flush record); the %llu IPIs predicted are a kernel's "
+			 "without INVLPGB", (unsigned long long)x->ipis_predicted);
 		return;
 	}
 	if (tlbr_x86_explains(r)) {
@@ -479,6 +485,19 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 			 (unsigned long long)x->lost_excl_calls);
 		tlbr_print_wrapped(f, "    lost", 12, buf, 80);
 	}
+	if (x->invlpgb) {
+		snprintf(buf, sizeof(buf), "the CPU has INVLPGB (metadata invlpgb=yes; Linux "
+			 "6.15+): batched and kernel flushes (arch_tlbbatch_flush(), "
+			 "flush_tlb_kernel_range()) send no IPI, replayed as traced; %s",
+			 x->invlpgb_incomparable ?
+			 "an address space active on 4 or more CPUs gets a global ASID "
+			 "(consider_global_asid()) and flush_tlb_mm_range() flushes it by "
+			 "broadcast_tlb_flush(), with no IPI and no tlb_flush record, which "
+			 "the trace cannot place: the IPIs above are not comparable" :
+			 "with fewer than 4 CPUs no address space gets a global ASID "
+			 "(mm_active_cpus_exceeds(mm, 3)): shootdowns are IPIs as modelled");
+		tlbr_print_wrapped(f, "    INVLPGB", 12, buf, 80);
+	}
 	if (x->pv) {
 		snprintf(buf, sizeof(buf), "remote flushes are paravirtual (a PV TLB flush "
 			 "hypercall): the kernel sent no shootdown IPI where a native kernel would "
@@ -498,6 +517,10 @@ void tlbr_json_x86_check(struct tlbr_json *j, const struct tlbr_replay_result *r
 	tlbr_json_obj_begin(j, "self_check");
 	tlbr_json_bool(j, "checked", x->checked);
 	tlbr_json_bool(j, "pv_flush", x->pv);
+	if (x->invlpgb) {	/* only then: the goldens stay as they were */
+		tlbr_json_bool(j, "invlpgb", true);
+		tlbr_json_bool(j, "invlpgb_comparable", !x->invlpgb_incomparable);
+	}
 	tlbr_json_u64(j, "shootdown_ipis_sent", x->ipis_sent);
 	tlbr_json_u64(j, "answered_ipis", x->ipis_answered);
 	tlbr_json_u64(j, "unanswered_ipis", x->ipis_unanswered);

@@ -301,6 +301,9 @@ static void traced_kernel(struct replay_run *run)
 	/* fault-around's window on the traced machine (debugfs fault_around_bytes) */
 	if (tlbr_metadata_get(meta, "fault_around_bytes", release, sizeof(release)))
 		o->ro.fault_around_bytes = strtoull(release, NULL, 10);
+	/* the x86 CPU flushes other CPUs' TLBs by INVLPGB (x86-ipi's self-check) */
+	o->ro.invlpgb = tlbr_metadata_get(meta, "invlpgb", release, sizeof(release)) &&
+			!strcmp(release, "yes");
 }
 
 /* The replay starts at the first event: text traces declare their CPUs in a header. */

@@ -102,6 +102,12 @@ static bool valid_lru_gen(const char *v, size_t n)
 	return true;
 }
 
+/* invlpgb= as record/recorder.c writes it */
+static bool valid_yes_no(const char *v, size_t n)
+{
+	return (n == 3 && !strncmp(v, "yes", 3)) || (n == 2 && !strncmp(v, "no", 2));
+}
+
 /* fault_around_bytes= as debugfs shows it: a power of two, a page to a page table */
 static bool valid_fault_around(const char *v, size_t n)
 {
@@ -195,7 +201,8 @@ static int on_print(struct tlbr_adapter *a, const struct tlbr_record *rec, struc
 			       "fault_around_bytes_set())", err) < 0 ||
 		    meta_check(a, rec, body, len, "lru_gen", valid_lru_gen,
 			       "none, or MGLRU's caps as /sys/kernel/mm/lru_gen/enabled shows "
-			       "them (0x0000 to 0xffff)", err) < 0)
+			       "them (0x0000 to 0xffff)", err) < 0 ||
+		    meta_check(a, rec, body, len, "invlpgb", valid_yes_no, "yes or no", err) < 0)
 			return -EBADMSG;
 		/*
 		 * The recorder's markers hold a few hundred bytes; a trace whose

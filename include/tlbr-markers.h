@@ -7,6 +7,8 @@
  *   tlbreplay-meta v1 arch=A page_size=N cpus=N cpu_model=M kernel=R
  *                  virtualised=yes|no recorder=tlbreplay-V
  *   tlbreplay-meta plan_missing=SYSTEM:EVENT,...|none
+ *   tlbreplay-meta invlpgb=yes|no   (x86: the CPU flushes other CPUs' TLBs
+ *                  by INVLPGB, cpuinfo flag "invlpgb", Linux 6.15+)
  *   tlbreplay-meta workload_pid=PID workload=NAME   (record -- CMD: the workload's
  *                  process, written before it starts; the default counting scope)
  *   tlbreplay-tlbi <census line>        (arm64: one TLBI site, record/census.c)

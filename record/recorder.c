@@ -137,11 +137,12 @@ static unsigned long long lost_events(struct tracefs_instance *inst, int ncpus)
 /* The first line of /proc/cpuinfo starting with @key, value only. */
 static void cpuinfo(const char *key, char *buf, size_t n)
 {
-	char line[512];
+	char *line = NULL;	/* a flags line is longer than 512 bytes: read whole */
+	size_t cap = 0;
 	FILE *f = fopen("/proc/cpuinfo", "r");
 
 	snprintf(buf, n, "unknown");
-	while (f && fgets(line, sizeof(line), f)) {
+	while (f && getline(&line, &cap, f) > 0) {
 		char *colon = strchr(line, ':');
 
 		if (strncmp(line, key, strlen(key)) || !colon)
@@ -150,8 +151,22 @@ static void cpuinfo(const char *key, char *buf, size_t n)
 		snprintf(buf, n, "%.*s", (int)strcspn(colon, "\n"), colon);
 		break;
 	}
+	free(line);
 	if (f)
 		fclose(f);
+}
+
+/* Is @name one of the space-separated words of @flags (a cpuinfo flags value)? */
+static bool has_flag(const char *flags, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = flags; *p; p += strcspn(p, " ")) {
+		p += strspn(p, " ");
+		if (!strncmp(p, name, n) && (p[n] == ' ' || !p[n]))
+			return true;
+	}
+	return false;
 }
 
 /* A process's memory map as "tlbreplay-maps PID <maps line>" markers (none for kthreads). */
@@ -325,7 +340,7 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 		snprintf(model, sizeof(model), "implementer %s part %s", impl, part);
 	}
 	cpuinfo("flags", flags, sizeof(flags));
-	virt = strstr(flags, " hypervisor") || access("/sys/hypervisor/type", F_OK) == 0;
+	virt = has_flag(flags, "hypervisor") || access("/sys/hypervisor/type", F_OK) == 0;
 	for (i = 0; model[i]; i++)
 		if (model[i] == ' ')
 			model[i] = '_';
@@ -357,6 +372,16 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 	for (i = 0; i < n; i++)
 		if (items[i].kprobe && !strcmp(items[i].event, "ubc_pending") && items[i].available)
 			tracefs_printf(inst, TLBR_MARK_META "batch_marks=traced\n");
+	/*
+	 * x86: whether the CPU has INVLPGB, as the kernel lists it (cpuinfo
+	 * flag "invlpgb": X86_FEATURE_INVLPGB, named since Linux 6.15, which
+	 * also uses it): then flush_tlb_mm_range() of an address space with a
+	 * global ASID is broadcast_tlb_flush() (no IPI, no tlb_flush record),
+	 * and arch_tlbbatch_flush() and flush_tlb_kernel_range() send no IPI
+	 */
+	if (!strcmp(u.machine, "x86_64"))
+		tracefs_printf(inst, TLBR_MARK_META "invlpgb=%s\n",
+			       has_flag(flags, "invlpgb") ? "yes" : "no");
 	/*
 	 * arm64: who sets the Access flag (access_flag()): where software does,
 	 * every access through an old PTE is a traced fault and the replay

@@ -316,6 +316,7 @@ int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret)
 	r->res.preempt = !r->o.no_preempt;
 	r->res.kernel = r->o.kernel;
 	r->res.arm64_kernel = r->o.arm64_kernel;
+	r->res.x86.invlpgb = r->o.invlpgb;
 	if (r->o.lost_unknown) {
 		/*
 		 * a lost-events gap may be anywhere (tlbr_lost_gap() on every

@@ -179,6 +179,16 @@ struct tlbr_x86_check {
 	bool checked;			/* an x86-ipi policy was replayed */
 	bool x86;			/* the trace is an x86 trace (events seen) */
 	bool pv;			/* remote flushes are paravirtual: no IPI follows */
+	/*
+	 * the CPU has INVLPGB (metadata invlpgb=yes): batched and kernel
+	 * flushes send no IPI (arch_tlbbatch_flush(), flush_tlb_kernel_range());
+	 * on 4 or more CPUs an address space active on more than 3 gets a
+	 * global ASID (consider_global_asid(): mm_active_cpus_exceeds(mm, 3))
+	 * and its flushes are broadcast_tlb_flush()'s INVLPGB, with no IPI and
+	 * no tlb_flush record, which the trace cannot place
+	 * (@invlpgb_incomparable): the IPI self-check is not comparable
+	 */
+	bool invlpgb, invlpgb_incomparable;
 	uint64_t ipis_sent;		/* shootdown IPIs: sent by a traced flush_tlb_multi() */
 	uint64_t ipis_answered;		/* ... answered by a tlb_flush record on the target */
 	uint64_t ipis_unanswered;	/* ... not (a silent flush_tlb_func(), or lost) */
@@ -463,6 +473,13 @@ struct tlbr_replay_opts {
 	 * trace does not say: the default, 64 KiB (mm/memory.c)
 	 */
 	uint64_t fault_around_bytes;
+	/*
+	 * the traced x86 CPU has INVLPGB (metadata invlpgb=yes; the kernel
+	 * lists the flag since Linux 6.15, which uses it): x86-ipi's IPIs
+	 * are not comparable with the trace's on 4 or more CPUs
+	 * (struct tlbr_x86_check, invlpgb)
+	 */
+	bool invlpgb;
 	/* called for every note when set (tlbreplay report) */
 	void (*note)(void *ctx, const struct tlbr_note *n);
 	void *note_ctx;

@@ -1022,6 +1022,15 @@ static void finish(struct replay *r, struct policy *pl)
 	for (int c = 0; c < tlbr_view_ncpus(r); c++)
 		settle_guess(s, xc, c);
 	xc->ipis_unanswered = xc->ipis_sent > xc->ipis_answered ? xc->ipis_sent - xc->ipis_answered : 0;
+	/*
+	 * INVLPGB (Linux 6.15+): consider_global_asid() gives an address
+	 * space active on more than 3 CPUs (mm_active_cpus_exceeds(mm, 3)) a
+	 * global ASID, after which flush_tlb_mm_range() flushes it by
+	 * broadcast_tlb_flush(): no IPI, no tlb_flush record. Which address
+	 * spaces had one the trace cannot tell: on 4 or more CPUs the IPIs
+	 * predicted are those of a kernel without INVLPGB, not comparable
+	 */
+	xc->invlpgb_incomparable = xc->invlpgb && tlbr_view_ncpus(r) >= 4;
 	/* remote flush calls traced, but neither an IPI nor a remote flush */
 	xc->pv = xc->calls_real >= 3 && !xc->ipis_sent && !xc->remote_flushes;
 	/* PV: the hypervisor flushes the other vCPUs: no IPI is predicted */

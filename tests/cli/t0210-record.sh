@@ -60,6 +60,11 @@ expect_cmd "what-if replays it" "$TLBREPLAY" what-if "$TMP/u.dat"
 
 grep_file "stat shows the recorder's metadata" "^recorded    v1 arch=$(uname -m) page_size=[0-9]* cpus=[0-9]* cpu_model=" "$TMP/stat.txt"
 grep_file "the metadata names the workload's process" "workload_pid=[0-9][0-9]* workload=usemem" "$TMP/stat.txt"
+# x86: whether the CPU has INVLPGB, as /proc/cpuinfo's flags say
+if [ "$(uname -m)" = x86_64 ]; then
+	grep -qw invlpgb /proc/cpuinfo && inv=yes || inv=no
+	grep_file "the metadata says whether the CPU has INVLPGB ($inv)" "invlpgb=$inv" "$TMP/stat.txt"
+fi
 grep_file "what-if counts the workload's process tree by default" "^scope       the recorded workload, usemem pid=[0-9]" "$TMP/out"
 grep_file "and shows every process beside it" "^system      every process: " "$TMP/out"
 

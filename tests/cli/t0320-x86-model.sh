@@ -244,6 +244,27 @@ PY
 )
 [ "$got" = "1 1 2 1 1" ]
 ok $? "one COW flush per fault: a later one-page flush is not the fault's (got $got)"
+# INVLPGB (metadata invlpgb=yes): on 4 CPUs address spaces may have a
+# global ASID (broadcast_tlb_flush(): no IPI, no record): the IPI
+# self-check is not comparable; on 2 none can (mm_active_cpus_exceeds(mm,
+# 3)): it stands (tests/data/whatif-x86-invlpgb.txt, -2cpu.txt; before:
+# None None True, the key absent)
+got=$(values x86-ipi "$SRCDIR/tests/data/whatif-x86-invlpgb.txt" s.shootdown_ipis_sent \
+	s.predicted_ipis s.matched_ipis s.invlpgb s.invlpgb_comparable s.explains)
+[ "$got" = "1 1 1 True False False" ]
+ok $? "INVLPGB on 4 CPUs: the IPI self-check is not comparable (got $got)"
+"$TLBREPLAY" what-if -p x86-ipi "$SRCDIR/tests/data/whatif-x86-invlpgb.txt" 2>&1 |
+	grep -q '^    verdict not comparable: INVLPGB on 4+ CPUs'
+ok $? "INVLPGB: the text verdict says not comparable"
+got=$(values x86-ipi "$SRCDIR/tests/data/whatif-x86-invlpgb-2cpu.txt" s.invlpgb \
+	s.invlpgb_comparable s.explains)
+[ "$got" = "True True True" ]
+ok $? "INVLPGB on 2 CPUs: no global ASID, the self-check stands (got $got)"
+"$TLBREPLAY" stat "$SRCDIR/tests/data/whatif-x86-invlpgb.txt" | grep -q '^invlpgb     yes: the CPU'
+ok $? "stat shows the CPU's INVLPGB"
+sed 's/invlpgb=yes/invlpgb=maybe/' "$SRCDIR/tests/data/whatif-x86-invlpgb.txt" > "$TMP/inv.txt"
+"$TLBREPLAY" stat "$TMP/inv.txt" 2>&1 | grep -q "invlpgb is 'maybe': yes or no"
+ok $? "a misspelt invlpgb is refused"
 # A trim the kernel makes where the model's guessed clock has none is a
 # miss, counted as such (tests/data/whatif-x86-trim-miss.txt: the guessed
 # trim at 5.100001 was not sent, the kernel's at 5.200001 not predicted;
