@@ -47,7 +47,7 @@ grep_file "CTF: lost events unknown" "^Lost  *unknown: perf data convert --to-ct
 grep_file "CTF: not ready without them" "^Readiness   not ready" $TMP/ctf.stat.txt
 POL=arm64-broadcast,pte-needs-flush,wp-local,x86-ipi,oracle
 "$TLBREPLAY" what-if --json -p $POL "$P" > $TMP/perf.wi
-perf_ctf_forced $TMP/perf.wi $TMP/ctf $POL
+perf_ctf_forced $TMP/perf.wi $TMP/ctf $POL "$P"
 # a directory above the trace is found too (LTTng nests its traces)
 mkdir -p $TMP/session/kernel && cp -r $TMP/ctf $TMP/session/kernel/
 stat_counts $TMP/session > $TMP/nested.counts

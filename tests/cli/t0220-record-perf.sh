@@ -43,7 +43,7 @@ POL=arm64-broadcast,pte-needs-flush,x86-ipi,oracle
 # perf data convert --to-ctf does not carry PERF_RECORD_LOST (on a loaded
 # CI machine perf lost 5,636-21,003 events in 78-128 gaps here): the CTF
 # cannot say whether events were lost (tests/lib.sh: perf_ctf_forced).
-perf_ctf_forced $TMP/p.wi $TMP/ctf $POL
+perf_ctf_forced $TMP/p.wi $TMP/ctf $POL $TMP/plain.perf.data
 set -- $(python3 -c "import json; d=json.load(open('$TMP/p.wi')); print([p['ipis'] for p in d['policies'] if p['name']=='x86-ipi'][0], d['checks']['real_ipis'])")
 # The exact agreement is checked on the committed perf.data sample (t0130):
 # on live recordings in CI it once came out 100 predicted vs 84 sent, not yet
