@@ -68,13 +68,25 @@ fi
 grep_file "what-if counts the workload's process tree by default" "^scope       the recorded workload, usemem pid=[0-9]" "$TMP/out"
 grep_file "and shows every process beside it" "^system      every process: " "$TMP/out"
 
-# -p: record until a process exits; its memory maps become VMAs (it must
-# outlive the recorder's set-up, also on a loaded machine)
-sleep 3 &
+# -p: its memory maps become VMAs. The process outlives the recording
+# (-d ends it), whatever the recorder's set-up takes on a loaded machine
+# (a 3 s process once had to outlive it)
+sleep 600 &
 spid=$!
-expect_cmd "record -p PID" "$TLBREPLAY" record -p $spid -o "$TMP/p.dat"
-wait $spid
+expect_cmd "record -p PID" "$TLBREPLAY" record -p $spid -d 0.5 -o "$TMP/p.dat"
 no_instance "no instance left after -p"
+# and -p alone records until the process exits: ended once the recording's
+# instance exists
+"$TLBREPLAY" record -p $spid -o "$TMP/p2.dat" > /dev/null 2> "$TMP/p2.err" &
+rpid=$!
+n=0	# at most 60 s
+while [ ! -d "$T/instances/tlbreplay_$rpid" ] && kill -0 $rpid 2>/dev/null && [ $n -lt 600 ]; do
+	sleep 0.1; n=$((n + 1))
+done
+kill $spid
+wait $rpid
+ok $? "record -p stops when the process exits, and exits 0"
+no_instance "no instance left after -p's process exited"
 trace-cmd report "$TMP/p.dat" 2>/dev/null | grep -c "tlbreplay-maps $spid " > "$TMP/nmaps"
 nmaps=$(cat "$TMP/nmaps")
 if [ "$nmaps" -gt 3 ]; then ok 0 "the trace holds $nmaps lines of its maps"; else ok 1 "the trace holds $nmaps lines of its maps"; fi
@@ -92,7 +104,11 @@ expect_status 2 "-p of a process that does not exist is a usage error" "$TLBREPL
 for sig in INT TERM HUP; do
 	"$TLBREPLAY" record -a -o "$TMP/sig.dat" > /dev/null 2> "$TMP/sig.err" &
 	pid=$!
-	sleep 0.6
+	n=0	# the signal during the capture: once the instance exists (at most 60 s), not after a fixed delay
+	while [ ! -d "$T/instances/tlbreplay_$pid" ] && kill -0 $pid 2>/dev/null && [ $n -lt 600 ]; do
+		sleep 0.1; n=$((n + 1))
+	done
+	sleep 0.2
 	kill -s $sig $pid
 	wait $pid
 	rc=$?

@@ -41,6 +41,16 @@ wait_spool() {
 	done
 }
 
+# wait_bytes <spool> <pid>: until the spool's CPU files hold events, or the
+# recorder is gone; at most 60 s (its workload runs longer than that: the
+# kill, not the workload's end, stops it, however slow a loaded machine is)
+wait_bytes() {
+	n=0
+	while [ "$(spool_bytes "$1")" -eq 0 ] && kill -0 "$2" 2>/dev/null && [ $n -lt 1200 ]; do
+		sleep 0.05; n=$((n + 1))
+	done
+}
+
 # kill_recorder <pid>: SIGKILL it and end its workload (an orphan otherwise)
 kill_recorder() {
 	kids=$(pgrep -P "$1")
@@ -105,11 +115,10 @@ echo "# $kills kills: $recovered recovered, $empty before any event was on disk,
 
 # a spool in another directory is found through /run/tlbreplay by the next recording anywhere
 mkdir "$TMP/far"
-"$TLBREPLAY" record -o "$TMP/far/f.dat" -- "$USEMEM" -t 2 -m 2 -s 2 -f 50 > /dev/null 2>&1 &
+"$TLBREPLAY" record -o "$TMP/far/f.dat" -- "$USEMEM" -t 2 -m 2 -s 120 -f 50 > /dev/null 2>&1 &
 pid=$!
 wait_spool "$TMP/far/f.dat" $pid
-n=0
-while [ "$(spool_bytes "$TMP/far/f.dat.tlbreplay-$pid")" -eq 0 ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+wait_bytes "$TMP/far/f.dat.tlbreplay-$pid" $pid
 kill_recorder $pid
 expect_cmd "the next recording, elsewhere, runs" "$TLBREPLAY" record -o "$TMP/next.dat" -- true
 grep_file "and recovers the killed one's trace" "recovered the recording of an interrupted recorder (pid $pid) into '$TMP/far/f.dat'" "$TMP/err"
@@ -122,11 +131,10 @@ if [ -z "$left" ]; then ok 0 "no instance of the killed recorders is left"; else
 
 # the states a death during the final write or a power loss leave, built
 # from a killed recording's spool (no kernel needed to recover them)
-"$TLBREPLAY" record -o "$TMP/s.dat" -- "$USEMEM" -t 2 -m 2 -s 2 -f 50 > /dev/null 2>&1 &
+"$TLBREPLAY" record -o "$TMP/s.dat" -- "$USEMEM" -t 2 -m 2 -s 120 -f 50 > /dev/null 2>&1 &
 pid=$!
 wait_spool "$TMP/s.dat" $pid
-n=0
-while [ "$(spool_bytes "$TMP/s.dat.tlbreplay-$pid")" -eq 0 ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+wait_bytes "$TMP/s.dat.tlbreplay-$pid" $pid
 kill_recorder $pid
 base=$TMP/s.dat.tlbreplay-$pid
 [ -d "$base" ]
