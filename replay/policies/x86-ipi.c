@@ -44,7 +44,8 @@
  *    a PMD range with a PTE page (free_pgd_range()), or any unmapping
  *    gather whose traced flush pte_free_tlb() widened: tlbr_view_
  *    frees_tables()) it interrupts every CPU of the mask, lazy or running
- *    another mm (on_each_cpu_mask()).
+ *    another mm (on_each_cpu_mask()). So does flush_tlb_range(), freed_tables
+ *    true since 3ef938c35035 (6.15, stable 5.10+): mremap's moves.
  *    The issuing CPU runs flush_tlb_func() itself if it is in the mask.
  *  - only this CPU: a local flush if the mm is loaded here, else nothing.
  * A write fault that reuses the page flushes nothing (ptep_set_access_flags
@@ -498,6 +499,16 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	short_full = tlbr_view_short_full_flush(r, q);
 	freed = tlbr_view_frees_tables_seen(r, q) ||
 		(short_full && m->batched) || tlbr_view_gather_nested(r, q);
+	/*
+	 * mremap's page-table moves flush with flush_tlb_range() (move_ptes(),
+	 * move_normal_pmd()), which passes freed_tables = true since
+	 * 3ef938c35035 ("x86/mm: Fix flush_tlb_range() when used for zapping
+	 * normal PMDs": Linux 6.15, and the stable kernels from April 2025
+	 * down to 5.10): native_flush_tlb_multi() interrupts every CPU of
+	 * the mask (on_each_cpu_mask()), lazy or running another mm
+	 */
+	if (q->site == TLBR_SITE_MREMAP)
+		freed = true;
 	/*
 	 * exit_mmap(): another teardown flush followed this one (the engine
 	 * held it until its task's next record: policy.h, teardown_more), so
