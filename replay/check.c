@@ -206,6 +206,7 @@ void tlbr_check_range(struct replay *r, uint32_t mm, bool whole, uint64_t start,
 {
 	struct rmm *m = tlbr_mm_get(r, mm);
 
+	tlbr_teardown_settle_mm(r, mm);	/* a held x86 flush of it was complete */
 	/* an owed copy is paid by the walk (tlbr_for_pages), as it always was */
 	if (m && !m->lazy_parent && check_listed(r, m, whole, start, end, what))
 		return;

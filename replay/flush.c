@@ -259,6 +259,46 @@ static bool next_step(const struct tlbr_event *ev)
 	}
 }
 
+/* The x86 policies decide held flush @h now (@more: another of its call follows). */
+static void decide_held(struct replay *r, struct held_teardown *h, bool more)
+{
+	const struct tlbr_event *saved = r->ev;
+	struct rtask *saved_task = r->cur_task;
+	bool begun;
+
+	h->q.teardown_more = more;
+	h->active = false;
+	r->nheld--;
+	r->ev = &h->ev;
+	r->cur_task = tlbr_task_rget(r, h->task);
+	r->seq++;
+	begun = tlbr_flush_walk_begin(r, &h->q);
+	for (int pol = 0; pol < r->npol; pol++)
+		if (x86_policy(&r->pol[pol]))
+			decide_one(r, &r->pol[pol], &h->q);
+	tlbr_flush_walk_end(r, begun);
+	r->ev = saved;
+	r->cur_task = saved_task;
+}
+
+/*
+ * A check of @mm is due while a flush of it is held (another thread's
+ * syscall returns over the range before the flushing task's next record:
+ * 6.1 munmap downgrades to the read lock before unmap_region()'s flushes,
+ * and madvise takes the read lock): the kernel's flush was complete when
+ * its record was written (flush_tlb_multi() waits for the IPIs), so the
+ * held ones are decided first, as the last of their call (as a switch
+ * away decides them). O(held x decide_one); O(1) when none is held.
+ */
+void tlbr_teardown_settle_mm(struct replay *r, uint32_t mm)
+{
+	if (!r->nheld)
+		return;
+	for (unsigned int i = 0; i < ARRAY_SIZE(r->held); i++)
+		if (r->held[i].active && r->held[i].q.mm == mm)
+			decide_held(r, &r->held[i], false);
+}
+
 /*
  * Decide the held teardown flushes @ev (NULL: the trace's end) settles.
  * O(1) when none is held (every event); O(held x decide_one) otherwise.
@@ -269,8 +309,6 @@ void tlbr_teardown_settle(struct replay *r, const struct tlbr_event *ev)
 		return;
 	for (unsigned int i = 0; i < ARRAY_SIZE(r->held); i++) {
 		struct held_teardown *h = &r->held[i];
-		const struct tlbr_event *saved = r->ev;
-		bool begun;
 
 		if (!h->active)
 			continue;
@@ -286,19 +324,8 @@ void tlbr_teardown_settle(struct replay *r, const struct tlbr_event *ev)
 		if (ev && ev->kind != TLBR_EV_LOST && !away && (ev->task != h->task || !next_step(ev)))
 			continue;
 		/* another flush of the same teardown comes next: this one was a batch's */
-		h->q.teardown_more = ev && ev->kind == TLBR_EV_FLUSH &&
-				     ev->flush.site == h->q.site && ev->mm == h->q.mm;
-		h->active = false;
-		r->nheld--;
-		r->ev = &h->ev;
-		r->cur_task = tlbr_task_rget(r, h->task);
-		r->seq++;
-		begun = tlbr_flush_walk_begin(r, &h->q);
-		for (int pol = 0; pol < r->npol; pol++)
-			if (x86_policy(&r->pol[pol]))
-				decide_one(r, &r->pol[pol], &h->q);
-		tlbr_flush_walk_end(r, begun);
-		r->ev = saved;
+		decide_held(r, h, ev && ev->kind == TLBR_EV_FLUSH && ev->flush.site == h->q.site &&
+				  ev->mm == h->q.mm);
 		r->cur_task = NULL;
 	}
 }

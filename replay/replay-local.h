@@ -617,6 +617,7 @@ void tlbr_flush_point(struct replay *r, struct flushreq *q);
  * O(held).
  */
 void tlbr_teardown_settle(struct replay *r, const struct tlbr_event *ev);
+void tlbr_teardown_settle_mm(struct replay *r, uint32_t mm);
 void tlbr_implied_flush(struct replay *r, uint32_t mm, enum tlbr_site site, bool whole,
 		   uint64_t s, uint64_t e, bool adds_only, bool from_invalid);
 void tlbr_implied_flush_maybe(struct replay *r, uint32_t mm, enum tlbr_site site, bool whole,

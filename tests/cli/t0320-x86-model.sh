@@ -227,6 +227,13 @@ got=$(values x86-ipi "$SRCDIR/tests/data/whatif-x86-munmap-batch.txt" s.shootdow
 	s.predicted_ipis s.matched_ipis s.calls_real s.calls_predicted s.calls_matched p.x86-ipi.ipis)
 [ "$got" = "1 1 1 2 2 2 1" ]
 ok $? "munmap(): only the last flush of the call frees tables (got $got)"
+# a check of the range (another thread's syscall returns) while the early
+# flush is held: decided first, as the last of its call (tests/data/
+# whatif-x86-munmap-held.txt; 7b6ef21 to 27cecfa: x86-ipi unsafe 2)
+got=$(values x86-ipi "$SRCDIR/tests/data/whatif-x86-munmap-held.txt" p.x86-ipi.unsafe s.shootdown_ipis_sent \
+	s.predicted_ipis)
+[ "$got" = "0 1 2" ]
+ok $? "a check while an munmap flush is held: x86-ipi safe, the flush decided first (got $got)"
 # A fault makes at most one one-page flush (do_wp_page() -> wp_page_copy()
 # -> ptep_clear_flush()): a second one after a kernel-mode write fault in
 # a syscall the recording leaves out (move_pages()'s migration without
