@@ -209,9 +209,16 @@ struct xstate {
 	bool pend_excl[TLBR_MAX_CPUS];	/* the shootdown in progress is taken out */
 };
 
+/*
+ * loaded_mm of a CPU whose exec'ing task has switched to its new mm
+ * (exec_mmap()), which the trace names only at sched_process_exec: no mm of
+ * the model's
+ */
+#define MM_EXEC_NEW UINT32_MAX
+
 static struct xmm *xmm_get(struct xstate *s, uint32_t mm)
 {
-	if (!mm)
+	if (!mm || mm == MM_EXEC_NEW)
 		return NULL;
 	if (mm >= s->nmms) {
 		uint32_t n = s->nmms ? s->nmms : 256;
@@ -765,6 +772,19 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 
 		if (ends)
 			s->switched_ts[ev->cpu] = ev->ts_ns;
+		/*
+		 * exec_mmap() -> activate_mm() -> switch_mm_irqs_off(): the
+		 * exec'ing task's CPU loads the new mm ("flush on task switch"
+		 * in execve, no sched_switch before it) before
+		 * sched_process_exec names it; from here it no longer runs the
+		 * old mm (its bit stays in the old mask): a flush of the old mm
+		 * (a vfork parent, woken by exec_mmap()'s mm_release(),
+		 * unmapping the child's stack) skips it unless tables are freed
+		 */
+		if (ev->kind == TLBR_EV_FLUSH && ev->flush.site == TLBR_SITE_SWITCH && !ends &&
+		    ev->task && ev->task == s->cur_task[ev->cpu] && s->loaded[ev->cpu] &&
+		    !s->lazy[ev->cpu] && tlbr_view_syscall(r) == TLBR_SYS_EXECVE + 1)
+			s->loaded[ev->cpu] = MM_EXEC_NEW;
 		for (unsigned int i = 0; i < s->nfifo[ev->cpu]; i++) {
 			struct fentry *e = &s->fifo[ev->cpu][i];
 

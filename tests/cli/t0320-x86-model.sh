@@ -280,6 +280,14 @@ got=$(values x86-ipi,oracle "$SRCDIR/tests/data/whatif-x86-mremap-range.txt" \
 	s.calls_matched p.oracle.unsafe)
 [ "$got" = "1 1 1 1 1 1 0" ]
 ok $? "mremap's move: flush_tlb_range() frees tables as far as x86 is concerned (got $got)"
+# exec_mmap()'s switch to the new mm ("flush on task switch" in execve)
+# comes before sched_process_exec: a posix_spawn() parent's unmap of the
+# child's stack in between sends that CPU no IPI
+# (tests/data/whatif-x86-exec-switch.txt; before: 0 1 0 1 1 1)
+got=$(values x86-ipi "$SRCDIR/tests/data/whatif-x86-exec-switch.txt" s.shootdown_ipis_sent \
+	s.predicted_ipis s.matched_ipis s.calls_real s.calls_predicted s.calls_matched)
+[ "$got" = "0 0 0 1 1 1" ]
+ok $? "exec_mmap(): the exec'ing CPU leaves the old mm before sched_process_exec (got $got)"
 # A trim the kernel makes where the model's guessed clock has none is a
 # miss, counted as such (tests/data/whatif-x86-trim-miss.txt: the guessed
 # trim at 5.100001 was not sent, the kernel's at 5.200001 not predicted;
