@@ -233,6 +233,8 @@ bool tlbr_view_same_gather(struct replay *r, struct unshare_gather *g, const str
 int tlbr_view_ncpus(struct replay *r);
 /* The memory syscall the flush point's task is in (enum tlbr_syscall + 1), 0: none. O(1). */
 int tlbr_view_syscall(struct replay *r);
+/* ... of task @task (the trace's identity), for a policy's on_event(): 0 when none */
+int tlbr_view_task_syscall(struct replay *r, uint32_t task);
 /*
  * Does the flush free page tables (x86 flush_tlb_mm_range()'s freed_tables)?
  * The trace's flag; fork's and exit's flush_tlb_mm(); a munmap that leaves a

@@ -419,6 +419,13 @@ int tlbr_view_syscall(struct replay *r)
 	return r->cur_task ? r->cur_task->sys : 0;
 }
 
+int tlbr_view_task_syscall(struct replay *r, uint32_t task)
+{
+	struct rtask *t = task && task < r->ntasks ? &r->tasks[task] : NULL;
+
+	return t ? t->sys : 0;
+}
+
 struct tlbr_x86_check *tlbr_view_x86_check(struct replay *r)
 {
 	return &r->res.x86;

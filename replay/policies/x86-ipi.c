@@ -783,7 +783,8 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 		 */
 		if (ev->kind == TLBR_EV_FLUSH && ev->flush.site == TLBR_SITE_SWITCH && !ends &&
 		    ev->task && ev->task == s->cur_task[ev->cpu] && s->loaded[ev->cpu] &&
-		    !s->lazy[ev->cpu] && tlbr_view_syscall(r) == TLBR_SYS_EXECVE + 1)
+		    !s->lazy[ev->cpu] &&
+		    tlbr_view_task_syscall(r, ev->task) == TLBR_SYS_EXECVE + 1)
 			s->loaded[ev->cpu] = MM_EXEC_NEW;
 		for (unsigned int i = 0; i < s->nfifo[ev->cpu]; i++) {
 			struct fentry *e = &s->fifo[ev->cpu][i];
