@@ -168,7 +168,8 @@ python3 "$SRCDIR/tools/arm64/compare.py" --report-only "$TLBREPLAY" $G/6.1 $G/6.
 sed 's/^/# /' $TMP/table
 # (a row per program of programs.txt, and "all": the whole trace)
 for k in 6.1 6.12; do
-	n=$(grep -c "^$k " $TMP/table)
+	# (not its "census blind at N broadcast sites" line: 594681e)
+	n=$(grep "^$k " $TMP/table | grep -vc "^$k  *census blind ")
 	want=$(($(wc -l < $G/$k/programs.txt) + 1))
 	[ "$n" -ge 9 ] && [ "$n" -eq "$want" ]
 	ok $? "$k: the census and the replay of every program ($n rows of $want)"

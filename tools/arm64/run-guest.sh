@@ -325,7 +325,14 @@ state() { echo "$1 kprobes=$(grep -c ':tlbr/' $T/kprobe_events) instances=$(ls $
 	sleep 3; kill -TERM $p; wait $p; echo "sigterm-status $?"
 	state after-sigterm
 	tlbreplay record --no-census -a -o killed.dat > killed.log 2>&1 & p=$!
-	sleep 3; kill -KILL $p; wait $p
+	# killed once its kprobes and instance exist (at most 120 s: TCG on a
+	# loaded host may take longer than any fixed delay to set them up)
+	i=0
+	while { [ "$(grep -c ':tlbr/' $T/kprobe_events)" -eq 0 ] ||
+		[ ! -d $T/instances/tlbreplay_$p ]; } && kill -0 $p 2>/dev/null && [ $i -lt 1200 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	sleep 0.5; kill -KILL $p; wait $p
 	state after-sigkill
 	tlbreplay record --no-census -a -d 1 -o next.dat > next.log 2>&1; echo "next-status $?"
 	state after-next
