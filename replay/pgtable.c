@@ -121,6 +121,15 @@ static void protect_fn(struct replay *r, struct page *p, void *a)
 	/* change_protection makes private exclusive (not COW-shared) pages writable */
 	bool writable = present && (e->prot & TLBR_PROT_WRITE) && !p->cow && !(v && v->shared);
 
+	/*
+	 * a VMA that has the protection already: mprotect_fixup() returns
+	 * at once (`if (newflags == oldflags)`), its PTEs stay as they are
+	 * (the qemu suite's 6.1 sng-mprotect: a shmem page fault-around
+	 * mapped writable taken as made read-only with no flush, an unsafe
+	 * finding for every policy)
+	 */
+	if (v && (v->prot & 7) == (e->prot & 7))
+		return;
 	if ((p->present && !present) || (p->writable && !writable)) {
 		e->downgraded = true;
 		e->downgraded_sure |= !p->maybe;
@@ -191,8 +200,9 @@ int tlbr_apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
 		tlbr_range_of(&t->call, &s, &end);
 		e.prot = (uint32_t)t->call.mprotect.prot;
 		e.why = "mprotect";
-		tlbr_vma_protect(m, s << PAGE_SHIFT, end << PAGE_SHIFT, e.prot);
+		/* the pages first, seeing the VMAs as they were (protect_fn) */
 		tlbr_for_pages(r, mm, false, s, end, protect_fn, &e);
+		tlbr_vma_protect(m, s << PAGE_SHIFT, end << PAGE_SHIFT, e.prot);
 		break;
 	case TLBR_SYS_MUNMAP:
 		tlbr_range_of(&t->call, &s, &end);

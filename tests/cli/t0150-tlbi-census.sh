@@ -462,6 +462,14 @@ PY
 ok $? "census: a broadcast site the kernel refused a kprobe for is named (not a DSB, not EL2 code)"
 grep_file "census: the text check names it" "^            (move_page_tables+0x590): the flushes there are not in" $TMP/refused.out
 
+# mprotect over a VMA that has the protection already (whatif-mprotect-same.txt:
+# mprotect_fixup returns at once, newflags == oldflags): its PTEs stay as
+# they are (before: a shared page fault-around mapped writable was taken as
+# made read-only: mprotect 1 uncertain predicted, none executed; the qemu
+# suite's 6.1 sng-mprotect: 1 unsafe finding for arm64-broadcast and oracle)
+census_case whatif-mprotect-same.txt '{"exit": 1}'
+ok $? "mprotect: a VMA with the protection already keeps its PTEs (exit 1 as executed, nothing unsafe)"
+
 # PMD splits (whatif-thp-split.txt): __split_huge_pmd flushes only a huge PMD
 # (split_huge_pmd_address calls it for every unaligned VMA boundary): none
 # where the replay saw the address space born and no page there, one for a
