@@ -760,10 +760,12 @@ static size_t uncertain_why(char *buf, size_t n, const struct tlbr_against_side 
 	    "if one was dirty (zap_pte_range's force_flush)");
 	WHY(TLBR_UNSURE_SPLIT, "__split_huge_pmd flushes only a PMD that was huge");
 	WHY(TLBR_UNSURE_FOLIO_SPLIT, "BEFORE's MADV_FREE split a large folio (x86, one flush a "
-	    "PTE); an arm64 kernel before 6.8 (6.1) does not split one mapped more than once "
-	    "there (madvise_free_pte_range: folio_mapcount() != 1), a later COLD or PAGEOUT "
-	    "does if one reaches it (each PTE's flush at site fault); of an unknown version "
-	    "whether it batches (6.8+: site reclaim) is unknown too");
+	    "PTE); an arm64 kernel before 6.9 (6.1) does not split one whose first page is "
+	    "unmapped or mapped more than once there (madvise_free_pte_range: "
+	    "folio_estimated_sharers() != 1), its walk stops at the folio and the call's gather "
+	    "may flush nothing, a later COLD or PAGEOUT splits it if one reaches it (each PTE's "
+	    "flush at site fault); of an unknown version whether it batches (6.8+: site "
+	    "reclaim) is unknown too");
 	WHY(TLBR_UNSURE_CONTPTE, "BEFORE's MADV_FREE split a large folio; an arm64 kernel "
 	    "6.9+ (or of an unknown version) first unfolds each 64 KiB contpte block of it "
 	    "the split enters (contpte_try_unfold -> contpte_convert: one flush a block, site "

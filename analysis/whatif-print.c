@@ -625,9 +625,11 @@ void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r)
 			   "   huge: it flushes only a huge one.");
 	if (why & TLBR_UNSURE_FOLIO_SPLIT)
 		fprintf(f, "\n - an x86 MADV_FREE's large folio split (one flush a PTE), for an arm64\n"
-			   "   kernel before 6.8 or of an unknown version: 6.1 does not split a folio\n"
-			   "   mapped more than once in MADV_FREE, a later COLD or PAGEOUT does if one\n"
-			   "   reaches it (site fault); 6.8+ batches the split's flushes (reclaim).");
+			   "   kernel before 6.9 or of an unknown version: 6.1 does not split a folio\n"
+			   "   whose first page is unmapped or mapped more than once in MADV_FREE (its\n"
+			   "   walk stops there: the call's gather may flush nothing), a later COLD or\n"
+			   "   PAGEOUT does if one reaches it (site fault); 6.8+ batches the split's\n"
+			   "   flushes (reclaim).");
 	if (why & TLBR_UNSURE_CONTPTE)
 		fprintf(f, "\n - the same split for an arm64 kernel 6.9+ (or of an unknown version):\n"
 			   "   each 64 KiB block of the folio it enters is unfolded first\n"

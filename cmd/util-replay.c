@@ -365,6 +365,8 @@ static int on_event(void *ctx, const struct tlbr_event *ev, struct tlbr_error *e
 		if (jobs_read_ahead(run->cli->jobs))
 			tlbr_stream_read_ahead(run->in.stream);
 	}
+	/* what the replay held for this event to decide counts in the stretch before it */
+	tlbr_replay_settle(run->replay, ev);
 	/*
 	 * the live counts only when a filter asks, and only where the scope
 	 * changes (the policies' summaries are not free)

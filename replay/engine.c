@@ -75,8 +75,62 @@ static void cont_split_unfolds(struct replay *r, struct rtask *t, const struct f
 {
 	if (r->o.arm64_kernel && r->o.arm64_kernel < TLBR_KVER(6, 9))
 		return;
-	if (t->free_page_flushes == 2 || t->free_page_flushes % 16 == 1)
+	if (t->free_split_flushes % 16 == 1)
 		cont_unfold_point(r, q);
+}
+
+/* Is @ev an x86 trace's one-page flush inside madvise(MADV_FREE) of @t (on_flush)? */
+static bool free_page_flush(const struct replay *r, const struct tlbr_event *ev, const struct rtask *t)
+{
+	const struct tlbr_ev_flush *f = &ev->flush;
+
+	return ev->kind == TLBR_EV_FLUSH && t && t->sys == TLBR_SYS_MADVISE + 1 &&
+	       t->call.madvise.advice == TLBR_MADV_FREE && f->x86_reason != TLBR_X86_NONE &&
+	       !r->arm64_seen && f->site == TLBR_SITE_ZAP && f->pages == 1 &&
+	       !(f->flags & (TLBR_FLUSH_SPLIT | TLBR_FLUSH_PRESENT_ONLY | TLBR_FLUSH_MOVE));
+}
+
+static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+
+/*
+ * The held first one-page flush of an x86 MADV_FREE (on_flush), decided by
+ * the record after it (@next; NULL: the trace ended): x86's gather flushes
+ * last in the call (madvise_free_single_vma -> tlb_finish_mmu), so a
+ * one-page flush of the same call after it says it was a large folio
+ * split's, as the ones after it (split_folio -> unmap_folio ->
+ * try_to_migrate_one, one a PTE the folio still maps); anything else, the
+ * gather's (a free that cleared one PTE flushes one page). Put now, before
+ * @next.
+ */
+static void free_settle(struct replay *r, const struct tlbr_event *next)
+{
+	const struct tlbr_event *saved_ev = r->ev;
+	struct rtask *saved_task = r->cur_task, *t;
+
+	if (!r->free_held)
+		return;
+	r->free_held = false;
+	t = tlbr_task_rget(r, r->free_ev.task);
+	r->free_as_split = next && next->task == r->free_ev.task && next->cpu == r->free_ev.cpu &&
+			   free_page_flush(r, next, t);
+	r->ev = &r->free_ev;
+	r->cur_task = t;
+	r->free_settling = true;
+	on_flush(r, &r->free_ev, t);
+	r->free_settling = r->free_as_split = false;
+	r->ev = saved_ev;
+	r->cur_task = saved_task;
+}
+
+/* The trace ended: a held MADV_FREE flush was the gather's (replay.c). */
+void tlbr_free_settle_end(struct replay *r)
+{
+	free_settle(r, NULL);
+}
+
+void tlbr_replay_settle(struct tlbr_replay *rp, const struct tlbr_event *next)
+{
+	free_settle((struct replay *)rp, next);
 }
 
 /* A flush event of the trace: what it resolves or applies, then its flush point. */
@@ -86,11 +140,18 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 	bool range = f->start < f->end && f->scope != TLBR_SCOPE_MM && f->scope != TLBR_SCOPE_ALL;
 	struct tlbr_vma_ranges vmas = { 0 };	/* an x86 munmap's VMAs, on arm64 (below) */
 	bool pageout_maybe = false;	/* an x86 PAGEOUT aging flush arm64 may not make */
+	bool free_maybe = false;	/* an x86 MADV_FREE gather's flush after a split, ditto */
 	int split = 0;	/* an x86 MADV_FREE folio split's flush: arm64's site (see below) */
 	struct flushreq q;
 
 	if (f->site == TLBR_SITE_SWITCH)
 		return;		/* x86 switch_mm: residency comes from the switches */
+	/* an x86 MADV_FREE's first one-page flush: the gather's or a split's? (free_settle) */
+	if (!r->free_settling && free_page_flush(r, ev, t) && !t->free_page_flushes) {
+		r->free_held = true;
+		r->free_ev = *ev;
+		return;
+	}
 	/* mprotect's count of the PTEs it changed: which pages fault-around mapped */
 	if ((f->flags & TLBR_FLUSH_COUNTED) && ev->mm && range)
 		tlbr_counted_ptes(r, ev->mm, f->start >> PAGE_SHIFT, TLBR_PAGES_UP(f->end), f->pages);
@@ -195,23 +256,39 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		 *    (site reclaim, as the census counts them);
 		 *  - before (6.1): ptep_clear_flush each (the census: site
 		 *    fault), and only where the kernel splits at all: 6.1's
-		 *    madvise_free_pte_range gives up on a large folio mapped
-		 *    more than once (folio_mapcount() != 1: goto out), and a
-		 *    later COLD or PAGEOUT splits it (split_huge_page) if one
-		 *    reaches it, which the x86 trace does not show: uncertain;
+		 *    madvise_free_pte_range gives up on a large folio whose
+		 *    first page is unmapped or mapped more than once (below),
+		 *    and a later COLD or PAGEOUT splits it (split_huge_page)
+		 *    if one reaches it, which the x86 trace does not show:
+		 *    uncertain;
 		 *  - of an unknown version: uncertain too.
-		 * The first one-page flush of a call is taken for the gather's,
-		 * which flushes one page where the free cleared one PTE: only a
-		 * second says a split (which flushes every PTE the folio still
-		 * maps), so the first flush of a split stays zap (one in 384
-		 * where a 2 MiB folio lost an eighth).
+		 * The first one-page flush of a call is the gather's, which
+		 * flushes one page where the free cleared one PTE, unless
+		 * another one-page flush follows it in the call: a split's,
+		 * which flushes every PTE the folio still maps (free_settle
+		 * holds it until the next record says which).
+		 * The gather's flush after a split, before 6.9 (6.1's
+		 * madvise_free_pte_range: `if (folio_estimated_sharers(folio)
+		 * != 1) break;` - the mapcount of the folio's first page, 0
+		 * where a zap of part of the huge page unmapped it; upstream
+		 * 6.1.0 folio_mapcount() != 1: goto out) or of an unknown
+		 * version: the walk may have stopped at the folio and cleaned
+		 * nothing (the 6.1 census of zap-churn -H: no flush in
+		 * MADV_FREE), where the x86 trace does not show the folio's
+		 * first page: uncertain, arm64's only (put below).
 		 */
-		if (t && t->sys == TLBR_SYS_MADVISE + 1 && f->x86_reason != TLBR_X86_NONE &&
-		    !r->arm64_seen && t->call.madvise.advice == TLBR_MADV_FREE &&
-		    f->site == TLBR_SITE_ZAP && f->pages == 1 && ++t->free_page_flushes >= 2) {
+		if (t && free_page_flush(r, ev, t) &&
+		    (++t->free_page_flushes >= 2 || r->free_as_split)) {
 			split = r->o.arm64_kernel >= TLBR_KVER(6, 8) ? 1 : -1;
 			q.x86_only = true;
+			t->free_split_flushes++;
 			cont_split_unfolds(r, t, &q);
+		} else if (t && t->sys == TLBR_SYS_MADVISE + 1 && f->x86_reason != TLBR_X86_NONE &&
+			   !r->arm64_seen && t->call.madvise.advice == TLBR_MADV_FREE &&
+			   f->site == TLBR_SITE_ZAP && t->free_split_flushes &&
+			   (!r->o.arm64_kernel || r->o.arm64_kernel < TLBR_KVER(6, 9))) {
+			q.x86_only = true;
+			free_maybe = true;
 		}
 		/*
 		 * a kernel without pte_needs_flush() (arm64 before the seed-004
@@ -302,13 +379,13 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		}
 		tlbr_flush_point(r, &a);
 	}
-	if (pageout_maybe) {
+	if (pageout_maybe || free_maybe) {
 		struct flushreq a = q;
 
 		a.x86_only = false;
 		a.arm64_only = true;
 		a.maybe = true;
-		tlbr_unsure(r, &a, TLBR_UNSURE_PAGEOUT);
+		tlbr_unsure(r, &a, pageout_maybe ? TLBR_UNSURE_PAGEOUT : TLBR_UNSURE_FOLIO_SPLIT);
 		tlbr_flush_point(r, &a);
 	}
 	/*
@@ -474,6 +551,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	struct rtask *t = NULL;
 	int ret = 0;
 
+	free_settle(r, ev);		/* a held x86 MADV_FREE one-page flush this record decides */
 	tlbr_teardown_settle(r, ev);	/* a held x86 exit_mmap() flush this record decides */
 	if (ev->kind == TLBR_EV_LOST && ev->cpu < 0) {	/* a gap on a CPU the record does not name */
 		for (int c = 0; c < r->ncpus; c++)
@@ -591,7 +669,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		if (t) {
 			t->sys = (int)ev->sys.nr + 1;
 			t->sys_seq = r->seq;
-			t->free_page_flushes = 0;
+			t->free_page_flushes = t->free_split_flushes = 0;
 			t->sys_cpu = ev->cpu;
 			t->call = ev->sys;
 			t->applied = false;

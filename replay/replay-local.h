@@ -230,6 +230,7 @@ struct rtask {
 	int sys;			/* enum tlbr_syscall + 1, 0 none */
 	uint64_t sys_seq;		/* when it entered: tells one syscall from the next */
 	uint32_t free_page_flushes;	/* x86's one-page flushes in it (MADV_FREE: engine.c) */
+	uint32_t free_split_flushes;	/* ... of them taken for a large folio split's */
 	int sys_cpu;			/* the CPU it entered on, -1 once it ran on another in it */
 	struct tlbr_ev_syscall call;	/* its entry: the arguments by name (tlbr-event.h) */
 	bool applied;
@@ -427,6 +428,15 @@ struct replay {
 		struct flushreq q;
 	} held[8];
 	unsigned int nheld;		/* of them active: none, tlbr_teardown_settle returns at once */
+	/*
+	 * an x86 MADV_FREE's first one-page flush, decided at the next record
+	 * (engine.c: free_settle): the gather's if nothing follows it in the
+	 * call, a folio split's if another one-page flush does
+	 */
+	bool free_held;
+	bool free_settling;		/* free_settle: the held flush is being put ... */
+	bool free_as_split;		/* ... as a split's */
+	struct tlbr_event free_ev;	/* a copy: the reader's event is gone by then */
 	bool lost_seen;			/* a lost-events record was seen */
 };
 
@@ -529,6 +539,7 @@ void tlbr_move_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 bool tlbr_unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 /* Does MADV_PAGEOUT age on the traced kernel (@arm64 false) or the arm64 one predicted: 1, 0, -1 unknown. */
 int tlbr_pageout_ages(const struct replay *r, bool arm64);
+void tlbr_free_settle_end(struct replay *r);
 /* The VMAs with mapped pages in [s, e) (pages), their mapped ranges: arm64's per-VMA zap flushes. */
 #define TLBR_VMA_RANGES 64
 struct tlbr_vma_ranges {

@@ -374,6 +374,7 @@ const struct tlbr_replay_result *tlbr_replay_finish(struct tlbr_replay *rp)
 
 void tlbr_replay_end(struct tlbr_replay *rp)
 {
+	tlbr_free_settle_end((struct replay *)rp);
 	tlbr_teardown_settle((struct replay *)rp, NULL);	/* the trace ended: each was the last */
 	tlbr_stale_settle_end((struct replay *)rp);
 }

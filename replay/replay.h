@@ -503,6 +503,13 @@ int tlbr_policy_parse(const char *spec, char *bad, size_t badsize);
 int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret);
 /* Feed one event; returns 0 or -ENOMEM. */
 int tlbr_replay_event(struct tlbr_replay *r, const struct tlbr_event *ev);
+/*
+ * What the replay held until the next event (an x86 MADV_FREE's first
+ * one-page flush: engine.c) is decided by @next and counted now: call
+ * before a caller counting by event (a scope) moves on to @next; the next
+ * tlbr_replay_event() does it otherwise. O(1) when nothing is held.
+ */
+void tlbr_replay_settle(struct tlbr_replay *r, const struct tlbr_event *next);
 /* Finish the replay; the result stays valid until tlbr_replay_free(). */
 const struct tlbr_replay_result *tlbr_replay_finish(struct tlbr_replay *r);
 /*
