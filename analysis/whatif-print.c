@@ -730,6 +730,17 @@ void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r)
 	if (r->huge_reuses)
 		fprintf(f, "  write-fault reuses of a huge PMD (2 MiB, one block entry): %llu\n",
 			(unsigned long long)r->huge_reuses);
+	if (r->unchecked_flushes) {	/* only then: the goldens stay as they were */
+		char buf[512];
+
+		snprintf(buf, sizeof(buf), "unchecked over %llu flush%s of pages the trace "
+			 "never showed (a VMA's zap where the model has no page, in an address space "
+			 "older than the trace or after lost events; tlb_end_vma flushed what was "
+			 "present): no policy's safety was checked there, so 0 unsafe findings is "
+			 "safe on what the trace shows, not safe",
+			 (unsigned long long)r->unchecked_flushes, r->unchecked_flushes == 1 ? "" : "es");
+		tlbr_print_wrapped(f, "  safety", 12, buf, 80);
+	}
 	for (unsigned int i = 0; i < r->npolicies; i++)
 		if (r->policy[i].ops[TLBR_OP_KMAP_BARRIER]) {
 			/* vmap_pmd_range: pte_alloc_kernel_track, vmap_try_huge_pmd */
@@ -828,6 +839,8 @@ void tlbr_json_checks(struct tlbr_json *j, const struct tlbr_replay_result *r)
 	}
 	if (r->hidden_tasks)
 		tlbr_json_u64(j, "hidden_tasks_from_ns", r->hidden_ns);
+	if (r->unchecked_flushes)	/* only then, as in the text */
+		tlbr_json_u64(j, "unchecked_flushes", r->unchecked_flushes);
 	if (r->lost_unknown)
 		tlbr_json_bool(j, "lost_events_unknown", true);
 	tlbr_json_u64(j, "tlbi_broadcast_instructions", r->real_tlbi_is);

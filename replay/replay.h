@@ -310,6 +310,14 @@ struct tlbr_replay_result {
 	uint64_t huge_reuses;		/* write-fault reuses of a huge PMD (do_huge_pmd_wp_page) */
 	uint64_t huge_mapped;		/* huge pages mapped by a PMD (fault, collapse) */
 	/*
+	 * One VMA's zaps (unmap_page_range) over a range where the model has
+	 * no page, in an address space whose pages the trace may not show (older
+	 * than the trace, or after lost events): no flush point, so no policy's
+	 * safety was checked there, though tlb_end_vma flushed whatever was
+	 * present. Unknown, not zero.
+	 */
+	uint64_t unchecked_flushes;
+	/*
 	 * Tasks the trace leaves out ran on the CPUs (switches that do not
 	 * chain: tlbr_switch_chain_filtered(), a pid-filtered recording): from
 	 * hidden_ns on every address space may run on every CPU.

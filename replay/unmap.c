@@ -322,6 +322,7 @@ struct chunks {
 	struct chunk *c;
 	uint32_t n, alloc;
 	const char *why;
+	bool seen;		/* a page of the range the model has a record of */
 };
 
 /*
@@ -378,6 +379,7 @@ static void chunk_fn(struct replay *r, struct page *p, void *a)
 	struct chunk *c = NULL;
 	int d;
 
+	cs->seen = true;
 	/*
 	 * pte_present(): a PROT_NONE PTE is present too (arm64: PTE_PROT_NONE,
 	 * 6.12 PTE_PRESENT_INVALID); zap_present_ptes() gathers it
@@ -474,6 +476,13 @@ void tlbr_zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 	if (!ev->mm || e <= s)
 		return;
 	tlbr_for_pages(r, ev->mm, false, s, e, chunk_fn, &cs);
+	/*
+	 * a range the trace never showed a page of, where pages the model has
+	 * no record of may be present (an mm older than the trace, or events
+	 * lost): tlb_end_vma flushed those, but no flush point checks them
+	 */
+	if (!cs.seen && cs.m && (!cs.m->born || cs.m->unknown_from))
+		r->res.unchecked_flushes++;
 	if (cs.n > 1)
 		qsort(cs.c, cs.n, sizeof(*cs.c), chunk_cmp);
 	for (i = 0; i < cs.n; i++) {

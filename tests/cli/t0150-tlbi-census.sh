@@ -389,6 +389,27 @@ ok $? "process_madvise COLD/PAGEOUT: do_madvise's probes give 3 zap points, 1 un
 # for 2; with it but no count, mprotect 1..2 and zap 1..2)
 census_case whatif-fault-around-count.txt '{"mprotect": 1, "zap": 2}'
 ok $? "fault-around without PROT_READ, resolved by mprotect's PTE count: mprotect 1, zap 2 as executed, none uncertain"
+
+# a zap of pages the trace never showed (whatif-zap-unseen.txt, derived
+# there): in an address space older than the trace the kernel flushed
+# them (census zap 2) but the model has no page there, so no flush point
+# checks any policy: unchecked 1, said beside the verdict; an exec'd mm's
+# zap of an untouched page flushes nothing and is not counted (before: no
+# count, local-only's 1 unsafe finding the only word on safety)
+"$TLBREPLAY" what-if --json -p arm64-broadcast,oracle "$DATA/whatif-zap-unseen.txt" > $TMP/zu.json
+python3 - $TMP/zu.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["checks"]["tlbi_broadcast_ops_by_site"] == {"zap": 2}, d["checks"]
+assert d["checks"].get("unchecked_flushes") == 1, d["checks"]
+p = {x["name"]: x for x in d["policies"]}
+assert p["arm64-broadcast"]["by_site"] == {"zap": 1}, p["arm64-broadcast"]["by_site"]
+assert p["arm64-broadcast"]["unsafe"] == 0 and p["oracle"]["unsafe"] == 0
+PY
+ok $? "a zap of pages the trace never showed, in an mm older than the trace: 1 flush unchecked (JSON)"
+"$TLBREPLAY" what-if -p arm64-broadcast "$DATA/whatif-zap-unseen.txt" | tr -s ' \n' '  ' |
+	grep -q "unchecked over 1 flush of pages the trace never showed .* safe on what the trace shows, not safe"
+ok $? "... and the text says so beside the checks: safe on what the trace shows"
 # the count after lost events, or without reclaim's unmaps traced
 # (whatif-fault-around-gap.txt, derived there): a sure page may be gone
 # unseen, so "the count of the sure pages" does not prove the maybe page
