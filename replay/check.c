@@ -47,7 +47,7 @@ static const char *perm_name(uint8_t h)
 void tlbr_check_fn(struct replay *r, struct page *p, void *arg)
 {
 	const char *at = arg;
-	uint8_t allowed = pte_perm(p), any = r->held_any[p->idx];
+	uint8_t allowed = tlbr_perm(r, p), any = r->held_any[p->idx];
 	uint8_t listed = any & HELD_ANY_LISTED;
 	int pol, c;
 
@@ -122,7 +122,7 @@ void tlbr_cand_note(struct replay *r, const struct page *p)
 	uint8_t any = r->held_any[p->idx];
 	struct pagelist *l;
 
-	if ((any & HELD_ANY_LISTED) || r->cand_failed || !held_excess(any, pte_perm(p)))
+	if ((any & HELD_ANY_LISTED) || r->cand_failed || !held_excess(any, tlbr_perm(r, p)))
 		return;
 	l = &r->mms[p->mm].cand;
 	if (l->n == l->alloc) {
@@ -178,7 +178,7 @@ static bool check_listed(struct replay *r, struct rmm *m, bool whole, uint64_t s
 	while (k < l->n) {
 		struct page *p = page_at(r, l->v[k]);
 
-		if (!held_excess(r->held_any[p->idx], pte_perm(p))) {
+		if (!held_excess(r->held_any[p->idx], tlbr_perm(r, p))) {
 			r->held_any[p->idx] &= (uint8_t)~HELD_ANY_LISTED;
 			l->v[k] = l->v[--l->n];
 			continue;

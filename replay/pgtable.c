@@ -21,6 +21,9 @@ static void note_change(struct replay *r, struct page *p, const char *why)
  * Change a page's PTE, folding what CPUs may hold under the old one first.
  * O(policies x CPUs), plus the copies owed to forks of the mm (mm_settle_kids).
  */
+static void pte_change(struct replay *r, struct page *p, bool mapped, bool present, bool writable,
+		       bool cow, bool replaced, const char *why);
+
 void tlbr_pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool writable,
 		    bool cow, bool replaced, const char *why)
 {
@@ -29,6 +32,13 @@ void tlbr_pte_set(struct replay *r, struct page *p, bool mapped, bool present, b
 		p->cow = cow;
 		return;
 	}
+	pte_change(r, p, mapped, present, writable, cow, replaced, why);
+}
+
+/* tlbr_pte_set()'s change, also where the model's PTE stays as it was (pgtable.c's gap). */
+static void pte_change(struct replay *r, struct page *p, bool mapped, bool present, bool writable,
+		       bool cow, bool replaced, const char *why)
+{
 	if (r->mms[p->mm].nlazy_kids)	/* forks still owed the page as it was */
 		tlbr_mm_settle_kids(r, &r->mms[p->mm]);
 	tlbr_tlb_before_pte_change(r, p, replaced);
@@ -128,6 +138,24 @@ static void protect_fn(struct replay *r, struct page *p, void *a)
 	 * mapped writable taken as made read-only with no flush, an unsafe
 	 * finding for every policy)
 	 */
+	bool gap = p->mapped && p->since < r->lost_seq;
+
+	/*
+	 * A page whose PTE may have been made writable in a lost-events gap
+	 * (tlbr_perm(): its VMA's protection too, the mprotect being lost): a
+	 * protection without write makes it read-only whatever it was
+	 * (change_pte_range), which may be a downgrade the traced kernel
+	 * flushes (uncertain: EFF_MAYBE), and the PTE is known again; one with
+	 * write leaves it unknown (COW-shared or not: the gap may say).
+	 */
+	if (gap) {
+		if (e->prot & TLBR_PROT_WRITE)
+			return;
+		e->downgraded = e->changed = true;
+		e->valid_changed |= p->present;
+		pte_change(r, p, p->mapped, present, false, p->cow, false, e->why);
+		return;
+	}
 	if (v && (v->prot & 7) == (e->prot & 7))
 		return;
 	if ((p->present && !present) || (p->writable && !writable)) {

@@ -580,6 +580,24 @@ static inline uint8_t pte_perm(const struct page *p)
 	return p->present ? (uint8_t)(HELD_VALID | (p->writable ? HELD_W : 0)) : 0;
 }
 
+/*
+ * What the PTE of @p may allow now. A page mapped (present, or PROT_NONE)
+ * whose PTE last changed before the last lost-events gap (r->lost_seq;
+ * tlbr_lost_gap() reaches every address space that existed then) may have
+ * been made readable and writable in the gap by what the trace lost: a
+ * write fault's COW copy or reuse (do_wp_page -> wp_page_copy,
+ * wp_page_reuse), an mprotect (change_pte_range), KSM or migration
+ * restoring it. Until the trace shows the PTE again (tlbr_pte_set), any CPU
+ * that had the mm loaded since may hold a writable entry of it, and such an
+ * entry is not an excess. O(1): the gap's seq against the page's, no walk.
+ */
+static inline uint8_t tlbr_perm(const struct replay *r, const struct page *p)
+{
+	if (p->mapped && p->since < r->lost_seq)
+		return HELD_VALID | HELD_W;
+	return pte_perm(p);
+}
+
 /* replay.held_any's flag: the page is in its mm's rmm.cand list */
 #define HELD_ANY_LISTED 0x80
 

@@ -89,7 +89,7 @@ uint8_t tlbr_tlb_held_sound(struct replay *r, struct policy *pl, const struct pa
 	struct rmm *m = tlbr_mm_get(r, p->mm);
 	struct ptlb *t;
 	uint64_t mc, since;
-	uint8_t held;
+	uint8_t held, perm;
 
 	t = ptlb_of(r, p, pl->idx, cpu);
 	mc = *mm_cleared(m, r, pl->idx, cpu);
@@ -101,9 +101,10 @@ uint8_t tlbr_tlb_held_sound(struct replay *r, struct policy *pl, const struct pa
 		since = t->cleared;
 	if (mc > since)
 		since = mc;
-	if (pte_perm(p) && (tlbr_cpuset_test(&m->active, (unsigned int)cpu) || mm_anywhere(m) ||
-			    m->last_end[cpu] > since || cpu_may_load_older(r, m, cpu)))
-		held |= pte_perm(p);
+	perm = tlbr_perm(r, p);
+	if (perm && (tlbr_cpuset_test(&m->active, (unsigned int)cpu) || mm_anywhere(m) ||
+		     m->last_end[cpu] > since || cpu_may_load_older(r, m, cpu)))
+		held |= perm;
 	return held;
 }
 
@@ -157,7 +158,7 @@ static void excess_note_one(struct replay *r, struct policy *pl, const struct pa
 void tlbr_tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced)
 {
 	struct rmm *m = tlbr_mm_get(r, p->mm);
-	uint8_t perm = pte_perm(p);
+	uint8_t perm = tlbr_perm(r, p);
 	bool anywhere = mm_anywhere(m);
 	int pol, cpu;
 
@@ -386,14 +387,17 @@ void tlbr_stale_settle_end(struct replay *r)
  * Under the unbounded model tlbr_tlb_held_sound(p, c) is M | L where
  * M = (max(mm_cleared, all_cleared) > p->since ? 0 : ptlb.held), the entry
  * materialised at the page's last PTE change, and L is either 0 or
- * pte_perm(p) (the mm loaded on c since then). L grants nothing beyond the
- * PTE and carries no HELD_OLD, so an excessive entry (HELD_OLD, or a
- * HELD_VALID or HELD_W bit the PTE does not allow: views.c's holders test)
+ * tlbr_perm(p) (the mm loaded on c since then: the PTE's permission, or
+ * read-write where a lost-events gap may have changed it). L grants nothing
+ * beyond what the tests allow (tlbr_perm too) and carries no HELD_OLD, so
+ * an excessive entry (HELD_OLD, or a HELD_VALID or HELD_W bit the PTE does
+ * not allow: views.c's holders test)
  * has it in M: tlbr_tlb_excess_may(p, c) is true for every (p, c) the whole-mm
  * walk finds excessive.
  *
  * tlb_excess_may can only turn true when ptlb.held is written or the PTE or
- * p->since changes. The PTE and since change only in tlbr_pte_set(), after
+ * p->since changes (a gap only widens tlbr_perm until the next). The PTE
+ * and since change only in tlbr_pte_set() (pgtable.c's pte_change()), after
  * tlbr_tlb_before_pte_change() has written ptlb.held for every policy and CPU
  * (tlbr_mm_settle()'s fresh pages start with ptlb.held 0); ptlb.held is written
  * only there, in tlbr_tlb_set_flag(), tlbr_pte_present_before() and
@@ -420,7 +424,7 @@ bool tlbr_tlb_excess_may(struct replay *r, struct policy *pl, const struct page 
 	if (pl->all_cleared[cpu] > mc)
 		mc = pl->all_cleared[cpu];
 	held = mc > p->since ? 0 : ptlb_of(r, p, pl->idx, cpu)->held;
-	return (held & HELD_OLD) || (held & ~pte_perm(p) & (HELD_VALID | HELD_W));
+	return (held & HELD_OLD) || (held & ~tlbr_perm(r, p) & (HELD_VALID | HELD_W));
 }
 
 static int list_push(struct pagelist *l, uint32_t v)

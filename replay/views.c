@@ -64,13 +64,14 @@ static bool holds(struct replay *r, const struct holders_arg *h, struct page *p,
 	/* unbounded: an excess is in the materialised entry or nowhere (tlb.c) */
 	if (h->too_much && r->o.tlb->kind == TLBR_TLB_UNBOUNDED) {
 		held = ptlb_of(r, p, h->pl->idx, c)->held;
-		if (!(held & HELD_OLD) && !(held & ~pte_perm(p) & (HELD_VALID | HELD_W)))
+		if (!(held & HELD_OLD) && !(held & ~tlbr_perm(r, p) & (HELD_VALID | HELD_W)))
 			return false;
 	}
 	held = tlbr_tlb_held(r, h->pl, p, c);
 	if (!(held & HELD_VALID))
 		return false;
-	return !h->too_much || (held & HELD_OLD) || (held & ~pte_perm(p) & (HELD_VALID | HELD_W));
+	return !h->too_much || (held & HELD_OLD) ||
+	       (held & ~tlbr_perm(r, p) & (HELD_VALID | HELD_W));
 }
 
 static void holders_fn(struct replay *r, struct page *p, void *a)
