@@ -288,6 +288,24 @@ struct fork_arg {
 	unsigned int vma_hint;	/* tlbr_vma_find_near() */
 };
 
+/* The fork's return checks @p: no writable entry of it may be left (syscalls.c). */
+static void fork_dg_add(struct replay *r, const struct page *p)
+{
+	struct rtask *t = r->cur_task;
+
+	if (t && t->nfork_dg == t->fork_dg_alloc) {
+		uint32_t n = t->fork_dg_alloc ? t->fork_dg_alloc * 2 : 64;
+		uint64_t *nd = realloc(t->fork_dg, n * sizeof(*nd));
+
+		if (nd) {
+			t->fork_dg = nd;
+			t->fork_dg_alloc = n;
+		}
+	}
+	if (t && t->nfork_dg < t->fork_dg_alloc)
+		t->fork_dg[t->nfork_dg++] = p->vpn;
+}
+
 /*
  * One page of fork's write-protection (copy_present_pte -> ptep_set_wrprotect
  * for a private COW mapping): O(1) for a page with no PTE or one already
@@ -298,31 +316,32 @@ static void fork_wp_fn(struct replay *r, struct page *p, void *a)
 {
 	struct fork_arg *f = a;
 	const struct vma *v;
+	/* a PTE a lost-events gap may have made writable (tlbr_perm()): a COW break there */
+	bool gap = p->mapped && p->since < r->lost_seq;
 
 	/*
 	 * no PTE; or one already write-protected for COW (an earlier fork's):
 	 * shared or not, tlbr_pte_set() would change nothing
 	 */
-	if (!p->mapped || (!p->writable && p->cow))
+	if (!p->mapped || (!p->writable && p->cow && !gap))
 		return;
 	v = tlbr_vma_find_near(f->m, p->vpn << PAGE_SHIFT, &f->vma_hint);
 	if (v && v->shared)
 		return;
-	if (p->writable) {
-		struct rtask *t = r->cur_task;
-
+	/*
+	 * copy_present_pte write-protects a writable PTE of a COW mapping:
+	 * read-only now, whatever the model's VMA (the gap may hold an
+	 * mprotect), checked at the fork's return as a writable one's
+	 */
+	if (gap) {
 		f->downgraded = true;
-		if (t && t->nfork_dg == t->fork_dg_alloc) {
-			uint32_t n = t->fork_dg_alloc ? t->fork_dg_alloc * 2 : 64;
-			uint64_t *nd = realloc(t->fork_dg, n * sizeof(*nd));
-
-			if (nd) {
-				t->fork_dg = nd;
-				t->fork_dg_alloc = n;
-			}
-		}
-		if (t && t->nfork_dg < t->fork_dg_alloc)
-			t->fork_dg[t->nfork_dg++] = p->vpn;
+		fork_dg_add(r, p);
+		pte_change(r, p, p->mapped, p->present, false, true, false, "fork write-protect");
+		return;
+	}
+	if (p->writable) {
+		f->downgraded = true;
+		fork_dg_add(r, p);
 	}
 	tlbr_pte_set(r, p, p->mapped, p->present, false, true, false, "fork write-protect");
 }

@@ -420,12 +420,13 @@ expect $TMP/gn.json arm64-broadcast avoidable 1 "without the gap: every page of 
 expect $TMP/ou.json arm64-broadcast avoidable 0 "a page from before the trace CPU 1 may hold: the munmap's broadcast not certainly avoidable"
 # a known page whose PTE may have been made writable inside a gap: by an mprotect (the VMA's
 # protection too: whatif-gap-perm.txt) or a COW after a fork (whatif-gap-cow.txt), both derived
-# there; the mprotect PROT_READ after the gap makes it read-only again, CPU 1 may hold it writable
-for g in perm cow; do
+# there; the mprotect PROT_READ after the gap makes it read-only again, CPU 1 may hold it writable;
+# a fork after the gap write-protects it (whatif-gap-fork.txt, derived there)
+for g in perm cow fork; do
 	"$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,local-only,arm64-broadcast,active-cpu,x86-ipi "$DATA/whatif-gap-$g.txt" > $TMP/gp.json
-	expect $TMP/gp.json local-only unsafe 1 "gap-$g: CPU 1 may hold the page writable: local-only's local mprotect flush unsafe"
+	expect $TMP/gp.json local-only unsafe 1 "gap-$g: CPU 1 may hold the page writable: local-only's local flush unsafe"
 	expect $TMP/gp.json active-cpu unsafe 1 "gap-$g: active-cpu, which never saw the mm on CPU 1, unsafe"
-	expect $TMP/gp.json oracle skipped 0 "gap-$g: oracle does not skip the mprotect after the gap"
+	expect $TMP/gp.json oracle skipped 0 "gap-$g: oracle does not skip the flush after the gap"
 	expect $TMP/gp.json oracle local 3 "gap-$g: oracle 3 local flushes (CPU 1 deferred to its switch_mm)"
 	expect $TMP/gp.json oracle unsafe 0 "gap-$g: oracle safe"
 	expect $TMP/gp.json arm64-broadcast unsafe 0 "gap-$g: arm64-broadcast safe"
@@ -433,7 +434,7 @@ for g in perm cow; do
 	grep -v '^CPU:1 \[LOST' "$DATA/whatif-gap-$g.txt" > $TMP/gp-nogap.txt
 	"$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,local-only $TMP/gp-nogap.txt > $TMP/gpn.json
 	expect $TMP/gpn.json local-only unsafe 0 "gap-$g without the gap: the page is read-only throughout: local-only safe"
-	expect $TMP/gpn.json oracle skipped 1 "gap-$g without the gap: oracle skips the mprotect (nothing changed)"
+	expect $TMP/gpn.json oracle skipped 1 "gap-$g without the gap: oracle skips the flush (nothing changed)"
 done
 # a placed thread pulled by an idle CPU on a kernel that does not trace switches from idle
 # (whatif-seed001-idle-pull.txt, derived there): it runs there next, an inferred switch
