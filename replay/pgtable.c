@@ -42,6 +42,7 @@ static void pte_change(struct replay *r, struct page *p, bool mapped, bool prese
 	if (r->mms[p->mm].nlazy_kids)	/* forks still owed the page as it was */
 		tlbr_mm_settle_kids(r, &r->mms[p->mm]);
 	tlbr_tlb_before_pte_change(r, p, replaced);
+	p->gapw = false;	/* the PTE is known again (tlbr_perm) */
 	p->mapped = mapped;
 	p->present = present;
 	p->writable = writable;
@@ -138,7 +139,7 @@ static void protect_fn(struct replay *r, struct page *p, void *a)
 	 * mapped writable taken as made read-only with no flush, an unsafe
 	 * finding for every policy)
 	 */
-	bool gap = p->mapped && p->since < r->lost_seq;
+	bool gap = tlbr_pte_unknown(r, p);
 
 	/*
 	 * A page whose PTE may have been made writable in a lost-events gap
@@ -317,7 +318,7 @@ static void fork_wp_fn(struct replay *r, struct page *p, void *a)
 	struct fork_arg *f = a;
 	const struct vma *v;
 	/* a PTE a lost-events gap may have made writable (tlbr_perm()): a COW break there */
-	bool gap = p->mapped && p->since < r->lost_seq;
+	bool gap = tlbr_pte_unknown(r, p);
 
 	/*
 	 * no PTE; or one already write-protected for COW (an earlier fork's):

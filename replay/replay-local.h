@@ -68,6 +68,12 @@ struct page {
 	 */
 	bool large : 1;
 	/*
+	 * Moved by mremap (move_ptes: the PTE as it is) from a page whose PTE
+	 * a lost-events gap may have made writable: this one may be too
+	 * (tlbr_pte_unknown()), until its PTE changes again
+	 */
+	bool gapw : 1;
+	/*
 	 * The PTE is dirty, as the trace proves: a write fault mapped or
 	 * upgraded it since MADV_FREE last cleaned it. False is "not known":
 	 * arm64's hardware dirty state (TCR_EL1.HD) dirties a writable PTE on a
@@ -256,6 +262,7 @@ struct rtask {
 		uint64_t vpn;
 		bool present, writable, cow, zero;
 		uint8_t young;
+		bool gapw;	/* tlbr_pte_unknown() */
 	} *lifted;
 	uint32_t nlifted, lifted_alloc;
 	bool lifting;
@@ -587,13 +594,19 @@ static inline uint8_t pte_perm(const struct page *p)
  * been made readable and writable in the gap by what the trace lost: a
  * write fault's COW copy or reuse (do_wp_page -> wp_page_copy,
  * wp_page_reuse), an mprotect (change_pte_range), KSM or migration
- * restoring it. Until the trace shows the PTE again (tlbr_pte_set), any CPU
+ * restoring it (and a page mremap moved such a PTE to: page.gapw). Until
+ * the trace shows the PTE again (tlbr_pte_set), any CPU
  * that had the mm loaded since may hold a writable entry of it, and such an
  * entry is not an excess. O(1): the gap's seq against the page's, no walk.
  */
+static inline bool tlbr_pte_unknown(const struct replay *r, const struct page *p)
+{
+	return p->mapped && (p->since < r->lost_seq || p->gapw);
+}
+
 static inline uint8_t tlbr_perm(const struct replay *r, const struct page *p)
 {
-	if (p->mapped && p->since < r->lost_seq)
+	if (tlbr_pte_unknown(r, p))
 		return HELD_VALID | HELD_W;
 	return pte_perm(p);
 }

@@ -855,7 +855,7 @@ static void move_ptes_model(struct replay *r, uint32_t mm, uint64_t s, uint64_t 
 	for (i = 0; i < c.n; i++) {
 		struct page *p = tlbr_page_find(r, mm, c.vpn[i]);
 		struct page *d;
-		bool present, writable, cow, zero, dirty, huge, maybe, large;
+		bool present, writable, cow, zero, dirty, huge, maybe, large, gapw;
 		uint8_t young = p->young;
 		struct lrutag lru;
 
@@ -872,6 +872,7 @@ static void move_ptes_model(struct replay *r, uint32_t mm, uint64_t s, uint64_t 
 		dirty = p->dirty;	/* move_ptes moves the PTE as it is */
 		huge = p->huge;		/* (move_huge_pmd: a huge PMD moves whole) */
 		large = p->large;	/* the PTE still maps its large folio */
+		gapw = tlbr_pte_unknown(r, p);	/* writable, maybe, as it was (tlbr_perm) */
 		tlbr_pte_set(r, p, false, false, false, false, false, "mremap move");
 		d = tlbr_page_get(r, mm, c.vpn[i] - s + to);
 		if (!d)
@@ -883,6 +884,7 @@ static void move_ptes_model(struct replay *r, uint32_t mm, uint64_t s, uint64_t 
 		d->huge = huge;
 		d->large = large;
 		d->maybe = maybe;
+		d->gapw = gapw;
 		d->young = young;
 	}
 	free(c.vpn);
@@ -993,7 +995,6 @@ static void lift_fn(struct replay *r, struct page *p, void *a)
 {
 	struct rtask *t = a;
 
-	(void)r;
 	if (!p->mapped)
 		return;
 	if (t->nlifted == t->lifted_alloc) {
@@ -1006,7 +1007,7 @@ static void lift_fn(struct replay *r, struct page *p, void *a)
 		t->lifted_alloc = n;
 	}
 	t->lifted[t->nlifted++] = (struct lifted){ p->vpn, p->present, p->writable, p->cow,
-						   p->zero, p->young };
+						   p->zero, p->young, tlbr_pte_unknown(r, p) };
 }
 
 static void mremap_lift(struct replay *r, struct rtask *t, uint32_t mm)
@@ -1048,6 +1049,7 @@ void tlbr_mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret
 			to == old ? "mremap left in place" : "mremap moved here");
 		d->zero = l->zero;
 		d->young = l->young;	/* move_ptes moves the PTE as it is */
+		d->gapw = l->gapw && d->mapped;	/* writable, maybe, as it was (tlbr_perm) */
 	}
 	t->lifting = false;
 	t->nlifted = 0;

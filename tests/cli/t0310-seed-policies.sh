@@ -436,6 +436,16 @@ for g in perm cow fork; do
 	expect $TMP/gpn.json local-only unsafe 0 "gap-$g without the gap: the page is read-only throughout: local-only safe"
 	expect $TMP/gpn.json oracle skipped 1 "gap-$g without the gap: oracle skips the flush (nothing changed)"
 done
+# a PTE the gap may have made writable, moved by mremap (whatif-gap-mremap.txt, derived there):
+# the moved PTE is as unknown as the old one, so the mprotect after the move is not skipped
+"$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,arm64-broadcast "$DATA/whatif-gap-mremap.txt" > $TMP/gm.json
+expect $TMP/gm.json oracle skipped 0 "gap-mremap: oracle flushes the mprotect of the moved page"
+expect $TMP/gm.json oracle local 4 "gap-mremap: oracle 4 local flushes"
+expect $TMP/gm.json oracle unsafe 0 "gap-mremap: oracle safe"
+expect $TMP/gm.json arm64-broadcast avoidable 2 "gap-mremap: CPU 1 cannot hold the new address: the mprotect's broadcast avoidable"
+grep -v '^CPU:1 \[LOST' "$DATA/whatif-gap-mremap.txt" > $TMP/gm-nogap.txt
+"$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle $TMP/gm-nogap.txt > $TMP/gmn.json
+expect $TMP/gmn.json oracle skipped 1 "gap-mremap without the gap: oracle skips the mprotect"
 # a placed thread pulled by an idle CPU on a kernel that does not trace switches from idle
 # (whatif-seed001-idle-pull.txt, derived there): it runs there next, an inferred switch
 "$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,active-cpu,local-only,arm64-broadcast "$DATA/whatif-seed001-idle-pull.txt" > $TMP/ip.json
