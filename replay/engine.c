@@ -79,15 +79,19 @@ static void cont_split_unfolds(struct replay *r, struct rtask *t, const struct f
 		cont_unfold_point(r, q);
 }
 
-/* Is @ev an x86 trace's one-page flush inside madvise(MADV_FREE) of @t (on_flush)? */
+/* Is @ev an x86 trace's zap flush inside madvise(MADV_FREE) of @t? */
+static bool free_zap_flush(const struct replay *r, const struct tlbr_event *ev, const struct rtask *t)
+{
+	return ev->kind == TLBR_EV_FLUSH && t && t->sys == TLBR_SYS_MADVISE + 1 &&
+	       t->call.madvise.advice == TLBR_MADV_FREE && ev->flush.x86_reason != TLBR_X86_NONE &&
+	       !r->arm64_seen && ev->flush.site == TLBR_SITE_ZAP;
+}
+
+/* ... and a one-page one, as a folio split's are (on_flush)? */
 static bool free_page_flush(const struct replay *r, const struct tlbr_event *ev, const struct rtask *t)
 {
-	const struct tlbr_ev_flush *f = &ev->flush;
-
-	return ev->kind == TLBR_EV_FLUSH && t && t->sys == TLBR_SYS_MADVISE + 1 &&
-	       t->call.madvise.advice == TLBR_MADV_FREE && f->x86_reason != TLBR_X86_NONE &&
-	       !r->arm64_seen && f->site == TLBR_SITE_ZAP && f->pages == 1 &&
-	       !(f->flags & (TLBR_FLUSH_SPLIT | TLBR_FLUSH_PRESENT_ONLY | TLBR_FLUSH_MOVE));
+	return free_zap_flush(r, ev, t) && ev->flush.pages == 1 &&
+	       !(ev->flush.flags & (TLBR_FLUSH_SPLIT | TLBR_FLUSH_PRESENT_ONLY | TLBR_FLUSH_MOVE));
 }
 
 static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
@@ -283,9 +287,7 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 			q.x86_only = true;
 			t->free_split_flushes++;
 			cont_split_unfolds(r, t, &q);
-		} else if (t && t->sys == TLBR_SYS_MADVISE + 1 && f->x86_reason != TLBR_X86_NONE &&
-			   !r->arm64_seen && t->call.madvise.advice == TLBR_MADV_FREE &&
-			   f->site == TLBR_SITE_ZAP && t->free_split_flushes &&
+		} else if (free_zap_flush(r, ev, t) && t->free_split_flushes &&
 			   (!r->o.arm64_kernel || r->o.arm64_kernel < TLBR_KVER(6, 9))) {
 			q.x86_only = true;
 			free_maybe = true;
