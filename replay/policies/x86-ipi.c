@@ -116,6 +116,11 @@ struct xstate {
 	struct xmm *mms;
 	uint32_t nmms;
 	/*
+	 * TLBR_X86_DEBUG set: each mismatch of the self-check on stderr
+	 * (ipi-extra, ipi-extra-left, ipi-missed, mismatch), read once
+	 */
+	bool debug;
+	/*
 	 * per task (its identity in the trace): the address space the kernel
 	 * showed it to use where the trace gave it another, 0 where none
 	 * (task_rehome()); and the task the trace last showed on each CPU
@@ -597,7 +602,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	/* the self-check: this flush against what the kernel did */
 	if (traced) {
 		settle_guess(s, xc, q->cpu);	/* the previous flush's */
-		if (tlbr_cpuset_count(&s->pred[q->cpu]) && getenv("TLBR_X86_DEBUG"))
+		if (tlbr_cpuset_count(&s->pred[q->cpu]) && s->debug)
 			fprintf(stderr, "x86 ipi-extra-left %llu.%09llu cpu %d targets %#llx\n",
 				(unsigned long long)(q->ts_ns / 1000000000ULL),
 				(unsigned long long)(q->ts_ns % 1000000000ULL), q->cpu,
@@ -614,7 +619,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		if (s->checking && !s->pend_excl[q->cpu])
 			contrib(s, q->ts_ns)->predicted = (uint8_t)tlbr_cpuset_count(&targets);
 	}
-	if (traced && !boot && real_multi != multi && getenv("TLBR_X86_DEBUG"))
+	if (traced && !boot && real_multi != multi && s->debug)
 		fprintf(stderr, "x86 mismatch %llu.%09llu cpu %d pid %d mm %u site %s real %d pred %d "
 			"mask %#llx loaded %u/%u lazy %d/%d born %d freed %d\n",
 			(unsigned long long)(q->ts_ns / 1000000000ULL),
@@ -899,7 +904,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 			}
 			/* flush_tlb_func() runs when the target takes the IPI: below */
 			if (s->checking && !tlbr_cpuset_test(&s->pred[ev->cpu], (unsigned int)c) &&
-			    getenv("TLBR_X86_DEBUG"))
+			    s->debug)
 				fprintf(stderr, "x86 ipi-missed %llu.%09llu cpu %d -> %d pid %d mm %u "
 					"loaded %u lazy %d freed %d next_trim %.6f born %d\n",
 					(unsigned long long)(ev->ts_ns / 1000000000ULL),
@@ -1022,7 +1027,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 	case TLBR_EV_SYSCALL:
 	case TLBR_EV_SYSCALL_RET:
 		if (s->op[ev->cpu] && tlbr_cpuset_count(&s->pred[ev->cpu]) &&
-		    getenv("TLBR_X86_DEBUG"))
+		    s->debug)
 			fprintf(stderr, "x86 ipi-extra %llu.%09llu cpu %d pid %d mm %u targets %#llx "
 				"loaded %u/%u lazy %d/%d\n",
 				(unsigned long long)(ev->ts_ns / 1000000000ULL),
@@ -1077,6 +1082,7 @@ static int init(struct replay *r, struct policy *pl)
 	/* the first x86-ipi of the run fills the self-check */
 	s->checking = !tlbr_view_x86_check(r)->checked;
 	tlbr_view_x86_check(r)->checked = true;
+	s->debug = getenv("TLBR_X86_DEBUG") != NULL;
 	return 0;
 }
 
