@@ -485,19 +485,17 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 			 (unsigned long long)x->lost_excl_calls);
 		tlbr_print_wrapped(f, "    lost", 12, buf, 80);
 	}
-	if (x->invlpgb) {
-		snprintf(buf, sizeof(buf), "the CPU has INVLPGB (metadata invlpgb=yes; Linux "
-			 "6.15+): batched and kernel flushes (arch_tlbbatch_flush(), "
-			 "flush_tlb_kernel_range()) send no IPI, replayed as traced; %s",
-			 x->invlpgb_incomparable ?
-			 "an address space active on 4 or more CPUs gets a global ASID "
-			 "(consider_global_asid()) and flush_tlb_mm_range() flushes it by "
-			 "broadcast_tlb_flush(), with no IPI and no tlb_flush record, which "
-			 "the trace cannot place: the IPIs above are not comparable" :
-			 "with fewer than 4 CPUs no address space gets a global ASID "
-			 "(mm_active_cpus_exceeds(mm, 3)): shootdowns are IPIs as modelled");
-		tlbr_print_wrapped(f, "    INVLPGB", 12, buf, 80);
-	}
+	if (x->invlpgb)
+		print_check(f, "    INVLPGB", "the CPU has INVLPGB (metadata invlpgb=yes; Linux "
+			    "6.15+): batched and kernel flushes (arch_tlbbatch_flush(), "
+			    "flush_tlb_kernel_range()) send no IPI, replayed as traced; %s",
+			    x->invlpgb_incomparable ?
+			    "an address space active on 4 or more CPUs gets a global ASID "
+			    "(consider_global_asid()) and flush_tlb_mm_range() flushes it by "
+			    "broadcast_tlb_flush(), with no IPI and no tlb_flush record, which "
+			    "the trace cannot place: the IPIs above are not comparable" :
+			    "with fewer than 4 CPUs no address space gets a global ASID "
+			    "(mm_active_cpus_exceeds(mm, 3)): shootdowns are IPIs as modelled");
 	if (x->pv) {
 		snprintf(buf, sizeof(buf), "remote flushes are paravirtual (a PV TLB flush "
 			 "hypercall): the kernel sent no shootdown IPI where a native kernel would "
@@ -686,15 +684,11 @@ void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r)
 							 (double)real);
 		}
 		fputc('\n', f);
-		if (r->census_unprobed) {
-			char buf[400];
-
-			snprintf(buf, sizeof(buf), "the kernel refused the kprobe at %u broadcast "
-				 "site%s (%s): the flushes there are not in the kernel's counts",
-				 r->census_unprobed, r->census_unprobed == 1 ? "" : "s",
-				 r->census_unprobed_at);
-			tlbr_print_wrapped(f, "    blind", 12, buf, 80);
-		}
+		if (r->census_unprobed)
+			print_check(f, "    blind", "the kernel refused the kprobe at %u broadcast "
+				    "site%s (%s): the flushes there are not in the kernel's counts",
+				    r->census_unprobed, r->census_unprobed == 1 ? "" : "s",
+				    r->census_unprobed_at);
 	}
 	if (r->asid_rollovers)
 		fprintf(f, "  ASID rollovers: %llu (every CPU flushed at its next switch_mm)\n",
@@ -730,17 +724,14 @@ void tlbr_print_checks(FILE *f, const struct tlbr_replay_result *r)
 	if (r->huge_reuses)
 		fprintf(f, "  write-fault reuses of a huge PMD (2 MiB, one block entry): %llu\n",
 			(unsigned long long)r->huge_reuses);
-	if (r->unchecked_flushes) {	/* only then: the goldens stay as they were */
-		char buf[512];
-
-		snprintf(buf, sizeof(buf), "unchecked over %llu flush%s of pages the trace "
-			 "never showed (a VMA's zap where the model has no page, in an address space "
-			 "older than the trace or after lost events; tlb_end_vma flushed what was "
-			 "present): no policy's safety was checked there, so 0 unsafe findings is "
-			 "safe on what the trace shows, not safe",
-			 (unsigned long long)r->unchecked_flushes, r->unchecked_flushes == 1 ? "" : "es");
-		tlbr_print_wrapped(f, "  safety", 12, buf, 80);
-	}
+	if (r->unchecked_flushes)	/* only then: the goldens stay as they were */
+		print_check(f, "  safety", "unchecked over %llu flush%s of pages the trace "
+			    "never showed (a VMA's zap where the model has no page, in an address "
+			    "space older than the trace or after lost events; tlb_end_vma flushed "
+			    "what was present): no policy's safety was checked there, so 0 unsafe "
+			    "findings is safe on what the trace shows, not safe",
+			    (unsigned long long)r->unchecked_flushes,
+			    r->unchecked_flushes == 1 ? "" : "es");
 	for (unsigned int i = 0; i < r->npolicies; i++)
 		if (r->policy[i].ops[TLBR_OP_KMAP_BARRIER]) {
 			/* vmap_pmd_range: pte_alloc_kernel_track, vmap_try_huge_pmd */
