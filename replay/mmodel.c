@@ -306,6 +306,9 @@ void tlbr_mm_drop_pages(struct replay *r, uint32_t mm)
 	tlbr_tlb_excess_drop(r, m);
 	zfree(&m->cand.v);
 	m->cand.n = m->cand.alloc = 0;
+	zfree(&m->wp_list.v);
+	m->wp_list.n = m->wp_list.alloc = 0;
+	m->wp_known = false;
 	zfree(&m->hash);
 	m->hash_size = m->hash_used = 0;
 }
@@ -774,6 +777,7 @@ int tlbr_mm_settle(struct replay *r, struct rmm *m)
 	if (!parent)
 		return 0;
 	unlink_kid(r, m, id);
+	m->wp_known = false;	/* the copies are not listed (rmm.wp_list): a fork walks */
 	pm = &r->mms[parent];
 	/* a child owed a copy has no page yet: the parent's (distinct) vpns need no lookup */
 	empty = !m->npages;

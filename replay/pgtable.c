@@ -24,11 +24,35 @@ static void note_change(struct replay *r, struct page *p, const char *why)
 static void pte_change(struct replay *r, struct page *p, bool mapped, bool present, bool writable,
 		       bool cow, bool replaced, const char *why);
 
+/*
+ * A page whose PTE changes is listed for the next fork's write-protection
+ * (rmm.wp_list), where its mm keeps the list. O(1) amortised.
+ */
+static bool wp_list_add(struct rmm *m, struct page *p)
+{
+	if (p->wpl)
+		return true;
+	if (tlbr_pagelist_push(&m->wp_list, p->idx) < 0)
+		return false;
+	p->wpl = true;
+	return true;
+}
+
+static void wp_note(struct replay *r, struct page *p)
+{
+	struct rmm *m = &r->mms[p->mm];
+
+	if (m->wp_known && !p->wpl && !wp_list_add(m, p))
+		m->wp_known = false;	/* the next fork walks every page */
+}
+
 void tlbr_pte_set(struct replay *r, struct page *p, bool mapped, bool present, bool writable,
 		    bool cow, bool replaced, const char *why)
 {
 	if (p->present == present && p->writable == writable && p->mapped == mapped &&
 	    !replaced) {
+		if (p->cow != cow)
+			wp_note(r, p);
 		p->cow = cow;
 		return;
 	}
@@ -41,6 +65,7 @@ static void pte_change(struct replay *r, struct page *p, bool mapped, bool prese
 {
 	if (r->mms[p->mm].nlazy_kids)	/* forks still owed the page as it was */
 		tlbr_mm_settle_kids(r, &r->mms[p->mm]);
+	wp_note(r, p);
 	tlbr_tlb_before_pte_change(r, p, replaced);
 	p->gapw = false;	/* the PTE is known again (tlbr_perm) */
 	p->mapped = mapped;
@@ -286,6 +311,7 @@ int tlbr_apply_syscall(struct replay *r, struct rtask *t, uint32_t mm)
 struct fork_arg {
 	struct rmm *m;
 	bool downgraded;
+	bool unlisted;		/* out of memory listing (rmm.wp_list) */
 	unsigned int vma_hint;	/* tlbr_vma_find_near() */
 };
 
@@ -313,19 +339,26 @@ static void fork_dg_add(struct replay *r, const struct page *p)
  * write-protected for COW, else O(log VMAs) (O(1) while the walk stays in
  * one VMA) plus tlbr_pte_set.
  */
+/*
+ * fork_wp_fn() passes @p by: no PTE; or one already write-protected for
+ * COW (an earlier fork's) that no lost-events gap made unknown
+ * (tlbr_perm(): a COW break there): shared or not, tlbr_pte_set() would
+ * change nothing. O(1).
+ */
+static bool fork_wp_none(const struct replay *r, const struct page *p)
+{
+	return !p->mapped || (!p->writable && p->cow && !tlbr_pte_unknown(r, p));
+}
+
 static void fork_wp_fn(struct replay *r, struct page *p, void *a)
 {
 	struct fork_arg *f = a;
 	const struct vma *v;
-	/* a PTE a lost-events gap may have made writable (tlbr_perm()): a COW break there */
-	bool gap = tlbr_pte_unknown(r, p);
+	bool gap;
 
-	/*
-	 * no PTE; or one already write-protected for COW (an earlier fork's):
-	 * shared or not, tlbr_pte_set() would change nothing
-	 */
-	if (!p->mapped || (!p->writable && p->cow && !gap))
+	if (fork_wp_none(r, p))
 		return;
+	gap = tlbr_pte_unknown(r, p);
 	v = tlbr_vma_find_near(f->m, p->vpn << PAGE_SHIFT, &f->vma_hint);
 	if (v && v->shared)
 		return;
@@ -347,15 +380,92 @@ static void fork_wp_fn(struct replay *r, struct page *p, void *a)
 	tlbr_pte_set(r, p, p->mapped, p->present, false, true, false, "fork write-protect");
 }
 
-/* O(pages of the mm x pte_set): fork write-protects the whole mm. */
+/* The walk of every page, listing those fork_wp_fn() leaves to a later fork. */
+static void fork_wp_list_fn(struct replay *r, struct page *p, void *a)
+{
+	struct fork_arg *f = a;
+
+	fork_wp_fn(r, p, a);
+	if (!fork_wp_none(r, p) && !wp_list_add(f->m, p))	/* a shared VMA's */
+		f->unlisted = true;
+}
+
+static int u64_desc(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x > y ? -1 : x < y;
+}
+
+/*
+ * The listed pages (rmm.wp_list) put to fork_wp_fn() in the order of the
+ * mm's page list, newest first (by born), as the walk of every page would
+ * meet them: the walk's other pages it passes by (fork_wp_none). Those
+ * still to write-protect at a later fork (a shared VMA's) stay listed.
+ * false (nothing done) out of memory. O(listed x log listed).
+ */
+static bool fork_wp_listed(struct replay *r, struct fork_arg *f)
+{
+	struct rmm *m = f->m;
+	struct pagelist *l = &m->wp_list;
+	uint32_t k, n = l->n;
+
+	if (n > r->wp_tmp_alloc) {
+		uint64_t *nt = realloc(r->wp_tmp, l->alloc * sizeof(*nt));
+
+		if (!nt)
+			return false;
+		r->wp_tmp = nt;
+		r->wp_tmp_alloc = l->alloc;
+	}
+	for (k = 0; k < n; k++) {
+		struct page *p = page_at(r, l->v[k]);
+
+		r->wp_tmp[k] = (uint64_t)p->born << 32 | p->idx;
+		p->wpl = false;
+	}
+	l->n = 0;
+	if (n > 1)
+		qsort(r->wp_tmp, n, sizeof(*r->wp_tmp), u64_desc);
+	r->stop_walk = false;	/* as tlbr_for_pages() leaves it */
+	m->wp_known = false;	/* the PTE changes below are not listed ... */
+	for (k = 0; k < n; k++)
+		fork_wp_fn(r, page_at(r, (uint32_t)r->wp_tmp[k]), f);
+	m->wp_known = true;
+	for (k = 0; k < n; k++) {	/* ... but for what stays to do */
+		struct page *p = page_at(r, (uint32_t)r->wp_tmp[k]);
+
+		if (!fork_wp_none(r, p))
+			wp_note(r, p);
+	}
+	return true;
+}
+
+/*
+ * fork write-protects the whole mm. The first fork of the mm (or the first
+ * after a lost-events gap) walks every page: O(pages of the mm x
+ * pte_set). Each later one: O(pages whose PTE changed since the last fork,
+ * x log, x pte_set) (rmm.wp_list), the same pages changed in the same order.
+ */
 bool tlbr_fork_wp(struct replay *r, struct rtask *t, uint32_t mm)
 {
 	struct fork_arg f = { .m = tlbr_mm_get(r, mm) };
+	struct rmm *m = f.m;
 
-	if (t->fork_wp_done || !f.m)
+	if (t->fork_wp_done || !m)
 		return false;
 	t->fork_wp_done = true;
-	tlbr_for_pages(r, mm, true, 0, 0, fork_wp_fn, &f);
+	if (m->lazy_parent)	/* as tlbr_for_pages() does first */
+		tlbr_mm_settle(r, m);
+	if (m->wp_known && m->wp_lost == r->lost_seq && fork_wp_listed(r, &f))
+		return f.downgraded;
+	for (uint32_t k = 0; k < m->wp_list.n; k++)
+		page_at(r, m->wp_list.v[k])->wpl = false;
+	m->wp_list.n = 0;
+	m->wp_known = false;	/* fork_wp_list_fn lists */
+	tlbr_for_pages(r, mm, true, 0, 0, fork_wp_list_fn, &f);
+	m->wp_known = !f.unlisted;
+	m->wp_lost = r->lost_seq;
 	return f.downgraded;
 }
 

@@ -31,6 +31,7 @@ struct pagelist {
 	uint32_t *v;
 	uint32_t n, alloc;
 };
+int tlbr_pagelist_push(struct pagelist *l, uint32_t v);
 
 /* The last flush decision about a page, for counterexamples. */
 struct plast {
@@ -73,6 +74,8 @@ struct page {
 	 * (tlbr_pte_unknown()), until its PTE changes again
 	 */
 	bool gapw : 1;
+	/* listed in its mm's rmm.wp_list (fork's write-protection: pgtable.c) */
+	bool wpl : 1;
 	/*
 	 * The PTE is dirty, as the trace proves: a write fault mapped or
 	 * upgraded it since MADV_FREE last cleaned it. False is "not known":
@@ -169,6 +172,18 @@ struct rmm {
 	 * leaves it when met no longer excessive; freed with the pages.
 	 */
 	struct pagelist cand;
+	/*
+	 * fork's write-protection (tlbr_fork_wp): once a walk of all the
+	 * pages has run (wp_known), every page of the mm that is not in
+	 * wp_list (page.wpl) is one that walk would pass by (no PTE, or
+	 * one write-protected for COW already that no lost-events gap made
+	 * unknown), as long as no gap came since (wp_lost: r->lost_seq then):
+	 * each PTE change lists its page, so the next fork puts only the
+	 * listed pages to the walk. Freed with the pages.
+	 */
+	struct pagelist wp_list;
+	bool wp_known;
+	uint64_t wp_lost;
 	bool *batched;			/* per policy: mm->tlb_flush_batched pending != flushed
 					 * (a reclaim batch was deferred since the last
 					 * flush_tlb_batched_pending; completing it does not clear it) */
@@ -371,6 +386,8 @@ struct replay {
 	bool cand_failed;		/* out of memory keeping rmm.cand: checks walk */
 	struct cand_key { uint64_t key; uint32_t idx; } *cand_tmp;	/* check_range's sort */
 	uint32_t cand_tmp_alloc;
+	uint64_t *wp_tmp;		/* tlbr_fork_wp's sort of rmm.wp_list */
+	uint32_t wp_tmp_alloc;
 	uint32_t npages, pages_alloc;
 	uint32_t free_head;		/* free page slots (index + 1), linked through next */
 	uint32_t nfree;

@@ -416,6 +416,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 			free(r->mms[i].swait[c].v);
 		free(r->mms[i].swait);
 		free(r->mms[i].cand.v);
+		free(r->mms[i].wp_list.v);
 	}
 	free(r->mms);
 	free(r->ev_hooks);
@@ -433,6 +434,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 	free(r->lru);
 	free(r->lru_cpu);
 	free(r->cand_tmp);
+	free(r->wp_tmp);
 	free(r->plast);
 	tlbr_flush_walk_release(r);
 	free(r->pol);

@@ -427,7 +427,8 @@ bool tlbr_tlb_excess_may(struct replay *r, struct policy *pl, const struct page 
 	return (held & HELD_OLD) || (held & ~tlbr_perm(r, p) & (HELD_VALID | HELD_W));
 }
 
-static int list_push(struct pagelist *l, uint32_t v)
+/* Append @v to @l. O(1) amortised; -ENOMEM leaves @l as it was. */
+int tlbr_pagelist_push(struct pagelist *l, uint32_t v)
 {
 	if (l->n == l->alloc) {
 		uint32_t n = l->alloc ? l->alloc * 2 : 8;
@@ -482,7 +483,8 @@ static void excess_note_one(struct replay *r, struct policy *pl, const struct pa
 			return;
 		}
 	}
-	if (list_push(&m->excess[(size_t)pl->idx * (size_t)r->ncpus + (size_t)cpu], p->idx) < 0) {
+	if (tlbr_pagelist_push(&m->excess[(size_t)pl->idx * (size_t)r->ncpus + (size_t)cpu],
+			       p->idx) < 0) {
 		excess_fail(r, pl);
 		return;
 	}
