@@ -33,7 +33,7 @@
  *   pmd_unshare   huge_pmd_unshare           addr mm shares     a hugetlb PMD table unshared
  *                                            (shares: ptdesc pt_share_count before)
  *   asid_roll     flush_context                                 ASID generation rollover
- *   tlbi_N        a TLBI instruction          site op            the census (see below)
+ *   tlbi_N        a TLBI instruction          site op (ret)      the census (see below)
  *
  * set_access's "cont" (PTE_CONT of the new entry) is always 0: arm64's
  * ptep_set_access_flags() makes the entry non-contiguous (pte_mknoncont)
@@ -55,7 +55,9 @@
  * markers describe the sites. A flush operation is a run of TLBIs of one
  * function on one CPU with nothing else between, ended by the DSB that
  * completes it where the census probed one (op "dsb"); a call of a notrace
- * copy (op "call") is one operation. Each TLBI executed becomes a TLBR_EV_TLBI
+ * copy (op "call") is one operation; one the kernel refused a kprobe for may
+ * be probed after it, with x30 (ret): a call only where x30 is its return
+ * address. Each TLBI executed becomes a TLBR_EV_TLBI
  * attributed to the flush site of the function probe its task is in (or,
  * outside one, of its function: reclaim, kernel ranges, context switch).
  *
@@ -118,6 +120,7 @@ static void flush_init(struct tlbr_event *out, const struct tlbr_record *rec, st
 int tlbr_adapt_census_line(struct tlbr_adapter *a, const char *line)
 {
 	char op[16], kind[16], where[96], callee[64] = "";
+	const char *x30;
 	unsigned int n;
 
 	if (sscanf(line, "%u %15s %15s %95s calls %63s", &n, op, kind, where, callee) < 4 ||
@@ -142,6 +145,9 @@ int tlbr_adapt_census_line(struct tlbr_adapter *a, const char *line)
 	/* record/census.c: "... the kernel refused the kprobe: ..." (at each of six tries) */
 	a->census[n].refused = strstr(line, " the kernel refused the kprobe") != NULL;
 	snprintf(a->census[n].at, sizeof(a->census[n].at), "%.47s", where);
+	/* "... probed after the call at +0xOFF... where x30 is 0xRET" (record/census.c) */
+	x30 = strstr(line, " where x30 is 0x");
+	a->census[n].ret_want = x30 ? strtoull(x30 + 14, NULL, 16) : 0;
 	return 0;
 }
 
@@ -267,6 +273,14 @@ static int on_tlbi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 	const struct census_site *c = n < a->ncensus && a->census[n].known ? &a->census[n] : NULL;
 	const char *fn = c ? c->function : "?";
 
+	/*
+	 * a call the kernel refused a kprobe for, probed after it where other
+	 * paths pass too (record/census.c, after_call(): 6.12.118's
+	 * move_page_tables+0x590, move_normal_pmd()'s flush_tlb_range()): the
+	 * call's flush only where x30 is its return address
+	 */
+	if (c && c->ret_want && (!(rec->have & 4u) || rec->val[2] != c->ret_want))
+		return 0;
 	/* the DSB that completes a flush: the next TLBI starts another operation */
 	if (c && !strcmp(c->op, "dsb")) {
 		a->cpu_last_tlbi[rec->cpu] = NULL;

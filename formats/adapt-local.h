@@ -41,6 +41,11 @@ struct tlbr_adapter {
 		bool known;
 		bool refused;		/* the kernel refused its kprobe: its TLBIs not seen */
 		char at[48];		/* function+offset, as the census line gives it */
+		/*
+		 * a call the kernel refused, probed after it (record/census.c,
+		 * after_call()): a flush only where x30 is this (its return address)
+		 */
+		uint64_t ret_want;
 	} *census;
 	unsigned int ncensus;
 	/*

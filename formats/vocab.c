@@ -285,7 +285,8 @@ static const struct tlbr_evdef vocab[] = {
 
 /* The census probes of tlbreplay record on arm64: tlbr/tlbi_N, one per TLBI site. */
 static const struct tlbr_evdef tlbi_def =
-	EV("tlbr", "tlbi_*", TLBR_RAW_A64_TLBI, NONE, A64, NULL, 2, { "site", N }, { "op", N, true });
+	EV("tlbr", "tlbi_*", TLBR_RAW_A64_TLBI, NONE, A64, NULL, 3, { "site", N }, { "op", N, true },
+	   { "ret", N, true });
 
 const struct tlbr_evdef *tlbr_vocab_find(const char *system, const char *name)
 {

@@ -165,6 +165,179 @@ static bool notrace_copy(const char *name, bool shared)
 	       strstr(name, ".constprop") || strstr(name, ".isra");
 }
 
+/*
+ * Where the kernel probes: not within 32 instructions after an exclusive
+ * load with no exclusive store between (arch/arm64/kernel/probes/
+ * decode-insn.c, arm_kprobe_decode_insn -> is_probed_address_atomic,
+ * MAX_ATOMIC_CONTEXT_SIZE; aarch64_insn_is_load_ex, which LSE's CAS
+ * matches too: a spin_lock's CASA), scanning back no further than the
+ * function's start. @text[0] is at the function's start or, when @whole is
+ * false, somewhere in it (nothing before it is known: not probe-able).
+ */
+static bool probeable(const uint32_t *text, size_t i, bool whole)
+{
+	size_t j, end = i > 32 ? i - 32 : 0;
+
+	if (!whole && i < 32)
+		return false;
+	for (j = i; j-- > end; ) {
+		if ((text[j] & 0x3f400000u) == 0x08000000u)	/* aarch64_insn_is_store_ex */
+			return true;
+		if ((text[j] & 0x3f400000u) == 0x08400000u)	/* aarch64_insn_is_load_ex */
+			return false;
+	}
+	return true;
+}
+
+/* Does @insn change x30 (BL, BLR, a PAC operation on LR, any write to register 30)? */
+static bool writes_x30(uint32_t insn)
+{
+	if ((insn & 0xfc000000u) == 0x94000000u)		/* BL */
+		return true;
+	if ((insn & 0xfffff01fu) == 0xd503201fu)		/* HINT: PACIASP, AUTIASP, XPACLRI */
+		return (insn & 0xf00u) == 0x300u || insn == 0xd50320ffu;
+	if ((insn & 0x3a000000u) == 0x28000000u && (insn & (1u << 22)) &&
+	    ((insn >> 10) & 31) == 30)				/* LDP ..., x30 */
+		return true;
+	return (insn & 31) == 30;	/* any other with Rd/Rt x30 (a store too: cautious) */
+}
+
+/*
+ * The successors of a straight or conditional instruction (B, B.cond,
+ * CBZ/CBNZ, TBZ/TBNZ: relative targets), as indices; -1 for what no path
+ * may cross (RET, BR, BLR, exceptions: the return address is lost or the
+ * flow leaves). Returns how many (0, 1 or 2).
+ */
+static int successors(uint32_t insn, long i, long next[2])
+{
+	int64_t imm;
+
+	if ((insn & 0xfc000000u) == 0x14000000u) {		/* B */
+		imm = insn & 0x03ffffffu;
+		next[0] = i + (imm & 0x02000000 ? imm - 0x04000000 : imm);
+		return 1;
+	}
+	if ((insn & 0xff000010u) == 0x54000000u || (insn & 0x7e000000u) == 0x34000000u) {
+		imm = (insn >> 5) & 0x7ffff;			/* B.cond, CBZ, CBNZ */
+		next[0] = i + (imm & 0x40000 ? imm - 0x80000 : imm);
+		next[1] = i + 1;
+		return 2;
+	}
+	if ((insn & 0x7e000000u) == 0x36000000u) {		/* TBZ, TBNZ */
+		imm = (insn >> 5) & 0x3fff;
+		next[0] = i + (imm & 0x2000 ? imm - 0x4000 : imm);
+		next[1] = i + 1;
+		return 2;
+	}
+	if ((insn & 0xfe000000u) == 0xd6000000u || (insn & 0xff000000u) == 0xd4000000u)
+		return -1;	/* branch to a register (RET, BR, BLR), SVC/HVC/BRK */
+	next[0] = i + 1;
+	return 1;
+}
+
+/*
+ * The kernel may refuse a kprobe on a BL of a notrace copy (6.12.118's
+ * move_page_tables+0x590, move_normal_pmd's flush_tlb_range: a spin_lock's
+ * CASA 26 instructions before). Each path from the call reaches, before x30
+ * changes, an instruction the kernel probes: probed with x30 recorded, each
+ * counts the call where x30 is the call's return address (the adapter's
+ * test: other paths reach it too, with another x30). Every path from the
+ * return must reach one such point before x30 changes or the flow leaves
+ * (else none: the site stays refused), and no path from a point may reach
+ * another (or itself) with x30 unchanged: each call counted once.
+ * @text: @n instructions from @base (an index of the function's start when
+ * @whole), the call at @call. Fills t->after. O(instructions reached).
+ */
+static void after_call(struct tlbr_tlbi_site *t, const uint32_t *text, size_t n, bool whole,
+		       size_t call, uint64_t base_off)
+{
+	unsigned char seen[4096] = { 0 };
+	long stack[128], next[2];
+	unsigned int sp = 0, np = 0, steps = 0;
+	size_t pts[4];
+
+	if (n > sizeof(seen) || call + 1 >= n)
+		return;
+	stack[sp++] = (long)call + 1;
+	while (sp) {
+		long i = stack[--sp];
+		int k;
+
+		if (i < 0 || (size_t)i >= n || ++steps > 256)
+			return;
+		if (seen[i])
+			continue;
+		seen[i] = 1;
+		if (probeable(text, (size_t)i, whole)) {
+			if (np == ARRAY_SIZE(pts))
+				return;
+			pts[np++] = (size_t)i;
+			continue;
+		}
+		if (writes_x30(text[i]) || (k = successors(text[i], i, next)) < 0)
+			return;
+		while (k-- > 0) {
+			if (sp == ARRAY_SIZE(stack))
+				return;
+			stack[sp++] = next[k];
+		}
+	}
+	/* from each point on, with x30 unchanged: no point again */
+	for (unsigned int p = 0; p < np; p++) {
+		memset(seen, 0, sizeof(seen));
+		sp = steps = 0;
+		if (writes_x30(text[pts[p]]))
+			continue;
+		int k = successors(text[pts[p]], (long)pts[p], next);
+
+		while (k-- > 0)
+			stack[sp++] = next[k];
+		while (sp) {
+			long i = stack[--sp];
+
+			if (i < 0 || (size_t)i >= n || ++steps > 1024)
+				return;	/* out of what was read: cannot tell */
+			if (seen[i])
+				continue;
+			seen[i] = 1;
+			for (unsigned int q = 0; q < np; q++)
+				if ((size_t)i == pts[q])
+					return;
+			if (writes_x30(text[i]) || (k = successors(text[i], i, next)) < 0)
+				continue;	/* x30 changed, or the flow left: that path is done */
+			while (k-- > 0) {
+				if (sp == ARRAY_SIZE(stack))
+					return;
+				stack[sp++] = next[k];
+			}
+		}
+	}
+	for (unsigned int p = 0; p < np; p++)
+		t->after[p] = base_off + pts[p] * 4;
+	t->nafter = np;
+}
+
+/*
+ * The text around the call @t (up to 2048 instructions either side, within
+ * its function @f, which ends at the next symbol) for after_call().
+ */
+static void call_window(int fd, const Elf64_Phdr *ph, struct tlbr_tlbi_site *t,
+			const struct ksym *f, const struct ksym *syms_end)
+{
+	uint32_t text[4096];
+	uint64_t end = f + 1 < syms_end ? f[1].addr : t->addr + 4096;
+	uint64_t lo = t->addr - f->addr > 2048 * 4 ? t->addr - 2048 * 4 : f->addr;
+	uint64_t hi = end - t->addr > 2048 * 4 ? t->addr + 2048 * 4 : end;
+	ssize_t got;
+
+	if (hi <= t->addr || hi - lo > sizeof(text))
+		return;
+	got = pread(fd, text, hi - lo, (off_t)(ph->p_offset + (lo - ph->p_vaddr)));
+	if (got < (ssize_t)(t->addr + 4 - lo))
+		return;
+	after_call(t, text, (size_t)got / 4, lo == f->addr, (t->addr - lo) / 4, lo - f->addr);
+}
+
 static int call_sites(const char *kcore, const Elf64_Phdr *ph, struct tlbr_tlbi_site **psites,
 		      unsigned int *pn, const struct ksym *syms, size_t nsyms, uint64_t stext,
 		      uint64_t etext)
@@ -245,6 +418,8 @@ static int call_sites(const char *kcore, const Elf64_Phdr *ph, struct tlbr_tlbi_
 			snprintf(sites[n].function, sizeof(sites[n].function), "%s", caller->name);
 			snprintf(sites[n].callee, sizeof(sites[n].callee), "%s",
 				 sites[holders[h].first].function);
+			if (insn & 0x80000000u)	/* BL: where to count it if the kernel refuses it */
+				call_window(fd, ph, &sites[n], caller, syms + nsyms);
 			n++;
 		}
 		a += (uint64_t)got & ~3ULL;
@@ -461,29 +636,95 @@ void tlbr_tlbi_fetch(const struct tlbr_tlbi_site *t, unsigned int i, char *buf, 
 		snprintf(buf, n, "site=\\%u:u32", i);
 }
 
-/* The kprobe of census site @i at @off into its function (moved past an atomic). */
-static struct tracefs_dynevent *tlbi_probe(const struct tlbr_census *cs, unsigned int i, uint64_t off)
+void tlbr_tlbi_event(const struct tlbr_census *cs, unsigned int k, char *buf, size_t n)
+{
+	if (cs->ev_part[k])
+		snprintf(buf, n, "tlbi_%d_%u", cs->ev_site[k], cs->ev_part[k]);
+	else
+		snprintf(buf, n, "tlbi_%d", cs->ev_site[k]);
+}
+
+/*
+ * The kprobe of census site @i at @off into its function (moved past an
+ * atomic); @part > 0: the part-th point after a refused call, recording x30
+ * (after_call()).
+ */
+static struct tracefs_dynevent *tlbi_probe(const struct tlbr_census *cs, unsigned int i, uint64_t off,
+					   unsigned int part)
 {
 	const struct tlbr_tlbi_site *t = &cs->sites[i];
 	char name[32], addr[96], fetch[64];
 
-	snprintf(name, sizeof(name), "tlbi_%u", i);
+	if (part)
+		snprintf(name, sizeof(name), part > 1 ? "tlbi_%u_%u" : "tlbi_%u", i, part - 1);
+	else
+		snprintf(name, sizeof(name), "tlbi_%u", i);
 	if (t->by_address)
 		snprintf(addr, sizeof(addr), "0x%llx",
 			 (unsigned long long)(t->addr - t->offset + off));
 	else
 		snprintf(addr, sizeof(addr), "%s+0x%llx", t->function, (unsigned long long)off);
-	tlbr_tlbi_fetch(t, i, fetch, sizeof(fetch));
+	if (part)
+		snprintf(fetch, sizeof(fetch), "site=\\%u:u32 ret=%%x30:x64", i);
+	else
+		tlbr_tlbi_fetch(t, i, fetch, sizeof(fetch));
 	return tracefs_kprobe_alloc(PROBE_SYSTEM, name, addr, fetch);
+}
+
+/*
+ * A call the kernel refused: probed at the points after it (t->after),
+ * each recording x30; all of them or none. Returns whether it is probed.
+ */
+static bool probe_after_call(struct tlbr_census *cs, unsigned int i)
+{
+	struct tlbr_tlbi_site *t = &cs->sites[i];
+	unsigned int p, k0 = cs->nprobed;
+	size_t l;
+
+	if (!t->nafter || cs->nprobed + t->nafter > MAX_TLBI_PROBES)
+		return false;
+	for (p = 0; p < t->nafter; p++) {
+		struct tracefs_dynevent *ev = tlbi_probe(cs, i, t->after[p], p + 1);
+
+		if (!ev || tracefs_dynevent_create(ev) < 0) {
+			tracefs_dynevent_free(ev);
+			while (cs->nprobed > k0) {	/* all or none */
+				cs->nprobed--;
+				tracefs_dynevent_destroy(cs->evs[cs->nprobed], true);
+				tracefs_dynevent_free(cs->evs[cs->nprobed]);
+				cs->evs[cs->nprobed] = NULL;
+			}
+			return false;
+		}
+		cs->evs[cs->nprobed] = ev;
+		cs->ev_part[cs->nprobed] = (unsigned char)p;
+		cs->ev_site[cs->nprobed++] = (int)i;
+	}
+	/* formats/adapt-arm64.c reads " where x30 is 0x...": the call's return address */
+	l = (size_t)snprintf(t->why, sizeof(t->why), "probed after the call at");
+	for (p = 0; p < t->nafter && l < sizeof(t->why); p++)
+		l += (size_t)snprintf(t->why + l, sizeof(t->why) - l, " +0x%llx",
+				      (unsigned long long)t->after[p]);
+	if (l < sizeof(t->why))
+		snprintf(t->why + l, sizeof(t->why) - l, " where x30 is 0x%llx",
+			 (unsigned long long)(t->addr + 4));
+	t->probed = true;
+	return true;
 }
 
 /* The census line of a site, for --check and the trace's markers. */
 void tlbr_census_line(const struct tlbr_tlbi_site *t, unsigned int i, char *buf, size_t n)
 {
-	snprintf(buf, n, "%u %s %s %s+0x%llx%s%s%s%s", i, t->op,
+	size_t l = (size_t)snprintf(buf, n, "%u %s %s %s+0x%llx%s%s%s%s", i, t->op,
 		 t->broadcast ? "broadcast" : "local", t->function, (unsigned long long)t->offset,
 		 t->callee[0] ? " calls " : "", t->callee, t->probed || t->why[0] ? " " : "",
 		 t->probed ? (t->why[0] ? t->why : "probed") : t->why);
+
+	/* --check: where a refused call would be counted (after_call()) */
+	for (unsigned int p = 0; !t->probed && !t->why[0] && p < t->nafter && l < n; p++)
+		l += (size_t)snprintf(buf + l, n - l, "%s+0x%llx%s", p ? " " :
+				      " (if refused: after it at ", (unsigned long long)t->after[p],
+				      p + 1 == t->nafter ? ")" : "");
 }
 
 /*
@@ -522,11 +763,12 @@ void tlbr_census_probe(struct tlbr_census *cs, const struct tlbr_plan_env *env, 
 			continue;
 		}
 		if (!create) {	/* --check, --dry-run: every site would be tried */
+			cs->ev_part[cs->nprobed] = 0;
 			cs->ev_site[cs->nprobed++] = (int)i;
 			continue;
 		}
 		for (int k = 0; k < 6 && !t->probed; k++, off += 4) {
-			ev = tlbi_probe(cs, i, off);
+			ev = tlbi_probe(cs, i, off, 0);
 			if (ev && tracefs_dynevent_create(ev) == 0) {
 				t->probed = true;
 				if (k)
@@ -537,6 +779,8 @@ void tlbr_census_probe(struct tlbr_census *cs, const struct tlbr_plan_env *env, 
 			tracefs_dynevent_free(ev);
 			ev = NULL;
 		}
+		if (!t->probed && probe_after_call(cs, i))
+			continue;
 		if (!t->probed) {
 			char *kerr = tracefs_error_last(NULL);
 
@@ -546,6 +790,7 @@ void tlbr_census_probe(struct tlbr_census *cs, const struct tlbr_plan_env *env, 
 			continue;
 		}
 		cs->evs[cs->nprobed] = ev;
+		cs->ev_part[cs->nprobed] = 0;
 		cs->ev_site[cs->nprobed++] = (int)i;
 	}
 	if (log && create)

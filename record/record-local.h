@@ -21,6 +21,7 @@ struct tlbr_census {
 	unsigned int n, nprobed;
 	struct tracefs_dynevent *evs[MAX_TLBI_PROBES];
 	int ev_site[MAX_TLBI_PROBES];
+	unsigned char ev_part[MAX_TLBI_PROBES];	/* 0: tlbi_N; k: tlbi_N_k (after a call) */
 	char note[256];			/* why there is no census */
 };
 
@@ -36,6 +37,8 @@ void tlbr_census_release(struct tlbr_census *cs);
 void tlbr_census_line(const struct tlbr_tlbi_site *t, unsigned int i, char *buf, size_t n);
 /* The fetch arguments of a TLBI probe: its site number and the operand register. */
 void tlbr_tlbi_fetch(const struct tlbr_tlbi_site *t, unsigned int i, char *buf, size_t n);
+/* The event name of census probe @k: tlbi_N, or tlbi_N_P for a call's further probes. */
+void tlbr_tlbi_event(const struct tlbr_census *cs, unsigned int k, char *buf, size_t n);
 
 /*
  * The spool (spool.c): a recording's data on disk beside its output, as it

@@ -72,6 +72,14 @@ struct tlbr_tlbi_site {
 	bool by_address;		/* its function's name is not unique: probe the address */
 	bool probed;			/* a kprobe records it */
 	char why[96];			/* when not, why; when moved, where */
+	/*
+	 * op "call" by BL, where the kernel refuses the call's own kprobe:
+	 * the offsets (in its function) of the instructions after it that
+	 * every path from the call reaches first with x30 still the call's
+	 * return address (census.c: after_call()); nafter 0: none found
+	 */
+	uint64_t after[4];
+	unsigned int nafter;
 };
 
 /*

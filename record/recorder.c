@@ -582,14 +582,15 @@ static int dry_kprobe_create(struct rec *r, const struct tlbr_plan_item *it)
 static void tlbi_kprobe_line(const struct tlbr_census *cs, unsigned int k, char *buf, size_t n)
 {
 	const struct tlbr_tlbi_site *t = &cs->sites[cs->ev_site[k]];
-	char fetch[64];
+	char fetch[64], ev[32];
 
 	tlbr_tlbi_fetch(t, (unsigned int)cs->ev_site[k], fetch, sizeof(fetch));
+	tlbr_tlbi_event(cs, k, ev, sizeof(ev));
 	if (t->by_address)
-		snprintf(buf, n, "p:%s/tlbi_%d 0x%llx %s", PROBE_SYSTEM, cs->ev_site[k],
+		snprintf(buf, n, "p:%s/%s 0x%llx %s", PROBE_SYSTEM, ev,
 			 (unsigned long long)t->addr, fetch);
 	else
-		snprintf(buf, n, "p:%s/tlbi_%d %s+0x%llx %s", PROBE_SYSTEM, cs->ev_site[k],
+		snprintf(buf, n, "p:%s/%s %s+0x%llx %s", PROBE_SYSTEM, ev,
 			 t->function, (unsigned long long)t->offset, fetch);
 }
 
@@ -633,8 +634,12 @@ static void dry_teardown(struct rec *r)
 
 	dry(r, "echo 0 > instances/%s/events/enable", r->name);
 	dry(r, "rmdir instances/%s", r->name);
-	for (k = 0; k < r->cen.nprobed; k++)
-		dry(r, "echo '-:%s/tlbi_%d' >> kprobe_events", PROBE_SYSTEM, r->cen.ev_site[k]);
+	for (k = 0; k < r->cen.nprobed; k++) {
+		char ev[32];
+
+		tlbr_tlbi_event(&r->cen, k, ev, sizeof(ev));
+		dry(r, "echo '-:%s/%s' >> kprobe_events", PROBE_SYSTEM, ev);
+	}
 	for (i = 0; i < r->plan.n; i++)
 		if (r->plan.items[i].available && r->plan.items[i].kprobe)
 			dry(r, "echo '-:%s/%s' >> kprobe_events", r->plan.items[i].system,
@@ -1061,7 +1066,7 @@ static int step_enable(struct rec *r)
 	int ret;
 
 	for (i = 0; i < r->cen.nprobed; i++) {
-		snprintf(ev, sizeof(ev), "tlbi_%d", r->cen.ev_site[i]);
+		tlbr_tlbi_event(&r->cen, i, ev, sizeof(ev));
 		if ((ret = r->be->event_enable(r, PROBE_SYSTEM, ev)) < 0)
 			return ret;
 	}

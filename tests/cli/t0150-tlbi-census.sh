@@ -25,6 +25,24 @@ same_file "census: the 5 EL1 TLBIs, their kind and function (not the EL2 TLBI, n
 grep_file "dry run: a kprobe at each site with its operand register" \
 	"p:tlbr/tlbi_1 bar+0x0 site=\\\\1:u32 op=%x3:x64" $TMP/dry
 grep_file "dry run: no operand for a TLBI of XZR" "p:tlbr/tlbi_3 bar+0x8 site=\\\\3:u32' >> kprobe_events" $TMP/dry
+# a call the kernel may refuse (within 32 instructions after an exclusive
+# load: sysroots/a64-census-call, mover: nop; casa w0, w1, [x5]; 23 nops;
+# +0x64 bl __flush_tlb_range.constprop.0; dsb ish; 6 nops; +0x84 mov w1, #1;
+# +0x88 b.eq +0x94; stlrb; nop; +0x94 stlrb; ret; +0x9c mov w1, #0; b +0x84,
+# the shape of 6.12.118's move_page_tables+0x590; nofallback: casa; +0x4 bl
+# the copy; nop; bl other; ret): --check says where it would be counted
+# instead: +0x88, the first instruction after the CASA's 32, which every
+# path from the return reaches with x30 unchanged (+0x9c's path too, with
+# its own x30); nofallback's path meets a BL first: nowhere
+"$TLBREPLAY" record --check --sysroot sysroots/a64-census-call > $TMP/check
+sed -n '/^TLBI census/,$p' $TMP/check > $TMP/census
+cat > $TMP/want <<'W'
+TLBI census: 3 sites (3 broadcast, 0 local) and 0 DSBs that complete them, kprobes at each:
+    0 vae1is broadcast __flush_tlb_range.constprop.0+0x0 in a notrace copy: its calls are probed
+    1 call broadcast mover+0x64 calls __flush_tlb_range.constprop.0 (if refused: after it at +0x88)
+    2 call broadcast nofallback+0x4 calls __flush_tlb_range.constprop.0
+W
+same_file "census: a refused call is counted after it, where every path from it keeps x30 (not past a BL)" $TMP/want $TMP/census
 "$TLBREPLAY" record --check --sysroot sysroots/a64-61 | tail -1 > $TMP/nocensus
 grep_file "no kernel text symbols: no census, and why" "^no TLBI census: .*kallsyms has no kernel text symbols" $TMP/nocensus
 
@@ -482,6 +500,19 @@ assert c["tlbi_broadcast_ops_by_site"] == {"mprotect": 1, "fork": 1, "exit": 1},
 PY
 ok $? "census: a broadcast site the kernel refused a kprobe for is named (not a DSB, not EL2 code)"
 grep_file "census: the text check names it" "^            (move_page_tables+0x590): the flushes there are not in" $TMP/refused.out
+
+# the same site probed after the call (whatif-tlbi-after-call.txt: 6.12.118's
+# move_page_tables+0x590 at +0x5ac): a flush only where x30 is the call's
+# return address; the other way to +0x5ac is not one (before: blind, mremap
+# 1 executed of 2; counting every event there: 3)
+census_case whatif-tlbi-after-call.txt '{"mremap": 2}'
+ok $? "census: a refused call probed after it counts where x30 is its return address (mremap 2 executed, 2 predicted)"
+python3 - $TMP/case.json <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))["checks"]
+assert c.get("tlbi_unprobed_broadcast_sites", 0) == 0, c
+PY
+ok $? "census: a call probed after it is not blind"
 
 # mprotect over a VMA that has the protection already (whatif-mprotect-same.txt:
 # mprotect_fixup returns at once, newflags == oldflags): its PTEs stay as
