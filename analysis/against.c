@@ -172,6 +172,7 @@ void tlbr_against_add(struct tlbr_against_side *s, const struct tlbr_replay_resu
 			s->predicted_maybe[k] += r->policy[0].maybe[k];
 
 	s->huge_mapped += r->huge_mapped;
+	s->huge_alloc_unpaired += r->huge_alloc_unpaired;
 	s->contpte_reuses += r->contpte_reuses;
 	s->asid_rollovers += r->asid_rollovers;
 	s->reuses += r->reuses;
@@ -656,13 +657,16 @@ static bool differs(uint64_t x, uint64_t y)
 }
 
 /*
- * Can the side's traces show a huge mapping? Only arm64's fault probes do
- * (tlbr:thp_fault, do_huge_pmd_anonymous_page); x86's recorder has no
- * event for one, so its huge_mapped is unknown, not 0.
+ * Can the side's traces show a huge mapping? arm64's fault probes do
+ * (tlbr:thp_fault, do_huge_pmd_anonymous_page), and x86's huge pages'
+ * allocations (kmem:mm_page_alloc of order 9) where every trace of the
+ * side has them; an x86 trace without them shows a huge page as one
+ * fault, so its huge_mapped is unknown, not 0.
  */
 static bool sees_huge(const struct tlbr_against_side *s)
 {
-	return !strcmp(s->arch, "aarch64") || s->tlbi_events;	/* the census: arm64's plan */
+	return !strcmp(s->arch, "aarch64") || s->tlbi_events ||	/* the census: arm64's plan */
+	       (s->traces && s->huge_allocs == s->traces);
 }
 
 /* The CPUs a side's workload may run on (metadata affinity=), or -1 unknown. */
@@ -968,6 +972,16 @@ unsigned int tlbr_against_notes(const struct tlbr_against_side *b,
 			 "huge page is faulted and zapped as one, so the faults and zaps per "
 			 "operation differ with it.", (unsigned long long)b->huge_mapped,
 			 (unsigned long long)a->huge_mapped);
+		emit(ctx, "thp", buf), n++;
+	}
+	if (b->huge_alloc_unpaired) {
+		snprintf(buf, sizeof(buf), "huge-page allocations: %llu of BEFORE's huge-page "
+			 "allocations in a fault (kmem:mm_page_alloc, order 9) were not taken for "
+			 "that fault's, where the model had another page in its 2 MiB or knew "
+			 "the VMA as not anonymous and private (do_huge_pmd_anonymous_page "
+			 "allocates only where the PMD is none): such a fault maps one page in "
+			 "the prediction, as in a trace without the event.",
+			 (unsigned long long)b->huge_alloc_unpaired);
 		emit(ctx, "thp", buf), n++;
 	}
 	n += cpu_note(b, a, emit, ctx);

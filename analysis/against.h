@@ -113,6 +113,9 @@ struct tlbr_against_side {
 					 * flush points in scope (the caller: the notes) */
 	unsigned int batch_marks;	/* traces recorded with tlbr:ubc_pending
 					 * (metadata batch_marks=traced) */
+	unsigned int huge_allocs;	/* x86 traces recorded with kmem:mm_page_alloc: their
+					 * huge faults are seen (formats/adapt-x86.c) */
+	uint64_t huge_alloc_unpaired;	/* ... allocations not taken for their fault's */
 	uint64_t huge_mapped, contpte_reuses, asid_rollovers, reuses, cow_breaks;
 	uint64_t reuses_user, cow_breaks_user;	/* ... of user-mode write faults */
 	uint64_t kernel_faults;	/* faults of kernel mode on user addresses, in scope */

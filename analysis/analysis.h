@@ -43,6 +43,7 @@ struct tlbr_stat {
 	uint64_t tlbi_ins[TLBR_SITE__COUNT][2];	/* arm64 census: TLBIs [local, broadcast] */
 	uint64_t tlbi_ops[TLBR_SITE__COUNT][2];	/* ... and flush operations (runs of them) */
 	uint64_t huge[4];		/* transparent huge pages: by enum tlbr_huge_kind */
+	uint64_t huge_alloc;		/* x86 huge faults told by their allocation (mm_page_alloc) */
 	uint64_t tlbi_huge;		/* census TLBIs in huge-page functions (zap_huge_pmd, ...) */
 	uint64_t site_inferred[TLBR_SITE__COUNT];
 	uint64_t site_range_inferred[TLBR_SITE__COUNT];
@@ -99,7 +100,7 @@ struct tlbr_readiness {
 	const char *without;	/* what replay loses without it */
 };
 
-#define TLBR_READINESS_MAX 12
+#define TLBR_READINESS_MAX 14
 
 /* Fill @items; returns the number. *ret_verdict: "ready", "partial", "not ready". */
 unsigned int tlbr_stat_readiness(const struct tlbr_stat *s, struct tlbr_readiness *items,

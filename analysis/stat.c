@@ -139,8 +139,9 @@ int tlbr_stat_event(struct tlbr_stat *s, const struct tlbr_event *ev)
 			s->site_range_inferred[ev->flush.site]++;
 		break;
 	case TLBR_EV_HUGE:	/* (a fault's return, thp_fault_r, is the same fault) */
-		if (ev->huge.kind < 4 && !ev->huge.outcome)
+		if (ev->huge.kind < 4 && (!ev->huge.outcome || ev->huge.alloc))
 			s->huge[ev->huge.kind]++;
+		s->huge_alloc += ev->huge.alloc;
 		break;
 	case TLBR_EV_TLBI:
 		if (ev->tlbi.function && (strstr(ev->tlbi.function, "huge") ||
@@ -294,6 +295,18 @@ unsigned int tlbr_stat_readiness(const struct tlbr_stat *s, struct tlbr_readines
 	     "migration flushes are attributed by context only");
 	ITEM_D("kernel-mapping updates", "vmalloc:alloc_vmap_area", need_of("vmalloc", "alloc_vmap_area"),
 	     s->kind[TLBR_EV_KMAP] > 0, declared(s, TLBR_RAW_VMAP_ALLOC, TLBR_RAW_VMAP_ALLOC), "lazy-mmu barrier savings cannot be estimated");
+	/*
+	 * x86 shows a transparent huge page as one fault; its allocation
+	 * (order 9) says it was one (formats/adapt-x86.c). Without it the
+	 * model knows that one page only, as before the event was recorded
+	 */
+	if (!a64 && !declared(s, TLBR_RAW_A64_THP, TLBR_RAW_A64_FAULT))
+		ITEM_D("huge pages at fault (x86)", "kmem:mm_page_alloc (order 9)",
+		       need_of("kmem", "mm_page_alloc"), s->huge_alloc > 0,
+		       declared(s, TLBR_RAW_PAGE_ALLOC, TLBR_RAW_PAGE_ALLOC),
+		       "a transparent huge page shows as one fault: the model knows that page "
+		       "only, not the other 511 its huge PMD maps (their flushes are not "
+		       "predicted)");
 	/*
 	 * A file that cannot carry lost events (perf's CTF conversion) does not
 	 * show that none were lost: a gap may be anywhere, so every address

@@ -68,6 +68,7 @@ static void print_files(FILE *f, const char *side, char **paths, unsigned int n)
 struct against_ctx {
 	struct replay_run *run;
 	struct tlbr_against_side *side;
+	bool huge_alloc;	/* an x86 huge fault told by its allocation was seen */
 };
 
 static void against_event(void *ctx, const struct tlbr_event *ev)
@@ -76,6 +77,8 @@ static void against_event(void *ctx, const struct tlbr_event *ev)
 
 	if (ev->kind == TLBR_EV_TLBI)
 		c->side->tlbi_events++;
+	if (ev->kind == TLBR_EV_HUGE && ev->huge.alloc)
+		c->huge_alloc = true;
 	if (c->run->event_in)
 		tlbr_against_count(c->side, ev);
 }
@@ -151,6 +154,10 @@ static int against_side(char **paths, unsigned int n, enum tlbr_format fmt,
 			if (tlbr_metadata_get(meta, "batch_marks", buf, sizeof(buf)) &&
 			    !strcmp(buf, "traced"))
 				side->batch_marks++;
+			/* (a text trace declares nothing: its records say) */
+			if (tlbr_reader_declares(run.in.reader, "kmem", "mm_page_alloc") ||
+			    c.huge_alloc)
+				side->huge_allocs++;
 			if (!*desc)
 				snprintf(desc, descsize, "%s", *o.scope.desc ? o.scope.desc :
 					 "every process");
@@ -204,6 +211,8 @@ static void side_json(struct tlbr_json *j, const char *name, const struct tlbr_a
 	tlbr_json_u64(j, "kernel_faults", s->kernel_faults);
 	tlbr_json_u64(j, "uncertain_broadcasts", s->policy_maybe[0]);
 	tlbr_json_u64(j, "batch_marks_traced", s->batch_marks);
+	tlbr_json_u64(j, "huge_allocs_traced", s->huge_allocs);
+	tlbr_json_u64(j, "huge_allocs_unpaired", s->huge_alloc_unpaired);
 	tlbr_json_obj_end(j);
 }
 

@@ -305,7 +305,7 @@ bool scope_note(struct scope *s, const struct tlbr_note *n)
 	X(write_faults_present) X(unexplained) X(write_faults_lost) X(spurious_observed)	\
 	X(cow_breaks) X(reuses) X(reuses_user) X(cow_breaks_user) X(real_ipis) X(real_ipi_flushes)		\
 	X(asid_rollovers) X(real_tlbi_is) X(contpte_reuses) X(contpte_dirty) X(huge_reuses) X(batch_pending_implied) \
-	X(huge_mapped) X(unchecked_flushes)
+	X(huge_mapped) X(huge_alloc_unpaired) X(unchecked_flushes)
 #define ONE(f) + 1
 #define NPC (0 PCOUNTERS(ONE) + 2 * TLBR_SITE__COUNT + TLBR_AVOID__COUNT + TLBR_OP__COUNT + 1)
 #define NRC (0 RCOUNTERS(ONE) + TLBR_SITE__COUNT)

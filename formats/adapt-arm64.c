@@ -442,6 +442,7 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 	case TLBR_RAW_A64_FAULT:
 		learn_mm(a, t, v[2]);
 		t->in_fault = true;
+		t->fault_huge = true;	/* its huge page: the thp probes say (not an allocation) */
 		t->fault_addr = v[0];
 		t->fault_error = (v[1] & FAULT_FLAG_WRITE ? TLBR_PF_WRITE : 0) |
 				 (v[1] & FAULT_FLAG_USER ? TLBR_PF_USER : 0) |

@@ -383,6 +383,40 @@ static int on_ipi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct 
 	return n + 1;
 }
 
+/* gfp_t bits, the same from 4.x to 6.18 (include/linux/gfp_types.h: ___GFP_*) */
+#define GFP_MOVABLE_BIT (1ULL << 3)
+#define GFP_COMP_BIT (1ULL << 18)
+#define GFP_NOMEMALLOC_BIT (1ULL << 19)
+
+/*
+ * Is kmem:mm_page_alloc's allocation a transparent huge page of the fault
+ * @t is in? do_huge_pmd_anonymous_page() allocates it only where the PMD
+ * is none and the VMA covers the aligned 2 MiB (transhuge_vma_suitable),
+ * with vma_thp_gfp_mask(): GFP_TRANSHUGE_LIGHT (__GFP_MOVABLE, __GFP_COMP
+ * and __GFP_NOMEMALLOC) at least, __alloc_pages traces it (pfn -1 when it
+ * failed: 6.1's vma_alloc_folio tries the local node first, with
+ * __GFP_THISNODE | __GFP_NORETRY, then any), and the fault maps it by one
+ * huge PMD unless the memory cgroup refuses it, another thread's fault
+ * filled the PMD first, or userfaultfd takes the fault (the model then
+ * holds more pages than the kernel mapped, never fewer). No other
+ * allocation a fault makes is one: the page cache's (readahead_gfp_mask:
+ * no __GFP_NOMEMALLOC), the huge zero page's (GFP_TRANSHUGE without
+ * __GFP_MOVABLE), an mTHP's (order below 9). Text renders the flags by
+ * name: GFP_TRANSHUGE and GFP_TRANSHUGE_LIGHT both name those bits.
+ */
+static bool thp_alloc(const struct tlbr_record *rec)
+{
+	uint64_t pfn = rec->val[0], gfp = rec->val[2];
+	uint64_t want = GFP_MOVABLE_BIT | GFP_COMP_BIT | GFP_NOMEMALLOC_BIT;
+
+	if ((rec->have & 7) != 7 || rec->val[1] != 9 || !pfn || pfn == UINT64_MAX ||
+	    pfn == 0xffffffffULL)
+		return false;
+	if (rec->str[2])
+		return strstr(rec->str[2], "GFP_TRANSHUGE") != NULL;
+	return (gfp & want) == want;
+}
+
 int tlbr_adapt_x86(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
 		   struct tlbr_event *out)
 {
@@ -409,6 +443,7 @@ int tlbr_adapt_x86(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 			return 0;
 		a->cpu[rec->cpu].op_task = 0;
 		t->in_fault = true;
+		t->fault_huge = false;
 		t->fault_addr = rec->val[0];
 		t->fault_error = rec->val[2] & ~(uint64_t)TLBR_PF_USER;
 		tlbr_adapt_ev_init(out, TLBR_EV_FAULT, rec, t);
@@ -416,8 +451,29 @@ int tlbr_adapt_x86(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 		out->fault.ip = rec->val[1];
 		out->fault.error_code = t->fault_error;
 		return 1;
+	case TLBR_RAW_PAGE_ALLOC:
+		/*
+		 * the huge page of the fault the task is in (one a fault: a
+		 * second is not that fault's): the fault maps the whole
+		 * aligned 2 MiB by one PMD. The task's own record: a fault
+		 * leaves user mode, its allocation comes before the task
+		 * returns there (no event of its own between but a switch, an
+		 * IPI); an x86 shootdown in progress on the CPU goes on
+		 */
+		if (!t->in_fault || t->fault_huge || t->kthread || (t->fault_addr >> 63) ||
+		    !thp_alloc(rec))
+			return 0;
+		t->fault_huge = true;
+		tlbr_adapt_ev_init(out, TLBR_EV_HUGE, rec, t);
+		out->huge.kind = TLBR_HUGE_FAULT;
+		out->huge.addr = t->fault_addr & ~0x1fffffULL;
+		out->huge.at = t->fault_addr & TLBR_PAGE_MASK;
+		out->huge.outcome = 1;
+		out->huge.alloc = true;
+		return 1;
 	case TLBR_RAW_PAGE_FAULT_USER:
 		a->cpu[rec->cpu].op_task = 0;
+		t->fault_huge = false;
 		t->in_fault = true;
 		t->fresh = false;
 		t->fault_addr = rec->val[0];

@@ -653,6 +653,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	case TLBR_RAW_TLB_FLUSH:
 	case TLBR_RAW_PAGE_FAULT_USER:
 	case TLBR_RAW_PAGE_FAULT_KERNEL:
+	case TLBR_RAW_PAGE_ALLOC:
 	case TLBR_RAW_IPI_SEND_CPU:
 	case TLBR_RAW_IPI_SEND_CPUMASK:
 		return tlbr_adapt_x86(a, rec, t, out);

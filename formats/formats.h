@@ -33,6 +33,12 @@ enum tlbr_field_type {
 	TLBR_F_SYM,		/* kernel pointer: the symbol name when it can be resolved */
 	TLBR_F_CPUMASK,		/* __data_loc cpumask_t: into record->mask */
 	TLBR_F_HEX,		/* integer that text renders as %lx, without 0x */
+	/*
+	 * integer flags that text renders by name (__print_flags: gfp_flags
+	 * "GFP_TRANSHUGE|__GFP_THISNODE"): the value where the trace has it,
+	 * else 0 and the names in record->str
+	 */
+	TLBR_F_FLAGS,
 };
 
 /* record->type of a lost-events marker (missed holds the count). */
@@ -65,6 +71,7 @@ enum tlbr_raw_id {
 	TLBR_RAW_VMAP_ALLOC,
 	TLBR_RAW_VMAP_PURGE,
 	TLBR_RAW_PAGE_FAULT_KERNEL,
+	TLBR_RAW_PAGE_ALLOC,
 	/* arm64 kprobes of tlbreplay record (system "tlbr", see adapt-arm64.c) */
 	TLBR_RAW_A64_FAULT,
 	TLBR_RAW_A64_SET_ACCESS,
@@ -126,6 +133,7 @@ struct tlbr_evdef {
 	const char *without;		/* what replay loses without it */
 	unsigned int nfields;
 	struct tlbr_fielddef fields[TLBR_MAX_FIELDS];
+	const char *filter;		/* record enables it with this filter (tracefs syntax) */
 };
 
 /* Find a known event by system and name; @system may be NULL (text traces). */
@@ -239,6 +247,8 @@ struct tlbr_task {
 	uint64_t fault_addr;		/* last user fault, while it is the task's context */
 	uint64_t fault_error;
 	bool in_fault;
+	bool fault_huge;		/* its fault's huge-page allocation was seen (x86), or
+					 * the fault is arm64's (thp probes, not allocations) */
 	bool migrating;			/* between mm_migrate_pages_start and mm_migrate_pages */
 	bool reclaiming;		/* inside direct reclaim (vmscan begin/end) */
 	/* arm64 probes: an entry probe waiting for its return probe */

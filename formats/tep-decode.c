@@ -225,6 +225,8 @@ int tlbr_tep_decoder_fill(struct tlbr_reader *r, struct tep_decoder *d, const st
 			out->val[f->slot] = v;
 			if (f->type == TLBR_F_SYM)
 				out->str[f->slot] = v ? tep_find_function(d->tep, v) : NULL;
+			else if (f->type == TLBR_F_FLAGS)
+				out->str[f->slot] = NULL;	/* the value, not names */
 		}
 		out->have = t->fast_have;
 		return 0;
@@ -274,6 +276,8 @@ int tlbr_tep_decoder_fill(struct tlbr_reader *r, struct tep_decoder *d, const st
 			out->val[i] = v;
 			if (t->def->fields[i].type == TLBR_F_SYM)
 				out->str[i] = v ? tep_find_function(d->tep, v) : NULL;
+			else if (t->def->fields[i].type == TLBR_F_FLAGS)
+				out->str[i] = NULL;
 			break;
 		}
 		out->have |= 1u << i;

@@ -369,6 +369,13 @@ static int parse_fields(struct tlbr_reader *r, char *payload, struct tlbr_error 
 			if (tlbr_parse_u64(val[i], NULL, &rec->val[i]) < 0)
 				rec->val[i] = 0;
 			break;
+		case TLBR_F_FLAGS:	/* by name: the adapter reads the names */
+			rec->str[i] = NULL;
+			if (parse_num_value(fd, val[i], &rec->val[i]) < 0) {
+				rec->val[i] = 0;
+				rec->str[i] = val[i];
+			}
+			break;
 		case TLBR_F_CPUMASK:
 			if (tlbr_parse_cpulist(val[i], strlen(val[i]), &rec->mask) < 0) {
 				tlbr_error_set(err, rec->pos, rec->line,

@@ -15,6 +15,7 @@
 #define Y TLBR_F_SYM
 #define M TLBR_F_CPUMASK
 #define X TLBR_F_HEX
+#define F TLBR_F_FLAGS
 
 /* What a row's need means and on which machines the plan enables it. */
 #define R TLBR_NEED_REQUIRED
@@ -66,6 +67,18 @@ static const struct tlbr_evdef vocab[] = {
 	   3,
 	   /* printed "address=%ps ip=%ps": in text a kernel address is a symbol */
 	   { "address", Y }, { "ip", Y }, { "error_code", N }),
+	/*
+	 * x86 shows a transparent huge page as one fault: its allocation says
+	 * it is one (do_huge_pmd_anonymous_page -> vma_alloc_folio(gfp,
+	 * HPAGE_PMD_ORDER) -> __alloc_pages: trace_mm_page_alloc, also when
+	 * it failed: pfn -1), in the faulting task right after its fault
+	 * (adapt-x86.c); record filters it on the PMD order, 9 on x86-64's 4
+	 * KiB pages, so it costs one record a huge page
+	 */
+	{ "kmem", "mm_page_alloc", TLBR_RAW_PAGE_ALLOC, -1, O, X86,
+	  "huge pages mapped at fault are not seen: the model knows only the "
+	  "faulting page of each (the other 511 are not modelled)",
+	  3, { { "pfn", N }, { "order", N }, { "gfp_flags", F } }, "order == 9" },
 	EV("tlb", "tlb_flush", TLBR_RAW_TLB_FLUSH, R, X86,
 	   "no flushes to replay",
 	   2, { "reason", N }, { "pages", N }),

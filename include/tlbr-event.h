@@ -428,6 +428,12 @@ struct tlbr_ev_huge {
 	int outcome;
 	/* a split: of the folio too (split_huge_page: try_to_migrate_one's) */
 	bool folio;
+	/*
+	 * a fault (outcome 1) told by the huge page's allocation (x86:
+	 * kmem:mm_page_alloc of order 9 in the fault): a new huge page, never
+	 * the huge zero page, mapped where the VMA is anonymous and private
+	 */
+	bool alloc;
 };
 
 struct tlbr_ev_lost {

@@ -313,7 +313,7 @@ int tlbr_plan_probe(const char *sysroot, struct tlbr_plan *ret)
 		it = &ret->items[ret->n++];	/* the items of this architecture, in order */
 		*it = (struct tlbr_plan_item){ .system = v->system, .event = v->name,
 					       .need = v->need, .without = v->without,
-					       .arch = v->arch };
+					       .arch = v->arch, .filter = v->filter };
 		if (!strcmp(it->system, "tlbr")) {
 			if (!kallsyms) {
 				snprintf(path, sizeof(path), "%s/proc/kallsyms", env->sysroot);
@@ -362,6 +362,8 @@ void tlbr_plan_print(FILE *f, const struct tlbr_plan *p)
 			tlbr_plan_kprobe_line(&items[i], line, sizeof(line));
 			fprintf(f, "    %s %s\n", items[i].available ? "kprobe:" : "would be:", line);
 		}
+		if (items[i].filter)
+			fprintf(f, "    filter: %s\n", items[i].filter);
 		if (!items[i].available)
 			fprintf(f, "    why: %s\n    without it: %s\n", items[i].why,
 				items[i].without);

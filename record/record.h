@@ -22,6 +22,7 @@ struct tlbr_plan_item {
 	enum tlbr_need need;	/* from the vocabulary (formats/vocab.c) */
 	const char *without;	/* what replay loses without it */
 	const char *arch;	/* only on this architecture (uname -m), NULL: any */
+	const char *filter;	/* enabled with this filter (events/SYS/EVENT/filter), NULL: none */
 	bool available;		/* this kernel has it */
 	const char *why;	/* when not: why */
 	/* system "tlbr": a kprobe (or kretprobe) tlbreplay creates */

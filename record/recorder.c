@@ -536,7 +536,8 @@ struct backend {
 	int (*write)(struct rec *r, const char *file, const char *value);
 	int (*kprobe_create)(struct rec *r, const struct tlbr_plan_item *it);
 	void (*census)(struct rec *r);
-	int (*event_enable)(struct rec *r, const char *system, const char *event);
+	int (*event_enable)(struct rec *r, const char *system, const char *event,
+			    const char *filter);
 	int (*capture)(struct rec *r);
 	void (*teardown)(struct rec *r);
 };
@@ -608,8 +609,12 @@ static void dry_census(struct rec *r)
 
 static int step_enable(struct rec *r);
 
-static int dry_event_enable(struct rec *r, const char *system, const char *event)
+static int dry_event_enable(struct rec *r, const char *system, const char *event,
+			    const char *filter)
 {
+	if (filter)
+		dry(r, "echo '%s' > instances/%s/events/%s/%s/filter", filter, r->name, system,
+		    event);
 	dry(r, "echo 1 > instances/%s/events/%s/%s/enable", r->name, system, event);
 	return 0;
 }
@@ -705,8 +710,12 @@ static void real_census(struct rec *r)
 	tlbr_census_probe(&r->cen, &r->plan.env, true, r->o->log);
 }
 
-static int real_event_enable(struct rec *r, const char *system, const char *event)
+static int real_event_enable(struct rec *r, const char *system, const char *event,
+			     const char *filter)
 {
+	if (filter && tracefs_event_file_write(r->inst, system, event, "filter", filter) < 0)
+		return failf(r, -EIO, "the kernel refused the filter '%s' of %s:%s", filter,
+			     system, event);
 	if (tracefs_event_enable(r->inst, system, event) < 0)
 		return failf(r, -EIO, "cannot enable %s:%s", system, event);
 	return 0;
@@ -1067,13 +1076,13 @@ static int step_enable(struct rec *r)
 
 	for (i = 0; i < r->cen.nprobed; i++) {
 		tlbr_tlbi_event(&r->cen, i, ev, sizeof(ev));
-		if ((ret = r->be->event_enable(r, PROBE_SYSTEM, ev)) < 0)
+		if ((ret = r->be->event_enable(r, PROBE_SYSTEM, ev, NULL)) < 0)
 			return ret;
 	}
 	for (i = 0; i < r->plan.n; i++)
 		if (r->plan.items[i].available &&
-		    (ret = r->be->event_enable(r, r->plan.items[i].system,
-					       r->plan.items[i].event)) < 0)
+		    (ret = r->be->event_enable(r, r->plan.items[i].system, r->plan.items[i].event,
+					       r->plan.items[i].filter)) < 0)
 			return ret;
 	return 0;
 }

@@ -309,6 +309,9 @@ struct tlbr_replay_result {
 	uint64_t contpte_dirty;		/* access/dirty updates of a whole contpte block */
 	uint64_t huge_reuses;		/* write-fault reuses of a huge PMD (do_huge_pmd_wp_page) */
 	uint64_t huge_mapped;		/* huge pages mapped by a PMD (fault, collapse) */
+	/* x86 huge-page allocations in a fault whose 2 MiB the model had used or as not
+	 * anonymous: not taken for the fault's (replay/unmap.c huge_apply) */
+	uint64_t huge_alloc_unpaired;
 	/*
 	 * One VMA's zaps (unmap_page_range) over a range where the model has
 	 * no page, in an address space whose pages the trace may not show (older

@@ -1336,8 +1336,27 @@ static bool vmas_cover(const struct rmm *m, uint64_t s, uint64_t e)
  * flush event); a write fault on a huge PMD resolves through set_access
  * (reuse) or a split and PTE faults (copy).
  */
+/* Does the model have a page in the PMD but the faulting one? */
+static void pmd_used_fn(struct replay *r, struct page *p, void *a)
+{
+	uint64_t *at = a;
+
+	(void)r;
+	if (p->mapped && p->vpn != at[0])
+		at[1] = 1;
+}
+
+/*
+ * (x86: @alloc, the fault's huge page told by its allocation, not by a
+ * probe: do_huge_pmd_anonymous_page allocates one only where the PMD is
+ * none, the VMA anonymous and covering the aligned 2 MiB. The model's
+ * VMA or pages there saying otherwise mean the allocation was not this
+ * fault's (an mlock's populate in a syscall the trace leaves out, after
+ * the fault returned): the fault keeps its one page, as without the
+ * event. A new huge page: writable where the VMA is, maybe_pmd_mkwrite.)
+ */
 static void huge_apply(struct replay *r, uint32_t mm, enum tlbr_huge_kind kind, uint64_t addr,
-		       uint64_t at_addr, int outcome)
+		       uint64_t at_addr, int outcome, bool alloc)
 {
 	uint64_t s = addr >> PAGE_SHIFT, at = at_addr >> PAGE_SHIFT, v;
 	struct rmm *m = tlbr_mm_get(r, mm);
@@ -1346,6 +1365,18 @@ static void huge_apply(struct replay *r, uint32_t mm, enum tlbr_huge_kind kind, 
 
 	if (!m)
 		return;
+	if (kind == TLBR_HUGE_FAULT && alloc) {
+		uint64_t used[2] = { at, 0 };
+
+		tlbr_for_pages(r, mm, false, s, s + PMD_PAGES, pmd_used_fn, used);
+		if (used[1] || (vma && (vma->shared || !vma->anon)) ||
+		    !vmas_cover(m, s, s + PMD_PAGES)) {
+			r->res.huge_alloc_unpaired++;
+			return;
+		}
+		if (vma)
+			writable = vma->prot & 2;
+	}
 	if (kind == TLBR_HUGE_FAULT) {
 		struct page *fp = at ? tlbr_page_find(r, mm, at) : NULL;
 
@@ -1355,7 +1386,7 @@ static void huge_apply(struct replay *r, uint32_t mm, enum tlbr_huge_kind kind, 
 		tlbr_for_pages(r, mm, false, s, s + PMD_PAGES, pmd_none_fn, &at);
 		if (outcome < 0 || (!outcome && !vmas_cover(m, s, s + PMD_PAGES)))
 			return;
-		if (fp && fp->present) {
+		if (fp && fp->present && !alloc) {
 			writable = fp->writable;
 			zero = fp->zero;
 		}
@@ -1433,7 +1464,7 @@ void tlbr_huge_settle(struct replay *r, struct rtask *t)
 	if (!t->huge_pending)
 		return;
 	t->huge_pending = false;
-	huge_apply(r, t->huge_mm, TLBR_HUGE_FAULT, t->huge_addr, t->huge_at, 0);
+	huge_apply(r, t->huge_mm, TLBR_HUGE_FAULT, t->huge_addr, t->huge_at, 0, false);
 }
 
 /*
@@ -1482,5 +1513,6 @@ void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 	if (ev->huge.kind == TLBR_HUGE_FAULT && t)
 		t->huge_pending = false;	/* its return says */
 	if (ev->huge.kind == TLBR_HUGE_FAULT || ev->huge.kind == TLBR_HUGE_COLLAPSE)
-		huge_apply(r, ev->mm, ev->huge.kind, ev->huge.addr, ev->huge.at, ev->huge.outcome);
+		huge_apply(r, ev->mm, ev->huge.kind, ev->huge.addr, ev->huge.at, ev->huge.outcome,
+			   ev->huge.alloc);
 }

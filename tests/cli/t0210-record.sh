@@ -27,6 +27,9 @@ grep_file "--check names the required events" "^tlb:tlb_flush  *required  *avail
 expect_status 0 "--dry-run exits 0" "$TLBREPLAY" record --dry-run -- true
 grep_file "--dry-run prints the instance it would make" "^mkdir .*/instances/tlbreplay_" "$TMP/out"
 grep_file "--dry-run prints the events it would enable" "events/tlb/tlb_flush/enable" "$TMP/out"
+# a huge page's allocation (x86 shows a huge page as one fault), filtered on
+# the PMD order before it is enabled: one record a huge page
+grep_file "--dry-run filters mm_page_alloc on order 9" "^echo 'order == 9' > instances/tlbreplay_[0-9]*/events/kmem/mm_page_alloc/filter" "$TMP/out"
 no_instance "--dry-run makes no instance"
 
 # a workload
