@@ -570,6 +570,23 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 					  TLBR_PAGES_UP(ev->flush.end), 0);
 		return 0;
 	}
+	/*
+	 * A traced switch away from a user task the model does not have on
+	 * the CPU: the task ran there (__schedule() switches away only from
+	 * rq->curr), and its switch in is not in the trace (this project's x86
+	 * VMs' 6.18 kernels leave out about half of the switches from idle,
+	 * with their "flush on task switch"; a pid filter; the trace's start).
+	 * context_switch() -> switch_mm_irqs_off() loaded its mm there and set
+	 * the CPU's bit in mm_cpumask: it runs there until this switch, then
+	 * the CPU keeps the mm lazily (enter_lazy_tlb()) or switches it. Before
+	 * the policies' hooks, a step of its own (seq) as a switch the trace
+	 * had shown: what ran there before it ran until then. O(load_mm).
+	 */
+	if (ev->kind == TLBR_EV_SWITCH && !ev->sw.inferred && ev->sw.prev_task && ev->sw.prev_mm &&
+	    ev->sw.prev_pid > 0 && r->cpu[ev->cpu].task != ev->sw.prev_task) {
+		r->seq++;
+		tlbr_run_on(r, ev->cpu, ev->sw.prev_task, ev->sw.prev_mm);
+	}
 	for (unsigned int h = 0; h < r->nev_hooks; h++)
 		r->ev_hooks[h].fn(r, r->ev_hooks[h].pl, ev);
 	r->seq++;

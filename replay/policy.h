@@ -235,6 +235,8 @@ int tlbr_view_ncpus(struct replay *r);
 int tlbr_view_syscall(struct replay *r);
 /* ... of task @task (the trace's identity), for a policy's on_event(): 0 when none */
 int tlbr_view_task_syscall(struct replay *r, uint32_t task);
+/* The task the model runs on @cpu (the trace's identity; in on_run(), the one it starts). O(1). */
+uint32_t tlbr_view_cpu_task(struct replay *r, int cpu);
 /*
  * Does the flush free page tables (x86 flush_tlb_mm_range()'s freed_tables)?
  * The trace's flag; fork's and exit's flush_tlb_mm(); a munmap that leaves a

@@ -420,6 +420,11 @@ int tlbr_view_syscall(struct replay *r)
 	return r->cur_task ? r->cur_task->sys : 0;
 }
 
+uint32_t tlbr_view_cpu_task(struct replay *r, int cpu)
+{
+	return cpu >= 0 && cpu < r->ncpus ? r->cpu[cpu].task : 0;
+}
+
 int tlbr_view_task_syscall(struct replay *r, uint32_t task)
 {
 	struct rtask *t = task && task < r->ntasks ? &r->tasks[task] : NULL;

@@ -256,17 +256,17 @@ static void clear_cpu(struct tlbr_cpuset *s, int cpu)
 static void on_run(struct replay *r, struct policy *pl, int cpu, uint32_t mm)
 {
 	struct xstate *s = tlbr_policy_state(pl, &tlbr_policy_x86_ipi);
+	uint32_t task = tlbr_view_cpu_task(r, cpu);
 	struct xmm *m;
 
-	(void)r;
 	if (!mm) {
 		if (s->loaded[cpu])
 			s->lazy[cpu] = true;
 		return;
 	}
 	/* a task the kernel showed to use another address space (task_rehome()) */
-	if (s->cur_task[cpu] < s->ntask_mm && s->task_mm[s->cur_task[cpu]])
-		mm = s->task_mm[s->cur_task[cpu]];
+	if (task < s->ntask_mm && s->task_mm[task])
+		mm = s->task_mm[task];
 	if (s->sw_event[cpu] && s->loaded[cpu] != mm)
 		s->switching[cpu] = true;
 	s->sw_event[cpu] = false;

@@ -288,6 +288,14 @@ got=$(values x86-ipi "$SRCDIR/tests/data/whatif-x86-exec-switch.txt" s.shootdown
 	s.predicted_ipis s.matched_ipis s.calls_real s.calls_predicted s.calls_matched)
 [ "$got" = "0 0 0 1 1 1" ]
 ok $? "exec_mmap(): the exec'ing CPU leaves the old mm before sched_process_exec (got $got)"
+# A traced switch away from a task whose switch in the trace lacks: the
+# task ran there, its CPU is in mm_cpumask and lazy after the switch to
+# idle, and a flush that frees page tables interrupts it
+# (tests/data/whatif-x86-prev-switch.txt; before: 1 0 0 1 0 0)
+got=$(values x86-ipi "$SRCDIR/tests/data/whatif-x86-prev-switch.txt" s.shootdown_ipis_sent \
+	s.predicted_ipis s.matched_ipis s.calls_real s.calls_predicted s.calls_matched)
+[ "$got" = "1 1 1 1 1 1" ]
+ok $? "a switch away from a task never switched in: it ran there (got $got)"
 # A trim the kernel makes where the model's guessed clock has none is a
 # miss, counted as such (tests/data/whatif-x86-trim-miss.txt: the guessed
 # trim at 5.100001 was not sent, the kernel's at 5.200001 not predicted;
