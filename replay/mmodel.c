@@ -140,13 +140,53 @@ static int rehash(struct replay *r, struct rmm *m, uint32_t size)
 	return 0;
 }
 
-/*
- * A free page slot, its policy and CPU state zeroed (the page itself is the
- * caller's to fill). O(policies x CPUs), amortised over the arrays' growth.
- */
-static int page_slot_take(struct replay *r, uint32_t *ret)
+/* Room for PAGE_CHUNK more page slots. O(pages) for the reallocs, amortised. */
+static __attribute__((noinline)) int page_slots_grow(struct replay *r)
 {
 	size_t per = (size_t)r->npol * (size_t)r->ncpus;
+	uint32_t n = r->pages_alloc + PAGE_CHUNK;
+	struct page **nc = realloc(r->chunks, (n / PAGE_CHUNK) * sizeof(*nc));
+	struct ptlb *nt;
+	struct plast *nl;
+	struct lrutag *lt;
+	uint8_t *ha;
+
+	if (!nc)
+		return -ENOMEM;
+	r->chunks = nc;
+	nc[n / PAGE_CHUNK - 1] = malloc(PAGE_CHUNK * sizeof(struct page));
+	if (!nc[n / PAGE_CHUNK - 1])
+		return -ENOMEM;
+	nt = realloc(r->ptlb, (size_t)n * per * sizeof(*nt));
+	if (!nt)
+		return -ENOMEM;
+	r->ptlb = nt;
+	nl = realloc(r->plast, (size_t)n * (size_t)r->npol * sizeof(*nl));
+	if (!nl)
+		return -ENOMEM;
+	r->plast = nl;
+	ha = realloc(r->held_any, n);
+	if (!ha)
+		return -ENOMEM;
+	r->held_any = ha;
+	lt = realloc(r->lru, (size_t)n * sizeof(*lt));
+	if (!lt)
+		return -ENOMEM;
+	r->lru = lt;
+	r->pages_alloc = n;
+	return 0;
+}
+
+/*
+ * A free page slot, its policy and CPU state zeroed (the page itself is the
+ * caller's to fill). O(policies x CPUs), amortised over the arrays' growth
+ * (page_slots_grow, out of line: a fork's copy takes millions of slots).
+ */
+static inline int page_slot_take(struct replay *r, uint32_t *ret)
+{
+	size_t per = (size_t)r->npol * (size_t)r->ncpus;
+	struct ptlb *t;
+	struct plast *l;
 	uint32_t i;
 
 	if (r->free_head) {
@@ -154,42 +194,22 @@ static int page_slot_take(struct replay *r, uint32_t *ret)
 		r->free_head = page_at(r, i)->next;
 		r->nfree--;
 	} else {
-		if (r->npages == r->pages_alloc) {
-			uint32_t n = r->pages_alloc + PAGE_CHUNK;
-			struct page **nc = realloc(r->chunks, (n / PAGE_CHUNK) * sizeof(*nc));
-			struct ptlb *nt;
-			struct plast *nl;
-			struct lrutag *lt;
-			uint8_t *ha;
-
-			if (!nc)
-				return -ENOMEM;
-			r->chunks = nc;
-			nc[n / PAGE_CHUNK - 1] = malloc(PAGE_CHUNK * sizeof(struct page));
-			if (!nc[n / PAGE_CHUNK - 1])
-				return -ENOMEM;
-			nt = realloc(r->ptlb, (size_t)n * per * sizeof(*nt));
-			if (!nt)
-				return -ENOMEM;
-			r->ptlb = nt;
-			nl = realloc(r->plast, (size_t)n * (size_t)r->npol * sizeof(*nl));
-			if (!nl)
-				return -ENOMEM;
-			r->plast = nl;
-			ha = realloc(r->held_any, n);
-			if (!ha)
-				return -ENOMEM;
-			r->held_any = ha;
-			lt = realloc(r->lru, (size_t)n * sizeof(*lt));
-			if (!lt)
-				return -ENOMEM;
-			r->lru = lt;
-			r->pages_alloc = n;
-		}
+		if (r->npages == r->pages_alloc && page_slots_grow(r) < 0)
+			return -ENOMEM;
 		i = r->npages++;
 	}
-	memset(&r->ptlb[(size_t)i * per], 0, per * sizeof(*r->ptlb));
-	memset(&r->plast[(size_t)i * (size_t)r->npol], 0, (size_t)r->npol * sizeof(*r->plast));
+	/* field by field, not memset(): a call each for a few dozen bytes; the padding is never read */
+	t = &r->ptlb[(size_t)i * per];
+	for (size_t k = 0; k < per; k++) {
+		t[k].cleared = 0;
+		t[k].held = 0;
+		t[k].xlisted = false;
+	}
+	l = &r->plast[(size_t)i * (size_t)r->npol];
+	for (int k = 0; k < r->npol; k++) {
+		l[k].ts_ns = l[k].pos = 0;
+		l[k].cpu = 0;
+	}
 	r->held_any[i] = 0;
 	r->lru[i] = (struct lrutag){ 0 };
 	*ret = i;
