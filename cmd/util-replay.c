@@ -278,6 +278,9 @@ static void traced_kernel(struct replay_run *run)
 	/* the PTEs the kernel batched are in the trace (record's tlbr:ubc_pending) */
 	o->ro.batch_marks = tlbr_metadata_get(meta, "batch_marks", release, sizeof(release)) &&
 			    !strcmp(release, "traced");
+	/* the PTEs fault-around made are in the trace (record's tlbr:map_ptes) */
+	o->ro.fault_around_traced = tlbr_metadata_get(meta, "fault_around", release,
+						      sizeof(release)) && !strcmp(release, "traced");
 	/*
 	 * the recorder found the Access flag set by software on every CPU it
 	 * tried (arm64 without FEAT_HAFDBS): which PTEs are young is traced

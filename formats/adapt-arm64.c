@@ -33,6 +33,8 @@
  *   pmd_unshare   huge_pmd_unshare           addr mm shares     a hugetlb PMD table unshared
  *                                            (shares: ptdesc pt_share_count before)
  *   asid_roll     flush_context                                 ASID generation rollover
+ *   map_ptes      set_pte_range (do_set_pte)  addr nr mm         PTEs a fault made: its own
+ *                                            page's and fault-around's
  *   tlbi_N        a TLBI instruction          site op (ret)      the census (see below)
  *
  * set_access's "cont" (PTE_CONT of the new entry) is always 0: arm64's
@@ -889,6 +891,23 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		t->a64_madv = false;
 		stand_for_return(out, rec, t, (int64_t)(int32_t)v[0]);
 		return 1;
+	case TLBR_RAW_A64_MAP_PTES: {
+		/*
+		 * do_set_pte(vmf, page, addr) (6.1), set_pte_range(vmf, folio,
+		 * page, nr, addr) (6.6 on): PTEs a fault makes, its own page's
+		 * (finish_fault) and those fault-around maps (filemap_map_pages),
+		 * in the faulting VMA's address space (vmf->vma->vm_mm: another
+		 * process's for a remote GUP)
+		 */
+		const struct tlbr_mm *m = tlbr_mm_by_id(a, t->mm);
+		uint32_t mm = m && m->kptr && m->kptr != v[2] ? mm_of_kptr(a, v[2]) : t->mm;
+
+		tlbr_adapt_ev_init(out, TLBR_EV_PTE_MAP, rec, t);
+		out->mm = mm;
+		out->pte_map.addr = v[0] & ~0xfffULL;
+		out->pte_map.pages = (rec->have & (1u << 1)) ? v[1] : 1;
+		return mm != 0;
+	}
 	default:
 		return 0;
 	}

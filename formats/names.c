@@ -29,6 +29,7 @@ static const char *const kind_names[] = {
 	[TLBR_EV_TLBI] = "tlbi",
 	[TLBR_EV_HUGE] = "huge",
 	[TLBR_EV_IPI_OTHER] = "ipi-other",
+	[TLBR_EV_PTE_MAP] = "pte-map",
 };
 
 static const char *const site_names[] = {

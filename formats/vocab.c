@@ -172,6 +172,10 @@ static const struct tlbr_evdef vocab[] = {
 	EV("tlbr", "madv_r", TLBR_RAW_A64_MADVISE_RET, O, A64,
 	   "as above",
 	   1, { "ret", N }),
+	EV("tlbr", "map_ptes", TLBR_RAW_A64_MAP_PTES, O, A64,
+	   "which pages fault-around mapped is not seen: each page of its "
+	   "window may be mapped (the flushes only they would cause uncertain)",
+	   3, { "addr", N }, { "nr", N, true }, { "mm", N }),
 	EV("tlbr", "thp_fault", TLBR_RAW_A64_THP, O, A64,
 	   "huge pages mapped at fault are not seen: the model misses "
 	   "their 512 pages",

@@ -41,6 +41,7 @@ enum tlbr_ev_kind {
 	TLBR_EV_TLBI,		/* arm64: a TLBI instruction the kernel executed (the census) */
 	TLBR_EV_HUGE,		/* transparent huge page activity at PMD level */
 	TLBR_EV_IPI_OTHER,	/* an IPI that is not a TLB shootdown (ipi: its targets) */
+	TLBR_EV_PTE_MAP,	/* arm64: PTEs a fault made beyond its own (fault-around) */
 	TLBR_EV__COUNT
 };
 
@@ -436,6 +437,17 @@ struct tlbr_ev_huge {
 	bool alloc;
 };
 
+/*
+ * PTEs a fault made for pages other than its own, as the kernel reports them
+ * (arm64 record: do_set_pte, 6.6 on set_pte_range): fault-around's
+ * (do_fault_around -> filemap_map_pages), and a large folio's that 6.12's
+ * finish_fault maps whole; the fault's own page among them is the fault's
+ */
+struct tlbr_ev_pte_map {
+	uint64_t addr;		/* the first page */
+	uint64_t pages;		/* how many, from addr on */
+};
+
 struct tlbr_ev_lost {
 	uint64_t count;		/* UINT64_MAX when the tracer did not say how many */
 };
@@ -467,6 +479,7 @@ struct tlbr_event {
 		struct tlbr_ev_kmap kmap;
 		struct tlbr_ev_tlbi tlbi;
 		struct tlbr_ev_huge huge;
+		struct tlbr_ev_pte_map pte_map;
 	};
 };
 

@@ -41,6 +41,7 @@ struct probe_def {
 	const char *alt;		/* where the kernel inlined symbol: this one instead */
 	const char *alt_fetch;
 	const char *min_why;		/* why not before min_v; NULL: inline before 6.5 */
+	const char *old_fetch;		/* old_symbol's register form, NULL: fetch */
 };
 
 static const struct probe_def probes[] = {
@@ -129,6 +130,16 @@ static const struct probe_def probes[] = {
 	{ "madv", false, "do_madvise", NULL, 0, 0,
 	  "mm=%x0:x64 start=%x1:x64 len=%x2:x64 advice=%x3:s32", NULL, NULL },
 	{ "madv_r", true, "do_madvise", NULL, 0, 0, "ret=$retval:s32", NULL, NULL },
+	/*
+	 * the PTEs a fault makes (mm/memory.c): do_set_pte(vmf, page, addr)
+	 * per page, from 6.6 set_pte_range(vmf, folio, page, nr, addr) per run
+	 * of a folio; called by finish_fault for the faulting page (6.12: a
+	 * large folio's pages too) and by filemap_map_pages for the pages
+	 * fault-around maps (do_read_fault -> do_fault_around)
+	 */
+	{ "map_ptes", false, "set_pte_range", "do_set_pte", V(6, 6), 0,
+	  "addr=%x4:x64 nr=%x3:u32 mm=+16(+0(%x0)):x64", NULL, NULL, NULL, NULL, NULL,
+	  "addr=%x2:x64 mm=+16(+0(%x0)):x64" },
 };
 
 static char *slurp(const char *path)
@@ -273,6 +284,8 @@ static void check_probe(struct tlbr_plan_item *it, const struct tlbr_plan_env *e
 	it->retprobe = d->ret;
 	it->symbol = d->old_symbol && env->version < d->rename_v ? d->old_symbol : d->symbol;
 	it->fetch = env->btf_args && d->fetch_btf ? d->fetch_btf : d->fetch;
+	if (d->old_fetch && it->symbol == d->old_symbol)
+		it->fetch = d->old_fetch;
 	if (d->never)
 		it->why = d->never;
 	else if (env->unreadable[0])

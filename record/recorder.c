@@ -373,6 +373,14 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 		if (items[i].kprobe && !strcmp(items[i].event, "ubc_pending") && items[i].available)
 			tracefs_printf(inst, TLBR_MARK_META "batch_marks=traced\n");
 	/*
+	 * arm64: the PTEs faults make are traced (map_ptes: do_set_pte,
+	 * set_pte_range), fault-around's among them: the replay knows which
+	 * pages of a fault-around window were mapped
+	 */
+	for (i = 0; i < n; i++)
+		if (items[i].kprobe && !strcmp(items[i].event, "map_ptes") && items[i].available)
+			tracefs_printf(inst, TLBR_MARK_META "fault_around=traced\n");
+	/*
 	 * x86: whether the CPU has INVLPGB, as the kernel lists it (cpuinfo
 	 * flag "invlpgb": X86_FEATURE_INVLPGB, named since Linux 6.15, which
 	 * also uses it): then flush_tlb_mm_range() of an address space with a

@@ -446,6 +446,7 @@ static const uint8_t not_about_task[TLBR_EV__COUNT] = {
 	[TLBR_EV_SWITCH] = IN_FAULT,
 	[TLBR_EV_MIGRATE] = IN_FAULT,
 	[TLBR_EV_IPI_OTHER] = IN_FAULT,
+	[TLBR_EV_PTE_MAP] = IN_FAULT | OTHER_MM,
 	[TLBR_EV_RECLAIM_UNMAP] = IN_FAULT | OTHER_MM,
 	[TLBR_EV_KMAP] = IN_FAULT | OTHER_MM,
 	[TLBR_EV_BATCH_SYNC] = OTHER_MM,
@@ -739,6 +740,10 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	case TLBR_EV_HUGE:
 		if (ev->mm)
 			tlbr_on_huge(r, ev, t);
+		break;
+	case TLBR_EV_PTE_MAP:
+		if (ev->mm)
+			ret = tlbr_on_pte_map(r, ev, t);
 		break;
 	case TLBR_EV_TLBI:	/* what the kernel did: compared with the policies' decisions */
 		r->arm64_seen = true;

@@ -161,6 +161,62 @@ static void fault_around(struct replay *r, uint32_t mm, const struct vma *v, uin
 	}
 }
 
+/*
+ * The PTEs a fault made for pages other than its own, as the recording
+ * traced them (tlbr:map_ptes; metadata fault_around=traced): do_fault_around
+ * -> filemap_map_pages maps the window's page-cache pages that have no PTE
+ * (6.1: do_set_pte(vmf, page, addr) each; 6.6 on set_pte_range(vmf, folio,
+ * page, nr, addr) per run of a folio), and through nothing else, so a page
+ * of the window not named was not mapped: no "maybe" page (fault_around()
+ * is not called). The PTE: mk_pte(page, vma->vm_page_prot), clean: arm64's
+ * PTE_RDONLY even in a shared writable mapping until a write dirties it
+ * (a traced permission fault, pte_mkdirty, without FEAT_HAFDBS's DBM; the
+ * hardware's with it), read-only as the model takes a read fault's page;
+ * writable and dirty only for a write fault's run (maybe_mkwrite(
+ * pte_mkdirty()): 6.12's finish_fault of a shared mapping's large folio);
+ * pte_mkold where arch_wants_old_prefaulted_pte() (arm64: cpu_has_hw_af)
+ * for a page that is not the fault's (prefault: `vmf->address != addr`;
+ * 6.6 on, `!in_range(vmf->address, addr, nr * PAGE_SIZE)`), else young
+ * (pte_sw_mkyoung; arm64's vm_page_prot carries PTE_AF): with the software
+ * Access flag every one is young, with the hardware's old, then young at
+ * any access (unknown). 6.12's finish_fault maps a large folio's pages the
+ * same way, not prefault (young; a private mapping's COW is the fault's one
+ * page). The fault's own page
+ * is the fault's (tlbr_on_fault); a page the model has present stays as it
+ * is. Events lost in between are lost faults as any (tlbr_lost_gap).
+ * O(pages x pte_set).
+ */
+int tlbr_on_pte_map(struct replay *r, const struct tlbr_event *ev, const struct rtask *t)
+{
+	struct rmm *m = tlbr_mm_get(r, ev->mm);
+	uint64_t s = ev->pte_map.addr >> PAGE_SHIFT, n = ev->pte_map.pages, a;
+	bool own = t && t->fault_mm == ev->mm && t->fault_vpn >= s && t->fault_vpn - s < n;
+
+	if (!m || !n || n > PMD_PAGES)	/* (a run never crosses a page table) */
+		return 0;
+	for (a = s; a < s + n; a++) {
+		const struct vma *v = tlbr_vma_find(m, a << PAGE_SHIFT);
+		struct page *q;
+
+		if (own && a == t->fault_vpn)
+			continue;
+		q = tlbr_page_find(r, ev->mm, a);
+		if (q && q->mapped && q->present)
+			continue;
+		q = tlbr_page_get(r, ev->mm, a);
+		if (!q)
+			return -ENOMEM;
+		tlbr_pte_set(r, q, true, true, own && t->fault_write && v && v->shared &&
+			     (v->prot & TLBR_PROT_WRITE), false, false,
+			     own ? "mapped with the fault's page" : "fault-around");
+		if (own && t->fault_write)
+			q->dirty = true;
+		q->maybe = false;
+		q->young = r->o.sw_access_flag || own ? PAGE_YOUNG : PAGE_YOUNG_UNKNOWN;
+	}
+	return 0;
+}
+
 int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	uint64_t err = ev->fault.error_code;
@@ -170,6 +226,11 @@ int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 
 	if (!p)
 		return -ENOMEM;
+	if (t) {
+		t->fault_mm = ev->mm;
+		t->fault_vpn = p->vpn;
+		t->fault_write = (ev->fault.error_code & TLBR_PF_WRITE) != 0;
+	}
 	/*
 	 * an arm64 write fault (the probe does not say whether the PTE was
 	 * present) on a page the model has no PTE for (older than the trace,
@@ -265,7 +326,9 @@ int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 		 */
 		if ((err & TLBR_PF_WRITE) && v && v->anon && !v->shared)
 			tlbr_lru_set(r, p, LRU_BATCH_ADD, ev->cpu);
-		if (!(err & TLBR_PF_WRITE) && v && (!v->anon || v->shared))
+		/* (the recording traced which pages it mapped: tlbr_on_pte_map) */
+		if (!(err & TLBR_PF_WRITE) && v && (!v->anon || v->shared) &&
+		    !r->o.fault_around_traced)
 			fault_around(r, ev->mm, v, p->vpn);
 		if (unseen)
 			set_pending(r, t, ev, p, err & TLBR_PF_USER, true);

@@ -284,6 +284,10 @@ struct rtask {
 	uint32_t traced;		/* flushes the trace showed in it */
 	bool pend_seen;			/* the trace showed flush_tlb_batched_pending in it */
 	bool fork_wp_done;
+	/* its last fault's page (tlbr_on_pte_map leaves that PTE to the fault) */
+	uint32_t fault_mm;
+	uint64_t fault_vpn;
+	bool fault_write;
 	/* a huge fault's entry (thp_fault) waiting for its return */
 	bool huge_pending;
 	uint32_t huge_mm;
@@ -705,6 +709,8 @@ void tlbr_check_range(struct replay *r, uint32_t mm, bool whole, uint64_t start,
 
 /* faults.c: user page faults */
 int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
+/* PTEs a fault made beyond its own page (fault-around: tlbr:map_ptes). */
+int tlbr_on_pte_map(struct replay *r, const struct tlbr_event *ev, const struct rtask *t);
 void tlbr_resolve_reuse(struct replay *r, struct rtask *t, uint32_t mm);
 bool tlbr_fault_flush(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
 		 struct flushreq *q, bool range);

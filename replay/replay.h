@@ -457,6 +457,12 @@ struct tlbr_replay_opts {
 	 */
 	bool batch_marks;
 	/*
+	 * The recording traced the PTEs faults make (arm64, tlbr:map_ptes on
+	 * do_set_pte / set_pte_range; metadata fault_around=traced): which
+	 * pages fault-around mapped is known, none of its window is "maybe".
+	 */
+	bool fault_around_traced;
+	/*
 	 * The CPU sets the Access flag in software (arm64 without FEAT_HAFDBS;
 	 * metadata access_flag=software, which the recorder tries): every
 	 * access through an old PTE is a traced fault (do_page_fault ->

@@ -29,6 +29,11 @@ grep_file "6.12: dup_mmap inlined, fork's flush seen at uprobe_end_dup_mmap" \
 	"p:tlbr/fork_mm uprobe_end_dup_mmap$" record-check-a64-612.expect
 grep_file "each VMA's zap (unmap_page_range)" "p:tlbr/zap_vma unmap_page_range" \
 	record-check-a64-61.expect
+grep_file "6.12: the PTEs a fault makes, per run of a folio (set_pte_range, 6.6 on)" \
+	"p:tlbr/map_ptes set_pte_range addr=%x4:x64 nr=%x3:u32 mm=+16(+0(%x0)):x64$" \
+	record-check-a64-612.expect
+grep_file "6.1: per page (do_set_pte, its own arguments)" \
+	"p:tlbr/map_ptes do_set_pte addr=%x2:x64 mm=+16(+0(%x0)):x64$" record-check-a64-61.expect
 grep -q "tlb:tlb_flush\|page_fault_user" record-check-a64-61.expect record-check-a64-612.expect
 ok $((! $?)) "the arm64 plans ask for no x86 tracepoint"
 "$TLBREPLAY" record --dry-run --sysroot sysroots/a64-61 -- true | sed 's/tlbreplay_[0-9]*/tlbreplay_PID/g' > "$TMP/dry"

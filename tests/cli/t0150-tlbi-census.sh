@@ -408,6 +408,16 @@ ok $? "process_madvise COLD/PAGEOUT: do_madvise's probes give 3 zap points, 1 un
 census_case whatif-fault-around-count.txt '{"mprotect": 1, "zap": 2}'
 ok $? "fault-around without PROT_READ, resolved by mprotect's PTE count: mprotect 1, zap 2 as executed, none uncertain"
 
+# fault-around as the recording traced it (whatif-fault-around-traced.txt:
+# tlbr:map_ptes, metadata fault_around=traced): the page set_pte_range
+# mapped is present, those of the window it did not name were not mapped
+# (before, and without the metadata: every one a maybe page, zap 3..4)
+aging_check whatif-fault-around-traced.txt '{"zap": 3}' '{"zap": 3}' '{}'
+ok $? "fault-around traced: the pages it mapped and no other (zap 3 as executed, none uncertain)"
+sed '/fault_around=traced/d' whatif-fault-around-traced.txt > $TMP/fa-old.txt
+aging_check $TMP/fa-old.txt '{"zap": 3}' '{"zap": 4}' '{"zap": 2}'
+ok $? "fault-around not traced: its window's pages stay maybe (zap 3..4, 2 uncertain)"
+
 # a zap of pages the trace never showed (whatif-zap-unseen.txt, derived
 # there): in an address space older than the trace the kernel flushed
 # them (census zap 2) but the model has no page there, so no flush point
