@@ -42,7 +42,10 @@
 # where there is no hardware dirty state either), for a CPU without
 # FEAT_HAFDBS (sweep.sh: TLBR_ARM64_CPU=cortex-a72, ARMv8.0), where each
 # access through an old PTE is a software Access flag fault the recorder
-# traces (the metadata says access_flag=software). TLBR_ARM64_TAG: appended
+# traces (the metadata says access_flag=software), with MGLRU off
+# (/sys/kernel/mm/lru_gen/enabled: 6.12's default is on; the metadata says
+# lru_gen=0x0000), whose aging would clear Access flags unseen: there a
+# PTE's age is decidable from the trace. TLBR_ARM64_TAG: appended
 # to each kernel's directory name (OUTDIR/6.1-a72).
 #
 # Needs: qemu-system-arm, gcc-aarch64-linux-gnu, meson, ninja, and the arm64
@@ -256,6 +259,10 @@ run() {	# run NAME COMMAND...: one program, its process tree (THP at $CX_THP if 
 RUN
 # tools/cross-arch.sh: the programs it also records on x86, and nothing else
 if grep -q 'tlbr.suite=madvise' /proc/cmdline; then
+# ages decidable: MGLRU's aging clears Access flags with no event
+# (walk_pte_range, lru_gen_look_around): off, as 6.1's default is (the
+# recorder then writes lru_gen=0x0000 and a fault proves a PTE young)
+[ -e /sys/kernel/mm/lru_gen/enabled ] && echo n > /sys/kernel/mm/lru_gen/enabled
 cat > progs.sh <<'PROGS'
 . ./run.sh
 # madvise only (a CPU without FEAT_HAFDBS: the Access flag set by software)

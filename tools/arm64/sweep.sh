@@ -9,8 +9,9 @@
 # Then the madvise programs again on a CPU without FEAT_HAFDBS (qemu -cpu
 # cortex-a72, ARMv8.0: TLBR_ARM64_SUITE=madvise, into OUTDIR/KERNEL-a72),
 # where the Access flag is set by software and the recorder's metadata says
-# so (access_flag=software): there madvise COLD/PAGEOUT/FREE flush points are
-# certain where the trace saw their PTEs made young or old; and
+# so (access_flag=software), with MGLRU off (its aging clears Access flags
+# unseen; 6.12 has it on by default): there madvise COLD/PAGEOUT/FREE flush
+# points are certain where the trace saw their PTEs made young or old; and
 # stress-ng --tlb-shootdown, whose zaps of shared memory there know a page
 # only read as clean (no hardware dirty state either).
 # Exit status: compare.py's (1 when a trace misses a target).
