@@ -463,7 +463,8 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 		if (target_polled(x)) {	/* only then: the goldens stay as they were */
 			print_check(f, "    poll", "%llu of the %llu predicted and not sent went to a "
 				 "CPU that ran the shootdown without an IPI of its own (target polled): "
-				 "it answered with a remote flush, flush_tlb_func() from the CSD "
+				 "it answered with a remote flush (or, lazy, its switch to init_mm), "
+				 "flush_tlb_func() from the CSD "
 				 "smp_call_function_many_cond() queued on every target, which sends "
 				 "no IPI where call_function_single_prep_ipi() finds the target "
 				 "polling in idle (or llist_add() its queue not empty); still counted "

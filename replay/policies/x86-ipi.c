@@ -164,6 +164,17 @@ struct xstate {
 	 */
 	struct tlbr_cpuset polled[TLBR_MAX_CPUS];
 	bool shoot_open[TLBR_MAX_CPUS];
+	/*
+	 * a traced "remote IPI send" of an mm's flush that decide() has not
+	 * seen yet (the engine holds an munmap's flush until its task's next
+	 * record: flushreq.teardown_more; an IPI the trace shows is such a
+	 * record), its mm, and the CPUs that ran it meanwhile without an IPI
+	 * (polled): those that answered by leaving a lazy mm (early_lazy), or
+	 * "remote wrong CPU"
+	 */
+	bool undecided[TLBR_MAX_CPUS];
+	uint32_t undecided_mm[TLBR_MAX_CPUS];
+	struct tlbr_cpuset early[TLBR_MAX_CPUS], early_lazy[TLBR_MAX_CPUS];
 	bool op[TLBR_MAX_CPUS];
 	/*
 	 * this CPU traced a "remote IPI send" since its task's last syscall
@@ -395,6 +406,34 @@ static bool x86_trace_flush(const struct flushreq *q)
 	       q->ev->flush.x86_reason != TLBR_X86_NONE && q->ev->ts_ns == q->ts_ns;
 }
 
+/*
+ * The held flush @q of @m is decided: the targets that ran it before
+ * (polled, no IPI: on_event()) are counted as such, and what their answers
+ * did is done now: a lazy CPU left for init_mm, "remote wrong CPU" cleared
+ * the CPU's bit. O(CPUs).
+ */
+static void early_answers(struct xstate *s, struct xmm *m, const struct flushreq *q,
+			  const struct tlbr_cpuset *targets)
+{
+	int cpu = q->cpu;
+
+	s->undecided[cpu] = false;
+	for (unsigned int c = 0; c < TLBR_MAX_CPUS; c++) {
+		if (!tlbr_cpuset_test(&s->early[cpu], c))
+			continue;
+		if (tlbr_cpuset_test(targets, c))
+			tlbr_cpuset_set(&s->polled[cpu], c);
+		if (!tlbr_cpuset_test(&s->early_lazy[cpu], c))
+			clear_cpu(&m->mask, (int)c);		/* TLB_REMOTE_WRONG_CPU */
+		else if (s->lazy[c] && s->loaded[c] == q->mm) {
+			s->loaded[c] = 0;			/* switch_mm_irqs_off(NULL, &init_mm) */
+			s->lazy[c] = false;
+		}
+	}
+	memset(&s->early[cpu], 0, sizeof(s->early[cpu]));
+	memset(&s->early_lazy[cpu], 0, sizeof(s->early_lazy[cpu]));
+}
+
 static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q,
 		   struct decision *d)
 {
@@ -618,6 +657,8 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 			s->predicted += tlbr_cpuset_count(&targets);
 		if (s->checking && !s->pend_excl[q->cpu])
 			contrib(s, q->ts_ns)->predicted = (uint8_t)tlbr_cpuset_count(&targets);
+		if (s->undecided[q->cpu])
+			early_answers(s, m, q, &targets);
 	}
 	if (traced && !boot && real_multi != multi && s->debug)
 		fprintf(stderr, "x86 mismatch %llu.%09llu cpu %d pid %d mm %u site %s real %d pred %d "
@@ -750,6 +791,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 {
 	struct xstate *s = tlbr_policy_state(pl, &tlbr_policy_x86_ipi);
 	struct tlbr_x86_check *xc = tlbr_view_x86_check(r);
+	bool lazy_leaves, polled;
 	int c;
 
 	if (ev->cpu >= 0 && ev->cpu < TLBR_MAX_CPUS && ev->kind != TLBR_EV_LOST)
@@ -945,20 +987,60 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 		}
 	}
 	/*
-	 * A remote flush on a CPU no IPI is waiting on, while a shootdown
-	 * that predicted it and sent it none is open: flush_tlb_func() ran
-	 * from the CSD that smp_call_function_many_cond() queued on every
-	 * target, without an IPI: call_function_single_prep_ipi() sends none
-	 * to a CPU polling in idle (set_nr_if_polling(), TIF_POLLING_NRFLAG).
-	 * Still predicted and not sent; counted apart (settle_guess()).
+	 * A remote flush on a CPU no IPI is waiting on, or a lazy CPU's
+	 * switch to init_mm (a "flush on task switch" no sched_switch
+	 * brought: flush_tlb_func() on a lazy CPU), while a shootdown that
+	 * predicted it and sent it none is open: flush_tlb_func() ran from
+	 * the CSD that smp_call_function_many_cond() queued on every target,
+	 * without an IPI: call_function_single_prep_ipi() sends none to a CPU
+	 * polling in idle (set_nr_if_polling(), TIF_POLLING_NRFLAG). Still
+	 * predicted and not sent; counted apart (settle_guess()); the model
+	 * does what the answer says, as for an answered IPI.
 	 */
-	if (ev->kind == TLBR_EV_FLUSH_REMOTE && s->checking && !s->nfifo[ev->cpu])
-		for (c = 0; c < tlbr_view_ncpus(r) && c < TLBR_MAX_CPUS; c++)
-			if (c != ev->cpu && s->shoot_open[c] &&
-			    tlbr_cpuset_test(&s->pred[c], (unsigned int)ev->cpu)) {
-				tlbr_cpuset_set(&s->polled[c], (unsigned int)ev->cpu);
-				break;
-			}
+	lazy_leaves = ev->kind == TLBR_EV_FLUSH && ev->flush.site == TLBR_SITE_SWITCH &&
+		      ev->cpu >= 0 && ev->cpu < TLBR_MAX_CPUS && s->lazy[ev->cpu] &&
+		      s->loaded[ev->cpu] && s->loaded[ev->cpu] != MM_EXEC_NEW;
+	polled = false;
+	if ((ev->kind == TLBR_EV_FLUSH_REMOTE || lazy_leaves) && s->checking && !s->nfifo[ev->cpu])
+		for (c = 0; c < tlbr_view_ncpus(r) && c < TLBR_MAX_CPUS; c++) {
+			struct xmm *pm;
+
+			if (c == ev->cpu || !s->shoot_open[c] ||
+			    !tlbr_cpuset_test(&s->pred[c], (unsigned int)ev->cpu) ||
+			    (lazy_leaves && s->pend_mm[c] != s->loaded[ev->cpu]))
+				continue;
+			tlbr_cpuset_set(&s->polled[c], (unsigned int)ev->cpu);
+			polled = true;
+			if (lazy_leaves) {		/* switch_mm_irqs_off(NULL, &init_mm) */
+				s->loaded[ev->cpu] = 0;
+				s->lazy[ev->cpu] = false;
+			} else if (ev->remote.wrong_cpu && (pm = xmm_find(s, s->pend_mm[c])))
+				clear_cpu(&pm->mask, ev->cpu);	/* TLB_REMOTE_WRONG_CPU */
+			break;
+		}
+	/*
+	 * ... or one the engine holds, not decided yet: what the answer did
+	 * is applied once decide() has taken the sender's view of the target
+	 */
+	if ((ev->kind == TLBR_EV_FLUSH_REMOTE || lazy_leaves) && s->checking && !s->nfifo[ev->cpu] &&
+	    !polled)
+		for (c = 0; c < tlbr_view_ncpus(r) && c < TLBR_MAX_CPUS; c++) {
+			if (c == ev->cpu || !s->undecided[c] ||
+			    (lazy_leaves && s->undecided_mm[c] != s->loaded[ev->cpu]) ||
+			    (!lazy_leaves && !ev->remote.wrong_cpu))
+				continue;
+			tlbr_cpuset_set(&s->early[c], (unsigned int)ev->cpu);
+			if (lazy_leaves)
+				tlbr_cpuset_set(&s->early_lazy[c], (unsigned int)ev->cpu);
+			break;
+		}
+	if (ev->kind == TLBR_EV_FLUSH && ev->flush.exec == TLBR_EXEC_IPI && ev->mm && s->checking &&
+	    ev->cpu >= 0 && ev->cpu < TLBR_MAX_CPUS) {
+		s->undecided[ev->cpu] = true;		/* decide() clears it */
+		s->undecided_mm[ev->cpu] = ev->mm;
+		memset(&s->early[ev->cpu], 0, sizeof(s->early[ev->cpu]));
+		memset(&s->early_lazy[ev->cpu], 0, sizeof(s->early_lazy[ev->cpu]));
+	}
 	/*
 	 * the target's answer: flush_tlb_func() for that mm, as the trace
 	 * shows it; a lazy CPU's is its switch to init_mm, also on a CPU the

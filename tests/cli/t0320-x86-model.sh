@@ -153,6 +153,15 @@ ok $? "a polled target: predicted, not sent, counted (got $got)"
 "$TLBREPLAY" what-if -p x86-ipi "$P" > "$TMP/w3.txt"
 grep -q "poll    1 of the 1 predicted and not sent went to a CPU that ran the" "$TMP/w3.txt"
 ok $? "a polled target: the text says it"
+# A lazy target that runs a held munmap flush without an IPI, answering by
+# its switch to init_mm before the model decides the flush: counted as
+# polled, and the CPU is on init_mm after, so the trim a second later
+# interrupts it (tests/data/whatif-x86-poll-lazy.txt; before: 1 1 0 None 2 2 2)
+got=$(values x86-ipi "$SRCDIR/tests/data/whatif-x86-poll-lazy.txt" s.shootdown_ipis_sent \
+	s.predicted_ipis s.matched_ipis s.unsent_ipis_target_polled s.calls_real \
+	s.calls_predicted s.calls_matched)
+[ "$got" = "1 2 1 1 2 2 2" ]
+ok $? "a polled lazy target of a held flush: counted, and on init_mm after (got $got)"
 # Page tables an unmapping syscall frees where the trace shows only the
 # flush: a brk() shrink that empties a PMD range that has a PTE page
 # (tests/data/whatif-x86-brk.txt: free_pgd_range()'s floor arithmetic;
