@@ -775,7 +775,8 @@ static size_t uncertain_why(char *buf, size_t n, const struct tlbr_against_side 
 	    "the split enters (contpte_try_unfold -> contpte_convert: one flush a block, site "
 	    "zap), where it mapped the folio with contpte blocks, which no x86 trace shows");
 	WHY(TLBR_UNSURE_AROUND, "a zap of pages fault-around may have mapped "
-	    "(do_fault_around) flushes only if one was");
+	    "(do_fault_around), or reclaim may have put back (try_to_unmap_one of a "
+	    "MADV_FREE'd folio redirtied or referenced), flushes only if one was");
 	WHY(TLBR_UNSURE_NESTED, "tlb_finish_mmu flushes the whole address space if another "
 	    "task's gather is still pending (mm_tlb_flush_nested), and one may have been: "
 	    "that task was switched out after entering its tlb_finish_mmu");

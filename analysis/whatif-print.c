@@ -637,7 +637,9 @@ void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r)
 		fprintf(f, "\n - unmapping, or taking access from, pages of a file or shared mapping\n"
 			   "   that fault-around may have mapped with no fault of their own\n"
 			   "   (do_fault_around maps the cached pages of the 64 KiB around a read\n"
-			   "   fault): the kernel flushes only if one was.");
+			   "   fault), or MADV_FREE'd pages reclaim may have put back\n"
+			   "   (try_to_unmap_one restores a redirtied or referenced one after its\n"
+			   "   flush): the kernel flushes only if one was.");
 	if (why & TLBR_UNSURE_NESTED)
 		fprintf(f, "\n - tlb_finish_mmu (arm64) while another task's tlb_finish_mmu of the\n"
 			   "   same address space may not have reached its dec_tlb_flush_pending\n"

@@ -76,8 +76,10 @@ static void pte_change(struct replay *r, struct page *p, bool mapped, bool prese
 		p->zero = false;
 	if (!present)
 		p->huge = false;
-	if (!present || replaced)	/* a new PTE: dirty only as the trace shows */
+	if (!present || replaced) {	/* a new PTE: dirty only as the trace shows */
 		p->dirty = false;
+		p->lazyfree = false;
+	}
 	if (!mapped)
 		p->maybe = false;
 	if (!mapped || replaced) {	/* its Access flag, its folio's LRU: as the caller says */

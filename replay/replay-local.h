@@ -77,6 +77,12 @@ struct page {
 	/* listed in its mm's rmm.wp_list (fork's write-protection: pgtable.c) */
 	bool wpl : 1;
 	/*
+	 * MADV_FREE's walk cleaned it (madvise_free_pte_range ->
+	 * folio_mark_lazyfree), since its PTE was made: reclaim may put the
+	 * PTE back (tlbr_on_reclaim_unmap)
+	 */
+	bool lazyfree : 1;
+	/*
 	 * The PTE is dirty, as the trace proves: a write fault mapped or
 	 * upgraded it since MADV_FREE last cleaned it. False is "not known":
 	 * arm64's hardware dirty state (TCR_EL1.HD) dirties a writable PTE on a
@@ -86,7 +92,8 @@ struct page {
 	bool huge;		/* mapped by a huge PMD: one block entry for its 2 MiB */
 	/*
 	 * Fault-around (do_fault_around -> filemap_map_pages) may have mapped
-	 * it with no fault of its own: present in the model (CPUs may hold
+	 * it with no fault of its own, or reclaim put it back (a MADV_FREE'd
+	 * folio: tlbr_on_reclaim_unmap): present in the model (CPUs may hold
 	 * it), the flushes only it would cause uncertain. Known again at its
 	 * next fault or when the PTE goes.
 	 */

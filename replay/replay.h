@@ -396,7 +396,10 @@ enum {
 	TLBR_UNSURE_DIRTY = 1 << 3,	/* a zap's shared page: dirty (zap_pte_range's force flush)? */
 	/* flush_tlb_batched_pending: did the kernel mark the mm (a batched reclaim PTE)? */
 	TLBR_UNSURE_PENDING = 1 << 4,
-	/* a zap of pages fault-around may have mapped (do_fault_around) */
+	/*
+	 * a zap of pages fault-around may have mapped (do_fault_around), or
+	 * reclaim may have put back (try_to_unmap_one, a MADV_FREE'd folio)
+	 */
 	TLBR_UNSURE_AROUND = 1 << 5,
 	/*
 	 * an x86 MADV_FREE's large folio split, for an arm64 kernel before 6.8

@@ -199,6 +199,7 @@ int tlbr_on_reclaim_unmap(struct replay *r, const struct tlbr_event *ev)
 {
 	struct page *p = ev->mm ? tlbr_page_get(r, ev->mm, ev->reclaim.addr >> PAGE_SHIFT) : NULL;
 	struct flushreq q;
+	bool lazy, dirty, writable;
 
 	if (!ev->mm)
 		return 0;
@@ -225,6 +226,9 @@ int tlbr_on_reclaim_unmap(struct replay *r, const struct tlbr_event *ev)
 	 * remove_migration_ptes with the same permissions: the flush stays,
 	 * the PTE the model keeps is the one it has again after
 	 */
+	lazy = p->lazyfree;
+	dirty = p->dirty;
+	writable = p->writable;
 	if (!ev->reclaim.keeps_pte)
 		tlbr_pte_set(r, p, false, false, false, false, false, "reclaim unmap");
 	/* set_tlb_ubc_flush_pending marks the mm once the PTE was accessible */
@@ -236,5 +240,23 @@ int tlbr_on_reclaim_unmap(struct replay *r, const struct tlbr_event *ev)
 	q.batched = true;
 	q.real = TLBR_EXEC_BROADCAST;
 	tlbr_flush_point(r, &q);
+	/*
+	 * a MADV_FREE'd folio (not swap-backed) that was redirtied, or has
+	 * references beyond its mappings, cannot be discarded:
+	 * try_to_unmap_one() puts the PTE back after its flush
+	 * (`set_pte_at(mm, address, pvmw.pte, pteval)`, mm/rmap.c, 6.1 and
+	 * 6.12; folio_mark_dirty() of a dirty PTE comes first). A write fault
+	 * since the walk cleaned it proves it back; otherwise it may be (the
+	 * hardware dirty state, a GUP write such as MADV_POPULATE_WRITE's, a
+	 * reference: none traced): present as maybe, the flushes only it would
+	 * cause uncertain, until its next fault or mprotect's count
+	 */
+	if (lazy && !ev->reclaim.keeps_pte) {
+		tlbr_pte_set(r, p, true, true, writable, false, false, "reclaim put it back");
+		p->lazyfree = true;
+		p->dirty = dirty;
+		p->maybe = !dirty;
+		p->young = PAGE_YOUNG_UNKNOWN;
+	}
 	return 0;
 }

@@ -197,6 +197,7 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 	/* MADV_FREE's pte_mkclean: clean until a write the trace may not show */
 	if (gs->clean) {
 		p->dirty = false;
+		p->lazyfree = !p->zero;	/* (no folio behind the zero page) */
 		if (p->writable)
 			tlbr_pte_set(r, p, p->mapped, p->present, false, p->cow, false, gs->why);
 	}

@@ -414,6 +414,12 @@ ok $? "fault-around without PROT_READ, resolved by mprotect's PTE count: mprotec
 # (before, and without the metadata: every one a maybe page, zap 3..4)
 aging_check whatif-fault-around-traced.txt '{"zap": 3}' '{"zap": 3}' '{}'
 ok $? "fault-around traced: the pages it mapped and no other (zap 3 as executed, none uncertain)"
+# reclaim of MADV_FREE'd pages (whatif-lazyfree-restore.txt): try_to_unmap_one
+# puts back the PTE of a lazyfree folio redirtied unseen (a GUP write) or
+# referenced, after its flush: the munmap after it flushes that page
+# (before: the page gone for good, zap 1 predicted for 2 executed)
+aging_check whatif-lazyfree-restore.txt '{"zap": 2, "reclaim": 2}' '{"zap": 2, "reclaim": 2}' '{"zap": 1}'
+ok $? "a reclaimed MADV_FREE page may be put back: the zap after it uncertain (zap 1..2, executed 2)"
 sed '/fault_around=traced/d' whatif-fault-around-traced.txt > $TMP/fa-old.txt
 aging_check $TMP/fa-old.txt '{"zap": 3}' '{"zap": 4}' '{"zap": 2}'
 ok $? "fault-around not traced: its window's pages stay maybe (zap 3..4, 2 uncertain)"
