@@ -700,6 +700,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			t->traced = 0;
 			t->pend_seen = false;
 		}
+		tlbr_huge_split_implied(r, ev);
 		break;
 	case TLBR_EV_SYSCALL_RET:
 		if (t)

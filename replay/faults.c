@@ -13,6 +13,30 @@
  * The pending write fault of @t was a reuse: upgrade in place, put the point.
  * O(pte_set + flush_point) of one page.
  */
+/*
+ * The huge PMD of @first made writable, all 512 pages, and its one flush
+ * point; @mapped: only the pages the model maps (x86: its huge page is
+ * the model's, no probe says the PMD is whole)
+ */
+static void reuse_pmd(struct replay *r, uint32_t mm, uint64_t first, struct flushreq *q,
+		      bool mapped)
+{
+	for (uint64_t v = first; v < first + PMD_PAGES; v++) {
+		struct page *p = mapped ? tlbr_page_find(r, mm, v) : tlbr_page_get(r, mm, v);
+
+		if (!p || (mapped && !p->mapped))
+			continue;	/* out of memory: the page stays as the model had it */
+		tlbr_pte_set(r, p, true, true, true, false, false, "write-fault reuse (huge PMD)");
+		p->huge = true;
+		p->dirty = true;	/* pmd_mkdirty */
+		p->young = PAGE_YOUNG;	/* pmd_mkyoung */
+	}
+	q->start_vpn = first;
+	q->end_vpn = first + PMD_PAGES;
+	q->block = true;
+	tlbr_flush_point(r, q);
+}
+
 void tlbr_resolve_reuse(struct replay *r, struct rtask *t, uint32_t mm)
 {
 	struct page *p;
@@ -28,6 +52,22 @@ void tlbr_resolve_reuse(struct replay *r, struct rtask *t, uint32_t mm)
 		return;
 	r->res.reuses++;
 	r->res.reuses_user += t->wp_user;
+	/*
+	 * x86 (a huge page told by its allocation; its reuse flushes nothing):
+	 * a reuse of a page the model maps by a huge PMD is the PMD's,
+	 * do_huge_pmd_wp_page -> reuse: maybe_pmd_mkwrite(pmd_mkdirty()) and
+	 * pmdp_set_access_flags(), all 512 pages writable, as reuse_huge() on
+	 * arm64's flush (one point, the block)
+	 */
+	if (p->huge && r->huge_alloc_seen) {
+		r->res.huge_reuses++;
+		tlbr_req_init(r, &q, TLBR_SITE_WP_REUSE, p->mm);
+		q.cpu = t->wp_cpu;
+		q.ts_ns = t->wp_ts;
+		q.pos = t->wp_pos;
+		reuse_pmd(r, p->mm, p->vpn & ~(uint64_t)(PMD_PAGES - 1), &q, true);
+		return;
+	}
 	tlbr_pte_set(r, p, true, true, true, false, false, "write-fault reuse");
 	p->young = PAGE_YOUNG;	/* wp_page_reuse: pte_mkyoung */
 	tlbr_req_init(r, &q, TLBR_SITE_WP_REUSE, p->mm);
@@ -370,7 +410,7 @@ int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 static bool reuse_huge(struct replay *r, struct rtask *t, const struct tlbr_event *ev,
 		       struct flushreq *q, struct page *fp)
 {
-	uint64_t first = ev->flush.start >> PAGE_SHIFT, v;
+	uint64_t first = ev->flush.start >> PAGE_SHIFT;
 
 	if ((ev->flush.start & (PMD_PAGES * TLBR_PAGE_SIZE - 1)) || fp->mm != ev->mm ||
 	    fp->vpn < first || fp->vpn >= first + PMD_PAGES ||
@@ -381,20 +421,7 @@ static bool reuse_huge(struct replay *r, struct rtask *t, const struct tlbr_even
 	r->res.reuses++;
 	r->res.reuses_user += t->wp_user;
 	r->res.huge_reuses++;
-	for (v = first; v < first + PMD_PAGES; v++) {
-		struct page *p = tlbr_page_get(r, ev->mm, v);
-
-		if (!p)
-			continue;	/* out of memory: the page stays as the model had it */
-		tlbr_pte_set(r, p, true, true, true, false, false, "write-fault reuse (huge PMD)");
-		p->huge = true;
-		p->dirty = true;	/* pmd_mkdirty */
-		p->young = PAGE_YOUNG;	/* pmd_mkyoung */
-	}
-	q->start_vpn = first;
-	q->end_vpn = first + PMD_PAGES;
-	q->block = true;
-	tlbr_flush_point(r, q);
+	reuse_pmd(r, ev->mm, first, q, false);
 	return true;
 }
 

@@ -450,6 +450,8 @@ struct replay {
 	uint64_t switches_traced, break_tasks;
 	bool finished;			/* the policies' finish() ran */
 	bool arm64_seen;		/* an arm64 trace: a TLBI census event, an arm64 fault */
+	bool huge_alloc_seen;		/* an x86 huge fault told by its allocation was mapped:
+					 * the trace shows no PMD split (tlbr_huge_split_implied) */
 	bool teardown_seen;		/* an mmap:exit_mmap was seen: the trace has them */
 	uint64_t lost_seq;		/* seq of the last record of lost events */
 	/*
@@ -588,6 +590,7 @@ unsigned int tlbr_move_chunks(uint64_t start, uint64_t end, uint64_t to);
 void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 void tlbr_cont_unfold(struct replay *r, struct rtask *t, const struct tlbr_event *ev);
 void tlbr_huge_settle(struct replay *r, struct rtask *t);
+void tlbr_huge_split_implied(struct replay *r, const struct tlbr_event *ev);
 
 /* tlb.c: the residency models */
 uint8_t tlbr_tlb_held(struct replay *r, struct policy *pl, const struct page *p, int cpu);

@@ -1395,6 +1395,7 @@ static void huge_apply(struct replay *r, uint32_t mm, enum tlbr_huge_kind kind, 
 		writable = !vma || (vma->prot & 2);
 	}
 	r->res.huge_mapped++;
+	r->huge_alloc_seen |= alloc;
 	for (v = s; v < s + PMD_PAGES; v++) {
 		struct page *p = tlbr_page_get(r, mm, v);
 
@@ -1489,6 +1490,86 @@ static void split_fn(struct replay *r, struct page *p, void *a)
 		tlbr_lru_set(r, p, r->o.kernel && r->o.kernel < TLBR_KVER(6, 12) ? LRU_ON : LRU_MAYBE_OFF, -1);
 	p->large = !a && (p->huge || p->large) && p->mapped;
 	p->huge = false;
+}
+
+static void cow_fn(struct replay *r, struct page *p, void *a)
+{
+	(void)r;
+	*(bool *)a |= p->mapped && p->cow;
+}
+
+/*
+ * The PMD of @addr is huge in the model and @addr not its start: split it
+ * (the PMD only); @unshared: only where no page of it is COW-shared (a
+ * folio that may be mapped shared is left huge: folio_likely_mapped_shared)
+ */
+static void split_at(struct replay *r, uint32_t mm, uint64_t addr, bool unshared)
+{
+	uint64_t b = (addr >> PAGE_SHIFT) & ~(uint64_t)(PMD_PAGES - 1);
+	struct split_arg sa = { 0 };
+	bool cow = false;
+
+	if (!(addr & (PMD_PAGES * TLBR_PAGE_SIZE - 1)))
+		return;
+	tlbr_for_pages(r, mm, false, b, b + PMD_PAGES, split_look_fn, &sa);
+	if (sa.huge && unshared)
+		tlbr_for_pages(r, mm, false, b, b + PMD_PAGES, cow_fn, &cow);
+	if (sa.huge && !cow)
+		tlbr_for_pages(r, mm, false, b, b + PMD_PAGES, split_fn, NULL);
+}
+
+/*
+ * An x86 trace shows no PMD split (a huge page it showed by its allocation,
+ * huge_apply): a syscall whose range ends inside a huge PMD splits it
+ * there, the PMD only (__split_huge_pmd: a page table of 512 PTEs mapping
+ * the folio, which stays large), as arm64's thp_split probe shows: munmap
+ * and mremap split the VMA at each boundary (__split_vma ->
+ * vma_adjust_trans_huge -> split_huge_pmd_address), mremap moves a part
+ * (move_page_tables: split_huge_pmd), mprotect splits the VMA when the
+ * protection changes (mprotect_fixup), a zap of part of one splits it
+ * (zap_pmd_range), madvise FREE, COLD and PAGEOUT of part of one split it
+ * with its folio (madvise_free_huge_pmd, madvise_cold_or_pageout_pte_range:
+ * split_folio) unless the folio is mapped shared: the PMD here, which the
+ * folio's split (the one-page flushes of x86's MADV_FREE) does not undo.
+ * Before the syscall's flushes. O(pages in those PMDs).
+ */
+void tlbr_huge_split_implied(struct replay *r, const struct tlbr_event *ev)
+{
+	const struct tlbr_ev_syscall *sc = &ev->sys;
+	struct rmm *m;
+
+	if (!r->huge_alloc_seen || !ev->mm || !(m = tlbr_mm_get(r, ev->mm)))
+		return;
+	switch (sc->nr) {
+	case TLBR_SYS_MUNMAP:
+		split_at(r, ev->mm, sc->munmap.addr, false);
+		split_at(r, ev->mm, sc->munmap.addr + TLBR_PAGE_ALIGN(sc->munmap.len), false);
+		break;
+	case TLBR_SYS_MREMAP:
+		split_at(r, ev->mm, sc->mremap.addr, false);
+		split_at(r, ev->mm, sc->mremap.addr + TLBR_PAGE_ALIGN(sc->mremap.old_len), false);
+		if (sc->mremap.new_len < sc->mremap.old_len)
+			split_at(r, ev->mm, sc->mremap.addr + TLBR_PAGE_ALIGN(sc->mremap.new_len), false);
+		break;
+	case TLBR_SYS_MPROTECT: {
+		const struct vma *v = tlbr_vma_find(m, sc->mprotect.start);
+
+		if (v && v->prot == (uint32_t)sc->mprotect.prot)
+			break;	/* newflags == oldflags: no VMA split, no change */
+		split_at(r, ev->mm, sc->mprotect.start, false);
+		split_at(r, ev->mm, sc->mprotect.start + TLBR_PAGE_ALIGN(sc->mprotect.len), false);
+		break;
+	}
+	case TLBR_SYS_MADVISE:
+		if (!tlbr_madvise_zaps(sc->madvise.advice) && !tlbr_madvise_ages(sc->madvise.advice))
+			break;
+		split_at(r, ev->mm, sc->madvise.start, !tlbr_madvise_zaps(sc->madvise.advice));
+		split_at(r, ev->mm, sc->madvise.start + TLBR_PAGE_ALIGN(sc->madvise.len),
+			 !tlbr_madvise_zaps(sc->madvise.advice));
+		break;
+	default:
+		break;
+	}
 }
 
 void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
