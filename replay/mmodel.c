@@ -520,8 +520,35 @@ static unsigned int vma_first_from(const struct rmm *m, unsigned int i, uint64_t
 	return lo;
 }
 
+/*
+ * Make @m's VMA array its own before a change: a copy if another mm shares
+ * it (vma_copy). false (nothing changed) when out of memory. O(n) for the
+ * copy, once per change after a fork; O(1) otherwise.
+ */
+static bool vma_own(struct rmm *m)
+{
+	struct vma *nv;
+
+	if (!m->vmas_refs)
+		return true;
+	if (*m->vmas_refs == 1) {	/* the others went */
+		zfree(&m->vmas_refs);
+		return true;
+	}
+	nv = malloc(m->vmas_alloc * sizeof(*nv));
+	if (!nv)
+		return false;
+	memcpy(nv, m->vmas, m->nvmas * sizeof(*nv));
+	(*m->vmas_refs)--;
+	m->vmas_refs = NULL;
+	m->vmas = nv;
+	return true;
+}
+
 static bool vma_reserve(struct rmm *m, unsigned int n)
 {
+	if (!vma_own(m))
+		return false;
 	if (m->nvmas + n > m->vmas_alloc) {
 		unsigned int a = m->vmas_alloc ? m->vmas_alloc * 2 : 16;
 		struct vma *nv;
@@ -541,7 +568,7 @@ static bool vma_reserve(struct rmm *m, unsigned int n)
 static void vma_splice(struct rmm *m, unsigned int i, unsigned int j, const struct vma *with,
 		       unsigned int n)
 {
-	if (n > j - i && !vma_reserve(m, n - (j - i)))
+	if (!vma_own(m) || (n > j - i && !vma_reserve(m, n - (j - i))))
 		return;		/* out of memory: the VMAs stay as they were */
 	if (m->nvmas > j && i + n != j)
 		memmove(&m->vmas[i + n], &m->vmas[j], (m->nvmas - j) * sizeof(*with));
@@ -631,7 +658,7 @@ void tlbr_vma_protect(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot
 	if (i == j)
 		return;
 	extra = (unsigned int)has_left + (unsigned int)has_right;
-	if (extra && !vma_reserve(m, extra))
+	if (!vma_own(m) || (extra && !vma_reserve(m, extra)))
 		return;		/* out of memory: the VMAs stay as they were */
 	/* the VMAs after the run move by both pieces, the run by the left one */
 	memmove(&m->vmas[j + extra], &m->vmas[j], (m->nvmas - j) * sizeof(*m->vmas));
@@ -650,20 +677,42 @@ void tlbr_vma_protect(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot
 	m->nvmas += extra;
 }
 
-/* Forget all of @m's VMAs and their memory. O(1). */
+/* Forget all of @m's VMAs and their memory (its share of an array others keep). O(1). */
 void tlbr_mm_drop_vmas(struct rmm *m)
 {
-	zfree(&m->vmas);
+	if (m->vmas_refs && --*m->vmas_refs) {
+		m->vmas = NULL;		/* the others keep it */
+		m->vmas_refs = NULL;
+	} else {
+		zfree(&m->vmas_refs);
+		zfree(&m->vmas);
+	}
 	m->nvmas = m->vmas_alloc = 0;
 }
 
-/* Copy @from's VMAs into @to. O(n) (one copy when @to has none, else O(n log n)). */
-static void vma_copy(struct rmm *to, const struct rmm *from)
+/*
+ * Copy @from's VMAs into @to. O(1) when @to has none: the array is shared
+ * until either changes its VMAs (vma_own); else O(n log n).
+ */
+static void vma_copy(struct rmm *to, struct rmm *from)
 {
 	unsigned int i;
 
 	if (!from->nvmas)
 		return;
+	if (!to->nvmas) {
+		tlbr_mm_drop_vmas(to);
+		if (!from->vmas_refs && (from->vmas_refs = malloc(sizeof(*from->vmas_refs))))
+			*from->vmas_refs = 1;
+		if (from->vmas_refs) {
+			(*from->vmas_refs)++;
+			to->vmas_refs = from->vmas_refs;
+			to->vmas = from->vmas;
+			to->nvmas = from->nvmas;
+			to->vmas_alloc = from->vmas_alloc;
+			return;
+		}
+	}
 	if (!to->nvmas && vma_reserve(to, from->nvmas)) {
 		memcpy(to->vmas, from->vmas, from->nvmas * sizeof(*to->vmas));
 		to->nvmas = from->nvmas;

@@ -196,6 +196,12 @@ struct rmm {
 					 * flush_tlb_batched_pending; completing it does not clear it) */
 	struct vma *vmas;
 	unsigned int nvmas, vmas_alloc;
+	/*
+	 * A fork's child shares its parent's VMA array until either changes
+	 * its VMAs (mmodel.c: vma_own): the number of mms sharing @vmas, or
+	 * NULL while the array is this mm's alone
+	 */
+	uint32_t *vmas_refs;
 	bool vmas_known;		/* created in the trace: its VMAs are all known */
 	bool born;			/* created in the trace (fork, exec): its history is known */
 	/*

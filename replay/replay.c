@@ -411,7 +411,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 		free(r->mms[i].batched);
 		free(r->mms[i].hash);
 		free(r->mms[i].lazy_kids);
-		free(r->mms[i].vmas);
+		tlbr_mm_drop_vmas(&r->mms[i]);	/* (an array some share: freed once) */
 		for (int c = 0; r->mms[i].swait && c < r->ncpus; c++)
 			free(r->mms[i].swait[c].v);
 		free(r->mms[i].swait);
