@@ -695,6 +695,47 @@ static void cold_stop_fn(struct replay *r, struct page *p, void *a)
 		add_stop(a, p->vpn / PMD_PAGES, p->vpn + 1, true);
 }
 
+/*
+ * A huge PMD the aged range covers whole: madvise_cold_or_pageout_pte_range()
+ * (6.1 and 6.12 mm/madvise.c) invalidates a young one at once, a flush of
+ * its own before the gather's (`if (pmd_young(orig_pmd)) {
+ * pmdp_invalidate(vma, addr, pmd); orig_pmd = pmd_mkold(orig_pmd); ...
+ * tlb_remove_pmd_tlb_entry()`), where the folio is mapped once
+ * (`page_mapcount(page) != 1` skips it); madvise_free_huge_pmd() a young or
+ * dirty one alike. Proven where the trace proves it young (dirty: FREE) as
+ * group_fn() does, none where the software Access flag shows it old (and
+ * clean), else uncertain. A PMD the range covers in part is split instead
+ * (split_huge_page: the trace's split). O(PMDs of the range).
+ */
+static void huge_age_points(struct replay *r, const struct groups *gs, uint32_t mm, uint64_t s,
+			    uint64_t e, bool unsure, bool arm64_only)
+{
+	uint64_t b;
+
+	for (b = (s + PMD_PAGES - 1) & ~(uint64_t)(PMD_PAGES - 1); b + PMD_PAGES <= e;
+	     b += PMD_PAGES) {
+		const struct page *p = tlbr_page_find(r, mm, b);
+		bool proven, none;
+		struct flushreq q;
+
+		if (!p || !p->present || !p->huge || p->zero || (gs->exclusive && p->cow))
+			continue;
+		proven = (p->young == PAGE_YOUNG && gs->young_seen) || (gs->clean && p->dirty);
+		none = gs->sw_af && p->young == PAGE_OLD && !(gs->clean && p->dirty);
+		if (!unsure && !proven && none)
+			continue;
+		tlbr_req_init(r, &q, TLBR_SITE_ZAP, mm);
+		q.start_vpn = b;
+		q.end_vpn = b + PMD_PAGES;
+		q.real = TLBR_EXEC_BROADCAST;
+		q.arm64_only = arm64_only;
+		q.maybe = unsure || !proven;
+		if (q.maybe)
+			tlbr_unsure(r, &q, unsure ? TLBR_UNSURE_PAGEOUT : TLBR_UNSURE_AGE);
+		tlbr_flush_point(r, &q);
+	}
+}
+
 static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s, uint64_t e,
 		      bool points)
 {
@@ -747,6 +788,9 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 
 		tlbr_for_pages(r, mm, false, s, e, cold_stop_fn, &fs);
 	}
+	/* (before group_fn makes them old) */
+	if (points || arm64_only)
+		huge_age_points(r, &gs, mm, s, e, pageout && arm64 < 0, arm64_only);
 	tlbr_for_pages(r, mm, false, s, e, group_fn, &gs);
 	free(gs.stop);
 	/* a kernel of unknown version: PAGEOUT may not age at all */
@@ -1581,6 +1625,24 @@ void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 		return;
 	}
 	if (ev->huge.kind == TLBR_HUGE_SPLIT) {	/* a page table now: 512 entries */
+		uint64_t a, e;
+
+		/*
+		 * MADV_PAGEOUT's walk aged a huge PMD it covers whole
+		 * (huge_age_points) and isolated its folio before
+		 * reclaim_pages() splits it (shrink_folio_list ->
+		 * split_folio_to_list, where add_to_swap cannot take it whole):
+		 * the aging is taken before the split, as before a reclaim
+		 * unmap (a PMD covered in part is split by the walk itself,
+		 * before its PTEs age)
+		 */
+		if (t && t->sys == TLBR_SYS_MADVISE + 1 &&
+		    t->call.madvise.advice == TLBR_MADV_PAGEOUT) {
+			tlbr_range_of(&t->call, &a, &e);
+			if (a <= (s & ~(uint64_t)(PMD_PAGES - 1)) &&
+			    (s & ~(uint64_t)(PMD_PAGES - 1)) + PMD_PAGES <= e)
+				tlbr_age_before_reclaim(r, t, ev->mm);
+		}
 		tlbr_for_pages(r, ev->mm, false, s, s + PMD_PAGES, split_fn,
 			       ev->huge.folio ? r : NULL);
 		return;

@@ -420,6 +420,16 @@ ok $? "fault-around traced: the pages it mapped and no other (zap 3 as executed,
 # (before: the page gone for good, zap 1 predicted for 2 executed)
 aging_check whatif-lazyfree-restore.txt '{"zap": 2, "reclaim": 2}' '{"zap": 2, "reclaim": 2}' '{"zap": 1}'
 ok $? "a reclaimed MADV_FREE page may be put back: the zap after it uncertain (zap 1..2, executed 2)"
+# MADV_COLD over a huge PMD (whatif-thp-cold.txt): a young one the range
+# covers whole is invalidated at once (pmdp_invalidate), a flush beside the
+# gather's; an old one (software Access flag) is not (before: zap 1 for 2)
+aging_check whatif-thp-cold.txt '{"zap": 2}' '{"zap": 2}' '{}'
+ok $? "COLD over a young huge PMD: its pmdp_invalidate and the gather's flush (zap 2 as executed), nothing for it old"
+# PAGEOUT of it (whatif-thp-pageout.txt): the walk's aging comes before
+# reclaim's split of the folio (before: the split first, the aging then
+# found no huge PMD: zap 1..2 for 3)
+aging_check whatif-thp-pageout.txt '{"zap": 3}' '{"zap": 3}' '{}'
+ok $? "PAGEOUT over a young huge PMD: the aging's pmdp_invalidate, reclaim's split and the gather (zap 3 as executed)"
 sed '/fault_around=traced/d' whatif-fault-around-traced.txt > $TMP/fa-old.txt
 aging_check $TMP/fa-old.txt '{"zap": 3}' '{"zap": 4}' '{"zap": 2}'
 ok $? "fault-around not traced: its window's pages stay maybe (zap 3..4, 2 uncertain)"
