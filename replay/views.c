@@ -557,6 +557,22 @@ static bool brk_frees_tables(struct replay *r, const struct flushreq *q, const s
 }
 
 /*
+ * The 2 MiB range at @b of @m, an address space born in the trace whose
+ * VMAs it showed, where the model has no record of a page mapped: no PTE
+ * page there (a best estimate: see frees_tables()). O(pages known there).
+ */
+static bool no_pte_page(struct replay *r, const struct flushreq *q, const struct rmm *m, uint64_t b)
+{
+	struct populated_arg pa = { .seq = 0 };
+
+	if (!m->born || !m->vmas_known)
+		return false;
+	tlbr_for_pages(r, q->mm, false, b >> TLBR_PAGE_SHIFT, (b + PMD_SIZE_) >> TLBR_PAGE_SHIFT,
+		       any_page_fn, &pa);
+	return !pa.found;
+}
+
+/*
  * @seen: also take a PMD range of a munmap in an address space born in the
  * trace as having no PTE page when the model has no record of a page mapped
  * there. O(PMDs of the syscall's range x log VMAs; a brk, or @seen: the
@@ -582,9 +598,33 @@ static bool frees_tables(struct replay *r, const struct flushreq *q, bool seen)
 		return false;
 	if (t->sys - 1 == TLBR_SYS_BRK)
 		return brk_frees_tables(r, q, t, m);
+	/*
+	 * MADV_DONTNEED (and _LOCKED) since Linux 6.14 on x86_64
+	 * (CONFIG_PT_RECLAIM, default y where ARCH_SUPPORTS_PT_RECLAIM):
+	 * madvise_dontneed_single_vma() zaps with details.reclaim_pt, and
+	 * zap_pte_range() frees the PTE page of each PMD range the zap covers
+	 * whole (reclaim_pt_is_enabled(): end - start >= PMD_SIZE) once all
+	 * its entries are none (free_pte() / try_to_free_pte() ->
+	 * pte_free_tlb(): freed_tables). Of a kernel older than 6.14 the
+	 * tables stay; of an unknown one they may go. @seen: not a PMD range
+	 * of an address space born in the trace where the model has no
+	 * record of a page (no PTE page there).
+	 */
+	if (t->sys - 1 == TLBR_SYS_MADVISE &&
+	    (t->call.madvise.advice == TLBR_MADV_DONTNEED ||
+	     t->call.madvise.advice == TLBR_MADV_DONTNEED_LOCKED) &&
+	    (!r->o.kernel || r->o.kernel >= TLBR_KVER(6, 14))) {
+		tlbr_call_span(&t->call, &a0, &len);
+		for (b = (a0 + PMD_SIZE_ - 1) & ~(PMD_SIZE_ - 1); b + PMD_SIZE_ <= a0 + len;
+		     b += PMD_SIZE_) {
+			if (!(seen && no_pte_page(r, q, m, b)))
+				return true;
+		}
+		return false;
+	}
 	/* free_pgtables() after munmap (or mmap over): a PTE page no VMA uses any more */
 	if (t->sys - 1 != TLBR_SYS_MUNMAP && t->sys - 1 != TLBR_SYS_MMAP)
-		return false;	/* madvise's zap keeps the page tables */
+		return false;	/* madvise's other zaps keep the page tables */
 	tlbr_call_span(&t->call, &a0, &len);
 	if (wider_than(q, TLBR_PAGES_UP(a0 + len) - (a0 >> TLBR_PAGE_SHIFT)))
 		return true;
@@ -619,14 +659,8 @@ static bool frees_tables(struct replay *r, const struct flushreq *q, bool seen)
 		 * MADV_POPULATE_*, ptrace), so only x86-ipi's prediction asks
 		 * (tlbr_view_frees_tables_seen); the sound models do not.
 		 */
-		if (seen && m->born && m->vmas_known) {
-			struct populated_arg pa = { .seq = 0 };
-
-			tlbr_for_pages(r, q->mm, false, b >> TLBR_PAGE_SHIFT,
-				       (b + PMD_SIZE_) >> TLBR_PAGE_SHIFT, any_page_fn, &pa);
-			if (!pa.found)
-				continue;
-		}
+		if (seen && no_pte_page(r, q, m, b))
+			continue;
 		return true;
 	}
 	return false;

@@ -305,6 +305,14 @@ got=$(values x86-ipi "$SRCDIR/tests/data/whatif-x86-prev-switch.txt" s.shootdown
 	s.predicted_ipis s.matched_ipis s.calls_real s.calls_predicted s.calls_matched)
 [ "$got" = "1 1 1 1 1 1" ]
 ok $? "a switch away from a task never switched in: it ran there (got $got)"
+# MADV_DONTNEED over a whole 2 MiB range frees its PTE page (6.14+,
+# CONFIG_PT_RECLAIM: zap_pte_range() with details.reclaim_pt): freed_tables,
+# an IPI to the CPU running another mm; over half a range, none
+# (tests/data/whatif-x86-dontneed-pt.txt; before: 1 0 0 2 2 2)
+got=$(values x86-ipi "$SRCDIR/tests/data/whatif-x86-dontneed-pt.txt" s.shootdown_ipis_sent \
+	s.predicted_ipis s.matched_ipis s.calls_real s.calls_predicted s.calls_matched)
+[ "$got" = "1 1 1 2 2 2" ]
+ok $? "MADV_DONTNEED of a whole PMD range frees its PTE page (got $got)"
 # A trim the kernel makes where the model's guessed clock has none is a
 # miss, counted as such (tests/data/whatif-x86-trim-miss.txt: the guessed
 # trim at 5.100001 was not sent, the kernel's at 5.200001 not predicted;
