@@ -231,6 +231,29 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 			tlbr_range_of(&t->call, &s, &e);
 			tlbr_unmap_vma_ranges(r, ev->mm, s, e, &vmas);
 		}
+		/*
+		 * the kernel's flush of the syscall it applies (below): a PTE
+		 * of the range changed, maybe one the model has no record of
+		 * (tlbr_unknown_stand_in), which the VMA's flush on arm64
+		 * covers too (a VMA with no other page: no flush of its own, the
+		 * traced one covers it)
+		 */
+		if (t && !t->applied && ev->mm &&
+		    (f->site == TLBR_SITE_MPROTECT || f->x86_reason != TLBR_X86_NONE) &&
+		    (t->sys == TLBR_SYS_MPROTECT + 1 || t->sys == TLBR_SYS_MUNMAP + 1 ||
+		     (t->sys == TLBR_SYS_MADVISE + 1 && tlbr_madvise_zaps(t->call.madvise.advice)))) {
+			uint64_t s, e;
+			struct page *u;
+
+			tlbr_range_of(&t->call, &s, &e);
+			if (range && (f->start >> PAGE_SHIFT) > s)
+				s = f->start >> PAGE_SHIFT;
+			if (range && TLBR_PAGES_UP(f->end) < e)
+				e = TLBR_PAGES_UP(f->end);
+			u = tlbr_unknown_stand_in(r, ev->mm, s, e);
+			if (u)
+				tlbr_vma_ranges_cover(r, ev->mm, &vmas, u->vpn);
+		}
 		if (t && t->sys && (f->site == TLBR_SITE_MPROTECT || !tlbr_unmap_traced_flush(r, ev, t)))
 			tlbr_apply_syscall(r, t, ev->mm);
 		/*

@@ -285,6 +285,7 @@ int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 	 */
 	was_maybe = p->maybe;
 	p->maybe = false;
+	p->standin = false;	/* the fault shows it */
 	/* arm64's handle_mm_fault does not say whether the page was present: the model does */
 	if (ev->fault.prot_unknown && p->present && !was_maybe)
 		err |= TLBR_PF_PROT;

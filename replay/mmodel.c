@@ -641,6 +641,17 @@ void tlbr_vma_add(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot, bo
 	vma_splice(m, i, j, with, n);
 }
 
+/* The VMA tlbr_vma_add() just put at @start was made by what the trace shows at @seq. O(log n). */
+void tlbr_vma_made(struct rmm *m, uint64_t start, uint64_t seq)
+{
+	const struct vma *v = tlbr_vma_find(m, start);
+	size_t i = v ? (size_t)(v - m->vmas) : 0;
+
+	/* tlbr_vma_add() made the array the address space's own (vma_own) */
+	if (v && v->start == start && vma_own(m))
+		m->vmas[i].made = seq;
+}
+
 /*
  * Give the parts of VMAs within [start, end) protection @prot, in place:
  * the touched run is cut at the range's ends (at most two more VMAs).

@@ -124,6 +124,73 @@ void tlbr_pte_residue(struct replay *r, struct page *p, uint8_t held)
 			}
 }
 
+/*
+ * The traced kernel flushed [@s, @e) of @mm for a syscall that changes
+ * PTEs there (change_pte_range(), zap_pte_range(): the gather flushes only
+ * where it changed or cleared a PTE, tlb_flush_mmu_tlbonly() when
+ * tlb->end > tlb->start), and the model may not know every PTE of the
+ * range: an address space older than the trace, or one created in it
+ * whose faults a lost-events gap may hide (rmm.unknown_from), where a
+ * page has no record, or was seen unmapped before the last gap (the gap
+ * may have mapped it again and made it writable: mmap, a write fault),
+ * outside a VMA the trace saw made since the last gap (vma.made: the
+ * mmap found the range empty, the faults since are all traced, unless a
+ * thread the trace does not show made them: mm_anywhere()).
+ * Such a page may be present and writable and held by every CPU
+ * tlbr_unknown_cpu() names; the checker asks only the pages the model
+ * has, so without one the flush's syscall returned "safe" whatever the
+ * policy did, and oracle skipped the flush the kernel made. All such
+ * pages of the range are alike (no PTE the trace showed, the same CPUs),
+ * so one stands for them: the first, made mapped and present, its
+ * permission unknown (page.gapw: tlbr_perm() allows read-write, an
+ * mprotect without PROT_WRITE makes it read-only), maybe (the kernel may
+ * have flushed for another page: the flushes only it would cause are
+ * uncertain), held read-write by those CPUs under each policy (of one
+ * seen unmapped, those that loaded the mm since). Returns
+ * it; NULL when every page of the range is known. O(pages of the range the model
+ * knows + policies x CPUs).
+ */
+struct page *tlbr_unknown_stand_in(struct replay *r, uint32_t mm, uint64_t s, uint64_t e)
+{
+	struct rmm *m = tlbr_mm_get(r, mm);
+	struct page *p = NULL;
+	unsigned int hint = 0;
+	uint64_t v, seen;
+
+	if (!m || (m->born && !m->unknown_from) || r->o.tlb->kind != TLBR_TLB_UNBOUNDED)
+		return NULL;
+	for (v = s; v < e; v++) {
+		const struct vma *a = tlbr_vma_find_near(m, v << PAGE_SHIFT, &hint);
+
+		/* made in the trace since the last gap, no thread unseen: known */
+		if (a && a->made && a->made >= tlbr_unknown_seq(r, m) && !mm_anywhere(m)) {
+			v = (a->end >> PAGE_SHIFT) - 1;
+			continue;
+		}
+		p = tlbr_page_find(r, mm, v);
+		if (!p || (!p->mapped && p->since < tlbr_unknown_seq(r, m)))
+			break;
+	}
+	if (v >= e)
+		return NULL;
+	seen = p ? p->since : 0;
+	if (!p && !(p = tlbr_page_get(r, mm, v)))
+		return NULL;
+	m = tlbr_mm_get(r, mm);	/* page_get may grow the tables */
+	tlbr_pte_set(r, p, true, true, true, false, false, "a PTE the trace never showed");
+	p->maybe = true;
+	p->gapw = true;
+	p->standin = true;
+	for (int pol = 0; pol < r->npol; pol++)
+		for (int c = 0; c < r->ncpus; c++)
+			if (tlbr_unknown_cpu(r, &r->pol[pol], m, c, seen)) {
+				ptlb_of(r, p, pol, c)->held |= HELD_VALID | HELD_W;
+				tlbr_tlb_excess_note(r, &r->pol[pol], p, c);
+				m->empty[pol].bits[c / 64] &= ~(1ULL << (c % 64));
+			}
+	return p;
+}
+
 struct effect_arg {
 	uint32_t prot;
 	bool downgraded;	/* some present page lost a permission */

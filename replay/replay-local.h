@@ -83,6 +83,11 @@ struct page {
 	 */
 	bool lazyfree : 1;
 	/*
+	 * A stand-in for pages the trace did not show (tlbr_unknown_stand_in):
+	 * not evidence that a page was ever mapped there, until a fault shows it
+	 */
+	bool standin : 1;
+	/*
 	 * The PTE is dirty, as the trace proves: a write fault mapped or
 	 * upgraded it since MADV_FREE last cleaned it. False is "not known":
 	 * arm64's hardware dirty state (TCR_EL1.HD) dirties a writable PTE on a
@@ -111,6 +116,13 @@ struct vma {
 	uint32_t prot;		/* PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4 */
 	bool shared;
 	bool anon;
+	/*
+	 * seq of the mmap or brk the trace showed making it (0: not seen
+	 * made): no PTE of it was there before, so what the trace did not
+	 * show of it is only what a later gap or an unseen thread hid
+	 * (tlbr_unknown_stand_in)
+	 */
+	uint64_t made;
 };
 
 enum { KMARK_UNKNOWN, KMARK_CLEAR, KMARK_SET };
@@ -211,6 +223,13 @@ struct rmm {
 	 * may hide faults from the gap on (tlbr_unknown_held()).
 	 */
 	uint64_t unknown_from;
+	/*
+	 * seq after the last syscall that mapped or changed pages of it with
+	 * no fault record (get_user_pages(): MADV_POPULATE_READ/WRITE, mmap's
+	 * MAP_POPULATE or MAP_LOCKED through __mm_populate()): as a gap of
+	 * lost events, but of this address space only (tlbr_unknown_seq())
+	 */
+	uint64_t gup_seq;
 	/*
 	 * the traced kernel's mark (mm->tlb_flush_batched: pending != flushed):
 	 * KMARK_UNKNOWN until the trace shows it (an exec's new mm is clear,
@@ -561,6 +580,7 @@ static inline struct ptlb *ptlb_of(struct replay *r, const struct page *p, int p
 typedef void (*page_fn)(struct replay *r, struct page *p, void *arg);
 void tlbr_for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
 	       page_fn fn, void *arg);
+void tlbr_vma_made(struct rmm *m, uint64_t start, uint64_t seq);
 void tlbr_vma_add(struct rmm *m, uint64_t start, uint64_t end, uint32_t prot, bool shared,
 		  bool anon);
 void tlbr_vma_remove(struct rmm *m, uint64_t start, uint64_t end);
@@ -588,9 +608,11 @@ void tlbr_free_settle_end(struct replay *r);
 struct tlbr_vma_ranges {
 	unsigned int n;
 	uint64_t lo[TLBR_VMA_RANGES], hi[TLBR_VMA_RANGES];	/* vpns, inclusive */
+	uint64_t vstart[TLBR_VMA_RANGES];	/* the VMA's start (0: the model has none) */
 };
 void tlbr_unmap_vma_ranges(struct replay *r, uint32_t mm, uint64_t s, uint64_t e,
 			   struct tlbr_vma_ranges *v);
+void tlbr_vma_ranges_cover(struct replay *r, uint32_t mm, struct tlbr_vma_ranges *v, uint64_t vpn);
 bool tlbr_unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 unsigned int tlbr_move_chunks(uint64_t start, uint64_t end, uint64_t to);
 void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
@@ -625,6 +647,16 @@ static inline uint8_t pte_perm(const struct page *p)
 }
 
 /*
+ * The seq before which a PTE of @m may have changed unseen: the last
+ * lost-events gap (r->lost_seq), or the last of its syscalls that mapped
+ * pages with no fault record (rmm.gup_seq). O(1).
+ */
+static inline uint64_t tlbr_unknown_seq(const struct replay *r, const struct rmm *m)
+{
+	return m->gup_seq > r->lost_seq ? m->gup_seq : r->lost_seq;
+}
+
+/*
  * What the PTE of @p may allow now. A page mapped (present, or PROT_NONE)
  * whose PTE last changed before the last lost-events gap (r->lost_seq;
  * tlbr_lost_gap() reaches every address space that existed then) may have
@@ -638,7 +670,7 @@ static inline uint8_t pte_perm(const struct page *p)
  */
 static inline bool tlbr_pte_unknown(const struct replay *r, const struct page *p)
 {
-	return p->mapped && (p->since < r->lost_seq || p->gapw);
+	return p->mapped && (p->since < tlbr_unknown_seq(r, &r->mms[p->mm]) || p->gapw);
 }
 
 static inline uint8_t tlbr_perm(const struct replay *r, const struct page *p)
@@ -668,6 +700,7 @@ void tlbr_pte_set(struct replay *r, struct page *p, bool mapped, bool present, b
 	     bool cow, bool replaced, const char *why);
 void tlbr_pte_present_before(struct replay *r, struct page *p, bool writable, const char *why);
 void tlbr_pte_residue(struct replay *r, struct page *p, uint8_t held);
+struct page *tlbr_unknown_stand_in(struct replay *r, uint32_t mm, uint64_t s, uint64_t e);
 void tlbr_call_span(const struct tlbr_ev_syscall *c, uint64_t *addr, uint64_t *len);
 void tlbr_range_of(const struct tlbr_ev_syscall *c, uint64_t *start, uint64_t *end);
 int tlbr_apply_syscall(struct replay *r, struct rtask *t, uint32_t mm);
@@ -685,6 +718,7 @@ void tlbr_asid_rollover(struct replay *r);
 /* views.c: what the model tells about a flush point (and policy.h's view_*) */
 struct tlbr_cpuset tlbr_holders_of(struct replay *r, struct policy *pl, const struct flushreq *q);
 bool tlbr_unknown_held(struct replay *r, struct policy *pl, const struct flushreq *q);
+bool tlbr_unknown_cpu(struct replay *r, struct policy *pl, struct rmm *m, int c, uint64_t seen);
 enum tlbr_avoid tlbr_avoid_reason(struct replay *r, struct policy *pl, const struct flushreq *q);
 
 /* flush.c: flush points put to the policies */

@@ -65,19 +65,41 @@ void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct r
 				tlbr_vma_add(m, a, a + TLBR_PAGE_ALIGN(len), (uint32_t)t->call.mmap.prot,
 					(t->call.mmap.flags & TLBR_MAP_SHARED) != 0,
 					(t->call.mmap.flags & TLBR_MAP_ANONYMOUS) != 0);
+				tlbr_vma_made(m, a, r->seq);
 			}
 			break;
 		case TLBR_SYS_BRK:
 			if (sc->ret > 0) {
 				if (m->brk && (uint64_t)sc->ret > m->brk)
+				{
 					tlbr_vma_add(m, m->brk, (uint64_t)sc->ret,
 						TLBR_PROT_READ | TLBR_PROT_WRITE, false, true);
+					tlbr_vma_made(m, m->brk, r->seq);
+				}
 				m->brk = (uint64_t)sc->ret;
 			}
 			break;
 		default:
 			break;
 		}
+	}
+	/*
+	 * get_user_pages() maps pages with no fault record (the page-fault
+	 * tracepoints are the architecture's fault handler's):
+	 * MADV_POPULATE_READ/WRITE (madvise_populate() ->
+	 * faultin_vma_page_range()), mmap's MAP_POPULATE or MAP_LOCKED
+	 * (vm_mmap_pgoff() -> mm_populate()); a failure may come after some
+	 * pages. The address space's pages are unknown from here, as after
+	 * lost events (rmm.gup_seq).
+	 */
+	if (m && ((sc->nr == TLBR_SYS_MADVISE &&
+		   (t->call.madvise.advice == TLBR_MADV_POPULATE_READ ||
+		    t->call.madvise.advice == TLBR_MADV_POPULATE_WRITE)) ||
+		  (sc->nr == TLBR_SYS_MMAP && !tlbr_syscall_failed(sc->ret) &&
+		   (t->call.mmap.flags & (TLBR_MAP_POPULATE | TLBR_MAP_LOCKED))))) {
+		m->gup_seq = r->seq + 1;
+		if (m->born && !m->unknown_from)
+			m->unknown_from = r->seq;
 	}
 	switch (sc->nr) {
 	case TLBR_SYS_MPROTECT:

@@ -253,6 +253,18 @@ static void forget_fn(struct replay *r, struct page *p, void *a)
 			tlbr_tlb_flush_page(r, &r->pol[pol], p, c);
 }
 
+/*
+ * A stand-in for pages the trace did not show (tlbr_unknown_stand_in) in a
+ * range an x86 syscall zapped with no flush traced: zap_pte_range() found
+ * no present PTE there (tlb_finish_mmu() flushes what it cleared, and
+ * every x86 flush is traced), so there was none.
+ */
+static void forget_standin_fn(struct replay *r, struct page *p, void *a)
+{
+	if (p->standin)
+		forget_fn(r, p, a);
+}
+
 struct counted {
 	uint64_t sure, maybe;
 	bool resolve, present;
@@ -584,7 +596,29 @@ void tlbr_unmap_vma_ranges(struct replay *r, uint32_t mm, uint64_t s, uint64_t e
 	for (unsigned int i = 0; i < gs.n && i < TLBR_VMA_RANGES; i++, v->n++) {
 		v->lo[i] = gs.g[i].lo;
 		v->hi[i] = gs.g[i].hi;
+		v->vstart[i] = gs.g[i].vstart;
 	}
+}
+
+/*
+ * The range of @vpn's VMA among @v grows to cover it (a stand-in for pages
+ * the model lacks, tlbr_unknown_stand_in: the VMA's flush covers whatever
+ * PTE it cleared); none is added for a VMA @v does not have. O(log VMAs + n).
+ */
+void tlbr_vma_ranges_cover(struct replay *r, uint32_t mm, struct tlbr_vma_ranges *v, uint64_t vpn)
+{
+	struct rmm *m = tlbr_mm_get(r, mm);
+	const struct vma *a = m ? tlbr_vma_find(m, vpn << PAGE_SHIFT) : NULL;
+	uint64_t vs = a ? a->start : 0;
+
+	for (unsigned int i = 0; i < v->n; i++)
+		if (v->vstart[i] == vs) {
+			if (vpn < v->lo[i])
+				v->lo[i] = vpn;
+			if (vpn > v->hi[i])
+				v->hi[i] = vpn;
+			return;
+		}
 }
 
 /*
@@ -1275,6 +1309,11 @@ bool tlbr_unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struc
 	if (!m || sc->ret < 0 || t->applied)
 		return false;
 	tlbr_range_of(&t->call, &s, &e);
+	/* no flush traced, no events lost since the call began: nothing was there */
+	if (points && !r->arm64_seen && r->lost_seq <= t->sys_seq &&
+	    (sc->nr == TLBR_SYS_MUNMAP ||
+	     (sc->nr == TLBR_SYS_MADVISE && tlbr_madvise_zaps(t->call.madvise.advice))))
+		tlbr_for_pages(r, ev->mm, false, s, e, forget_standin_fn, NULL);
 	switch (sc->nr) {
 	case TLBR_SYS_MREMAP:
 		mremap_ret(r, t, ev->mm, (uint64_t)sc->ret, points);

@@ -311,6 +311,31 @@ static void vouched_fn(struct replay *r, struct page *p, void *a)
 }
 
 /*
+ * May @c hold, under @pl, an entry of a page of @m (one that may have
+ * pages the model has no record of: older than the trace, or
+ * rmm.unknown_from) that the model has no record of? Loaded now, or may
+ * be; of an address space older than the trace, not flushed whole since
+ * it last left @c; of one created in the trace, loaded since its
+ * unknown_from and not flushed whole since; of a page seen unmapped at
+ * @seen (0: none), loaded since then and not flushed whole since. O(1).
+ */
+bool tlbr_unknown_cpu(struct replay *r, struct policy *pl, struct rmm *m, int c, uint64_t seen)
+{
+	uint64_t mc = m->mm_cleared[(size_t)pl->idx * (size_t)r->ncpus + (size_t)c];
+
+	if (pl->all_cleared[c] > mc)
+		mc = pl->all_cleared[c];
+	if (tlbr_cpuset_test(&m->active, (unsigned int)c) || mm_anywhere(m) ||
+	    cpu_may_load_older(r, m, c))
+		return true;
+	if (seen)	/* the page seen unmapped then: nothing of it held before */
+		return m->last_end[c] > seen && m->last_end[c] > mc;
+	if (!m->born)
+		return !mc || m->last_end[c] > mc;
+	return m->last_end[c] >= m->unknown_from && m->last_end[c] > mc;
+}
+
+/*
  * May another CPU than the flush's hold an entry of one of its pages that
  * the model has no record of? Such a page may be present: in an address
  * space older than the trace since before it (any CPU may hold it, unless
@@ -327,27 +352,14 @@ static void vouched_fn(struct replay *r, struct page *p, void *a)
 bool tlbr_unknown_held(struct replay *r, struct policy *pl, const struct flushreq *q)
 {
 	struct rmm *m = tlbr_mm_get(r, q->mm);
-	struct vouched_arg v = { .since = r->lost_seq };
+	struct vouched_arg v = { .since = m ? tlbr_unknown_seq(r, m) : 0 };
 	bool any = false;
 
 	/* a capacity preset's estimate holds only what the trace showed accessed */
 	if (!m || (m->born && !m->unknown_from) || r->o.tlb->kind != TLBR_TLB_UNBOUNDED)
 		return false;
-	for (int c = 0; c < r->ncpus && !any; c++) {
-		uint64_t mc = m->mm_cleared[(size_t)pl->idx * (size_t)r->ncpus + (size_t)c];
-
-		if (c == q->cpu)
-			continue;
-		if (pl->all_cleared[c] > mc)
-			mc = pl->all_cleared[c];
-		if (tlbr_cpuset_test(&m->active, (unsigned int)c) || mm_anywhere(m) ||
-		    cpu_may_load_older(r, m, c))
-			any = true;
-		else if (!m->born)
-			any = !mc || m->last_end[c] > mc;
-		else
-			any = m->last_end[c] >= m->unknown_from && m->last_end[c] > mc;
-	}
+	for (int c = 0; c < r->ncpus && !any; c++)
+		any = c != q->cpu && tlbr_unknown_cpu(r, pl, m, c, 0);
 	if (!any)
 		return false;
 	if (q->whole_mm)
@@ -509,11 +521,11 @@ static void populated_fn(struct replay *r, struct page *p, void *arg)
 		pa->found = true;
 }
 
-/* any page the model has a record of: it was mapped at some time */
+/* any page the model has a record of: it was mapped at some time (not a stand-in's) */
 static void any_page_fn(struct replay *r, struct page *p, void *arg)
 {
-	(void)r;
-	(void)p;
+	if (p->standin)
+		return;
 	((struct populated_arg *)arg)->found = true;
 	r->stop_walk = true;
 }

@@ -332,16 +332,16 @@ expect $J x86-ipi avoidable 0 "frees tables (lazy CPU): x86's IPI to CPU 1 is no
 expect $J oracle broadcasts 1 "frees tables (lazy CPU): oracle flushes the lazy CPU's walk cache"
 expect $J oracle local 1 "frees tables (lazy CPU): the VMA's flush is local (the lazy CPU's leaf entry waits for its next load), tlb_finish_mmu's is not"
 expect $J oracle unsafe 0 "frees tables (lazy CPU): oracle is safe"
-expect $J local-only unsafe 1 "frees tables (lazy CPU): local-only leaves the lazy CPU's entry"
+expect $J local-only unsafe 2 "frees tables (lazy CPU): local-only leaves the lazy CPU's entry, and one of a page from before the trace (tlbr_unknown_stand_in)"
 J=$TMP/frees-away.json
 "$TLBREPLAY" what-if --json -p arm64-broadcast,oracle,x86-ipi,local-only "$DATA/whatif-frees-tables-away.txt" > $J
-expect $J arm64-broadcast avoidable 1 "frees tables (switched away): the second VMA's flush is certainly avoidable (CPU 0 alone holds the leaf), the first is not (CPU 2, lazy, may hold it), tlb_finish_mmu's are not"
+expect $J arm64-broadcast avoidable 0 "frees tables (switched away): no flush certainly avoidable: the second VMA's range may hold pages from before the trace CPUs 1 and 2 may hold (before: 1)"
 expect $J oracle broadcasts 2 "frees tables (switched away): oracle flushes the CPU not seen yet at the first munmap (leaf and tables)"
 expect $J oracle local 1 "frees tables (switched away): the second VMA's flush local; no CPU has the tables loaded at the second finish"
 expect $J oracle skipped 1 "frees tables (switched away): the second finish flushes nothing"
 expect $J oracle switch_flushes 1 "frees tables (switched away): CPU 1 catches up as it loads the mm"
 expect $J oracle unsafe 0 "frees tables (switched away): oracle is safe"
-expect $J local-only unsafe 1 "frees tables (switched away): local-only leaves CPU 2 the first page's leaf entry"
+expect $J local-only unsafe 5 "frees tables (switched away): local-only leaves CPU 2 the first page's leaf entry, and CPUs 1 and 2 each munmap's stand-in"
 got=$(python3 -c "import json; s=json.load(open('$J'))['self_check']
 print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], s['calls_real'], s['calls_predicted'], s['calls_matched'])")
 [ "$got" = "3 3 3 1 1 1" ]
@@ -411,18 +411,52 @@ expect $TMP/po.json oracle broadcasts 0 "present before the trace: oracle 0 broa
 # an munmap of a page the model has no record of, which may be present and held elsewhere: after a
 # gap (whatif-gap-unknown.txt) and in an address space older than the trace
 # (whatif-older-unknown.txt), both derived there
-"$TLBREPLAY" what-if --json --force --cpu arm64 -p arm64-broadcast "$DATA/whatif-gap-unknown.txt" > $TMP/gu.json
+# the kernel's flush there puts a stand-in for the pages the model lacks (tlbr_unknown_stand_in),
+# which local-only and active-cpu leave on CPU 1 and oracle does not skip (before: unsafe 0, skipped 1)
+"$TLBREPLAY" what-if --json --force --cpu arm64 -p arm64-broadcast,oracle,local-only,active-cpu "$DATA/whatif-gap-unknown.txt" > $TMP/gu.json
 expect $TMP/gu.json arm64-broadcast avoidable 0 "a page the gap may have mapped: the munmap's broadcast not certainly avoidable"
+expect $TMP/gu.json local-only unsafe 1 "a page the gap may have mapped: local-only leaves CPU 1 its entry"
+expect $TMP/gu.json active-cpu unsafe 1 "a page the gap may have mapped: active-cpu leaves CPU 1 its entry"
+expect $TMP/gu.json oracle skipped 0 "a page the gap may have mapped: oracle does not skip the munmap"
 grep -v '^CPU:1 \[LOST' "$DATA/whatif-gap-unknown.txt" > $TMP/gu-nogap.txt
 "$TLBREPLAY" what-if --json --force --cpu arm64 -p arm64-broadcast $TMP/gu-nogap.txt > $TMP/gn.json
 expect $TMP/gn.json arm64-broadcast avoidable 1 "without the gap: every page of a born address space known, certainly avoidable 1"
-"$TLBREPLAY" what-if --json --force --cpus 2 --cpu arm64 -p arm64-broadcast "$DATA/whatif-older-unknown.txt" > $TMP/ou.json
+"$TLBREPLAY" what-if --json --force --cpus 2 --cpu arm64 -p arm64-broadcast,oracle,local-only "$DATA/whatif-older-unknown.txt" > $TMP/ou.json
 expect $TMP/ou.json arm64-broadcast avoidable 0 "a page from before the trace CPU 1 may hold: the munmap's broadcast not certainly avoidable"
+expect $TMP/ou.json local-only unsafe 1 "a page from before the trace: local-only leaves CPU 1 its entry"
+expect $TMP/ou.json oracle skipped 0 "a page from before the trace: oracle does not skip the munmap"
+# pages MADV_POPULATE_WRITE mapped with no fault record (whatif-populate.txt, derived there):
+# unknown from then, as after lost events; as before with MADV_WILLNEED instead
+"$TLBREPLAY" what-if --json --force --cpu arm64 -p arm64-broadcast,oracle,local-only "$DATA/whatif-populate.txt" > $TMP/pp.json
+expect $TMP/pp.json arm64-broadcast avoidable 0 "populate: the munmap's broadcast not certainly avoidable (before: 1)"
+expect $TMP/pp.json local-only unsafe 1 "populate: local-only leaves CPU 1 the populated page (before: 0)"
+expect $TMP/pp.json oracle skipped 0 "populate: oracle does not skip the munmap (before: 1)"
+expect $TMP/pp.json oracle local 2 "populate: oracle 2 local flushes (CPU 1 idle: deferred)"
+sed 's/behavior: 0x17/behavior: 0x3/' "$DATA/whatif-populate.txt" > $TMP/pp-willneed.txt
+"$TLBREPLAY" what-if --json --force --cpu arm64 -p arm64-broadcast,local-only $TMP/pp-willneed.txt > $TMP/pp.json
+expect $TMP/pp.json arm64-broadcast avoidable 1 "populate made WILLNEED: every page known, the munmap's broadcast certainly avoidable"
+expect $TMP/pp.json local-only unsafe 0 "populate made WILLNEED: local-only safe"
+# an mprotect of a page from before the trace (whatif-older-mprotect.txt, derived there), and the
+# same with the VMA's mmap shown first (the range was empty: no stand-in)
+"$TLBREPLAY" what-if --json --force --cpus 2 --cpu arm64 -p oracle,local-only,arm64-broadcast "$DATA/whatif-older-mprotect.txt" > $TMP/om.json
+expect $TMP/om.json local-only unsafe 1 "mprotect of a page from before the trace: local-only leaves CPU 1 a writable entry (before: 0)"
+expect $TMP/om.json oracle skipped 0 "mprotect of a page from before the trace: oracle does not skip it (before: 1)"
+expect $TMP/om.json oracle local 1 "mprotect of a page from before the trace: oracle flushes CPU 0, defers CPU 1"
+expect $TMP/om.json oracle unsafe 0 "mprotect of a page from before the trace: oracle safe"
+expect $TMP/om.json arm64-broadcast unsafe 0 "mprotect of a page from before the trace: arm64-broadcast safe"
+sed '/1.000030: sys_mprotect/i\
+            prog-201   [000] .....     1.000020: sys_mmap(addr: 0x0, len: 0x1000, prot: 0x3, flags: 0x22, fd: 0xffffffffffffffff, off: 0x0)\
+            prog-201   [000] .....     1.000021: sys_mmap -> 0x20000' "$DATA/whatif-older-mprotect.txt" > $TMP/om-made.txt
+"$TLBREPLAY" what-if --json --force --cpus 2 --cpu arm64 -p oracle,local-only $TMP/om-made.txt > $TMP/om.json
+expect $TMP/om.json local-only unsafe 0 "mprotect of a page of a VMA the trace saw made: known absent, local-only safe"
+expect $TMP/om.json oracle skipped 1 "mprotect of a page of a VMA the trace saw made: oracle skips"
 # a known page whose PTE may have been made writable inside a gap: by an mprotect (the VMA's
 # protection too: whatif-gap-perm.txt) or a COW after a fork (whatif-gap-cow.txt), both derived
 # there; the mprotect PROT_READ after the gap makes it read-only again, CPU 1 may hold it writable;
-# a fork after the gap write-protects it (whatif-gap-fork.txt, derived there)
-for g in perm cow fork; do
+# a fork after the gap write-protects it (whatif-gap-fork.txt, derived there); a page the model
+# had unmapped before the gap, which the gap may map again writable (whatif-gap-unmapped.txt,
+# derived there: before tlbr_unknown_stand_in, local-only and active-cpu unsafe 0, oracle skipped 1)
+for g in perm cow fork unmapped; do
 	"$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,local-only,arm64-broadcast,active-cpu,x86-ipi "$DATA/whatif-gap-$g.txt" > $TMP/gp.json
 	expect $TMP/gp.json local-only unsafe 1 "gap-$g: CPU 1 may hold the page writable: local-only's local flush unsafe"
 	expect $TMP/gp.json active-cpu unsafe 1 "gap-$g: active-cpu, which never saw the mm on CPU 1, unsafe"
@@ -436,6 +470,8 @@ for g in perm cow fork; do
 	expect $TMP/gpn.json local-only unsafe 0 "gap-$g without the gap: the page is read-only throughout: local-only safe"
 	expect $TMP/gpn.json oracle skipped 1 "gap-$g without the gap: oracle skips the flush (nothing changed)"
 done
+"$TLBREPLAY" what-if --json --force --cpu arm64 -p arm64-broadcast "$DATA/whatif-gap-unmapped.txt" > $TMP/gx.json
+expect $TMP/gx.json arm64-broadcast avoidable 1 "gap-unmapped: the mprotect's broadcast not certainly avoidable (the madvise's is)"
 # a PTE the gap may have made writable, moved by mremap (whatif-gap-mremap.txt, derived there):
 # the moved PTE is as unknown as the old one, so the mprotect after the move is not skipped
 "$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,arm64-broadcast "$DATA/whatif-gap-mremap.txt" > $TMP/gm.json
