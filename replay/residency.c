@@ -25,8 +25,15 @@ bool tlbr_view_loaded(struct replay *r, uint32_t mm, int cpu)
 
 bool tlbr_view_running(struct replay *r, uint32_t mm, int cpu)
 {
-	if (mm && mm < r->nmms && mm_anywhere(&r->mms[mm]))
-		return true;	/* a thread the trace does not show may run it there */
+	/*
+	 * a thread the trace does not show may run it there, unless the
+	 * trace shows what runs there now: a traced switch since the CPU's
+	 * last lost events (chain_pid), in a recording not found to leave
+	 * tasks out (hide_tasks(): one left out runs with no switch shown)
+	 */
+	if (mm && mm < r->nmms && mm_anywhere(&r->mms[mm]) &&
+	    (r->res.hidden_tasks || !r->chain_pid[cpu]))
+		return true;
 	/*
 	 * a CPU the trace has not shown loading a user mm yet (it started
 	 * mid-way) may be running a thread of one older than the trace

@@ -436,6 +436,19 @@ sed 's/behavior: 0x17/behavior: 0x3/' "$DATA/whatif-populate.txt" > $TMP/pp-will
 "$TLBREPLAY" what-if --json --force --cpu arm64 -p arm64-broadcast,local-only $TMP/pp-willneed.txt > $TMP/pp.json
 expect $TMP/pp.json arm64-broadcast avoidable 1 "populate made WILLNEED: every page known, the munmap's broadcast certainly avoidable"
 expect $TMP/pp.json local-only unsafe 0 "populate made WILLNEED: local-only safe"
+# a thread never shown does not run on a CPU the trace shows running another task now
+# (whatif-running-shown.txt, derived there); it may again after that CPU loses events
+run_shown() {	# run_shown <trace> <want> <description>: x86-ipi unsafe, oracle broadcasts, local, local-only unsafe
+	"$TLBREPLAY" what-if --json --force --cpu arm64 -p x86-ipi,oracle,local-only "$1" > $TMP/rs.json
+	got=$(python3 -c "import json; p={p['name']: p for p in json.load(open('$TMP/rs.json'))['policies']}
+print(p['x86-ipi']['unsafe'], p['oracle']['broadcasts'], p['oracle']['local'], p['local-only']['unsafe'])")
+	[ "$got" = "$2" ]
+	ok $? "$3 (got $got, want $2)"
+}
+run_shown "$DATA/whatif-running-shown.txt" "0 0 2 1" "CPU 1 shown running 900: x86-ipi's local flush safe, oracle defers CPU 1 (before: 1 1 1 1)"
+sed '/1.000030: sys_munmap/i\
+CPU:1 [LOST 3 EVENTS]' "$DATA/whatif-running-shown.txt" > $TMP/rs-lost.txt
+run_shown $TMP/rs-lost.txt "1 1 1 1" "CPU 1 lost events since: it may run 202, x86-ipi unsafe, oracle reaches it"
 # an mprotect of a page from before the trace (whatif-older-mprotect.txt, derived there), and the
 # same with the VMA's mmap shown first (the range was empty: no stand-in)
 "$TLBREPLAY" what-if --json --force --cpus 2 --cpu arm64 -p oracle,local-only,arm64-broadcast "$DATA/whatif-older-mprotect.txt" > $TMP/om.json
