@@ -148,13 +148,19 @@ done
 # predict what these arm64 kernels executed, per operation counted in each
 # trace: one fork flush per fork (dup_mmap), two exec flushes per exec,
 # one exit flush per exit_mmap (arm64's tlb_flush of the fullmm gather, the
-# flush x86 does not make), one mprotect flush per mprotect call
+# flush x86 does not make), one mprotect flush per mprotect call. From 6.8,
+# exec's stack relocation (relocate_vma_down -> move_page_tables(for_stack))
+# moves a whole PMD where the randomised stack's placement lets it
+# (can_align_down): move_normal_pmd()'s one flush and no page table freed,
+# so no tlb_finish_mmu() flush. Such an exec makes 1 flush, not 2, and which
+# execs do is ASLR's draw, not the program's: on 6.12 exec is asserted
+# between 1 per exec and the prediction (+5%), not within 5% of it.
 for k in 6.1 6.12; do
 	for t in usemem:usemem-fork-exec:fork,exec,exit mprotect-churn:mprotect-churn:mprotect,exec,exit; do
 		prog=${t%%:*}; rest=${t#*:}; sample=${rest%%:*}; sites=${rest#*:}
 		"$TLBREPLAY" diff --against --json --after-pid "$(pid_of $k $prog)" \
 			"$SAMPLES/$sample.dat" -- $G/$k/all.dat > $TMP/x.json
-		python3 - $TMP/x.json $sites <<'PY'
+		python3 - $TMP/x.json $sites $k <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 rows = {r["site"]: r for r in d["sites"]}
@@ -162,9 +168,14 @@ for s in sys.argv[2].split(","):
     r = rows[s]
     print("# %s: predicted %.3f per %s, executed %.3f (%+.1f%%)" % (
         s, r["predicted_per_op"], r["per_operation"], r["census_per_op"], r["difference"]))
-    assert r["per_operation"] != "none" and abs(r["difference"]) <= 5, r
+    assert r["per_operation"] != "none", r
+    if s == "exec" and sys.argv[3] != "6.1":
+        # 1 (a PMD-level stack move) or 2 flushes an exec (above)
+        assert 1.0 <= r["census_per_op"] <= r["predicted_per_op"] * 1.05, r
+    else:
+        assert abs(r["difference"]) <= 5, r
 PY
-		ok $? "$k $prog: from the x86 sample, $sites broadcasts per operation within 5% of the census"
+		ok $? "$k $prog: from the x86 sample, $sites broadcasts per operation within 5% of the census (6.12's exec: 1..2, its stack's placement)"
 	done
 done
 
