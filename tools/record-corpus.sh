@@ -18,6 +18,12 @@
 # plus the scenario of tests/workloads/helper-munmap recorded whole and
 # pid-filtered (trace-cmd record -P: only the scenario's own events).
 #
+# -w held-out records five more (sqlite3 building and querying a 250k-row
+# table, rsync -a of /usr/share/doc and /usr/lib/python3, node's V8
+# collector, make-j2's build of this tree with clang, git clone
+# --local + repack -a -d -f): no rule of the x86 model was tuned to them
+# (bench/validate.sh DIR/*.dat DIR/*.perf.data: the generalisation figure).
+#
 # bench/validate.sh replays them. The corpus is not committed (hundreds of
 # MB); small recordings are copied to samples/ by hand.
 #
@@ -59,7 +65,8 @@ T=$(awk '$3 == "tracefs" { print $2; exit }' /proc/mounts)
 
 if [ -n "$INSTALL" ]; then
 	apt-get install -y stress-ng redis-server redis-tools sysbench pigz zstd xz-utils \
-		default-jdk-headless python3 git make gcc trace-cmd linux-perf >/dev/null || exit 1
+		default-jdk-headless python3 git make gcc trace-cmd linux-perf \
+		sqlite3 rsync nodejs clang >/dev/null || exit 1
 fi
 mkdir -p "$OUT/work" || exit 1
 W=$OUT/work
@@ -110,6 +117,35 @@ EOF
 			printf '$(OBJDIR)/%%.o: %%.c\n\t-@gcc $(CFLAGS) -c $< -o $@\n'
 		} > "$W/Makefile"
 	fi
+	if [ ! -s "$W/load.sql" ]; then
+		cat > "$W/load.sql" <<'EOF'
+PRAGMA journal_mode=WAL;
+PRAGMA threads=2;
+PRAGMA cache_size=-65536;
+CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT, c REAL);
+WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM s WHERE x < 250000)
+INSERT INTO t SELECT x, hex(randomblob(24)), random() % 1000 FROM s;
+CREATE INDEX tb ON t(b);
+CREATE INDEX tc ON t(c, b);
+SELECT count(*), sum(length(b)) FROM t WHERE c > 0;
+SELECT c, count(*) FROM t GROUP BY c ORDER BY 2 DESC LIMIT 3;
+DELETE FROM t WHERE a % 3 = 0;
+VACUUM;
+EOF
+	fi
+	if [ ! -s "$W/churn.js" ]; then
+		cat > "$W/churn.js" <<'EOF'
+// V8 allocation churn: young-generation scavenges and old-space marking
+// run on V8's own helper threads, for the given number of seconds.
+const end = Date.now() + 1000 * Number(process.argv[2] || 3);
+let keep = [];
+while (Date.now() < end) {
+  keep.push(Array.from({length: 2000}, (_, i) => ({i, s: 'x' + i})));
+  if (keep.length > 60) keep.splice(0, 30);
+}
+EOF
+	fi
+	[ -s "$W/Makefile.clang" ] || sed 's/-@gcc /-@clang /' "$W/Makefile" > "$W/Makefile.clang"
 	if ! redis-cli -p 6390 ping >/dev/null 2>&1; then
 		redis-server --port 6390 --bind 127.0.0.1 --save '' --appendonly no --dir "$W" \
 			--daemonize yes --logfile "$W/redis.log" || return 1
@@ -123,6 +159,7 @@ EOF
 # Each runs for 2-5 s in the foreground.
 WORKLOADS="stress-vm stress-fork stress-mmap stress-madvise stress-uffd make-j2 redis-bgsave
 xz-T2 pigz zstd-T2 java-gc python-gc git-gc sort-parallel sysbench-memory"
+HELD_OUT="sqlite rsync node-gc clang-j2 git-repack"
 
 wl_cmd() {
 	case $1 in
@@ -149,6 +186,11 @@ ts=[threading.Thread(target=churn) for _ in range(2)]
 	git-gc) echo "rm -rf $W/gc.git && cp -r $W/repo.git $W/gc.git && timeout 4 git -C $W/gc.git -c pack.threads=2 gc -q --aggressive" ;;
 	sort-parallel) echo "timeout 4 sort --parallel=2 -S 64M -n $W/numbers.txt >/dev/null" ;;
 	sysbench-memory) echo "sysbench memory --threads=2 --time=3 --memory-block-size=4K --memory-total-size=100G run >/dev/null" ;;
+	sqlite) echo "rm -f $W/t.db $W/t.db-wal $W/t.db-shm && sqlite3 $W/t.db < $W/load.sql >/dev/null" ;;
+	rsync) echo "rm -rf $W/rs && timeout 4 rsync -a /usr/share/doc /usr/lib/python3 $W/rs/" ;;
+	node-gc) echo "node $W/churn.js 3" ;;
+	clang-j2) echo "rm -rf $W/cobj && mkdir $W/cobj && timeout 4 make -s -j2 -C $W -f Makefile.clang OBJDIR=$W/cobj" ;;
+	git-repack) echo "rm -rf $W/cl && git clone -q --local $W/repo.git $W/cl && timeout 4 git -C $W/cl -c pack.threads=2 repack -q -a -d -f" ;;
 	*) return 1 ;;
 	esac
 }
@@ -239,8 +281,9 @@ record_scenario() {
 	printf '%-20s %-7s %s\n' helper-munmap-pid extract "$(du -h "$f" | cut -f1)"
 }
 
-[ "$WL" = help ] && { echo $WORKLOADS scenario; exit 0; }
+[ "$WL" = help ] && { echo $WORKLOADS scenario; echo held-out: $HELD_OUT; exit 0; }
 [ "$WL" = all ] && WL=$(echo $WORKLOADS scenario | tr ' ' ,)
+[ "$WL" = held-out ] && WL=$(echo $HELD_OUT | tr ' ' ,)
 setup || { echo "record-corpus.sh: setting up the inputs failed" >&2; exit 1; }
 fail=0
 for w in ${WL//,/ }; do
