@@ -19,7 +19,7 @@ void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct r
 	const struct tlbr_ev_syscall *sc = &ev->sys;
 	struct rmm *m = tlbr_mm_get(r, ev->mm);
 	bool flushed = t->applied;	/* a flush inside the syscall applied it */
-	uint64_t s, e;
+	uint64_t s, e, old_brk;
 
 	if (!t->sys || (int)sc->nr != t->sys - 1) {
 		t->sys = 0;
@@ -56,6 +56,7 @@ void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct r
 			tlbr_implied_flush_maybe(r, ev->mm, TLBR_SITE_MPROTECT, false, s, e, true,
 						 !(eff & EFF_VALID_CHANGED), (eff & EFF_MAYBE) != 0);
 	}
+	old_brk = m ? m->brk : 0;
 	if (m) {
 		switch (sc->nr) {
 		case TLBR_SYS_MMAP:
@@ -108,6 +109,25 @@ void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct r
 	case TLBR_SYS_MREMAP:
 		tlbr_range_of(&t->call, &s, &e);
 		tlbr_check_range(r, ev->mm, false, s, e, "syscall returns: the flush must be complete");
+		break;
+	/*
+	 * mmap(MAP_FIXED) over a mapping and brk() shrinking the heap unmap
+	 * before they return (6.1 mmap_region() -> do_mas_munmap(),
+	 * do_brk_munmap() -> unmap_region() -> tlb_finish_mmu()): the new
+	 * mapping must not be reached through an old entry
+	 */
+	case TLBR_SYS_MMAP:
+		if ((t->call.mmap.flags & TLBR_MAP_FIXED) && !tlbr_syscall_failed(sc->ret)) {
+			tlbr_range_of(&t->call, &s, &e);
+			tlbr_check_range(r, ev->mm, false, s, e,
+					 "syscall returns: the flush must be complete");
+		}
+		break;
+	case TLBR_SYS_BRK:
+		if (old_brk && sc->ret > 0 && (uint64_t)sc->ret < old_brk)
+			tlbr_check_range(r, ev->mm, false, TLBR_PAGES_UP((uint64_t)sc->ret),
+					 TLBR_PAGES_UP(old_brk),
+					 "syscall returns: the flush must be complete");
 		break;
 	case TLBR_SYS_CLONE:
 	case TLBR_SYS_CLONE3:

@@ -436,6 +436,18 @@ sed 's/behavior: 0x17/behavior: 0x3/' "$DATA/whatif-populate.txt" > $TMP/pp-will
 "$TLBREPLAY" what-if --json --force --cpu arm64 -p arm64-broadcast,local-only $TMP/pp-willneed.txt > $TMP/pp.json
 expect $TMP/pp.json arm64-broadcast avoidable 1 "populate made WILLNEED: every page known, the munmap's broadcast certainly avoidable"
 expect $TMP/pp.json local-only unsafe 0 "populate made WILLNEED: local-only safe"
+# mmap(MAP_FIXED) over a page and brk() shrinking the heap unmap before they return
+# (whatif-mmap-fixed.txt, derived there; the brk variant below): checked there too
+"$TLBREPLAY" what-if --json -p local-only,arm64-broadcast,oracle "$DATA/whatif-mmap-fixed.txt" > $TMP/mf.json
+expect $TMP/mf.json local-only unsafe 1 "mmap(MAP_FIXED) over a page CPU 1 holds: local-only unsafe at its return (before: 0)"
+expect $TMP/mf.json oracle unsafe 0 "mmap(MAP_FIXED): oracle safe"
+sed 's/sys_mmap(addr: 0x30000, len: 0x1000, prot: 0x3, flags: 0x32, .*$/sys_brk(brk: 0x0)/; s/sys_mmap -> 0x30000/sys_brk -> 0x30000/' "$DATA/whatif-mmap-fixed.txt" |
+	sed '/sys_brk(brk: 0x0)/a\
+            prog-300   [000] .....     3.000010: sys_brk -> 0x31000\
+            prog-300   [000] .....     3.000010: sys_brk(brk: 0x30000)' > $TMP/brk.txt
+"$TLBREPLAY" what-if --json -p local-only,oracle $TMP/brk.txt > $TMP/mf.json
+expect $TMP/mf.json local-only unsafe 1 "brk() shrinking over a page CPU 1 holds: local-only unsafe at its return (before: 0)"
+expect $TMP/mf.json oracle unsafe 0 "brk() shrink: oracle safe"
 # a thread never shown does not run on a CPU the trace shows running another task now
 # (whatif-running-shown.txt, derived there); it may again after that CPU loses events
 run_shown() {	# run_shown <trace> <want> <description>: x86-ipi unsafe, oracle broadcasts, local, local-only unsafe
