@@ -697,6 +697,10 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			if (!tlbr_mm_get(r, ev->mm) || !tlbr_mm_get(r, ev->mm)->born ||
 			    tlbr_mm_get(r, ev->mm)->unknown_from)
 				tlbr_mm_get(r, ev->fork.child_mm)->unknown_from = r->seq;
+			/* ... those a populate mapped too: dup_mmap() copies them (rmm.gup_seq) */
+			if (tlbr_mm_get(r, ev->mm))
+				tlbr_mm_get(r, ev->fork.child_mm)->gup_seq =
+					tlbr_mm_get(r, ev->mm)->gup_seq;
 			/* dup_mm copies the parent's mm_struct: tlb_flush_batched too */
 			tlbr_mm_get(r, ev->fork.child_mm)->kmark = tlbr_mm_get(r, ev->mm) ?
 					tlbr_mm_get(r, ev->mm)->kmark : KMARK_UNKNOWN;

@@ -48,6 +48,11 @@ void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct r
 		int eff = flushed ? 0 : tlbr_apply_syscall(r, t, ev->mm);
 
 		tlbr_range_of(&t->call, &s, &e);
+		/* brk's: the heap from the new break to the old (tlbr_apply_syscall's) */
+		if (sc->nr == TLBR_SYS_BRK && m && m->brk && t->call.brk.brk && t->call.brk.brk < m->brk) {
+			s = TLBR_PAGES_UP(t->call.brk.brk);
+			e = TLBR_PAGES_UP(m->brk);
+		}
 		if (eff & EFF_DOWNGRADED)
 			tlbr_implied_flush_maybe(r, ev->mm, sc->nr == TLBR_SYS_MPROTECT ? TLBR_SITE_MPROTECT :
 						 TLBR_SITE_ZAP, false, s, e, false, false,

@@ -432,6 +432,9 @@ expect $TMP/pp.json arm64-broadcast avoidable 0 "populate: the munmap's broadcas
 expect $TMP/pp.json local-only unsafe 1 "populate: local-only leaves CPU 1 the populated page (before: 0)"
 expect $TMP/pp.json oracle skipped 0 "populate: oracle does not skip the munmap (before: 1)"
 expect $TMP/pp.json oracle local 2 "populate: oracle 2 local flushes (CPU 1 idle: deferred)"
+"$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,local-only "$DATA/whatif-populate-fork.txt" > $TMP/pf.json
+expect $TMP/pf.json local-only unsafe 2 "populate, then fork: the child's munmap of the populated page leaves CPU 1 its entry (before: 1)"
+expect $TMP/pf.json oracle skipped 0 "populate, then fork: oracle does not skip the child's munmap (before: 1)"
 sed 's/behavior: 0x17/behavior: 0x3/' "$DATA/whatif-populate.txt" > $TMP/pp-willneed.txt
 "$TLBREPLAY" what-if --json --force --cpu arm64 -p arm64-broadcast,local-only $TMP/pp-willneed.txt > $TMP/pp.json
 expect $TMP/pp.json arm64-broadcast avoidable 1 "populate made WILLNEED: every page known, the munmap's broadcast certainly avoidable"
@@ -448,6 +451,14 @@ sed 's/sys_mmap(addr: 0x30000, len: 0x1000, prot: 0x3, flags: 0x32, .*$/sys_brk(
 "$TLBREPLAY" what-if --json -p local-only,oracle $TMP/brk.txt > $TMP/mf.json
 expect $TMP/mf.json local-only unsafe 1 "brk() shrinking over a page CPU 1 holds: local-only unsafe at its return (before: 0)"
 expect $TMP/mf.json oracle unsafe 0 "brk() shrink: oracle safe"
+# ... and with no flush traced (the kernel's flush implied at the return): its flush point
+# covers the heap from the new break to the old (before: the call's empty range, no page,
+# so every policy kept CPU 0's and CPU 1's entries: arm64-broadcast and oracle unsafe 2)
+grep -v 'tlb_flush\|ipi_send' $TMP/brk.txt > $TMP/brk-nf.txt
+"$TLBREPLAY" what-if --json --force -p arm64-broadcast,oracle,local-only $TMP/brk-nf.txt > $TMP/mf.json
+expect $TMP/mf.json arm64-broadcast unsafe 0 "brk() shrink, flush implied: arm64-broadcast's flush covers the heap's pages"
+expect $TMP/mf.json oracle unsafe 0 "brk() shrink, flush implied: oracle safe"
+expect $TMP/mf.json local-only unsafe 1 "brk() shrink, flush implied: local-only leaves CPU 1 its entry"
 # a thread never shown does not run on a CPU the trace shows running another task now
 # (whatif-running-shown.txt, derived there); it may again after that CPU loses events
 run_shown() {	# run_shown <trace> <want> <description>: x86-ipi unsafe, oracle broadcasts, local, local-only unsafe
