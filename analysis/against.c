@@ -774,6 +774,11 @@ static size_t uncertain_why(char *buf, size_t n, const struct tlbr_against_side 
 	    "6.9+ (or of an unknown version) first unfolds each 64 KiB contpte block of it "
 	    "the split enters (contpte_try_unfold -> contpte_convert: one flush a block, site "
 	    "zap), where it mapped the folio with contpte blocks, which no x86 trace shows");
+	WHY(TLBR_UNSURE_REMAP_AF, "BEFORE's MADV_COLD flushed pages a MADV_FREE large folio "
+	    "split had put back (remap_page -> remove_migration_pte); an arm64 kernel 6.8+ "
+	    "(batched split) or of an unknown version may find them old and flush nothing "
+	    "(madvise_cold_or_pageout_pte_range: pte_young), as 6.12 did in the guest though "
+	    "they were young when the split unmapped them; where the flag is lost is not known");
 	WHY(TLBR_UNSURE_AROUND, "a zap of pages fault-around may have mapped "
 	    "(do_fault_around), or reclaim may have put back (try_to_unmap_one of a "
 	    "MADV_FREE'd folio redirtied or referenced), flushes only if one was");

@@ -633,6 +633,13 @@ void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r)
 		fprintf(f, "\n - the same split for an arm64 kernel 6.9+ (or of an unknown version):\n"
 			   "   each 64 KiB block of the folio it enters is unfolded first\n"
 			   "   (contpte_convert), where arm64 mapped the folio with contpte blocks.");
+	if (why & TLBR_UNSURE_REMAP_AF)
+		fprintf(f, "\n - an x86 MADV_COLD flush of pages an MADV_FREE's large folio split put\n"
+			   "   back (remap_page -> remove_migration_pte), for an arm64 kernel 6.8+\n"
+			   "   (batched split) or of an unknown version: 6.12 found such PTEs old\n"
+			   "   and flushed nothing (madvise_cold_or_pageout_pte_range), though they\n"
+			   "   were young when the split unmapped them; where the flag is lost is\n"
+			   "   not known.");
 	if (why & TLBR_UNSURE_AROUND)
 		fprintf(f, "\n - unmapping, or taking access from, pages of a file or shared mapping\n"
 			   "   that fault-around may have mapped with no fault of their own\n"

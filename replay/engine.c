@@ -79,6 +79,77 @@ static void cont_split_unfolds(struct replay *r, struct rtask *t, const struct f
 		cont_unfold_point(r, q);
 }
 
+/*
+ * An x86 MADV_FREE's large folio split (madvise_free_pte_range ->
+ * split_folio -> unmap_folio -> try_to_migrate_one, then remap_page ->
+ * remove_migration_pte): every PTE the folio still maps is unmapped and put
+ * back. x86's one-page flushes carry no address: the pages marked are the
+ * mapped ones of large folios in the PMDs the call's range meets (a folio
+ * the model knows large is a huge PMD's, split without its folio).
+ */
+static void remap_mark_fn(struct replay *r, struct page *p, void *a)
+{
+	(void)r;
+	(void)a;
+	if (p->mapped && p->present && p->large && !p->zero)
+		p->remapped = true;
+}
+
+static void split_remapped(struct replay *r, struct rtask *t, uint32_t mm)
+{
+	uint64_t s, e;
+
+	tlbr_range_of(&t->call, &s, &e);
+	if (e > s)
+		tlbr_for_pages(r, mm, false, s & ~(uint64_t)(PMD_PAGES - 1),
+			       (e + PMD_PAGES - 1) & ~(uint64_t)(PMD_PAGES - 1), remap_mark_fn, NULL);
+}
+
+static void remapped_fn(struct replay *r, struct page *p, void *a)
+{
+	if (p->mapped && p->present && p->remapped) {
+		*(bool *)a = true;
+		r->stop_walk = true;
+	}
+}
+
+/*
+ * Is @ev an x86 trace's flush of madvise(MADV_COLD) (its aging:
+ * madvise_cold_or_pageout_pte_range's young PTEs) over a page a batched
+ * split put back and nothing changed since (page.remapped), for an arm64
+ * kernel 6.8+ or of an unknown version? Such a flush is x86's only, and
+ * arm64's uncertain. The 6.12 guest (cx-zap-thp, zap-churn -H: the
+ * MADV_FREE split of the folio, then COLD over 128 of its pages) made no
+ * COLD flush: a kprobe on folio_deactivate() saw all 128 folios pass the
+ * walk's LRU and mapcount checks, so none of their PTEs was pte_young();
+ * yet the split's set_tlb_ubc_flush_pending() got all 384 PTEs with
+ * PTE_AF, and swap_migration_ad_supported was 1 (try_to_migrate_one keeps
+ * the flag in the migration entry: make_migration_entry_young;
+ * remove_migration_pte drops it only `if (!is_migration_entry_young())`).
+ * Where the flag is lost is not pinned (remove_migration_pte's result was
+ * not probed; MGLRU and the hardware Access flag are on there), so the
+ * flush is neither certain nor certainly absent. Kernels from 6.8 share
+ * the path the evidence is of (unmap_folio's TTU_BATCH_FLUSH, "mm:
+ * huge_memory: batch tlb flush when splitting a pte-mapped THP"); before
+ * 6.8 (6.1) a COLD splits the folio itself and its flush was made.
+ */
+static bool cold_after_split(struct replay *r, const struct tlbr_event *ev, const struct rtask *t)
+{
+	unsigned int k = r->o.arm64_kernel;
+	uint64_t s, e;
+	bool any = false;
+
+	if (!t || ev->kind != TLBR_EV_FLUSH || t->sys != TLBR_SYS_MADVISE + 1 ||
+	    t->call.madvise.advice != TLBR_MADV_COLD || ev->flush.x86_reason == TLBR_X86_NONE ||
+	    r->arm64_seen || ev->flush.site != TLBR_SITE_ZAP || !ev->mm ||
+	    (k && k < TLBR_KVER(6, 8)))
+		return false;
+	tlbr_range_of(&t->call, &s, &e);
+	tlbr_for_pages(r, ev->mm, false, s, e, remapped_fn, &any);
+	r->stop_walk = false;
+	return any;
+}
+
 /* Is @ev an x86 trace's zap flush inside madvise(MADV_FREE) of @t? */
 static bool free_zap_flush(const struct replay *r, const struct tlbr_event *ev, const struct rtask *t)
 {
@@ -145,6 +216,7 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 	struct tlbr_vma_ranges vmas = { 0 };	/* an x86 munmap's VMAs, on arm64 (below) */
 	bool pageout_maybe = false;	/* an x86 PAGEOUT aging flush arm64 may not make */
 	bool free_maybe = false;	/* an x86 MADV_FREE gather's flush after a split, ditto */
+	bool cold_maybe = false;	/* an x86 COLD flush of a split's remapped pages, ditto */
 	int split = 0;	/* an x86 MADV_FREE folio split's flush: arm64's site (see below) */
 	struct flushreq q;
 
@@ -254,6 +326,11 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 			if (u)
 				tlbr_vma_ranges_cover(r, ev->mm, &vmas, u->vpn);
 		}
+		/* (before the aging the call applies below makes the pages old) */
+		if (cold_after_split(r, ev, t)) {
+			cold_maybe = true;
+			q.x86_only = true;
+		}
 		if (t && t->sys && (f->site == TLBR_SITE_MPROTECT || !tlbr_unmap_traced_flush(r, ev, t)))
 			tlbr_apply_syscall(r, t, ev->mm);
 		/*
@@ -308,7 +385,8 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		    (++t->free_page_flushes >= 2 || r->free_as_split)) {
 			split = r->o.arm64_kernel >= TLBR_KVER(6, 8) ? 1 : -1;
 			q.x86_only = true;
-			t->free_split_flushes++;
+			if (!t->free_split_flushes++ && ev->mm)
+				split_remapped(r, t, ev->mm);
 			cont_split_unfolds(r, t, &q);
 		} else if (free_zap_flush(r, ev, t) && t->free_split_flushes &&
 			   (!r->o.arm64_kernel || r->o.arm64_kernel < TLBR_KVER(6, 9))) {
@@ -404,13 +482,15 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		}
 		tlbr_flush_point(r, &a);
 	}
-	if (pageout_maybe || free_maybe) {
+	if (pageout_maybe || free_maybe || cold_maybe) {
 		struct flushreq a = q;
 
 		a.x86_only = false;
 		a.arm64_only = true;
 		a.maybe = true;
-		tlbr_unsure(r, &a, pageout_maybe ? TLBR_UNSURE_PAGEOUT : TLBR_UNSURE_FOLIO_SPLIT);
+		tlbr_unsure(r, &a, pageout_maybe ? TLBR_UNSURE_PAGEOUT :
+				   cold_maybe	 ? TLBR_UNSURE_REMAP_AF :
+						   TLBR_UNSURE_FOLIO_SPLIT);
 		tlbr_flush_point(r, &a);
 	}
 	/*

@@ -68,6 +68,7 @@ static void pte_change(struct replay *r, struct page *p, bool mapped, bool prese
 	wp_note(r, p);
 	tlbr_tlb_before_pte_change(r, p, replaced);
 	p->gapw = false;	/* the PTE is known again (tlbr_perm) */
+	p->remapped = false;	/* a split's remap is no longer the PTE's last change */
 	p->mapped = mapped;
 	p->present = present;
 	p->writable = writable;

@@ -94,7 +94,16 @@ struct page {
 	 * write without a fault.
 	 */
 	bool dirty;
-	bool huge;		/* mapped by a huge PMD: one block entry for its 2 MiB */
+	bool huge : 1;		/* mapped by a huge PMD: one block entry for its 2 MiB */
+	/*
+	 * An x86 MADV_FREE's large folio split (engine.c: split_remapped)
+	 * unmapped it and put it back (split_folio -> unmap_folio ->
+	 * try_to_migrate_one; remap_page -> remove_migration_pte), and nothing
+	 * changed its PTE since: arm64 6.12 found such PTEs old at the next
+	 * COLD (engine.c: cold_after_split). (A bit beside huge's: the page
+	 * stays 72 bytes.)
+	 */
+	bool remapped : 1;
 	/*
 	 * Fault-around (do_fault_around -> filemap_map_pages) may have mapped
 	 * it with no fault of its own, or reclaim put it back (a MADV_FREE'd

@@ -416,6 +416,12 @@ enum {
 	 * pending (mm_tlb_flush_nested: it flushes the whole mm)
 	 */
 	TLBR_UNSURE_NESTED = 1 << 8,
+	/*
+	 * an x86 MADV_COLD flush of pages a batched large folio split put
+	 * back, for an arm64 kernel 6.8+ (or of an unknown version): 6.12
+	 * found them old (engine.c: cold_after_split), cause not pinned
+	 */
+	TLBR_UNSURE_REMAP_AF = 1 << 9,
 };
 
 #define TLBR_KVER(major, minor) ((unsigned int)(major) << 8 | (unsigned int)(minor))

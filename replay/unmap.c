@@ -189,6 +189,7 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 	lru_after(r, gs, p);
 	if (!gs->age)
 		return;
+	p->remapped = false;	/* (the aging is its PTE's last change now) */
 	/* madvise_cold_or_pageout_pte_range, madvise_free_pte_range: pte_mkold */
 	if (past_maybe || !on)	/* it may have been skipped: young as it was, or old */
 		p->young = p->young == PAGE_OLD ? PAGE_OLD : PAGE_YOUNG_UNKNOWN;
