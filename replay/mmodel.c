@@ -777,6 +777,7 @@ int tlbr_mm_fork(struct replay *r, uint32_t parent, uint32_t child, uint64_t seq
 	pm->lazy_kids[pm->nlazy_kids++] = child;
 	cm->lazy_parent = parent;
 	cm->lazy_seq = seq;
+	cm->lazy_unknown = tlbr_unknown_seq(r, pm);
 	cm->lazy_change = *change;
 	return 0;
 }
@@ -830,6 +831,16 @@ static struct page *page_copy_insert(struct replay *r, uint32_t mm, struct rmm *
 	q->young = PAGE_OLD;
 	q->since = m->lazy_seq;
 	q->change = m->lazy_change;
+	/*
+	 * copy_present_pte() copies the PTE as it is (write-protected for a
+	 * COW mapping: fork_wp_fn() did the parent's, the copy is of that):
+	 * one the parent's model did not know at the fork (tlbr_pte_unknown():
+	 * changed before its last gap or populate, page.gapw) is not known in
+	 * the child either, and a stand-in (and its maybe) stays one
+	 */
+	q->gapw = p->gapw || (p->mapped && p->since < m->lazy_unknown);
+	q->standin = p->standin;
+	q->maybe = p->maybe;
 	return q;
 }
 

@@ -263,6 +263,11 @@ struct rmm {
 	 */
 	uint32_t lazy_parent;		/* the copy owed to this child comes from there */
 	uint64_t lazy_seq;		/* the fork's seq: the copies' PTE change */
+	/*
+	 * the parent's tlbr_unknown_seq() at the fork: a copy of a page whose
+	 * PTE the parent did not know then is not known in the child either
+	 */
+	uint64_t lazy_unknown;
 	struct pchange lazy_change;
 	uint32_t *lazy_kids;		/* children still owed a copy of this mm's pages */
 	uint32_t nlazy_kids, lazy_kids_alloc;

@@ -486,6 +486,23 @@ sed '/1.000030: sys_mprotect/i\
 "$TLBREPLAY" what-if --json --force --cpus 2 --cpu arm64 -p oracle,local-only $TMP/om-made.txt > $TMP/om.json
 expect $TMP/om.json local-only unsafe 0 "mprotect of a page of a VMA the trace saw made: known absent, local-only safe"
 expect $TMP/om.json oracle skipped 1 "mprotect of a page of a VMA the trace saw made: oracle skips"
+# a fork's child: the pages its parent did not know, it does not know either
+fork_kid() {	# fork_kid <trace> <want> <description>: local-only unsafe; oracle skipped, local, broadcasts, unsafe; arm64-broadcast, x86-ipi unsafe
+	"$TLBREPLAY" what-if --json --force --cpu arm64 -p oracle,local-only,arm64-broadcast,x86-ipi "$1" > $TMP/fk.json
+	got=$(python3 -c "import json; p={p['name']: p for p in json.load(open('$TMP/fk.json'))['policies']}
+print(p['local-only']['unsafe'], p['oracle']['skipped'], p['oracle']['local'], p['oracle']['broadcasts'], p['oracle']['unsafe'], p['arm64-broadcast']['unsafe'], p['x86-ipi']['unsafe'])")
+	[ "$got" = "$2" ]
+	ok $? "$3 (got $got, want $2)"
+}
+# an address space older than the trace, a page never shown: the child's mprotect gets a
+# stand-in (whatif-older-fork.txt, derived there; so since 0e5fd7a, a regression test)
+fork_kid "$DATA/whatif-older-fork.txt" "2 0 1 1 0 0 0" "older parent, fork: the child's mprotect of a page never shown: local-only leaves CPU 1 a writable entry, oracle flushes CPU 0, defers CPU 1"
+# the copy of a shared mapping's page a gap may have made writable (whatif-fork-gap-shared.txt,
+# derived there) is unknown in the child too (before: "0 1 1 0 0 0 0": local-only safe, oracle
+# skipped the child's mprotect); without the gap it is known read-only, oracle skips
+fork_kid "$DATA/whatif-fork-gap-shared.txt" "1 0 2 0 0 0 0" "fork after a gap: the child's mprotect of the copied page: local-only leaves CPU 1 a writable entry, oracle flushes it, defers CPU 1"
+grep -v 'LOST' "$DATA/whatif-fork-gap-shared.txt" > $TMP/fg-nolost.txt
+fork_kid $TMP/fg-nolost.txt "0 1 1 0 0 0 0" "fork, no gap: the copied page known read-only, local-only safe, oracle skips"
 # a known page whose PTE may have been made writable inside a gap: by an mprotect (the VMA's
 # protection too: whatif-gap-perm.txt) or a COW after a fork (whatif-gap-cow.txt), both derived
 # there; the mprotect PROT_READ after the gap makes it read-only again, CPU 1 may hold it writable;
