@@ -71,6 +71,8 @@ void tlbr_lru_set(struct replay *r, struct page *p, int state, int cpu)
 			state = LRU_MAYBE_OFF;
 	}
 	l->state = (uint8_t)state;
+	if (state == LRU_UNTRACED || state == LRU_BATCH_ADD)
+		l->zero = 0;	/* a new PTE, a new folio: not the split's zero page */
 	if (state == LRU_BATCH || state == LRU_BATCH_ADD) {
 		if (state == LRU_BATCH_ADD)
 			r->lru_cpu[cpu].adds++;
@@ -93,6 +95,7 @@ void tlbr_lru_unadd(struct replay *r, struct page *p)
 	    r->lru_cpu[l->cpu].adds == l->k)
 		r->lru_cpu[l->cpu].adds--;
 	l->state = LRU_UNTRACED;
+	l->zero = 0;
 }
 
 /* lru_add_drain() on @cpu (< 0: not known where): its batches are moved. O(1). */

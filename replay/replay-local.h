@@ -147,7 +147,9 @@ enum { PAGE_YOUNG_UNKNOWN, PAGE_YOUNG, PAGE_OLD };
  * clear until that CPU drains it (LRU_BATCH; LRU_BATCH_ADD: its lru_add
  * batch, @k its adds then); LRU_MAYBE_OFF, maybe not on it, and when it
  * is the trace will not show (in one of two CPUs' batches, not known
- * which; maybe no folio at all: 6.12's split to the zero page).
+ * which). @zero: from Linux 6.12 a folio split may have mapped the shared
+ * zero page instead (no folio: no aging takes it); the state is the
+ * folio's if it did not (lru.c).
  */
 enum { LRU_UNTRACED, LRU_ON, LRU_BATCH, LRU_BATCH_ADD, LRU_MAYBE_OFF };
 
@@ -155,6 +157,7 @@ struct lrutag {
 	uint32_t gen, k;	/* the CPU's drains, its lru_add batch's adds (lru.c) */
 	uint16_t cpu;
 	uint8_t state;
+	uint8_t zero;		/* maybe the shared zero page (a 6.12 split), else the folio's state */
 };
 
 /* fault_around_bytes' default (mm/memory.c): 64 KiB */

@@ -115,7 +115,7 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 	uint64_t vs;
 	unsigned int i;
 	bool counts = gs->present_only ? p->present : p->mapped;
-	bool past_maybe = false, on;
+	bool past_maybe = false, on, folio_on = false;
 
 	for (unsigned int k = 0; k < gs->nstop; k++)
 		if (gs->stop[k].pmd == p->vpn / PMD_PAGES && p->vpn >= gs->stop[k].vpn) {
@@ -134,7 +134,9 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 	 * the trace shows made the pages small (split_fn), one still large was
 	 * not split, not aged (6.1 also stops the PMD's walk there: cold_stop_fn)
 	 */
-	on = counts && (!gs->lru_check || (!p->large && tlbr_lru_on(r, p)));
+	if (counts && gs->lru_check && !p->large)
+		folio_on = tlbr_lru_on(r, p);	/* if a folio: not the split's zero page */
+	on = counts && (!gs->lru_check || (folio_on && !r->lru[p->idx].zero));
 	if (counts) {
 		v = gs->m ? tlbr_vma_find(gs->m, p->vpn << PAGE_SHIFT) : NULL;
 		vs = v ? v->start : 0;
@@ -190,8 +192,15 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 	if (!gs->age)
 		return;
 	p->remapped = false;	/* (the aging is its PTE's last change now) */
-	/* madvise_cold_or_pageout_pte_range, madvise_free_pte_range: pte_mkold */
-	if (past_maybe || !on)	/* it may have been skipped: young as it was, or old */
+	/*
+	 * madvise_cold_or_pageout_pte_range, madvise_free_pte_range: pte_mkold.
+	 * Maybe the shared zero page, else a folio on the list: the folio is
+	 * aged; the zero page is skipped young, but no aging flushes it
+	 * (vm_normal_folio: none, `if (!folio ...) continue`): old either way
+	 */
+	if (!past_maybe && folio_on && r->lru[p->idx].zero)
+		p->young = PAGE_OLD;
+	else if (past_maybe || !on)	/* it may have been skipped: young as it was, or old */
 		p->young = p->young == PAGE_OLD ? PAGE_OLD : PAGE_YOUNG_UNKNOWN;
 	else
 		p->young = PAGE_OLD;
@@ -1562,6 +1571,8 @@ void tlbr_huge_settle(struct replay *r, struct rtask *t)
  */
 static void split_fn(struct replay *r, struct page *p, void *a)
 {
+	const int *reclaim_cpu = a;
+
 	/*
 	 * the PMD only: a large folio mapped by PTEs; with the folio: small
 	 * ones, on the LRU list as the folio was (lru_add_split_folio). From
@@ -1569,9 +1580,20 @@ static void split_fn(struct replay *r, struct page *p, void *a)
 	 * to the shared zero page instead (remap_page(...,
 	 * RMP_USE_SHARED_ZEROPAGE) -> try_to_map_unused_to_zeropage()), which
 	 * no aging takes (vm_normal_folio: none): which ones, no trace shows
+	 * (lrutag.zero). A subpage that is not is a folio: on the list
+	 * beside the head (lru_add_split_folio), or, split by reclaim
+	 * (MADV_PAGEOUT: shrink_folio_list -> split_folio_to_list, the head
+	 * isolated), on reclaim's list, then put back into the lru_add batch
+	 * of the CPU @reclaim_cpu (reclaim_folio_list -> folio_putback_lru)
 	 */
-	if (a && (p->huge || p->large) && p->mapped)
-		tlbr_lru_set(r, p, r->o.kernel && r->o.kernel < TLBR_KVER(6, 12) ? LRU_ON : LRU_MAYBE_OFF, -1);
+	if (a && (p->huge || p->large) && p->mapped) {
+		if (r->o.kernel && r->o.kernel < TLBR_KVER(6, 12)) {
+			tlbr_lru_set(r, p, LRU_ON, -1);
+		} else {
+			tlbr_lru_set(r, p, *reclaim_cpu >= 0 ? LRU_BATCH : LRU_ON, *reclaim_cpu);
+			r->lru[p->idx].zero = 1;
+		}
+	}
 	p->large = !a && (p->huge || p->large) && p->mapped;
 	p->huge = false;
 }
@@ -1666,6 +1688,7 @@ void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 	}
 	if (ev->huge.kind == TLBR_HUGE_SPLIT) {	/* a page table now: 512 entries */
 		uint64_t a, e;
+		int reclaim_cpu = -1;	/* the CPU of the MADV_PAGEOUT it is in, if so */
 
 		/*
 		 * MADV_PAGEOUT's walk aged a huge PMD it covers whole
@@ -1678,13 +1701,14 @@ void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 		 */
 		if (t && t->sys == TLBR_SYS_MADVISE + 1 &&
 		    t->call.madvise.advice == TLBR_MADV_PAGEOUT) {
+			reclaim_cpu = t->sys_cpu;
 			tlbr_range_of(&t->call, &a, &e);
 			if (a <= (s & ~(uint64_t)(PMD_PAGES - 1)) &&
 			    (s & ~(uint64_t)(PMD_PAGES - 1)) + PMD_PAGES <= e)
 				tlbr_age_before_reclaim(r, t, ev->mm);
 		}
 		tlbr_for_pages(r, ev->mm, false, s, s + PMD_PAGES, split_fn,
-			       ev->huge.folio ? r : NULL);
+			       ev->huge.folio ? &reclaim_cpu : NULL);
 		return;
 	}
 	if (ev->huge.kind == TLBR_HUGE_FAULT && !ev->huge.outcome && t) {

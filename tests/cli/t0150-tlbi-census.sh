@@ -364,6 +364,12 @@ ok $? "splits: the agings after them certain (zap 6 executed, 6..7 predicted), t
 # PAGEOUT's split flushed nothing)
 aging_612 whatif-young-split.txt '{"fault": 16, "zap": 6}' '{"fault": 16, "zap": 7}' '{"zap": 4}'
 ok $? "6.12 splits may map zero-filled subpages to the zero page: the agings after them uncertain (zap 3..7)"
+# once aged, such a page is old either way (whatif-split-zero-aged.txt): the
+# folio made old (pte_mkold), or the zero page skipped, which no aging
+# flushes; the next aging with no fault since is no point (before: "may be
+# young", uncertain: zap 4 with 3 uncertain)
+aging_check "$DATA/whatif-split-zero-aged.txt" '{"zap": 2}' '{"zap": 3}' '{"zap": 2}'
+ok $? "6.12 split's maybe-zero pages: the first agings uncertain, the one after them no point (zap 1..3, executed 2)"
 
 # a contpte unfold inside a FREE (whatif-contpte-free.txt) is not the
 # advice's own flush: the FREE still flushes the pages it cleaned (before:
