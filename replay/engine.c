@@ -35,17 +35,22 @@
  * One unfold of a contpte block for an arm64 6.9+ kernel, of the range of
  * the madvise (@q: the flush's, whose page x86 does not say).
  */
-static void cont_unfold_point(struct replay *r, const struct flushreq *q)
+static void cont_unfold_point(struct replay *r, const struct flushreq *q, uint32_t block)
 {
 	struct flushreq a = *q;
 	uint64_t s, e;
 
 	a.x86_only = false;
 	a.arm64_only = true;
-	tlbr_range_of(&r->cur_task->call, &s, &e);
+	tlbr_range_of(&r->cur_task->call, &s, &e);	/* page numbers */
 	a.whole_mm = false;
-	a.start_vpn = s >> PAGE_SHIFT;
-	a.end_vpn = TLBR_PAGES_UP(e);
+	/*
+	 * contpte_convert() flushes its whole 64 KiB block (ALIGN_DOWN(addr,
+	 * CONT_PTE_SIZE), CONT_PTES pages): the @block-th of the call's range,
+	 * the split walking the folio in address order
+	 */
+	a.start_vpn = (s & ~(uint64_t)(CONT_PAGES - 1)) + (uint64_t)block * CONT_PAGES;
+	a.end_vpn = a.start_vpn + CONT_PAGES;
 	a.site = TLBR_SITE_ZAP;
 	a.maybe = true;
 	tlbr_unsure(r, &a, TLBR_UNSURE_CONTPTE);
@@ -76,7 +81,7 @@ static void cont_split_unfolds(struct replay *r, struct rtask *t, const struct f
 	if (r->o.arm64_kernel && r->o.arm64_kernel < TLBR_KVER(6, 9))
 		return;
 	if (t->free_split_flushes % 16 == 1)
-		cont_unfold_point(r, q);
+		cont_unfold_point(r, q, t->free_split_flushes / 16);
 }
 
 /*

@@ -10,6 +10,7 @@
 
 #define PAGE_SHIFT TLBR_PAGE_SHIFT
 #define PMD_PAGES 512ULL	/* 4 KiB pages per PMD (2 MiB) */
+#define CONT_PAGES 16ULL	/* 4 KiB pages per arm64 contpte block (64 KiB, CONT_PTES) */
 
 /* What a CPU may hold for a page: bits of held state. */
 enum {
