@@ -438,9 +438,18 @@ static void fork_wp_fn(struct replay *r, struct page *p, void *a)
 	 * mprotect), checked at the fork's return as a writable one's
 	 */
 	if (gap) {
+		/*
+		 * one the model has not present (PROT_NONE) the gap may have
+		 * made present (an mprotect, a fault): read-only now, maybe
+		 * present (page.maybe), not known absent
+		 */
+		bool was = p->present;
+
 		f->downgraded = true;
 		fork_dg_add(r, p);
-		pte_change(r, p, p->mapped, p->present, false, true, false, "fork write-protect");
+		pte_change(r, p, p->mapped, true, false, true, false, "fork write-protect");
+		if (!was)
+			p->maybe = true;
 		return;
 	}
 	if (p->writable) {

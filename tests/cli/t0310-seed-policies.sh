@@ -503,6 +503,13 @@ fork_kid "$DATA/whatif-older-fork.txt" "2 0 1 1 0 0 0" "older parent, fork: the 
 fork_kid "$DATA/whatif-fork-gap-shared.txt" "1 0 2 0 0 0 0" "fork after a gap: the child's mprotect of the copied page: local-only leaves CPU 1 a writable entry, oracle flushes it, defers CPU 1"
 grep -v 'LOST' "$DATA/whatif-fork-gap-shared.txt" > $TMP/fg-nolost.txt
 fork_kid $TMP/fg-nolost.txt "0 1 1 0 0 0 0" "fork, no gap: the copied page known read-only, local-only safe, oracle skips"
+# a PROT_NONE page a gap may have made present: the fork leaves it read-only, maybe present,
+# in parent and child (whatif-fork-gap-protnone.txt, derived there; before: "0 1 3 1 0 0 0",
+# the child's munmap skipped, arm64-broadcast's certainly avoidable 3)
+fork_kid "$DATA/whatif-fork-gap-protnone.txt" "1 0 4 1 0 0 0" "PROT_NONE, gap, fork: the child's munmap: local-only leaves CPU 1 a read-only entry, oracle flushes it, defers CPU 1"
+expect $TMP/fk.json arm64-broadcast avoidable 2 "PROT_NONE, gap, fork: the child's munmap not certainly avoidable (before: 3)"
+grep -v 'LOST' "$DATA/whatif-fork-gap-protnone.txt" > $TMP/fp-nolost.txt
+fork_kid $TMP/fp-nolost.txt "0 1 2 1 0 0 0" "PROT_NONE, fork, no gap: the page known not present, oracle skips the munmap"
 # a known page whose PTE may have been made writable inside a gap: by an mprotect (the VMA's
 # protection too: whatif-gap-perm.txt) or a COW after a fork (whatif-gap-cow.txt), both derived
 # there; the mprotect PROT_READ after the gap makes it read-only again, CPU 1 may hold it writable;
