@@ -350,10 +350,19 @@ int tlbr_stat_print_text(FILE *f, const struct tlbr_stat *s, const struct tlbr_s
 	if (s->kind[TLBR_EV_TLBI] && s->syscalls[TLBR_SYS_MADVISE]) {
 		const char *meta = tlbr_adapter_metadata(o->adapter);
 
-		if (tlbr_metadata_lru_gen_off(meta))
+		if (tlbr_metadata_lru_gen_off(meta) &&
+		    (tlbr_metadata_damon_on(meta) || tlbr_adapter_kdamond_seen(o->adapter)))
+			fprintf(f, "Young PTEs  not proven by faults: DAMON on (%s), whose access "
+				   "checks clear the Access flag untraced (damon_ptep_mkold): "
+				   "madvise COLD/PAGEOUT points%s stay uncertain\n",
+				tlbr_metadata_damon_on(meta) ? "damon=on" : "a kdamond switch in the trace",
+				tlbr_metadata_damon_on(meta) ? "" : " after its first switch");
+		else if (tlbr_metadata_lru_gen_off(meta))
 			fprintf(f, "Young PTEs  a fault proves a PTE young at madvise COLD/PAGEOUT: "
-				   "MGLRU off (lru_gen=%s)\n",
-				tlbr_metadata_get(meta, "lru_gen", buf, sizeof(buf)));
+				   "MGLRU off (lru_gen=%s)%s\n",
+				tlbr_metadata_get(meta, "lru_gen", buf, sizeof(buf)),
+				tlbr_metadata_get(meta, "damon", cbuf, sizeof(cbuf)) ?
+				", DAMON off (damon=off)" : "");
 		else
 			fprintf(f, "Young PTEs  not proven by faults: %s%s%s, whose aging clears the "
 				   "Access flag untraced (walk_pte_range, lru_gen_look_around): "

@@ -606,10 +606,12 @@ void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r)
 			   "   (madvise_cold_or_pageout_pte_range, madvise_free_pte_range), COLD and\n"
 			   "   PAGEOUT only on a folio on an LRU list: the trace proves young where a\n"
 			   "   fault made the PTE since its last aging where the recording shows\n"
-			   "   MGLRU off (lru_gen=: its aging clears the flag untraced), and the list\n"
-			   "   where the folio's CPU drained its batch, but not old: the hardware\n"
-			   "   Access flag (TCR_EL1.HA) sets it without a fault (a recording where\n"
-			   "   software sets it, access_flag=software, shows old too).");
+			   "   MGLRU off (lru_gen=: its aging clears the flag untraced) and DAMON\n"
+			   "   neither on (damon=) nor seen running (a kdamond switch: its\n"
+			   "   damon_ptep_mkold does the same), and the list where the folio's\n"
+			   "   CPU drained its batch, but not old: the hardware Access flag\n"
+			   "   (TCR_EL1.HA) sets it without a fault (a recording where software\n"
+			   "   sets it, access_flag=software, shows old too).");
 	if (why & TLBR_UNSURE_PAGEOUT)
 		fprintf(f, "\n - the kernel's version is unknown (the traced one's, or for an x86\n"
 			   "   trace the arm64 one's: --arm64-kernel): PAGEOUT ages (and flushes)\n"

@@ -301,6 +301,8 @@ static void traced_kernel(struct replay_run *run)
 	}
 	/* MGLRU off on the traced machine: none, or its caps without LRU_GEN_CORE (bit 0) */
 	o->ro.lru_gen_off = tlbr_metadata_lru_gen_off(meta);
+	/* DAMON on on the traced machine (a kdamond's state "on") */
+	o->ro.damon_on = tlbr_metadata_damon_on(meta);
 	/* fault-around's window on the traced machine (debugfs fault_around_bytes) */
 	if (tlbr_metadata_get(meta, "fault_around_bytes", release, sizeof(release)))
 		o->ro.fault_around_bytes = strtoull(release, NULL, 10);

@@ -31,6 +31,7 @@ struct tlbr_adapter {
 	unsigned int pid_alloc;
 	struct adapt_cpu cpu[TLBR_MAX_CPUS];
 	bool idle_switches;	/* a switch from the idle task was seen (see on_wakeup) */
+	bool kdamond_seen;	/* a switch to or from DAMON's kdamond.N was seen (on_switch) */
 	char metadata[1024];	/* "tlbreplay-meta" markers of the recorder */
 	/* arm64: the recording's TLBI census ("tlbreplay-tlbi" markers), by site number */
 	struct census_site {

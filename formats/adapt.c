@@ -82,6 +82,24 @@ bool tlbr_metadata_lru_gen_off(const char *metadata)
 	       (!strcmp(v, "none") || !(strtoul(v, NULL, 16) & 1));
 }
 
+bool tlbr_metadata_damon_on(const char *metadata)
+{
+	char v[8];
+
+	return tlbr_metadata_get(metadata, "damon", v, sizeof(v)) && !strcmp(v, "on");
+}
+
+bool tlbr_adapter_kdamond_seen(const struct tlbr_adapter *a)
+{
+	return a->kdamond_seen;
+}
+
+/* damon= as record/recorder.c writes it */
+static bool valid_on_off(const char *v, size_t n)
+{
+	return (n == 2 && !strncmp(v, "on", 2)) || (n == 3 && !strncmp(v, "off", 3));
+}
+
 /* access_flag= as record/recorder.c's access_flag() writes it */
 static bool valid_access_flag(const char *v, size_t n)
 {
@@ -190,7 +208,7 @@ static int on_print(struct tlbr_adapter *a, const struct tlbr_record *rec, struc
 		 * keeps it a power of two from a page to a page table's 512): a
 		 * smaller window models fewer pages fault-around may have mapped.
 		 * lru_gen (MGLRU's caps, or none): a fault proves a PTE young
-		 * only where MGLRU is off.
+		 * only where MGLRU is off; damon (on or off): nor where DAMON is on.
 		 * A misspelt or contradicted value would silently change the
 		 * answer: refused, one value per trace.
 		 */
@@ -202,6 +220,7 @@ static int on_print(struct tlbr_adapter *a, const struct tlbr_record *rec, struc
 		    meta_check(a, rec, body, len, "lru_gen", valid_lru_gen,
 			       "none, or MGLRU's caps as /sys/kernel/mm/lru_gen/enabled shows "
 			       "them (0x0000 to 0xffff)", err) < 0 ||
+		    meta_check(a, rec, body, len, "damon", valid_on_off, "on or off", err) < 0 ||
 		    meta_check(a, rec, body, len, "invlpgb", valid_yes_no, "yes or no", err) < 0)
 			return -EBADMSG;
 		/*
@@ -303,6 +322,14 @@ static int on_switch(struct tlbr_adapter *a, const struct tlbr_record *rec, stru
 	out->sw.prev_mm = prev->mm;
 	out->sw.next_mm = next->mm;
 	out->sw.prev_state = (int64_t)rec->val[2];
+	/*
+	 * DAMON's kdamond.N ran (mm/damon/core.c kdamond_fn): its access
+	 * checks clear Access flags with no flush and no event
+	 */
+	out->sw.kdamond = (rec->str[0] && !strncmp(rec->str[0], "kdamond", 7)) ||
+			  (rec->str[3] && !strncmp(rec->str[3], "kdamond", 7));
+	if (out->sw.kdamond)
+		a->kdamond_seen = true;
 	a->cpu[rec->cpu].cur_task = next->id;
 	/* switched out inside its tlb_finish_mmu, maybe: its gather may still count */
 	if (prev->a64_tail_mm && !prev->a64_tail_out && tlbr_mm_by_id(a, prev->a64_tail_mm)) {

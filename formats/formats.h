@@ -351,6 +351,14 @@ const char *tlbr_metadata_get(const char *metadata, const char *key, char *buf, 
  * LRU_GEN_CORE, bit 0): false where it is on or the trace does not say.
  */
 bool tlbr_metadata_lru_gen_off(const char *metadata);
+/*
+ * The recording shows DAMON on (damon=on: a kdamond's state reads "on"):
+ * its access checks clear Access flags untraced (damon_ptep_mkold(),
+ * damon_pmdp_mkold(): ptep_clear_young_notify(), no flush).
+ */
+bool tlbr_metadata_damon_on(const char *metadata);
+/* The trace so far showed DAMON's kdamond.N switched in or out (sched_switch). */
+bool tlbr_adapter_kdamond_seen(const struct tlbr_adapter *a);
 const struct tlbr_mm *tlbr_adapter_mm(const struct tlbr_adapter *a, uint32_t id);
 
 /* ---------------------------------------------------------------- stream */

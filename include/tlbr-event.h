@@ -237,6 +237,7 @@ struct tlbr_ev_switch {
 	uint32_t prev_mm, next_mm;
 	int64_t prev_state;
 	bool inferred;		/* not traced: a wakeup onto an idle CPU (see adapt.c) */
+	bool kdamond;		/* prev or next is DAMON's kdamond.N (comm "kdamond...") */
 };
 
 /*

@@ -319,6 +319,48 @@ static const char *access_flag(void)
  * and the census's "tlbreplay-tlbi N ..." site lines, before any event is
  * enabled.
  */
+/* DAMON runs: a sysfs kdamond is "on", or a kdamond.N kernel thread exists. */
+static bool damon_on(void)
+{
+	const char *dir = "/sys/kernel/mm/damon/admin/kdamonds";
+	struct dirent *de;
+	bool on = false;
+	DIR *d = opendir(dir);
+
+	while (d && !on && (de = readdir(d))) {
+		char path[320], state[8] = "";
+		FILE *f;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/state", dir, de->d_name);
+		f = fopen(path, "r");
+		if (f && fscanf(f, "%7s", state) == 1 && !strcmp(state, "on"))
+			on = true;
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	d = opendir("/proc");
+	while (d && !on && (de = readdir(d))) {
+		char path[300], comm[16] = "";
+		FILE *f;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", de->d_name);
+		f = fopen(path, "r");
+		if (f && fgets(comm, sizeof(comm), f) && !strncmp(comm, "kdamond", 7))
+			on = true;
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	return on;
+}
+
 static void write_metadata(struct tracefs_instance *inst, const struct tlbr_record_opts *o,
 			   const struct tlbr_plan *plan, const struct tlbr_census *cs, pid_t workload)
 {
@@ -434,6 +476,17 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 		if (lg)
 			fclose(lg);
 	}
+	/*
+	 * DAMON (mm/damon/): its access checks clear Access flags with no
+	 * flush and no event as MGLRU's aging does (paddr: damon_pa_mkold()
+	 * -> rmap walk -> damon_ptep_mkold() -> ptep_clear_young_notify()),
+	 * so a fault proves a PTE young only where it is off: "on" where a
+	 * kdamond's sysfs state reads "on" (state_show()) or a kdamond.N
+	 * thread runs (DAMON_RECLAIM, DAMON_LRU_SORT and DAMON_STAT start
+	 * theirs with no sysfs kdamond: nr_kdamonds 0), else "off"
+	 */
+	if (access("/sys/kernel/mm", F_OK) == 0)
+		tracefs_printf(inst, TLBR_MARK_META "damon=%s\n", damon_on() ? "on" : "off");
 	if (o->command && workload > 0) {	/* the default counting scope of what-if and report */
 		char name[64];
 		const char *base = strrchr(o->command[0], '/');

@@ -736,6 +736,8 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	switch (ev->kind) {
 	case TLBR_EV_SWITCH:
 		r->cpu[ev->cpu].switched = true;
+		if (ev->sw.kdamond)
+			r->kdamond_seen = true;
 		if (!ev->sw.inferred)
 			switch_chain(r, ev);
 		if (ev->sw.prev_task) {	/* preempted inside a zap (unmap.c) */

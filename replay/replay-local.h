@@ -493,6 +493,13 @@ struct replay {
 	uint64_t switches_traced, break_tasks;
 	bool finished;			/* the policies' finish() ran */
 	bool arm64_seen;		/* an arm64 trace: a TLBI census event, an arm64 fault */
+	/*
+	 * DAMON's kdamond.N switched in or out (sched_switch): from then on no
+	 * fault proves a PTE young (unmap.c age_range(); before its first
+	 * switch the trace shows, it had not run since the trace began, unless
+	 * it was on a CPU then)
+	 */
+	bool kdamond_seen;
 	bool huge_alloc_seen;		/* an x86 huge fault told by its allocation was mapped:
 					 * the trace shows no PMD split (tlbr_huge_split_implied) */
 	bool teardown_seen;		/* an mmap:exit_mmap was seen: the trace has them */

@@ -489,6 +489,15 @@ struct tlbr_replay_opts {
 	 */
 	bool lru_gen_off;
 	/*
+	 * The recording shows DAMON on (metadata damon=on): its access checks
+	 * clear Access flags untraced as MGLRU's aging does (paddr:
+	 * damon_pa_mkold() -> damon_folio_mkold() -> rmap walk ->
+	 * damon_ptep_mkold() -> ptep_clear_young_notify(), no flush): no
+	 * fault proves a PTE young. A trace that shows kdamond.N switched in
+	 * or out says so too, from then on (struct replay's kdamond_seen).
+	 */
+	bool damon_on;
+	/*
 	 * The recording traced reclaim's and migration's unmaps (metadata
 	 * plan_missing without tlbr:unmap_one): a PTE the model has present
 	 * is not gone unseen, but through lost events.

@@ -75,7 +75,9 @@ struct groups {
 	bool sw_af;		/* the Access flag is set by software: page.young is known */
 	/*
 	 * page.young is the traced arm64 kernel's (not an x86 trace's), and
-	 * MGLRU is off there (opts.lru_gen_off): nothing untraced made it old
+	 * MGLRU is off there (opts.lru_gen_off), DAMON neither said on
+	 * (opts.damon_on) nor seen running (kdamond_seen): nothing untraced
+	 * made it old
 	 */
 	bool young_seen;
 	bool lru_check;		/* only folios on an LRU list (COLD, PAGEOUT: lru.c) */
@@ -168,7 +170,12 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 		 * Access flag, where the recording shows MGLRU off (its aging
 		 * clears it with no flush and no event: 6.1 mm/vmscan.c
 		 * walk_pte_range(), lru_gen_look_around(); not proven where the
-		 * trace does not say, lru_gen=). Old is proven only where software sets the flag
+		 * trace does not say, lru_gen=), and DAMON is neither on (damon=on)
+		 * nor seen running (a kdamond.N switch): its access checks clear
+		 * it the same way (mm/damon/ops-common.c damon_ptep_mkold() ->
+		 * ptep_clear_young_notify(), no flush, from paddr's
+		 * damon_pa_mkold() rmap walk and vaddr's damon_va_mkold()).
+		 * Old is proven only where software sets the flag
 		 * (access_flag=software): the hardware's (TCR_EL1.HA) sets it on
 		 * any access with no fault to see. A page the trace did not see
 		 * made stays "may be young". COLD and PAGEOUT age only a folio on
@@ -789,7 +796,8 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 		.exclusive = advice != TLBR_MADV_FREE, .clean = advice == TLBR_MADV_FREE,
 		.sw_af = r->o.sw_access_flag, .why = "madvise(MADV_FREE)",
 		.lru_check = advice != TLBR_MADV_FREE, .cpu = t->sys_cpu,
-		.young_seen = (r->arm64_seen || r->o.sw_access_flag) && r->o.lru_gen_off,
+		.young_seen = (r->arm64_seen || r->o.sw_access_flag) && r->o.lru_gen_off &&
+			      !r->o.damon_on && !r->kdamond_seen,
 		/*
 		 * PAGEOUT isolates what it takes and puts back what reclaim
 		 * left (reclaim_folio_list: folio_putback_lru -> folio_add_lru);

@@ -109,6 +109,9 @@ expect_status 0 "access_flag=mixed is accepted" "$TLBREPLAY" stat "$TMP/af-mixed
 # a PTE young (line 41, the first marker)
 sed 's/lru_gen=0x0000/lru_gen=7/' "$DATA/whatif-young-sw.txt" > "$TMP/lg-typo.txt"
 bad "lru_gen malformed" "$TMP/lg-typo.txt" "line 41 .*lru_gen is '7': none, or MGLRU's caps"
+# damon= (on or off, as record writes it) decides the same
+sed 's/lru_gen=0x0000/lru_gen=0x0000 damon=yes/' "$DATA/whatif-young-sw.txt" > "$TMP/damon-typo.txt"
+bad "damon malformed" "$TMP/damon-typo.txt" "line 41 .*damon is 'yes': on or off, one value per trace"
 # The recorder's tlbreplay-meta markers hold a few hundred bytes; markers
 # past the adapter's 1,023 bytes lost their later keys (page_size, kernel,
 # access_flag) silently and the replay answered by the defaults: refused.

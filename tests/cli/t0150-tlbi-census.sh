@@ -312,7 +312,32 @@ done
 "$TLBREPLAY" stat $TMP/age-mglru.txt > $TMP/age-mglru.out
 grep_file "stat: MGLRU on, young not proven" "^Young PTEs  not proven by faults: MGLRU on (lru_gen=0x0007)" $TMP/age-mglru.out
 "$TLBREPLAY" stat "$DATA/whatif-madvise-age.txt" > $TMP/age-mglru.out
-grep_file "stat: MGLRU off, young proven" "^Young PTEs  a fault proves a PTE young .*MGLRU off (lru_gen=0x0000)" $TMP/age-mglru.out
+grep_file "stat: MGLRU off, young proven" "^Young PTEs  a fault proves a PTE young .*MGLRU off (lru_gen=0x0000)$" $TMP/age-mglru.out
+# DAMON clears Access flags with no flush and no event as MGLRU does (6.12
+# mm/damon/paddr.c damon_pa_mkold() -> rmap walk -> damon_ptep_mkold() ->
+# ptep_clear_young_notify()): with MGLRU off, damon=on in the metadata
+# proves no COLD/PAGEOUT point young (zap 5, 4 uncertain, as MGLRU on);
+# damon=off keeps 2. whatif-madvise-age-kdamond.txt (no damon= key) shows
+# kdamond.0 switched in and out after A: C's point is no longer proven (zap
+# 5, 3 uncertain: B, C, F), A's still is; the same switches to a task of
+# another name leave 2
+sed "s/ lru_gen=0x0000/ lru_gen=0x0000 damon=on/" "$DATA/whatif-madvise-age.txt" > $TMP/age-damon.txt
+aging_check $TMP/age-damon.txt '{"zap": 3, "reclaim": 1}' '{"zap": 5, "reclaim": 1}' '{"zap": 4}'
+ok $? "damon=on: no COLD/PAGEOUT point proven young (zap 5, 4 uncertain)"
+"$TLBREPLAY" stat $TMP/age-damon.txt > $TMP/age-damon.out
+grep_file "stat: DAMON on, young not proven" "^Young PTEs  not proven by faults: DAMON on (damon=on), .*(damon_ptep_mkold): madvise COLD/PAGEOUT points stay uncertain$" $TMP/age-damon.out
+sed "s/ lru_gen=0x0000/ lru_gen=0x0000 damon=off/" "$DATA/whatif-madvise-age.txt" > $TMP/age-damon.txt
+aging_check $TMP/age-damon.txt '{"zap": 3, "reclaim": 1}' '{"zap": 5, "reclaim": 1}' '{"zap": 2}'
+ok $? "damon=off: A's and C's points proven young (zap 5, 2 uncertain)"
+"$TLBREPLAY" stat $TMP/age-damon.txt > $TMP/age-damon.out
+grep_file "stat: DAMON off, young proven" "^Young PTEs  a fault proves a PTE young .*MGLRU off (lru_gen=0x0000), DAMON off (damon=off)$" $TMP/age-damon.out
+aging_check "$DATA/whatif-madvise-age-kdamond.txt" '{"zap": 3, "reclaim": 1}' '{"zap": 5, "reclaim": 1}' '{"zap": 3}'
+ok $? "a kdamond switch after A, no damon= key: C's point not proven (zap 5, 3 uncertain)"
+"$TLBREPLAY" stat "$DATA/whatif-madvise-age-kdamond.txt" > $TMP/age-damon.out
+grep_file "stat: kdamond seen, young not proven" "^Young PTEs  not proven by faults: DAMON on (a kdamond switch in the trace), .*points after its first switch stay uncertain$" $TMP/age-damon.out
+sed "s/kdamond\.0/kworker\/1:1/g" "$DATA/whatif-madvise-age-kdamond.txt" > $TMP/age-damon.txt
+aging_check $TMP/age-damon.txt '{"zap": 3, "reclaim": 1}' '{"zap": 5, "reclaim": 1}' '{"zap": 2}'
+ok $? "the same switches to a kworker: A's and C's points proven (zap 5, 2 uncertain)"
 "$TLBREPLAY" what-if --force -p arm64-broadcast $TMP/age.txt > $TMP/age.out
 grep_file "unknown version: the note says PAGEOUT ages before 6.10 only" "PAGEOUT ages (and flushes)$" $TMP/age.out
 "$TLBREPLAY" what-if --force -p arm64-broadcast whatif-madvise-age.txt > $TMP/age.out

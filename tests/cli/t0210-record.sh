@@ -68,6 +68,9 @@ if [ "$(uname -m)" = x86_64 ]; then
 	grep -qw invlpgb /proc/cpuinfo && inv=yes || inv=no
 	grep_file "the metadata says whether the CPU has INVLPGB ($inv)" "invlpgb=$inv" "$TMP/stat.txt"
 fi
+# whether DAMON runs (its access checks clear Access flags untraced): on or
+# off, whichever this machine says (a kdamond may start or stop any time)
+grep_file "the metadata says whether DAMON runs (damon=on or off)" " damon=o\(n\|ff\)\( \|\$\)" "$TMP/stat.txt"
 grep_file "what-if counts the workload's process tree by default" "^scope       the recorded workload, usemem pid=[0-9]" "$TMP/out"
 grep_file "and shows every process beside it" "^system      every process: " "$TMP/out"
 
