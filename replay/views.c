@@ -186,42 +186,8 @@ static void holders_walk(struct replay *r, const struct flushreq *q, struct hold
 	r->stop_walk = false;
 	for (i = m->first; i; i = page_at(r, i - 1)->next) {
 		struct page *p = page_at(r, i - 1);
-		bool in = q->whole_mm || (p->vpn >= q->start_vpn && p->vpn < q->end_vpn);
 
-		if (!h->too_much) {
-			/*
-			 * holders_fn's test (holds(), unbounded, not too_much) and
-			 * the one of `any` below are both tlbr_tlb_held_sound() &
-			 * HELD_VALID: asked once for both. O(CPUs).
-			 */
-			for (c = 0; c < r->ncpus; c++) {
-				bool valid;
-
-				if (!tlbr_cpuset_test(&h->ask, (unsigned int)c))
-					continue;
-				if (!(in && !tlbr_cpuset_test(&h->set, (unsigned int)c)) &&
-				    (nany >= nask || tlbr_cpuset_test(&any, (unsigned int)c)))
-					continue;
-				valid = tlbr_tlb_held_sound(r, h->pl, p, c) & HELD_VALID;
-				if (!valid)
-					continue;
-				if (in && !tlbr_cpuset_test(&h->set, (unsigned int)c)) {
-					tlbr_cpuset_set(&h->set, (unsigned int)c);
-					if (!--h->left)
-						r->stop_walk = true;
-				}
-				if (!tlbr_cpuset_test(&any, (unsigned int)c)) {
-					tlbr_cpuset_set(&any, (unsigned int)c);
-					nany++;
-				}
-			}
-			if (r->stop_walk) {
-				complete = false;
-				break;
-			}
-			continue;
-		}
-		if (in) {
+		if (q->whole_mm || (p->vpn >= q->start_vpn && p->vpn < q->end_vpn)) {
 			holders_fn(r, p, h);
 			if (r->stop_walk) {
 				complete = false;
