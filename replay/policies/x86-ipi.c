@@ -407,6 +407,16 @@ static bool x86_trace_flush(const struct flushreq *q)
 }
 
 /*
+ * Lazy CPU @c leaves the mm it kept for init_mm: flush_tlb_func() on a lazy
+ * CPU, switch_mm_irqs_off(NULL, &init_mm). O(1).
+ */
+static void leave_lazy(struct xstate *s, int c)
+{
+	s->loaded[c] = 0;
+	s->lazy[c] = false;
+}
+
+/*
  * The held flush @q of @m is decided: the targets that ran it before
  * (polled, no IPI: on_event()) are counted as such, and what their answers
  * did is done now: a lazy CPU left for init_mm, "remote wrong CPU" cleared
@@ -425,10 +435,8 @@ static void early_answers(struct xstate *s, struct xmm *m, const struct flushreq
 			tlbr_cpuset_set(&s->polled[cpu], c);
 		if (!tlbr_cpuset_test(&s->early_lazy[cpu], c))
 			clear_cpu(&m->mask, (int)c);		/* TLB_REMOTE_WRONG_CPU */
-		else if (s->lazy[c] && s->loaded[c] == q->mm) {
-			s->loaded[c] = 0;			/* switch_mm_irqs_off(NULL, &init_mm) */
-			s->lazy[c] = false;
-		}
+		else if (s->lazy[c] && s->loaded[c] == q->mm)
+			leave_lazy(s, (int)c);
 	}
 	memset(&s->early[cpu], 0, sizeof(s->early[cpu]));
 	memset(&s->early_lazy[cpu], 0, sizeof(s->early_lazy[cpu]));
@@ -619,8 +627,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		if (!loaded) {
 			clear_cpu(&m->mask, c);		/* TLB_REMOTE_WRONG_CPU */
 		} else if (s->lazy[c]) {
-			s->loaded[c] = 0;		/* switch_mm_irqs_off(NULL, &init_mm) */
-			s->lazy[c] = false;
+			leave_lazy(s, c);
 		}
 	}
 	if (exec_teardown)
@@ -748,10 +755,8 @@ static void answered_unseen(struct xstate *s, int cpu, const struct fentry *e)
 		return;
 	if (s->loaded[cpu] != e->mm)
 		clear_cpu(&m->mask, cpu);		/* TLB_REMOTE_WRONG_CPU */
-	else if (s->lazy[cpu]) {
-		s->loaded[cpu] = 0;			/* switch_mm_irqs_off(NULL, &init_mm) */
-		s->lazy[cpu] = false;
-	}
+	else if (s->lazy[cpu])
+		leave_lazy(s, cpu);
 }
 
 /*
@@ -1011,10 +1016,9 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 				continue;
 			tlbr_cpuset_set(&s->polled[c], (unsigned int)ev->cpu);
 			polled = true;
-			if (lazy_leaves) {		/* switch_mm_irqs_off(NULL, &init_mm) */
-				s->loaded[ev->cpu] = 0;
-				s->lazy[ev->cpu] = false;
-			} else if (ev->remote.wrong_cpu && (pm = xmm_find(s, s->pend_mm[c])))
+			if (lazy_leaves)
+				leave_lazy(s, ev->cpu);
+			else if (ev->remote.wrong_cpu && (pm = xmm_find(s, s->pend_mm[c])))
 				clear_cpu(&pm->mask, ev->cpu);	/* TLB_REMOTE_WRONG_CPU */
 			break;
 		}
@@ -1062,8 +1066,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 			if (m)
 				clear_cpu(&m->mask, ev->cpu);	/* TLB_REMOTE_WRONG_CPU */
 		} else if (ev->kind == TLBR_EV_FLUSH) {	/* a lazy CPU left for init_mm */
-			s->loaded[ev->cpu] = 0;
-			s->lazy[ev->cpu] = false;
+			leave_lazy(s, ev->cpu);
 		} else if (!e.batch && !e.excl && s->loaded[ev->cpu] != e.mm) {
 			task_rehome(s, xc, ev, e.mm);	/* "remote shootdown": it runs e.mm */
 		}
