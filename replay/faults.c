@@ -291,6 +291,17 @@ int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 		err |= TLBR_PF_PROT;
 	if ((err & (TLBR_PF_PROT | TLBR_PF_WRITE)) == (TLBR_PF_PROT | TLBR_PF_WRITE)) {
 		r->res.write_faults_present++;
+		/*
+		 * a page a fork write-protected in a VMA the model does not
+		 * know (page.forkvma): a shared mapping's PTE stayed writable
+		 * (copy_present_pte() write-protects only is_cow_mapping()'s),
+		 * and the fork's flush left no read-only entry of it; this
+		 * write fault says read-only: private, write-protected since
+		 */
+		if (p->forkvma && p->present && !p->writable) {
+			p->gapw = false;
+			p->forkvma = false;
+		}
 		/* a CPU writing a page it holds a stale read-only entry for */
 		for (pol = 0; pol < r->npol; pol++) {
 			if (tlbr_tlb_held(r, &r->pol[pol], p, ev->cpu) & HELD_STALE) {

@@ -840,6 +840,7 @@ static struct page *page_copy_insert(struct replay *r, uint32_t mm, struct rmm *
 	 */
 	q->gapw = p->gapw || (p->mapped && p->since < m->lazy_unknown);
 	q->standin = p->standin;
+	q->forkvma = p->forkvma && !(p->mapped && p->since < m->lazy_unknown);
 	q->maybe = p->maybe;
 	return q;
 }

@@ -106,6 +106,13 @@ struct page {
 	 */
 	bool remapped : 1;
 	/*
+	 * page.gapw set by a fork's write-protection of a page whose VMA the
+	 * model does not know (pgtable.c: tlbr_fork_wp_unknown): read-only if
+	 * the mapping is private, as it was if shared; a write fault on it
+	 * present (faults.c) says read-only: the fork write-protected it
+	 */
+	bool forkvma : 1;
+	/*
 	 * Fault-around (do_fault_around -> filemap_map_pages) may have mapped
 	 * it with no fault of its own, or reclaim put it back (a MADV_FREE'd
 	 * folio: tlbr_on_reclaim_unmap): present in the model (CPUs may hold
@@ -730,6 +737,8 @@ void tlbr_call_span(const struct tlbr_ev_syscall *c, uint64_t *addr, uint64_t *l
 void tlbr_range_of(const struct tlbr_ev_syscall *c, uint64_t *start, uint64_t *end);
 int tlbr_apply_syscall(struct replay *r, struct rtask *t, uint32_t mm);
 bool tlbr_fork_wp(struct replay *r, struct rtask *t, uint32_t mm);
+bool tlbr_fork_vma_unknown(const struct replay *r, const struct page *p);
+void tlbr_fork_wp_unknown(struct replay *r, struct page *p);
 int tlbr_fork_copy(struct replay *r, uint32_t parent, uint32_t child);
 
 /* residency.c: which mm each CPU has loaded */

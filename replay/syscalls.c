@@ -142,8 +142,12 @@ void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct r
 			for (uint32_t i = 0; i < t->nfork_dg; i++) {
 				struct page *p = tlbr_page_find(r, ev->mm, t->fork_dg[i]);
 
-				if (p)
-					tlbr_check_fn(r, p, (void *)"fork returns in the parent");
+				if (!p)
+					continue;
+				tlbr_check_fn(r, p, (void *)"fork returns in the parent");
+				/* checked as a private mapping's: a shared one's stays writable */
+				if (tlbr_fork_vma_unknown(r, p))
+					tlbr_fork_wp_unknown(r, p);
 			}
 		}
 		t->nfork_dg = 0;

@@ -510,6 +510,18 @@ fork_kid "$DATA/whatif-fork-gap-protnone.txt" "1 0 4 1 0 0 0" "PROT_NONE, gap, f
 expect $TMP/fk.json arm64-broadcast avoidable 2 "PROT_NONE, gap, fork: the child's munmap not certainly avoidable (before: 3)"
 grep -v 'LOST' "$DATA/whatif-fork-gap-protnone.txt" > $TMP/fp-nolost.txt
 fork_kid $TMP/fp-nolost.txt "0 1 2 1 0 0 0" "PROT_NONE, fork, no gap: the page known not present, oracle skips the munmap"
+# a fork of an address space whose VMAs the model does not know: the VMA may be shared, its PTE
+# left writable (copy_present_pte(): is_cow_mapping() only); the fork is checked as a private
+# mapping's, then the page's permission is unknown (whatif-fork-unknown-vma.txt, derived there;
+# before: "1 1 0 1 0 0 0", oracle skipped the mprotect the kernel flushed)
+fork_kid "$DATA/whatif-fork-unknown-vma.txt" "2 0 1 1 0 0 0" "fork, VMA unknown: the parent's mprotect after it: local-only leaves CPU 1 a writable entry, oracle flushes it, defers CPU 1"
+for v in "rw-p:1 1 0 1 0 0 0:private: oracle skips the mprotect" "rw-s:1 0 1 0 0 0 0:shared: no fork write-protection, oracle flushes the mprotect"; do
+	sed "/1.000000: sched_switch/a\\
+            prog-201   [001] .....     1.000000: tracing_mark_write: tlbreplay-maps 201 00010000-00011000 ${v%%:*} 00000000 00:00 0" \
+		"$DATA/whatif-fork-unknown-vma.txt" > $TMP/fu.txt
+	w=${v#*:}
+	fork_kid $TMP/fu.txt "${w%%:*}" "fork, the maps snapshot says the VMA is ${w#*:}"
+done
 # a known page whose PTE may have been made writable inside a gap: by an mprotect (the VMA's
 # protection too: whatif-gap-perm.txt) or a COW after a fork (whatif-gap-cow.txt), both derived
 # there; the mprotect PROT_READ after the gap makes it read-only again, CPU 1 may hold it writable;
