@@ -252,6 +252,31 @@ static bool close_enough(uint64_t real, uint64_t pred, uint64_t matched)
 	return real < 100 ? real - matched <= 2 : (double)matched >= 0.98 * (double)real;
 }
 
+/*
+ * The shootdown's deliveries: the IPIs sent, and, where the trace records
+ * them (sched_wake_idle_without_ipi), the deliveries to a CPU polling in
+ * idle without one; predicted IPIs are matched against both.
+ */
+static uint64_t deliveries(const struct tlbr_x86_check *x)
+{
+	if (x->csd_recorded)	/* every target's CSD, however delivered */
+		return x->csd_queued;
+	return x->ipis_sent + (x->polled_recorded ? x->polled_sent : 0);
+}
+
+static uint64_t delivered_matched(const struct tlbr_x86_check *x)
+{
+	if (x->csd_recorded)
+		return x->csd_matched;
+	return x->ipis_matched + (x->polled_recorded ? x->polled_matched : 0);
+}
+
+/* The deliveries are traced facts (not the IPIs alone): the trace records how. */
+static bool deliveries_traced(const struct tlbr_x86_check *x)
+{
+	return x->polled_recorded || x->csd_recorded;
+}
+
 bool tlbr_x86_explains(const struct tlbr_replay_result *r)
 {
 	const struct tlbr_x86_check *x = &r->x86;
@@ -260,7 +285,7 @@ bool tlbr_x86_explains(const struct tlbr_replay_result *r)
 		return false;
 	if (!close_enough(x->calls_real, x->calls_predicted, x->calls_matched))
 		return false;
-	return x->pv || close_enough(x->ipis_sent, x->ipis_predicted, x->ipis_matched);
+	return x->pv || close_enough(deliveries(x), x->ipis_predicted, delivered_matched(x));
 }
 
 /* One line: does the x86 model explain this trace, and if not, why. */
@@ -286,7 +311,9 @@ void tlbr_x86_verdict(const struct tlbr_replay_result *r, char *buf, size_t n)
 	}
 	if (tlbr_x86_explains(r)) {
 		snprintf(buf, n, "the model explains this trace%s",
-			 x->pv ? " (remote flushes by hypercall: its flush_tlb_multi() calls)" : "");
+			 x->pv ? " (remote flushes by hypercall: its flush_tlb_multi() calls)" :
+			 deliveries_traced(x) ? " (its shootdown deliveries, traced: IPIs, and "
+			 "without an IPI where the target polled in idle)" : "");
 		return;
 	}
 	/* a pid-filtered trace hides the tasks that fill the kernel's mm_cpumask */
@@ -298,6 +325,13 @@ void tlbr_x86_verdict(const struct tlbr_replay_result *r, char *buf, size_t n)
 			 (unsigned long long)(x->calls_real - x->calls_matched),
 			 (unsigned long long)x->calls_real,
 			 (unsigned long long)(x->calls_predicted - x->calls_matched), why);
+	else if (deliveries_traced(x))
+		snprintf(buf, n, "the model does not explain this trace: %llu of %llu shootdown "
+			 "deliveries (traced: %s) missed, %llu predicted that were not "
+			 "delivered%s", (unsigned long long)(deliveries(x) - delivered_matched(x)),
+			 (unsigned long long)deliveries(x),
+			 x->csd_recorded ? "the CSDs of flush_tlb_func() queued" : "IPIs and polled",
+			 (unsigned long long)(x->ipis_predicted - delivered_matched(x)), why);
 	else
 		snprintf(buf, n, "the model does not explain this trace: %llu of %llu shootdown "
 			 "IPIs missed, %llu predicted that were not sent%s",
@@ -381,7 +415,37 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 		(unsigned long long)x->ipis_sent, (unsigned long long)x->ipis_answered);
 	fprintf(f, "    other IPIs seen %llu (not shootdowns: not counted)\n",
 		(unsigned long long)x->ipis_other);
-	fprintf(f, "    predicted %llu, matched one-to-one %llu: recall %.1f%%, precision %.1f%%\n",
+	if (x->polled_recorded) {	/* only then: the goldens stay as they were */
+		print_check(f, "    polled", "deliveries without an IPI traced %llu (to a CPU polling in "
+			    "idle: sched_wake_idle_without_ipi in the sender's flush_tlb_multi(), "
+			    "call_function_single_prep_ipi(); %llu of them confirmed by the "
+			    "csd_queue_cpu of flush_tlb_func before it%s)",
+			    (unsigned long long)x->polled_sent, (unsigned long long)x->polled_by_csd,
+			    x->csd_recorded ? "" : ", the others by context: the trace has no "
+			    "csd_queue_cpu");
+	}
+	if (x->csd_recorded) {	/* only then: the goldens stay as they were */
+		uint64_t kicked = x->ipis_sent + x->polled_sent;
+
+		print_check(f, "    queued", "CSDs of flush_tlb_func() queued on targets %llu "
+			    "(csd_queue_cpu in smp_call_function_many_cond(): the kernel's "
+			    "targets): %llu with an IPI, %llu without (polled, above), %llu behind "
+			    "a CSD already queued there (llist_add() not first: no kick of its own)",
+			    (unsigned long long)x->csd_queued, (unsigned long long)x->ipis_sent,
+			    (unsigned long long)x->polled_sent,
+			    (unsigned long long)(x->csd_queued > kicked ? x->csd_queued - kicked : 0));
+	}
+	if (deliveries_traced(x)) {
+		print_check(f, "    deliver", "deliveries (%s) %llu, predicted "
+			    "%llu, matched one-to-one %llu: recall %.1f%%, precision %.1f%%",
+			    x->csd_recorded ? "the CSDs queued" : "IPIs sent and polled traced",
+			    (unsigned long long)deliveries(x), (unsigned long long)x->ipis_predicted,
+			    (unsigned long long)delivered_matched(x),
+			    pct(delivered_matched(x), deliveries(x)),
+			    pct(delivered_matched(x), x->ipis_predicted));
+	}
+	fprintf(f, "    %spredicted %llu, matched one-to-one %llu: recall %.1f%%, precision %.1f%%\n",
+		deliveries_traced(x) ? "IPIs only: " : "",
 		(unsigned long long)x->ipis_predicted, (unsigned long long)x->ipis_matched,
 		pct(x->ipis_matched, x->ipis_sent), pct(x->ipis_matched, x->ipis_predicted));
 	fprintf(f, "    flush_tlb_multi() calls %llu, predicted %llu, matched %llu\n",
@@ -460,17 +524,27 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 				 (unsigned long long)trim_guess(x),
 				 (unsigned long long)(x->ipis_predicted - x->ipis_matched));
 		}
+		if (x->polled_recorded && x->polled_matched) {
+			print_check(f, "    poll", "%llu of the %llu predicted and not sent were "
+				 "delivered without an IPI, traced (sched_wake_idle_without_ipi, above); "
+				 "still counted as predicted and not sent in the IPI-only figures",
+				 (unsigned long long)x->polled_matched,
+				 (unsigned long long)(x->ipis_predicted - x->ipis_matched));
+		}
 		if (target_polled(x)) {	/* only then: the goldens stay as they were */
 			print_check(f, "    poll", "%llu of the %llu predicted and not sent went to a "
-				 "CPU that ran the shootdown without an IPI of its own (target polled): "
-				 "it answered with a remote flush (or, lazy, its switch to init_mm), "
+				 "CPU that ran the shootdown without an IPI of its own (target polled, "
+				 "inferred from its answer%s): it answered with a remote flush (or, "
+				 "lazy, its switch to init_mm), "
 				 "flush_tlb_func() from the CSD "
 				 "smp_call_function_many_cond() queued on every target, which sends "
 				 "no IPI where call_function_single_prep_ipi() finds the target "
 				 "polling in idle (or llist_add() its queue not empty); still counted "
 				 "as predicted and not sent above",
 				 (unsigned long long)target_polled(x),
-				 (unsigned long long)(x->ipis_predicted - x->ipis_matched));
+				 (unsigned long long)(x->ipis_predicted - x->ipis_matched),
+				 x->polled_recorded ? ": no sched_wake_idle_without_ipi traced for it" :
+				 ", the trace does not record sched_wake_idle_without_ipi");
 		}
 	}
 	if (x->lost_restarts) {
@@ -529,6 +603,20 @@ void tlbr_json_x86_check(struct tlbr_json *j, const struct tlbr_replay_result *r
 	tlbr_json_u64(j, "matched_ipis", x->ipis_matched);
 	tlbr_json_double(j, "ipi_recall", pct(x->ipis_matched, x->ipis_sent));
 	tlbr_json_double(j, "ipi_precision", pct(x->ipis_matched, x->ipis_predicted));
+	if (deliveries_traced(x)) {	/* only then: the goldens stay as they were */
+		tlbr_json_bool(j, "polled_recorded", x->polled_recorded);
+		tlbr_json_bool(j, "csd_recorded", x->csd_recorded);
+		tlbr_json_u64(j, "csd_queued", x->csd_queued);
+		tlbr_json_u64(j, "csd_queued_matched", x->csd_matched);
+		tlbr_json_u64(j, "polled_deliveries", x->polled_sent);
+		tlbr_json_u64(j, "polled_deliveries_by_csd", x->polled_by_csd);
+		tlbr_json_u64(j, "polled_deliveries_matched", x->polled_matched);
+		tlbr_json_u64(j, "deliveries", deliveries(x));
+		tlbr_json_u64(j, "matched_deliveries", delivered_matched(x));
+		tlbr_json_double(j, "delivery_recall", pct(delivered_matched(x), deliveries(x)));
+		tlbr_json_double(j, "delivery_precision", pct(delivered_matched(x),
+							       x->ipis_predicted));
+	}
 	tlbr_json_u64(j, "calls_real", x->calls_real);
 	tlbr_json_u64(j, "calls_predicted", x->calls_predicted);
 	tlbr_json_u64(j, "calls_matched", x->calls_matched);

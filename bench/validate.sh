@@ -15,6 +15,17 @@
 #   match    predicted IPIs matched one-to-one with sent ones (same flush,
 #            same target CPU)
 #   err      (pred - sent) / sent, or pred - sent when sent < 100
+#   deliv    where the trace records how a shootdown reaches its targets
+#            (tlbreplay record plans csd:csd_queue_cpu and
+#            sched:sched_wake_idle_without_ipi; "-" where it does not): the
+#            shootdown's deliveries, the CSDs of flush_tlb_func() queued
+#            (csd_queue_cpu: an IPI, a poll of an idle CPU,
+#            call_function_single_prep_ipi(), or a CSD queued behind another),
+#            else the IPIs and the polled deliveries traced
+#            (sched_wake_idle_without_ipi)
+#   dmatch   predicted IPIs matched one-to-one with those deliveries; where
+#            deliv is known, err and the target are taken against it, and
+#            sent/match stay the IPI-only figures
 #   calls    flush_tlb_multi() calls ("remote IPI send" records, the
 #            kernel's decision that mm_cpumask holds another CPU): real /
 #            predicted / matched (same flush). In a guest whose remote
@@ -50,8 +61,8 @@ if [ $# -eq 0 ]; then
 		samples/mprotect-churn.dat samples/stress-ng-vm-fork.dat samples/mprotect-churn.perf.data
 fi
 FORCE=$("$T" what-if --help 2>&1 | grep -q -- --force && echo --force)
-printf '%-34s %6s %5s %6s %6s %7s %17s %6s %11s %6s %s\n' trace sent unans pred match err \
-	calls:real/pr/ma other unsafe:a/o/l unexpl verdict
+printf '%-34s %6s %5s %6s %6s %6s %6s %7s %17s %6s %11s %6s %s\n' trace sent unans pred match \
+	deliv dmatch err calls:real/pr/ma other unsafe:a/o/l unexpl verdict
 for f in "$@"; do
 	"$T" what-if --json $FORCE -p x86-ipi,arm64-broadcast,oracle,local-only "$f" \
 		>/tmp/validate.$$.json 2>/tmp/validate.$$.err
@@ -73,6 +84,11 @@ if sc is None:          # before the self-check existed: the raw counts
           'calls_real': d['checks']['real_ipi_shootdowns'], 'calls_predicted': -1,
           'calls_matched': -1, 'verdict': '(no self-check)'}
 sent, pred, match = sc['shootdown_ipis_sent'], sc['predicted_ipis'], sc['matched_ipis']
+ipi_sent, ipi_match = sent, match
+deliv, dmatch = '-', '-'
+if 'deliveries' in sc:  # the trace records the deliveries: the target is taken on them
+    sent, match = sc['deliveries'], sc['matched_deliveries']
+    deliv, dmatch = str(sent), str(match)
 if sent >= 100:
     err = '%+.1f%%' % (100.0 * (pred - sent) / sent)
     ok = abs(pred - sent) <= 0.02 * sent
@@ -89,17 +105,18 @@ cok = sc['calls_real'] == 0 or (abs(sc['calls_predicted'] - sc['calls_real']) <=
 wfp, unx = d['checks'].get('write_faults_present', 0), d['checks'].get('unexplained', 0)
 unexpl = 100.0 * unx / wfp if wfp else 0.0
 ok = ok and unexpl < 1.0
-print('%-34s %6d %5d %6d %6d %7s %17s %6d %11s %5.2f%% %s%s' % (short, sent, sc['unanswered_ipis'],
-      pred, match, err, calls, sc.get('other_ipis', -1), '%d/%d/%d' % (ua, uo, ul), unexpl,
+print('%-34s %6d %5d %6d %6d %6s %6s %7s %17s %6d %11s %5.2f%% %s%s' % (short, ipi_sent,
+      sc['unanswered_ipis'], pred, ipi_match, deliv, dmatch, err, calls, sc.get('other_ipis', -1), '%d/%d/%d' % (ua, uo, ul), unexpl,
       sc['verdict'][:50], '' if ok and cok else '  MISS'))
 w = abs(pred - sent) <= (0.02 * sent if sent >= 100 else 2)
 with open(sys.argv[3] + '.sum', 'a') as f:
-    f.write('%d %d %d %d %d %d %d %d %d %d %d %d\n' % (sent, pred, match, w, sent == 0 or match >= 0.98 * sent,
+    f.write('%d %d %d %d %d %d %d %d %d %d %d %d %d %d %d\n' % (sent, pred, match, w, sent == 0 or match >= 0.98 * sent,
                                                 ua > 0, uo > 0, ok and cok,
                                                 sc.get('missed_ipis_target_mid_switch', 0),
                                                 sc.get('unsent_ipis_trim_guess', 0),
                                                 sc.get('unsent_ipis_target_polled', 0),
-                                                sc.get('missed_ipis_trim_guess', 0)))
+                                                sc.get('missed_ipis_trim_guess', 0),
+                                                ipi_sent, ipi_match, 'deliveries' in sc))
 PY
 done
 python3 - /tmp/validate.$$.err.sum <<'PY'
@@ -108,8 +125,8 @@ try:
     rows = [list(map(int, l.split())) for l in open(sys.argv[1])]
 except OSError:
     sys.exit(0)
-t = [sum(r[i] if i < len(r) else 0 for r in rows) for i in range(12)]
-print('summary: %d traces; shootdown IPIs sent %d, predicted %d, matched %d (%.1f%%); '
+t = [sum(r[i] if i < len(r) else 0 for r in rows) for i in range(15)]
+print('summary: %d traces; shootdown IPIs (deliveries where traced) sent %d, predicted %d, matched %d (%.1f%%); '
       'within 2%% (2 under 100): %d; >= 98%% matched: %d; arm64-broadcast unsafe on %d, '
       'oracle unsafe on %d; every target met: %d; of the %d missed, %d to a CPU mid-switch '
       '(LOADED_MM_SWITCHING race, still counted as missed), %d to a CPU running another '
@@ -118,5 +135,9 @@ print('summary: %d traces; shootdown IPIs sent %d, predicted %d, matched %d (%.1
       % (len(rows), t[0], t[1], t[2],
       100.0 * t[2] / t[0] if t[0] else 100.0, t[3], t[4], t[5], t[6], t[7], t[0] - t[2], t[8],
       t[11], t[1] - t[2], t[9], t[10]))
+if t[14]:
+    print('         (on the %d traces that record the deliveries, sent and matched above are '
+          'the deliveries: the CSDs of flush_tlb_func() queued, or the IPIs and polled '
+          'deliveries; IPIs only, all traces: sent %d, matched %d)' % (t[14], t[12], t[13]))
 PY
 rm -f /tmp/validate.$$.json /tmp/validate.$$.err /tmp/validate.$$.err.sum

@@ -309,6 +309,13 @@ static void traced_kernel(struct replay_run *run)
 	/* the x86 CPU flushes other CPUs' TLBs by INVLPGB (x86-ipi's self-check) */
 	o->ro.invlpgb = tlbr_metadata_get(meta, "invlpgb", release, sizeof(release)) &&
 			!strcmp(release, "yes");
+	/*
+	 * shootdowns delivered without an IPI are in the trace (x86-ipi's
+	 * self-check): a trace.dat or perf.data keeps the format of every event
+	 * it enabled (a text trace declares nothing: its records say)
+	 */
+	o->ro.polled_traced = tlbr_reader_declares(run->in.reader, "sched",
+						   "sched_wake_idle_without_ipi");
 }
 
 /* The replay starts at the first event: text traces declare their CPUs in a header. */

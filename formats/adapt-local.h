@@ -14,6 +14,11 @@ struct adapt_cpu {
 	uint32_t op_task;	/* task whose x86 shootdown is in progress here, 0 none */
 	bool op_batch;		/* it is arch_tlbbatch_flush: no mm (batched reclaim) */
 	uint64_t ipi_from;	/* CPUs (< 64) whose shootdown IPI here is not answered yet */
+	/*
+	 * CPUs (< 64) the shootdown in progress here queued flush_tlb_func()
+	 * on (csd:csd_queue_cpu), not yet told delivered without an IPI
+	 */
+	uint64_t csd_flush;
 };
 
 /*
@@ -32,6 +37,7 @@ struct tlbr_adapter {
 	struct adapt_cpu cpu[TLBR_MAX_CPUS];
 	bool idle_switches;	/* a switch from the idle task was seen (see on_wakeup) */
 	bool kdamond_seen;	/* a switch to or from DAMON's kdamond.N was seen (on_switch) */
+	bool csd_traced;	/* a csd:csd_queue_cpu record was seen (on_csd) */
 	char metadata[1024];	/* "tlbreplay-meta" markers of the recorder */
 	/* arm64: the recording's TLBI census ("tlbreplay-tlbi" markers), by site number */
 	struct census_site {

@@ -299,6 +299,7 @@ static int on_tlb_flush(struct tlbr_adapter *a, const struct tlbr_record *rec, s
 		for (int k = 0; k < TLBR_MAX_CPUS && rec->cpu < 64; k++)
 			a->cpu[k].ipi_from &= ~(1ULL << rec->cpu);
 		c->op_task = t->id;
+		c->csd_flush = 0;
 		tlbr_adapt_ev_init(out, TLBR_EV_FLUSH, rec, t);
 		out->flush.exec = TLBR_EXEC_IPI;
 		c->op_batch = is_batch_flush(t, pages);
@@ -383,6 +384,73 @@ static int on_ipi(struct tlbr_adapter *a, const struct tlbr_record *rec, struct 
 	return n + 1;
 }
 
+/*
+ * How the shootdown in progress on the CPU reaches a target without an
+ * IPI. smp_call_function_many_cond() (on_each_cpu_cond_mask() from
+ * native_flush_tlb_multi()) queues flush_tlb_func() on every target
+ * should_flush_tlb() picks, tracing csd_queue_cpu(cpu, callsite, func,
+ * csd) for each; with one target (llist_add() found its queue empty) it
+ * calls send_call_function_single_ipi(), and there
+ * call_function_single_prep_ipi() sends no IPI to a CPU whose idle task is
+ * polling (set_nr_if_polling(): TIF_POLLING_NRFLAG) and traces
+ * sched_wake_idle_without_ipi(cpu) instead: the target runs the CSD from
+ * its idle loop (flush_smp_call_function_queue()). With several targets,
+ * send_call_function_ipi_mask() interrupts them all. Every record of these
+ * is in the sender's task, between its "remote IPI send" and the local
+ * half, or in the target's interrupt or idle loop (csd_function_entry, and
+ * any of them from an interrupt): none ends a shootdown in progress.
+ * csd_function_entry with csd (nil) is the sender's own flush_tlb_func()
+ * (csd_do_func(func, info, NULL), SCF_RUN_LOCAL); on a target it is the
+ * CSD's: the adapter reads neither (the target's tlb_flush record answers).
+ */
+static int on_csd(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_task *t,
+		  struct tlbr_event *out)
+{
+	struct adapt_cpu *c = &a->cpu[rec->cpu];
+	unsigned int k = (unsigned int)rec->val[0];
+	bool queued;
+
+	if (rec->def->id == TLBR_RAW_CSD_FUNC_ENTRY || k >= TLBR_MAX_CPUS || (int)k == rec->cpu)
+		return 0;
+	if (rec->def->id == TLBR_RAW_CSD_QUEUE) {
+		a->csd_traced = true;
+		/*
+		 * func is flush_tlb_func; a perf.data carries no kernel symbols
+		 * (func unknown): by context, the shootdown in progress of the
+		 * task
+		 */
+		if (c->op_task != t->id || (rec->str[2] && !sym_is(rec->str[2], "flush_tlb_func")))
+			return 0;	/* another CSD's: a wakeup's, a kworker's */
+		if (k < 64)
+			c->csd_flush |= 1ULL << k;
+		tlbr_adapt_ev_init(out, TLBR_EV_FLUSH_CSD, rec, t);
+		tlbr_cpuset_set(&out->ipi.targets, k);
+		out->ipi.queued = true;
+		out->ipi.inferred = !rec->str[2];
+		return 1;
+	}
+	/*
+	 * sched_wake_idle_without_ipi: of the shootdown in progress when its
+	 * task traced it (else a wakeup's, ttwu_queue_wakelist(), or a
+	 * reschedule's, resched_curr()). Confirmed where the trace shows the
+	 * CSD it woken the target for (csd_queue_cpu of flush_tlb_func, just
+	 * before); by context only where the trace has no csd_queue_cpu.
+	 */
+	if (c->op_task != t->id)
+		return 0;
+	queued = k < 64 && (c->csd_flush & (1ULL << k));
+	if (!queued && a->csd_traced)
+		return 0;	/* another CSD's (an interrupt's wakeup): not the shootdown's */
+	if (k < 64)
+		c->csd_flush &= ~(1ULL << k);
+	if (rec->cpu < 64)
+		a->cpu[k].ipi_from |= 1ULL << rec->cpu;	/* its answer is the CSD's */
+	tlbr_adapt_ev_init(out, TLBR_EV_FLUSH_CSD, rec, t);
+	tlbr_cpuset_set(&out->ipi.targets, k);
+	out->ipi.inferred = !queued;
+	return 1;
+}
+
 /* gfp_t bits, the same from 4.x to 6.18 (include/linux/gfp_types.h: ___GFP_*) */
 #define GFP_MOVABLE_BIT (1ULL << 3)
 #define GFP_COMP_BIT (1ULL << 18)
@@ -426,6 +494,10 @@ int tlbr_adapt_x86(struct tlbr_adapter *a, const struct tlbr_record *rec, struct
 	case TLBR_RAW_IPI_SEND_CPU:
 	case TLBR_RAW_IPI_SEND_CPUMASK:
 		return on_ipi(a, rec, t, out);
+	case TLBR_RAW_CSD_QUEUE:
+	case TLBR_RAW_CSD_FUNC_ENTRY:
+	case TLBR_RAW_WAKE_IDLE_NO_IPI:
+		return on_csd(a, rec, t, out);
 	case TLBR_RAW_PAGE_FAULT_KERNEL:
 		/*
 		 * a fault of kernel mode on a user address (the upper half is

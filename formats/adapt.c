@@ -683,6 +683,9 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	case TLBR_RAW_PAGE_ALLOC:
 	case TLBR_RAW_IPI_SEND_CPU:
 	case TLBR_RAW_IPI_SEND_CPUMASK:
+	case TLBR_RAW_CSD_QUEUE:
+	case TLBR_RAW_CSD_FUNC_ENTRY:
+	case TLBR_RAW_WAKE_IDLE_NO_IPI:
 		return tlbr_adapt_x86(a, rec, t, out);
 	case TLBR_RAW_A64_FAULT ... TLBR_RAW_A64_TLBI:
 		return tlbr_adapt_arm64(a, rec, t, out);

@@ -72,6 +72,9 @@ enum tlbr_raw_id {
 	TLBR_RAW_VMAP_PURGE,
 	TLBR_RAW_PAGE_FAULT_KERNEL,
 	TLBR_RAW_PAGE_ALLOC,
+	TLBR_RAW_CSD_QUEUE,
+	TLBR_RAW_CSD_FUNC_ENTRY,
+	TLBR_RAW_WAKE_IDLE_NO_IPI,
 	/* arm64 kprobes of tlbreplay record (system "tlbr", see adapt-arm64.c) */
 	TLBR_RAW_A64_FAULT,
 	TLBR_RAW_A64_SET_ACCESS,

@@ -210,6 +210,29 @@ static const struct tlbr_evdef vocab[] = {
 	   "as ipi_send_cpu, for several targets",
 	   3,
 	   { "cpumask", M }, { "callsite", Y, true }, { "callback", Y }),
+	/*
+	 * x86: how a shootdown reached each target. smp_call_function_many_cond()
+	 * (from on_each_cpu_cond_mask(), native_flush_tlb_multi()) queues a CSD
+	 * on every CPU should_flush_tlb() picks and traces csd_queue_cpu(cpu,
+	 * callsite, func = flush_tlb_func, csd); with one target it calls
+	 * send_call_function_single_ipi(), where call_function_single_prep_ipi()
+	 * sends no IPI to a CPU polling in idle (set_nr_if_polling(),
+	 * TIF_POLLING_NRFLAG) and traces sched_wake_idle_without_ipi(cpu)
+	 * instead: the CPU runs flush_tlb_func() from its idle loop
+	 * (flush_smp_call_function_queue()), csd_function_entry(func, csd)
+	 */
+	EV("csd", "csd_queue_cpu", TLBR_RAW_CSD_QUEUE, O, X86,
+	   "which CPUs a shootdown queued flush_tlb_func() on is not seen: a "
+	   "delivery without an IPI is told by context only",
+	   3, { "cpu", N }, { "callsite", Y, true }, { "func", Y }),
+	EV("csd", "csd_function_entry", TLBR_RAW_CSD_FUNC_ENTRY, O, X86,
+	   "the CPUs that ran a shootdown's flush_tlb_func() are seen only "
+	   "where it flushed (its tlb_flush record)",
+	   1, { "func", Y }),
+	EV("sched", "sched_wake_idle_without_ipi", TLBR_RAW_WAKE_IDLE_NO_IPI, O, X86,
+	   "shootdowns delivered to a CPU polling in idle without an IPI are "
+	   "not seen: the self-check can only infer them from the target's answer",
+	   1, { "cpu", N }),
 	EV("task", "task_newtask", TLBR_RAW_TASK_NEWTASK, C, ANY,
 	   "threads and processes cannot be told apart",
 	   3,

@@ -42,6 +42,9 @@ enum tlbr_ev_kind {
 	TLBR_EV_HUGE,		/* transparent huge page activity at PMD level */
 	TLBR_EV_IPI_OTHER,	/* an IPI that is not a TLB shootdown (ipi: its targets) */
 	TLBR_EV_PTE_MAP,	/* arm64: PTEs a fault made beyond its own (fault-around) */
+	TLBR_EV_FLUSH_CSD,	/* x86: this CPU's current flush queued its CSD on a target
+				 * (csd_queue_cpu, ipi.queued), or reached one polling in
+				 * idle without an IPI (sched_wake_idle_without_ipi) */
 	TLBR_EV__COUNT
 };
 
@@ -390,6 +393,12 @@ struct tlbr_ev_flush {
 struct tlbr_ev_flush_ipi {
 	struct tlbr_cpuset targets;
 	bool inferred;		/* recognised by the shootdown in progress, not by its callback */
+	/*
+	 * TLBR_EV_FLUSH_CSD: the CSD queued (csd_queue_cpu), not how it was
+	 * delivered; else delivered without an IPI (sched_wake_idle_without_ipi),
+	 * @inferred: by context only (no csd_queue_cpu before it)
+	 */
+	bool queued;
 };
 
 struct tlbr_ev_flush_remote {

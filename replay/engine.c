@@ -590,6 +590,7 @@ static bool runs_in_task(const struct tlbr_event *ev)
 		/* x86 traces switch_mm's flush after sched_switch, in the previous task */
 		return ev->flush.site != TLBR_SITE_SWITCH;
 	case TLBR_EV_FLUSH_IPI:
+	case TLBR_EV_FLUSH_CSD:
 	case TLBR_EV_IPI_OTHER:
 	case TLBR_EV_FORK:
 	case TLBR_EV_EXEC:
@@ -825,6 +826,12 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 		break;
 	case TLBR_EV_FLUSH_IPI:
 		r->res.real_ipis += tlbr_cpuset_count(&ev->ipi.targets);
+		for (int c = 0; c < r->ncpus; c++)
+			if (tlbr_cpuset_test(&ev->ipi.targets, (unsigned int)c))
+				r->cpu[c].ipi_to = true;
+		break;
+	case TLBR_EV_FLUSH_CSD:
+		/* no IPI, but the CSD runs flush_tlb_func() there all the same */
 		for (int c = 0; c < r->ncpus; c++)
 			if (tlbr_cpuset_test(&ev->ipi.targets, (unsigned int)c))
 				r->cpu[c].ipi_to = true;

@@ -247,6 +247,7 @@ static bool next_step(const struct tlbr_event *ev)
 	case TLBR_EV_FLUSH:
 		return ev->flush.site != TLBR_SITE_SWITCH;
 	case TLBR_EV_FLUSH_IPI:
+	case TLBR_EV_FLUSH_CSD:
 	case TLBR_EV_FAULT:
 	case TLBR_EV_SYSCALL:
 	case TLBR_EV_SYSCALL_RET:

@@ -317,6 +317,7 @@ int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret)
 	r->res.kernel = r->o.kernel;
 	r->res.arm64_kernel = r->o.arm64_kernel;
 	r->res.x86.invlpgb = r->o.invlpgb;
+	r->res.x86.polled_declared = r->o.polled_traced;
 	if (r->o.lost_unknown) {
 		/*
 		 * a lost-events gap may be anywhere (tlbr_lost_gap() on every

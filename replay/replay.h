@@ -249,6 +249,35 @@ struct tlbr_x86_check {
 	 * (call_function_single_prep_ipi(): the target polled in idle)
 	 */
 	uint64_t unsent_polled;
+	/*
+	 * The trace records deliveries without an IPI (sched_wake_idle_without_ipi:
+	 * a record of one in a shootdown, or the trace declares it and records
+	 * csd_queue_cpu: the same plan), and the CSDs queued (csd_queue_cpu: a
+	 * record of a shootdown's): then a shootdown that reached a
+	 * CPU polling in idle is a traced fact. call_function_single_prep_ipi()
+	 * (send_call_function_single_ipi(), smp_call_function_many_cond()'s
+	 * one-target path) traces sched_wake_idle_without_ipi(cpu) where
+	 * set_nr_if_polling() found the target polling: the target runs
+	 * flush_tlb_func() from its idle loop, no IPI sent. @polled_sent: such
+	 * deliveries of a traced flush_tlb_multi() (its sender's record
+	 * between its "remote IPI send" and its local half), @polled_by_csd of
+	 * them confirmed by the csd_queue_cpu of flush_tlb_func just before
+	 * (the others by context only, the trace has no csd_queue_cpu),
+	 * @polled_matched of them predicted (same flush, same target). The
+	 * deliveries are the IPIs sent and these: predicted IPIs are matched
+	 * one-to-one against both.
+	 */
+	bool polled_recorded, csd_recorded, polled_declared;
+	uint64_t polled_sent, polled_by_csd, polled_matched;
+	/*
+	 * Where the trace records csd_queue_cpu: the CSDs of flush_tlb_func()
+	 * a traced flush_tlb_multi() queued (smp_call_function_many_cond(),
+	 * one per target should_flush_tlb() picked: the kernel's targets,
+	 * delivered by an IPI, by a poll, or behind a CSD already queued
+	 * there, llist_add() not first), and of them predicted (same flush,
+	 * same target). The deliveries are then these.
+	 */
+	uint64_t csd_queued, csd_matched;
 	uint64_t lost_excl_ns;
 	uint64_t lost_excl_sent, lost_excl_predicted, lost_excl_matched, lost_excl_calls;
 	uint64_t as_traced;		/* kernel and batched flushes, replayed as traced */
@@ -515,6 +544,14 @@ struct tlbr_replay_opts {
 	 * (struct tlbr_x86_check, invlpgb)
 	 */
 	bool invlpgb;
+	/*
+	 * the trace declares sched:sched_wake_idle_without_ipi (a trace.dat or
+	 * perf.data keeps the format of an event it enabled; trace-cmd extract
+	 * keeps every format, so it counts only beside records of
+	 * csd_queue_cpu, of the same plan: struct tlbr_x86_check,
+	 * polled_recorded)
+	 */
+	bool polled_traced;
 	/* called for every note when set (tlbreplay report) */
 	void (*note)(void *ctx, const struct tlbr_note *n);
 	void *note_ctx;

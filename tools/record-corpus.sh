@@ -10,6 +10,12 @@
 #   NAME.tc.dat      trace-cmd record -d --no-filter -e EVENT... (the plan's
 #                    events, system-wide, trace-cmd's defaults otherwise:
 #                    local clock, its own buffer instance)
+#
+# The plan (tlbreplay record --check) is the list for trace-cmd and perf
+# too; on x86 it has csd:csd_queue_cpu, csd:csd_function_entry and
+# sched:sched_wake_idle_without_ipi where the kernel has them: how each
+# shootdown reaches its targets, which bench/validate.sh's deliv column
+# reads (recordings made before they were in the plan lack them).
 #   NAME.perf.data   perf record -a -k mono -e EVENT... (tools/record-perf.sh)
 #   NAME.tlbr.dat    tlbreplay record -- sh -c WORKLOAD
 #   NAME.tlbr-a.dat  tlbreplay record -a -d SECONDS, the workload started

@@ -149,6 +149,8 @@ struct xstate {
 	uint64_t send_ts[TLBR_MAX_CPUS];	/* the traced "remote IPI send" in progress */
 	/* the shootdown in progress on each issuing CPU: its predicted targets */
 	struct tlbr_cpuset pred[TLBR_MAX_CPUS];
+	/* ... of them, those no CSD of flush_tlb_func was traced queued on yet */
+	struct tlbr_cpuset dpred[TLBR_MAX_CPUS];
 	/*
 	 * ... of them, those predicted only for a trim the model guessed (the
 	 * clock of an mm older than the trace), counted in the self-check
@@ -205,6 +207,11 @@ struct xstate {
 		 * target answers "remote wrong CPU"
 		 */
 		bool trim_guess;
+		/*
+		 * not an IPI: the CSD reached a CPU polling in idle
+		 * (sched_wake_idle_without_ipi); its answer is not an IPI's
+		 */
+		bool polled;
 	} fifo[TLBR_MAX_CPUS][FIFO];
 	uint8_t nfifo[TLBR_MAX_CPUS];
 	bool checking;			/* this instance fills the self-check */
@@ -218,6 +225,7 @@ struct xstate {
 		uint8_t site;
 		uint8_t sent, matched, answered, predicted;
 		uint8_t call_real, call_pred, call_match;
+		uint8_t polled, polled_matched, polled_csd, queued, queued_matched;
 	} ring[RING];
 	unsigned int ring_head, ring_n;
 	uint64_t last_ts[TLBR_MAX_CPUS];	/* the last event seen on each CPU */
@@ -368,6 +376,11 @@ static void lost_span(struct xstate *s, struct tlbr_x86_check *xc, uint64_t from
 		xc->calls_real -= c->call_real;
 		xc->calls_predicted -= c->call_pred;
 		xc->calls_matched -= c->call_match;
+		xc->polled_sent -= c->polled;
+		xc->polled_matched -= c->polled_matched;
+		xc->polled_by_csd -= c->polled_csd;
+		xc->csd_queued -= c->queued;
+		xc->csd_matched -= c->queued_matched;
 		xc->calls_real_by_site[k] -= c->call_real;
 		xc->calls_predicted_by_site[k] -= c->call_pred;
 		xc->calls_matched_by_site[k] -= c->call_match;
@@ -654,6 +667,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 				(unsigned long long)(q->ts_ns % 1000000000ULL), q->cpu,
 				(unsigned long long)s->pred[q->cpu].bits[0]);
 		s->pred[q->cpu] = targets;
+		s->dpred[q->cpu] = targets;
 		if (s->checking && !s->pend_excl[q->cpu])
 			s->guess[q->cpu] = guessed;
 		s->op[q->cpu] = true;
@@ -777,7 +791,7 @@ static void sender_done(struct xstate *s, int from, int ncpus)
 }
 
 static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from, bool batch, bool excl,
-		      bool missed, bool mid_switch, bool trim_guess)
+		      bool missed, bool mid_switch, bool trim_guess, bool polled)
 {
 	for (unsigned int i = 0; i < s->nfifo[cpu]; i++)
 		if (s->fifo[cpu][i].from == from) {
@@ -788,7 +802,7 @@ static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from, bool bat
 	if (s->nfifo[cpu] == FIFO)	/* never answered: the oldest was another IPI */
 		fifo_drop(s, cpu, 0);
 	s->fifo[cpu][s->nfifo[cpu]++] = (struct fentry){ mm, from, batch, excl, missed, mid_switch,
-							 trim_guess };
+							 trim_guess, polled };
 }
 
 /* What the kernel really did: IPIs sent, and the targets' answers. */
@@ -796,7 +810,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 {
 	struct xstate *s = tlbr_policy_state(pl, &tlbr_policy_x86_ipi);
 	struct tlbr_x86_check *xc = tlbr_view_x86_check(r);
-	bool lazy_leaves, polled;
+	bool lazy_leaves, polled, no_ipi;
 	int c;
 
 	if (ev->cpu >= 0 && ev->cpu < TLBR_MAX_CPUS && ev->kind != TLBR_EV_LOST)
@@ -806,6 +820,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 			s->cur_task[ev->cpu] = ev->sw.next_task;
 		else if (ev->task && (ev->kind == TLBR_EV_FAULT || ev->kind == TLBR_EV_SYSCALL ||
 				      ev->kind == TLBR_EV_SYSCALL_RET || ev->kind == TLBR_EV_FLUSH_IPI ||
+				      ev->kind == TLBR_EV_FLUSH_CSD ||
 				      (ev->kind == TLBR_EV_FLUSH && ev->flush.site != TLBR_SITE_SWITCH)))
 			s->cur_task[ev->cpu] = ev->task;
 	}
@@ -929,7 +944,52 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 	 * false: the IPI had another cause the trace does not show, such as
 	 * a target switching mm, or tables freed).
 	 */
-	if (ev->kind == TLBR_EV_FLUSH_IPI && s->pend_mm[ev->cpu]) {
+	/*
+	 * A shootdown delivered without an IPI (sched_wake_idle_without_ipi
+	 * in the sender's flush_tlb_multi(): call_function_single_prep_ipi()
+	 * found the target polling in idle) reaches its target as an IPI does:
+	 * the CSD runs flush_tlb_func() there. Counted apart from the IPIs
+	 * (polled_sent); where the trace records the CSDs queued
+	 * (csd_queue_cpu), only one the csd_queue_cpu of flush_tlb_func
+	 * confirms (the adapter drops the others: another CSD's wakeup)
+	 */
+	no_ipi = ev->kind == TLBR_EV_FLUSH_CSD && !ev->ipi.queued &&
+		 !(ev->ipi.inferred && xc->csd_recorded);
+	if (ev->kind == TLBR_EV_FLUSH_CSD && s->checking) {
+		if (ev->ipi.queued)
+			xc->csd_recorded = true;
+		else
+			xc->polled_recorded = true;
+	}
+	/*
+	 * The CSD of flush_tlb_func() queued on a target (csd_queue_cpu in
+	 * smp_call_function_many_cond(), for every CPU should_flush_tlb()
+	 * picked, or every CPU of the mask when tables are freed): the
+	 * kernel's target, whether an IPI, a poll or a CSD already queued
+	 * there (llist_add() not the first: no kick of its own) delivers it.
+	 * Matched with the prediction apart from the IPIs (dpred).
+	 */
+	if (ev->kind == TLBR_EV_FLUSH_CSD && ev->ipi.queued && s->checking && s->pend_mm[ev->cpu] &&
+	    !s->pend_batch[ev->cpu] && !s->pend_excl[ev->cpu])
+		for (c = 0; c < tlbr_view_ncpus(r) && c < TLBR_MAX_CPUS; c++) {
+			struct contrib *cb;
+
+			if (!tlbr_cpuset_test(&ev->ipi.targets, (unsigned int)c))
+				continue;
+			cb = contrib(s, ev->ts_ns);
+			cb->queued = 1;
+			cb->queued_matched = tlbr_cpuset_test(&s->dpred[ev->cpu], (unsigned int)c);
+			xc->csd_queued++;
+			xc->csd_matched += cb->queued_matched;
+			if (!cb->queued_matched && s->debug)
+				fprintf(stderr, "x86 csd-missed %llu.%09llu cpu %d -> %d pid %d mm %u "
+					"loaded %u lazy %d\n",
+					(unsigned long long)(ev->ts_ns / 1000000000ULL),
+					(unsigned long long)(ev->ts_ns % 1000000000ULL), ev->cpu, c,
+					ev->pid, s->pend_mm[ev->cpu], s->loaded[c], s->lazy[c]);
+			clear_cpu(&s->dpred[ev->cpu], c);
+		}
+	if ((ev->kind == TLBR_EV_FLUSH_IPI || no_ipi) && s->pend_mm[ev->cpu]) {
 		struct xmm *m = xmm_get(s, s->pend_mm[ev->cpu]);
 		bool missed, other, guess;
 
@@ -938,7 +998,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 				continue;
 			if (s->pend_batch[ev->cpu]) {
 				fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, true, false, false, false,
-					  false);
+					  false, no_ipi);
 				continue;
 			}
 			/* no freed tables, a CPU running another mm: a trim, by the kernel's clock or a guess */
@@ -952,13 +1012,32 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 			/* flush_tlb_func() runs when the target takes the IPI: below */
 			if (s->checking && !tlbr_cpuset_test(&s->pred[ev->cpu], (unsigned int)c) &&
 			    s->debug)
-				fprintf(stderr, "x86 ipi-missed %llu.%09llu cpu %d -> %d pid %d mm %u "
+				fprintf(stderr, "x86 %s %llu.%09llu cpu %d -> %d pid %d mm %u "
 					"loaded %u lazy %d freed %d next_trim %.6f born %d\n",
+					no_ipi ? "polled-missed" : "ipi-missed",
 					(unsigned long long)(ev->ts_ns / 1000000000ULL),
 					(unsigned long long)(ev->ts_ns % 1000000000ULL), ev->cpu, c,
 					ev->pid, s->pend_mm[ev->cpu], s->loaded[c], s->lazy[c],
 					s->pend_freed[ev->cpu], m ? m->next_trim / 1e9 : 0.0,
 					m ? m->born : -1);
+			if (no_ipi) {
+				/* a delivery, not an IPI: none of the IPI counts below */
+				if (s->checking && !s->pend_excl[ev->cpu]) {
+					struct contrib *cb = contrib(s, ev->ts_ns);
+
+					cb->polled = 1;
+					cb->polled_matched = tlbr_cpuset_test(&s->pred[ev->cpu],
+									      (unsigned int)c);
+					cb->polled_csd = !ev->ipi.inferred;
+					xc->polled_sent++;
+					xc->polled_matched += cb->polled_matched;
+					xc->polled_by_csd += cb->polled_csd;
+				}
+				fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, false,
+					  s->pend_excl[ev->cpu], false, false, false, true);
+				clear_cpu(&s->pred[ev->cpu], c);
+				continue;
+			}
 			if (s->checking && s->pend_excl[ev->cpu]) {
 				xc->lost_excl_sent++;
 				xc->lost_excl_matched += tlbr_cpuset_test(&s->pred[ev->cpu],
@@ -987,7 +1066,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 				guess = false;	/* counted once: mid-switch */
 			}
 			fifo_push(s, c, s->pend_mm[ev->cpu], ev->cpu, false, s->pend_excl[ev->cpu],
-				  missed, missed && s->switching[c], missed && guess);
+				  missed, missed && s->switching[c], missed && guess, false);
 			clear_cpu(&s->pred[ev->cpu], c);
 		}
 	}
@@ -1070,7 +1149,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 		} else if (!e.batch && !e.excl && s->loaded[ev->cpu] != e.mm) {
 			task_rehome(s, xc, ev, e.mm);	/* "remote shootdown": it runs e.mm */
 		}
-		if (s->checking && !e.batch && !e.excl) {
+		if (s->checking && !e.batch && !e.excl && !e.polled) {
 			xc->ipis_answered++;
 			contrib(s, ev->ts_ns)->answered = 1;
 		}
@@ -1144,6 +1223,13 @@ static void finish(struct replay *r, struct policy *pl)
 	for (int c = 0; c < tlbr_view_ncpus(r); c++)
 		settle_guess(s, xc, c);
 	xc->ipis_unanswered = xc->ipis_sent > xc->ipis_answered ? xc->ipis_sent - xc->ipis_answered : 0;
+	/*
+	 * sched_wake_idle_without_ipi declared beside a shootdown's
+	 * csd_queue_cpu record (the plan enables both): none in a shootdown is
+	 * a fact
+	 */
+	if (xc->polled_declared && xc->csd_recorded)
+		xc->polled_recorded = true;
 	/*
 	 * INVLPGB (Linux 6.15+): consider_global_asid() gives an address
 	 * space active on more than 3 CPUs (mm_active_cpus_exceeds(mm, 3)) a
