@@ -257,6 +257,25 @@ int tlbr_on_pte_map(struct replay *r, const struct tlbr_event *ev, const struct 
 	return 0;
 }
 
+/*
+ * A write fault on @p present says its PTE was read-only: a fork's
+ * write-protection that may have left it writable (page.forkvma) did
+ * not. What the CPUs hold is put to the excess lists again under the
+ * narrower permission. O(policies x CPUs).
+ */
+static void fork_wp_seen(struct replay *r, struct page *p, void *a)
+{
+	(void)a;
+	if (!p->forkvma || !p->present || p->writable)
+		return;
+	p->gapw = false;
+	p->forkvma = false;
+	for (int pol = 0; pol < r->npol; pol++)
+		for (int c = 0; c < r->ncpus; c++)
+			tlbr_tlb_excess_note(r, &r->pol[pol], p, c);
+	tlbr_cand_note(r, p);
+}
+
 int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	uint64_t err = ev->fault.error_code;
@@ -292,15 +311,20 @@ int tlbr_on_fault(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 	if ((err & (TLBR_PF_PROT | TLBR_PF_WRITE)) == (TLBR_PF_PROT | TLBR_PF_WRITE)) {
 		r->res.write_faults_present++;
 		/*
-		 * a page a fork write-protected in a VMA the model does not
-		 * know (page.forkvma): a shared mapping's PTE stayed writable
-		 * (copy_present_pte() write-protects only is_cow_mapping()'s),
-		 * and the fork's flush left no read-only entry of it; this
-		 * write fault says read-only: private, write-protected since
+		 * a page a fork write-protected, maybe (page.forkvma): a
+		 * pinned page's PTE (copy_present_page()) or a shared
+		 * mapping's stayed writable, and the fork's flush left no
+		 * read-only entry of it; this write fault says read-only:
+		 * write-protected since. What the CPUs hold is put to the
+		 * excess lists again under the narrower permission.
 		 */
 		if (p->forkvma && p->present && !p->writable) {
-			p->gapw = false;
-			p->forkvma = false;
+			if (p->huge) {	/* one block entry: the whole PMD (copy_huge_pmd) */
+				uint64_t b = p->vpn & ~(PMD_PAGES - 1);
+
+				tlbr_for_pages(r, p->mm, false, b, b + PMD_PAGES, fork_wp_seen, NULL);
+			} else
+				fork_wp_seen(r, p, NULL);
 		}
 		/* a CPU writing a page it holds a stale read-only entry for */
 		for (pol = 0; pol < r->npol; pol++) {

@@ -422,26 +422,21 @@ static bool fork_wp_none(const struct replay *r, const struct page *p)
 }
 
 /*
- * Is @p's VMA one the model does not know (an address space older than the
- * trace whose maps the recording did not snapshot)? It may be shared:
- * copy_present_pte() write-protects only where is_cow_mapping(), a
- * MAP_SHARED mapping's PTE stays writable in the parent. O(log VMAs).
- */
-bool tlbr_fork_vma_unknown(const struct replay *r, const struct page *p)
-{
-	const struct rmm *m = &r->mms[p->mm];
-
-	return !m->vmas_known && !tlbr_vma_find(m, p->vpn << PAGE_SHIFT);
-}
-
-/*
- * After the fork's check of @p (its write-protection, as of a private
- * mapping's: the check is kept), a page of a VMA the model does not know
- * (tlbr_fork_vma_unknown) may still be writable, a shared mapping's
- * (copy_present_pte(): ptep_set_wrprotect() only `if
- * (is_cow_mapping(src_vma->vm_flags) && pte_write(pte))`): its permission
- * is unknown (page.gapw) until the trace shows its PTE again; a later
- * mprotect() the kernel flushed may have made it read-only. O(1).
+ * After the fork's check of @p (its write-protection, checked as certain),
+ * @p may still be writable, and so may the child's copy: a page the
+ * parent may have pinned (MMF_HAS_PINNED: pin_user_pages(), io_uring's
+ * fixed buffers, O_DIRECT since 6.5; page_needs_cow_for_dma()) is copied
+ * for the child at once, its PTE writable and dirty (copy_present_pte()
+ * -> page_try_dup_anon_rmap() fails -> copy_present_page():
+ * maybe_mkwrite(pte_mkdirty())), and the parent's is left as it was
+ * (the write-protection `if (is_cow_mapping(vm_flags) && pte_write(pte))`
+ * comes after); a MAP_SHARED mapping's, of a VMA the model does not know
+ * (an address space older than the trace with no maps snapshot), is not
+ * write-protected either. The trace shows neither, so the permission is
+ * unknown (page.gapw, page.forkvma) until the trace shows the PTE again:
+ * a later mprotect() without PROT_WRITE is an uncertain downgrade, a later
+ * fork may write-protect it. A write fault on it present says it was
+ * write-protected (faults.c). O(policies x CPUs) for the excess lists.
  */
 void tlbr_fork_wp_unknown(struct replay *r, struct page *p)
 {
@@ -452,18 +447,11 @@ void tlbr_fork_wp_unknown(struct replay *r, struct page *p)
 	wp_note(r, p);		/* the next fork write-protects it again */
 }
 
-/* Is @t in the fork or clone that write-protects (its return checks, syscalls.c)? O(1). */
-static bool in_fork_call(const struct rtask *t)
-{
-	return t && (t->sys == TLBR_SYS_CLONE + 1 || t->sys == TLBR_SYS_CLONE3 + 1 ||
-		     t->sys == TLBR_SYS_FORK + 1);
-}
-
 static void fork_wp_fn(struct replay *r, struct page *p, void *a)
 {
 	struct fork_arg *f = a;
 	const struct vma *v;
-	bool gap, unknown_vma;
+	bool gap;
 
 	if (fork_wp_none(r, p))
 		return;
@@ -471,11 +459,6 @@ static void fork_wp_fn(struct replay *r, struct page *p, void *a)
 	v = tlbr_vma_find_near(f->m, p->vpn << PAGE_SHIFT, &f->vma_hint);
 	if (v && v->shared)
 		return;
-	/*
-	 * no VMA the model knows: shared or private (tlbr_fork_wp_unknown);
-	 * without the call's return to check it first, unknown now
-	 */
-	unknown_vma = !v && !f->m->vmas_known && (gap || p->writable) && !in_fork_call(r->cur_task);
 	/*
 	 * copy_present_pte write-protects a writable PTE of a COW mapping:
 	 * read-only now, whatever the model's VMA (the gap may hold an
@@ -494,8 +477,6 @@ static void fork_wp_fn(struct replay *r, struct page *p, void *a)
 		pte_change(r, p, p->mapped, true, false, true, false, "fork write-protect");
 		if (!was)
 			p->maybe = true;
-		if (unknown_vma)
-			tlbr_fork_wp_unknown(r, p);
 		return;
 	}
 	if (p->writable) {
@@ -503,8 +484,6 @@ static void fork_wp_fn(struct replay *r, struct page *p, void *a)
 		fork_dg_add(r, p);
 	}
 	tlbr_pte_set(r, p, p->mapped, p->present, false, true, false, "fork write-protect");
-	if (unknown_vma)
-		tlbr_fork_wp_unknown(r, p);
 }
 
 /* The walk of every page, listing those fork_wp_fn() leaves to a later fork. */

@@ -106,10 +106,11 @@ struct page {
 	 */
 	bool remapped : 1;
 	/*
-	 * page.gapw set by a fork's write-protection of a page whose VMA the
-	 * model does not know (pgtable.c: tlbr_fork_wp_unknown): read-only if
-	 * the mapping is private, as it was if shared; a write fault on it
-	 * present (faults.c) says read-only: the fork write-protected it
+	 * page.gapw set by a fork's write-protection (pgtable.c:
+	 * tlbr_fork_wp_unknown): read-only, or writable still where the page
+	 * was pinned (copy_present_page()) or its VMA, one the model does not
+	 * know, shared; a write fault on it present (faults.c) says
+	 * read-only: the fork write-protected it
 	 */
 	bool forkvma : 1;
 	/*
@@ -362,6 +363,8 @@ struct rtask {
 	/* pages the fork in progress write-protected: checked when it returns */
 	uint64_t *fork_dg;
 	uint32_t nfork_dg, fork_dg_alloc;
+	uint32_t fork_child;		/* that fork's child mm, and its seq (rmm.lazy_seq) */
+	uint64_t fork_seq;
 };
 
 struct rcpu {
@@ -737,7 +740,6 @@ void tlbr_call_span(const struct tlbr_ev_syscall *c, uint64_t *addr, uint64_t *l
 void tlbr_range_of(const struct tlbr_ev_syscall *c, uint64_t *start, uint64_t *end);
 int tlbr_apply_syscall(struct replay *r, struct rtask *t, uint32_t mm);
 bool tlbr_fork_wp(struct replay *r, struct rtask *t, uint32_t mm);
-bool tlbr_fork_vma_unknown(const struct replay *r, const struct page *p);
 void tlbr_fork_wp_unknown(struct replay *r, struct page *p);
 int tlbr_fork_copy(struct replay *r, uint32_t parent, uint32_t child);
 

@@ -139,15 +139,23 @@ void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct r
 	case TLBR_SYS_FORK:
 		/* the pages the fork write-protected must have no writable entry left */
 		if (t->fork_wp_done && sc->ret > 0) {
+			struct rmm *c = t->fork_child ? tlbr_mm_get(r, t->fork_child) : NULL;
+			struct page *q;
+
 			for (uint32_t i = 0; i < t->nfork_dg; i++) {
 				struct page *p = tlbr_page_find(r, ev->mm, t->fork_dg[i]);
 
 				if (!p)
 					continue;
 				tlbr_check_fn(r, p, (void *)"fork returns in the parent");
-				/* checked as a private mapping's: a shared one's stays writable */
-				if (tlbr_fork_vma_unknown(r, p))
-					tlbr_fork_wp_unknown(r, p);
+				/* checked as write-protected: it may not be (pgtable.c) */
+				tlbr_fork_wp_unknown(r, p);
+				/* the child's copy, where it was made (mm_settle) before this */
+				q = NULL;
+				if (c && c->lazy_seq == t->fork_seq && !c->lazy_parent)
+					q = tlbr_page_find(r, t->fork_child, t->fork_dg[i]);
+				if (q && q->since == t->fork_seq)
+					tlbr_fork_wp_unknown(r, q);
 			}
 		}
 		t->nfork_dg = 0;
@@ -194,6 +202,10 @@ int tlbr_on_fork(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 		tlbr_implied_flush(r, ev->mm, TLBR_SITE_FORK, true, 0, 0, false, false);
 	if (!tlbr_mm_get(r, f->child_mm))
 		return -ENOMEM;
+	if (t) {	/* the return's tlbr_fork_wp_unknown() of the child's copies */
+		t->fork_child = f->child_mm;
+		t->fork_seq = r->seq;
+	}
 	return tlbr_fork_copy(r, ev->mm, f->child_mm);
 }
 
