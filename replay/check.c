@@ -95,8 +95,8 @@ void tlbr_check_fn(struct replay *r, struct page *p, void *arg)
 						 p->change.why ? p->change.why : "change",
 						 (unsigned long long)(p->vpn << PAGE_SHIFT));
 				}
-				last = &r->plast[(size_t)page_idx(r, p) * (size_t)r->npol + (size_t)pol];
-				if (last->pos || last->ts_ns) {
+				last = p->plast_set ? &plast_of(r, p)[pol] : NULL;
+				if (last && (last->pos || last->ts_ns)) {
 					struct tlbr_step *s = &f->steps[f->nsteps++];
 
 					s->ts_ns = last->ts_ns;

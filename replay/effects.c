@@ -40,8 +40,8 @@ void tlbr_replay_note(struct replay *r, struct tlbr_note *n, int pol, int cpu, u
 static void flush_walk_fn(struct replay *r, struct page *p, void *a)
 {
 	const struct flush_walk *w = a;
-	struct ptlb *t = &r->ptlb[(size_t)page_idx(r, p) * (size_t)r->npol * (size_t)r->ncpus];
-	struct plast *last = &r->plast[(size_t)page_idx(r, p) * (size_t)r->npol];
+	struct ptlb *t = ptlb_mut(r, p, 0, 0);	/* the page's block */
+	struct plast *last = plast_of(r, p);
 	const struct plast now = w->last;
 	const uint64_t seq = w->seq;
 	const unsigned int noff = w->noff, n = w->n;
@@ -119,7 +119,7 @@ struct flush_arg {
 static void flush_fn(struct replay *r, struct page *p, void *a)
 {
 	struct flush_arg *f = a;
-	struct plast *last = &r->plast[(size_t)page_idx(r, p) * (size_t)r->npol + (size_t)f->pl->idx];
+	struct plast *last = &plast_of(r, p)[f->pl->idx];
 	int c;
 
 	for (c = 0; c < r->ncpus; c++)

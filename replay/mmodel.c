@@ -178,15 +178,14 @@ static __attribute__((noinline)) int page_slots_grow(struct replay *r)
 }
 
 /*
- * A free page slot, its policy and CPU state zeroed (the page itself is the
- * caller's to fill). O(policies x CPUs), amortised over the arrays' growth
+ * A free page slot, its bound and LRU state zeroed (the page itself is the
+ * caller's to fill: its memset clears page.ptlb_set and plast_set, so
+ * its policy and CPU state reads as zero and is zeroed at its first write,
+ * ptlb_mut / plast_of). O(1), amortised over the arrays' growth
  * (page_slots_grow, out of line: a fork's copy takes millions of slots).
  */
 static inline int page_slot_take(struct replay *r, uint32_t *ret)
 {
-	size_t per = (size_t)r->npol * (size_t)r->ncpus;
-	struct ptlb *t;
-	struct plast *l;
 	uint32_t i;
 
 	if (r->free_head) {
@@ -198,25 +197,13 @@ static inline int page_slot_take(struct replay *r, uint32_t *ret)
 			return -ENOMEM;
 		i = r->npages++;
 	}
-	/* field by field, not memset(): a call each for a few dozen bytes; the padding is never read */
-	t = &r->ptlb[(size_t)i * per];
-	for (size_t k = 0; k < per; k++) {
-		t[k].cleared = 0;
-		t[k].held = 0;
-		t[k].xlisted = false;
-	}
-	l = &r->plast[(size_t)i * (size_t)r->npol];
-	for (int k = 0; k < r->npol; k++) {
-		l[k].ts_ns = l[k].pos = 0;
-		l[k].cpu = 0;
-	}
 	r->held_any[i] = 0;
 	r->lru[i] = (struct lrutag){ 0 };
 	*ret = i;
 	return 0;
 }
 
-/* A free page slot, zeroed (no PTE, no history). O(policies x CPUs). */
+/* A free page slot, zeroed (no PTE, no history). O(1) (page_slot_take). */
 static int page_slot(struct replay *r, uint32_t *ret)
 {
 	int err = page_slot_take(r, ret);
@@ -787,8 +774,9 @@ int tlbr_mm_fork(struct replay *r, uint32_t parent, uint32_t child, uint64_t seq
  * change. Into a child that had no page (@empty), page_insert()'s work
  * without what an mm with pages needs (owed copies of its own, a full
  * table: tlbr_mm_reserve sized it for all the copies first): the same
- * slot, list position, born and hash slot. O(policies x CPUs) (the fresh
- * slot's state); O(1) expected lookup otherwise (tlbr_page_get).
+ * slot, list position, born and hash slot. O(1) (the fresh slot's policy
+ * and CPU state is zeroed at its first write, page_slot_take); O(1)
+ * expected lookup otherwise (tlbr_page_get).
  */
 static struct page *page_copy_insert(struct replay *r, uint32_t mm, struct rmm *m,
 				     const struct page *p, bool empty)

@@ -120,7 +120,7 @@ void tlbr_pte_residue(struct replay *r, struct page *p, uint8_t held)
 	for (int pol = 0; m && pol < r->npol; pol++)
 		for (int c = 0; c < r->ncpus; c++)
 			if (!m->born || tlbr_cpuset_test(&m->ever, (unsigned int)c)) {
-				ptlb_of(r, p, pol, c)->held |= held;
+				ptlb_mut(r, p, pol, c)->held |= held;
 				tlbr_tlb_excess_note(r, &r->pol[pol], p, c);
 				m->empty[pol].bits[c / 64] &= ~(1ULL << (c % 64));
 			}
@@ -186,7 +186,7 @@ struct page *tlbr_unknown_stand_in(struct replay *r, uint32_t mm, uint64_t s, ui
 	for (int pol = 0; pol < r->npol; pol++)
 		for (int c = 0; c < r->ncpus; c++)
 			if (tlbr_unknown_cpu(r, &r->pol[pol], m, c, seen)) {
-				ptlb_of(r, p, pol, c)->held |= HELD_VALID | HELD_W;
+				ptlb_mut(r, p, pol, c)->held |= HELD_VALID | HELD_W;
 				tlbr_tlb_excess_note(r, &r->pol[pol], p, c);
 				m->empty[pol].bits[c / 64] &= ~(1ULL << (c % 64));
 			}

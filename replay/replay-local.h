@@ -114,6 +114,13 @@ struct page {
 	 */
 	bool forkvma : 1;
 	/*
+	 * Its block of replay.plast was written since the slot was taken:
+	 * unset, it reads as zero (plast_of; a fork's copy takes millions of
+	 * slots and never writes most of them)
+	 */
+	bool plast_set : 1;
+	bool ptlb_set : 1;	/* the same for its block of replay.ptlb (ptlb_of, ptlb_mut) */
+	/*
 	 * Fault-around (do_fault_around -> filemap_map_pages) may have mapped
 	 * it with no fault of its own, or reclaim put it back (a MADV_FREE'd
 	 * folio: tlbr_on_reclaim_unmap): present in the model (CPUs may hold
@@ -607,11 +614,61 @@ static inline uint32_t page_idx(struct replay *r, const struct page *p)
 	(void)r;
 	return p->idx;
 }
-static inline struct ptlb *ptlb_of(struct replay *r, const struct page *p, int pol, int cpu)
+/*
+ * What @p's (policy, CPU) entry of replay.ptlb reads: a slot's block is
+ * written only from its first write on (ptlb_mut, page.ptlb_set), zero
+ * until then (a fork's copy takes millions of slots whose state is
+ * only read). O(1).
+ */
+static inline const struct ptlb *ptlb_of(struct replay *r, const struct page *p, int pol, int cpu)
 {
+	static const struct ptlb zero;
+
+	if (!p->ptlb_set)
+		return &zero;
 	return &r->ptlb[((size_t)page_idx(r, p) * (size_t)r->npol + (size_t)pol) *
 			 (size_t)r->ncpus + (size_t)cpu];
 }
+
+/*
+ * @p's entry to write: the page's block (every policy and CPU) zeroed at
+ * its first write since the slot was taken. O(policies x CPUs) then,
+ * else O(1).
+ */
+static inline struct ptlb *ptlb_mut(struct replay *r, const struct page *cp, int pol, int cpu)
+{
+	struct page *p = (struct page *)cp;	/* pages are never const objects: the flag is bookkeeping */
+	size_t per = (size_t)r->npol * (size_t)r->ncpus;
+	struct ptlb *t = &r->ptlb[(size_t)page_idx(r, p) * per];
+
+	if (!p->ptlb_set) {
+		/* field by field, not memset(): a call for a few dozen bytes; the padding is never read */
+		for (size_t k = 0; k < per; k++) {
+			t[k].cleared = 0;
+			t[k].held = 0;
+			t[k].xlisted = false;
+		}
+		p->ptlb_set = true;
+	}
+	return &t[(size_t)pol * (size_t)r->ncpus + (size_t)cpu];
+}
+/*
+ * @p's block of replay.plast (one per policy), to write: zeroed at its
+ * first use since the slot was taken (page.plast_set). O(policies) then,
+ * else O(1).
+ */
+static inline struct plast *plast_of(struct replay *r, struct page *p)
+{
+	struct plast *l = &r->plast[(size_t)page_idx(r, p) * (size_t)r->npol];
+
+	if (!p->plast_set) {
+		for (int k = 0; k < r->npol; k++)
+			l[k] = (struct plast){ 0 };
+		p->plast_set = true;
+	}
+	return l;
+}
+
 typedef void (*page_fn)(struct replay *r, struct page *p, void *arg);
 void tlbr_for_pages(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
 	       page_fn fn, void *arg);

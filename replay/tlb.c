@@ -87,7 +87,7 @@ static void cinsert(struct replay *r, struct policy *pl, int cpu, const struct p
 uint8_t tlbr_tlb_held_sound(struct replay *r, struct policy *pl, const struct page *p, int cpu)
 {
 	struct rmm *m = tlbr_mm_get(r, p->mm);
-	struct ptlb *t;
+	const struct ptlb *t;
 	uint64_t mc, since;
 	uint8_t held, perm;
 
@@ -164,7 +164,7 @@ void tlbr_tlb_before_pte_change(struct replay *r, const struct page *p, bool rep
 
 	for (pol = 0; pol < r->npol; pol++) {
 		struct policy *pl = &r->pol[pol];
-		struct ptlb *t = ptlb_of(r, p, pol, 0);
+		struct ptlb *t = ptlb_mut(r, p, pol, 0);
 		const uint64_t *mcl = mm_cleared(m, r, pol, 0);
 
 		for (cpu = 0; cpu < r->ncpus; cpu++, t++) {
@@ -200,7 +200,7 @@ void tlbr_tlb_before_pte_change(struct replay *r, const struct page *p, bool rep
 /* O(1) unbounded; O(ways) capacity. */
 void tlbr_tlb_flush_page(struct replay *r, struct policy *pl, const struct page *p, int cpu)
 {
-	struct ptlb *t = ptlb_of(r, p, pl->idx, cpu);
+	struct ptlb *t = ptlb_mut(r, p, pl->idx, cpu);
 
 	if (capacity(r)) {
 		struct centry *e = clookup(r, pl, cpu, p->mm, p->vpn);
@@ -265,7 +265,7 @@ void tlbr_tlb_set_flag(struct replay *r, struct policy *pl, const struct page *p
 	}
 	{
 		struct rmm *m = tlbr_mm_get(r, p->mm);
-		struct ptlb *t = ptlb_of(r, p, pl->idx, cpu);
+		struct ptlb *t = ptlb_mut(r, p, pl->idx, cpu);
 
 		if (*mm_cleared(m, r, pl->idx, cpu) > p->since || pl->all_cleared[cpu] > p->since)
 			t->held = 0;
@@ -457,7 +457,7 @@ static void excess_fail(struct replay *r, struct policy *pl)
  */
 void tlbr_tlb_excess_note(struct replay *r, struct policy *pl, const struct page *p, int cpu)
 {
-	struct ptlb *t = ptlb_of(r, p, pl->idx, cpu);
+	struct ptlb *t = ptlb_mut(r, p, pl->idx, cpu);
 
 	r->held_any[p->idx] |= t->held;
 	tlbr_cand_note(r, p);

@@ -116,7 +116,7 @@ static void excess_scan(struct replay *r, const struct flushreq *q, struct rmm *
 			struct page *p = page_at(r, l->v[k]);
 
 			if (!tlbr_tlb_excess_may(r, h->pl, p, c)) {
-				ptlb_of(r, p, h->pl->idx, c)->xlisted = false;
+				ptlb_mut(r, p, h->pl->idx, c)->xlisted = false;
 				l->v[k] = l->v[--l->n];
 				continue;
 			}
