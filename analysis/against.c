@@ -779,6 +779,12 @@ static size_t uncertain_why(char *buf, size_t n, const struct tlbr_against_side 
 	    "(batched split) or of an unknown version may find them old and flush nothing "
 	    "(madvise_cold_or_pageout_pte_range: pte_young), as 6.12 did in the guest though "
 	    "they were young when the split unmapped them; where the flag is lost is not known");
+	WHY(TLBR_UNSURE_CONT_FOLD, "BEFORE's mremap moved PTEs of a large folio; an arm64 "
+	    "kernel 6.9+ (or of an unknown version) folds each 64 KiB run of it into a contpte "
+	    "block at the destination (set_pte_at -> contpte_try_fold -> contpte_convert: one "
+	    "flush a block, site mremap) and unfolds such a block when it moves again, only "
+	    "where the move's distance is a multiple of 64 KiB, which arm64's layout decides "
+	    "(its loader aligns libraries to 64 KiB), not x86's addresses");
 	WHY(TLBR_UNSURE_AROUND, "a zap of pages fault-around may have mapped "
 	    "(do_fault_around), or reclaim may have put back (try_to_unmap_one of a "
 	    "MADV_FREE'd folio redirtied or referenced), flushes only if one was");

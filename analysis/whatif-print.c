@@ -730,6 +730,12 @@ void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r)
 			   "   and flushed nothing (madvise_cold_or_pageout_pte_range), though they\n"
 			   "   were young when the split unmapped them; where the flag is lost is\n"
 			   "   not known.");
+	if (why & TLBR_UNSURE_CONT_FOLD)
+		fprintf(f, "\n - an mremap of a large folio's PTEs for an arm64 kernel 6.9+ (or of an\n"
+			   "   unknown version): each 64 KiB run of the folio may be folded into a\n"
+			   "   contpte block at the destination (contpte_try_fold: one flush a\n"
+			   "   block), and a block so folded is unfolded when it moves again, only\n"
+			   "   where the move's distance is a multiple of 64 KiB on arm64's layout.");
 	if (why & TLBR_UNSURE_AROUND)
 		fprintf(f, "\n - unmapping, or taking access from, pages of a file or shared mapping\n"
 			   "   that fault-around may have mapped with no fault of their own\n"

@@ -32,29 +32,49 @@
 #include "replay-local.h"
 
 /*
+ * One contpte_convert() of a 64 KiB block for an arm64 6.9+ kernel: its
+ * flush of the whole block (__flush_tlb_range(ALIGN_DOWN(addr,
+ * CONT_PTE_SIZE), CONT_PTES pages), an unfold or a fold), arm64's only,
+ * at @site; @why: uncertain, and why (0: certain). @q: the flush of the
+ * trace it comes with, or NULL.
+ */
+void tlbr_cont_point(struct replay *r, const struct flushreq *q, uint32_t mm, enum tlbr_site site,
+		     uint64_t start_vpn, unsigned int why)
+{
+	struct flushreq a;
+
+	if (q) {
+		a = *q;
+	} else {
+		tlbr_req_init(r, &a, site, mm);
+		a.real = TLBR_EXEC_BROADCAST;
+	}
+	a.x86_only = false;
+	a.arm64_only = true;
+	a.whole_mm = false;
+	a.start_vpn = start_vpn;
+	a.end_vpn = start_vpn + CONT_PAGES;
+	a.site = site;
+	a.maybe = why != 0;
+	if (why)
+		tlbr_unsure(r, &a, why);
+	tlbr_flush_point(r, &a);
+}
+
+/*
  * One unfold of a contpte block for an arm64 6.9+ kernel, of the range of
- * the madvise (@q: the flush's, whose page x86 does not say).
+ * the madvise (@q: the flush's, whose page x86 does not say): the
+ * @block-th of the call's range, the split walking the folio in address
+ * order; uncertain.
  */
 static void cont_unfold_point(struct replay *r, const struct flushreq *q, uint32_t block)
 {
-	struct flushreq a = *q;
 	uint64_t s, e;
 
-	a.x86_only = false;
-	a.arm64_only = true;
 	tlbr_range_of(&r->cur_task->call, &s, &e);	/* page numbers */
-	a.whole_mm = false;
-	/*
-	 * contpte_convert() flushes its whole 64 KiB block (ALIGN_DOWN(addr,
-	 * CONT_PTE_SIZE), CONT_PTES pages): the @block-th of the call's range,
-	 * the split walking the folio in address order
-	 */
-	a.start_vpn = (s & ~(uint64_t)(CONT_PAGES - 1)) + (uint64_t)block * CONT_PAGES;
-	a.end_vpn = a.start_vpn + CONT_PAGES;
-	a.site = TLBR_SITE_ZAP;
-	a.maybe = true;
-	tlbr_unsure(r, &a, TLBR_UNSURE_CONTPTE);
-	tlbr_flush_point(r, &a);
+	tlbr_cont_point(r, q, q->mm, TLBR_SITE_ZAP,
+			(s & ~(uint64_t)(CONT_PAGES - 1)) + (uint64_t)block * CONT_PAGES,
+			TLBR_UNSURE_CONTPTE);
 }
 
 /*
@@ -82,6 +102,26 @@ static void cont_split_unfolds(struct replay *r, struct rtask *t, const struct f
 		return;
 	if (t->free_split_flushes % 16 == 1)
 		cont_unfold_point(r, q, t->free_split_flushes / 16);
+}
+
+/*
+ * The split's unfolds where the model knows the folio's blocks (a huge PMD
+ * it knew split for an arm64 kernel 6.9+, page.cont; maybe, for one of
+ * unknown version): try_to_migrate_one's first change to each block the
+ * folio still maps unfolds it (the 6.12 census of zap-churn -H: 24 a
+ * round, the 384 PTEs the folio still mapped), one flush a block, put at
+ * the call's first split flush; the folio is the huge PMD's, in the PMDs
+ * the call's range meets. Returns whether there were any (else
+ * cont_split_unfolds() counts them from x86's flushes, uncertain).
+ */
+static bool split_cont_unfolds(struct replay *r, struct rtask *t, const struct flushreq *q)
+{
+	uint64_t s, e;
+
+	tlbr_range_of(&t->call, &s, &e);
+	return e > s && tlbr_cont_unfolds(r, q, q->mm, TLBR_SITE_ZAP,
+					  s & ~(uint64_t)(PMD_PAGES - 1),
+					  (e + PMD_PAGES - 1) & ~(uint64_t)(PMD_PAGES - 1)) > 0;
 }
 
 /*
@@ -390,9 +430,12 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		    (++t->free_page_flushes >= 2 || r->free_as_split)) {
 			split = r->o.arm64_kernel >= TLBR_KVER(6, 8) ? 1 : -1;
 			q.x86_only = true;
-			if (!t->free_split_flushes++ && ev->mm)
+			if (!t->free_split_flushes++ && ev->mm) {
 				split_remapped(r, t, ev->mm);
-			cont_split_unfolds(r, t, &q);
+				t->split_cont = split_cont_unfolds(r, t, &q);
+			}
+			if (!t->split_cont)
+				cont_split_unfolds(r, t, &q);
 		} else if (free_zap_flush(r, ev, t) && t->free_split_flushes &&
 			   (!r->o.arm64_kernel || r->o.arm64_kernel < TLBR_KVER(6, 9))) {
 			q.x86_only = true;
@@ -805,6 +848,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			t->sys = (int)ev->sys.nr + 1;
 			t->sys_seq = r->seq;
 			t->free_page_flushes = t->free_split_flushes = 0;
+			t->split_cont = false;
 			t->sys_cpu = ev->cpu;
 			t->call = ev->sys;
 			t->applied = false;

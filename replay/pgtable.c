@@ -67,6 +67,8 @@ static void pte_change(struct replay *r, struct page *p, bool mapped, bool prese
 		tlbr_mm_settle_kids(r, &r->mms[p->mm]);
 	wp_note(r, p);
 	tlbr_tlb_before_pte_change(r, p, replaced);
+	if ((p->cont || p->cont_maybe) && !r->cont_keep)	/* its block unfolds (contpte_try_unfold) */
+		tlbr_cont_leave(r, p);
 	p->gapw = false;	/* the PTE is known again (tlbr_perm) */
 	p->forkvma = false;
 	p->remapped = false;	/* a split's remap is no longer the PTE's last change */

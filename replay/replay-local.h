@@ -94,7 +94,7 @@ struct page {
 	 * arm64's hardware dirty state (TCR_EL1.HD) dirties a writable PTE on a
 	 * write without a fault.
 	 */
-	bool dirty;
+	bool dirty : 1;		/* (a bit beside huge's: the page stays 72 bytes) */
 	bool huge : 1;		/* mapped by a huge PMD: one block entry for its 2 MiB */
 	/*
 	 * An x86 MADV_FREE's large folio split (engine.c: split_remapped)
@@ -120,6 +120,24 @@ struct page {
 	 */
 	bool plast_set : 1;
 	bool ptlb_set : 1;	/* the same for its block of replay.ptlb (ptlb_of, ptlb_mut) */
+	/*
+	 * arm64 6.9+ (contpte): the PTE is in a 64 KiB block mapped with
+	 * PTE_CONT: a huge PMD's split mapped the folio by set_ptes() of its
+	 * 512 PTEs (__split_huge_pmd_locked -> contpte_set_ptes: every aligned
+	 * block), and no PTE of the block changed since (any change unfolds
+	 * it, contpte_try_unfold). Set only where the target is known 6.9+
+	 * (x86 traces: unmap.c split_at). cont_maybe: maybe one, such a
+	 * block for a kernel of unknown version, or one an mremap may have
+	 * folded at its destination (contpte_try_fold: only where the move's
+	 * distance is a multiple of 64 KiB on arm64's layout, which no x86
+	 * trace shows). pfn16: the page's frame number modulo 16 within
+	 * its large folio (a huge page's: its address's, 2 MiB aligned),
+	 * carried by mremap: the blocks a fold can make. (Bits beside
+	 * huge's: the page stays 72 bytes.)
+	 */
+	bool cont : 1;
+	bool cont_maybe : 1;
+	uint8_t pfn16 : 4;
 	/*
 	 * Fault-around (do_fault_around -> filemap_map_pages) may have mapped
 	 * it with no fault of its own, or reclaim put it back (a MADV_FREE'd
@@ -317,6 +335,7 @@ struct rtask {
 	uint64_t sys_seq;		/* when it entered: tells one syscall from the next */
 	uint32_t free_page_flushes;	/* x86's one-page flushes in it (MADV_FREE: engine.c) */
 	uint32_t free_split_flushes;	/* ... of them taken for a large folio split's */
+	bool split_cont;		/* ... whose contpte unfolds the model knew (page.cont) */
 	int sys_cpu;			/* the CPU it entered on, -1 once it ran on another in it */
 	struct tlbr_ev_syscall call;	/* its entry: the arguments by name (tlbr-event.h) */
 	bool applied;
@@ -343,6 +362,8 @@ struct rtask {
 		bool present, writable, cow, zero;
 		uint8_t young;
 		bool gapw;	/* tlbr_pte_unknown() */
+		bool large, cont, cont_maybe;	/* page.large, page.cont, page.cont_maybe */
+		uint8_t pfn16;
 	} *lifted;
 	uint32_t nlifted, lifted_alloc;
 	bool lifting;
@@ -539,6 +560,7 @@ struct replay {
 	 */
 	bool free_held;
 	bool free_settling;		/* free_settle: the held flush is being put ... */
+	bool cont_keep;			/* a PTE change that leaves contpte blocks folded (pte_change) */
 	bool free_as_split;		/* ... as a split's */
 	struct tlbr_event free_ev;	/* a copy: the reader's event is gone by then */
 	bool lost_seen;			/* a lost-events record was seen */
@@ -711,6 +733,11 @@ void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 void tlbr_cont_unfold(struct replay *r, struct rtask *t, const struct tlbr_event *ev);
 void tlbr_huge_settle(struct replay *r, struct rtask *t);
 void tlbr_huge_split_implied(struct replay *r, const struct tlbr_event *ev);
+void tlbr_cont_point(struct replay *r, const struct flushreq *q, uint32_t mm, enum tlbr_site site,
+		     uint64_t start_vpn, unsigned int why);
+void tlbr_cont_leave(struct replay *r, const struct page *p);
+unsigned int tlbr_cont_unfolds(struct replay *r, const struct flushreq *q, uint32_t mm,
+			       enum tlbr_site site, uint64_t s, uint64_t e);
 
 /* tlb.c: the residency models */
 uint8_t tlbr_tlb_held(struct replay *r, struct policy *pl, const struct page *p, int cpu);

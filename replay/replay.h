@@ -451,6 +451,13 @@ enum {
 	 * found them old (engine.c: cold_after_split), cause not pinned
 	 */
 	TLBR_UNSURE_REMAP_AF = 1 << 9,
+	/*
+	 * an mremap's contpte fold at its destination, or the unfold of a
+	 * block one may have folded, for an arm64 kernel 6.9+ (or of an
+	 * unknown version): folded only where arm64's move distance is a
+	 * multiple of 64 KiB, its layout's (unmap.c: cont_folds)
+	 */
+	TLBR_UNSURE_CONT_FOLD = 1 << 10,
 };
 
 #define TLBR_KVER(major, minor) ((unsigned int)(major) << 8 | (unsigned int)(minor))

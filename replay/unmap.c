@@ -215,8 +215,16 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 	if (gs->clean) {
 		p->dirty = false;
 		p->lazyfree = !p->zero;	/* (no folio behind the zero page) */
+		/*
+		 * (no unfold: the walk splits a large folio it covers in part
+		 * before it cleans, its blocks' unfolds are the split's
+		 * (engine.c: split_cont_unfolds), and one it covers whole is
+		 * cleaned block by block, contpte_clear_young_dirty_ptes)
+		 */
+		r->cont_keep = true;
 		if (p->writable)
 			tlbr_pte_set(r, p, p->mapped, p->present, false, p->cow, false, gs->why);
+		r->cont_keep = false;
 	}
 }
 
@@ -886,6 +894,209 @@ void tlbr_age_before_reclaim(struct replay *r, struct rtask *t, uint32_t mm)
 	age_range(r, t, mm, s, e, true);
 }
 
+/* ------------------------------------------------------------ contpte blocks */
+
+/*
+ * arm64 6.9+ maps a large folio's PTEs by 64 KiB contpte blocks (PTE_CONT)
+ * wherever set_ptes() maps a whole aligned block of it (contpte_set_ptes)
+ * or the block's last PTE completes one (set_ptes -> contpte_try_fold ->
+ * __contpte_try_fold: 16 valid PTEs of one folio, contiguous frames, the
+ * same permissions, the frames 64 KiB aligned as the addresses are), and
+ * a change to one PTE of a block unfolds it first (contpte_try_unfold ->
+ * contpte_convert); both flush the block (__flush_tlb_range of its 16
+ * pages), arm64's own flush. An x86 trace shows neither: the model knows
+ * a block is one where a huge PMD it knew was split for an arm64 kernel
+ * known 6.9+ (page.cont: __split_huge_pmd_locked -> set_ptes(..,
+ * HPAGE_PMD_NR) maps every block), may be one for a kernel of unknown
+ * version there (page.cont_maybe), and where an mremap may have folded
+ * its destination (cont_maybe: only where the move's distance is a
+ * multiple of 64 KiB on arm64's layout, which x86's addresses do not
+ * tell: the loaders differ, arm64's aligning libraries to 64 KiB).
+ */
+static bool cont_target(const struct replay *r)
+{
+	return r->o.arm64_kernel >= TLBR_KVER(6, 9);
+}
+
+static bool cont_may(const struct replay *r)
+{
+	return !r->o.arm64_kernel || cont_target(r);
+}
+
+/* The block of @p (a cont block: address-aligned; a maybe one: its frames'). */
+static uint64_t cont_block(const struct page *p)
+{
+	return p->cont ? p->vpn & ~(uint64_t)(CONT_PAGES - 1) : p->vpn - p->pfn16;
+}
+
+/*
+ * A PTE of @p's block changes: the block is unfolded (its flush is
+ * tlbr_cont_unfolds()', where the model puts it), every PTE of it no
+ * longer PTE_CONT. O(16).
+ */
+static void cont_unset(struct replay *r, uint32_t mm, uint64_t b, bool maybe)
+{
+	for (uint64_t v = b; v < b + CONT_PAGES; v++) {
+		struct page *q = tlbr_page_find(r, mm, v);
+
+		if (!q)
+			continue;
+		if (maybe)
+			q->cont_maybe = false;
+		else
+			q->cont = false;
+	}
+}
+
+void tlbr_cont_leave(struct replay *r, const struct page *p)
+{
+	cont_unset(r, p->mm, cont_block(p), !p->cont);
+}
+
+/* Page numbers (or keys) collected by a walk, to act on after it. */
+struct collect {
+	uint64_t *vpn;
+	uint32_t n, alloc;
+};
+
+static void collect_push(struct collect *c, uint64_t v)
+{
+	if (c->n == c->alloc) {
+		uint32_t na = c->alloc ? c->alloc * 2 : 64;
+		uint64_t *nv = realloc(c->vpn, na * sizeof(*nv));
+
+		if (!nv)
+			return;
+		c->vpn = nv;
+		c->alloc = na;
+	}
+	c->vpn[c->n++] = v;
+}
+
+/* a contpte block's key: its first page << 1 | maybe one */
+static void cont_collect_fn(struct replay *r, struct page *p, void *a)
+{
+	(void)r;
+	if (p->mapped && (p->cont || p->cont_maybe))
+		collect_push(a, cont_block(p) << 1 | !p->cont);
+}
+
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The first change to each contpte block a PTE of [s, e) is in (a walk
+ * clearing or moving them: try_to_migrate_one's ptep_get_and_clear,
+ * move_ptes' ptep_get_and_clear -> contpte_try_unfold): one unfold each,
+ * certain where the block is known one, uncertain where it may be; the
+ * blocks are unfolded. @q: the trace's flush they come with (NULL: none).
+ * Returns the blocks.
+ */
+unsigned int tlbr_cont_unfolds(struct replay *r, const struct flushreq *q, uint32_t mm,
+			       enum tlbr_site site, uint64_t s, uint64_t e)
+{
+	struct collect c = { 0 };
+	unsigned int n = 0;
+
+	tlbr_for_pages(r, mm, false, s, e, cont_collect_fn, &c);
+	if (c.n)
+		qsort(c.vpn, c.n, sizeof(*c.vpn), u64_cmp);
+	for (uint32_t i = 0; i < c.n; i++) {
+		uint64_t b = c.vpn[i] >> 1;
+		bool maybe = c.vpn[i] & 1;
+
+		if (i && c.vpn[i] == c.vpn[i - 1])
+			continue;
+		tlbr_cont_point(r, q, mm, site, b,
+				maybe ? (site == TLBR_SITE_MREMAP ? TLBR_UNSURE_CONT_FOLD
+								 : TLBR_UNSURE_CONTPTE) : 0);
+		n++;
+		cont_unset(r, mm, b, maybe);
+	}
+	free(c.vpn);
+	return n;
+}
+
+/*
+ * The contpte blocks of the PTEs an x86 mremap lifted (mremap_lift: their
+ * state as it was), unfolded at its return, when the trace says what it
+ * did: a move's (move_ptes: ptep_get_and_clear of each PTE it moves ->
+ * contpte_try_unfold) of each block a moved PTE was in, after the tail a
+ * shrinking move cut (do_vmi_munmap) went; a shrink in place zaps the tail
+ * (zap_pte_range -> get_and_clear_full_ptes: a block it covers whole is
+ * not unfolded, contpte_try_unfold_partial unfolds the one the cut is in).
+ */
+static void lifted_unfolds(struct replay *r, struct rtask *t, uint32_t mm, uint64_t keep,
+			   bool moved)
+{
+	uint64_t old = t->call.mremap.addr >> PAGE_SHIFT, *key = NULL;
+	uint32_t n = 0, i;
+
+	for (i = 0; i < t->nlifted; i++) {
+		const struct lifted *l = &t->lifted[i];
+
+		if (!l->cont && !l->cont_maybe)
+			continue;
+		if (!key && !(key = malloc(t->nlifted * sizeof(*key))))
+			return;
+		key[n++] = (l->cont ? (l->vpn & ~(uint64_t)(CONT_PAGES - 1)) : l->vpn - l->pfn16)
+			   << 1 | !l->cont;
+	}
+	if (n)
+		qsort(key, n, sizeof(*key), u64_cmp);
+	for (i = 0; i < n; i++) {
+		uint64_t b = key[i] >> 1, lo = b - old, hi = lo + CONT_PAGES;
+
+		if (i && key[i] == key[i - 1])
+			continue;
+		/* moved: a block with a PTE below @keep; in place: the block the cut is in */
+		if (moved ? lo >= keep && b >= old : !(b < old + keep && keep < hi && keep))
+			continue;
+		tlbr_cont_point(r, NULL, mm, TLBR_SITE_MREMAP, b,
+				(key[i] & 1) ? TLBR_UNSURE_CONT_FOLD : 0);
+	}
+	free(key);
+}
+
+/*
+ * An mremap put the lifted PTEs at @to (x86: the first move_ptes flush
+ * lifted them, mremap's return says where): each 16 of them that map
+ * frames 0..15 of a 64 KiB aligned run of a large folio may be folded
+ * there (set_pte_at of the block's last PTE -> contpte_try_fold), where
+ * arm64's move distance is a multiple of 64 KiB: an uncertain fold.
+ */
+static void cont_folds(struct replay *r, struct rtask *t, uint32_t mm, uint64_t to,
+		       uint64_t keep)
+{
+	uint64_t old = t->call.mremap.addr >> PAGE_SHIFT;
+
+	if (!cont_may(r))
+		return;
+	for (uint32_t i = 0; i < t->nlifted; i++) {
+		const struct lifted *l = &t->lifted[i];
+		uint64_t d0 = l->vpn - old + to, k;
+		struct page *d;
+		bool fold = true;
+
+		if (!l->large || !l->present || l->pfn16 || l->vpn - old + CONT_PAGES > keep)
+			continue;
+		for (k = 0; k < CONT_PAGES && fold; k++) {
+			d = tlbr_page_find(r, mm, d0 + k);
+			fold = d && d->mapped && d->present && d->large && d->pfn16 == k &&
+			       d->writable == l->writable;
+		}
+		if (!fold)
+			continue;
+		tlbr_cont_point(r, NULL, mm, TLBR_SITE_MREMAP, d0, TLBR_UNSURE_CONT_FOLD);
+		for (k = 0; k < CONT_PAGES; k++)
+			tlbr_page_find(r, mm, d0 + k)->cont_maybe = true;
+	}
+}
+
 /* ------------------------------------------------------------ mremap moves */
 
 struct move_arg {
@@ -911,28 +1122,11 @@ static void mapped_fn(struct replay *r, struct page *p, void *a)
 }
 
 /* Collect the mapped pages first: moving them while walking would reorder the walk. */
-struct collect {
-	uint64_t *vpn;
-	uint32_t n, alloc;
-};
-
 static void collect_fn(struct replay *r, struct page *p, void *a)
 {
-	struct collect *c = a;
-
 	(void)r;
-	if (!p->mapped)
-		return;
-	if (c->n == c->alloc) {
-		uint32_t na = c->alloc ? c->alloc * 2 : 64;
-		uint64_t *nv = realloc(c->vpn, na * sizeof(*nv));
-
-		if (!nv)
-			return;
-		c->vpn = nv;
-		c->alloc = na;
-	}
-	c->vpn[c->n++] = p->vpn;
+	if (p->mapped)
+		collect_push(a, p->vpn);
 }
 
 static void moved_away_fn(struct replay *r, struct page *p, void *a)
@@ -953,7 +1147,7 @@ static void move_ptes_model(struct replay *r, uint32_t mm, uint64_t s, uint64_t 
 		struct page *p = tlbr_page_find(r, mm, c.vpn[i]);
 		struct page *d;
 		bool present, writable, cow, zero, dirty, huge, maybe, large, gapw;
-		uint8_t young = p->young;
+		uint8_t young = p->young, pfn16;
 		struct lrutag lru;
 
 		if (!p || !p->mapped)
@@ -969,6 +1163,7 @@ static void move_ptes_model(struct replay *r, uint32_t mm, uint64_t s, uint64_t 
 		dirty = p->dirty;	/* move_ptes moves the PTE as it is */
 		huge = p->huge;		/* (move_huge_pmd: a huge PMD moves whole) */
 		large = p->large;	/* the PTE still maps its large folio */
+		pfn16 = p->pfn16;
 		gapw = tlbr_pte_unknown(r, p);	/* writable, maybe, as it was (tlbr_perm) */
 		tlbr_pte_set(r, p, false, false, false, false, false, "mremap move");
 		d = tlbr_page_get(r, mm, c.vpn[i] - s + to);
@@ -980,6 +1175,7 @@ static void move_ptes_model(struct replay *r, uint32_t mm, uint64_t s, uint64_t 
 		d->dirty = dirty;
 		d->huge = huge;
 		d->large = large;
+		d->pfn16 = pfn16;
 		d->maybe = maybe;
 		d->gapw = gapw;
 		d->young = young;
@@ -1104,7 +1300,8 @@ static void lift_fn(struct replay *r, struct page *p, void *a)
 		t->lifted_alloc = n;
 	}
 	t->lifted[t->nlifted++] = (struct lifted){ p->vpn, p->present, p->writable, p->cow,
-						   p->zero, p->young, tlbr_pte_unknown(r, p) };
+						   p->zero, p->young, tlbr_pte_unknown(r, p),
+						   p->large, p->cont, p->cont_maybe, p->pfn16 };
 }
 
 static void mremap_lift(struct replay *r, struct rtask *t, uint32_t mm)
@@ -1147,7 +1344,18 @@ void tlbr_mremap_put(struct replay *r, struct rtask *t, uint32_t mm, int64_t ret
 		d->zero = l->zero;
 		d->young = l->young;	/* move_ptes moves the PTE as it is */
 		d->gapw = l->gapw && d->mapped;	/* writable, maybe, as it was (tlbr_perm) */
+		d->large = l->large;	/* the PTE still maps its large folio */
+		d->pfn16 = l->pfn16;
+		/* left in place: its block as it was, but the one the cut unfolded */
+		if (to == old && (l->cont ? (l->vpn | (CONT_PAGES - 1)) - old < keep
+					  : l->vpn - l->pfn16 + CONT_PAGES - old <= keep)) {
+			d->cont = l->cont;
+			d->cont_maybe = l->cont_maybe;
+		}
 	}
+	lifted_unfolds(r, t, mm, keep, to != old);
+	if (to != old)
+		cont_folds(r, t, mm, to, keep);
 	t->lifting = false;
 	t->nlifted = 0;
 }
@@ -1510,6 +1718,7 @@ static void huge_apply(struct replay *r, uint32_t mm, enum tlbr_huge_kind kind, 
 		p->zero = zero;
 		p->dirty = writable;	/* a new huge PMD: dirty where writable (pmd_mkdirty) */
 		p->huge = true;
+		p->pfn16 = v & (CONT_PAGES - 1);	/* a 2 MiB aligned folio's frames */
 		p->young = PAGE_YOUNG;	/* mk_huge_pmd(page, vm_page_prot): PTE_AF */
 	}
 }
@@ -1604,6 +1813,22 @@ static void split_fn(struct replay *r, struct page *p, void *a)
 	}
 	p->large = !a && (p->huge || p->large) && p->mapped;
 	p->huge = false;
+	if (!p->large)	/* small folios: no block (contpte_try_fold: one folio) */
+		p->cont = p->cont_maybe = false;
+}
+
+/*
+ * __split_huge_pmd_locked maps the folio by set_ptes() of its 512 PTEs
+ * (6.9+: contpte_set_ptes, every aligned 64 KiB block PTE_CONT): a block
+ * for an arm64 kernel known 6.9+, maybe one for a kernel of unknown version
+ */
+static void cont_mark_fn(struct replay *r, struct page *p, void *a)
+{
+	(void)a;
+	if (!p->mapped || !p->present || !p->large)
+		return;
+	p->cont = cont_target(r);
+	p->cont_maybe = !p->cont;
 }
 
 static void cow_fn(struct replay *r, struct page *p, void *a)
@@ -1628,8 +1853,11 @@ static void split_at(struct replay *r, uint32_t mm, uint64_t addr, bool unshared
 	tlbr_for_pages(r, mm, false, b, b + PMD_PAGES, split_look_fn, &sa);
 	if (sa.huge && unshared)
 		tlbr_for_pages(r, mm, false, b, b + PMD_PAGES, cow_fn, &cow);
-	if (sa.huge && !cow)
+	if (sa.huge && !cow) {
 		tlbr_for_pages(r, mm, false, b, b + PMD_PAGES, split_fn, NULL);
+		if (cont_may(r))
+			tlbr_for_pages(r, mm, false, b, b + PMD_PAGES, cont_mark_fn, NULL);
+	}
 }
 
 /*
