@@ -491,11 +491,13 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 			 "model's did not), %llu "
 			 "answered by a flush (the target ran the address space: a switch the trace "
 			 "lacks), %llu without an answer in the trace; %llu predicted and not sent "
-			 "(the trace shows no cause: a vCPU the host preempted, kvm_flush_tlb_multi(), "
+			 "(%s: a vCPU the host preempted, kvm_flush_tlb_multi(), "
 			 "or a switch away the trace lacks)", (unsigned long long)missed,
 			 (unsigned long long)x->miss_other_mm, (unsigned long long)x->miss_ran_mm,
 			 (unsigned long long)misses_unanswered(x),
-			 (unsigned long long)(x->ipis_predicted - x->ipis_matched));
+			 (unsigned long long)(x->ipis_predicted - x->ipis_matched),
+			 deliveries_traced(x) ? "delivered without an IPI, below, or where the trace "
+			 "shows no cause" : "the trace shows no cause");
 		if (missed) {
 			print_check(f, "    switch", "%llu of the %llu missed went to a CPU in the "
 				 "middle of a switch to another address space (target mid-switch, "
@@ -529,6 +531,16 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 				 "delivered without an IPI, traced (sched_wake_idle_without_ipi, above); "
 				 "still counted as predicted and not sent in the IPI-only figures",
 				 (unsigned long long)x->polled_matched,
+				 (unsigned long long)(x->ipis_predicted - x->ipis_matched));
+		}
+		if (x->csd_recorded && x->csd_matched > x->ipis_matched + x->polled_matched) {
+			print_check(f, "    queue", "%llu of the %llu predicted and not sent were "
+				 "queued behind a CSD already on the target (csd_queue_cpu traced, "
+				 "no IPI and no poll of their own: llist_add() not first in "
+				 "smp_call_function_many_cond()); still counted as predicted and not "
+				 "sent in the IPI-only figures",
+				 (unsigned long long)(x->csd_matched - x->ipis_matched -
+						      x->polled_matched),
 				 (unsigned long long)(x->ipis_predicted - x->ipis_matched));
 		}
 		if (target_polled(x)) {	/* only then: the goldens stay as they were */

@@ -151,6 +151,8 @@ struct xstate {
 	struct tlbr_cpuset pred[TLBR_MAX_CPUS];
 	/* ... of them, those no CSD of flush_tlb_func was traced queued on yet */
 	struct tlbr_cpuset dpred[TLBR_MAX_CPUS];
+	/* the CPUs its CSD of flush_tlb_func was traced queued on (csd_queue_cpu) */
+	struct tlbr_cpuset queued[TLBR_MAX_CPUS];
 	/*
 	 * ... of them, those predicted only for a trim the model guessed (the
 	 * clock of an mm older than the trace), counted in the self-check
@@ -668,6 +670,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 				(unsigned long long)s->pred[q->cpu].bits[0]);
 		s->pred[q->cpu] = targets;
 		s->dpred[q->cpu] = targets;
+		memset(&s->queued[q->cpu], 0, sizeof(s->queued[q->cpu]));
 		if (s->checking && !s->pend_excl[q->cpu])
 			s->guess[q->cpu] = guessed;
 		s->op[q->cpu] = true;
@@ -988,6 +991,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 					(unsigned long long)(ev->ts_ns % 1000000000ULL), ev->cpu, c,
 					ev->pid, s->pend_mm[ev->cpu], s->loaded[c], s->lazy[c]);
 			clear_cpu(&s->dpred[ev->cpu], c);
+			tlbr_cpuset_set(&s->queued[ev->cpu], (unsigned int)c);
 		}
 	if ((ev->kind == TLBR_EV_FLUSH_IPI || no_ipi) && s->pend_mm[ev->cpu]) {
 		struct xmm *m = xmm_get(s, s->pend_mm[ev->cpu]);
@@ -1093,7 +1097,13 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 			    !tlbr_cpuset_test(&s->pred[c], (unsigned int)ev->cpu) ||
 			    (lazy_leaves && s->pend_mm[c] != s->loaded[ev->cpu]))
 				continue;
-			tlbr_cpuset_set(&s->polled[c], (unsigned int)ev->cpu);
+			/*
+			 * inferred, unless the trace showed the CSD queued there
+			 * (behind another: no IPI, no poll of its own), which
+			 * the deliveries count
+			 */
+			if (!tlbr_cpuset_test(&s->queued[c], (unsigned int)ev->cpu))
+				tlbr_cpuset_set(&s->polled[c], (unsigned int)ev->cpu);
 			polled = true;
 			if (lazy_leaves)
 				leave_lazy(s, ev->cpu);
