@@ -216,9 +216,16 @@ void tlbr_apply_decision(struct replay *r, struct policy *pl, const struct flush
 		 * before any switch_mm: a flush left to that switch reaches
 		 * nothing yet (x86-ipi defers a CPU its mask lacks; only
 		 * switch_mm_irqs_off() would set that bit, and the trace did not
-		 * show one)
+		 * show one); unless the traced kernel's own flush found no
+		 * other CPU in mm_cpumask (flushreq.mask_alone): a CPU whose
+		 * records the trace lost or has not started yet (the ring
+		 * buffer of one CPU begins later) runs no thread of it now
+		 * unseen, and switch_mm_irqs_off() compares tlb_gen when one
+		 * loads it (not one the trace shows running it: the trace
+		 * and the flush disagree, the trace's switch stands)
 		 */
-		if (tlbr_view_running(r, q->mm, c))
+		if (tlbr_view_running(r, q->mm, c) &&
+		    (!q->mask_alone || (r->cpu[c].mm == q->mm && r->cpu[c].user)))
 			continue;
 		tlbr_cpuset_set(&reached, (unsigned int)c);
 		if (m && tlbr_cpuset_test(&m->ever, (unsigned int)c))

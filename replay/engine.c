@@ -282,6 +282,9 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		tlbr_x86_not_in_mask(r, ev->mm, ev->cpu);
 	tlbr_req_init(r, &q, f->site, ev->mm);
 	q.real = f->exec;
+	/* (not where a "remote IPI send" before it may have gone with a gap) */
+	q.mask_alone = f->exec == TLBR_EXEC_LOCAL && f->x86_reason == TLBR_X86_LOCAL_MM_SHOOTDOWN &&
+		       ev->mm && !r->cpu[ev->cpu].after_lost;
 	/*
 	 * an x86 exit flush, in a trace that shows exit_mmap: the arm64
 	 * kernel's one flush is put at mmap:exit_mmap instead (engine.c's
@@ -709,8 +712,10 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	free_settle(r, ev);		/* a held x86 MADV_FREE one-page flush this record decides */
 	tlbr_teardown_settle(r, ev);	/* a held x86 exit_mmap() flush this record decides */
 	if (ev->kind == TLBR_EV_LOST && ev->cpu < 0) {	/* a gap on a CPU the record does not name */
-		for (int c = 0; c < r->ncpus; c++)
+		for (int c = 0; c < r->ncpus; c++) {
 			r->chain_pid[c] = 0;
+			r->cpu[c].after_lost = true;
+		}
 		tlbr_lost_gap(r, -1);
 		return 0;
 	}
@@ -802,8 +807,10 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	case TLBR_EV_LOST:
 		r->lost_seen = true;
 		for (int c = 0; c < r->ncpus; c++)
-			if (c == ev->cpu || ev->cpu < 0)
+			if (c == ev->cpu || ev->cpu < 0) {
 				r->chain_pid[c] = 0;
+				r->cpu[c].after_lost = true;
+			}
 		tlbr_lost_gap(r, ev->cpu);
 		break;
 	case TLBR_EV_EXEC:
@@ -969,5 +976,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 	default:
 		break;
 	}
+	if (ev->kind != TLBR_EV_LOST)
+		r->cpu[ev->cpu].after_lost = false;
 	return ret;
 }

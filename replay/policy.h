@@ -101,6 +101,14 @@ struct flushreq {
 	bool teardown_hold;
 	bool teardown_more;
 	enum tlbr_exec real;		/* what the traced kernel did */
+	/*
+	 * the traced x86 kernel flushed locally only (a "local mm shootdown"
+	 * no "remote IPI send" preceded): flush_tlb_mm_range() found no other
+	 * CPU in mm_cpumask(mm), and a CPU running the mm (or keeping it
+	 * lazily) is in it, switch_mm_irqs_off() set the bit: no other CPU
+	 * runs the mm now, whatever the trace showed of it (effects.c)
+	 */
+	bool mask_alone;
 	const struct tlbr_event *ev;
 	uint64_t ts_ns, pos;		/* of the event it comes from */
 };

@@ -407,6 +407,12 @@ struct rcpu {
 	bool known;
 	bool ipi_to;			/* a shootdown IPI was sent to it (leave_mm() may follow) */
 	bool switched;			/* a switch on it was seen */
+	/*
+	 * its last record was a lost-events marker (tracefs and perf put it
+	 * before the CPU's first record after the gap): what this record
+	 * pairs with may have gone with the gap (engine.c: flushreq.mask_alone)
+	 */
+	bool after_lost;
 };
 
 #define MAX_COMPONENTS 4
