@@ -100,7 +100,7 @@ struct tlbr_readiness {
 	const char *without;	/* what replay loses without it */
 };
 
-#define TLBR_READINESS_MAX 14
+#define TLBR_READINESS_MAX 16
 
 /* Fill @items; returns the number. *ret_verdict: "ready", "partial", "not ready". */
 unsigned int tlbr_stat_readiness(const struct tlbr_stat *s, struct tlbr_readiness *items,

@@ -283,6 +283,19 @@ unsigned int tlbr_stat_readiness(const struct tlbr_stat *s, struct tlbr_readines
 	     declared(s, TLBR_RAW_IPI_SEND_CPU, TLBR_RAW_IPI_SEND_CPUMASK),
 	     a64 ? "none to see: arm64 flushes by TLBI broadcast" :
 		   "the IPIs really sent are unknown: x86-ipi cannot be validated against the kernel");
+	/*
+	 * x86: how each shootdown reached its targets (formats/adapt-x86.c
+	 * on_csd(): smp_call_function_many_cond()'s csd_queue_cpu,
+	 * call_function_single_prep_ipi()'s sched_wake_idle_without_ipi)
+	 */
+	if (!a64)
+		ITEM_D("shootdown deliveries",
+		       "csd:csd_queue_cpu, sched:sched_wake_idle_without_ipi",
+		       need_of("csd", "csd_queue_cpu"), s->kind[TLBR_EV_FLUSH_CSD] > 0,
+		       declared(s, TLBR_RAW_CSD_QUEUE, TLBR_RAW_WAKE_IDLE_NO_IPI),
+		       "a shootdown delivered without an IPI (to a CPU polling in idle, or "
+		       "behind a CSD already queued there) is inferred from the target's "
+		       "answer: the x86 self-check judges the IPIs alone");
 	ITEM_D("address-space teardown", "mmap:exit_mmap", need_of("mmap", "exit_mmap"),
 	     s->kind[TLBR_EV_MM_TEARDOWN] > 0, declared(s, TLBR_RAW_EXIT_MMAP, TLBR_RAW_EXIT_MMAP),
 	     "address spaces are never seen to end: their entries stay modelled until exit");
