@@ -161,7 +161,8 @@ struct page *tlbr_unknown_stand_in(struct replay *r, uint32_t mm, uint64_t s, ui
 	unsigned int hint = 0;
 	uint64_t v, seen;
 
-	if (!m || (m->born && !m->unknown_from) || r->o.tlb->kind != TLBR_TLB_UNBOUNDED)
+	if (!m || (m->born && !m->unknown_from && !mm_anywhere(m)) ||
+	    r->o.tlb->kind != TLBR_TLB_UNBOUNDED)
 		return NULL;
 	for (v = s; v < e; v++) {
 		const struct vma *a = tlbr_vma_find_near(m, v << PAGE_SHIFT, &hint);
@@ -172,7 +173,8 @@ struct page *tlbr_unknown_stand_in(struct replay *r, uint32_t mm, uint64_t s, ui
 			continue;
 		}
 		p = tlbr_page_find(r, mm, v);
-		if (!p || (!p->mapped && p->since < tlbr_unknown_seq(r, m)))
+		/* a thread unseen (mm_anywhere) may have faulted it in since it went */
+		if (!p || (!p->mapped && (p->since < tlbr_unknown_seq(r, m) || mm_anywhere(m))))
 			break;
 	}
 	if (v >= e)

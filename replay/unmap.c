@@ -519,7 +519,7 @@ void tlbr_zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 	 * no record of may be present (an mm older than the trace, or events
 	 * lost): tlb_end_vma flushed those, but no flush point checks them
 	 */
-	if (!cs.seen && cs.m && (!cs.m->born || cs.m->unknown_from))
+	if (!cs.seen && cs.m && (!cs.m->born || cs.m->unknown_from || mm_anywhere(cs.m)))
 		r->res.unchecked_flushes++;
 	if (cs.n > 1)
 		qsort(cs.c, cs.n, sizeof(*cs.c), chunk_cmp);

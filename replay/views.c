@@ -322,7 +322,8 @@ bool tlbr_unknown_held(struct replay *r, struct policy *pl, const struct flushre
 	bool any = false;
 
 	/* a capacity preset's estimate holds only what the trace showed accessed */
-	if (!m || (m->born && !m->unknown_from) || r->o.tlb->kind != TLBR_TLB_UNBOUNDED)
+	if (!m || (m->born && !m->unknown_from && !mm_anywhere(m)) ||
+	    r->o.tlb->kind != TLBR_TLB_UNBOUNDED)
 		return false;
 	for (int c = 0; c < r->ncpus && !any; c++)
 		any = c != q->cpu && tlbr_unknown_cpu(r, pl, m, c, 0);

@@ -481,6 +481,14 @@ run_shown $TMP/rs-unseen.txt "0 1 1 1" "CPU 1 not seen yet: x86-ipi's local flus
 sed '/1.000031: tlb_flush/i\
 CPU:0 [LOST 3 EVENTS]' $TMP/rs-unseen.txt > $TMP/rs-lost0.txt
 run_shown $TMP/rs-lost0.txt "1 1 1 1" "CPU 1 not seen yet, CPU 0 lost events before its flush record: x86-ipi unsafe"
+# pages a thread the trace never shows may have faulted in (a pid filter leaves its faults out):
+# where the kernel flushed, a stand-in (whatif-unseen-thread-pages.txt, derived there; before:
+# local-only 0, oracle skipped 1, arm64-broadcast certainly avoidable 1)
+"$TLBREPLAY" what-if --json --force -p oracle,local-only,arm64-broadcast,x86-ipi "$DATA/whatif-unseen-thread-pages.txt" > $TMP/ut.json
+got=$(python3 -c "import json; p={p['name']: p for p in json.load(open('$TMP/ut.json'))['policies']}
+print(p['local-only']['unsafe'], p['oracle']['skipped'], p['oracle']['broadcasts'], p['oracle']['unsafe'], p['arm64-broadcast']['avoidable'], p['arm64-broadcast']['unsafe'], p['x86-ipi']['unsafe'])")
+[ "$got" = "1 0 1 0 0 0 1" ]
+ok $? "an unseen thread's page the kernel flushed: local-only unsafe, oracle reaches CPU 1, not certainly avoidable (got $got, want 1 0 1 0 0 0 1)"
 # an mprotect of a page from before the trace (whatif-older-mprotect.txt, derived there), and the
 # same with the VMA's mmap shown first (the range was empty: no stand-in)
 "$TLBREPLAY" what-if --json --force --cpus 2 --cpu arm64 -p oracle,local-only,arm64-broadcast "$DATA/whatif-older-mprotect.txt" > $TMP/om.json
