@@ -5,6 +5,7 @@
  * the PTE effects of memory syscalls and of fork's write-protection.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "replay-local.h"
 
@@ -500,11 +501,41 @@ static void fork_wp_list_fn(struct replay *r, struct page *p, void *a)
 		f->unlisted = true;
 }
 
-static int u64_desc(const void *a, const void *b)
+/*
+ * Sort @v (@n keys) into descending order, @tmp (n more) as scratch: an LSD
+ * radix sort by bytes, a byte's pass skipped where every key has the same
+ * one (the born numbers' high bytes, mostly). The keys are distinct (they
+ * end in the page index), so the order is the one any sort gives.
+ * O(n x 8 + 8 x 256).
+ */
+static void u64_sort_desc(uint64_t *v, uint64_t *tmp, uint32_t n)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	uint32_t cnt[8][256] = { { 0 } };
+	uint64_t *src = v, *dst = tmp;
 
-	return x > y ? -1 : x < y;
+	for (uint32_t k = 0; k < n; k++)
+		for (int d = 0; d < 8; d++)
+			cnt[d][(v[k] >> (8 * d)) & 0xff]++;
+	for (int d = 0; d < 8; d++) {
+		uint32_t pos = 0, *c = cnt[d];
+		uint64_t *t;
+
+		if (c[(v[0] >> (8 * d)) & 0xff] == n)
+			continue;	/* one byte value: the order stays */
+		for (int b = 255; b >= 0; b--) {	/* the highest byte first */
+			uint32_t x = c[b];
+
+			c[b] = pos;
+			pos += x;
+		}
+		for (uint32_t k = 0; k < n; k++)
+			dst[c[(src[k] >> (8 * d)) & 0xff]++] = src[k];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != v)
+		memcpy(v, src, (size_t)n * sizeof(*v));
 }
 
 /*
@@ -512,7 +543,8 @@ static int u64_desc(const void *a, const void *b)
  * mm's page list, newest first (by born), as the walk of every page would
  * meet them: the walk's other pages it passes by (fork_wp_none). Those
  * still to write-protect at a later fork (a shared VMA's) stay listed.
- * false (nothing done) out of memory. O(listed x log listed).
+ * false (nothing done) out of memory. O(listed) (u64_sort_desc) plus the
+ * write-protection's.
  */
 static bool fork_wp_listed(struct replay *r, struct fork_arg *f)
 {
@@ -520,8 +552,8 @@ static bool fork_wp_listed(struct replay *r, struct fork_arg *f)
 	struct pagelist *l = &m->wp_list;
 	uint32_t k, n = l->n;
 
-	if (n > r->wp_tmp_alloc) {
-		uint64_t *nt = realloc(r->wp_tmp, l->alloc * sizeof(*nt));
+	if (n > r->wp_tmp_alloc) {	/* the keys, then as many for the sort */
+		uint64_t *nt = realloc(r->wp_tmp, 2 * (size_t)l->alloc * sizeof(*nt));
 
 		if (!nt)
 			return false;
@@ -536,7 +568,7 @@ static bool fork_wp_listed(struct replay *r, struct fork_arg *f)
 	}
 	l->n = 0;
 	if (n > 1)
-		qsort(r->wp_tmp, n, sizeof(*r->wp_tmp), u64_desc);
+		u64_sort_desc(r->wp_tmp, r->wp_tmp + r->wp_tmp_alloc, n);
 	r->stop_walk = false;	/* as tlbr_for_pages() leaves it */
 	m->wp_known = false;	/* the PTE changes below are not listed ... */
 	for (k = 0; k < n; k++)
@@ -555,7 +587,7 @@ static bool fork_wp_listed(struct replay *r, struct fork_arg *f)
  * fork write-protects the whole mm. The first fork of the mm (or the first
  * after a lost-events gap) walks every page: O(pages of the mm x
  * pte_set). Each later one: O(pages whose PTE changed since the last fork,
- * x log, x pte_set) (rmm.wp_list), the same pages changed in the same order.
+ * x pte_set) (rmm.wp_list), the same pages changed in the same order.
  */
 bool tlbr_fork_wp(struct replay *r, struct rtask *t, uint32_t mm)
 {
