@@ -138,7 +138,15 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 	 */
 	if (counts && gs->lru_check && !p->large)
 		folio_on = tlbr_lru_on(r, p);	/* if a folio: not the split's zero page */
-	on = counts && (!gs->lru_check || (folio_on && !r->lru[p->idx].zero));
+	else if (counts && !gs->lru_check)
+		folio_on = true;		/* FREE ages a folio on a list or not */
+	/*
+	 * FREE has no LRU test, but skips the zero page as the others do
+	 * (madvise_free_pte_range: `if (!folio || ...) continue;`), and 6.12
+	 * walks the PTEs its own split_folio() may have made that (lrutag.zero):
+	 * such a page proves nothing, young or dirty
+	 */
+	on = counts && !r->lru[p->idx].zero && (!gs->lru_check || folio_on);
 	if (counts) {
 		v = gs->m ? tlbr_vma_find(gs->m, p->vpn << PAGE_SHIFT) : NULL;
 		vs = v ? v->start : 0;
@@ -160,6 +168,8 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 			gs->g[i].hi = p->vpn;
 		if (past_maybe)		/* whether the walk got here is unknown */
 			gs->g[i].unknown = true;
+		else if (gs->age && gs->clean && p->dirty && r->lru[p->idx].zero)
+			gs->g[i].unknown = true;	/* dirty if a folio: maybe the zero page */
 		else if (gs->age && gs->clean && p->dirty)
 			gs->g[i].proven = true;
 		/*
@@ -1801,15 +1811,13 @@ static void split_fn(struct replay *r, struct page *p, void *a)
 	 * beside the head (lru_add_split_folio), or, split by reclaim
 	 * (MADV_PAGEOUT: shrink_folio_list -> split_folio_to_list, the head
 	 * isolated), on reclaim's list, then put back into the lru_add batch
-	 * of the CPU @reclaim_cpu (reclaim_folio_list -> folio_putback_lru)
+	 * of the CPU @reclaim_cpu (reclaim_folio_list -> folio_putback_lru ->
+	 * folio_add_lru; 6.1 mm/vmscan.c as 6.12)
 	 */
 	if (a && (p->huge || p->large) && p->mapped) {
-		if (r->o.kernel && r->o.kernel < TLBR_KVER(6, 12)) {
-			tlbr_lru_set(r, p, LRU_ON, -1);
-		} else {
-			tlbr_lru_set(r, p, *reclaim_cpu >= 0 ? LRU_BATCH : LRU_ON, *reclaim_cpu);
+		tlbr_lru_set(r, p, *reclaim_cpu >= 0 ? LRU_BATCH : LRU_ON, *reclaim_cpu);
+		if (!r->o.kernel || r->o.kernel >= TLBR_KVER(6, 12))
 			r->lru[p->idx].zero = 1;
-		}
 	}
 	p->large = !a && (p->huge || p->large) && p->mapped;
 	p->huge = false;

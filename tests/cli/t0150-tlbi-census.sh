@@ -395,6 +395,19 @@ ok $? "6.12 splits may map zero-filled subpages to the zero page: the agings aft
 # young", uncertain: zap 4 with 3 uncertain)
 aging_check "$DATA/whatif-split-zero-aged.txt" '{"zap": 2}' '{"zap": 3}' '{"zap": 2}'
 ok $? "6.12 split's maybe-zero pages: the first agings uncertain, the one after them no point (zap 1..3, executed 2)"
+# MADV_FREE skips the zero page as well (madvise_free_pte_range: `if
+# (!folio ...) continue`), and 6.12's FREE walks the PTEs its own
+# split_folio() may have made that (whatif-free-split-zero.txt): a page
+# dirty or young if a folio proves nothing there; cleaned and made old,
+# or the zero page, the next FREE is no point (before: zap 2, certain)
+aging_check "$DATA/whatif-free-split-zero.txt" '{"zap": 2}' '{"zap": 2}' '{"zap": 1}'
+ok $? "6.12 MADV_FREE after its own split: a maybe-zero page proves nothing (zap 1..2, executed 2)"
+# a folio MADV_PAGEOUT's reclaim split is put back by the reclaiming CPU's
+# lru_add batch on 6.1 as on 6.12 (whatif-pageout-split-batch.txt:
+# reclaim_folio_list -> folio_putback_lru): a COLD on another CPU before
+# that batch moves may skip it (before, 6.1: on the list at once, certain)
+aging_check "$DATA/whatif-pageout-split-batch.txt" '{"zap": 4}' '{"zap": 4}' '{"zap": 1}'
+ok $? "6.1 reclaim split: its folios wait in the reclaiming CPU's batch, a COLD elsewhere uncertain (zap 3..4, executed 4)"
 
 # a contpte unfold inside a FREE (whatif-contpte-free.txt) is not the
 # advice's own flush: the FREE still flushes the pages it cleaned (before:
