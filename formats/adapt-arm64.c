@@ -25,7 +25,8 @@
  *   thp_fault(_r) do_huge_pmd_anonymous_page addr mm / ret      a huge page mapped by a PMD,
  *                                            or a fallback to PTEs (VM_FAULT_FALLBACK)
  *   thp_wp        do_huge_pmd_wp_page        addr mm            a write fault on a huge PMD
- *   thp_split     __split_huge_pmd           addr mm            a huge PMD split
+ *   thp_split     __split_huge_pmd           addr mm (pmd)      a huge PMD split (the PMD's
+ *                                            value at the call: huge or not)
  *   thp_collapse  collapse_huge_page         addr mm            khugepaged's collapse
  *   unmap_one     try_to_unmap_one           addr mm            reclaim unmap (batched)
  *   unmap_flush   try_to_unmap_flush                            the batch's completion
@@ -409,6 +410,17 @@ static void stand_for_return(struct tlbr_event *out, const struct tlbr_record *r
 	t->a64_ctx_site = 0;
 }
 
+/* Does the recording trace every gather's life (metadata gathers=traced)? Looked up once. */
+static bool gathers_traced(struct tlbr_adapter *a)
+{
+	char buf[16];
+
+	if (a->gathers_traced < 0)
+		a->gathers_traced = tlbr_metadata_get(a->metadata, "gathers", buf, sizeof(buf)) &&
+				    !strcmp(buf, "traced");
+	return a->gathers_traced > 0;
+}
+
 /* @t's gather is over (tlb_finish_mmu, or its syscall returned): not open any more. O(1). */
 void tlbr_adapt_gather_close(struct tlbr_adapter *a, struct tlbr_task *t)
 {
@@ -552,12 +564,20 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		 * 1 of the 692 empty gathers that finished in such a window
 		 * flushed the mm, 2 of the 90 in a switched-out one.
 		 */
+		/*
+		 * A recording that traced each gather from tlb_gather_mmu to
+		 * tlb_finish_mmu's return (gathers_traced) has the count the
+		 * kernel tests: every other gather of the mm between those is
+		 * counted, and none is uncertain (a return seen is past the
+		 * dec; the probes' instants are at most a few instructions off
+		 * the inc and the dec)
+		 */
 		if (rec->def->id == TLBR_RAW_A64_GATHER_END && !v[3] &&
 		    (gm = tlbr_mm_by_id(a, t->mm)) && gm->kptr == v[0]) {
 			nested = gm->gathers_open > (t->a64_gather_mm == t->mm ? 1u : 0u);
-			maybe_nested = !nested && gm->gathers_tail;
+			maybe_nested = !nested && gm->gathers_tail && !gathers_traced(a);
 		}
-		if (rec->def->id == TLBR_RAW_A64_GATHER_END) {
+		if (rec->def->id == TLBR_RAW_A64_GATHER_END && !gathers_traced(a)) {
 			tlbr_adapt_gather_close(a, t);
 			if (!v[3] && (gm = tlbr_mm_by_id(a, t->mm)) && gm->kptr == v[0])
 				t->a64_tail_mm = t->mm;
@@ -609,6 +629,27 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 			out->flush.flags |= TLBR_FLUSH_NESTED_MAYBE;
 		return 1;
 	}
+	case TLBR_RAW_A64_GATHER_BEGIN: {
+		/*
+		 * tlb_gather_mmu(tlb, mm): the gather is counted in @mm's
+		 * tlb_flush_pending from here (a process_madvise's: another
+		 * process's mm, where the pointer is known)
+		 */
+		uint32_t mm;
+
+		learn_mm(a, t, v[0]);
+		mm = tlbr_mm_by_id(a, t->mm) && tlbr_mm_by_id(a, t->mm)->kptr == v[0] ?
+			     t->mm : mm_of_kptr(a, v[0]);
+		if (!t->a64_gather_mm && mm) {
+			tlbr_mm_by_id(a, mm)->gathers_open++;
+			t->a64_gather_mm = mm;
+		}
+		return 0;
+	}
+	case TLBR_RAW_A64_GATHER_END_RET:
+		/* tlb_finish_mmu returned: past its dec_tlb_flush_pending */
+		tlbr_adapt_gather_close(a, t);
+		return 0;
 	case TLBR_RAW_A64_ZAP_VMA:
 		/*
 		 * unmap_page_range of one VMA: zap_pte_range clears every PTE of
@@ -692,6 +733,24 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		    out->flush.site == TLBR_SITE_WP_REUSE)
 			out->flush.site = TLBR_SITE_FAULT;
 		return 1;
+	case TLBR_RAW_A64_RMAP_ADD: {
+		/*
+		 * folio_add_anon_rmap_ptes: @nr PTEs from @addr map pages of an
+		 * anonymous folio, of the VMA's mm (an rmap walk's: maybe not the
+		 * task's); a split's subpage put back so is no zero page
+		 */
+		uint32_t mm = mm_of_kptr(a, v[2]);
+
+		if (!mm || (int64_t)v[1] <= 0)
+			return 0;
+		tlbr_adapt_ev_init(out, TLBR_EV_HUGE, rec, t);
+		out->mm = mm;
+		out->huge.kind = TLBR_HUGE_REMAP;
+		out->huge.addr = v[0] & ~0x1fffffULL;
+		out->huge.at = v[0] & TLBR_PAGE_MASK;
+		out->huge.nr = (uint32_t)(v[1] > 512 ? 512 : v[1]);
+		return 1;
+	}
 	case TLBR_RAW_A64_THP: {
 		enum tlbr_huge_kind k = !strcmp(rec->def->name, "thp_wp") ? TLBR_HUGE_WP :
 					!strcmp(rec->def->name, "thp_split") ? TLBR_HUGE_SPLIT :
@@ -715,6 +774,24 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 				out[n].flush.flags |= TLBR_FLUSH_COLLAPSE;
 			} else {
 				out[n].flush.flags |= TLBR_FLUSH_SPLIT;
+				/*
+				 * the PMD as __split_huge_pmd found it (v[2]):
+				 * it splits and flushes only under
+				 * pmd_trans_huge(), a non-zero entry that is no
+				 * table (arm64: PMD_TABLE_BIT, bit 1 clear);
+				 * a valid one (bit 0) is a present huge PMD,
+				 * __split_huge_pmd_locked's pmdp_invalidate (or
+				 * pmdp_huge_clear_flush: file, huge zero page);
+				 * an invalid non-zero one (PROT_NONE, which
+				 * flushes, or a migration entry, which does
+				 * not) is left to the replay
+				 */
+				if (rec->have & (1u << 2)) {
+					if (!v[2] || (v[2] & 3) == 3)
+						out[n].flush.flags |= TLBR_FLUSH_PMD_TABLE;
+					else if ((v[2] & 3) == 1)
+						out[n].flush.flags |= TLBR_FLUSH_PMD_HUGE;
+				}
 				tlbr_adapt_infer_site(t, &out[n].flush, false);
 				if (out[n].flush.site == TLBR_SITE_COW ||
 				    out[n].flush.site == TLBR_SITE_UNKNOWN)

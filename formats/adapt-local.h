@@ -38,6 +38,12 @@ struct tlbr_adapter {
 	bool idle_switches;	/* a switch from the idle task was seen (see on_wakeup) */
 	bool kdamond_seen;	/* a switch to or from DAMON's kdamond.N was seen (on_switch) */
 	bool csd_traced;	/* a csd:csd_queue_cpu record was seen (on_csd) */
+	/*
+	 * the recording traced each mmu_gather from tlb_gather_mmu to
+	 * tlb_finish_mmu's return (metadata gathers=traced): 1 yes, 0 no, -1
+	 * not looked up yet
+	 */
+	int gathers_traced;
 	char metadata[1024];	/* "tlbreplay-meta" markers of the recorder */
 	/* arm64: the recording's TLBI census ("tlbreplay-tlbi" markers), by site number */
 	struct census_site {

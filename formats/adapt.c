@@ -18,7 +18,11 @@
 
 struct tlbr_adapter *tlbr_adapter_new(void)
 {
-	return calloc(1, sizeof(struct tlbr_adapter));
+	struct tlbr_adapter *a = calloc(1, sizeof(struct tlbr_adapter));
+
+	if (a)
+		a->gathers_traced = -1;
+	return a;
 }
 
 void tlbr_adapter_free(struct tlbr_adapter *a)

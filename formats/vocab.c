@@ -109,6 +109,15 @@ static const struct tlbr_evdef vocab[] = {
 	   "seen where tlb_flush_mmu is inlined",
 	   5, { "mm", N }, { "start", N },
 	   { "end", N }, { "fullmm", N }, { "freed_tables", N, true }),
+	EV("tlbr", "gather_begin", TLBR_RAW_A64_GATHER_BEGIN, O, A64,
+	   "whether another task's gather was open at a tlb_finish_mmu "
+	   "(mm_tlb_flush_nested: its whole-mm flush) is judged from zap_vma "
+	   "to the next record after tlb_finish_mmu, uncertain where that "
+	   "task was switched out between",
+	   1, { "mm", N }),
+	EV("tlbr", "gather_end_r", TLBR_RAW_A64_GATHER_END_RET, O, A64,
+	   "as gather_begin",
+	   0),
 	EV("tlbr", "chprot", TLBR_RAW_A64_CHPROT, C, A64,
 	   "mprotect and NUMA-hinting flushes are not seen",
 	   2, { "start", N }, { "end", N }),
@@ -189,7 +198,11 @@ static const struct tlbr_evdef vocab[] = {
 	   2, { "addr", N }, { "mm", N }),
 	EV("tlbr", "thp_split", TLBR_RAW_A64_THP, O, A64,
 	   "huge-page splits are not seen",
-	   2, { "addr", N }, { "mm", N }),
+	   3, { "addr", N }, { "mm", N }, { "pmd", N, true }),
+	EV("tlbr", "rmap_add", TLBR_RAW_A64_RMAP_ADD, O, A64,
+	   "which subpages a 6.12 folio split put back as folios, not as the "
+	   "shared zero page, is not seen: agings of them stay uncertain",
+	   3, { "addr", N }, { "nr", N }, { "mm", N }),
 	EV("tlbr", "thp_collapse", TLBR_RAW_A64_THP, O, A64,
 	   "khugepaged's collapses are not seen",
 	   2, { "addr", N }, { "mm", N }),

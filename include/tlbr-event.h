@@ -162,6 +162,10 @@ enum {
 	TLBR_FLUSH_NESTED_MAYBE = 1 << 11,	/* with NESTED: another task's gather may
 						 * still have been pending (its tlb_finish_mmu
 						 * past its probe, before its next record) */
+	TLBR_FLUSH_PMD_HUGE = 1 << 12,		/* with SPLIT: the recording read the PMD at
+						 * the call, a present huge one: it flushes */
+	TLBR_FLUSH_PMD_TABLE = 1 << 13,		/* with SPLIT: ... none or a page table: the
+						 * call splits nothing and does not flush */
 };
 
 /*
@@ -430,12 +434,19 @@ enum tlbr_huge_kind {
 	TLBR_HUGE_WP,		/* a write fault on a huge PMD (do_huge_pmd_wp_page) */
 	TLBR_HUGE_SPLIT,	/* a huge PMD split into a page table (__split_huge_pmd) */
 	TLBR_HUGE_COLLAPSE,	/* khugepaged collapses a page table into a huge PMD */
+	/*
+	 * PTEs put back mapping pages of an anonymous folio, not the shared
+	 * zero page (folio_add_anon_rmap_ptes: a split's remove_migration_pte)
+	 */
+	TLBR_HUGE_REMAP,
 };
 
 struct tlbr_ev_huge {
 	enum tlbr_huge_kind kind;
 	uint64_t addr;		/* the 2 MiB-aligned address the PMD maps */
-	uint64_t at;		/* the faulting address (fault, write fault), 0 unknown */
+	uint64_t at;		/* the faulting address (fault, write fault), 0 unknown;
+				 * a remap's first page */
+	uint32_t nr;		/* a remap: its pages from at */
 	/*
 	 * a fault: 0 at its entry (the replay judges from the VMAs whether it
 	 * maps a huge page), 1 its return mapped one, -1 it fell back to PTEs

@@ -60,6 +60,15 @@ static const struct probe_def probes[] = {
 	{ "gather_end", false, "tlb_finish_mmu", NULL, 0, 0,
 	  "mm=+0(%x0):x64 start=+16(%x0):x64 end=+24(%x0):x64 fullmm=+32(%x0):b1@0/32 "
 	  "freed_tables=+32(%x0):b1@2/32", NULL, NULL },
+	/*
+	 * an mmu_gather's life in mm->tlb_flush_pending: tlb_gather_mmu(tlb,
+	 * mm) counts it (__tlb_gather_mmu: inc_tlb_flush_pending), the end of
+	 * tlb_finish_mmu uncounts it (dec_tlb_flush_pending, its last
+	 * statement); tlb_finish_mmu flushes the whole mm where another is
+	 * counted (mm_tlb_flush_nested)
+	 */
+	{ "gather_begin", false, "tlb_gather_mmu", NULL, 0, 0, "mm=%x1:x64", NULL, NULL },
+	{ "gather_end_r", true, "tlb_finish_mmu", NULL, 0, 0, "", NULL, NULL },
 	{ "chprot", false, "change_protection", NULL, 0, 0, "start=%x2:x64 end=%x3:x64", NULL,
 	  NULL },
 	{ "chprot_r", true, "change_protection", NULL, 0, 0, "pages=$retval:s64", NULL, NULL },
@@ -85,10 +94,25 @@ static const struct probe_def probes[] = {
 	  NULL },
 	{ "thp_wp", false, "do_huge_pmd_wp_page", NULL, 0, 0,
 	  "addr=+24(%x0):x64 mm=+16(+0(%x0)):x64", NULL, NULL },
-	{ "thp_split", false, "__split_huge_pmd", NULL, 0, 0, "addr=%x2:x64 mm=+16(%x0):x64", NULL,
-	  NULL },
+	/*
+	 * __split_huge_pmd(vma, pmd, address, freeze, folio): the PMD's value
+	 * as the call finds it (it splits, and flushes, only a huge one)
+	 */
+	{ "thp_split", false, "__split_huge_pmd", NULL, 0, 0,
+	  "addr=%x2:x64 mm=+16(%x0):x64 pmd=+0(%x1):x64", NULL, NULL },
 	{ "thp_collapse", false, "collapse_huge_page", NULL, 0, 0, "addr=%x1:x64 mm=%x0:x64", NULL,
 	  NULL },
+	/*
+	 * folio_add_anon_rmap_ptes(folio, page, nr_pages, vma, address,
+	 * flags): @nr_pages PTEs from @address map pages of an anonymous folio
+	 * (remove_migration_pte puts a split folio's subpages back by it; one
+	 * that held only zeros becomes the shared zero page instead, from
+	 * 6.12: remap_page(..., RMP_USE_SHARED_ZEROPAGE))
+	 */
+	{ "rmap_add", false, "folio_add_anon_rmap_ptes", NULL, 0, V(6, 12),
+	  "addr=%x4:x64 nr=%x2:s32 mm=+16(%x3):x64", NULL, NULL, NULL, NULL,
+	  "a split maps a zero-filled subpage to the shared zero page only from 6.12 "
+	  "(remap_page(..., RMP_USE_SHARED_ZEROPAGE)); before, each is a folio" },
 	{ "move_pt_r", true, "move_page_tables", NULL, 0, 0, "moved=$retval:x64", NULL, NULL },
 	{ "unmap_one", false, "try_to_unmap_one", NULL, 0, 0, "addr=%x2:x64 mm=+16(%x1):x64",
 	  "addr=address:x64 mm=vma->vm_mm:x64", NULL },

@@ -423,6 +423,22 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 		if (items[i].kprobe && !strcmp(items[i].event, "map_ptes") && items[i].available)
 			tracefs_printf(inst, TLBR_MARK_META "fault_around=traced\n");
 	/*
+	 * arm64: each mmu_gather from tlb_gather_mmu to tlb_finish_mmu's
+	 * return is traced (gather_begin, gather_end_r): the replay has the
+	 * count tlb_finish_mmu's mm_tlb_flush_nested tests
+	 */
+	{
+		int both = 0;
+
+		for (i = 0; i < n; i++)
+			if (items[i].kprobe && items[i].available &&
+			    (!strcmp(items[i].event, "gather_begin") ||
+			     !strcmp(items[i].event, "gather_end_r")))
+				both++;
+		if (both == 2)
+			tracefs_printf(inst, TLBR_MARK_META "gathers=traced\n");
+	}
+	/*
 	 * x86: whether the CPU has INVLPGB, as the kernel lists it (cpuinfo
 	 * flag "invlpgb": X86_FEATURE_INVLPGB, named since Linux 6.15, which
 	 * also uses it): then flush_tlb_mm_range() of an address space with a

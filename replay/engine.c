@@ -619,8 +619,8 @@ static bool ends_fault(const struct tlbr_event *ev)
 /* Is @ev about an address space not (or not necessarily) its task's? */
 static bool about_other_mm(const struct tlbr_event *ev)
 {
-	if (ev->kind == TLBR_EV_HUGE)
-		return ev->huge.kind == TLBR_HUGE_COLLAPSE;
+	if (ev->kind == TLBR_EV_HUGE)	/* khugepaged's; an rmap walk's remap, of any mm */
+		return ev->huge.kind == TLBR_HUGE_COLLAPSE || ev->huge.kind == TLBR_HUGE_REMAP;
 	if (ev->kind == TLBR_EV_FLUSH)
 		return ev->flush.site == TLBR_SITE_RECLAIM || ev->flush.site == TLBR_SITE_KERNEL;
 	return not_about_task[ev->kind] & OTHER_MM;

@@ -1758,7 +1758,14 @@ static void split_look_fn(struct replay *r, struct page *p, void *a)
  * pages, and a fault or a collapse the trace shows made it, or a copy or a
  * move of one), no flush. Anything else may have been huge: the flush,
  * uncertain (the qemu suite's 6.1 usemem: a fork child's split found a
- * huge PMD where the model had small pages).
+ * huge PMD where the model had small pages). Where the recording read the
+ * PMD as the call found it (thp_split's pmd: adapt-arm64.c), that
+ * decides: huge and present, the flush; none or a page table, none, what
+ * the model had there notwithstanding (the kernel tests the same entry
+ * under the PMD lock: 6.1 __split_huge_pmd, 6.12 split_huge_pmd_locked,
+ * `if (pmd_trans_huge(*pmd) || pmd_devmap(*pmd) || pmd_migration)`; a
+ * concurrent fault or split of the same PMD between the probe and the
+ * lock is the one case it misjudges).
  */
 void tlbr_huge_split(struct replay *r, const struct tlbr_event *ev, struct flushreq *q)
 {
@@ -1767,6 +1774,12 @@ void tlbr_huge_split(struct replay *r, const struct tlbr_event *ev, struct flush
 
 	if (!m)
 		return;
+	if (ev->flush.flags & TLBR_FLUSH_PMD_TABLE)
+		return;
+	if (ev->flush.flags & TLBR_FLUSH_PMD_HUGE) {
+		tlbr_flush_point(r, q);
+		return;
+	}
 	tlbr_for_pages(r, ev->mm, false, q->start_vpn, q->end_vpn, split_look_fn, &sa);
 	if (!sa.huge && m->vmas_known && !sa.mapped)
 		return;
@@ -1922,9 +1935,30 @@ void tlbr_huge_split_implied(struct replay *r, const struct tlbr_event *ev)
 	}
 }
 
+/* A PTE the trace shows mapping an anonymous folio's page: not the shared zero page. */
+static void remap_fn(struct replay *r, struct page *p, void *a)
+{
+	(void)a;
+	if (p->mapped)
+		r->lru[p->idx].zero = 0;
+}
+
 void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t)
 {
 	uint64_t s = ev->huge.addr >> PAGE_SHIFT;
+
+	/*
+	 * folio_add_anon_rmap_ptes (rmap_add): remove_migration_pte put a
+	 * split folio's subpage back as a folio, not as the shared zero page
+	 * (try_to_map_unused_to_zeropage() found data in it, or was not
+	 * asked), or another path mapped a folio's pages (swap-in, a PMD
+	 * split's 512): lrutag.zero's doubt is gone
+	 */
+	if (ev->huge.kind == TLBR_HUGE_REMAP) {
+		tlbr_for_pages(r, ev->mm, false, ev->huge.at >> PAGE_SHIFT,
+			       (ev->huge.at >> PAGE_SHIFT) + ev->huge.nr, remap_fn, NULL);
+		return;
+	}
 
 	if (ev->huge.kind == TLBR_HUGE_WP && t) {	/* set_access's flush or a split says */
 		t->huge_wp = ev->huge.addr + 1;

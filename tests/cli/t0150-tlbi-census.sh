@@ -402,6 +402,15 @@ ok $? "6.12 split's maybe-zero pages: the first agings uncertain, the one after 
 # or the zero page, the next FREE is no point (before: zap 2, certain)
 aging_check "$DATA/whatif-free-split-zero.txt" '{"zap": 2}' '{"zap": 2}' '{"zap": 1}'
 ok $? "6.12 MADV_FREE after its own split: a maybe-zero page proves nothing (zap 1..2, executed 2)"
+# with tlbr:rmap_add (whatif-split-remap.txt: folio_add_anon_rmap_ptes,
+# remove_migration_pte's for each subpage put back as a folio) a subpage
+# it shows is no zero page: its FREE point certain; one it does not show
+# stays uncertain (without the events: 1..3)
+aging_check "$DATA/whatif-split-remap.txt" '{"zap": 2}' '{"zap": 3}' '{"zap": 1}'
+ok $? "6.12 split's subpages put back as folios (rmap_add): proven, the others uncertain (zap 2..3, executed 2)"
+grep -v "rmap_add:" "$DATA/whatif-split-remap.txt" > $TMP/split-noremap.txt
+aging_check $TMP/split-noremap.txt '{"zap": 2}' '{"zap": 3}' '{"zap": 2}'
+ok $? "... without the events both FREE points uncertain (zap 1..3)"
 # a folio MADV_PAGEOUT's reclaim split is put back by the reclaiming CPU's
 # lru_add batch on 6.1 as on 6.12 (whatif-pageout-split-batch.txt:
 # reclaim_folio_list -> folio_putback_lru): a COLD on another CPU before
@@ -541,6 +550,18 @@ ok $? "fault-around across VMAs mprotect merged back: mprotect 1, zap 2 as execu
 # still be pending: uncertain (before: 3, E's flush unpredicted)
 uncertain_case whatif-gather-nested.txt '{"zap": 4}' '{"zap": 4}' '{"zap": 1}'
 ok $? "nested gathers: tlb_finish_mmu flushes the mm while another thread's gather is open, maybe where that thread was preempted in its tlb_finish_mmu (zap 4, 1 uncertain, as executed)"
+# the same with each gather traced from tlb_gather_mmu to tlb_finish_mmu's
+# return (whatif-gather-traced.txt, metadata gathers=traced): the count
+# mm_tlb_flush_nested() tests, nothing uncertain, and a gather counted
+# before its zap_vma (before: 3..5, E and G uncertain, H missed); without
+# the metadata line the events still open gathers and end tails, but a
+# thread switched out past its tlb_finish_mmu probe is not known to be
+# before the return: E uncertain (4..5)
+uncertain_case whatif-gather-traced.txt '{"zap": 5}' '{"zap": 5}' '{}'
+ok $? "nested gathers traced: each one counted from tlb_gather_mmu to tlb_finish_mmu's return (zap 5, none uncertain, as executed)"
+grep -v "gathers=traced" whatif-gather-traced.txt > $TMP/gather-untraced.txt
+uncertain_case $TMP/gather-untraced.txt '{"zap": 5}' '{"zap": 5}' '{"zap": 1}'
+ok $? "... and without gathers=traced, E is uncertain (zap 4..5)"
 # fork does not copy a shared anonymous mapping's page table
 # (whatif-fork-shared.txt: copy_page_range, vma_needs_copy() false without
 # an anon_vma): the child's mprotect of it changes no PTE and flushes nothing
@@ -614,6 +635,13 @@ assert b["by_site"] == {"mprotect": 4} and b["by_site_uncertain"] == {"mprotect"
 assert b["unsafe"] == 0 and p["oracle"]["unsafe"] == 0
 PY
 ok $? "splits: none where nothing is mapped, one for a huge page, uncertain where the replay cannot know (2..4, executed 2)"
+
+# the same splits where the recording read the PMD each one found
+# (whatif-thp-split-pmd.txt: thp_split's pmd): none or a page table, no
+# flush; a valid block, the flush, certain; an invalid non-zero entry
+# (PROT_NONE) left to the replay (before, without the field: 2..6)
+uncertain_case whatif-thp-split-pmd.txt '{"mprotect": 4}' '{"mprotect": 4}' '{"mprotect": 1}'
+ok $? "splits with the PMD read at the call: it decides (3..4, executed 4; without it 2..6)"
 
 # munmap of shared memory (whatif-zap-shared.txt): zap_pte_range flushes at
 # the end of each page table that had a dirty page that is not anonymous
