@@ -495,6 +495,15 @@ static void zap_point(struct replay *r, const struct tlbr_event *ev, uint64_t lo
 	tlbr_flush_point(r, &q);
 }
 
+/* Is a page of the walk mapped (a PTE the trace showed)? Stops the walk at the first. */
+static void any_mapped_fn(struct replay *r, struct page *p, void *a)
+{
+	if (p->mapped && !p->standin) {
+		*(bool *)a = true;
+		r->stop_walk = true;
+	}
+}
+
 /*
  * One VMA's zap (TLBR_FLUSH_PRESENT_ONLY: unmap_page_range): every page of
  * the range is cleared; zap_pte_range flushes what it gathered so far at the
@@ -523,6 +532,23 @@ void tlbr_zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 	}
 	if (!ev->mm || e <= s)
 		return;
+	/*
+	 * a range with a page the trace showed (so a PTE cleared: tlb_end_vma
+	 * -> tlb_flush_mmu_tlbonly() flushes the gathered range, every PTE
+	 * zap_pte_range() cleared in it) and pages it did not: those may be
+	 * present too, and the one flush covers them (tlbr_unknown_stand_in:
+	 * one stand-in, maybe present, held where such pages may be); before,
+	 * the flush point covered the pages seen only, and a flush of those
+	 * no other CPU held was "certainly avoidable"
+	 */
+	if (cs.m && (!cs.m->born || cs.m->unknown_from || mm_anywhere(cs.m))) {
+		bool any = false;
+
+		tlbr_for_pages(r, ev->mm, false, s, e, any_mapped_fn, &any);
+		if (any)
+			(void)tlbr_unknown_stand_in(r, ev->mm, s, e);
+		cs.m = tlbr_mm_get(r, ev->mm);	/* page_get may grow the tables */
+	}
 	tlbr_for_pages(r, ev->mm, false, s, e, chunk_fn, &cs);
 	/*
 	 * a range the trace never showed a page of, where pages the model has
