@@ -833,11 +833,11 @@ static struct page *page_copy_insert(struct replay *r, uint32_t mm, struct rmm *
 	return q;
 }
 
-/* Does @m have a MAP_SHARED|MAP_ANONYMOUS VMA? O(n). */
-static bool any_shared_anon(const struct rmm *m)
+/* Does @m have a MAP_SHARED VMA? O(n). */
+static bool any_shared(const struct rmm *m)
 {
 	for (unsigned int k = 0; k < m->nvmas; k++)
-		if (m->vmas[k].shared && m->vmas[k].anon)
+		if (m->vmas[k].shared)
 			return true;
 	return false;
 }
@@ -863,10 +863,11 @@ int tlbr_mm_settle(struct replay *r, struct rmm *m)
 	empty = !m->npages;
 	if (tlbr_mm_reserve(r, m, pm->npages) < 0)
 		return -ENOMEM;
-	sa = any_shared_anon(m);	/* the VMAs do not change in the loop */
+	sa = any_shared(m);	/* the VMAs do not change in the loop */
 	for (i = pm->first; i; i = page_at(r, i - 1)->next) {
 		struct page *p = page_at(r, i - 1);
-		const struct vma *v;
+		const struct vma *v = NULL;
+		struct page *q;
 
 		if (!p->mapped)
 			continue;
@@ -881,8 +882,17 @@ int tlbr_mm_settle(struct replay *r, struct rmm *m)
 			if (v && v->shared && v->anon)
 				continue;
 		}
-		if (!page_copy_insert(r, id, m, p, empty))
+		if (!(q = page_copy_insert(r, id, m, p, empty)))
 			return -ENOMEM;
+		/*
+		 * nor a MAP_SHARED file mapping (no anon_vma: anon_vma_prepare()
+		 * is for private COW faults only), unless it is a device's
+		 * (VM_PFNMAP, VM_MIXEDMAP: /dev/mem, DRM, DAX), which the trace
+		 * cannot tell: the copy is there maybe (page.maybe), the flushes
+		 * only it would cause uncertain
+		 */
+		if (v && v->shared)
+			q->maybe = true;
 	}
 	return 0;
 }

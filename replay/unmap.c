@@ -289,14 +289,16 @@ static void forget_fn(struct replay *r, struct page *p, void *a)
 }
 
 /*
- * A stand-in for pages the trace did not show (tlbr_unknown_stand_in) in a
- * range an x86 syscall zapped with no flush traced: zap_pte_range() found
- * no present PTE there (tlb_finish_mmu() flushes what it cleared, and
- * every x86 flush is traced), so there was none.
+ * A stand-in for pages the trace did not show (tlbr_unknown_stand_in), or a
+ * page that is there maybe (page.maybe: fault-around's, a fork's copy of a
+ * MAP_SHARED file page), in a range an x86 syscall zapped with no flush
+ * traced: zap_pte_range() found no present PTE there (tlb_finish_mmu()
+ * flushes what it cleared, and every x86 flush is traced), so there was
+ * none.
  */
 static void forget_standin_fn(struct replay *r, struct page *p, void *a)
 {
-	if (p->standin)
+	if (p->standin || p->maybe)
 		forget_fn(r, p, a);
 }
 
