@@ -775,10 +775,11 @@ static size_t uncertain_why(char *buf, size_t n, const struct tlbr_against_side 
 	    "the split enters (contpte_try_unfold -> contpte_convert: one flush a block, site "
 	    "zap), where it mapped the folio with contpte blocks, which no x86 trace shows");
 	WHY(TLBR_UNSURE_REMAP_AF, "BEFORE's MADV_COLD flushed pages a MADV_FREE large folio "
-	    "split had put back (remap_page -> remove_migration_pte); an arm64 kernel 6.8+ "
-	    "(batched split) or of an unknown version may find them old and flush nothing "
-	    "(madvise_cold_or_pageout_pte_range: pte_young), as 6.12 did in the guest though "
-	    "they were young when the split unmapped them; where the flag is lost is not known");
+	    "split had put back (remap_page -> remove_migration_pte); an arm64 kernel 6.9-6.12 "
+	    "finds them old and flushes nothing where it runs with LPA2 (try_to_migrate_one's "
+	    "SWP_MIG_YOUNG is PTE bit 52, PTE_CONT, which set_ptes() clears: "
+	    "remove_migration_pte makes the PTE old), young without it; neither AFTER's PTEs "
+	    "nor --arm64-lpa2 said which (or the version is 6.8 or unknown)");
 	WHY(TLBR_UNSURE_CONT_FOLD, "BEFORE's mremap moved PTEs of a large folio; an arm64 "
 	    "kernel 6.9+ (or of an unknown version) folds each 64 KiB run of it into a contpte "
 	    "block at the destination (set_pte_at -> contpte_try_fold -> contpte_convert: one "
@@ -994,6 +995,23 @@ unsigned int tlbr_against_notes(const struct tlbr_against_side *b,
 			 "allocates only where the PMD is none): such a fault maps one page in "
 			 "the prediction, as in a trace without the event.",
 			 (unsigned long long)b->huge_alloc_unpaired);
+		emit(ctx, "thp", buf), n++;
+	}
+	/*
+	 * mTHP: alloc_anon_folio's folios below order 9 (6.8+, where a size's
+	 * hugepages-<size>kB/enabled allows it) are not in an x86 recording:
+	 * record's kmem:mm_page_alloc filter keeps order 9 (formats/vocab.c),
+	 * and the model maps a fault's one page
+	 */
+	if (b->huge_allocs && strcmp(b->arch, "aarch64")) {
+		snprintf(buf, sizeof(buf), "multi-size THP (anonymous folios of orders 2 to 8, "
+			 "Linux 6.8+, where /sys/kernel/mm/transparent_hugepage/hugepages-<size>kB/"
+			 "enabled allows a size) is not recorded: BEFORE's huge-page allocations "
+			 "are of order 9 only (the recorder's kmem:mm_page_alloc filter), so a "
+			 "fault that mapped a smaller large folio replays as one small page: the "
+			 "folio's other pages, and on arm64 6.9+ its contpte blocks, are not "
+			 "predicted (where every size is never, as on this project's x86 host "
+			 "and guests, there are none).");
 		emit(ctx, "thp", buf), n++;
 	}
 	n += cpu_note(b, a, emit, ctx);

@@ -133,6 +133,7 @@ struct tlbr_against_side {
 	 * and why
 	 */
 	unsigned int kver, arm64_kver;
+	unsigned int lpa2;	/* AFTER: TLBR_LPA2_* as its user PTEs say */
 	char arm64_from[256];
 };
 

@@ -737,11 +737,11 @@ void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r)
 			   "   (contpte_convert), where arm64 mapped the folio with contpte blocks.");
 	if (why & TLBR_UNSURE_REMAP_AF)
 		fprintf(f, "\n - an x86 MADV_COLD flush of pages an MADV_FREE's large folio split put\n"
-			   "   back (remap_page -> remove_migration_pte), for an arm64 kernel 6.8+\n"
-			   "   (batched split) or of an unknown version: 6.12 found such PTEs old\n"
-			   "   and flushed nothing (madvise_cold_or_pageout_pte_range), though they\n"
-			   "   were young when the split unmapped them; where the flag is lost is\n"
-			   "   not known.");
+			   "   back (remap_page -> remove_migration_pte): arm64 6.9-6.12 find them\n"
+			   "   old, and flush none, where the kernel runs with LPA2 (the migration\n"
+			   "   entry's young bit is PTE bit 52, PTE_CONT, which set_ptes() clears),\n"
+			   "   young without it; uncertain where that is not known (--arm64-lpa2;\n"
+			   "   diff --against: AFTER's PTEs say), for 6.8 and an unknown version.");
 	if (why & TLBR_UNSURE_CONT_FOLD)
 		fprintf(f, "\n - an mremap of a large folio's PTEs for an arm64 kernel 6.9+ (or of an\n"
 			   "   unknown version): each 64 KiB run of the folio may be folded into a\n"

@@ -21,7 +21,7 @@
 #include "scope.h"
 
 enum { OPT_FORMAT = 256, OPT_JSON, OPT_INFMT, OPT_AGAINST, OPT_AFTER_PID, OPT_AFTER_COMM,
-       OPT_FORCE, OPT_TABLE };
+       OPT_FORCE, OPT_TABLE, OPT_LPA2 };
 enum fmt { F_TEXT, F_CSV, F_JSON };
 
 static const struct option diff_options[] = {
@@ -34,9 +34,14 @@ static const struct option diff_options[] = {
 	{ "after-comm", required_argument, NULL, OPT_AFTER_COMM },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "table", required_argument, NULL, OPT_TABLE },
+	{ "arm64-lpa2", required_argument, NULL, OPT_LPA2 },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --arm64-lpa2 (set: it overrides what AFTER's PTEs say) */
+static unsigned int lpa2_cli;
+static bool lpa2_cli_set;
 
 static void diff_help(FILE *f)
 {
@@ -54,7 +59,9 @@ static void diff_help(FILE *f)
 		   "        --after-comm <list> count these commands of AFTER (instead of --comm)\n"
 		   "        --force             --against: replay traces that are not ready\n"
 		   "        --table <name>      --against --format csv: sites (default),\n"
-		   "                            operations or savings\n");
+		   "                            operations or savings\n"
+		   "        --arm64-lpa2 <s>    --against: whether AFTER's machine runs with LPA2\n"
+		   "                            (on, off, unknown; default: as AFTER's PTEs say)\n");
 	scope_help_options(f);
 	fprintf(f, "    -h, --help              this help\n\n"
 		   "With two or more traces on a side: mean +- standard deviation, and Welch's\n"
@@ -101,7 +108,8 @@ static void against_note(void *ctx, const struct tlbr_note *n)
  */
 static int against_side(char **paths, unsigned int n, enum tlbr_format fmt,
 			const struct scope_opts *so, bool force, struct tlbr_against_side *side,
-			char *desc, size_t descsize, unsigned int arm64_kver, const char *arm64_by)
+			char *desc, size_t descsize, unsigned int arm64_kver, const char *arm64_by,
+			unsigned int lpa2)
 {
 	unsigned int i;
 	int status = 0;
@@ -127,6 +135,7 @@ static int against_side(char **paths, unsigned int n, enum tlbr_format fmt,
 			o.arm64_set = true;
 			o.arm64_kernel = arm64_kver;
 			o.arm64_by = arm64_by;
+			o.arm64_lpa2 = lpa2;
 		}
 		run.cli = &o;
 		run.on_event = against_event;
@@ -143,6 +152,9 @@ static int against_side(char **paths, unsigned int n, enum tlbr_format fmt,
 			side->kver = !i || side->kver == res->kernel ? res->kernel : 0;
 			side->arm64_kver = !i || side->arm64_kver == res->arm64_kernel ?
 					   res->arm64_kernel : 0;
+			/* AFTER's machine: LPA2 as its PTEs say, unknown where its traces differ */
+			side->lpa2 = !i || side->lpa2 == tlbr_adapter_lpa2(run.in.adapter) ?
+				     tlbr_adapter_lpa2(run.in.adapter) : TLBR_LPA2_UNKNOWN;
 			if (!arm64_by)	/* AFTER: its census, its kernel */
 				snprintf(side->arm64_from, sizeof(side->arm64_from), "the traced "
 					 "kernel (AFTER: the census counts what it executed)");
@@ -221,7 +233,7 @@ static int cmd_against(char **b, unsigned int nb, char **a, unsigned int na,
 		       const struct scope_opts *so_after, bool force, int fmt, const char *table)
 {
 	struct tlbr_against_side *sb = calloc(1, sizeof(*sb)), *sa = calloc(1, sizeof(*sa));
-	char db[256], da[256], by[96];
+	char db[256], da[256], by[160];
 	struct tlbr_table ts, to, tv;
 	int status;
 
@@ -232,9 +244,11 @@ static int cmd_against(char **b, unsigned int nb, char **a, unsigned int na,
 	 * prediction follows (rules that differ by version: MADV_PAGEOUT's
 	 * aging before 6.10), unknown when AFTER's traces differ
 	 */
-	status = against_side(a, na, infmt, so_after, force, sa, da, sizeof(da), 0, NULL);
+	status = against_side(a, na, infmt, so_after, force, sa, da, sizeof(da), 0, NULL, 0);
 	if (!status) {
 		char v[16];
+		unsigned int lpa2;
+		size_t l;
 
 		if (sa->kver)
 			snprintf(by, sizeof(by), "AFTER's kernel %s",
@@ -242,7 +256,15 @@ static int cmd_against(char **b, unsigned int nb, char **a, unsigned int na,
 		else
 			snprintf(by, sizeof(by), "AFTER's kernel (its version %s)", na > 1 ?
 				 "unknown, or not the same in all its traces" : "unknown");
-		status = against_side(b, nb, infmt, so, force, sb, db, sizeof(db), sa->kver, by);
+		/* LPA2 (engine.c: cold_after_split): --arm64-lpa2, else AFTER's PTEs */
+		lpa2 = lpa2_cli_set ? lpa2_cli : sa->lpa2;
+		l = strlen(by);
+		if (lpa2 != TLBR_LPA2_UNKNOWN)
+			snprintf(by + l, sizeof(by) - l, ", LPA2 %s (%s)",
+				 lpa2 == TLBR_LPA2_ON ? "on" : "off",
+				 lpa2_cli_set ? "--arm64-lpa2" : "AFTER's user PTEs");
+		status = against_side(b, nb, infmt, so, force, sb, db, sizeof(db), sa->kver, by,
+				      lpa2);
 	}
 	if (!status && !sa->tlbi_events) {
 		error("the traces after the '--' have no TLBI census: --against counts what an "
@@ -462,6 +484,14 @@ int cmd_diff(int argc, char **argv)
 		case OPT_FORCE:
 			force = true;
 			break;
+		case OPT_LPA2:
+			lpa2_cli = !strcmp(optarg, "on") ? TLBR_LPA2_ON :
+			       !strcmp(optarg, "off") ? TLBR_LPA2_OFF : TLBR_LPA2_UNKNOWN;
+			lpa2_cli_set = true;
+			if (lpa2_cli || !strcmp(optarg, "unknown"))
+				break;
+			error("--arm64-lpa2 takes on, off or unknown, not '%s'", optarg);
+			return TLBR_EXIT_USAGE;
 		case OPT_TABLE:
 			if (strcmp(optarg, "sites") && strcmp(optarg, "operations") &&
 			    strcmp(optarg, "savings")) {

@@ -26,7 +26,8 @@ const struct tlbr_cmd tlbr_commands[] = {
 	  "[--format text|csv|json|markdown|email] [--plot <dir>] (--manifest <file> | --from-json <dir> | "
 	  "<trace>...)" },
 	{ "diff", cmd_diff, "two kernels, flushes by site; --against: predicted for arm64 vs its census",
-	  "tlbreplay diff [--against [--after-pid <list>] [--after-comm <list>] [--table <name>]] "
+	  "tlbreplay diff [--against [--after-pid <list>] [--after-comm <list>] [--table <name>] "
+	  "[--arm64-lpa2 <s>]] "
 	  "[--comm <list>] [--pid <list>] [--time <s>,<e>] [--format text|csv|json] <before>... -- <after>..." },
 	{ "help", cmd_help, "show the manual page of a command",
 	  "tlbreplay help [<command> | <topic>]" },

@@ -133,6 +133,14 @@ int replay_cli_option(struct replay_cli *o, int c, const char *arg, const char *
 		error("--arm64-kernel takes a version (6.1, 6.12, or a release such as "
 		      "6.1.0-47-arm64), traced or unknown, not '%s'", arg);
 		break;
+	case OPT_R_ARM64_LPA2:
+		/* on, off, unknown (diff --against: AFTER's PTEs say, tlbr_adapter_lpa2) */
+		o->arm64_lpa2 = !strcmp(arg, "on") ? TLBR_LPA2_ON :
+				!strcmp(arg, "off") ? TLBR_LPA2_OFF : TLBR_LPA2_UNKNOWN;
+		if (o->arm64_lpa2 || !strcmp(arg, "unknown"))
+			return 1;
+		error("--arm64-lpa2 takes on, off or unknown, not '%s'", arg);
+		break;
 	case 'i':
 		o->input = arg;
 		return 1;
@@ -182,7 +190,10 @@ void replay_cli_help_options(FILE *f)
 		   "                            differ by version (6.1, 6.12, ...; unknown: those\n"
 		   "                            points uncertain; default: traced, the traced\n"
 		   "                            kernel's version); an arm64 trace follows its\n"
-		   "                            own kernel\n");
+		   "                            own kernel\n"
+		   "        --arm64-lpa2 <s>    x86 traces: whether that arm64 machine runs with\n"
+		   "                            LPA2 (on, off; default unknown): 6.9-6.12 lose\n"
+		   "                            the Access flag of migration entries with it\n");
 	scope_help_options(f);
 }
 
@@ -260,6 +271,7 @@ static void traced_kernel(struct replay_run *run)
 	arm64 = (tlbr_metadata_get(meta, "arch", arch, sizeof(arch)) && !strcmp(arch, "aarch64")) ||
 		tlbr_reader_declares(run->in.reader, "tlbr", "fault");
 	o->ro.arm64_kernel = o->arm64_set && !arm64 ? o->arm64_kernel : o->ro.kernel;
+	o->ro.arm64_lpa2 = arm64 ? TLBR_LPA2_UNKNOWN : o->arm64_lpa2;
 	if (o->ro.arm64_kernel)
 		snprintf(v, sizeof(v), "Linux %u.%u", o->ro.arm64_kernel >> 8,
 			 o->ro.arm64_kernel & 0xff);

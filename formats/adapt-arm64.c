@@ -879,6 +879,16 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		 * the mm marked; try_to_unmap_one's own page is an event already
 		 */
 		page = v[1] & TLBR_PAGE_MASK;
+		/*
+		 * the PTE as it was (pteval, valid: bit 0): a user PTE's
+		 * shareability bits [9:8] are PTE_SHARED (0b11) in every
+		 * protection_map entry, cleared where the kernel runs with LPA2
+		 * (arch/arm64/mm/mmap.c adjust_protection_map: `if
+		 * (lpa2_is_enabled()) ... &= ~PTE_SHARED`), where they hold the
+		 * physical address's bits 51:50 (0 below 1 PiB)
+		 */
+		if ((rec->have & (1u << 2)) && (v[2] & 1))
+			a->lpa2 = (v[2] >> 8 & 3) ? TLBR_LPA2_OFF : TLBR_LPA2_ON;
 		if (t->a64_rmap == 1 && t->a64_unmap_page == page) {
 			t->a64_unmap_page = 0;
 			tlbr_adapt_ev_init(out, TLBR_EV_BATCH_SYNC, rec, t);

@@ -44,6 +44,7 @@ struct tlbr_adapter {
 	 * not looked up yet
 	 */
 	int gathers_traced;
+	unsigned int lpa2;	/* arm64: TLBR_LPA2_* its user PTEs show (ubc_pending's pte) */
 	char metadata[1024];	/* "tlbreplay-meta" markers of the recorder */
 	/* arm64: the recording's TLBI census ("tlbreplay-tlbi" markers), by site number */
 	struct census_site {

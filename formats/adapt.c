@@ -54,6 +54,12 @@ const struct tlbr_mm *tlbr_adapter_mm(const struct tlbr_adapter *a, uint32_t id)
 	return tlbr_mm_by_id(a, id);
 }
 
+/* arm64: whether the kernel runs with LPA2, as its user PTEs say (TLBR_LPA2_*) */
+unsigned int tlbr_adapter_lpa2(const struct tlbr_adapter *a)
+{
+	return a->lpa2;
+}
+
 const char *tlbr_adapter_metadata(const struct tlbr_adapter *a)
 {
 	return a->metadata;

@@ -343,6 +343,7 @@ const struct tlbr_task *tlbr_adapter_task(const struct tlbr_adapter *a, uint32_t
 unsigned int tlbr_adapter_nmms(const struct tlbr_adapter *a);
 /* What `tlbreplay record` wrote about the machine ("arch=x86_64 ..."), or "". */
 const char *tlbr_adapter_metadata(const struct tlbr_adapter *a);
+unsigned int tlbr_adapter_lpa2(const struct tlbr_adapter *a);
 /* arm64: the broadcast TLBI census sites the kernel refused a kprobe for (into @buf). */
 unsigned int tlbr_adapter_census_unprobed(const struct tlbr_adapter *a, char *buf, size_t n);
 /*

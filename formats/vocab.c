@@ -148,7 +148,7 @@ static const struct tlbr_evdef vocab[] = {
 	   "(6.5 and later) are not seen: their flushes, and the mark that "
 	   "makes flush_tlb_batched_pending flush the address space, are "
 	   "missing",
-	   2, { "mm", N }, { "addr", N }),
+	   3, { "mm", N }, { "addr", N }, { "pte", N, true }),
 	EV("tlbr", "unmap_flush", TLBR_RAW_A64_UNMAP_FLUSH, O, A64,
 	   "batched reclaim flushes are not completed",
 	   0),

@@ -521,4 +521,11 @@ static inline bool tlbr_flush_counted_none(const struct tlbr_event *ev)
 	return ev->kind == TLBR_EV_FLUSH && (ev->flush.flags & TLBR_FLUSH_COUNTED) && !ev->flush.pages;
 }
 
+/*
+ * Whether an arm64 kernel runs with LPA2 (52-bit physical addresses on 4
+ * KiB pages, TCR_EL1.DS): an arm64 trace's user PTEs say (the adapter's
+ * tlbr_adapter_lpa2()), what-if --arm64-lpa2 for an x86 trace's prediction
+ */
+enum { TLBR_LPA2_UNKNOWN, TLBR_LPA2_OFF, TLBR_LPA2_ON };
+
 #endif /* TLBR_EVENT_H */

@@ -126,10 +126,12 @@ static const struct probe_def probes[] = {
 	/*
 	 * set_tlb_ubc_flush_pending(mm, pteval, uaddr): one PTE reclaim or
 	 * migration cleared with a batched flush (arch_tlbbatch_add_pending:
-	 * TLBI without DSB) and the mm marked (mm->tlb_flush_batched)
+	 * TLBI without DSB) and the mm marked (mm->tlb_flush_batched); the PTE
+	 * as it was: its shareability bits say whether the kernel runs with
+	 * LPA2 (formats/adapt-arm64.c)
 	 */
 	{ "ubc_pending", false, "set_tlb_ubc_flush_pending", NULL, 0, V(6, 5),
-	  "mm=%x0:x64 addr=%x2:x64", NULL, NULL },
+	  "mm=%x0:x64 addr=%x2:x64 pte=%x1:x64", NULL, NULL },
 	{ "unmap_flush", false, "try_to_unmap_flush", NULL, 0, V(6, 5), "", NULL, NULL },
 	{ "batch_pend", false, "flush_tlb_batched_pending", NULL, 0, V(6, 5), "mm=%x0:x64", NULL,
 	  NULL },

@@ -161,24 +161,30 @@ static void remapped_fn(struct replay *r, struct page *p, void *a)
 /*
  * Is @ev an x86 trace's flush of madvise(MADV_COLD) (its aging:
  * madvise_cold_or_pageout_pte_range's young PTEs) over a page a batched
- * split put back and nothing changed since (page.remapped), for an arm64
- * kernel 6.8+ or of an unknown version? Such a flush is x86's only, and
- * arm64's uncertain. The 6.12 guest (cx-zap-thp, zap-churn -H: the
- * MADV_FREE split of the folio, then COLD over 128 of its pages) made no
- * COLD flush: a kprobe on folio_deactivate() saw all 128 folios pass the
- * walk's LRU and mapcount checks, so none of their PTEs was pte_young();
- * yet the split's set_tlb_ubc_flush_pending() got all 384 PTEs with
- * PTE_AF, and swap_migration_ad_supported was 1 (try_to_migrate_one keeps
- * the flag in the migration entry: make_migration_entry_young;
- * remove_migration_pte drops it only `if (!is_migration_entry_young())`).
- * Where the flag is lost is not pinned (remove_migration_pte's result was
- * not probed; MGLRU and the hardware Access flag are on there), so the
- * flush is neither certain nor certainly absent. Kernels from 6.8 share
- * the path the evidence is of (unmap_folio's TTU_BATCH_FLUSH, "mm:
- * huge_memory: batch tlb flush when splitting a pte-mapped THP"); before
- * 6.8 (6.1) a COLD splits the folio itself and its flush was made.
+ * split put back and nothing changed since (page.remapped)? Such a flush
+ * is x86's only, and arm64's as the migration entry kept the Access flag:
+ * try_to_migrate_one sets SWP_MIG_YOUNG (make_migration_entry_young: swap
+ * offset bit SWP_PFN_BITS = MAX_PHYSMEM_BITS - PAGE_SHIFT) and
+ * set_pte_at() writes the entry; remove_migration_pte makes the PTE old
+ * `if (!is_migration_entry_young(entry))`. From 6.9 arm64's set_ptes()
+ * clears PTE_CONT, bit 52, of whatever it writes (pte_mknoncont), and
+ * from 6.9 a kernel with LPA2 (TCR_EL1.DS: PHYS_MASK_SHIFT 52, not 48)
+ * puts SWP_MIG_YOUNG at offset bit 40, which __swp_entry() shifts to PTE
+ * bit 52: every migration entry loses it, every PTE a split puts back is
+ * old, and COLD flushes none of them. The 6.12 guest (qemu's max CPU,
+ * LPA2 on) probed: try_to_migrate_one's young mask 0x10000000000 set in
+ * each entry (a kprobe on its `orr`), remove_migration_pte's entry read
+ * back without it (0x7800020000042480: the dirty bit 41 only) and the
+ * PTE it writes old (migrate:remove_migration_pte, all 2,304: PTE_AF
+ * clear); its COLD made no flush. Without LPA2 the bit is offset bit 36,
+ * PTE bit 48, which set_ptes() keeps: the flush is made. So for 6.9 to
+ * 6.12 (the code read, 6.12's; later versions not read) the flush is
+ * certainly absent with LPA2 (2), certainly made without (0), uncertain
+ * where the trace does not say (1); uncertain for 6.8 (batched split, not
+ * read) and an unknown version; before 6.8 (6.1) a COLD splits the
+ * folio itself and its flush was made (0).
  */
-static bool cold_after_split(struct replay *r, const struct tlbr_event *ev, const struct rtask *t)
+static int cold_after_split(struct replay *r, const struct tlbr_event *ev, const struct rtask *t)
 {
 	unsigned int k = r->o.arm64_kernel;
 	uint64_t s, e;
@@ -188,11 +194,15 @@ static bool cold_after_split(struct replay *r, const struct tlbr_event *ev, cons
 	    t->call.madvise.advice != TLBR_MADV_COLD || ev->flush.x86_reason == TLBR_X86_NONE ||
 	    r->arm64_seen || ev->flush.site != TLBR_SITE_ZAP || !ev->mm ||
 	    (k && k < TLBR_KVER(6, 8)))
-		return false;
+		return 0;
 	tlbr_range_of(&t->call, &s, &e);
 	tlbr_for_pages(r, ev->mm, false, s, e, remapped_fn, &any);
 	r->stop_walk = false;
-	return any;
+	if (!any)
+		return 0;
+	if (k < TLBR_KVER(6, 9) || k > TLBR_KVER(6, 12) || r->o.arm64_lpa2 == TLBR_LPA2_UNKNOWN)
+		return 1;
+	return r->o.arm64_lpa2 == TLBR_LPA2_ON ? 2 : 0;
 }
 
 /* Is @ev an x86 trace's zap flush inside madvise(MADV_FREE) of @t? */
@@ -375,9 +385,13 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 				tlbr_vma_ranges_cover(r, ev->mm, &vmas, u->vpn);
 		}
 		/* (before the aging the call applies below makes the pages old) */
-		if (cold_after_split(r, ev, t)) {
+		switch (cold_after_split(r, ev, t)) {
+		case 1:
 			cold_maybe = true;
+			/* fall through */
+		case 2:
 			q.x86_only = true;
+			break;
 		}
 		if (t && t->sys && (f->site == TLBR_SITE_MPROTECT || !tlbr_unmap_traced_flush(r, ev, t)))
 			tlbr_apply_syscall(r, t, ev->mm);

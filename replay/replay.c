@@ -316,6 +316,7 @@ int tlbr_replay_new(const struct tlbr_replay_opts *o, struct tlbr_replay **ret)
 	r->res.preempt = !r->o.no_preempt;
 	r->res.kernel = r->o.kernel;
 	r->res.arm64_kernel = r->o.arm64_kernel;
+	r->res.arm64_lpa2 = r->o.arm64_lpa2;
 	r->res.x86.invlpgb = r->o.invlpgb;
 	r->res.x86.polled_declared = r->o.polled_traced;
 	if (r->o.lost_unknown) {

@@ -293,6 +293,11 @@ struct tlbr_replay_result {
 	bool preempt;
 	unsigned int kernel;		/* the traced kernel's version (TLBR_KVER), 0 unknown */
 	unsigned int arm64_kernel;	/* the arm64 kernel the prediction follows, 0 unknown */
+	/*
+	 * ... whether it runs with LPA2 (52-bit physical addresses on 4 KiB
+	 * pages, TCR_EL1.DS): TLBR_LPA2_UNKNOWN, _OFF, _ON
+	 */
+	unsigned int arm64_lpa2;
 	unsigned int uncertain_why;	/* TLBR_UNSURE_* bits: why flush points were uncertain */
 	int ncpus;
 	uint64_t events;
@@ -488,6 +493,12 @@ struct tlbr_replay_opts {
 	 * x86-ipi follows the traced kernel whatever this says.
 	 */
 	unsigned int arm64_kernel;
+	/*
+	 * ... and whether that machine runs with LPA2 (TLBR_LPA2_*: what-if
+	 * --arm64-lpa2, diff --against: AFTER's PTEs, tlbr_adapter_lpa2());
+	 * engine.c: cold_after_split. An arm64 trace: unknown.
+	 */
+	unsigned int arm64_lpa2;
 	bool no_preempt;		/* migrate_disable() is cheap: a non-preemptible kernel */
 	/*
 	 * The trace cannot show lost events (tlbr_reader_lost_unknown(): perf's

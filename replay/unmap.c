@@ -1835,7 +1835,8 @@ void tlbr_huge_settle(struct replay *r, struct rtask *t)
  * flag: __split_huge_pmd_locked's make_migration_entry_young and
  * remove_migration_pte's is_migration_entry_young, where
  * migration_entry_supports_ad(): the swap offset holds SWP_MIG_TOTAL_BITS,
- * as arm64's does)
+ * as arm64's does; but arm64 6.9+ with LPA2 loses it, set_ptes() clearing
+ * PTE bit 52: engine.c, cold_after_split)
  */
 static void split_fn(struct replay *r, struct page *p, void *a)
 {
