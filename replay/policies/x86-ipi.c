@@ -128,7 +128,6 @@ struct xstate {
 	uint32_t *task_mm;
 	uint32_t ntask_mm;
 	uint32_t cur_task[TLBR_MAX_CPUS];
-	bool lost_seen;			/* the tracer lost events: tasks may run unshown */
 	uint32_t loaded[TLBR_MAX_CPUS];	/* cpu_tlbstate.loaded_mm; 0: init_mm */
 	bool lazy[TLBR_MAX_CPUS];	/* cpu_tlbstate_shared.is_lazy */
 	bool known[TLBR_MAX_CPUS];	/* the trace showed the CPU load a user mm */
@@ -307,8 +306,12 @@ static void on_run(struct replay *r, struct policy *pl, int cpu, uint32_t mm)
  * older than the trace: threads of one process that a trace.dat does not
  * group (it has no tgid for tasks older than the trace), the task given
  * its own. From now on the task runs @mm in the model (until it execs).
- * Not after lost events: a switch the trace lost may have put another
- * task there. O(1) amortised.
+ * After lost events too: the record is the task's own (the CPU's current
+ * task, interrupted by the IPI), and a user task runs its own mm
+ * (context_switch() -> switch_mm_irqs_off(); only kernel threads borrow
+ * one, kthread_use_mm()), whatever switches the gap hid; every address
+ * space then counts as older than the trace (the model restarted them).
+ * O(1) amortised.
  */
 static void task_rehome(struct xstate *s, struct tlbr_x86_check *xc, const struct tlbr_event *ev,
 			uint32_t mm)
@@ -316,7 +319,7 @@ static void task_rehome(struct xstate *s, struct tlbr_x86_check *xc, const struc
 	int cpu = ev->cpu;
 	struct xmm *y = xmm_find(s, s->loaded[cpu]), *x = xmm_find(s, mm);
 
-	if (s->lost_seen || !ev->task || ev->task != s->cur_task[cpu] || s->lazy[cpu] || !x || !y ||
+	if (!ev->task || ev->task != s->cur_task[cpu] || s->lazy[cpu] || !x || !y ||
 	    x == y || x->born || y->born)
 		return;
 	if (ev->task >= s->ntask_mm) {
@@ -886,7 +889,6 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 		}
 		memset(s->nfifo, 0, sizeof(s->nfifo));
 		memset(s->pend_mm, 0, sizeof(s->pend_mm));
-		s->lost_seen = true;
 		memset(s->guess, 0, sizeof(s->guess));
 		memset(s->polled, 0, sizeof(s->polled));
 		memset(s->shoot_open, 0, sizeof(s->shoot_open));

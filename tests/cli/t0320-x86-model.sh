@@ -373,6 +373,14 @@ got=$(values x86-ipi,arm64-broadcast,oracle "$SRCDIR/tests/data/whatif-x86-rehom
 	s.calls_matched s.tasks_rehomed p.oracle.unsafe)
 [ "$got" = "2 2 2 1 1 1 1 0" ]
 ok $? "a remote shootdown answer re-homes an ungrouped thread (got $got)"
+# ... after lost events too: the answer is the task's own record, and a
+# user task runs its own mm (tests/data/whatif-x86-rehome-lost.txt; before:
+# 2 0 0 2 2 2 None 0, the last flush missed as well)
+got=$(values x86-ipi,arm64-broadcast,oracle "$SRCDIR/tests/data/whatif-x86-rehome-lost.txt" \
+	s.shootdown_ipis_sent s.predicted_ipis s.matched_ipis s.calls_real s.calls_predicted \
+	s.calls_matched s.tasks_rehomed p.oracle.unsafe)
+[ "$got" = "2 1 1 2 2 2 1 0" ]
+ok $? "a remote shootdown answer re-homes an ungrouped thread after lost events (got $got)"
 # A thread not shown yet may have loaded its address space on any CPU;
 # once it is shown, those CPUs still may hold its entries and the sound
 # models go on asking them (tests/data/whatif-unseen-ever.txt: a COW after
