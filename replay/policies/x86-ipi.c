@@ -561,6 +561,21 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 				if (tlbr_view_may_run_older(r, q->mm, c))
 					tlbr_cpuset_set(&unshown, (unsigned int)c);
 			}
+	/*
+	 * An mm created in the trace with a thread the trace does not show
+	 * (a pid filter leaves it out: tlbr_view_running()'s mm_anywhere):
+	 * where the kernel interrupted another CPU (real_multi), a CPU that
+	 * may be running that thread now may be the one in mm_cpumask
+	 * (switch_mm_irqs_off() set its bit unseen); the kernel would
+	 * interrupt it. Not kept in the mask, as above.
+	 */
+	if (m->born && real_multi)
+		for (c = 0; c < tlbr_view_ncpus(r); c++)
+			if (c != q->cpu && !tlbr_cpuset_test(&others, (unsigned int)c) &&
+			    s->loaded[c] != q->mm && tlbr_view_running(r, q->mm, c)) {
+				tlbr_cpuset_set(&others, (unsigned int)c);
+				tlbr_cpuset_set(&unshown, (unsigned int)c);
+			}
 	clear_cpu(&others, q->cpu);
 	multi = tlbr_cpuset_count(&others) > 0;
 	/*
