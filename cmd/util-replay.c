@@ -311,6 +311,13 @@ static void traced_kernel(struct replay_run *run)
 				      strlen(missing) < sizeof(missing) - 1 &&
 				      !strstr(missing, "tlbr:unmap_one");
 	}
+	/*
+	 * madvise COLD/PAGEOUT's young PTEs are traced (record's tlbr:age_young,
+	 * an instruction probe in madvise_cold_or_pageout_pte_range's young
+	 * branch, planned and armed)
+	 */
+	o->ro.age_young_traced = tlbr_metadata_get(meta, "age_young", release, sizeof(release)) &&
+				 !strcmp(release, "traced");
 	/* MGLRU off on the traced machine: none, or its caps without LRU_GEN_CORE (bit 0) */
 	o->ro.lru_gen_off = tlbr_metadata_lru_gen_off(meta);
 	/* DAMON on on the traced machine (a kdamond's state "on") */

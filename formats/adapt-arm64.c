@@ -751,6 +751,20 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		out->huge.nr = (uint32_t)(v[1] > 512 ? 512 : v[1]);
 		return 1;
 	}
+	case TLBR_RAW_A64_AGE_YOUNG:
+		/*
+		 * madvise_cold_or_pageout_pte_range() found the PTEs [addr, end)
+		 * young, made them old and put them in its gather's range (the
+		 * task's madvise walk: the replay takes it for its syscall's)
+		 */
+		if (v[1] <= v[0] || v[1] - v[0] > 0x200000)
+			return 0;
+		tlbr_adapt_ev_init(out, TLBR_EV_HUGE, rec, t);
+		out->huge.kind = TLBR_HUGE_AGED;
+		out->huge.at = v[0] & TLBR_PAGE_MASK;
+		out->huge.addr = out->huge.at & ~0x1fffffULL;
+		out->huge.nr = (uint32_t)((v[1] - out->huge.at + 4095) >> 12);
+		return 1;
 	case TLBR_RAW_A64_THP: {
 		enum tlbr_huge_kind k = !strcmp(rec->def->name, "thp_wp") ? TLBR_HUGE_WP :
 					!strcmp(rec->def->name, "thp_split") ? TLBR_HUGE_SPLIT :

@@ -203,6 +203,13 @@ static const struct tlbr_evdef vocab[] = {
 	   "which subpages a 6.12 folio split put back as folios, not as the "
 	   "shared zero page, is not seen: agings of them stay uncertain",
 	   3, { "addr", N }, { "nr", N }, { "mm", N }),
+	/*
+	 * an instruction probe the recorder places itself (record/census.c:
+	 * tlbr_age_find), not a plan item: madvise_cold_or_pageout_pte_range's
+	 * young branch, at its tlb_remove_tlb_entries() range update
+	 */
+	EV("tlbr", "age_young", TLBR_RAW_A64_AGE_YOUNG, NONE, A64, NULL,
+	   2, { "addr", N }, { "end", N }),
 	EV("tlbr", "thp_collapse", TLBR_RAW_A64_THP, O, A64,
 	   "khugepaged's collapses are not seen",
 	   2, { "addr", N }, { "mm", N }),

@@ -439,6 +439,12 @@ enum tlbr_huge_kind {
 	 * zero page (folio_add_anon_rmap_ptes: a split's remove_migration_pte)
 	 */
 	TLBR_HUGE_REMAP,
+	/*
+	 * not a huge page: PTEs madvise COLD/PAGEOUT found young, made old and
+	 * put in the gather's range (arm64 tlbr:age_young, in
+	 * madvise_cold_or_pageout_pte_range()'s young branch): nr pages from at
+	 */
+	TLBR_HUGE_AGED,
 };
 
 struct tlbr_ev_huge {

@@ -625,6 +625,324 @@ out:
 	return ret;
 }
 
+/* ------------------------------------------------------------ madvise's young branch */
+
+/*
+ * madvise COLD/PAGEOUT's young branch (mm/madvise.c
+ * madvise_cold_or_pageout_pte_range(); 6.1: `if (pte_young(ptent)) {
+ * ptent = ptep_get_and_clear_full(...); ptent = pte_mkold(ptent);
+ * set_pte_at(...); tlb_remove_tlb_entry(tlb, pte, addr); }`, 6.12: `if
+ * (!pageout && pte_young(ptent)) { clear_young_dirty_ptes(vma, addr, pte,
+ * nr, CYDP_CLEAR_YOUNG); tlb_remove_tlb_entries(tlb, pte, nr, addr); }`),
+ * all inlined: no function probe sees which PTEs the walk found young. Its
+ * range update, __tlb_adjust_range(tlb, addr, PAGE_SIZE * nr) (asm-generic/
+ * tlb.h: tlb->start = min(tlb->start, address); tlb->end = max(tlb->end,
+ * address + range_size); then tlb->cleared_ptes = 1), compiles to
+ *	cmp Xs, Xa; csel Xs, Xs, Xa, ls; cmp Xe, Xb; csel Xe, Xe, Xb, hs;
+ *	stp Xs, Xe, [Xt, #16]; ... orr Wf, Wg, #(1 << k); strh Wf, [Xt, #32]
+ * (struct mmu_gather: start at 16, end at 24, the bit-fields at 32), Xa the
+ * address, Xb its end. Found as what every path from a test of the PTE's
+ * Access flag (TBZ/TBNZ bit 10, PTE_AF) reaches, in code only that test
+ * enters: the PTE's (cleared_ptes) and the huge PMD's (`if
+ * (pmd_young(orig_pmd))`, tlb_remove_pmd_tlb_entry: cleared_pmds, the
+ * next bit) both, or nothing (which one is which: the lower bit, as the
+ * struct has them, whatever bits come before). The probe is on the first
+ * CMP, where the kernel probes (probeable()); it records Xa and Xb.
+ */
+static bool is_cmp_x(uint32_t insn, unsigned int *rn, unsigned int *rm)
+{
+	if ((insn & 0xffe0fc1fu) != 0xeb00001fu)	/* SUBS XZR, Xn, Xm (LSL #0) */
+		return false;
+	*rn = (insn >> 5) & 31;
+	*rm = (insn >> 16) & 31;
+	return true;
+}
+
+static bool is_csel_x(uint32_t insn, unsigned int rd, unsigned int rm, unsigned int cond)
+{
+	return (insn & 0xffe00c00u) == 0x9a800000u && (insn & 31) == rd &&
+	       ((insn >> 5) & 31) == rd && ((insn >> 16) & 31) == rm && ((insn >> 12) & 15) == cond;
+}
+
+/*
+ * Is @text[i] the start of a range update? Its address and end registers
+ * in *@ra, *@rb and the cleared_* bit it sets in *@bit.
+ */
+static bool is_adjust(const uint32_t *text, size_t n, size_t i, unsigned int *ra,
+		      unsigned int *rb, int *bit)
+{
+	unsigned int s, a, e, b, rt, f = 32;
+
+	if (i + 9 > n || !is_cmp_x(text[i], &s, &a) || !is_csel_x(text[i + 1], s, a, 9) ||
+	    !is_cmp_x(text[i + 2], &e, &b) || !is_csel_x(text[i + 3], e, b, 2) || s == e)
+		return false;
+	/* STP Xs, Xe, [Xt, #16] (64-bit, signed offset) */
+	if ((text[i + 4] & 0xffc00000u) != 0xa9000000u || ((text[i + 4] >> 15) & 0x7f) != 2 ||
+	    (text[i + 4] & 31) != s || ((text[i + 4] >> 10) & 31) != e)
+		return false;
+	rt = (text[i + 4] >> 5) & 31;
+	for (size_t j = i + 5; j < i + 9; j++) {
+		/* ORR Wf, Wg, #(one bit): N 0, imms 0, immr (32 - k) % 32 */
+		if ((text[j] & 0xffc0fc00u) == 0x32000000u) {
+			f = text[j] & 31;
+			*bit = (int)((32 - ((text[j] >> 16) & 63)) & 31);
+			continue;
+		}
+		/* STRH Wf, [Xt, #32] */
+		if (f < 32 && (text[j] & 0xffc00000u) == 0x79000000u &&
+		    ((text[j] >> 10) & 0xfff) == 16 && ((text[j] >> 5) & 31) == rt &&
+		    (text[j] & 31) == f) {
+			*ra = a;
+			*rb = b;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The flow of @insn at @i for the region walk: its successors (B, B.cond,
+ * CBZ/CBNZ, TBZ/TBNZ relative; BL, BLR return to the next), 0 for RET, -1
+ * for what cannot be followed (BR, ERET); BRK goes on (a WARN returns).
+ */
+static int flow(uint32_t insn, long i, long next[2])
+{
+	if ((insn & 0xfc000000u) == 0x94000000u) {		/* BL */
+		next[0] = i + 1;
+		return 1;
+	}
+	if ((insn & 0xfe000000u) == 0xd6000000u) {		/* branch to a register */
+		unsigned int opc = (insn >> 21) & 15;
+
+		if (opc == 1 || opc == 9) {			/* BLR, BLRAA/BLRAB */
+			next[0] = i + 1;
+			return 1;
+		}
+		return opc == 2 ? 0 : -1;			/* RET (RETAA/RETAB); BR, ERET */
+	}
+	if ((insn & 0xff000000u) == 0xd4000000u) {		/* BRK: a WARN goes on */
+		next[0] = i + 1;
+		return 1;
+	}
+	return successors(insn, i, next);
+}
+
+#define AGE_MAX_INSNS 4096
+
+/*
+ * From the young side @y of a bit-10 test at @test: the instructions every
+ * path reaches before a range update (@in: marked), the update's index in
+ * *@adj. False when a path leaves without one, reaches two, or code
+ * outside enters it (checked by the caller).
+ */
+static bool young_region(const uint32_t *text, size_t n, long y, unsigned char *in, long *adj)
+{
+	long stack[256], next[2];
+	unsigned int sp = 0, steps = 0;
+	unsigned int ra, rb;
+	int bit;
+
+	*adj = -1;
+	stack[sp++] = y;
+	while (sp) {
+		long i = stack[--sp];
+		int k;
+
+		if (i < 0 || (size_t)i >= n || ++steps > 2048)
+			return false;
+		if (in[i])
+			continue;
+		if (is_adjust(text, n, (size_t)i, &ra, &rb, &bit)) {
+			if (*adj >= 0 && *adj != i)
+				return false;
+			*adj = i;
+			continue;
+		}
+		in[i] = 1;
+		k = flow(text[i], i, next);
+		if (k <= 0)
+			return false;	/* returns or leaves with no update */
+		while (k-- > 0) {
+			if (sp == ARRAY_SIZE(stack))
+				return false;
+			stack[sp++] = next[k];
+		}
+	}
+	return *adj >= 0;
+}
+
+/*
+ * Does code outside @in (but @test) flow into @in or to @adj? The kernel
+ * probes only the young branch's own update then.
+ */
+static bool entered(const uint32_t *text, size_t n, const unsigned char *in, long test, long adj,
+		    const unsigned char *reach)
+{
+	long next[2];
+
+	for (size_t j = 0; j < n; j++) {
+		int k;
+
+		if (in[j] || (long)j == test || !reach[j])
+			continue;
+		k = flow(text[j], (long)j, next);
+		while (k-- > 0)
+			if (next[k] >= 0 && (size_t)next[k] < n && (in[next[k]] || next[k] == adj))
+				return true;
+	}
+	/* nor into the update's other instructions but from the one before */
+	for (size_t j = 0; j < n; j++) {
+		int k = reach[j] ? flow(text[j], (long)j, next) : 0;
+
+		while (k-- > 0)
+			if (next[k] > adj && next[k] < adj + 5 && next[k] != (long)j + 1)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * The instructions the flow reaches from the function's start (@reach):
+ * one after an unconditional branch that nothing targets is not code the
+ * kernel runs (a patched static branch's other side, padding). False when
+ * the flow cannot be followed (a branch to a register).
+ */
+static bool reachable(const uint32_t *text, size_t n, unsigned char *reach)
+{
+	long *stack = malloc(n * 2 * sizeof(*stack)), next[2];
+	size_t sp = 0;
+	bool ok = stack != NULL;
+
+	memset(reach, 0, n);
+	if (ok)
+		stack[sp++] = 0;
+	while (ok && sp) {
+		long i = stack[--sp];
+		int k;
+
+		if (i < 0 || (size_t)i >= n)
+			continue;	/* a tail call */
+		if (reach[i])
+			continue;
+		reach[i] = 1;
+		k = flow(text[i], i, next);
+		if (k < 0)
+			ok = false;
+		while (k-- > 0)
+			stack[sp++] = next[k];
+	}
+	free(stack);
+	return ok;
+}
+
+int tlbr_age_find(const char *kallsyms, const char *kcore, struct tlbr_age_site *s)
+{
+	static const char fn[] = "madvise_cold_or_pageout_pte_range";
+	uint32_t text[AGE_MAX_INSNS];
+	unsigned char in[AGE_MAX_INSNS], reach[AGE_MAX_INSNS];
+	struct { long test, adj; int bit; unsigned int ra, rb; } found[4];
+	unsigned int nfound = 0, named = 0;
+	uint64_t stext, etext, start = 0, end = 0;
+	struct ksym *syms;
+	size_t nsyms, i, n;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	bool seg = false;
+	ssize_t got;
+	int fd;
+
+	memset(s, 0, sizeof(*s));
+	syms = read_kallsyms(kallsyms, &nsyms, &stext, &etext);
+	for (i = 0; syms && i < nsyms; i++) {
+		if (strcmp(syms[i].name, fn))
+			continue;
+		named++;
+		start = syms[i].addr;
+		for (size_t j = i + 1; j < nsyms; j++)
+			if (syms[j].addr > start) {
+				end = syms[j].addr;
+				break;
+			}
+	}
+	for (i = 0; syms && i < nsyms; i++)
+		free(syms[i].name);
+	free(syms);
+	if (named != 1 || !end || end - start > sizeof(text)) {
+		snprintf(s->why, sizeof(s->why), named ? "%s is not one function of at most 16 KiB"
+			 : "%s is not in kallsyms (inlined?)", fn);
+		return -ENOENT;
+	}
+	fd = open(kcore, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && pread(fd, &eh, sizeof(eh), 0) == sizeof(eh) &&
+	    !memcmp(eh.e_ident, ELFMAG, SELFMAG) && eh.e_ident[EI_CLASS] == ELFCLASS64 &&
+	    eh.e_phentsize == sizeof(ph))
+		for (i = 0; i < eh.e_phnum && !seg; i++) {
+			if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) !=
+			    sizeof(ph))
+				break;
+			seg = ph.p_type == PT_LOAD && ph.p_vaddr <= start &&
+			      end <= ph.p_vaddr + ph.p_filesz;
+		}
+	got = seg ? pread(fd, text, end - start, (off_t)(ph.p_offset + (start - ph.p_vaddr))) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (got != (ssize_t)(end - start)) {
+		snprintf(s->why, sizeof(s->why), "cannot read %s's text from %s", fn, kcore);
+		return -EIO;
+	}
+	n = (size_t)got / 4;
+	if (!reachable(text, n, reach)) {
+		snprintf(s->why, sizeof(s->why), "%s: a branch to a register, or out of it", fn);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		long next[2], y, adj;
+		unsigned int ra = 0, rb = 0;
+		int bit = -1;
+
+		/* TBZ/TBNZ Wt, #10 (b5 0, b40 10) */
+		if (!reach[i] || (text[i] & 0xfef80000u) != 0x36500000u)
+			continue;
+		successors(text[i], (long)i, next);
+		y = text[i] & 0x01000000u ? next[0] : next[1];	/* TBNZ: taken is young */
+		memset(in, 0, n);
+		if (!young_region(text, n, y, in, &adj) || entered(text, n, in, (long)i, adj, reach))
+			continue;
+		is_adjust(text, n, (size_t)adj, &ra, &rb, &bit);
+		if (nfound == ARRAY_SIZE(found)) {
+			snprintf(s->why, sizeof(s->why), "%s has more than %zu Access flag tests",
+				 fn, ARRAY_SIZE(found));
+			return -EINVAL;
+		}
+		found[nfound].test = (long)i;
+		found[nfound].adj = adj;
+		found[nfound].bit = bit;
+		found[nfound].ra = ra;
+		found[nfound++].rb = rb;
+	}
+	/* the PTE's and the PMD's: cleared_ptes, then cleared_pmds */
+	if (nfound != 2 || found[0].adj == found[1].adj ||
+	    abs(found[0].bit - found[1].bit) != 1) {
+		snprintf(s->why, sizeof(s->why), "%s: %u young branches with their own range update "
+			 "(the PTE's and the PMD's, cleared_ptes and cleared_pmds, expected)", fn,
+			 nfound);
+		return -ENOENT;
+	}
+	i = found[0].bit < found[1].bit ? 0 : 1;
+	if (!probeable(text, (size_t)found[i].adj, true)) {
+		snprintf(s->why, sizeof(s->why), "%s+0x%lx follows an exclusive load "
+			 "(arm_kprobe_decode_insn refuses it)", fn, found[i].adj * 4);
+		return -EINVAL;
+	}
+	s->found = true;
+	s->test = (uint64_t)found[i].test * 4;
+	s->offset = (uint64_t)found[i].adj * 4;
+	s->ra = found[i].ra;
+	s->rb = found[i].rb;
+	snprintf(s->function, sizeof(s->function), "%s", fn);
+	return 0;
+}
+
 /* ------------------------------------------------------------ probing */
 
 /* The fetch arguments of a TLBI probe: its site number and the operand register. */
@@ -728,6 +1046,42 @@ void tlbr_census_line(const struct tlbr_tlbi_site *t, unsigned int i, char *buf,
 }
 
 /*
+ * The age_young probe (tlbr_age_find): planned where its point is found,
+ * and, when @create, created (the kernel may still refuse it: then the
+ * recording says nothing of it, and the replay keeps its old rule).
+ */
+static void age_probe(struct tlbr_census *cs, const struct tlbr_plan_env *env, bool create,
+		      FILE *log)
+{
+	char where[128], fetch[64];
+	struct tracefs_dynevent *ev;
+
+	cs->age_planned = tlbr_age_probe_def(env, &cs->age, where, sizeof(where), fetch,
+					     sizeof(fetch));
+	if (!cs->age_planned)
+		return;
+	snprintf(cs->age_line, sizeof(cs->age_line), "p:%s/age_young %s %s", PROBE_SYSTEM, where,
+		 fetch);
+	if (!create)
+		return;
+	ev = tracefs_kprobe_alloc(PROBE_SYSTEM, "age_young", where, fetch);
+	if (!ev || tracefs_dynevent_create(ev) < 0) {
+		char *kerr = tracefs_error_last(NULL);
+
+		snprintf(cs->age.why, sizeof(cs->age.why), "the kernel refused the kprobe at %s%s%.60s",
+			 where, kerr ? ": " : "", kerr ? kerr : "");
+		free(kerr);
+		tracefs_dynevent_free(ev);
+		cs->age_planned = false;
+	} else {
+		cs->age_ev = ev;
+	}
+	if (log)
+		fprintf(log, "tlbreplay: madvise's young branch: %s\n",
+			cs->age_ev ? cs->age_line : cs->age.why);
+}
+
+/*
  * Take the census (arm64 with kprobes) and probe each site: the kernel
  * refuses some (an instruction right after an atomic looks exclusive to
  * it): those are tried at the next five instructions, then skipped.
@@ -795,11 +1149,18 @@ void tlbr_census_probe(struct tlbr_census *cs, const struct tlbr_plan_env *env, 
 	}
 	if (log && create)
 		fprintf(log, "tlbreplay: TLBI census: %u sites, %u probed\n", cs->n, cs->nprobed);
+	age_probe(cs, env, create, log);
 }
 
 void tlbr_census_release(struct tlbr_census *cs)
 {
 	unsigned int k;
+
+	if (cs->age_ev) {
+		tracefs_dynevent_destroy(cs->age_ev, true);
+		tracefs_dynevent_free(cs->age_ev);
+		cs->age_ev = NULL;
+	}
 
 	for (k = 0; k < cs->nprobed; k++) {
 		if (!cs->evs[k])
@@ -810,6 +1171,42 @@ void tlbr_census_release(struct tlbr_census *cs)
 	}
 	free(cs->sites);
 	cs->sites = NULL;
+}
+
+/*
+ * The age_young probe's kprobe_events location and fetch arguments, or why
+ * there is none (@why set).
+ */
+bool tlbr_age_probe_def(const struct tlbr_plan_env *env, struct tlbr_age_site *a, char *where,
+			size_t nw, char *fetch, size_t nf)
+{
+	char path[2][600];
+
+	if (strcmp(env->arch, "aarch64") || !env->kprobes) {
+		snprintf(a->why, sizeof(a->why), "%s", strcmp(env->arch, "aarch64") ?
+			 "not an arm64 kernel" : "no kprobe_events");
+		return false;
+	}
+	snprintf(path[0], sizeof(path[0]), "%s/proc/kallsyms", env->sysroot);
+	snprintf(path[1], sizeof(path[1]), "%s/proc/kcore", env->sysroot);
+	if (tlbr_age_find(path[0], path[1], a) < 0)
+		return false;
+	snprintf(where, nw, "%s+0x%llx", a->function, (unsigned long long)a->offset);
+	snprintf(fetch, nf, "addr=%%x%u:x64 end=%%x%u:x64", a->ra, a->rb);
+	return true;
+}
+
+/* The --check line of the age_young probe. */
+void tlbr_age_line(const struct tlbr_plan_env *env, char *buf, size_t n)
+{
+	struct tlbr_age_site a;
+	char where[128], fetch[64];
+
+	if (tlbr_age_probe_def(env, &a, where, sizeof(where), fetch, sizeof(fetch)))
+		snprintf(buf, n, "madvise COLD/PAGEOUT's young branch (Access flag test at +0x%llx): "
+			 "kprobe: p:tlbr/age_young %s %s", (unsigned long long)a.test, where, fetch);
+	else
+		snprintf(buf, n, "madvise COLD/PAGEOUT's young branch: no probe: %s", a.why);
 }
 
 void tlbr_census_print(FILE *f, const struct tlbr_plan_env *env)
@@ -834,4 +1231,6 @@ void tlbr_census_print(FILE *f, const struct tlbr_plan_env *env)
 		fprintf(f, "    %s\n", line);
 	}
 	tlbr_census_release(&cs);
+	tlbr_age_line(env, line, sizeof(line));
+	fprintf(f, "%s\n", line);
 }

@@ -23,6 +23,15 @@ struct tlbr_census {
 	int ev_site[MAX_TLBI_PROBES];
 	unsigned char ev_part[MAX_TLBI_PROBES];	/* 0: tlbi_N; k: tlbi_N_k (after a call) */
 	char note[256];			/* why there is no census */
+	/*
+	 * madvise COLD/PAGEOUT's young branch (tlbr_age_find): its probe,
+	 * tlbr/age_young, when placed (@age_line: its kprobe_events line) and
+	 * created (@age_ev; metadata age_young=traced), else @age.why
+	 */
+	struct tlbr_age_site age;
+	char age_line[256];
+	bool age_planned;
+	struct tracefs_dynevent *age_ev;
 };
 
 /*
@@ -31,6 +40,11 @@ struct tlbr_census {
  */
 void tlbr_census_probe(struct tlbr_census *cs, const struct tlbr_plan_env *env, bool create,
 		       FILE *log);
+/* The age_young probe's location and fetch arguments on @env's kernel, or why none. */
+bool tlbr_age_probe_def(const struct tlbr_plan_env *env, struct tlbr_age_site *a, char *where,
+			size_t nw, char *fetch, size_t nf);
+/* The --check line of the age_young probe. */
+void tlbr_age_line(const struct tlbr_plan_env *env, char *buf, size_t n);
 /* Destroy the census probes and free the census. */
 void tlbr_census_release(struct tlbr_census *cs);
 /* The census line of a site, for --check and the trace's markers. */

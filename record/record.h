@@ -91,6 +91,20 @@ struct tlbr_tlbi_site {
 int tlbr_census_take(const char *kallsyms, const char *kcore, struct tlbr_tlbi_site **ret,
 		     unsigned int *ret_n, struct tlbr_error *err);
 
+/*
+ * madvise COLD/PAGEOUT's young branch (arm64): where in
+ * madvise_cold_or_pageout_pte_range() its range update is, with the
+ * registers holding the address and the end (census.c: tlbr_age_find).
+ */
+struct tlbr_age_site {
+	bool found;
+	char function[64];
+	uint64_t test, offset;		/* the Access flag test; the probe point */
+	unsigned int ra, rb;		/* address, end registers at the probe point */
+	char why[200];			/* when not found, why */
+};
+int tlbr_age_find(const char *kallsyms, const char *kcore, struct tlbr_age_site *s);
+
 /* The census of the machine @env describes (arm64), for --check. */
 void tlbr_census_print(FILE *f, const struct tlbr_plan_env *env);
 

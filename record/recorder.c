@@ -439,6 +439,14 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 			tracefs_printf(inst, TLBR_MARK_META "gathers=traced\n");
 	}
 	/*
+	 * arm64: madvise COLD/PAGEOUT's young branch is probed (census.c
+	 * tlbr_age_find: madvise_cold_or_pageout_pte_range's range update
+	 * behind its Access flag test, the probe created): the replay knows
+	 * which PTEs the walk found young, and that the others were not
+	 */
+	if (cs && cs->age_planned)
+		tracefs_printf(inst, TLBR_MARK_META "age_young=traced\n");
+	/*
 	 * x86: whether the CPU has INVLPGB, as the kernel lists it (cpuinfo
 	 * flag "invlpgb": X86_FEATURE_INVLPGB, named since Linux 6.15, which
 	 * also uses it): then flush_tlb_mm_range() of an address space with a
@@ -682,6 +690,8 @@ static void dry_census(struct rec *r)
 		tlbi_kprobe_line(&r->cen, k, line, sizeof(line));
 		dry(r, "echo '%s' >> kprobe_events", line);
 	}
+	if (r->cen.age_planned)
+		dry(r, "echo '%s' >> kprobe_events", r->cen.age_line);
 }
 
 static int step_enable(struct rec *r);
@@ -722,6 +732,8 @@ static void dry_teardown(struct rec *r)
 		tlbr_tlbi_event(&r->cen, k, ev, sizeof(ev));
 		dry(r, "echo '-:%s/%s' >> kprobe_events", PROBE_SYSTEM, ev);
 	}
+	if (r->cen.age_planned)
+		dry(r, "echo '-:%s/age_young' >> kprobe_events", PROBE_SYSTEM);
 	for (i = 0; i < r->plan.n; i++)
 		if (r->plan.items[i].available && r->plan.items[i].kprobe)
 			dry(r, "echo '-:%s/%s' >> kprobe_events", r->plan.items[i].system,
@@ -896,8 +908,8 @@ static struct tracefs_cpu *cpu_open(struct tracefs_instance *inst, int cpu)
 /* The per-CPU readers and the spool's files, formats and manifest. */
 static int capture_open(struct rec *r)
 {
-	const char *events[TLBR_PLAN_MAX + 1];
-	char *names[TLBR_PLAN_MAX + 1], *clock;
+	const char *events[TLBR_PLAN_MAX + 2];
+	char *names[TLBR_PLAN_MAX + 2], *clock;
 	unsigned int i, nev = 0;
 	size_t page = 0;
 	int cpu, ret;
@@ -928,8 +940,14 @@ static int capture_open(struct rec *r)
 		events[nev] = names[nev];
 		nev++;
 	}
-	if (r->cen.nprobed) {	/* the TLBI probes */
-		names[nev] = strdup(PROBE_SYSTEM "/tlbi_*");
+	/* the TLBI probes; madvise's young branch (census.c) */
+	for (i = 0; i < 2; i++) {
+		static const char *const own[2] = { PROBE_SYSTEM "/tlbi_*",
+						     PROBE_SYSTEM "/age_young" };
+
+		if (i ? !r->cen.age_planned : !r->cen.nprobed)
+			continue;
+		names[nev] = strdup(own[i]);
 		if (!names[nev]) {
 			ret = failf(r, -ENOMEM, "out of memory");
 			goto out;
@@ -1156,6 +1174,9 @@ static int step_enable(struct rec *r)
 		if ((ret = r->be->event_enable(r, PROBE_SYSTEM, ev, NULL)) < 0)
 			return ret;
 	}
+	if (r->cen.age_planned &&
+	    (ret = r->be->event_enable(r, PROBE_SYSTEM, "age_young", NULL)) < 0)
+		return ret;
 	for (i = 0; i < r->plan.n; i++)
 		if (r->plan.items[i].available &&
 		    (ret = r->be->event_enable(r, r->plan.items[i].system, r->plan.items[i].event,

@@ -343,6 +343,14 @@ struct rtask {
 	bool zapped;			/* the trace showed its per-VMA zaps (unmap.c) */
 	bool aged;			/* madvise COLD/PAGEOUT/FREE: its aging is applied */
 	/*
+	 * the PTE ranges madvise COLD/PAGEOUT's walk found young in this
+	 * syscall (tlbr:age_young: madvise_cold_or_pageout_pte_range's young
+	 * branch, tlb_remove_tlb_entries' range; unmap.c), [s, e) in pages
+	 */
+	struct young_hit { uint64_t s, e; } *young;
+	uint32_t nyoung, young_alloc;
+	bool young_lost;		/* one could not be kept: decide nothing */
+	/*
 	 * the VMA being zapped had dirty (or maybe dirty) shared pages: a
 	 * resched inside zap_pte_range flushes what is gathered (unmap.c)
 	 */

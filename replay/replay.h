@@ -536,6 +536,14 @@ struct tlbr_replay_opts {
 	 */
 	bool lru_gen_off;
 	/*
+	 * The recording probed madvise_cold_or_pageout_pte_range()'s young
+	 * branch (arm64, tlbr:age_young; metadata age_young=traced): each PTE
+	 * madvise COLD/PAGEOUT found young, cleared and put in the gather's
+	 * range is traced, and a PTE of the walk the probe did not show was
+	 * not (unmap.c group_fn).
+	 */
+	bool age_young_traced;
+	/*
 	 * The recording shows DAMON on (metadata damon=on): its access checks
 	 * clear Access flags untraced as MGLRU's aging does (paddr:
 	 * damon_pa_mkold() -> damon_folio_mkold() -> rmap walk ->

@@ -89,6 +89,15 @@ struct groups {
 	bool lru_batch;
 	int cpu;
 	const char *why;
+	/*
+	 * the recording traced which PTEs COLD/PAGEOUT's walk found young
+	 * (opts.age_young_traced: tlbr:age_young), all of this walk's are in
+	 * (the syscall returned): @young, sorted, merged; a page in none was
+	 * not young, or not aged
+	 */
+	bool probe;
+	const struct young_hit *young;
+	uint32_t nyoung;
 	/* MADV_FREE's walk stops in these PMDs (vpn >> 9) at these pages (free_stops) */
 	struct free_stop {
 		uint64_t pmd, vpn;
@@ -110,14 +119,123 @@ static void lru_after(struct replay *r, const struct groups *gs, struct page *p)
 	tlbr_lru_set(r, p, tlbr_lru_on(r, p) ? LRU_BATCH : LRU_MAYBE_OFF, gs->cpu);
 }
 
+/*
+ * The group of @p's VMA (a new one if none: the last takes the rest past
+ * MAX_GROUPS), its range stretched to @p. Returns its index.
+ */
+static unsigned int group_take(struct groups *gs, const struct page *p)
+{
+	const struct vma *v = gs->m ? tlbr_vma_find(gs->m, p->vpn << PAGE_SHIFT) : NULL;
+	uint64_t vs = v ? v->start : 0;
+	unsigned int i;
+
+	for (i = 0; i < gs->n && gs->g[i].vstart != vs; i++)
+		;
+	if (i == gs->n && gs->n < MAX_GROUPS) {
+		gs->g[gs->n].vstart = vs;
+		gs->g[gs->n].lo = p->vpn;
+		gs->g[gs->n].hi = p->vpn;
+		gs->g[gs->n].proven = false;
+		gs->g[gs->n].unknown = false;
+		gs->n++;
+	} else if (i == gs->n) {
+		i = gs->n - 1;	/* too many VMAs: the last group takes the rest */
+	}
+	if (p->vpn < gs->g[i].lo)
+		gs->g[i].lo = p->vpn;
+	if (p->vpn > gs->g[i].hi)
+		gs->g[i].hi = p->vpn;
+	return i;
+}
+
+/* Is @vpn in a range the walk found young (gs->young: sorted, disjoint)? O(log n). */
+static bool young_hit(const struct groups *gs, uint64_t vpn)
+{
+	uint32_t lo = 0, hi = gs->nyoung;
+
+	while (lo < hi) {
+		uint32_t mid = (lo + hi) / 2;
+
+		if (gs->young[mid].e <= vpn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < gs->nyoung && gs->young[lo].s <= vpn;
+}
+
+static int young_cmp(const void *a, const void *b)
+{
+	const struct young_hit *x = a, *y = b;
+
+	return x->s < y->s ? -1 : x->s > y->s;
+}
+
+/*
+ * An age_young event (TLBR_HUGE_AGED) in @t's madvise: kept for its aging
+ * at the return. O(1) amortised.
+ */
+static void young_add(struct rtask *t, uint64_t s, uint64_t e)
+{
+	if (t->nyoung && t->young[t->nyoung - 1].e == s) {	/* the walk goes up */
+		t->young[t->nyoung - 1].e = e;
+		return;
+	}
+	if (t->nyoung == t->young_alloc) {
+		uint32_t na = t->young_alloc ? t->young_alloc * 2 : 64;
+		struct young_hit *nv = realloc(t->young, na * sizeof(*nv));
+
+		if (!nv) {
+			t->young_lost = true;
+			return;
+		}
+		t->young = nv;
+		t->young_alloc = na;
+	}
+	t->young[t->nyoung++] = (struct young_hit){ s, e };
+}
+
+/* @t's young ranges sorted and merged (a walk goes up each VMA; VMAs too). */
+static void young_sort(struct rtask *t)
+{
+	uint32_t i, n = 0;
+
+	qsort(t->young, t->nyoung, sizeof(*t->young), young_cmp);
+	for (i = 0; i < t->nyoung; i++) {
+		if (n && t->young[i].s <= t->young[n - 1].e) {
+			if (t->young[i].e > t->young[n - 1].e)
+				t->young[n - 1].e = t->young[i].e;
+		} else {
+			t->young[n++] = t->young[i];
+		}
+	}
+	t->nyoung = n;
+}
+
+/*
+ * The groups of an aging the probe decides (gs->probe): each range it
+ * showed young within [@s, @e), a page the model has or not (an address
+ * space older than the trace), puts its VMA's point, certain. O(pages
+ * shown young).
+ */
+static void young_groups(struct groups *gs, uint64_t s, uint64_t e)
+{
+	for (uint32_t k = 0; k < gs->nyoung; k++) {
+		uint64_t a = gs->young[k].s > s ? gs->young[k].s : s;
+		uint64_t b = gs->young[k].e < e ? gs->young[k].e : e;
+		struct page edge = { 0 };
+
+		for (edge.vpn = a; edge.vpn < b; edge.vpn++)	/* (merged: VMAs may meet) */
+			gs->g[group_take(gs, &edge)].proven = true;
+	}
+}
+
 static void group_fn(struct replay *r, struct page *p, void *a)
 {
 	struct groups *gs = a;
-	const struct vma *v;
-	uint64_t vs;
 	unsigned int i;
 	bool counts = gs->present_only ? p->present : p->mapped;
-	bool past_maybe = false, on, folio_on = false;
+	bool past_maybe = false, on, folio_on = false, hit;
 
 	for (unsigned int k = 0; k < gs->nstop; k++)
 		if (gs->stop[k].pmd == p->vpn / PMD_PAGES && p->vpn >= gs->stop[k].vpn) {
@@ -147,25 +265,20 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 	 * such a page proves nothing, young or dirty
 	 */
 	on = counts && !r->lru[p->idx].zero && (!gs->lru_check || folio_on);
-	if (counts) {
-		v = gs->m ? tlbr_vma_find(gs->m, p->vpn << PAGE_SHIFT) : NULL;
-		vs = v ? v->start : 0;
-		for (i = 0; i < gs->n && gs->g[i].vstart != vs; i++)
-			;
-		if (i == gs->n && gs->n < MAX_GROUPS) {
-			gs->g[gs->n].vstart = vs;
-			gs->g[gs->n].lo = p->vpn;
-			gs->g[gs->n].hi = p->vpn;
-			gs->g[gs->n].proven = false;
-			gs->g[gs->n].unknown = false;
-			gs->n++;
-		} else if (i == gs->n) {
-			i = gs->n - 1;	/* too many VMAs: the last group takes the rest */
-		}
-		if (p->vpn < gs->g[i].lo)
-			gs->g[i].lo = p->vpn;
-		if (p->vpn > gs->g[i].hi)
-			gs->g[i].hi = p->vpn;
+	hit = gs->probe && young_hit(gs, p->vpn);
+	/*
+	 * the probe in madvise_cold_or_pageout_pte_range()'s young branch
+	 * (6.1: `if (pte_young(ptent)) { ... tlb_remove_tlb_entry(tlb, pte,
+	 * addr); }`, 6.12: `if (!pageout && pte_young(ptent)) {
+	 * clear_young_dirty_ptes(...); tlb_remove_tlb_entries(tlb, pte, nr,
+	 * addr); }`) shows each PTE the walk put in the gather's range, which
+	 * tlb_end_vma flushes: the groups are the young pages' (young_groups),
+	 * certain; a page it did not show was skipped or old, and puts nothing
+	 * there, whatever the model's view of its folio (mapcount, LRU, zero
+	 * page); here only the pages' state after it
+	 */
+	if (counts && !(gs->probe && gs->age)) {
+		i = group_take(gs, p);
 		if (past_maybe)		/* whether the walk got here is unknown */
 			gs->g[i].unknown = true;
 		else if (gs->age && gs->clean && p->dirty && r->lru[p->idx].zero)
@@ -203,8 +316,11 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 		tlbr_pte_set(r, p, false, false, false, false, false, gs->why);
 		return;
 	}
-	if (!counts)
+	if (!counts) {
+		if (hit)	/* (a page the model did not count: old now all the same) */
+			p->young = PAGE_OLD;
 		return;
+	}
 	lru_after(r, gs, p);
 	if (!gs->age)
 		return;
@@ -220,6 +336,8 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 	else if (past_maybe || !on)	/* it may have been skipped: young as it was, or old */
 		p->young = p->young == PAGE_OLD ? PAGE_OLD : PAGE_YOUNG_UNKNOWN;
 	else
+		p->young = PAGE_OLD;
+	if (hit)	/* the walk made it old: pte_mkold, clear_young_dirty_ptes */
 		p->young = PAGE_OLD;
 	/* MADV_FREE's pte_mkclean: clean until a write the trace may not show */
 	if (gs->clean) {
@@ -834,7 +952,7 @@ static void huge_age_points(struct replay *r, const struct groups *gs, uint32_t 
 }
 
 static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s, uint64_t e,
-		      bool points)
+		      bool points, bool walk_done)
 {
 	uint64_t advice = t->call.madvise.advice;
 	struct groups gs = {
@@ -869,6 +987,21 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 	t->aged = true;
 	if (e <= s)
 		return;
+	/*
+	 * the young branch probed (age_young=traced) and the walk done (the
+	 * syscall's return: every age_young of it is in; not PAGEOUT's aging
+	 * taken before its first reclaim, whose later PMDs are still to come),
+	 * the task's own madvise on a kernel whose PAGEOUT rule is known, no
+	 * events lost since it began (an age_young among them)
+	 */
+	if (walk_done && r->o.age_young_traced && r->arm64_seen && advice != TLBR_MADV_FREE &&
+	    !t->young_lost && mm == t->mm && !(pageout && arm64 < 0) &&
+	    r->lost_seq <= t->sys_seq) {
+		young_sort(t);
+		gs.probe = true;
+		gs.young = t->young;
+		gs.nyoung = t->nyoung;
+	}
 	/* madvise_cold(), madvise_pageout(), madvise_free_single_vma(): lru_add_drain() */
 	tlbr_lru_drain(r, t->sys_cpu);
 	if (arm64 == 0) {	/* no aging: PAGEOUT still takes and puts back (lru.c) */
@@ -890,6 +1023,8 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 	if (points || arm64_only)
 		huge_age_points(r, &gs, mm, s, e, pageout && arm64 < 0, arm64_only);
 	tlbr_for_pages(r, mm, false, s, e, group_fn, &gs);
+	if (gs.probe)
+		young_groups(&gs, s, e);
 	free(gs.stop);
 	/* a kernel of unknown version: PAGEOUT may not age at all */
 	if (points || arm64_only)
@@ -929,7 +1064,7 @@ void tlbr_age_before_reclaim(struct replay *r, struct rtask *t, uint32_t mm)
 	    mm != t->mm || t->traced)
 		return;
 	tlbr_range_of(&t->call, &s, &e);
-	age_range(r, t, mm, s, e, true);
+	age_range(r, t, mm, s, e, true, false);
 }
 
 /* ------------------------------------------------------------ contpte blocks */
@@ -1527,7 +1662,7 @@ bool tlbr_unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, stru
 		 */
 		if (ev->flush.x86_reason != TLBR_X86_NONE && !t->applied) {
 			tlbr_range_of(&t->call, &s, &e);
-			age_range(r, t, ev->mm, s, e, false);
+			age_range(r, t, ev->mm, s, e, false, false);
 			t->applied = true;
 		}
 		return true;
@@ -1592,7 +1727,7 @@ bool tlbr_unmap_syscall_ret(struct replay *r, const struct tlbr_event *ev, struc
 	case TLBR_SYS_MADVISE:
 		if (tlbr_madvise_ages(t->call.madvise.advice)) {
 			if (!t->aged)
-				age_range(r, t, ev->mm, s, e, points);
+				age_range(r, t, ev->mm, s, e, points, true);
 		} else if (!tlbr_madvise_zaps(t->call.madvise.advice))
 			return false;
 		else if (!t->zapped)
@@ -1983,6 +2118,16 @@ void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 	 * asked), or another path mapped a folio's pages (swap-in, a PMD
 	 * split's 512): lrutag.zero's doubt is gone
 	 */
+	/*
+	 * age_young: the task's madvise COLD/PAGEOUT walk found these PTEs
+	 * young (madvise_cold_or_pageout_pte_range): kept for its aging
+	 */
+	if (ev->huge.kind == TLBR_HUGE_AGED) {
+		if (t && t->sys == TLBR_SYS_MADVISE + 1 && ev->huge.nr)
+			young_add(t, ev->huge.at >> PAGE_SHIFT,
+				  (ev->huge.at >> PAGE_SHIFT) + ev->huge.nr);
+		return;
+	}
 	if (ev->huge.kind == TLBR_HUGE_REMAP) {
 		tlbr_for_pages(r, ev->mm, false, ev->huge.at >> PAGE_SHIFT,
 			       (ev->huge.at >> PAGE_SHIFT) + ev->huge.nr, remap_fn, NULL);

@@ -19,6 +19,7 @@ TLBI census: 5 sites (4 broadcast, 1 local) and 1 DSBs that complete them, kprob
     3 vmalle1is broadcast bar+0x8
     4 rvae1is broadcast baz+0x0
     5 dsb broadcast foo+0x8
+madvise COLD/PAGEOUT's young branch: no probe: madvise_cold_or_pageout_pte_range is not in kallsyms (inlined?)
 W
 same_file "census: the 5 EL1 TLBIs, their kind and function (not the EL2 TLBI, not DC), and the DSB ISH that completes foo's" $TMP/want $TMP/census
 "$TLBREPLAY" record --dry-run --sysroot sysroots/a64-census -- true > $TMP/dry
@@ -41,10 +42,37 @@ TLBI census: 3 sites (3 broadcast, 0 local) and 0 DSBs that complete them, kprob
     0 vae1is broadcast __flush_tlb_range.constprop.0+0x0 in a notrace copy: its calls are probed
     1 call broadcast mover+0x64 calls __flush_tlb_range.constprop.0 (if refused: after it at +0x88)
     2 call broadcast nofallback+0x4 calls __flush_tlb_range.constprop.0
+madvise COLD/PAGEOUT's young branch: no probe: madvise_cold_or_pageout_pte_range is not in kallsyms (inlined?)
 W
 same_file "census: a refused call is counted after it, where every path from it keeps x30 (not past a BL)" $TMP/want $TMP/census
 "$TLBREPLAY" record --check --sysroot sysroots/a64-61 | tail -1 > $TMP/nocensus
 grep_file "no kernel text symbols: no census, and why" "^no TLBI census: .*kallsyms has no kernel text symbols" $TMP/nocensus
+# madvise COLD/PAGEOUT's young branch (record/census.c tlbr_age_find) in
+# the guests' own madvise_cold_or_pageout_pte_range() (sysroots/a64-age-61,
+# a64-age-612: the function's bytes from Debian's 6.1.0-47 and 6.12.118
+# Images): behind the PTE's Access flag test (TBNZ bit 10: 6.1 +0x2e0,
+# 6.12 +0x280) the range update (cmp; csel ls; cmp; csel hs; stp to
+# tlb->start/end; orr of cleared_ptes, bit 3 on 6.1, 4 on 6.12), which only
+# that branch enters; the PMD's (cleared_pmds, the next bit) is the other
+"$TLBREPLAY" record --check --sysroot sysroots/a64-age-61 | tail -1 > $TMP/age
+grep_file "6.1.0-47: the young branch's range update probed, address x19, end x5" \
+	"young branch (Access flag test at +0x2e0): kprobe: p:tlbr/age_young madvise_cold_or_pageout_pte_range+0x898 addr=%x19:x64 end=%x5:x64$" $TMP/age
+"$TLBREPLAY" record --check --sysroot sysroots/a64-age-612 | tail -1 > $TMP/age
+grep_file "6.12.118: the young branch's range update probed, address x27, end x5 (nr pages)" \
+	"young branch (Access flag test at +0x280): kprobe: p:tlbr/age_young madvise_cold_or_pageout_pte_range+0x770 addr=%x27:x64 end=%x5:x64$" $TMP/age
+"$TLBREPLAY" record --dry-run --sysroot sysroots/a64-age-61 -- true > $TMP/dry
+grep_file "dry run: the age_young kprobe" \
+	"p:tlbr/age_young madvise_cold_or_pageout_pte_range+0x898 addr=%x19:x64 end=%x5:x64' >> kprobe_events" $TMP/dry
+# a64-age-entered: 6.1's with +0x82c (b +0x178 before) a branch to +0x88c,
+# inside the young branch: code outside enters it, no probe; a64-age-excl:
+# 6.1's with +0x884 (dsb ishst) an LDXR, 5 instructions before the point
+# (arm_kprobe_decode_insn -> is_probed_address_atomic refuses it)
+"$TLBREPLAY" record --check --sysroot sysroots/a64-age-entered | tail -1 > $TMP/age
+grep_file "a young branch other code enters: no probe" \
+	"young branch: no probe: madvise_cold_or_pageout_pte_range: 1 young branches" $TMP/age
+"$TLBREPLAY" record --check --sysroot sysroots/a64-age-excl | tail -1 > $TMP/age
+grep_file "a point after an exclusive load: no probe" \
+	"young branch: no probe: madvise_cold_or_pageout_pte_range+0x898 follows an exclusive load" $TMP/age
 
 # a trace with the census: flush operations and instructions by site
 "$TLBREPLAY" stat --json whatif-tlbi-census.txt > $TMP/s.json
@@ -419,6 +447,15 @@ ok $? "... without the events both FREE points uncertain (zap 1..3)"
 # that batch moves may skip it (before, 6.1: on the list at once, certain)
 aging_check "$DATA/whatif-pageout-split-batch.txt" '{"zap": 4}' '{"zap": 4}' '{"zap": 1}'
 ok $? "6.1 reclaim split: its folios wait in the reclaiming CPU's batch, a COLD elsewhere uncertain (zap 3..4, executed 4)"
+# the young branch probed (whatif-age-young.txt, hardware Access flag:
+# tlbr:age_young, age_young=traced): a COLD with a hit flushed, one without
+# did not, both certain (zap 2, executed 2); without the metadata the probe
+# is not said armed: the old rule, 1..3
+aging_check "$DATA/whatif-age-young.txt" '{"zap": 2}' '{"zap": 2}' '{}'
+ok $? "age_young: the COLDs the probe shows young flushed, the one it does not show did not (zap 2, none uncertain)"
+grep -v "age_young=traced" "$DATA/whatif-age-young.txt" > $TMP/age-noarm.txt
+aging_check $TMP/age-noarm.txt '{"zap": 2}' '{"zap": 3}' '{"zap": 2}'
+ok $? "... not said planned and armed: as before (zap 1..3)"
 
 # a contpte unfold inside a FREE (whatif-contpte-free.txt) is not the
 # advice's own flush: the FREE still flushes the pages it cleaned (before:

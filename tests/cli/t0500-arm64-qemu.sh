@@ -89,6 +89,14 @@ for k in 6.1 6.12; do
 	grep "tlbreplay-meta" "$TMP/out" | sed 's/.*tlbreplay-meta/tlbreplay-meta/' > "$TMP/meta"
 	grep_file "$k: who sets the Access flag, in the metadata" \
 		"tlbreplay-meta access_flag=\(hardware\|software\)$" "$TMP/meta"
+	# madvise COLD/PAGEOUT's young branch (record/census.c tlbr_age_find):
+	# found in the running text, probed, and said so (6.1.0-47: +0x898,
+	# 6.12.118: +0x770, tlbreplay-record(1))
+	grep_file "$k: madvise's young branch found" \
+		"young branch (Access flag test at +0x[0-9a-f]*): kprobe: p:tlbr/age_young madvise_cold_or_pageout_pte_range+0x[0-9a-f]* addr=%x[0-9]*:x64 end=%x[0-9]*:x64$" \
+		$G/$k/check.txt
+	grep_file "$k: madvise's young branch probed, in the metadata" \
+		"tlbreplay-meta age_young=traced$" "$TMP/meta"
 	"$TLBREPLAY" stat --json $f > $TMP/all.json
 	ok $? "$k: stat reads it"
 	python3 - $TMP/all.json > $TMP/all.facts <<'PY'

@@ -28,6 +28,9 @@
 # linux-image-6.12.*+deb12-arm64 (the newest apt knows, or
 # TLBR_ARM64_612=6.12.N+deb12-arm64). TLBR_ARM64_SUITE=full runs each
 # program longer (tools/arm64/sweep.sh; CI runs the default, short one);
+# TLBR_ARM64_SUITE=age only stress-ng --madvise and --mremap at the full
+# suite's lengths, the programs whose agings the recorder's age_young probe
+# decides on the hardware Access flag (the default CPU);
 # TLBR_ARM64_SUITE=shootdown only stress-ng --tlb-shootdown 1..4
 # (tools/sweep-tlb-shootdown.sh); TLBR_ARM64_SUITE=crossarch only the
 # programs of tools/cross-arch-programs.sh, also recorded on x86
@@ -272,6 +275,13 @@ run zap-churn-thp zap-churn -n 10 -p 1024 -H
 # shared memory's zaps: without the hardware dirty state a page only read is clean
 run sng-tlb-shootdown stress-ng --tlb-shootdown 1 --tlb-shootdown-ops 200 --timeout 10 --quiet
 PROGS
+elif grep -q 'tlbr.suite=age' /proc/cmdline; then
+cat > progs.sh <<'PROGS'
+. ./run.sh
+# madvise COLD/PAGEOUT's agings and mremap's (the full suite's lengths)
+run sng-madvise stress-ng --madvise 1 --madvise-ops 2000 --timeout 10 --quiet
+run sng-mremap stress-ng --mremap 1 --mremap-ops 1000 --timeout 10 --quiet --mremap-bytes 4M
+PROGS
 elif grep -q 'tlbr.suite=crossarch' /proc/cmdline; then
 	printf '. ./run.sh\nTRUE=/bin/true\n. /bin/cross-arch-programs.sh\ncross_arch_programs\n' > progs.sh
 	. /bin/cross-arch-programs.sh
@@ -353,7 +363,7 @@ chmod +x "$root/init"
 
 # 4. one boot per kernel: record, and bring the files back
 st=0 first=1
-case $suite in crossarch|madvise) first=0 ;; esac	# its own programs only: no cleanup run
+case $suite in crossarch|madvise|age) first=0 ;; esac	# its own programs only: no cleanup run
 for kv in $kvers; do
 	k=${kv%%=*} v=${kv#*=}
 	dir=$out/$k${TLBR_ARM64_TAG:-}
