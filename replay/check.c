@@ -41,24 +41,33 @@ static const char *perm_name(uint8_t h)
  * One page, @arg the check's text (the finding's last step: the event
  * being replayed, written only for a finding): O(1) when the page's bound
  * (r->held_any, the OR of every ptlb.held written since the last check)
- * has nothing excessive under the PTE, for then no entry of it has; else
- * O(policies x CPUs x tlb_held), and the bound is made exact again.
+ * has nothing excessive under the PTE, for then no entry of it has, or
+ * when the page's entries were never written (page.ptlb_set); else
+ * O(policies x CPUs x tlb_held), and the bound is made exact again. Its
+ * mm and permission are looked up once for all (policy, CPU) pairs.
  */
 void tlbr_check_fn(struct replay *r, struct page *p, void *arg)
 {
 	const char *at = arg;
 	uint8_t allowed = tlbr_perm(r, p), any = r->held_any[p->idx];
 	uint8_t listed = any & HELD_ANY_LISTED;
+	struct rmm *m;
 	int pol, c;
 
 	if (!held_excess(any, allowed))
 		return;
 	any = 0;
+	if (!p->ptlb_set) {	/* every entry reads as zero: none excessive */
+		r->held_any[p->idx] = listed;
+		return;
+	}
+	m = tlbr_mm_get(r, p->mm);
 	for (pol = 0; pol < r->npol; pol++) {
 		struct policy *pl = &r->pol[pol];
+		const struct ptlb *t = ptlb_of(r, p, pol, 0);	/* the policy's CPUs, in a row */
 
 		for (c = 0; c < r->ncpus; c++) {
-			uint8_t held = ptlb_of(r, p, pol, c)->held;
+			uint8_t held = t[c].held;
 			struct tlbr_finding *f;
 			struct plast *last;
 
@@ -67,14 +76,16 @@ void tlbr_check_fn(struct replay *r, struct page *p, void *arg)
 			 * or nothing once a flush hid it) is at most the PTE's permission
 			 * (tlb.c): without an excess there, there is none at all.
 			 */
-			if (!(held & HELD_OLD) && !(held & ~allowed & (HELD_VALID | HELD_W)))
+			if (!held_excess(held, allowed)) {
+				any |= held;
 				continue;
+			}
 			/* the sound model, whatever residency model prices the run */
-			held = tlbr_tlb_held_sound(r, pl, p, c);
-			if (!(held & HELD_VALID))
+			held = tlbr_tlb_held_sound_at(r, pl, p, c, m, allowed);
+			if (!(held & HELD_VALID) || !held_excess(held, allowed)) {
+				any |= t[c].held;
 				continue;
-			if (!(held & HELD_OLD) && !(held & ~allowed & (HELD_VALID | HELD_W)))
-				continue;
+			}
 			pl->res->unsafe++;
 			if (pl->res->nfindings < TLBR_MAX_FINDINGS) {
 				f = &pl->res->findings[pl->res->nfindings++];
@@ -110,9 +121,8 @@ void tlbr_check_fn(struct replay *r, struct page *p, void *arg)
 			}
 			/* reported once: the model drops the entry it found */
 			tlbr_tlb_flush_page(r, pl, p, c);
+			any |= t[c].held;
 		}
-		for (c = 0; c < r->ncpus; c++)
-			any |= ptlb_of(r, p, pol, c)->held;
 	}
 	r->held_any[p->idx] = any | listed;
 }

@@ -398,7 +398,7 @@ static void fork_dg_add(struct replay *r, const struct page *p)
 
 	if (t && t->nfork_dg == t->fork_dg_alloc) {
 		uint32_t n = t->fork_dg_alloc ? t->fork_dg_alloc * 2 : 64;
-		uint64_t *nd = realloc(t->fork_dg, n * sizeof(*nd));
+		struct fork_dg *nd = realloc(t->fork_dg, n * sizeof(*nd));
 
 		if (nd) {
 			t->fork_dg = nd;
@@ -406,7 +406,7 @@ static void fork_dg_add(struct replay *r, const struct page *p)
 		}
 	}
 	if (t && t->nfork_dg < t->fork_dg_alloc)
-		t->fork_dg[t->nfork_dg++] = p->vpn;
+		t->fork_dg[t->nfork_dg++] = (struct fork_dg){ .vpn = p->vpn, .idx = p->idx };
 }
 
 /*
@@ -539,11 +539,47 @@ static void u64_sort_desc(uint64_t *v, uint64_t *tmp, uint32_t n)
 }
 
 /*
+ * Sort @v (@n distinct keys) into descending order, @tmp (n more) as
+ * scratch, by what the list holds: a fork lists again, at its return, the
+ * pages it write-protected in the order it met them (descending), after
+ * those it left listed (a shared VMA's, descending too), so the list is
+ * mostly one or two descending runs. A first run that covers it all is
+ * left as it is; the rest, one run or sorted by u64_sort_desc() where it
+ * is no longer than the first run, is merged with the first; else the
+ * whole is sorted. The keys are distinct: the order is any sort's.
+ * O(n), or u64_sort_desc()'s.
+ */
+static void u64_order_desc(uint64_t *v, uint64_t *tmp, uint32_t n)
+{
+	uint32_t k = 1, j, a, b, o;
+
+	while (k < n && v[k - 1] > v[k])
+		k++;
+	if (k >= n)
+		return;
+	for (j = k + 1; j < n && v[j - 1] > v[j]; j++)
+		;
+	if (j < n && n - k > k) {
+		u64_sort_desc(v, tmp, n);
+		return;
+	}
+	if (j < n)
+		u64_sort_desc(v + k, tmp, n - k);
+	for (a = 0, b = k, o = 0; a < k && b < n;)
+		tmp[o++] = v[a] > v[b] ? v[a++] : v[b++];
+	while (a < k)
+		tmp[o++] = v[a++];
+	while (b < n)
+		tmp[o++] = v[b++];
+	memcpy(v, tmp, (size_t)n * sizeof(*v));
+}
+
+/*
  * The listed pages (rmm.wp_list) put to fork_wp_fn() in the order of the
  * mm's page list, newest first (by born), as the walk of every page would
  * meet them: the walk's other pages it passes by (fork_wp_none). Those
  * still to write-protect at a later fork (a shared VMA's) stay listed.
- * false (nothing done) out of memory. O(listed) (u64_sort_desc) plus the
+ * false (nothing done) out of memory. O(listed) (u64_order_desc) plus the
  * write-protection's.
  */
 static bool fork_wp_listed(struct replay *r, struct fork_arg *f)
@@ -568,7 +604,7 @@ static bool fork_wp_listed(struct replay *r, struct fork_arg *f)
 	}
 	l->n = 0;
 	if (n > 1)
-		u64_sort_desc(r->wp_tmp, r->wp_tmp + r->wp_tmp_alloc, n);
+		u64_order_desc(r->wp_tmp, r->wp_tmp + r->wp_tmp_alloc, n);
 	r->stop_walk = false;	/* as tlbr_for_pages() leaves it */
 	m->wp_known = false;	/* the PTE changes below are not listed ... */
 	for (k = 0; k < n; k++)

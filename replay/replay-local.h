@@ -396,8 +396,14 @@ struct rtask {
 	uint32_t wp_page;		/* index + 1 */
 	int wp_cpu;
 	uint64_t wp_ts, wp_pos;
-	/* pages the fork in progress write-protected: checked when it returns */
-	uint64_t *fork_dg;
+	/*
+	 * pages the fork in progress write-protected: checked when it returns
+	 * (its page index, the lookup saved while the slot still holds it)
+	 */
+	struct fork_dg {
+		uint64_t vpn;
+		uint32_t idx;
+	} *fork_dg;
 	uint32_t nfork_dg, fork_dg_alloc;
 	uint32_t fork_child;		/* that fork's child mm, and its seq (rmm.lazy_seq) */
 	uint64_t fork_seq;
@@ -756,6 +762,8 @@ unsigned int tlbr_cont_unfolds(struct replay *r, const struct flushreq *q, uint3
 /* tlb.c: the residency models */
 uint8_t tlbr_tlb_held(struct replay *r, struct policy *pl, const struct page *p, int cpu);
 uint8_t tlbr_tlb_held_sound(struct replay *r, struct policy *pl, const struct page *p, int cpu);
+uint8_t tlbr_tlb_held_sound_at(struct replay *r, struct policy *pl, const struct page *p, int cpu,
+			       struct rmm *m, uint8_t perm);
 uint8_t tlbr_tlb_held_before(struct replay *r, struct policy *pl, const struct page *p, int cpu);
 uint8_t tlbr_tlb_held_before_sound(struct replay *r, struct policy *pl, const struct page *p,
 				   int cpu);

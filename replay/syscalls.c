@@ -11,6 +11,21 @@
 #include "replay-local.h"
 
 /*
+ * The page @d names in @mm: the slot it was taken from while that still
+ * holds it (a live page of @mm at @d->vpn: the hash has one such), else
+ * tlbr_page_find(), which also settles a lazy child as it always did.
+ * O(1), or the lookup's.
+ */
+static struct page *fork_dg_page(struct replay *r, uint32_t mm, const struct fork_dg *d)
+{
+	struct page *p = d->idx < r->npages ? page_at(r, d->idx) : NULL;
+
+	if (p && mm && mm < r->nmms && !r->mms[mm].lazy_parent && p->mm == mm && p->vpn == d->vpn)
+		return p;
+	return tlbr_page_find(r, mm, d->vpn);
+}
+
+/*
  * O(apply_syscall + flush_point + check_range) over the syscall's range; a
  * fork's return checks the pages it write-protected.
  */
@@ -143,7 +158,7 @@ void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct r
 			struct page *q;
 
 			for (uint32_t i = 0; i < t->nfork_dg; i++) {
-				struct page *p = tlbr_page_find(r, ev->mm, t->fork_dg[i]);
+				struct page *p = fork_dg_page(r, ev->mm, &t->fork_dg[i]);
 
 				if (!p)
 					continue;
@@ -153,12 +168,16 @@ void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct r
 				/* the child's copy, where it was made (mm_settle) before this */
 				q = NULL;
 				if (c && c->lazy_seq == t->fork_seq && !c->lazy_parent)
-					q = tlbr_page_find(r, t->fork_child, t->fork_dg[i]);
+					q = tlbr_page_find(r, t->fork_child, t->fork_dg[i].vpn);
 				if (q && q->since == t->fork_seq)
 					tlbr_fork_wp_unknown(r, q);
 			}
 		}
 		t->nfork_dg = 0;
+		if (t->fork_dg_alloc > 256) {	/* a task forks seldom: not kept for the next */
+			zfree(&t->fork_dg);
+			t->fork_dg_alloc = 0;
+		}
 		break;
 	default:
 		break;

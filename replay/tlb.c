@@ -83,13 +83,16 @@ static void cinsert(struct replay *r, struct policy *pl, int cpu, const struct p
 
 /* ------------------------------------------------------------ the models */
 
-/* The unbounded (sound) model: what @cpu may hold of @p. O(1). */
-uint8_t tlbr_tlb_held_sound(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+/*
+ * tlbr_tlb_held_sound() with @p's mm (@m) and its tlbr_perm() (@perm) looked
+ * up by the caller, once for all its (policy, CPU) pairs (check.c). O(1).
+ */
+uint8_t tlbr_tlb_held_sound_at(struct replay *r, struct policy *pl, const struct page *p, int cpu,
+			       struct rmm *m, uint8_t perm)
 {
-	struct rmm *m = tlbr_mm_get(r, p->mm);
 	const struct ptlb *t;
 	uint64_t mc, since;
-	uint8_t held, perm;
+	uint8_t held;
 
 	t = ptlb_of(r, p, pl->idx, cpu);
 	mc = *mm_cleared(m, r, pl->idx, cpu);
@@ -101,11 +104,16 @@ uint8_t tlbr_tlb_held_sound(struct replay *r, struct policy *pl, const struct pa
 		since = t->cleared;
 	if (mc > since)
 		since = mc;
-	perm = tlbr_perm(r, p);
 	if (perm && (tlbr_cpuset_test(&m->active, (unsigned int)cpu) || mm_anywhere(m) ||
 		     m->last_end[cpu] > since || cpu_may_load_older(r, m, cpu)))
 		held |= perm;
 	return held;
+}
+
+/* The unbounded (sound) model: what @cpu may hold of @p. O(1). */
+uint8_t tlbr_tlb_held_sound(struct replay *r, struct policy *pl, const struct page *p, int cpu)
+{
+	return tlbr_tlb_held_sound_at(r, pl, p, cpu, tlbr_mm_get(r, p->mm), tlbr_perm(r, p));
 }
 
 /* Under the run's residency model. O(1) unbounded; O(ways) capacity. */
