@@ -396,6 +396,12 @@ static void fork_dg_add(struct replay *r, const struct page *p)
 {
 	struct rtask *t = r->cur_task;
 
+	if (t && !t->fork_dg_alloc && r->fork_dg_spare) {	/* the last fork's array (syscalls.c) */
+		t->fork_dg = r->fork_dg_spare;
+		t->fork_dg_alloc = r->fork_dg_spare_alloc;
+		r->fork_dg_spare = NULL;
+		r->fork_dg_spare_alloc = 0;
+	}
 	if (t && t->nfork_dg == t->fork_dg_alloc) {
 		uint32_t n = t->fork_dg_alloc ? t->fork_dg_alloc * 2 : 64;
 		struct fork_dg *nd = realloc(t->fork_dg, n * sizeof(*nd));

@@ -500,6 +500,13 @@ struct replay {
 	uint32_t cand_tmp_alloc;
 	uint64_t *wp_tmp;		/* tlbr_fork_wp's sort of rmm.wp_list */
 	uint32_t wp_tmp_alloc;
+	/*
+	 * the largest rtask.fork_dg array a returned fork gave back, for the
+	 * next fork to take (syscalls.c): one task forking again and again
+	 * reuses it, and no task keeps one between its forks
+	 */
+	struct fork_dg *fork_dg_spare;
+	uint32_t fork_dg_spare_alloc;
 	uint32_t npages, pages_alloc;
 	uint32_t free_head;		/* free page slots (index + 1), linked through next */
 	uint32_t nfree;

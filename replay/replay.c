@@ -438,6 +438,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 	free(r->lru_cpu);
 	free(r->cand_tmp);
 	free(r->wp_tmp);
+	free(r->fork_dg_spare);
 	free(r->plast);
 	tlbr_flush_walk_release(r);
 	free(r->pol);

@@ -174,10 +174,15 @@ void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct r
 			}
 		}
 		t->nfork_dg = 0;
-		if (t->fork_dg_alloc > 256) {	/* a task forks seldom: not kept for the next */
-			zfree(&t->fork_dg);
-			t->fork_dg_alloc = 0;
-		}
+		/* the larger array kept for the next fork, whoever's (replay.fork_dg_spare) */
+		if (t->fork_dg_alloc > r->fork_dg_spare_alloc) {
+			free(r->fork_dg_spare);
+			r->fork_dg_spare = t->fork_dg;
+			r->fork_dg_spare_alloc = t->fork_dg_alloc;
+		} else
+			free(t->fork_dg);
+		t->fork_dg = NULL;
+		t->fork_dg_alloc = 0;
 		break;
 	default:
 		break;
