@@ -757,7 +757,9 @@ static size_t uncertain_why(char *buf, size_t n, const struct tlbr_against_side 
 		}
 	}
 	WHY(TLBR_UNSURE_AGE, "madvise COLD, PAGEOUT or FREE flushes only PTEs that were young "
-	    "or dirty (madvise_cold_or_pageout_pte_range, madvise_free_pte_range)");
+	    "or dirty (madvise_cold_or_pageout_pte_range, madvise_free_pte_range); for an "
+	    "arm64 6.1 PAGEOUT from x86, a fault proves its PTE young only where nothing on "
+	    "AFTER's machine ages unseen (its metadata: MGLRU and DAMON off; --arm64-aging)");
 	WHY(TLBR_UNSURE_PAGEOUT, "PAGEOUT on a kernel of unknown version (it ages and "
 	    "flushes before Linux 6.10 only; BEFORE's prediction follows AFTER's kernel)");
 	WHY(TLBR_UNSURE_DIRTY, "a zap of shared pages the trace saw only read flushes early "

@@ -134,6 +134,7 @@ struct tlbr_against_side {
 	 */
 	unsigned int kver, arm64_kver;
 	unsigned int lpa2;	/* AFTER: TLBR_LPA2_* as its user PTEs say */
+	unsigned int aging;	/* AFTER: TLBR_AGING_* as its metadata says */
 	char arm64_from[256];
 };
 

@@ -711,7 +711,10 @@ void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r)
 			   "   damon_ptep_mkold does the same), and the list where the folio's\n"
 			   "   CPU drained its batch, but not old: the hardware Access flag\n"
 			   "   (TCR_EL1.HA) sets it without a fault (a recording where software\n"
-			   "   sets it, access_flag=software, shows old too).");
+			   "   sets it, access_flag=software, shows old too). An x86 trace for an\n"
+			   "   arm64 kernel before 6.10, whose PAGEOUT ages what x86's 6.10+ does\n"
+			   "   not: proven so where nothing on that machine ages unseen\n"
+			   "   (--arm64-aging none; diff --against: AFTER's metadata).");
 	if (why & TLBR_UNSURE_PAGEOUT)
 		fprintf(f, "\n - the kernel's version is unknown (the traced one's, or for an x86\n"
 			   "   trace the arm64 one's: --arm64-kernel): PAGEOUT ages (and flushes)\n"

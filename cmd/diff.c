@@ -21,7 +21,7 @@
 #include "scope.h"
 
 enum { OPT_FORMAT = 256, OPT_JSON, OPT_INFMT, OPT_AGAINST, OPT_AFTER_PID, OPT_AFTER_COMM,
-       OPT_FORCE, OPT_TABLE, OPT_LPA2 };
+       OPT_FORCE, OPT_TABLE, OPT_LPA2, OPT_AGING };
 enum fmt { F_TEXT, F_CSV, F_JSON };
 
 static const struct option diff_options[] = {
@@ -35,6 +35,7 @@ static const struct option diff_options[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "table", required_argument, NULL, OPT_TABLE },
 	{ "arm64-lpa2", required_argument, NULL, OPT_LPA2 },
+	{ "arm64-aging", required_argument, NULL, OPT_AGING },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -42,6 +43,9 @@ static const struct option diff_options[] = {
 /* --arm64-lpa2 (set: it overrides what AFTER's PTEs say) */
 static unsigned int lpa2_cli;
 static bool lpa2_cli_set;
+/* --arm64-aging (set: it overrides what AFTER's metadata says) */
+static unsigned int aging_cli;
+static bool aging_cli_set;
 
 static void diff_help(FILE *f)
 {
@@ -61,7 +65,11 @@ static void diff_help(FILE *f)
 		   "        --table <name>      --against --format csv: sites (default),\n"
 		   "                            operations or savings\n"
 		   "        --arm64-lpa2 <s>    --against: whether AFTER's machine runs with LPA2\n"
-		   "                            (on, off, unknown; default: as AFTER's PTEs say)\n");
+		   "                            (on, off, unknown; default: as AFTER's PTEs say)\n"
+		   "        --arm64-aging <s>   --against: none if nothing on AFTER's machine\n"
+		   "                            clears Access flags unseen (none, unknown;\n"
+		   "                            default: none where AFTER's metadata shows MGLRU\n"
+		   "                            and DAMON off)\n");
 	scope_help_options(f);
 	fprintf(f, "    -h, --help              this help\n\n"
 		   "With two or more traces on a side: mean +- standard deviation, and Welch's\n"
@@ -109,7 +117,7 @@ static void against_note(void *ctx, const struct tlbr_note *n)
 static int against_side(char **paths, unsigned int n, enum tlbr_format fmt,
 			const struct scope_opts *so, bool force, struct tlbr_against_side *side,
 			char *desc, size_t descsize, unsigned int arm64_kver, const char *arm64_by,
-			unsigned int lpa2)
+			unsigned int lpa2, unsigned int aging)
 {
 	unsigned int i;
 	int status = 0;
@@ -136,6 +144,7 @@ static int against_side(char **paths, unsigned int n, enum tlbr_format fmt,
 			o.arm64_kernel = arm64_kver;
 			o.arm64_by = arm64_by;
 			o.arm64_lpa2 = lpa2;
+			o.arm64_aging = aging;
 		}
 		run.cli = &o;
 		run.on_event = against_event;
@@ -155,6 +164,20 @@ static int against_side(char **paths, unsigned int n, enum tlbr_format fmt,
 			/* AFTER's machine: LPA2 as its PTEs say, unknown where its traces differ */
 			side->lpa2 = !i || side->lpa2 == tlbr_adapter_lpa2(run.in.adapter) ?
 				     tlbr_adapter_lpa2(run.in.adapter) : TLBR_LPA2_UNKNOWN;
+			/*
+			 * AFTER's machine: nothing clears Access flags unseen where
+			 * its metadata shows MGLRU off and DAMON not on, and no
+			 * kdamond ran in it (unmap.c: age_range's young_seen), in
+			 * every one of its traces
+			 */
+			{
+				unsigned int ag = tlbr_metadata_lru_gen_off(meta) &&
+						  !tlbr_metadata_damon_on(meta) &&
+						  !tlbr_adapter_kdamond_seen(run.in.adapter) ?
+						  TLBR_AGING_NONE : TLBR_AGING_UNKNOWN;
+
+				side->aging = !i || side->aging == ag ? ag : TLBR_AGING_UNKNOWN;
+			}
 			if (!arm64_by)	/* AFTER: its census, its kernel */
 				snprintf(side->arm64_from, sizeof(side->arm64_from), "the traced "
 					 "kernel (AFTER: the census counts what it executed)");
@@ -233,7 +256,7 @@ static int cmd_against(char **b, unsigned int nb, char **a, unsigned int na,
 		       const struct scope_opts *so_after, bool force, int fmt, const char *table)
 {
 	struct tlbr_against_side *sb = calloc(1, sizeof(*sb)), *sa = calloc(1, sizeof(*sa));
-	char db[256], da[256], by[160];
+	char db[256], da[256], by[224];
 	struct tlbr_table ts, to, tv;
 	int status;
 
@@ -244,10 +267,10 @@ static int cmd_against(char **b, unsigned int nb, char **a, unsigned int na,
 	 * prediction follows (rules that differ by version: MADV_PAGEOUT's
 	 * aging before 6.10), unknown when AFTER's traces differ
 	 */
-	status = against_side(a, na, infmt, so_after, force, sa, da, sizeof(da), 0, NULL, 0);
+	status = against_side(a, na, infmt, so_after, force, sa, da, sizeof(da), 0, NULL, 0, 0);
 	if (!status) {
 		char v[16];
-		unsigned int lpa2;
+		unsigned int lpa2, aging;
 		size_t l;
 
 		if (sa->kver)
@@ -263,8 +286,14 @@ static int cmd_against(char **b, unsigned int nb, char **a, unsigned int na,
 			snprintf(by + l, sizeof(by) - l, ", LPA2 %s (%s)",
 				 lpa2 == TLBR_LPA2_ON ? "on" : "off",
 				 lpa2_cli_set ? "--arm64-lpa2" : "AFTER's user PTEs");
+		/* unseen aging (unmap.c: age_range): --arm64-aging, else AFTER's metadata */
+		aging = aging_cli_set ? aging_cli : sa->aging;
+		l = strlen(by);
+		if (aging == TLBR_AGING_NONE)
+			snprintf(by + l, sizeof(by) - l, ", no unseen aging (%s)",
+				 aging_cli_set ? "--arm64-aging" : "AFTER's metadata: MGLRU and DAMON off");
 		status = against_side(b, nb, infmt, so, force, sb, db, sizeof(db), sa->kver, by,
-				      lpa2);
+				      lpa2, aging);
 	}
 	if (!status && !sa->tlbi_events) {
 		error("the traces after the '--' have no TLBI census: --against counts what an "
@@ -491,6 +520,13 @@ int cmd_diff(int argc, char **argv)
 			if (lpa2_cli || !strcmp(optarg, "unknown"))
 				break;
 			error("--arm64-lpa2 takes on, off or unknown, not '%s'", optarg);
+			return TLBR_EXIT_USAGE;
+		case OPT_AGING:
+			aging_cli = !strcmp(optarg, "none") ? TLBR_AGING_NONE : TLBR_AGING_UNKNOWN;
+			aging_cli_set = true;
+			if (aging_cli || !strcmp(optarg, "unknown"))
+				break;
+			error("--arm64-aging takes none or unknown, not '%s'", optarg);
 			return TLBR_EXIT_USAGE;
 		case OPT_TABLE:
 			if (strcmp(optarg, "sites") && strcmp(optarg, "operations") &&

@@ -27,7 +27,7 @@ const struct tlbr_cmd tlbr_commands[] = {
 	  "<trace>...)" },
 	{ "diff", cmd_diff, "two kernels, flushes by site; --against: predicted for arm64 vs its census",
 	  "tlbreplay diff [--against [--after-pid <list>] [--after-comm <list>] [--table <name>] "
-	  "[--arm64-lpa2 <s>]] "
+	  "[--arm64-lpa2 <s>] [--arm64-aging <s>]] "
 	  "[--comm <list>] [--pid <list>] [--time <s>,<e>] [--format text|csv|json] <before>... -- <after>..." },
 	{ "help", cmd_help, "show the manual page of a command",
 	  "tlbreplay help [<command> | <topic>]" },

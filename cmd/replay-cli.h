@@ -17,6 +17,7 @@
 enum {
 	OPT_R_TLB = 512, OPT_R_CPU, OPT_R_CPUS, OPT_R_ENV, OPT_R_PREEMPT, OPT_R_COSTS,
 	OPT_R_FAIL, OPT_R_FINDINGS, OPT_R_FORMAT, OPT_R_FORCE, OPT_R_ARM64_KERNEL, OPT_R_ARM64_LPA2,
+	OPT_R_ARM64_AGING,
 };
 
 /* The long options every replaying command takes (short: -p, -i). */
@@ -35,6 +36,7 @@ enum {
 	{ "force", no_argument, NULL, OPT_R_FORCE },				\
 	{ "arm64-kernel", required_argument, NULL, OPT_R_ARM64_KERNEL },	\
 	{ "arm64-lpa2", required_argument, NULL, OPT_R_ARM64_LPA2 },	\
+	{ "arm64-aging", required_argument, NULL, OPT_R_ARM64_AGING },	\
 	SCOPE_CLI_OPTIONS
 
 struct replay_cli {
@@ -49,6 +51,7 @@ struct replay_cli {
 	bool arm64_set;
 	unsigned int arm64_kernel;	/* TLBR_KVER, 0 unknown */
 	unsigned int arm64_lpa2;	/* --arm64-lpa2: TLBR_LPA2_* */
+	unsigned int arm64_aging;	/* --arm64-aging: TLBR_AGING_* */
 	const char *arm64_by;		/* "--arm64-kernel 6.1", "AFTER's kernel 6.1.0-47-arm64" */
 	const char *arm64_from;
 	char arm64_by_buf[128], arm64_from_buf[256];

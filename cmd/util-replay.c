@@ -141,6 +141,13 @@ int replay_cli_option(struct replay_cli *o, int c, const char *arg, const char *
 			return 1;
 		error("--arm64-lpa2 takes on, off or unknown, not '%s'", arg);
 		break;
+	case OPT_R_ARM64_AGING:
+		/* none, unknown (diff --against: AFTER's metadata says) */
+		o->arm64_aging = !strcmp(arg, "none") ? TLBR_AGING_NONE : TLBR_AGING_UNKNOWN;
+		if (o->arm64_aging || !strcmp(arg, "unknown"))
+			return 1;
+		error("--arm64-aging takes none or unknown, not '%s'", arg);
+		break;
 	case 'i':
 		o->input = arg;
 		return 1;
@@ -193,7 +200,11 @@ void replay_cli_help_options(FILE *f)
 		   "                            own kernel\n"
 		   "        --arm64-lpa2 <s>    x86 traces: whether that arm64 machine runs with\n"
 		   "                            LPA2 (on, off; default unknown): 6.9-6.12 lose\n"
-		   "                            the Access flag of migration entries with it\n");
+		   "                            the Access flag of migration entries with it\n"
+		   "        --arm64-aging <s>   x86 traces: none if nothing on that arm64 machine\n"
+		   "                            clears Access flags unseen (MGLRU off, DAMON\n"
+		   "                            off; default unknown): a fault then proves a\n"
+		   "                            PTE young at a 6.1 MADV_PAGEOUT\n");
 	scope_help_options(f);
 }
 
@@ -272,6 +283,7 @@ static void traced_kernel(struct replay_run *run)
 		tlbr_reader_declares(run->in.reader, "tlbr", "fault");
 	o->ro.arm64_kernel = o->arm64_set && !arm64 ? o->arm64_kernel : o->ro.kernel;
 	o->ro.arm64_lpa2 = arm64 ? TLBR_LPA2_UNKNOWN : o->arm64_lpa2;
+	o->ro.arm64_aging = arm64 ? TLBR_AGING_UNKNOWN : o->arm64_aging;
 	if (o->ro.arm64_kernel)
 		snprintf(v, sizeof(v), "Linux %u.%u", o->ro.arm64_kernel >> 8,
 			 o->ro.arm64_kernel & 0xff);

@@ -534,4 +534,14 @@ static inline bool tlbr_flush_counted_none(const struct tlbr_event *ev)
  */
 enum { TLBR_LPA2_UNKNOWN, TLBR_LPA2_OFF, TLBR_LPA2_ON };
 
+/*
+ * Whether anything on an arm64 machine clears Access flags with no event
+ * to trace: MGLRU's aging (lru_gen on: walk_pte_range(),
+ * lru_gen_look_around()), DAMON's access checks (damon_ptep_mkold()).
+ * TLBR_AGING_NONE: neither (an arm64 trace's metadata: lru_gen off, damon
+ * not on, no kdamond seen), so a fault since the last madvise aging proves
+ * a PTE young; what-if --arm64-aging for an x86 trace's prediction.
+ */
+enum { TLBR_AGING_UNKNOWN, TLBR_AGING_NONE };
+
 #endif /* TLBR_EVENT_H */

@@ -499,6 +499,13 @@ struct tlbr_replay_opts {
 	 * engine.c: cold_after_split. An arm64 trace: unknown.
 	 */
 	unsigned int arm64_lpa2;
+	/*
+	 * ... and whether nothing there clears Access flags unseen
+	 * (TLBR_AGING_*: what-if --arm64-aging, diff --against: AFTER's
+	 * metadata); unmap.c: age_range. An arm64 trace: unknown (its own
+	 * lru_gen_off, damon_on).
+	 */
+	unsigned int arm64_aging;
 	bool no_preempt;		/* migrate_disable() is cheap: a non-preemptible kernel */
 	/*
 	 * The trace cannot show lost events (tlbr_reader_lost_unknown(): perf's

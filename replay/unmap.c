@@ -984,6 +984,19 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 	 */
 	bool arm64_only = pageout && traced == 0 && arm64 != 0 && !r->arm64_seen;
 
+	/*
+	 * there, which PTEs the walk finds young no x86 flush says (x86's
+	 * PAGEOUT ages nothing), but a PTE is made young (vm_page_prot's
+	 * PTE_AF, arm64 and x86 alike: a fault's new PTE, pte_mkyoung) and
+	 * made old only by an aging, and on an arm64 machine where nothing
+	 * ages unseen (--arm64-aging none; diff --against: AFTER's metadata,
+	 * MGLRU and DAMON off) every aging the program's trace does not show
+	 * is reclaim's: a fault since the last madvise aging proves the PTE
+	 * young there, as on an arm64 trace (not where x86's own kernel ages:
+	 * its flush, or its absence, says)
+	 */
+	if (arm64_only && r->o.arm64_aging == TLBR_AGING_NONE)
+		gs.young_seen = true;
 	t->aged = true;
 	if (e <= s)
 		return;

@@ -557,6 +557,36 @@ assert "zap" not in st and st["all"]["predicted"] == 1 and st["all"]["census"] =
 assert st["all"]["within_5pct"] == "yes", st["all"]
 PY
 ok $? "--against arm64 6.12: the prediction follows 6.12, no zap on either side, 1 against 1"
+# unseen aging (unmap.c: age_range): where nothing on the arm64 machine clears
+# Access flags unseen (MGLRU and DAMON off), the faults that made the 2 PTEs
+# prove them young at 6.1's PAGEOUT: its flush certain
+for a in unknown none; do
+	"$TLBREPLAY" what-if --json -p arm64-broadcast --arm64-kernel 6.1 --arm64-aging $a $PX6 > "$TMP/g-$a"
+done
+python3 - "$TMP" <<'PY'
+import json, sys
+for a, unsure in (("unknown", 1), ("none", 0)):
+    b = json.load(open("%s/g-%s" % (sys.argv[1], a)))["policies"][0]
+    assert b["broadcasts"] == 2 and b["by_site"]["zap"] == 1, (a, b)
+    assert b["broadcasts_uncertain"] == unsure and b["by_site_uncertain"].get("zap", 0) == unsure, (a, b)
+PY
+ok $? "x86 6.18, PAGEOUT for arm64 6.1: --arm64-aging none makes the aging's flush certain (2 broadcasts, 0 uncertain; unknown: 1)"
+expect_status 2 "--arm64-aging takes none or unknown" "$TLBREPLAY" what-if --arm64-aging some $PX6
+# AFTER's metadata says MGLRU off (lru_gen=0x0000, as record writes it): the
+# same, from AFTER; with DAMON on (damon=on) too, unknown again
+sed 's/^\( *prog-940 *\[000\] .....  *60.000002: tracing_mark_write: tlbreplay-meta \)affinity=0-1$/&\n\1lru_gen=0x0000/' $PA6 > "$TMP/ag.txt"
+sed 's/lru_gen=0x0000$/lru_gen=0x0000 damon=on/' "$TMP/ag.txt" > "$TMP/ad.txt"
+"$TLBREPLAY" diff --against --format csv $PX6 -- "$TMP/ag.txt" > "$TMP/gc"
+[ "$(field $TMP/gc zap 3) $(field $TMP/gc zap 14) $(field $TMP/gc zap 18)" = "1 0 +0.0%" ]
+ok $? "--against arm64 6.1 with MGLRU off: zap 1 per madvise against 1, none uncertain (+0.0%)"
+"$TLBREPLAY" diff --against $PX6 -- "$TMP/ag.txt" > "$TMP/gd"
+grep_file "text: where that came from" "no unseen aging (AFTER's metadata:" "$TMP/gd"
+"$TLBREPLAY" diff --against --format csv $PX6 -- "$TMP/ad.txt" > "$TMP/gc"
+[ "$(field $TMP/gc zap 14) $(field $TMP/gc zap 18)" = "1 -100.0..+0.0%" ]
+ok $? "--against with DAMON on in AFTER: the aging's flush uncertain again"
+"$TLBREPLAY" diff --against --format csv --arm64-aging unknown $PX6 -- "$TMP/ag.txt" > "$TMP/gc"
+[ "$(field $TMP/gc zap 14)" = "1" ]
+ok $? "--arm64-aging unknown overrides AFTER's metadata"
 expect_status 2 "--table without --format csv" "$TLBREPLAY" diff --against --table savings $PX -- $PA
 expect_status 2 "an unknown table" "$TLBREPLAY" diff --against --format csv --table nope $PX -- $PA
 # every --json output of this script against doc/tlbreplay-diff-against.schema.json
