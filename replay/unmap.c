@@ -27,6 +27,7 @@
  * then the old range is unmapped (nothing is left to flush there but page
  * tables), except with MREMAP_DONTUNMAP.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -164,11 +165,18 @@ static bool young_hit(const struct groups *gs, uint64_t vpn)
 	return lo < gs->nyoung && gs->young[lo].s <= vpn;
 }
 
-static int young_cmp(const void *a, const void *b)
-{
-	const struct young_hit *x = a, *y = b;
+/*
+ * qsort()'s order of elements that begin with a uint64_t key (a uint64_t;
+ * struct young_hit by its start, struct chunk by its PMD: a pointer to a
+ * struct, converted, points to its first member)
+ */
+_Static_assert(offsetof(struct young_hit, s) == 0, "young_hit's key first (key_cmp)");
 
-	return x->s < y->s ? -1 : x->s > y->s;
+static int key_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 /*
@@ -200,7 +208,7 @@ static void young_sort(struct rtask *t)
 {
 	uint32_t i, n = 0;
 
-	qsort(t->young, t->nyoung, sizeof(*t->young), young_cmp);
+	qsort(t->young, t->nyoung, sizeof(*t->young), key_cmp);
 	for (i = 0; i < t->nyoung; i++) {
 		if (n && t->young[i].s <= t->young[n - 1].e) {
 			if (t->young[i].e > t->young[n - 1].e)
@@ -479,11 +487,13 @@ void tlbr_counted_ptes(struct replay *r, uint32_t mm, uint64_t s, uint64_t e, ui
  * be written back while a CPU can still dirty it).
  */
 struct chunk {
-	uint64_t pmd, lo, hi;	/* vpn >> 9; the present pages' first and last */
+	uint64_t pmd, lo, hi;	/* vpn >> 9 (key_cmp's key); the present pages' first and last */
 	bool present;
 	bool sure;		/* a page not only fault-around's (page.maybe) */
 	bool force, force_maybe;	/* a dirty shared page; one that may be dirty */
 };
+
+_Static_assert(offsetof(struct chunk, pmd) == 0, "chunk's key first (key_cmp)");
 
 struct chunks {
 	struct rmm *m;
@@ -587,13 +597,6 @@ static void chunk_fn(struct replay *r, struct page *p, void *a)
 	tlbr_pte_set(r, p, false, false, false, false, false, cs->why);
 }
 
-static int chunk_cmp(const void *a, const void *b)
-{
-	const struct chunk *x = a, *y = b;
-
-	return x->pmd < y->pmd ? -1 : x->pmd > y->pmd;
-}
-
 /*
  * @maybe: a shared page that may be dirty forces it; !@sure: only pages
  * fault-around may have mapped were gathered
@@ -678,7 +681,7 @@ void tlbr_zap_vma(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 	if (!cs.seen && cs.m && (!cs.m->born || cs.m->unknown_from || mm_anywhere(cs.m)))
 		r->res.unchecked_flushes++;
 	if (cs.n > 1)
-		qsort(cs.c, cs.n, sizeof(*cs.c), chunk_cmp);
+		qsort(cs.c, cs.n, sizeof(*cs.c), key_cmp);
 	for (i = 0; i < cs.n; i++) {
 		const struct chunk *c = &cs.c[i];
 		bool last_maybe = c->force_maybe && !c->force;
@@ -1167,13 +1170,6 @@ static void cont_collect_fn(struct replay *r, struct page *p, void *a)
 		collect_push(a, cont_block(p) << 1 | !p->cont);
 }
 
-static int u64_cmp(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
  * The first change to each contpte block a PTE of [s, e) is in (a walk
  * clearing or moving them: try_to_migrate_one's ptep_get_and_clear,
@@ -1190,7 +1186,7 @@ unsigned int tlbr_cont_unfolds(struct replay *r, const struct flushreq *q, uint3
 
 	tlbr_for_pages(r, mm, false, s, e, cont_collect_fn, &c);
 	if (c.n)
-		qsort(c.vpn, c.n, sizeof(*c.vpn), u64_cmp);
+		qsort(c.vpn, c.n, sizeof(*c.vpn), key_cmp);
 	for (uint32_t i = 0; i < c.n; i++) {
 		uint64_t b = c.vpn[i] >> 1;
 		bool maybe = c.vpn[i] & 1;
@@ -1233,7 +1229,7 @@ static void lifted_unfolds(struct replay *r, struct rtask *t, uint32_t mm, uint6
 			   << 1 | !l->cont;
 	}
 	if (n)
-		qsort(key, n, sizeof(*key), u64_cmp);
+		qsort(key, n, sizeof(*key), key_cmp);
 	for (i = 0; i < n; i++) {
 		uint64_t b = key[i] >> 1, lo = b - old, hi = lo + CONT_PAGES;
 

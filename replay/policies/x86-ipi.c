@@ -435,26 +435,41 @@ static void leave_lazy(struct xstate *s, int c)
 }
 
 /*
+ * What target @cpu's flush_tlb_func() for @mm (modelled by @m) did, the one
+ * place the model takes a shootdown's answer, traced or inferred: @wrong,
+ * the CPU ran another mm ("remote wrong CPU", TLB_REMOTE_WRONG_CPU), so it
+ * cleared its bit of mm_cpumask; else a lazy CPU that kept @mm left it for
+ * init_mm (switch_mm_irqs_off(NULL, &init_mm)); a CPU running @mm flushed,
+ * which changes nothing here. O(1).
+ */
+static void answer_done(struct xstate *s, struct xmm *m, uint32_t mm, int cpu, bool wrong)
+{
+	if (wrong) {
+		if (m)
+			clear_cpu(&m->mask, cpu);
+	} else if (s->lazy[cpu] && s->loaded[cpu] == mm) {
+		leave_lazy(s, cpu);
+	}
+}
+
+/*
  * The held flush @q of @m is decided: the targets that ran it before
  * (polled, no IPI: on_event()) are counted as such, and what their answers
  * did is done now: a lazy CPU left for init_mm, "remote wrong CPU" cleared
  * the CPU's bit. O(CPUs).
  */
 static void early_answers(struct xstate *s, struct xmm *m, const struct flushreq *q,
-			  const struct tlbr_cpuset *targets)
+			  const struct tlbr_cpuset *targets, int ncpus)
 {
 	int cpu = q->cpu;
 
 	s->undecided[cpu] = false;
-	for (unsigned int c = 0; c < TLBR_MAX_CPUS; c++) {
-		if (!tlbr_cpuset_test(&s->early[cpu], c))
+	for (int c = 0; c < ncpus && c < TLBR_MAX_CPUS; c++) {	/* (on_event sets the trace's) */
+		if (!tlbr_cpuset_test(&s->early[cpu], (unsigned int)c))
 			continue;
-		if (tlbr_cpuset_test(targets, c))
-			tlbr_cpuset_set(&s->polled[cpu], c);
-		if (!tlbr_cpuset_test(&s->early_lazy[cpu], c))
-			clear_cpu(&m->mask, (int)c);		/* TLB_REMOTE_WRONG_CPU */
-		else if (s->lazy[c] && s->loaded[c] == q->mm)
-			leave_lazy(s, (int)c);
+		if (tlbr_cpuset_test(targets, (unsigned int)c))
+			tlbr_cpuset_set(&s->polled[cpu], (unsigned int)c);
+		answer_done(s, m, q->mm, c, !tlbr_cpuset_test(&s->early_lazy[cpu], (unsigned int)c));
 	}
 	memset(&s->early[cpu], 0, sizeof(s->early[cpu]));
 	memset(&s->early_lazy[cpu], 0, sizeof(s->early_lazy[cpu]));
@@ -657,11 +672,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		 */
 		if (c != q->cpu)
 			continue;
-		if (!loaded) {
-			clear_cpu(&m->mask, c);		/* TLB_REMOTE_WRONG_CPU */
-		} else if (s->lazy[c]) {
-			leave_lazy(s, c);
-		}
+		answer_done(s, m, q->mm, c, !loaded);
 	}
 	if (exec_teardown)
 		clear_cpu(&m->mask, q->cpu);
@@ -700,7 +711,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		if (s->checking && !s->pend_excl[q->cpu])
 			contrib(s, q->ts_ns)->predicted = (uint8_t)tlbr_cpuset_count(&targets);
 		if (s->undecided[q->cpu])
-			early_answers(s, m, q, &targets);
+			early_answers(s, m, q, &targets, tlbr_view_ncpus(r));
 	}
 	if (traced && !boot && real_multi != multi && s->debug)
 		fprintf(stderr, "x86 mismatch %llu.%09llu cpu %d pid %d mm %u site %s real %d pred %d "
@@ -788,10 +799,7 @@ static void answered_unseen(struct xstate *s, int cpu, const struct fentry *e)
 
 	if (e->batch || !m)
 		return;
-	if (s->loaded[cpu] != e->mm)
-		clear_cpu(&m->mask, cpu);		/* TLB_REMOTE_WRONG_CPU */
-	else if (s->lazy[cpu])
-		leave_lazy(s, cpu);
+	answer_done(s, m, e->mm, cpu, s->loaded[cpu] != e->mm);
 }
 
 /*
@@ -1108,8 +1116,6 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 	polled = false;
 	if ((ev->kind == TLBR_EV_FLUSH_REMOTE || lazy_leaves) && s->checking && !s->nfifo[ev->cpu])
 		for (c = 0; c < tlbr_view_ncpus(r) && c < TLBR_MAX_CPUS; c++) {
-			struct xmm *pm;
-
 			if (c == ev->cpu || !s->shoot_open[c] ||
 			    !tlbr_cpuset_test(&s->pred[c], (unsigned int)ev->cpu) ||
 			    (lazy_leaves && s->pend_mm[c] != s->loaded[ev->cpu]))
@@ -1122,10 +1128,9 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 			if (!tlbr_cpuset_test(&s->queued[c], (unsigned int)ev->cpu))
 				tlbr_cpuset_set(&s->polled[c], (unsigned int)ev->cpu);
 			polled = true;
-			if (lazy_leaves)
-				leave_lazy(s, ev->cpu);
-			else if (ev->remote.wrong_cpu && (pm = xmm_find(s, s->pend_mm[c])))
-				clear_cpu(&pm->mask, ev->cpu);	/* TLB_REMOTE_WRONG_CPU */
+			if (lazy_leaves || ev->remote.wrong_cpu)	/* (lazy: it kept pend_mm) */
+				answer_done(s, xmm_find(s, s->pend_mm[c]), s->pend_mm[c], ev->cpu,
+					    !lazy_leaves);
 			break;
 		}
 	/*
@@ -1167,12 +1172,10 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 
 		fifo_drop(s, ev->cpu, 0);
 		if (ev->kind == TLBR_EV_FLUSH_REMOTE && ev->remote.wrong_cpu) {
-			struct xmm *m = xmm_get(s, e.mm);
-
-			if (m)
-				clear_cpu(&m->mask, ev->cpu);	/* TLB_REMOTE_WRONG_CPU */
-		} else if (ev->kind == TLBR_EV_FLUSH) {	/* a lazy CPU left for init_mm */
-			leave_lazy(s, ev->cpu);
+			answer_done(s, xmm_get(s, e.mm), e.mm, ev->cpu, true);
+		} else if (ev->kind == TLBR_EV_FLUSH) {
+			/* a lazy CPU left for init_mm (one never shown loading one: none to leave) */
+			answer_done(s, NULL, e.mm, ev->cpu, false);
 		} else if (!e.batch && !e.excl && s->loaded[ev->cpu] != e.mm) {
 			task_rehome(s, xc, ev, e.mm);	/* "remote shootdown": it runs e.mm */
 		}

@@ -312,6 +312,12 @@ assert b["broadcasts_uncertain"] == sum(json.loads(sys.argv[4]).values())
 assert b["unsafe"] == 0 and p["oracle"]["unsafe"] == 0
 PY
 }
+aging_without() {	# aging_without PATTERN TRACE EXECUTED_BY_SITE BY_SITE UNCERTAIN_BY_SITE:
+	# TRACE with the lines PATTERN matches taken out (the events, or the
+	# metadata that says they are traced): the rule without them
+	grep -v "$1" "$2" > $TMP/without.txt
+	aging_check $TMP/without.txt "$3" "$4" "$5"
+}
 aging_612() {	# aging_612 DATA-FILE EXECUTED_BY_SITE BY_SITE UNCERTAIN_BY_SITE: as Linux 6.12
 	sed 's/kernel=6.1.0-47-arm64/kernel=6.12.118+deb12-arm64/' "$DATA/$1" > $TMP/as612.txt
 	aging_check $TMP/as612.txt "$2" "$3" "$4"
@@ -382,8 +388,8 @@ grep_file "the census line gives the range" "zap              kernel        3, p
 # (before, and without the metadata: every COLD/PAGEOUT point uncertain)
 aging_check "$DATA/whatif-young-sw.txt" '{"zap": 4, "reclaim": 1}' '{"zap": 4, "reclaim": 1}' '{}'
 ok $? "software Access flag: COLD/PAGEOUT/FREE flush points certain, as executed (zap 4, reclaim 1), none for old pages"
-sed '/access_flag=software/d' "$DATA/whatif-young-sw.txt" > $TMP/young-hw.txt
-aging_check $TMP/young-hw.txt '{"zap": 4, "reclaim": 1}' '{"zap": 6, "reclaim": 1}' '{"zap": 2}'
+aging_without access_flag=software "$DATA/whatif-young-sw.txt" '{"zap": 4, "reclaim": 1}' \
+	'{"zap": 6, "reclaim": 1}' '{"zap": 2}'
 ok $? "without access_flag=software: young proven where a fault made it, old not (zap 6, 2 uncertain: 4..6)"
 # the LRU list (whatif-lru-batch.txt, counts derived there): COLD ages only
 # a folio on an LRU list (madvise_cold_or_pageout_pte_range: `if
@@ -438,8 +444,7 @@ ok $? "6.12 MADV_FREE after its own split: a maybe-zero page proves nothing (zap
 # stays uncertain (without the events: 1..3)
 aging_check "$DATA/whatif-split-remap.txt" '{"zap": 2}' '{"zap": 3}' '{"zap": 1}'
 ok $? "6.12 split's subpages put back as folios (rmap_add): proven, the others uncertain (zap 2..3, executed 2)"
-grep -v "rmap_add:" "$DATA/whatif-split-remap.txt" > $TMP/split-noremap.txt
-aging_check $TMP/split-noremap.txt '{"zap": 2}' '{"zap": 3}' '{"zap": 2}'
+aging_without "rmap_add:" "$DATA/whatif-split-remap.txt" '{"zap": 2}' '{"zap": 3}' '{"zap": 2}'
 ok $? "... without the events both FREE points uncertain (zap 1..3)"
 # a folio MADV_PAGEOUT's reclaim split is put back by the reclaiming CPU's
 # lru_add batch on 6.1 as on 6.12 (whatif-pageout-split-batch.txt:
@@ -453,8 +458,7 @@ ok $? "6.1 reclaim split: its folios wait in the reclaiming CPU's batch, a COLD 
 # is not said armed: the old rule, 1..3
 aging_check "$DATA/whatif-age-young.txt" '{"zap": 2}' '{"zap": 2}' '{}'
 ok $? "age_young: the COLDs the probe shows young flushed, the one it does not show did not (zap 2, none uncertain)"
-grep -v "age_young=traced" "$DATA/whatif-age-young.txt" > $TMP/age-noarm.txt
-aging_check $TMP/age-noarm.txt '{"zap": 2}' '{"zap": 3}' '{"zap": 2}'
+aging_without age_young=traced "$DATA/whatif-age-young.txt" '{"zap": 2}' '{"zap": 3}' '{"zap": 2}'
 ok $? "... not said planned and armed: as before (zap 1..3)"
 
 # a contpte unfold inside a FREE (whatif-contpte-free.txt) is not the
@@ -528,8 +532,7 @@ ok $? "COLD over a young huge PMD: its pmdp_invalidate and the gather's flush (z
 # found no huge PMD: zap 1..2 for 3)
 aging_check whatif-thp-pageout.txt '{"zap": 3}' '{"zap": 3}' '{}'
 ok $? "PAGEOUT over a young huge PMD: the aging's pmdp_invalidate, reclaim's split and the gather (zap 3 as executed)"
-sed '/fault_around=traced/d' whatif-fault-around-traced.txt > $TMP/fa-old.txt
-aging_check $TMP/fa-old.txt '{"zap": 3}' '{"zap": 4}' '{"zap": 2}'
+aging_without fault_around=traced whatif-fault-around-traced.txt '{"zap": 3}' '{"zap": 4}' '{"zap": 2}'
 ok $? "fault-around not traced: its window's pages stay maybe (zap 3..4, 2 uncertain)"
 
 # a zap of pages the trace never showed (whatif-zap-unseen.txt, derived
@@ -714,8 +717,7 @@ sed 's/^\(.*\)tlbreplay-meta v1 \(.*\)$/&\n\1tlbreplay-meta access_flag=software
 	whatif-zap-shared.txt > $TMP/zs-sw.txt
 aging_check $TMP/zs-sw.txt '{"zap": 8}' '{"zap": 8}' '{"zap": 1}'
 ok $? "shared memory's zap, access_flag=software: a page only read is clean, no point for its page table (7..8, executed 8)"
-sed '/sched_process_exec/d' $TMP/zs-sw.txt > $TMP/zs-old.txt
-aging_check $TMP/zs-old.txt '{"zap": 8}' '{"zap": 9}' '{"zap": 2}'
+aging_without sched_process_exec $TMP/zs-sw.txt '{"zap": 8}' '{"zap": 9}' '{"zap": 2}'
 ok $? "shared memory's zap, access_flag=software, an address space older than the trace: its PTEs may predate it, dirty (7..9)"
 sed '/addr=0x40400000 flags=0x254/a CPU:0 [LOST 5 EVENTS]' $TMP/zs-sw.txt > $TMP/zs-lost.txt
 aging_check $TMP/zs-lost.txt '{"zap": 8}' '{"zap": 9}' '{"zap": 2}'
