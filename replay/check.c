@@ -43,8 +43,10 @@ static const char *perm_name(uint8_t h)
  * (r->held_any, the OR of every ptlb.held written since the last check)
  * has nothing excessive under the PTE, for then no entry of it has, or
  * when the page's entries were never written (page.ptlb_set); else
- * O(policies x CPUs x tlb_held), and the bound is made exact again. Its
- * mm and permission are looked up once for all (policy, CPU) pairs.
+ * O(policies x CPUs), each pair O(1) where its materialised entry has no
+ * excess or a whole-mm flush hid it, else tlb_held_sound's O(1) with the
+ * residency tests, and the bound is made exact again. Its mm and
+ * permission are looked up once for all (policy, CPU) pairs.
  */
 void tlbr_check_fn(struct replay *r, struct page *p, void *arg)
 {
@@ -78,6 +80,18 @@ void tlbr_check_fn(struct replay *r, struct page *p, void *arg)
 			 */
 			if (!held_excess(held, allowed)) {
 				any |= held;
+				continue;
+			}
+			/*
+			 * A whole-mm flush (or one of everything) reached the CPU
+			 * since the PTE's last change: the materialised entry is
+			 * hidden, and tlb_held_sound is nothing or the PTE's
+			 * permission (@allowed), never an excess (a fork's return:
+			 * its flush_tlb_mm came after the write-protection).
+			 */
+			if (m->mm_cleared[(size_t)pol * (size_t)r->ncpus + (size_t)c] > p->since ||
+			    pl->all_cleared[c] > p->since) {
+				any |= t[c].held;
 				continue;
 			}
 			/* the sound model, whatever residency model prices the run */
@@ -125,6 +139,38 @@ void tlbr_check_fn(struct replay *r, struct page *p, void *arg)
 		}
 	}
 	r->held_any[p->idx] = any | listed;
+}
+
+/*
+ * tlbr_check_fn() of @p, where @flushed is at most every (policy, CPU)'s
+ * last whole-mm flush (or flush of everything) of @p's mm (a fork's return:
+ * dup_mmap()'s flush_tlb_mm(oldmm) came after copy_present_pte()'s
+ * write-protection). A page whose PTE
+ * last changed before it (@flushed > page.since) has no entry tlb_held_sound
+ * finds excessive (check_fn's test at each pair): the check only makes its
+ * bound exact again, the OR of its materialised entries. O(1) when the
+ * bound passes; O(policies x CPUs) reads; else tlbr_check_fn().
+ */
+void tlbr_check_flushed(struct replay *r, struct page *p, void *arg, uint64_t flushed)
+{
+	uint8_t any = r->held_any[p->idx], listed = any & HELD_ANY_LISTED;
+	const struct ptlb *t;
+	size_t k, per;
+
+	if (flushed <= p->since) {
+		tlbr_check_fn(r, p, arg);
+		return;
+	}
+	if (!held_excess(any, tlbr_perm(r, p)))
+		return;
+	any = listed;
+	if (p->ptlb_set) {
+		t = ptlb_of(r, p, 0, 0);
+		per = (size_t)r->npol * (size_t)r->ncpus;
+		for (k = 0; k < per; k++)
+			any |= t[k].held;
+	}
+	r->held_any[p->idx] = any;
 }
 
 void tlbr_cand_note(struct replay *r, const struct page *p)

@@ -903,6 +903,7 @@ void tlbr_kmap_barriers(struct replay *r, uint64_t start, uint64_t pages);
 
 /* check.c: the safety checker */
 void tlbr_check_fn(struct replay *r, struct page *p, void *arg);
+void tlbr_check_flushed(struct replay *r, struct page *p, void *arg, uint64_t flushed);
 void tlbr_check_range(struct replay *r, uint32_t mm, bool whole, uint64_t start, uint64_t end,
 		 const char *what);
 

@@ -26,6 +26,30 @@ static struct page *fork_dg_page(struct replay *r, uint32_t mm, const struct for
 }
 
 /*
+ * The least of every (policy, CPU)'s last whole-mm flush of @mm (or flush
+ * of everything): a PTE changed before it is hidden from every CPU's
+ * materialised entry (tlbr_check_flushed). O(policies x CPUs).
+ */
+static uint64_t mm_flushed(struct replay *r, uint32_t mm)
+{
+	struct rmm *m = tlbr_mm_get(r, mm);
+	uint64_t least = UINT64_MAX;
+
+	if (!m)
+		return 0;
+	for (int pol = 0; pol < r->npol; pol++)
+		for (int c = 0; c < r->ncpus; c++) {
+			uint64_t mc = m->mm_cleared[(size_t)pol * (size_t)r->ncpus + (size_t)c];
+
+			if (r->pol[pol].all_cleared[c] > mc)
+				mc = r->pol[pol].all_cleared[c];
+			if (mc < least)
+				least = mc;
+		}
+	return least;
+}
+
+/*
  * O(apply_syscall + flush_point + check_range) over the syscall's range; a
  * fork's return checks the pages it write-protected.
  */
@@ -155,6 +179,7 @@ void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct r
 		/* the pages the fork write-protected must have no writable entry left */
 		if (t->fork_wp_done && sc->ret > 0) {
 			struct rmm *c = t->fork_child ? tlbr_mm_get(r, t->fork_child) : NULL;
+			uint64_t wp_flushed = t->nfork_dg ? mm_flushed(r, ev->mm) : 0;
 			struct page *q;
 
 			for (uint32_t i = 0; i < t->nfork_dg; i++) {
@@ -162,7 +187,8 @@ void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct r
 
 				if (!p)
 					continue;
-				tlbr_check_fn(r, p, (void *)"fork returns in the parent");
+				/* (nothing in the loop flushes a whole mm: wp_flushed holds) */
+				tlbr_check_flushed(r, p, (void *)"fork returns in the parent", wp_flushed);
 				/* checked as write-protected: it may not be (pgtable.c) */
 				tlbr_fork_wp_unknown(r, p);
 				/* the child's copy, where it was made (mm_settle) before this */

@@ -158,39 +158,52 @@ static void excess_note_one(struct replay *r, struct policy *pl, const struct pa
 
 /*
  * Fold what every CPU may hold under the old PTE into the materialised state.
- * O(policies x CPUs): the mm's state looked up once, each (policy, CPU) is
- * tlbr_tlb_held_sound() and tlbr_tlb_excess_note() inline, and the page's
- * bound is put to tlbr_cand_note() once at the end (the bound only grows
- * in the loop, and listing is idempotent: the same list either way).
+ * O(policies x CPUs): the mm's state looked up once, and what does not
+ * depend on the policy (is the mm loaded on the CPU: tlb_held_sound's
+ * active, anywhere and cpu_may_load_older) once per CPU; each (policy,
+ * CPU) is then tlbr_tlb_held_sound() and tlbr_tlb_excess_note() inline.
+ * The page's bound (r->held_any) takes the OR of the entries once, and is
+ * put to tlbr_cand_note() once at the end (the bound only grows in the
+ * loop, nothing in it reads the bound, and listing is idempotent: the
+ * same list either way).
  */
 void tlbr_tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced)
 {
 	struct rmm *m = tlbr_mm_get(r, p->mm);
-	uint8_t perm = tlbr_perm(r, p);
-	bool anywhere = mm_anywhere(m);
+	/* locals: the byte stores below (ptlb.held) may alias anything the loop would read */
+	const int ncpus = r->ncpus, npol = r->npol;
+	const uint64_t since0 = p->since, *last_end = m->last_end;
+	const uint8_t perm = tlbr_perm(r, p);
+	const bool anywhere = mm_anywhere(m), cap = capacity(r);
+	uint8_t loaded[TLBR_MAX_CPUS], any = 0;
 	int pol, cpu;
 
-	for (pol = 0; pol < r->npol; pol++) {
+	if (perm)
+		for (cpu = 0; cpu < ncpus; cpu++)
+			loaded[cpu] = tlbr_cpuset_test(&m->active, (unsigned int)cpu) || anywhere ||
+				      cpu_may_load_older(r, m, cpu);
+	for (pol = 0; pol < npol; pol++) {
 		struct policy *pl = &r->pol[pol];
 		struct ptlb *t = ptlb_mut(r, p, pol, 0);
-		const uint64_t *mcl = mm_cleared(m, r, pol, 0);
+		const uint64_t *mcl = mm_cleared(m, r, pol, 0), *allc = pl->all_cleared;
 
-		for (cpu = 0; cpu < r->ncpus; cpu++, t++) {
-			uint64_t mc = mcl[cpu], since = p->since;
+		for (cpu = 0; cpu < ncpus; cpu++, t++) {
+			uint64_t mc = mcl[cpu], since = since0, cl = t->cleared;
 			uint8_t h;
 
 			/* tlbr_tlb_held_sound() */
-			if (pl->all_cleared[cpu] > mc)
-				mc = pl->all_cleared[cpu];
+			if (allc[cpu] > mc)
+				mc = allc[cpu];
 			h = mc > since ? 0 : t->held;
-			if (t->cleared > since)
-				since = t->cleared;
-			if (mc > since)
-				since = mc;
-			if (perm && (tlbr_cpuset_test(&m->active, (unsigned int)cpu) || anywhere ||
-				     m->last_end[cpu] > since || cpu_may_load_older(r, m, cpu)))
-				h |= perm;
-			if (capacity(r)) {
+			if (perm) {
+				if (cl > since)
+					since = cl;
+				if (mc > since)
+					since = mc;
+				if (loaded[cpu] || last_end[cpu] > since)
+					h |= perm;
+			}
+			if (cap) {
 				struct centry *e = clookup(r, pl, cpu, p->mm, p->vpn);
 
 				if (e && replaced && (e->held & HELD_VALID))
@@ -198,10 +211,16 @@ void tlbr_tlb_before_pte_change(struct replay *r, const struct page *p, bool rep
 			}
 			if (replaced && (h & HELD_VALID))
 				h |= HELD_OLD;
-			t->held = h;
-			excess_note_one(r, pl, p, cpu, t);
+			any |= h;
+			/* excess_note_one() but for the bound, taken below */
+			if ((h & (HELD_VALID | HELD_W | HELD_OLD)) && !t->xlisted && pl->excess_on) {
+				t->held = h;
+				excess_note_one(r, pl, p, cpu, t);
+			} else
+				t->held = h;
 		}
 	}
+	r->held_any[p->idx] |= any;
 	tlbr_cand_note(r, p);
 }
 
