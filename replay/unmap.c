@@ -283,9 +283,13 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 	 * tlb_end_vma flushes: the groups are the young pages' (young_groups),
 	 * certain; a page it did not show was skipped or old, and puts nothing
 	 * there, whatever the model's view of its folio (mapcount, LRU, zero
-	 * page); here only the pages' state after it
+	 * page); here only the pages' state after it. Not a huge PMD's: its
+	 * young branch (6.1 `if (pmd_young(orig_pmd)) { pmdp_invalidate(...);
+	 * ... tlb_remove_pmd_tlb_entry(tlb, pmd, addr); }`, 6.12 `if (!pageout
+	 * && pmd_young(orig_pmd))`) gathers the PMD's range unprobed: the
+	 * model's rule, as without the probe
 	 */
-	if (counts && !(gs->probe && gs->age)) {
+	if (counts && !(gs->probe && gs->age && !p->huge)) {
 		i = group_take(gs, p);
 		if (past_maybe)		/* whether the walk got here is unknown */
 			gs->g[i].unknown = true;

@@ -460,6 +460,11 @@ aging_check "$DATA/whatif-age-young.txt" '{"zap": 2}' '{"zap": 2}' '{}'
 ok $? "age_young: the COLDs the probe shows young flushed, the one it does not show did not (zap 2, none uncertain)"
 aging_without age_young=traced "$DATA/whatif-age-young.txt" '{"zap": 2}' '{"zap": 3}' '{"zap": 2}'
 ok $? "... not said planned and armed: as before (zap 1..3)"
+# ... the huge PMD's young branch is not probed (whatif-age-young-thp.txt:
+# pmdp_invalidate and tlb_remove_pmd_tlb_entry): its gather stays the
+# model's (before: A's gather flush missed as certain, zap 1..2)
+aging_check "$DATA/whatif-age-young-thp.txt" '{"zap": 2}' '{"zap": 4}' '{"zap": 2}'
+ok $? "age_young and a huge PMD: its aging's gather flush still predicted (zap 2..4, executed 2)"
 
 # a contpte unfold inside a FREE (whatif-contpte-free.txt) is not the
 # advice's own flush: the FREE still flushes the pages it cleaned (before:
