@@ -199,6 +199,7 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r);
 void tlbr_json_x86_check(struct tlbr_json *j, const struct tlbr_replay_result *r);
 void tlbr_x86_verdict(const struct tlbr_replay_result *r, char *buf, size_t n);
 bool tlbr_x86_explains(const struct tlbr_replay_result *r);
+bool tlbr_x86_explains_range(const struct tlbr_replay_result *r);
 
 /* what-if as text or JSON: 0 or -ENOMEM (nothing printed). */
 int tlbr_whatif_print_text(FILE *f, const struct tlbr_replay_result *r,

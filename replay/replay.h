@@ -175,6 +175,14 @@ static inline uint64_t tlbr_spurious_upper(const struct tlbr_policy_result *p, b
  * decisions: a traced "remote IPI send" (real) or mm_cpumask holding another
  * CPU (predicted), compared flush by flush.
  */
+/* Why the x86 self-check's range holds a target as uncertain (struct tlbr_x86_check). */
+enum tlbr_x86_unc {
+	TLBR_X86_UNC_CLOCK,	/* the trim clock unknown: an mm older than the trace */
+	TLBR_X86_UNC_WINDOW,	/* the flush in the window of the trim clock's deadline */
+	TLBR_X86_UNC_SWITCH,	/* the target in the middle of a switch */
+	TLBR_X86_UNC__COUNT
+};
+
 struct tlbr_x86_check {
 	bool checked;			/* an x86-ipi policy was replayed */
 	bool x86;			/* the trace is an x86 trace (events seen) */
@@ -278,6 +286,36 @@ struct tlbr_x86_check {
 	 * same target). The deliveries are then these.
 	 */
 	uint64_t csd_queued, csd_matched;
+	/*
+	 * The prediction as a range: where the trace cannot tell whether the
+	 * kernel interrupted a CPU, the target is uncertain, by why
+	 * (TLBR_X86_UNC_*): a trim by should_trim_cpumask() whose clock is
+	 * unknown (an mm older than the trace, no trim traced yet), or whose
+	 * deadline's window holds the flush (the jiffies tick, HZ not
+	 * recorded; a trim that may have come at an earlier call), or a
+	 * target in the middle of a switch (LOADED_MM_SWITCHING, which
+	 * should_flush_tlb() answers with an IPI). @rng_certain: predicted
+	 * targets that are certain (the range's low end), @rng_unc: uncertain
+	 * ones (the high end adds them). The deliveries (IPIs and polled,
+	 * @rng_ipi_*; the CSDs queued, @rng_csd_*) to a certain target
+	 * (matched one-to-one) and to an uncertain one (by why).
+	 */
+	uint64_t rng_certain, rng_unc[TLBR_X86_UNC__COUNT];
+	/*
+	 * ... @rng_unc counts a trim's targets once for the calls of an mm
+	 * within a second of each other (at most one of them trims:
+	 * should_trim_cpumask() sets the next deadline a second on);
+	 * @rng_unc_targets: every uncertain target of every call
+	 */
+	uint64_t rng_unc_targets;
+	/*
+	 * ... targets mid-switch whose CPU has not told yet whether it
+	 * switched mm (its next event), counted uncertain (mid-switch) until
+	 * it does: predicted, and delivered by an IPI or poll, or a CSD
+	 */
+	uint64_t rng_pend_unc, rng_pend_ipi, rng_pend_csd;
+	uint64_t rng_ipi_matched, rng_ipi_unc[TLBR_X86_UNC__COUNT];
+	uint64_t rng_csd_matched, rng_csd_unc[TLBR_X86_UNC__COUNT];
 	uint64_t lost_excl_ns;
 	uint64_t lost_excl_sent, lost_excl_predicted, lost_excl_matched, lost_excl_calls;
 	uint64_t as_traced;		/* kernel and batched flushes, replayed as traced */

@@ -74,7 +74,12 @@
  * shootdown send is matched with the prediction of the same flush and the
  * same target; it counts as a shootdown IPI when the target answers with a
  * tlb_flush record (remote shootdown, wrong CPU, or the lazy CPU's switch
- * to init_mm), else as another IPI.
+ * to init_mm), else as another IPI. Beside the point prediction, a range:
+ * the targets the trace cannot tell the kernel interrupted or not are
+ * uncertain (a trim whose clock is unknown or whose deadline's window
+ * holds the call: trim_known(); a CPU mid-switch: struct pmid), the others
+ * certain; deliveries are matched against the certain ones and counted
+ * apart for the uncertain ones.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -91,6 +96,21 @@
  * second may be predicted either way
  */
 #define TRIM_NS 1000000000ULL
+/*
+ * The trim clock as the trace can know it (the self-check's range, not the
+ * prediction): should_trim_cpumask() at a flush_tlb_multi() call at time F
+ * sets next_trim_cpumask = jiffies + HZ, and time_after(jiffies, next)
+ * holds from the tick HZ + 1 after the one F fell in: the deadline T is in
+ * (F + 1 s, F + 1 s + one tick]. A call before T certainly does not trim,
+ * the first call after T certainly does (if the trace shows every call of
+ * the mm), one in between may. The trace does not record CONFIG_HZ: one
+ * tick is taken as 10 ms, HZ=100's, the longest kernel/Kconfig.hz offers
+ * (Debian's 250 ticks every 4 ms). CALL_SLACK_NS: should_trim_cpumask()
+ * runs a few instructions before native_flush_tlb_multi() traces "remote
+ * IPI send" (flush_tlb_mm_range()), taken as at most 10 us.
+ */
+#define TICK_NS 10000000ULL
+#define CALL_SLACK_NS 10000ULL
 #define FIFO 8
 #define RING 4096	/* self-check counts kept to take out a span with lost events */
 
@@ -110,6 +130,33 @@ struct xmm {
 	bool flushed;			/* its first flush was seen */
 	bool booted;			/* ... traced: the kernel showed its mask then */
 	bool batched;			/* a batched unmap of its pages since (tlb_flush_batched) */
+	/*
+	 * The kernel's trim deadline as the trace bounds it (TICK_NS above):
+	 * T in (tl_lo, tl_hi] where tl_known; tl_first: the first
+	 * flush_tlb_multi() call after tl_lo (0: none yet), where the kernel
+	 * may have trimmed already. Unknown for an mm older than the trace
+	 * until the trace shows a trim.
+	 */
+	bool tl_known;
+	uint64_t tl_lo, tl_hi, tl_first;
+	uint64_t tl_maybe;		/* the last call that may have trimmed */
+	/*
+	 * the calls that may have trimmed, in groups of at most a second
+	 * from the first (tl_group, 0: none; a trim is more than a second
+	 * after the last): at most one of a group trimmed, so the range's
+	 * high end adds the most targets one of them may have had
+	 * (tl_group_max)
+	 */
+	uint64_t tl_group;
+	unsigned int tl_group_max;
+	/*
+	 * the CPUs a trim of it may have reached since they last loaded it
+	 * (counted in the range's high end): flush_tlb_func() on a CPU that
+	 * runs another mm clears its bit (TLB_REMOTE_WRONG_CPU), and only
+	 * switch_mm_irqs_off() into the mm sets it again, so a trim reaches
+	 * a CPU at most once between two of its loads
+	 */
+	struct tlbr_cpuset tl_counted;
 };
 
 struct xstate {
@@ -157,6 +204,43 @@ struct xstate {
 	 * clock of an mm older than the trace), counted in the self-check
 	 */
 	struct tlbr_cpuset guess[TLBR_MAX_CPUS];
+	/*
+	 * the self-check's range of the shootdown in progress on each issuing
+	 * CPU: its certain targets and its uncertain ones by why
+	 * (TLBR_X86_UNC_*), not yet reached by an IPI or a poll (rng), or by
+	 * a CSD queued (drng)
+	 */
+	struct rng {
+		struct tlbr_cpuset lo, unc[TLBR_X86_UNC__COUNT];
+	} rng[TLBR_MAX_CPUS], drng[TLBR_MAX_CPUS];
+	/*
+	 * A target of a shootdown that was in the middle of a switch when it
+	 * was decided (its sched_switch traced, its "flush on task switch"
+	 * not yet): whether it was is told by the CPU's next event, that
+	 * record (then uncertain: LOADED_MM_SWITCHING) or another (then no
+	 * switch_mm ran: two tasks of one mm the trace does not group, and
+	 * the target is what the mm it runs makes it, @alt: 0 none, 1
+	 * certain, 2 + why uncertain). Held per target CPU until then, by
+	 * sender, mm and @alt: how many of its shootdowns (@n) and how many IPIs
+	 * or polls (@n_ipi) and CSDs queued (@n_csd) reached it meanwhile;
+	 * its last shootdown (@id: shoot_id) and whether they reached it.
+	 */
+	struct pmid {
+		int from;
+		uint8_t alt;
+		uint32_t mm, id, n, n_ipi, n_csd;
+		bool cur_ipi, cur_csd;
+	} pmid[TLBR_MAX_CPUS][FIFO];
+	uint8_t npmid[TLBR_MAX_CPUS];
+	uint32_t shoot_id[TLBR_MAX_CPUS];	/* each issuing CPU's traced shootdowns */
+	/*
+	 * the trace shows switch_mm_irqs_off()'s "flush on task switch": a
+	 * switch window is told by it (else no CPU counts as mid-switch)
+	 */
+	bool switch_traced;
+	/* per task: when it last entered a syscall, 0 unseen (a new mm's trim clock) */
+	uint64_t *sys_ts;
+	uint32_t nsys_ts;
 	/*
 	 * targets of each CPU's last traced flush that answered it with a
 	 * remote flush although no IPI went to them (the CSD ran unannounced:
@@ -227,6 +311,12 @@ struct xstate {
 		uint8_t sent, matched, answered, predicted;
 		uint8_t call_real, call_pred, call_match;
 		uint8_t polled, polled_matched, polled_csd, queued, queued_matched;
+		/*
+		 * the range: certain and uncertain targets predicted (by why),
+		 * and a delivery to a certain target (IPI or polled: r_m; CSD
+		 * queued: q_m) or an uncertain one (r_u, q_u: 1 + why)
+		 */
+		uint8_t r_lo, r_unc[TLBR_X86_UNC__COUNT], r_m, r_u, q_m, q_u, r_targets;
 	} ring[RING];
 	unsigned int ring_head, ring_n;
 	uint64_t last_ts[TLBR_MAX_CPUS];	/* the last event seen on each CPU */
@@ -294,8 +384,10 @@ static void on_run(struct replay *r, struct policy *pl, int cpu, uint32_t mm)
 	s->known[cpu] = true;
 	s->loaded[cpu] = mm;
 	m = xmm_get(s, mm);
-	if (m)
+	if (m) {
 		tlbr_cpuset_set(&m->mask, (unsigned int)cpu);
+		clear_cpu(&m->tl_counted, cpu);
+	}
 }
 
 /*
@@ -337,6 +429,7 @@ static void task_rehome(struct xstate *s, struct tlbr_x86_check *xc, const struc
 	s->task_mm[ev->task] = mm;
 	s->loaded[cpu] = mm;
 	tlbr_cpuset_set(&x->mask, (unsigned int)cpu);	/* switch_mm_irqs_off() set it */
+	clear_cpu(&x->tl_counted, cpu);
 	if (s->checking)
 		xc->tasks_rehomed++;
 }
@@ -386,6 +479,16 @@ static void lost_span(struct xstate *s, struct tlbr_x86_check *xc, uint64_t from
 		xc->polled_by_csd -= c->polled_csd;
 		xc->csd_queued -= c->queued;
 		xc->csd_matched -= c->queued_matched;
+		xc->rng_certain -= c->r_lo;
+		xc->rng_unc_targets -= c->r_targets;
+		for (unsigned int u = 0; u < TLBR_X86_UNC__COUNT; u++)
+			xc->rng_unc[u] -= c->r_unc[u];
+		xc->rng_ipi_matched -= c->r_m;
+		xc->rng_csd_matched -= c->q_m;
+		if (c->r_u)
+			xc->rng_ipi_unc[c->r_u - 1]--;
+		if (c->q_u)
+			xc->rng_csd_unc[c->q_u - 1]--;
 		xc->calls_real_by_site[k] -= c->call_real;
 		xc->calls_predicted_by_site[k] -= c->call_pred;
 		xc->calls_matched_by_site[k] -= c->call_match;
@@ -416,6 +519,202 @@ static void settle_guess(struct xstate *s, struct tlbr_x86_check *xc, int cpu)
 	xc->unsent_polled += tlbr_cpuset_count(&both);
 	memset(&s->guess[cpu], 0, sizeof(s->guess[cpu]));
 	memset(&s->polled[cpu], 0, sizeof(s->polled[cpu]));
+}
+
+/* should_trim_cpumask()'s answer at a call of @m at @ts, as the trace bounds it */
+enum trim_answer { TRIM_NO, TRIM_YES, TRIM_MAYBE_CLOCK, TRIM_MAYBE_WINDOW };
+
+/*
+ * A flush_tlb_multi() call of @m at @ts: did should_trim_cpumask() trim,
+ * as far as the trace can know (TICK_NS above), and the clock after it.
+ * Before the deadline's window, no; past it, yes if no call came in the
+ * window and the trace shows every call of the mm (born in the trace);
+ * else it may have (the window: the tick; an mm older than the trace
+ * whose threads the trace may show apart; a call of an mm the trace does
+ * not name). Past the window the kernel has trimmed by this call: the
+ * next deadline is a second after the first call that may have trimmed,
+ * at the earliest, and a second and a tick after this one, at the
+ * latest. O(1).
+ */
+static enum trim_answer trim_known(struct xmm *m, uint64_t ts)
+{
+	enum trim_answer k;
+
+	if (!m->tl_known) {
+		m->tl_maybe = ts;
+		return TRIM_MAYBE_CLOCK;
+	}
+	if (ts <= m->tl_lo)
+		return TRIM_NO;
+	m->tl_maybe = ts;
+	if (ts <= m->tl_hi) {
+		if (!m->tl_first)
+			m->tl_first = ts;
+		return TRIM_MAYBE_WINDOW;
+	}
+	k = m->born && !m->tl_first ? TRIM_YES : TRIM_MAYBE_WINDOW;
+	/*
+	 * an mm older than the trace: a call of it the trace shows under
+	 * another mm (threads not grouped) may have trimmed earlier in the
+	 * window, unbounded below: unknown again
+	 */
+	if (!m->born)
+		m->tl_known = false;
+	m->tl_lo = (m->tl_first ? m->tl_first : ts) + TRIM_NS - CALL_SLACK_NS;
+	m->tl_hi = ts + TRIM_NS + TICK_NS;
+	m->tl_first = 0;
+	return k;
+}
+
+/* The trace shows @m trimmed at the call at @ts: its deadline follows. O(1). */
+static void trim_seen(struct xmm *m, uint64_t ts)
+{
+	m->tl_known = true;
+	m->tl_lo = ts + TRIM_NS - CALL_SLACK_NS;
+	m->tl_hi = ts + TRIM_NS + TICK_NS;
+	m->tl_first = 0;
+}
+
+/*
+ * A delivery to @c of the shootdown whose range is @g: to a certain
+ * target (*m = 1) or an uncertain one (*u = 1 + why), taken out of the
+ * range. O(words of a CPU set).
+ */
+static void rng_deliver(struct rng *g, int c, uint8_t *m, uint8_t *u)
+{
+	if (tlbr_cpuset_test(&g->lo, (unsigned int)c)) {
+		clear_cpu(&g->lo, c);
+		*m = 1;
+		return;
+	}
+	for (unsigned int k = 0; k < TLBR_X86_UNC__COUNT; k++)
+		if (tlbr_cpuset_test(&g->unc[k], (unsigned int)c)) {
+			clear_cpu(&g->unc[k], c);
+			*u = (uint8_t)(k + 1);
+			return;
+		}
+}
+
+/*
+ * The CPU @c's held targets (struct pmid) are told: @ends, it was in the
+ * middle of a switch (its "flush on task switch" came next), uncertain;
+ * else what the mm it runs makes them. Counted now, at @ts; a shootdown
+ * still open takes the class into its range for the deliveries to come.
+ * O(FIFO).
+ */
+static void mid_settle(struct xstate *s, struct tlbr_x86_check *xc, int c, bool ends, uint64_t ts)
+{
+	if (c < 0 || c >= TLBR_MAX_CPUS)
+		return;
+	for (unsigned int i = 0; i < s->npmid[c]; i++) {
+		const struct pmid *e = &s->pmid[c][i];
+		unsigned int k = ends ? 2 + TLBR_X86_UNC_SWITCH : e->alt;
+		uint32_t n = e->n, ni = e->n_ipi, nc = e->n_csd;
+
+		if (!k)
+			continue;
+		/*
+		 * a trim reaches the CPU once between its loads of the mm (struct
+		 * xmm, tl_counted): no load since it was held
+		 */
+		if (k >= 2 && k != 2 + TLBR_X86_UNC_SWITCH) {
+			struct xmm *m = xmm_find(s, e->mm);
+
+			if (m && tlbr_cpuset_test(&m->tl_counted, (unsigned int)c))
+				n = 0;
+			else
+				n = 1;
+			if (m)
+				tlbr_cpuset_set(&m->tl_counted, (unsigned int)c);
+		}
+		while (n || ni || nc) {	/* in counts a contrib holds */
+			uint8_t a = (uint8_t)(n < 255 ? n : 255), b = (uint8_t)(ni < 255 ? ni : 255);
+			uint8_t d = (uint8_t)(nc < 255 ? nc : 255);
+			struct contrib *cb = contrib(s, ts);
+
+			n -= a;
+			ni -= b;
+			nc -= d;
+			if (k == 1) {
+				cb->r_lo = a;
+				xc->rng_certain += a;
+				cb->r_m = b;
+				xc->rng_ipi_matched += b;
+				cb->q_m = d;
+				xc->rng_csd_matched += d;
+				continue;
+			}
+			cb->r_unc[k - 2] = a;
+			cb->r_targets = a;
+			xc->rng_unc[k - 2] += a;
+			xc->rng_unc_targets += a;
+			xc->rng_ipi_unc[k - 2] += b;
+			xc->rng_csd_unc[k - 2] += d;
+			/* one delivery a contrib: r_u / q_u say why */
+			cb->r_u = b ? (uint8_t)(k - 1) : 0;
+			cb->q_u = d ? (uint8_t)(k - 1) : 0;
+			for (; b > 1; b--)
+				contrib(s, ts)->r_u = (uint8_t)(k - 1);
+			for (; d > 1; d--)
+				contrib(s, ts)->q_u = (uint8_t)(k - 1);
+		}
+		if (s->shoot_id[e->from] == e->id) {
+			struct tlbr_cpuset *ipi = k == 1 ? &s->rng[e->from].lo :
+							   &s->rng[e->from].unc[k - 2];
+			struct tlbr_cpuset *csd = k == 1 ? &s->drng[e->from].lo :
+							   &s->drng[e->from].unc[k - 2];
+
+			if (!e->cur_ipi)
+				tlbr_cpuset_set(ipi, (unsigned int)c);
+			if (!e->cur_csd)
+				tlbr_cpuset_set(csd, (unsigned int)c);
+		}
+	}
+	s->npmid[c] = 0;
+}
+
+/* Hold @c, mid-switch, as a target of @from's shootdown (struct pmid). O(FIFO). */
+static void mid_hold(struct xstate *s, struct tlbr_x86_check *xc, int c, int from, uint32_t mm,
+		     uint8_t alt, uint64_t ts)
+{
+	struct pmid *e;
+
+	for (unsigned int i = 0; i < s->npmid[c]; i++) {
+		e = &s->pmid[c][i];
+		if (e->from == from && e->alt == alt && e->mm == mm) {
+			e->n++;
+			e->id = s->shoot_id[from];
+			e->cur_ipi = e->cur_csd = false;
+			return;
+		}
+	}
+	if (s->npmid[c] == FIFO)	/* never told: uncertain */
+		mid_settle(s, xc, c, true, ts);
+	s->pmid[c][s->npmid[c]++] = (struct pmid){ from, alt, mm, s->shoot_id[from], 1, 0, 0,
+						    false, false };
+}
+
+/*
+ * A delivery from @from to @c while @c is held (struct pmid) for that
+ * shootdown: noted, counted when @c is told. O(FIFO).
+ */
+static bool mid_deliver(struct xstate *s, int c, int from, bool csd)
+{
+	for (unsigned int i = 0; i < s->npmid[c]; i++) {
+		struct pmid *e = &s->pmid[c][i];
+
+		if (e->from != from || e->id != s->shoot_id[from] || (csd ? e->cur_csd : e->cur_ipi))
+			continue;
+		if (csd) {
+			e->n_csd++;
+			e->cur_csd = true;
+		} else {
+			e->n_ipi++;
+			e->cur_ipi = true;
+		}
+		return true;
+	}
+	return false;
 }
 
 static bool x86_trace_flush(const struct flushreq *q)
@@ -481,8 +780,10 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 	struct xstate *s = tlbr_policy_state(pl, &tlbr_policy_x86_ipi);
 	struct tlbr_x86_check *xc = tlbr_view_x86_check(r);
 	struct tlbr_cpuset others, targets = { { 0 } }, guessed = { { 0 } }, unshown = { { 0 } };
+	struct rng range;
 	bool real_multi, multi, freed, trim = false, local_runs, traced;
 	bool exec_teardown, boot, short_full;
+	enum trim_answer ta = TRIM_NO;
 	struct xmm *m;
 	int c;
 
@@ -518,6 +819,17 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		}
 		if (traced)
 			xc->as_traced++;
+		/*
+		 * a "remote IPI send" not arch_tlbbatch_flush()'s (which asks
+		 * no should_trim_cpumask()) is flush_tlb_mm_range()'s for an mm
+		 * the trace does not name (a kernel thread's: khugepaged, ksmd):
+		 * any mm whose deadline may have passed may have trimmed here
+		 */
+		if (traced && q->real == TLBR_EXEC_IPI && q->site != TLBR_SITE_RECLAIM)
+			for (uint32_t i = 0; i < s->nmms; i++)
+				if (s->mms[i].tl_known && q->ts_ns > s->mms[i].tl_lo &&
+				    !s->mms[i].tl_first)
+					s->mms[i].tl_first = q->ts_ns;
 		return true;
 	}
 	m = xmm_get(s, q->mm);
@@ -629,6 +941,12 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		freed = false;
 	if (short_full)
 		m->batched = false;	/* flush_tlb_batched_pending() synced the batch */
+	/*
+	 * the self-check's trim clock follows the kernel's calls: those the
+	 * trace shows ("remote IPI send"), else the model's
+	 */
+	if (s->checking && (traced ? real_multi : multi))
+		ta = trim_known(m, q->ts_ns);
 	if (multi) {
 		/*
 		 * should_trim_cpumask(), asked only on the flush_tlb_multi()
@@ -699,6 +1017,65 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 				(unsigned long long)s->pred[q->cpu].bits[0]);
 		s->pred[q->cpu] = targets;
 		s->dpred[q->cpu] = targets;
+		/*
+		 * The range: the targets the kernel certainly interrupts, and
+		 * those it may (by why): a CPU of the mask running another mm
+		 * (not lazy), no tables freed, is interrupted only if
+		 * should_trim_cpumask() trims (trim_known()); a CPU in the
+		 * middle of a switch (switch_mm_irqs_off(): LOADED_MM_SWITCHING,
+		 * which should_flush_tlb() answers with an IPI, between its
+		 * sched_switch and its "flush on task switch") may or may not
+		 * be, unless tables are freed and it is switching away (its
+		 * bit was set before: on_each_cpu_mask() reaches it)
+		 */
+		memset(&range, 0, sizeof(range));
+		s->shoot_id[q->cpu]++;
+		for (c = 0; multi && c < tlbr_view_ncpus(r); c++) {
+			bool base, cand, mid;
+			uint8_t alt = 0;
+
+			if (c == q->cpu || !tlbr_cpuset_test(&others, (unsigned int)c))
+				continue;
+			base = freed || (!s->lazy[c] && s->loaded[c] == q->mm) ||
+			       tlbr_cpuset_test(&unshown, (unsigned int)c);
+			cand = !base && !s->lazy[c];
+			mid = s->switching[c] && s->switch_traced &&
+			      !(freed && s->loaded[c] != q->mm);
+			if (base || (cand && ta == TRIM_YES))
+				alt = 1;
+			else if (cand && ta == TRIM_MAYBE_CLOCK)
+				alt = 2 + TLBR_X86_UNC_CLOCK;
+			else if (cand && ta == TRIM_MAYBE_WINDOW)
+				alt = 2 + TLBR_X86_UNC_WINDOW;
+			if (mid && s->checking && !s->pend_excl[q->cpu]) {
+				/* told by the CPU's next event (struct pmid) */
+				mid_hold(s, xc, c, q->cpu, q->mm, alt, q->ts_ns);
+			} else if (alt == 1) {
+				tlbr_cpuset_set(&range.lo, (unsigned int)c);
+			} else if (alt) {
+				tlbr_cpuset_set(&range.unc[alt - 2], (unsigned int)c);
+			}
+			if (s->debug && cand && !mid &&
+			    ((trim && ta == TRIM_NO) || (!trim && ta == TRIM_YES)))
+				fprintf(stderr, "x86 trim-conflict %llu.%09llu cpu %d -> %d mm %u "
+					"point %d range %d\n",
+					(unsigned long long)(q->ts_ns / 1000000000ULL),
+					(unsigned long long)(q->ts_ns % 1000000000ULL), q->cpu, c,
+					q->mm, trim, ta);
+		}
+		if (s->debug && (tlbr_cpuset_count(&range.unc[0]) || tlbr_cpuset_count(&range.unc[1]) ||
+				 tlbr_cpuset_count(&range.unc[2])))
+			fprintf(stderr, "x86 range-unc %llu.%09llu cpu %d mm %u born %d known %d "
+				"lo %.6f hi %.6f first %.6f ta %d unc %#llx/%#llx/%#llx\n",
+				(unsigned long long)(q->ts_ns / 1000000000ULL),
+				(unsigned long long)(q->ts_ns % 1000000000ULL), q->cpu, q->mm,
+				m->born, m->tl_known, m->tl_lo / 1e9, m->tl_hi / 1e9,
+				m->tl_first / 1e9, ta,
+				(unsigned long long)range.unc[0].bits[0],
+				(unsigned long long)range.unc[1].bits[0],
+				(unsigned long long)range.unc[2].bits[0]);
+		s->rng[q->cpu] = range;
+		s->drng[q->cpu] = range;
 		memset(&s->queued[q->cpu], 0, sizeof(s->queued[q->cpu]));
 		if (s->checking && !s->pend_excl[q->cpu])
 			s->guess[q->cpu] = guessed;
@@ -708,8 +1085,44 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 			xc->lost_excl_predicted += tlbr_cpuset_count(&targets);
 		else
 			s->predicted += tlbr_cpuset_count(&targets);
-		if (s->checking && !s->pend_excl[q->cpu])
-			contrib(s, q->ts_ns)->predicted = (uint8_t)tlbr_cpuset_count(&targets);
+		if (s->checking && !s->pend_excl[q->cpu]) {
+			struct contrib *cb = contrib(s, q->ts_ns);
+
+			cb->predicted = (uint8_t)tlbr_cpuset_count(&targets);
+			cb->r_lo = (uint8_t)tlbr_cpuset_count(&range.lo);
+			xc->rng_certain += cb->r_lo;
+			for (unsigned int u = 0; u < TLBR_X86_UNC__COUNT; u++) {
+				unsigned int n = tlbr_cpuset_count(&range.unc[u]);
+
+				cb->r_targets += (uint8_t)n;
+				/*
+				 * a trim: at most one of a group, and once a
+				 * CPU between its loads (struct xmm)
+				 */
+				if (n && u != TLBR_X86_UNC_SWITCH) {
+					struct tlbr_cpuset fresh;
+
+					for (unsigned int w = 0; w < ARRAY_SIZE(fresh.bits); w++) {
+						fresh.bits[w] = range.unc[u].bits[w] &
+								~m->tl_counted.bits[w];
+						m->tl_counted.bits[w] |= range.unc[u].bits[w];
+					}
+					n = tlbr_cpuset_count(&fresh);
+					if (!m->tl_group || q->ts_ns > m->tl_group + TRIM_NS) {
+						m->tl_group = q->ts_ns;
+						m->tl_group_max = 0;
+					}
+					if (n > m->tl_group_max) {
+						cb->r_unc[u] = (uint8_t)(n - m->tl_group_max);
+						m->tl_group_max = n;
+					}
+				} else {
+					cb->r_unc[u] = (uint8_t)n;
+				}
+				xc->rng_unc[u] += cb->r_unc[u];
+			}
+			xc->rng_unc_targets += cb->r_targets;
+		}
 		if (s->undecided[q->cpu])
 			early_answers(s, m, q, &targets, tlbr_view_ncpus(r));
 	}
@@ -834,6 +1247,39 @@ static void fifo_push(struct xstate *s, int cpu, uint32_t mm, int from, bool bat
 							 trim_guess, polled };
 }
 
+/*
+ * A new mm @m, born at @ev (sched_process_fork, sched_process_exec):
+ * init_new_context() set its deadline (jiffies + HZ) between the syscall's
+ * entry (clone, execve: dup_mm(), bprm_mm_init()) and the event; where the
+ * trace does not show the entry, any time before. O(1).
+ */
+static void trim_born(struct xstate *s, struct xmm *m, const struct tlbr_event *ev)
+{
+	uint64_t entry = ev->task && ev->task < s->nsys_ts ? s->sys_ts[ev->task] : 0;
+
+	m->tl_known = true;
+	m->tl_lo = entry && entry <= ev->ts_ns ? entry + TRIM_NS : 0;
+	m->tl_hi = ev->ts_ns + TRIM_NS + TICK_NS;
+	m->tl_first = 0;
+}
+
+/*
+ * The shootdown of @from reached @c, a CPU running another mm (not lazy,
+ * not switching) with no tables freed: should_flush_tlb() picked it for
+ * the trim (should_trim_cpumask()), unless the trace's clock rules a trim
+ * at that call out (then the model's view of @c was wrong). O(1).
+ */
+static void trim_observed(struct xstate *s, int from, int c)
+{
+	struct xmm *m = xmm_find(s, s->pend_mm[from]);
+
+	if (!m || s->pend_freed[from] || s->lazy[c] || s->loaded[c] == s->pend_mm[from] ||
+	    s->switching[c] ||
+	    (m->tl_known && s->send_ts[from] <= m->tl_lo && s->send_ts[from] != m->tl_maybe))
+		return;
+	trim_seen(m, s->send_ts[from]);
+}
+
 /* What the kernel really did: IPIs sent, and the targets' answers. */
 static void on_event(struct replay *r, struct policy *pl, const struct tlbr_event *ev)
 {
@@ -855,6 +1301,23 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 	}
 	if (ev->kind == TLBR_EV_EXEC && ev->task < s->ntask_mm)
 		s->task_mm[ev->task] = 0;	/* exec_mmap(): a new address space */
+	if (ev->kind == TLBR_EV_SYSCALL && ev->task && s->checking) {
+		if (ev->task >= s->nsys_ts) {
+			uint32_t n = s->nsys_ts ? s->nsys_ts : 256;
+			uint64_t *nt;
+
+			while (n <= ev->task)
+				n *= 2;
+			nt = realloc(s->sys_ts, n * sizeof(*nt));
+			if (nt) {
+				memset(nt + s->nsys_ts, 0, (n - s->nsys_ts) * sizeof(*nt));
+				s->sys_ts = nt;
+				s->nsys_ts = n;
+			}
+		}
+		if (ev->task < s->nsys_ts)
+			s->sys_ts[ev->task] = ev->ts_ns;
+	}
 	if (ev->cpu >= 0 && ev->cpu < TLBR_MAX_CPUS) {	/* on_run() follows for a switch */
 		/*
 		 * The event after a sched_switch to another mm: the "flush on
@@ -868,6 +1331,10 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 
 		if (ends)
 			s->switched_ts[ev->cpu] = ev->ts_ns;
+		if (ev->kind == TLBR_EV_FLUSH && ev->flush.site == TLBR_SITE_SWITCH)
+			s->switch_traced = true;
+		if (s->npmid[ev->cpu] && ev->kind != TLBR_EV_LOST)
+			mid_settle(s, xc, ev->cpu, ends, ev->ts_ns);
 		/*
 		 * exec_mmap() -> activate_mm() -> switch_mm_irqs_off(): the
 		 * exec'ing task's CPU loads the new mm ("flush on task switch"
@@ -908,9 +1375,13 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 		 */
 		for (uint32_t i = 0; i < s->nmms; i++) {
 			s->mms[i].born = s->mms[i].flushed = s->mms[i].clock = false;
+			s->mms[i].tl_known = false;
+			s->mms[i].tl_group = 0;
+			memset(&s->mms[i].tl_counted, 0, sizeof(s->mms[i].tl_counted));
 			s->mms[i].restarted = true;
 		}
 		memset(s->nfifo, 0, sizeof(s->nfifo));
+		memset(s->npmid, 0, sizeof(s->npmid));
 		memset(s->pend_mm, 0, sizeof(s->pend_mm));
 		memset(s->guess, 0, sizeof(s->guess));
 		memset(s->polled, 0, sizeof(s->polled));
@@ -934,6 +1405,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 				memset(&m->mask, 0, sizeof(m->mask));
 				m->born = m->clock = true;
 				m->next_trim = ev->ts_ns + TRIM_NS;
+				trim_born(s, m, ev);
 			}
 		}
 		break;
@@ -956,6 +1428,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 			memset(&m->mask, 0, sizeof(m->mask));
 			m->born = m->clock = true;
 			m->next_trim = ev->ts_ns + TRIM_NS;
+			trim_born(s, m, ev);
 		}
 		break;
 	}
@@ -1009,6 +1482,12 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 			cb->queued_matched = tlbr_cpuset_test(&s->dpred[ev->cpu], (unsigned int)c);
 			xc->csd_queued++;
 			xc->csd_matched += cb->queued_matched;
+			if (!mid_deliver(s, c, ev->cpu, true))
+				rng_deliver(&s->drng[ev->cpu], c, &cb->q_m, &cb->q_u);
+			xc->rng_csd_matched += cb->q_m;
+			if (cb->q_u)
+				xc->rng_csd_unc[cb->q_u - 1]++;
+			trim_observed(s, ev->cpu, c);
 			if (!cb->queued_matched && s->debug)
 				fprintf(stderr, "x86 csd-missed %llu.%09llu cpu %d -> %d pid %d mm %u "
 					"loaded %u lazy %d\n",
@@ -1038,6 +1517,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 				m->next_trim = ev->ts_ns + TRIM_NS;
 				m->clock = true;
 			}
+			trim_observed(s, ev->cpu, c);
 			/* flush_tlb_func() runs when the target takes the IPI: below */
 			if (s->checking && !tlbr_cpuset_test(&s->pred[ev->cpu], (unsigned int)c) &&
 			    s->debug)
@@ -1058,6 +1538,11 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 					cb->polled_matched = tlbr_cpuset_test(&s->pred[ev->cpu],
 									      (unsigned int)c);
 					cb->polled_csd = !ev->ipi.inferred;
+					if (!mid_deliver(s, c, ev->cpu, false))
+						rng_deliver(&s->rng[ev->cpu], c, &cb->r_m, &cb->r_u);
+					xc->rng_ipi_matched += cb->r_m;
+					if (cb->r_u)
+						xc->rng_ipi_unc[cb->r_u - 1]++;
 					xc->polled_sent++;
 					xc->polled_matched += cb->polled_matched;
 					xc->polled_by_csd += cb->polled_csd;
@@ -1076,6 +1561,11 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 
 				cb->sent = 1;
 				cb->matched = tlbr_cpuset_test(&s->pred[ev->cpu], (unsigned int)c);
+				if (!mid_deliver(s, c, ev->cpu, false))
+					rng_deliver(&s->rng[ev->cpu], c, &cb->r_m, &cb->r_u);
+				xc->rng_ipi_matched += cb->r_m;
+				if (cb->r_u)
+					xc->rng_ipi_unc[cb->r_u - 1]++;
 				xc->ipis_sent++;
 				xc->ipis_matched += cb->matched;
 			}
@@ -1252,6 +1742,17 @@ static void finish(struct replay *r, struct policy *pl)
 	 */
 	for (int c = 0; c < tlbr_view_ncpus(r); c++)
 		settle_guess(s, xc, c);
+	/*
+	 * a switch the trace has not told the end of yet: uncertain, for now
+	 * (a scoped run calls this again later: held, not settled)
+	 */
+	xc->rng_pend_unc = xc->rng_pend_ipi = xc->rng_pend_csd = 0;
+	for (int c = 0; c < tlbr_view_ncpus(r) && c < TLBR_MAX_CPUS; c++)
+		for (unsigned int i = 0; i < s->npmid[c]; i++) {
+			xc->rng_pend_unc += s->pmid[c][i].n;
+			xc->rng_pend_ipi += s->pmid[c][i].n_ipi;
+			xc->rng_pend_csd += s->pmid[c][i].n_csd;
+		}
 	xc->ipis_unanswered = xc->ipis_sent > xc->ipis_answered ? xc->ipis_sent - xc->ipis_answered : 0;
 	/*
 	 * sched_wake_idle_without_ipi declared beside a shootdown's
@@ -1293,6 +1794,7 @@ static void free_state(void *state)
 
 	free(s->mms);
 	free(s->task_mm);
+	free(s->sys_ts);
 }
 
 const struct policy_ops tlbr_policy_x86_ipi = {

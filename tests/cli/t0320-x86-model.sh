@@ -190,6 +190,32 @@ got=$(values x86-ipi "$TMP/nocsd.txt" s.polled_deliveries s.polled_deliveries_by
 	s.unsent_ipis_target_polled)
 [ "$got" = "1 0 1 False 2 2 1" ]
 ok $? "polled by context without csd_queue_cpu: IPIs and polled (got $got)"
+# The self-check's range (tests/data/whatif-x86-range.txt): a target the
+# trace cannot tell the kernel interrupted or not is uncertain, not guessed:
+# a trim (should_trim_cpumask()) of an mm older than the trace (clock
+# unknown), a trim in the window of a new mm's deadline (init_new_context()
+# between sys_execve's entry and sched_process_exec, plus a tick), a CPU
+# mid-switch (LOADED_MM_SWITCHING); the calls of an mm within a second count
+# a trim's target once in the high end. The point figures stay (4 sent, 4
+# predicted, 2 matched); the range is 1..4, the 4 IPIs go 1 to a certain
+# target and 1 to each kind of uncertain one (5 uncertain targets in all:
+# the call at 2.399000, before the deadline's window, is certainly no
+# trim). Before: no range (None x12)
+X=$SRCDIR/tests/data/whatif-x86-range.txt
+"$TLBREPLAY" what-if --json -p x86-ipi "$X" > "$TMP/r.json"
+got=$(python3 -c "import json; s=json.load(open('$TMP/r.json'))['self_check']
+r=s.get('range') or {}; u=r.get('uncertain_by_why') or {}; d=r.get('delivered_uncertain_by_why') or {}
+print(s['shootdown_ipis_sent'], s['predicted_ipis'], s['matched_ipis'], r.get('low'), r.get('high'),
+      r.get('uncertain_targets'), u.get('trim_clock_unknown'), u.get('trim_deadline_window'),
+      u.get('target_mid_switch'), r.get('delivered_certain'), d.get('trim_clock_unknown'),
+      d.get('trim_deadline_window'), d.get('target_mid_switch'), r.get('missed'),
+      r.get('certain_not_delivered'), r.get('explains'))")
+[ "$got" = "4 4 2 1 4 5 1 1 1 1 1 1 1 0 0 True" ]
+ok $? "the range: certain and uncertain targets, and the deliveries to each (got $got)"
+"$TLBREPLAY" what-if -p x86-ipi "$X" > "$TMP/r.txt"
+grep -q "range   predicted 1..4: 1 certain, 3 uncertain" "$TMP/r.txt" &&
+	grep -q "within its range 1..4: 3 of the 4" "$TMP/r.txt"
+ok $? "the range: the text and the verdict say how many deliveries were uncertain"
 # Page tables an unmapping syscall frees where the trace shows only the
 # flush: a brk() shrink that empties a PMD range that has a PTE page
 # (tests/data/whatif-x86-brk.txt: free_pgd_range()'s floor arithmetic;
