@@ -770,7 +770,8 @@ static size_t uncertain_why(char *buf, size_t n, const struct tlbr_against_side 
 	    "unmapped or mapped more than once there (madvise_free_pte_range: "
 	    "folio_estimated_sharers() != 1), its walk stops at the folio and the call's gather "
 	    "may flush nothing, a later COLD or PAGEOUT splits it if one reaches it (each PTE's "
-	    "flush at site fault); of an unknown version whether it batches (6.8+: site "
+	    "flush at site fault; decided for 6.1-6.7 where the model knows the folio, a huge "
+	    "page by its allocation); of an unknown version whether it batches (6.8+: site "
 	    "reclaim) is unknown too");
 	WHY(TLBR_UNSURE_CONTPTE, "BEFORE's MADV_FREE split a large folio; an arm64 kernel "
 	    "6.9+ (or of an unknown version) first unfolds each 64 KiB contpte block of it "

@@ -910,7 +910,8 @@ void tlbr_print_uncertain(FILE *f, const struct tlbr_replay_result *r)
 			   "   whose first page is unmapped or mapped more than once in MADV_FREE (its\n"
 			   "   walk stops there: the call's gather may flush nothing), a later COLD or\n"
 			   "   PAGEOUT does if one reaches it (site fault); 6.8+ batches the split's\n"
-			   "   flushes (reclaim).");
+			   "   flushes (reclaim). Decided for 6.1-6.7 where the model knows the\n"
+			   "   folio (a huge page by its allocation) and no page of it COW-shared.");
 	if (why & TLBR_UNSURE_CONTPTE)
 		fprintf(f, "\n - the same split for an arm64 kernel 6.9+ (or of an unknown version):\n"
 			   "   each 64 KiB block of the folio it enters is unfolded first\n"

@@ -272,7 +272,11 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 	bool pageout_maybe = false;	/* an x86 PAGEOUT aging flush arm64 may not make */
 	bool free_maybe = false;	/* an x86 MADV_FREE gather's flush after a split, ditto */
 	bool cold_maybe = false;	/* an x86 COLD flush of a split's remapped pages, ditto */
-	int split = 0;	/* an x86 MADV_FREE folio split's flush: arm64's site (see below) */
+	/*
+	 * an x86 MADV_FREE folio split's flush: arm64's at site reclaim (1,
+	 * batched), fault (-2; -1 uncertain), none (0; below)
+	 */
+	int split = 0;
 	struct flushreq q;
 
 	if (f->site == TLBR_SITE_SWITCH)
@@ -443,20 +447,39 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		 * MADV_FREE), where the x86 trace does not show the folio's
 		 * first page: uncertain, arm64's only (put below).
 		 */
+		/*
+		 * For 6.1 to 6.7, where the model knows the folios (huge pages
+		 * by their allocation), what 6.1's walk did is known
+		 * (tlbr_free61_walk): it split them (each x86 split flush is
+		 * arm64's, certain; the gather's is its too), or stopped at
+		 * each (no split here: x86's only; a later COLD or PAGEOUT
+		 * splits them, unmap.c cold61_splits; the gather flushes
+		 * nothing where no page came before the stops)
+		 */
 		if (t && free_page_flush(r, ev, t) &&
 		    (++t->free_page_flushes >= 2 || r->free_as_split)) {
-			split = r->o.arm64_kernel >= TLBR_KVER(6, 8) ? 1 : -1;
+			bool k61 = r->o.arm64_kernel >= TLBR_KVER(6, 1) &&
+				   r->o.arm64_kernel < TLBR_KVER(6, 8);
+
 			q.x86_only = true;
 			if (!t->free_split_flushes++ && ev->mm) {
-				split_remapped(r, t, ev->mm);
+				t->free61 = k61 ? tlbr_free61_walk(r, t, ev->mm, &t->free61_pre) : -1;
+				if (!k61 || !t->free61)	/* (6.1-6.7: the folios 6.1 left large) */
+					split_remapped(r, t, ev->mm);
 				t->split_cont = split_cont_unfolds(r, t, &q);
 			}
+			split = r->o.arm64_kernel >= TLBR_KVER(6, 8) ? 1 :
+				!k61 || t->free61 < 0 ? -1 : t->free61 ? -2 : 0;
 			if (!t->split_cont)
 				cont_split_unfolds(r, t, &q);
 		} else if (free_zap_flush(r, ev, t) && t->free_split_flushes &&
-			   (!r->o.arm64_kernel || r->o.arm64_kernel < TLBR_KVER(6, 9))) {
+			   (!r->o.arm64_kernel || r->o.arm64_kernel < TLBR_KVER(6, 9)) &&
+			   t->free61 != 1) {
 			q.x86_only = true;
-			free_maybe = true;
+			/* 6.1-6.7, the walk stopped at every folio and met no page before */
+			free_maybe = !(t->free61 == 0 && !t->free61_pre &&
+				       r->o.arm64_kernel >= TLBR_KVER(6, 1) &&
+				       r->o.arm64_kernel < TLBR_KVER(6, 8));
 		}
 		/*
 		 * a kernel without pte_needs_flush() (arm64 before the seed-004
@@ -541,7 +564,7 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		a.arm64_only = true;
 		a.site = split > 0 ? TLBR_SITE_RECLAIM : TLBR_SITE_FAULT;
 		a.batched = split > 0;	/* TTU_BATCH_FLUSH: seed 002 defers them */
-		if (split < 0) {
+		if (split == -1) {
 			a.maybe = true;
 			tlbr_unsure(r, &a, TLBR_UNSURE_FOLIO_SPLIT);
 		}
@@ -870,6 +893,8 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			t->sys_seq = r->seq;
 			t->free_page_flushes = t->free_split_flushes = 0;
 			t->split_cont = false;
+			t->free61 = -1;
+			t->free61_pre = false;
 			t->sys_cpu = ev->cpu;
 			t->call = ev->sys;
 			t->applied = false;

@@ -336,6 +336,13 @@ struct rtask {
 	uint32_t free_page_flushes;	/* x86's one-page flushes in it (MADV_FREE: engine.c) */
 	uint32_t free_split_flushes;	/* ... of them taken for a large folio split's */
 	bool split_cont;		/* ... whose contpte unfolds the model knew (page.cont) */
+	/*
+	 * ... what arm64 6.1-6.7's walk does with its large folios
+	 * (unmap.c: tlbr_free61_walk): 1 splits them, 0 stops at them
+	 * (free61_pre: after a small page it may gather), -1 not known
+	 */
+	int8_t free61;
+	bool free61_pre;
 	int sys_cpu;			/* the CPU it entered on, -1 once it ran on another in it */
 	struct tlbr_ev_syscall call;	/* its entry: the arguments by name (tlbr-event.h) */
 	bool applied;
@@ -743,6 +750,7 @@ void tlbr_move_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 bool tlbr_unmap_traced_flush(struct replay *r, const struct tlbr_event *ev, struct rtask *t);
 /* Does MADV_PAGEOUT age on the traced kernel (@arm64 false) or the arm64 one predicted: 1, 0, -1 unknown. */
 int tlbr_pageout_ages(const struct replay *r, bool arm64);
+int tlbr_free61_walk(struct replay *r, struct rtask *t, uint32_t mm, bool *pre);
 void tlbr_free_settle_end(struct replay *r);
 /* The VMAs with mapped pages in [s, e) (pages), their mapped ranges: arm64's per-VMA zap flushes. */
 #define TLBR_VMA_RANGES 64

@@ -918,6 +918,178 @@ static void cold_stop_fn(struct replay *r, struct page *p, void *a)
 }
 
 /*
+ * From an x86 trace, for an arm64 kernel 6.1 to 6.7 (Debian's 6.1; not
+ * 6.8, which batches a split's flushes, nor 6.9+, which splits a folio
+ * not mapped shared): the large folios x86's MADV_FREE split (x86 6.9+
+ * splits one in madvise_free_pte_range(), the trace shows its one-page
+ * flushes) are the huge pages the model knows from their allocation, and
+ * what 6.1's madvise_free_pte_range() does with them the model can say:
+ * it meets a PTE of one and `if (folio_estimated_sharers(folio) != 1)
+ * break;` - the mapcount of the folio's first page (free_stop_fn) - else
+ * split_folio() (try_to_migrate_one -> ptep_clear_flush for each PTE the
+ * folio maps, site fault; it succeeds where x86's split of the same folio
+ * did: no pin, can_split_folio()). A folio the walk meets after a PTE of
+ * it was COW-shared may be mapped shared: not known.
+ */
+struct free61 {
+	struct groups *gs;
+	unsigned int split, maybe, stopped;	/* large pages, by what the walk does at them */
+	bool pre;	/* a small present page the walk meets before any stop */
+};
+
+static const struct free_stop *stop_of(const struct groups *gs, uint64_t vpn)
+{
+	for (unsigned int k = 0; k < gs->nstop; k++)
+		if (gs->stop[k].pmd == vpn / PMD_PAGES)
+			return &gs->stop[k];
+	return NULL;
+}
+
+static void free61_fn(struct replay *r, struct page *p, void *a)
+{
+	struct free61 *f = a;
+	const struct free_stop *st;
+
+	(void)r;
+	if (!p->mapped || !p->present || p->zero)
+		return;
+	st = stop_of(f->gs, p->vpn);
+	if (!p->large) {
+		if (!st || p->vpn < st->vpn)
+			f->pre = true;
+	} else if (st && p->vpn >= st->vpn) {
+		if (st->maybe)
+			f->maybe++;
+		else
+			f->stopped++;
+	} else if (p->cow) {
+		f->maybe++;	/* mapped shared maybe: split_folio() may fail */
+	} else {
+		f->split++;
+	}
+}
+
+/*
+ * 6.1's split of a large folio (split_huge_page(), split_folio()) in the
+ * arm64 kernel predicted: small folios, on the LRU list beside the head
+ * (lru_add_page_tail(): the head was on it, a large folio is added at
+ * once), none remapped to the zero page (6.12's RMP_USE_SHARED_ZEROPAGE),
+ * the Access and dirty bits kept (try_to_migrate_one's
+ * make_migration_entry_young/dirty, remove_migration_pte: arm64 6.1's swap
+ * offset has the SWP_MIG_TOTAL_BITS, migration_entry_supports_ad()).
+ */
+static void split61_fn(struct replay *r, struct page *p, void *a)
+{
+	(void)a;
+	if (!p->large || !p->mapped)
+		return;
+	tlbr_lru_set(r, p, LRU_ON, -1);
+	r->lru[p->idx].zero = 0;
+	p->large = false;
+	p->cont = p->cont_maybe = false;
+}
+
+/*
+ * @t's MADV_FREE, at x86's first split flush: 1 the 6.1 walk splits every
+ * large folio of the range (then split, in the model, from the range's
+ * first to its last PMD), 0 it stops at each, before a small present
+ * page (@pre) or not, -1 not known (no large page, a maybe, both). O(pages
+ * of the range).
+ */
+int tlbr_free61_walk(struct replay *r, struct rtask *t, uint32_t mm, bool *pre)
+{
+	struct groups gs = { 0 };
+	struct free_stops fs = { .gs = &gs };
+	struct free61 f = { .gs = &gs };
+	uint64_t s, e;
+	int res;
+
+	*pre = false;
+	tlbr_range_of(&t->call, &s, &e);
+	if (e <= s)
+		return -1;
+	tlbr_for_pages(r, mm, false, s, e, free_stop_fn, &fs);
+	tlbr_for_pages(r, mm, false, s, e, free61_fn, &f);
+	free(gs.stop);
+	*pre = f.pre;
+	res = f.maybe || (f.split && f.stopped) || (!f.split && !f.stopped) ? -1 : f.split ? 1 : 0;
+	if (res == 1)
+		tlbr_for_pages(r, mm, false, s & ~(uint64_t)(PMD_PAGES - 1),
+			       (e + PMD_PAGES - 1) & ~(uint64_t)(PMD_PAGES - 1), split61_fn, NULL);
+	return res;
+}
+
+/* The lowest large page of a PMD's part of an aged range (cold61_splits). */
+struct cold61 {
+	uint64_t vpn;
+	bool found, ok;
+	uint64_t *v;	/* the folio's present PTEs (the whole PMD) */
+	unsigned int n;
+};
+
+static void cold61_first_fn(struct replay *r, struct page *p, void *a)
+{
+	struct cold61 *c = a;
+
+	(void)r;
+	if (!p->mapped || !p->present || !p->large || p->zero || (c->found && p->vpn > c->vpn))
+		return;
+	c->found = true;
+	c->vpn = p->vpn;
+	c->ok = !p->cow && p->remapped;
+}
+
+static void cold61_list_fn(struct replay *r, struct page *p, void *a)
+{
+	struct cold61 *c = a;
+
+	(void)r;
+	if (p->mapped && p->present && p->large && !p->zero && c->n < PMD_PAGES)
+		c->v[c->n++] = p->vpn;
+}
+
+/*
+ * From an x86 trace, for an arm64 kernel 6.1 to 6.7: a madvise COLD or
+ * PAGEOUT walk (6.1's madvise_cold_or_pageout_pte_range()) meets a PTE of a
+ * large folio (PageTransCompound) `if (page_mapcount(page) != 1) break;`,
+ * else split_huge_page(page) (try_to_migrate_one -> ptep_clear_flush for
+ * each PTE the folio maps: a broadcast each, site fault, arm64's only) and
+ * `pte--; addr -= PAGE_SIZE; continue;`: the walk goes on over the small
+ * folios, aging them (group_fn). Where the folio is one x86's MADV_FREE
+ * split and 6.1's certainly did not (page.remapped: engine.c marks a
+ * folio so only where tlbr_free61_walk() said 0, the walk stopped at it;
+ * x86's split succeeded, so no pin kept it whole; and nothing changed its
+ * PTEs since), the split is this walk's: certain, where the PTE met is
+ * not COW-shared (a mapcount not 1 stops the walk: cold_stop_fn's
+ * maybe). O(pages of the range, and 512 a folio split).
+ */
+static void cold61_splits(struct replay *r, uint32_t mm, uint64_t s, uint64_t e)
+{
+	uint64_t b, v[PMD_PAGES];
+
+	for (b = s & ~(uint64_t)(PMD_PAGES - 1); b < e; b += PMD_PAGES) {
+		struct cold61 c = { .v = v };
+		uint64_t lo = b > s ? b : s, hi = b + PMD_PAGES < e ? b + PMD_PAGES : e;
+
+		tlbr_for_pages(r, mm, false, lo, hi, cold61_first_fn, &c);
+		if (!c.found || !c.ok)
+			continue;
+		tlbr_for_pages(r, mm, false, b, b + PMD_PAGES, cold61_list_fn, &c);
+		for (unsigned int i = 0; i < c.n; i++) {
+			struct flushreq q;
+
+			tlbr_req_init(r, &q, TLBR_SITE_FAULT, mm);
+			q.real = TLBR_EXEC_BROADCAST;
+			q.arm64_only = true;
+			q.start_vpn = v[i];
+			q.end_vpn = v[i] + 1;
+			tlbr_flush_point(r, &q);
+		}
+		tlbr_for_pages(r, mm, false, b, b + PMD_PAGES, split61_fn, NULL);
+	}
+}
+
+/*
  * A huge PMD the aged range covers whole: madvise_cold_or_pageout_pte_range()
  * (6.1 and 6.12 mm/madvise.c) invalidates a young one at once, a flush of
  * its own before the gather's (`if (pmd_young(orig_pmd)) {
@@ -1024,13 +1196,23 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 	}
 	/* madvise_cold(), madvise_pageout(), madvise_free_single_vma(): lru_add_drain() */
 	tlbr_lru_drain(r, t->sys_cpu);
+	/* x86, for arm64 6.1-6.7: a folio x86's MADV_FREE split, 6.1's COLD or PAGEOUT splits */
+	if (advice != TLBR_MADV_FREE && !r->arm64_seen && r->o.arm64_kernel >= TLBR_KVER(6, 1) &&
+	    r->o.arm64_kernel < TLBR_KVER(6, 8))
+		cold61_splits(r, mm, s, e);
 	if (arm64 == 0) {	/* no aging: PAGEOUT still takes and puts back (lru.c) */
 		gs.age = false;
 		tlbr_for_pages(r, mm, false, s, e, group_fn, &gs);
 		return;		/* on an x86 trace, x86's own aging flush is x86_only (engine.c) */
 	}
-	if (advice == TLBR_MADV_FREE && r->arm64_seen && r->o.kernel >= TLBR_KVER(6, 1) &&
-	    r->o.kernel < TLBR_KVER(6, 9)) {
+	/*
+	 * (an x86 trace for arm64 6.1-6.7, whose folios the model knows: the
+	 * pages past a stop keep their state there, as tlbr_free61_walk says)
+	 */
+	if (advice == TLBR_MADV_FREE &&
+	    ((r->arm64_seen && r->o.kernel >= TLBR_KVER(6, 1) && r->o.kernel < TLBR_KVER(6, 9)) ||
+	     (!r->arm64_seen && r->o.arm64_kernel >= TLBR_KVER(6, 1) &&
+	      r->o.arm64_kernel < TLBR_KVER(6, 8)))) {
 		struct free_stops fs = { .gs = &gs };
 
 		tlbr_for_pages(r, mm, false, s, e, free_stop_fn, &fs);
