@@ -156,6 +156,20 @@ for d, mr, unc in ((docs[0], 26, 16), (docs[1], 2, 0), (docs[2], 26, 24)):
 PY
 ok $? "x86 mremap of a split huge page's PTEs: arm64 6.12 mremap 26 (16 uncertain: the folds, and the unfolds of what may have folded), 6.1 2, unknown version 26 (24 uncertain)"
 "$TLBREPLAY" what-if --arm64-kernel 6.12 -p arm64-broadcast x86-thp-mremap.txt | tr '\n' ' ' | tr -s ' ' | grep -q "multiple of 64 KiB on arm64's layout"
+# a zap that starts and ends inside contpte blocks (tests/data/x86-thp-partial.txt):
+# arm64 6.12 unfolds both edge blocks first (contpte_try_unfold_partial), one
+# that covers whole blocks none; 6.1 has no contpte
+for k in 6.12 6.1; do
+	"$TLBREPLAY" what-if --json --arm64-kernel $k -p arm64-broadcast x86-thp-partial.txt > "$TMP/cp-$k"
+done
+python3 - "$TMP" <<'PY'
+import json, sys
+want = {"6.12": (6, 0, 5, 0), "6.1": (4, 0, 3, 0)}	# broadcasts, uncertain, zap, unsafe
+for k, w in want.items():
+    b = json.load(open("%s/cp-%s" % (sys.argv[1], k)))["policies"][0]
+    assert (b["broadcasts"], b["broadcasts_uncertain"], b["by_site"]["zap"], b["unsafe"]) == w, (k, b)
+PY
+ok $? "x86 zap inside contpte blocks: arm64 6.12 6 broadcasts (the 2 edge blocks unfolded, certain), 6.1 4"
 ok $? "what-if names why an mremap's contpte folds are uncertain"
 "$TLBREPLAY" what-if --arm64-kernel 6.12 -p arm64-broadcast x86-cold-after-split.txt | tr '\n' ' ' | tr -s ' ' | grep -q "where the kernel runs with LPA2"
 ok $? "what-if names why the COLD point after a batched split is uncertain"
