@@ -330,6 +330,11 @@ static void traced_kernel(struct replay_run *run)
 	 */
 	o->ro.age_young_traced = tlbr_metadata_get(meta, "age_young", release, sizeof(release)) &&
 				 !strcmp(release, "traced");
+	/* ... and its huge PMD's (tlbr:age_young_pmd), with the PTE's */
+	o->ro.age_young_pmd_traced = o->ro.age_young_traced &&
+				     tlbr_metadata_get(meta, "age_young_pmd", release,
+						       sizeof(release)) &&
+				     !strcmp(release, "traced");
 	/* MGLRU off on the traced machine: none, or its caps without LRU_GEN_CORE (bit 0) */
 	o->ro.lru_gen_off = tlbr_metadata_lru_gen_off(meta);
 	/* DAMON on on the traced machine (a kdamond's state "on") */

@@ -760,7 +760,9 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		if (v[1] <= v[0] || v[1] - v[0] > 0x200000)
 			return 0;
 		tlbr_adapt_ev_init(out, TLBR_EV_HUGE, rec, t);
-		out->huge.kind = TLBR_HUGE_AGED;
+		/* age_young_pmd: its huge PMD's branch (tlb_remove_pmd_tlb_entry) */
+		out->huge.kind = strcmp(rec->def->name, "age_young_pmd") ? TLBR_HUGE_AGED
+									  : TLBR_HUGE_AGED_PMD;
 		out->huge.at = v[0] & TLBR_PAGE_MASK;
 		out->huge.addr = out->huge.at & ~0x1fffffULL;
 		out->huge.nr = (uint32_t)((v[1] - out->huge.at + 4095) >> 12);

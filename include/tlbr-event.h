@@ -445,6 +445,12 @@ enum tlbr_huge_kind {
 	 * madvise_cold_or_pageout_pte_range()'s young branch): nr pages from at
 	 */
 	TLBR_HUGE_AGED,
+	/*
+	 * a huge PMD madvise COLD/PAGEOUT found young, made old and put in
+	 * the gather's range (arm64 tlbr:age_young_pmd: the walk's `if
+	 * (pmd_young(orig_pmd))` branch): the 512 pages from addr
+	 */
+	TLBR_HUGE_AGED_PMD,
 };
 
 struct tlbr_ev_huge {

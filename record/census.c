@@ -940,6 +940,16 @@ int tlbr_age_find(const char *kallsyms, const char *kcore, struct tlbr_age_site 
 	s->ra = found[i].ra;
 	s->rb = found[i].rb;
 	snprintf(s->function, sizeof(s->function), "%s", fn);
+	/* the huge PMD's: the other one (cleared_pmds), where the kernel probes too */
+	i ^= 1;
+	s->pmd_test = (uint64_t)found[i].test * 4;
+	s->pmd_offset = (uint64_t)found[i].adj * 4;
+	s->pmd_ra = found[i].ra;
+	s->pmd_rb = found[i].rb;
+	s->pmd_found = probeable(text, (size_t)found[i].adj, true);
+	if (!s->pmd_found)
+		snprintf(s->pmd_why, sizeof(s->pmd_why), "%s+0x%lx follows an exclusive load "
+			 "(arm_kprobe_decode_insn refuses it)", fn, found[i].adj * 4);
 	return 0;
 }
 
@@ -1050,11 +1060,27 @@ void tlbr_census_line(const struct tlbr_tlbi_site *t, unsigned int i, char *buf,
  * and, when @create, created (the kernel may still refuse it: then the
  * recording says nothing of it, and the replay keeps its old rule).
  */
+/* The kprobe tlbr/@name at @where, created, or NULL with why in @why. */
+static struct tracefs_dynevent *age_create(const char *name, const char *where, const char *fetch,
+					   char *why, size_t nwhy)
+{
+	struct tracefs_dynevent *ev = tracefs_kprobe_alloc(PROBE_SYSTEM, name, where, fetch);
+	char *kerr;
+
+	if (ev && tracefs_dynevent_create(ev) == 0)
+		return ev;
+	kerr = tracefs_error_last(NULL);
+	snprintf(why, nwhy, "the kernel refused the kprobe at %s%s%.60s", where, kerr ? ": " : "",
+		 kerr ? kerr : "");
+	free(kerr);
+	tracefs_dynevent_free(ev);
+	return NULL;
+}
+
 static void age_probe(struct tlbr_census *cs, const struct tlbr_plan_env *env, bool create,
 		      FILE *log)
 {
 	char where[128], fetch[64];
-	struct tracefs_dynevent *ev;
 
 	cs->age_planned = tlbr_age_probe_def(env, &cs->age, where, sizeof(where), fetch,
 					     sizeof(fetch));
@@ -1062,23 +1088,33 @@ static void age_probe(struct tlbr_census *cs, const struct tlbr_plan_env *env, b
 		return;
 	snprintf(cs->age_line, sizeof(cs->age_line), "p:%s/age_young %s %s", PROBE_SYSTEM, where,
 		 fetch);
-	if (!create)
+	if (!create) {	/* --check, --dry-run: the huge PMD's would be tried too */
+		if (cs->age.pmd_found) {
+			tlbr_age_pmd_def(&cs->age, where, sizeof(where), fetch, sizeof(fetch));
+			snprintf(cs->age_pmd_line, sizeof(cs->age_pmd_line),
+				 "p:%s/age_young_pmd %s %s", PROBE_SYSTEM, where, fetch);
+			cs->age_pmd_planned = true;
+		}
 		return;
-	ev = tracefs_kprobe_alloc(PROBE_SYSTEM, "age_young", where, fetch);
-	if (!ev || tracefs_dynevent_create(ev) < 0) {
-		char *kerr = tracefs_error_last(NULL);
-
-		snprintf(cs->age.why, sizeof(cs->age.why), "the kernel refused the kprobe at %s%s%.60s",
-			 where, kerr ? ": " : "", kerr ? kerr : "");
-		free(kerr);
-		tracefs_dynevent_free(ev);
-		cs->age_planned = false;
-	} else {
-		cs->age_ev = ev;
 	}
+	cs->age_ev = age_create("age_young", where, fetch, cs->age.why, sizeof(cs->age.why));
+	cs->age_planned = cs->age_ev != NULL;
 	if (log)
 		fprintf(log, "tlbreplay: madvise's young branch: %s\n",
 			cs->age_ev ? cs->age_line : cs->age.why);
+	/* the huge PMD's, with the PTE's only (the replay decides a walk by both) */
+	if (!cs->age_planned || !cs->age.pmd_found)
+		return;
+	tlbr_age_pmd_def(&cs->age, where, sizeof(where), fetch, sizeof(fetch));
+	snprintf(cs->age_pmd_line, sizeof(cs->age_pmd_line), "p:%s/age_young_pmd %s %s",
+		 PROBE_SYSTEM, where, fetch);
+	cs->age_pmd_planned = true;
+	cs->age_pmd_ev = age_create("age_young_pmd", where, fetch, cs->age.pmd_why,
+				    sizeof(cs->age.pmd_why));
+	cs->age_pmd_planned = cs->age_pmd_ev != NULL;
+	if (log)
+		fprintf(log, "tlbreplay: madvise's huge PMD young branch: %s\n",
+			cs->age_pmd_ev ? cs->age_pmd_line : cs->age.pmd_why);
 }
 
 /*
@@ -1161,6 +1197,11 @@ void tlbr_census_release(struct tlbr_census *cs)
 		tracefs_dynevent_free(cs->age_ev);
 		cs->age_ev = NULL;
 	}
+	if (cs->age_pmd_ev) {
+		tracefs_dynevent_destroy(cs->age_pmd_ev, true);
+		tracefs_dynevent_free(cs->age_pmd_ev);
+		cs->age_pmd_ev = NULL;
+	}
 
 	for (k = 0; k < cs->nprobed; k++) {
 		if (!cs->evs[k])
@@ -1196,23 +1237,48 @@ bool tlbr_age_probe_def(const struct tlbr_plan_env *env, struct tlbr_age_site *a
 	return true;
 }
 
-/* The --check line of the age_young probe. */
+void tlbr_age_pmd_def(const struct tlbr_age_site *a, char *where, size_t nw, char *fetch,
+		      size_t nf)
+{
+	snprintf(where, nw, "%s+0x%llx", a->function, (unsigned long long)a->pmd_offset);
+	snprintf(fetch, nf, "addr=%%x%u:x64 end=%%x%u:x64", a->pmd_ra, a->pmd_rb);
+}
+
+/*
+ * The --check lines of the age_young probes: the huge PMD's first, the
+ * PTE's last (@buf: each ends with a newline).
+ */
 void tlbr_age_line(const struct tlbr_plan_env *env, char *buf, size_t n)
 {
 	struct tlbr_age_site a;
 	char where[128], fetch[64];
+	size_t l = 0;
 
-	if (tlbr_age_probe_def(env, &a, where, sizeof(where), fetch, sizeof(fetch)))
-		snprintf(buf, n, "madvise COLD/PAGEOUT's young branch (Access flag test at +0x%llx): "
-			 "kprobe: p:tlbr/age_young %s %s", (unsigned long long)a.test, where, fetch);
-	else
-		snprintf(buf, n, "madvise COLD/PAGEOUT's young branch: no probe: %s", a.why);
+	if (!tlbr_age_probe_def(env, &a, where, sizeof(where), fetch, sizeof(fetch))) {
+		snprintf(buf, n, "madvise COLD/PAGEOUT's young branch: no probe: %s\n", a.why);
+		return;
+	}
+	if (a.pmd_found) {
+		char w2[128], f2[64];
+
+		tlbr_age_pmd_def(&a, w2, sizeof(w2), f2, sizeof(f2));
+		l = (size_t)snprintf(buf, n, "madvise COLD/PAGEOUT's huge PMD young branch (Access "
+				     "flag test at +0x%llx): kprobe: p:tlbr/age_young_pmd %s %s\n",
+				     (unsigned long long)a.pmd_test, w2, f2);
+	} else {
+		l = (size_t)snprintf(buf, n, "madvise COLD/PAGEOUT's huge PMD young branch: "
+				     "no probe: %s\n", a.pmd_why);
+	}
+	if (l < n)
+		snprintf(buf + l, n - l, "madvise COLD/PAGEOUT's young branch (Access flag test at "
+			 "+0x%llx): kprobe: p:tlbr/age_young %s %s\n", (unsigned long long)a.test,
+			 where, fetch);
 }
 
 void tlbr_census_print(FILE *f, const struct tlbr_plan_env *env)
 {
 	struct tlbr_census cs = { 0 };
-	char line[400];
+	char line[800];
 	unsigned int i, nb = 0, nd = 0;
 
 	tlbr_census_probe(&cs, env, false, NULL);
@@ -1232,5 +1298,5 @@ void tlbr_census_print(FILE *f, const struct tlbr_plan_env *env)
 	}
 	tlbr_census_release(&cs);
 	tlbr_age_line(env, line, sizeof(line));
-	fprintf(f, "%s\n", line);
+	fputs(line, f);
 }

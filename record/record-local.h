@@ -32,6 +32,13 @@ struct tlbr_census {
 	char age_line[256];
 	bool age_planned;
 	struct tracefs_dynevent *age_ev;
+	/*
+	 * the huge PMD's young branch: tlbr/age_young_pmd, planned with the
+	 * PTE's (metadata age_young_pmd=traced), else @age.pmd_why
+	 */
+	char age_pmd_line[256];
+	bool age_pmd_planned;
+	struct tracefs_dynevent *age_pmd_ev;
 };
 
 /*
@@ -43,6 +50,9 @@ void tlbr_census_probe(struct tlbr_census *cs, const struct tlbr_plan_env *env, 
 /* The age_young probe's location and fetch arguments on @env's kernel, or why none. */
 bool tlbr_age_probe_def(const struct tlbr_plan_env *env, struct tlbr_age_site *a, char *where,
 			size_t nw, char *fetch, size_t nf);
+/* The age_young_pmd probe's location and fetch arguments from @a (found). */
+void tlbr_age_pmd_def(const struct tlbr_age_site *a, char *where, size_t nw, char *fetch,
+		      size_t nf);
 /* The --check line of the age_young probe. */
 void tlbr_age_line(const struct tlbr_plan_env *env, char *buf, size_t n);
 /* Destroy the census probes and free the census. */

@@ -102,6 +102,15 @@ struct tlbr_age_site {
 	uint64_t test, offset;		/* the Access flag test; the probe point */
 	unsigned int ra, rb;		/* address, end registers at the probe point */
 	char why[200];			/* when not found, why */
+	/*
+	 * the huge PMD's young branch (`if (pmd_young(orig_pmd))`,
+	 * tlb_remove_pmd_tlb_entry: cleared_pmds), found with the PTE's:
+	 * pmd_found where its point is probeable too, else @pmd_why
+	 */
+	bool pmd_found;
+	uint64_t pmd_test, pmd_offset;
+	unsigned int pmd_ra, pmd_rb;
+	char pmd_why[160];
 };
 int tlbr_age_find(const char *kallsyms, const char *kcore, struct tlbr_age_site *s);
 

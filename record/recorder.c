@@ -446,6 +446,9 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 	 */
 	if (cs && cs->age_planned)
 		tracefs_printf(inst, TLBR_MARK_META "age_young=traced\n");
+	/* ... and its huge PMD's (census.c: the other range update, cleared_pmds) */
+	if (cs && cs->age_pmd_planned)
+		tracefs_printf(inst, TLBR_MARK_META "age_young_pmd=traced\n");
 	/*
 	 * x86: whether the CPU has INVLPGB, as the kernel lists it (cpuinfo
 	 * flag "invlpgb": X86_FEATURE_INVLPGB, named since Linux 6.15, which
@@ -692,6 +695,8 @@ static void dry_census(struct rec *r)
 	}
 	if (r->cen.age_planned)
 		dry(r, "echo '%s' >> kprobe_events", r->cen.age_line);
+	if (r->cen.age_pmd_planned)
+		dry(r, "echo '%s' >> kprobe_events", r->cen.age_pmd_line);
 }
 
 static int step_enable(struct rec *r);
@@ -734,6 +739,8 @@ static void dry_teardown(struct rec *r)
 	}
 	if (r->cen.age_planned)
 		dry(r, "echo '-:%s/age_young' >> kprobe_events", PROBE_SYSTEM);
+	if (r->cen.age_pmd_planned)
+		dry(r, "echo '-:%s/age_young_pmd' >> kprobe_events", PROBE_SYSTEM);
 	for (i = 0; i < r->plan.n; i++)
 		if (r->plan.items[i].available && r->plan.items[i].kprobe)
 			dry(r, "echo '-:%s/%s' >> kprobe_events", r->plan.items[i].system,
@@ -908,8 +915,8 @@ static struct tracefs_cpu *cpu_open(struct tracefs_instance *inst, int cpu)
 /* The per-CPU readers and the spool's files, formats and manifest. */
 static int capture_open(struct rec *r)
 {
-	const char *events[TLBR_PLAN_MAX + 2];
-	char *names[TLBR_PLAN_MAX + 2], *clock;
+	const char *events[TLBR_PLAN_MAX + 3];
+	char *names[TLBR_PLAN_MAX + 3], *clock;
 	unsigned int i, nev = 0;
 	size_t page = 0;
 	int cpu, ret;
@@ -940,12 +947,13 @@ static int capture_open(struct rec *r)
 		events[nev] = names[nev];
 		nev++;
 	}
-	/* the TLBI probes; madvise's young branch (census.c) */
-	for (i = 0; i < 2; i++) {
-		static const char *const own[2] = { PROBE_SYSTEM "/tlbi_*",
-						     PROBE_SYSTEM "/age_young" };
+	/* the TLBI probes; madvise's young branches, the PTE's and the PMD's (census.c) */
+	for (i = 0; i < 3; i++) {
+		static const char *const own[3] = { PROBE_SYSTEM "/tlbi_*",
+						     PROBE_SYSTEM "/age_young",
+						     PROBE_SYSTEM "/age_young_pmd" };
 
-		if (i ? !r->cen.age_planned : !r->cen.nprobed)
+		if (i == 2 ? !r->cen.age_pmd_planned : i ? !r->cen.age_planned : !r->cen.nprobed)
 			continue;
 		names[nev] = strdup(own[i]);
 		if (!names[nev]) {
@@ -1176,6 +1184,9 @@ static int step_enable(struct rec *r)
 	}
 	if (r->cen.age_planned &&
 	    (ret = r->be->event_enable(r, PROBE_SYSTEM, "age_young", NULL)) < 0)
+		return ret;
+	if (r->cen.age_pmd_planned &&
+	    (ret = r->be->event_enable(r, PROBE_SYSTEM, "age_young_pmd", NULL)) < 0)
 		return ret;
 	for (i = 0; i < r->plan.n; i++)
 		if (r->plan.items[i].available &&

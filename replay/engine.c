@@ -901,7 +901,7 @@ int tlbr_replay_event(struct tlbr_replay *rp, const struct tlbr_event *ev)
 			t->eff = 0;
 			t->fork_wp_done = false;
 			t->zapped = t->moved = t->move_pending = t->aged = t->zap_force = false;
-			t->nyoung = 0;
+			t->nyoung = t->nyoung_pmd = 0;
 			t->young_lost = false;
 			t->lifting = false;
 			t->traced = 0;

@@ -358,6 +358,12 @@ struct rtask {
 	uint32_t nyoung, young_alloc;
 	bool young_lost;		/* one could not be kept: decide nothing */
 	/*
+	 * of them, the huge PMDs it found young (tlbr:age_young_pmd: the
+	 * walk's `if (pmd_young(orig_pmd))` branch), each PMD's first page
+	 */
+	uint64_t *young_pmd;
+	uint32_t nyoung_pmd, young_pmd_alloc;
+	/*
 	 * the VMA being zapped had dirty (or maybe dirty) shared pages: a
 	 * resched inside zap_pte_range flushes what is gathered (unmap.c)
 	 */

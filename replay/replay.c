@@ -426,6 +426,7 @@ void tlbr_replay_free(struct tlbr_replay *rp)
 		free(r->tasks[i].fork_dg);
 		free(r->tasks[i].lifted);
 		free(r->tasks[i].young);
+		free(r->tasks[i].young_pmd);
 	}
 	free(r->tasks);
 	for (i = 0; i < r->pages_alloc / PAGE_CHUNK; i++)

@@ -589,6 +589,13 @@ struct tlbr_replay_opts {
 	 */
 	bool age_young_traced;
 	/*
+	 * ... and its huge PMD's (tlbr:age_young_pmd; metadata
+	 * age_young_pmd=traced, with age_young=traced): each huge PMD the walk
+	 * found young is traced, and one it did not show was not aged
+	 * (unmap.c huge_age_points)
+	 */
+	bool age_young_pmd_traced;
+	/*
 	 * The recording shows DAMON on (metadata damon=on): its access checks
 	 * clear Access flags untraced as MGLRU's aging does (paddr:
 	 * damon_pa_mkold() -> damon_folio_mkold() -> rmap walk ->

@@ -217,7 +217,7 @@ void tlbr_on_syscall_ret(struct replay *r, const struct tlbr_event *ev, struct r
 	t->applied = false;
 	t->fork_wp_done = false;
 	t->zapped = t->moved = t->move_pending = t->aged = t->zap_force = false;
-	t->nyoung = 0;
+	t->nyoung = t->nyoung_pmd = 0;
 	t->young_lost = false;
 	t->lifting = false;
 	t->traced = 0;

@@ -99,6 +99,14 @@ struct groups {
 	bool probe;
 	const struct young_hit *young;
 	uint32_t nyoung;
+	/*
+	 * and its huge PMD's (opts.age_young_pmd_traced: tlbr:age_young_pmd):
+	 * @ypmd, sorted, the first pages of the huge PMDs the walk found young
+	 * (in @young too); a huge PMD in none was not young, or not aged
+	 */
+	bool probe_pmd;
+	const uint64_t *ypmd;
+	uint32_t nypmd;
 	/* MADV_FREE's walk stops in these PMDs (vpn >> 9) at these pages (free_stops) */
 	struct free_stop {
 		uint64_t pmd, vpn;
@@ -177,6 +185,39 @@ static int key_cmp(const void *a, const void *b)
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/*
+ * An age_young_pmd event (TLBR_HUGE_AGED_PMD) in @t's madvise: the huge
+ * PMD at @vpn kept for its aging at the return. O(1) amortised.
+ */
+static void young_pmd_add(struct rtask *t, uint64_t vpn)
+{
+	if (t->nyoung_pmd == t->young_pmd_alloc) {
+		uint32_t na = t->young_pmd_alloc ? t->young_pmd_alloc * 2 : 16;
+		uint64_t *nv = realloc(t->young_pmd, na * sizeof(*nv));
+
+		if (!nv) {
+			t->young_lost = true;
+			return;
+		}
+		t->young_pmd = nv;
+		t->young_pmd_alloc = na;
+	}
+	t->young_pmd[t->nyoung_pmd++] = vpn;
+}
+
+static int vpn_cmp(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+/* Is the huge PMD at @vpn one the walk found young (gs->ypmd: sorted)? O(log n). */
+static bool young_pmd_hit(const struct groups *gs, uint64_t vpn)
+{
+	return gs->nypmd && bsearch(&vpn, gs->ypmd, gs->nypmd, sizeof(*gs->ypmd), vpn_cmp);
 }
 
 /*
@@ -283,13 +324,15 @@ static void group_fn(struct replay *r, struct page *p, void *a)
 	 * tlb_end_vma flushes: the groups are the young pages' (young_groups),
 	 * certain; a page it did not show was skipped or old, and puts nothing
 	 * there, whatever the model's view of its folio (mapcount, LRU, zero
-	 * page); here only the pages' state after it. Not a huge PMD's: its
-	 * young branch (6.1 `if (pmd_young(orig_pmd)) { pmdp_invalidate(...);
-	 * ... tlb_remove_pmd_tlb_entry(tlb, pmd, addr); }`, 6.12 `if (!pageout
-	 * && pmd_young(orig_pmd))`) gathers the PMD's range unprobed: the
-	 * model's rule, as without the probe
+	 * page); here only the pages' state after it. Not a huge PMD's where
+	 * its young branch (6.1 `if (pmd_young(orig_pmd)) {
+	 * pmdp_invalidate(...); ... tlb_remove_pmd_tlb_entry(tlb, pmd, addr);
+	 * }`, 6.12 `if (!pageout && pmd_young(orig_pmd))`) is not probed too
+	 * (gs->probe_pmd: tlbr:age_young_pmd, its hits in gs->young): it
+	 * gathers the PMD's range unprobed, the model's rule, as without the
+	 * probe
 	 */
-	if (counts && !(gs->probe && gs->age && !p->huge)) {
+	if (counts && !(gs->probe && gs->age && !(p->huge && !gs->probe_pmd))) {
 		i = group_take(gs, p);
 		if (past_maybe)		/* whether the walk got here is unknown */
 			gs->g[i].unknown = true;
@@ -1090,20 +1133,42 @@ static void cold61_splits(struct replay *r, uint32_t mm, uint64_t s, uint64_t e)
 }
 
 /*
+ * Does madvise_cold_or_pageout_pte_range() flush a young huge PMD of its
+ * own, before the gather's (on the arm64 kernel predicted)? 1: 6.1 (`if
+ * (pmd_young(orig_pmd)) { pmdp_invalidate(vma, addr, pmd); orig_pmd =
+ * pmd_mkold(orig_pmd); set_pmd_at(...); tlb_remove_pmd_tlb_entry(...); }`,
+ * pmdp_invalidate -> flush_pmd_tlb_range); 0: 6.12 (`if (!pageout &&
+ * pmd_young(orig_pmd)) { pmdp_test_and_clear_young(vma, addr, pmd);
+ * tlb_remove_pmd_tlb_entry(tlb, pmd, addr); }`: no flush but the
+ * gather's); -1 a version between, or unknown.
+ */
+static int pmd_age_invalidates(const struct replay *r)
+{
+	unsigned int k = !r->arm64_seen && r->o.arm64_kernel ? r->o.arm64_kernel : r->o.kernel;
+
+	return !k ? -1 : k < TLBR_KVER(6, 2) ? 1 : k >= TLBR_KVER(6, 12) ? 0 : -1;
+}
+
+/*
  * A huge PMD the aged range covers whole: madvise_cold_or_pageout_pte_range()
- * (6.1 and 6.12 mm/madvise.c) invalidates a young one at once, a flush of
- * its own before the gather's (`if (pmd_young(orig_pmd)) {
- * pmdp_invalidate(vma, addr, pmd); orig_pmd = pmd_mkold(orig_pmd); ...
- * tlb_remove_pmd_tlb_entry()`), where the folio is mapped once
- * (`page_mapcount(page) != 1` skips it); madvise_free_huge_pmd() a young or
- * dirty one alike. Proven where the trace proves it young (dirty: FREE) as
- * group_fn() does, none where the software Access flag shows it old (and
- * clean), else uncertain. A PMD the range covers in part is split instead
- * (split_huge_page: the trace's split). O(PMDs of the range).
+ * (6.1 and 6.12 mm/madvise.c) ages a young one where the folio is mapped
+ * once (`page_mapcount(page) != 1` skips it), madvise_free_huge_pmd() a
+ * young or dirty one alike; 6.1 invalidates it at once, a flush of its own
+ * before the gather's (pmd_age_invalidates). Proven where the trace proves
+ * it young (dirty: FREE) as group_fn() does, none where the software Access
+ * flag shows it old (and clean), else uncertain. With the huge PMD's young
+ * branch probed (gs->probe_pmd: tlbr:age_young_pmd) each PMD it showed is
+ * young, certain (its gather range is young_groups()'), and one it did not
+ * show put nothing, whatever the model knew of it (group_fn() groups no
+ * huge page then; with the PTE's branch probed only it groups the huge
+ * page's gather range by the model's rule). A PMD the range covers in part
+ * is split instead (split_huge_page: the trace's split). O(PMDs of the
+ * range).
  */
 static void huge_age_points(struct replay *r, const struct groups *gs, uint32_t mm, uint64_t s,
 			    uint64_t e, bool unsure, bool arm64_only)
 {
+	int inv = pmd_age_invalidates(r);
 	uint64_t b;
 
 	for (b = (s + PMD_PAGES - 1) & ~(uint64_t)(PMD_PAGES - 1); b + PMD_PAGES <= e;
@@ -1112,22 +1177,47 @@ static void huge_age_points(struct replay *r, const struct groups *gs, uint32_t 
 		bool proven, none;
 		struct flushreq q;
 
-		if (!p || !p->present || !p->huge || p->zero || (gs->exclusive && p->cow))
-			continue;
-		proven = (p->young == PAGE_YOUNG && gs->young_seen) || (gs->clean && p->dirty);
-		none = gs->sw_af && p->young == PAGE_OLD && !(gs->clean && p->dirty);
-		if (!unsure && !proven && none)
-			continue;
+		if (gs->probe_pmd) {
+			if (!young_pmd_hit(gs, b) || !inv)
+				continue;
+			proven = true;
+		} else {
+			if (!p || !p->present || !p->huge || p->zero || (gs->exclusive && p->cow))
+				continue;
+			proven = (p->young == PAGE_YOUNG && gs->young_seen) ||
+				 (gs->clean && p->dirty);
+			none = gs->sw_af && p->young == PAGE_OLD && !(gs->clean && p->dirty);
+			if (!unsure && !proven && none)
+				continue;
+			if (!inv)
+				continue;
+		}
 		tlbr_req_init(r, &q, TLBR_SITE_ZAP, mm);
 		q.start_vpn = b;
 		q.end_vpn = b + PMD_PAGES;
 		q.real = TLBR_EXEC_BROADCAST;
 		q.arm64_only = arm64_only;
-		q.maybe = unsure || !proven;
+		q.maybe = unsure || !proven || inv < 0;
 		if (q.maybe)
 			tlbr_unsure(r, &q, unsure ? TLBR_UNSURE_PAGEOUT : TLBR_UNSURE_AGE);
 		tlbr_flush_point(r, &q);
 	}
+}
+
+/*
+ * Do the recorder's probes decide @t's madvise aging in @mm: the young
+ * branch probed (age_young=traced), the task's own COLD/PAGEOUT on a
+ * kernel whose PAGEOUT rule is known, no events lost since it began (an
+ * age_young among them)? (Its points when every age_young of it is in.)
+ */
+static bool probe_decides(const struct replay *r, const struct rtask *t, uint32_t mm)
+{
+	uint64_t advice = t->call.madvise.advice;
+
+	return r->o.age_young_traced && r->arm64_seen && advice != TLBR_MADV_FREE &&
+	       !t->young_lost && mm == t->mm &&
+	       !(advice == TLBR_MADV_PAGEOUT && tlbr_pageout_ages(r, true) < 0) &&
+	       r->lost_seq <= t->sys_seq;
 }
 
 static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s, uint64_t e,
@@ -1182,17 +1272,22 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 	/*
 	 * the young branch probed (age_young=traced) and the walk done (the
 	 * syscall's return: every age_young of it is in; not PAGEOUT's aging
-	 * taken before its first reclaim, whose later PMDs are still to come),
-	 * the task's own madvise on a kernel whose PAGEOUT rule is known, no
-	 * events lost since it began (an age_young among them)
+	 * taken before its first reclaim, whose later PMDs are still to come:
+	 * tlbr_age_before_reclaim), the task's own madvise on a kernel whose
+	 * PAGEOUT rule is known, no events lost since it began (an age_young
+	 * among them)
 	 */
-	if (walk_done && r->o.age_young_traced && r->arm64_seen && advice != TLBR_MADV_FREE &&
-	    !t->young_lost && mm == t->mm && !(pageout && arm64 < 0) &&
-	    r->lost_seq <= t->sys_seq) {
+	if (walk_done && probe_decides(r, t, mm)) {
 		young_sort(t);
 		gs.probe = true;
 		gs.young = t->young;
 		gs.nyoung = t->nyoung;
+		if (r->o.age_young_pmd_traced) {
+			qsort(t->young_pmd, t->nyoung_pmd, sizeof(*t->young_pmd), vpn_cmp);
+			gs.probe_pmd = true;
+			gs.ypmd = t->young_pmd;
+			gs.nypmd = t->nyoung_pmd;
+		}
 	}
 	/* madvise_cold(), madvise_pageout(), madvise_free_single_vma(): lru_add_drain() */
 	tlbr_lru_drain(r, t->sys_cpu);
@@ -1252,6 +1347,18 @@ int tlbr_pageout_ages(const struct replay *r, bool arm64)
 	return !k ? -1 : k < TLBR_KVER(6, 10);
 }
 
+/* Has @mm a huge page mapped in [@s, @e) (pages), as the model knows? O(PMDs). */
+static bool huge_in_range(struct replay *r, uint32_t mm, uint64_t s, uint64_t e)
+{
+	for (uint64_t b = s & ~(uint64_t)(PMD_PAGES - 1); b < e; b += PMD_PAGES) {
+		const struct page *p = tlbr_page_find(r, mm, b);
+
+		if (p && p->mapped && p->huge)
+			return true;
+	}
+	return false;
+}
+
 /*
  * A reclaim unmap inside madvise(MADV_PAGEOUT): the walk aged the range's
  * PTEs before reclaim_pages() unmapped them (madvise_cold_or_pageout_pte_range
@@ -1266,6 +1373,20 @@ void tlbr_age_before_reclaim(struct replay *r, struct rtask *t, uint32_t mm)
 	    mm != t->mm || t->traced)
 		return;
 	tlbr_range_of(&t->call, &s, &e);
+	/*
+	 * the probes decide it (probe_decides): its points are the PTEs and
+	 * huge PMDs they show, whatever the model has left at the return
+	 * (6.1 madvise_cold_or_pageout_pte_range is walk_page_range()'s
+	 * pmd_entry: it ages a PMD's entries, then reclaim_pages() the folios
+	 * it isolated, before the next PMD's call; tlb_end_vma flushes after
+	 * the walk): the aging waits for the return, where every age_young of
+	 * the walk is in. Not where the huge PMD's branch is not probed and
+	 * the range has a huge page the model knows (its points are the
+	 * model's, huge_age_points; this reclaim may unmap it)
+	 */
+	if (probe_decides(r, t, mm) &&
+	    (r->o.age_young_pmd_traced || !huge_in_range(r, mm, s, e)))
+		return;
 	age_range(r, t, mm, s, e, true, false);
 }
 
@@ -2353,10 +2474,13 @@ void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 	 * age_young: the task's madvise COLD/PAGEOUT walk found these PTEs
 	 * young (madvise_cold_or_pageout_pte_range): kept for its aging
 	 */
-	if (ev->huge.kind == TLBR_HUGE_AGED) {
+	if (ev->huge.kind == TLBR_HUGE_AGED || ev->huge.kind == TLBR_HUGE_AGED_PMD) {
 		if (t && t->sys == TLBR_SYS_MADVISE + 1 && ev->huge.nr)
 			young_add(t, ev->huge.at >> PAGE_SHIFT,
 				  (ev->huge.at >> PAGE_SHIFT) + ev->huge.nr);
+		/* (a huge PMD's: its gather range as a PTE's, and its own point) */
+		if (t && t->sys == TLBR_SYS_MADVISE + 1 && ev->huge.kind == TLBR_HUGE_AGED_PMD)
+			young_pmd_add(t, s);
 		return;
 	}
 	if (ev->huge.kind == TLBR_HUGE_REMAP) {

@@ -63,6 +63,17 @@ grep_file "6.12.118: the young branch's range update probed, address x27, end x5
 "$TLBREPLAY" record --dry-run --sysroot sysroots/a64-age-61 -- true > $TMP/dry
 grep_file "dry run: the age_young kprobe" \
 	"p:tlbr/age_young madvise_cold_or_pageout_pte_range+0x898 addr=%x19:x64 end=%x5:x64' >> kprobe_events" $TMP/dry
+# ... and the huge PMD's (`if (pmd_young(orig_pmd))`, cleared_pmds): 6.1
+# after pmdp_invalidate's call, its end pmd_addr_end() in x26; 6.12 after
+# pmdp_test_and_clear_young; the line before the PTE's
+"$TLBREPLAY" record --check --sysroot sysroots/a64-age-61 | tail -2 | head -1 > $TMP/age
+grep_file "6.1.0-47: the huge PMD's range update probed, address x19, end x26" \
+	"huge PMD young branch (Access flag test at +0x3c4): kprobe: p:tlbr/age_young_pmd madvise_cold_or_pageout_pte_range+0x960 addr=%x19:x64 end=%x26:x64$" $TMP/age
+"$TLBREPLAY" record --check --sysroot sysroots/a64-age-612 | tail -2 | head -1 > $TMP/age
+grep_file "6.12.118: the huge PMD's range update probed, address x27, end x28" \
+	"huge PMD young branch (Access flag test at +0x91c): kprobe: p:tlbr/age_young_pmd madvise_cold_or_pageout_pte_range+0x958 addr=%x27:x64 end=%x28:x64$" $TMP/age
+grep_file "dry run: the age_young_pmd kprobe" \
+	"p:tlbr/age_young_pmd madvise_cold_or_pageout_pte_range+0x960 addr=%x19:x64 end=%x26:x64' >> kprobe_events" $TMP/dry
 # a64-age-entered: 6.1's with +0x82c (b +0x178 before) a branch to +0x88c,
 # inside the young branch: code outside enters it, no probe; a64-age-excl:
 # 6.1's with +0x884 (dsb ishst) an LDXR, 5 instructions before the point
@@ -465,6 +476,27 @@ ok $? "... not said planned and armed: as before (zap 1..3)"
 # model's (before: A's gather flush missed as certain, zap 1..2)
 aging_check "$DATA/whatif-age-young-thp.txt" '{"zap": 2}' '{"zap": 4}' '{"zap": 2}'
 ok $? "age_young and a huge PMD: its aging's gather flush still predicted (zap 2..4, executed 2)"
+# the huge PMD's young branch probed too (whatif-age-young-pmd.txt, 6.1,
+# hardware flag: tlbr:age_young_pmd, age_young_pmd=traced): a COLD with a
+# PMD hit flushed twice (pmdp_invalidate, tlb_end_vma), one without did
+# not, all certain (zap 4; before 2..6); with the PTE probe only, the
+# model's rule (2..6)
+aging_check "$DATA/whatif-age-young-pmd.txt" '{"zap": 4}' '{"zap": 4}' '{}'
+ok $? "age_young_pmd: 6.1 huge PMD agings the probe shows flushed twice, the one it does not show not at all (zap 4, none uncertain)"
+grep -v "age_young_pmd" "$DATA/whatif-age-young-pmd.txt" > $TMP/age-pmd-pte.txt
+aging_check $TMP/age-pmd-pte.txt '{"zap": 4}' '{"zap": 6}' '{"zap": 4}'
+ok $? "... the PTE probe only: the huge page by the model's rule (zap 2..6, executed 4)"
+# 6.12 ages a huge PMD by pmdp_test_and_clear_young(): no flush of its own
+aging_check "$DATA/whatif-age-young-pmd-612.txt" '{"zap": 2}' '{"zap": 2}' '{}'
+ok $? "age_young_pmd: 6.12 huge PMD agings flush the gather's only (zap 2, none uncertain)"
+grep -v "age_young" "$DATA/whatif-age-young-pmd-612.txt" > $TMP/age-pmd-612.txt
+aging_check $TMP/age-pmd-612.txt '{"zap": 2}' '{"zap": 3}' '{"zap": 2}'
+ok $? "... no probe: no pmdp_invalidate point on 6.12 (zap 1..3; before 2..6)"
+# 6.1 PAGEOUT reclaims each PMD's folios before the next PMD's walk
+# (whatif-age-pageout-pmds.txt): with the probe its aging waits for the
+# return, where the second PMD's hit is in (before: zap 1..2)
+aging_check "$DATA/whatif-age-pageout-pmds.txt" '{"zap": 2, "reclaim": 4}' '{"zap": 2, "reclaim": 4}' '{}'
+ok $? "6.1 PAGEOUT over two PMDs, a hit after the first reclaim: its aging at the return, certain (zap 2)"
 
 # a contpte unfold inside a FREE (whatif-contpte-free.txt) is not the
 # advice's own flush: the FREE still flushes the pages it cleaned (before:

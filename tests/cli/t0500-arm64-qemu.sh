@@ -97,6 +97,12 @@ for k in 6.1 6.12; do
 		$G/$k/check.txt
 	grep_file "$k: madvise's young branch probed, in the metadata" \
 		"tlbreplay-meta age_young=traced$" "$TMP/meta"
+	# ... and its huge PMD's (6.1.0-47: +0x960, 6.12.118: +0x958)
+	grep_file "$k: madvise's huge PMD young branch found" \
+		"huge PMD young branch (Access flag test at +0x[0-9a-f]*): kprobe: p:tlbr/age_young_pmd madvise_cold_or_pageout_pte_range+0x[0-9a-f]* addr=%x[0-9]*:x64 end=%x[0-9]*:x64$" \
+		$G/$k/check.txt
+	grep_file "$k: madvise's huge PMD young branch probed, in the metadata" \
+		"tlbreplay-meta age_young_pmd=traced$" "$TMP/meta"
 	"$TLBREPLAY" stat --json $f > $TMP/all.json
 	ok $? "$k: stat reads it"
 	python3 - $TMP/all.json > $TMP/all.facts <<'PY'
