@@ -36,7 +36,10 @@
 # layout's doing and the model's), counted with the counts per user write
 # fault. A site with fewer than 20 broadcasts on each side is "(few)":
 # one flush more or less moves it by more than 5 %, so diff --against judges
-# it neither a hit nor a miss (within_5pct "few"), counted apart.
+# it neither a hit nor a miss (within_5pct "few"), counted apart. After
+# the summary, each site judged unknown or not within 5 % is named with
+# why: an unknown's uncertain flush points as diff --against's note on
+# them says (BEFORE's), a miss's operations as each side counted them.
 import json
 import os
 import sys
@@ -66,6 +69,7 @@ def main():
     tables = []
     cnt = {"yes": 0, "no": 0, "few": 0, "unknown": 0, "-": 0}
     sv_n = sv_within = sv_unknown = 0
+    judged = []	# the sites not within 5%, and those unknown: said apart, with why
     for p in progs:
         for k in kernels:
             f = os.path.join(out, "%s-%s.json" % (k, p))
@@ -138,6 +142,8 @@ def main():
                 unknown += v == "unknown"
                 misses += v == "no"
                 few += v == "few"
+                if v in ("unknown", "no"):
+                    judged.append((p, k, s, cells[-1], v, r, d))
             a = rows["all"]
             sv = {r["policy"]: r for r in d["savings"]}
             saves = []
@@ -176,6 +182,21 @@ def main():
           "flush points leave the range across 5 pp)."
           % (within_all, total, misses, unknown, few, rule, layout, cnt["yes"], cnt["no"],
              cnt["few"], sv_within, sv_n, sv_unknown))
+    for p, k, s, cell, v, r, d in judged:
+        if v == "unknown":
+            # why: diff --against's note on BEFORE's uncertain flush points
+            why = next((n["text"] for n in d.get("notes", []) if n.get("key") == "uncertain"), "")
+            i = why.find("Why: BEFORE (")
+            why = why[i + 5:].split(" AFTER (")[0].rstrip(" ;.") if i >= 0 else "not said"
+            print()
+            print("Unknown: %s on %s, %s %s: the range crosses 5%%, and BEFORE's uncertain "
+                  "flush points say why: %s." % (p, k, s, cell.rstrip("?"), why))
+        else:
+            print()
+            print("Not within 5%%: %s on %s, %s %s, per %s: %s before, %s after (the "
+                  "operations each side counted: where they differ, the programs or their "
+                  "layout did)." % (p, k, s, cell, r["per_operation"], r["before_ops"],
+                                    r["after_ops"]))
     if tables:
         print()
         print("zap is compared apart from the flushes of freed page tables (\"pages\": per "
