@@ -630,6 +630,8 @@ static bool fork_wp_listed(struct replay *r, struct fork_arg *f)
  * after a lost-events gap) walks every page: O(pages of the mm x
  * pte_set). Each later one: O(pages whose PTE changed since the last fork,
  * x pte_set) (rmm.wp_list), the same pages changed in the same order.
+ * Each page's fold reads the mm's and the CPUs' state from replay.fold,
+ * taken once: O(policies x CPUs) (tlbr_tlb_fold_begin).
  */
 bool tlbr_fork_wp(struct replay *r, struct rtask *t, uint32_t mm)
 {
@@ -641,13 +643,17 @@ bool tlbr_fork_wp(struct replay *r, struct rtask *t, uint32_t mm)
 	t->fork_wp_done = true;
 	if (m->lazy_parent)	/* as tlbr_for_pages() does first */
 		tlbr_mm_settle(r, m);
-	if (m->wp_known && m->wp_lost == r->lost_seq && fork_wp_listed(r, &f))
+	tlbr_tlb_fold_begin(r, mm);	/* nothing below flushes or switches */
+	if (m->wp_known && m->wp_lost == r->lost_seq && fork_wp_listed(r, &f)) {
+		tlbr_tlb_fold_end(r);
 		return f.downgraded;
+	}
 	for (uint32_t k = 0; k < m->wp_list.n; k++)
 		page_at(r, m->wp_list.v[k])->wpl = false;
 	m->wp_list.n = 0;
 	m->wp_known = false;	/* fork_wp_list_fn lists */
 	tlbr_for_pages(r, mm, true, 0, 0, fork_wp_list_fn, &f);
+	tlbr_tlb_fold_end(r);
 	m->wp_known = !f.unlisted;
 	m->wp_lost = r->lost_seq;
 	return f.downgraded;

@@ -511,6 +511,19 @@ struct replay {
 	bool cand_failed;		/* out of memory keeping rmm.cand: checks walk */
 	struct cand_key { uint64_t key; uint32_t idx; } *cand_tmp;	/* check_range's sort */
 	uint32_t cand_tmp_alloc;
+	/*
+	 * While a fork write-protects an mm (tlbr_fork_wp), what the fold of
+	 * each of its pages reads of the mm and the CPUs (tlb.c:
+	 * tlbr_tlb_fold_begin), per (policy, CPU) in ptlb's order: nothing in
+	 * the write-protection flushes or switches, so it holds for every
+	 * page. mm 0: none.
+	 */
+	struct fold_ctx {
+		uint32_t mm;
+		uint64_t *mc;		/* max(rmm.mm_cleared, policy.all_cleared) */
+		uint64_t *le;		/* rmm.last_end of the CPU */
+		uint8_t *ld;		/* loaded there: active, mm_anywhere, cpu_may_load_older */
+	} fold;
 	uint64_t *wp_tmp;		/* tlbr_fork_wp's sort of rmm.wp_list */
 	uint32_t wp_tmp_alloc;
 	/*
@@ -789,6 +802,8 @@ uint8_t tlbr_tlb_held_before(struct replay *r, struct policy *pl, const struct p
 uint8_t tlbr_tlb_held_before_sound(struct replay *r, struct policy *pl, const struct page *p,
 				   int cpu);
 void tlbr_tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced);
+void tlbr_tlb_fold_begin(struct replay *r, uint32_t mm);
+void tlbr_tlb_fold_end(struct replay *r);
 void tlbr_tlb_flush_page(struct replay *r, struct policy *pl, const struct page *p, int cpu);
 void tlbr_tlb_flush_mm(struct replay *r, struct policy *pl, uint32_t mm, int cpu);
 void tlbr_tlb_flush_all(struct replay *r, struct policy *pl, int cpu);

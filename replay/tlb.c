@@ -157,6 +157,120 @@ static void excess_note_one(struct replay *r, struct policy *pl, const struct pa
 			    struct ptlb *t);
 
 /*
+ * tlbr_tlb_held_sound_at() from its inputs: the page's since, the pair's
+ * last whole-mm flush or flush of everything (@mc), its entry @t, and the
+ * CPU's: the mm loaded there now (@loaded), its last unload (@last_end).
+ * O(1).
+ */
+static inline uint8_t held_sound_of(uint64_t since, uint64_t mc, const struct ptlb *t,
+				    bool loaded, uint64_t last_end, uint8_t perm)
+{
+	uint8_t h = mc > since ? 0 : t->held;
+
+	if (t->cleared > since)
+		since = t->cleared;
+	if (mc > since)
+		since = mc;
+	if (loaded || last_end > since)
+		h |= perm;
+	return h;
+}
+
+/*
+ * The fold's inputs of @mm, for the pages of one fork's write-protection
+ * (replay.fold, until tlbr_tlb_fold_end): none under a capacity model or
+ * out of memory (the fold reads them itself). O(policies x CPUs).
+ */
+void tlbr_tlb_fold_begin(struct replay *r, uint32_t mm)
+{
+	struct fold_ctx *f = &r->fold;
+	size_t per = (size_t)r->npol * (size_t)r->ncpus;
+	struct rmm *m = tlbr_mm_get(r, mm);
+	int pol, cpu;
+
+	f->mm = 0;
+	if (!m || capacity(r))
+		return;
+	if (!f->mc) {
+		f->mc = malloc(per * sizeof(*f->mc));
+		f->le = malloc(per * sizeof(*f->le));
+		f->ld = malloc(per * sizeof(*f->ld));
+		if (!f->mc || !f->le || !f->ld) {
+			zfree(&f->mc);
+			zfree(&f->le);
+			zfree(&f->ld);
+			return;
+		}
+	}
+	for (pol = 0; pol < r->npol; pol++)
+		for (cpu = 0; cpu < r->ncpus; cpu++) {
+			size_t k = (size_t)pol * (size_t)r->ncpus + (size_t)cpu;
+			uint64_t mc = *mm_cleared(m, r, pol, cpu);
+
+			if (r->pol[pol].all_cleared[cpu] > mc)
+				mc = r->pol[pol].all_cleared[cpu];
+			f->mc[k] = mc;
+			f->le[k] = m->last_end[cpu];
+			f->ld[k] = tlbr_cpuset_test(&m->active, (unsigned int)cpu) || mm_anywhere(m) ||
+				   cpu_may_load_older(r, m, cpu);
+		}
+	f->mm = mm;
+}
+
+/* The fork's write-protection is over: the fold reads the state again. O(1). */
+void tlbr_tlb_fold_end(struct replay *r)
+{
+	r->fold.mm = 0;
+}
+
+/*
+ * tlbr_tlb_before_pte_change() of a page of replay.fold's mm, from its
+ * inputs: the page's block of (policy, CPU) entries in one loop, then
+ * the excess lists in the same (policy, CPU) order. O(policies x CPUs).
+ */
+static void fold_ctx_page(struct replay *r, const struct page *p, bool replaced)
+{
+	const struct fold_ctx *f = &r->fold;
+	const int ncpus = r->ncpus, npol = r->npol;
+	const size_t per = (size_t)npol * (size_t)ncpus;
+	const uint64_t since0 = p->since, *mcv = f->mc, *lev = f->le;
+	const uint8_t *ldv = f->ld;
+	const uint8_t perm = tlbr_perm(r, p), oldv = replaced ? HELD_OLD : 0;
+	struct ptlb *t = ptlb_mut(r, p, 0, 0);	/* the page's block */
+	uint8_t any = 0;
+	bool note = false;
+
+	for (size_t k = 0; k < per; k++) {
+		uint64_t mc = mcv[k], since = since0, cl = t[k].cleared;
+		uint8_t h = mc > since ? 0 : t[k].held;
+
+		/* tlbr_tlb_held_sound(), as held_sound_of() */
+		if (cl > since)
+			since = cl;
+		if (mc > since)
+			since = mc;
+		if (ldv[k] || lev[k] > since)
+			h |= perm;
+		h |= (uint8_t)((h & HELD_VALID) << 2) & oldv;	/* HELD_VALID -> HELD_OLD */
+		t[k].held = h;
+		any |= h;
+		note |= (h & (HELD_VALID | HELD_W | HELD_OLD)) && !t[k].xlisted;
+	}
+	for (int pol = 0; note && pol < npol; pol++) {
+		struct policy *pl = &r->pol[pol];
+
+		for (int cpu = 0; cpu < ncpus && pl->excess_on; cpu++) {
+			struct ptlb *e = &t[(size_t)pol * (size_t)ncpus + (size_t)cpu];
+
+			if ((e->held & (HELD_VALID | HELD_W | HELD_OLD)) && !e->xlisted)
+				excess_note_one(r, pl, p, cpu, e);
+		}
+	}
+	r->held_any[p->idx] |= any;
+	tlbr_cand_note(r, p);
+}
+
+/*
  * Fold what every CPU may hold under the old PTE into the materialised state.
  * O(policies x CPUs): the mm's state looked up once, and what does not
  * depend on the policy (is the mm loaded on the CPU: tlb_held_sound's
@@ -167,7 +281,7 @@ static void excess_note_one(struct replay *r, struct policy *pl, const struct pa
  * loop, nothing in it reads the bound, and listing is idempotent: the
  * same list either way).
  */
-void tlbr_tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced)
+static void fold_page(struct replay *r, const struct page *p, bool replaced)
 {
 	struct rmm *m = tlbr_mm_get(r, p->mm);
 	/* locals: the byte stores below (ptlb.held) may alias anything the loop would read */
@@ -188,21 +302,13 @@ void tlbr_tlb_before_pte_change(struct replay *r, const struct page *p, bool rep
 		const uint64_t *mcl = mm_cleared(m, r, pol, 0), *allc = pl->all_cleared;
 
 		for (cpu = 0; cpu < ncpus; cpu++, t++) {
-			uint64_t mc = mcl[cpu], since = since0, cl = t->cleared;
+			uint64_t mc = mcl[cpu];
 			uint8_t h;
 
-			/* tlbr_tlb_held_sound() */
 			if (allc[cpu] > mc)
 				mc = allc[cpu];
-			h = mc > since ? 0 : t->held;
-			if (perm) {
-				if (cl > since)
-					since = cl;
-				if (mc > since)
-					since = mc;
-				if (loaded[cpu] || last_end[cpu] > since)
-					h |= perm;
-			}
+			h = !perm ? (mc > since0 ? 0 : t->held) :
+			    held_sound_of(since0, mc, t, loaded[cpu], last_end[cpu], perm);
 			if (cap) {
 				struct centry *e = clookup(r, pl, cpu, p->mm, p->vpn);
 
@@ -222,6 +328,15 @@ void tlbr_tlb_before_pte_change(struct replay *r, const struct page *p, bool rep
 	}
 	r->held_any[p->idx] |= any;
 	tlbr_cand_note(r, p);
+}
+
+/* The fold, from replay.fold where a fork's write-protection set it. O(policies x CPUs). */
+void tlbr_tlb_before_pte_change(struct replay *r, const struct page *p, bool replaced)
+{
+	if (r->fold.mm && r->fold.mm == p->mm)
+		fold_ctx_page(r, p, replaced);
+	else
+		fold_page(r, p, replaced);
 }
 
 /* O(1) unbounded; O(ways) capacity. */
@@ -568,6 +683,10 @@ void tlbr_tlb_release(struct replay *r)
 {
 	int pol;
 
+	zfree(&r->fold.mc);
+	zfree(&r->fold.le);
+	zfree(&r->fold.ld);
+	r->fold.mm = 0;
 	for (pol = 0; pol < r->npol; pol++) {
 		zfree(&r->pol[pol].tlb);
 		zfree(&r->pol[pol].all_cleared);
