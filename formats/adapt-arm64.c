@@ -757,15 +757,19 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		 * young, made them old and put them in its gather's range (the
 		 * task's madvise walk: the replay takes it for its syscall's)
 		 */
-		if (v[1] <= v[0] || v[1] - v[0] > 0x200000)
-			return 0;
 		tlbr_adapt_ev_init(out, TLBR_EV_HUGE, rec, t);
 		/* age_young_pmd: its huge PMD's branch (tlb_remove_pmd_tlb_entry) */
 		out->huge.kind = strcmp(rec->def->name, "age_young_pmd") ? TLBR_HUGE_AGED
 									  : TLBR_HUGE_AGED_PMD;
 		out->huge.at = v[0] & TLBR_PAGE_MASK;
 		out->huge.addr = out->huge.at & ~0x1fffffULL;
-		out->huge.nr = (uint32_t)((v[1] - out->huge.at + 4095) >> 12);
+		/*
+		 * a range no walk gathers (none, or past one PMD's 512 PTEs:
+		 * a field missing, a corrupt record): nr 0, some PTE young
+		 * unknown where (the replay then decides nothing by the probe)
+		 */
+		out->huge.nr = (rec->have & 3) != 3 || v[1] <= v[0] || v[1] - v[0] > 0x200000 ?
+				       0 : (uint32_t)((v[1] - out->huge.at + 4095) >> 12);
 		return 1;
 	case TLBR_RAW_A64_THP: {
 		enum tlbr_huge_kind k = !strcmp(rec->def->name, "thp_wp") ? TLBR_HUGE_WP :

@@ -2478,8 +2478,11 @@ void tlbr_on_huge(struct replay *r, const struct tlbr_event *ev, struct rtask *t
 		if (t && t->sys == TLBR_SYS_MADVISE + 1 && ev->huge.nr)
 			young_add(t, ev->huge.at >> PAGE_SHIFT,
 				  (ev->huge.at >> PAGE_SHIFT) + ev->huge.nr);
+		else if (t && t->sys == TLBR_SYS_MADVISE + 1)
+			t->young_lost = true;	/* young PTEs, not where: not "none" */
 		/* (a huge PMD's: its gather range as a PTE's, and its own point) */
-		if (t && t->sys == TLBR_SYS_MADVISE + 1 && ev->huge.kind == TLBR_HUGE_AGED_PMD)
+		if (t && t->sys == TLBR_SYS_MADVISE + 1 && ev->huge.nr &&
+		    ev->huge.kind == TLBR_HUGE_AGED_PMD)
 			young_pmd_add(t, s);
 		return;
 	}
