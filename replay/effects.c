@@ -194,7 +194,8 @@ static void stale_fn(struct replay *r, struct page *p, void *a)
  * deferred ones cannot use the mm's entries before they load it again, and
  * flush then: the model drops their entries now, and the switch flush is
  * counted when it happens. A write-fault reuse leaves stale read-only
- * entries on the CPUs it did not reach.
+ * entries on the CPUs it did not reach. An uncertain point that changes no
+ * permission (flushreq.maybe_keeps) drops nothing.
  * O(pages of the range the model knows x CPUs); whole mm: O(CPUs) under the
  * unbounded model (one seq per mm and CPU), O(TLB entries) under capacity.
  */
@@ -204,6 +205,8 @@ void tlbr_apply_decision(struct replay *r, struct policy *pl, const struct flush
 	struct tlbr_cpuset reached = *reached_now;
 	int c;
 
+	if (q->maybe_keeps)	/* the kernel may not have flushed: every CPU keeps its entries */
+		return;
 	for (c = 0; c < r->ncpus; c++) {
 		struct rmm *m = tlbr_mm_get(r, q->mm);
 

@@ -598,6 +598,7 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 	/* tlb_finish_mmu while another gather may still be pending (adapt-arm64.c) */
 	if (f->flags & TLBR_FLUSH_NESTED_MAYBE) {
 		q.maybe = true;
+		q.maybe_keeps = true;	/* mm_tlb_flush_nested()'s flush changes no PTE */
 		tlbr_unsure(r, &q, TLBR_UNSURE_NESTED);
 	}
 	tlbr_flush_point(r, &q);

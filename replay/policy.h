@@ -87,6 +87,16 @@ struct flushreq {
 	bool maybe;
 	unsigned int maybe_why;		/* ... why: TLBR_UNSURE_* bits (tlbr_unsure) */
 	/*
+	 * ... and no PTE's permission changes either way (an aging that
+	 * makes PTEs old, COLD/PAGEOUT; a nested gather's whole-mm flush):
+	 * where the kernel did not flush, every CPU still holds what it held,
+	 * and nothing it holds grants more than before: the point is decided
+	 * and counted, and drops no entry (effects.c), so that no later flush
+	 * is judged avoidable, nor a policy safe, for an entry only this
+	 * point would have taken
+	 */
+	bool maybe_keeps;
+	/*
 	 * an x86 exit_mmap() flush ("remote IPI send" of a fullmm gather):
 	 * x86 policies decide it only at its task's next record (flush.c,
 	 * tlbr_teardown_settle), which tells whether another teardown flush of

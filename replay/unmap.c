@@ -436,6 +436,12 @@ static void group_points(struct replay *r, const struct groups *gs, uint32_t mm,
 		q.real = real;
 		q.arm64_only = arm64_only;
 		q.maybe = gs->age && (unsure || !gs->g[i].proven);
+		/*
+		 * COLD/PAGEOUT's pte_mkold changes no permission: where it did not
+		 * flush, the CPUs keep their entries; FREE's pte_mkclean does
+		 * (a clean PTE is read-only to the hardware dirty state)
+		 */
+		q.maybe_keeps = q.maybe && !gs->clean;
 		if (q.maybe)
 			tlbr_unsure(r, &q, unsure ? TLBR_UNSURE_PAGEOUT : TLBR_UNSURE_AGE);
 		tlbr_flush_point(r, &q);
@@ -1198,6 +1204,7 @@ static void huge_age_points(struct replay *r, const struct groups *gs, uint32_t 
 		q.real = TLBR_EXEC_BROADCAST;
 		q.arm64_only = arm64_only;
 		q.maybe = unsure || !proven || inv < 0;
+		q.maybe_keeps = q.maybe && !gs->clean;	/* pmd_mkold: no permission changed */
 		if (q.maybe)
 			tlbr_unsure(r, &q, unsure ? TLBR_UNSURE_PAGEOUT : TLBR_UNSURE_AGE);
 		tlbr_flush_point(r, &q);

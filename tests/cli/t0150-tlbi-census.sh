@@ -644,6 +644,23 @@ ok $? "fault-around across VMAs mprotect merged back: mprotect 1, zap 2 as execu
 # still be pending: uncertain (before: 3, E's flush unpredicted)
 uncertain_case whatif-gather-nested.txt '{"zap": 4}' '{"zap": 4}' '{"zap": 1}'
 ok $? "nested gathers: tlb_finish_mmu flushes the mm while another thread's gather is open, maybe where that thread was preempted in its tlb_finish_mmu (zap 4, 1 uncertain, as executed)"
+# such an uncertain point changes no PTE either way, and drops no entry
+# (whatif-nested-maybe-held.txt): where the kernel did not flush, CPU 1
+# still holds the writable entry of 0x300000 that C makes read-only, so C's
+# broadcast is not certainly avoidable and local-only is unsafe there
+# (before: B's point flushed CPU 1's entry, C "certainly avoidable")
+"$TLBREPLAY" what-if --json -p arm64-broadcast,oracle,local-only \
+	whatif-nested-maybe-held.txt > $TMP/nm.json
+python3 - $TMP/nm.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+p = {x["name"]: x for x in d["policies"]}
+b = p["arm64-broadcast"]
+got = (b["broadcasts"], b["broadcasts_uncertain"], b["avoidable"], b["unsafe"],
+       p["oracle"]["unsafe"], p["local-only"]["unsafe"])
+assert got == (3, 1, 0, 0, 0, 2), got
+PY
+ok $? "an uncertain nested-gather flush keeps the CPUs' entries: the mprotect after it not certainly avoidable, local-only unsafe there"
 # the same with each gather traced from tlb_gather_mmu to tlb_finish_mmu's
 # return (whatif-gather-traced.txt, metadata gathers=traced): the count
 # mm_tlb_flush_nested() tests, nothing uncertain, and a gather counted
