@@ -330,6 +330,9 @@ static void traced_kernel(struct replay_run *run)
 	 */
 	o->ro.age_young_traced = tlbr_metadata_get(meta, "age_young", release, sizeof(release)) &&
 				 !strcmp(release, "traced");
+	/* MADV_FREE's gathered PTEs are traced (tlbr:age_free) */
+	o->ro.age_free_traced = tlbr_metadata_get(meta, "age_free", release, sizeof(release)) &&
+				!strcmp(release, "traced");
 	/* ... and its huge PMD's (tlbr:age_young_pmd), with the PTE's */
 	o->ro.age_young_pmd_traced = o->ro.age_young_traced &&
 				     tlbr_metadata_get(meta, "age_young_pmd", release,

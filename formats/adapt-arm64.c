@@ -758,7 +758,11 @@ static int adapt_arm64_probe(struct tlbr_adapter *a, const struct tlbr_record *r
 		 * task's madvise walk: the replay takes it for its syscall's)
 		 */
 		tlbr_adapt_ev_init(out, TLBR_EV_HUGE, rec, t);
-		/* age_young_pmd: its huge PMD's branch (tlb_remove_pmd_tlb_entry) */
+		/*
+		 * age_young_pmd: its huge PMD's branch (tlb_remove_pmd_tlb_entry);
+		 * age_free: madvise_free_pte_range()'s PTEs, young or dirty, made
+		 * old and clean and gathered (the task's MADV_FREE walk)
+		 */
 		out->huge.kind = strcmp(rec->def->name, "age_young_pmd") ? TLBR_HUGE_AGED
 									  : TLBR_HUGE_AGED_PMD;
 		out->huge.at = v[0] & TLBR_PAGE_MASK;

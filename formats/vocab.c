@@ -213,6 +213,9 @@ static const struct tlbr_evdef vocab[] = {
 	/* ... and its huge PMD's (`if (pmd_young(orig_pmd))`: cleared_pmds) */
 	EV("tlbr", "age_young_pmd", TLBR_RAW_A64_AGE_YOUNG, NONE, A64, NULL,
 	   2, { "addr", N }, { "end", N }),
+	/* madvise_free_pte_range's young-or-dirty branch (tlbr_free_find) */
+	EV("tlbr", "age_free", TLBR_RAW_A64_AGE_YOUNG, NONE, A64, NULL,
+	   2, { "addr", N }, { "end", N }),
 	EV("tlbr", "thp_collapse", TLBR_RAW_A64_THP, O, A64,
 	   "khugepaged's collapses are not seen",
 	   2, { "addr", N }, { "mm", N }),

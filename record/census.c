@@ -701,6 +701,38 @@ static bool is_adjust(const uint32_t *text, size_t n, size_t i, unsigned int *ra
 }
 
 /*
+ * Is @text[i] the start of a range update with its bit set first (orr Wf,
+ * Wg, #(1 << k); strh Wf, [Xt, #32]; then the cmp/csel/cmp/csel/stp to
+ * [Xt, #16] of is_adjust(): 6.1's madvise_free_pte_range)? The CMP's index
+ * in *@at, the registers and the bit as is_adjust().
+ */
+static bool is_adjust_bit_first(const uint32_t *text, size_t n, size_t i, size_t *at,
+				unsigned int *ra, unsigned int *rb, int *bit)
+{
+	unsigned int f, rt, s, a, e, b;
+
+	if (i + 7 > n || (text[i] & 0xffc0fc00u) != 0x32000000u)
+		return false;
+	f = text[i] & 31;
+	if ((text[i + 1] & 0xffc00000u) != 0x79000000u || ((text[i + 1] >> 10) & 0xfff) != 16 ||
+	    (text[i + 1] & 31) != f)
+		return false;
+	rt = (text[i + 1] >> 5) & 31;
+	if (!is_cmp_x(text[i + 2], &s, &a) || !is_csel_x(text[i + 3], s, a, 9) ||
+	    !is_cmp_x(text[i + 4], &e, &b) || !is_csel_x(text[i + 5], e, b, 2) || s == e)
+		return false;
+	if ((text[i + 6] & 0xffc00000u) != 0xa9000000u || ((text[i + 6] >> 15) & 0x7f) != 2 ||
+	    (text[i + 6] & 31) != s || ((text[i + 6] >> 10) & 31) != e ||
+	    ((text[i + 6] >> 5) & 31) != rt)
+		return false;
+	*bit = (int)((32 - ((text[i] >> 16) & 63)) & 31);
+	*at = i + 2;
+	*ra = a;
+	*rb = b;
+	return true;
+}
+
+/*
  * The flow of @insn at @i for the region walk: its successors (B, B.cond,
  * CBZ/CBNZ, TBZ/TBNZ relative; BL, BLR return to the next), 0 for RET, -1
  * for what cannot be followed (BR, ERET); BRK goes on (a WARN returns).
@@ -835,23 +867,25 @@ static bool reachable(const uint32_t *text, size_t n, unsigned char *reach)
 	return ok;
 }
 
-int tlbr_age_find(const char *kallsyms, const char *kcore, struct tlbr_age_site *s)
+/*
+ * The text of @fn (one function of at most AGE_MAX_INSNS instructions in
+ * @kallsyms) from @kcore into @text: its instructions in *@n, and the
+ * instructions the flow reaches in @reach (reachable()). 0, or a negative
+ * errno with why in @s->why.
+ */
+static int fn_text(const char *kallsyms, const char *kcore, const char *fn, uint32_t *text,
+		   size_t *n, unsigned char *reach, struct tlbr_age_site *s)
 {
-	static const char fn[] = "madvise_cold_or_pageout_pte_range";
-	uint32_t text[AGE_MAX_INSNS];
-	unsigned char in[AGE_MAX_INSNS], reach[AGE_MAX_INSNS];
-	struct { long test, adj; int bit; unsigned int ra, rb; } found[4];
-	unsigned int nfound = 0, named = 0;
+	unsigned int named = 0;
 	uint64_t stext, etext, start = 0, end = 0;
 	struct ksym *syms;
-	size_t nsyms, i, n;
+	size_t nsyms, i;
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph;
 	bool seg = false;
 	ssize_t got;
 	int fd;
 
-	memset(s, 0, sizeof(*s));
 	syms = read_kallsyms(kallsyms, &nsyms, &stext, &etext);
 	for (i = 0; syms && i < nsyms; i++) {
 		if (strcmp(syms[i].name, fn))
@@ -867,7 +901,7 @@ int tlbr_age_find(const char *kallsyms, const char *kcore, struct tlbr_age_site 
 	for (i = 0; syms && i < nsyms; i++)
 		free(syms[i].name);
 	free(syms);
-	if (named != 1 || !end || end - start > sizeof(text)) {
+	if (named != 1 || !end || end - start > AGE_MAX_INSNS * 4) {
 		snprintf(s->why, sizeof(s->why), named ? "%s is not one function of at most 16 KiB"
 			 : "%s is not in kallsyms (inlined?)", fn);
 		return -ENOENT;
@@ -890,11 +924,27 @@ int tlbr_age_find(const char *kallsyms, const char *kcore, struct tlbr_age_site 
 		snprintf(s->why, sizeof(s->why), "cannot read %s's text from %s", fn, kcore);
 		return -EIO;
 	}
-	n = (size_t)got / 4;
-	if (!reachable(text, n, reach)) {
+	*n = (size_t)got / 4;
+	if (!reachable(text, *n, reach)) {
 		snprintf(s->why, sizeof(s->why), "%s: a branch to a register, or out of it", fn);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+int tlbr_age_find(const char *kallsyms, const char *kcore, struct tlbr_age_site *s)
+{
+	static const char fn[] = "madvise_cold_or_pageout_pte_range";
+	uint32_t text[AGE_MAX_INSNS];
+	unsigned char in[AGE_MAX_INSNS], reach[AGE_MAX_INSNS];
+	struct { long test, adj; int bit; unsigned int ra, rb; } found[4];
+	unsigned int nfound = 0;
+	size_t i, n;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	if ((ret = fn_text(kallsyms, kcore, fn, text, &n, reach, s)) < 0)
+		return ret;
 	for (i = 0; i < n; i++) {
 		long next[2], y, adj;
 		unsigned int ra = 0, rb = 0;
@@ -950,6 +1000,61 @@ int tlbr_age_find(const char *kallsyms, const char *kcore, struct tlbr_age_site 
 	if (!s->pmd_found)
 		snprintf(s->pmd_why, sizeof(s->pmd_why), "%s+0x%lx follows an exclusive load "
 			 "(arm_kprobe_decode_insn refuses it)", fn, found[i].adj * 4);
+	return 0;
+}
+
+/*
+ * madvise FREE's young-or-dirty branch (mm/madvise.c madvise_free_pte_range();
+ * 6.1: `if (pte_young(ptent) || pte_dirty(ptent)) { ptent =
+ * ptep_get_and_clear_full(...); ptent = pte_mkold(ptent); ptent =
+ * pte_mkclean(ptent); set_pte_at(...); tlb_remove_tlb_entry(tlb, pte,
+ * addr); }`, 6.12: clear_young_dirty_ptes(..., CYDP_CLEAR_YOUNG |
+ * CYDP_CLEAR_DIRTY); tlb_remove_tlb_entries(tlb, pte, nr, addr)), inlined:
+ * the function's only range update (either order of its parts:
+ * is_adjust(), is_adjust_bit_first()), which every PTE range it gathers
+ * goes through (its huge PMDs are madvise_free_huge_pmd()'s, out of line:
+ * a second update refuses it). The probe on the update's first CMP
+ * (probeable()) records the address and end registers.
+ */
+int tlbr_free_find(const char *kallsyms, const char *kcore, struct tlbr_age_site *s)
+{
+	static const char fn[] = "madvise_free_pte_range";
+	uint32_t text[AGE_MAX_INSNS];
+	unsigned char reach[AGE_MAX_INSNS];
+	unsigned int nfound = 0, ra = 0, rb = 0;
+	size_t i, n, at = 0;
+	int ret, bit;
+
+	memset(s, 0, sizeof(*s));
+	if ((ret = fn_text(kallsyms, kcore, fn, text, &n, reach, s)) < 0)
+		return ret;
+	for (i = 0; i < n; i++) {
+		unsigned int a, b;
+		size_t k = i;
+
+		if (!reach[i] || !(is_adjust(text, n, i, &a, &b, &bit) ||
+				   is_adjust_bit_first(text, n, i, &k, &a, &b, &bit)))
+			continue;
+		nfound++;
+		at = k;
+		ra = a;
+		rb = b;
+	}
+	if (nfound != 1) {
+		snprintf(s->why, sizeof(s->why), "%s: %u range updates (its PTEs' only expected)", fn,
+			 nfound);
+		return -ENOENT;
+	}
+	if (!probeable(text, at, true)) {
+		snprintf(s->why, sizeof(s->why), "%s+0x%zx follows an exclusive load "
+			 "(arm_kprobe_decode_insn refuses it)", fn, at * 4);
+		return -EINVAL;
+	}
+	s->found = true;
+	s->offset = (uint64_t)at * 4;
+	s->ra = ra;
+	s->rb = rb;
+	snprintf(s->function, sizeof(s->function), "%s", fn);
 	return 0;
 }
 
@@ -1117,6 +1222,27 @@ static void age_probe(struct tlbr_census *cs, const struct tlbr_plan_env *env, b
 			cs->age_pmd_ev ? cs->age_pmd_line : cs->age.pmd_why);
 }
 
+/* The age_free probe (tlbr_free_find), as age_probe()'s. */
+static void free_probe(struct tlbr_census *cs, const struct tlbr_plan_env *env, bool create,
+		       FILE *log)
+{
+	char where[128], fetch[64];
+
+	cs->free_planned = tlbr_free_probe_def(env, &cs->free, where, sizeof(where), fetch,
+					       sizeof(fetch));
+	if (!cs->free_planned)
+		return;
+	snprintf(cs->free_line, sizeof(cs->free_line), "p:%s/age_free %s %s", PROBE_SYSTEM, where,
+		 fetch);
+	if (!create)
+		return;
+	cs->free_ev = age_create("age_free", where, fetch, cs->free.why, sizeof(cs->free.why));
+	cs->free_planned = cs->free_ev != NULL;
+	if (log)
+		fprintf(log, "tlbreplay: madvise FREE's young-or-dirty branch: %s\n",
+			cs->free_ev ? cs->free_line : cs->free.why);
+}
+
 /*
  * Take the census (arm64 with kprobes) and probe each site: the kernel
  * refuses some (an instruction right after an atomic looks exclusive to
@@ -1186,6 +1312,7 @@ void tlbr_census_probe(struct tlbr_census *cs, const struct tlbr_plan_env *env, 
 	if (log && create)
 		fprintf(log, "tlbreplay: TLBI census: %u sites, %u probed\n", cs->n, cs->nprobed);
 	age_probe(cs, env, create, log);
+	free_probe(cs, env, create, log);
 }
 
 void tlbr_census_release(struct tlbr_census *cs)
@@ -1202,6 +1329,11 @@ void tlbr_census_release(struct tlbr_census *cs)
 		tracefs_dynevent_free(cs->age_pmd_ev);
 		cs->age_pmd_ev = NULL;
 	}
+	if (cs->free_ev) {
+		tracefs_dynevent_destroy(cs->free_ev, true);
+		tracefs_dynevent_free(cs->free_ev);
+		cs->free_ev = NULL;
+	}
 
 	for (k = 0; k < cs->nprobed; k++) {
 		if (!cs->evs[k])
@@ -1215,11 +1347,13 @@ void tlbr_census_release(struct tlbr_census *cs)
 }
 
 /*
- * The age_young probe's kprobe_events location and fetch arguments, or why
+ * An instruction probe's kprobe_events location and fetch arguments, as
+ * @find (tlbr_age_find, tlbr_free_find) places it on @env's kernel, or why
  * there is none (@why set).
  */
-bool tlbr_age_probe_def(const struct tlbr_plan_env *env, struct tlbr_age_site *a, char *where,
-			size_t nw, char *fetch, size_t nf)
+static bool site_def(const struct tlbr_plan_env *env, struct tlbr_age_site *a, char *where,
+		     size_t nw, char *fetch, size_t nf,
+		     int (*find)(const char *, const char *, struct tlbr_age_site *))
 {
 	char path[2][600];
 
@@ -1230,11 +1364,23 @@ bool tlbr_age_probe_def(const struct tlbr_plan_env *env, struct tlbr_age_site *a
 	}
 	snprintf(path[0], sizeof(path[0]), "%s/proc/kallsyms", env->sysroot);
 	snprintf(path[1], sizeof(path[1]), "%s/proc/kcore", env->sysroot);
-	if (tlbr_age_find(path[0], path[1], a) < 0)
+	if (find(path[0], path[1], a) < 0)
 		return false;
 	snprintf(where, nw, "%s+0x%llx", a->function, (unsigned long long)a->offset);
 	snprintf(fetch, nf, "addr=%%x%u:x64 end=%%x%u:x64", a->ra, a->rb);
 	return true;
+}
+
+bool tlbr_age_probe_def(const struct tlbr_plan_env *env, struct tlbr_age_site *a, char *where,
+			size_t nw, char *fetch, size_t nf)
+{
+	return site_def(env, a, where, nw, fetch, nf, tlbr_age_find);
+}
+
+bool tlbr_free_probe_def(const struct tlbr_plan_env *env, struct tlbr_age_site *a, char *where,
+			 size_t nw, char *fetch, size_t nf)
+{
+	return site_def(env, a, where, nw, fetch, nf, tlbr_free_find);
 }
 
 void tlbr_age_pmd_def(const struct tlbr_age_site *a, char *where, size_t nw, char *fetch,
@@ -1245,8 +1391,8 @@ void tlbr_age_pmd_def(const struct tlbr_age_site *a, char *where, size_t nw, cha
 }
 
 /*
- * The --check lines of the age_young probes: the huge PMD's first, the
- * PTE's last (@buf: each ends with a newline).
+ * The --check lines of the age_young probes: FREE's first, then the huge
+ * PMD's, the PTE's last (@buf: each ends with a newline).
  */
 void tlbr_age_line(const struct tlbr_plan_env *env, char *buf, size_t n)
 {
@@ -1254,6 +1400,17 @@ void tlbr_age_line(const struct tlbr_plan_env *env, char *buf, size_t n)
 	char where[128], fetch[64];
 	size_t l = 0;
 
+	if (tlbr_free_probe_def(env, &a, where, sizeof(where), fetch, sizeof(fetch)))
+		l = (size_t)snprintf(buf, n, "madvise FREE's young-or-dirty branch: kprobe: "
+				     "p:tlbr/age_free %s %s\n", where, fetch);
+	else
+		l = (size_t)snprintf(buf, n, "madvise FREE's young-or-dirty branch: no probe: %s\n",
+				     a.why);
+	if (l >= n)
+		return;
+	buf += l;
+	n -= l;
+	l = 0;
 	if (!tlbr_age_probe_def(env, &a, where, sizeof(where), fetch, sizeof(fetch))) {
 		snprintf(buf, n, "madvise COLD/PAGEOUT's young branch: no probe: %s\n", a.why);
 		return;
@@ -1278,7 +1435,7 @@ void tlbr_age_line(const struct tlbr_plan_env *env, char *buf, size_t n)
 void tlbr_census_print(FILE *f, const struct tlbr_plan_env *env)
 {
 	struct tlbr_census cs = { 0 };
-	char line[800];
+	char line[1200];
 	unsigned int i, nb = 0, nd = 0;
 
 	tlbr_census_probe(&cs, env, false, NULL);

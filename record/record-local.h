@@ -39,6 +39,14 @@ struct tlbr_census {
 	char age_pmd_line[256];
 	bool age_pmd_planned;
 	struct tracefs_dynevent *age_pmd_ev;
+	/*
+	 * madvise FREE's young-or-dirty branch (tlbr_free_find): tlbr/age_free
+	 * (metadata age_free=traced), else @free.why
+	 */
+	struct tlbr_age_site free;
+	char free_line[256];
+	bool free_planned;
+	struct tracefs_dynevent *free_ev;
 };
 
 /*
@@ -50,6 +58,9 @@ void tlbr_census_probe(struct tlbr_census *cs, const struct tlbr_plan_env *env, 
 /* The age_young probe's location and fetch arguments on @env's kernel, or why none. */
 bool tlbr_age_probe_def(const struct tlbr_plan_env *env, struct tlbr_age_site *a, char *where,
 			size_t nw, char *fetch, size_t nf);
+/* The age_free probe's location and fetch arguments on @env's kernel, or why none. */
+bool tlbr_free_probe_def(const struct tlbr_plan_env *env, struct tlbr_age_site *a, char *where,
+			 size_t nw, char *fetch, size_t nf);
 /* The age_young_pmd probe's location and fetch arguments from @a (found). */
 void tlbr_age_pmd_def(const struct tlbr_age_site *a, char *where, size_t nw, char *fetch,
 		      size_t nf);

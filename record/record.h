@@ -113,6 +113,11 @@ struct tlbr_age_site {
 	char pmd_why[160];
 };
 int tlbr_age_find(const char *kallsyms, const char *kcore, struct tlbr_age_site *s);
+/*
+ * madvise FREE's young-or-dirty branch: the only range update in
+ * madvise_free_pte_range() (census.c: tlbr_free_find), as @s (no test).
+ */
+int tlbr_free_find(const char *kallsyms, const char *kcore, struct tlbr_age_site *s);
 
 /* The census of the machine @env describes (arm64), for --check. */
 void tlbr_census_print(FILE *f, const struct tlbr_plan_env *env);

@@ -449,6 +449,9 @@ static void write_metadata(struct tracefs_instance *inst, const struct tlbr_reco
 	/* ... and its huge PMD's (census.c: the other range update, cleared_pmds) */
 	if (cs && cs->age_pmd_planned)
 		tracefs_printf(inst, TLBR_MARK_META "age_young_pmd=traced\n");
+	/* ... and FREE's young-or-dirty branch (census.c tlbr_free_find) */
+	if (cs && cs->free_planned)
+		tracefs_printf(inst, TLBR_MARK_META "age_free=traced\n");
 	/*
 	 * x86: whether the CPU has INVLPGB, as the kernel lists it (cpuinfo
 	 * flag "invlpgb": X86_FEATURE_INVLPGB, named since Linux 6.15, which
@@ -697,6 +700,8 @@ static void dry_census(struct rec *r)
 		dry(r, "echo '%s' >> kprobe_events", r->cen.age_line);
 	if (r->cen.age_pmd_planned)
 		dry(r, "echo '%s' >> kprobe_events", r->cen.age_pmd_line);
+	if (r->cen.free_planned)
+		dry(r, "echo '%s' >> kprobe_events", r->cen.free_line);
 }
 
 static int step_enable(struct rec *r);
@@ -741,6 +746,8 @@ static void dry_teardown(struct rec *r)
 		dry(r, "echo '-:%s/age_young' >> kprobe_events", PROBE_SYSTEM);
 	if (r->cen.age_pmd_planned)
 		dry(r, "echo '-:%s/age_young_pmd' >> kprobe_events", PROBE_SYSTEM);
+	if (r->cen.free_planned)
+		dry(r, "echo '-:%s/age_free' >> kprobe_events", PROBE_SYSTEM);
 	for (i = 0; i < r->plan.n; i++)
 		if (r->plan.items[i].available && r->plan.items[i].kprobe)
 			dry(r, "echo '-:%s/%s' >> kprobe_events", r->plan.items[i].system,
@@ -915,8 +922,8 @@ static struct tracefs_cpu *cpu_open(struct tracefs_instance *inst, int cpu)
 /* The per-CPU readers and the spool's files, formats and manifest. */
 static int capture_open(struct rec *r)
 {
-	const char *events[TLBR_PLAN_MAX + 3];
-	char *names[TLBR_PLAN_MAX + 3], *clock;
+	const char *events[TLBR_PLAN_MAX + 4];
+	char *names[TLBR_PLAN_MAX + 4], *clock;
 	unsigned int i, nev = 0;
 	size_t page = 0;
 	int cpu, ret;
@@ -948,12 +955,15 @@ static int capture_open(struct rec *r)
 		nev++;
 	}
 	/* the TLBI probes; madvise's young branches, the PTE's and the PMD's (census.c) */
-	for (i = 0; i < 3; i++) {
-		static const char *const own[3] = { PROBE_SYSTEM "/tlbi_*",
+	for (i = 0; i < 4; i++) {
+		static const char *const own[4] = { PROBE_SYSTEM "/tlbi_*",
 						     PROBE_SYSTEM "/age_young",
-						     PROBE_SYSTEM "/age_young_pmd" };
+						     PROBE_SYSTEM "/age_young_pmd",
+						     PROBE_SYSTEM "/age_free" };
+		bool planned[4] = { r->cen.nprobed > 0, r->cen.age_planned, r->cen.age_pmd_planned,
+				    r->cen.free_planned };
 
-		if (i == 2 ? !r->cen.age_pmd_planned : i ? !r->cen.age_planned : !r->cen.nprobed)
+		if (!planned[i])
 			continue;
 		names[nev] = strdup(own[i]);
 		if (!names[nev]) {
@@ -1187,6 +1197,9 @@ static int step_enable(struct rec *r)
 		return ret;
 	if (r->cen.age_pmd_planned &&
 	    (ret = r->be->event_enable(r, PROBE_SYSTEM, "age_young_pmd", NULL)) < 0)
+		return ret;
+	if (r->cen.free_planned &&
+	    (ret = r->be->event_enable(r, PROBE_SYSTEM, "age_free", NULL)) < 0)
 		return ret;
 	for (i = 0; i < r->plan.n; i++)
 		if (r->plan.items[i].available &&

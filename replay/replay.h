@@ -596,6 +596,12 @@ struct tlbr_replay_opts {
 	 */
 	bool age_young_pmd_traced;
 	/*
+	 * madvise_free_pte_range()'s young-or-dirty branch is probed
+	 * (tlbr:age_free; metadata age_free=traced): each PTE MADV_FREE
+	 * cleaned and gathered is traced, and one it did not show was not
+	 */
+	bool age_free_traced;
+	/*
 	 * The recording shows DAMON on (metadata damon=on): its access checks
 	 * clear Access flags untraced as MGLRU's aging does (paddr:
 	 * damon_pa_mkold() -> damon_folio_mkold() -> rmap walk ->

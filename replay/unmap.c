@@ -1159,8 +1159,9 @@ static int pmd_age_invalidates(const struct replay *r)
  * A huge PMD the aged range covers whole: madvise_cold_or_pageout_pte_range()
  * (6.1 and 6.12 mm/madvise.c) ages a young one where the folio is mapped
  * once (`page_mapcount(page) != 1` skips it), madvise_free_huge_pmd() a
- * young or dirty one alike; 6.1 invalidates it at once, a flush of its own
- * before the gather's (pmd_age_invalidates). Proven where the trace proves
+ * young or dirty one alike; 6.1's COLD/PAGEOUT (pmd_age_invalidates) and
+ * madvise_free_huge_pmd() on 6.1 and 6.12 invalidate it at once, a flush
+ * of its own before the gather's. Proven where the trace proves
  * it young (dirty: FREE) as group_fn() does, none where the software Access
  * flag shows it old (and clean), else uncertain. With the huge PMD's young
  * branch probed (gs->probe_pmd: tlbr:age_young_pmd) each PMD it showed is
@@ -1174,7 +1175,8 @@ static int pmd_age_invalidates(const struct replay *r)
 static void huge_age_points(struct replay *r, const struct groups *gs, uint32_t mm, uint64_t s,
 			    uint64_t e, bool unsure, bool arm64_only)
 {
-	int inv = pmd_age_invalidates(r);
+	/* madvise_free_huge_pmd(): `pmdp_invalidate(vma, addr, pmd);` on 6.1 and 6.12 alike */
+	int inv = gs->clean ? 1 : pmd_age_invalidates(r);
 	uint64_t b;
 
 	for (b = (s + PMD_PAGES - 1) & ~(uint64_t)(PMD_PAGES - 1); b + PMD_PAGES <= e;
@@ -1213,16 +1215,17 @@ static void huge_age_points(struct replay *r, const struct groups *gs, uint32_t 
 
 /*
  * Do the recorder's probes decide @t's madvise aging in @mm: the young
- * branch probed (age_young=traced), the task's own COLD/PAGEOUT on a
- * kernel whose PAGEOUT rule is known, no events lost since it began (an
- * age_young among them)? (Its points when every age_young of it is in.)
+ * branch probed (age_young=traced; MADV_FREE's, age_free=traced), the
+ * task's own madvise on a kernel whose PAGEOUT rule is known, no events
+ * lost since it began (an age_young among them)? (Its points when every
+ * age_young of it is in.)
  */
 static bool probe_decides(const struct replay *r, const struct rtask *t, uint32_t mm)
 {
 	uint64_t advice = t->call.madvise.advice;
 
-	return r->o.age_young_traced && r->arm64_seen && advice != TLBR_MADV_FREE &&
-	       !t->young_lost && mm == t->mm &&
+	return (advice == TLBR_MADV_FREE ? r->o.age_free_traced : r->o.age_young_traced) &&
+	       r->arm64_seen && !t->young_lost && mm == t->mm &&
 	       !(advice == TLBR_MADV_PAGEOUT && tlbr_pageout_ages(r, true) < 0) &&
 	       r->lost_seq <= t->sys_seq;
 }
@@ -1289,7 +1292,7 @@ static void age_range(struct replay *r, struct rtask *t, uint32_t mm, uint64_t s
 		gs.probe = true;
 		gs.young = t->young;
 		gs.nyoung = t->nyoung;
-		if (r->o.age_young_pmd_traced) {
+		if (r->o.age_young_pmd_traced && advice != TLBR_MADV_FREE) {
 			qsort(t->young_pmd, t->nyoung_pmd, sizeof(*t->young_pmd), vpn_cmp);
 			gs.probe_pmd = true;
 			gs.ypmd = t->young_pmd;

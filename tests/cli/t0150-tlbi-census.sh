@@ -19,6 +19,7 @@ TLBI census: 5 sites (4 broadcast, 1 local) and 1 DSBs that complete them, kprob
     3 vmalle1is broadcast bar+0x8
     4 rvae1is broadcast baz+0x0
     5 dsb broadcast foo+0x8
+madvise FREE's young-or-dirty branch: no probe: madvise_free_pte_range is not in kallsyms (inlined?)
 madvise COLD/PAGEOUT's young branch: no probe: madvise_cold_or_pageout_pte_range is not in kallsyms (inlined?)
 W
 same_file "census: the 5 EL1 TLBIs, their kind and function (not the EL2 TLBI, not DC), and the DSB ISH that completes foo's" $TMP/want $TMP/census
@@ -42,6 +43,7 @@ TLBI census: 3 sites (3 broadcast, 0 local) and 0 DSBs that complete them, kprob
     0 vae1is broadcast __flush_tlb_range.constprop.0+0x0 in a notrace copy: its calls are probed
     1 call broadcast mover+0x64 calls __flush_tlb_range.constprop.0 (if refused: after it at +0x88)
     2 call broadcast nofallback+0x4 calls __flush_tlb_range.constprop.0
+madvise FREE's young-or-dirty branch: no probe: madvise_free_pte_range is not in kallsyms (inlined?)
 madvise COLD/PAGEOUT's young branch: no probe: madvise_cold_or_pageout_pte_range is not in kallsyms (inlined?)
 W
 same_file "census: a refused call is counted after it, where every path from it keeps x30 (not past a BL)" $TMP/want $TMP/census
@@ -72,6 +74,18 @@ grep_file "6.1.0-47: the huge PMD's range update probed, address x19, end x26" \
 "$TLBREPLAY" record --check --sysroot sysroots/a64-age-612 | tail -2 | head -1 > $TMP/age
 grep_file "6.12.118: the huge PMD's range update probed, address x27, end x28" \
 	"huge PMD young branch (Access flag test at +0x91c): kprobe: p:tlbr/age_young_pmd madvise_cold_or_pageout_pte_range+0x958 addr=%x27:x64 end=%x28:x64$" $TMP/age
+# MADV_FREE's young-or-dirty branch (tlbr_free_find): the only range update
+# in madvise_free_pte_range (6.1: its bit set before the cmp/csel/stp,
+# +0x2c0 addr x26 end x25; 6.12 +0x3bc addr x26 end x6: nr pages), the
+# first --check line of the three
+"$TLBREPLAY" record --check --sysroot sysroots/a64-age-61 | tail -3 | head -1 > $TMP/age
+grep_file "6.1.0-47: FREE's range update probed, address x26, end x25" \
+	"FREE's young-or-dirty branch: kprobe: p:tlbr/age_free madvise_free_pte_range+0x2c0 addr=%x26:x64 end=%x25:x64$" $TMP/age
+"$TLBREPLAY" record --check --sysroot sysroots/a64-age-612 | tail -3 | head -1 > $TMP/age
+grep_file "6.12.118: FREE's range update probed, address x26, end x6" \
+	"FREE's young-or-dirty branch: kprobe: p:tlbr/age_free madvise_free_pte_range+0x3bc addr=%x26:x64 end=%x6:x64$" $TMP/age
+grep_file "dry run: the age_free kprobe" \
+	"p:tlbr/age_free madvise_free_pte_range+0x2c0 addr=%x26:x64 end=%x25:x64' >> kprobe_events" $TMP/dry
 grep_file "dry run: the age_young_pmd kprobe" \
 	"p:tlbr/age_young_pmd madvise_cold_or_pageout_pte_range+0x960 addr=%x19:x64 end=%x26:x64' >> kprobe_events" $TMP/dry
 # a64-age-entered: 6.1's with +0x82c (b +0x178 before) a branch to +0x88c,
@@ -492,6 +506,19 @@ ok $? "age_young_pmd: 6.12 huge PMD agings flush the gather's only (zap 2, none 
 grep -v "age_young" "$DATA/whatif-age-young-pmd-612.txt" > $TMP/age-pmd-612.txt
 aging_check $TMP/age-pmd-612.txt '{"zap": 2}' '{"zap": 3}' '{"zap": 2}'
 ok $? "... no probe: no pmdp_invalidate point on 6.12 (zap 1..3; before 2..6)"
+# MADV_FREE's gathered PTEs probed (whatif-age-free.txt, 6.1, hardware
+# flag: tlbr:age_free, age_free=traced): a FREE with a hit flushed, one
+# without did not, all certain (zap 2); without the metadata 1..3
+aging_check "$DATA/whatif-age-free.txt" '{"zap": 2}' '{"zap": 2}' '{}'
+ok $? "age_free: the FREEs the probe shows young or dirty flushed, the one it does not show did not (zap 2, none uncertain)"
+grep -v "age_free=traced" "$DATA/whatif-age-free.txt" > $TMP/age-free-no.txt
+aging_check $TMP/age-free-no.txt '{"zap": 2}' '{"zap": 3}' '{"zap": 2}'
+ok $? "... not said planned and armed: as before (zap 1..3)"
+# 6.12 MADV_FREE of a huge PMD (whatif-free-huge-612.txt):
+# madvise_free_huge_pmd() invalidates it as 6.1's does (pmdp_invalidate),
+# whatever 6.12's COLD does (before: zap 1, executed 2)
+aging_check "$DATA/whatif-free-huge-612.txt" '{"zap": 2}' '{"zap": 2}' '{}'
+ok $? "6.12 FREE of a dirty huge PMD: pmdp_invalidate's flush and the gather's (zap 2)"
 # 6.1 PAGEOUT reclaims each PMD's folios before the next PMD's walk
 # (whatif-age-pageout-pmds.txt): with the probe its aging waits for the
 # return, where the second PMD's hit is in (before: zap 1..2)

@@ -103,6 +103,12 @@ for k in 6.1 6.12; do
 		$G/$k/check.txt
 	grep_file "$k: madvise's huge PMD young branch probed, in the metadata" \
 		"tlbreplay-meta age_young_pmd=traced$" "$TMP/meta"
+	# ... and MADV_FREE's (6.1.0-47: +0x2c0, 6.12.118: +0x3bc)
+	grep_file "$k: madvise FREE's young-or-dirty branch found" \
+		"FREE's young-or-dirty branch: kprobe: p:tlbr/age_free madvise_free_pte_range+0x[0-9a-f]* addr=%x[0-9]*:x64 end=%x[0-9]*:x64$" \
+		$G/$k/check.txt
+	grep_file "$k: madvise FREE's young-or-dirty branch probed, in the metadata" \
+		"tlbreplay-meta age_free=traced$" "$TMP/meta"
 	"$TLBREPLAY" stat --json $f > $TMP/all.json
 	ok $? "$k: stat reads it"
 	python3 - $TMP/all.json > $TMP/all.facts <<'PY'
