@@ -385,7 +385,7 @@ static void verdict_range(const struct tlbr_replay_result *r, char *buf, size_t 
 		return;
 	snprintf(buf + k, n - k, "; %s its range %llu..%llu: %llu of the %llu deliveries went "
 		 "to an uncertain target (%llu trim clock unknown, %llu in its deadline's "
-		 "window, %llu mid-switch), %llu to none",
+		 "window, %llu mid-switch, %llu wakee queued), %llu to none",
 		 tlbr_x86_explains_range(r) ? "within" : "not within",
 		 (unsigned long long)x->rng_certain,
 		 (unsigned long long)(x->rng_certain + rng_unc_sum(x, false)),
@@ -393,6 +393,7 @@ static void verdict_range(const struct tlbr_replay_result *r, char *buf, size_t 
 		 (unsigned long long)rng_unc_delivered(x, TLBR_X86_UNC_CLOCK),
 		 (unsigned long long)rng_unc_delivered(x, TLBR_X86_UNC_WINDOW),
 		 (unsigned long long)rng_unc_delivered(x, TLBR_X86_UNC_SWITCH),
+		 (unsigned long long)rng_unc_delivered(x, TLBR_X86_UNC_WAKEE),
 		 (unsigned long long)rng_missed(x));
 }
 
@@ -571,12 +572,15 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 			    "should_trim_cpumask(); %llu a trim in the window of the clock's "
 			    "deadline, its jiffies tick (HZ not recorded: 10 ms taken) or a trim "
 			    "at an earlier call; %llu a CPU in the middle of a switch, "
-			    "LOADED_MM_SWITCHING in should_flush_tlb(); a trim's targets counted "
+			    "LOADED_MM_SWITCHING in should_flush_tlb(); %llu a CPU a wakee of the "
+			    "address space was queued on, ttwu_queue_wakelist(), not shown running "
+			    "yet; a trim's targets counted "
 			    "once for the calls of an address space within a second, at most one "
 			    "of which trims: %llu uncertain targets in all); of the %llu deliveries "
 			    "%llu went to a certain target (matched one-to-one), %llu to an "
 			    "uncertain one (%llu trim clock unknown, %llu in the deadline's window, "
-			    "%llu mid-switch), %llu to neither (missed); %llu certain targets "
+			    "%llu mid-switch, %llu wakee queued), %llu to neither (missed); %llu "
+			    "certain targets "
 			    "were not delivered; %s",
 			    (unsigned long long)x->rng_certain,
 			    (unsigned long long)(x->rng_certain + rng_unc_sum(x, false)),
@@ -585,12 +589,14 @@ void tlbr_print_x86_check(FILE *f, const struct tlbr_replay_result *r)
 			    (unsigned long long)rng_unc(x, TLBR_X86_UNC_CLOCK),
 			    (unsigned long long)rng_unc(x, TLBR_X86_UNC_WINDOW),
 			    (unsigned long long)rng_unc(x, TLBR_X86_UNC_SWITCH),
+			    (unsigned long long)rng_unc(x, TLBR_X86_UNC_WAKEE),
 			    (unsigned long long)(x->rng_unc_targets + x->rng_pend_unc),
 			    (unsigned long long)deliveries(x), (unsigned long long)rng_matched(x),
 			    (unsigned long long)rng_unc_sum(x, true),
 			    (unsigned long long)rng_unc_delivered(x, TLBR_X86_UNC_CLOCK),
 			    (unsigned long long)rng_unc_delivered(x, TLBR_X86_UNC_WINDOW),
 			    (unsigned long long)rng_unc_delivered(x, TLBR_X86_UNC_SWITCH),
+			    (unsigned long long)rng_unc_delivered(x, TLBR_X86_UNC_WAKEE),
 			    (unsigned long long)rng_missed(x),
 			    (unsigned long long)rng_unsent(x),
 			    tlbr_x86_explains_range(r) ? "within issue 14's target on the range" :
@@ -782,6 +788,7 @@ void tlbr_json_x86_check(struct tlbr_json *j, const struct tlbr_replay_result *r
 			[TLBR_X86_UNC_CLOCK] = "trim_clock_unknown",
 			[TLBR_X86_UNC_WINDOW] = "trim_deadline_window",
 			[TLBR_X86_UNC_SWITCH] = "target_mid_switch",
+			[TLBR_X86_UNC_WAKEE] = "wakee_queued",
 		};
 
 		tlbr_json_obj_begin(j, "range");

@@ -29,7 +29,8 @@
 #   range    the prediction as certain..certain+uncertain (the self-check's
 #            "range": targets the trace cannot tell the kernel interrupted or
 #            not: a trim by should_trim_cpumask() whose clock is unknown or
-#            whose deadline's window holds the flush, a target mid-switch);
+#            whose deadline's window holds the flush, a target mid-switch, a
+#            wakee of the mm queued on the target's wake list);
 #            "-" where nothing was uncertain (the range is the point)
 #   unc      deliveries (sent, or deliv where known) to an uncertain target
 #   calls    flush_tlb_multi() calls ("remote IPI send" records, the
@@ -134,7 +135,7 @@ print('%-34s %6d %5d %6d %6d %6s %6s %7s %11s %4s %17s %6d %11s %5.2f%% %s%s%s' 
       sc['verdict'][:50], '' if ok and cok else '  MISS', '' if rok else '  R-MISS'))
 ubw = (rg or {}).get('delivered_uncertain_by_why', {})
 with open(sys.argv[3] + '.sum', 'a') as f:
-    f.write('%d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d\n' % (sent, pred, match, w, sent == 0 or match >= 0.98 * sent,
+    f.write('%d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d %d\n' % (sent, pred, match, w, sent == 0 or match >= 0.98 * sent,
                                                 ua > 0, uo > 0, ok and cok,
                                                 sc.get('missed_ipis_target_mid_switch', 0),
                                                 sc.get('unsent_ipis_trim_guess', 0),
@@ -144,7 +145,8 @@ with open(sys.argv[3] + '.sum', 'a') as f:
                                                 lo, hi, unc, rw, rm, rok,
                                                 ubw.get('trim_clock_unknown', 0),
                                                 ubw.get('trim_deadline_window', 0),
-                                                ubw.get('target_mid_switch', 0), dc))
+                                                ubw.get('target_mid_switch', 0), dc,
+                                                ubw.get('wakee_queued', 0)))
 PY
 done
 python3 - /tmp/validate.$$.err.sum <<'PY'
@@ -153,7 +155,7 @@ try:
     rows = [list(map(int, l.split())) for l in open(sys.argv[1])]
 except OSError:
     sys.exit(0)
-t = [sum(r[i] if i < len(r) else 0 for r in rows) for i in range(25)]
+t = [sum(r[i] if i < len(r) else 0 for r in rows) for i in range(26)]
 print('summary: %d traces; shootdown IPIs (deliveries where traced) sent %d, predicted %d, matched %d (%.1f%%); '
       'within 2%% (2 under 100): %d; >= 98%% matched: %d; arm64-broadcast unsafe on %d, '
       'oracle unsafe on %d; every target met: %d; of the %d missed, %d to a CPU mid-switch '
@@ -165,10 +167,11 @@ print('summary: %d traces; shootdown IPIs (deliveries where traced) sent %d, pre
       t[11], t[1] - t[2], t[9], t[10]))
 print('  range: certain..certain+uncertain %d..%d against %d sent; %d of them delivered to a '
       'certain target (matched one-to-one), %d to an uncertain one (%d trim clock unknown, %d in '
-      'its deadline\'s window, %d mid-switch), %d to neither (missed); %d certain not delivered; '
+      'its deadline\'s window, %d mid-switch, %d wakee queued), %d to neither (missed); %d '
+      'certain not delivered; '
       'on the range, within 2%% (2 under 100): %d; >= 98%% delivered to a certain or an '
       'uncertain target: %d; every target met: %d'
-      % (t[15], t[16], t[0], t[24], t[17], t[21], t[22], t[23], t[0] - t[24] - t[17],
+      % (t[15], t[16], t[0], t[24], t[17], t[21], t[22], t[23], t[25], t[0] - t[24] - t[17],
          t[15] - t[24], t[18], t[19], t[20]))
 if t[14]:
     print('         (on the %d traces that record the deliveries, sent and matched above are '

@@ -19,6 +19,22 @@ struct adapt_cpu {
 	 * on (csd:csd_queue_cpu), not yet told delivered without an IPI
 	 */
 	uint64_t csd_flush;
+	/*
+	 * the csd of the sched_ttwu_pending() this CPU entered
+	 * (csd_function_entry), whose sched_wakeup names its wakee, 0 none
+	 */
+	uint64_t wake_csd;
+};
+
+/*
+ * A wake-list csd: the wakee's &p->wake_entry (__ttwu_queue_wakelist()),
+ * learnt where sched_ttwu_pending() traced its sched_wakeup: the task it
+ * names while that task lives
+ */
+#define WAKE_CSDS 1024
+struct wake_csd {
+	uint64_t csd;
+	uint32_t task;
 };
 
 /*
@@ -38,6 +54,7 @@ struct tlbr_adapter {
 	bool idle_switches;	/* a switch from the idle task was seen (see on_wakeup) */
 	bool kdamond_seen;	/* a switch to or from DAMON's kdamond.N was seen (on_switch) */
 	bool csd_traced;	/* a csd:csd_queue_cpu record was seen (on_csd) */
+	struct wake_csd wake_csds[WAKE_CSDS];	/* open addressing by csd */
 	/*
 	 * the recording traced each mmu_gather from tlb_gather_mmu to
 	 * tlb_finish_mmu's return (metadata gathers=traced): 1 yes, 0 no, -1
@@ -75,6 +92,9 @@ struct tlbr_adapter {
 struct tlbr_task *tlbr_task_get(struct tlbr_adapter *a, int pid, const char *comm, uint64_t ts);
 struct tlbr_task *tlbr_task_new(struct tlbr_adapter *a, int pid, const char *comm, uint64_t ts);
 struct tlbr_task *tlbr_task_by_id(const struct tlbr_adapter *a, uint32_t id);
+void tlbr_wake_csd_put(struct tlbr_adapter *a, uint64_t csd, uint32_t task);
+uint32_t tlbr_wake_csd_get(const struct tlbr_adapter *a, uint64_t csd);
+void tlbr_wake_csd_forget(struct tlbr_adapter *a, uint32_t task);
 uint32_t tlbr_mm_new(struct tlbr_adapter *a, int owner_pid, const char *comm, uint64_t ts,
 		     bool from_fork);
 void tlbr_task_unmap_pid(struct tlbr_adapter *a, struct tlbr_task *t);

@@ -410,10 +410,53 @@ static int on_csd(struct tlbr_adapter *a, const struct tlbr_record *rec, struct 
 	unsigned int k = (unsigned int)rec->val[0];
 	bool queued;
 
+	/* sched_ttwu_pending() entered: its sched_wakeup names the csd's task (on_wakeup()) */
+	if (rec->def->id == TLBR_RAW_CSD_FUNC_ENTRY && (rec->have & 3) == 3 && rec->str[0] &&
+	    sym_is(rec->str[0], "sched_ttwu_pending")) {
+		const struct tlbr_task *w = tlbr_task_by_id(a, tlbr_wake_csd_get(a, rec->val[1]));
+
+		c->wake_csd = rec->val[1];
+		/*
+		 * the wakee the csd names is activated here now (ttwu_do_activate())
+		 * and the idle CPU schedules it: it runs here
+		 */
+		if (w && !w->freed && !w->kthread && w->mm) {
+			tlbr_adapt_ev_init(out, TLBR_EV_WAKE_LIST, rec, t);
+			tlbr_cpuset_set(&out->ipi.targets, (unsigned int)rec->cpu);
+			out->ipi.wakee = w->id;
+			out->ipi.wakee_mm = w->mm;
+			return 1;
+		}
+	}
 	if (rec->def->id == TLBR_RAW_CSD_FUNC_ENTRY || k >= TLBR_MAX_CPUS || (int)k == rec->cpu)
 		return 0;
 	if (rec->def->id == TLBR_RAW_CSD_QUEUE) {
 		a->csd_traced = true;
+		/*
+		 * ttwu_queue_wakelist() -> __ttwu_queue_wakelist(): the wakee's
+		 * wake_entry queued on the CPU it will run on, which runs
+		 * sched_ttwu_pending() -> ttwu_do_activate() there; the csd is
+		 * the wakee's &p->wake_entry, named where an earlier
+		 * sched_ttwu_pending() traced its sched_wakeup (its own
+		 * sched_wakeup and its switch from idle may be missing: this
+		 * project's 6.18 VMs lose about half the switches from idle).
+		 * Only where the trace names the function (a perf.data carries
+		 * no kernel symbols)
+		 */
+		if (rec->str[2] && sym_is(rec->str[2], "sched_ttwu_pending")) {
+			const struct tlbr_task *w =
+				(rec->have & 8) ? tlbr_task_by_id(a, tlbr_wake_csd_get(a, rec->val[3])) :
+						  NULL;
+
+			tlbr_adapt_ev_init(out, TLBR_EV_WAKE_LIST, rec, t);
+			tlbr_cpuset_set(&out->ipi.targets, k);
+			out->ipi.queued = true;	/* not run yet */
+			if (w && !w->freed && !w->kthread) {
+				out->ipi.wakee = w->id;
+				out->ipi.wakee_mm = w->mm;
+			}
+			return 1;
+		}
 		/*
 		 * func is flush_tlb_func; a perf.data carries no kernel symbols
 		 * (func unknown): by context, the shootdown in progress of the

@@ -418,12 +418,65 @@ static int migrate_to_idle(struct tlbr_adapter *a, const struct tlbr_record *rec
 	return 1;
 }
 
+/* Wake-list csds (struct wake_csd): open addressing, a few probes. O(1). */
+#define WAKE_PROBES 8
+static unsigned int wake_slot(uint64_t csd, unsigned int i)
+{
+	return (unsigned int)(((csd >> 6) + i) % WAKE_CSDS);
+}
+
+void tlbr_wake_csd_put(struct tlbr_adapter *a, uint64_t csd, uint32_t task)
+{
+	unsigned int i, free_i = WAKE_CSDS;
+
+	for (i = 0; i < WAKE_PROBES; i++) {
+		struct wake_csd *w = &a->wake_csds[wake_slot(csd, i)];
+
+		if (w->csd == csd) {
+			w->task = task;
+			return;
+		}
+		if (!w->csd && free_i == WAKE_CSDS)
+			free_i = wake_slot(csd, i);
+	}
+	/* full: the first probe's place */
+	a->wake_csds[free_i == WAKE_CSDS ? wake_slot(csd, 0) : free_i] = (struct wake_csd){ csd, task };
+}
+
+uint32_t tlbr_wake_csd_get(const struct tlbr_adapter *a, uint64_t csd)
+{
+	for (unsigned int i = 0; csd && i < WAKE_PROBES; i++)
+		if (a->wake_csds[wake_slot(csd, i)].csd == csd)
+			return a->wake_csds[wake_slot(csd, i)].task;
+	return 0;
+}
+
+/* A task freed (its task_struct, and so its wake_entry, may be reused). O(WAKE_CSDS). */
+void tlbr_wake_csd_forget(struct tlbr_adapter *a, uint32_t task)
+{
+	for (unsigned int i = 0; i < WAKE_CSDS; i++)
+		if (a->wake_csds[i].task == task)
+			a->wake_csds[i].task = 0;
+}
+
 static int on_wakeup(struct tlbr_adapter *a, const struct tlbr_record *rec, struct tlbr_event *out,
 		     bool new_task)
 {
 	int cpu = (int)rec->val[2], n = 0;
 	struct tlbr_task *cur, *t;
 	char arch[16];
+
+	/*
+	 * traced by sched_ttwu_pending() -> ttwu_do_activate(): the csd it
+	 * entered for is the wakee's &p->wake_entry
+	 */
+	if (rec->cpu >= 0 && rec->cpu < TLBR_MAX_CPUS && a->cpu[rec->cpu].wake_csd) {
+		t = tlbr_task_get(a, (int)rec->val[1], rec->str[0], rec->ts_ns);
+		if (!t)
+			return -ENOMEM;
+		tlbr_wake_csd_put(a, a->cpu[rec->cpu].wake_csd, t->id);
+		a->cpu[rec->cpu].wake_csd = 0;
+	}
 
 	/*
 	 * wake_up_new_task() put a new task on @cpu's runqueue: it has run
@@ -646,6 +699,9 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 	}
 	if (!def)
 		return 0;
+	/* sched_ttwu_pending()'s sched_wakeup comes next, or none */
+	if (def->id != TLBR_RAW_CSD_FUNC_ENTRY && def->id != TLBR_RAW_SCHED_WAKEUP)
+		a->cpu[rec->cpu].wake_csd = 0;
 	if (def->id == TLBR_RAW_SCHED_SWITCH) {
 		if (!pid_ok((int64_t)rec->val[1]) || !pid_ok((int64_t)rec->val[4]))
 			return bad_pid(rec, pid_ok((int64_t)rec->val[1]) ? (int64_t)rec->val[4] :
@@ -771,6 +827,7 @@ int tlbr_adapter_feed(struct tlbr_adapter *a, const struct tlbr_record *rec,
 			return 0;
 		f->freed = true;
 		tlbr_task_unmap_pid(a, f);
+		tlbr_wake_csd_forget(a, f->id);
 		tlbr_adapt_ev_init(out, TLBR_EV_TASK_FREE, rec, f);
 		out->cpu = rec->cpu;
 		return 1;

@@ -31,6 +31,7 @@ static const char *const kind_names[] = {
 	[TLBR_EV_IPI_OTHER] = "ipi-other",
 	[TLBR_EV_PTE_MAP] = "pte-map",
 	[TLBR_EV_FLUSH_CSD] = "flush-csd",
+	[TLBR_EV_WAKE_LIST] = "wake-list",
 };
 
 static const char *const site_names[] = {

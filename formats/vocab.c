@@ -250,11 +250,11 @@ static const struct tlbr_evdef vocab[] = {
 	EV("csd", "csd_queue_cpu", TLBR_RAW_CSD_QUEUE, O, X86,
 	   "which CPUs a shootdown queued flush_tlb_func() on is not seen: a "
 	   "delivery without an IPI is told by context only",
-	   3, { "cpu", N }, { "callsite", Y, true }, { "func", Y }),
+	   4, { "cpu", N }, { "callsite", Y, true }, { "func", Y }, { "csd", Y, true }),
 	EV("csd", "csd_function_entry", TLBR_RAW_CSD_FUNC_ENTRY, O, X86,
 	   "the CPUs that ran a shootdown's flush_tlb_func() are seen only "
 	   "where it flushed (its tlb_flush record)",
-	   1, { "func", Y }),
+	   2, { "func", Y }, { "csd", Y, true }),
 	EV("sched", "sched_wake_idle_without_ipi", TLBR_RAW_WAKE_IDLE_NO_IPI, O, X86,
 	   "shootdowns delivered to a CPU polling in idle without an IPI are "
 	   "not seen: the self-check can only infer them from the target's answer",

@@ -45,6 +45,11 @@ enum tlbr_ev_kind {
 	TLBR_EV_FLUSH_CSD,	/* x86: this CPU's current flush queued its CSD on a target
 				 * (csd_queue_cpu, ipi.queued), or reached one polling in
 				 * idle without an IPI (sched_wake_idle_without_ipi) */
+	TLBR_EV_WAKE_LIST,	/* x86: a wakeup queued on a CPU's wake list (csd_queue_cpu of
+				 * sched_ttwu_pending, ipi.targets, ipi.queued), the wakee
+				 * named where its csd is known (ipi.wakee); or, on that
+				 * CPU, its sched_ttwu_pending() entered for a named wakee
+				 * (csd_function_entry): the wakee runs there */
 	TLBR_EV__COUNT
 };
 
@@ -403,6 +408,12 @@ struct tlbr_ev_flush_ipi {
 	 * @inferred: by context only (no csd_queue_cpu before it)
 	 */
 	bool queued;
+	/*
+	 * TLBR_EV_WAKE_LIST: the wakee its csd names (the wakee's
+	 * &p->wake_entry, learnt from an earlier sched_ttwu_pending()'s
+	 * sched_wakeup), and its mm; 0, 0 unknown
+	 */
+	uint32_t wakee, wakee_mm;
 };
 
 struct tlbr_ev_flush_remote {

@@ -180,6 +180,7 @@ enum tlbr_x86_unc {
 	TLBR_X86_UNC_CLOCK,	/* the trim clock unknown: an mm older than the trace */
 	TLBR_X86_UNC_WINDOW,	/* the flush in the window of the trim clock's deadline */
 	TLBR_X86_UNC_SWITCH,	/* the target in the middle of a switch */
+	TLBR_X86_UNC_WAKEE,	/* a wakee of the mm queued on the target, not run yet */
 	TLBR_X86_UNC__COUNT
 };
 
@@ -294,7 +295,9 @@ struct tlbr_x86_check {
 	 * deadline's window holds the flush (the jiffies tick, HZ not
 	 * recorded; a trim that may have come at an earlier call), or a
 	 * target in the middle of a switch (LOADED_MM_SWITCHING, which
-	 * should_flush_tlb() answers with an IPI). @rng_certain: predicted
+	 * should_flush_tlb() answers with an IPI), or a CPU a wakee of the mm
+	 * was queued on (its wake list) that has not shown it running yet.
+	 * @rng_certain: predicted
 	 * targets that are certain (the range's low end), @rng_unc: uncertain
 	 * ones (the high end adds them). The deliveries (IPIs and polled,
 	 * @rng_ipi_*; the CSDs queued, @rng_csd_*) to a certain target

@@ -238,6 +238,12 @@ struct xstate {
 	 * switch window is told by it (else no CPU counts as mid-switch)
 	 */
 	bool switch_traced;
+	/*
+	 * the mm of a wakee queued on the CPU's wake list (TLBR_EV_WAKE_LIST)
+	 * that the CPU has not shown running yet (its next event tells), 0
+	 * none: it may run that mm there at any time
+	 */
+	uint32_t wake_mm[TLBR_MAX_CPUS];
 	/* per task: when it last entered a syscall, 0 unseen (a new mm's trim clock) */
 	uint64_t *sys_ts;
 	uint32_t nsys_ts;
@@ -617,7 +623,7 @@ static void mid_settle(struct xstate *s, struct tlbr_x86_check *xc, int c, bool 
 		 * a trim reaches the CPU once between its loads of the mm (struct
 		 * xmm, tl_counted): no load since it was held
 		 */
-		if (k >= 2 && k != 2 + TLBR_X86_UNC_SWITCH) {
+		if (k == 2 + TLBR_X86_UNC_CLOCK || k == 2 + TLBR_X86_UNC_WINDOW) {
 			struct xmm *m = xmm_find(s, e->mm);
 
 			if (m && tlbr_cpuset_test(&m->tl_counted, (unsigned int)c))
@@ -1030,11 +1036,24 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 		 */
 		memset(&range, 0, sizeof(range));
 		s->shoot_id[q->cpu]++;
-		for (c = 0; multi && c < tlbr_view_ncpus(r); c++) {
+		for (c = 0; c < tlbr_view_ncpus(r); c++) {
 			bool base, cand, mid;
 			uint8_t alt = 0;
 
-			if (c == q->cpu || !tlbr_cpuset_test(&others, (unsigned int)c))
+			if (c == q->cpu)
+				continue;
+			/*
+			 * a wakee of the mm queued there, not run yet as far as
+			 * the trace shows: switch_mm_irqs_off() may have set the
+			 * CPU's bit and should_flush_tlb() found it running the mm
+			 */
+			if (s->wake_mm[c] == q->mm && !(!s->lazy[c] && s->loaded[c] == q->mm) &&
+			    !(freed && tlbr_cpuset_test(&others, (unsigned int)c)) && s->checking &&
+			    !s->pend_excl[q->cpu]) {
+				tlbr_cpuset_set(&range.unc[TLBR_X86_UNC_WAKEE], (unsigned int)c);
+				continue;
+			}
+			if (!tlbr_cpuset_test(&others, (unsigned int)c))
 				continue;
 			base = freed || (!s->lazy[c] && s->loaded[c] == q->mm) ||
 			       tlbr_cpuset_test(&unshown, (unsigned int)c);
@@ -1099,7 +1118,7 @@ static bool decide(struct replay *r, struct policy *pl, const struct flushreq *q
 				 * a trim: at most one of a group, and once a
 				 * CPU between its loads (struct xmm)
 				 */
-				if (n && u != TLBR_X86_UNC_SWITCH) {
+				if (n && (u == TLBR_X86_UNC_CLOCK || u == TLBR_X86_UNC_WINDOW)) {
 					struct tlbr_cpuset fresh;
 
 					for (unsigned int w = 0; w < ARRAY_SIZE(fresh.bits); w++) {
@@ -1335,6 +1354,8 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 			s->switch_traced = true;
 		if (s->npmid[ev->cpu] && ev->kind != TLBR_EV_LOST)
 			mid_settle(s, xc, ev->cpu, ends, ev->ts_ns);
+		/* the CPU shows something: what runs there is the model's again */
+		s->wake_mm[ev->cpu] = 0;
 		/*
 		 * exec_mmap() -> activate_mm() -> switch_mm_irqs_off(): the
 		 * exec'ing task's CPU loads the new mm ("flush on task switch"
@@ -1382,6 +1403,7 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 		}
 		memset(s->nfifo, 0, sizeof(s->nfifo));
 		memset(s->npmid, 0, sizeof(s->npmid));
+		memset(s->wake_mm, 0, sizeof(s->wake_mm));
 		memset(s->pend_mm, 0, sizeof(s->pend_mm));
 		memset(s->guess, 0, sizeof(s->guess));
 		memset(s->polled, 0, sizeof(s->polled));
@@ -1395,6 +1417,32 @@ static void on_event(struct replay *r, struct policy *pl, const struct tlbr_even
 					from = s->last_ts[c];
 			xc->lost_restarts++;
 			lost_span(s, xc, from == UINT64_MAX ? ev->ts_ns : from, ev->ts_ns);
+		}
+		break;
+	case TLBR_EV_WAKE_LIST:
+		/*
+		 * ttwu_queue_wakelist() queued the wakee on an idle CPU's wake
+		 * list (ttwu_queue_cond(): the CPU is idle); when that CPU runs
+		 * sched_ttwu_pending() (csd_function_entry) -> ttwu_do_activate(),
+		 * it schedules the wakee, whose switch from idle
+		 * (context_switch() -> switch_mm_irqs_off(): the CPU's bit in
+		 * its mm_cpumask) the trace may lack. Where the csd names the
+		 * wakee, the CPU may run its mm from the csd queued or entered
+		 * until it shows something else (wake_mm: the range holds it
+		 * uncertain for that mm). The prediction does not take it: the
+		 * engine may decide a flush after a later record of that CPU
+		 * (a held flush, policy.h), and the wakee runs only once the
+		 * CPU has left idle (tens of us after an IPI)
+		 */
+		for (c = 0; ev->ipi.wakee_mm && c < tlbr_view_ncpus(r) && c < TLBR_MAX_CPUS; c++) {
+			uint32_t mm = ev->ipi.wakee_mm;
+
+			if (!tlbr_cpuset_test(&ev->ipi.targets, (unsigned int)c) ||
+			    (s->loaded[c] && !s->lazy[c]))
+				continue;
+			if (ev->ipi.wakee < s->ntask_mm && s->task_mm[ev->ipi.wakee])
+				mm = s->task_mm[ev->ipi.wakee];
+			s->wake_mm[c] = mm;
 		}
 		break;
 	case TLBR_EV_FORK:
