@@ -56,6 +56,7 @@ void tlbr_cont_point(struct replay *r, const struct flushreq *q, uint32_t mm, en
 	a.end_vpn = start_vpn + CONT_PAGES;
 	a.site = site;
 	a.maybe = why != 0;
+	a.maybe_keeps = a.maybe;	/* contpte_convert() changes no permission */
 	if (why)
 		tlbr_unsure(r, &a, why);
 	tlbr_flush_point(r, &a);
@@ -576,6 +577,8 @@ static void on_flush(struct replay *r, const struct tlbr_event *ev, struct rtask
 		a.x86_only = false;
 		a.arm64_only = true;
 		a.maybe = true;
+		/* an aging's (pte_mkold: no permission changed); FREE's cleans */
+		a.maybe_keeps = (pageout_maybe || cold_maybe) && !free_maybe;
 		tlbr_unsure(r, &a, pageout_maybe ? TLBR_UNSURE_PAGEOUT :
 				   cold_maybe	 ? TLBR_UNSURE_REMAP_AF :
 						   TLBR_UNSURE_FOLIO_SPLIT);

@@ -88,7 +88,8 @@ struct flushreq {
 	unsigned int maybe_why;		/* ... why: TLBR_UNSURE_* bits (tlbr_unsure) */
 	/*
 	 * ... and no PTE's permission changes either way (an aging that
-	 * makes PTEs old, COLD/PAGEOUT; a nested gather's whole-mm flush):
+	 * makes PTEs old, COLD/PAGEOUT; a nested gather's whole-mm flush; a
+	 * contpte unfold or fold, contpte_convert()):
 	 * where the kernel did not flush, every CPU still holds what it held,
 	 * and nothing it holds grants more than before: the point is decided
 	 * and counted, and drops no entry (effects.c), so that no later flush
